@@ -1,0 +1,10 @@
+#pragma once
+
+#include "../cli/command_line.hpp"
+
+namespace tc::bench {
+
+// N cabins and M doctors over loopback TLS against a service in a child process.
+int runRendezvous(cli::CommandLine& args);
+
+} // namespace tc::bench

@@ -1,0 +1,23 @@
+// telecabine-bench NAME [--json] [options]: benchmarks that print one JSON object on stdout.
+#include "../cli/command_line.hpp"
+#include "benchmarks.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    tc::cli::CommandLine args(argc, argv, {"json", "help"});
+    const auto& words = args.positional();
+    if (args.flag("help") || words.size() != 1) {
+        std::cerr << "usage: telecabine-bench NAME [--json] [options]\n"
+                     "benchmarks:\n"
+                     "  rendezvous  [--cabins N (2000)] [--doctors M (200)] [--rate CHECKINS_PER_S "
+                     "(100)]\n"
+                     "              [--samples N (500)]\n";
+        return words.size() == 1 || args.flag("help") ? 0 : 2;
+    }
+    if (words[0] == "rendezvous") {
+        return tc::bench::runRendezvous(args);
+    }
+    std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
+    return 2;
+}

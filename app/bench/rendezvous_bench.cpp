@@ -1,0 +1,290 @@
+#include "benchmarks.hpp"
+
+#include "tc/prescriptions/rpps.hpp"
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/pki.hpp"
+#include "tc/protocol/rendezvous_client.hpp"
+#include "tc/protocol/rendezvous_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace tc::bench {
+namespace {
+
+using namespace tc::protocol;
+using Clock = std::chrono::steady_clock;
+
+double rssMb(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stod(line.substr(6)) / 1024.0;
+        }
+    }
+    return -1;
+}
+
+// Records when each doctor sees each added visit. Runs on the client io thread.
+struct FanoutRecorder {
+    std::mutex mutex;
+    std::unordered_map<std::string, Clock::time_point> sentAt;
+    std::vector<double> latenciesMs;
+    std::atomic<std::size_t> deliveries{0};
+};
+
+class BenchListener final : public ClientListener {
+public:
+    BenchListener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
+        : m_recorder(recorder)
+        , m_welcomed(welcomed) {}
+    void onConnectionState(ConnectionState, boost::system::error_code) override {}
+    void onWelcome(const Welcome&, bool) override { ++*m_welcomed; }
+    void onEvent(const Envelope& event) override {
+        if (m_recorder == nullptr || event.type != type::queueUpdate) {
+            return;
+        }
+        const auto now = Clock::now();
+        const auto op = event.body.find("op");
+        if (op == event.body.end() || *op != "added") {
+            return;
+        }
+        const auto id = event.body.at("visit_id").get<std::string>();
+        std::lock_guard lock(m_recorder->mutex);
+        const auto it = m_recorder->sentAt.find(id);
+        if (it != m_recorder->sentAt.end()) {
+            m_recorder->latenciesMs.push_back(
+                std::chrono::duration<double, std::milli>(now - it->second).count());
+            ++m_recorder->deliveries;
+        }
+    }
+
+private:
+    FanoutRecorder* m_recorder;
+    std::atomic<int>* m_welcomed;
+};
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return -1;
+    }
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (!pred()) {
+        if (Clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+// The service runs in its own process so that its memory is measured alone.
+pid_t startServiceProcess(const Credentials& service, const std::string& caPem, int portPipe) {
+    const pid_t pid = fork();
+    if (pid != 0) {
+        return pid;
+    }
+    IoThread io("bench-service");
+    ServiceConfig config;
+    config.tls = TlsConfig{service, caPem};
+    config.maxMessagesPerSecond = 1000;
+    config.messageBurst = 5000;
+    auto started = RendezvousService::start(io.executor(), config);
+    const std::uint16_t port = started ? (*started)->port() : 0;
+    if (write(portPipe, &port, sizeof port) != sizeof port || port == 0) {
+        _exit(1);
+    }
+    pause(); // until the parent's SIGTERM
+    _exit(0);
+}
+
+} // namespace
+
+int runRendezvous(cli::CommandLine& args) {
+    const auto cabins = static_cast<int>(args.number("cabins", 2000));
+    const auto doctors = static_cast<int>(args.number("doctors", 200));
+    const auto rate = static_cast<int>(args.number("rate", 100));
+    const auto samples = static_cast<int>(std::min<long long>(args.number("samples", 500), cabins));
+    if (!args.errors().empty() || cabins < 1 || doctors < 1 || rate < 1) {
+        std::cerr << "telecabine-bench rendezvous: invalid options\n";
+        return 2;
+    }
+
+    auto ca = CertificateAuthority::create("bench CA");
+    CertificateRequest serviceRequest;
+    serviceRequest.identity = {Role::service, "rendezvous", "bench service"};
+    serviceRequest.ipAddresses = {"127.0.0.1"};
+    auto serviceCredentials = ca->issue(serviceRequest);
+    // Every cabin and doctor has its own certificate, as in a deployment.
+    std::vector<Credentials> cabinCredentials;
+    std::vector<Credentials> doctorCredentials;
+    for (int i = 0; i < cabins; ++i) {
+        CertificateRequest r;
+        r.identity = {Role::cabin, "BENCH-" + std::to_string(i), "Cabine " + std::to_string(i)};
+        cabinCredentials.push_back(*ca->issue(r));
+    }
+    for (int i = 0; i < doctors; ++i) {
+        CertificateRequest r;
+        r.identity = {Role::doctor, *prescriptions::completeRpps("1010123456"),
+                      "Dr Bench " + std::to_string(i)};
+        doctorCredentials.push_back(*ca->issue(r));
+    }
+
+    int pipeFds[2];
+    if (pipe(pipeFds) != 0) {
+        return 1;
+    }
+    const pid_t servicePid = startServiceProcess(*serviceCredentials, ca->certificatePem(),
+                                                 pipeFds[1]);
+    std::uint16_t port = 0;
+    if (read(pipeFds[0], &port, sizeof port) != sizeof port || port == 0) {
+        std::cerr << "telecabine-bench: the service did not start\n";
+        return 1;
+    }
+
+    IoThread io("bench-clients");
+    FanoutRecorder recorder;
+    std::atomic<int> welcomed{0};
+    const auto makeClient = [&](const Credentials& own, FanoutRecorder* rec) {
+        ClientConfig config;
+        config.port = port;
+        config.tls = TlsConfig{own, ca->certificatePem()};
+        config.requestTimeout = std::chrono::seconds(60);
+        config.connectTimeout = std::chrono::seconds(60);
+        auto client = RendezvousClient::create(io.executor(), config,
+                                               std::make_shared<BenchListener>(rec, &welcomed));
+        client->start();
+        return client;
+    };
+
+    const auto connectStart = Clock::now();
+    std::vector<std::shared_ptr<RendezvousClient>> doctorClients;
+    for (const auto& c : doctorCredentials) {
+        doctorClients.push_back(makeClient(c, &recorder));
+    }
+    std::vector<std::shared_ptr<RendezvousClient>> cabinClients;
+    for (int i = 0; i < cabins; ++i) {
+        cabinClients.push_back(makeClient(cabinCredentials[i], nullptr));
+        if (i % 100 == 99) { // pace the handshakes like a fleet coming online
+            waitFor([&] { return welcomed.load() >= doctors + i - 50; }, std::chrono::seconds(60));
+        }
+    }
+    const bool allConnected =
+        waitFor([&] { return welcomed.load() == cabins + doctors; }, std::chrono::seconds(120));
+    const double connectSeconds =
+        std::chrono::duration<double>(Clock::now() - connectStart).count();
+
+    std::atomic<int> ready{0};
+    for (auto& d : doctorClients) {
+        d->request("presence.set", {{"status", "on_shift"}}, [&](Reply r) { ready += !r.code; });
+        d->request("queue.subscribe", nlohmann::json::object(),
+                   [&](Reply r) { ready += !r.code; });
+    }
+    for (auto& c : cabinClients) {
+        c->request("cabin.ready", nlohmann::json::object(), [&](Reply r) { ready += !r.code; });
+    }
+    waitFor([&] { return ready.load() == 2 * doctors + cabins; }, std::chrono::seconds(60));
+
+    // Fan-out: paced check-ins, each timed until every doctor has seen it.
+    std::atomic<int> checkedIn{0};
+    const auto interval = std::chrono::microseconds(1'000'000 / rate);
+    auto next = Clock::now();
+    for (int i = 0; i < samples; ++i) {
+        Visit visit;
+        visit.visitId = "V-BENCH-" + std::to_string(i);
+        visit.reason = "Fièvre et toux depuis trois jours";
+        visit.age = 20 + i % 60;
+        visit.sex = i % 2 ? Sex::female : Sex::male;
+        visit.consent = {true, 0, "verbal"};
+        visit.operatorPresence = {true, OperatorRole::nurse};
+        visit.instruments = {Instrument::stethoscope, Instrument::roomCamera};
+        visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i), "Mo-Su 00:00-24:00"};
+        std::this_thread::sleep_until(next);
+        next += interval;
+        {
+            std::lock_guard lock(recorder.mutex);
+            recorder.sentAt[visit.visitId] = Clock::now();
+        }
+        cabinClients[i]->request("visit.checkin", toJson(visit),
+                                 [&](Reply r) { checkedIn += !r.code; });
+    }
+    const std::size_t expected = static_cast<std::size_t>(samples) * doctors;
+    waitFor([&] { return recorder.deliveries.load() >= expected; }, std::chrono::seconds(60));
+
+    // Claims: every doctor races for every visit, as at the start of a busy shift.
+    std::atomic<int> claimsWon{0};
+    std::atomic<int> claimsAnswered{0};
+    const auto claimStart = Clock::now();
+    for (int v = 0; v < samples; ++v) {
+        auto& doctor = doctorClients[v % doctors];
+        doctor->request("visit.claim", {{"visit_id", "V-BENCH-" + std::to_string(v)}},
+                        [&](Reply r) {
+                            claimsWon += !r.code;
+                            ++claimsAnswered;
+                        });
+    }
+    waitFor([&] { return claimsAnswered.load() == samples; }, std::chrono::seconds(60));
+    const double claimSeconds = std::chrono::duration<double>(Clock::now() - claimStart).count();
+
+    const double serviceRss = rssMb(servicePid);
+    const double clientRss = rssMb(getpid());
+    std::vector<double> latencies;
+    {
+        std::lock_guard lock(recorder.mutex);
+        latencies = recorder.latenciesMs;
+    }
+    nlohmann::json out{
+        {"benchmark", "rendezvous"},
+        {"cabins", cabins},
+        {"doctors", doctors},
+        {"connections_held", welcomed.load()},
+        {"all_connected", allConnected},
+        {"connect_seconds", connectSeconds},
+        {"checkins", samples},
+        {"checkins_accepted", checkedIn.load()},
+        {"checkin_rate_per_s", rate},
+        {"fanout_deliveries", latencies.size()},
+        {"fanout_expected", expected},
+        {"fanout_p50_ms", percentile(latencies, 0.50)},
+        {"fanout_p99_ms", percentile(latencies, 0.99)},
+        {"fanout_max_ms", percentile(latencies, 1.0)},
+        {"claims", samples},
+        {"claims_won", claimsWon.load()},
+        {"claims_per_s", claimSeconds > 0 ? claimsAnswered.load() / claimSeconds : 0},
+        {"rss_mb", serviceRss},
+        {"client_rss_mb", clientRss},
+        {"note", "rss_mb is the service process alone; the clients run in the bench process"}};
+    std::cout << out.dump() << std::endl;
+
+    for (auto& c : doctorClients) {
+        c->stop();
+    }
+    for (auto& c : cabinClients) {
+        c->stop();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    io.stop();
+    kill(servicePid, SIGTERM);
+    waitpid(servicePid, nullptr, 0);
+    return 0;
+}
+
+} // namespace tc::bench

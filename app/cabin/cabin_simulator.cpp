@@ -1,0 +1,287 @@
+#include "cabin_simulator.hpp"
+
+#include "sdp_answer.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <deque>
+
+namespace tc::cabin {
+namespace {
+
+namespace net = boost::asio;
+using namespace tc::protocol;
+using nlohmann::json;
+
+std::string describe(const Reply& reply) {
+    return std::string(wireName(static_cast<Errc>(reply.code.value()))) + ": " + reply.message;
+}
+
+class Simulator final : public CabinSimulator,
+                        public ClientListener,
+                        public std::enable_shared_from_this<Simulator> {
+public:
+    Simulator(net::any_io_executor executor, ClientConfig client, CabinScript script,
+              EventSink sink)
+        : m_strand(net::make_strand(executor))
+        , m_clientConfig(std::move(client))
+        , m_script(std::move(script))
+        , m_sink(std::move(sink))
+        , m_cleaningTimer(m_strand) {}
+
+    void start() override {
+        net::post(m_strand, [self = shared_from_this()] {
+            // The client calls back on its own strand; we hop onto ours with a weak reference so
+            // that a stopped simulator is not kept alive by its client.
+            self->m_client = RendezvousClient::create(self->m_strand, self->m_clientConfig,
+                                                      std::make_shared<Forwarder>(self));
+            self->emit(CabinPhase::connecting, "connecting to " + self->m_clientConfig.host +
+                                                   ":" + std::to_string(self->m_clientConfig.port));
+            self->m_client->start();
+        });
+    }
+
+    void stop() override {
+        net::post(m_strand, [self = shared_from_this()] {
+            self->m_stopped = true;
+            self->m_cleaningTimer.cancel();
+            if (self->m_client) {
+                self->m_client->stop();
+            }
+            self->emit(CabinPhase::stopped, "stopped");
+        });
+    }
+
+    void onConnectionState(ConnectionState state, boost::system::error_code reason) override {
+        if (state == ConnectionState::disconnected && reason) {
+            emit(CabinPhase::connecting, "cannot connect: " + reason.message());
+        } else if (state == ConnectionState::reconnecting) {
+            emit(CabinPhase::connecting, "connection lost, reconnecting" +
+                                             (reason ? " (" + reason.message() + ")" : ""));
+        }
+    }
+
+    void onWelcome(const Welcome& welcome, bool resumed) override {
+        emit(m_phase == CabinPhase::connecting ? CabinPhase::waitingForDoctor : m_phase,
+             std::string(resumed ? "resumed as " : "signed in as ") +
+                 welcome.identity.displayName);
+        if (resumed) {
+            return;
+        }
+        // A fresh start: whatever the service knew about us is gone.
+        m_waiting.clear();
+        m_sessionId.clear();
+        m_client->request(std::string(type::cabinReady), json::object(),
+                          [self = shared_from_this()](Reply reply) {
+                              if (reply.code) {
+                                  self->emit(self->m_phase, "ready refused: " + describe(reply));
+                                  return;
+                              }
+                              self->emit(CabinPhase::waitingForDoctor, "cabin ready");
+                              self->topUp();
+                          });
+    }
+
+    void onEvent(const Envelope& event) override {
+        if (event.type == type::visitClaimed) {
+            if (auto claimed = fromJson<VisitClaimed>(event.body)) {
+                m_sessionId = claimed->sessionId;
+                m_sessionVisit = claimed->visitId;
+                emit(CabinPhase::inSession, "visit " + claimed->visitId + " taken by " +
+                                                claimed->doctorName + " (RPPS " +
+                                                claimed->doctorRpps + ")");
+            }
+        } else if (event.type == type::sessionOffer) {
+            answer(event);
+        } else if (event.type == type::sessionMessage) {
+            acknowledge(event);
+        } else if (event.type == type::sessionEnded) {
+            if (auto ended = fromJson<SessionEnded>(event.body)) {
+                std::erase(m_waiting, m_sessionVisit);
+                m_sessionId.clear();
+                emit(CabinPhase::cleaning, "session ended (" + std::string(toString(ended->reason)) +
+                                               "); cleaning the cabin");
+                scheduleReady();
+            }
+        } else if (event.type == type::peerStatus) {
+            if (auto status = fromJson<PeerStatus>(event.body)) {
+                emit(m_phase, status->connected ? "doctor reconnected" : "doctor connection lost");
+            }
+        }
+    }
+
+private:
+    // Client callbacks arrive on the client's strand, which is ours.
+    class Forwarder final : public ClientListener {
+    public:
+        explicit Forwarder(std::weak_ptr<Simulator> target)
+            : m_target(std::move(target)) {}
+        void onConnectionState(ConnectionState state, boost::system::error_code reason) override {
+            if (auto t = m_target.lock()) {
+                t->onConnectionState(state, reason);
+            }
+        }
+        void onWelcome(const Welcome& welcome, bool resumed) override {
+            if (auto t = m_target.lock()) {
+                t->onWelcome(welcome, resumed);
+            }
+        }
+        void onEvent(const Envelope& event) override {
+            if (auto t = m_target.lock()) {
+                t->onEvent(event);
+            }
+        }
+
+    private:
+        std::weak_ptr<Simulator> m_target;
+    };
+
+    void emit(CabinPhase phase, std::string detail) {
+        m_phase = phase;
+        if (m_sink) {
+            m_sink(CabinEvent{phase, std::move(detail)});
+        }
+    }
+
+    protocol::Visit nextPatient() {
+        protocol::Visit visit = m_script.patients[m_nextPatient % m_script.patients.size()];
+        const std::size_t round = m_nextPatient / m_script.patients.size();
+        ++m_nextPatient;
+        if (round > 0) {
+            visit.visitId += "-" + std::to_string(round);
+        }
+        visit.site = m_script.site;
+        visit.consent.recordedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
+        return visit;
+    }
+
+    void topUp() {
+        if (m_stopped || m_script.patients.empty()) {
+            return;
+        }
+        while (m_waiting.size() < m_script.waitingAtOnce &&
+               (m_script.loop || m_nextPatient < m_script.patients.size())) {
+            const auto visit = nextPatient();
+            m_waiting.push_back(visit.visitId);
+            m_client->request(std::string(type::visitCheckIn), toJson(visit),
+                              [self = shared_from_this(), visit](Reply reply) {
+                                  self->onCheckedIn(visit, reply);
+                              });
+        }
+    }
+
+    void onCheckedIn(const protocol::Visit& visit, const Reply& reply) {
+        if (!reply.code) {
+            emit(m_phase, "checked in " + visit.visitId + " (" + std::to_string(visit.age) +
+                              " ans, " + visit.reason + ")");
+            return;
+        }
+        std::erase(m_waiting, visit.visitId);
+        emit(m_phase, "check-in of " + visit.visitId + " refused: " + describe(reply));
+        const bool eligibilityRefusal = reply.code == Errc::underage ||
+                                        reply.code == Errc::guardianRequired ||
+                                        reply.code == Errc::consentMissing;
+        if (eligibilityRefusal) {
+            topUp(); // the operator directs this patient elsewhere and calls the next one
+        }
+    }
+
+    void answer(const Envelope& event) {
+        auto offer = fromJson<SessionDescription>(event.body);
+        if (!offer) {
+            emit(m_phase, "unreadable offer: " + offer.error().detail);
+            return;
+        }
+        SessionDescription reply{offer->sessionId, SdpType::answer, answerFor(offer->sdp)};
+        m_client->request(std::string(type::sessionAnswer), toJson(reply),
+                          [self = shared_from_this()](Reply r) {
+                              self->emit(self->m_phase, r.code ? "answer refused: " + describe(r)
+                                                               : "doctor joined; answer sent");
+                          });
+    }
+
+    void acknowledge(const Envelope& event) {
+        auto message = fromJson<SessionMessage>(event.body);
+        if (!message) {
+            return;
+        }
+        // The operator reads the request on the cabin screen and confirms it.
+        std::string ackKind;
+        if (message->kind == "stethoscope.site_request") {
+            ackKind = "stethoscope.site_ack";
+        } else if (message->kind == "instrument.request") {
+            ackKind = "instrument.ack";
+        } else if (message->kind == "vitals.measure_request") {
+            ackKind = "vitals.measure_ack";
+        }
+        emit(m_phase, "doctor says (" + message->kind + "): " + message->payload.dump());
+        if (ackKind.empty()) {
+            return;
+        }
+        SessionMessage ack{message->sessionId, ackKind,
+                           json{{"request", message->payload}, {"acknowledged", true}}};
+        m_client->request(std::string(type::sessionMessage), toJson(ack), nullptr);
+    }
+
+    void scheduleReady() {
+        m_cleaningTimer.expires_after(m_script.cleaningDelay);
+        m_cleaningTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->m_stopped) {
+                return;
+            }
+            self->m_client->request(
+                std::string(type::cabinReady), json::object(), [self](Reply reply) {
+                    if (reply.code) {
+                        self->emit(self->m_phase, "ready refused: " + describe(reply));
+                        return;
+                    }
+                    self->emit(CabinPhase::waitingForDoctor, "cleaning done; cabin ready");
+                    self->topUp();
+                });
+        });
+    }
+
+    net::strand<net::any_io_executor> m_strand;
+    ClientConfig m_clientConfig;
+    CabinScript m_script;
+    EventSink m_sink;
+    std::shared_ptr<RendezvousClient> m_client;
+    net::steady_timer m_cleaningTimer;
+    CabinPhase m_phase = CabinPhase::connecting;
+    std::vector<std::string> m_waiting; // checked in, not yet ended
+    std::string m_sessionId;
+    std::string m_sessionVisit;
+    std::size_t m_nextPatient = 0;
+    bool m_stopped = false;
+};
+
+} // namespace
+
+std::string_view toString(CabinPhase phase) noexcept {
+    switch (phase) {
+    case CabinPhase::connecting:
+        return "connecting";
+    case CabinPhase::waitingForDoctor:
+        return "waiting_for_doctor";
+    case CabinPhase::inSession:
+        return "in_session";
+    case CabinPhase::cleaning:
+        return "cleaning";
+    case CabinPhase::stopped:
+        return "stopped";
+    }
+    return "unknown";
+}
+
+std::shared_ptr<CabinSimulator> CabinSimulator::create(net::any_io_executor executor,
+                                                       ClientConfig client, CabinScript script,
+                                                       EventSink sink) {
+    return std::make_shared<Simulator>(std::move(executor), std::move(client), std::move(script),
+                                       std::move(sink));
+}
+
+} // namespace tc::cabin

@@ -1,0 +1,56 @@
+#pragma once
+// The simulated cabin: connects as a cabin with the shared rendezvous client, checks in scripted
+// patients one after another, answers the doctor's SDP offer, and after a session ends waits a
+// configurable cleaning delay before marking itself ready again. No Qt: the same class runs in
+// telecabine-cabin and inside the console's --demo.
+
+#include "tc/protocol/messages.hpp"
+#include "tc/protocol/rendezvous_client.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tc::cabin {
+
+struct CabinScript {
+    protocol::Site site;
+    std::vector<protocol::Visit> patients; // checked in in order; visit ids must be unique
+    // How many patients wait in the cabin's queue at once (a waiting room of this size).
+    std::size_t waitingAtOnce = 1;
+    std::chrono::milliseconds cleaningDelay{5'000};
+    bool loop = true; // start the list again (with fresh visit ids) when it runs out
+};
+
+// Realistic French pre-triage data for demos: reasons, ages, instruments, operators.
+CabinScript demoScript(protocol::Site site, std::uint32_t seed);
+// Loads a JSON script file (format in app/cabin/README.md).
+protocol::Result<CabinScript> loadScript(const std::filesystem::path& path);
+
+enum class CabinPhase { connecting, waitingForDoctor, inSession, cleaning, stopped };
+std::string_view toString(CabinPhase phase) noexcept;
+
+struct CabinEvent {
+    CabinPhase phase;
+    std::string detail; // human-readable, for logs ("checked in visit V-…", "session ended: …")
+};
+
+class CabinSimulator {
+public:
+    using EventSink = std::function<void(const CabinEvent&)>;
+
+    // The sink is called on the executor's thread.
+    static std::shared_ptr<CabinSimulator> create(boost::asio::any_io_executor executor,
+                                                  protocol::ClientConfig client,
+                                                  CabinScript script, EventSink sink = {});
+    virtual ~CabinSimulator() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+};
+
+} // namespace tc::cabin

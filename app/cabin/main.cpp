@@ -1,0 +1,128 @@
+// telecabine-cabin: a simulated connected cabin that checks in scripted patients.
+#include "../cli/command_line.hpp"
+#include "cabin_simulator.hpp"
+
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/pki.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <future>
+#include <iostream>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: telecabine-cabin [options]
+  --host HOST              rendezvous service host (127.0.0.1)
+  --port PORT              rendezvous service port (required)
+  --ca FILE                deployment CA certificate, PEM (required)
+  --bundle FILE            the cabin's PKCS#12 identity (required)
+  --passphrase TEXT        bundle passphrase (or $TELECABINE_PASSPHRASE)
+  --script FILE            JSON script of patients (see app/cabin/README.md);
+                           default: the built-in French demo patients
+  --site-name TEXT         site name for the demo script
+  --opening-hours TEXT     opening hours for the demo script
+  --waiting N              patients waiting at once (2)
+  --cleaning-delay-ms MS   disinfection time after each session (5000)
+  --seed N                 demo script seed (1)
+  --once                   do not loop over the script
+)";
+
+void logLine(const std::string& line) {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%H:%M:%S", std::localtime(&now));
+    std::printf("%s cabin: %s\n", stamp, line.c_str());
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace tc;
+    cli::CommandLine args(argc, argv, {"once", "help"});
+    if (args.flag("help")) {
+        std::cout << kUsage;
+        return 0;
+    }
+    const auto port = args.number("port", 0);
+    const auto waiting = args.number("waiting", 2);
+    const auto cleaningMs = args.number("cleaning-delay-ms", 5000);
+    const auto seed = args.number("seed", 1);
+    if (!args.errors().empty() || port <= 0 || port > 65535 || !args.value("ca") ||
+        !args.value("bundle") || waiting < 1 || cleaningMs < 0) {
+        for (const auto& e : args.errors()) {
+            std::cerr << "telecabine-cabin: " << e << "\n";
+        }
+        std::cerr << kUsage;
+        return 2;
+    }
+    const char* envPass = std::getenv("TELECABINE_PASSPHRASE");
+    const std::string passphrase = args.value("passphrase", envPass ? envPass : "");
+
+    auto ca = protocol::readFile(*args.value("ca"));
+    auto bundle = protocol::readFile(*args.value("bundle"));
+    if (!ca || !bundle) {
+        std::cerr << "telecabine-cabin: cannot read " << (!ca ? *args.value("ca") : *args.value("bundle"))
+                  << ": " << (!ca ? ca.error() : bundle.error()).message() << "\n";
+        return 1;
+    }
+    auto credentials = protocol::fromPkcs12(*bundle, passphrase);
+    if (!credentials) {
+        std::cerr << "telecabine-cabin: cannot open the identity bundle (wrong passphrase?): "
+                  << credentials.error().message() << "\n";
+        return 1;
+    }
+    auto identity = protocol::identityFromCertificatePem(credentials->certificatePem);
+    if (!identity || identity->role != protocol::Role::cabin) {
+        std::cerr << "telecabine-cabin: the bundle is not a cabin identity"
+                  << (identity ? "" : ": " + identity.error().message()) << "\n";
+        return 1;
+    }
+
+    cabin::CabinScript script;
+    if (const auto path = args.value("script")) {
+        auto loaded = cabin::loadScript(*path);
+        if (!loaded) {
+            std::cerr << "telecabine-cabin: invalid script " << *path << ": "
+                      << loaded.error().message() << "\n";
+            return 1;
+        }
+        script = std::move(*loaded);
+    } else {
+        protocol::Site site{identity->identifier, args.value("site-name", identity->displayName),
+                            args.value("opening-hours", "Mo-Sa 08:00-20:00")};
+        script = cabin::demoScript(site, static_cast<std::uint32_t>(seed));
+    }
+    script.waitingAtOnce = static_cast<std::size_t>(waiting);
+    script.cleaningDelay = std::chrono::milliseconds(cleaningMs);
+    script.loop = !args.flag("once");
+    if (script.site.code != identity->identifier) {
+        std::cerr << "telecabine-cabin: the script's site code " << script.site.code
+                  << " is not this cabin's (" << identity->identifier << ")\n";
+        return 1;
+    }
+
+    protocol::ClientConfig client;
+    client.host = args.value("host", "127.0.0.1");
+    client.port = static_cast<std::uint16_t>(port);
+    client.tls = protocol::TlsConfig{std::move(*credentials), std::move(*ca)};
+
+    protocol::IoThread io("tc-cabin");
+    auto simulator = cabin::CabinSimulator::create(
+        io.executor(), client, std::move(script), [](const cabin::CabinEvent& event) {
+            logLine("[" + std::string(cabin::toString(event.phase)) + "] " + event.detail);
+        });
+    simulator->start();
+
+    std::promise<void> stopRequested;
+    boost::asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) { stopRequested.set_value(); });
+    stopRequested.get_future().wait();
+    simulator->stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let the close handshake out
+    io.stop();
+    return 0;
+}

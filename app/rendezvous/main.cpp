@@ -1,0 +1,177 @@
+// telecabine-rendezvous: the reference rendezvous service, and its development PKI tool.
+#include "../cli/command_line.hpp"
+
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/pki.hpp"
+#include "tc/protocol/rendezvous_service.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <future>
+#include <iostream>
+
+namespace {
+
+using namespace tc;
+
+constexpr const char* kUsage = R"(usage:
+  telecabine-rendezvous serve --ca FILE --cert FILE --key FILE [options]
+      --bind ADDRESS        listen address (127.0.0.1)
+      --port PORT           listen port, 0 for any free port (8443)
+      --port-file FILE      write the bound port there once listening
+      --event-log FILE      SQLite event log (telecabine-events.sqlite)
+      --grace-ms MS         how long a dropped connection keeps its session (60000)
+      --heartbeat-ms MS     heartbeat interval announced to clients (10000)
+      --rate N              messages per second per connection (20)
+  telecabine-rendezvous pki init DIR
+      creates a development CA in DIR, a service certificate for localhost, a doctor
+      (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
+  telecabine-rendezvous pki issue --dir DIR --role cabin|doctor|coordinator|service
+      --id IDENTIFIER --name "DISPLAY NAME" --out FILE.p12 [--passphrase TEXT] [--days N]
+      issues a PKCS#12 identity from the CA in DIR (ca.pem, ca.key)
+)";
+
+void logLine(const std::string& line) {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%H:%M:%S", std::localtime(&now));
+    std::fprintf(stderr, "%s rendezvous: %s\n", stamp, line.c_str());
+}
+
+int fail(const std::string& message) {
+    std::cerr << "telecabine-rendezvous: " << message << "\n";
+    return 1;
+}
+
+int serve(cli::CommandLine& args) {
+    const auto port = args.number("port", 8443);
+    const auto grace = args.number("grace-ms", 60'000);
+    const auto heartbeat = args.number("heartbeat-ms", 10'000);
+    const auto rate = args.number("rate", 20);
+    if (!args.errors().empty() || !args.value("ca") || !args.value("cert") || !args.value("key") ||
+        port < 0 || port > 65535 || grace < 0 || heartbeat < 100 || rate < 1) {
+        for (const auto& e : args.errors()) {
+            std::cerr << "telecabine-rendezvous: " << e << "\n";
+        }
+        std::cerr << kUsage;
+        return 2;
+    }
+    auto ca = protocol::readFile(*args.value("ca"));
+    auto cert = protocol::readFile(*args.value("cert"));
+    auto key = protocol::readFile(*args.value("key"));
+    if (!ca || !cert || !key) {
+        return fail("cannot read the CA, certificate or key file");
+    }
+    protocol::ServiceConfig config;
+    config.bindAddress = args.value("bind", "127.0.0.1");
+    config.port = static_cast<std::uint16_t>(port);
+    config.tls = protocol::TlsConfig{protocol::Credentials{*cert, *key, {}}, *ca};
+    config.eventLogPath = args.value("event-log", "telecabine-events.sqlite");
+    config.gracePeriod = std::chrono::milliseconds(grace);
+    config.heartbeatInterval = std::chrono::milliseconds(heartbeat);
+    config.maxMessagesPerSecond = static_cast<int>(rate);
+    config.messageBurst = static_cast<int>(rate * 3);
+    config.log = logLine;
+
+    protocol::IoThread io("tc-rendezvous");
+    auto service = protocol::RendezvousService::start(io.executor(), config);
+    if (!service) {
+        return fail("cannot start: " + service.error().message());
+    }
+    const auto bound = (*service)->port();
+    logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) +
+            ", event log " + config.eventLogPath);
+    if (const auto portFile = args.value("port-file")) {
+        const std::string tmp = *portFile + ".tmp";
+        std::ofstream(tmp) << bound << "\n";
+        std::filesystem::rename(tmp, *portFile); // atomic: readers never see a partial file
+    }
+    std::promise<void> stopRequested;
+    boost::asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) { stopRequested.set_value(); });
+    stopRequested.get_future().wait();
+    logLine("stopping");
+    (*service)->stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    io.stop();
+    return 0;
+}
+
+int pki(cli::CommandLine& args) {
+    const auto& words = args.positional();
+    if (words.size() == 3 && words[1] == "init") {
+        auto created = protocol::ensureDevelopmentPki(words[2]);
+        if (!created) {
+            return fail("pki init: " + created.error().message());
+        }
+        std::cout << "development PKI ready in " << created->directory << "\n"
+                  << "  CA:      " << created->caCertificate() << "\n"
+                  << "  service: " << created->serviceCertificate() << "\n"
+                  << "  doctor:  " << created->doctorBundle() << "\n"
+                  << "  cabin:   " << created->cabinBundle() << "\n"
+                  << "  passphrase: " << protocol::DevelopmentPki::kDevelopmentPassphrase << "\n";
+        return 0;
+    }
+    if (words.size() != 2 || words[1] != "issue" || !args.value("dir") || !args.value("role") ||
+        !args.value("id") || !args.value("name") || !args.value("out")) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::filesystem::path dir = *args.value("dir");
+    auto caPem = protocol::readFile(dir / "ca.pem");
+    auto caKey = protocol::readFile(dir / "ca.key");
+    if (!caPem || !caKey) {
+        return fail("pki issue: no CA in " + dir.string() + " (run pki init first)");
+    }
+    auto ca = protocol::CertificateAuthority::fromPem(*caPem, *caKey);
+    auto role = protocol::roleFromString(*args.value("role"));
+    if (!ca || !role) {
+        return fail("pki issue: " + (!ca ? ca.error() : role.error()).message());
+    }
+    protocol::CertificateRequest request;
+    request.identity = {*role, *args.value("id"), *args.value("name")};
+    const auto days = args.number("days", 365);
+    request.notAfter = std::chrono::hours(24 * days);
+    if (*role == protocol::Role::service) {
+        request.dnsNames = {"localhost"};
+        request.ipAddresses = {"127.0.0.1", "::1"};
+    }
+    auto issued = ca->issue(request);
+    if (!issued) {
+        return fail("pki issue: " + issued.error().message());
+    }
+    const std::string passphrase =
+        args.value("passphrase", protocol::DevelopmentPki::kDevelopmentPassphrase);
+    auto bundle = protocol::toPkcs12(*issued, passphrase, request.identity.displayName);
+    if (!bundle) {
+        return fail("pki issue: " + bundle.error().message());
+    }
+    if (auto written = protocol::writeFile(*args.value("out"), *bundle, true); !written) {
+        return fail("pki issue: cannot write " + *args.value("out"));
+    }
+    std::cout << "issued " << *args.value("out") << " for " << request.identity.displayName
+              << "\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    cli::CommandLine args(argc, argv, {"help"});
+    const auto& words = args.positional();
+    if (args.flag("help") || words.empty()) {
+        std::cout << kUsage;
+        return words.empty() && !args.flag("help") ? 2 : 0;
+    }
+    if (words[0] == "serve") {
+        return serve(args);
+    }
+    if (words[0] == "pki") {
+        return pki(args);
+    }
+    std::cerr << kUsage;
+    return 2;
+}

@@ -1,0 +1,55 @@
+#pragma once
+// The rendezvous service: TLS 1.3 + WebSocket listener in front of RendezvousState.
+// Runs on the executor it is given (single-threaded io_context: the state needs no locks).
+
+#include "tc/protocol/errors.hpp"
+#include "tc/protocol/tls.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tc::protocol {
+
+struct ServiceConfig {
+    std::string bindAddress = "127.0.0.1";
+    std::uint16_t port = 0; // 0: any free port, see RendezvousService::port()
+    TlsConfig tls;
+    std::string eventLogPath = ":memory:";
+    std::chrono::milliseconds heartbeatInterval{10'000};
+    std::chrono::milliseconds gracePeriod{60'000};
+    std::chrono::milliseconds handshakeTimeout{10'000};
+    int maxMessagesPerSecond = 20; // sustained, per connection
+    int messageBurst = 60;         // bucket size
+    std::size_t maxConnections = 20'000;
+    std::function<void(const std::string&)> log; // optional diagnostics sink
+};
+
+struct ServiceStats {
+    std::uint64_t connectionsAccepted = 0;
+    std::uint64_t connectionsOpen = 0;
+    std::uint64_t tlsRefusals = 0;
+    std::uint64_t protocolViolations = 0;
+    std::uint64_t messagesIn = 0;
+    std::uint64_t messagesOut = 0;
+};
+
+class RendezvousService {
+public:
+    // Binds and starts accepting. Call from any thread; the service then lives on `executor`.
+    static Result<std::shared_ptr<RendezvousService>> start(boost::asio::any_io_executor executor,
+                                                            ServiceConfig config);
+    virtual ~RendezvousService() = default;
+
+    virtual std::uint16_t port() const noexcept = 0;
+    // Thread-safe snapshot.
+    virtual ServiceStats stats() const = 0;
+    // Stops accepting and closes every connection. Thread-safe.
+    virtual void stop() = 0;
+};
+
+} // namespace tc::protocol

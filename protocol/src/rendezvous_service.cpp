@@ -1,0 +1,362 @@
+#include "tc/protocol/rendezvous_service.hpp"
+
+#include "tc/protocol/envelope.hpp"
+#include "tc/protocol/event_log.hpp"
+#include "tc/protocol/rendezvous_state.hpp"
+
+#include "frame_queue.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <deque>
+#include <unordered_map>
+
+namespace tc::protocol {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+
+// Beyond this many queued frames a peer is not reading; it is dropped rather than let memory
+// grow without bound.
+constexpr std::size_t kMaxOutboxFrames = 4096;
+
+class Service;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(tcp::socket socket, net::ssl::context& tls, ConnectionId id)
+        : m_ws(std::move(socket), tls)
+        , m_id(id)
+        , m_outbox(
+              m_ws, kMaxOutboxFrames, [this] { return std::shared_ptr<void>(shared_from_this()); },
+              [this] { abort(); }) {}
+
+    ConnectionId id() const noexcept { return m_id; }
+    WsStream& ws() noexcept { return m_ws; }
+
+    void enqueue(Frame frame) {
+        if (!m_outbox.push(std::move(frame))) {
+            // The peer does not read what it is sent; drop it rather than buffer forever.
+            abort();
+        }
+    }
+
+    // Sends what is queued, then the close frame, then drops TCP.
+    void close(boost::system::error_code reason, websocket::close_code code) {
+        m_outbox.close(code, reason.message());
+    }
+
+    // Drops the TCP connection at once (service shutdown, dead peer).
+    void abort() {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(m_ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(m_ws).close();
+    }
+
+    bool takeToken(int perSecond, int burst) {
+        const auto now = std::chrono::steady_clock::now();
+        const double elapsed = std::chrono::duration<double>(now - m_lastRefill).count();
+        m_lastRefill = now;
+        m_tokens = std::min<double>(burst, m_tokens + elapsed * perSecond);
+        m_tokens -= 1.0; // below zero is debt: a sustained flood goes deeper and deeper
+        return m_tokens >= 0.0;
+    }
+    bool floodBeyondLimit(int burst) const noexcept { return m_tokens < -burst; }
+    void initTokens(int burst) { m_tokens = burst; }
+
+private:
+    WsStream m_ws;
+    ConnectionId m_id;
+    detail::FrameQueue<WsStream> m_outbox;
+    double m_tokens = 0;
+    std::chrono::steady_clock::time_point m_lastRefill = std::chrono::steady_clock::now();
+};
+
+class Service final : public RendezvousService, public std::enable_shared_from_this<Service> {
+public:
+    Service(net::any_io_executor executor, ServiceConfig config,
+            std::shared_ptr<net::ssl::context> tls, EventLog log)
+        : m_executor(std::move(executor))
+        , m_config(std::move(config))
+        , m_tls(std::move(tls))
+        , m_log(std::move(log))
+        , m_state(StateConfig{m_config.gracePeriod, m_config.heartbeatInterval,
+                              static_cast<std::int64_t>(kMaxFrameBytes),
+                              m_config.maxMessagesPerSecond},
+                  &m_log)
+        , m_acceptor(m_executor)
+        , m_expiryTimer(m_executor) {}
+
+    Result<void> listen() {
+        boost::system::error_code ec;
+        const auto address = net::ip::make_address(m_config.bindAddress, ec);
+        if (ec) {
+            return ec;
+        }
+        const tcp::endpoint endpoint(address, m_config.port);
+        m_acceptor.open(endpoint.protocol(), ec);
+        if (!ec) {
+            m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        }
+        if (!ec) {
+            m_acceptor.bind(endpoint, ec);
+        }
+        if (!ec) {
+            m_acceptor.listen(net::socket_base::max_listen_connections, ec);
+        }
+        if (ec) {
+            return ec;
+        }
+        m_port = m_acceptor.local_endpoint().port();
+        net::co_spawn(m_executor, acceptLoop(shared_from_this()), net::detached);
+        net::co_spawn(m_executor, expiryLoop(shared_from_this()), net::detached);
+        return {};
+    }
+
+    std::uint16_t port() const noexcept override { return m_port; }
+
+    ServiceStats stats() const override {
+        return ServiceStats{m_accepted.load(), m_open.load(), m_tlsRefusals.load(),
+                            m_violations.load(), m_messagesIn.load(), m_messagesOut.load()};
+    }
+
+    void stop() override {
+        net::post(m_executor, [self = shared_from_this()] {
+            self->m_stopping = true;
+            boost::system::error_code ignored;
+            self->m_acceptor.close(ignored);
+            self->m_expiryTimer.cancel();
+            for (auto& [id, connection] : self->m_connections) {
+                connection->abort();
+            }
+        });
+    }
+
+private:
+    void log(const std::string& line) const {
+        if (m_config.log) {
+            m_config.log(line);
+        }
+    }
+
+    static net::awaitable<void> acceptLoop(std::shared_ptr<Service> self) {
+        while (!self->m_stopping) {
+            auto [ec, socket] = co_await self->m_acceptor.async_accept(kNoThrow);
+            if (ec) {
+                if (self->m_stopping || ec == net::error::operation_aborted) {
+                    co_return;
+                }
+                self->log("accept failed: " + ec.message());
+                continue; // e.g. EMFILE: keep serving the connections we have
+            }
+            if (self->m_open.load() >= self->m_config.maxConnections) {
+                self->log("connection limit reached; refusing a connection");
+                continue;
+            }
+            ++self->m_accepted;
+            auto connection = std::make_shared<Connection>(std::move(socket), *self->m_tls,
+                                                           self->m_nextConnectionId++);
+            net::co_spawn(self->m_executor, serve(self, std::move(connection)), net::detached);
+        }
+    }
+
+    static net::awaitable<void> expiryLoop(std::shared_ptr<Service> self) {
+        while (!self->m_stopping) {
+            const auto next = self->m_state.nextExpiry();
+            self->m_expiryTimer.expires_at(next.value_or(std::chrono::steady_clock::time_point::max()));
+            co_await self->m_expiryTimer.async_wait(kNoThrow);
+            if (self->m_stopping) {
+                co_return;
+            }
+            Effects effects;
+            self->m_state.expire(std::chrono::steady_clock::now(), effects);
+            self->apply(effects);
+        }
+    }
+
+    static net::awaitable<void> serve(std::shared_ptr<Service> self,
+                                      std::shared_ptr<Connection> connection) {
+        auto& ws = connection->ws();
+        beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
+        auto [tlsError] = co_await ws.next_layer().async_handshake(net::ssl::stream_base::server,
+                                                                   kNoThrow);
+        if (tlsError) {
+            ++self->m_tlsRefusals;
+            const long verify = SSL_get_verify_result(ws.next_layer().native_handle());
+            const auto reason = verify != X509_V_OK ? classifyVerifyResult(verify)
+                                                    : classifyTlsError(tlsError);
+            self->log("TLS refused: " + reason.message() + " (" + tlsError.message() + ")");
+            co_return;
+        }
+        const auto identity = identityFromCertificate(
+            SSL_get0_peer_certificate(ws.next_layer().native_handle()));
+        beast::get_lowest_layer(ws).expires_never();
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = self->m_config.handshakeTimeout;
+        // A client pings every heartbeat interval; three missed heartbeats mean it is gone.
+        timeouts.idle_timeout = 3 * self->m_config.heartbeatInterval;
+        timeouts.keep_alive_pings = false;
+        ws.set_option(timeouts);
+        // Hard cap well above the protocol limit so that oversize frames still get a typed
+        // error before the connection closes.
+        ws.read_message_max(4 * kMaxFrameBytes);
+        auto [acceptError] = co_await ws.async_accept(kNoThrow);
+        if (acceptError) {
+            co_return;
+        }
+        if (!identity) {
+            ++self->m_tlsRefusals;
+            self->log("refused a certificate without a valid identity: " +
+                      identity.error().message());
+            connection->enqueue(std::make_shared<const std::string>(
+                serialise(makeError({}, identity.error(), "certificate subject"))));
+            connection->close(identity.error(), websocket::close_code::policy_error);
+            co_return;
+        }
+        self->m_connections.emplace(connection->id(), connection);
+        ++self->m_open;
+        connection->initTokens(self->m_config.messageBurst);
+        {
+            Effects effects;
+            self->m_state.connect(connection->id(), *identity, effects);
+            self->apply(effects);
+        }
+        co_await readLoop(self, connection);
+        self->m_connections.erase(connection->id());
+        --self->m_open;
+        Effects effects;
+        self->m_state.disconnect(connection->id(), effects);
+        self->apply(effects);
+        self->m_expiryTimer.cancel(); // re-arm for the new grace deadline
+    }
+
+    static net::awaitable<void> readLoop(std::shared_ptr<Service> self,
+                                         std::shared_ptr<Connection> connection) {
+        auto& ws = connection->ws();
+        beast::flat_buffer buffer;
+        while (!self->m_stopping) {
+            buffer.clear();
+            auto [ec, bytes] = co_await ws.async_read(buffer, kNoThrow);
+            if (ec) {
+                if (ec == websocket::error::message_too_big) {
+                    ++self->m_violations;
+                }
+                co_return;
+            }
+            ++self->m_messagesIn;
+            const auto violation = [&](Errc code, std::string detail, std::string requestId) {
+                ++self->m_violations;
+                connection->enqueue(std::make_shared<const std::string>(
+                    serialise(makeError(requestId, make_error_code(code), std::move(detail)))));
+            };
+            if (!connection->takeToken(self->m_config.maxMessagesPerSecond,
+                                       self->m_config.messageBurst)) {
+                violation(Errc::rateLimited, "the message was dropped", {});
+                if (connection->floodBeyondLimit(self->m_config.messageBurst)) {
+                    connection->close(make_error_code(Errc::rateLimited),
+                                      websocket::close_code::policy_error);
+                    co_return;
+                }
+                continue;
+            }
+            if (!ws.got_text()) {
+                violation(Errc::binaryFrame, "send JSON text frames", {});
+                connection->close(make_error_code(Errc::binaryFrame),
+                                  websocket::close_code::bad_payload);
+                co_return;
+            }
+            const std::string_view frame(static_cast<const char*>(buffer.data().data()),
+                                         buffer.size());
+            auto envelope = parseEnvelope(frame);
+            if (!envelope) {
+                const auto& error = envelope.error();
+                violation(static_cast<Errc>(error.code.value()), error.detail, error.requestId);
+                // Unreadable framing ends the connection; a readable envelope with a bad field
+                // only fails that request.
+                if (error.code == Errc::malformedJson || error.code == Errc::frameTooLarge) {
+                    connection->close(error.code, error.code == Errc::frameTooLarge
+                                                      ? websocket::close_code::too_big
+                                                      : websocket::close_code::bad_payload);
+                    co_return;
+                }
+                continue;
+            }
+            Effects effects;
+            self->m_state.handle(connection->id(), *envelope, effects);
+            self->apply(effects);
+        }
+    }
+
+    void apply(Effects& effects) {
+        for (auto& send : effects.sends) {
+            const auto it = m_connections.find(send.to);
+            if (it != m_connections.end()) {
+                ++m_messagesOut;
+                it->second->enqueue(std::move(send.frame));
+            }
+        }
+        for (const auto& close : effects.closes) {
+            const auto it = m_connections.find(close.connection);
+            if (it != m_connections.end()) {
+                it->second->close(close.reason, websocket::close_code::policy_error);
+            }
+        }
+    }
+
+    net::any_io_executor m_executor;
+    ServiceConfig m_config;
+    std::shared_ptr<net::ssl::context> m_tls;
+    EventLog m_log;
+    RendezvousState m_state;
+    tcp::acceptor m_acceptor;
+    net::steady_timer m_expiryTimer;
+    std::unordered_map<ConnectionId, std::shared_ptr<Connection>> m_connections;
+    ConnectionId m_nextConnectionId = 1;
+    std::uint16_t m_port = 0;
+    bool m_stopping = false;
+    std::atomic<std::uint64_t> m_accepted{0};
+    std::atomic<std::uint64_t> m_open{0};
+    std::atomic<std::uint64_t> m_tlsRefusals{0};
+    std::atomic<std::uint64_t> m_violations{0};
+    std::atomic<std::uint64_t> m_messagesIn{0};
+    std::atomic<std::uint64_t> m_messagesOut{0};
+};
+
+} // namespace
+
+Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_executor executor,
+                                                                    ServiceConfig config) {
+    auto tls = makeServerContext(config.tls);
+    if (!tls) {
+        return tls.error();
+    }
+    auto log = EventLog::open(config.eventLogPath);
+    if (!log) {
+        return log.error();
+    }
+    auto service =
+        std::make_shared<Service>(std::move(executor), std::move(config), *tls, std::move(*log));
+    if (auto listening = service->listen(); !listening) {
+        return listening.error();
+    }
+    return std::shared_ptr<RendezvousService>(std::move(service));
+}
+
+} // namespace tc::protocol

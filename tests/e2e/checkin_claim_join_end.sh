@@ -1,0 +1,62 @@
+#!/bin/sh
+# End-to-end: starts telecabine-rendezvous, telecabine-cabin and the telecabine console as separate
+# processes on loopback with a freshly created development PKI. The console's autopilot signs in,
+# claims the first waiting patient, joins (SDP offer/answer through the service), takes a
+# screenshot and ends the consultation. The durable event log must then show the whole story.
+set -eu
+rendezvous=$1
+cabin=$2
+console=$3
+
+work=$(mktemp -d)
+pids=""
+cleanup() {
+    for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [ "${keep:-0}" = 1 ]; then echo "e2e: artefacts kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+fail() { echo "e2e: FAIL: $*" >&2; keep=1; tail -n 30 "$work"/*.log >&2 || true; exit 1; }
+
+"$rendezvous" pki init "$work/pki" >/dev/null || fail "pki init"
+
+"$rendezvous" serve --port 0 --port-file "$work/port" --event-log "$work/events.sqlite" \
+    --ca "$work/pki/ca.pem" --cert "$work/pki/service.pem" --key "$work/pki/service.key" \
+    >"$work/rendezvous.log" 2>&1 &
+pids="$pids $!"
+i=0
+while [ ! -s "$work/port" ]; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "the service did not start"; sleep 0.1
+done
+port=$(cat "$work/port")
+
+"$cabin" --port "$port" --ca "$work/pki/ca.pem" --bundle "$work/pki/cabin.p12" \
+    --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 >"$work/cabin.log" 2>&1 &
+pids="$pids $!"
+
+# GUI tests run under Xvfb unless a display is already there.
+run_gui() {
+    if [ -z "${DISPLAY:-}" ]; then xvfb-run -a -s "-screen 0 1280x800x24" "$@"; else "$@"; fi
+}
+export TELECABINE_PASSPHRASE=telecabine
+run_gui \
+    "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
+    --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
+    >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
+
+[ -s "$work/console.png" ] || fail "no screenshot"
+
+# The cabin goes through cleaning and becomes ready again.
+i=0
+until grep -q "cleaning done; cabin ready" "$work/cabin.log"; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "the cabin never left cleaning"; sleep 0.1
+done
+
+kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
+echo "e2e: event log: $kinds"
+for k in checkin claim join end cleaning cabin_ready; do
+    echo " $kinds " | grep -q " $k " || fail "event '$k' missing from the log"
+done
+reason=$(sqlite3 "$work/events.sqlite" "SELECT reason FROM events WHERE kind = 'end';")
+[ "$reason" = "completed" ] || fail "end reason is '$reason'"
+echo "e2e: PASS"

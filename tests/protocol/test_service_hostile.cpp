@@ -1,0 +1,187 @@
+// Hostile and broken peers against the in-process service: every bad input gets a typed error,
+// violations close only the offending connection, and TLS refusals carry a clear reason.
+#include "raw_ws_client.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tc;
+using namespace tc::test;
+using protocol::Errc;
+namespace type = protocol::type;
+
+namespace {
+
+std::string codeOf(const std::optional<nlohmann::json>& frame) {
+    REQUIRE(frame);
+    REQUIRE((*frame)["type"] == "error");
+    return (*frame)["body"]["code"].get<std::string>();
+}
+
+std::string welcomeToken(RawWsClient& raw) {
+    const auto welcome = raw.readType("welcome");
+    REQUIRE(welcome);
+    return (*welcome)["body"]["resume_token"].get<std::string>();
+}
+
+} // namespace
+
+TEST_CASE("schema errors get typed replies and keep the connection", "[rendezvous][hostile]") {
+    TestPki pki;
+    TestService service(pki);
+    RawWsClient raw(pki.cabin(), pki.ca.certificatePem(), service.port());
+    welcomeToken(raw);
+
+    struct Case {
+        nlohmann::json frame;
+        std::string code;
+    };
+    const auto visit = toJson(adultVisit("V-1"));
+    auto missing = visit;
+    missing.erase("age");
+    auto mistyped = visit;
+    mistyped["age"] = "thirty";
+    auto unknownField = visit;
+    unknownField["ssn"] = "1 84 12 75 123 456";
+    auto outOfRange = visit;
+    outOfRange["age"] = 400;
+    auto badInstrument = visit;
+    badInstrument["instruments"] = {"xray"};
+    const Case cases[] = {
+        {envelope("no.such.type", nlohmann::json::object()), "unknown_type"},
+        {envelope(std::string(type::visitCheckIn), missing), "missing_field"},
+        {envelope(std::string(type::visitCheckIn), mistyped), "wrong_field_type"},
+        {envelope(std::string(type::visitCheckIn), unknownField), "unknown_field"},
+        {envelope(std::string(type::visitCheckIn), outOfRange), "invalid_field"},
+        {envelope(std::string(type::visitCheckIn), badInstrument), "invalid_field"},
+        {nlohmann::json{{"v", 2}, {"type", "ping"}, {"id", "x"}, {"body", {}}},
+         "unsupported_version"},
+        {nlohmann::json{{"v", 1}, {"id", "x"}, {"body", {}}}, "missing_field"},
+        {nlohmann::json{{"v", 1}, {"type", "ping"}, {"id", 7}}, "wrong_field_type"},
+        {nlohmann::json::array({1, 2, 3}), "wrong_field_type"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.frame.dump());
+        raw.send(c.frame);
+        CHECK(codeOf(raw.readType("error")) == c.code);
+    }
+    // Still connected and served.
+    raw.send(envelope("ping", nlohmann::json::object(), "alive"));
+    const auto pong = raw.readType("result");
+    REQUIRE(pong);
+    CHECK((*pong)["id"] == "alive");
+}
+
+TEST_CASE("framing violations close that connection alone", "[rendezvous][hostile]") {
+    TestPki pki;
+    TestService service(pki);
+    SyncClient bystander(pki, pki.doctor(), service.port());
+    REQUIRE(bystander.waitWelcome());
+
+    SECTION("malformed JSON") {
+        RawWsClient raw(pki.cabin(), pki.ca.certificatePem(), service.port());
+        welcomeToken(raw);
+        raw.sendText("{\"v\":1,\"type\":\"ping\",");
+        CHECK(codeOf(raw.read()) == "malformed_json");
+        CHECK_FALSE(raw.read());
+    }
+    SECTION("oversized frame") {
+        RawWsClient raw(pki.cabin(), pki.ca.certificatePem(), service.port());
+        welcomeToken(raw);
+        raw.send(envelope("ping", {{"pad", std::string(70 * 1024, 'x')}}));
+        CHECK(codeOf(raw.read()) == "frame_too_large");
+        CHECK_FALSE(raw.read());
+    }
+    SECTION("binary frame") {
+        RawWsClient raw(pki.cabin(), pki.ca.certificatePem(), service.port());
+        welcomeToken(raw);
+        raw.sendBinary(std::string("\x00\x01\x02", 3));
+        CHECK(codeOf(raw.read()) == "binary_frame");
+        CHECK_FALSE(raw.read());
+    }
+    SECTION("flood") {
+        RawWsClient raw(pki.cabin(), pki.ca.certificatePem(), service.port());
+        welcomeToken(raw);
+        for (int i = 0; i < 300; ++i) {
+            raw.send(envelope("ping", nlohmann::json::object(), "f-" + std::to_string(i)));
+        }
+        int limited = 0;
+        int answered = 0;
+        while (auto frame = raw.read()) {
+            if ((*frame)["type"] == "error" && (*frame)["body"]["code"] == "rate_limited") {
+                ++limited;
+            } else if ((*frame)["type"] == "result") {
+                ++answered;
+            }
+        }
+        CHECK(raw.closed());
+        CHECK(limited > 0);
+        CHECK(answered >= 40); // the burst allowance was served
+        CHECK(answered < 300);
+    }
+    // The other session carries on untouched.
+    CHECK_FALSE(bystander.request(type::ping).code);
+    CHECK(service.service().stats().protocolViolations >= 1);
+}
+
+TEST_CASE("resume tokens: within grace, after grace, and stolen", "[rendezvous][liveness]") {
+    TestPki pki;
+    TestService service(pki, 400ms);
+    const auto doctorCredentials = pki.doctor(1);
+    std::string token;
+    {
+        RawWsClient first(doctorCredentials, pki.ca.certificatePem(), service.port());
+        token = welcomeToken(first);
+    } // dropped without a close handshake
+    {
+        RawWsClient thief(pki.doctor(2), pki.ca.certificatePem(), service.port());
+        welcomeToken(thief);
+        thief.send(envelope("resume", {{"token", token}}));
+        CHECK(codeOf(thief.readType("error")) == "resume_rejected");
+    }
+    {
+        RawWsClient second(doctorCredentials, pki.ca.certificatePem(), service.port());
+        welcomeToken(second);
+        second.send(envelope("resume", {{"token", token}}));
+        const auto reply = second.readType("result");
+        REQUIRE(reply);
+        CHECK((*reply)["body"]["resumed"] == true);
+    }
+    std::this_thread::sleep_for(800ms);
+    RawWsClient late(doctorCredentials, pki.ca.certificatePem(), service.port());
+    welcomeToken(late);
+    late.send(envelope("resume", {{"token", token}}));
+    CHECK(codeOf(late.readType("error")) == "resume_expired");
+}
+
+TEST_CASE("TLS refusals carry a clear reason to the client", "[rendezvous][tls]") {
+    TestPki pki;
+    TestService service(pki);
+
+    SECTION("expired certificate") {
+        SyncClient client(pki, pki.issue(protocol::Role::cabin, "FR-OLD-01", "Ancienne", -7200s,
+                                         -3600s),
+                          service.port());
+        const auto reason = client.waitState(protocol::ConnectionState::disconnected);
+        REQUIRE(reason);
+        CHECK(*reason == Errc::certificateExpired);
+        CHECK(service.service().stats().tlsRefusals >= 1);
+    }
+    SECTION("certificate from another CA") {
+        TestPki rogue;
+        // Trusts the real CA (so it accepts the service) but presents a rogue identity.
+        SyncClient client(pki, rogue.cabin(), service.port());
+        const auto reason = client.waitState(protocol::ConnectionState::disconnected);
+        REQUIRE(reason);
+        CHECK(*reason == Errc::unknownCa);
+        CHECK(service.service().stats().tlsRefusals >= 1);
+    }
+    SECTION("a service that is not from the deployment CA is refused by the client") {
+        TestPki rogue;
+        TestService impostor(rogue);
+        SyncClient client(pki, pki.cabin(), impostor.port());
+        const auto reason = client.waitState(protocol::ConnectionState::disconnected);
+        REQUIRE(reason);
+        CHECK(*reason == Errc::unknownCa);
+    }
+}
