@@ -320,14 +320,16 @@ template <> Parsed<Identity> fromJson<Identity>(const json& body) {
 }
 
 template <> Parsed<Visit> fromJson<Visit>(const json& body) {
-    JsonReader r(json::object(), "body");
+    const json noFields = json::object(); // the reader keeps a reference
+    JsonReader r(noFields, "body");
     Visit v;
     readVisit(body, "body", v, r);
     return finishWith(r, std::move(v));
 }
 
 template <> Parsed<QueueEntry> fromJson<QueueEntry>(const json& body) {
-    JsonReader r(json::object(), "body");
+    const json noFields = json::object(); // the reader keeps a reference
+    JsonReader r(noFields, "body");
     QueueEntry v;
     readEntry(body, "body", v, r);
     return finishWith(r, std::move(v));

@@ -22,41 +22,42 @@ namespace tc::test {
 class RawWsClient {
 public:
     RawWsClient(const protocol::Credentials& own, const std::string& caPem, std::uint16_t port)
-        : m_tls(boost::asio::ssl::context::tls_client)
-        , m_ws(m_io, m_tls) {
+        : m_tls(boost::asio::ssl::context::tls_client) {
+        // Configure the context before the stream exists: SSL_new() copies it.
         m_tls.use_certificate_chain(boost::asio::buffer(own.certificatePem));
         m_tls.use_private_key(boost::asio::buffer(own.privateKeyPem),
                               boost::asio::ssl::context::pem);
         m_tls.add_certificate_authority(boost::asio::buffer(caPem));
         m_tls.set_verify_mode(boost::asio::ssl::verify_peer);
         SSL_CTX_set_min_proto_version(m_tls.native_handle(), TLS1_3_VERSION);
-        auto& tcp = boost::beast::get_lowest_layer(m_ws);
+        m_ws.emplace(m_io, m_tls);
+        auto& tcp = boost::beast::get_lowest_layer(*m_ws);
         tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                    port));
         tcp.expires_after(std::chrono::seconds(5));
-        m_ws.next_layer().handshake(boost::asio::ssl::stream_base::client);
-        m_ws.handshake("127.0.0.1", "/v1");
-        m_ws.read_message_max(1 << 24);
+        m_ws->next_layer().handshake(boost::asio::ssl::stream_base::client);
+        m_ws->handshake("127.0.0.1", "/v1");
+        m_ws->read_message_max(1 << 24);
     }
 
     void sendText(const std::string& text) {
-        boost::beast::get_lowest_layer(m_ws).expires_after(std::chrono::seconds(5));
-        m_ws.text(true);
-        m_ws.write(boost::asio::buffer(text));
+        boost::beast::get_lowest_layer(*m_ws).expires_after(std::chrono::seconds(5));
+        m_ws->text(true);
+        m_ws->write(boost::asio::buffer(text));
     }
     void sendBinary(const std::string& bytes) {
-        boost::beast::get_lowest_layer(m_ws).expires_after(std::chrono::seconds(5));
-        m_ws.binary(true);
-        m_ws.write(boost::asio::buffer(bytes));
+        boost::beast::get_lowest_layer(*m_ws).expires_after(std::chrono::seconds(5));
+        m_ws->binary(true);
+        m_ws->write(boost::asio::buffer(bytes));
     }
     void send(const nlohmann::json& json) { sendText(json.dump()); }
 
     // The next frame as JSON, or nullopt when the connection is closed or times out.
     std::optional<nlohmann::json> read(std::chrono::seconds limit = std::chrono::seconds(5)) {
-        boost::beast::get_lowest_layer(m_ws).expires_after(limit);
+        boost::beast::get_lowest_layer(*m_ws).expires_after(limit);
         boost::beast::flat_buffer buffer;
         boost::beast::error_code ec;
-        m_ws.read(buffer, ec);
+        m_ws->read(buffer, ec);
         if (ec) {
             m_closed = true;
             return std::nullopt;
@@ -83,7 +84,9 @@ public:
 private:
     boost::asio::io_context m_io;
     boost::asio::ssl::context m_tls;
-    boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>> m_ws;
+    std::optional<
+        boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>>
+        m_ws;
     bool m_closed = false;
 };
 

@@ -4,7 +4,7 @@
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/pki.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_result.hpp"
 
 using namespace tc::protocol;
 using nlohmann::json;

@@ -1,8 +1,9 @@
 // The rendezvous service, in process on 127.0.0.1:0, driven by the real client over real TLS.
 #include "test_support.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_result.hpp"
 
+#include <set>
 #include <thread>
 
 using namespace tc;
@@ -31,7 +32,7 @@ std::vector<std::string> snapshotIds(SyncClient& observer) {
 
 } // namespace
 
-TEST_CASE("queue is ordered by priority then waiting time, with incremental updates",
+TEST_CASE("queue is ordered by priority then waiting time and updated incrementally",
           "[rendezvous]") {
     TestPki pki;
     TestService service(pki);

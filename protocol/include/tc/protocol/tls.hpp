@@ -14,7 +14,7 @@
 namespace tc::protocol {
 
 struct TlsConfig {
-    Credentials own;        // certificate + key (+ chain) presented to the peer
+    Credentials own;          // certificate + key (+ chain) presented to the peer
     std::string trustedCaPem; // the deployment CA that peers must chain to
 };
 
@@ -26,5 +26,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> makeClientContext(const TlsCo
 // certificate, unknown CA, expired, or rejected. Returns the input unchanged when it is not a
 // certificate problem.
 boost::system::error_code classifyTlsError(const boost::system::error_code& ec);
+
+// Turns an X509_V_ERR_* verification result into the same typed errors.
+boost::system::error_code classifyVerifyResult(long x509VerifyResult);
 
 } // namespace tc::protocol

@@ -1,0 +1,36 @@
+#include "tc/prescriptions/rpps.hpp"
+#include "tc/protocol/identity.hpp"
+
+#include "catch_result.hpp"
+
+using namespace tc::protocol;
+
+TEST_CASE("roles round-trip by name", "[identity]") {
+    for (const auto role : {Role::cabin, Role::doctor, Role::coordinator, Role::service}) {
+        CHECK(roleFromString(toString(role)) == role);
+    }
+    CHECK(roleFromString("admin").error() == Errc::badIdentity);
+    CHECK(roleFromString("").error() == Errc::badIdentity);
+}
+
+TEST_CASE("identity rules per role", "[identity]") {
+    const auto rpps = *tc::prescriptions::completeRpps("8000123456");
+    CHECK(validateIdentity({Role::doctor, rpps, "Dr Anne Leroy"}));
+    CHECK(validateIdentity({Role::coordinator, rpps, "CPTS Nièvre"}));
+    std::string badKey = rpps;
+    badKey.back() = badKey.back() == '9' ? '0' : static_cast<char>(badKey.back() + 1);
+    CHECK(validateIdentity({Role::doctor, badKey, "Dr X"}).error() == Errc::invalidRpps);
+    CHECK(validateIdentity({Role::doctor, "FR-NEV-01", "Dr X"}).error() == Errc::invalidRpps);
+    CHECK(validateIdentity({Role::cabin, "FR-NEV-GARE-01", "Cabine gare de Nevers"}));
+    CHECK(validateIdentity({Role::cabin, "fr-nev", "Cabine"}).error() == Errc::badIdentity);
+    CHECK(validateIdentity({Role::cabin, "AB", "Cabine"}).error() == Errc::badIdentity);
+    CHECK(validateIdentity({Role::cabin, std::string(33, 'A'), "Cabine"}).error() ==
+          Errc::badIdentity);
+    CHECK(validateIdentity({Role::cabin, "FR-1", std::string(129, 'a')}).error() ==
+          Errc::badIdentity);
+    CHECK(validateIdentity({Role::service, "rendezvous", "service"}));
+    CHECK(validateIdentity({Role::service, "Rendez Vous", "service"}).error() ==
+          Errc::badIdentity);
+    CHECK(identityFromCertificate(nullptr).error() == Errc::noCertificate);
+    CHECK(identityFromCertificatePem("garbage").error() == Errc::badIdentity);
+}
