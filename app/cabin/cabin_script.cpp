@@ -4,6 +4,7 @@
 #include "tc/protocol/pki.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 namespace tc::cabin {
@@ -64,7 +65,13 @@ CabinScript demoScript(Site site, std::uint32_t seed) {
     auto patients = demoPatients();
     std::shuffle(patients.begin(), patients.end(), random);
     std::uniform_int_distribution<int> ageJitter(-3, 3);
-    const std::string prefix = "V-" + site.code + "-" + std::to_string(seed % 100000) + "-";
+    // Visit ids stay unique across runs: the service may still know yesterday's visits.
+    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const std::string prefix =
+        "V-" + site.code + "-" + std::to_string(stamp % 10'000'000) + "-" + std::to_string(seed) +
+        "-";
     int number = 1;
     for (const auto& p : patients) {
         Visit visit;

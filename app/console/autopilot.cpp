@@ -1,0 +1,75 @@
+#include "autopilot.hpp"
+
+#include "connection_controller.hpp"
+#include "queue_model.hpp"
+#include "session_controller.hpp"
+
+#include <QCoreApplication>
+#include <QImage>
+#include <QQuickWindow>
+
+#include <cstdio>
+
+namespace tc::console {
+
+Autopilot::Autopilot(app::ConnectionController* connection, app::QueueModel* queue,
+                     app::SessionController* session, QString screenshotPath, int timeoutSeconds,
+                     QObject* parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_queue(queue)
+    , m_session(session)
+    , m_screenshotPath(std::move(screenshotPath)) {
+    connect(connection, &app::ConnectionController::stateChanged, this, &Autopilot::step);
+    connect(connection, &app::ConnectionController::onShiftChanged, this, &Autopilot::step);
+    connect(queue, &app::QueueModel::countChanged, this, &Autopilot::step);
+    connect(session, &app::SessionController::stateChanged, this, &Autopilot::step);
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        finish(1, QStringLiteral("timed out in state %1 (connection %2, %3 waiting): %4")
+                      .arg(m_session->state(), m_connection->state())
+                      .arg(m_queue->count())
+                      .arg(m_connection->errorString() + m_session->errorString()));
+    });
+    m_timeout.start(timeoutSeconds * 1000);
+}
+
+void Autopilot::step() {
+    if (m_connection->state() != QLatin1String("connected")) {
+        return;
+    }
+    if (!m_connection->onShift()) {
+        m_connection->setOnShift(true);
+        return;
+    }
+    const QString state = m_session->state();
+    if (state == QLatin1String("idle") && !m_claimed && m_queue->count() > 0) {
+        m_claimed = true;
+        std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
+        m_session->claim(m_queue->visitIdAt(0));
+    } else if (state == QLatin1String("idle") && m_claimed && !m_session->errorString().isEmpty()) {
+        finish(1, QStringLiteral("claim failed: ") + m_session->errorString());
+    } else if (state == QLatin1String("active") && !m_ending) {
+        m_ending = true;
+        // Let the session screen render before it is captured.
+        QTimer::singleShot(1500, this, [this] {
+            if (m_window != nullptr && !m_screenshotPath.isEmpty()) {
+                const QImage image = m_window->grabWindow();
+                if (image.isNull() || !image.save(m_screenshotPath)) {
+                    finish(1, QStringLiteral("could not save the screenshot"));
+                    return;
+                }
+            }
+            m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
+        });
+    } else if (state == QLatin1String("ended")) {
+        finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
+    }
+}
+
+void Autopilot::finish(int code, const QString& message) {
+    std::fprintf(stderr, "autopilot: %s\n", qPrintable(message));
+    QCoreApplication::exit(code);
+}
+
+} // namespace tc::console

@@ -1,0 +1,41 @@
+#pragma once
+// `telecabine --autopilot`: drives the real controllers the way a doctor would (go on shift,
+// take the first patient, join, end) so the end-to-end test exercises the console itself.
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+class QQuickWindow;
+
+namespace tc::app {
+class ConnectionController;
+class QueueModel;
+class SessionController;
+} // namespace tc::app
+
+namespace tc::console {
+
+class Autopilot : public QObject {
+    Q_OBJECT
+public:
+    Autopilot(app::ConnectionController* connection, app::QueueModel* queue,
+              app::SessionController* session, QString screenshotPath, int timeoutSeconds,
+              QObject* parent = nullptr);
+    void setWindow(QQuickWindow* window) { m_window = window; }
+
+private:
+    void step();
+    void finish(int code, const QString& message);
+
+    app::ConnectionController* m_connection;
+    app::QueueModel* m_queue;
+    app::SessionController* m_session;
+    QQuickWindow* m_window = nullptr;
+    QString m_screenshotPath;
+    QTimer m_timeout;
+    bool m_claimed = false;
+    bool m_ending = false;
+};
+
+} // namespace tc::console

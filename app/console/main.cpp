@@ -1,0 +1,155 @@
+// telecabine: the physician's console.
+#include "autopilot.hpp"
+#include "connection_controller.hpp"
+#include "demo_environment.hpp"
+#include "queue_model.hpp"
+#include "session_controller.hpp"
+
+#include "tc/media/gst_runtime.hpp"
+
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QQmlApplicationEngine>
+#include <QQmlExtensionPlugin>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTranslator>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
+
+namespace {
+
+QString mediaStatus() {
+    if (tc::media::initialise()) {
+        return QCoreApplication::translate("main", "GStreamer indisponible");
+    }
+    const auto missing = tc::media::missingElements(tc::media::consoleRequirements());
+    if (missing.empty()) {
+        return QCoreApplication::translate("main", "%1 · chaîne média complète")
+            .arg(QString::fromStdString(tc::media::gstreamerVersion()));
+    }
+    QStringList packages;
+    for (const auto& m : missing) {
+        const auto package = QString::fromUtf8(m.package.data(), static_cast<int>(m.package.size()));
+        if (!packages.contains(package)) {
+            packages << package;
+        }
+    }
+    return QCoreApplication::translate("main", "Éléments média manquants : installez %1")
+        .arg(packages.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("telecabine"));
+    QGuiApplication::setOrganizationName(QStringLiteral("telecabine"));
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Console médecin de téléconsultation assistée"));
+    parser.addHelpOption();
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Embedded rendezvous service and simulated cabin."));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Demo data directory (PKI, event log)."),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption ca(QStringLiteral("ca"), QStringLiteral("Deployment CA (PEM)."),
+                                QStringLiteral("file"));
+    const QCommandLineOption bundle(QStringLiteral("bundle"),
+                                    QStringLiteral("Your identity (PKCS#12)."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Service host."),
+                                  QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Service port."),
+                                  QStringLiteral("port"), QStringLiteral("8443"));
+    const QCommandLineOption autopilot(
+        QStringLiteral("autopilot"),
+        QStringLiteral("Sign in ($TELECABINE_PASSPHRASE), take the first patient, end (tests)."));
+    const QCommandLineOption autopilotTimeout(QStringLiteral("autopilot-timeout"),
+                                              QStringLiteral("Seconds before giving up."),
+                                              QStringLiteral("s"), QStringLiteral("30"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Autopilot: save the session screen."),
+                                        QStringLiteral("png"));
+    const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
+                                  QStringLiteral("lang"));
+    parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
+                       screenshot, lang});
+    parser.process(app);
+
+    QTranslator translator;
+    const QString language = parser.isSet(lang) ? parser.value(lang)
+                                                 : QLocale().name().left(2);
+    if (language != QLatin1String("fr") &&
+        translator.load(QStringLiteral(":/i18n/telecabine_en.qm"))) {
+        QCoreApplication::installTranslator(&translator);
+    }
+
+    tc::app::ConnectionController connection;
+    tc::app::QueueModel queue;
+    tc::app::SessionController session;
+    queue.attach(&connection);
+    session.attach(&connection, &queue);
+    connection.setHost(parser.value(host));
+    connection.setPort(parser.value(port).toInt());
+    if (parser.isSet(ca)) {
+        connection.setCaPath(parser.value(ca));
+    }
+    if (parser.isSet(bundle)) {
+        connection.setBundlePath(parser.value(bundle));
+    }
+
+    std::unique_ptr<tc::app::DemoEnvironment> demoEnvironment;
+    QString passphrase = qEnvironmentVariable("TELECABINE_PASSPHRASE");
+    if (parser.isSet(demo)) {
+        const auto directory = parser.isSet(dataDir)
+                                   ? std::filesystem::path(parser.value(dataDir).toStdString())
+                                   : tc::app::DemoEnvironment::defaultDirectory();
+        auto started = tc::app::DemoEnvironment::start(
+            directory, [](const std::string& line) { std::fprintf(stderr, "demo: %s\n", line.c_str()); });
+        if (!started) {
+            std::fprintf(stderr, "telecabine: the demo could not start: %s\n",
+                         started.error().message().c_str());
+            return 1;
+        }
+        demoEnvironment = std::move(*started);
+        const auto& pki = demoEnvironment->pki();
+        connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
+        connection.setBundlePath(QString::fromStdString(pki.doctorBundle().string()));
+        connection.setHost(QStringLiteral("127.0.0.1"));
+        connection.setPort(demoEnvironment->port());
+        passphrase = QString::fromLatin1(tc::protocol::DevelopmentPki::kDevelopmentPassphrase);
+    }
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.setInitialProperties({{QStringLiteral("connection"), QVariant::fromValue(&connection)},
+                                 {QStringLiteral("queueModel"), QVariant::fromValue(&queue)},
+                                 {QStringLiteral("session"), QVariant::fromValue(&session)},
+                                 {QStringLiteral("mediaStatus"), mediaStatus()},
+                                 {QStringLiteral("demoMode"), parser.isSet(demo)}});
+    engine.load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        return 1;
+    }
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+
+    std::unique_ptr<tc::console::Autopilot> pilot;
+    if (parser.isSet(autopilot)) {
+        pilot = std::make_unique<tc::console::Autopilot>(
+            &connection, &queue, &session, parser.value(screenshot),
+            parser.value(autopilotTimeout).toInt());
+        pilot->setWindow(window);
+    }
+    if (parser.isSet(demo) || parser.isSet(autopilot)) {
+        connection.signIn(connection.bundlePath(), passphrase, connection.host(), connection.port());
+    }
+    const int code = QGuiApplication::exec();
+    // Controllers stop their threads in their destructors; the demo stops last.
+    return code;
+}

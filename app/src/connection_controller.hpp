@@ -1,0 +1,91 @@
+#pragma once
+// The doctor's link to the rendezvous service: sign-in with a PKCS#12 identity, connection
+// state, presence. Owns the protocol thread and the client; hands events to the models on the
+// UI thread.
+
+#include "tc/protocol/envelope.hpp"
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/rendezvous_client.hpp"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace tc::app {
+
+class ConnectionController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString statusText READ statusText NOTIFY stateChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(bool signedIn READ signedIn NOTIFY stateChanged)
+    Q_PROPERTY(QString identityName READ identityName NOTIFY identityChanged)
+    Q_PROPERTY(QString rpps READ rpps NOTIFY identityChanged)
+    Q_PROPERTY(bool onShift READ onShift NOTIFY onShiftChanged)
+    // Sign-in form defaults (from the command line or the demo).
+    Q_PROPERTY(QString bundlePath READ bundlePath WRITE setBundlePath NOTIFY defaultsChanged)
+    Q_PROPERTY(QString caPath READ caPath WRITE setCaPath NOTIFY defaultsChanged)
+    Q_PROPERTY(QString host READ host WRITE setHost NOTIFY defaultsChanged)
+    Q_PROPERTY(int port READ port WRITE setPort NOTIFY defaultsChanged)
+
+public:
+    using ReplyCallback = std::function<void(const protocol::Reply&)>;
+
+    explicit ConnectionController(QObject* parent = nullptr);
+    ~ConnectionController() override;
+
+    QString state() const { return m_state; }
+    QString statusText() const;
+    QString errorString() const { return m_errorString; }
+    bool signedIn() const { return m_client != nullptr; }
+    QString identityName() const { return m_identityName; }
+    QString rpps() const { return m_rpps; }
+    bool onShift() const { return m_onShift; }
+    QString bundlePath() const { return m_bundlePath; }
+    QString caPath() const { return m_caPath; }
+    QString host() const { return m_host; }
+    int port() const { return m_port; }
+    void setBundlePath(const QString& path);
+    void setCaPath(const QString& path);
+    void setHost(const QString& host);
+    void setPort(int port);
+
+    Q_INVOKABLE void signIn(const QString& bundlePath, const QString& passphrase,
+                            const QString& host, int port);
+    Q_INVOKABLE void signOut();
+    Q_INVOKABLE void setOnShift(bool onShift);
+
+    // For the other controllers: the reply callback runs on the UI thread.
+    void request(const std::string& type, nlohmann::json body, ReplyCallback callback);
+
+signals:
+    void stateChanged();
+    void errorStringChanged();
+    void identityChanged();
+    void onShiftChanged();
+    void defaultsChanged();
+    // UI thread. `resumed` false means subscriptions must be renewed.
+    void welcomed(bool resumed);
+    void eventReceived(const tc::protocol::Envelope& event);
+
+private:
+    class Bridge;
+    void applyState(protocol::ConnectionState state, boost::system::error_code reason);
+    void setError(const QString& text);
+
+    std::unique_ptr<protocol::IoThread> m_io;
+    std::shared_ptr<protocol::RendezvousClient> m_client;
+    QString m_state = QStringLiteral("disconnected");
+    QString m_errorString;
+    QString m_identityName;
+    QString m_rpps;
+    bool m_onShift = false;
+    QString m_bundlePath;
+    QString m_caPath;
+    QString m_host = QStringLiteral("127.0.0.1");
+    int m_port = 8443;
+};
+
+} // namespace tc::app

@@ -1,0 +1,91 @@
+#include "demo_environment.hpp"
+
+#include "cabin_simulator.hpp"
+
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/rendezvous_service.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+namespace tc::app {
+
+struct DemoEnvironment::Runtime {
+    protocol::IoThread io{"tc-demo"};
+    std::shared_ptr<protocol::RendezvousService> service;
+    std::shared_ptr<cabin::CabinSimulator> cabin;
+};
+
+std::filesystem::path DemoEnvironment::defaultDirectory() {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+        return std::filesystem::path(xdg) / "telecabine";
+    }
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" /
+           "telecabine";
+}
+
+protocol::Result<std::unique_ptr<DemoEnvironment>> DemoEnvironment::start(
+    const std::filesystem::path& directory, Log log) {
+    auto pki = protocol::ensureDevelopmentPki(directory / "dev-pki");
+    if (!pki) {
+        return pki.error();
+    }
+    const auto read = [](const std::filesystem::path& p) { return protocol::readFile(p); };
+    auto ca = read(pki->caCertificate());
+    auto serviceCert = read(pki->serviceCertificate());
+    auto serviceKey = read(pki->serviceKey());
+    auto cabinBundle = read(pki->cabinBundle());
+    if (!ca || !serviceCert || !serviceKey || !cabinBundle) {
+        return make_error_code(protocol::Errc::pkiFailure);
+    }
+    auto cabinCredentials =
+        protocol::fromPkcs12(*cabinBundle, protocol::DevelopmentPki::kDevelopmentPassphrase);
+    if (!cabinCredentials) {
+        return cabinCredentials.error();
+    }
+
+    std::unique_ptr<DemoEnvironment> demo(new DemoEnvironment());
+    demo->m_pki = *pki;
+    demo->m_runtime = std::make_unique<Runtime>();
+
+    protocol::ServiceConfig config;
+    config.tls = {protocol::Credentials{*serviceCert, *serviceKey, {}}, *ca};
+    config.eventLogPath = (directory / "demo-events.sqlite").string();
+    config.log = log;
+    auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
+    if (!service) {
+        return service.error();
+    }
+    demo->m_runtime->service = *service;
+    demo->m_port = (*service)->port();
+
+    protocol::ClientConfig client;
+    client.port = demo->m_port;
+    client.tls = {std::move(*cabinCredentials), *ca};
+    auto script = cabin::demoScript(
+        {"FR-NEV-GARE-01", "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"}, std::random_device{}());
+    script.waitingAtOnce = 3;
+    script.cleaningDelay = std::chrono::seconds(8);
+    demo->m_runtime->cabin = cabin::CabinSimulator::create(
+        demo->m_runtime->io.executor(), client, std::move(script),
+        [log](const cabin::CabinEvent& event) {
+            if (log) {
+                log("cabin [" + std::string(cabin::toString(event.phase)) + "] " + event.detail);
+            }
+        });
+    demo->m_runtime->cabin->start();
+    return demo;
+}
+
+DemoEnvironment::~DemoEnvironment() {
+    if (m_runtime) {
+        m_runtime->cabin->stop();
+        m_runtime->service->stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        m_runtime->io.stop();
+    }
+}
+
+} // namespace tc::app

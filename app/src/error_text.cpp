@@ -1,0 +1,65 @@
+#include "error_text.hpp"
+
+#include "tc/protocol/errors.hpp"
+
+#include <QCoreApplication>
+
+namespace tc::app {
+
+QString describeError(const boost::system::error_code& error) {
+    using protocol::Errc;
+    const auto tr = [](const char* text) {
+        return QCoreApplication::translate("ErrorText", text);
+    };
+    if (error.category() != protocol::protocolCategory()) {
+        return tr("Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est "
+                  "automatique.")
+            .arg(QString::fromStdString(error.message()));
+    }
+    switch (static_cast<Errc>(error.value())) {
+    case Errc::noCertificate:
+        return tr("Le service exige un certificat. Choisissez votre fichier d'identité (.p12).");
+    case Errc::unknownCa:
+        return tr("Certificat non reconnu : il n'a pas été émis par l'autorité de ce service. "
+                  "Vérifiez le fichier d'identité ou l'adresse du service.");
+    case Errc::certificateExpired:
+        return tr("Certificat expiré ou pas encore valide. Demandez un nouveau certificat à "
+                  "votre administrateur.");
+    case Errc::certificateRejected:
+        return tr("Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez "
+                  "l'adresse du service.");
+    case Errc::badIdentity:
+    case Errc::invalidRpps:
+        return tr("Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre "
+                  "administrateur.");
+    case Errc::pkiFailure:
+        return tr("Impossible d'ouvrir le fichier d'identité : phrase de passe incorrecte ou "
+                  "fichier illisible.");
+    case Errc::alreadyTaken:
+        return tr("Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient "
+                  "dans la file.");
+    case Errc::notOnShift:
+        return tr("Vous êtes en pause. Passez « en service » pour prendre un patient en charge.");
+    case Errc::cabinBusy:
+        return tr("La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.");
+    case Errc::unknownVisit:
+        return tr("Ce patient n'est plus dans la file (parti ou pris en charge).");
+    case Errc::forbiddenRole:
+        return tr("Votre certificat ne permet pas cette action.");
+    case Errc::notConnected:
+    case Errc::connectionLost:
+        return tr("Connexion au service perdue. Reconnexion automatique en cours…");
+    case Errc::timeout:
+        return tr("Le service ne répond pas. Réessayez ; la connexion est surveillée.");
+    case Errc::peerLost:
+        return tr("La cabine ne répond plus et n'est pas revenue à temps.");
+    case Errc::rateLimited:
+        return tr("Trop de demandes en peu de temps. Patientez quelques secondes.");
+    case Errc::invalidSessionState:
+        return tr("Action impossible à ce stade de la consultation.");
+    default:
+        return tr("Erreur : %1").arg(QString::fromStdString(error.message()));
+    }
+}
+
+} // namespace tc::app

@@ -1,0 +1,215 @@
+#include "session_controller.hpp"
+
+#include "connection_controller.hpp"
+#include "error_text.hpp"
+#include "labels.hpp"
+#include "queue_model.hpp"
+
+#include <QDateTime>
+
+namespace tc::app {
+
+std::string buildConsoleOffer() {
+    const auto sessionVersion = QDateTime::currentSecsSinceEpoch();
+    std::string sdp;
+    sdp += "v=0\r\n";
+    sdp += "o=telecabine-console " + std::to_string(sessionVersion) + " 1 IN IP4 127.0.0.1\r\n";
+    sdp += "s=telecabine\r\n";
+    sdp += "t=0 0\r\n";
+    sdp += "a=group:BUNDLE steth voice video\r\n";
+    // Stethoscope: lossless L16 mono 48 kHz, never processed (no AEC/NS/AGC).
+    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 96\r\n";
+    sdp += "c=IN IP4 0.0.0.0\r\n";
+    sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/48000/1\r\n";
+    // Conversation: Opus both ways.
+    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+    sdp += "c=IN IP4 0.0.0.0\r\n";
+    sdp += "a=mid:voice\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+    // Room camera: VP8, with NACK and PLI.
+    sdp += "m=video 9 UDP/TLS/RTP/SAVPF 100\r\n";
+    sdp += "c=IN IP4 0.0.0.0\r\n";
+    sdp += "a=mid:video\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:100 VP8/90000\r\n";
+    sdp += "a=rtcp-fb:100 nack\r\na=rtcp-fb:100 nack pli\r\n";
+    return sdp;
+}
+
+SessionController::SessionController(QObject* parent)
+    : QObject(parent) {
+    m_durationTick.setInterval(1000);
+    connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
+}
+
+void SessionController::attach(ConnectionController* connection, QueueModel* queue) {
+    m_connection = connection;
+    m_queue = queue;
+    connect(connection, &ConnectionController::eventReceived, this,
+            &SessionController::handleEvent);
+}
+
+int SessionController::durationSeconds() const {
+    if (m_state == QLatin1String("active")) {
+        return static_cast<int>(m_activeSince.elapsed() / 1000);
+    }
+    return m_finalDuration;
+}
+
+QString SessionController::reason() const { return QString::fromStdString(m_entry.visit.reason); }
+QString SessionController::sex() const { return sexLabel(m_entry.visit.sex); }
+QString SessionController::operatorText() const {
+    return operatorLabel(m_entry.visit.operatorPresence.role);
+}
+QString SessionController::consentText() const {
+    if (!m_entry.visit.consent.recorded) {
+        return tr("non recueilli");
+    }
+    const auto& method = m_entry.visit.consent.method;
+    if (method == "written") {
+        return tr("recueilli par écrit");
+    }
+    if (method == "electronic") {
+        return tr("recueilli électroniquement");
+    }
+    return tr("recueilli oralement");
+}
+QStringList SessionController::instruments() const {
+    return instrumentLabels(m_entry.visit.instruments);
+}
+
+void SessionController::setState(const QString& state) {
+    if (m_state != state) {
+        m_state = state;
+        emit stateChanged();
+        emit durationChanged();
+    }
+}
+
+void SessionController::setError(const QString& text) {
+    if (m_errorString != text) {
+        m_errorString = text;
+        emit errorStringChanged();
+    }
+}
+
+void SessionController::clearError() { setError({}); }
+
+void SessionController::claim(const QString& visitId) {
+    if (m_state != QLatin1String("idle") || m_connection == nullptr) {
+        return;
+    }
+    if (const auto* entry = m_queue != nullptr ? m_queue->find(visitId) : nullptr) {
+        m_entry = *entry;
+        emit visitChanged();
+    }
+    setError({});
+    setState(QStringLiteral("claiming"));
+    m_connection->request(std::string(protocol::type::visitClaim),
+                          protocol::toJson(protocol::VisitRef{visitId.toStdString()}),
+                          [this](const protocol::Reply& reply) {
+                              if (reply.code) {
+                                  setError(describeError(reply.code));
+                                  setState(QStringLiteral("idle"));
+                                  return;
+                              }
+                              const auto claimed =
+                                  protocol::fromJson<protocol::ClaimResult>(reply.body);
+                              if (!claimed) {
+                                  setError(tr("Réponse du service illisible."));
+                                  setState(QStringLiteral("idle"));
+                                  return;
+                              }
+                              m_sessionId = claimed->sessionId;
+                              m_entry = claimed->entry;
+                              m_cabinConnected = true;
+                              emit visitChanged();
+                              emit cabinConnectedChanged();
+                              setState(QStringLiteral("joining"));
+                              sendOffer();
+                          });
+}
+
+void SessionController::sendOffer() {
+    const protocol::SessionDescription offer{m_sessionId, protocol::SdpType::offer,
+                                             buildConsoleOffer()};
+    m_connection->request(std::string(protocol::type::sessionOffer), protocol::toJson(offer),
+                          [this](const protocol::Reply& reply) {
+                              if (reply.code) {
+                                  setError(describeError(reply.code));
+                              }
+                          });
+}
+
+void SessionController::end(const QString& reason, const QString& note) {
+    const bool inSession = m_state == QLatin1String("joining") ||
+                           m_state == QLatin1String("active");
+    if (!inSession) {
+        return;
+    }
+    auto body = nlohmann::json{{"session_id", m_sessionId}, {"reason", reason.toStdString()}};
+    if (!note.trimmed().isEmpty()) {
+        body["note"] = note.trimmed().toStdString();
+    }
+    if (!protocol::fromJson<protocol::SessionEnd>(body)) {
+        setError(tr("Motif de fin invalide."));
+        return;
+    }
+    setState(QStringLiteral("ending"));
+    m_connection->request(std::string(protocol::type::sessionEnd), std::move(body),
+                          [this](const protocol::Reply& reply) {
+                              if (reply.code) {
+                                  setError(describeError(reply.code));
+                                  setState(QStringLiteral("active"));
+                              }
+                              // Otherwise the session.ended event completes the teardown.
+                          });
+}
+
+void SessionController::dismiss() {
+    if (m_state != QLatin1String("ended")) {
+        return;
+    }
+    m_sessionId.clear();
+    m_entry = {};
+    m_endReasonText.clear();
+    m_endedBy.clear();
+    m_finalDuration = 0;
+    emit visitChanged();
+    setState(QStringLiteral("idle"));
+}
+
+void SessionController::finish(const protocol::SessionEnded& ended) {
+    m_durationTick.stop();
+    m_finalDuration = static_cast<int>(ended.durationMs / 1000);
+    m_endReasonText = endReasonLabel(ended.reason);
+    m_endedBy = ended.endedBy == protocol::Role::doctor  ? tr("par vous")
+                : ended.endedBy == protocol::Role::cabin ? tr("par la cabine")
+                                                         : tr("par le service");
+    setState(QStringLiteral("ended"));
+}
+
+void SessionController::handleEvent(const protocol::Envelope& event) {
+    if (m_sessionId.empty()) {
+        return;
+    }
+    if (event.type == protocol::type::sessionAnswer) {
+        const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
+        if (answer && answer->sessionId == m_sessionId && m_state == QLatin1String("joining")) {
+            m_activeSince.start();
+            m_durationTick.start();
+            setState(QStringLiteral("active"));
+        }
+    } else if (event.type == protocol::type::sessionEnded) {
+        const auto ended = protocol::fromJson<protocol::SessionEnded>(event.body);
+        if (ended && ended->sessionId == m_sessionId) {
+            finish(*ended);
+        }
+    } else if (event.type == protocol::type::peerStatus) {
+        const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
+        if (status && status->sessionId == m_sessionId &&
+            status->connected != m_cabinConnected) {
+            m_cabinConnected = status->connected;
+            emit cabinConnectedChanged();
+        }
+    }
+}
+
+} // namespace tc::app

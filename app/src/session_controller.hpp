@@ -1,0 +1,109 @@
+#pragma once
+// One consultation from the doctor's side: claim, join (SDP offer, cabin's answer), end with a
+// reason. An explicit state machine with one teardown path.
+
+#include "tc/protocol/messages.hpp"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+namespace tc::app {
+
+class ConnectionController;
+class QueueModel;
+
+class SessionController : public QObject {
+    Q_OBJECT
+    // "idle", "claiming", "joining", "active", "ending", "ended"
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
+    Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
+    Q_PROPERTY(int durationSeconds READ durationSeconds NOTIFY durationChanged)
+    Q_PROPERTY(QString endReasonText READ endReasonText NOTIFY stateChanged)
+    Q_PROPERTY(QString endedBy READ endedBy NOTIFY stateChanged)
+    // The patient and visit, from the queue entry that was claimed.
+    Q_PROPERTY(QString reason READ reason NOTIFY visitChanged)
+    Q_PROPERTY(int age READ age NOTIFY visitChanged)
+    Q_PROPERTY(QString sex READ sex NOTIFY visitChanged)
+    Q_PROPERTY(bool urgent READ urgent NOTIFY visitChanged)
+    Q_PROPERTY(bool guardianPresent READ guardianPresent NOTIFY visitChanged)
+    Q_PROPERTY(QString operatorText READ operatorText NOTIFY visitChanged)
+    Q_PROPERTY(QString consentText READ consentText NOTIFY visitChanged)
+    Q_PROPERTY(QStringList instruments READ instruments NOTIFY visitChanged)
+    Q_PROPERTY(QString siteName READ siteName NOTIFY visitChanged)
+    Q_PROPERTY(QString siteCode READ siteCode NOTIFY visitChanged)
+    Q_PROPERTY(QString openingHours READ openingHours NOTIFY visitChanged)
+    Q_PROPERTY(QString cabinName READ cabinName NOTIFY visitChanged)
+    Q_PROPERTY(int waitedMinutes READ waitedMinutes NOTIFY visitChanged)
+
+public:
+    explicit SessionController(QObject* parent = nullptr);
+
+    void attach(ConnectionController* connection, QueueModel* queue);
+
+    QString state() const { return m_state; }
+    QString errorString() const { return m_errorString; }
+    QString sessionId() const { return QString::fromStdString(m_sessionId); }
+    bool cabinConnected() const { return m_cabinConnected; }
+    int durationSeconds() const;
+    QString endReasonText() const { return m_endReasonText; }
+    QString endedBy() const { return m_endedBy; }
+    QString reason() const;
+    int age() const { return m_entry.visit.age; }
+    QString sex() const;
+    bool urgent() const { return m_entry.visit.priority == protocol::Priority::urgent; }
+    bool guardianPresent() const { return m_entry.visit.guardianPresent; }
+    QString operatorText() const;
+    QString consentText() const;
+    QStringList instruments() const;
+    QString siteName() const { return QString::fromStdString(m_entry.visit.site.name); }
+    QString siteCode() const { return QString::fromStdString(m_entry.visit.site.code); }
+    QString openingHours() const { return QString::fromStdString(m_entry.visit.site.openingHours); }
+    QString cabinName() const { return QString::fromStdString(m_entry.cabinName); }
+    int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
+
+    Q_INVOKABLE void claim(const QString& visitId);
+    // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
+    Q_INVOKABLE void end(const QString& reason, const QString& note);
+    // After "ended": back to the queue.
+    Q_INVOKABLE void dismiss();
+    Q_INVOKABLE void clearError();
+
+    // Feeds one service event (public for tests).
+    void handleEvent(const protocol::Envelope& event);
+
+signals:
+    void stateChanged();
+    void errorStringChanged();
+    void cabinConnectedChanged();
+    void durationChanged();
+    void visitChanged();
+
+private:
+    void setState(const QString& state);
+    void setError(const QString& text);
+    void sendOffer();
+    void finish(const protocol::SessionEnded& ended);
+
+    ConnectionController* m_connection = nullptr;
+    QueueModel* m_queue = nullptr;
+    QString m_state = QStringLiteral("idle");
+    QString m_errorString;
+    std::string m_sessionId;
+    protocol::QueueEntry m_entry;
+    bool m_cabinConnected = true;
+    QElapsedTimer m_activeSince;
+    int m_finalDuration = 0;
+    QTimer m_durationTick;
+    QString m_endReasonText;
+    QString m_endedBy;
+};
+
+// The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin. The media
+// transport issue adds the DTLS fingerprint and candidates.
+std::string buildConsoleOffer();
+
+} // namespace tc::app

@@ -1,0 +1,68 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ToolBar {
+    id: bar
+    required property var connection
+    property bool demoMode: false
+
+    background: Rectangle {
+        color: Theme.surface
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 1
+            color: Theme.border
+        }
+    }
+    implicitHeight: 56
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 16
+        anchors.rightMargin: 16
+        spacing: 16
+
+        Label {
+            text: "telecabine"
+            font.pixelSize: Theme.fontTitle
+            font.bold: true
+            color: Theme.primary
+        }
+        Label {
+            visible: bar.demoMode
+            text: qsTr("DÉMONSTRATION")
+            font.pixelSize: Theme.fontSmall
+            font.bold: true
+            color: Theme.warning
+        }
+        Item { Layout.fillWidth: true }
+        StatusPill {
+            state: bar.connection.state
+            text: bar.connection.statusText
+        }
+        Label {
+            visible: bar.connection.identityName !== ""
+            text: bar.connection.identityName + "  ·  RPPS " + bar.connection.rpps
+            color: Theme.text
+            font.pixelSize: Theme.fontBody
+        }
+        Switch {
+            id: shiftSwitch
+            objectName: "shiftSwitch"
+            visible: bar.connection.signedIn
+            enabled: bar.connection.state === "connected"
+            checked: bar.connection.onShift
+            text: checked ? qsTr("En service") : qsTr("En pause")
+            font.pixelSize: Theme.fontBody
+            onToggled: bar.connection.setOnShift(checked)
+        }
+        Button {
+            visible: bar.connection.signedIn
+            text: qsTr("Se déconnecter")
+            flat: true
+            onClicked: bar.connection.signOut()
+        }
+    }
+}

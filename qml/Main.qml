@@ -1,0 +1,65 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ApplicationWindow {
+    id: window
+    required property var connection
+    required property var queueModel
+    required property var session
+    required property string mediaStatus
+    required property bool demoMode
+
+    width: 1280
+    height: 800
+    visible: true
+    title: qsTr("telecabine — console médecin")
+    color: Theme.background
+
+    header: HeaderBar {
+        connection: window.connection
+        demoMode: window.demoMode
+    }
+
+    footer: Rectangle {
+        implicitHeight: 30
+        color: Theme.surface
+        border.color: Theme.border
+        Label {
+            anchors.verticalCenter: parent.verticalCenter
+            anchors.left: parent.left
+            anchors.leftMargin: Theme.spacing
+            text: window.mediaStatus
+            color: Theme.muted
+            font.pixelSize: Theme.fontSmall
+        }
+        Label {
+            anchors.verticalCenter: parent.verticalCenter
+            anchors.right: parent.right
+            anchors.rightMargin: Theme.spacing
+            visible: window.connection.errorString !== "" && window.connection.signedIn
+            text: window.connection.errorString
+            color: Theme.warning
+            font.pixelSize: Theme.fontSmall
+        }
+    }
+
+    StackLayout {
+        anchors.fill: parent
+        currentIndex: !window.connection.signedIn ? 0 : (window.session.state === "idle" ? 1 : 2)
+
+        SignInView {
+            connection: window.connection
+        }
+        QueueView {
+            queueModel: window.queueModel
+            canClaim: window.connection.onShift && window.connection.state === "connected"
+            errorText: window.session.errorString
+            onClaimRequested: visitId => window.session.claim(visitId)
+            onErrorDismissed: window.session.clearError()
+        }
+        SessionView {
+            session: window.session
+        }
+    }
+}

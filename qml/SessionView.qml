@@ -1,0 +1,211 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import "TimeFormat.js" as TimeFormat
+
+// The consultation: who the patient is, where, and the session's state.
+Item {
+    id: view
+    required property var session
+    readonly property string state: session.state
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.margins: 24
+        spacing: 24
+
+        // Patient and visit.
+        Rectangle {
+            Layout.preferredWidth: 440
+            Layout.fillHeight: true
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.border
+
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 20
+                spacing: 10
+
+                RowLayout {
+                    spacing: 10
+                    Label {
+                        objectName: "patientTitle"
+                        text: qsTr("%1, %2 ans").arg(view.session.sex).arg(view.session.age)
+                        font.pixelSize: Theme.fontHeading
+                        font.bold: true
+                        color: Theme.text
+                    }
+                    Label {
+                        visible: view.session.urgent
+                        text: qsTr("URGENT")
+                        color: Theme.urgent
+                        font.bold: true
+                        font.pixelSize: Theme.fontBody
+                    }
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: view.session.reason
+                    wrapMode: Text.WordWrap
+                    font.pixelSize: Theme.fontTitle
+                    color: Theme.text
+                }
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Lieu"); value: view.session.siteName }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Cabine"); value: view.session.cabinName + " (" + view.session.siteCode + ")" }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Horaires du site"); value: view.session.openingHours }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Accompagnant"); value: view.session.operatorText }
+                InfoRow {
+                    Layout.fillWidth: true
+                    label: qsTr("Représentant légal")
+                    value: view.session.guardianPresent ? qsTr("présent") : qsTr("non (patient majeur)")
+                    visible: view.session.age < 18 || view.session.guardianPresent
+                }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Consentement"); value: view.session.consentText }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Attente"); value: qsTr("%n minute(s)", "", view.session.waitedMinutes) }
+                Label { text: qsTr("Instruments disponibles"); color: Theme.muted; font.pixelSize: Theme.fontBody }
+                Flow {
+                    Layout.fillWidth: true
+                    spacing: 6
+                    Repeater {
+                        model: view.session.instruments
+                        InstrumentChip {
+                            required property var modelData
+                            text: modelData
+                        }
+                    }
+                }
+                Item { Layout.fillHeight: true }
+            }
+        }
+
+        // Session state and, in later versions, media.
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: Theme.spacing
+
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: 64
+                radius: Theme.radius
+                color: view.state === "active" ? "#e6f3ec" : (view.state === "ended" ? Theme.chip : "#fff4e0")
+                border.color: view.state === "active" ? Theme.ok : Theme.border
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.margins: 16
+                    Label {
+                        objectName: "sessionState"
+                        Layout.fillWidth: true
+                        font.pixelSize: Theme.fontTitle
+                        font.bold: true
+                        color: Theme.text
+                        text: {
+                            switch (view.state) {
+                            case "claiming": return qsTr("Prise en charge…")
+                            case "joining": return qsTr("Connexion à la cabine…")
+                            case "active": return qsTr("En consultation  ·  %1").arg(TimeFormat.waiting(view.session.durationSeconds))
+                            case "ending": return qsTr("Fin de la consultation…")
+                            case "ended": return qsTr("Consultation terminée")
+                            default: return ""
+                            }
+                        }
+                    }
+                    Label {
+                        visible: view.state === "active" && !view.session.cabinConnected
+                        text: qsTr("Cabine déconnectée — reconnexion en cours")
+                        color: Theme.warning
+                        font.bold: true
+                    }
+                    Button {
+                        objectName: "endButton"
+                        visible: view.state === "active" || view.state === "joining"
+                        text: qsTr("Terminer la consultation")
+                        highlighted: true
+                        onClicked: endDialog.open()
+                    }
+                }
+            }
+
+            Label {
+                visible: view.session.errorString !== ""
+                Layout.fillWidth: true
+                text: view.session.errorString
+                color: Theme.urgent
+                wrapMode: Text.WordWrap
+            }
+
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                radius: Theme.radius
+                color: "#26323b"
+                visible: view.state !== "ended"
+                ColumnLayout {
+                    anchors.centerIn: parent
+                    spacing: 8
+                    Label {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: qsTr("Médias de la cabine")
+                        color: "#e8eef3"
+                        font.pixelSize: Theme.fontTitle
+                    }
+                    Label {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: view.state === "active"
+                              ? qsTr("Session établie avec la cabine. Le stéthoscope, la vidéo et les constantes s'afficheront ici.")
+                              : qsTr("En attente de la réponse de la cabine…")
+                        color: "#b8c4cc"
+                        font.pixelSize: Theme.fontBody
+                    }
+                }
+            }
+
+            // Summary once the session has ended.
+            Rectangle {
+                objectName: "endedSummary"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                visible: view.state === "ended"
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.border
+                ColumnLayout {
+                    anchors.centerIn: parent
+                    spacing: 10
+                    Label {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: view.session.endReasonText + " " + view.session.endedBy
+                        font.pixelSize: Theme.fontTitle
+                        color: Theme.text
+                    }
+                    Label {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: qsTr("Durée : %1").arg(TimeFormat.waiting(view.session.durationSeconds))
+                        color: Theme.muted
+                        font.pixelSize: Theme.fontBody
+                    }
+                    Label {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: qsTr("La cabine passe en désinfection avant le patient suivant.")
+                        color: Theme.muted
+                        font.pixelSize: Theme.fontBody
+                    }
+                    Button {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: qsTr("Retour à la file d'attente")
+                        highlighted: true
+                        onClicked: view.session.dismiss()
+                    }
+                }
+            }
+        }
+    }
+
+    EndReasonDialog {
+        id: endDialog
+        anchors.centerIn: parent
+        onReasonChosen: (reason, note) => view.session.end(reason, note)
+    }
+}
