@@ -8,6 +8,7 @@ Item {
     id: view
     required property var session
     readonly property string state: session.state
+    property alias endDialog: endDialog
 
     RowLayout {
         anchors.fill: parent

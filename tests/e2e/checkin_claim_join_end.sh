@@ -13,7 +13,7 @@ pids=""
 cleanup() {
     for pid in $pids; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    if [ "${keep:-0}" = 1 ]; then echo "e2e: artefacts kept in $work"; else rm -rf "$work"; fi
+    if [ "${keep:-${TC_E2E_KEEP:-0}}" = 1 ]; then echo "e2e: artefacts kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
 fail() { echo "e2e: FAIL: $*" >&2; keep=1; tail -n 30 "$work"/*.log >&2 || true; exit 1; }

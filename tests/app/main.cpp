@@ -1,0 +1,10 @@
+// Catch2 with a Qt event loop: controllers post to the UI thread with queued calls.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <QCoreApplication>
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    return Catch::Session().run(argc, argv);
+}
