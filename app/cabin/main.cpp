@@ -96,9 +96,17 @@ int main(int argc, char** argv) {
                             args.value("opening-hours", "Mo-Sa 08:00-20:00")};
         script = cabin::demoScript(site, static_cast<std::uint32_t>(seed));
     }
-    script.waitingAtOnce = static_cast<std::size_t>(waiting);
-    script.cleaningDelay = std::chrono::milliseconds(cleaningMs);
-    script.loop = !args.flag("once");
+    // Command-line values override the script's; without a script they are the settings.
+    const bool scripted = args.value("script").has_value();
+    if (!scripted || args.value("waiting")) {
+        script.waitingAtOnce = static_cast<std::size_t>(waiting);
+    }
+    if (!scripted || args.value("cleaning-delay-ms")) {
+        script.cleaningDelay = std::chrono::milliseconds(cleaningMs);
+    }
+    if (args.flag("once")) {
+        script.loop = false;
+    }
     if (script.site.code != identity->identifier) {
         std::cerr << "telecabine-cabin: the script's site code " << script.site.code
                   << " is not this cabin's (" << identity->identifier << ")\n";

@@ -279,7 +279,7 @@ private:
             if (!ws.got_text()) {
                 violation(Errc::binaryFrame, "send JSON text frames", {});
                 connection->close(make_error_code(Errc::binaryFrame),
-                                  websocket::close_code::bad_payload);
+                                  websocket::close_code::unknown_data);
                 co_return;
             }
             const std::string_view frame(static_cast<const char*>(buffer.data().data()),

@@ -1,0 +1,146 @@
+// The simulated cabin against the real service, watched by a real doctor client.
+#include "cabin_simulator.hpp"
+#include "catch_result.hpp"
+#include "sdp_answer.hpp"
+#include "test_support.hpp"
+#include "tls_test_peer.hpp"
+
+#include <set>
+
+using namespace tc;
+using namespace tc::test;
+namespace type = protocol::type;
+
+TEST_CASE("the SDP answer accepts each section with the opposite direction", "[cabin]") {
+    const std::string offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n"
+                              "a=group:BUNDLE steth video\r\n"
+                              "m=audio 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:steth\r\na=recvonly\r\n"
+                              "a=rtpmap:96 L16/48000/1\r\na=ice-pwd:secret\r\n"
+                              "m=video 9 UDP/TLS/RTP/SAVPF 100\r\na=mid:video\r\na=sendrecv\r\n";
+    const auto answer = cabin::answerFor(offer);
+    CHECK(answer.rfind("v=0\r\n", 0) == 0);
+    CHECK(answer.find("a=group:BUNDLE steth video\r\n") != std::string::npos);
+    CHECK(answer.find("a=mid:steth\r\na=sendonly\r\na=rtpmap:96 L16/48000/1\r\n") !=
+          std::string::npos);
+    CHECK(answer.find("a=mid:video\r\na=sendrecv\r\n") != std::string::npos);
+    CHECK(answer.find("ice-pwd") == std::string::npos); // the offerer's credentials stay theirs
+}
+
+TEST_CASE("script files are validated", "[cabin]") {
+    TempDir dir;
+    const auto good = dir.write("good.json", R"({
+        "site": {"code": "FR-58-LUZY-01", "name": "Mairie de Luzy", "opening_hours": "Mo-Fr 09:00-17:00"},
+        "waiting_at_once": 2, "cleaning_delay_ms": 100, "loop": false,
+        "patients": [{"reason": "Toux", "age": 40, "sex": "male", "guardian_present": false,
+                      "consent": {"recorded": true}, "operator": {"present": false, "role": "none"},
+                      "instruments": ["stethoscope"]}]})");
+    const auto script = cabin::loadScript(good);
+    REQUIRE(script);
+    CHECK(script->site.code == "FR-58-LUZY-01");
+    CHECK(script->waitingAtOnce == 2);
+    CHECK_FALSE(script->loop);
+    REQUIRE(script->patients.size() == 1);
+    CHECK(script->patients[0].visitId == "V-FR-58-LUZY-01-1");
+
+    CHECK_FALSE(cabin::loadScript(dir.write("bad1.json", "{not json")));
+    CHECK_FALSE(cabin::loadScript(dir.write("bad2.json", R"({"site": {"code": "x"}, "patients": []})")));
+    CHECK_FALSE(cabin::loadScript(dir.write("bad3.json", R"({"site": 5, "patients": [1]})")));
+    CHECK_FALSE(cabin::loadScript(dir.path() / "missing.json"));
+}
+
+TEST_CASE("the demo script is realistic and reproducible", "[cabin]") {
+    const auto a = cabin::demoScript({"FR-A-01", "A", "Mo-Fr"}, 7);
+    const auto b = cabin::demoScript({"FR-A-01", "A", "Mo-Fr"}, 7);
+    REQUIRE(a.patients.size() >= 10);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < a.patients.size(); ++i) {
+        CHECK(a.patients[i].reason == b.patients[i].reason);
+        CHECK(a.patients[i].age == b.patients[i].age);
+        CHECK_FALSE(protocol::checkEligibility(a.patients[i]));
+        ids.insert(a.patients[i].visitId);
+    }
+    CHECK(ids.size() == a.patients.size());
+}
+
+TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabin]") {
+    TestPki pki;
+    TestService service(pki);
+    protocol::IoThread io("test-cabin");
+    protocol::ClientConfig client;
+    client.port = service.port();
+    client.tls = {pki.cabin("FR-SIM-01"), pki.ca.certificatePem()};
+    auto script = cabin::demoScript({"FR-SIM-01", "Cabine simulée", "Mo-Su 00:00-24:00"}, 3);
+    script.waitingAtOnce = 2;
+    script.cleaningDelay = std::chrono::milliseconds(300);
+    std::mutex mutex;
+    std::vector<cabin::CabinPhase> phases;
+    auto simulator = cabin::CabinSimulator::create(io.executor(), client, script,
+                                                   [&](const cabin::CabinEvent& e) {
+                                                       std::lock_guard lock(mutex);
+                                                       phases.push_back(e.phase);
+                                                   });
+    simulator->start();
+
+    SyncClient doctor(pki, pki.doctor(), service.port());
+    REQUIRE(doctor.waitWelcome());
+    REQUIRE_FALSE(doctor.request(type::presenceSet, {{"status", "on_shift"}}).code);
+    // The cabin may check in before or after the subscription: snapshot plus updates.
+    const auto snapshot = doctor.request(type::queueSubscribe);
+    REQUIRE_FALSE(snapshot.code);
+    std::vector<std::string> waiting;
+    for (const auto& entry : snapshot.body["entries"]) {
+        waiting.push_back(entry["visit"]["visit_id"].get<std::string>());
+    }
+    while (waiting.size() < 2) { // two waiting at once
+        const auto added = doctor.nextEvent(type::queueUpdate);
+        REQUIRE(added);
+        waiting.push_back(added->body["visit_id"].get<std::string>());
+    }
+    const auto visitId = waiting.front();
+
+    const auto claim = doctor.request(type::visitClaim, {{"visit_id", visitId}});
+    REQUIRE_FALSE(claim.code);
+    const auto session = claim.body["session_id"].get<std::string>();
+    REQUIRE_FALSE(doctor.request(type::sessionOffer, {{"session_id", session},
+                                                      {"sdp_type", "offer"},
+                                                      {"sdp", "v=0\r\nm=audio 9 RTP/AVP 96\r\na=recvonly\r\n"}})
+                      .code);
+    const auto answer = doctor.nextEvent(type::sessionAnswer);
+    REQUIRE(answer);
+    CHECK(answer->body["sdp"].get<std::string>().find("a=sendonly") != std::string::npos);
+
+    REQUIRE_FALSE(doctor.request(type::sessionMessage, {{"session_id", session},
+                                                        {"kind", "stethoscope.site_request"},
+                                                        {"payload", {{"site", "mitral"}}}})
+                      .code);
+    const auto ack = doctor.nextEvent(type::sessionMessage);
+    REQUIRE(ack);
+    CHECK(ack->body["kind"] == "stethoscope.site_ack");
+    CHECK(ack->body["payload"]["request"]["site"] == "mitral");
+
+    doctor.clearEvents();
+    REQUIRE_FALSE(
+        doctor.request(type::sessionEnd, {{"session_id", session}, {"reason", "completed"}}).code);
+    // After cleaning, the cabin is ready: its other patient and a new one are offered.
+    std::set<std::string> offered;
+    for (int i = 0; i < 2; ++i) {
+        const auto update = doctor.nextEvent(type::queueUpdate, 5s);
+        REQUIRE(update);
+        if (update->body["op"] == "added") {
+            offered.insert(update->body["visit_id"].get<std::string>());
+        } else {
+            --i;
+        }
+    }
+    CHECK(offered.size() == 2);
+    CHECK(offered.count(visitId) == 0);
+    {
+        std::lock_guard lock(mutex);
+        CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::cleaning) !=
+              phases.end());
+        CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::inSession) !=
+              phases.end());
+    }
+    simulator->stop();
+    std::this_thread::sleep_for(50ms);
+}
