@@ -1,6 +1,7 @@
 #include "tc/protocol/rendezvous_client.hpp"
 
 #include "frame_queue.hpp"
+#include "websocket_types.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -39,13 +40,8 @@ std::string_view toString(ConnectionState state) noexcept {
 
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-using tcp = net::ip::tcp;
-using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+using namespace detail;
 using Clock = std::chrono::steady_clock;
-constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxQueuedRequests = 1024;
 
 bool isCertificateRefusal(const boost::system::error_code& ec) {

@@ -5,6 +5,7 @@
 #include "tc/protocol/rendezvous_state.hpp"
 
 #include "frame_queue.hpp"
+#include "websocket_types.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,12 +27,7 @@
 namespace tc::protocol {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-using tcp = net::ip::tcp;
-using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+using namespace detail;
 
 // Beyond this many queued frames a peer is not reading; it is dropped rather than let memory
 // grow without bound.

@@ -1,73 +1,17 @@
 #include "tc/protocol/rendezvous_state.hpp"
 
 #include "random_id.hpp"
+#include "rendezvous_records.hpp"
 
 #include <algorithm>
 
 namespace tc::protocol {
-namespace {
 
-using nlohmann::json;
-using SteadyClock = std::chrono::steady_clock;
-
-std::int64_t unixMsNow() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::int64_t msSince(SteadyClock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start)
-        .count();
-}
-
-Envelope event(std::string_view type, json body) {
-    return Envelope{kProtocolVersion, std::string(type), {}, std::move(body)};
-}
-
-bool roleMayDoctor(Role r) { return r == Role::doctor; }
-bool roleMayCabin(Role r) { return r == Role::cabin; }
-bool roleMayObserve(Role r) { return r == Role::doctor || r == Role::coordinator; }
-bool roleMaySession(Role r) { return r == Role::doctor || r == Role::cabin; }
-bool roleAny(Role) { return true; }
-
-} // namespace
+using namespace detail;
 
 void Effects::send(ConnectionId to, const Envelope& message) {
     sends.push_back({to, std::make_shared<const std::string>(serialise(message))});
 }
-
-struct RendezvousState::Party {
-    PartyId id = 0;
-    ConnectionId connection = 0; // 0 while lost
-    Identity identity;
-    std::string resumeToken;
-    SteadyTime lostAt{};
-    Presence presence = Presence::paused;
-    CabinStatus cabinStatus = CabinStatus::ready;
-    std::set<std::string> sessions;
-};
-
-struct RendezvousState::VisitRecord {
-    Visit visit;
-    PartyId cabin = 0;
-    std::int64_t checkedInAtMs = 0;
-    SteadyTime checkedInAt{};
-    bool offered = false;
-    std::string sessionId; // set once claimed
-};
-
-struct RendezvousState::SessionRecord {
-    enum class Stage { claimed, offered, active };
-    std::string id;
-    std::string visitId;
-    PartyId doctor = 0;
-    PartyId cabin = 0;
-    Stage stage = Stage::claimed;
-    SteadyTime claimedAt{};
-    SteadyTime joinedAt{};
-    std::int64_t waitMs = 0;
-};
 
 RendezvousState::RendezvousState(StateConfig config, EventLog* log)
     : m_config(config)
@@ -247,10 +191,8 @@ void RendezvousState::onPing(Party& party, const Envelope& request, Effects& e) 
 }
 
 void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<ResumeRequest>(request.body);
+    const auto parsed = parseBody<ResumeRequest>(party, request, e);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
         return;
     }
     const auto it = m_partyByToken.find(parsed->token);
@@ -291,10 +233,8 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
 }
 
 void RendezvousState::onPresence(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<PresenceSet>(request.body);
+    const auto parsed = parseBody<PresenceSet>(party, request, e);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
         return;
     }
     if (party.presence != parsed->status) {
@@ -364,10 +304,8 @@ void RendezvousState::setCabinStatus(Party& cabin, CabinStatus status, Effects& 
 }
 
 void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<Visit>(request.body);
+    const auto parsed = parseBody<Visit>(party, request, e);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
         return;
     }
     const Visit& visit = *parsed;
@@ -417,10 +355,8 @@ void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& 
 }
 
 void RendezvousState::onCancel(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<VisitCancel>(request.body);
+    const auto parsed = parseBody<VisitCancel>(party, request, e);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
         return;
     }
     const auto it = m_visits.find(parsed->visitId);
@@ -458,10 +394,8 @@ void RendezvousState::onCabinReady(Party& party, const Envelope& request, Effect
 }
 
 void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<VisitRef>(request.body);
+    const auto parsed = parseBody<VisitRef>(party, request, e);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
         return;
     }
     if (party.presence != Presence::onShift) {
@@ -508,142 +442,6 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     m_sessions.emplace(sessionId, std::move(session));
     setCabinStatus(cabin, CabinStatus::inSession, e); // withdraws this and the cabin's others
     reply(party, request, toJson(ClaimResult{sessionId, entry}), e);
-}
-
-RendezvousState::SessionRecord* RendezvousState::sessionFor(Party& party,
-                                                            const Envelope& request,
-                                                            const std::string& id, Effects& e) {
-    const auto it = m_sessions.find(id);
-    if (it == m_sessions.end()) {
-        fail(party, request, Errc::unknownSession, "session_id " + id, e);
-        return nullptr;
-    }
-    if (it->second->doctor != party.id && it->second->cabin != party.id) {
-        fail(party, request, Errc::notInSession, "session_id " + id, e);
-        return nullptr;
-    }
-    return it->second.get();
-}
-
-void RendezvousState::onDescription(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<SessionDescription>(request.body);
-    if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
-        return;
-    }
-    const bool isOffer = request.type == type::sessionOffer;
-    if ((parsed->sdpType == SdpType::offer) != isOffer) {
-        fail(party, request, Errc::invalidField,
-             "body.sdp_type: must be \"" + std::string(isOffer ? "offer" : "answer") + "\"", e);
-        return;
-    }
-    SessionRecord* session = sessionFor(party, request, parsed->sessionId, e);
-    if (session == nullptr) {
-        return;
-    }
-    // Re-offers (renegotiation, ICE restart) are allowed once active.
-    using Stage = SessionRecord::Stage;
-    const bool stageOk = isOffer ? session->stage != Stage::offered
-                                 : session->stage == Stage::offered;
-    if (!stageOk) {
-        fail(party, request, Errc::invalidSessionState,
-             isOffer ? "an offer is already waiting for its answer" : "no offer to answer", e);
-        return;
-    }
-    const Party& peer = *m_parties.at(isOffer ? session->cabin : session->doctor);
-    if (peer.connection == 0) {
-        fail(party, request, Errc::invalidSessionState,
-             "the other side is reconnecting; try again in a moment", e);
-        return;
-    }
-    e.send(peer.connection, event(request.type, toJson(*parsed)));
-    if (isOffer) {
-        session->stage = Stage::offered;
-    } else {
-        if (session->joinedAt == SteadyTime{}) {
-            session->joinedAt = SteadyClock::now();
-            const auto& doctor = *m_parties.at(session->doctor);
-            record({.kind = "join",
-                    .visitId = session->visitId,
-                    .sessionId = session->id,
-                    .siteCode = party.identity.identifier,
-                    .doctorRpps = doctor.identity.identifier,
-                    .waitMs = session->waitMs});
-        }
-        session->stage = Stage::active;
-    }
-    reply(party, request, json::object(), e);
-}
-
-void RendezvousState::onSessionMessage(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<SessionMessage>(request.body);
-    if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
-        return;
-    }
-    SessionRecord* session = sessionFor(party, request, parsed->sessionId, e);
-    if (session == nullptr) {
-        return;
-    }
-    const Party& peer = *m_parties.at(session->doctor == party.id ? session->cabin
-                                                                  : session->doctor);
-    if (peer.connection == 0) {
-        fail(party, request, Errc::invalidSessionState,
-             "the other side is reconnecting; try again in a moment", e);
-        return;
-    }
-    e.send(peer.connection, event(type::sessionMessage, toJson(*parsed)));
-    reply(party, request, json::object(), e);
-}
-
-void RendezvousState::onSessionEnd(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = fromJson<SessionEnd>(request.body);
-    if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
-        return;
-    }
-    SessionRecord* session = sessionFor(party, request, parsed->sessionId, e);
-    if (session == nullptr) {
-        return;
-    }
-    reply(party, request, json::object(), e);
-    endSession(*session, parsed->reason, party.identity.role, parsed->note, e);
-}
-
-void RendezvousState::endSession(SessionRecord& session, EndReason reason, Role endedBy,
-                                 const std::string& note, Effects& e) {
-    const std::int64_t durationMs =
-        session.joinedAt == SteadyTime{} ? 0 : msSince(session.joinedAt);
-    const SessionEnded ended{session.id, reason, endedBy, durationMs};
-    const auto frame = std::make_shared<const std::string>(
-        serialise(event(type::sessionEnded, toJson(ended))));
-    Party& doctor = *m_parties.at(session.doctor);
-    Party& cabin = *m_parties.at(session.cabin);
-    record({.kind = "end",
-            .visitId = session.visitId,
-            .sessionId = session.id,
-            .siteCode = cabin.identity.identifier,
-            .doctorRpps = doctor.identity.identifier,
-            .reason = std::string(toString(reason)),
-            .waitMs = session.waitMs,
-            .durationMs = durationMs,
-            .detailJson = json{{"ended_by", std::string(toString(endedBy))}, {"note", note}}
-                              .dump()});
-    for (Party* p : {&doctor, &cabin}) {
-        p->sessions.erase(session.id);
-        if (p->connection != 0) {
-            e.send(p->connection, frame);
-        }
-    }
-    m_visits.erase(session.visitId);
-    const std::string sessionId = session.id;
-    m_sessions.erase(sessionId); // `session` is dangling from here on
-    // Hygiene protocol: disinfection after every patient before the cabin is offered again.
-    record({.kind = "cleaning", .sessionId = sessionId, .siteCode = cabin.identity.identifier});
-    setCabinStatus(cabin, CabinStatus::cleaning, e);
 }
 
 } // namespace tc::protocol

@@ -84,6 +84,9 @@ private:
     void reply(const Party& party, const Envelope& request, nlohmann::json body, Effects& e);
     void fail(const Party& party, const Envelope& request, Errc code, std::string detail,
               Effects& e);
+    // The typed body, or nullopt after replying with the parse error.
+    template <class Body>
+    std::optional<Body> parseBody(const Party& party, const Envelope& request, Effects& e);
 
     void onPing(Party& party, const Envelope& request, Effects& e);
     void onResume(Party& party, const Envelope& request, Effects& e);
