@@ -118,10 +118,9 @@ Rectangle {
                 }
             }
         }
-        Button {
+        PrimaryButton {
             objectName: "claimButton"
             text: qsTr("Prendre en charge")
-            highlighted: true
             enabled: card.canClaim
             font.pixelSize: Theme.fontBody
             onClicked: card.claimClicked(card.visitId)

@@ -119,11 +119,10 @@ Item {
                         color: Theme.warning
                         font.bold: true
                     }
-                    Button {
+                    PrimaryButton {
                         objectName: "endButton"
                         visible: view.state === "active" || view.state === "joining"
                         text: qsTr("Terminer la consultation")
-                        highlighted: true
                         onClicked: endDialog.open()
                     }
                 }
@@ -193,10 +192,9 @@ Item {
                         color: Theme.muted
                         font.pixelSize: Theme.fontBody
                     }
-                    Button {
+                    PrimaryButton {
                         Layout.alignment: Qt.AlignHCenter
                         text: qsTr("Retour à la file d'attente")
-                        highlighted: true
                         onClicked: view.session.dismiss()
                     }
                 }

@@ -76,11 +76,10 @@ Item {
                 wrapMode: Text.WordWrap
                 font.pixelSize: Theme.fontBody
             }
-            Button {
+            PrimaryButton {
                 id: signInButton
                 Layout.alignment: Qt.AlignRight
                 text: qsTr("Se connecter")
-                highlighted: true
                 onClicked: view.connection.signIn(bundleField.text, passphraseField.text,
                                                   hostField.text, parseInt(portField.text))
             }

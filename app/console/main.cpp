@@ -82,11 +82,17 @@ int main(int argc, char** argv) {
                        screenshot, lang});
     parser.process(app);
 
+    // French first: the source text is French; everyone else gets English.
     QTranslator translator;
-    const QString language = parser.isSet(lang) ? parser.value(lang)
-                                                 : QLocale().name().left(2);
-    if (language != QLatin1String("fr") &&
-        translator.load(QStringLiteral(":/i18n/telecabine_en.qm"))) {
+    // The "C" locale of servers and CI says nothing about the reader: French then.
+    const QString systemLanguage = QLocale::system().name().left(2);
+    const QString language =
+        parser.isSet(lang) ? parser.value(lang)
+                           : (systemLanguage == QLatin1String("C") ? QStringLiteral("fr")
+                                                                   : systemLanguage);
+    const QString catalogue = language == QLatin1String("fr") ? QStringLiteral("telecabine_fr")
+                                                              : QStringLiteral("telecabine_en");
+    if (translator.load(QStringLiteral(":/i18n/") + catalogue + QStringLiteral(".qm"))) {
         QCoreApplication::installTranslator(&translator);
     }
 

@@ -3,18 +3,14 @@
 #include <QCoreApplication>
 
 namespace tc::app {
-namespace {
-QString tr(const char* text) { return QCoreApplication::translate("Labels", text); }
-} // namespace
-
 QString sexLabel(protocol::Sex sex) {
     switch (sex) {
     case protocol::Sex::female:
-        return tr("Femme");
+        return QCoreApplication::translate("Labels", "Femme");
     case protocol::Sex::male:
-        return tr("Homme");
+        return QCoreApplication::translate("Labels", "Homme");
     case protocol::Sex::other:
-        return tr("Autre");
+        return QCoreApplication::translate("Labels", "Autre");
     }
     return {};
 }
@@ -22,13 +18,13 @@ QString sexLabel(protocol::Sex sex) {
 QString operatorLabel(protocol::OperatorRole role) {
     switch (role) {
     case protocol::OperatorRole::none:
-        return tr("sans accompagnant");
+        return QCoreApplication::translate("Labels", "sans accompagnant");
     case protocol::OperatorRole::nurse:
-        return tr("infirmier·e");
+        return QCoreApplication::translate("Labels", "infirmier·e");
     case protocol::OperatorRole::pharmacist:
-        return tr("pharmacien·ne");
+        return QCoreApplication::translate("Labels", "pharmacien·ne");
     case protocol::OperatorRole::doctorAssistant:
-        return tr("assistant·e médical·e");
+        return QCoreApplication::translate("Labels", "assistant·e médical·e");
     }
     return {};
 }
@@ -37,25 +33,25 @@ QString instrumentLabel(protocol::Instrument instrument) {
     using I = protocol::Instrument;
     switch (instrument) {
     case I::stethoscope:
-        return tr("Stéthoscope");
+        return QCoreApplication::translate("Labels", "Stéthoscope");
     case I::roomCamera:
-        return tr("Caméra");
+        return QCoreApplication::translate("Labels", "Caméra");
     case I::otoscope:
-        return tr("Otoscope");
+        return QCoreApplication::translate("Labels", "Otoscope");
     case I::dermatoscope:
-        return tr("Dermatoscope");
+        return QCoreApplication::translate("Labels", "Dermatoscope");
     case I::bloodPressure:
-        return tr("Tensiomètre");
+        return QCoreApplication::translate("Labels", "Tensiomètre");
     case I::oximeter:
-        return tr("Oxymètre");
+        return QCoreApplication::translate("Labels", "Oxymètre");
     case I::thermometer:
-        return tr("Thermomètre");
+        return QCoreApplication::translate("Labels", "Thermomètre");
     case I::scale:
-        return tr("Balance");
+        return QCoreApplication::translate("Labels", "Balance");
     case I::ecg:
-        return tr("ECG");
+        return QCoreApplication::translate("Labels", "ECG");
     case I::glucometer:
-        return tr("Glucomètre");
+        return QCoreApplication::translate("Labels", "Glucomètre");
     }
     return {};
 }
@@ -72,19 +68,19 @@ QString endReasonLabel(protocol::EndReason reason) {
     using R = protocol::EndReason;
     switch (reason) {
     case R::completed:
-        return tr("Consultation terminée");
+        return QCoreApplication::translate("Labels", "Consultation terminée");
     case R::referredInPerson:
-        return tr("Orienté vers une consultation en présentiel");
+        return QCoreApplication::translate("Labels", "Orienté vers une consultation en présentiel");
     case R::referredEmergency:
-        return tr("Orienté vers les urgences");
+        return QCoreApplication::translate("Labels", "Orienté vers les urgences");
     case R::notSuitable:
-        return tr("Téléconsultation non adaptée");
+        return QCoreApplication::translate("Labels", "Téléconsultation non adaptée");
     case R::patientLeft:
-        return tr("Patient parti");
+        return QCoreApplication::translate("Labels", "Patient parti");
     case R::technicalFailure:
-        return tr("Problème technique");
+        return QCoreApplication::translate("Labels", "Problème technique");
     case R::peerLost:
-        return tr("Cabine injoignable");
+        return QCoreApplication::translate("Labels", "Cabine injoignable");
     }
     return {};
 }

@@ -1,0 +1,646 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="fr">
+<context>
+    <name>EndReasonDialog</name>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="11"/>
+        <source>Terminer la consultation</source>
+        <translation>End the consultation</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="17"/>
+        <source>Consultation terminée</source>
+        <translation>Consultation completed</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="18"/>
+        <source>Orienté vers une consultation en présentiel</source>
+        <translation>Referred to an in-person consultation</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="19"/>
+        <source>Orienté vers les urgences</source>
+        <translation>Referred to the emergency department</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="20"/>
+        <source>Téléconsultation non adaptée</source>
+        <translation>Teleconsultation not suitable</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="21"/>
+        <source>Patient parti</source>
+        <translation>Patient left</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="22"/>
+        <source>Problème technique</source>
+        <translation>Technical problem</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="45"/>
+        <source>Note (facultative)</source>
+        <translation>Note (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorText</name>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="12"/>
+        <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
+        <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="18"/>
+        <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
+        <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="20"/>
+        <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
+        <translation>Certificate not recognised: it was not issued by this service's authority. Check the identity file or the service address.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="23"/>
+        <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
+        <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="26"/>
+        <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
+        <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="30"/>
+        <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
+        <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="33"/>
+        <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
+        <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="36"/>
+        <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
+        <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="39"/>
+        <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
+        <translation>You are on a break. Go “on shift” to take a patient.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="41"/>
+        <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
+        <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
+        <translation>This patient is no longer in the queue (left or taken).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="45"/>
+        <source>Votre certificat ne permet pas cette action.</source>
+        <translation>Your certificate does not allow this action.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
+        <translation>Connection to the service lost. Reconnecting automatically…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="50"/>
+        <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
+        <translation>The service does not answer. Try again; the connection is being monitored.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="52"/>
+        <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
+        <translation>The cabin stopped answering and did not come back in time.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="54"/>
+        <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
+        <translation>Too many requests in a short time. Wait a few seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="56"/>
+        <source>Action impossible à ce stade de la consultation.</source>
+        <translation>This action is not possible at this stage of the consultation.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="58"/>
+        <source>Erreur : %1</source>
+        <translation>Error: %1</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderBar</name>
+    <message>
+        <location filename="../HeaderBar.qml" line="35"/>
+        <source>DÉMONSTRATION</source>
+        <translation>DEMONSTRATION</translation>
+    </message>
+    <message>
+        <location filename="../HeaderBar.qml" line="57"/>
+        <source>En service</source>
+        <translation>On shift</translation>
+    </message>
+    <message>
+        <location filename="../HeaderBar.qml" line="57"/>
+        <source>En pause</source>
+        <translation>On break</translation>
+    </message>
+    <message>
+        <location filename="../HeaderBar.qml" line="63"/>
+        <source>Se déconnecter</source>
+        <translation>Sign out</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="9"/>
+        <source>Femme</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="11"/>
+        <source>Homme</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="13"/>
+        <source>Autre</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="21"/>
+        <source>sans accompagnant</source>
+        <translation>no assistant</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="23"/>
+        <source>infirmier·e</source>
+        <translation>nurse</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="25"/>
+        <source>pharmacien·ne</source>
+        <translation>pharmacist</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="27"/>
+        <source>assistant·e médical·e</source>
+        <translation>medical assistant</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="36"/>
+        <source>Stéthoscope</source>
+        <translation>Stethoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="38"/>
+        <source>Caméra</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="40"/>
+        <source>Otoscope</source>
+        <translation>Otoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="42"/>
+        <source>Dermatoscope</source>
+        <translation>Dermatoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="44"/>
+        <source>Tensiomètre</source>
+        <translation>Blood pressure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="46"/>
+        <source>Oxymètre</source>
+        <translation>Oximeter</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="48"/>
+        <source>Thermomètre</source>
+        <translation>Thermometer</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="50"/>
+        <source>Balance</source>
+        <translation>Scales</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="52"/>
+        <source>ECG</source>
+        <translation>ECG</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="54"/>
+        <source>Glucomètre</source>
+        <translation>Glucometer</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="71"/>
+        <source>Consultation terminée</source>
+        <translation>Consultation completed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="73"/>
+        <source>Orienté vers une consultation en présentiel</source>
+        <translation>Referred to an in-person consultation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="75"/>
+        <source>Orienté vers les urgences</source>
+        <translation>Referred to the emergency department</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="77"/>
+        <source>Téléconsultation non adaptée</source>
+        <translation>Teleconsultation not suitable</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="79"/>
+        <source>Patient parti</source>
+        <translation>Patient left</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="81"/>
+        <source>Problème technique</source>
+        <translation>Technical problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/labels.cpp" line="83"/>
+        <source>Cabine injoignable</source>
+        <translation>Cabin unreachable</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <location filename="../Main.qml" line="16"/>
+        <source>telecabine — console médecin</source>
+        <translation>telecabine — physician console</translation>
+    </message>
+</context>
+<context>
+    <name>QueueCard</name>
+    <message>
+        <location filename="../QueueCard.qml" line="51"/>
+        <source>d&apos;attente</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="71"/>
+        <source>URGENT</source>
+        <translation>URGENT</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="78"/>
+        <source>%1, %2 ans</source>
+        <translation>%1, %2 years</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="85"/>
+        <source>· accompagné·e de son représentant légal</source>
+        <translation>· with their legal guardian</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="101"/>
+        <source>avec %1</source>
+        <translation>with a %1</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="102"/>
+        <source>sans accompagnant</source>
+        <translation>no assistant</translation>
+    </message>
+    <message>
+        <location filename="../QueueCard.qml" line="123"/>
+        <source>Prendre en charge</source>
+        <translation>Take patient</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../QueueView.qml" line="22"/>
+        <source>Patients en attente</source>
+        <translation>Waiting patients</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../QueueView.qml" line="30"/>
+        <source>%n patient(s) en attente</source>
+        <translation>
+            <numerusform>%n patient waiting</numerusform>
+            <numerusform>%n patients waiting</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../QueueView.qml" line="38"/>
+        <source>Vous êtes en pause : passez « En service » pour prendre un patient en charge.</source>
+        <translation>You are on a break: switch to “On shift” to take a patient.</translation>
+    </message>
+    <message>
+        <location filename="../QueueView.qml" line="63"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../QueueView.qml" line="86"/>
+        <source>Aucun patient en attente</source>
+        <translation>No patient waiting</translation>
+    </message>
+</context>
+<context>
+    <name>SessionView</name>
+    <message>
+        <location filename="../SessionView.qml" line="35"/>
+        <source>%1, %2 ans</source>
+        <translation>%1, %2 years</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="42"/>
+        <source>URGENT</source>
+        <translation>URGENT</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="56"/>
+        <source>Lieu</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="57"/>
+        <source>Cabine</source>
+        <translation>Cabin</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="58"/>
+        <source>Horaires du site</source>
+        <translation>Opening hours</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="59"/>
+        <source>Accompagnant</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="62"/>
+        <source>Représentant légal</source>
+        <translation>Legal guardian</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="63"/>
+        <source>présent</source>
+        <translation>present</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="63"/>
+        <source>non (patient majeur)</source>
+        <translation>no (adult patient)</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="66"/>
+        <source>Consentement</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="67"/>
+        <source>Attente</source>
+        <translation>Waited</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../SessionView.qml" line="67"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="68"/>
+        <source>Instruments disponibles</source>
+        <translation>Available instruments</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="107"/>
+        <source>Prise en charge…</source>
+        <translation>Taking the patient…</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="108"/>
+        <source>Connexion à la cabine…</source>
+        <translation>Connecting to the cabin…</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="109"/>
+        <source>En consultation  ·  %1</source>
+        <translation>In consultation  ·  %1</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="110"/>
+        <source>Fin de la consultation…</source>
+        <translation>Ending the consultation…</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="111"/>
+        <source>Consultation terminée</source>
+        <translation>Consultation completed</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="118"/>
+        <source>Cabine déconnectée — reconnexion en cours</source>
+        <translation>Cabin disconnected — reconnecting</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="125"/>
+        <source>Terminer la consultation</source>
+        <translation>End the consultation</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="151"/>
+        <source>Médias de la cabine</source>
+        <translation>Cabin media</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="158"/>
+        <source>Session établie avec la cabine. Le stéthoscope, la vidéo et les constantes s&apos;afficheront ici.</source>
+        <translation>Session established with the cabin. The stethoscope, video and vital signs will appear here.</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="159"/>
+        <source>En attente de la réponse de la cabine…</source>
+        <translation>Waiting for the cabin's answer…</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="186"/>
+        <source>Durée : %1</source>
+        <translation>Duration: %1</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="192"/>
+        <source>La cabine passe en désinfection avant le patient suivant.</source>
+        <translation>The cabin is disinfected before the next patient.</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="198"/>
+        <source>Retour à la file d&apos;attente</source>
+        <translation>Back to the queue</translation>
+    </message>
+</context>
+<context>
+    <name>SignInView</name>
+    <message>
+        <location filename="../SignInView.qml" line="24"/>
+        <source>Connexion</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="31"/>
+        <source>Identifiez-vous avec votre certificat professionnel (fichier PKCS#12).</source>
+        <translation>Sign in with your professional certificate (PKCS#12 file).</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="36"/>
+        <source>Fichier d&apos;identité (.p12)</source>
+        <translation>Identity file (.p12)</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="43"/>
+        <source>Phrase de passe</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="54"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="62"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="82"/>
+        <source>Se connecter</source>
+        <translation>Sign in</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../../app/console/main.cpp" line="27"/>
+        <source>GStreamer indisponible</source>
+        <translation>GStreamer unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../app/console/main.cpp" line="31"/>
+        <source>%1 · chaîne média complète</source>
+        <translation>%1 · media chain complete</translation>
+    </message>
+    <message>
+        <location filename="../../app/console/main.cpp" line="41"/>
+        <source>Éléments média manquants : installez %1</source>
+        <translation>Missing media elements: install %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ConnectionController</name>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="53"/>
+        <source>Connecté</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="56"/>
+        <source>Connexion…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="59"/>
+        <source>Reconnexion…</source>
+        <translation>Reconnecting…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="61"/>
+        <source>Déconnecté</source>
+        <translation>Disconnected</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="94"/>
+        <source>Adresse du service invalide.</source>
+        <translation>Invalid service address.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="99"/>
+        <source>Fichier d&apos;identité introuvable : %1</source>
+        <translation>Identity file not found: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="104"/>
+        <source>Certificat de l&apos;autorité introuvable : %1</source>
+        <translation>Authority certificate not found: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/connection_controller.cpp" line="114"/>
+        <source>Ce fichier n&apos;est pas une identité de médecin.</source>
+        <translation>This file is not a doctor identity.</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::SessionController</name>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="63"/>
+        <source>non recueilli</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="67"/>
+        <source>recueilli par écrit</source>
+        <translation>recorded in writing</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="70"/>
+        <source>recueilli électroniquement</source>
+        <translation>recorded electronically</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="72"/>
+        <source>recueilli oralement</source>
+        <translation>recorded orally</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="116"/>
+        <source>Réponse du service illisible.</source>
+        <translation>Unreadable answer from the service.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="152"/>
+        <source>Motif de fin invalide.</source>
+        <translation>Invalid end reason.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="183"/>
+        <source>par vous</source>
+        <translation>by you</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="184"/>
+        <source>par la cabine</source>
+        <translation>by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="185"/>
+        <source>par le service</source>
+        <translation>by the service</translation>
+    </message>
+</context>
+</TS>

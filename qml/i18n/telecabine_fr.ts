@@ -1,0 +1,26 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="fr">
+<context>
+    <name>QueueView</name>
+    <message numerus="yes">
+        <location filename="../QueueView.qml" line="30"/>
+        <source>%n patient(s) en attente</source>
+        <translation>
+            <numerusform>%n patient en attente</numerusform>
+            <numerusform>%n patients en attente</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SessionView</name>
+    <message numerus="yes">
+        <location filename="../SessionView.qml" line="67"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
