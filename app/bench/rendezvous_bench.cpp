@@ -1,15 +1,9 @@
 #include "benchmarks.hpp"
-
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,7 +11,10 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace tc::bench {
@@ -152,8 +149,8 @@ int runRendezvous(cli::CommandLine& args) {
     if (pipe(pipeFds) != 0) {
         return 1;
     }
-    const pid_t servicePid = startServiceProcess(*serviceCredentials, ca->certificatePem(),
-                                                 pipeFds[1]);
+    const pid_t servicePid =
+        startServiceProcess(*serviceCredentials, ca->certificatePem(), pipeFds[1]);
     std::uint16_t port = 0;
     if (read(pipeFds[0], &port, sizeof port) != sizeof port || port == 0) {
         std::cerr << "telecabine-bench: the service did not start\n";
@@ -195,8 +192,7 @@ int runRendezvous(cli::CommandLine& args) {
     std::atomic<int> ready{0};
     for (auto& d : doctorClients) {
         d->request("presence.set", {{"status", "on_shift"}}, [&](Reply r) { ready += !r.code; });
-        d->request("queue.subscribe", nlohmann::json::object(),
-                   [&](Reply r) { ready += !r.code; });
+        d->request("queue.subscribe", nlohmann::json::object(), [&](Reply r) { ready += !r.code; });
     }
     for (auto& c : cabinClients) {
         c->request("cabin.ready", nlohmann::json::object(), [&](Reply r) { ready += !r.code; });
@@ -216,7 +212,8 @@ int runRendezvous(cli::CommandLine& args) {
         visit.consent = {true, 0, "verbal"};
         visit.operatorPresence = {true, OperatorRole::nurse};
         visit.instruments = {Instrument::stethoscope, Instrument::roomCamera};
-        visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i), "Mo-Su 00:00-24:00"};
+        visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i),
+                      "Mo-Su 00:00-24:00"};
         std::this_thread::sleep_until(next);
         next += interval;
         {

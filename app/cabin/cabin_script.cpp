@@ -1,6 +1,5 @@
 // Scripted patients for the simulated cabin: a built-in French demo list and JSON script files.
 #include "cabin_simulator.hpp"
-
 #include "tc/protocol/pki.hpp"
 
 #include <algorithm>
@@ -26,31 +25,90 @@ struct DemoPatient {
 const std::vector<DemoPatient>& demoPatients() {
     using I = Instrument;
     static const std::vector<DemoPatient> patients{
-        {"Fièvre à 39 °C et toux depuis trois jours", 34, Sex::female, false, OperatorRole::nurse,
-         Priority::normal, {I::stethoscope, I::thermometer, I::oximeter, I::roomCamera}},
-        {"Renouvellement du traitement de l'hypertension", 67, Sex::male, false,
-         OperatorRole::pharmacist, Priority::normal,
+        {"Fièvre à 39 °C et toux depuis trois jours",
+         34,
+         Sex::female,
+         false,
+         OperatorRole::nurse,
+         Priority::normal,
+         {I::stethoscope, I::thermometer, I::oximeter, I::roomCamera}},
+        {"Renouvellement du traitement de l'hypertension",
+         67,
+         Sex::male,
+         false,
+         OperatorRole::pharmacist,
+         Priority::normal,
          {I::bloodPressure, I::stethoscope, I::roomCamera, I::scale}},
-        {"Douleur de l'oreille droite depuis hier", 16, Sex::male, true, OperatorRole::nurse,
-         Priority::normal, {I::otoscope, I::thermometer, I::roomCamera}},
-        {"Essoufflement inhabituel à l'effort", 72, Sex::female, false, OperatorRole::nurse,
-         Priority::urgent, {I::stethoscope, I::oximeter, I::bloodPressure, I::ecg, I::roomCamera}},
-        {"Éruption cutanée avec démangeaisons", 29, Sex::female, false, OperatorRole::pharmacist,
-         Priority::normal, {I::dermatoscope, I::roomCamera}},
-        {"Brûlures urinaires depuis deux jours", 41, Sex::female, false, OperatorRole::pharmacist,
-         Priority::normal, {I::thermometer, I::roomCamera}},
-        {"Lombalgie aiguë après un effort de port de charge", 52, Sex::male, false,
-         OperatorRole::nurse, Priority::normal, {I::roomCamera, I::bloodPressure}},
-        {"Mal de gorge et fièvre", 19, Sex::other, false, OperatorRole::none, Priority::normal,
+        {"Douleur de l'oreille droite depuis hier",
+         16,
+         Sex::male,
+         true,
+         OperatorRole::nurse,
+         Priority::normal,
+         {I::otoscope, I::thermometer, I::roomCamera}},
+        {"Essoufflement inhabituel à l'effort",
+         72,
+         Sex::female,
+         false,
+         OperatorRole::nurse,
+         Priority::urgent,
+         {I::stethoscope, I::oximeter, I::bloodPressure, I::ecg, I::roomCamera}},
+        {"Éruption cutanée avec démangeaisons",
+         29,
+         Sex::female,
+         false,
+         OperatorRole::pharmacist,
+         Priority::normal,
+         {I::dermatoscope, I::roomCamera}},
+        {"Brûlures urinaires depuis deux jours",
+         41,
+         Sex::female,
+         false,
+         OperatorRole::pharmacist,
+         Priority::normal,
+         {I::thermometer, I::roomCamera}},
+        {"Lombalgie aiguë après un effort de port de charge",
+         52,
+         Sex::male,
+         false,
+         OperatorRole::nurse,
+         Priority::normal,
+         {I::roomCamera, I::bloodPressure}},
+        {"Mal de gorge et fièvre",
+         19,
+         Sex::other,
+         false,
+         OperatorRole::none,
+         Priority::normal,
          {I::thermometer, I::roomCamera, I::otoscope}},
-        {"Contrôle glycémique, diabète de type 2", 58, Sex::male, false, OperatorRole::nurse,
-         Priority::normal, {I::glucometer, I::bloodPressure, I::scale, I::roomCamera}},
-        {"Entorse de la cheville gauche", 24, Sex::male, false, OperatorRole::pharmacist,
-         Priority::normal, {I::roomCamera}},
-        {"Palpitations depuis ce matin", 63, Sex::female, false, OperatorRole::nurse,
-         Priority::urgent, {I::ecg, I::stethoscope, I::bloodPressure, I::oximeter}},
-        {"Conjonctivite, œil rouge et collant", 37, Sex::female, false, OperatorRole::pharmacist,
-         Priority::normal, {I::roomCamera, I::dermatoscope}},
+        {"Contrôle glycémique, diabète de type 2",
+         58,
+         Sex::male,
+         false,
+         OperatorRole::nurse,
+         Priority::normal,
+         {I::glucometer, I::bloodPressure, I::scale, I::roomCamera}},
+        {"Entorse de la cheville gauche",
+         24,
+         Sex::male,
+         false,
+         OperatorRole::pharmacist,
+         Priority::normal,
+         {I::roomCamera}},
+        {"Palpitations depuis ce matin",
+         63,
+         Sex::female,
+         false,
+         OperatorRole::nurse,
+         Priority::urgent,
+         {I::ecg, I::stethoscope, I::bloodPressure, I::oximeter}},
+        {"Conjonctivite, œil rouge et collant",
+         37,
+         Sex::female,
+         false,
+         OperatorRole::pharmacist,
+         Priority::normal,
+         {I::roomCamera, I::dermatoscope}},
     };
     return patients;
 }
@@ -69,9 +127,8 @@ CabinScript demoScript(Site site, std::uint32_t seed) {
     const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-    const std::string prefix =
-        "V-" + site.code + "-" + std::to_string(stamp % 10'000'000) + "-" + std::to_string(seed) +
-        "-";
+    const std::string prefix = "V-" + site.code + "-" + std::to_string(stamp % 10'000'000) + "-" +
+                               std::to_string(seed) + "-";
     int number = 1;
     for (const auto& p : patients) {
         Visit visit;

@@ -5,7 +5,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
 #include <deque>
 
 namespace tc::cabin {
@@ -37,8 +36,8 @@ public:
             // that a stopped simulator is not kept alive by its client.
             self->m_client = RendezvousClient::create(self->m_strand, self->m_clientConfig,
                                                       std::make_shared<Forwarder>(self));
-            self->emit(CabinPhase::connecting, "connecting to " + self->m_clientConfig.host +
-                                                   ":" + std::to_string(self->m_clientConfig.port));
+            self->emit(CabinPhase::connecting, "connecting to " + self->m_clientConfig.host + ":" +
+                                                   std::to_string(self->m_clientConfig.port));
             self->m_client->start();
         });
     }
@@ -58,15 +57,14 @@ public:
         if (state == ConnectionState::disconnected && reason) {
             emit(CabinPhase::connecting, "cannot connect: " + reason.message());
         } else if (state == ConnectionState::reconnecting) {
-            emit(CabinPhase::connecting, "connection lost, reconnecting" +
-                                             (reason ? " (" + reason.message() + ")" : ""));
+            emit(CabinPhase::connecting,
+                 "connection lost, reconnecting" + (reason ? " (" + reason.message() + ")" : ""));
         }
     }
 
     void onWelcome(const Welcome& welcome, bool resumed) override {
         emit(m_phase == CabinPhase::connecting ? CabinPhase::waitingForDoctor : m_phase,
-             std::string(resumed ? "resumed as " : "signed in as ") +
-                 welcome.identity.displayName);
+             std::string(resumed ? "resumed as " : "signed in as ") + welcome.identity.displayName);
         if (resumed) {
             return;
         }
@@ -101,7 +99,8 @@ public:
             if (auto ended = fromJson<SessionEnded>(event.body)) {
                 std::erase(m_waiting, m_sessionVisit);
                 m_sessionId.clear();
-                emit(CabinPhase::cleaning, "session ended (" + std::string(toString(ended->reason)) +
+                emit(CabinPhase::cleaning, "session ended (" +
+                                               std::string(toString(ended->reason)) +
                                                "); cleaning the cabin");
                 scheduleReady();
             }

@@ -8,7 +8,6 @@
 #include "tc/protocol/rendezvous_client.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -46,8 +45,8 @@ public:
 
     // The sink is called on the executor's thread.
     static std::shared_ptr<CabinSimulator> create(boost::asio::any_io_executor executor,
-                                                  protocol::ClientConfig client,
-                                                  CabinScript script, EventSink sink = {});
+                                                  protocol::ClientConfig client, CabinScript script,
+                                                  EventSink sink = {});
     virtual ~CabinSimulator() = default;
     virtual void start() = 0;
     virtual void stop() = 0;

@@ -1,12 +1,10 @@
 // telecabine-cabin: a simulated connected cabin that checks in scripted patients.
 #include "../cli/command_line.hpp"
 #include "cabin_simulator.hpp"
-
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 
 #include <boost/asio/signal_set.hpp>
-
 #include <cstdio>
 #include <ctime>
 #include <future>
@@ -65,8 +63,9 @@ int main(int argc, char** argv) {
     auto ca = protocol::readFile(*args.value("ca"));
     auto bundle = protocol::readFile(*args.value("bundle"));
     if (!ca || !bundle) {
-        std::cerr << "telecabine-cabin: cannot read " << (!ca ? *args.value("ca") : *args.value("bundle"))
-                  << ": " << (!ca ? ca.error() : bundle.error()).message() << "\n";
+        std::cerr << "telecabine-cabin: cannot read "
+                  << (!ca ? *args.value("ca") : *args.value("bundle")) << ": "
+                  << (!ca ? ca.error() : bundle.error()).message() << "\n";
         return 1;
     }
     auto credentials = protocol::fromPkcs12(*bundle, passphrase);

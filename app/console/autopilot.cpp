@@ -7,7 +7,6 @@
 #include <QCoreApplication>
 #include <QImage>
 #include <QQuickWindow>
-
 #include <cstdio>
 
 namespace tc::console {

@@ -4,7 +4,6 @@
 #include "demo_environment.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
-
 #include "tc/media/gst_runtime.hpp"
 
 #include <QCommandLineParser>
@@ -15,7 +14,6 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTranslator>
-
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
@@ -33,7 +31,8 @@ QString mediaStatus() {
     }
     QStringList packages;
     for (const auto& m : missing) {
-        const auto package = QString::fromUtf8(m.package.data(), static_cast<int>(m.package.size()));
+        const auto package =
+            QString::fromUtf8(m.package.data(), static_cast<int>(m.package.size()));
         if (!packages.contains(package)) {
             packages << package;
         }
@@ -51,10 +50,11 @@ int main(int argc, char** argv) {
     QQuickStyle::setStyle(QStringLiteral("Basic"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Console médecin de téléconsultation assistée"));
+    parser.setApplicationDescription(
+        QStringLiteral("Console médecin de téléconsultation assistée"));
     parser.addHelpOption();
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Embedded rendezvous service and simulated cabin."));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"), QStringLiteral("Embedded rendezvous service and simulated cabin."));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Demo data directory (PKI, event log)."),
                                      QStringLiteral("dir"));
@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
                                         QStringLiteral("png"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
-    parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
-                       screenshot, lang});
+    parser.addOptions(
+        {demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout, screenshot, lang});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -87,9 +87,9 @@ int main(int argc, char** argv) {
     // The "C" locale of servers and CI says nothing about the reader: French then.
     const QString systemLanguage = QLocale::system().name().left(2);
     const QString language =
-        parser.isSet(lang) ? parser.value(lang)
-                           : (systemLanguage == QLatin1String("C") ? QStringLiteral("fr")
-                                                                   : systemLanguage);
+        parser.isSet(lang)
+            ? parser.value(lang)
+            : (systemLanguage == QLatin1String("C") ? QStringLiteral("fr") : systemLanguage);
     const QString catalogue = language == QLatin1String("fr") ? QStringLiteral("telecabine_fr")
                                                               : QStringLiteral("telecabine_en");
     if (translator.load(QStringLiteral(":/i18n/") + catalogue + QStringLiteral(".qm"))) {
@@ -116,8 +116,9 @@ int main(int argc, char** argv) {
         const auto directory = parser.isSet(dataDir)
                                    ? std::filesystem::path(parser.value(dataDir).toStdString())
                                    : tc::app::DemoEnvironment::defaultDirectory();
-        auto started = tc::app::DemoEnvironment::start(
-            directory, [](const std::string& line) { std::fprintf(stderr, "demo: %s\n", line.c_str()); });
+        auto started = tc::app::DemoEnvironment::start(directory, [](const std::string& line) {
+            std::fprintf(stderr, "demo: %s\n", line.c_str());
+        });
         if (!started) {
             std::fprintf(stderr, "telecabine: the demo could not start: %s\n",
                          started.error().message().c_str());
@@ -147,13 +148,14 @@ int main(int argc, char** argv) {
 
     std::unique_ptr<tc::console::Autopilot> pilot;
     if (parser.isSet(autopilot)) {
-        pilot = std::make_unique<tc::console::Autopilot>(
-            &connection, &queue, &session, parser.value(screenshot),
-            parser.value(autopilotTimeout).toInt());
+        pilot = std::make_unique<tc::console::Autopilot>(&connection, &queue, &session,
+                                                         parser.value(screenshot),
+                                                         parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
     }
     if (parser.isSet(demo) || parser.isSet(autopilot)) {
-        connection.signIn(connection.bundlePath(), passphrase, connection.host(), connection.port());
+        connection.signIn(connection.bundlePath(), passphrase, connection.host(),
+                          connection.port());
     }
     const int code = QGuiApplication::exec();
     // Controllers stop their threads in their destructors; the demo stops last.

@@ -1,12 +1,10 @@
 // telecabine-rendezvous: the reference rendezvous service, and its development PKI tool.
 #include "../cli/command_line.hpp"
-
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
 #include <boost/asio/signal_set.hpp>
-
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -82,8 +80,8 @@ int serve(cli::CommandLine& args) {
         return fail("cannot start: " + service.error().message());
     }
     const auto bound = (*service)->port();
-    logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) +
-            ", event log " + config.eventLogPath);
+    logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) + ", event log " +
+            config.eventLogPath);
     if (const auto portFile = args.value("port-file")) {
         const std::string tmp = *portFile + ".tmp";
         std::ofstream(tmp) << bound << "\n";
@@ -152,8 +150,7 @@ int pki(cli::CommandLine& args) {
     if (auto written = protocol::writeFile(*args.value("out"), *bundle, true); !written) {
         return fail("pki issue: cannot write " + *args.value("out"));
     }
-    std::cout << "issued " << *args.value("out") << " for " << request.identity.displayName
-              << "\n";
+    std::cout << "issued " << *args.value("out") << " for " << request.identity.displayName << "\n";
     return 0;
 }
 

@@ -1,11 +1,9 @@
 #include "connection_controller.hpp"
 
 #include "error_text.hpp"
-#include "ui_dispatch.hpp"
-
 #include "tc/protocol/identity.hpp"
 #include "tc/protocol/pki.hpp"
-
+#include "ui_dispatch.hpp"
 
 namespace tc::app {
 
@@ -164,14 +162,12 @@ void ConnectionController::request(const std::string& type, nlohmann::json body,
         return;
     }
     // `this` outlives every callback: the destructor joins the protocol thread first.
-    m_client->request(type, std::move(body),
-                      [this, callback = std::move(callback)](protocol::Reply reply) {
-                          if (callback) {
-                              postToUi(this, [callback, reply = std::move(reply)] {
-                                  callback(reply);
-                              });
-                          }
-                      });
+    m_client->request(
+        type, std::move(body), [this, callback = std::move(callback)](protocol::Reply reply) {
+            if (callback) {
+                postToUi(this, [callback, reply = std::move(reply)] { callback(reply); });
+            }
+        });
 }
 
 void ConnectionController::applyState(protocol::ConnectionState state,

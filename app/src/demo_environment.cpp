@@ -1,7 +1,6 @@
 #include "demo_environment.hpp"
 
 #include "cabin_simulator.hpp"
-
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
@@ -22,17 +21,18 @@ std::filesystem::path DemoEnvironment::defaultDirectory() {
         return std::filesystem::path(xdg) / "telecabine";
     }
     const char* home = std::getenv("HOME");
-    return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" /
-           "telecabine";
+    return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" / "telecabine";
 }
 
-protocol::Result<std::unique_ptr<DemoEnvironment>> DemoEnvironment::start(
-    const std::filesystem::path& directory, Log log) {
+protocol::Result<std::unique_ptr<DemoEnvironment>>
+DemoEnvironment::start(const std::filesystem::path& directory, Log log) {
     auto pki = protocol::ensureDevelopmentPki(directory / "dev-pki");
     if (!pki) {
         return pki.error();
     }
-    const auto read = [](const std::filesystem::path& p) { return protocol::readFile(p); };
+    const auto read = [](const std::filesystem::path& p) {
+        return protocol::readFile(p);
+    };
     auto ca = read(pki->caCertificate());
     auto serviceCert = read(pki->serviceCertificate());
     auto serviceKey = read(pki->serviceKey());

@@ -17,8 +17,8 @@ public:
     using Log = std::function<void(const std::string&)>;
 
     // Starts everything; the service and the cabin run on their own thread.
-    static protocol::Result<std::unique_ptr<DemoEnvironment>> start(
-        const std::filesystem::path& directory, Log log);
+    static protocol::Result<std::unique_ptr<DemoEnvironment>>
+    start(const std::filesystem::path& directory, Log log);
     ~DemoEnvironment();
 
     const protocol::DevelopmentPki& pki() const { return m_pki; }

@@ -2,7 +2,6 @@
 // What the doctor reads when something goes wrong: what happened and what to do next.
 
 #include <QString>
-
 #include <boost/system/error_code.hpp>
 
 namespace tc::app {

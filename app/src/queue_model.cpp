@@ -153,9 +153,9 @@ void QueueModel::applySnapshot(const protocol::QueueSnapshot& snapshot) {
 }
 
 void QueueModel::applyUpdate(const protocol::QueueUpdate& update) {
-    const auto existing =
-        std::find_if(m_entries.begin(), m_entries.end(),
-                     [&](const Row& r) { return r.entry.visit.visitId == update.visitId; });
+    const auto existing = std::find_if(m_entries.begin(), m_entries.end(), [&](const Row& r) {
+        return r.entry.visit.visitId == update.visitId;
+    });
     if (existing != m_entries.end()) {
         const int row = static_cast<int>(existing - m_entries.begin());
         beginRemoveRows({}, row, row);
@@ -165,10 +165,9 @@ void QueueModel::applyUpdate(const protocol::QueueUpdate& update) {
     if (update.op == protocol::QueueOp::added && update.entry) {
         Row row{*update.entry, {}};
         row.sinceReceived.start();
-        const auto position =
-            std::upper_bound(m_entries.begin(), m_entries.end(), row, [](const Row& a, const Row& b) {
-                return protocol::queueOrderLess(a.entry, b.entry);
-            });
+        const auto position = std::upper_bound(
+            m_entries.begin(), m_entries.end(), row,
+            [](const Row& a, const Row& b) { return protocol::queueOrderLess(a.entry, b.entry); });
         const int at = static_cast<int>(position - m_entries.begin());
         beginInsertRows({}, at, at);
         m_entries.insert(position, std::move(row));

@@ -7,7 +7,6 @@
 #include <QAbstractListModel>
 #include <QElapsedTimer>
 #include <QTimer>
-
 #include <vector>
 
 namespace tc::app {

@@ -53,8 +53,12 @@ int SessionController::durationSeconds() const {
     return m_finalDuration;
 }
 
-QString SessionController::reason() const { return QString::fromStdString(m_entry.visit.reason); }
-QString SessionController::sex() const { return sexLabel(m_entry.visit.sex); }
+QString SessionController::reason() const {
+    return QString::fromStdString(m_entry.visit.reason);
+}
+QString SessionController::sex() const {
+    return sexLabel(m_entry.visit.sex);
+}
 QString SessionController::operatorText() const {
     return operatorLabel(m_entry.visit.operatorPresence.role);
 }
@@ -90,7 +94,9 @@ void SessionController::setError(const QString& text) {
     }
 }
 
-void SessionController::clearError() { setError({}); }
+void SessionController::clearError() {
+    setError({});
+}
 
 void SessionController::claim(const QString& visitId) {
     if (m_state != QLatin1String("idle") || m_connection == nullptr) {
@@ -139,8 +145,8 @@ void SessionController::sendOffer() {
 }
 
 void SessionController::end(const QString& reason, const QString& note) {
-    const bool inSession = m_state == QLatin1String("joining") ||
-                           m_state == QLatin1String("active");
+    const bool inSession =
+        m_state == QLatin1String("joining") || m_state == QLatin1String("active");
     if (!inSession) {
         return;
     }
@@ -204,8 +210,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
         }
     } else if (event.type == protocol::type::peerStatus) {
         const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
-        if (status && status->sessionId == m_sessionId &&
-            status->connected != m_cabinConnected) {
+        if (status && status->sessionId == m_sessionId && status->connected != m_cabinConnected) {
             m_cabinConnected = status->connected;
             emit cabinConnectedChanged();
         }

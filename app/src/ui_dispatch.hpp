@@ -4,7 +4,6 @@
 
 #include <QMetaObject>
 #include <QObject>
-
 #include <utility>
 
 namespace tc::app {

@@ -1,7 +1,6 @@
 #include "tc/media/gst_runtime.hpp"
 
 #include <gst/gst.h>
-
 #include <memory>
 #include <mutex>
 
@@ -67,7 +66,8 @@ boost::system::error_code initialise() {
     return ok ? boost::system::error_code{} : make_error_code(MediaErrc::initialisationFailed);
 }
 
-std::vector<ElementRequirement> missingElements(const std::vector<ElementRequirement>& requirements) {
+std::vector<ElementRequirement>
+missingElements(const std::vector<ElementRequirement>& requirements) {
     std::vector<ElementRequirement> missing;
     if (initialise()) {
         return requirements;
@@ -75,8 +75,7 @@ std::vector<ElementRequirement> missingElements(const std::vector<ElementRequire
     for (const auto& requirement : requirements) {
         const std::string name(requirement.factory);
         const std::unique_ptr<GstElementFactory, decltype(&gst_object_unref)> factory(
-            gst_element_factory_find(name.c_str()),
-            [](gpointer p) { gst_object_unref(p); });
+            gst_element_factory_find(name.c_str()), [](gpointer p) { gst_object_unref(p); });
         if (!factory) {
             missing.push_back(requirement);
         }

@@ -10,8 +10,8 @@ bool isValidTypeName(std::string_view type) noexcept {
         return false;
     }
     for (const char c : type) {
-        const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                             c == '_';
+        const bool allowed =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
         if (!allowed) {
             return false;
         }
@@ -23,7 +23,8 @@ bool isValidTypeName(std::string_view type) noexcept {
 
 boost::system::result<Envelope, ParseError> parseEnvelope(std::string_view frame) {
     if (frame.size() > kMaxFrameBytes) {
-        return ParseError{make_error_code(Errc::frameTooLarge), {},
+        return ParseError{make_error_code(Errc::frameTooLarge),
+                          {},
                           "frame of " + std::to_string(frame.size()) + " bytes exceeds " +
                               std::to_string(kMaxFrameBytes)};
     }
@@ -32,8 +33,8 @@ boost::system::result<Envelope, ParseError> parseEnvelope(std::string_view frame
         return ParseError{make_error_code(Errc::malformedJson), {}, "the frame is not JSON"};
     }
     if (!json.is_object()) {
-        return ParseError{make_error_code(Errc::wrongFieldType), {},
-                          "envelope: expected an object"};
+        return ParseError{
+            make_error_code(Errc::wrongFieldType), {}, "envelope: expected an object"};
     }
     Envelope envelope;
     detail::JsonReader reader(json, "envelope");

@@ -35,7 +35,9 @@ CREATE INDEX IF NOT EXISTS events_kind_time ON events (kind, at_unix_ms);
 CREATE INDEX IF NOT EXISTS events_site_time ON events (site_code, at_unix_ms);
 )sql";
 
-boost::system::error_code storageError() { return make_error_code(Errc::storageFailure); }
+boost::system::error_code storageError() {
+    return make_error_code(Errc::storageFailure);
+}
 
 StatementPtr prepare(sqlite3* db, const char* sql) {
     sqlite3_stmt* statement = nullptr;
@@ -95,8 +97,8 @@ Result<EventLog> EventLog::open(const std::string& path) {
     }
     // WAL: appends do not block readers (coordinators' reports); NORMAL sync is durable across
     // a crash of the service, which is the failure that matters on a server with a UPS.
-    if (sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr,
-                     nullptr, nullptr) != SQLITE_OK ||
+    if (sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+                     nullptr) != SQLITE_OK ||
         sqlite3_exec(raw, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
         return storageError();
     }

@@ -2,12 +2,11 @@
 
 #include "tc/prescriptions/rpps.hpp"
 
+#include <array>
 #include <openssl/asn1.h>
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
-
-#include <array>
 #include <utility>
 
 namespace tc::protocol {

@@ -1,10 +1,9 @@
 #include "tc/protocol/identity.hpp"
 
+#include <memory>
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-
-#include <memory>
 
 namespace tc::protocol {
 

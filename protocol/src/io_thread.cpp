@@ -12,7 +12,9 @@ IoThread::IoThread(std::string name)
     });
 }
 
-IoThread::~IoThread() { stop(); }
+IoThread::~IoThread() {
+    stop();
+}
 
 void IoThread::stop() {
     if (!m_thread.joinable()) {

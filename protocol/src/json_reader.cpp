@@ -124,8 +124,7 @@ const nlohmann::json* JsonReader::object(std::string_view key, bool required) {
     return value;
 }
 
-const nlohmann::json* JsonReader::array(std::string_view key, std::size_t maxItems,
-                                        bool required) {
+const nlohmann::json* JsonReader::array(std::string_view key, std::size_t maxItems, bool required) {
     const auto* value = find(key, required);
     if (value == nullptr) {
         return nullptr;

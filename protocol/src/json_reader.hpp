@@ -4,9 +4,8 @@
 
 #include "tc/protocol/envelope.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,16 +19,15 @@ public:
 
     bool ok() const noexcept { return !m_error.has_value(); }
 
-    void string(std::string_view key, std::string& out, std::size_t minBytes,
-                std::size_t maxBytes, bool required = true);
+    void string(std::string_view key, std::string& out, std::size_t minBytes, std::size_t maxBytes,
+                bool required = true);
     void integer(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max,
                  bool required = true);
     void integer(std::string_view key, int& out, int min, int max, bool required = true);
     void boolean(std::string_view key, bool& out, bool required = true);
     // Returns the field if it exists and has the expected JSON type (object/array).
     const nlohmann::json* object(std::string_view key, bool required = true);
-    const nlohmann::json* array(std::string_view key, std::size_t maxItems,
-                                bool required = true);
+    const nlohmann::json* array(std::string_view key, std::size_t maxItems, bool required = true);
 
     template <class Enum, class Table>
     void enumeration(std::string_view key, Enum& out, const Table& names, bool required = true) {

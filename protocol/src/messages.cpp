@@ -53,11 +53,14 @@ constexpr std::array kRoleNames{std::pair{Role::cabin, std::string_view{"cabin"}
                                 std::pair{Role::service, std::string_view{"service"}}};
 constexpr std::array kConsentMethods{std::string_view{"verbal"}, std::string_view{"written"},
                                      std::string_view{"electronic"}};
-constexpr std::array kSessionMessageKinds{
-    std::string_view{"chat.text"},          std::string_view{"stethoscope.site_request"},
-    std::string_view{"stethoscope.site_ack"}, std::string_view{"instrument.request"},
-    std::string_view{"instrument.ack"},     std::string_view{"vitals.measure_request"},
-    std::string_view{"vitals.measure_ack"}, std::string_view{"vitals.measurement"}};
+constexpr std::array kSessionMessageKinds{std::string_view{"chat.text"},
+                                          std::string_view{"stethoscope.site_request"},
+                                          std::string_view{"stethoscope.site_ack"},
+                                          std::string_view{"instrument.request"},
+                                          std::string_view{"instrument.ack"},
+                                          std::string_view{"vitals.measure_request"},
+                                          std::string_view{"vitals.measure_ack"},
+                                          std::string_view{"vitals.measurement"}};
 
 template <class Enum, std::size_t N>
 std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& t) {
@@ -162,16 +165,30 @@ void readEntry(const json& object, const std::string& path, QueueEntry& e, JsonR
     parent.merge(r);
 }
 
-void readSessionId(JsonReader& r, std::string& out) { r.string("session_id", out, 1, kMaxIdBytes); }
+void readSessionId(JsonReader& r, std::string& out) {
+    r.string("session_id", out, 1, kMaxIdBytes);
+}
 
 } // namespace
 
-std::string_view toString(Sex v) noexcept { return nameOf(v, kSexNames); }
-std::string_view toString(OperatorRole v) noexcept { return nameOf(v, kOperatorNames); }
-std::string_view toString(Priority v) noexcept { return nameOf(v, kPriorityNames); }
-std::string_view toString(Instrument v) noexcept { return nameOf(v, kInstrumentNames); }
-std::string_view toString(Presence v) noexcept { return nameOf(v, kPresenceNames); }
-std::string_view toString(EndReason v) noexcept { return nameOf(v, kEndReasonNames); }
+std::string_view toString(Sex v) noexcept {
+    return nameOf(v, kSexNames);
+}
+std::string_view toString(OperatorRole v) noexcept {
+    return nameOf(v, kOperatorNames);
+}
+std::string_view toString(Priority v) noexcept {
+    return nameOf(v, kPriorityNames);
+}
+std::string_view toString(Instrument v) noexcept {
+    return nameOf(v, kInstrumentNames);
+}
+std::string_view toString(Presence v) noexcept {
+    return nameOf(v, kPresenceNames);
+}
+std::string_view toString(EndReason v) noexcept {
+    return nameOf(v, kEndReasonNames);
+}
 
 boost::system::error_code checkEligibility(const Visit& visit) noexcept {
     if (visit.age < 14) {
@@ -187,7 +204,9 @@ boost::system::error_code checkEligibility(const Visit& visit) noexcept {
 }
 
 bool queueOrderLess(const QueueEntry& a, const QueueEntry& b) noexcept {
-    const auto rank = [](Priority p) { return p == Priority::urgent ? 0 : 1; };
+    const auto rank = [](Priority p) {
+        return p == Priority::urgent ? 0 : 1;
+    };
     if (rank(a.visit.priority) != rank(b.visit.priority)) {
         return rank(a.visit.priority) < rank(b.visit.priority);
     }
@@ -222,21 +241,20 @@ json toJson(const Visit& v) {
     if (!v.consent.method.empty()) {
         consent["method"] = v.consent.method;
     }
-    return json{{"visit_id", v.visitId},
-                {"reason", v.reason},
-                {"age", v.age},
-                {"sex", std::string(toString(v.sex))},
-                {"guardian_present", v.guardianPresent},
-                {"consent", std::move(consent)},
-                {"operator",
-                 {{"present", v.operatorPresence.present},
-                  {"role", std::string(toString(v.operatorPresence.role))}}},
-                {"instruments", std::move(instruments)},
-                {"site",
-                 {{"code", v.site.code},
-                  {"name", v.site.name},
-                  {"opening_hours", v.site.openingHours}}},
-                {"priority", std::string(toString(v.priority))}};
+    return json{
+        {"visit_id", v.visitId},
+        {"reason", v.reason},
+        {"age", v.age},
+        {"sex", std::string(toString(v.sex))},
+        {"guardian_present", v.guardianPresent},
+        {"consent", std::move(consent)},
+        {"operator",
+         {{"present", v.operatorPresence.present},
+          {"role", std::string(toString(v.operatorPresence.role))}}},
+        {"instruments", std::move(instruments)},
+        {"site",
+         {{"code", v.site.code}, {"name", v.site.name}, {"opening_hours", v.site.openingHours}}},
+        {"priority", std::string(toString(v.priority))}};
 }
 
 json toJson(const QueueEntry& v) {
@@ -255,8 +273,12 @@ json toJson(const Welcome& v) {
                 {"max_messages_per_second", v.maxMessagesPerSecond}};
 }
 
-json toJson(const ResumeRequest& v) { return json{{"token", v.token}}; }
-json toJson(const PresenceSet& v) { return json{{"status", std::string(toString(v.status))}}; }
+json toJson(const ResumeRequest& v) {
+    return json{{"token", v.token}};
+}
+json toJson(const PresenceSet& v) {
+    return json{{"status", std::string(toString(v.status))}};
+}
 
 json toJson(const QueueSnapshot& v) {
     json entries = json::array();
@@ -274,8 +296,12 @@ json toJson(const QueueUpdate& v) {
     return out;
 }
 
-json toJson(const VisitRef& v) { return json{{"visit_id", v.visitId}}; }
-json toJson(const VisitCancel& v) { return json{{"visit_id", v.visitId}, {"reason", v.reason}}; }
+json toJson(const VisitRef& v) {
+    return json{{"visit_id", v.visitId}};
+}
+json toJson(const VisitCancel& v) {
+    return json{{"visit_id", v.visitId}, {"reason", v.reason}};
+}
 json toJson(const ClaimResult& v) {
     return json{{"session_id", v.sessionId}, {"entry", toJson(v.entry)}};
 }

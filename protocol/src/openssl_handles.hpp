@@ -1,14 +1,13 @@
 #pragma once
 // unique_ptr aliases with deleters for the OpenSSL handles the protocol library owns.
 
+#include <memory>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <memory>
 #include <string>
 
 namespace tc::protocol::detail {

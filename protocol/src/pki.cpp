@@ -3,16 +3,14 @@
 #include "openssl_handles.hpp"
 #include "tc/prescriptions/rpps.hpp"
 
+#include <fcntl.h>
+#include <fstream>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-
-#include <fcntl.h>
+#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace tc::protocol {
 namespace {
@@ -24,7 +22,9 @@ boost::system::error_code pkiError() {
     return make_error_code(Errc::pkiFailure);
 }
 
-PkeyPtr generateKey() { return PkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); }
+PkeyPtr generateKey() {
+    return PkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+}
 
 bool setRandomSerial(X509* certificate) {
     unsigned char bytes[16];
@@ -34,13 +34,14 @@ bool setRandomSerial(X509* certificate) {
     bytes[0] &= 0x7f; // positive
     bytes[0] |= 0x40; // and never shorter than 16 bytes
     BignumPtr number(BN_bin2bn(bytes, sizeof bytes, nullptr));
-    return number && BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) != nullptr;
+    return number &&
+           BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) != nullptr;
 }
 
 bool addNameEntry(X509_NAME* name, int nid, const std::string& value) {
     return X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1,
-                                      -1, 0) == 1;
+                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                      0) == 1;
 }
 
 bool addExtension(X509* certificate, X509* issuer, int nid, const std::string& value) {
@@ -78,7 +79,7 @@ CertificateAuthority& CertificateAuthority::operator=(CertificateAuthority&&) no
 CertificateAuthority::~CertificateAuthority() = default;
 
 Result<CertificateAuthority> CertificateAuthority::create(const std::string& commonName,
-                                                         std::chrono::seconds validity) {
+                                                          std::chrono::seconds validity) {
     auto impl = std::make_unique<Impl>();
     impl->key = generateKey();
     if (!impl->key) {
@@ -104,7 +105,7 @@ Result<CertificateAuthority> CertificateAuthority::create(const std::string& com
 }
 
 Result<CertificateAuthority> CertificateAuthority::fromPem(const std::string& certificatePem,
-                                                          const std::string& privateKeyPem) {
+                                                           const std::string& privateKeyPem) {
     auto impl = std::make_unique<Impl>();
     impl->certificate = readCertificatePem(certificatePem);
     impl->key = readPrivateKeyPem(privateKeyPem);
@@ -174,7 +175,7 @@ Result<std::string> toPkcs12(const Credentials& credentials, const std::string& 
         return pkiError();
     }
     std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> chain(
-        sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); });
+        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); });
     for (const auto& pem : credentials.chainPem) {
         X509Ptr link = readCertificatePem(pem);
         if (!link || sk_X509_push(chain.get(), link.get()) == 0) {
@@ -323,8 +324,8 @@ Result<DevelopmentPki> ensureDevelopmentPki(const std::filesystem::path& directo
         if (!issued) {
             return issued.error();
         }
-        auto bundle = toPkcs12(*issued, DevelopmentPki::kDevelopmentPassphrase,
-                               identity.displayName);
+        auto bundle =
+            toPkcs12(*issued, DevelopmentPki::kDevelopmentPassphrase, identity.displayName);
         if (!bundle) {
             return bundle.error();
         }

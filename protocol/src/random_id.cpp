@@ -1,8 +1,7 @@
 #include "random_id.hpp"
 
-#include <openssl/rand.h>
-
 #include <cstdlib>
+#include <openssl/rand.h>
 #include <vector>
 
 namespace tc::protocol::detail {

@@ -14,10 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-
-#include <openssl/ssl.h>
-
 #include <map>
+#include <openssl/ssl.h>
 #include <random>
 
 namespace tc::protocol {
@@ -206,8 +204,8 @@ private:
     // Connects, greets, resumes if it can, then reads until the connection ends.
     net::awaitable<boost::system::error_code> connectAndServe(bool& everConnected) {
         tcp::resolver resolver(m_strand);
-        auto [resolveError, endpoints] = co_await resolver.async_resolve(
-            m_config.host, std::to_string(m_config.port), kNoThrow);
+        auto [resolveError, endpoints] =
+            co_await resolver.async_resolve(m_config.host, std::to_string(m_config.port), kNoThrow);
         if (resolveError) {
             co_return resolveError;
         }
@@ -414,9 +412,9 @@ private:
 
 } // namespace
 
-std::shared_ptr<RendezvousClient> RendezvousClient::create(net::any_io_executor executor,
-                                                           ClientConfig config,
-                                                           std::shared_ptr<ClientListener> listener) {
+std::shared_ptr<RendezvousClient>
+RendezvousClient::create(net::any_io_executor executor, ClientConfig config,
+                         std::shared_ptr<ClientListener> listener) {
     return std::make_shared<Client>(std::move(executor), std::move(config), std::move(listener));
 }
 

@@ -26,11 +26,21 @@ inline Envelope event(std::string_view type, json body) {
     return Envelope{kProtocolVersion, std::string(type), {}, std::move(body)};
 }
 
-inline bool roleMayDoctor(Role r) { return r == Role::doctor; }
-inline bool roleMayCabin(Role r) { return r == Role::cabin; }
-inline bool roleMayObserve(Role r) { return r == Role::doctor || r == Role::coordinator; }
-inline bool roleMaySession(Role r) { return r == Role::doctor || r == Role::cabin; }
-inline bool roleAny(Role) { return true; }
+inline bool roleMayDoctor(Role r) {
+    return r == Role::doctor;
+}
+inline bool roleMayCabin(Role r) {
+    return r == Role::cabin;
+}
+inline bool roleMayObserve(Role r) {
+    return r == Role::doctor || r == Role::coordinator;
+}
+inline bool roleMaySession(Role r) {
+    return r == Role::doctor || r == Role::cabin;
+}
+inline bool roleAny(Role) {
+    return true;
+}
 } // namespace tc::protocol::detail
 
 namespace tc::protocol {
@@ -67,14 +77,13 @@ struct RendezvousState::SessionRecord {
     std::int64_t waitMs = 0;
 };
 
-
 template <class Body>
 std::optional<Body> RendezvousState::parseBody(const Party& party, const Envelope& request,
                                                Effects& e) {
     auto parsed = fromJson<Body>(request.body);
     if (!parsed) {
-        fail(party, request, static_cast<Errc>(parsed.error().code.value()),
-             parsed.error().detail, e);
+        fail(party, request, static_cast<Errc>(parsed.error().code.value()), parsed.error().detail,
+             e);
         return std::nullopt;
     }
     return std::move(*parsed);

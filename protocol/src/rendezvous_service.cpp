@@ -1,12 +1,12 @@
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include "frame_queue.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
-
-#include "frame_queue.hpp"
 #include "websocket_types.hpp"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,11 +17,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-
-#include <openssl/ssl.h>
-
-#include <atomic>
 #include <deque>
+#include <openssl/ssl.h>
 #include <unordered_map>
 
 namespace tc::protocol {
@@ -129,7 +126,7 @@ public:
     std::uint16_t port() const noexcept override { return m_port; }
 
     ServiceStats stats() const override {
-        return ServiceStats{m_accepted.load(), m_open.load(), m_tlsRefusals.load(),
+        return ServiceStats{m_accepted.load(),   m_open.load(),       m_tlsRefusals.load(),
                             m_violations.load(), m_messagesIn.load(), m_messagesOut.load()};
     }
 
@@ -176,7 +173,8 @@ private:
     static net::awaitable<void> expiryLoop(std::shared_ptr<Service> self) {
         while (!self->m_stopping) {
             const auto next = self->m_state.nextExpiry();
-            self->m_expiryTimer.expires_at(next.value_or(std::chrono::steady_clock::time_point::max()));
+            self->m_expiryTimer.expires_at(
+                next.value_or(std::chrono::steady_clock::time_point::max()));
             co_await self->m_expiryTimer.async_wait(kNoThrow);
             if (self->m_stopping) {
                 co_return;
@@ -191,18 +189,18 @@ private:
                                       std::shared_ptr<Connection> connection) {
         auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
-        auto [tlsError] = co_await ws.next_layer().async_handshake(net::ssl::stream_base::server,
-                                                                   kNoThrow);
+        auto [tlsError] =
+            co_await ws.next_layer().async_handshake(net::ssl::stream_base::server, kNoThrow);
         if (tlsError) {
             ++self->m_tlsRefusals;
             const long verify = SSL_get_verify_result(ws.next_layer().native_handle());
-            const auto reason = verify != X509_V_OK ? classifyVerifyResult(verify)
-                                                    : classifyTlsError(tlsError);
+            const auto reason =
+                verify != X509_V_OK ? classifyVerifyResult(verify) : classifyTlsError(tlsError);
             self->log("TLS refused: " + reason.message() + " (" + tlsError.message() + ")");
             co_return;
         }
-        const auto identity = identityFromCertificate(
-            SSL_get0_peer_certificate(ws.next_layer().native_handle()));
+        const auto identity =
+            identityFromCertificate(SSL_get0_peer_certificate(ws.next_layer().native_handle()));
         beast::get_lowest_layer(ws).expires_never();
         websocket::stream_base::timeout timeouts{};
         timeouts.handshake_timeout = self->m_config.handshakeTimeout;

@@ -1,14 +1,12 @@
-#include "tc/protocol/rendezvous_state.hpp"
-
 #include "rendezvous_records.hpp"
+#include "tc/protocol/rendezvous_state.hpp"
 
 namespace tc::protocol {
 
 using namespace detail;
 using nlohmann::json;
 
-RendezvousState::SessionRecord* RendezvousState::sessionFor(Party& party,
-                                                            const Envelope& request,
+RendezvousState::SessionRecord* RendezvousState::sessionFor(Party& party, const Envelope& request,
                                                             const std::string& id, Effects& e) {
     const auto it = m_sessions.find(id);
     if (it == m_sessions.end()) {
@@ -39,8 +37,8 @@ void RendezvousState::onDescription(Party& party, const Envelope& request, Effec
     }
     // Re-offers (renegotiation, ICE restart) are allowed once active.
     using Stage = SessionRecord::Stage;
-    const bool stageOk = isOffer ? session->stage != Stage::offered
-                                 : session->stage == Stage::offered;
+    const bool stageOk =
+        isOffer ? session->stage != Stage::offered : session->stage == Stage::offered;
     if (!stageOk) {
         fail(party, request, Errc::invalidSessionState,
              isOffer ? "an offer is already waiting for its answer" : "no offer to answer", e);
@@ -80,8 +78,8 @@ void RendezvousState::onSessionMessage(Party& party, const Envelope& request, Ef
     if (session == nullptr) {
         return;
     }
-    const Party& peer = *m_parties.at(session->doctor == party.id ? session->cabin
-                                                                  : session->doctor);
+    const Party& peer =
+        *m_parties.at(session->doctor == party.id ? session->cabin : session->doctor);
     if (peer.connection == 0) {
         fail(party, request, Errc::invalidSessionState,
              "the other side is reconnecting; try again in a moment", e);
@@ -109,20 +107,20 @@ void RendezvousState::endSession(SessionRecord& session, EndReason reason, Role 
     const std::int64_t durationMs =
         session.joinedAt == SteadyTime{} ? 0 : msSince(session.joinedAt);
     const SessionEnded ended{session.id, reason, endedBy, durationMs};
-    const auto frame = std::make_shared<const std::string>(
-        serialise(event(type::sessionEnded, toJson(ended))));
+    const auto frame =
+        std::make_shared<const std::string>(serialise(event(type::sessionEnded, toJson(ended))));
     Party& doctor = *m_parties.at(session.doctor);
     Party& cabin = *m_parties.at(session.cabin);
-    record({.kind = "end",
-            .visitId = session.visitId,
-            .sessionId = session.id,
-            .siteCode = cabin.identity.identifier,
-            .doctorRpps = doctor.identity.identifier,
-            .reason = std::string(toString(reason)),
-            .waitMs = session.waitMs,
-            .durationMs = durationMs,
-            .detailJson = json{{"ended_by", std::string(toString(endedBy))}, {"note", note}}
-                              .dump()});
+    record(
+        {.kind = "end",
+         .visitId = session.visitId,
+         .sessionId = session.id,
+         .siteCode = cabin.identity.identifier,
+         .doctorRpps = doctor.identity.identifier,
+         .reason = std::string(toString(reason)),
+         .waitMs = session.waitMs,
+         .durationMs = durationMs,
+         .detailJson = json{{"ended_by", std::string(toString(endedBy))}, {"note", note}}.dump()});
     for (Party* p : {&doctor, &cabin}) {
         p->sessions.erase(session.id);
         if (p->connection != 0) {

@@ -198,8 +198,7 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
     const auto it = m_partyByToken.find(parsed->token);
     if (it == m_partyByToken.end()) {
         // Unknown tokens are most often ones whose grace period has already run out.
-        fail(party, request, Errc::resumeExpired, "the previous connection's session has ended",
-             e);
+        fail(party, request, Errc::resumeExpired, "the previous connection's session has ended", e);
         return;
     }
     Party& previous = *m_parties.at(it->second);
@@ -277,8 +276,8 @@ void RendezvousState::broadcastQueue(const QueueUpdate& update, Effects& e) {
 
 void RendezvousState::reconcile(VisitRecord& visit, Effects& e) {
     const Party& cabin = *m_parties.at(visit.cabin);
-    const bool offer = visit.sessionId.empty() && cabin.connection != 0 &&
-                       cabin.cabinStatus == CabinStatus::ready;
+    const bool offer =
+        visit.sessionId.empty() && cabin.connection != 0 && cabin.cabinStatus == CabinStatus::ready;
     if (offer == visit.offered) {
         return;
     }
@@ -436,8 +435,8 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
             .waitMs = session->waitMs});
     e.send(cabin.connection,
            event(type::visitClaimed,
-                 toJson(VisitClaimed{visit.visit.visitId, session->id,
-                                     party.identity.displayName, party.identity.identifier})));
+                 toJson(VisitClaimed{visit.visit.visitId, session->id, party.identity.displayName,
+                                     party.identity.identifier})));
     const std::string sessionId = session->id;
     m_sessions.emplace(sessionId, std::move(session));
     setCabinStatus(cabin, CabinStatus::inSession, e); // withdraws this and the cabin's others

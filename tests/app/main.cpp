@@ -1,8 +1,7 @@
 // Catch2 with a Qt event loop: controllers post to the UI thread with queued calls.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #include <QCoreApplication>
+#include <catch2/catch.hpp>
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);

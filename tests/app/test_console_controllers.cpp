@@ -27,8 +27,8 @@ struct Console {
         queue.attach(&connection);
         session.attach(&connection, &queue);
         const auto bundle = protocol::toPkcs12(pki.doctor(doctor), "pass", "Dr");
-        connection.setCaPath(QString::fromStdString(
-            dir.write("ca.pem", pki.ca.certificatePem()).string()));
+        connection.setCaPath(
+            QString::fromStdString(dir.write("ca.pem", pki.ca.certificatePem()).string()));
         const auto bundlePath = dir.write("doctor.p12", *bundle);
         connection.signIn(QString::fromStdString(bundlePath.string()), QStringLiteral("pass"),
                           QStringLiteral("127.0.0.1"), port);
@@ -45,8 +45,7 @@ QStringList queueIds(const app::QueueModel& queue) {
 
 } // namespace
 
-TEST_CASE("the UI dispatch runs a functor posted from another thread on the UI thread",
-          "[app]") {
+TEST_CASE("the UI dispatch runs a functor posted from another thread on the UI thread", "[app]") {
     QObject context;
     QThread* ranOn = nullptr;
     std::thread worker([&] { app::postToUi(&context, [&] { ranOn = QThread::currentThread(); }); });
@@ -59,7 +58,8 @@ TEST_CASE("sign-in errors are explained before any connection", "[app]") {
     TestPki pki;
     app::ConnectionController connection;
     TempDir dir;
-    connection.setCaPath(QString::fromStdString(dir.write("ca.pem", pki.ca.certificatePem()).string()));
+    connection.setCaPath(
+        QString::fromStdString(dir.write("ca.pem", pki.ca.certificatePem()).string()));
     connection.signIn(QStringLiteral("/no/such/file.p12"), QStringLiteral("x"),
                       QStringLiteral("127.0.0.1"), 8443);
     CHECK(connection.errorString().contains(QStringLiteral("introuvable")));
@@ -120,9 +120,10 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     REQUIRE(offer);
     CHECK(offer->body["sdp"].get<std::string>().find("L16/48000") != std::string::npos);
     const auto sessionId = offer->body["session_id"].get<std::string>();
-    REQUIRE_FALSE(cabin.request(type::sessionAnswer, {{"session_id", sessionId},
-                                                      {"sdp_type", "answer"},
-                                                      {"sdp", "v=0\r\ns=cabin\r\n"}})
+    REQUIRE_FALSE(cabin
+                      .request(type::sessionAnswer, {{"session_id", sessionId},
+                                                     {"sdp_type", "answer"},
+                                                     {"sdp", "v=0\r\ns=cabin\r\n"}})
                       .code);
     REQUIRE(QTest::qWaitFor([&] { return console.session.state() == "active"; }, 5000));
 

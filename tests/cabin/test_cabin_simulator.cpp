@@ -43,7 +43,8 @@ TEST_CASE("script files are validated", "[cabin]") {
     CHECK(script->patients[0].visitId == "V-FR-58-LUZY-01-1");
 
     CHECK_FALSE(cabin::loadScript(dir.write("bad1.json", "{not json")));
-    CHECK_FALSE(cabin::loadScript(dir.write("bad2.json", R"({"site": {"code": "x"}, "patients": []})")));
+    CHECK_FALSE(
+        cabin::loadScript(dir.write("bad2.json", R"({"site": {"code": "x"}, "patients": []})")));
     CHECK_FALSE(cabin::loadScript(dir.write("bad3.json", R"({"site": 5, "patients": [1]})")));
     CHECK_FALSE(cabin::loadScript(dir.path() / "missing.json"));
 }
@@ -101,17 +102,20 @@ TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabi
     const auto claim = doctor.request(type::visitClaim, {{"visit_id", visitId}});
     REQUIRE_FALSE(claim.code);
     const auto session = claim.body["session_id"].get<std::string>();
-    REQUIRE_FALSE(doctor.request(type::sessionOffer, {{"session_id", session},
-                                                      {"sdp_type", "offer"},
-                                                      {"sdp", "v=0\r\nm=audio 9 RTP/AVP 96\r\na=recvonly\r\n"}})
-                      .code);
+    REQUIRE_FALSE(
+        doctor
+            .request(type::sessionOffer, {{"session_id", session},
+                                          {"sdp_type", "offer"},
+                                          {"sdp", "v=0\r\nm=audio 9 RTP/AVP 96\r\na=recvonly\r\n"}})
+            .code);
     const auto answer = doctor.nextEvent(type::sessionAnswer);
     REQUIRE(answer);
     CHECK(answer->body["sdp"].get<std::string>().find("a=sendonly") != std::string::npos);
 
-    REQUIRE_FALSE(doctor.request(type::sessionMessage, {{"session_id", session},
-                                                        {"kind", "stethoscope.site_request"},
-                                                        {"payload", {{"site", "mitral"}}}})
+    REQUIRE_FALSE(doctor
+                      .request(type::sessionMessage, {{"session_id", session},
+                                                      {"kind", "stethoscope.site_request"},
+                                                      {"payload", {{"site", "mitral"}}}})
                       .code);
     const auto ack = doctor.nextEvent(type::sessionMessage);
     REQUIRE(ack);
@@ -136,8 +140,7 @@ TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabi
     CHECK(offered.count(visitId) == 0);
     {
         std::lock_guard lock(mutex);
-        CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::cleaning) !=
-              phases.end());
+        CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::cleaning) != phases.end());
         CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::inSession) !=
               phases.end());
     }

@@ -28,9 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
 
     EventLog* noLog = nullptr;
-    RendezvousState state(StateConfig{std::chrono::milliseconds(0), std::chrono::seconds(10),
-                                      65536, 20},
-                          noLog);
+    RendezvousState state(
+        StateConfig{std::chrono::milliseconds(0), std::chrono::seconds(10), 65536, 20}, noLog);
     Effects effects;
     state.connect(1, Identity{Role::cabin, "FR-FUZZ-01", "Cabine"}, effects);
     state.connect(2, Identity{Role::doctor, "10101234567", "Dr Fuzz"}, effects);
@@ -46,9 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             continue;
         }
         parseAll<Identity, Visit, QueueEntry, Welcome, ResumeRequest, PresenceSet, QueueSnapshot,
-                 QueueUpdate, VisitRef, VisitCancel, ClaimResult, VisitClaimed,
-                 SessionDescription, SessionMessage, SessionEnd, SessionEnded, PeerStatus>(
-            envelope->body);
+                 QueueUpdate, VisitRef, VisitCancel, ClaimResult, VisitClaimed, SessionDescription,
+                 SessionMessage, SessionEnd, SessionEnded, PeerStatus>(envelope->body);
         static_cast<void>(parseErrorBody(envelope->body));
         state.handle(sender, *envelope, effects);
         // Alternate senders so a doctor's claim can be followed by the cabin's answer.

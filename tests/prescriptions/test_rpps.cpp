@@ -44,8 +44,8 @@ TEST_CASE("RPPS validation agrees with a textbook Luhn check", "[rpps]") {
 
 TEST_CASE("RPPS: malformed input", "[rpps]") {
     CHECK_FALSE(isValidRpps(""));
-    CHECK_FALSE(isValidRpps("1010123456"));    // 10 digits
-    CHECK_FALSE(isValidRpps("101012345640"));  // 12 digits
+    CHECK_FALSE(isValidRpps("1010123456"));   // 10 digits
+    CHECK_FALSE(isValidRpps("101012345640")); // 12 digits
     CHECK_FALSE(isValidRpps("1010123456a"));
     CHECK_FALSE(isValidRpps(" 0101234564"));
     CHECK_FALSE(completeRpps("101012345x"));

@@ -3,7 +3,6 @@
 
 #include <boost/system/result.hpp>
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace Catch {

@@ -9,11 +9,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <openssl/ssl.h>
-
 #include <optional>
 #include <string>
 
@@ -32,8 +29,8 @@ public:
         SSL_CTX_set_min_proto_version(m_tls.native_handle(), TLS1_3_VERSION);
         m_ws.emplace(m_io, m_tls);
         auto& tcp = boost::beast::get_lowest_layer(*m_ws);
-        tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                                   port));
+        tcp.connect(
+            boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
         tcp.expires_after(std::chrono::seconds(5));
         m_ws->next_layer().handshake(boost::asio::ssl::stream_base::client);
         m_ws->handshake("127.0.0.1", "/v1");

@@ -1,7 +1,6 @@
+#include "catch_result.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tls_test_peer.hpp"
-
-#include "catch_result.hpp"
 
 using namespace tc::protocol;
 
@@ -11,13 +10,20 @@ TEST_CASE("the event log appends durably and reads back in order", "[event_log]"
     {
         auto log = EventLog::open(path);
         REQUIRE(log);
-        CHECK(log->append({.atUnixMs = 1, .kind = "checkin", .visitId = "V-1",
-                           .siteCode = "FR-A-01"}) == 1);
-        CHECK(log->append({.atUnixMs = 2, .kind = "claim", .visitId = "V-1",
-                           .sessionId = "S-1", .doctorRpps = "10101234564", .waitMs = 42000}) ==
-              2);
-        CHECK(log->append({.atUnixMs = 3, .kind = "end", .sessionId = "S-1",
-                           .reason = "completed", .durationMs = 600000,
+        CHECK(log->append(
+                  {.atUnixMs = 1, .kind = "checkin", .visitId = "V-1", .siteCode = "FR-A-01"}) ==
+              1);
+        CHECK(log->append({.atUnixMs = 2,
+                           .kind = "claim",
+                           .visitId = "V-1",
+                           .sessionId = "S-1",
+                           .doctorRpps = "10101234564",
+                           .waitMs = 42000}) == 2);
+        CHECK(log->append({.atUnixMs = 3,
+                           .kind = "end",
+                           .sessionId = "S-1",
+                           .reason = "completed",
+                           .durationMs = 600000,
                            .detailJson = R"({"ended_by":"doctor"})"}) == 3);
     }
     // Reopened: the events survived the process's handle.

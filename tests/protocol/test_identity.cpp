@@ -1,7 +1,6 @@
+#include "catch_result.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/identity.hpp"
-
-#include "catch_result.hpp"
 
 using namespace tc::protocol;
 
@@ -29,8 +28,7 @@ TEST_CASE("identity rules per role", "[identity]") {
     CHECK(validateIdentity({Role::cabin, "FR-1", std::string(129, 'a')}).error() ==
           Errc::badIdentity);
     CHECK(validateIdentity({Role::service, "rendezvous", "service"}));
-    CHECK(validateIdentity({Role::service, "Rendez Vous", "service"}).error() ==
-          Errc::badIdentity);
+    CHECK(validateIdentity({Role::service, "Rendez Vous", "service"}).error() == Errc::badIdentity);
     CHECK(identityFromCertificate(nullptr).error() == Errc::noCertificate);
     CHECK(identityFromCertificatePem("garbage").error() == Errc::badIdentity);
 }

@@ -1,10 +1,9 @@
 // Schema: round trips against fixtures in tests/data, and each malformed case refused with the
 // right typed error and the path of the offending field.
+#include "catch_result.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/pki.hpp"
-
-#include "catch_result.hpp"
 
 using namespace tc::protocol;
 using nlohmann::json;
@@ -36,7 +35,8 @@ TEST_CASE("message bodies round-trip through their fixtures", "[messages]") {
 }
 
 TEST_CASE("envelopes: valid, and each malformed frame refused with its error", "[messages]") {
-    const auto ok = parseEnvelope(R"({"v":1,"type":"visit.claim","id":"r-1","body":{"visit_id":"V"}})");
+    const auto ok =
+        parseEnvelope(R"({"v":1,"type":"visit.claim","id":"r-1","body":{"visit_id":"V"}})");
     REQUIRE(ok);
     CHECK(ok->type == "visit.claim");
     CHECK(ok->id == "r-1");
@@ -132,12 +132,12 @@ TEST_CASE("eligibility follows the cabins in service today", "[messages]") {
         bool consent;
         std::optional<Errc> expected;
     };
-    const auto c = GENERATE(Case{18, false, true, std::nullopt}, Case{90, false, true, std::nullopt},
-                            Case{17, true, true, std::nullopt}, Case{14, true, true, std::nullopt},
-                            Case{17, false, true, Errc::guardianRequired},
-                            Case{14, false, true, Errc::guardianRequired},
-                            Case{13, true, true, Errc::underage}, Case{0, true, true, Errc::underage},
-                            Case{40, false, false, Errc::consentMissing});
+    const auto c = GENERATE(
+        Case{18, false, true, std::nullopt}, Case{90, false, true, std::nullopt},
+        Case{17, true, true, std::nullopt}, Case{14, true, true, std::nullopt},
+        Case{17, false, true, Errc::guardianRequired},
+        Case{14, false, true, Errc::guardianRequired}, Case{13, true, true, Errc::underage},
+        Case{0, true, true, Errc::underage}, Case{40, false, false, Errc::consentMissing});
     visit.age = c.age;
     visit.guardianPresent = c.guardian;
     visit.consent.recorded = c.consent;
@@ -177,7 +177,8 @@ TEST_CASE("error replies carry the wire code", "[messages]") {
     const auto body = parseErrorBody(envelope.body);
     REQUIRE(body);
     CHECK(body->code == Errc::alreadyTaken);
-    for (int e = static_cast<int>(Errc::malformedJson); e <= static_cast<int>(Errc::internal); ++e) {
+    for (int e = static_cast<int>(Errc::malformedJson); e <= static_cast<int>(Errc::internal);
+         ++e) {
         const auto code = static_cast<Errc>(e);
         CHECK(errcFromWireName(wireName(code)) == code);
         CHECK(make_error_code(code).message() != "unknown protocol error");

@@ -1,8 +1,7 @@
 // The development PKI, checked by OpenSSL's own command-line tools as an independent verifier.
+#include "catch_result.hpp"
 #include "test_support.hpp"
 #include "tls_test_peer.hpp"
-
-#include "catch_result.hpp"
 
 using namespace tc;
 using namespace tc::test;
@@ -21,8 +20,7 @@ TEST_CASE("issued certificates chain to the CA and carry the identity", "[pki]")
     CHECK(run("openssl verify -CAfile " + ca.string() + " -purpose sslserver " +
               service.string()) == 0);
     CHECK(run("openssl x509 -in " + service.string() +
-              " -noout -checkhost localhost -checkip 127.0.0.1 | grep -v 'does NOT match'") ==
-          0);
+              " -noout -checkhost localhost -checkip 127.0.0.1 | grep -v 'does NOT match'") == 0);
     // A cabin certificate is not a server certificate.
     const auto cabin = dir.write("cabin.pem", pki.cabin().certificatePem);
     CHECK(run("openssl verify -CAfile " + ca.string() + " -purpose sslserver " + cabin.string()) !=
@@ -71,9 +69,9 @@ TEST_CASE("expired and not-yet-valid certificates can be made for tests", "[pki]
     TestPki pki;
     TempDir dir;
     const auto ca = dir.write("ca.pem", pki.ca.certificatePem());
-    const auto expired = dir.write(
-        "expired.pem",
-        pki.issue(Role::cabin, "FR-OLD-01", "Ancienne", -7200s, -3600s).certificatePem);
+    const auto expired =
+        dir.write("expired.pem",
+                  pki.issue(Role::cabin, "FR-OLD-01", "Ancienne", -7200s, -3600s).certificatePem);
     CHECK(run("openssl verify -CAfile " + ca.string() + " " + expired.string()) != 0);
 }
 

@@ -1,7 +1,6 @@
 // The rendezvous service, in process on 127.0.0.1:0, driven by the real client over real TLS.
-#include "test_support.hpp"
-
 #include "catch_result.hpp"
+#include "test_support.hpp"
 
 #include <set>
 #include <thread>
@@ -69,7 +68,8 @@ TEST_CASE("queue is ordered by priority then waiting time and updated incrementa
     CHECK(update->entry->waitedMs >= 0);
 
     // A patient who leaves is withdrawn.
-    REQUIRE_FALSE(cabinD.request(type::visitCancel, {{"visit_id", "V-4"}, {"reason", "left"}}).code);
+    REQUIRE_FALSE(
+        cabinD.request(type::visitCancel, {{"visit_id", "V-4"}, {"reason", "left"}}).code);
     const auto removed = doctor.nextEvent(type::queueUpdate);
     REQUIRE(removed);
     CHECK(removed->body["op"] == "removed");
@@ -147,28 +147,31 @@ TEST_CASE("join relays offer and answer; ending puts the cabin in cleaning until
     CHECK(doctor.request(type::visitClaim, {{"visit_id", "V-2"}}).code == Errc::cabinBusy);
 
     const std::string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
-    REQUIRE_FALSE(doctor.request(type::sessionOffer,
-                                 {{"session_id", session}, {"sdp_type", "offer"}, {"sdp", sdp}})
+    REQUIRE_FALSE(doctor
+                      .request(type::sessionOffer,
+                               {{"session_id", session}, {"sdp_type", "offer"}, {"sdp", sdp}})
                       .code);
     const auto offer = cabin.nextEvent(type::sessionOffer);
     REQUIRE(offer);
     CHECK(offer->body["sdp"] == sdp);
-    REQUIRE_FALSE(cabin.request(type::sessionAnswer,
-                                {{"session_id", session}, {"sdp_type", "answer"}, {"sdp", sdp}})
+    REQUIRE_FALSE(cabin
+                      .request(type::sessionAnswer,
+                               {{"session_id", session}, {"sdp_type", "answer"}, {"sdp", sdp}})
                       .code);
     REQUIRE(doctor.nextEvent(type::sessionAnswer));
 
     // Typed in-session messages are relayed; unknown kinds are refused.
-    REQUIRE_FALSE(doctor.request(type::sessionMessage,
-                                 {{"session_id", session},
-                                  {"kind", "stethoscope.site_request"},
-                                  {"payload", {{"site", "mitral"}}}})
+    REQUIRE_FALSE(doctor
+                      .request(type::sessionMessage, {{"session_id", session},
+                                                      {"kind", "stethoscope.site_request"},
+                                                      {"payload", {{"site", "mitral"}}}})
                       .code);
     const auto relayed = cabin.nextEvent(type::sessionMessage);
     REQUIRE(relayed);
     CHECK(relayed->body["payload"]["site"] == "mitral");
-    CHECK(doctor.request(type::sessionMessage,
-                         {{"session_id", session}, {"kind", "shell.exec"}, {"payload", {}}})
+    CHECK(doctor
+              .request(type::sessionMessage,
+                       {{"session_id", session}, {"kind", "shell.exec"}, {"payload", {}}})
               .code == Errc::unknownMessageKind);
 
     REQUIRE_FALSE(

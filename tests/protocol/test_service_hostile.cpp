@@ -1,9 +1,8 @@
 // Hostile and broken peers against the in-process service: every bad input gets a typed error,
 // violations close only the offending connection, and TLS refusals carry a clear reason.
+#include "catch_result.hpp"
 #include "raw_ws_client.hpp"
 #include "test_support.hpp"
-
-#include "catch_result.hpp"
 
 using namespace tc;
 using namespace tc::test;
@@ -167,8 +166,8 @@ TEST_CASE("TLS refusals carry a clear reason to the client", "[rendezvous][tls]"
     TestService service(pki);
 
     SECTION("expired certificate") {
-        SyncClient client(pki, pki.issue(protocol::Role::cabin, "FR-OLD-01", "Ancienne", -7200s,
-                                         -3600s),
+        SyncClient client(pki,
+                          pki.issue(protocol::Role::cabin, "FR-OLD-01", "Ancienne", -7200s, -3600s),
                           service.port());
         const auto reason = client.waitState(protocol::ConnectionState::disconnected);
         REQUIRE(reason);

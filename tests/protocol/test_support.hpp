@@ -122,8 +122,9 @@ public:
     protocol::Reply request(std::string_view type, nlohmann::json body = nlohmann::json::object()) {
         auto promise = std::make_shared<std::promise<protocol::Reply>>();
         auto future = promise->get_future();
-        m_client->request(std::string(type), std::move(body),
-                          [promise](protocol::Reply reply) { promise->set_value(std::move(reply)); });
+        m_client->request(std::string(type), std::move(body), [promise](protocol::Reply reply) {
+            promise->set_value(std::move(reply));
+        });
         if (future.wait_for(10s) != std::future_status::ready) {
             return protocol::Reply{make_error_code(protocol::Errc::timeout), "test timeout", {}};
         }

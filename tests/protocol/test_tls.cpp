@@ -1,17 +1,14 @@
 // TLS 1.3 mutual authentication on real loopback sockets: each refusal gets its typed reason.
-#include "test_support.hpp"
+#include "catch_result.hpp"
 #include "tc/protocol/tls.hpp"
+#include "test_support.hpp"
 #include "tls_test_peer.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-
-#include "catch_result.hpp"
-
 #include <openssl/ssl.h>
-
 #include <thread>
 
 using namespace tc;
@@ -110,15 +107,15 @@ TEST_CASE("the service refuses bad client certificates with a clear reason", "[t
         CHECK(outcome.client == Errc::unknownCa);
     }
     SECTION("expired certificate") {
-        auto client = clientContext(pki, pki.issue(Role::cabin, "FR-OLD-01", "Vieille cabine",
-                                                   -7200s, -3600s));
+        auto client = clientContext(
+            pki, pki.issue(Role::cabin, "FR-OLD-01", "Vieille cabine", -7200s, -3600s));
         const auto outcome = connect(*server, *client);
         CHECK(outcome.server == Errc::certificateExpired);
         CHECK(outcome.client == Errc::certificateExpired);
     }
     SECTION("not yet valid certificate") {
-        auto client = clientContext(pki, pki.issue(Role::cabin, "FR-NEW-01", "Future cabine",
-                                                   3600s, 7200s));
+        auto client =
+            clientContext(pki, pki.issue(Role::cabin, "FR-NEW-01", "Future cabine", 3600s, 7200s));
         const auto outcome = connect(*server, *client);
         CHECK(outcome.server == Errc::certificateExpired);
     }
@@ -130,8 +127,8 @@ TEST_CASE("the client refuses a server that is not the rendezvous service", "[tl
         protocol::CertificateRequest request;
         request.identity = {Role::cabin, "FR-EVIL-01", "Cabine"};
         request.ipAddresses = {"127.0.0.1"};
-        auto impostor = *protocol::makeServerContext({*pki.ca.issue(request),
-                                                      pki.ca.certificatePem()});
+        auto impostor =
+            *protocol::makeServerContext({*pki.ca.issue(request), pki.ca.certificatePem()});
         auto client = clientContext(pki, pki.doctor());
         CHECK(connect(*impostor, *client).client == Errc::certificateRejected);
     }

@@ -3,7 +3,6 @@
 // so that a missing plugin package is reported by name before a consultation, not during one.
 
 #include <boost/system/error_code.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +27,8 @@ const std::vector<ElementRequirement>& consoleRequirements();
 boost::system::error_code initialise();
 
 // Factories from `requirements` that this machine lacks.
-std::vector<ElementRequirement> missingElements(const std::vector<ElementRequirement>& requirements);
+std::vector<ElementRequirement>
+missingElements(const std::vector<ElementRequirement>& requirements);
 
 std::string gstreamerVersion();
 

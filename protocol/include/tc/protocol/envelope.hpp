@@ -5,9 +5,8 @@
 
 #include "tc/protocol/errors.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

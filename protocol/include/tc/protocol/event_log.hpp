@@ -15,17 +15,17 @@
 namespace tc::protocol {
 
 struct LoggedEvent {
-    std::int64_t sequence = 0;          // assigned by the log
-    std::int64_t atUnixMs = 0;          // wall clock when the change happened
-    std::string kind;                   // "checkin", "claim", "join", "end", "cabin_ready", ...
+    std::int64_t sequence = 0; // assigned by the log
+    std::int64_t atUnixMs = 0; // wall clock when the change happened
+    std::string kind;          // "checkin", "claim", "join", "end", "cabin_ready", ...
     std::string visitId;
     std::string sessionId;
     std::string siteCode;
     std::string doctorRpps;
-    std::string reason;                 // end reason, refusal reason, ...
+    std::string reason;                     // end reason, refusal reason, ...
     std::optional<std::int64_t> waitMs;     // check-in to claim
     std::optional<std::int64_t> durationMs; // join to end
-    std::string detailJson;             // extra structured detail, "{}" when none
+    std::string detailJson;                 // extra structured detail, "{}" when none
 };
 
 class EventLog {

@@ -4,7 +4,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <optional>
 #include <string>
 #include <thread>
@@ -27,8 +26,7 @@ public:
 
 private:
     boost::asio::io_context m_context{1};
-    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
-        m_work;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> m_work;
     std::thread m_thread;
 };
 

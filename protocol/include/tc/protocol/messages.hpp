@@ -99,7 +99,7 @@ boost::system::error_code checkEligibility(const Visit& visit) noexcept;
 // A waiting visit as the queue shows it.
 struct QueueEntry {
     Visit visit;
-    std::string cabinName;         // display name from the cabin's certificate
+    std::string cabinName;          // display name from the cabin's certificate
     std::int64_t checkedInAtMs = 0; // Unix ms, service clock
     std::int64_t waitedMs = 0;      // waiting time when the service sent this entry
 };

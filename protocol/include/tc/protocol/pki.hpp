@@ -34,9 +34,9 @@ struct CertificateRequest {
 
 class CertificateAuthority {
 public:
-    static Result<CertificateAuthority> create(const std::string& commonName,
-                                               std::chrono::seconds validity =
-                                                   std::chrono::hours(24 * 3650));
+    static Result<CertificateAuthority>
+    create(const std::string& commonName,
+           std::chrono::seconds validity = std::chrono::hours(24 * 3650));
     static Result<CertificateAuthority> fromPem(const std::string& certificatePem,
                                                 const std::string& privateKeyPem);
 

@@ -12,7 +12,6 @@
 #include "tc/protocol/tls.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -102,8 +102,8 @@ private:
 
     SessionRecord* sessionFor(Party& party, const Envelope& request, const std::string& id,
                               Effects& e);
-    void endSession(SessionRecord& session, EndReason reason, Role endedBy,
-                    const std::string& note, Effects& e);
+    void endSession(SessionRecord& session, EndReason reason, Role endedBy, const std::string& note,
+                    Effects& e);
     void setCabinStatus(Party& cabin, CabinStatus status, Effects& e);
     // Offers or withdraws a visit so that the queue shows exactly the claimable ones.
     void reconcile(VisitRecord& visit, Effects& e);

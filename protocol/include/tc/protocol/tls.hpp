@@ -7,7 +7,6 @@
 #include "tc/protocol/pki.hpp"
 
 #include <boost/asio/ssl/context.hpp>
-
 #include <memory>
 #include <string>
 
