@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang in build/fuzz and runs each for a bounded time.
+# Builds the libFuzzer targets with clang in BUILD_DIR and runs each for SECONDS / 2.
 # usage: run_fuzzers.sh SOURCE_ROOT BUILD_DIR SECONDS
 set -eu
 root=$1
@@ -8,8 +8,19 @@ seconds=$3
 cmake -S "$root/tests/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" >/dev/null
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-cp "$root"/tests/fuzz/corpus/* "$corpus"/ 2>/dev/null || true
-"$build/fuzz_rendezvous" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
-    -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+each=$((seconds / 2))
+run() {
+    target=$1
+    seeds=$2
+    corpus=$(mktemp -d)
+    cp "$seeds"/* "$corpus"/ 2>/dev/null || true
+    echo "== $target, ${each}s"
+    status=0
+    "$build/$target" -max_total_time="$each" -max_len=8192 -timeout=10 -print_final_stats=1 \
+        "$corpus" >"$corpus.log" 2>&1 || status=$?
+    if [ $status -eq 0 ]; then tail -n 6 "$corpus.log"; else tail -n 60 "$corpus.log"; fi
+    rm -rf "$corpus" "$corpus.log"
+    return $status
+}
+run fuzz_rendezvous "$root/tests/fuzz/corpus"
+run fuzz_packets "$root/tests/fuzz/corpus-packets"
