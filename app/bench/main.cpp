@@ -12,11 +12,15 @@ int main(int argc, char** argv) {
                      "benchmarks:\n"
                      "  rendezvous  [--cabins N (2000)] [--doctors M (200)] [--rate CHECKINS_PER_S "
                      "(100)]\n"
-                     "              [--samples N (500)]\n";
+                     "              [--samples N (500)]\n"
+                     "  srtp        [--packets N (100000)]\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
         return tc::bench::runRendezvous(args);
+    }
+    if (words[0] == "srtp") {
+        return tc::bench::runSrtp(args);
     }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;
