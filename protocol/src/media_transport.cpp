@@ -1,0 +1,372 @@
+#include "tc/protocol/media_transport.hpp"
+
+#include "random_id.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <openssl/rand.h>
+
+namespace tc::protocol {
+
+std::string_view toString(TransportState state) noexcept {
+    switch (state) {
+    case TransportState::checking:
+        return "checking";
+    case TransportState::connected:
+        return "connected";
+    case TransportState::disconnected:
+        return "disconnected";
+    case TransportState::closed:
+        return "closed";
+    }
+    return "unknown";
+}
+
+IceCredentials makeIceCredentials() {
+    return IceCredentials{detail::randomHex(4), detail::randomHex(16)};
+}
+
+namespace {
+
+namespace net = boost::asio;
+using udp = net::ip::udp;
+using Clock = std::chrono::steady_clock;
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kMaxPendingChecks = 64;
+
+std::vector<std::uint8_t> bytesOf(std::string_view text) {
+    return {text.begin(), text.end()};
+}
+
+std::vector<std::uint8_t> be32(std::uint32_t v) {
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
+
+std::vector<std::uint8_t> xorMappedAddress(const udp::endpoint& endpoint) {
+    std::vector<std::uint8_t> value;
+    if (!endpoint.address().is_v4()) {
+        return value; // IPv6 comes with the candidate gathering work
+    }
+    const std::uint16_t port = endpoint.port() ^ static_cast<std::uint16_t>(kStunMagicCookie >> 16);
+    const std::uint32_t address = endpoint.address().to_v4().to_uint() ^ kStunMagicCookie;
+    value = {0, 0x01, static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port)};
+    const auto a = be32(address);
+    value.insert(value.end(), a.begin(), a.end());
+    return value;
+}
+
+class Transport final : public MediaTransport, public std::enable_shared_from_this<Transport> {
+public:
+    Transport(net::any_io_executor executor, MediaTransportConfig config, SrtpSession sender,
+              SrtpSession receiver)
+        : m_strand(net::make_strand(executor))
+        , m_config(std::move(config))
+        , m_socket(m_strand)
+        , m_sender(std::move(sender))
+        , m_receiver(std::move(receiver))
+        , m_checkTimer(m_strand)
+        , m_consentTimer(m_strand) {
+        RAND_bytes(m_tieBreaker.data(), static_cast<int>(m_tieBreaker.size()));
+    }
+
+    boost::system::error_code bind() {
+        boost::system::error_code ec;
+        m_socket.open(m_config.bindAddress.is_v4() ? udp::v4() : udp::v6(), ec);
+        if (!ec) {
+            m_socket.bind(udp::endpoint(m_config.bindAddress, 0), ec);
+        }
+        if (!ec) {
+            // Room for a video keyframe burst; the kernel caps it at net.core.rmem_max.
+            boost::system::error_code ignored;
+            m_socket.set_option(net::socket_base::receive_buffer_size(1 << 20), ignored);
+        }
+        return ec;
+    }
+
+    Candidate localCandidate() const override {
+        // RFC 8445 priority for a host candidate, component 1.
+        return Candidate{Candidate::Type::host, m_socket.local_endpoint(),
+                         (126u << 24) | (65535u << 8) | 255u};
+    }
+
+    void start(std::vector<Candidate> remote, PacketHandler onPacket,
+               StateHandler onState) override {
+        net::post(m_strand, [self = shared_from_this(), remote = std::move(remote),
+                             onPacket = std::move(onPacket),
+                             onState = std::move(onState)]() mutable {
+            std::sort(remote.begin(), remote.end(), [](const Candidate& a, const Candidate& b) {
+                return a.priority > b.priority;
+            });
+            self->m_remote = std::move(remote);
+            self->m_onPacket = std::move(onPacket);
+            self->m_onState = std::move(onState);
+            net::co_spawn(self->m_strand, receiveLoop(self), net::detached);
+            net::co_spawn(self->m_strand, checkLoop(self), net::detached);
+            net::co_spawn(self->m_strand, consentLoop(self), net::detached);
+        });
+    }
+
+    void sendRtp(std::vector<std::uint8_t> packet) override { send(std::move(packet), false); }
+    void sendRtcp(std::vector<std::uint8_t> packet) override { send(std::move(packet), true); }
+
+    void close() override {
+        net::post(m_strand, [self = shared_from_this()] {
+            self->setState(TransportState::closed);
+            boost::system::error_code ignored;
+            self->m_checkTimer.cancel();
+            self->m_consentTimer.cancel();
+            self->m_socket.close(ignored);
+        });
+    }
+
+    TransportStats stats() const override { return m_stats; }
+
+private:
+    void setState(TransportState state) {
+        if (m_state == state || m_state == TransportState::closed) {
+            return;
+        }
+        m_state = state;
+        if (m_onState) {
+            m_onState(state);
+        }
+    }
+
+    void send(std::vector<std::uint8_t> packet, bool rtcp) {
+        net::post(
+            m_strand, [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
+                if (self->m_state != TransportState::connected &&
+                    self->m_state != TransportState::disconnected) {
+                    ++self->m_stats.droppedBeforeConnected;
+                    return;
+                }
+                std::size_t length = packet.size();
+                packet.resize(length + rtcpTrailerLength(self->m_config.suite));
+                const auto error = rtcp ? self->m_sender.protectRtcp(packet, length)
+                                        : self->m_sender.protectRtp(packet, length);
+                if (error) {
+                    ++self->m_stats.droppedMalformed;
+                    return;
+                }
+                boost::system::error_code ec;
+                self->m_socket.send_to(net::buffer(packet.data(), length), self->m_selected, 0, ec);
+                if (!ec) {
+                    ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
+                    self->m_stats.bytesSent += length;
+                }
+            });
+    }
+
+    void sendCheck(const udp::endpoint& to) {
+        TransactionId id;
+        RAND_bytes(id.data(), static_cast<int>(id.size()));
+        m_pendingChecks.push_back(id);
+        if (m_pendingChecks.size() > kMaxPendingChecks) {
+            m_pendingChecks.pop_front();
+        }
+        std::vector<std::uint8_t> role(m_tieBreaker.begin(), m_tieBreaker.end());
+        const auto message = buildStun(
+            kStunBindingRequest, id,
+            {{kStunAttrUsername, bytesOf(m_config.remote.ufrag + ":" + m_config.local.ufrag)},
+             {kStunAttrPriority, be32(localCandidate().priority)},
+             {m_config.controlling ? kStunAttrIceControlling : kStunAttrIceControlled, role}},
+            m_config.remote.password);
+        boost::system::error_code ec;
+        m_socket.send_to(net::buffer(message), to, 0, ec);
+        ++m_stats.stunRequests;
+    }
+
+    static net::awaitable<void> checkLoop(std::shared_ptr<Transport> self) {
+        while (self->m_state == TransportState::checking) {
+            for (const auto& candidate : self->m_remote) {
+                self->sendCheck(candidate.endpoint);
+            }
+            self->m_checkTimer.expires_after(self->m_config.checkInterval);
+            co_await self->m_checkTimer.async_wait(kNoThrow);
+        }
+    }
+
+    static net::awaitable<void> consentLoop(std::shared_ptr<Transport> self) {
+        while (self->m_state != TransportState::closed) {
+            self->m_consentTimer.expires_after(
+                std::min(self->m_config.consentInterval, self->m_config.consentTimeout / 4));
+            co_await self->m_consentTimer.async_wait(kNoThrow);
+            if (self->m_state == TransportState::closed) {
+                co_return;
+            }
+            if (self->m_state == TransportState::checking) {
+                continue;
+            }
+            if (Clock::now() - self->m_lastAuthenticated > self->m_config.consentTimeout) {
+                self->setState(TransportState::disconnected);
+            }
+            if (Clock::now() - self->m_lastConsentCheck >= self->m_config.consentInterval) {
+                self->m_lastConsentCheck = Clock::now();
+                self->sendCheck(self->m_selected);
+            }
+        }
+    }
+
+    static net::awaitable<void> receiveLoop(std::shared_ptr<Transport> self) {
+        std::vector<std::uint8_t> buffer(kMaxDatagramBytes + 1);
+        udp::endpoint from;
+        while (self->m_state != TransportState::closed) {
+            auto [ec, size] =
+                co_await self->m_socket.async_receive_from(net::buffer(buffer), from, kNoThrow);
+            if (ec) {
+                if (ec == net::error::operation_aborted || !self->m_socket.is_open()) {
+                    co_return;
+                }
+                continue; // ICMP errors surface here; consent handles a dead peer
+            }
+            self->m_stats.bytesReceived += size;
+            if (size > kMaxDatagramBytes) {
+                ++self->m_stats.droppedOversized;
+                continue;
+            }
+            self->onDatagram(std::span<std::uint8_t>(buffer.data(), size), buffer, from);
+        }
+    }
+
+    void authenticated(const udp::endpoint& from) {
+        m_lastAuthenticated = Clock::now();
+        if (m_state == TransportState::disconnected && from == m_selected) {
+            setState(TransportState::connected); // consent regained
+        }
+    }
+
+    void onDatagram(std::span<std::uint8_t> datagram, std::vector<std::uint8_t>& buffer,
+                    const udp::endpoint& from) {
+        switch (classify(datagram)) {
+        case PacketKind::stun:
+            onStun(datagram, from);
+            return;
+        case PacketKind::rtp:
+        case PacketKind::rtcp: {
+            if (m_state == TransportState::checking || from != m_selected) {
+                ++m_stats.droppedBeforeConnected; // media only on the verified path
+                return;
+            }
+            const bool rtcp = classify(datagram) == PacketKind::rtcp;
+            std::size_t length = datagram.size();
+            const auto error = rtcp ? m_receiver.unprotectRtcp(buffer, length)
+                                    : m_receiver.unprotectRtp(buffer, length);
+            if (error == SrtpErrc::replayed) {
+                ++m_stats.droppedReplayed;
+            } else if (error == SrtpErrc::authenticationFailed) {
+                ++m_stats.droppedForged;
+            } else if (error) {
+                ++m_stats.droppedMalformed;
+            } else {
+                ++(rtcp ? m_stats.rtcpReceived : m_stats.rtpReceived);
+                authenticated(from);
+                if (m_onPacket) {
+                    m_onPacket(std::span<const std::uint8_t>(buffer.data(), length), rtcp);
+                }
+            }
+            return;
+        }
+        case PacketKind::dtls:
+        case PacketKind::unknown:
+            ++m_stats.droppedUnknown;
+            return;
+        }
+    }
+
+    void onStun(std::span<const std::uint8_t> datagram, const udp::endpoint& from) {
+        const auto message = parseStun(datagram);
+        if (!message) {
+            ++m_stats.droppedMalformed;
+            return;
+        }
+        if (message->type == kStunBindingRequest) {
+            const auto* user = message->find(kStunAttrUsername);
+            const std::string expected = m_config.local.ufrag + ":";
+            const bool userOk =
+                user != nullptr && user->valueSize > expected.size() &&
+                std::equal(expected.begin(), expected.end(), datagram.begin() + user->valueOffset);
+            if (!userOk || verifyStunIntegrity(datagram, *message, m_config.local.password)) {
+                ++m_stats.droppedUnauthenticatedStun;
+                return;
+            }
+            const auto response = buildStun(kStunBindingSuccess, message->transactionId,
+                                            {{kStunAttrXorMappedAddress, xorMappedAddress(from)}},
+                                            m_config.local.password);
+            boost::system::error_code ec;
+            m_socket.send_to(net::buffer(response), from, 0, ec);
+            ++m_stats.stunResponses;
+            if (m_state != TransportState::checking && from == m_selected) {
+                authenticated(from);
+            }
+            return;
+        }
+        if (message->type == kStunBindingSuccess) {
+            const auto pending =
+                std::find(m_pendingChecks.begin(), m_pendingChecks.end(), message->transactionId);
+            if (pending == m_pendingChecks.end() ||
+                verifyStunIntegrity(datagram, *message, m_config.remote.password)) {
+                ++m_stats.droppedUnauthenticatedStun;
+                return;
+            }
+            m_pendingChecks.erase(pending);
+            if (m_state == TransportState::checking) {
+                m_selected = from; // the first verified path wins
+                m_lastAuthenticated = Clock::now();
+                m_lastConsentCheck = Clock::now();
+                setState(TransportState::connected);
+                m_checkTimer.cancel();
+            } else if (from == m_selected) {
+                authenticated(from);
+            }
+            return;
+        }
+        ++m_stats.droppedUnknown;
+    }
+
+    net::strand<net::any_io_executor> m_strand;
+    MediaTransportConfig m_config;
+    udp::socket m_socket;
+    SrtpSession m_sender;
+    SrtpSession m_receiver;
+    net::steady_timer m_checkTimer;
+    net::steady_timer m_consentTimer;
+    std::vector<Candidate> m_remote;
+    udp::endpoint m_selected;
+    std::deque<TransactionId> m_pendingChecks;
+    std::array<std::uint8_t, 8> m_tieBreaker{};
+    TransportState m_state = TransportState::checking;
+    Clock::time_point m_lastAuthenticated{};
+    Clock::time_point m_lastConsentCheck{};
+    PacketHandler m_onPacket;
+    StateHandler m_onState;
+    TransportStats m_stats;
+};
+
+} // namespace
+
+boost::system::result<std::shared_ptr<MediaTransport>>
+MediaTransport::open(net::any_io_executor executor, MediaTransportConfig config) {
+    auto sender = SrtpSession::create(config.suite, config.sendKey, SrtpDirection::outbound);
+    if (!sender) {
+        return sender.error();
+    }
+    auto receiver = SrtpSession::create(config.suite, config.receiveKey, SrtpDirection::inbound);
+    if (!receiver) {
+        return receiver.error();
+    }
+    auto transport = std::make_shared<Transport>(std::move(executor), std::move(config),
+                                                 std::move(*sender), std::move(*receiver));
+    if (const auto ec = transport->bind()) {
+        return ec;
+    }
+    return std::shared_ptr<MediaTransport>(std::move(transport));
+}
+
+} // namespace tc::protocol

@@ -1,0 +1,275 @@
+// Two media transports over real UDP on loopback: path verification, SRTP both ways, hostile
+// datagrams dropped by cause, and consent freshness through a relay that can black-hole traffic.
+#include "catch_result.hpp"
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/media_transport.hpp"
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <future>
+#include <mutex>
+#include <thread>
+
+using namespace tc::protocol;
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+using udp = net::ip::udp;
+
+namespace {
+
+std::vector<std::uint8_t> key(SrtpSuite suite, std::uint8_t seed) {
+    std::vector<std::uint8_t> k(masterKeyLength(suite));
+    for (std::size_t i = 0; i < k.size(); ++i) {
+        k[i] = static_cast<std::uint8_t>(seed + 13 * i);
+    }
+    return k;
+}
+
+std::vector<std::uint8_t> l16Packet(std::uint16_t seq) {
+    std::vector<std::uint8_t> p{0x80,
+                                96,
+                                static_cast<std::uint8_t>(seq >> 8),
+                                static_cast<std::uint8_t>(seq),
+                                0,
+                                0,
+                                0,
+                                0,
+                                1,
+                                2,
+                                3,
+                                4};
+    for (int i = 0; i < 960; ++i) {
+        p.push_back(static_cast<std::uint8_t>(i * 3 + seq));
+    }
+    return p;
+}
+
+// What a transport's callbacks saw, for the test thread.
+struct Observer {
+    std::mutex mutex;
+    std::vector<std::vector<std::uint8_t>> rtp;
+    std::vector<std::vector<std::uint8_t>> rtcp;
+    std::vector<TransportState> states;
+    MediaTransport::PacketHandler packets() {
+        return [this](std::span<const std::uint8_t> p, bool isRtcp) {
+            std::lock_guard lock(mutex);
+            (isRtcp ? rtcp : rtp).emplace_back(p.begin(), p.end());
+        };
+    }
+    MediaTransport::StateHandler state() {
+        return [this](TransportState s) {
+            std::lock_guard lock(mutex);
+            states.push_back(s);
+        };
+    }
+    TransportState last() {
+        std::lock_guard lock(mutex);
+        return states.empty() ? TransportState::checking : states.back();
+    }
+    std::size_t rtpCount() {
+        std::lock_guard lock(mutex);
+        return rtp.size();
+    }
+};
+
+template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit = 5000ms) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+TransportStats statsOf(IoThread& io, MediaTransport& transport) {
+    std::promise<TransportStats> promise;
+    net::post(io.context(), [&] { promise.set_value(transport.stats()); });
+    return promise.get_future().get();
+}
+
+struct Pair {
+    IceCredentials aCredentials = makeIceCredentials();
+    IceCredentials bCredentials = makeIceCredentials();
+    MediaTransportConfig a;
+    MediaTransportConfig b;
+    explicit Pair(SrtpSuite suite, std::chrono::milliseconds consentTimeout = 5000ms) {
+        a.local = aCredentials;
+        a.remote = bCredentials;
+        a.controlling = true;
+        a.suite = suite;
+        a.sendKey = key(suite, 1);
+        a.receiveKey = key(suite, 2);
+        b = a;
+        b.local = bCredentials;
+        b.remote = aCredentials;
+        b.controlling = false;
+        b.sendKey = key(suite, 2);
+        b.receiveKey = key(suite, 1);
+        for (auto* c : {&a, &b}) {
+            c->consentTimeout = consentTimeout;
+            c->consentInterval = std::min<std::chrono::milliseconds>(1000ms, consentTimeout / 4);
+        }
+    }
+};
+
+// A UDP relay between two transports that can black-hole everything (a cut network).
+class Relay {
+public:
+    explicit Relay(net::io_context& io)
+        : m_towardsA(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0))
+        , m_towardsB(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
+    // The endpoint A must send to, and the one B must send to.
+    udp::endpoint forA() const { return m_towardsA.local_endpoint(); }
+    udp::endpoint forB() const { return m_towardsB.local_endpoint(); }
+    void connect(udp::endpoint a, udp::endpoint b) {
+        m_a = a;
+        m_b = b;
+        pump(m_towardsA, m_towardsB, m_b, m_bufferA);
+        pump(m_towardsB, m_towardsA, m_a, m_bufferB);
+    }
+    std::atomic<bool> blackhole{false};
+
+private:
+    void pump(udp::socket& in, udp::socket& out, udp::endpoint& to,
+              std::array<std::uint8_t, 2048>& buffer) {
+        in.async_receive(net::buffer(buffer),
+                         [&, this](boost::system::error_code ec, std::size_t n) {
+                             if (ec) {
+                                 return;
+                             }
+                             if (!blackhole) {
+                                 boost::system::error_code ignored;
+                                 out.send_to(net::buffer(buffer.data(), n), to, 0, ignored);
+                             }
+                             pump(in, out, to, buffer);
+                         });
+    }
+    udp::socket m_towardsA;
+    udp::socket m_towardsB;
+    udp::endpoint m_a;
+    udp::endpoint m_b;
+    std::array<std::uint8_t, 2048> m_bufferA{};
+    std::array<std::uint8_t, 2048> m_bufferB{};
+};
+
+} // namespace
+
+TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") {
+    const auto suite = GENERATE(SrtpSuite::aeadAes128Gcm, SrtpSuite::aesCm128HmacSha1_80);
+    INFO(toString(suite));
+    IoThread io("test-transport");
+    Pair pair(suite);
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    Observer seenA;
+    Observer seenB;
+    // Media sent before the path is verified is refused, not sent in the clear.
+    a->sendRtp(l16Packet(0));
+    a->start({b->localCandidate()}, seenA.packets(), seenA.state());
+    b->start({a->localCandidate()}, seenB.packets(), seenB.state());
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+
+    // Paced like real media (10 ms audio packets, here 1 ms): loopback UDP drops bursts that
+    // overflow the receive buffer, as a real network would.
+    for (std::uint16_t seq = 1; seq <= 100; ++seq) {
+        a->sendRtp(l16Packet(seq));
+        std::this_thread::sleep_for(1ms);
+    }
+    b->sendRtcp({0x80, 201, 0, 1, 0, 0, 0, 9});
+    const bool allArrived = eventually([&] { return seenB.rtpCount() == 100; });
+    if (!allArrived) {
+        const auto s = statsOf(io, *b);
+        const auto sa = statsOf(io, *a);
+        UNSCOPED_INFO("B received " << s.rtpReceived << ", replayed " << s.droppedReplayed
+                                    << ", forged " << s.droppedForged << ", malformed "
+                                    << s.droppedMalformed << ", before " << s.droppedBeforeConnected
+                                    << "; A sent " << sa.rtpSent << " dropped "
+                                    << sa.droppedMalformed);
+    }
+    REQUIRE(allArrived);
+    {
+        std::lock_guard lock(seenB.mutex);
+        for (std::uint16_t seq = 1; seq <= 100; ++seq) {
+            CHECK(seenB.rtp[seq - 1] == l16Packet(seq)); // sample for sample
+        }
+    }
+    REQUIRE(eventually([&] {
+        std::lock_guard lock(seenA.mutex);
+        return seenA.rtcp.size() == 1;
+    }));
+    const auto statsA = statsOf(io, *a);
+    CHECK(statsA.rtpSent == 100);
+    CHECK(statsA.droppedBeforeConnected == 1);
+    CHECK(statsA.stunRequests >= 1);
+    a->close();
+    b->close();
+    std::this_thread::sleep_for(20ms);
+}
+
+TEST_CASE("media transport: hostile datagrams are dropped and counted by cause", "[transport]") {
+    IoThread io("test-transport");
+    Pair pair(SrtpSuite::aeadAes128Gcm);
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    Observer seenA;
+    Observer seenB;
+    a->start({b->localCandidate()}, seenA.packets(), seenA.state());
+    b->start({a->localCandidate()}, seenB.packets(), seenB.state());
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+
+    net::io_context attackerIo;
+    udp::socket attacker(attackerIo, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+    const auto target = b->localCandidate().endpoint;
+    // Plaintext RTP from an unverified address.
+    attacker.send_to(net::buffer(l16Packet(7)), target);
+    // A binding request signed with the wrong password.
+    const auto forgedStun = buildStun(kStunBindingRequest, TransactionId{1, 2, 3},
+                                      {{kStunAttrUsername, {'x', ':', 'y'}}}, "not-the-password");
+    attacker.send_to(net::buffer(forgedStun), target);
+    // DTLS-looking garbage, and an oversized datagram.
+    attacker.send_to(net::buffer(std::vector<std::uint8_t>{22, 0xfe, 0xfd, 0, 0}), target);
+    attacker.send_to(net::buffer(std::vector<std::uint8_t>(1600, 0x80)), target);
+    // Truncated STUN.
+    attacker.send_to(net::buffer(std::vector<std::uint8_t>{0, 1, 0}), target);
+
+    REQUIRE(eventually([&] {
+        const auto s = statsOf(io, *b);
+        return s.droppedBeforeConnected >= 1 && s.droppedUnauthenticatedStun >= 1 &&
+               s.droppedUnknown >= 1 && s.droppedOversized >= 1 && s.droppedMalformed >= 1;
+    }));
+    CHECK(seenB.rtpCount() == 0);
+    CHECK(seenB.last() == TransportState::connected); // nothing above disturbed the session
+    a->close();
+    b->close();
+    std::this_thread::sleep_for(20ms);
+}
+
+TEST_CASE("media transport: consent freshness loses and regains the peer", "[transport]") {
+    IoThread io("test-transport");
+    Pair pair(SrtpSuite::aeadAes128Gcm, 400ms);
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    Relay relay(io.context());
+    relay.connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
+    Observer seenA;
+    Observer seenB;
+    auto viaRelay = [](udp::endpoint e) {
+        return Candidate{Candidate::Type::host, e, 1};
+    };
+    a->start({viaRelay(relay.forA())}, seenA.packets(), seenA.state());
+    b->start({viaRelay(relay.forB())}, seenB.packets(), seenB.state());
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
+
+    relay.blackhole = true; // the network goes away
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::disconnected; }, 3000ms));
+    relay.blackhole = false; // and comes back: consent checks succeed again
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }, 3000ms));
+    a->sendRtp(l16Packet(1));
+    REQUIRE(eventually([&] { return seenB.rtpCount() == 1; }));
+    a->close();
+    b->close();
+    std::this_thread::sleep_for(20ms);
+}
