@@ -1,0 +1,54 @@
+#pragma once
+// The transport part of a session description (SDP, RFC 8866): ICE credentials and candidates
+// (RFC 8839), and SDES keys (RFC 4568 a=crypto) for peers keyed over the TLS signalling. All
+// streams share one transport (BUNDLE), so these attributes live in the first media section.
+
+#include "tc/protocol/media_transport.hpp"
+#include "tc/protocol/srtp_session.hpp"
+
+#include <boost/system/result.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tc::protocol {
+
+enum class SdpErrc { missingAttribute = 1, badCrypto, unsupportedSuite, badCandidate, noMedia };
+const boost::system::error_category& sdpCategory() noexcept;
+inline boost::system::error_code make_error_code(SdpErrc e) noexcept {
+    return {static_cast<int>(e), sdpCategory()};
+}
+
+struct CryptoAttribute {
+    int tag = 1;
+    SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
+    std::vector<std::uint8_t> keyAndSalt;
+};
+
+struct TransportDescription {
+    IceCredentials ice;
+    std::vector<Candidate> candidates;
+    std::vector<CryptoAttribute> crypto; // in order of preference
+};
+
+std::string formatCrypto(const CryptoAttribute& crypto); // "a=crypto:..." without CRLF
+boost::system::result<CryptoAttribute> parseCrypto(std::string_view line);
+std::string formatCandidate(const Candidate& candidate, int foundation);
+boost::system::result<Candidate> parseCandidate(std::string_view line);
+
+// Adds the transport attributes to the first media section of `sdp`.
+boost::system::result<std::string> withTransport(std::string_view sdp,
+                                                 const TransportDescription& transport);
+// Reads them back; refuses a description without ICE credentials, candidates or keys.
+boost::system::result<TransportDescription> parseTransport(std::string_view sdp);
+
+// The answerer's choice: the first offered suite we support, answered with the same tag and a
+// fresh key of our own.
+boost::system::result<CryptoAttribute> chooseCrypto(const std::vector<CryptoAttribute>& offered);
+CryptoAttribute freshCrypto(SrtpSuite suite, int tag = 1);
+
+} // namespace tc::protocol
+
+namespace boost::system {
+template <> struct is_error_code_enum<tc::protocol::SdpErrc> : std::true_type {};
+} // namespace boost::system

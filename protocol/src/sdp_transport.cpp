@@ -1,0 +1,261 @@
+#include "tc/protocol/sdp_transport.hpp"
+
+#include <charconv>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sstream>
+
+namespace tc::protocol {
+namespace {
+
+class SdpCategory final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "tc.sdp"; }
+    std::string message(int ev) const override {
+        switch (static_cast<SdpErrc>(ev)) {
+        case SdpErrc::missingAttribute:
+            return "the description lacks ICE credentials, candidates or keys";
+        case SdpErrc::badCrypto:
+            return "malformed a=crypto attribute";
+        case SdpErrc::unsupportedSuite:
+            return "no offered SRTP suite is supported (AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80)";
+        case SdpErrc::badCandidate:
+            return "malformed a=candidate attribute";
+        case SdpErrc::noMedia:
+            return "the description has no media section";
+        }
+        return "unknown SDP error";
+    }
+};
+
+std::vector<std::string_view> lines(std::string_view sdp) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (start < sdp.size()) {
+        auto end = sdp.find('\n', start);
+        if (end == std::string_view::npos) {
+            end = sdp.size();
+        }
+        auto line = sdp.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        out.push_back(line);
+        start = end + 1;
+    }
+    return out;
+}
+
+std::vector<std::string_view> words(std::string_view text) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = std::min(text.find(' ', start), text.size());
+        if (end > start) {
+            out.push_back(text.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
+template <class Int> bool toNumber(std::string_view text, Int& out) {
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::string base64(const std::vector<std::uint8_t>& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+bool unbase64(std::string_view text, std::vector<std::uint8_t>& out) {
+    if (text.empty() || text.size() % 4 != 0 || text.size() > 256) {
+        return false;
+    }
+    out.assign(3 * text.size() / 4, 0);
+    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                  static_cast<int>(text.size()));
+    if (n < 0) {
+        return false;
+    }
+    std::size_t padding = 0;
+    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) {
+        ++padding;
+    }
+    out.resize(static_cast<std::size_t>(n) - padding);
+    return true;
+}
+
+} // namespace
+
+const boost::system::error_category& sdpCategory() noexcept {
+    static const SdpCategory category;
+    return category;
+}
+
+std::string formatCrypto(const CryptoAttribute& crypto) {
+    return "a=crypto:" + std::to_string(crypto.tag) + " " + std::string(toString(crypto.suite)) +
+           " inline:" + base64(crypto.keyAndSalt);
+}
+
+boost::system::result<CryptoAttribute> parseCrypto(std::string_view line) {
+    constexpr std::string_view prefix = "a=crypto:";
+    if (line.substr(0, prefix.size()) != prefix) {
+        return make_error_code(SdpErrc::badCrypto);
+    }
+    const auto w = words(line.substr(prefix.size()));
+    CryptoAttribute crypto;
+    if (w.size() < 3 || !toNumber(w[0], crypto.tag) || crypto.tag < 0 || crypto.tag > 999999999) {
+        return make_error_code(SdpErrc::badCrypto);
+    }
+    if (w[1] == "AEAD_AES_128_GCM") {
+        crypto.suite = SrtpSuite::aeadAes128Gcm;
+    } else if (w[1] == "AES_CM_128_HMAC_SHA1_80") {
+        crypto.suite = SrtpSuite::aesCm128HmacSha1_80;
+    } else {
+        return make_error_code(SdpErrc::unsupportedSuite);
+    }
+    constexpr std::string_view method = "inline:";
+    if (w[2].substr(0, method.size()) != method) {
+        return make_error_code(SdpErrc::badCrypto);
+    }
+    // key-info = key||salt ["|" lifetime] ["|" MKI:length]; a lifetime is accepted, an MKI is
+    // not (we never configure one, so its packets would not parse).
+    const auto keyInfo = w[2].substr(method.size());
+    const auto bar = keyInfo.find('|');
+    const auto keyText = keyInfo.substr(0, bar);
+    if (bar != std::string_view::npos && keyInfo.find(':', bar) != std::string_view::npos) {
+        return make_error_code(SdpErrc::badCrypto);
+    }
+    if (!unbase64(keyText, crypto.keyAndSalt) ||
+        crypto.keyAndSalt.size() != masterKeyLength(crypto.suite)) {
+        return make_error_code(SdpErrc::badCrypto);
+    }
+    return crypto;
+}
+
+std::string formatCandidate(const Candidate& candidate, int foundation) {
+    std::ostringstream out;
+    out << "a=candidate:" << foundation << " 1 udp " << candidate.priority << " "
+        << candidate.endpoint.address().to_string() << " " << candidate.endpoint.port() << " typ "
+        << (candidate.type == Candidate::Type::host ? "host" : "relay");
+    return out.str();
+}
+
+boost::system::result<Candidate> parseCandidate(std::string_view line) {
+    constexpr std::string_view prefix = "a=candidate:";
+    if (line.substr(0, prefix.size()) != prefix) {
+        return make_error_code(SdpErrc::badCandidate);
+    }
+    const auto w = words(line.substr(prefix.size()));
+    Candidate candidate;
+    unsigned short port = 0;
+    if (w.size() < 8 || w[1] != "1" || (w[2] != "udp" && w[2] != "UDP") ||
+        !toNumber(w[3], candidate.priority) || !toNumber(w[5], port) || port == 0 ||
+        w[6] != "typ") {
+        return make_error_code(SdpErrc::badCandidate);
+    }
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(w[4]), ec);
+    if (ec) {
+        return make_error_code(SdpErrc::badCandidate); // mDNS names come with browser peers
+    }
+    if (w[7] == "host") {
+        candidate.type = Candidate::Type::host;
+    } else if (w[7] == "relay") {
+        candidate.type = Candidate::Type::relay;
+    } else {
+        return make_error_code(SdpErrc::badCandidate); // srflx/prflx: later, with STUN servers
+    }
+    candidate.endpoint = boost::asio::ip::udp::endpoint(address, port);
+    return candidate;
+}
+
+boost::system::result<std::string> withTransport(std::string_view sdp,
+                                                 const TransportDescription& transport) {
+    std::string out;
+    bool inserted = false;
+    for (const auto line : lines(sdp)) {
+        if (line.empty()) {
+            continue;
+        }
+        out.append(line).append("\r\n");
+        if (!inserted && line.substr(0, 2) == "m=") {
+            inserted = true;
+            out += "a=ice-ufrag:" + transport.ice.ufrag + "\r\n";
+            out += "a=ice-pwd:" + transport.ice.password + "\r\n";
+            int foundation = 1;
+            for (const auto& c : transport.candidates) {
+                out += formatCandidate(c, foundation++) + "\r\n";
+            }
+            for (const auto& c : transport.crypto) {
+                out += formatCrypto(c) + "\r\n";
+            }
+        }
+    }
+    if (!inserted) {
+        return make_error_code(SdpErrc::noMedia);
+    }
+    return out;
+}
+
+boost::system::result<TransportDescription> parseTransport(std::string_view sdp) {
+    TransportDescription transport;
+    int section = 0;
+    for (const auto line : lines(sdp)) {
+        if (line.substr(0, 2) == "m=") {
+            ++section;
+            continue;
+        }
+        if (section > 1) {
+            break; // BUNDLE: the first media section carries the transport
+        }
+        if (line.substr(0, 12) == "a=ice-ufrag:") {
+            transport.ice.ufrag = std::string(line.substr(12));
+        } else if (line.substr(0, 10) == "a=ice-pwd:") {
+            transport.ice.password = std::string(line.substr(10));
+        } else if (line.substr(0, 12) == "a=candidate:") {
+            auto candidate = parseCandidate(line);
+            if (candidate) {
+                transport.candidates.push_back(*candidate);
+            } // unknown candidate types are skipped, as ICE requires
+        } else if (line.substr(0, 9) == "a=crypto:") {
+            auto crypto = parseCrypto(line);
+            if (crypto) {
+                transport.crypto.push_back(*crypto);
+            } else if (crypto.error() != SdpErrc::unsupportedSuite) {
+                return crypto.error();
+            }
+        }
+    }
+    if (section == 0) {
+        return make_error_code(SdpErrc::noMedia);
+    }
+    const bool iceOk = transport.ice.ufrag.size() >= 4 && transport.ice.ufrag.size() <= 256 &&
+                       transport.ice.password.size() >= 22 && transport.ice.password.size() <= 256;
+    if (!iceOk || transport.candidates.empty() || transport.crypto.empty()) {
+        return make_error_code(SdpErrc::missingAttribute);
+    }
+    return transport;
+}
+
+boost::system::result<CryptoAttribute> chooseCrypto(const std::vector<CryptoAttribute>& offered) {
+    if (offered.empty()) {
+        return make_error_code(SdpErrc::unsupportedSuite);
+    }
+    return freshCrypto(offered.front().suite, offered.front().tag);
+}
+
+CryptoAttribute freshCrypto(SrtpSuite suite, int tag) {
+    CryptoAttribute crypto{tag, suite, std::vector<std::uint8_t>(masterKeyLength(suite))};
+    if (RAND_bytes(crypto.keyAndSalt.data(), static_cast<int>(crypto.keyAndSalt.size())) != 1) {
+        std::abort(); // no key without a working CSPRNG
+    }
+    return crypto;
+}
+
+} // namespace tc::protocol
