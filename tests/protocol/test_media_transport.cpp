@@ -207,6 +207,7 @@ TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") 
     a->close();
     b->close();
     std::this_thread::sleep_for(20ms);
+    io.stop(); // no callback may reach the observers once they are gone
 }
 
 TEST_CASE("media transport: hostile datagrams are dropped and counted by cause", "[transport]") {
@@ -245,6 +246,7 @@ TEST_CASE("media transport: hostile datagrams are dropped and counted by cause",
     a->close();
     b->close();
     std::this_thread::sleep_for(20ms);
+    io.stop(); // no callback may reach the observers once they are gone
 }
 
 TEST_CASE("media transport: consent freshness loses and regains the peer", "[transport]") {
@@ -272,4 +274,5 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     a->close();
     b->close();
     std::this_thread::sleep_for(20ms);
+    io.stop(); // no callback may reach the observers once they are gone
 }
