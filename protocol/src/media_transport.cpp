@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
+#include <optional>
 #include <openssl/rand.h>
 
 namespace tc::protocol {
@@ -64,13 +65,10 @@ std::vector<std::uint8_t> xorMappedAddress(const udp::endpoint& endpoint) {
 
 class Transport final : public MediaTransport, public std::enable_shared_from_this<Transport> {
 public:
-    Transport(net::any_io_executor executor, MediaTransportConfig config, SrtpSession sender,
-              SrtpSession receiver)
+    Transport(net::any_io_executor executor, MediaTransportConfig config)
         : m_strand(net::make_strand(executor))
         , m_config(std::move(config))
         , m_socket(m_strand)
-        , m_sender(std::move(sender))
-        , m_receiver(std::move(receiver))
         , m_checkTimer(m_strand)
         , m_consentTimer(m_strand) {
         RAND_bytes(m_tieBreaker.data(), static_cast<int>(m_tieBreaker.size()));
@@ -96,21 +94,38 @@ public:
                          (126u << 24) | (65535u << 8) | 255u};
     }
 
-    void start(std::vector<Candidate> remote, PacketHandler onPacket,
-               StateHandler onState) override {
+    boost::system::error_code start(std::vector<Candidate> remote, SrtpKeys keys,
+                                    PacketHandler onPacket, StateHandler onState) override {
+        auto sender = SrtpSession::create(keys.suite, keys.sendKey, SrtpDirection::outbound);
+        if (!sender) {
+            return sender.error();
+        }
+        auto receiver = SrtpSession::create(keys.suite, keys.receiveKey, SrtpDirection::inbound);
+        if (!receiver) {
+            return receiver.error();
+        }
         net::post(m_strand, [self = shared_from_this(), remote = std::move(remote),
-                             onPacket = std::move(onPacket),
+                             sender = std::move(*sender), receiver = std::move(*receiver),
+                             suite = keys.suite, onPacket = std::move(onPacket),
                              onState = std::move(onState)]() mutable {
+            if (self->m_started || self->m_state == TransportState::closed) {
+                return;
+            }
+            self->m_started = true;
             std::sort(remote.begin(), remote.end(), [](const Candidate& a, const Candidate& b) {
                 return a.priority > b.priority;
             });
             self->m_remote = std::move(remote);
+            self->m_sender.emplace(std::move(sender));
+            self->m_receiver.emplace(std::move(receiver));
+            self->m_suite = suite;
             self->m_onPacket = std::move(onPacket);
             self->m_onState = std::move(onState);
             net::co_spawn(self->m_strand, receiveLoop(self), net::detached);
             net::co_spawn(self->m_strand, checkLoop(self), net::detached);
             net::co_spawn(self->m_strand, consentLoop(self), net::detached);
         });
+        return {};
     }
 
     void sendRtp(std::vector<std::uint8_t> packet) override { send(std::move(packet), false); }
@@ -148,9 +163,9 @@ private:
                     return;
                 }
                 std::size_t length = packet.size();
-                packet.resize(length + rtcpTrailerLength(self->m_config.suite));
-                const auto error = rtcp ? self->m_sender.protectRtcp(packet, length)
-                                        : self->m_sender.protectRtp(packet, length);
+                packet.resize(length + rtcpTrailerLength(self->m_suite));
+                const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
+                                        : self->m_sender->protectRtp(packet, length);
                 if (error) {
                     ++self->m_stats.droppedMalformed;
                     return;
@@ -256,8 +271,8 @@ private:
             }
             const bool rtcp = classify(datagram) == PacketKind::rtcp;
             std::size_t length = datagram.size();
-            const auto error = rtcp ? m_receiver.unprotectRtcp(buffer, length)
-                                    : m_receiver.unprotectRtp(buffer, length);
+            const auto error = rtcp ? m_receiver->unprotectRtcp(buffer, length)
+                                    : m_receiver->unprotectRtp(buffer, length);
             if (error == SrtpErrc::replayed) {
                 ++m_stats.droppedReplayed;
             } else if (error == SrtpErrc::authenticationFailed) {
@@ -333,8 +348,10 @@ private:
     net::strand<net::any_io_executor> m_strand;
     MediaTransportConfig m_config;
     udp::socket m_socket;
-    SrtpSession m_sender;
-    SrtpSession m_receiver;
+    std::optional<SrtpSession> m_sender; // set by start()
+    std::optional<SrtpSession> m_receiver;
+    SrtpSuite m_suite = SrtpSuite::aeadAes128Gcm;
+    bool m_started = false;
     net::steady_timer m_checkTimer;
     net::steady_timer m_consentTimer;
     std::vector<Candidate> m_remote;
@@ -353,16 +370,7 @@ private:
 
 boost::system::result<std::shared_ptr<MediaTransport>>
 MediaTransport::open(net::any_io_executor executor, MediaTransportConfig config) {
-    auto sender = SrtpSession::create(config.suite, config.sendKey, SrtpDirection::outbound);
-    if (!sender) {
-        return sender.error();
-    }
-    auto receiver = SrtpSession::create(config.suite, config.receiveKey, SrtpDirection::inbound);
-    if (!receiver) {
-        return receiver.error();
-    }
-    auto transport = std::make_shared<Transport>(std::move(executor), std::move(config),
-                                                 std::move(*sender), std::move(*receiver));
+    auto transport = std::make_shared<Transport>(std::move(executor), std::move(config));
     if (const auto ec = transport->bind()) {
         return ec;
     }

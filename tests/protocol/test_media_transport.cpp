@@ -94,19 +94,18 @@ struct Pair {
     IceCredentials bCredentials = makeIceCredentials();
     MediaTransportConfig a;
     MediaTransportConfig b;
+    SrtpKeys aKeys;
+    SrtpKeys bKeys;
     explicit Pair(SrtpSuite suite, std::chrono::milliseconds consentTimeout = 5000ms) {
         a.local = aCredentials;
         a.remote = bCredentials;
         a.controlling = true;
-        a.suite = suite;
-        a.sendKey = key(suite, 1);
-        a.receiveKey = key(suite, 2);
+        aKeys = {suite, key(suite, 1), key(suite, 2)};
         b = a;
         b.local = bCredentials;
         b.remote = aCredentials;
         b.controlling = false;
-        b.sendKey = key(suite, 2);
-        b.receiveKey = key(suite, 1);
+        bKeys = {suite, key(suite, 2), key(suite, 1)};
         for (auto* c : {&a, &b}) {
             c->consentTimeout = consentTimeout;
             c->consentInterval = std::min<std::chrono::milliseconds>(1000ms, consentTimeout / 4);
@@ -167,8 +166,8 @@ TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") 
     Observer seenB;
     // Media sent before the path is verified is refused, not sent in the clear.
     a->sendRtp(l16Packet(0));
-    a->start({b->localCandidate()}, seenA.packets(), seenA.state());
-    b->start({a->localCandidate()}, seenB.packets(), seenB.state());
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
@@ -217,8 +216,8 @@ TEST_CASE("media transport: hostile datagrams are dropped and counted by cause",
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
     Observer seenB;
-    a->start({b->localCandidate()}, seenA.packets(), seenA.state());
-    b->start({a->localCandidate()}, seenB.packets(), seenB.state());
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
     net::io_context attackerIo;
@@ -261,8 +260,8 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     auto viaRelay = [](udp::endpoint e) {
         return Candidate{Candidate::Type::host, e, 1};
     };
-    a->start({viaRelay(relay.forA())}, seenA.packets(), seenA.state());
-    b->start({viaRelay(relay.forB())}, seenB.packets(), seenB.state());
+    REQUIRE_FALSE(a->start({viaRelay(relay.forA())}, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({viaRelay(relay.forB())}, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
 
     relay.blackhole = true; // the network goes away

@@ -46,6 +46,13 @@ struct MediaTransportConfig {
     std::chrono::milliseconds consentTimeout{5000};  // RFC 7675: 5 s without authenticated traffic
 };
 
+// Known once offer and answer are both in: the negotiated suite and both master keys.
+struct SrtpKeys {
+    SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
+    std::vector<std::uint8_t> sendKey;    // our master key + salt
+    std::vector<std::uint8_t> receiveKey; // the peer's
+};
+
 enum class TransportState { checking, connected, disconnected, closed };
 std::string_view toString(TransportState state) noexcept;
 
@@ -79,9 +86,11 @@ public:
 
     // Where the peer should send: our host candidate.
     virtual Candidate localCandidate() const = 0;
-    // Starts connectivity checks towards the peer's candidates (best priority first).
-    virtual void start(std::vector<Candidate> remoteCandidates, PacketHandler onPacket,
-                       StateHandler onState) = 0;
+    // Keys the session and starts connectivity checks towards the peer's candidates (best
+    // priority first). Fails at once on keys of the wrong size.
+    virtual boost::system::error_code start(std::vector<Candidate> remoteCandidates,
+                                            SrtpKeys keys, PacketHandler onPacket,
+                                            StateHandler onState) = 0;
     // Protects and sends; refused (and counted) until the path is verified.
     virtual void sendRtp(std::vector<std::uint8_t> packet) = 0;
     virtual void sendRtcp(std::vector<std::uint8_t> packet) = 0;
