@@ -2,10 +2,15 @@
 
 #include "sdp_answer.hpp"
 
+#include "tc/protocol/media_transport.hpp"
+#include "tc/protocol/sdp_transport.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <cmath>
 #include <deque>
+#include <numbers>
 
 namespace tc::cabin {
 namespace {
@@ -28,7 +33,8 @@ public:
         , m_clientConfig(std::move(client))
         , m_script(std::move(script))
         , m_sink(std::move(sink))
-        , m_cleaningTimer(m_strand) {}
+        , m_cleaningTimer(m_strand)
+        , m_toneTimer(m_strand) {}
 
     void start() override {
         net::post(m_strand, [self = shared_from_this()] {
@@ -46,6 +52,7 @@ public:
         net::post(m_strand, [self = shared_from_this()] {
             self->m_stopped = true;
             self->m_cleaningTimer.cancel();
+            self->closeMedia();
             if (self->m_client) {
                 self->m_client->stop();
             }
@@ -99,6 +106,7 @@ public:
             if (auto ended = fromJson<SessionEnded>(event.body)) {
                 std::erase(m_waiting, m_sessionVisit);
                 m_sessionId.clear();
+                closeMedia();
                 emit(CabinPhase::cleaning, "session ended (" +
                                                std::string(toString(ended->reason)) +
                                                "); cleaning the cabin");
@@ -195,12 +203,110 @@ private:
             emit(m_phase, "unreadable offer: " + offer.error().detail);
             return;
         }
-        SessionDescription reply{offer->sessionId, SdpType::answer, answerFor(offer->sdp)};
+        std::string sdp = answerFor(offer->sdp);
+        if (auto media = openMedia(offer->sdp)) {
+            sdp = std::move(*media);
+        }
+        SessionDescription reply{offer->sessionId, SdpType::answer, std::move(sdp)};
         m_client->request(std::string(type::sessionAnswer), toJson(reply),
                           [self = shared_from_this()](Reply r) {
                               self->emit(self->m_phase, r.code ? "answer refused: " + describe(r)
                                                                : "doctor joined; answer sent");
                           });
+    }
+
+    // When the offer carries a transport (ICE credentials, candidates, SDES keys): open ours,
+    // start checks, and return the answer with our side of it. Without one, no media.
+    std::optional<std::string> openMedia(const std::string& offerSdp) {
+        closeMedia();
+        const auto remote = parseTransport(offerSdp);
+        if (!remote) {
+            emit(m_phase, "offer without media transport (" + remote.error().message() + ")");
+            return std::nullopt;
+        }
+        const auto chosen = chooseCrypto(remote->crypto);
+        if (!chosen) {
+            emit(m_phase, "no common SRTP suite: " + chosen.error().message());
+            return std::nullopt;
+        }
+        MediaTransportConfig config;
+        config.local = makeIceCredentials();
+        config.controlling = false; // the offerer controls
+        auto media = MediaTransport::open(m_strand, config);
+        if (!media) {
+            emit(m_phase, "cannot open the media port: " + media.error().message());
+            return std::nullopt;
+        }
+        auto answer = withTransport(answerFor(offerSdp),
+                                    {config.local, {(*media)->localCandidate()}, {*chosen}});
+        if (!answer) {
+            return std::nullopt;
+        }
+        const SrtpKeys keys{chosen->suite, chosen->keyAndSalt, remote->crypto.front().keyAndSalt};
+        auto self = shared_from_this();
+        const auto started = (*media)->start(
+            remote->candidates, remote->ice, keys, [](std::span<const std::uint8_t>, bool) {},
+            [self](TransportState state) {
+                net::post(self->m_strand, [self, state] { self->onMediaState(state); });
+            });
+        if (started) {
+            emit(m_phase, "cannot key the media transport: " + started.message());
+            return std::nullopt;
+        }
+        m_media = *media;
+        emit(m_phase, "media: checking the path, " + std::string(toString(chosen->suite)));
+        return answer.value();
+    }
+
+    void onMediaState(TransportState state) {
+        emit(m_phase, "media: " + std::string(toString(state)));
+        if (state == TransportState::connected && !m_toneRunning && m_media) {
+            m_toneRunning = true;
+            sendTone();
+        }
+    }
+
+    // The stethoscope's test stream until the real source comes: a 120 Hz tone, L16 mono
+    // 48 kHz in 10 ms packets (RFC 3551), payload type 96 as offered.
+    void sendTone() {
+        if (!m_media || !m_toneRunning) {
+            m_toneRunning = false;
+            return;
+        }
+        constexpr int kSamples = 480;
+        std::vector<std::uint8_t> packet{0x80, 96,
+                                         static_cast<std::uint8_t>(m_toneSequence >> 8),
+                                         static_cast<std::uint8_t>(m_toneSequence)};
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            packet.push_back(static_cast<std::uint8_t>(m_toneTimestamp >> shift));
+        }
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            packet.push_back(static_cast<std::uint8_t>(kToneSsrc >> shift));
+        }
+        for (int i = 0; i < kSamples; ++i) {
+            const double t = static_cast<double>(m_toneTimestamp + static_cast<unsigned>(i)) / 48000.0;
+            const auto sample = static_cast<std::int16_t>(8000.0 * std::sin(2 * std::numbers::pi * 120.0 * t));
+            packet.push_back(static_cast<std::uint8_t>(static_cast<std::uint16_t>(sample) >> 8));
+            packet.push_back(static_cast<std::uint8_t>(sample));
+        }
+        m_media->sendRtp(std::move(packet));
+        ++m_toneSequence;
+        m_toneTimestamp += kSamples;
+        m_toneTimer.expires_after(std::chrono::milliseconds(10));
+        m_toneTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec) {
+                self->sendTone();
+            }
+        });
+    }
+
+    void closeMedia() {
+        m_toneRunning = false;
+        m_toneTimer.cancel();
+        if (m_media) {
+            m_media->close();
+            m_media.reset();
+        }
     }
 
     void acknowledge(const Envelope& event) {
@@ -250,6 +356,12 @@ private:
     EventSink m_sink;
     std::shared_ptr<RendezvousClient> m_client;
     net::steady_timer m_cleaningTimer;
+    net::steady_timer m_toneTimer;
+    std::shared_ptr<MediaTransport> m_media;
+    bool m_toneRunning = false;
+    std::uint16_t m_toneSequence = 1;
+    std::uint32_t m_toneTimestamp = 0;
+    static constexpr std::uint32_t kToneSsrc = 0x57E7A001;
     CabinPhase m_phase = CabinPhase::connecting;
     std::vector<std::string> m_waiting; // checked in, not yet ended
     std::string m_sessionId;

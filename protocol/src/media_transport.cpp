@@ -94,8 +94,9 @@ public:
                          (126u << 24) | (65535u << 8) | 255u};
     }
 
-    boost::system::error_code start(std::vector<Candidate> remote, SrtpKeys keys,
-                                    PacketHandler onPacket, StateHandler onState) override {
+    boost::system::error_code start(std::vector<Candidate> remote, IceCredentials remoteIce,
+                                    SrtpKeys keys, PacketHandler onPacket,
+                                    StateHandler onState) override {
         auto sender = SrtpSession::create(keys.suite, keys.sendKey, SrtpDirection::outbound);
         if (!sender) {
             return sender.error();
@@ -105,6 +106,7 @@ public:
             return receiver.error();
         }
         net::post(m_strand, [self = shared_from_this(), remote = std::move(remote),
+                             remoteIce = std::move(remoteIce),
                              sender = std::move(*sender), receiver = std::move(*receiver),
                              suite = keys.suite, onPacket = std::move(onPacket),
                              onState = std::move(onState)]() mutable {
@@ -116,6 +118,7 @@ public:
                 return a.priority > b.priority;
             });
             self->m_remote = std::move(remote);
+            self->m_remoteIce = std::move(remoteIce);
             self->m_sender.emplace(std::move(sender));
             self->m_receiver.emplace(std::move(receiver));
             self->m_suite = suite;
@@ -189,10 +192,10 @@ private:
         std::vector<std::uint8_t> role(m_tieBreaker.begin(), m_tieBreaker.end());
         const auto message = buildStun(
             kStunBindingRequest, id,
-            {{kStunAttrUsername, bytesOf(m_config.remote.ufrag + ":" + m_config.local.ufrag)},
+            {{kStunAttrUsername, bytesOf(m_remoteIce.ufrag + ":" + m_config.local.ufrag)},
              {kStunAttrPriority, be32(localCandidate().priority)},
              {m_config.controlling ? kStunAttrIceControlling : kStunAttrIceControlled, role}},
-            m_config.remote.password);
+            m_remoteIce.password);
         boost::system::error_code ec;
         m_socket.send_to(net::buffer(message), to, 0, ec);
         ++m_stats.stunRequests;
@@ -326,7 +329,7 @@ private:
             const auto pending =
                 std::find(m_pendingChecks.begin(), m_pendingChecks.end(), message->transactionId);
             if (pending == m_pendingChecks.end() ||
-                verifyStunIntegrity(datagram, *message, m_config.remote.password)) {
+                verifyStunIntegrity(datagram, *message, m_remoteIce.password)) {
                 ++m_stats.droppedUnauthenticatedStun;
                 return;
             }
@@ -355,6 +358,7 @@ private:
     net::steady_timer m_checkTimer;
     net::steady_timer m_consentTimer;
     std::vector<Candidate> m_remote;
+    IceCredentials m_remoteIce;
     udp::endpoint m_selected;
     std::deque<TransactionId> m_pendingChecks;
     std::array<std::uint8_t, 8> m_tieBreaker{};

@@ -98,12 +98,10 @@ struct Pair {
     SrtpKeys bKeys;
     explicit Pair(SrtpSuite suite, std::chrono::milliseconds consentTimeout = 5000ms) {
         a.local = aCredentials;
-        a.remote = bCredentials;
         a.controlling = true;
         aKeys = {suite, key(suite, 1), key(suite, 2)};
         b = a;
         b.local = bCredentials;
-        b.remote = aCredentials;
         b.controlling = false;
         bKeys = {suite, key(suite, 2), key(suite, 1)};
         for (auto* c : {&a, &b}) {
@@ -166,8 +164,8 @@ TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") 
     Observer seenB;
     // Media sent before the path is verified is refused, not sent in the clear.
     a->sendRtp(l16Packet(0));
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
@@ -216,8 +214,8 @@ TEST_CASE("media transport: hostile datagrams are dropped and counted by cause",
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
     Observer seenB;
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
     net::io_context attackerIo;
@@ -260,8 +258,8 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     auto viaRelay = [](udp::endpoint e) {
         return Candidate{Candidate::Type::host, e, 1};
     };
-    REQUIRE_FALSE(a->start({viaRelay(relay.forA())}, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({viaRelay(relay.forB())}, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({viaRelay(relay.forA())}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({viaRelay(relay.forB())}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
 
     relay.blackhole = true; // the network goes away

@@ -36,7 +36,6 @@ IceCredentials makeIceCredentials();
 struct MediaTransportConfig {
     boost::asio::ip::address bindAddress = boost::asio::ip::make_address("127.0.0.1");
     IceCredentials local;
-    IceCredentials remote;
     bool controlling = false;
     SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
     std::vector<std::uint8_t> sendKey;               // our master key + salt
@@ -89,8 +88,8 @@ public:
     // Keys the session and starts connectivity checks towards the peer's candidates (best
     // priority first). Fails at once on keys of the wrong size.
     virtual boost::system::error_code start(std::vector<Candidate> remoteCandidates,
-                                            SrtpKeys keys, PacketHandler onPacket,
-                                            StateHandler onState) = 0;
+                                            IceCredentials remote, SrtpKeys keys,
+                                            PacketHandler onPacket, StateHandler onState) = 0;
     // Protects and sends; refused (and counted) until the path is verified.
     virtual void sendRtp(std::vector<std::uint8_t> packet) = 0;
     virtual void sendRtcp(std::vector<std::uint8_t> packet) = 0;
