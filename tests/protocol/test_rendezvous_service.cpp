@@ -171,7 +171,7 @@ TEST_CASE("join relays offer and answer; ending puts the cabin in cleaning until
     CHECK(relayed->body["payload"]["site"] == "mitral");
     CHECK(doctor
               .request(type::sessionMessage,
-                       {{"session_id", session}, {"kind", "shell.exec"}, {"payload", {}}})
+                       {{"session_id", session}, {"kind", "shell.exec"}, {"payload", nlohmann::json::object()}})
               .code == Errc::unknownMessageKind);
 
     REQUIRE_FALSE(
