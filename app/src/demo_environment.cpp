@@ -4,40 +4,58 @@
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include <boost/asio/post.hpp>
 #include <cstdlib>
+#include <future>
 #include <random>
-#include <thread>
 
 namespace tc::app {
+
+namespace {
+
+std::filesystem::path eventLogPathFor(const std::filesystem::path& pkiDirectory) {
+    auto directory = std::filesystem::absolute(pkiDirectory).lexically_normal();
+    if (!directory.has_filename()) {
+        directory = directory.parent_path(); // "…/dev-pki/" names the same directory
+    }
+    return directory.parent_path() / "demo-events.sqlite";
+}
+
+} // namespace
 
 struct DemoEnvironment::Runtime {
     protocol::IoThread io{"tc-demo"};
     std::shared_ptr<protocol::RendezvousService> service;
     std::shared_ptr<cabin::CabinSimulator> cabin;
+    std::promise<void> cabinStopped;
+    bool cabinStoppedSet = false; // demo thread only
 };
 
-std::filesystem::path DemoEnvironment::defaultDirectory() {
+DemoEnvironment::DemoEnvironment()
+    : m_runtime(std::make_unique<Runtime>()) {}
+
+std::filesystem::path DemoEnvironment::defaultPkiDirectory() {
+    std::filesystem::path base;
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
-        return std::filesystem::path(xdg) / "telecabine";
+        base = xdg;
+    } else {
+        const char* home = std::getenv("HOME");
+        base = std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share";
     }
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" / "telecabine";
+    return base / "telecabine" / "dev-pki";
 }
 
 protocol::Result<std::unique_ptr<DemoEnvironment>>
-DemoEnvironment::start(const std::filesystem::path& directory, Log log) {
-    auto pki = protocol::ensureDevelopmentPki(directory / "dev-pki");
+DemoEnvironment::start(const std::filesystem::path& pkiDirectory, Log log) {
+    auto pki = protocol::ensureDevelopmentPki(pkiDirectory);
     if (!pki) {
         return pki.error();
     }
-    const auto read = [](const std::filesystem::path& p) {
-        return protocol::readFile(p);
-    };
-    auto ca = read(pki->caCertificate());
-    auto serviceCert = read(pki->serviceCertificate());
-    auto serviceKey = read(pki->serviceKey());
-    auto cabinBundle = read(pki->cabinBundle());
-    if (!ca || !serviceCert || !serviceKey || !cabinBundle) {
+    const auto ca = protocol::readFile(pki->caCertificate());
+    const auto serviceCertificate = protocol::readFile(pki->serviceCertificate());
+    const auto serviceKey = protocol::readFile(pki->serviceKey());
+    const auto cabinBundle = protocol::readFile(pki->cabinBundle());
+    if (!ca || !serviceCertificate || !serviceKey || !cabinBundle) {
         return make_error_code(protocol::Errc::pkiFailure);
     }
     auto cabinCredentials =
@@ -48,44 +66,58 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log) {
 
     std::unique_ptr<DemoEnvironment> demo(new DemoEnvironment());
     demo->m_pki = *pki;
-    demo->m_runtime = std::make_unique<Runtime>();
+    Runtime& runtime = *demo->m_runtime;
 
-    protocol::ServiceConfig config;
-    config.tls = {protocol::Credentials{*serviceCert, *serviceKey, {}}, *ca};
-    config.eventLogPath = (directory / "demo-events.sqlite").string();
-    config.log = log;
-    auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
-    if (!service) {
-        return service.error();
+    protocol::ServiceConfig service;
+    service.bindAddress = "127.0.0.1";
+    service.port = 0;
+    service.tls = {protocol::Credentials{*serviceCertificate, *serviceKey, {}}, *ca};
+    service.eventLogPath = eventLogPathFor(pkiDirectory).string();
+    service.log = log;
+    auto started = protocol::RendezvousService::start(runtime.io.executor(), service);
+    if (!started) {
+        return started.error();
     }
-    demo->m_runtime->service = *service;
-    demo->m_port = (*service)->port();
+    runtime.service = *started;
+    demo->m_port = runtime.service->port();
 
     protocol::ClientConfig client;
+    client.host = "127.0.0.1";
     client.port = demo->m_port;
     client.tls = {std::move(*cabinCredentials), *ca};
     auto script = cabin::demoScript(
-        {"FR-NEV-GARE-01", "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"}, std::random_device{}());
+        protocol::Site{"FR-NEV-GARE-01", "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"},
+        std::random_device{}());
     script.waitingAtOnce = 3;
     script.cleaningDelay = std::chrono::seconds(8);
-    demo->m_runtime->cabin = cabin::CabinSimulator::create(
-        demo->m_runtime->io.executor(), client, std::move(script),
-        [log](const cabin::CabinEvent& event) {
+    runtime.cabin = cabin::CabinSimulator::create(
+        runtime.io.executor(), client, std::move(script),
+        [log, &runtime](const cabin::CabinEvent& event) {
             if (log) {
                 log("cabin [" + std::string(cabin::toString(event.phase)) + "] " + event.detail);
             }
+            if (event.phase == cabin::CabinPhase::stopped && !runtime.cabinStoppedSet) {
+                runtime.cabinStoppedSet = true;
+                runtime.cabinStopped.set_value();
+            }
         });
-    demo->m_runtime->cabin->start();
+    runtime.cabin->start();
     return demo;
 }
 
 DemoEnvironment::~DemoEnvironment() {
-    if (m_runtime) {
-        m_runtime->cabin->stop();
-        m_runtime->service->stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        m_runtime->io.stop();
+    if (!m_runtime->cabin) {
+        return; // start() failed before the cabin existed: the IoThread stops by itself
     }
+    // The cabin says goodbye first, so the service logs a clean sign-out rather than a loss.
+    m_runtime->cabin->stop();
+    m_runtime->cabinStopped.get_future().wait_for(std::chrono::seconds(3));
+    m_runtime->service->stop();
+    // The service's stop runs on the demo thread; wait for it before stopping that thread.
+    std::promise<void> drained;
+    boost::asio::post(m_runtime->io.executor(), [&drained] { drained.set_value(); });
+    drained.get_future().wait_for(std::chrono::seconds(1));
+    m_runtime->io.stop();
 }
 
 } // namespace tc::app

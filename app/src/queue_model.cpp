@@ -190,7 +190,7 @@ void QueueModel::applyUpdate(const protocol::QueueUpdate& update) {
     }
     if (update.op == protocol::QueueOp::added && update.entry) {
         Row row = makeRow(*update.entry);
-        // Ordered by the figures the service sent, as the service orders its own queue.
+        // Check-in times come from the service's clock: the order matches the service's.
         const auto position =
             std::upper_bound(m_rows.begin(), m_rows.end(), row,
                              [](const Row& a, const Row& b) { return rowLess(a.entry, b.entry); });

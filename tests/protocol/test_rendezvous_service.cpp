@@ -170,8 +170,9 @@ TEST_CASE("join relays offer and answer; ending puts the cabin in cleaning until
     REQUIRE(relayed);
     CHECK(relayed->body["payload"]["site"] == "mitral");
     CHECK(doctor
-              .request(type::sessionMessage,
-                       {{"session_id", session}, {"kind", "shell.exec"}, {"payload", nlohmann::json::object()}})
+              .request(type::sessionMessage, {{"session_id", session},
+                                              {"kind", "shell.exec"},
+                                              {"payload", nlohmann::json::object()}})
               .code == Errc::unknownMessageKind);
 
     REQUIRE_FALSE(
