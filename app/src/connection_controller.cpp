@@ -2,119 +2,78 @@
 
 #include "error_text.hpp"
 #include "tc/protocol/identity.hpp"
-#include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "ui_dispatch.hpp"
 
-#include <QPointer>
-#include <future>
-
 namespace tc::app {
 
-// Receives the client's callbacks on the protocol thread and queues each one to the controller.
-// Callbacks of a client that has since been replaced carry an old generation and are ignored.
+// Receives client callbacks on the protocol thread and queues them to the controller.
 class ConnectionController::Bridge final : public protocol::ClientListener {
 public:
-    Bridge(ConnectionController* owner, std::uint64_t generation)
-        : m_owner(owner)
-        , m_generation(generation)
-        , m_stoppedFuture(m_stopped.get_future()) {}
-
+    explicit Bridge(ConnectionController* owner)
+        : m_owner(owner) {}
     void onConnectionState(protocol::ConnectionState state,
                            boost::system::error_code reason) override {
-        if (state == protocol::ConnectionState::stopped && !m_stoppedSet) {
-            m_stoppedSet = true; // only ever touched on the protocol thread
-            m_stopped.set_value();
-        }
-        postToUi(m_owner, [owner = m_owner, generation = m_generation, state, reason] {
-            owner->applyState(generation, state, reason);
-        });
+        postToUi(m_owner, [owner = m_owner, state, reason] { owner->applyState(state, reason); });
     }
     void onWelcome(const protocol::Welcome&, bool resumed) override {
-        postToUi(m_owner, [owner = m_owner, generation = m_generation, resumed] {
-            owner->applyWelcome(generation, resumed);
+        postToUi(m_owner, [owner = m_owner, resumed] {
+            if (owner->m_onShift) {
+                // A fresh session on the service side forgets presence; restore it.
+                owner->request(std::string(protocol::type::presenceSet),
+                               protocol::toJson(protocol::PresenceSet{protocol::Presence::onShift}),
+                               nullptr);
+            }
+            emit owner->welcomed(resumed);
         });
     }
     void onEvent(const protocol::Envelope& event) override {
-        postToUi(m_owner, [owner = m_owner, generation = m_generation, event] {
-            if (generation == owner->m_generation) {
-                emit owner->eventReceived(event);
-            }
-        });
+        postToUi(m_owner, [owner = m_owner, event] { emit owner->eventReceived(event); });
     }
 
-    // Waits (from the UI thread) until the client has closed its connection.
-    void waitUntilStopped(std::chrono::milliseconds timeout) { m_stoppedFuture.wait_for(timeout); }
-
 private:
-    // Only dereferenced on the UI thread. The controller joins the protocol thread before it
-    // dies, so nothing can be posted to it afterwards.
-    ConnectionController* m_owner;
-    std::uint64_t m_generation;
-    std::promise<void> m_stopped;
-    std::future<void> m_stoppedFuture;
-    bool m_stoppedSet = false;
+    ConnectionController* m_owner; // only dereferenced on the UI thread, while it lives
 };
 
-ConnectionController::ConnectionController(QString caPath, QObject* parent)
+ConnectionController::ConnectionController(QObject* parent)
     : QObject(parent)
-    , m_io(std::make_unique<protocol::IoThread>("tc-console-io"))
-    , m_caPath(std::move(caPath)) {}
+    , m_io(std::make_unique<protocol::IoThread>("tc-console-io")) {}
 
 ConnectionController::~ConnectionController() {
     if (m_client) {
-        // Sign out properly, so that the service does not keep a ghost doctor in its grace
-        // period; a service that does not answer is not waited for long.
         m_client->stop();
-        m_bridge->waitUntilStopped(std::chrono::milliseconds(2500));
     }
-    m_io->stop();
+    m_io->stop(); // no callback can reach this object after the thread is joined
 }
 
 QString ConnectionController::statusText() const {
-    switch (m_state) {
-    case Connected:
+    if (m_state == QLatin1String("connected")) {
         return tr("Connecté");
-    case Connecting:
+    }
+    if (m_state == QLatin1String("connecting")) {
         return tr("Connexion…");
-    case Reconnecting:
+    }
+    if (m_state == QLatin1String("reconnecting")) {
         return tr("Reconnexion…");
-    case Disconnected:
-        break;
     }
     return tr("Déconnecté");
 }
 
 void ConnectionController::setBundlePath(const QString& path) {
-    if (m_bundlePath != path) {
-        m_bundlePath = path;
-        emit settingsChanged();
-    }
+    m_bundlePath = path;
+    emit defaultsChanged();
 }
 void ConnectionController::setCaPath(const QString& path) {
-    if (m_caPath != path) {
-        m_caPath = path;
-        emit settingsChanged();
-    }
+    m_caPath = path;
+    emit defaultsChanged();
 }
 void ConnectionController::setHost(const QString& host) {
-    if (m_host != host) {
-        m_host = host;
-        emit settingsChanged();
-    }
+    m_host = host;
+    emit defaultsChanged();
 }
 void ConnectionController::setPort(int port) {
-    if (m_port != port) {
-        m_port = port;
-        emit settingsChanged();
-    }
-}
-
-void ConnectionController::setState(State state) {
-    if (m_state != state) {
-        m_state = state;
-        emit stateChanged();
-    }
+    m_port = port;
+    emit defaultsChanged();
 }
 
 void ConnectionController::setError(const QString& text) {
@@ -129,31 +88,18 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     if (m_client) {
         return;
     }
-    const QString serviceHost = host.trimmed();
-    if (serviceHost.isEmpty() || port <= 0 || port > 65535) {
-        setError(tr("Adresse du service invalide : indiquez un nom d'hôte et un port entre 1 et "
-                    "65535."));
+    if (port <= 0 || port > 65535 || host.trimmed().isEmpty()) {
+        setError(tr("Adresse du service invalide."));
         return;
     }
-    if (bundlePath.trimmed().isEmpty()) {
-        setError(tr("Choisissez votre fichier d'identité (.p12)."));
-        return;
-    }
-    const auto bundle = protocol::readFile(bundlePath.trimmed().toStdString());
+    const auto bundle = protocol::readFile(bundlePath.toStdString());
     if (!bundle) {
-        setError(tr("Fichier d'identité introuvable ou illisible : %1. Vérifiez le chemin.")
-                     .arg(bundlePath));
-        return;
-    }
-    if (m_caPath.isEmpty()) {
-        setError(tr("Aucune autorité de certification n'est configurée : relancez la console avec "
-                    "--ca <fichier>."));
+        setError(tr("Fichier d'identité introuvable : %1").arg(bundlePath));
         return;
     }
     const auto ca = protocol::readFile(m_caPath.toStdString());
     if (!ca) {
-        setError(tr("Certificat de l'autorité introuvable : %1. Vérifiez l'option --ca.")
-                     .arg(m_caPath));
+        setError(tr("Certificat de l'autorité introuvable : %1").arg(m_caPath));
         return;
     }
     auto credentials = protocol::fromPkcs12(*bundle, passphrase.toStdString());
@@ -163,8 +109,7 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     }
     const auto identity = protocol::identityFromCertificatePem(credentials->certificatePem);
     if (!identity || identity->role != protocol::Role::doctor) {
-        setError(tr("Ce fichier n'est pas une identité de médecin. Choisissez votre propre "
-                    "certificat (.p12)."));
+        setError(tr("Ce fichier n'est pas une identité de médecin."));
         return;
     }
     m_identityName = QString::fromStdString(identity->displayName);
@@ -173,15 +118,13 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     setError({});
 
     protocol::ClientConfig config;
-    config.host = serviceHost.toStdString();
+    config.host = host.trimmed().toStdString();
     config.port = static_cast<std::uint16_t>(port);
     config.tls = {std::move(*credentials), *ca};
-    ++m_generation;
-    m_bridge = std::make_shared<Bridge>(this, m_generation);
-    m_client = protocol::RendezvousClient::create(m_io->executor(), config, m_bridge);
-    setState(Connecting);
-    emit signedInChanged();
+    m_client = protocol::RendezvousClient::create(m_io->executor(), config,
+                                                  std::make_shared<Bridge>(this));
     m_client->start();
+    emit stateChanged();
 }
 
 void ConnectionController::signOut() {
@@ -189,134 +132,71 @@ void ConnectionController::signOut() {
         return;
     }
     m_client->stop();
-    setError({});
-    dropClient();
-}
-
-void ConnectionController::dropClient() {
     m_client.reset();
-    m_bridge.reset();
-    ++m_generation;
-    setState(Disconnected);
-    if (m_onShift || m_presencePending) {
-        m_onShift = false;
-        m_presencePending = false;
-        emit onShiftChanged();
-        emit presencePendingChanged();
-    }
-    emit signedInChanged();
-    emit signedOut();
+    m_onShift = false;
+    emit onShiftChanged();
+    m_state = QStringLiteral("disconnected");
+    emit stateChanged();
 }
 
 void ConnectionController::setOnShift(bool onShift) {
-    if (!m_client || m_state != Connected) {
-        setError(tr("Pas de connexion au service : attendez la reconnexion pour changer de "
-                    "disponibilité."));
-        emit onShiftChanged(); // lets a switch that was flipped go back
-        return;
-    }
-    sendPresence(onShift);
-}
-
-void ConnectionController::sendPresence(bool onShift) {
     const protocol::PresenceSet presence{onShift ? protocol::Presence::onShift
                                                  : protocol::Presence::paused};
-    m_presencePending = true;
-    emit presencePendingChanged();
-    request(protocol::type::presenceSet, protocol::toJson(presence), this,
+    request(std::string(protocol::type::presenceSet), protocol::toJson(presence),
             [this, onShift](const protocol::Reply& reply) {
-                m_presencePending = false;
-                emit presencePendingChanged();
                 if (reply.code) {
                     setError(describeError(reply.code));
-                    if (onShift) {
-                        m_onShift = false; // the service does not see us on shift
-                    }
-                } else {
-                    m_onShift = onShift;
+                    return;
                 }
+                m_onShift = onShift;
                 emit onShiftChanged();
             });
 }
 
-void ConnectionController::request(std::string_view type, nlohmann::json body, QObject* context,
+void ConnectionController::request(const std::string& type, nlohmann::json body,
                                    ReplyCallback callback) {
     if (!m_client) {
         if (callback) {
-            const protocol::Reply refused{make_error_code(protocol::Errc::notConnected),
-                                          "not signed in", {}};
-            postToUi(this, [guard = QPointer<QObject>(context), callback, refused] {
-                if (guard) {
-                    callback(refused);
-                }
-            });
+            callback(protocol::Reply{make_error_code(protocol::Errc::notConnected), {}, {}});
         }
         return;
     }
-    protocol::ReplyHandler handler;
-    if (callback) {
-        handler = [this, generation = m_generation, guard = QPointer<QObject>(context),
-                   callback = std::move(callback)](protocol::Reply reply) {
-            postToUi(this, [this, generation, guard, callback, reply = std::move(reply)]() mutable {
-                if (!guard) {
-                    return;
-                }
-                if (generation != m_generation) {
-                    // Signed out (or in again) meanwhile: this reply belongs to a closed link.
-                    reply = {make_error_code(protocol::Errc::connectionLost), "signed out", {}};
-                }
-                callback(reply);
-            });
-        };
-    }
-    m_client->request(std::string(type), std::move(body), std::move(handler));
+    // `this` outlives every callback: the destructor joins the protocol thread first.
+    m_client->request(
+        type, std::move(body), [this, callback = std::move(callback)](protocol::Reply reply) {
+            if (callback) {
+                postToUi(this, [callback, reply = std::move(reply)] { callback(reply); });
+            }
+        });
 }
 
-void ConnectionController::applyWelcome(std::uint64_t generation, bool resumed) {
-    if (generation != m_generation) {
-        return;
-    }
-    if (!resumed && m_onShift) {
-        // A fresh session on the service side: it forgot our presence; restore it.
-        sendPresence(true);
-    }
-    emit welcomed(resumed);
-}
-
-void ConnectionController::applyState(std::uint64_t generation, protocol::ConnectionState state,
+void ConnectionController::applyState(protocol::ConnectionState state,
                                       boost::system::error_code reason) {
-    if (generation != m_generation) {
-        return;
-    }
     switch (state) {
     case protocol::ConnectionState::connected:
+        m_state = QStringLiteral("connected");
         setError({});
-        setState(Connected);
         break;
     case protocol::ConnectionState::connecting:
-        if (reason) {
-            setError(describeError(reason));
-        }
-        setState(Connecting);
+        m_state = QStringLiteral("connecting");
         break;
     case protocol::ConnectionState::reconnecting:
+        m_state = QStringLiteral("reconnecting");
         if (reason) {
             setError(describeError(reason));
         }
-        setState(Reconnecting);
         break;
     case protocol::ConnectionState::disconnected:
-        // The client gave up: a refused certificate will not get better by retrying. Back to
-        // the sign-in screen, with the reason.
+    case protocol::ConnectionState::stopped:
+        m_state = QStringLiteral("disconnected");
         if (reason) {
             setError(describeError(reason));
+            // A refused certificate will not get better by retrying: back to sign-in.
+            m_client.reset();
         }
-        dropClient();
-        break;
-    case protocol::ConnectionState::stopped:
-        setState(Disconnected);
         break;
     }
+    emit stateChanged();
 }
 
 } // namespace tc::app

@@ -3,30 +3,12 @@
 #include "tc/protocol/errors.hpp"
 
 #include <QCoreApplication>
-#include <boost/asio/error.hpp>
 
 namespace tc::app {
 
 QString describeError(const boost::system::error_code& error) {
     using protocol::Errc;
     if (error.category() != protocol::protocolCategory()) {
-        namespace ae = boost::asio::error;
-        if (error == ae::connection_refused) {
-            return QCoreApplication::translate(
-                "ErrorText", "Le service refuse la connexion (arrêté, ou mauvais port). Nouvel essai "
-                             "automatique ; vérifiez l'adresse et le port s'il persiste.");
-        }
-        if (error == ae::host_not_found || error == ae::host_not_found_try_again) {
-            return QCoreApplication::translate(
-                "ErrorText", "Adresse du service inconnue. Vérifiez le nom du service et votre "
-                             "connexion internet.");
-        }
-        if (error == ae::network_unreachable || error == ae::host_unreachable ||
-            error == ae::timed_out) {
-            return QCoreApplication::translate(
-                "ErrorText", "Service injoignable : vérifiez votre connexion internet. Nouvel "
-                             "essai automatique.");
-        }
         return QCoreApplication::translate(
                    "ErrorText",
                    "Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est "
@@ -97,39 +79,6 @@ QString describeError(const boost::system::error_code& error) {
     case Errc::invalidSessionState:
         return QCoreApplication::translate("ErrorText",
                                            "Action impossible à ce stade de la consultation.");
-    case Errc::unknownSession:
-    case Errc::notInSession:
-        return QCoreApplication::translate(
-            "ErrorText", "Cette consultation n'existe plus pour le service (close ou expirée). "
-                         "Revenez à la file d'attente.");
-    case Errc::underage:
-    case Errc::guardianRequired:
-    case Errc::consentMissing:
-        return QCoreApplication::translate(
-            "ErrorText", "Ce patient ne remplit pas les conditions de la téléconsultation en cabine "
-                         "(âge, représentant légal ou consentement). L'opérateur de la cabine "
-                         "doit compléter son dossier.");
-    case Errc::storageFailure:
-    case Errc::internal:
-        return QCoreApplication::translate(
-            "ErrorText", "Incident du service. Réessayez dans un instant ; s'il persiste, "
-                         "prévenez le support.");
-    case Errc::malformedJson:
-    case Errc::frameTooLarge:
-    case Errc::binaryFrame:
-    case Errc::unsupportedVersion:
-    case Errc::unknownType:
-    case Errc::missingField:
-    case Errc::wrongFieldType:
-    case Errc::invalidField:
-    case Errc::unknownField:
-    case Errc::unknownMessageKind: {
-        const auto name = protocol::wireName(static_cast<Errc>(error.value()));
-        return QCoreApplication::translate(
-                   "ErrorText", "Le service a refusé une demande de la console (%1). Mettez la "
-                                "console à jour ou prévenez le support.")
-            .arg(QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())));
-    }
     default:
         return QCoreApplication::translate("ErrorText", "Erreur : %1")
             .arg(QString::fromStdString(error.message()));

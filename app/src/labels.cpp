@@ -3,11 +3,6 @@
 #include <QCoreApplication>
 
 namespace tc::app {
-
-QString fromWire(std::string_view wireName) {
-    return QString::fromLatin1(wireName.data(), static_cast<qsizetype>(wireName.size()));
-}
-
 QString sexLabel(protocol::Sex sex) {
     switch (sex) {
     case protocol::Sex::female:
@@ -69,19 +64,6 @@ QStringList instrumentLabels(const std::vector<protocol::Instrument>& instrument
     return labels;
 }
 
-QString consentLabel(const protocol::Consent& consent) {
-    if (!consent.recorded) {
-        return QCoreApplication::translate("Labels", "non recueilli");
-    }
-    if (consent.method == "written") {
-        return QCoreApplication::translate("Labels", "recueilli par écrit");
-    }
-    if (consent.method == "electronic") {
-        return QCoreApplication::translate("Labels", "recueilli électroniquement");
-    }
-    return QCoreApplication::translate("Labels", "recueilli oralement");
-}
-
 QString endReasonLabel(protocol::EndReason reason) {
     using R = protocol::EndReason;
     switch (reason) {
@@ -101,19 +83,6 @@ QString endReasonLabel(protocol::EndReason reason) {
         return QCoreApplication::translate("Labels", "Cabine injoignable");
     }
     return {};
-}
-
-QString endedByLabel(protocol::Role role) {
-    switch (role) {
-    case protocol::Role::doctor:
-        return QCoreApplication::translate("Labels", "par vous");
-    case protocol::Role::cabin:
-        return QCoreApplication::translate("Labels", "par la cabine");
-    case protocol::Role::coordinator:
-    case protocol::Role::service:
-        break;
-    }
-    return QCoreApplication::translate("Labels", "par le service");
 }
 
 } // namespace tc::app

@@ -1,27 +1,21 @@
 #pragma once
 // The live queue of waiting patients: a snapshot, then incremental updates, kept in the
-// service's order (protocol::queueOrderLess: urgent first, then longest waiting). Waiting times
-// tick every second from the service's figure plus the time since the entry was received.
+// service's order (urgent first, then longest waiting). Waiting times tick every second.
 
 #include "tc/protocol/messages.hpp"
 
 #include <QAbstractListModel>
 #include <QElapsedTimer>
 #include <QTimer>
-#include <QtQml/qqmlregistration.h>
 #include <vector>
 
 namespace tc::app {
 
-class ServiceLink;
+class ConnectionController;
 
 class QueueModel : public QAbstractListModel {
     Q_OBJECT
-    QML_ELEMENT
-    QML_UNCREATABLE("created by the application and passed to Main.qml")
     Q_PROPERTY(int count READ count NOTIFY countChanged)
-    // The subscription failed (e.g. lost link): what the doctor should know.
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
 
 public:
     enum Role {
@@ -29,7 +23,6 @@ public:
         ReasonRole,
         AgeRole,
         SexRole,
-        PriorityRole,
         UrgentRole,
         SiteNameRole,
         SiteCodeRole,
@@ -44,46 +37,36 @@ public:
 
     explicit QueueModel(QObject* parent = nullptr);
 
-    // Where queue.subscribe goes. Not owned; must outlive the model or be reset to nullptr.
-    void setLink(ServiceLink* link) { m_link = link; }
+    // Follows `connection`: subscribes after every fresh welcome and applies queue events.
+    void attach(ConnectionController* connection);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
-    int count() const { return static_cast<int>(m_rows.size()); }
-    QString errorString() const { return m_errorString; }
+    int count() const { return static_cast<int>(m_entries.size()); }
 
     Q_INVOKABLE QString visitIdAt(int row) const;
-    // The entry as last received, or nullptr.
+    // The entry as last received, for the session screen.
     const protocol::QueueEntry* find(const QString& visitId) const;
 
-    // A new welcome: subscribe again unless the service resumed our session (a fresh snapshot
-    // then replaces the model).
-    void handleWelcome(bool resumed);
-    // queue.update events; other events are ignored.
-    void handleEvent(const protocol::Envelope& event);
-    void subscribe();
     void applySnapshot(const protocol::QueueSnapshot& snapshot);
     void applyUpdate(const protocol::QueueUpdate& update);
     void clear();
 
 signals:
     void countChanged();
-    void errorStringChanged();
 
 private:
     struct Row {
         protocol::QueueEntry entry;
         QElapsedTimer sinceReceived;
     };
-    static Row makeRow(const protocol::QueueEntry& entry);
-    int waitingSeconds(const Row& row) const;
-    void setError(const QString& text);
+    void subscribe();
+    qint64 waitingSeconds(const Row& row) const;
 
-    ServiceLink* m_link = nullptr;
-    std::vector<Row> m_rows;
+    ConnectionController* m_connection = nullptr;
+    std::vector<Row> m_entries;
     QTimer m_tick;
-    QString m_errorString;
 };
 
 } // namespace tc::app
