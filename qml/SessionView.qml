@@ -129,6 +129,17 @@ Item {
             }
 
             Label {
+                objectName: "mediaState"
+                visible: view.state === "active"
+                Layout.fillWidth: true
+                text: view.session.mediaText
+                color: view.session.mediaState === "connected" ? Theme.ok
+                       : (view.session.mediaState === "disconnected" ? Theme.urgent : Theme.muted)
+                font.pixelSize: Theme.fontBody
+                font.bold: view.session.mediaState !== "none"
+            }
+
+            Label {
                 visible: view.session.errorString !== ""
                 Layout.fillWidth: true
                 text: view.session.errorString

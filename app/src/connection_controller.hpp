@@ -56,6 +56,9 @@ public:
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void setOnShift(bool onShift);
 
+    // The protocol thread, for media transports that live as long as a session.
+    boost::asio::any_io_executor ioExecutor() const { return m_io->executor(); }
+
     // For the other controllers: the reply callback runs on the UI thread.
     void request(const std::string& type, nlohmann::json body, ReplyCallback callback);
 

@@ -37,6 +37,14 @@ SessionController::SessionController(QObject* parent)
     : QObject(parent) {
     m_durationTick.setInterval(1000);
     connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
+    // Once a second: how many authenticated media packets arrived.
+    m_mediaTick.setInterval(1000);
+    connect(&m_mediaTick, &QTimer::timeout, this, [this] {
+        const std::uint64_t now = m_mediaPackets ? m_mediaPackets->load() : 0;
+        m_packetsPerSecond = static_cast<int>(now - m_lastMediaPackets);
+        m_lastMediaPackets = now;
+        emit mediaChanged();
+    });
 }
 
 void SessionController::attach(ConnectionController* connection, QueueModel* queue) {
@@ -135,7 +143,7 @@ void SessionController::claim(const QString& visitId) {
 
 void SessionController::sendOffer() {
     const protocol::SessionDescription offer{m_sessionId, protocol::SdpType::offer,
-                                             buildConsoleOffer()};
+                                             offerWithMedia(buildConsoleOffer())};
     m_connection->request(std::string(protocol::type::sessionOffer), protocol::toJson(offer),
                           [this](const protocol::Reply& reply) {
                               if (reply.code) {
@@ -184,6 +192,7 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    closeMedia();
     m_finalDuration = static_cast<int>(ended.durationMs / 1000);
     m_endReasonText = endReasonLabel(ended.reason);
     m_endedBy = ended.endedBy == protocol::Role::doctor  ? tr("par vous")
@@ -199,6 +208,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
     if (event.type == protocol::type::sessionAnswer) {
         const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
         if (answer && answer->sessionId == m_sessionId && m_state == QLatin1String("joining")) {
+            startMedia(answer->sdp);
             m_activeSince.start();
             m_durationTick.start();
             setState(QStringLiteral("active"));

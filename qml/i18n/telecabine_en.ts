@@ -52,87 +52,87 @@
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="18"/>
+        <location filename="../../app/src/error_text.cpp" line="20"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="20"/>
+        <location filename="../../app/src/error_text.cpp" line="24"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
-        <translation>Certificate not recognised: it was not issued by this service's authority. Check the identity file or the service address.</translation>
+        <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="23"/>
+        <location filename="../../app/src/error_text.cpp" line="29"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="26"/>
+        <location filename="../../app/src/error_text.cpp" line="33"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="30"/>
+        <location filename="../../app/src/error_text.cpp" line="38"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="33"/>
+        <location filename="../../app/src/error_text.cpp" line="43"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="36"/>
+        <location filename="../../app/src/error_text.cpp" line="48"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="39"/>
+        <location filename="../../app/src/error_text.cpp" line="53"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="41"/>
+        <location filename="../../app/src/error_text.cpp" line="57"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <location filename="../../app/src/error_text.cpp" line="61"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="45"/>
+        <location filename="../../app/src/error_text.cpp" line="64"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <location filename="../../app/src/error_text.cpp" line="68"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="50"/>
+        <location filename="../../app/src/error_text.cpp" line="71"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="52"/>
+        <location filename="../../app/src/error_text.cpp" line="74"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="54"/>
+        <location filename="../../app/src/error_text.cpp" line="77"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="56"/>
+        <location filename="../../app/src/error_text.cpp" line="80"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="58"/>
+        <location filename="../../app/src/error_text.cpp" line="83"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -466,32 +466,32 @@
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="151"/>
+        <location filename="../SessionView.qml" line="161"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="158"/>
+        <location filename="../SessionView.qml" line="168"/>
         <source>Session établie avec la cabine. Le stéthoscope, la vidéo et les constantes s&apos;afficheront ici.</source>
         <translation>Session established with the cabin. The stethoscope, video and vital signs will appear here.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="159"/>
+        <location filename="../SessionView.qml" line="169"/>
         <source>En attente de la réponse de la cabine…</source>
-        <translation>Waiting for the cabin's answer…</translation>
+        <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="186"/>
+        <location filename="../SessionView.qml" line="196"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="192"/>
+        <location filename="../SessionView.qml" line="202"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="198"/>
+        <location filename="../SessionView.qml" line="208"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
     </message>
@@ -537,17 +537,17 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/console/main.cpp" line="27"/>
+        <location filename="../../app/console/main.cpp" line="25"/>
         <source>GStreamer indisponible</source>
         <translation>GStreamer unavailable</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="31"/>
+        <location filename="../../app/console/main.cpp" line="29"/>
         <source>%1 · chaîne média complète</source>
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="41"/>
+        <location filename="../../app/console/main.cpp" line="40"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
     </message>
@@ -555,42 +555,42 @@
 <context>
     <name>tc::app::ConnectionController</name>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="53"/>
+        <location filename="../../app/src/connection_controller.cpp" line="51"/>
         <source>Connecté</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="56"/>
+        <location filename="../../app/src/connection_controller.cpp" line="54"/>
         <source>Connexion…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="59"/>
+        <location filename="../../app/src/connection_controller.cpp" line="57"/>
         <source>Reconnexion…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="61"/>
+        <location filename="../../app/src/connection_controller.cpp" line="59"/>
         <source>Déconnecté</source>
         <translation>Disconnected</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="94"/>
+        <location filename="../../app/src/connection_controller.cpp" line="92"/>
         <source>Adresse du service invalide.</source>
         <translation>Invalid service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="99"/>
+        <location filename="../../app/src/connection_controller.cpp" line="97"/>
         <source>Fichier d&apos;identité introuvable : %1</source>
         <translation>Identity file not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="104"/>
+        <location filename="../../app/src/connection_controller.cpp" line="102"/>
         <source>Certificat de l&apos;autorité introuvable : %1</source>
         <translation>Authority certificate not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="114"/>
+        <location filename="../../app/src/connection_controller.cpp" line="112"/>
         <source>Ce fichier n&apos;est pas une identité de médecin.</source>
         <translation>This file is not a doctor identity.</translation>
     </message>
@@ -598,49 +598,89 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="63"/>
+        <location filename="../../app/src/session_controller.cpp" line="75"/>
         <source>non recueilli</source>
         <translation>not recorded</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="67"/>
+        <location filename="../../app/src/session_controller.cpp" line="79"/>
         <source>recueilli par écrit</source>
         <translation>recorded in writing</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="70"/>
+        <location filename="../../app/src/session_controller.cpp" line="82"/>
         <source>recueilli électroniquement</source>
         <translation>recorded electronically</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="72"/>
+        <location filename="../../app/src/session_controller.cpp" line="84"/>
         <source>recueilli oralement</source>
         <translation>recorded orally</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="116"/>
+        <location filename="../../app/src/session_controller.cpp" line="130"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="152"/>
+        <location filename="../../app/src/session_controller.cpp" line="166"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="183"/>
+        <location filename="../../app/src/session_controller.cpp" line="198"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="184"/>
+        <location filename="../../app/src/session_controller.cpp" line="199"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="185"/>
+        <location filename="../../app/src/session_controller.cpp" line="200"/>
         <source>par le service</source>
         <translation>by the service</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="15"/>
+        <source>Média : vérification du chemin réseau…</source>
+        <translation>Media: verifying the network path…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="18"/>
+        <source>Média chiffré : connecté · %1 paquets/s</source>
+        <translation>Encrypted media: connected · %1 packets/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="21"/>
+        <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
+        <translation>Media interrupted: no authenticated traffic for 5 s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="23"/>
+        <source>Média : non négocié</source>
+        <translation>Media: not negotiated</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="40"/>
+        <source>Port média indisponible : %1</source>
+        <translation>Media port unavailable: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="62"/>
+        <source>La cabine n&apos;a pas négocié de média : %1</source>
+        <translation>The cabin did not negotiate media: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="71"/>
+        <source>Réponse de la cabine incohérente (suite de chiffrement).</source>
+        <translation>Inconsistent answer from the cabin (cipher suite).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_media.cpp" line="90"/>
+        <source>Clés média invalides.</source>
+        <translation>Invalid media keys.</translation>
     </message>
 </context>
 </TS>

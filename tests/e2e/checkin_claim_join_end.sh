@@ -45,6 +45,9 @@ run_gui \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
+# Encrypted media flowed from the cabin to the console over the verified UDP path.
+grep -q "autopilot: media connected" "$work/console.log" || fail "no media from the cabin"
+grep -q "media: connected" "$work/cabin.log" || fail "the cabin's media never connected"
 
 # The cabin goes through cleaning and becomes ready again.
 i=0

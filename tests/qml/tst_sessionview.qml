@@ -29,6 +29,8 @@ Item {
         property string openingHours: "Mo-Sa 07:00-21:00"
         property string cabinName: "Cabine gare de Nevers"
         property int waitedMinutes: 4
+        property string mediaState: "connected"
+        property string mediaText: "Média chiffré : connecté · 100 paquets/s"
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = "idle" }
