@@ -45,6 +45,26 @@ std::vector<std::uint8_t> rtpPacket(std::uint16_t sequence, std::size_t& length)
     return buffer;
 }
 
+// The same keys as GStreamer's srtpenc/srtpdec take them: hex on the command line.
+std::string hexOf(const std::vector<std::uint8_t>& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (const auto b : bytes) {
+        hex += digits[b >> 4];
+        hex += digits[b & 15];
+    }
+    return hex;
+}
+
+// GStreamer's names for each suite.
+struct GstSuite {
+    SrtpSuite suite;
+    const char* cipher;
+    const char* auth;
+};
+constexpr GstSuite kGstSuites[] = {{SrtpSuite::aesCm128HmacSha1_80, "aes-128-icm", "hmac-sha1-80"},
+                                   {SrtpSuite::aeadAes128Gcm, "aes-128-gcm", "null"}};
+
 } // namespace
 
 TEST_CASE("SRTP round trip, replay and forgery for each suite", "[srtp]") {
@@ -149,25 +169,14 @@ TEST_CASE("keys of the wrong length are refused", "[srtp]") {
 // GStreamer's srtpenc (an independent SRTP implementation, via libsrtp's GStreamer binding) sends
 // SDES-keyed SRTP; our receiver authenticates and decrypts every packet.
 TEST_CASE("interop: gst-launch srtpenc to our receiver", "[srtp][interop]") {
-    struct Case {
-        SrtpSuite suite;
-        const char* cipher;
-        const char* auth;
-    };
-    const auto c = GENERATE(Case{SrtpSuite::aesCm128HmacSha1_80, "aes-128-icm", "hmac-sha1-80"},
-                            Case{SrtpSuite::aeadAes128Gcm, "aes-128-gcm", "null"});
+    const auto c = GENERATE(kGstSuites[0], kGstSuites[1]);
     INFO(toString(c.suite));
     namespace net = boost::asio;
     net::io_context io;
     net::ip::udp::socket socket(io, net::ip::udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     const auto port = socket.local_endpoint().port();
     const auto key = keyFor(c.suite);
-    std::string hex;
-    for (const auto b : key) {
-        static constexpr char digits[] = "0123456789abcdef";
-        hex += digits[b >> 4];
-        hex += digits[b & 15];
-    }
+    const std::string hex = hexOf(key);
     constexpr int kBuffers = 50;
     const std::string command =
         "gst-launch-1.0 -q audiotestsrc num-buffers=" + std::to_string(kBuffers) +
@@ -210,13 +219,7 @@ TEST_CASE("interop: gst-launch srtpenc to our receiver", "[srtp][interop]") {
 // The other direction: our sender to GStreamer's srtpdec, verified sample for sample after
 // rtpL16depay writes the decrypted audio to a file.
 TEST_CASE("interop: our sender to gst-launch srtpdec", "[srtp][interop]") {
-    struct Case {
-        SrtpSuite suite;
-        const char* cipher;
-        const char* auth;
-    };
-    const auto c = GENERATE(Case{SrtpSuite::aesCm128HmacSha1_80, "aes-128-icm", "hmac-sha1-80"},
-                            Case{SrtpSuite::aeadAes128Gcm, "aes-128-gcm", "null"});
+    const auto c = GENERATE(kGstSuites[0], kGstSuites[1]);
     INFO(toString(c.suite));
     namespace net = boost::asio;
     net::io_context io;
@@ -228,12 +231,7 @@ TEST_CASE("interop: our sender to gst-launch srtpdec", "[srtp][interop]") {
         port = probe.local_endpoint().port();
     }
     const auto key = keyFor(c.suite);
-    std::string hex;
-    for (const auto b : key) {
-        static constexpr char digits[] = "0123456789abcdef";
-        hex += digits[b >> 4];
-        hex += digits[b & 15];
-    }
+    const std::string hex = hexOf(key);
     tc::test::TempDir dir;
     const auto output = dir.path() / "decoded.raw";
     constexpr int kBuffers = 50;
