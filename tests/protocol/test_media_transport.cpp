@@ -1,6 +1,7 @@
 // Two media transports over real UDP on loopback: path verification, SRTP both ways, hostile
 // datagrams dropped by cause, and consent freshness through a relay that can black-hole traffic.
 #include "catch_result.hpp"
+#include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
 
@@ -8,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <future>
 #include <mutex>
+#include <set>
 #include <thread>
 
 using namespace tc::protocol;
@@ -111,46 +113,6 @@ struct Pair {
     }
 };
 
-// A UDP relay between two transports that can black-hole everything (a cut network).
-class Relay {
-public:
-    explicit Relay(net::io_context& io)
-        : m_towardsA(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0))
-        , m_towardsB(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
-    // The endpoint A must send to, and the one B must send to.
-    udp::endpoint forA() const { return m_towardsA.local_endpoint(); }
-    udp::endpoint forB() const { return m_towardsB.local_endpoint(); }
-    void connect(udp::endpoint a, udp::endpoint b) {
-        m_a = a;
-        m_b = b;
-        pump(m_towardsA, m_towardsB, m_b, m_bufferA);
-        pump(m_towardsB, m_towardsA, m_a, m_bufferB);
-    }
-    std::atomic<bool> blackhole{false};
-
-private:
-    void pump(udp::socket& in, udp::socket& out, udp::endpoint& to,
-              std::array<std::uint8_t, 2048>& buffer) {
-        in.async_receive(net::buffer(buffer),
-                         [&, this](boost::system::error_code ec, std::size_t n) {
-                             if (ec) {
-                                 return;
-                             }
-                             if (!blackhole) {
-                                 boost::system::error_code ignored;
-                                 out.send_to(net::buffer(buffer.data(), n), to, 0, ignored);
-                             }
-                             pump(in, out, to, buffer);
-                         });
-    }
-    udp::socket m_towardsA;
-    udp::socket m_towardsB;
-    udp::endpoint m_a;
-    udp::endpoint m_b;
-    std::array<std::uint8_t, 2048> m_bufferA{};
-    std::array<std::uint8_t, 2048> m_bufferB{};
-};
-
 } // namespace
 
 TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") {
@@ -164,8 +126,10 @@ TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") 
     Observer seenB;
     // Media sent before the path is verified is refused, not sent in the clear.
     a->sendRtp(l16Packet(0));
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
+                           seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
+                           seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
@@ -214,8 +178,10 @@ TEST_CASE("media transport: hostile datagrams are dropped and counted by cause",
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
     Observer seenB;
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
+                           seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
+                           seenB.state()));
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 
     net::io_context attackerIo;
@@ -251,25 +217,87 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     Pair pair(SrtpSuite::aeadAes128Gcm, 400ms);
     auto a = *MediaTransport::open(io.executor(), pair.a);
     auto b = *MediaTransport::open(io.executor(), pair.b);
-    Relay relay(io.context());
-    relay.connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
+    auto relay = *ImpairedRelay::open(io.executor());
+    relay->connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
     Observer seenA;
     Observer seenB;
     auto viaRelay = [](udp::endpoint e) {
         return Candidate{Candidate::Type::host, e, 1};
     };
-    REQUIRE_FALSE(a->start({viaRelay(relay.forA())}, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({viaRelay(relay.forB())}, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
+    REQUIRE_FALSE(a->start({viaRelay(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
+                           seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({viaRelay(relay->endpointForB())}, pair.aCredentials, pair.bKeys,
+                           seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
 
-    relay.blackhole = true; // the network goes away
+    relay->setBlackhole(true); // the network goes away
     REQUIRE(eventually([&] { return seenA.last() == TransportState::disconnected; }, 3000ms));
-    relay.blackhole = false; // and comes back: consent checks succeed again
+    relay->setBlackhole(false); // and comes back: consent checks succeed again
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }, 3000ms));
     a->sendRtp(l16Packet(1));
     REQUIRE(eventually([&] { return seenB.rtpCount() == 1; }));
+    relay->close();
     a->close();
     b->close();
     std::this_thread::sleep_for(20ms);
     io.stop(); // no callback may reach the observers once they are gone
+}
+
+TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[transport]") {
+    IoThread io("test-transport");
+    Pair pair(SrtpSuite::aeadAes128Gcm);
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    auto relay = *ImpairedRelay::open(io.executor());
+    relay->connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
+    Observer seenA;
+    Observer seenB;
+    auto viaRelay = [](udp::endpoint e) {
+        return Candidate{Candidate::Type::host, e, 1};
+    };
+    REQUIRE_FALSE(a->start({viaRelay(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
+                           seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b->start({viaRelay(relay->endpointForB())}, pair.aCredentials, pair.bKeys,
+                           seenB.packets(), seenB.state()));
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
+
+    Impairment bad;
+    bad.lossRate = 0.04; // bursts of 3: about 11 % of packets lost
+    bad.burstLength = 3;
+    bad.delay = 5ms;
+    bad.jitter = 15ms;
+    bad.reorderRate = 0.05;
+    bad.duplicateRate = 0.05;
+    bad.seed = 7;
+    relay->setImpairment(bad);
+    constexpr int kSent = 300;
+    for (std::uint16_t seq = 1; seq <= kSent; ++seq) {
+        a->sendRtp(l16Packet(seq));
+        std::this_thread::sleep_for(2ms);
+    }
+    std::this_thread::sleep_for(300ms); // the last delayed packets
+
+    std::vector<std::uint16_t> order;
+    {
+        std::lock_guard lock(seenB.mutex);
+        for (const auto& packet : seenB.rtp) {
+            const auto seq = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+            CHECK(packet == l16Packet(seq)); // every packet that arrives is intact
+            order.push_back(seq);
+        }
+    }
+    const auto stats = statsOf(io, *b);
+    INFO("received " << order.size() << " of " << kSent << ", relay dropped "
+                     << relay->stats().dropped << ", duplicated " << relay->stats().duplicated);
+    CHECK(order.size() > kSent * 7 / 10);
+    CHECK(order.size() < kSent);
+    CHECK_FALSE(std::is_sorted(order.begin(), order.end())); // reordered, and still accepted
+    CHECK(stats.droppedReplayed >= 1);                       // duplicates are replays
+    CHECK(stats.droppedForged == 0);
+    CHECK(std::set<std::uint16_t>(order.begin(), order.end()).size() == order.size());
+    relay->close();
+    a->close();
+    b->close();
+    std::this_thread::sleep_for(20ms);
+    io.stop();
 }

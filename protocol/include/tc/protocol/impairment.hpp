@@ -1,0 +1,53 @@
+#pragma once
+// An in-process UDP relay between two endpoints that impairs the path like a bad network:
+// random and burst loss, delay with jitter (which reorders), explicit reordering, duplication,
+// and a black hole. Used by the transport tests and the loss benchmarks; deterministic for a
+// seed.
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/system/result.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+namespace tc::protocol {
+
+struct Impairment {
+    double lossRate = 0; // probability that a loss burst starts at a packet
+    int burstLength = 1; // packets lost once a burst starts
+    std::chrono::milliseconds delay{0};
+    std::chrono::milliseconds jitter{0}; // extra delay drawn uniformly in [0, jitter]
+    double reorderRate = 0;   // probability that a packet is held back by an extra `delay`+5 ms
+    double duplicateRate = 0; // probability that a packet is sent twice
+    std::uint32_t seed = 1;
+};
+
+struct ImpairmentStats {
+    std::atomic<std::uint64_t> forwarded{0};
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::uint64_t> duplicated{0};
+    std::atomic<std::uint64_t> reordered{0};
+};
+
+class ImpairedRelay {
+public:
+    static boost::system::result<std::shared_ptr<ImpairedRelay>>
+    open(boost::asio::any_io_executor executor,
+         boost::asio::ip::address bindAddress = boost::asio::ip::make_address("127.0.0.1"));
+    virtual ~ImpairedRelay() = default;
+
+    // Side A sends to endpointForA(), side B to endpointForB().
+    virtual boost::asio::ip::udp::endpoint endpointForA() const = 0;
+    virtual boost::asio::ip::udp::endpoint endpointForB() const = 0;
+    // Where each side really listens; forwarding starts here.
+    virtual void connect(boost::asio::ip::udp::endpoint a, boost::asio::ip::udp::endpoint b) = 0;
+    // Thread-safe: applies to both directions from the next packet on.
+    virtual void setImpairment(const Impairment& impairment) = 0;
+    virtual void setBlackhole(bool on) = 0;
+    virtual const ImpairmentStats& stats() const = 0;
+    virtual void close() = 0;
+};
+
+} // namespace tc::protocol
