@@ -20,11 +20,9 @@ QueueModel::QueueModel(QObject* parent)
 
 void QueueModel::attach(ConnectionController* connection) {
     m_connection = connection;
-    connect(connection, &ConnectionController::welcomed, this, [this](bool resumed) {
-        if (!resumed) {
-            subscribe();
-        }
-    });
+    // After every (re)connection, resumed or not: queue updates sent while the link was down are
+    // lost, so a fresh snapshot replaces the model.
+    connect(connection, &ConnectionController::welcomed, this, [this](bool) { subscribe(); });
     connect(connection, &ConnectionController::eventReceived, this,
             [this](const protocol::Envelope& event) {
                 if (event.type != protocol::type::queueUpdate) {

@@ -44,7 +44,7 @@ constexpr std::size_t kMaxQueuedRequests = 1024;
 
 bool isCertificateRefusal(const boost::system::error_code& ec) {
     return ec == Errc::noCertificate || ec == Errc::unknownCa || ec == Errc::certificateExpired ||
-           ec == Errc::certificateRejected || ec == Errc::badIdentity;
+           ec == Errc::certificateRejected || ec == Errc::badIdentity || ec == Errc::invalidRpps;
 }
 
 // One live connection: the stream and its writer.

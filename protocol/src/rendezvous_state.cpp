@@ -201,6 +201,17 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
         fail(party, request, Errc::resumeExpired, "the previous connection's session has ended", e);
         return;
     }
+    // Only a connection that has done nothing yet may take a party over: visits or sessions of
+    // the fresh party would otherwise be left pointing at a party that no longer exists.
+    const bool freshPartyUsed = !party.sessions.empty() ||
+                                std::any_of(m_visits.begin(), m_visits.end(), [&](const auto& v) {
+                                    return v.second->cabin == party.id;
+                                });
+    if (freshPartyUsed) {
+        fail(party, request, Errc::resumeRejected, "resume must be the connection's first request",
+             e);
+        return;
+    }
     Party& previous = *m_parties.at(it->second);
     if (previous.id == party.id || previous.connection != 0 ||
         !(previous.identity == party.identity)) {

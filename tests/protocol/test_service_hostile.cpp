@@ -192,3 +192,27 @@ TEST_CASE("TLS refusals carry a clear reason to the client", "[rendezvous][tls]"
         CHECK(*reason == Errc::unknownCa);
     }
 }
+
+// Regression: a connection that checked in a visit and then resumed another party used to
+// leave that visit pointing at a deleted party (a later lookup threw inside the service).
+TEST_CASE("resume is only accepted as a connection's first request", "[rendezvous][liveness]") {
+    TestPki pki;
+    TestService service(pki);
+    const auto cabin = pki.cabin();
+    std::string token;
+    {
+        RawWsClient first(cabin, pki.ca.certificatePem(), service.port());
+        token = welcomeToken(first);
+    }
+    RawWsClient second(cabin, pki.ca.certificatePem(), service.port());
+    welcomeToken(second);
+    second.send(envelope("visit.checkin", toJson(adultVisit("V-RESUME")), "c-1"));
+    REQUIRE(second.readType("result"));
+    second.send(envelope("resume", {{"token", token}}, "r-1"));
+    CHECK(codeOf(second.readType("error")) == "resume_rejected");
+    // The service is intact and the visit still belongs to a live party.
+    second.send(envelope("visit.cancel", {{"visit_id", "V-RESUME"}}, "c-2"));
+    const auto cancelled = second.readType("result");
+    REQUIRE(cancelled);
+    CHECK((*cancelled)["id"] == "c-2");
+}

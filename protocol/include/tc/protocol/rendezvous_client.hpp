@@ -41,7 +41,9 @@ public:
     // `reason` says why the state changed (empty when all is well).
     virtual void onConnectionState(ConnectionState state, boost::system::error_code reason) = 0;
     // After every (re)connection. `resumed` is false when a previous session could not be
-    // resumed (first connection, or grace period over): subscriptions must be renewed.
+    // resumed (first connection, or grace period over): presence must be set again. Queue
+    // subscriptions are per connection: renew them after every welcome, resumed or not (events
+    // sent while the link was down are lost; the new snapshot is the truth).
     virtual void onWelcome(const Welcome& welcome, bool resumed) = 0;
     // Server events: queue.update, visit.claimed, session.*.
     virtual void onEvent(const Envelope& event) = 0;
