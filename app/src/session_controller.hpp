@@ -49,6 +49,9 @@ class SessionController : public QObject {
 
 public:
     explicit SessionController(QObject* parent = nullptr);
+    // Closes the media transport and waits for the protocol thread to have closed it, so that no
+    // callback of it can queue a call to this object once it is gone.
+    ~SessionController() override;
 
     void attach(ConnectionController* connection, QueueModel* queue);
 

@@ -7,8 +7,23 @@
 #include "ui_dispatch.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <future>
 
 namespace tc::app {
+
+SessionController::~SessionController() {
+    if (!m_media || m_connection == nullptr) {
+        return;
+    }
+    m_media->close();
+    // The protocol thread runs handlers in order: once this one has run, the transport's close
+    // (and its last state callback, queued to this object and dropped with it) is done.
+    auto drained = std::make_shared<std::promise<void>>();
+    auto done = drained->get_future();
+    boost::asio::post(m_connection->ioExecutor(), [drained] { drained->set_value(); });
+    done.wait_for(std::chrono::seconds(2)); // a stopped protocol thread must not hang the UI
+}
 
 QString SessionController::mediaText() const {
     if (m_mediaState == QLatin1String("checking")) {
