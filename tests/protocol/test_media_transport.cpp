@@ -113,6 +113,19 @@ struct Pair {
     }
 };
 
+// Starts both transports so that all their traffic crosses `relay`.
+void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a, MediaTransport& b,
+                       Observer& seenA, Observer& seenB) {
+    relay.connect(a.localCandidate().endpoint, b.localCandidate().endpoint);
+    const auto via = [](udp::endpoint e) {
+        return Candidate{Candidate::Type::host, e, 1};
+    };
+    REQUIRE_FALSE(a.start({via(relay.endpointForA())}, pair.bCredentials, pair.aKeys,
+                          seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(b.start({via(relay.endpointForB())}, pair.aCredentials, pair.bKeys,
+                          seenB.packets(), seenB.state()));
+}
+
 } // namespace
 
 TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") {
@@ -218,16 +231,9 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     auto a = *MediaTransport::open(io.executor(), pair.a);
     auto b = *MediaTransport::open(io.executor(), pair.b);
     auto relay = *ImpairedRelay::open(io.executor());
-    relay->connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
     Observer seenA;
     Observer seenB;
-    auto viaRelay = [](udp::endpoint e) {
-        return Candidate{Candidate::Type::host, e, 1};
-    };
-    REQUIRE_FALSE(a->start({viaRelay(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
-                           seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({viaRelay(relay->endpointForB())}, pair.aCredentials, pair.bKeys,
-                           seenB.packets(), seenB.state()));
+    startThroughRelay(*relay, pair, *a, *b, seenA, seenB);
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
 
     relay->setBlackhole(true); // the network goes away
@@ -249,16 +255,9 @@ TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[t
     auto a = *MediaTransport::open(io.executor(), pair.a);
     auto b = *MediaTransport::open(io.executor(), pair.b);
     auto relay = *ImpairedRelay::open(io.executor());
-    relay->connect(a->localCandidate().endpoint, b->localCandidate().endpoint);
     Observer seenA;
     Observer seenB;
-    auto viaRelay = [](udp::endpoint e) {
-        return Candidate{Candidate::Type::host, e, 1};
-    };
-    REQUIRE_FALSE(a->start({viaRelay(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
-                           seenA.packets(), seenA.state()));
-    REQUIRE_FALSE(b->start({viaRelay(relay->endpointForB())}, pair.aCredentials, pair.bKeys,
-                           seenB.packets(), seenB.state()));
+    startThroughRelay(*relay, pair, *a, *b, seenA, seenB);
     REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
 
     Impairment bad;
