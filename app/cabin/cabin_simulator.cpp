@@ -1,7 +1,7 @@
 #include "cabin_simulator.hpp"
 
 #include "sdp_answer.hpp"
-
+#include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
@@ -215,18 +215,20 @@ private:
                           });
     }
 
-    // When the offer carries a transport (ICE credentials, candidates, SDES keys): open ours,
-    // start checks, and return the answer with our side of it. Without one, no media.
+    // When the offer carries a transport (ICE credentials, candidates, DTLS fingerprint or SDES
+    // keys): open ours, start checks, and return the answer with our side of it. Without one, no
+    // media.
     std::optional<std::string> openMedia(const std::string& offerSdp) {
         closeMedia();
         const auto remote = parseTransport(offerSdp);
         if (!remote) {
-            emit(m_phase, "offer without media transport (" + remote.error().message() + ")");
+            emit(m_phase,
+                 "offer without usable media transport (" + remote.error().message() + ")");
             return std::nullopt;
         }
-        const auto chosen = chooseCrypto(remote->crypto);
-        if (!chosen) {
-            emit(m_phase, "no common SRTP suite: " + chosen.error().message());
+        auto keying = answerKeying(*remote);
+        if (!keying) {
+            emit(m_phase, "cannot key the media: " + keying.error().message());
             return std::nullopt;
         }
         MediaTransportConfig config;
@@ -237,29 +239,33 @@ private:
             emit(m_phase, "cannot open the media port: " + media.error().message());
             return std::nullopt;
         }
-        auto answer = withTransport(answerFor(offerSdp),
-                                    {config.local, {(*media)->localCandidate()}, {*chosen}});
+        auto answer = withTransport(
+            answerFor(offerSdp),
+            describeTransport(config.local, {(*media)->localCandidate()}, keying->local));
         if (!answer) {
             return std::nullopt;
         }
-        const SrtpKeys keys{chosen->suite, chosen->keyAndSalt, remote->crypto.front().keyAndSalt};
         auto self = shared_from_this();
         const auto started = (*media)->start(
-            remote->candidates, remote->ice, keys, [](std::span<const std::uint8_t>, bool) {},
-            [self](TransportState state) {
-                net::post(self->m_strand, [self, state] { self->onMediaState(state); });
+            remote->candidates, remote->ice, keying->transport,
+            [](std::span<const std::uint8_t>, bool) {},
+            [self](TransportState state, boost::system::error_code error) {
+                net::post(self->m_strand,
+                          [self, state, error] { self->onMediaState(state, error); });
             });
         if (started) {
             emit(m_phase, "cannot key the media transport: " + started.message());
             return std::nullopt;
         }
         m_media = *media;
-        emit(m_phase, "media: checking the path, " + std::string(toString(chosen->suite)));
+        emit(m_phase,
+             "media: checking the path, keyed by " + std::string(toString(keying->local.mode)));
         return answer.value();
     }
 
-    void onMediaState(TransportState state) {
-        emit(m_phase, "media: " + std::string(toString(state)));
+    void onMediaState(TransportState state, boost::system::error_code error) {
+        emit(m_phase, "media: " + std::string(toString(state)) +
+                          (error ? " (" + error.message() + ")" : std::string()));
         if (state == TransportState::connected && !m_toneRunning && m_media) {
             m_toneRunning = true;
             sendTone();
@@ -274,8 +280,7 @@ private:
             return;
         }
         constexpr int kSamples = 480;
-        std::vector<std::uint8_t> packet{0x80, 96,
-                                         static_cast<std::uint8_t>(m_toneSequence >> 8),
+        std::vector<std::uint8_t> packet{0x80, 96, static_cast<std::uint8_t>(m_toneSequence >> 8),
                                          static_cast<std::uint8_t>(m_toneSequence)};
         for (int shift = 24; shift >= 0; shift -= 8) {
             packet.push_back(static_cast<std::uint8_t>(m_toneTimestamp >> shift));
@@ -284,8 +289,10 @@ private:
             packet.push_back(static_cast<std::uint8_t>(kToneSsrc >> shift));
         }
         for (int i = 0; i < kSamples; ++i) {
-            const double t = static_cast<double>(m_toneTimestamp + static_cast<unsigned>(i)) / 48000.0;
-            const auto sample = static_cast<std::int16_t>(8000.0 * std::sin(2 * std::numbers::pi * 120.0 * t));
+            const double t =
+                static_cast<double>(m_toneTimestamp + static_cast<unsigned>(i)) / 48000.0;
+            const auto sample =
+                static_cast<std::int16_t>(8000.0 * std::sin(2 * std::numbers::pi * 120.0 * t));
             packet.push_back(static_cast<std::uint8_t>(static_cast<std::uint16_t>(sample) >> 8));
             packet.push_back(static_cast<std::uint8_t>(sample));
         }

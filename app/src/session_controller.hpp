@@ -2,6 +2,7 @@
 // One consultation from the doctor's side: claim, join (SDP offer, cabin's answer), end with a
 // reason. An explicit state machine with one teardown path.
 
+#include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -122,7 +123,8 @@ private:
     QString m_endedBy;
     // Media: the transport is opened for the offer and keyed by the answer.
     std::shared_ptr<protocol::MediaTransport> m_media;
-    std::vector<protocol::CryptoAttribute> m_offeredCrypto;
+    protocol::LocalKeying m_offeredKeying;
+    QString m_mediaError; // why the transport failed, for the doctor
     std::shared_ptr<std::atomic<std::uint64_t>> m_mediaPackets;
     std::uint64_t m_lastMediaPackets = 0;
     QString m_mediaState = QStringLiteral("none");

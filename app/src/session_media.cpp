@@ -1,6 +1,6 @@
 // The consultation's media transport, from the doctor's side: opened for the offer (host
-// candidate, ICE credentials, SDES keys with AEAD preferred), keyed and started by the cabin's
-// answer, closed with the session. Packets are counted here; the media pipelines take them in
+// candidate, ICE credentials, DTLS-SRTP fingerprint), keyed and started by the cabin's answer,
+// closed with the session. Packets are counted here; the media pipelines take them in
 // the next issue.
 #include "connection_controller.hpp"
 #include "session_controller.hpp"
@@ -29,6 +29,12 @@ QString SessionController::mediaText() const {
     if (m_mediaState == QLatin1String("checking")) {
         return tr("Média : vérification du chemin réseau…");
     }
+    if (m_mediaState == QLatin1String("securing")) {
+        return tr("Média : échange des clés de chiffrement (DTLS)…");
+    }
+    if (m_mediaState == QLatin1String("failed")) {
+        return tr("Média refusé : %1").arg(m_mediaError);
+    }
     if (m_mediaState == QLatin1String("connected")) {
         return tr("Média chiffré : connecté · %1 paquets/s").arg(m_packetsPerSecond);
     }
@@ -56,10 +62,16 @@ std::string SessionController::offerWithMedia(std::string sdp) {
                      .arg(QString::fromStdString(media.error().message())));
         return sdp;
     }
-    m_offeredCrypto = {protocol::freshCrypto(protocol::SrtpSuite::aeadAes128Gcm, 1),
-                       protocol::freshCrypto(protocol::SrtpSuite::aesCm128HmacSha1_80, 2)};
-    auto described =
-        protocol::withTransport(sdp, {config.local, {(*media)->localCandidate()}, m_offeredCrypto});
+    auto keying = protocol::offerKeying(protocol::KeyingMode::dtls);
+    if (!keying) {
+        (*media)->close();
+        setError(tr("Certificat média impossible à créer."));
+        return sdp;
+    }
+    m_offeredKeying = std::move(*keying);
+    auto described = protocol::withTransport(
+        sdp,
+        protocol::describeTransport(config.local, {(*media)->localCandidate()}, m_offeredKeying));
     if (!described) {
         (*media)->close();
         return sdp;
@@ -78,26 +90,26 @@ void SessionController::startMedia(const std::string& answerSdp) {
                      .arg(QString::fromStdString(remote.error().message())));
         return;
     }
-    // The answer keeps one of our offers (same tag) and brings its own key.
-    const auto& answered = remote->crypto.front();
-    const auto ours = std::find_if(m_offeredCrypto.begin(), m_offeredCrypto.end(),
-                                   [&](const auto& c) { return c.tag == answered.tag; });
-    if (ours == m_offeredCrypto.end() || ours->suite != answered.suite) {
-        setError(tr("Réponse de la cabine incohérente (suite de chiffrement)."));
+    const auto keying = protocol::keyingFromAnswer(m_offeredKeying, *remote);
+    if (!keying) {
+        setError(tr("Réponse de la cabine incohérente (chiffrement) : %1")
+                     .arg(QString::fromStdString(keying.error().message())));
         return;
     }
     m_mediaPackets = std::make_shared<std::atomic<std::uint64_t>>(0);
-    const protocol::SrtpKeys keys{answered.suite, ours->keyAndSalt, answered.keyAndSalt};
     const auto counter = m_mediaPackets;
     const auto started = m_media->start(
-        remote->candidates, remote->ice, keys,
+        remote->candidates, remote->ice, *keying,
         [counter](std::span<const std::uint8_t>, bool rtcp) {
             if (!rtcp) {
                 ++*counter;
             }
         },
-        [this](protocol::TransportState state) {
-            postToUi(this, [this, state] {
+        [this](protocol::TransportState state, boost::system::error_code error) {
+            postToUi(this, [this, state, error] {
+                if (error) {
+                    m_mediaError = QString::fromStdString(error.message());
+                }
                 setMediaState(QString::fromLatin1(protocol::toString(state).data()));
             });
         });

@@ -10,8 +10,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
-#include <optional>
 #include <openssl/rand.h>
+#include <optional>
 
 namespace tc::protocol {
 
@@ -19,10 +19,14 @@ std::string_view toString(TransportState state) noexcept {
     switch (state) {
     case TransportState::checking:
         return "checking";
+    case TransportState::securing:
+        return "securing";
     case TransportState::connected:
         return "connected";
     case TransportState::disconnected:
         return "disconnected";
+    case TransportState::failed:
+        return "failed";
     case TransportState::closed:
         return "closed";
     }
@@ -70,7 +74,8 @@ public:
         , m_config(std::move(config))
         , m_socket(m_strand)
         , m_checkTimer(m_strand)
-        , m_consentTimer(m_strand) {
+        , m_consentTimer(m_strand)
+        , m_dtlsTimer(m_strand) {
         RAND_bytes(m_tieBreaker.data(), static_cast<int>(m_tieBreaker.size()));
     }
 
@@ -79,6 +84,9 @@ public:
         m_socket.open(m_config.bindAddress.is_v4() ? udp::v4() : udp::v6(), ec);
         if (!ec) {
             m_socket.bind(udp::endpoint(m_config.bindAddress, 0), ec);
+        }
+        if (!ec) {
+            m_localEndpoint = m_socket.local_endpoint(ec);
         }
         if (!ec) {
             // Room for a video keyframe burst; the kernel caps it at net.core.rmem_max.
@@ -90,25 +98,35 @@ public:
 
     Candidate localCandidate() const override {
         // RFC 8445 priority for a host candidate, component 1.
-        return Candidate{Candidate::Type::host, m_socket.local_endpoint(),
+        return Candidate{Candidate::Type::host, m_localEndpoint,
                          (126u << 24) | (65535u << 8) | 255u};
     }
 
     boost::system::error_code start(std::vector<Candidate> remote, IceCredentials remoteIce,
-                                    SrtpKeys keys, PacketHandler onPacket,
+                                    TransportKeying keying, PacketHandler onPacket,
                                     StateHandler onState) override {
-        auto sender = SrtpSession::create(keys.suite, keys.sendKey, SrtpDirection::outbound);
-        if (!sender) {
-            return sender.error();
-        }
-        auto receiver = SrtpSession::create(keys.suite, keys.receiveKey, SrtpDirection::inbound);
-        if (!receiver) {
-            return receiver.error();
+        // Keys are checked here, synchronously, so that the caller hears about bad ones at once.
+        std::optional<std::pair<SrtpSession, SrtpSession>> sdes;
+        std::unique_ptr<DtlsSrtpHandshake> dtls;
+        if (const auto* keys = std::get_if<SrtpKeys>(&keying)) {
+            auto sessions = makeSessions(*keys);
+            if (!sessions) {
+                return sessions.error();
+            }
+            sdes.emplace(std::move(*sessions));
+        } else {
+            const auto& parameters = std::get<DtlsParameters>(keying);
+            auto handshake =
+                DtlsSrtpHandshake::create(parameters.role, parameters.certificate,
+                                          parameters.remoteFingerprint, parameters.suites);
+            if (!handshake) {
+                return handshake.error();
+            }
+            dtls = std::move(*handshake);
         }
         net::post(m_strand, [self = shared_from_this(), remote = std::move(remote),
-                             remoteIce = std::move(remoteIce),
-                             sender = std::move(*sender), receiver = std::move(*receiver),
-                             suite = keys.suite, onPacket = std::move(onPacket),
+                             remoteIce = std::move(remoteIce), sdes = std::move(sdes),
+                             dtls = std::move(dtls), onPacket = std::move(onPacket),
                              onState = std::move(onState)]() mutable {
             if (self->m_started || self->m_state == TransportState::closed) {
                 return;
@@ -119,9 +137,8 @@ public:
             });
             self->m_remote = std::move(remote);
             self->m_remoteIce = std::move(remoteIce);
-            self->m_sender.emplace(std::move(sender));
-            self->m_receiver.emplace(std::move(receiver));
-            self->m_suite = suite;
+            self->m_sdes = std::move(sdes);
+            self->m_dtls = std::move(dtls);
             self->m_onPacket = std::move(onPacket);
             self->m_onState = std::move(onState);
             net::co_spawn(self->m_strand, receiveLoop(self), net::detached);
@@ -136,37 +153,142 @@ public:
 
     void close() override {
         net::post(m_strand, [self = shared_from_this()] {
-            self->setState(TransportState::closed);
-            boost::system::error_code ignored;
-            self->m_checkTimer.cancel();
-            self->m_consentTimer.cancel();
-            self->m_socket.close(ignored);
+            if (self->m_dtls && self->m_dtls->done()) {
+                self->m_dtls->close(); // close_notify, so the peer knows at once
+                self->flushDtls();
+            }
+            self->shutdown(TransportState::closed, {});
         });
     }
 
     TransportStats stats() const override { return m_stats; }
 
 private:
-    void setState(TransportState state) {
-        if (m_state == state || m_state == TransportState::closed) {
+    static boost::system::result<std::pair<SrtpSession, SrtpSession>>
+    makeSessions(const SrtpKeys& keys) {
+        auto sender = SrtpSession::create(keys.suite, keys.sendKey, SrtpDirection::outbound);
+        if (!sender) {
+            return sender.error();
+        }
+        auto receiver = SrtpSession::create(keys.suite, keys.receiveKey, SrtpDirection::inbound);
+        if (!receiver) {
+            return receiver.error();
+        }
+        return std::pair<SrtpSession, SrtpSession>(std::move(*sender), std::move(*receiver));
+    }
+
+    void setState(TransportState state, boost::system::error_code error = {}) {
+        if (m_state == state || m_state == TransportState::closed ||
+            m_state == TransportState::failed) {
             return;
         }
         m_state = state;
         if (m_onState) {
-            m_onState(state);
+            m_onState(state, error);
         }
+    }
+
+    bool keyed() const noexcept { return m_receiver.has_value(); }
+
+    void shutdown(TransportState final, boost::system::error_code error) {
+        setState(final, error);
+        boost::system::error_code ignored;
+        m_checkTimer.cancel();
+        m_consentTimer.cancel();
+        m_dtlsTimer.cancel();
+        m_socket.close(ignored);
+    }
+
+    // The verified path is there: key the session (SDES at once, DTLS by handshake).
+    void pathVerified() {
+        if (m_sdes) {
+            installKeys(std::move(m_sdes->first), std::move(m_sdes->second));
+            m_sdes.reset();
+            return;
+        }
+        setState(TransportState::securing);
+        m_dtls->start();
+        if (m_earlyDtls && m_earlyDtlsFrom == m_selected) {
+            m_dtls->receive(*m_earlyDtls);
+        }
+        m_earlyDtls.reset();
+        afterDtls();
+    }
+
+    void installKeys(SrtpSession sender, SrtpSession receiver) {
+        m_stats.suite = sender.suite();
+        m_sender.emplace(std::move(sender));
+        m_receiver.emplace(std::move(receiver));
+        setState(TransportState::connected);
+    }
+
+    void flushDtls() {
+        for (const auto& datagram : m_dtls->takeOutgoing()) {
+            boost::system::error_code ec;
+            m_socket.send_to(net::buffer(datagram), m_selected, 0, ec);
+        }
+    }
+
+    void afterDtls() {
+        flushDtls();
+        if (const auto failure = m_dtls->failure()) {
+            return shutdown(TransportState::failed, failure);
+        }
+        if (m_dtls->done() && !keyed()) {
+            auto sessions = makeSessions(m_dtls->keys());
+            if (!sessions) {
+                return shutdown(TransportState::failed, sessions.error());
+            }
+            return installKeys(std::move(sessions->first), std::move(sessions->second));
+        }
+        if (const auto wait = m_dtls->nextTimeout()) {
+            m_dtlsTimer.expires_after(*wait);
+            m_dtlsTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+                if (!ec && self->m_state == TransportState::securing) {
+                    self->m_dtls->onTimer();
+                    self->afterDtls();
+                }
+            });
+        }
+    }
+
+    void onDtls(std::span<const std::uint8_t> datagram, const udp::endpoint& from) {
+        if (!m_dtls) {
+            ++m_stats.droppedUnknown; // SDES session: nobody speaks DTLS here
+            return;
+        }
+        if (m_state == TransportState::checking) {
+            // The peer's checks may succeed a moment before ours: keep its first flight.
+            const bool known = std::any_of(m_remote.begin(), m_remote.end(),
+                                           [&](const Candidate& c) { return c.endpoint == from; });
+            if (known) {
+                m_earlyDtls.emplace(datagram.begin(), datagram.end());
+                m_earlyDtlsFrom = from;
+                ++m_stats.dtlsReceived;
+            } else {
+                ++m_stats.droppedBeforeConnected;
+            }
+            return;
+        }
+        if (from != m_selected) {
+            ++m_stats.droppedBeforeConnected;
+            return;
+        }
+        ++m_stats.dtlsReceived;
+        m_dtls->receive(datagram);
+        afterDtls();
     }
 
     void send(std::vector<std::uint8_t> packet, bool rtcp) {
         net::post(
             m_strand, [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
-                if (self->m_state != TransportState::connected &&
-                    self->m_state != TransportState::disconnected) {
+                if (!self->keyed() || (self->m_state != TransportState::connected &&
+                                       self->m_state != TransportState::disconnected)) {
                     ++self->m_stats.droppedBeforeConnected;
                     return;
                 }
                 std::size_t length = packet.size();
-                packet.resize(length + rtcpTrailerLength(self->m_suite));
+                packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
                 const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
                                         : self->m_sender->protectRtp(packet, length);
                 if (error) {
@@ -216,11 +338,13 @@ private:
             self->m_consentTimer.expires_after(
                 std::min(self->m_config.consentInterval, self->m_config.consentTimeout / 4));
             co_await self->m_consentTimer.async_wait(kNoThrow);
-            if (self->m_state == TransportState::closed) {
+            if (self->m_state == TransportState::closed ||
+                self->m_state == TransportState::failed) {
                 co_return;
             }
-            if (self->m_state == TransportState::checking) {
-                continue;
+            if (self->m_state == TransportState::checking ||
+                self->m_state == TransportState::securing) {
+                continue; // the handshake has its own deadline
             }
             if (Clock::now() - self->m_lastAuthenticated > self->m_config.consentTimeout) {
                 self->setState(TransportState::disconnected);
@@ -255,7 +379,7 @@ private:
 
     void authenticated(const udp::endpoint& from) {
         m_lastAuthenticated = Clock::now();
-        if (m_state == TransportState::disconnected && from == m_selected) {
+        if (m_state == TransportState::disconnected && from == m_selected && keyed()) {
             setState(TransportState::connected); // consent regained
         }
     }
@@ -268,7 +392,7 @@ private:
             return;
         case PacketKind::rtp:
         case PacketKind::rtcp: {
-            if (m_state == TransportState::checking || from != m_selected) {
+            if (!keyed() || from != m_selected) {
                 ++m_stats.droppedBeforeConnected; // media only on the verified path
                 return;
             }
@@ -292,6 +416,8 @@ private:
             return;
         }
         case PacketKind::dtls:
+            onDtls(datagram, from);
+            return;
         case PacketKind::unknown:
             ++m_stats.droppedUnknown;
             return;
@@ -338,8 +464,8 @@ private:
                 m_selected = from; // the first verified path wins
                 m_lastAuthenticated = Clock::now();
                 m_lastConsentCheck = Clock::now();
-                setState(TransportState::connected);
                 m_checkTimer.cancel();
+                pathVerified();
             } else if (from == m_selected) {
                 authenticated(from);
             }
@@ -351,12 +477,17 @@ private:
     net::strand<net::any_io_executor> m_strand;
     MediaTransportConfig m_config;
     udp::socket m_socket;
-    std::optional<SrtpSession> m_sender; // set by start()
+    udp::endpoint m_localEndpoint; // kept: the socket is closed when the session ends
+    std::optional<std::pair<SrtpSession, SrtpSession>> m_sdes; // until the path is verified
+    std::unique_ptr<DtlsSrtpHandshake> m_dtls;
+    std::optional<std::vector<std::uint8_t>> m_earlyDtls;
+    udp::endpoint m_earlyDtlsFrom;
+    std::optional<SrtpSession> m_sender; // once keyed
     std::optional<SrtpSession> m_receiver;
-    SrtpSuite m_suite = SrtpSuite::aeadAes128Gcm;
     bool m_started = false;
     net::steady_timer m_checkTimer;
     net::steady_timer m_consentTimer;
+    net::steady_timer m_dtlsTimer;
     std::vector<Candidate> m_remote;
     IceCredentials m_remoteIce;
     udp::endpoint m_selected;

@@ -2,6 +2,7 @@
 
 #include "openssl_handles.hpp"
 #include "tc/prescriptions/rpps.hpp"
+#include "x509_builder.hpp"
 
 #include <fcntl.h>
 #include <fstream>
@@ -22,47 +23,12 @@ boost::system::error_code pkiError() {
     return make_error_code(Errc::pkiFailure);
 }
 
-PkeyPtr generateKey() {
-    return PkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-}
-
-bool setRandomSerial(X509* certificate) {
-    unsigned char bytes[16];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        return false;
-    }
-    bytes[0] &= 0x7f; // positive
-    bytes[0] |= 0x40; // and never shorter than 16 bytes
-    BignumPtr number(BN_bin2bn(bytes, sizeof bytes, nullptr));
-    return number &&
-           BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) != nullptr;
-}
-
-bool addNameEntry(X509_NAME* name, int nid, const std::string& value) {
-    return X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
-                                      0) == 1;
-}
-
 bool addExtension(X509* certificate, X509* issuer, int nid, const std::string& value) {
     X509V3_CTX context;
     X509V3_set_ctx_nodb(&context);
     X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
     ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str()));
     return extension && X509_add_ext(certificate, extension.get(), -1) == 1;
-}
-
-X509Ptr newCertificate(EVP_PKEY* publicKey, std::chrono::seconds notBefore,
-                       std::chrono::seconds notAfter) {
-    X509Ptr certificate(X509_new());
-    if (!certificate || X509_set_version(certificate.get(), 2) != 1 ||
-        !setRandomSerial(certificate.get()) ||
-        X509_gmtime_adj(X509_getm_notBefore(certificate.get()), notBefore.count()) == nullptr ||
-        X509_gmtime_adj(X509_getm_notAfter(certificate.get()), notAfter.count()) == nullptr ||
-        X509_set_pubkey(certificate.get(), publicKey) != 1) {
-        return nullptr;
-    }
-    return certificate;
 }
 
 } // namespace

@@ -23,6 +23,10 @@ public:
             return "malformed a=candidate attribute";
         case SdpErrc::noMedia:
             return "the description has no media section";
+        case SdpErrc::badSetup:
+            return "missing or invalid a=setup for DTLS-SRTP";
+        case SdpErrc::keyingMismatch:
+            return "the answer does not key the session the way the offer proposed";
         }
         return "unknown SDP error";
     }
@@ -88,6 +92,20 @@ bool unbase64(std::string_view text, std::vector<std::uint8_t>& out) {
     }
     out.resize(static_cast<std::size_t>(n) - padding);
     return true;
+}
+
+std::string_view setupName(DtlsSetup setup) {
+    switch (setup) {
+    case DtlsSetup::actpass:
+        return "actpass";
+    case DtlsSetup::active:
+        return "active";
+    case DtlsSetup::passive:
+        return "passive";
+    case DtlsSetup::none:
+        break;
+    }
+    return "";
 }
 
 } // namespace
@@ -192,6 +210,12 @@ boost::system::result<std::string> withTransport(std::string_view sdp,
             for (const auto& c : transport.candidates) {
                 out += formatCandidate(c, foundation++) + "\r\n";
             }
+            if (transport.fingerprint) {
+                out += "a=fingerprint:" + *transport.fingerprint + "\r\n";
+            }
+            if (transport.setup != DtlsSetup::none) {
+                out += "a=setup:" + std::string(setupName(transport.setup)) + "\r\n";
+            }
             for (const auto& c : transport.crypto) {
                 out += formatCrypto(c) + "\r\n";
             }
@@ -223,6 +247,21 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
             if (candidate) {
                 transport.candidates.push_back(*candidate);
             } // unknown candidate types are skipped, as ICE requires
+        } else if (line.substr(0, 14) == "a=fingerprint:") {
+            auto fingerprint = parseFingerprint(line.substr(14));
+            if (!fingerprint) {
+                return fingerprint.error();
+            }
+            transport.fingerprint = std::move(*fingerprint);
+        } else if (line.substr(0, 8) == "a=setup:") {
+            const auto value = line.substr(8);
+            transport.setup = value == "actpass"   ? DtlsSetup::actpass
+                              : value == "active"  ? DtlsSetup::active
+                              : value == "passive" ? DtlsSetup::passive
+                                                   : DtlsSetup::none;
+            if (transport.setup == DtlsSetup::none) {
+                return make_error_code(SdpErrc::badSetup); // holdconn, or garbage
+            }
         } else if (line.substr(0, 9) == "a=crypto:") {
             auto crypto = parseCrypto(line);
             if (crypto) {
@@ -237,8 +276,12 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
     }
     const bool iceOk = transport.ice.ufrag.size() >= 4 && transport.ice.ufrag.size() <= 256 &&
                        transport.ice.password.size() >= 22 && transport.ice.password.size() <= 256;
-    if (!iceOk || transport.candidates.empty() || transport.crypto.empty()) {
+    if (!iceOk || transport.candidates.empty() ||
+        (!transport.fingerprint && transport.crypto.empty())) {
         return make_error_code(SdpErrc::missingAttribute);
+    }
+    if (transport.fingerprint && transport.setup == DtlsSetup::none) {
+        return make_error_code(SdpErrc::badSetup);
     }
     return transport;
 }

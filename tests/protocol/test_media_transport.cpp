@@ -52,6 +52,7 @@ struct Observer {
     std::vector<std::vector<std::uint8_t>> rtp;
     std::vector<std::vector<std::uint8_t>> rtcp;
     std::vector<TransportState> states;
+    boost::system::error_code error;
     MediaTransport::PacketHandler packets() {
         return [this](std::span<const std::uint8_t> p, bool isRtcp) {
             std::lock_guard lock(mutex);
@@ -59,9 +60,12 @@ struct Observer {
         };
     }
     MediaTransport::StateHandler state() {
-        return [this](TransportState s) {
+        return [this](TransportState s, boost::system::error_code e) {
             std::lock_guard lock(mutex);
             states.push_back(s);
+            if (e) {
+                error = e;
+            }
         };
     }
     TransportState last() {
@@ -96,16 +100,29 @@ struct Pair {
     IceCredentials bCredentials = makeIceCredentials();
     MediaTransportConfig a;
     MediaTransportConfig b;
-    SrtpKeys aKeys;
-    SrtpKeys bKeys;
-    explicit Pair(SrtpSuite suite, std::chrono::milliseconds consentTimeout = 5000ms) {
+    TransportKeying aKeys;
+    TransportKeying bKeys;
+    enum class Keying { sdes, dtls };
+    // SDES with fixed keys of `suite`, or DTLS-SRTP offering only `suite` (A answers actpass
+    // and is the DTLS server, B is active), with fresh certificates.
+    explicit Pair(SrtpSuite suite, std::chrono::milliseconds consentTimeout = 5000ms,
+                  Keying keying = Keying::sdes) {
         a.local = aCredentials;
         a.controlling = true;
-        aKeys = {suite, key(suite, 1), key(suite, 2)};
         b = a;
         b.local = bCredentials;
         b.controlling = false;
-        bKeys = {suite, key(suite, 2), key(suite, 1)};
+        if (keying == Keying::sdes) {
+            aKeys = SrtpKeys{suite, key(suite, 1), key(suite, 2)};
+            bKeys = SrtpKeys{suite, key(suite, 2), key(suite, 1)};
+        } else {
+            const auto aCertificate = *DtlsCertificate::generate();
+            const auto bCertificate = *DtlsCertificate::generate();
+            aKeys = DtlsParameters{
+                DtlsRole::server, aCertificate, bCertificate->fingerprint(), {suite}};
+            bKeys = DtlsParameters{
+                DtlsRole::client, bCertificate, aCertificate->fingerprint(), {suite}};
+        }
         for (auto* c : {&a, &b}) {
             c->consentTimeout = consentTimeout;
             c->consentInterval = std::min<std::chrono::milliseconds>(1000ms, consentTimeout / 4);
@@ -128,11 +145,12 @@ void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a
 
 } // namespace
 
-TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") {
+TEST_CASE("media transport: verified path, keyed, then SRTP both ways", "[transport]") {
     const auto suite = GENERATE(SrtpSuite::aeadAes128Gcm, SrtpSuite::aesCm128HmacSha1_80);
-    INFO(toString(suite));
+    const auto keying = GENERATE(Pair::Keying::sdes, Pair::Keying::dtls);
+    INFO(toString(suite) << (keying == Pair::Keying::dtls ? " DTLS-SRTP" : " SDES"));
     IoThread io("test-transport");
-    Pair pair(suite);
+    Pair pair(suite, 5000ms, keying);
     auto a = *MediaTransport::open(io.executor(), pair.a);
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
@@ -175,6 +193,13 @@ TEST_CASE("media transport: verified path, then SRTP both ways", "[transport]") 
         return seenA.rtcp.size() == 1;
     }));
     const auto statsA = statsOf(io, *a);
+    CHECK(statsA.suite == suite);
+    CHECK((statsA.dtlsReceived > 0) == (keying == Pair::Keying::dtls));
+    if (keying == Pair::Keying::dtls) {
+        std::lock_guard lock(seenA.mutex);
+        CHECK(std::find(seenA.states.begin(), seenA.states.end(), TransportState::securing) !=
+              seenA.states.end());
+    }
     CHECK(statsA.rtpSent == 100);
     CHECK(statsA.droppedBeforeConnected == 1);
     CHECK(statsA.stunRequests >= 1);
@@ -294,6 +319,73 @@ TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[t
     CHECK(stats.droppedReplayed >= 1);                       // duplicates are replays
     CHECK(stats.droppedForged == 0);
     CHECK(std::set<std::uint16_t>(order.begin(), order.end()).size() == order.size());
+    relay->close();
+    a->close();
+    b->close();
+    std::this_thread::sleep_for(20ms);
+    io.stop();
+}
+
+TEST_CASE("media transport: a DTLS certificate that is not the announced one fails the session",
+          "[transport][dtls][hostile]") {
+    IoThread io("test-transport");
+    Pair pair(SrtpSuite::aeadAes128Gcm, 5000ms, Pair::Keying::dtls);
+    // B expects someone else's certificate: a man in the middle of the signalling would look so.
+    std::get<DtlsParameters>(pair.bKeys).remoteFingerprint =
+        (*DtlsCertificate::generate())->fingerprint();
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    Observer seenA;
+    Observer seenB;
+    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
+                           seenA.state()));
+    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
+                           seenB.state()));
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::failed; }));
+    {
+        std::lock_guard lock(seenB.mutex);
+        CHECK(seenB.error == DtlsErrc::fingerprintMismatch);
+    }
+    // A got an alert, or gives up at its deadline; it never gets keys either way.
+    std::this_thread::sleep_for(100ms);
+    CHECK(seenA.last() != TransportState::connected);
+    b->sendRtp(l16Packet(1));
+    std::this_thread::sleep_for(50ms);
+    CHECK(seenA.rtpCount() == 0);
+    // A malformed fingerprint is refused at start.
+    Pair bad(SrtpSuite::aeadAes128Gcm, 5000ms, Pair::Keying::dtls);
+    std::get<DtlsParameters>(bad.aKeys).remoteFingerprint = "sha-256 12:34";
+    auto c = *MediaTransport::open(io.executor(), bad.a);
+    CHECK(c->start({b->localCandidate()}, bad.bCredentials, bad.aKeys, seenA.packets(),
+                   seenA.state()) == DtlsErrc::badFingerprint);
+    a->close();
+    b->close();
+    c->close();
+    std::this_thread::sleep_for(20ms);
+    io.stop();
+}
+
+TEST_CASE("media transport: the DTLS handshake completes through loss and jitter",
+          "[transport][dtls]") {
+    IoThread io("test-transport");
+    Pair pair(SrtpSuite::aeadAes128Gcm, 5000ms, Pair::Keying::dtls);
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    auto relay = *ImpairedRelay::open(io.executor());
+    Impairment bad;
+    bad.lossRate = 0.25; // a quarter of all datagrams, flights included
+    bad.delay = 10ms;
+    bad.jitter = 10ms;
+    bad.seed = 11;
+    relay->setImpairment(bad);
+    Observer seenA;
+    Observer seenB;
+    startThroughRelay(*relay, pair, *a, *b, seenA, seenB);
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }, 10000ms));
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }, 10000ms));
+    relay->setImpairment({});
+    a->sendRtp(l16Packet(5));
+    REQUIRE(eventually([&] { return seenB.rtpCount() == 1; }));
     relay->close();
     a->close();
     b->close();

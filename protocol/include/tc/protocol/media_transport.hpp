@@ -1,10 +1,12 @@
 #pragma once
 // One media session's transport: every stream on one UDP 5-tuple (BUNDLE, rtcp-mux), demultiplexed
 // per RFC 7983; the path verified with ICE-style STUN binding checks (RFC 8489 short-term
-// credentials) before any media flows; SRTP both ways; consent freshness per RFC 7675 (no
-// authenticated traffic for `consentTimeout` -> disconnected, back to connected by itself).
-// Plaintext RTP is never sent nor accepted. Runs on the executor it is given; callbacks run there.
+// credentials) before anything else flows; then keyed by DTLS-SRTP on that path (or by SDES keys
+// from the signalling); SRTP both ways; consent freshness per RFC 7675 (no authenticated traffic
+// for `consentTimeout` -> disconnected, back to connected by itself). Plaintext RTP is never
+// sent nor accepted. Runs on the executor it is given; callbacks run there.
 
+#include "tc/protocol/dtls_srtp.hpp"
 #include "tc/protocol/packets.hpp"
 #include "tc/protocol/srtp_session.hpp"
 
@@ -14,7 +16,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace tc::protocol {
@@ -37,22 +41,26 @@ struct MediaTransportConfig {
     boost::asio::ip::address bindAddress = boost::asio::ip::make_address("127.0.0.1");
     IceCredentials local;
     bool controlling = false;
-    SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
-    std::vector<std::uint8_t> sendKey;               // our master key + salt
-    std::vector<std::uint8_t> receiveKey;            // the peer's
     std::chrono::milliseconds checkInterval{50};     // STUN checks until the path is verified
     std::chrono::milliseconds consentInterval{1000}; // consent refresh once connected
     std::chrono::milliseconds consentTimeout{5000};  // RFC 7675: 5 s without authenticated traffic
 };
 
-// Known once offer and answer are both in: the negotiated suite and both master keys.
-struct SrtpKeys {
-    SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
-    std::vector<std::uint8_t> sendKey;    // our master key + salt
-    std::vector<std::uint8_t> receiveKey; // the peer's
+// DTLS-SRTP keying: our per-session certificate, the fingerprint the peer announced in its
+// description, and our DTLS role from a=setup.
+struct DtlsParameters {
+    DtlsRole role = DtlsRole::client;
+    std::shared_ptr<const DtlsCertificate> certificate;
+    Fingerprint remoteFingerprint;
+    std::vector<SrtpSuite> suites = {SrtpSuite::aeadAes128Gcm, SrtpSuite::aesCm128HmacSha1_80};
 };
+// Known once offer and answer are both in: SDES keys, or what DTLS needs to derive them.
+using TransportKeying = std::variant<SrtpKeys, DtlsParameters>;
 
-enum class TransportState { checking, connected, disconnected, closed };
+// checking: STUN checks; securing: DTLS handshake on the verified path; connected: media flows;
+// disconnected: consent lost (recovers by itself); failed: keying failed (see the error);
+// closed: by us.
+enum class TransportState { checking, securing, connected, disconnected, failed, closed };
 std::string_view toString(TransportState state) noexcept;
 
 struct TransportStats {
@@ -64,12 +72,14 @@ struct TransportStats {
     std::uint64_t bytesReceived = 0;
     std::uint64_t stunRequests = 0;
     std::uint64_t stunResponses = 0;
+    std::uint64_t dtlsReceived = 0;
+    std::optional<SrtpSuite> suite; // once keyed
     // Discards, by cause.
     std::uint64_t droppedUnauthenticatedStun = 0;
     std::uint64_t droppedMalformed = 0;
     std::uint64_t droppedReplayed = 0;
     std::uint64_t droppedForged = 0;
-    std::uint64_t droppedUnknown = 0; // DTLS before it is supported, TURN channels, garbage
+    std::uint64_t droppedUnknown = 0; // TURN channels, garbage, DTLS from elsewhere
     std::uint64_t droppedOversized = 0;
     std::uint64_t droppedBeforeConnected = 0;
 };
@@ -77,7 +87,8 @@ struct TransportStats {
 class MediaTransport {
 public:
     using PacketHandler = std::function<void(std::span<const std::uint8_t> packet, bool rtcp)>;
-    using StateHandler = std::function<void(TransportState)>;
+    // `error` says why for `failed` (DtlsErrc, e.g. fingerprintMismatch) and is empty otherwise.
+    using StateHandler = std::function<void(TransportState, boost::system::error_code error)>;
 
     static boost::system::result<std::shared_ptr<MediaTransport>>
     open(boost::asio::any_io_executor executor, MediaTransportConfig config);
@@ -85,10 +96,10 @@ public:
 
     // Where the peer should send: our host candidate.
     virtual Candidate localCandidate() const = 0;
-    // Keys the session and starts connectivity checks towards the peer's candidates (best
-    // priority first). Fails at once on keys of the wrong size.
+    // Starts connectivity checks towards the peer's candidates (best priority first), then keys
+    // the session. Fails at once on SDES keys of the wrong size or a malformed fingerprint.
     virtual boost::system::error_code start(std::vector<Candidate> remoteCandidates,
-                                            IceCredentials remote, SrtpKeys keys,
+                                            IceCredentials remote, TransportKeying keying,
                                             PacketHandler onPacket, StateHandler onState) = 0;
     // Protects and sends; refused (and counted) until the path is verified.
     virtual void sendRtp(std::vector<std::uint8_t> packet) = 0;

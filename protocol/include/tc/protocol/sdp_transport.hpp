@@ -1,19 +1,29 @@
 #pragma once
 // The transport part of a session description (SDP, RFC 8866): ICE credentials and candidates
-// (RFC 8839), and SDES keys (RFC 4568 a=crypto) for peers keyed over the TLS signalling. All
+// (RFC 8839), DTLS-SRTP's certificate fingerprint and role (RFC 8122 a=fingerprint, RFC 5763
+// a=setup), or SDES keys (RFC 4568 a=crypto) for peers keyed over the TLS signalling. All
 // streams share one transport (BUNDLE), so these attributes live in the first media section.
 
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/srtp_session.hpp"
 
 #include <boost/system/result.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tc::protocol {
 
-enum class SdpErrc { missingAttribute = 1, badCrypto, unsupportedSuite, badCandidate, noMedia };
+enum class SdpErrc {
+    missingAttribute = 1,
+    badCrypto,
+    unsupportedSuite,
+    badCandidate,
+    noMedia,
+    badSetup,       // a=setup absent with a fingerprint, or actpass in an answer
+    keyingMismatch, // the answer keys differently from the offer (DTLS vs SDES, unknown tag)
+};
 const boost::system::error_category& sdpCategory() noexcept;
 inline boost::system::error_code make_error_code(SdpErrc e) noexcept {
     return {static_cast<int>(e), sdpCategory()};
@@ -25,10 +35,16 @@ struct CryptoAttribute {
     std::vector<std::uint8_t> keyAndSalt;
 };
 
+// RFC 4145/5763 a=setup: the offerer says actpass, the answerer active (it will be the DTLS
+// client) or passive.
+enum class DtlsSetup { none, actpass, active, passive };
+
 struct TransportDescription {
     IceCredentials ice;
     std::vector<Candidate> candidates;
-    std::vector<CryptoAttribute> crypto; // in order of preference
+    std::optional<Fingerprint> fingerprint; // DTLS-SRTP
+    DtlsSetup setup = DtlsSetup::none;
+    std::vector<CryptoAttribute> crypto; // SDES, in order of preference
 };
 
 std::string formatCrypto(const CryptoAttribute& crypto); // "a=crypto:..." without CRLF
@@ -39,7 +55,8 @@ boost::system::result<Candidate> parseCandidate(std::string_view line);
 // Adds the transport attributes to the first media section of `sdp`.
 boost::system::result<std::string> withTransport(std::string_view sdp,
                                                  const TransportDescription& transport);
-// Reads them back; refuses a description without ICE credentials, candidates or keys.
+// Reads them back; refuses a description without ICE credentials, candidates, or a keying
+// (a fingerprint with its setup, or a=crypto).
 boost::system::result<TransportDescription> parseTransport(std::string_view sdp);
 
 // The answerer's choice: the first offered suite we support, answered with the same tag and a

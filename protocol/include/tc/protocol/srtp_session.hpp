@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace tc::protocol {
 
@@ -36,6 +37,13 @@ std::size_t rtpTrailerLength(SrtpSuite suite) noexcept;
 std::size_t rtcpTrailerLength(SrtpSuite suite) noexcept;
 
 enum class SrtpDirection { outbound, inbound };
+
+// Both directions' master keys for a session, from DTLS-SRTP or from a=crypto.
+struct SrtpKeys {
+    SrtpSuite suite = SrtpSuite::aeadAes128Gcm;
+    std::vector<std::uint8_t> sendKey;    // our master key + salt
+    std::vector<std::uint8_t> receiveKey; // the peer's
+};
 
 struct SrtpStats {
     std::uint64_t packets = 0;   // protected or authenticated
