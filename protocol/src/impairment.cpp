@@ -73,6 +73,10 @@ private:
             d.drop = true;
             return d;
         }
+        if (m_impairment.singleLossRate > 0 && unit(m_random) < m_impairment.singleLossRate) {
+            d.drop = true;
+            return d;
+        }
         d.delay = m_impairment.delay;
         if (m_impairment.jitter.count() > 0) {
             std::uniform_int_distribution<long long> extra(0, m_impairment.jitter.count());

@@ -96,6 +96,8 @@ public:
         return ec;
     }
 
+    net::any_io_executor executor() const override { return m_strand; }
+
     Candidate localCandidate() const override {
         // RFC 8445 priority for a host candidate, component 1.
         return Candidate{Candidate::Type::host, m_localEndpoint,

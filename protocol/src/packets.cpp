@@ -1,5 +1,7 @@
 #include "tc/protocol/packets.hpp"
 
+#include "byte_order.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <openssl/evp.h>
@@ -40,15 +42,8 @@ public:
     }
 };
 
-std::uint16_t read16(Bytes b, std::size_t at) noexcept {
-    return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]);
-}
-
-std::uint32_t read32(Bytes b, std::size_t at) noexcept {
-    return (static_cast<std::uint32_t>(b[at]) << 24) |
-           (static_cast<std::uint32_t>(b[at + 1]) << 16) |
-           (static_cast<std::uint32_t>(b[at + 2]) << 8) | static_cast<std::uint32_t>(b[at + 3]);
-}
+using detail::read16;
+using detail::read32;
 
 void write16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t v) {
     out[at] = static_cast<std::uint8_t>(v >> 8);

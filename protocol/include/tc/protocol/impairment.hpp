@@ -15,8 +15,9 @@
 namespace tc::protocol {
 
 struct Impairment {
-    double lossRate = 0; // probability that a loss burst starts at a packet
-    int burstLength = 1; // packets lost once a burst starts
+    double lossRate = 0;       // probability that a loss burst starts at a packet
+    int burstLength = 1;       // packets lost once a burst starts
+    double singleLossRate = 0; // independent single-packet losses, on top of the bursts
     std::chrono::milliseconds delay{0};
     std::chrono::milliseconds jitter{0}; // extra delay drawn uniformly in [0, jitter]
     double reorderRate = 0;   // probability that a packet is held back by an extra `delay`+5 ms

@@ -94,6 +94,8 @@ public:
     open(boost::asio::any_io_executor executor, MediaTransportConfig config);
     virtual ~MediaTransport() = default;
 
+    // Where callbacks run and stats() may be called (a strand); layers above schedule here.
+    virtual boost::asio::any_io_executor executor() const = 0;
     // Where the peer should send: our host candidate.
     virtual Candidate localCandidate() const = 0;
     // Starts connectivity checks towards the peer's candidates (best priority first), then keys
