@@ -10,4 +10,8 @@ int runRendezvous(cli::CommandLine& args);
 // Our SRTP protect/unprotect against bare libsrtp calls, both suites, 160 and 1200 bytes.
 int runSrtp(cli::CommandLine& args);
 
+// A 10 ms audio stream through 2, 5 and 10 % loss with bursts, RTT 20 ms: what NACK/RTX leaves
+// unrecovered by the playout deadline.
+int runTransportLoss(cli::CommandLine& args);
+
 } // namespace tc::bench

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
                      "  rendezvous  [--cabins N (2000)] [--doctors M (200)] [--rate CHECKINS_PER_S "
                      "(100)]\n"
                      "              [--samples N (500)]\n"
-                     "  srtp        [--packets N (100000)]\n";
+                     "  srtp        [--packets N (100000)]\n"
+                     "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "srtp") {
         return tc::bench::runSrtp(args);
+    }
+    if (words[0] == "transport-loss") {
+        return tc::bench::runTransportLoss(args);
     }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;

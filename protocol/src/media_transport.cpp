@@ -309,7 +309,7 @@ private:
     void sendCheck(const udp::endpoint& to) {
         TransactionId id;
         RAND_bytes(id.data(), static_cast<int>(id.size()));
-        m_pendingChecks.push_back(id);
+        m_pendingChecks.push_back({id, Clock::now()});
         if (m_pendingChecks.size() > kMaxPendingChecks) {
             m_pendingChecks.pop_front();
         }
@@ -455,12 +455,18 @@ private:
         }
         if (message->type == kStunBindingSuccess) {
             const auto pending =
-                std::find(m_pendingChecks.begin(), m_pendingChecks.end(), message->transactionId);
+                std::find_if(m_pendingChecks.begin(), m_pendingChecks.end(),
+                             [&](const auto& p) { return p.first == message->transactionId; });
             if (pending == m_pendingChecks.end() ||
                 verifyStunIntegrity(datagram, *message, m_remoteIce.password)) {
                 ++m_stats.droppedUnauthenticatedStun;
                 return;
             }
+            // The path's round-trip time, smoothed as TCP does (RFC 6298, alpha 1/8).
+            const double rtt =
+                std::chrono::duration<double, std::milli>(Clock::now() - pending->second).count();
+            m_stats.roundTripMs =
+                m_stats.roundTripMs ? *m_stats.roundTripMs + (rtt - *m_stats.roundTripMs) / 8 : rtt;
             m_pendingChecks.erase(pending);
             if (m_state == TransportState::checking) {
                 m_selected = from; // the first verified path wins
@@ -493,7 +499,7 @@ private:
     std::vector<Candidate> m_remote;
     IceCredentials m_remoteIce;
     udp::endpoint m_selected;
-    std::deque<TransactionId> m_pendingChecks;
+    std::deque<std::pair<TransactionId, Clock::time_point>> m_pendingChecks;
     std::array<std::uint8_t, 8> m_tieBreaker{};
     TransportState m_state = TransportState::checking;
     Clock::time_point m_lastAuthenticated{};

@@ -84,7 +84,8 @@ struct RtpSession::Impl {
 
     std::chrono::milliseconds retryAfter() const {
         // A retransmission needs a round trip; ask again a little after it should have come.
-        const double rtt = rttMs.value_or(100.0);
+        // Until RTCP has measured it, the transport's STUN checks have.
+        const double rtt = rttMs.value_or(transport->stats().roundTripMs.value_or(100.0));
         return std::chrono::milliseconds(static_cast<long>(rtt * 1.5) + 5);
     }
 
@@ -455,9 +456,10 @@ std::vector<RtpStreamStats> RtpSession::stats() const {
     for (const auto& [ssrc, stream] : m_impl->receiving) {
         out.push_back(stream.stats());
     }
+    const auto rtt = m_impl->rttMs ? m_impl->rttMs : m_impl->transport->stats().roundTripMs;
     for (auto& s : out) {
         if (!s.rttMs) {
-            s.rttMs = m_impl->rttMs; // one path for every stream of the BUNDLE
+            s.rttMs = rtt; // one path for every stream of the BUNDLE
         }
     }
     return out;

@@ -73,7 +73,8 @@ struct TransportStats {
     std::uint64_t stunRequests = 0;
     std::uint64_t stunResponses = 0;
     std::uint64_t dtlsReceived = 0;
-    std::optional<SrtpSuite> suite; // once keyed
+    std::optional<SrtpSuite> suite;    // once keyed
+    std::optional<double> roundTripMs; // from connectivity and consent checks, smoothed
     // Discards, by cause.
     std::uint64_t droppedUnauthenticatedStun = 0;
     std::uint64_t droppedMalformed = 0;
