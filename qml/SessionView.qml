@@ -81,7 +81,7 @@ Item {
             }
         }
 
-        // Session state and, in later versions, media.
+        // Session state and the media link.
         ColumnLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -128,15 +128,11 @@ Item {
                 }
             }
 
-            Label {
-                objectName: "mediaState"
-                visible: view.state === "active"
+            MediaQualityPanel {
+                objectName: "mediaPanel"
+                visible: view.state === "active" && view.session.media.state !== "none"
                 Layout.fillWidth: true
-                text: view.session.mediaText
-                color: view.session.mediaState === "connected" ? Theme.ok
-                       : (view.session.mediaState === "disconnected" ? Theme.urgent : Theme.muted)
-                font.pixelSize: Theme.fontBody
-                font.bold: view.session.mediaState !== "none"
+                link: view.session.media
             }
 
             Label {

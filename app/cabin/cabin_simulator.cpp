@@ -246,14 +246,19 @@ private:
             return std::nullopt;
         }
         auto self = shared_from_this();
+        // The streams the answer accepted, with NACK/RTX where the offer asked for it.
+        RtpSessionConfig rtp;
+        rtp.streams = rtpStreamsOf(*answer);
+        rtp.cname = "cabin@" + m_script.site.code;
+        m_rtp = RtpSession::create(*media, rtp, {});
         const auto started = (*media)->start(
-            remote->candidates, remote->ice, keying->transport,
-            [](std::span<const std::uint8_t>, bool) {},
-            [self](TransportState state, boost::system::error_code error) {
+            remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
+            m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {
                 net::post(self->m_strand,
                           [self, state, error] { self->onMediaState(state, error); });
-            });
+            }));
         if (started) {
+            m_rtp.reset();
             emit(m_phase, "cannot key the media transport: " + started.message());
             return std::nullopt;
         }
@@ -275,7 +280,7 @@ private:
     // The stethoscope's test stream until the real source comes: a 120 Hz tone, L16 mono
     // 48 kHz in 10 ms packets (RFC 3551), payload type 96 as offered.
     void sendTone() {
-        if (!m_media || !m_toneRunning) {
+        if (!m_media || !m_rtp || !m_toneRunning) {
             m_toneRunning = false;
             return;
         }
@@ -296,7 +301,7 @@ private:
             packet.push_back(static_cast<std::uint8_t>(static_cast<std::uint16_t>(sample) >> 8));
             packet.push_back(static_cast<std::uint8_t>(sample));
         }
-        m_media->sendRtp(std::move(packet));
+        m_rtp->send(std::move(packet));
         ++m_toneSequence;
         m_toneTimestamp += kSamples;
         m_toneTimer.expires_after(std::chrono::milliseconds(10));
@@ -310,6 +315,10 @@ private:
     void closeMedia() {
         m_toneRunning = false;
         m_toneTimer.cancel();
+        if (m_rtp) {
+            m_rtp->stop();
+            m_rtp.reset();
+        }
         if (m_media) {
             m_media->close();
             m_media.reset();
@@ -365,6 +374,7 @@ private:
     net::steady_timer m_cleaningTimer;
     net::steady_timer m_toneTimer;
     std::shared_ptr<MediaTransport> m_media;
+    std::shared_ptr<RtpSession> m_rtp;
     bool m_toneRunning = false;
     std::uint16_t m_toneSequence = 1;
     std::uint32_t m_toneTimestamp = 0;

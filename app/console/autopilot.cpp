@@ -23,7 +23,7 @@ Autopilot::Autopilot(app::ConnectionController* connection, app::QueueModel* que
     connect(connection, &app::ConnectionController::onShiftChanged, this, &Autopilot::step);
     connect(queue, &app::QueueModel::countChanged, this, &Autopilot::step);
     connect(session, &app::SessionController::stateChanged, this, &Autopilot::step);
-    connect(session, &app::SessionController::mediaChanged, this, &Autopilot::step);
+    connect(session->media(), &app::MediaLink::changed, this, &Autopilot::step);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         finish(1, QStringLiteral("timed out in state %1 (connection %2, %3 waiting): %4")
@@ -50,14 +50,17 @@ void Autopilot::step() {
     } else if (state == QLatin1String("idle") && m_claimed && !m_session->errorString().isEmpty()) {
         finish(1, QStringLiteral("claim failed: ") + m_session->errorString());
     } else if (state == QLatin1String("active") && !m_ending) {
-        // When media was negotiated, wait until the cabin's test stream flows.
-        const QString media = m_session->mediaState();
+        // When media was negotiated, wait until the cabin's test stream flows and is measured.
+        const auto* link = m_session->media();
+        const QString media = link->state();
         if (media != QLatin1String("none") &&
-            (media != QLatin1String("connected") || m_session->packetsPerSecond() < 50)) {
+            (media != QLatin1String("connected") || link->packetsPerSecond() < 50 ||
+             link->quality() == QLatin1String("none"))) {
             return;
         }
-        std::fprintf(stderr, "autopilot: media %s, %d packets/s\n", qPrintable(media),
-                     m_session->packetsPerSecond());
+        std::fprintf(stderr, "autopilot: media %s, %d packets/s, quality %s (%s)\n",
+                     qPrintable(media), link->packetsPerSecond(), qPrintable(link->quality()),
+                     qPrintable(link->details()));
         m_ending = true;
         // Let the session screen render before it is captured.
         QTimer::singleShot(1500, this, [this] {

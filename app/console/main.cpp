@@ -95,6 +95,10 @@ int main(int argc, char** argv) {
     if (translator.load(QStringLiteral(":/i18n/") + catalogue + QStringLiteral(".qm"))) {
         QCoreApplication::installTranslator(&translator);
     }
+    // Numbers follow the language shown (0,4 % in French), not the host's locale.
+    QLocale::setDefault(language == QLatin1String("fr")
+                            ? QLocale(QLocale::French, QLocale::France)
+                            : QLocale(QLocale::English, QLocale::UnitedKingdom));
 
     tc::app::ConnectionController connection;
     tc::app::QueueModel queue;

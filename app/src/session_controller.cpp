@@ -18,18 +18,21 @@ std::string buildConsoleOffer() {
     sdp += "t=0 0\r\n";
     sdp += "a=group:BUNDLE steth voice video\r\n";
     // Stethoscope: lossless L16 mono 48 kHz, never processed (no AEC/NS/AGC).
-    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 96\r\n";
+    // Losses are repaired by retransmission (NACK + RTX), which a 10 ms stream affords.
+    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
     sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/48000/1\r\n";
+    sdp += "a=rtcp-fb:96 nack\r\na=rtpmap:97 rtx/48000\r\na=fmtp:97 apt=96\r\n";
     // Conversation: Opus both ways.
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
     sdp += "a=mid:voice\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
     // Room camera: VP8, with NACK and PLI.
-    sdp += "m=video 9 UDP/TLS/RTP/SAVPF 100\r\n";
+    sdp += "m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
     sdp += "a=mid:video\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:100 VP8/90000\r\n";
-    sdp += "a=rtcp-fb:100 nack\r\na=rtcp-fb:100 nack pli\r\n";
+    sdp += "a=rtcp-fb:100 nack\r\na=rtcp-fb:100 nack pli\r\na=rtcp-fb:100 ccm fir\r\n";
+    sdp += "a=rtpmap:101 rtx/90000\r\na=fmtp:101 apt=100\r\n";
     return sdp;
 }
 
@@ -37,19 +40,14 @@ SessionController::SessionController(QObject* parent)
     : QObject(parent) {
     m_durationTick.setInterval(1000);
     connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
-    // Once a second: how many authenticated media packets arrived.
-    m_mediaTick.setInterval(1000);
-    connect(&m_mediaTick, &QTimer::timeout, this, [this] {
-        const std::uint64_t now = m_mediaPackets ? m_mediaPackets->load() : 0;
-        m_packetsPerSecond = static_cast<int>(now - m_lastMediaPackets);
-        m_lastMediaPackets = now;
-        emit mediaChanged();
-    });
 }
+
+SessionController::~SessionController() = default; // the media link drains its own callbacks
 
 void SessionController::attach(ConnectionController* connection, QueueModel* queue) {
     m_connection = connection;
     m_queue = queue;
+    m_media.setExecutor(connection->ioExecutor());
     connect(connection, &ConnectionController::eventReceived, this,
             &SessionController::handleEvent);
 }
@@ -142,8 +140,14 @@ void SessionController::claim(const QString& visitId) {
 }
 
 void SessionController::sendOffer() {
+    QString mediaError;
+    auto sdp = m_media.offer(buildConsoleOffer(), mediaError);
+    if (!sdp) {
+        setError(mediaError); // the consultation can go on without media
+        sdp = buildConsoleOffer();
+    }
     const protocol::SessionDescription offer{m_sessionId, protocol::SdpType::offer,
-                                             offerWithMedia(buildConsoleOffer())};
+                                             std::move(*sdp)};
     m_connection->request(std::string(protocol::type::sessionOffer), protocol::toJson(offer),
                           [this](const protocol::Reply& reply) {
                               if (reply.code) {
@@ -192,7 +196,7 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
-    closeMedia();
+    m_media.close();
     m_finalDuration = static_cast<int>(ended.durationMs / 1000);
     m_endReasonText = endReasonLabel(ended.reason);
     m_endedBy = ended.endedBy == protocol::Role::doctor  ? tr("par vous")
@@ -208,7 +212,9 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
     if (event.type == protocol::type::sessionAnswer) {
         const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
         if (answer && answer->sessionId == m_sessionId && m_state == QLatin1String("joining")) {
-            startMedia(answer->sdp);
+            if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
+                setError(mediaError);
+            }
             m_activeSince.start();
             m_durationTick.start();
             setState(QStringLiteral("active"));

@@ -2,8 +2,7 @@
 // One consultation from the doctor's side: claim, join (SDP offer, cabin's answer), end with a
 // reason. An explicit state machine with one teardown path.
 
-#include "tc/protocol/media_negotiation.hpp"
-#include "tc/protocol/media_transport.hpp"
+#include "media_link.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
@@ -44,9 +43,7 @@ class SessionController : public QObject {
     Q_PROPERTY(QString cabinName READ cabinName NOTIFY visitChanged)
     Q_PROPERTY(int waitedMinutes READ waitedMinutes NOTIFY visitChanged)
     // Media transport: "none", "checking", "connected", "disconnected"; and what arrives.
-    Q_PROPERTY(QString mediaState READ mediaState NOTIFY mediaChanged)
-    Q_PROPERTY(int packetsPerSecond READ packetsPerSecond NOTIFY mediaChanged)
-    Q_PROPERTY(QString mediaText READ mediaText NOTIFY mediaChanged)
+    Q_PROPERTY(tc::app::MediaLink* media READ media CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -76,9 +73,7 @@ public:
     QString openingHours() const { return QString::fromStdString(m_entry.visit.site.openingHours); }
     QString cabinName() const { return QString::fromStdString(m_entry.cabinName); }
     int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
-    QString mediaState() const { return m_mediaState; }
-    int packetsPerSecond() const { return m_packetsPerSecond; }
-    QString mediaText() const;
+    MediaLink* media() { return &m_media; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -96,18 +91,12 @@ signals:
     void cabinConnectedChanged();
     void durationChanged();
     void visitChanged();
-    void mediaChanged();
 
 private:
     void setState(const QString& state);
     void setError(const QString& text);
     void sendOffer();
     void finish(const protocol::SessionEnded& ended);
-    // session_media.cpp: our transport in the offer, keyed and started by the answer.
-    std::string offerWithMedia(std::string sdp);
-    void startMedia(const std::string& answerSdp);
-    void closeMedia();
-    void setMediaState(const QString& state);
 
     ConnectionController* m_connection = nullptr;
     QueueModel* m_queue = nullptr;
@@ -121,15 +110,7 @@ private:
     QTimer m_durationTick;
     QString m_endReasonText;
     QString m_endedBy;
-    // Media: the transport is opened for the offer and keyed by the answer.
-    std::shared_ptr<protocol::MediaTransport> m_media;
-    protocol::LocalKeying m_offeredKeying;
-    QString m_mediaError; // why the transport failed, for the doctor
-    std::shared_ptr<std::atomic<std::uint64_t>> m_mediaPackets;
-    std::uint64_t m_lastMediaPackets = 0;
-    QString m_mediaState = QStringLiteral("none");
-    int m_packetsPerSecond = 0;
-    QTimer m_mediaTick;
+    MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
 };
 
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin. The media

@@ -1,5 +1,6 @@
 #include "tc/protocol/sdp_transport.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -284,6 +285,85 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
         return make_error_code(SdpErrc::badSetup);
     }
     return transport;
+}
+
+std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp) {
+    struct Section {
+        std::string mid;
+        bool video = false;
+        bool active = true;
+        std::vector<RtpStreamConfig> media;
+        std::vector<std::pair<std::uint8_t, std::uint8_t>> rtx; // rtx PT, apt
+        std::vector<std::uint8_t> rtxTypes;
+    };
+    std::vector<Section> sections;
+    for (const auto line : lines(sdp)) {
+        if (line.substr(0, 2) == "m=") {
+            const auto w = words(line.substr(2));
+            sections.push_back({});
+            sections.back().video = !w.empty() && w[0] == "video";
+            sections.back().active = w.size() > 1 && w[1] != "0";
+            continue;
+        }
+        if (sections.empty()) {
+            continue;
+        }
+        auto& section = sections.back();
+        if (line.substr(0, 6) == "a=mid:") {
+            section.mid = std::string(line.substr(6));
+        } else if (line == "a=inactive") {
+            section.active = false;
+        } else if (line.substr(0, 9) == "a=rtpmap:") {
+            const auto w = words(line.substr(9));
+            unsigned pt = 0;
+            if (w.size() < 2 || !toNumber(w[0], pt) || pt > 127) {
+                continue;
+            }
+            const auto encoding = w[1];
+            const auto slash = encoding.find('/');
+            unsigned clock = 0;
+            if (slash == std::string_view::npos ||
+                !toNumber(encoding.substr(slash + 1, encoding.find('/', slash + 1) - slash - 1),
+                          clock) ||
+                clock == 0) {
+                continue;
+            }
+            const auto name = encoding.substr(0, slash);
+            if (name == "rtx" || name == "RTX") {
+                section.rtxTypes.push_back(static_cast<std::uint8_t>(pt));
+            } else {
+                section.media.push_back(
+                    {"", static_cast<std::uint8_t>(pt), clock, std::nullopt, section.video});
+            }
+        } else if (line.substr(0, 7) == "a=fmtp:") {
+            const auto w = words(line.substr(7));
+            unsigned pt = 0;
+            unsigned apt = 0;
+            if (w.size() >= 2 && toNumber(w[0], pt) && w[1].substr(0, 4) == "apt=" &&
+                toNumber(w[1].substr(4), apt) && pt <= 127 && apt <= 127) {
+                section.rtx.emplace_back(static_cast<std::uint8_t>(pt),
+                                         static_cast<std::uint8_t>(apt));
+            }
+        }
+    }
+    std::vector<RtpStreamConfig> out;
+    for (auto& section : sections) {
+        if (!section.active) {
+            continue;
+        }
+        for (auto& stream : section.media) {
+            stream.name = section.mid;
+            for (const auto& [rtxType, apt] : section.rtx) {
+                const bool declared = std::find(section.rtxTypes.begin(), section.rtxTypes.end(),
+                                                rtxType) != section.rtxTypes.end();
+                if (apt == stream.payloadType && declared) {
+                    stream.rtxPayloadType = rtxType;
+                }
+            }
+            out.push_back(std::move(stream));
+        }
+    }
+    return out;
 }
 
 boost::system::result<CryptoAttribute> chooseCrypto(const std::vector<CryptoAttribute>& offered) {

@@ -642,45 +642,159 @@
         <source>par le service</source>
         <translation>by the service</translation>
     </message>
+</context>
+<context>
+    <name>MediaQualityPanel</name>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="15"/>
-        <source>Média : vérification du chemin réseau…</source>
-        <translation>Media: verifying the network path…</translation>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>↑ %1</source>
+        <translation>↑ %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="18"/>
-        <source>Média chiffré : connecté · %1 paquets/s</source>
-        <translation>Encrypted media: connected · %1 packets/s</translation>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>↓ %1</source>
+        <translation>↓ %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="21"/>
-        <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
-        <translation>Media interrupted: no authenticated traffic for 5 s</translation>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>%L1 paquets</source>
+        <translation>%L1 packets</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="23"/>
-        <source>Média : non négocié</source>
-        <translation>Media: not negotiated</translation>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>perdus %L1 %</source>
+        <translation>lost %L1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="40"/>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>récupérés %L1</source>
+        <translation>recovered %L1</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml"/>
+        <source>gigue %L1 ms</source>
+        <translation>jitter %L1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::MediaLink</name>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Stéthoscope</source>
+        <translation>Stethoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Voix</source>
+        <translation>Voice</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Caméra</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
         <source>Port média indisponible : %1</source>
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="62"/>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Certificat média impossible à créer.</source>
+        <translation>Could not create the media certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Offre média invalide.</source>
+        <translation>Invalid media offer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="71"/>
-        <source>Réponse de la cabine incohérente (suite de chiffrement).</source>
-        <translation>Inconsistent answer from the cabin (cipher suite).</translation>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
+        <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_media.cpp" line="90"/>
+        <location filename="../../app/src/media_link.cpp"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>perte réseau %1 %</source>
+        <translation>network loss %1 %</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>tout récupéré</source>
+        <translation>all recovered</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>gigue %1 ms</source>
+        <translation>jitter %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>aller-retour %1 ms</source>
+        <translation>round trip %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Média : vérification du chemin réseau…</source>
+        <translation>Media: verifying the network path…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Média : échange des clés de chiffrement (DTLS)…</source>
+        <translation>Media: exchanging encryption keys (DTLS)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Média refusé : %1</source>
+        <translation>Media refused: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
+        <translation>Media interrupted: no authenticated traffic for 5 s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Liaison chiffrée : bonne · %1 paquets/s</source>
+        <translation>Encrypted link: good · %1 packets/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
+        <translation>Encrypted link: fair · %1 packets/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
+        <translation>Encrypted link: poor · %1 packets/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Liaison chiffrée : connectée</source>
+        <translation>Encrypted link: connected</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>Média : non négocié</source>
+        <translation>Media: not negotiated</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>%n paquet(s) perdu(s)</source>
+        <translation>
+            <numerusform>%n packet lost</numerusform>
+            <numerusform>%n packets lost</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -23,4 +23,15 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>tc::app::MediaLink</name>
+    <message numerus="yes">
+        <location filename="../../app/src/media_link.cpp"/>
+        <source>%n paquet(s) perdu(s)</source>
+        <translation>
+            <numerusform>%n paquet perdu</numerusform>
+            <numerusform>%n paquets perdus</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -46,7 +46,7 @@ run_gui \
 
 [ -s "$work/console.png" ] || fail "no screenshot"
 # Encrypted media flowed from the cabin to the console over the verified UDP path.
-grep -q "autopilot: media connected" "$work/console.log" || fail "no media from the cabin"
+grep -q "autopilot: media connected.*quality good (DTLS-SRTP" "$work/console.log" || fail "no media from the cabin, or not DTLS-SRTP keyed and measured good"
 grep -q "media: connected" "$work/cabin.log" || fail "the cabin's media never connected"
 
 # The cabin goes through cleaning and becomes ready again.

@@ -29,8 +29,16 @@ Item {
         property string openingHours: "Mo-Sa 07:00-21:00"
         property string cabinName: "Cabine gare de Nevers"
         property int waitedMinutes: 4
-        property string mediaState: "connected"
-        property string mediaText: "Média chiffré : connecté · 100 paquets/s"
+        property QtObject media: QtObject {
+            property string state: "connected"
+            property string quality: "fair"
+            property string text: "Liaison chiffrée : moyenne · 100 paquets/s"
+            property string details: "DTLS-SRTP · AEAD_AES_128_GCM · perte réseau 3,1 % · tout récupéré"
+            property int packetsPerSecond: 100
+            property var streams: [{ name: "steth", outbound: false, ssrc: "5EE70001", payloadType: 96,
+                                     packets: 1200, lossPercent: 3.1, recovered: 37, unrecovered: 0,
+                                     jitterMs: 1.2, rttMs: 21 }]
+        }
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = "idle" }
@@ -59,6 +67,20 @@ Item {
             compare(findChild(view, "patientTitle").text, "Femme, 72 ans")
             compare(findChild(view, "sessionState").text, "En consultation  ·  02:05")
             verify(findChild(view, "endButton").visible)
+        }
+
+        function test_media_panel_shows_quality_in_words_and_colour() {
+            const view = createTemporaryObject(uut, root)
+            const panel = findChild(view, "mediaPanel")
+            verify(panel.visible)
+            compare(findChild(view, "mediaText").text, "Liaison chiffrée : moyenne · 100 paquets/s")
+            verify(findChild(view, "mediaDetails").text.indexOf("tout récupéré") >= 0)
+            compare(String(findChild(view, "qualityDot").color), String(Theme.warning))
+            fakeSession.media.quality = "good"
+            compare(String(findChild(view, "qualityDot").color), String(Theme.ok))
+            fakeSession.media.state = "disconnected"
+            compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
+            fakeSession.media.state = "connected"
         }
 
         function test_end_dialog_sends_the_chosen_reason() {

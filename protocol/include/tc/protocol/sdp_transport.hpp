@@ -5,6 +5,7 @@
 // streams share one transport (BUNDLE), so these attributes live in the first media section.
 
 #include "tc/protocol/media_transport.hpp"
+#include "tc/protocol/rtp_session.hpp"
 #include "tc/protocol/srtp_session.hpp"
 
 #include <boost/system/result.hpp>
@@ -58,6 +59,11 @@ boost::system::result<std::string> withTransport(std::string_view sdp,
 // Reads them back; refuses a description without ICE credentials, candidates, or a keying
 // (a fingerprint with its setup, or a=crypto).
 boost::system::result<TransportDescription> parseTransport(std::string_view sdp);
+
+// The RTP streams a description negotiates, one per media payload type (named by the section's
+// a=mid), each with its RTX payload type (a=rtpmap:N rtx/..., a=fmtp:N apt=PT) when offered.
+// Sections that are inactive or rejected (port 0) carry none.
+std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp);
 
 // The answerer's choice: the first offered suite we support, answered with the same tag and a
 // fresh key of our own.

@@ -1,0 +1,326 @@
+#include "media_link.hpp"
+
+#include "ui_dispatch.hpp"
+
+#include <QLocale>
+#include <QVariantMap>
+#include <boost/asio/post.hpp>
+#include <future>
+
+namespace tc::app {
+
+namespace {
+
+// Thresholds for the doctor's indicator. Loss is what the network lost before retransmission;
+// what retransmission could not bring back in time is worse and weighs more.
+constexpr double kFairLoss = 0.02;
+constexpr double kPoorLoss = 0.10;
+constexpr double kFairJitterMs = 20;
+constexpr double kPoorJitterMs = 50;
+constexpr double kFairRttMs = 150;
+constexpr double kPoorRttMs = 400;
+
+// The SDP's a=mid names, as the doctor knows the streams.
+QString streamLabel(const std::string& mid) {
+    if (mid == "steth") {
+        return MediaLink::tr("Stéthoscope");
+    }
+    if (mid == "voice") {
+        return MediaLink::tr("Voix");
+    }
+    if (mid == "video") {
+        return MediaLink::tr("Caméra");
+    }
+    return QString::fromStdString(mid);
+}
+
+QString number(double value, int decimals) {
+    return QLocale().toString(value, 'f', decimals);
+}
+
+} // namespace
+
+MediaQuality assessQuality(const MediaSnapshot& snapshot, std::uint64_t unrecoveredSinceLast,
+                           std::uint64_t receivedSinceLast) {
+    using protocol::TransportState;
+    if (snapshot.state == TransportState::disconnected ||
+        snapshot.state == TransportState::failed) {
+        return MediaQuality::poor;
+    }
+    if (snapshot.state != TransportState::connected) {
+        return MediaQuality::none;
+    }
+    double loss = 0;
+    double jitter = 0;
+    double rtt = snapshot.transport.roundTripMs.value_or(0);
+    bool inbound = false;
+    for (const auto& s : snapshot.streams) {
+        if (!s.outbound) {
+            inbound = true;
+            loss = std::max(loss, s.fractionLost);
+            jitter = std::max(jitter, s.jitterMs);
+        }
+        rtt = std::max(rtt, s.rttMs.value_or(0));
+    }
+    if (!inbound || receivedSinceLast == 0) {
+        return MediaQuality::poor; // connected, but nothing arrives
+    }
+    const double unrecovered =
+        static_cast<double>(unrecoveredSinceLast) / static_cast<double>(receivedSinceLast);
+    if (unrecovered > 0.01 || loss > kPoorLoss || jitter > kPoorJitterMs || rtt > kPoorRttMs) {
+        return MediaQuality::poor;
+    }
+    if (unrecoveredSinceLast > 0 || loss > kFairLoss || jitter > kFairJitterMs ||
+        rtt > kFairRttMs) {
+        return MediaQuality::fair;
+    }
+    return MediaQuality::good;
+}
+
+QString toString(MediaQuality quality) {
+    switch (quality) {
+    case MediaQuality::good:
+        return QStringLiteral("good");
+    case MediaQuality::fair:
+        return QStringLiteral("fair");
+    case MediaQuality::poor:
+        return QStringLiteral("poor");
+    case MediaQuality::none:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+MediaLink::MediaLink(QObject* parent)
+    : QObject(parent) {
+    m_poll.setInterval(1000);
+    connect(&m_poll, &QTimer::timeout, this, &MediaLink::poll);
+}
+
+MediaLink::~MediaLink() {
+    close();
+    drain();
+}
+
+void MediaLink::drain() {
+    if (!m_executor) {
+        return;
+    }
+    // The protocol thread runs handlers in order: once this one has run, no earlier callback
+    // that captured this object is left.
+    auto drained = std::make_shared<std::promise<void>>();
+    auto done = drained->get_future();
+    boost::asio::post(m_executor, [drained] { drained->set_value(); });
+    done.wait_for(std::chrono::seconds(2)); // a stopped protocol thread must not hang the UI
+}
+
+std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& error) {
+    close();
+    protocol::MediaTransportConfig config;
+    config.local = protocol::makeIceCredentials();
+    config.controlling = true; // the offerer controls
+    auto transport = protocol::MediaTransport::open(m_executor, config);
+    if (!transport) {
+        error = tr("Port média indisponible : %1")
+                    .arg(QString::fromStdString(transport.error().message()));
+        return std::nullopt;
+    }
+    auto keying = protocol::offerKeying(protocol::KeyingMode::dtls);
+    if (!keying) {
+        (*transport)->close();
+        error = tr("Certificat média impossible à créer.");
+        return std::nullopt;
+    }
+    auto described = protocol::withTransport(
+        sdp, protocol::describeTransport(config.local, {(*transport)->localCandidate()}, *keying));
+    if (!described) {
+        (*transport)->close();
+        error = tr("Offre média invalide.");
+        return std::nullopt;
+    }
+    m_transport = *transport;
+    m_keying = std::move(*keying);
+    return std::move(*described);
+}
+
+QString MediaLink::answer(const std::string& sdp) {
+    if (!m_transport || m_session) {
+        return {};
+    }
+    const auto remote = protocol::parseTransport(sdp);
+    if (!remote) {
+        return tr("La cabine n'a pas négocié de média : %1")
+            .arg(QString::fromStdString(remote.error().message()));
+    }
+    const auto keying = protocol::keyingFromAnswer(m_keying, *remote);
+    if (!keying) {
+        return tr("Réponse de la cabine incohérente (chiffrement) : %1")
+            .arg(QString::fromStdString(keying.error().message()));
+    }
+    protocol::RtpSessionConfig config;
+    config.streams = protocol::rtpStreamsOf(sdp);
+    config.cname = "console";
+    // The stethoscope pipeline takes the packets in the next step; the session already repairs
+    // and measures the stream.
+    m_session = protocol::RtpSession::create(m_transport, config, {});
+    const auto started =
+        m_transport->start(remote->candidates, remote->ice, *keying, m_session->packetHandler(),
+                           m_session->stateHandler([this](protocol::TransportState state,
+                                                          boost::system::error_code e) {
+                               postToUi(this, [this, state, e] {
+                                   if (e) {
+                                       m_error = QString::fromStdString(e.message());
+                                   }
+                                   setState(QString::fromLatin1(protocol::toString(state).data()));
+                               });
+                           }));
+    if (started) {
+        m_session.reset();
+        return tr("Clés média invalides.");
+    }
+    setState(QStringLiteral("checking"));
+    m_poll.start();
+    return {};
+}
+
+void MediaLink::close() {
+    m_poll.stop();
+    if (m_session) {
+        m_session->stop();
+        m_session.reset();
+    }
+    if (m_transport) {
+        m_transport->close();
+        m_transport.reset();
+    }
+    m_lastReceived = 0;
+    m_lastUnrecovered = 0;
+    m_packetsPerSecond = 0;
+    m_quality = MediaQuality::none;
+    m_details.clear();
+    m_streams.clear();
+    m_error.clear();
+    setState(QStringLiteral("none"));
+}
+
+void MediaLink::setState(const QString& state) {
+    if (m_state != state) {
+        m_state = state;
+        emit changed();
+    }
+}
+
+void MediaLink::poll() {
+    if (!m_transport || !m_session) {
+        return;
+    }
+    boost::asio::post(m_transport->executor(),
+                      [this, transport = m_transport, session = m_session] {
+                          MediaSnapshot snapshot;
+                          snapshot.transport = transport->stats();
+                          snapshot.streams = session->stats();
+                          postToUi(this, [this, snapshot] { apply(snapshot); });
+                      });
+}
+
+void MediaLink::apply(const MediaSnapshot& polled) {
+    MediaSnapshot snapshot = polled;
+    using protocol::TransportState;
+    snapshot.state = m_state == QLatin1String("connected")      ? TransportState::connected
+                     : m_state == QLatin1String("disconnected") ? TransportState::disconnected
+                     : m_state == QLatin1String("failed")       ? TransportState::failed
+                                                                : TransportState::checking;
+    std::uint64_t received = 0;
+    std::uint64_t unrecovered = 0;
+    std::int64_t lost = 0;
+    std::uint64_t recovered = 0;
+    double jitter = 0;
+    std::optional<double> rtt = snapshot.transport.roundTripMs;
+    m_streams.clear();
+    for (const auto& s : snapshot.streams) {
+        if (!s.outbound) {
+            received += s.packets;
+            unrecovered += s.unrecovered;
+            lost += s.lost;
+            recovered += s.recovered;
+            jitter = std::max(jitter, s.jitterMs);
+        }
+        if (s.rttMs) {
+            rtt = s.rttMs;
+        }
+        const double expected = static_cast<double>(s.packets) + std::max<std::int64_t>(0, s.lost);
+        m_streams.append(QVariantMap{
+            {QStringLiteral("name"), streamLabel(s.name)},
+            {QStringLiteral("outbound"), s.outbound},
+            {QStringLiteral("ssrc"), QString::number(s.ssrc, 16).toUpper()},
+            {QStringLiteral("payloadType"), s.payloadType},
+            {QStringLiteral("packets"), static_cast<qulonglong>(s.packets)},
+            {QStringLiteral("lossPercent"),
+             expected > 0
+                 ? 100.0 * static_cast<double>(std::max<std::int64_t>(0, s.lost)) / expected
+                 : 0.0},
+            {QStringLiteral("recovered"), static_cast<qulonglong>(s.recovered)},
+            {QStringLiteral("unrecovered"), static_cast<qulonglong>(s.unrecovered)},
+            {QStringLiteral("jitterMs"), s.jitterMs},
+            {QStringLiteral("rttMs"), s.rttMs.value_or(-1)},
+        });
+    }
+    m_quality = assessQuality(snapshot, unrecovered - m_lastUnrecovered, received - m_lastReceived);
+    m_packetsPerSecond = static_cast<int>(received - m_lastReceived);
+    m_lastReceived = received;
+    m_lastUnrecovered = unrecovered;
+    const double lossPercent =
+        received + static_cast<std::uint64_t>(std::max<std::int64_t>(0, lost)) > 0
+            ? 100.0 * static_cast<double>(std::max<std::int64_t>(0, lost)) /
+                  static_cast<double>(received +
+                                      static_cast<std::uint64_t>(std::max<std::int64_t>(0, lost)))
+            : 0.0;
+    QStringList parts;
+    parts << QString::fromLatin1(protocol::toString(m_keying.mode).data());
+    if (snapshot.transport.suite) {
+        parts << QString::fromLatin1(protocol::toString(*snapshot.transport.suite).data());
+    }
+    parts << tr("perte réseau %1 %").arg(number(lossPercent, 1));
+    if (lost > 0) {
+        parts << (unrecovered == 0
+                      ? tr("tout récupéré")
+                      : tr("%n paquet(s) perdu(s)", "", static_cast<int>(unrecovered)));
+    }
+    parts << tr("gigue %1 ms").arg(number(jitter, 1));
+    if (rtt) {
+        parts << tr("aller-retour %1 ms").arg(number(*rtt, *rtt < 10 ? 1 : 0));
+    }
+    m_details = parts.join(QStringLiteral(" · "));
+    emit changed();
+}
+
+QString MediaLink::text() const {
+    if (m_state == QLatin1String("checking")) {
+        return tr("Média : vérification du chemin réseau…");
+    }
+    if (m_state == QLatin1String("securing")) {
+        return tr("Média : échange des clés de chiffrement (DTLS)…");
+    }
+    if (m_state == QLatin1String("failed")) {
+        return tr("Média refusé : %1").arg(m_error);
+    }
+    if (m_state == QLatin1String("disconnected")) {
+        return tr("Média interrompu : plus de trafic authentifié depuis 5 s");
+    }
+    if (m_state == QLatin1String("connected")) {
+        switch (m_quality) {
+        case MediaQuality::good:
+            return tr("Liaison chiffrée : bonne · %1 paquets/s").arg(m_packetsPerSecond);
+        case MediaQuality::fair:
+            return tr("Liaison chiffrée : moyenne · %1 paquets/s").arg(m_packetsPerSecond);
+        case MediaQuality::poor:
+            return tr("Liaison chiffrée : mauvaise · %1 paquets/s").arg(m_packetsPerSecond);
+        case MediaQuality::none:
+            break;
+        }
+        return tr("Liaison chiffrée : connectée");
+    }
+    return tr("Média : non négocié");
+}
+
+} // namespace tc::app

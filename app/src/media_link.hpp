@@ -1,0 +1,84 @@
+#pragma once
+// The consultation's media link, from the doctor's side: the transport (opened for the offer,
+// keyed by the cabin's answer, DTLS-SRTP by default) with its RTP session, and what the doctor
+// needs to know about it: state, a connection-quality indicator and per-stream figures, polled
+// once a second from the protocol thread.
+
+#include "tc/protocol/media_negotiation.hpp"
+#include "tc/protocol/rtp_session.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QVariantList>
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+#include <optional>
+
+namespace tc::app {
+
+// What one poll saw, and the verdict drawn from it (pure, for tests).
+struct MediaSnapshot {
+    protocol::TransportState state = protocol::TransportState::checking;
+    protocol::TransportStats transport;
+    std::vector<protocol::RtpStreamStats> streams;
+};
+
+enum class MediaQuality { none, good, fair, poor };
+// `unrecoveredSinceLast` and `receivedSinceLast` cover the interval since the previous poll.
+MediaQuality assessQuality(const MediaSnapshot& snapshot, std::uint64_t unrecoveredSinceLast,
+                           std::uint64_t receivedSinceLast);
+QString toString(MediaQuality quality);
+
+class MediaLink : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString state READ state NOTIFY changed)
+    Q_PROPERTY(QString quality READ quality NOTIFY changed)
+    Q_PROPERTY(QString text READ text NOTIFY changed)
+    Q_PROPERTY(QString details READ details NOTIFY changed)
+    Q_PROPERTY(int packetsPerSecond READ packetsPerSecond NOTIFY changed)
+    Q_PROPERTY(QVariantList streams READ streams NOTIFY changed)
+
+public:
+    explicit MediaLink(QObject* parent = nullptr);
+    ~MediaLink() override;
+
+    void setExecutor(boost::asio::any_io_executor executor) { m_executor = std::move(executor); }
+    // Opens the transport and adds it to `sdp`; on failure returns nothing and sets `error`.
+    std::optional<std::string> offer(const std::string& sdp, QString& error);
+    // Keys and starts the transport from the cabin's answer; an empty string on success.
+    QString answer(const std::string& sdp);
+    void close();
+
+    QString state() const { return m_state; }
+    QString quality() const { return toString(m_quality); }
+    QString text() const;
+    QString details() const { return m_details; }
+    int packetsPerSecond() const { return m_packetsPerSecond; }
+    QVariantList streams() const { return m_streams; }
+
+signals:
+    void changed();
+
+private:
+    void poll();
+    void apply(const MediaSnapshot& snapshot);
+    void setState(const QString& state);
+    void drain();
+
+    boost::asio::any_io_executor m_executor;
+    std::shared_ptr<protocol::MediaTransport> m_transport;
+    std::shared_ptr<protocol::RtpSession> m_session;
+    protocol::LocalKeying m_keying;
+    QString m_state = QStringLiteral("none");
+    QString m_error; // why the transport failed, for the doctor
+    MediaQuality m_quality = MediaQuality::none;
+    QString m_details;
+    int m_packetsPerSecond = 0;
+    QVariantList m_streams;
+    std::uint64_t m_lastReceived = 0;
+    std::uint64_t m_lastUnrecovered = 0;
+    QTimer m_poll;
+};
+
+} // namespace tc::app

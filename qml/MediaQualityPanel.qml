@@ -1,0 +1,70 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The consultation's media link: state and quality in words and colour (never colour alone),
+// the keying and path figures, and one line per stream.
+Rectangle {
+    id: panel
+    // A MediaLink: state, quality, text, details, streams.
+    required property var link
+    readonly property color tone: link.state === "connected"
+                                  ? (link.quality === "good" ? Theme.ok
+                                     : (link.quality === "poor" ? Theme.urgent : Theme.warning))
+                                  : (link.state === "failed" || link.state === "disconnected"
+                                     ? Theme.urgent : Theme.muted)
+    implicitHeight: column.implicitHeight + 24
+    radius: Theme.radius
+    color: Theme.surface
+    border.color: Theme.border
+
+    ColumnLayout {
+        id: column
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 6
+
+        RowLayout {
+            spacing: 10
+            Rectangle {
+                objectName: "qualityDot"
+                width: 14; height: 14; radius: 7
+                color: panel.tone
+            }
+            Label {
+                objectName: "mediaText"
+                Layout.fillWidth: true
+                text: panel.link.text
+                color: Theme.text
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+                elide: Text.ElideRight
+            }
+        }
+        Label {
+            objectName: "mediaDetails"
+            visible: text !== ""
+            Layout.fillWidth: true
+            text: panel.link.details
+            color: Theme.muted
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.WordWrap
+        }
+        Repeater {
+            model: panel.link.streams
+            delegate: Label {
+                required property var modelData
+                Layout.fillWidth: true
+                font.pixelSize: Theme.fontSmall
+                color: Theme.muted
+                text: (modelData.outbound ? qsTr("↑ %1").arg(modelData.name) : qsTr("↓ %1").arg(modelData.name))
+                      + "  ·  " + qsTr("%L1 paquets").arg(modelData.packets)
+                      + (modelData.outbound ? ""
+                         : "  ·  " + qsTr("perdus %L1 %").arg(Number(modelData.lossPercent).toFixed(1))
+                           + "  ·  " + qsTr("récupérés %L1").arg(modelData.recovered)
+                           + "  ·  " + qsTr("gigue %L1 ms").arg(Number(modelData.jitterMs).toFixed(1)))
+                      + "  ·  SSRC " + modelData.ssrc
+            }
+        }
+    }
+}
