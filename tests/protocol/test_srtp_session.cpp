@@ -96,6 +96,13 @@ TEST_CASE("SRTP round trip, replay and forgery for each suite", "[srtp]") {
     forged[20] ^= 0x01;
     CHECK(receiver->unprotectRtp(forged, length) == SrtpErrc::authenticationFailed);
 
+    // A packet whose SSRC was rewritten (another stream's, or a spoofed one) fails: the SSRC is
+    // in the keystream's IV and under the authentication tag.
+    auto respun = rtpPacket(4, length);
+    REQUIRE_FALSE(sender->protectRtp(respun, length));
+    respun[11] ^= 0x5a;
+    CHECK(receiver->unprotectRtp(respun, length) == SrtpErrc::authenticationFailed);
+
     // Plaintext RTP is never accepted.
     auto plaintext = rtpPacket(3, length);
     CHECK(receiver->unprotectRtp(plaintext, length));
@@ -105,7 +112,7 @@ TEST_CASE("SRTP round trip, replay and forgery for each suite", "[srtp]") {
     CHECK(receiver->unprotectRtp(plaintext, tiny) == SrtpErrc::malformed);
     CHECK(receiver->stats().packets == 1);
     CHECK(receiver->stats().replayed == 1);
-    CHECK(receiver->stats().forged >= 1);
+    CHECK(receiver->stats().forged >= 2);
     CHECK(receiver->stats().malformed >= 1);
 }
 
