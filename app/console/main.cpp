@@ -76,10 +76,15 @@ int main(int argc, char** argv) {
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Autopilot: save the session screen."),
                                         QStringLiteral("png"));
+    const QCommandLineOption mediaKeying(
+        QStringLiteral("media-keying"),
+        QStringLiteral("dtls (default: DTLS-SRTP, keys never leave the two ends) or sdes (keys "
+                       "in the SDP over the TLS signalling, for SIP-style carts)."),
+        QStringLiteral("mode"), QStringLiteral("dtls"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
-    parser.addOptions(
-        {demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout, screenshot, lang});
+    parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
+                       screenshot, lang, mediaKeying});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -105,6 +110,12 @@ int main(int argc, char** argv) {
     tc::app::SessionController session;
     queue.attach(&connection);
     session.attach(&connection, &queue);
+    if (parser.value(mediaKeying) == QLatin1String("sdes")) {
+        session.media()->setKeyingMode(tc::protocol::KeyingMode::sdes);
+    } else if (parser.value(mediaKeying) != QLatin1String("dtls")) {
+        std::fprintf(stderr, "telecabine: --media-keying takes dtls or sdes\n");
+        return 2;
+    }
     connection.setHost(parser.value(host));
     connection.setPort(parser.value(port).toInt());
     if (parser.isSet(ca)) {

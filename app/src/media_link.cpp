@@ -125,7 +125,7 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
                     .arg(QString::fromStdString(transport.error().message()));
         return std::nullopt;
     }
-    auto keying = protocol::offerKeying(protocol::KeyingMode::dtls);
+    auto keying = protocol::offerKeying(m_mode);
     if (!keying) {
         (*transport)->close();
         error = tr("Certificat média impossible à créer.");

@@ -44,6 +44,8 @@ public:
     ~MediaLink() override;
 
     void setExecutor(boost::asio::any_io_executor executor) { m_executor = std::move(executor); }
+    // DTLS-SRTP unless a deployment's cabins need SDES; applies from the next offer.
+    void setKeyingMode(protocol::KeyingMode mode) { m_mode = mode; }
     // Opens the transport and adds it to `sdp`; on failure returns nothing and sets `error`.
     std::optional<std::string> offer(const std::string& sdp, QString& error);
     // Keys and starts the transport from the cabin's answer; an empty string on success.
@@ -69,6 +71,7 @@ private:
     boost::asio::any_io_executor m_executor;
     std::shared_ptr<protocol::MediaTransport> m_transport;
     std::shared_ptr<protocol::RtpSession> m_session;
+    protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::LocalKeying m_keying;
     QString m_state = QStringLiteral("none");
     QString m_error; // why the transport failed, for the doctor

@@ -7,6 +7,8 @@ set -eu
 rendezvous=$1
 cabin=$2
 console=$3
+keying=${4:-dtls} # the console's media keying: dtls (default) or sdes
+case $keying in dtls) keying_name=DTLS-SRTP ;; sdes) keying_name=SDES ;; *) echo "keying?" >&2; exit 2 ;; esac
 
 work=$(mktemp -d)
 pids=""
@@ -42,11 +44,14 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
+    --media-keying "$keying" \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
 # Encrypted media flowed from the cabin to the console over the verified UDP path.
-grep -q "autopilot: media connected.*quality good (DTLS-SRTP" "$work/console.log" || fail "no media from the cabin, or not DTLS-SRTP keyed and measured good"
+grep -q "autopilot: media connected.*quality good ($keying_name" "$work/console.log" ||
+    fail "no media from the cabin, or not $keying_name keyed and measured good"
+grep -q "keyed by $keying_name" "$work/cabin.log" || fail "the cabin did not key by $keying_name"
 grep -q "media: connected" "$work/cabin.log" || fail "the cabin's media never connected"
 
 # The cabin goes through cleaning and becomes ready again.
