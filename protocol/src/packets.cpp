@@ -165,6 +165,76 @@ PacketResult<RtpHeader> parseRtp(Bytes p) {
     return h;
 }
 
+std::optional<Bytes> rtpExtension(Bytes p, const RtpHeader& header, std::uint8_t id) noexcept {
+    if (!header.hasExtension || id == 0) {
+        return std::nullopt;
+    }
+    const std::size_t start = 12 + 4u * header.csrcCount + 4; // after profile and length
+    const std::size_t end = header.payloadOffset;
+    const bool oneByte = header.extensionProfile == 0xBEDE;
+    const bool twoByte = (header.extensionProfile & 0xFFF0) == 0x1000;
+    if (!oneByte && !twoByte) {
+        return std::nullopt;
+    }
+    for (std::size_t at = start; at < end;) {
+        if (p[at] == 0) {
+            ++at; // padding between elements
+            continue;
+        }
+        std::uint8_t elementId = 0;
+        std::size_t length = 0;
+        if (oneByte) {
+            elementId = p[at] >> 4;
+            length = (p[at] & 0x0f) + 1u;
+            if (elementId == 15) {
+                return std::nullopt; // reserved: stop processing, as RFC 8285 says
+            }
+            at += 1;
+        } else {
+            if (at + 2 > end) {
+                return std::nullopt;
+            }
+            elementId = p[at];
+            length = p[at + 1];
+            at += 2;
+        }
+        if (at + length > end) {
+            return std::nullopt;
+        }
+        if (elementId == id) {
+            return p.subspan(at, length);
+        }
+        at += length;
+    }
+    return std::nullopt;
+}
+
+void addRtpExtensions(
+    std::vector<std::uint8_t>& packet,
+    const std::vector<std::pair<std::uint8_t, std::vector<std::uint8_t>>>& elements) {
+    std::vector<std::uint8_t> block;
+    for (const auto& [id, value] : elements) {
+        if (id < 1 || id > 14 || value.empty() || value.size() > 16) {
+            continue;
+        }
+        block.push_back(static_cast<std::uint8_t>((id << 4) | (value.size() - 1)));
+        block.insert(block.end(), value.begin(), value.end());
+    }
+    if (block.empty() || packet.size() < 12) {
+        return;
+    }
+    while (block.size() % 4 != 0) {
+        block.push_back(0);
+    }
+    const std::size_t at = 12 + 4u * (packet[0] & 0x0f);
+    const auto words = static_cast<std::uint16_t>(block.size() / 4);
+    std::vector<std::uint8_t> header = {0xBE, 0xDE, static_cast<std::uint8_t>(words >> 8),
+                                        static_cast<std::uint8_t>(words)};
+    header.insert(header.end(), block.begin(), block.end());
+    packet.insert(packet.begin() + static_cast<std::ptrdiff_t>(at), header.begin(), header.end());
+    packet[0] |= 0x10;
+}
+
 PacketResult<std::vector<RtcpPacketView>> parseRtcpCompound(Bytes p) {
     if (p.size() > kMaxDatagramBytes) {
         return make_error_code(PacketErrc::oversized);

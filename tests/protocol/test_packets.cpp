@@ -186,3 +186,36 @@ TEST_CASE("STUN: built messages verify and hostile ones do not", "[packets][stun
     CHECK(verifyStunIntegrity(bare, *bareMessage, "x") == PacketErrc::missingIntegrity);
     CHECK(parseStun(Packet(1600, 0)).error() == PacketErrc::oversized);
 }
+
+TEST_CASE("rtp: RFC 8285 header extensions, one-byte form written and read", "[packets]") {
+    std::vector<std::uint8_t> packet{0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0xAA, 0xBB};
+    addRtpExtensions(packet, {{1, {3}}, {2, {1, 2, 3}}, {15, {9}}});
+    auto header = parseRtp(packet);
+    REQUIRE(header);
+    CHECK(header->hasExtension);
+    CHECK(header->payloadSize == 2);
+    CHECK(packet[header->payloadOffset] == 0xAA);
+    const auto site = rtpExtension(packet, *header, 1);
+    REQUIRE(site);
+    CHECK(std::vector<std::uint8_t>(site->begin(), site->end()) == std::vector<std::uint8_t>{3});
+    const auto three = rtpExtension(packet, *header, 2);
+    REQUIRE(three);
+    CHECK(three->size() == 3);
+    CHECK_FALSE(rtpExtension(packet, *header, 4));
+    CHECK_FALSE(rtpExtension(packet, *header, 15)); // never written: reserved
+
+    // A two-byte-form extension (0x1000) with one element, id 7, two bytes.
+    const std::vector<std::uint8_t> twoByte{0x90, 96,   0,    1, 0, 0, 0, 0,    0,    0,   0,
+                                            7,    0x10, 0x00, 0, 1, 7, 2, 0x12, 0x34, 0xCC};
+    header = parseRtp(twoByte);
+    REQUIRE(header);
+    const auto value = rtpExtension(twoByte, *header, 7);
+    REQUIRE(value);
+    CHECK((*value)[1] == 0x34);
+    // An element claiming more bytes than the block holds is not returned.
+    const std::vector<std::uint8_t> lying{0x90, 96, 0,    1,    0, 0, 0,    0, 0, 0,
+                                          0,    7,  0xBE, 0xDE, 0, 1, 0x1F, 0, 0, 0};
+    header = parseRtp(lying);
+    REQUIRE(header);
+    CHECK_FALSE(rtpExtension(lying, *header, 1));
+}

@@ -9,6 +9,7 @@
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +60,15 @@ struct RtpHeader {
     std::uint8_t paddingSize = 0;
 };
 PacketResult<RtpHeader> parseRtp(Bytes packet);
+
+// RFC 8285 header extensions: the value of element `id` (one-byte 0xBEDE or two-byte 0x100x
+// form), or nothing when absent or malformed. `header` comes from parseRtp(packet).
+std::optional<Bytes> rtpExtension(Bytes packet, const RtpHeader& header, std::uint8_t id) noexcept;
+// Appends a one-byte-form header extension holding the given elements (ids 1-14, values of
+// 1-16 bytes) to an RTP header of 12 + 4*CC bytes that has none yet; sets the X bit.
+void addRtpExtensions(
+    std::vector<std::uint8_t>& packet,
+    const std::vector<std::pair<std::uint8_t, std::vector<std::uint8_t>>>& elements);
 
 struct RtcpPacketView {
     std::uint8_t type = 0;  // 200 SR, 201 RR, 202 SDES, 203 BYE, 205 RTPFB, 206 PSFB, ...

@@ -1,0 +1,109 @@
+#pragma once
+// The stethoscope's RTP stream (RFC 3551 L16, mono, 10 ms packets by default): the cabin's
+// source (a looping WAV recording or the synthetic body) and packetiser, which carries the
+// current auscultation site in an RFC 8285 header extension; and on the console, the
+// depacketiser and the in-order assembly of frames that the recorder takes, which waits for
+// retransmissions up to a deadline before it gives a frame up as a gap.
+
+#include "tc/media/auscultation.hpp"
+#include "tc/media/pcm.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <variant>
+#include <vector>
+
+namespace tc::media {
+
+// a=extmap:N urn:telecabine:params:rtp-hdrext:auscultation-site, one byte (AuscultationSite).
+inline constexpr std::string_view kSiteExtensionUri =
+    "urn:telecabine:params:rtp-hdrext:auscultation-site";
+
+struct StethoscopeFormat {
+    int sampleRate = 48000; // 48000 or 16000
+    int packetMs = 10;
+    std::uint8_t payloadType = 96;
+    std::uint8_t siteExtensionId = 1; // 0: not negotiated
+    int frameSamples() const noexcept { return sampleRate * packetMs / 1000; }
+};
+
+class StethoscopeSource {
+public:
+    // A recording, looped, converted to `sampleRate` if it was made at another rate.
+    static boost::system::result<StethoscopeSource> fromWav(const std::filesystem::path& path,
+                                                            int sampleRate);
+    static StethoscopeSource synthetic(const AuscultationModel& model, int sampleRate);
+
+    void setSite(AuscultationSite site) noexcept;
+    AuscultationSite site() const noexcept { return m_site; }
+    void render(std::span<std::int16_t> out) noexcept;
+
+private:
+    StethoscopeSource() = default;
+    AuscultationSite m_site = AuscultationSite::mitral;
+    std::vector<std::int16_t> m_recording;
+    std::size_t m_position = 0;
+    std::optional<AuscultationSynth> m_synth;
+};
+
+class L16Packetizer {
+public:
+    L16Packetizer(StethoscopeFormat format, std::uint32_t ssrc, std::uint16_t firstSequence,
+                  std::uint32_t firstTimestamp);
+    // One RTP packet for one frame of samples (big-endian on the wire), with the site.
+    std::vector<std::uint8_t> packetize(std::span<const std::int16_t> frame, AuscultationSite site);
+
+private:
+    StethoscopeFormat m_format;
+    std::uint32_t m_ssrc;
+    std::uint16_t m_sequence;
+    std::uint32_t m_timestamp;
+    bool m_first = true;
+};
+
+struct L16Frame {
+    std::uint32_t timestamp = 0;
+    std::uint16_t sequence = 0;
+    std::optional<AuscultationSite> site;
+    std::vector<std::int16_t> samples;
+};
+// Nothing for a packet that is not L16 of `format` (wrong payload type, odd payload length).
+std::optional<L16Frame> depacketizeL16(std::span<const std::uint8_t> packet,
+                                       const StethoscopeFormat& format);
+
+// Frames in timestamp order for the recorder: each frame once; a missing one is waited for until
+// `deadline` after a later frame arrived, then replaced by silence and reported as a gap.
+class FrameAssembler {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit FrameAssembler(int frameSamples, std::chrono::milliseconds deadline);
+
+    struct Ready {
+        L16Frame frame;
+        bool gap = false; // silence standing for a frame that never came
+    };
+    void push(L16Frame frame, Clock::time_point now);
+    std::vector<Ready> take(Clock::time_point now);
+    // At the end of a recording: what is buffered, gaps filled.
+    std::vector<Ready> flush();
+
+    std::uint64_t gaps() const noexcept { return m_gaps; }
+    std::uint64_t duplicates() const noexcept { return m_duplicates; }
+
+private:
+    std::vector<Ready> drain(Clock::time_point now, bool force);
+    int m_frameSamples;
+    std::chrono::milliseconds m_deadline;
+    std::optional<std::int64_t> m_next; // extended timestamp expected next
+    std::int64_t m_highest = 0;
+    std::map<std::int64_t, std::pair<L16Frame, Clock::time_point>> m_pending;
+    std::uint64_t m_gaps = 0;
+    std::uint64_t m_duplicates = 0;
+};
+
+} // namespace tc::media
