@@ -1,0 +1,50 @@
+#pragma once
+// The console's stethoscope receive path, fed with the RTP session's packets (originals and
+// packets rebuilt from RTX, on the protocol thread): depacketise, restore the order, wait for
+// retransmissions up to a deadline, and hand the raw signal, with its auscultation site, to the
+// recorder when one is running. Thread-safe: recording is started and stopped from the UI.
+
+#include "tc/media/flac_recorder.hpp"
+#include "tc/media/stethoscope_stream.hpp"
+
+#include <atomic>
+#include <mutex>
+
+namespace tc::media {
+
+class StethoscopeReceiver {
+public:
+    // `recoveryDeadline`: how long a missing frame is waited for (the RTX deadline).
+    explicit StethoscopeReceiver(
+        StethoscopeFormat format,
+        std::chrono::milliseconds recoveryDeadline = std::chrono::milliseconds(500));
+    ~StethoscopeReceiver();
+
+    void onPacket(std::span<const std::uint8_t> packet);
+
+    boost::system::error_code startRecording(const std::filesystem::path& flacPath);
+    // Flushes what is still waiting (gaps filled), ends the file and its manifest.
+    boost::system::error_code stopRecording();
+    bool recording() const;
+
+    struct Stats {
+        std::uint64_t frames = 0;
+        std::uint64_t gaps = 0;
+        std::uint64_t duplicates = 0;
+        std::uint64_t foreign = 0; // not L16 of our format
+        std::optional<AuscultationSite> site;
+    };
+    Stats stats() const;
+    const StethoscopeFormat& format() const noexcept { return m_format; }
+
+private:
+    void deliver(std::vector<FrameAssembler::Ready> ready);
+
+    StethoscopeFormat m_format;
+    mutable std::mutex m_mutex;
+    FrameAssembler m_assembler;
+    std::unique_ptr<FlacRecorder> m_recorder;
+    Stats m_stats;
+};
+
+} // namespace tc::media
