@@ -1,6 +1,7 @@
 #include "cabin_simulator.hpp"
 
 #include "sdp_answer.hpp"
+#include "tc/media/stethoscope_stream.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -34,7 +35,7 @@ public:
         , m_script(std::move(script))
         , m_sink(std::move(sink))
         , m_cleaningTimer(m_strand)
-        , m_toneTimer(m_strand) {}
+        , m_frameTimer(m_strand) {}
 
     void start() override {
         net::post(m_strand, [self = shared_from_this()] {
@@ -251,6 +252,18 @@ private:
         rtp.streams = rtpStreamsOf(*answer);
         rtp.cname = "cabin@" + m_script.site.code;
         m_rtp = RtpSession::create(*media, rtp, {});
+        m_stethoscope.reset();
+        for (const auto& stream : rtp.streams) {
+            if (stream.name == "steth" && stream.encoding == "L16" &&
+                (stream.clockRate == 48000 || stream.clockRate == 16000)) {
+                media::StethoscopeFormat format;
+                format.sampleRate = static_cast<int>(stream.clockRate);
+                format.payloadType = stream.payloadType;
+                format.siteExtensionId =
+                    extensionIdOf(*answer, "steth", media::kSiteExtensionUri).value_or(0);
+                m_stethoscope = format;
+            }
+        }
         const auto started = (*media)->start(
             remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
             m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {
@@ -271,50 +284,66 @@ private:
     void onMediaState(TransportState state, boost::system::error_code error) {
         emit(m_phase, "media: " + std::string(toString(state)) +
                           (error ? " (" + error.message() + ")" : std::string()));
-        if (state == TransportState::connected && !m_toneRunning && m_media) {
-            m_toneRunning = true;
-            sendTone();
+        if (state == TransportState::connected && !m_streaming && m_media && m_stethoscope) {
+            startStethoscope();
         }
     }
 
-    // The stethoscope's test stream until the real source comes: a 120 Hz tone, L16 mono
-    // 48 kHz in 10 ms packets (RFC 3551), payload type 96 as offered.
-    void sendTone() {
-        if (!m_media || !m_rtp || !m_toneRunning) {
-            m_toneRunning = false;
+    // The stethoscope stream: the recording or the synthetic body, in 10 ms L16 packets paced on
+    // absolute deadlines (no drift), with the operator's current site.
+    void startStethoscope() {
+        const auto& settings = m_script.stethoscope;
+        std::optional<media::StethoscopeSource> source;
+        if (settings.file) {
+            auto loaded =
+                media::StethoscopeSource::fromWav(*settings.file, m_stethoscope->sampleRate);
+            if (loaded) {
+                source = std::move(*loaded);
+            } else {
+                emit(m_phase, "stethoscope file unusable (" + loaded.error().message() +
+                                  "): synthetic sounds instead");
+            }
+        }
+        if (!source) {
+            source = media::StethoscopeSource::synthetic(settings.model, m_stethoscope->sampleRate);
+        }
+        source->setSite(m_site);
+        m_source = std::move(source);
+        m_packetizer.emplace(*m_stethoscope, kStethoscopeSsrc, 1, 0);
+        m_frame.assign(static_cast<std::size_t>(m_stethoscope->frameSamples()), 0);
+        m_streaming = true;
+        m_nextFrame = std::chrono::steady_clock::now();
+        emit(m_phase, "stethoscope: streaming L16/" + std::to_string(m_stethoscope->sampleRate) +
+                          (settings.file ? " from " + settings.file->filename().string()
+                                         : std::string(" (synthetic)")) +
+                          " at the " + std::string(media::toString(m_site)) + " site");
+        sendFrame();
+    }
+
+    void sendFrame() {
+        if (!m_streaming || !m_rtp || !m_source) {
+            m_streaming = false;
             return;
         }
-        constexpr int kSamples = 480;
-        std::vector<std::uint8_t> packet{0x80, 96, static_cast<std::uint8_t>(m_toneSequence >> 8),
-                                         static_cast<std::uint8_t>(m_toneSequence)};
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            packet.push_back(static_cast<std::uint8_t>(m_toneTimestamp >> shift));
+        m_source->render(m_frame);
+        m_rtp->send(m_packetizer->packetize(m_frame, m_source->site()));
+        const auto period = std::chrono::milliseconds(m_stethoscope->packetMs);
+        m_nextFrame += period;
+        if (std::chrono::steady_clock::now() - m_nextFrame > 10 * period) {
+            m_nextFrame = std::chrono::steady_clock::now(); // after a stall, do not burst
         }
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            packet.push_back(static_cast<std::uint8_t>(kToneSsrc >> shift));
-        }
-        for (int i = 0; i < kSamples; ++i) {
-            const double t =
-                static_cast<double>(m_toneTimestamp + static_cast<unsigned>(i)) / 48000.0;
-            const auto sample =
-                static_cast<std::int16_t>(8000.0 * std::sin(2 * std::numbers::pi * 120.0 * t));
-            packet.push_back(static_cast<std::uint8_t>(static_cast<std::uint16_t>(sample) >> 8));
-            packet.push_back(static_cast<std::uint8_t>(sample));
-        }
-        m_rtp->send(std::move(packet));
-        ++m_toneSequence;
-        m_toneTimestamp += kSamples;
-        m_toneTimer.expires_after(std::chrono::milliseconds(10));
-        m_toneTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        m_frameTimer.expires_at(m_nextFrame);
+        m_frameTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec) {
-                self->sendTone();
+                self->sendFrame();
             }
         });
     }
 
     void closeMedia() {
-        m_toneRunning = false;
-        m_toneTimer.cancel();
+        m_streaming = false;
+        m_frameTimer.cancel();
+        m_source.reset();
         if (m_rtp) {
             m_rtp->stop();
             m_rtp.reset();
@@ -334,6 +363,19 @@ private:
         std::string ackKind;
         if (message->kind == "stethoscope.site_request") {
             ackKind = "stethoscope.site_ack";
+            // The operator moves the stethoscope: the stream carries the new site from now on.
+            const auto* name = message->payload.is_object() && message->payload.contains("site")
+                                   ? &message->payload["site"]
+                                   : nullptr;
+            const auto site = name != nullptr && name->is_string()
+                                  ? media::siteFromString(name->get<std::string>())
+                                  : std::nullopt;
+            if (site) {
+                m_site = *site;
+                if (m_source) {
+                    m_source->setSite(*site);
+                }
+            }
         } else if (message->kind == "instrument.request") {
             ackKind = "instrument.ack";
         } else if (message->kind == "vitals.measure_request") {
@@ -372,13 +414,17 @@ private:
     EventSink m_sink;
     std::shared_ptr<RendezvousClient> m_client;
     net::steady_timer m_cleaningTimer;
-    net::steady_timer m_toneTimer;
+    net::steady_timer m_frameTimer;
     std::shared_ptr<MediaTransport> m_media;
     std::shared_ptr<RtpSession> m_rtp;
-    bool m_toneRunning = false;
-    std::uint16_t m_toneSequence = 1;
-    std::uint32_t m_toneTimestamp = 0;
-    static constexpr std::uint32_t kToneSsrc = 0x57E7A001;
+    std::optional<media::StethoscopeFormat> m_stethoscope; // negotiated
+    std::optional<media::StethoscopeSource> m_source;
+    std::optional<media::L16Packetizer> m_packetizer;
+    std::vector<std::int16_t> m_frame;
+    std::chrono::steady_clock::time_point m_nextFrame;
+    bool m_streaming = false;
+    media::AuscultationSite m_site = media::AuscultationSite::mitral; // where the operator holds it
+    static constexpr std::uint32_t kStethoscopeSsrc = 0x57E7A001;
     CabinPhase m_phase = CabinPhase::connecting;
     std::vector<std::string> m_waiting; // checked in, not yet ended
     std::string m_sessionId;

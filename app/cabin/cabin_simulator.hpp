@@ -4,6 +4,7 @@
 // configurable cleaning delay before marking itself ready again. No Qt: the same class runs in
 // telecabine-cabin and inside the console's --demo.
 
+#include "tc/media/auscultation.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
 
@@ -12,10 +13,18 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace tc::cabin {
+
+// The cabin's stethoscope: a WAV recording (looped, converted to the negotiated rate) or the
+// synthetic body.
+struct StethoscopeSettings {
+    std::optional<std::filesystem::path> file;
+    media::AuscultationModel model;
+};
 
 struct CabinScript {
     protocol::Site site;
@@ -24,6 +33,7 @@ struct CabinScript {
     std::size_t waitingAtOnce = 1;
     std::chrono::milliseconds cleaningDelay{5'000};
     bool loop = true; // start the list again (with fresh visit ids) when it runs out
+    StethoscopeSettings stethoscope;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -1,6 +1,7 @@
 // telecabine-cabin: a simulated connected cabin that checks in scripted patients.
 #include "../cli/command_line.hpp"
 #include "cabin_simulator.hpp"
+#include "tc/media/pcm.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 
@@ -26,6 +27,13 @@ constexpr const char* kUsage = R"(usage: telecabine-cabin [options]
   --cleaning-delay-ms MS   disinfection time after each session (5000)
   --seed N                 demo script seed (1)
   --once                   do not loop over the script
+stethoscope (L16 stream, negotiated with the console):
+  --stethoscope-file FILE  a WAV recording (PCM 16/24-bit), looped and converted to the
+                           negotiated rate; without it, a synthetic patient:
+  --heart-rate BPM         (72)      --respiratory-rate PER_MIN   (16)
+  --murmur  --split-s2  --s3         heart findings
+  --wheezes  --crackles              lung findings
+  --stethoscope-seed N     the synthetic patient's seed (1)
 )";
 
 void logLine(const std::string& line) {
@@ -40,7 +48,8 @@ void logLine(const std::string& line) {
 
 int main(int argc, char** argv) {
     using namespace tc;
-    cli::CommandLine args(argc, argv, {"once", "help"});
+    cli::CommandLine args(argc, argv,
+                          {"once", "help", "murmur", "split-s2", "s3", "wheezes", "crackles"});
     if (args.flag("help")) {
         std::cout << kUsage;
         return 0;
@@ -105,6 +114,30 @@ int main(int argc, char** argv) {
     }
     if (args.flag("once")) {
         script.loop = false;
+    }
+    auto& stethoscope = script.stethoscope;
+    stethoscope.model.heartRate = static_cast<int>(args.number("heart-rate", 72));
+    stethoscope.model.respiratoryRate = static_cast<int>(args.number("respiratory-rate", 16));
+    stethoscope.model.seed = static_cast<std::uint32_t>(args.number("stethoscope-seed", 1));
+    stethoscope.model.systolicMurmur = args.flag("murmur");
+    stethoscope.model.splitS2 = args.flag("split-s2");
+    stethoscope.model.s3 = args.flag("s3");
+    stethoscope.model.wheezes = args.flag("wheezes");
+    stethoscope.model.crackles = args.flag("crackles");
+    if (!args.errors().empty() || stethoscope.model.heartRate < 30 ||
+        stethoscope.model.heartRate > 200 || stethoscope.model.respiratoryRate < 6 ||
+        stethoscope.model.respiratoryRate > 40) {
+        std::cerr << "telecabine-cabin: --heart-rate 30..200, --respiratory-rate 6..40\n";
+        return 2;
+    }
+    if (const auto file = args.value("stethoscope-file")) {
+        // Checked now, so that a bad file is reported at start, not in the middle of a session.
+        if (const auto audio = media::readWav(*file); !audio) {
+            std::cerr << "telecabine-cabin: cannot use " << *file << ": " << audio.error().message()
+                      << "\n";
+            return 1;
+        }
+        stethoscope.file = *file;
     }
     if (script.site.code != identity->identifier) {
         std::cerr << "telecabine-cabin: the script's site code " << script.site.code

@@ -18,8 +18,9 @@ std::string_view flipDirection(std::string_view attribute) {
 }
 
 bool keepInAnswer(std::string_view line) {
-    static constexpr std::string_view kKept[] = {
-        "m=", "c=", "a=mid:", "a=rtpmap:", "a=fmtp:", "a=rtcp-mux", "a=rtcp-fb:", "a=group:"};
+    static constexpr std::string_view kKept[] = {"m=",         "c=",       "a=mid:",
+                                                 "a=rtpmap:",  "a=fmtp:",  "a=rtcp-mux",
+                                                 "a=rtcp-fb:", "a=group:", "a=extmap:"};
     for (const auto prefix : kKept) {
         if (line.rfind(prefix, 0) == 0) {
             return true;

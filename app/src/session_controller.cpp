@@ -23,6 +23,8 @@ std::string buildConsoleOffer() {
     sdp += "c=IN IP4 0.0.0.0\r\n";
     sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/48000/1\r\n";
     sdp += "a=rtcp-fb:96 nack\r\na=rtpmap:97 rtx/48000\r\na=fmtp:97 apt=96\r\n";
+    // The operator's auscultation site travels with the samples (RFC 8285).
+    sdp += "a=extmap:1 urn:telecabine:params:rtp-hdrext:auscultation-site\r\n";
     // Conversation: Opus both ways.
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";

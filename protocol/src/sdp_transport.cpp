@@ -332,8 +332,8 @@ std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp) {
             if (name == "rtx" || name == "RTX") {
                 section.rtxTypes.push_back(static_cast<std::uint8_t>(pt));
             } else {
-                section.media.push_back(
-                    {"", static_cast<std::uint8_t>(pt), clock, std::nullopt, section.video});
+                section.media.push_back({"", static_cast<std::uint8_t>(pt), clock, std::nullopt,
+                                         section.video, std::string(name)});
             }
         } else if (line.substr(0, 7) == "a=fmtp:") {
             const auto w = words(line.substr(7));
@@ -364,6 +364,41 @@ std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp) {
         }
     }
     return out;
+}
+
+std::optional<std::uint8_t> extensionIdOf(std::string_view sdp, std::string_view mid,
+                                          std::string_view uri) {
+    std::string_view currentMid;
+    std::vector<std::pair<std::uint8_t, std::string_view>> maps;
+    std::optional<std::uint8_t> found;
+    auto close = [&] {
+        if (currentMid == mid) {
+            for (const auto& [id, u] : maps) {
+                if (u == uri) {
+                    found = id;
+                }
+            }
+        }
+        maps.clear();
+        currentMid = {};
+    };
+    for (const auto line : lines(sdp)) {
+        if (line.substr(0, 2) == "m=") {
+            close();
+        } else if (line.substr(0, 6) == "a=mid:") {
+            currentMid = line.substr(6);
+        } else if (line.substr(0, 9) == "a=extmap:") {
+            const auto w = words(line.substr(9));
+            unsigned id = 0;
+            // "N[/direction] URI": one-byte ids 1-14 only, which is what we send.
+            if (w.size() >= 2 && toNumber(w[0].substr(0, w[0].find('/')), id) && id >= 1 &&
+                id <= 14) {
+                maps.emplace_back(static_cast<std::uint8_t>(id), w[1]);
+            }
+        }
+    }
+    close();
+    return found;
 }
 
 boost::system::result<CryptoAttribute> chooseCrypto(const std::vector<CryptoAttribute>& offered) {

@@ -106,26 +106,34 @@ TEST_CASE("negotiation: inconsistent answers and descriptions are refused", "[sd
 }
 
 TEST_CASE("negotiation: RTP streams and their RTX payload types come from the SDP", "[sdp]") {
-    const std::string sdp = "v=0\r\ns=-\r\nt=0 0\r\n"
-                            "m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\na=mid:steth\r\n"
-                            "a=rtpmap:96 L16/48000/1\r\na=rtpmap:97 rtx/48000\r\na=fmtp:97 apt=96\r\n"
-                            "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:voice\r\n"
-                            "a=rtpmap:111 opus/48000/2\r\n"
-                            "m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\na=mid:video\r\n"
-                            "a=rtpmap:100 VP8/90000\r\na=rtpmap:101 rtx/90000\r\n"
-                            "a=fmtp:101 apt=100\r\n"
-                            "m=video 0 UDP/TLS/RTP/SAVPF 102\r\na=mid:rejected\r\n"
-                            "a=rtpmap:102 H264/90000\r\n"
-                            "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:off\r\na=inactive\r\n"
-                            "a=rtpmap:0 PCMU/8000\r\n"
-                            "m=audio 9 UDP/TLS/RTP/SAVPF 98\r\na=mid:bad\r\n"
-                            "a=rtpmap:98 L16\r\na=rtpmap:200 L16/48000\r\na=fmtp:98 apt=1\r\n";
+    const std::string sdp =
+        "v=0\r\ns=-\r\nt=0 0\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\na=mid:steth\r\n"
+        "a=rtpmap:96 L16/48000/1\r\na=rtpmap:97 rtx/48000\r\na=fmtp:97 apt=96\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:voice\r\n"
+        "a=rtpmap:111 opus/48000/2\r\n"
+        "m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\na=mid:video\r\n"
+        "a=rtpmap:100 VP8/90000\r\na=rtpmap:101 rtx/90000\r\n"
+        "a=fmtp:101 apt=100\r\n"
+        "m=video 0 UDP/TLS/RTP/SAVPF 102\r\na=mid:rejected\r\n"
+        "a=rtpmap:102 H264/90000\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:off\r\na=inactive\r\n"
+        "a=rtpmap:0 PCMU/8000\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 98\r\na=mid:bad\r\n"
+        "a=rtpmap:98 L16\r\na=rtpmap:200 L16/48000\r\na=fmtp:98 apt=1\r\n";
     const auto streams = rtpStreamsOf(sdp);
     REQUIRE(streams.size() == 3);
     CHECK(streams[0].name == "steth");
     CHECK(streams[0].payloadType == 96);
     CHECK(streams[0].clockRate == 48000);
     CHECK(streams[0].rtxPayloadType == std::uint8_t{97});
+    CHECK(streams[0].encoding == "L16");
+    CHECK(extensionIdOf(sdp, "steth", "urn:x") == std::nullopt);
+    const auto withExtension = sdp + "m=audio 9 UDP/TLS/RTP/SAVPF 9\r\na=mid:ext\r\n"
+                                     "a=extmap:3/recvonly urn:x\r\na=extmap:15 urn:y\r\n";
+    CHECK(extensionIdOf(withExtension, "ext", "urn:x") == std::uint8_t{3});
+    CHECK(extensionIdOf(withExtension, "ext", "urn:y") == std::nullopt); // not one-byte
+    CHECK(extensionIdOf(withExtension, "steth", "urn:x") == std::nullopt);
     CHECK_FALSE(streams[0].video);
     CHECK(streams[1].name == "voice");
     CHECK_FALSE(streams[1].rtxPayloadType);

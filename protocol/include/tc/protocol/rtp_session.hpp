@@ -26,6 +26,7 @@ struct RtpStreamConfig {
     std::uint32_t clockRate = 48000;
     std::optional<std::uint8_t> rtxPayloadType; // a=rtpmap:N rtx, a=fmtp:N apt=payloadType
     bool video = false;                         // keyframe requests make sense
+    std::string encoding = {};                  // from a=rtpmap: "L16", "opus", "VP8", ...
 };
 
 struct RtpSessionConfig {

@@ -64,6 +64,9 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
 // a=mid), each with its RTX payload type (a=rtpmap:N rtx/..., a=fmtp:N apt=PT) when offered.
 // Sections that are inactive or rejected (port 0) carry none.
 std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp);
+// The RFC 8285 id a section (by a=mid) gives to a header extension URI (a=extmap), if any.
+std::optional<std::uint8_t> extensionIdOf(std::string_view sdp, std::string_view mid,
+                                          std::string_view uri);
 
 // The answerer's choice: the first offered suite we support, answered with the same tag and a
 // fresh key of our own.
