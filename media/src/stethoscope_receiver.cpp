@@ -5,6 +5,8 @@ namespace tc::media {
 StethoscopeReceiver::StethoscopeReceiver(StethoscopeFormat format,
                                          std::chrono::milliseconds recoveryDeadline)
     : m_format(format)
+    , m_playout(std::make_shared<AudioJitterBuffer>(
+          JitterBufferConfig{format.sampleRate, format.frameSamples()}))
     , m_assembler(format.frameSamples(), recoveryDeadline) {}
 
 StethoscopeReceiver::~StethoscopeReceiver() {
@@ -19,6 +21,7 @@ void StethoscopeReceiver::onPacket(std::span<const std::uint8_t> packet) {
         return;
     }
     const auto now = FrameAssembler::Clock::now();
+    m_playout->push(frame->timestamp, frame->samples, now);
     m_assembler.push(std::move(*frame), now);
     deliver(m_assembler.take(now));
 }

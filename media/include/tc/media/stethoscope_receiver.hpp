@@ -5,6 +5,7 @@
 // recorder when one is running. Thread-safe: recording is started and stopped from the UI.
 
 #include "tc/media/flac_recorder.hpp"
+#include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 
 #include <atomic>
@@ -36,11 +37,14 @@ public:
     };
     Stats stats() const;
     const StethoscopeFormat& format() const noexcept { return m_format; }
+    // The playout side: frames as they arrive, for the player's jitter buffer.
+    const std::shared_ptr<AudioJitterBuffer>& playout() const noexcept { return m_playout; }
 
 private:
     void deliver(std::vector<FrameAssembler::Ready> ready);
 
     StethoscopeFormat m_format;
+    std::shared_ptr<AudioJitterBuffer> m_playout;
     mutable std::mutex m_mutex;
     FrameAssembler m_assembler;
     std::unique_ptr<FlacRecorder> m_recorder;

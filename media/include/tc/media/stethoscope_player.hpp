@@ -1,0 +1,55 @@
+#pragma once
+// The doctor's listening path: every frame period, the next frame from the jitter buffer goes
+// through the clinical filter, the gain and soft limiter and the level meter, then to the
+// headphones through GStreamer (appsrc ! audioconvert ! audioresample ! sink, with a small
+// device buffer). The raw signal is never processed for the recording; this path is for the ear.
+// A player thread paces the output; controls may be changed from any thread.
+
+#include "tc/media/jitter_buffer.hpp"
+#include "tc/media/stethoscope_dsp.hpp"
+
+#include <atomic>
+#include <boost/system/result.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace tc::media {
+
+struct PlayerConfig {
+    int sampleRate = 48000;
+    int frameSamples = 480;
+    // GStreamer sink: "" for the system default (autoaudiosink), a sink description such as
+    // "pulsesink device=alsa_output.usb-headset", or "none" (a clock-synchronised fakesink,
+    // for machines without audio and for measurements).
+    std::string sink;
+    // Called at render time on the sink's streaming thread with the samples being played (only
+    // with sink "none"): what a benchmark or test listens to.
+    std::function<void(std::span<const std::int16_t>)> onRendered;
+};
+
+class StethoscopePlayer {
+public:
+    static boost::system::result<std::unique_ptr<StethoscopePlayer>>
+    start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig config);
+    ~StethoscopePlayer();
+
+    void setMode(FilterMode mode);
+    FilterMode mode() const;
+    void setGainDb(double db);
+    double gainDb() const;
+    void setVolume(double linear); // the headphone volume, after the limiter (0..1)
+    Level takeLevel();
+    bool takeClipped();
+    // The last `count` played samples after filter and gain, for the phonocardiogram.
+    std::vector<float> recentSamples(std::size_t count) const;
+
+    struct Impl;
+
+private:
+    explicit StethoscopePlayer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace tc::media

@@ -1,0 +1,113 @@
+#include "tc/media/jitter_buffer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tc::media {
+
+AudioJitterBuffer::AudioJitterBuffer(JitterBufferConfig config)
+    : m_config(config) {
+    m_stats.targetDelayMs = static_cast<double>(m_config.minDelay.count());
+}
+
+std::int64_t AudioJitterBuffer::extend(std::uint32_t timestamp) const noexcept {
+    if (!m_started) {
+        return timestamp;
+    }
+    return m_highest + static_cast<std::int32_t>(timestamp - static_cast<std::uint32_t>(m_highest));
+}
+
+std::chrono::microseconds AudioJitterBuffer::targetDelay() const noexcept {
+    // Three times the mean deviation covers nearly all of a jittery path's spread.
+    const auto wanted = std::chrono::microseconds(static_cast<long>(
+        1000.0 * (static_cast<double>(m_config.minDelay.count()) + 3.0 * m_stats.jitterMs)));
+    return std::clamp<std::chrono::microseconds>(wanted, m_config.minDelay, m_config.maxDelay);
+}
+
+void AudioJitterBuffer::push(std::uint32_t timestamp, std::span<const std::int16_t> samples,
+                             Clock::time_point now) {
+    std::lock_guard lock(m_mutex);
+    const auto ext = extend(timestamp);
+    if (!m_started) {
+        m_started = true;
+        m_highest = ext;
+        m_firstArrival = now;
+    }
+    // Interarrival jitter (RFC 3550 A.8) in milliseconds, for the adaptive delay.
+    const double arrivalMs =
+        std::chrono::duration<double, std::milli>(now - m_firstArrival).count();
+    const double transit = arrivalMs - 1000.0 * static_cast<double>(ext) / m_config.sampleRate;
+    if (m_lastTransit) {
+        m_stats.jitterMs += (std::abs(transit - *m_lastTransit) - m_stats.jitterMs) / 16.0;
+    }
+    m_lastTransit = transit;
+    m_stats.targetDelayMs = static_cast<double>(targetDelay().count()) / 1000.0;
+    m_highest = std::max(m_highest, ext);
+    if (m_next && ext < *m_next) {
+        ++m_stats.late; // its time has passed: it was concealed
+        return;
+    }
+    m_frames.emplace(ext, std::vector<std::int16_t>(samples.begin(), samples.end()));
+}
+
+std::optional<AudioJitterBuffer::Frame> AudioJitterBuffer::pop(Clock::time_point now) {
+    std::lock_guard lock(m_mutex);
+    if (!m_started) {
+        return std::nullopt;
+    }
+    if (!m_next) {
+        if (now - m_firstArrival < targetDelay() || m_frames.empty()) {
+            return std::nullopt;
+        }
+        m_next = m_frames.begin()->first;
+    }
+    const auto frameDuration =
+        std::chrono::microseconds(1'000'000LL * m_config.frameSamples / m_config.sampleRate);
+    // Too much buffered for the current jitter: drop one frame now and then to come back down.
+    const auto buffered = (m_highest - *m_next) * 1'000'000LL / m_config.sampleRate;
+    if (std::chrono::microseconds(buffered) > targetDelay() + 2 * frameDuration) {
+        if (++m_overfullTicks > 50 && m_frames.contains(*m_next)) {
+            m_frames.erase(*m_next);
+            *m_next += m_config.frameSamples;
+            ++m_stats.discarded;
+            m_overfullTicks = 0;
+        }
+    } else {
+        m_overfullTicks = 0;
+    }
+    Frame out;
+    out.timestamp = static_cast<std::uint32_t>(*m_next);
+    if (auto it = m_frames.find(*m_next); it != m_frames.end()) {
+        out.samples = std::move(it->second);
+        m_frames.erase(m_frames.begin(), std::next(it));
+        m_last = out.samples;
+        m_concealedRun = 0;
+        ++m_stats.played;
+    } else {
+        // Concealment: the last frame again, fading out over three frames, then silence.
+        out.concealed = true;
+        out.samples.assign(static_cast<std::size_t>(m_config.frameSamples), 0);
+        const double gain = std::max(0.0, 1.0 - 0.34 * (m_concealedRun + 1));
+        for (std::size_t i = 0; i < out.samples.size() && i < m_last.size(); ++i) {
+            out.samples[i] = static_cast<std::int16_t>(std::lround(m_last[i] * gain));
+        }
+        ++m_concealedRun;
+        ++m_stats.concealed;
+        if (m_frames.empty() && m_concealedRun > 3) {
+            // The stream stopped: start again from the next frame, with the initial delay.
+            m_next.reset();
+            m_started = false;
+            m_lastTransit.reset();
+            return out;
+        }
+    }
+    *m_next += m_config.frameSamples;
+    return out;
+}
+
+JitterBufferStats AudioJitterBuffer::stats() const {
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+} // namespace tc::media

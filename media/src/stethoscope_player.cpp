@@ -1,0 +1,198 @@
+#include "tc/media/stethoscope_player.hpp"
+
+#include "tc/media/gst_runtime.hpp"
+
+#include <bit>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <mutex>
+
+namespace tc::media {
+
+namespace {
+constexpr std::size_t kHistory = 48000 * 4; // four seconds for the phonocardiogram
+} // namespace
+
+struct StethoscopePlayer::Impl {
+    std::shared_ptr<AudioJitterBuffer> buffer;
+    PlayerConfig config;
+    StethoscopeFilter filter;
+    GainStage gain;
+    LevelMeter meter;
+    std::atomic<float> volume{1.0f};
+    GstElement* pipeline = nullptr;
+    GstElement* source = nullptr;
+    std::atomic<bool> running{true};
+    std::jthread thread;
+    std::uint64_t pushed = 0;
+    mutable std::mutex historyMutex;
+    std::vector<float> history = std::vector<float>(kHistory, 0.0f);
+    std::size_t historyAt = 0;
+
+    explicit Impl(PlayerConfig c)
+        : config(std::move(c))
+        , filter(config.sampleRate) {}
+
+    ~Impl() {
+        running = false;
+        if (thread.joinable()) {
+            thread.join();
+        }
+        if (source != nullptr) {
+            gst_object_unref(source);
+        }
+        if (pipeline != nullptr) {
+            gst_element_set_state(pipeline, GST_STATE_NULL);
+            gst_object_unref(pipeline);
+        }
+    }
+
+    static void rendered(GstElement*, GstBuffer* buffer, GstPad*, gpointer user) {
+        auto* self = static_cast<Impl*>(user);
+        GstMapInfo map;
+        if (self->config.onRendered && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+            self->config.onRendered(std::span<const std::int16_t>(
+                reinterpret_cast<const std::int16_t*>(map.data), map.size / 2));
+            gst_buffer_unmap(buffer, &map);
+        }
+    }
+
+    void play(std::vector<std::int16_t>& samples, std::vector<float>& work) {
+        work.resize(samples.size());
+        toFloat(samples, work);
+        filter.process(work);
+        gain.process(work);
+        meter.process(work);
+        {
+            std::lock_guard lock(historyMutex);
+            for (const float v : work) {
+                history[historyAt] = v;
+                historyAt = (historyAt + 1) % history.size();
+            }
+        }
+        const float v = volume.load();
+        for (auto& s : work) {
+            s *= v;
+        }
+        toInt16(work, samples);
+        GstBuffer* out = gst_buffer_new_memdup(samples.data(), samples.size() * 2);
+        GST_BUFFER_PTS(out) = gst_util_uint64_scale(pushed, GST_SECOND,
+                                                    static_cast<std::uint64_t>(config.sampleRate));
+        GST_BUFFER_DURATION(out) = gst_util_uint64_scale(
+            samples.size(), GST_SECOND, static_cast<std::uint64_t>(config.sampleRate));
+        pushed += samples.size();
+        gst_app_src_push_buffer(GST_APP_SRC(source), out);
+    }
+
+    // One frame per period on absolute deadlines; before the first frame, silence keeps the
+    // device's clock running so that playout starts without a pop.
+    void run() {
+        using Clock = std::chrono::steady_clock;
+        const auto period =
+            std::chrono::microseconds(1'000'000LL * config.frameSamples / config.sampleRate);
+        auto next = Clock::now();
+        std::vector<float> work;
+        std::vector<std::int16_t> silence(static_cast<std::size_t>(config.frameSamples), 0);
+        while (running) {
+            auto frame = buffer->pop(Clock::now());
+            if (frame) {
+                play(frame->samples, work);
+            } else {
+                auto quiet = silence;
+                play(quiet, work);
+            }
+            next += period;
+            if (Clock::now() - next > 10 * period) {
+                next = Clock::now(); // the machine stalled: do not catch up in a burst
+            }
+            std::this_thread::sleep_until(next);
+        }
+    }
+};
+
+StethoscopePlayer::StethoscopePlayer(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl)) {}
+StethoscopePlayer::~StethoscopePlayer() = default;
+
+boost::system::result<std::unique_ptr<StethoscopePlayer>>
+StethoscopePlayer::start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig config) {
+    if (const auto ec = initialise()) {
+        return ec;
+    }
+    auto impl = std::make_unique<Impl>(std::move(config));
+    impl->buffer = std::move(buffer);
+    const auto& sink = impl->config.sink;
+    // A small device buffer (20 ms, 10 ms periods): the doctor hears the patient now.
+    const std::string sinkDescription =
+        sink == "none" ? "fakesink name=out sync=true signal-handoffs=true"
+        : sink.empty() ? "autoaudiosink name=out"
+                       : sink + " name=out buffer-time=20000 latency-time=10000";
+    const std::string description = "appsrc name=steth is-live=true format=time ! audioconvert ! "
+                                    "audioresample ! " +
+                                    sinkDescription;
+    GError* error = nullptr;
+    impl->pipeline = gst_parse_launch(description.c_str(), &error);
+    if (error != nullptr) {
+        g_error_free(error);
+        return make_error_code(MediaErrc::missingElements);
+    }
+    impl->source = gst_bin_get_by_name(GST_BIN(impl->pipeline), "steth");
+    GstCaps* caps =
+        gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING,
+                            std::endian::native == std::endian::little ? "S16LE" : "S16BE",
+                            "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+                            impl->config.sampleRate, "channels", G_TYPE_INT, 1, nullptr);
+    g_object_set(impl->source, "caps", caps, "max-bytes", guint64{19200}, nullptr);
+    gst_caps_unref(caps);
+    if (sink == "none") {
+        GstElement* out = gst_bin_get_by_name(GST_BIN(impl->pipeline), "out");
+        g_signal_connect(out, "handoff", G_CALLBACK(&Impl::rendered), impl.get());
+        gst_object_unref(out);
+    }
+    if (gst_element_set_state(impl->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        return make_error_code(MediaErrc::initialisationFailed);
+    }
+    impl->thread = std::jthread([raw = impl.get()] { raw->run(); });
+    return std::unique_ptr<StethoscopePlayer>(new StethoscopePlayer(std::move(impl)));
+}
+
+void StethoscopePlayer::setMode(FilterMode mode) {
+    m_impl->filter.setMode(mode);
+}
+
+FilterMode StethoscopePlayer::mode() const {
+    return m_impl->filter.mode();
+}
+
+void StethoscopePlayer::setGainDb(double db) {
+    m_impl->gain.setGainDb(db);
+}
+
+double StethoscopePlayer::gainDb() const {
+    return m_impl->gain.gainDb();
+}
+
+void StethoscopePlayer::setVolume(double linear) {
+    m_impl->volume = static_cast<float>(std::clamp(linear, 0.0, 1.0));
+}
+
+Level StethoscopePlayer::takeLevel() {
+    return m_impl->meter.take();
+}
+
+bool StethoscopePlayer::takeClipped() {
+    return m_impl->gain.takeClipped();
+}
+
+std::vector<float> StethoscopePlayer::recentSamples(std::size_t count) const {
+    std::lock_guard lock(m_impl->historyMutex);
+    count = std::min(count, m_impl->history.size());
+    std::vector<float> out(count);
+    const std::size_t size = m_impl->history.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        out[i] = m_impl->history[(m_impl->historyAt + size - count + i) % size];
+    }
+    return out;
+}
+
+} // namespace tc::media
