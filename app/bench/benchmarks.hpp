@@ -14,4 +14,10 @@ int runSrtp(cli::CommandLine& args);
 // unrecovered by the playout deadline.
 int runTransportLoss(cli::CommandLine& args);
 
+// Stethoscope mouth-to-ear: impulses from the cabin's packetiser to the console's output sink,
+// at 0, 20 and 50 ms of added jitter.
+int runStethoLatency(cli::CommandLine& args);
+// CPU of the console's whole stethoscope receive path with recording on.
+int runStethoCpu(cli::CommandLine& args);
+
 } // namespace tc::bench

@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
                      "(100)]\n"
                      "              [--samples N (500)]\n"
                      "  srtp        [--packets N (100000)]\n"
-                     "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n";
+                     "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
+                     "  stetho-latency [--impulses N (50)]\n"
+                     "  stetho-cpu  [--seconds N (10)]\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -25,6 +27,12 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "transport-loss") {
         return tc::bench::runTransportLoss(args);
+    }
+    if (words[0] == "stetho-latency") {
+        return tc::bench::runStethoLatency(args);
+    }
+    if (words[0] == "stetho-cpu") {
+        return tc::bench::runStethoCpu(args);
     }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;

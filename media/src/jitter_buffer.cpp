@@ -83,25 +83,29 @@ std::optional<AudioJitterBuffer::Frame> AudioJitterBuffer::pop(Clock::time_point
         m_last = out.samples;
         m_concealedRun = 0;
         ++m_stats.played;
-    } else {
-        // Concealment: the last frame again, fading out over three frames, then silence.
-        out.concealed = true;
-        out.samples.assign(static_cast<std::size_t>(m_config.frameSamples), 0);
-        const double gain = std::max(0.0, 1.0 - 0.34 * (m_concealedRun + 1));
-        for (std::size_t i = 0; i < out.samples.size() && i < m_last.size(); ++i) {
-            out.samples[i] = static_cast<std::int16_t>(std::lround(m_last[i] * gain));
-        }
-        ++m_concealedRun;
-        ++m_stats.concealed;
-        if (m_frames.empty() && m_concealedRun > 3) {
-            // The stream stopped: start again from the next frame, with the initial delay.
-            m_next.reset();
-            m_started = false;
-            m_lastTransit.reset();
-            return out;
-        }
+        *m_next += m_config.frameSamples;
+        return out;
     }
-    *m_next += m_config.frameSamples;
+    // Concealment: the last frame again, fading out over three frames, then silence.
+    out.concealed = true;
+    out.samples.assign(static_cast<std::size_t>(m_config.frameSamples), 0);
+    const double gain = std::max(0.0, 1.0 - 0.34 * (m_concealedRun + 1));
+    for (std::size_t i = 0; i < out.samples.size() && i < m_last.size(); ++i) {
+        out.samples[i] = static_cast<std::int16_t>(std::lround(m_last[i] * gain));
+    }
+    ++m_concealedRun;
+    ++m_stats.concealed;
+    if (m_highest >= *m_next) {
+        // Later frames are here: this one is lost (or later than the delay allows). Skip it.
+        *m_next += m_config.frameSamples;
+    } else if (m_concealedRun > 50) {
+        // Half a second with nothing: the stream stopped. Start again from its next frame.
+        m_next.reset();
+        m_started = false;
+        m_lastTransit.reset();
+    }
+    // Otherwise nothing has arrived yet for this time: the network is later than our delay.
+    // Waiting a frame (not advancing) adds one frame of delay; this is how the delay grows.
     return out;
 }
 

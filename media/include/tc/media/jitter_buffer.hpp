@@ -18,7 +18,8 @@ namespace tc::media {
 struct JitterBufferConfig {
     int sampleRate = 48000;
     int frameSamples = 480;
-    std::chrono::milliseconds minDelay{20};
+    // 15 ms plus the player's 0-10 ms tick phase: about 20 ms of buffering on a clean path.
+    std::chrono::milliseconds minDelay{15};
     std::chrono::milliseconds maxDelay{120};
 };
 

@@ -1,0 +1,270 @@
+// telecabine-bench stetho-latency and stetho-cpu: the stethoscope path as deployed, cabin
+// packetiser -> SRTP transport over loopback (through the impairment relay) -> RTP session ->
+// console receive path -> playout jitter buffer -> filter/gain -> GStreamer output. The output
+// is a clock-synchronised sink whose render callback stands where the audio device would be.
+#include "benchmarks.hpp"
+#include "tc/media/stethoscope_player.hpp"
+#include "tc/media/stethoscope_receiver.hpp"
+#include "tc/protocol/impairment.hpp"
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/rtp_session.hpp"
+#include "tc/protocol/sdp_transport.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <thread>
+
+namespace tc::bench {
+namespace {
+
+using namespace tc::protocol;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+namespace net = boost::asio;
+
+RtpSessionConfig stethoscopeSession() {
+    RtpSessionConfig config;
+    config.cname = "bench";
+    config.streams = {{"steth", 96, 48000, 97, false, "L16"}};
+    return config;
+}
+
+// Two transports through the relay, SDES-keyed (keying is not what is measured), an RTP session
+// on each, and the console's receive path on one of them.
+struct Link {
+    IoThread io{"bench-stetho"};
+    std::shared_ptr<MediaTransport> cabin;
+    std::shared_ptr<MediaTransport> console;
+    std::shared_ptr<ImpairedRelay> relay;
+    std::shared_ptr<RtpSession> sending;
+    std::shared_ptr<RtpSession> receiving;
+    media::StethoscopeReceiver receiver{media::StethoscopeFormat{}};
+    std::atomic<int> connected{0};
+
+    bool open() {
+        MediaTransportConfig a;
+        a.local = makeIceCredentials();
+        a.controlling = true;
+        MediaTransportConfig b;
+        b.local = makeIceCredentials();
+        auto t1 = MediaTransport::open(io.executor(), a);
+        auto t2 = MediaTransport::open(io.executor(), b);
+        auto r = ImpairedRelay::open(io.executor());
+        if (!t1 || !t2 || !r) {
+            return false;
+        }
+        cabin = *t1;
+        console = *t2;
+        relay = *r;
+        relay->connect(cabin->localCandidate().endpoint, console->localCandidate().endpoint);
+        sending = RtpSession::create(cabin, stethoscopeSession(), {});
+        receiving = RtpSession::create(console, stethoscopeSession(),
+                                       [this](const RtpHeader&, std::span<const std::uint8_t> p,
+                                              bool) { receiver.onPacket(p); });
+        const auto key1 = freshCrypto(SrtpSuite::aeadAes128Gcm).keyAndSalt;
+        const auto key2 = freshCrypto(SrtpSuite::aeadAes128Gcm).keyAndSalt;
+        auto onState = [this](TransportState s, boost::system::error_code) {
+            connected += s == TransportState::connected ? 1 : 0;
+        };
+        const auto via = [](net::ip::udp::endpoint e) {
+            return std::vector<Candidate>{{Candidate::Type::host, e, 1}};
+        };
+        if (cabin->start(via(relay->endpointForA()), b.local,
+                         SrtpKeys{SrtpSuite::aeadAes128Gcm, key1, key2}, sending->packetHandler(),
+                         sending->stateHandler(onState)) ||
+            console->start(via(relay->endpointForB()), a.local,
+                           SrtpKeys{SrtpSuite::aeadAes128Gcm, key2, key1},
+                           receiving->packetHandler(), receiving->stateHandler(onState))) {
+            return false;
+        }
+        const auto deadline = Clock::now() + 5s;
+        while (connected < 2 && Clock::now() < deadline) {
+            std::this_thread::sleep_for(5ms);
+        }
+        return connected >= 2;
+    }
+
+    ~Link() {
+        if (sending) {
+            sending->stop();
+            receiving->stop();
+            relay->close();
+            cabin->close();
+            console->close();
+            std::this_thread::sleep_for(50ms);
+        }
+        io.stop();
+    }
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// One jitter level: impulses every 200 ms, each timed from the moment its sample was captured
+// (the start of its 10 ms frame) to the moment the sink renders it.
+nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
+    Link link;
+    if (!link.open()) {
+        return {{"error", "transport did not connect"}};
+    }
+    Impairment impairment;
+    impairment.jitter = jitter;
+    impairment.seed = 3;
+    link.relay->setImpairment(impairment);
+
+    // Each impulse is one sample whose value names it (16000 + 2 x its number): lost or
+    // concealed impulses cannot shift the pairing. Raw mode at 0 dB keeps samples exact.
+    std::mutex mutex;
+    std::vector<Clock::time_point> injected(static_cast<std::size_t>(impulses));
+    std::vector<double> latencies;
+    media::PlayerConfig config;
+    config.sink = "none";
+    config.onRendered = [&](std::span<const std::int16_t> samples) {
+        const auto now = Clock::now();
+        std::lock_guard lock(mutex);
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const int id = (samples[i] - 16000) / 2;
+            if (samples[i] >= 16000 && samples[i] % 2 == 0 && id < impulses) {
+                const auto at = now + std::chrono::microseconds(i * 1'000'000 / 48000);
+                latencies.push_back(std::chrono::duration<double, std::milli>(
+                                        at - injected[static_cast<std::size_t>(id)])
+                                        .count());
+            }
+        }
+    };
+    auto player = media::StethoscopePlayer::start(link.receiver.playout(), config);
+    if (!player) {
+        return {{"error", player.error().message()}};
+    }
+    (*player)->setMode(media::FilterMode::raw);
+
+    media::L16Packetizer packetizer(media::StethoscopeFormat{}, 0x57E7A001, 1, 0);
+    std::vector<std::int16_t> frame(480);
+    const auto start = Clock::now();
+    const int frames = impulses * 20 + 60;
+    for (int i = 0; i < frames; ++i) {
+        std::fill(frame.begin(), frame.end(), 0);
+        const bool impulse = i >= 40 && i % 20 == 0 && i < 40 + impulses * 20;
+        if (impulse) {
+            const int id = (i - 40) / 20;
+            frame[0] = static_cast<std::int16_t>(16000 + 2 * id);
+            std::lock_guard lock(mutex);
+            injected[static_cast<std::size_t>(id)] = start + i * 10ms; // captured at frame start
+        }
+        std::this_thread::sleep_until(start + (i + 1) * 10ms); // the frame is complete now
+        link.sending->send(packetizer.packetize(frame, media::AuscultationSite::mitral));
+    }
+    std::this_thread::sleep_for(300ms);
+    player->reset();
+    std::lock_guard lock(mutex);
+    const auto playout = link.receiver.playout()->stats();
+    return {{"jitter_ms", jitter.count()},
+            {"impulses", impulses},
+            {"detected", latencies.size()},
+            {"p50_ms", percentile(latencies, 0.50)},
+            {"p95_ms", percentile(latencies, 0.95)},
+            {"concealed_frames", playout.concealed},
+            {"target_delay_ms", playout.targetDelayMs}};
+}
+
+double cpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+} // namespace
+
+int runStethoLatency(cli::CommandLine& args) {
+    const auto impulses = static_cast<int>(args.number("impulses", 50));
+    if (!args.errors().empty() || impulses < 5 || impulses > 1000) {
+        std::cerr << "stetho-latency: --impulses 5..1000\n";
+        return 2;
+    }
+    nlohmann::json levels = nlohmann::json::array();
+    for (const auto jitter : {0ms, 20ms, 50ms}) {
+        levels.push_back(measureLatency(jitter, impulses));
+    }
+    const bool met = levels[0].value("p95_ms", 1e9) <= 40 && levels[2].value("p95_ms", 1e9) <= 80;
+    const nlohmann::json report = {{"benchmark", "stetho-latency"},
+                                   {"levels", levels},
+                                   {"target_p95_ms_at_0", 40},
+                                   {"target_p95_ms_at_50", 80},
+                                   {"target_met", met}};
+    std::cout << report.dump(args.flag("json") ? -1 : 2) << "\n";
+    return 0;
+}
+
+int runStethoCpu(cli::CommandLine& args) {
+    const auto seconds = static_cast<int>(args.number("seconds", 10));
+    if (!args.errors().empty() || seconds < 2 || seconds > 600) {
+        std::cerr << "stetho-cpu: --seconds 2..600\n";
+        return 2;
+    }
+    Link link;
+    if (!link.open()) {
+        std::cerr << "stetho-cpu: transport did not connect\n";
+        return 1;
+    }
+    const auto dir = std::filesystem::temp_directory_path() / "telecabine-bench-stetho";
+    std::filesystem::create_directories(dir);
+    media::PlayerConfig config;
+    config.sink = "none";
+    auto player = media::StethoscopePlayer::start(link.receiver.playout(), config);
+    if (!player || link.receiver.startRecording(dir / "bench.flac")) {
+        std::cerr << "stetho-cpu: the receive path did not start\n";
+        return 1;
+    }
+    (*player)->setMode(media::FilterMode::diaphragm);
+    (*player)->setGainDb(12);
+    // The cabin side is pre-rendered so that the measurement is the console's: a synthetic
+    // patient's 10 ms frames, packetised ahead of time.
+    media::AuscultationModel model;
+    model.systolicMurmur = true;
+    auto source = media::StethoscopeSource::synthetic(model, 48000);
+    media::L16Packetizer packetizer(media::StethoscopeFormat{}, 0x57E7A001, 1, 0);
+    std::vector<std::vector<std::uint8_t>> packets;
+    std::vector<std::int16_t> frame(480);
+    for (int i = 0; i < seconds * 100; ++i) {
+        source.render(frame);
+        packets.push_back(packetizer.packetize(frame, media::AuscultationSite::mitral));
+    }
+    const double cpuBefore = cpuSeconds();
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        link.sending->send(std::move(packets[i]));
+        std::this_thread::sleep_until(start + static_cast<int>(i + 1) * 10ms);
+    }
+    const double cpu = cpuSeconds() - cpuBefore;
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    link.receiver.stopRecording();
+    player->reset();
+    std::filesystem::remove_all(dir);
+    const nlohmann::json report = {
+        {"benchmark", "stetho-cpu"},
+        {"seconds", wall},
+        {"sample_rate", 48000},
+        {"recording", true},
+        {"cpu_pct_one_core", 100.0 * cpu / wall},
+        {"includes", "SRTP receive, RTP session, reorder and FLAC recording, jitter buffer, "
+                     "filter/gain/meter, GStreamer output; and the in-process sender's SRTP "
+                     "protect and send (an upper bound for the console alone)"},
+        {"target_cpu_pct", 3},
+        {"target_met", 100.0 * cpu / wall <= 3}};
+    std::cout << report.dump(args.flag("json") ? -1 : 2) << "\n";
+    return 0;
+}
+
+} // namespace tc::bench
