@@ -143,6 +143,13 @@ Item {
                 wrapMode: Text.WordWrap
             }
 
+            StethoscopePanel {
+                objectName: "stethoscopePanel"
+                Layout.fillWidth: true
+                visible: view.state === "active" && view.session.stethoscope.available
+                stethoscope: view.session.stethoscope
+            }
+
             Rectangle {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
@@ -161,7 +168,7 @@ Item {
                     Label {
                         Layout.alignment: Qt.AlignHCenter
                         text: view.state === "active"
-                              ? qsTr("Session établie avec la cabine. Le stéthoscope, la vidéo et les constantes s'afficheront ici.")
+                              ? qsTr("Session établie avec la cabine. La vidéo et les constantes s'afficheront ici.")
                               : qsTr("En attente de la réponse de la cabine…")
                         color: "#b8c4cc"
                         font.pixelSize: Theme.fontBody

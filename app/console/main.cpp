@@ -13,6 +13,7 @@
 #include <QQmlExtensionPlugin>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QStandardPaths>
 #include <QTranslator>
 #include <cstdio>
 
@@ -81,10 +82,15 @@ int main(int argc, char** argv) {
         QStringLiteral("dtls (default: DTLS-SRTP, keys never leave the two ends) or sdes (keys "
                        "in the SDP over the TLS signalling, for SIP-style carts)."),
         QStringLiteral("mode"), QStringLiteral("dtls"));
+    const QCommandLineOption audioSink(
+        QStringLiteral("audio-sink"),
+        QStringLiteral("Stethoscope output: a GStreamer sink (\"pulsesink device=...\"), empty "
+                       "for the system default, or none."),
+        QStringLiteral("sink"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
     parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
-                       screenshot, lang, mediaKeying});
+                       screenshot, lang, mediaKeying, audioSink});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -110,6 +116,13 @@ int main(int argc, char** argv) {
     tc::app::SessionController session;
     queue.attach(&connection);
     session.attach(&connection, &queue);
+    session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
+    // Auscultation recordings stay on this workstation, beside the consultation data.
+    session.stethoscope()->setRecordingDirectory(
+        (parser.isSet(dataDir)
+             ? parser.value(dataDir)
+             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)) +
+        QStringLiteral("/recordings"));
     if (parser.value(mediaKeying) == QLatin1String("sdes")) {
         session.media()->setKeyingMode(tc::protocol::KeyingMode::sdes);
     } else if (parser.value(mediaKeying) != QLatin1String("dtls")) {

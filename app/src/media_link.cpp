@@ -160,9 +160,28 @@ QString MediaLink::answer(const std::string& sdp) {
     protocol::RtpSessionConfig config;
     config.streams = protocol::rtpStreamsOf(sdp);
     config.cname = "console";
-    // The stethoscope pipeline takes the packets in the next step; the session already repairs
-    // and measures the stream.
-    m_session = protocol::RtpSession::create(m_transport, config, {});
+    // The stethoscope's stream (mid "steth", L16) goes to its receive path.
+    for (const auto& stream : config.streams) {
+        if (stream.name == "steth" && stream.encoding == "L16" &&
+            (stream.clockRate == 48000 || stream.clockRate == 16000)) {
+            media::StethoscopeFormat format;
+            format.sampleRate = static_cast<int>(stream.clockRate);
+            format.payloadType = stream.payloadType;
+            format.siteExtensionId =
+                protocol::extensionIdOf(sdp, "steth", media::kSiteExtensionUri).value_or(0);
+            m_stethoscope = std::make_shared<media::StethoscopeReceiver>(format);
+        }
+    }
+    protocol::RtpSession::MediaHandler onMedia;
+    if (m_stethoscope) {
+        onMedia = [receiver = m_stethoscope](const protocol::RtpHeader& header,
+                                             std::span<const std::uint8_t> packet, bool) {
+            if (header.payloadType == receiver->format().payloadType) {
+                receiver->onPacket(packet);
+            }
+        };
+    }
+    m_session = protocol::RtpSession::create(m_transport, config, std::move(onMedia));
     const auto started =
         m_transport->start(remote->candidates, remote->ice, *keying, m_session->packetHandler(),
                            m_session->stateHandler([this](protocol::TransportState state,
@@ -193,6 +212,7 @@ void MediaLink::close() {
         m_transport->close();
         m_transport.reset();
     }
+    m_stethoscope.reset();
     m_lastReceived = 0;
     m_lastUnrecovered = 0;
     m_packetsPerSecond = 0;

@@ -4,6 +4,7 @@
 // needs to know about it: state, a connection-quality indicator and per-stream figures, polled
 // once a second from the protocol thread.
 
+#include "tc/media/stethoscope_receiver.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 
@@ -51,6 +52,8 @@ public:
     // Keys and starts the transport from the cabin's answer; an empty string on success.
     QString answer(const std::string& sdp);
     void close();
+    // The stethoscope stream's receive path, once an answer has negotiated one (L16).
+    std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
 
     QString state() const { return m_state; }
     QString quality() const { return toString(m_quality); }
@@ -71,6 +74,7 @@ private:
     boost::asio::any_io_executor m_executor;
     std::shared_ptr<protocol::MediaTransport> m_transport;
     std::shared_ptr<protocol::RtpSession> m_session;
+    std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::LocalKeying m_keying;
     QString m_state = QStringLiteral("none");

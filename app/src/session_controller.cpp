@@ -50,6 +50,18 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     m_connection = connection;
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
+    m_stethoscope.setMessageSender([this](const std::string& kind, const std::string& site) {
+        if (m_sessionId.empty()) {
+            return;
+        }
+        const protocol::SessionMessage message{m_sessionId, kind, {{"site", site}}};
+        m_connection->request(std::string(protocol::type::sessionMessage),
+                              protocol::toJson(message), [this](const protocol::Reply& reply) {
+                                  if (reply.code) {
+                                      setError(describeError(reply.code));
+                                  }
+                              });
+    });
     connect(connection, &ConnectionController::eventReceived, this,
             &SessionController::handleEvent);
 }
@@ -198,6 +210,7 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    m_stethoscope.detach();
     m_media.close();
     m_finalDuration = static_cast<int>(ended.durationMs / 1000);
     m_endReasonText = endReasonLabel(ended.reason);
@@ -217,6 +230,9 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
                 setError(mediaError);
             }
+            if (const auto receiver = m_media.stethoscope()) {
+                m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
+            }
             m_activeSince.start();
             m_durationTick.start();
             setState(QStringLiteral("active"));
@@ -225,6 +241,16 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
         const auto ended = protocol::fromJson<protocol::SessionEnded>(event.body);
         if (ended && ended->sessionId == m_sessionId) {
             finish(*ended);
+        }
+    } else if (event.type == protocol::type::sessionMessage) {
+        const auto message = protocol::fromJson<protocol::SessionMessage>(event.body);
+        if (message && message->sessionId == m_sessionId &&
+            message->kind == "stethoscope.site_ack") {
+            const auto& request = message->payload.value("request", nlohmann::json::object());
+            if (request.is_object() && request.value("site", nlohmann::json()).is_string()) {
+                m_stethoscope.onSiteAcknowledged(
+                    QString::fromStdString(request["site"].get<std::string>()));
+            }
         }
     } else if (event.type == protocol::type::peerStatus) {
         const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);

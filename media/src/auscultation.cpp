@@ -187,7 +187,9 @@ double AuscultationSynth::next() noexcept {
 
 void AuscultationSynth::render(std::span<std::int16_t> out) noexcept {
     for (auto& sample : out) {
-        const double v = std::clamp(next() * 0.8, -1.0, 1.0);
+        // Heart sounds peak around -12 dBFS, as a contact microphone on a chest gives them;
+        // the doctor's gain (up to +40 dB) takes it from there.
+        const double v = std::clamp(next() * 0.3, -1.0, 1.0);
         sample = static_cast<std::int16_t>(std::lround(v * 32767));
     }
 }

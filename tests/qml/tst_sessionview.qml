@@ -39,6 +39,29 @@ Item {
                                      packets: 1200, lossPercent: 3.1, recovered: 37, unrecovered: 0,
                                      jitterMs: 1.2, rttMs: 21 }]
         }
+        property QtObject stethoscope: QtObject {
+            property bool available: true
+            property string outputText: ""
+            property string mode: "bell"
+            property double gainDb: 12
+            property double volume: 0.8
+            property double levelDb: -14
+            property bool clipping: false
+            property var waveform: [-0.2, 0.3, -0.1, 0.1, -0.6, 0.7, -0.05, 0.05]
+            property string site: "mitral"
+            property string siteLabel: "foyer mitral"
+            property string requestedSite: ""
+            property bool recording: false
+            property string recordingFile: ""
+            property int recordingSeconds: 0
+            property string errorString: ""
+            property var requests: []
+            function sites() { return ["aortic", "pulmonary", "tricuspid", "mitral"] }
+            function labelOf(site) { return "foyer " + site }
+            function requestSite(site) { requests = requests.concat([site]); requestedSite = site }
+            function stepGain(delta) { gainDb = Math.max(0, Math.min(40, gainDb + delta)) }
+            function toggleRecording() { recording = !recording }
+        }
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = "idle" }
@@ -81,6 +104,36 @@ Item {
             fakeSession.media.state = "disconnected"
             compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
             fakeSession.media.state = "connected"
+        }
+
+        function test_stethoscope_panel_from_the_keyboard() {
+            const view = createTemporaryObject(uut, root)
+            const panel = findChild(view, "stethoscopePanel")
+            verify(panel.visible)
+            compare(findChild(view, "siteLabel").text, "Placé : foyer mitral")
+            fakeSession.stethoscope.mode = "bell"
+            keyClick(Qt.Key_2)
+            compare(fakeSession.stethoscope.mode, "diaphragm")
+            keyClick(Qt.Key_4)
+            compare(fakeSession.stethoscope.mode, "raw")
+            verify(findChild(view, "mode_raw").checked)
+            const before = fakeSession.stethoscope.gainDb
+            keyClick(Qt.Key_Up)
+            keyClick(Qt.Key_Up)
+            compare(fakeSession.stethoscope.gainDb, before + 2)
+            keyClick(Qt.Key_Down)
+            compare(fakeSession.stethoscope.gainDb, before + 1)
+            keyClick(Qt.Key_R)
+            verify(fakeSession.stethoscope.recording)
+            keyClick(Qt.Key_R)
+            verify(!fakeSession.stethoscope.recording)
+            mouseClick(findChild(view, "requestSite"))
+            compare(fakeSession.stethoscope.requests.length, 1)
+            verify(findChild(view, "siteLabel").text.indexOf("en attente") >= 0)
+            fakeSession.stethoscope.requestedSite = ""
+            fakeSession.stethoscope.clipping = true
+            compare(String(findChild(view, "clipLight").color), "#ff4d4f")
+            fakeSession.stethoscope.clipping = false
         }
 
         function test_end_dialog_sends_the_chosen_reason() {

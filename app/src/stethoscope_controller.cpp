@@ -1,0 +1,255 @@
+#include "stethoscope_controller.hpp"
+
+#include <QDateTime>
+#include <QDir>
+#include <cmath>
+
+namespace tc::app {
+
+namespace {
+
+constexpr int kRefreshMs = 50;
+constexpr int kClipHoldTicks = 20;                  // the clip light stays on a second
+constexpr std::size_t kWaveformSamples = 48000 * 3; // three seconds on screen
+constexpr int kWaveformPoints = 600;
+
+std::optional<media::FilterMode> modeFromString(const QString& mode) {
+    for (const auto m : {media::FilterMode::bell, media::FilterMode::diaphragm,
+                         media::FilterMode::extended, media::FilterMode::raw}) {
+        if (mode == QLatin1String(media::toString(m).data())) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+StethoscopeController::StethoscopeController(QObject* parent)
+    : QObject(parent) {
+    m_refresh.setInterval(kRefreshMs);
+    connect(&m_refresh, &QTimer::timeout, this, &StethoscopeController::refresh);
+}
+
+StethoscopeController::~StethoscopeController() {
+    detach();
+}
+
+void StethoscopeController::attach(std::shared_ptr<media::StethoscopeReceiver> receiver,
+                                   const QString& sessionId) {
+    detach();
+    m_receiver = std::move(receiver);
+    m_sessionId = sessionId;
+    media::PlayerConfig config;
+    config.sampleRate = m_receiver->format().sampleRate;
+    config.frameSamples = m_receiver->format().frameSamples();
+    config.sink = m_sink;
+    auto player = media::StethoscopePlayer::start(m_receiver->playout(), config);
+    if (!player && m_sink != "none") {
+        // No headphones on this machine (or the device is busy): keep the stream, the meters
+        // and the recording, and say so.
+        config.sink = "none";
+        player = media::StethoscopePlayer::start(m_receiver->playout(), config);
+        m_outputText = tr("Aucune sortie audio disponible : écoute impossible, enregistrement "
+                          "possible.");
+    } else {
+        m_outputText.clear();
+    }
+    if (player) {
+        m_player = std::move(*player);
+        m_player->setMode(modeFromString(m_mode).value_or(media::FilterMode::bell));
+        m_player->setGainDb(m_gainDb);
+        m_player->setVolume(m_volume);
+    }
+    m_refresh.start();
+    emit availableChanged();
+}
+
+void StethoscopeController::detach() {
+    if (!m_receiver) {
+        return;
+    }
+    stopRecording();
+    m_refresh.stop();
+    m_player.reset();
+    m_receiver.reset();
+    m_site.clear();
+    m_requestedSite.clear();
+    m_levelDb = -120;
+    m_waveform.clear();
+    emit availableChanged();
+    emit siteChanged();
+    emit meterChanged();
+}
+
+void StethoscopeController::setMode(const QString& mode) {
+    const auto parsed = modeFromString(mode);
+    if (!parsed || mode == m_mode) {
+        return;
+    }
+    m_mode = mode;
+    if (m_player) {
+        m_player->setMode(*parsed);
+    }
+    emit controlsChanged();
+}
+
+void StethoscopeController::setGainDb(double db) {
+    db = std::clamp(db, 0.0, 40.0);
+    if (db == m_gainDb) {
+        return;
+    }
+    m_gainDb = db;
+    if (m_player) {
+        m_player->setGainDb(db);
+    }
+    emit controlsChanged();
+}
+
+void StethoscopeController::setVolume(double volume) {
+    volume = std::clamp(volume, 0.0, 1.0);
+    if (volume == m_volume) {
+        return;
+    }
+    m_volume = volume;
+    if (m_player) {
+        m_player->setVolume(volume);
+    }
+    emit controlsChanged();
+}
+
+QString StethoscopeController::labelOf(const QString& site) {
+    static const std::pair<const char*, const char*> kLabels[] = {
+        {"aortic", QT_TR_NOOP("foyer aortique")},
+        {"pulmonary", QT_TR_NOOP("foyer pulmonaire")},
+        {"tricuspid", QT_TR_NOOP("foyer tricuspide")},
+        {"mitral", QT_TR_NOOP("foyer mitral")},
+        {"lung_right_upper", QT_TR_NOOP("poumon droit, haut")},
+        {"lung_left_upper", QT_TR_NOOP("poumon gauche, haut")},
+        {"lung_right_lower", QT_TR_NOOP("poumon droit, bas")},
+        {"lung_left_lower", QT_TR_NOOP("poumon gauche, bas")},
+        {"lung_right_posterior", QT_TR_NOOP("poumon droit, postérieur")},
+        {"lung_left_posterior", QT_TR_NOOP("poumon gauche, postérieur")},
+    };
+    for (const auto& [key, label] : kLabels) {
+        if (site == QLatin1String(key)) {
+            return tr(label);
+        }
+    }
+    return site;
+}
+
+QStringList StethoscopeController::sites() {
+    return {QStringLiteral("aortic"),
+            QStringLiteral("pulmonary"),
+            QStringLiteral("tricuspid"),
+            QStringLiteral("mitral"),
+            QStringLiteral("lung_right_upper"),
+            QStringLiteral("lung_left_upper"),
+            QStringLiteral("lung_right_lower"),
+            QStringLiteral("lung_left_lower"),
+            QStringLiteral("lung_right_posterior"),
+            QStringLiteral("lung_left_posterior")};
+}
+
+QString StethoscopeController::siteLabel() const {
+    return m_site.isEmpty() ? tr("site inconnu") : labelOf(m_site);
+}
+
+void StethoscopeController::requestSite(const QString& site) {
+    if (!sites().contains(site) || !m_send) {
+        return;
+    }
+    m_requestedSite = site;
+    m_send("stethoscope.site_request", site.toStdString());
+    emit siteChanged();
+}
+
+void StethoscopeController::onSiteAcknowledged(const QString& site) {
+    if (site == m_requestedSite) {
+        m_requestedSite.clear(); // the operator confirmed; the stream now says where it is
+        emit siteChanged();
+    }
+}
+
+int StethoscopeController::recordingSeconds() const {
+    return m_recording
+               ? static_cast<int>((QDateTime::currentMSecsSinceEpoch() - m_recordingStarted) / 1000)
+               : 0;
+}
+
+void StethoscopeController::startRecording() {
+    if (!m_receiver || m_recording) {
+        return;
+    }
+    QDir().mkpath(m_directory);
+    const QString name =
+        QStringLiteral("%1-%2.flac")
+            .arg(m_sessionId.isEmpty() ? QStringLiteral("session") : m_sessionId,
+                 QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString path = QDir(m_directory).filePath(name);
+    if (const auto ec = m_receiver->startRecording(path.toStdString())) {
+        m_error = tr("Enregistrement impossible : %1").arg(QString::fromStdString(ec.message()));
+        emit recordingChanged();
+        return;
+    }
+    m_error.clear();
+    m_recording = true;
+    m_recordingFile = path;
+    m_recordingStarted = QDateTime::currentMSecsSinceEpoch();
+    emit recordingChanged();
+}
+
+void StethoscopeController::stopRecording() {
+    if (!m_recording || !m_receiver) {
+        return;
+    }
+    if (const auto ec = m_receiver->stopRecording()) {
+        m_error =
+            tr("Fin d'enregistrement incomplète : %1").arg(QString::fromStdString(ec.message()));
+    }
+    m_recording = false;
+    emit recordingChanged();
+}
+
+void StethoscopeController::toggleRecording() {
+    m_recording ? stopRecording() : startRecording();
+}
+
+void StethoscopeController::refresh() {
+    if (!m_receiver) {
+        return;
+    }
+    const auto stats = m_receiver->stats();
+    const QString site =
+        stats.site ? QString::fromLatin1(media::toString(*stats.site).data()) : QString();
+    if (site != m_site) {
+        m_site = site;
+        emit siteChanged();
+    }
+    if (m_player) {
+        const auto level = m_player->takeLevel();
+        m_levelDb = level.peakDbfs;
+        if (m_player->takeClipped()) {
+            m_clipHold = kClipHoldTicks;
+        } else if (m_clipHold > 0) {
+            --m_clipHold;
+        }
+        // The phonocardiogram: min/max pairs per column, so that no click or S1 is missed.
+        const auto samples = m_player->recentSamples(kWaveformSamples);
+        const std::size_t perPoint = samples.size() / kWaveformPoints;
+        m_waveform.clear();
+        m_waveform.reserve(2 * kWaveformPoints);
+        for (std::size_t p = 0; p < static_cast<std::size_t>(kWaveformPoints) && perPoint > 0;
+             ++p) {
+            const auto begin = samples.begin() + static_cast<std::ptrdiff_t>(p * perPoint);
+            const auto [low, high] =
+                std::minmax_element(begin, begin + static_cast<std::ptrdiff_t>(perPoint));
+            m_waveform.append(static_cast<double>(*low));
+            m_waveform.append(static_cast<double>(*high));
+        }
+    }
+    emit meterChanged();
+}
+
+} // namespace tc::app

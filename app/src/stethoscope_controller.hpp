@@ -1,0 +1,110 @@
+#pragma once
+// The doctor's stethoscope controls during a consultation: filter mode, gain with its clip
+// light, headphone volume, level and phonocardiogram for the view, the auscultation site (as the
+// stream reports it) and requests to move it, and recording. It drives the media library's
+// receive path and player; the UI reads it at 20 Hz.
+
+#include "tc/media/stethoscope_player.hpp"
+#include "tc/media/stethoscope_receiver.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QVariantList>
+#include <functional>
+#include <memory>
+
+namespace tc::app {
+
+class StethoscopeController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(bool available READ available NOTIFY availableChanged)
+    Q_PROPERTY(QString outputText READ outputText NOTIFY availableChanged)
+    Q_PROPERTY(QString mode READ mode WRITE setMode NOTIFY controlsChanged)
+    Q_PROPERTY(double gainDb READ gainDb WRITE setGainDb NOTIFY controlsChanged)
+    Q_PROPERTY(double volume READ volume WRITE setVolume NOTIFY controlsChanged)
+    Q_PROPERTY(double levelDb READ levelDb NOTIFY meterChanged)
+    Q_PROPERTY(bool clipping READ clipping NOTIFY meterChanged)
+    Q_PROPERTY(QVariantList waveform READ waveform NOTIFY meterChanged)
+    Q_PROPERTY(QString site READ site NOTIFY siteChanged)
+    Q_PROPERTY(QString siteLabel READ siteLabel NOTIFY siteChanged)
+    Q_PROPERTY(QString requestedSite READ requestedSite NOTIFY siteChanged)
+    Q_PROPERTY(bool recording READ recording NOTIFY recordingChanged)
+    Q_PROPERTY(QString recordingFile READ recordingFile NOTIFY recordingChanged)
+    Q_PROPERTY(int recordingSeconds READ recordingSeconds NOTIFY meterChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY recordingChanged)
+
+public:
+    using MessageSender = std::function<void(const std::string& kind, const std::string& site)>;
+
+    explicit StethoscopeController(QObject* parent = nullptr);
+    ~StethoscopeController() override;
+
+    void setRecordingDirectory(const QString& directory) { m_directory = directory; }
+    void setAudioSink(const std::string& sink) { m_sink = sink; }
+    void setMessageSender(MessageSender sender) { m_send = std::move(sender); }
+    // A negotiated stethoscope stream: starts listening. `sessionId` names recordings.
+    void attach(std::shared_ptr<media::StethoscopeReceiver> receiver, const QString& sessionId);
+    void detach();
+    void onSiteAcknowledged(const QString& site);
+
+    bool available() const { return m_receiver != nullptr; }
+    QString outputText() const { return m_outputText; }
+    QString mode() const { return m_mode; }
+    void setMode(const QString& mode);
+    double gainDb() const { return m_gainDb; }
+    void setGainDb(double db);
+    double volume() const { return m_volume; }
+    void setVolume(double volume);
+    double levelDb() const { return m_levelDb; }
+    bool clipping() const { return m_clipHold > 0; }
+    QVariantList waveform() const { return m_waveform; }
+    QString site() const { return m_site; }
+    QString siteLabel() const;
+    QString requestedSite() const { return m_requestedSite; }
+    bool recording() const { return m_recording; }
+    QString recordingFile() const { return m_recordingFile; }
+    int recordingSeconds() const;
+    QString errorString() const { return m_error; }
+
+    Q_INVOKABLE void startRecording();
+    Q_INVOKABLE void stopRecording();
+    Q_INVOKABLE void toggleRecording();
+    Q_INVOKABLE void requestSite(const QString& site);
+    Q_INVOKABLE void stepGain(double deltaDb) { setGainDb(m_gainDb + deltaDb); }
+    Q_INVOKABLE static QString labelOf(const QString& site);
+    Q_INVOKABLE static QStringList sites();
+
+signals:
+    void availableChanged();
+    void controlsChanged();
+    void meterChanged();
+    void siteChanged();
+    void recordingChanged();
+
+private:
+    void refresh();
+
+    std::shared_ptr<media::StethoscopeReceiver> m_receiver;
+    std::unique_ptr<media::StethoscopePlayer> m_player;
+    MessageSender m_send;
+    std::string m_sink;
+    QString m_directory;
+    QString m_sessionId;
+    QString m_outputText;
+    QString m_mode = QStringLiteral("bell");
+    double m_gainDb = 6;
+    double m_volume = 0.8;
+    double m_levelDb = -120;
+    int m_clipHold = 0; // refresh ticks left showing the clip light
+    QVariantList m_waveform;
+    QString m_site;
+    QString m_requestedSite;
+    bool m_recording = false;
+    QString m_recordingFile;
+    qint64 m_recordingStarted = 0;
+    QString m_error;
+    QTimer m_refresh;
+};
+
+} // namespace tc::app

@@ -1,0 +1,209 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import "TimeFormat.js" as TimeFormat
+
+// The stethoscope during an auscultation: filter modes (keys 1-4), gain with its clip light
+// (Up/Down), headphone volume, level meter, live phonocardiogram, the current site and requests
+// to move it, and recording (R). Everything is usable from the keyboard.
+Rectangle {
+    id: panel
+    // A StethoscopeController.
+    required property var stethoscope
+    // Keyboard shortcuts only while the panel is on screen.
+    property bool active: visible
+    radius: Theme.radius
+    color: "#1f2a31"
+    implicitHeight: column.implicitHeight + 24
+
+    readonly property var modes: [
+        { key: "bell", label: qsTr("Cloche"), hint: qsTr("20–1000 Hz · cœur, souffles graves") },
+        { key: "diaphragm", label: qsTr("Membrane"), hint: qsTr("20–2000 Hz · poumons, bruits aigus") },
+        { key: "extended", label: qsTr("Étendu"), hint: qsTr("20–2000 Hz · large") },
+        { key: "raw", label: qsTr("Brut"), hint: qsTr("sans filtre") }
+    ]
+
+    Shortcut { sequence: "1"; enabled: panel.active; onActivated: panel.stethoscope.mode = "bell" }
+    Shortcut { sequence: "2"; enabled: panel.active; onActivated: panel.stethoscope.mode = "diaphragm" }
+    Shortcut { sequence: "3"; enabled: panel.active; onActivated: panel.stethoscope.mode = "extended" }
+    Shortcut { sequence: "4"; enabled: panel.active; onActivated: panel.stethoscope.mode = "raw" }
+    Shortcut { sequence: "Up"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(1) }
+    Shortcut { sequence: "Down"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(-1) }
+    Shortcut { sequence: "R"; enabled: panel.active; onActivated: panel.stethoscope.toggleRecording() }
+
+    ColumnLayout {
+        id: column
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 10
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Label {
+                text: qsTr("Stéthoscope")
+                color: "#e8eef3"
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+            }
+            Label {
+                objectName: "siteLabel"
+                Layout.fillWidth: true
+                text: qsTr("Placé : %1").arg(panel.stethoscope.siteLabel)
+                      + (panel.stethoscope.requestedSite !== ""
+                         ? "  ·  " + qsTr("demandé : %1 (en attente de l'opérateur)")
+                                         .arg(panel.stethoscope.labelOf(panel.stethoscope.requestedSite))
+                         : "")
+                color: "#b8c4cc"
+                font.pixelSize: Theme.fontBody
+                elide: Text.ElideRight
+            }
+            ComboBox {
+                id: sitePicker
+                objectName: "sitePicker"
+                model: panel.stethoscope.sites()
+                displayText: panel.stethoscope.labelOf(currentText)
+                delegate: ItemDelegate {
+                    required property string modelData
+                    width: sitePicker.width
+                    text: panel.stethoscope.labelOf(modelData)
+                }
+                implicitWidth: 220
+            }
+            Button {
+                objectName: "requestSite"
+                text: qsTr("Demander ce placement")
+                onClicked: panel.stethoscope.requestSite(sitePicker.currentText)
+            }
+        }
+
+        // Filter modes, each with its number key.
+        RowLayout {
+            spacing: 8
+            Repeater {
+                model: panel.modes
+                delegate: Button {
+                    required property var modelData
+                    required property int index
+                    objectName: "mode_" + modelData.key
+                    checkable: true
+                    checked: panel.stethoscope.mode === modelData.key
+                    text: (index + 1) + "  " + modelData.label
+                    ToolTip.visible: hovered
+                    ToolTip.text: modelData.hint
+                    onClicked: panel.stethoscope.mode = modelData.key
+                }
+            }
+            Item { Layout.fillWidth: true }
+            Button {
+                objectName: "recordButton"
+                text: panel.stethoscope.recording
+                      ? qsTr("■ Arrêter (R)  %1").arg(TimeFormat.waiting(panel.stethoscope.recordingSeconds))
+                      : qsTr("● Enregistrer (R)")
+                palette.button: panel.stethoscope.recording ? Theme.urgent : Theme.chip
+                palette.buttonText: panel.stethoscope.recording ? "white" : Theme.text
+                onClicked: panel.stethoscope.toggleRecording()
+            }
+        }
+
+        // Gain (dB), clip light, level meter, volume.
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 10
+            Label { text: qsTr("Gain"); color: "#e8eef3" }
+            Slider {
+                objectName: "gainSlider"
+                Layout.preferredWidth: 260
+                from: 0; to: 40; stepSize: 1
+                value: panel.stethoscope.gainDb
+                onMoved: panel.stethoscope.gainDb = value
+            }
+            Label {
+                text: qsTr("+%1 dB").arg(Math.round(panel.stethoscope.gainDb))
+                color: "#e8eef3"
+                Layout.preferredWidth: 60
+            }
+            Rectangle {
+                objectName: "clipLight"
+                width: 16; height: 16; radius: 8
+                color: panel.stethoscope.clipping ? "#ff4d4f" : "#3a4750"
+                border.color: "#7d8a93"
+            }
+            Label {
+                text: panel.stethoscope.clipping ? qsTr("SATURATION limitée") : qsTr("pas de saturation")
+                color: panel.stethoscope.clipping ? "#ff8080" : "#7d8a93"
+                font.pixelSize: Theme.fontSmall
+            }
+            // Peak level from -60 to 0 dBFS.
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.minimumWidth: 120
+                height: 10
+                radius: 5
+                color: "#3a4750"
+                Rectangle {
+                    objectName: "levelBar"
+                    height: parent.height
+                    radius: 5
+                    width: parent.width * Math.max(0, Math.min(1, (panel.stethoscope.levelDb + 60) / 60))
+                    color: panel.stethoscope.levelDb > -3 ? "#ff4d4f"
+                           : (panel.stethoscope.levelDb > -12 ? "#f0b429" : "#3fbf7f")
+                }
+            }
+            Label { text: qsTr("Volume"); color: "#e8eef3" }
+            Slider {
+                Layout.preferredWidth: 120
+                from: 0; to: 1
+                value: panel.stethoscope.volume
+                onMoved: panel.stethoscope.volume = value
+            }
+        }
+
+        // Phonocardiogram: the last three seconds as heard (after filter and gain).
+        Canvas {
+            id: phonocardiogram
+            objectName: "phonocardiogram"
+            Layout.fillWidth: true
+            Layout.preferredHeight: 140
+            property var points: panel.stethoscope.waveform
+            onPointsChanged: requestPaint()
+            onPaint: {
+                const ctx = getContext("2d")
+                ctx.fillStyle = "#141c21"
+                ctx.fillRect(0, 0, width, height)
+                ctx.strokeStyle = "#2c3942"
+                ctx.beginPath()
+                ctx.moveTo(0, height / 2)
+                ctx.lineTo(width, height / 2)
+                ctx.stroke()
+                const n = points.length / 2
+                if (n < 2)
+                    return
+                ctx.strokeStyle = "#5fd3a0"
+                ctx.beginPath()
+                for (let i = 0; i < n; ++i) {
+                    const x = i * width / (n - 1)
+                    ctx.moveTo(x, height / 2 - points[2 * i] * height / 2)
+                    ctx.lineTo(x, height / 2 - points[2 * i + 1] * height / 2 + 0.5)
+                }
+                ctx.stroke()
+            }
+        }
+
+        Label {
+            visible: text !== ""
+            Layout.fillWidth: true
+            text: panel.stethoscope.errorString !== "" ? panel.stethoscope.errorString
+                  : (panel.stethoscope.outputText !== "" ? panel.stethoscope.outputText
+                     : (panel.stethoscope.recording ? qsTr("Enregistrement brut (FLAC, sans filtre ni gain) : %1").arg(panel.stethoscope.recordingFile) : ""))
+            color: panel.stethoscope.errorString !== "" ? "#ff8080" : "#b8c4cc"
+            font.pixelSize: Theme.fontSmall
+            elide: Text.ElideMiddle
+        }
+        Label {
+            text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer")
+            color: "#7d8a93"
+            font.pixelSize: Theme.fontSmall
+        }
+    }
+}
