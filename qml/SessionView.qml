@@ -148,6 +148,7 @@ Item {
                 Layout.fillWidth: true
                 visible: view.state === "active" && view.session.stethoscope.available
                 stethoscope: view.session.stethoscope
+                replay: view.session.replay
             }
 
             Rectangle {

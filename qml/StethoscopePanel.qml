@@ -10,6 +10,8 @@ Rectangle {
     id: panel
     // A StethoscopeController.
     required property var stethoscope
+    // A ReplayController for the last recording.
+    required property var replay
     // Keyboard shortcuts only while the panel is on screen.
     property bool active: visible
     radius: Theme.radius
@@ -113,7 +115,8 @@ Rectangle {
             Label { text: qsTr("Gain"); color: "#e8eef3" }
             Slider {
                 objectName: "gainSlider"
-                Layout.preferredWidth: 260
+                Layout.fillWidth: true
+                Layout.minimumWidth: 140
                 from: 0; to: 40; stepSize: 1
                 value: panel.stethoscope.gainDb
                 onMoved: panel.stethoscope.gainDb = value
@@ -130,14 +133,15 @@ Rectangle {
                 border.color: "#7d8a93"
             }
             Label {
-                text: panel.stethoscope.clipping ? qsTr("SATURATION limitée") : qsTr("pas de saturation")
+                // Words as well as the light: never colour alone.
+                text: panel.stethoscope.clipping ? qsTr("saturation") : qsTr("niveau sûr")
                 color: panel.stethoscope.clipping ? "#ff8080" : "#7d8a93"
                 font.pixelSize: Theme.fontSmall
+                font.bold: panel.stethoscope.clipping
             }
             // Peak level from -60 to 0 dBFS.
             Rectangle {
-                Layout.fillWidth: true
-                Layout.minimumWidth: 120
+                Layout.preferredWidth: 110
                 height: 10
                 radius: 5
                 color: "#3a4750"
@@ -152,7 +156,7 @@ Rectangle {
             }
             Label { text: qsTr("Volume"); color: "#e8eef3" }
             Slider {
-                Layout.preferredWidth: 120
+                Layout.preferredWidth: 100
                 from: 0; to: 1
                 value: panel.stethoscope.volume
                 onMoved: panel.stethoscope.volume = value
@@ -200,8 +204,20 @@ Rectangle {
             font.pixelSize: Theme.fontSmall
             elide: Text.ElideMiddle
         }
+        // Its own width, not its contents', decides: the controls share what the panel has.
+        Item {
+            Layout.fillWidth: true
+            implicitHeight: replayBar.implicitHeight
+            ReplayBar {
+                id: replayBar
+                objectName: "replayBar"
+                anchors.fill: parent
+                replay: panel.replay
+            }
+        }
+
         Label {
-            text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer")
+            text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites")
             color: "#7d8a93"
             font.pixelSize: Theme.fontSmall
         }

@@ -3,6 +3,7 @@
 // reason. An explicit state machine with one teardown path.
 
 #include "media_link.hpp"
+#include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -46,6 +47,7 @@ class SessionController : public QObject {
     // Media transport: "none", "checking", "connected", "disconnected"; and what arrives.
     Q_PROPERTY(tc::app::MediaLink* media READ media CONSTANT)
     Q_PROPERTY(tc::app::StethoscopeController* stethoscope READ stethoscope CONSTANT)
+    Q_PROPERTY(tc::app::ReplayController* replay READ replay CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -77,6 +79,7 @@ public:
     int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
+    ReplayController* replay() { return &m_replay; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -115,6 +118,7 @@ private:
     QString m_endedBy;
     MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
+    ReplayController m_replay{&m_stethoscope};
 };
 
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin. The media

@@ -106,13 +106,20 @@ void StethoscopeController::setGainDb(double db) {
     emit controlsChanged();
 }
 
+void StethoscopeController::setLiveMuted(bool muted) {
+    m_liveMuted = muted;
+    if (m_player) {
+        m_player->setVolume(muted ? 0.0 : m_volume);
+    }
+}
+
 void StethoscopeController::setVolume(double volume) {
     volume = std::clamp(volume, 0.0, 1.0);
     if (volume == m_volume) {
         return;
     }
     m_volume = volume;
-    if (m_player) {
+    if (m_player && !m_liveMuted) {
         m_player->setVolume(volume);
     }
     emit controlsChanged();

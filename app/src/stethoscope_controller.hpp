@@ -47,6 +47,11 @@ public:
     void attach(std::shared_ptr<media::StethoscopeReceiver> receiver, const QString& sessionId);
     void detach();
     void onSiteAcknowledged(const QString& site);
+    // The file of the last recording made in this consultation, for replay.
+    QString lastRecording() const { return m_recordingFile; }
+    const std::string& audioSink() const { return m_sink; }
+    // Silences the live stethoscope in the headphones (during a replay); recording goes on.
+    void setLiveMuted(bool muted);
 
     bool available() const { return m_receiver != nullptr; }
     QString outputText() const { return m_outputText; }
@@ -101,6 +106,7 @@ private:
     QString m_site;
     QString m_requestedSite;
     bool m_recording = false;
+    bool m_liveMuted = false;
     QString m_recordingFile;
     qint64 m_recordingStarted = 0;
     QString m_error;

@@ -62,6 +62,25 @@ Item {
             function stepGain(delta) { gainDb = Math.max(0, Math.min(40, gainDb + delta)) }
             function toggleRecording() { recording = !recording }
         }
+        property QtObject replay: QtObject {
+            property bool available: true
+            property bool open: false
+            property bool playing: false
+            property double position: 0
+            property double duration: 12
+            property bool halfSpeed: false
+            property bool looping: false
+            property string siteLabel: "foyer mitral"
+            property var segments: []
+            property string errorString: ""
+            function openLast() { open = true }
+            function close() { open = false }
+            function togglePlay() { playing = !playing }
+            function seek(s) { position = s }
+            function toggleLoop() { looping = !looping }
+            function nextSegment() { position = 6 }
+            function previousSegment() { position = 0 }
+        }
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = "idle" }
@@ -110,6 +129,8 @@ Item {
             const view = createTemporaryObject(uut, root)
             const panel = findChild(view, "stethoscopePanel")
             verify(panel.visible)
+            // Everything fits inside the panel (nothing spills past its right edge).
+            verify(findChild(view, "phonocardiogram").width <= panel.width - 24)
             compare(findChild(view, "siteLabel").text, "Placé : foyer mitral")
             fakeSession.stethoscope.mode = "bell"
             keyClick(Qt.Key_2)
@@ -134,6 +155,18 @@ Item {
             fakeSession.stethoscope.clipping = true
             compare(String(findChild(view, "clipLight").color), "#ff4d4f")
             fakeSession.stethoscope.clipping = false
+            // Replay of the last recording, from the keyboard once open.
+            mouseClick(findChild(view, "replayOpen"))
+            verify(fakeSession.replay.open)
+            keyClick(Qt.Key_P)
+            verify(fakeSession.replay.playing)
+            keyClick(Qt.Key_L)
+            verify(fakeSession.replay.looping)
+            keyClick(Qt.Key_BracketRight)
+            compare(fakeSession.replay.position, 6)
+            fakeSession.replay.open = false
+            fakeSession.replay.playing = false
+            fakeSession.replay.looping = false
         }
 
         function test_end_dialog_sends_the_chosen_reason() {

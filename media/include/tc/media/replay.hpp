@@ -70,6 +70,7 @@ public:
     void seek(double seconds);
     double position() const; // seconds
     double duration() const;
+    int sampleRate() const noexcept { return m_recording.sampleRate; }
     // Loops [from, to) seconds; an empty range ends the loop.
     void setLoop(double fromSeconds, double toSeconds);
     void clearLoop();

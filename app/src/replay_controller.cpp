@@ -1,0 +1,174 @@
+#include "replay_controller.hpp"
+
+#include <QVariantMap>
+
+namespace tc::app {
+
+ReplayController::ReplayController(StethoscopeController* live, QObject* parent)
+    : QObject(parent)
+    , m_live(live) {
+    m_tick.setInterval(100);
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        emit positionChanged();
+        if (!playing()) {
+            emit stateChanged(); // reached the end
+        }
+    });
+    connect(m_live, &StethoscopeController::recordingChanged, this,
+            &ReplayController::availableChanged);
+    connect(m_live, &StethoscopeController::controlsChanged, this,
+            &ReplayController::applyControls);
+    connect(m_live, &StethoscopeController::availableChanged, this, [this] {
+        if (!m_live->available()) {
+            close(); // the consultation ended
+        }
+    });
+}
+
+ReplayController::~ReplayController() = default;
+
+void ReplayController::applyControls() {
+    if (!m_replay) {
+        return;
+    }
+    auto& output = m_replay->output();
+    for (const auto mode : {media::FilterMode::bell, media::FilterMode::diaphragm,
+                            media::FilterMode::extended, media::FilterMode::raw}) {
+        if (m_live->mode() == QLatin1String(media::toString(mode).data())) {
+            output.setMode(mode);
+        }
+    }
+    output.setGainDb(m_live->gainDb());
+    output.setVolume(m_live->volume());
+}
+
+void ReplayController::openLast() {
+    close();
+    if (m_live->recording()) {
+        m_live->stopRecording(); // what was just heard is what the doctor wants again
+    }
+    auto recording = media::loadRecording(m_live->lastRecording().toStdString());
+    if (!recording) {
+        m_error =
+            tr("Réécoute impossible : %1").arg(QString::fromStdString(recording.error().message()));
+        emit stateChanged();
+        return;
+    }
+    media::PlayerConfig output;
+    output.sink = m_live->audioSink();
+    auto replay = media::ReplayPlayer::open(std::move(*recording), output);
+    if (!replay && output.sink != "none") {
+        output.sink = "none";
+        replay = media::ReplayPlayer::open(
+            std::move(*media::loadRecording(m_live->lastRecording().toStdString())), output);
+    }
+    if (!replay) {
+        m_error =
+            tr("Réécoute impossible : %1").arg(QString::fromStdString(replay.error().message()));
+        emit stateChanged();
+        return;
+    }
+    m_error.clear();
+    m_replay = std::move(*replay);
+    m_replay->setSpeed(m_halfSpeed ? 0.5 : 1.0);
+    applyControls();
+    m_tick.start();
+    emit stateChanged();
+}
+
+void ReplayController::close() {
+    if (!m_replay) {
+        return;
+    }
+    m_tick.stop();
+    m_replay.reset();
+    m_looping = false;
+    m_live->setLiveMuted(false);
+    emit stateChanged();
+    emit positionChanged();
+}
+
+void ReplayController::togglePlay() {
+    if (!m_replay) {
+        return;
+    }
+    if (m_replay->playing()) {
+        m_replay->pause();
+        m_live->setLiveMuted(false);
+    } else {
+        m_live->setLiveMuted(true); // one thing in the doctor's ears at a time
+        m_replay->play();
+    }
+    emit stateChanged();
+}
+
+void ReplayController::seek(double seconds) {
+    if (m_replay) {
+        m_replay->seek(seconds);
+        emit positionChanged();
+    }
+}
+
+void ReplayController::setHalfSpeed(bool half) {
+    if (half == m_halfSpeed) {
+        return;
+    }
+    m_halfSpeed = half;
+    if (m_replay) {
+        m_replay->setSpeed(half ? 0.5 : 1.0);
+    }
+    emit stateChanged();
+}
+
+void ReplayController::toggleLoop() {
+    if (!m_replay) {
+        return;
+    }
+    if (m_looping) {
+        m_replay->clearLoop();
+        m_looping = false;
+    } else {
+        const double here = m_replay->position();
+        m_replay->setLoop(std::max(0.0, here - 1.5), std::min(m_replay->duration(), here + 1.5));
+        m_looping = true;
+    }
+    emit stateChanged();
+}
+
+void ReplayController::nextSegment() {
+    if (m_replay) {
+        m_replay->jumpSegment(true);
+        emit positionChanged();
+    }
+}
+
+void ReplayController::previousSegment() {
+    if (m_replay) {
+        m_replay->jumpSegment(false);
+        emit positionChanged();
+    }
+}
+
+QString ReplayController::siteLabel() const {
+    if (!m_replay || m_replay->segments().empty()) {
+        return {};
+    }
+    return StethoscopeController::labelOf(
+        QString::fromLatin1(media::toString(m_replay->siteAt(m_replay->position())).data()));
+}
+
+QVariantList ReplayController::segments() const {
+    QVariantList out;
+    if (!m_replay) {
+        return out;
+    }
+    for (const auto& s : m_replay->segments()) {
+        out.append(QVariantMap{
+            {QStringLiteral("start"), static_cast<double>(s.startSample) / m_replay->sampleRate()},
+            {QStringLiteral("label"),
+             StethoscopeController::labelOf(QString::fromLatin1(media::toString(s.site).data()))}});
+    }
+    return out;
+}
+
+} // namespace tc::app
