@@ -144,6 +144,7 @@ Item {
             }
 
             StethoscopePanel {
+                id: stethoscopePanel
                 objectName: "stethoscopePanel"
                 Layout.fillWidth: true
                 visible: view.state === "active" && view.session.stethoscope.available
@@ -156,7 +157,8 @@ Item {
                 Layout.fillHeight: true
                 radius: Theme.radius
                 color: "#26323b"
-                visible: view.state !== "ended"
+                // The stethoscope takes this place while it streams.
+                visible: view.state !== "ended" && !stethoscopePanel.visible
                 ColumnLayout {
                     anchors.centerIn: parent
                     spacing: 8

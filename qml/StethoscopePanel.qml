@@ -168,7 +168,7 @@ Rectangle {
             id: phonocardiogram
             objectName: "phonocardiogram"
             Layout.fillWidth: true
-            Layout.preferredHeight: 140
+            Layout.preferredHeight: 110
             property var points: panel.stethoscope.waveform
             onPointsChanged: requestPaint()
             onPaint: {
@@ -191,6 +191,41 @@ Rectangle {
                     ctx.lineTo(x, height / 2 - points[2 * i + 1] * height / 2 + 0.5)
                 }
                 ctx.stroke()
+            }
+        }
+
+        // Spectrogram: 0-2 kHz bottom to top, scrolling left, brighter is louder.
+        Canvas {
+            id: spectrogram
+            objectName: "spectrogram"
+            Layout.fillWidth: true
+            Layout.preferredHeight: 64
+            property var latest: panel.stethoscope.spectrum
+            property var history: []
+            readonly property int columns: 120 // six seconds at the controller's 20 Hz
+            onLatestChanged: {
+                history.push(latest)
+                if (history.length > columns)
+                    history.shift()
+                requestPaint()
+            }
+            onPaint: {
+                const ctx = getContext("2d")
+                ctx.fillStyle = "#141c21"
+                ctx.fillRect(0, 0, width, height)
+                const w = width / columns
+                for (let c = 0; c < history.length; ++c) {
+                    const col = history[c]
+                    const x = width - (history.length - c) * w
+                    const n = col.length
+                    for (let b = 0; b < n; ++b) {
+                        const v = col[b]
+                        if (v < 0.05)
+                            continue
+                        ctx.fillStyle = Qt.rgba(v, Math.min(1, v * 1.6), 0.35 + 0.4 * v, 1)
+                        ctx.fillRect(x, height - (b + 1) * height / n, w + 0.5, height / n + 0.5)
+                    }
+                }
             }
         }
 

@@ -1,5 +1,7 @@
 #include "stethoscope_controller.hpp"
 
+#include "tc/media/spectrum.hpp"
+
 #include <QDateTime>
 #include <QDir>
 #include <cmath>
@@ -254,6 +256,14 @@ void StethoscopeController::refresh() {
                 std::minmax_element(begin, begin + static_cast<std::ptrdiff_t>(perPoint));
             m_waveform.append(static_cast<double>(*low));
             m_waveform.append(static_cast<double>(*high));
+        }
+        // The spectrogram's next column from the last 1024 samples (about 21 ms).
+        const auto recent =
+            std::span<const float>(samples).last(std::min<std::size_t>(1024, samples.size()));
+        const auto bands = media::spectrumDb(recent, m_receiver->format().sampleRate, 40);
+        m_spectrum.clear();
+        for (const float db : bands) {
+            m_spectrum.append(std::clamp((static_cast<double>(db) + 80.0) / 80.0, 0.0, 1.0));
         }
     }
     emit meterChanged();

@@ -26,6 +26,8 @@ class StethoscopeController : public QObject {
     Q_PROPERTY(double levelDb READ levelDb NOTIFY meterChanged)
     Q_PROPERTY(bool clipping READ clipping NOTIFY meterChanged)
     Q_PROPERTY(QVariantList waveform READ waveform NOTIFY meterChanged)
+    // The latest spectrogram column: 0..1 levels for 40 bands from 0 to 2 kHz (-80..0 dBFS).
+    Q_PROPERTY(QVariantList spectrum READ spectrum NOTIFY meterChanged)
     Q_PROPERTY(QString site READ site NOTIFY siteChanged)
     Q_PROPERTY(QString siteLabel READ siteLabel NOTIFY siteChanged)
     Q_PROPERTY(QString requestedSite READ requestedSite NOTIFY siteChanged)
@@ -64,6 +66,7 @@ public:
     double levelDb() const { return m_levelDb; }
     bool clipping() const { return m_clipHold > 0; }
     QVariantList waveform() const { return m_waveform; }
+    QVariantList spectrum() const { return m_spectrum; }
     QString site() const { return m_site; }
     QString siteLabel() const;
     QString requestedSite() const { return m_requestedSite; }
@@ -103,6 +106,7 @@ private:
     double m_levelDb = -120;
     int m_clipHold = 0; // refresh ticks left showing the clip light
     QVariantList m_waveform;
+    QVariantList m_spectrum;
     QString m_site;
     QString m_requestedSite;
     bool m_recording = false;

@@ -1,6 +1,7 @@
 // The stethoscope DSP is checked against its specification by passing real sine tones through
 // process() and measuring them, not by trusting the designed response it reports.
 
+#include "tc/media/spectrum.hpp"
 #include "tc/media/stethoscope_dsp.hpp"
 
 #include <algorithm>
@@ -302,4 +303,20 @@ TEST_CASE("16-bit PCM conversion rounds and saturates", "[dsp]") {
     std::vector<std::int16_t> saturated(outOfRange.size());
     toInt16(outOfRange, saturated);
     CHECK(saturated == std::vector<std::int16_t>{32767, -32768, 32767, 1, 0});
+}
+
+TEST_CASE("spectrum: a tone shows in its band at its level", "[dsp][spectrum]") {
+    std::vector<float> tone(1024);
+    for (std::size_t i = 0; i < tone.size(); ++i) {
+        // 328.125 Hz: exactly bin 7 of a 1024-point FFT at 48 kHz.
+        tone[i] = static_cast<float>(
+            0.5 * std::sin(2 * std::numbers::pi * 328.125 * static_cast<double>(i) / 48000.0));
+    }
+    const auto bands = tc::media::spectrumDb(tone, 48000, 40); // 50 Hz bands up to 2 kHz
+    REQUIRE(bands.size() == 40);
+    const auto loudest = std::max_element(bands.begin(), bands.end()) - bands.begin();
+    CHECK(loudest == 6);                          // the 300-350 Hz band
+    CHECK(bands[6] == Approx(-6.02).margin(0.1)); // half of full scale
+    CHECK(bands[30] < bands[6] - 40);
+    CHECK(tc::media::spectrumDb(std::vector<float>(1000), 48000, 10)[0] == -120.0f); // not 2^n
 }

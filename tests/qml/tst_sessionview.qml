@@ -48,6 +48,7 @@ Item {
             property double levelDb: -14
             property bool clipping: false
             property var waveform: [-0.2, 0.3, -0.1, 0.1, -0.6, 0.7, -0.05, 0.05]
+            property var spectrum: [0.9, 0.7, 0.5, 0.2, 0.1, 0.0]
             property string site: "mitral"
             property string siteLabel: "foyer mitral"
             property string requestedSite: ""
