@@ -472,8 +472,8 @@
     </message>
     <message>
         <location filename="../SessionView.qml" line="168"/>
-        <source>Session établie avec la cabine. Le stéthoscope, la vidéo et les constantes s&apos;afficheront ici.</source>
-        <translation>Session established with the cabin. The stethoscope, video and vital signs will appear here.</translation>
+        <source>Session établie avec la cabine. La vidéo et les constantes s&apos;afficheront ici.</source>
+        <translation>Session established with the cabin. Video and vitals will appear here.</translation>
     </message>
     <message>
         <location filename="../SessionView.qml" line="169"/>
@@ -795,6 +795,194 @@
             <numerusform>%n packet lost</numerusform>
             <numerusform>%n packets lost</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StethoscopePanel</name>
+    <message>
+        <source>Cloche</source>
+        <translation>Bell</translation>
+    </message>
+    <message>
+        <source>20–1000 Hz · cœur, souffles graves</source>
+        <translation>20–1000 Hz · heart, low murmurs</translation>
+    </message>
+    <message>
+        <source>Membrane</source>
+        <translation>Diaphragm</translation>
+    </message>
+    <message>
+        <source>20–2000 Hz · poumons, bruits aigus</source>
+        <translation>20–2000 Hz · lungs, high-pitched sounds</translation>
+    </message>
+    <message>
+        <source>Étendu</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
+        <source>20–2000 Hz · large</source>
+        <translation>20–2000 Hz · wide</translation>
+    </message>
+    <message>
+        <source>Brut</source>
+        <translation>Raw</translation>
+    </message>
+    <message>
+        <source>sans filtre</source>
+        <translation>no filter</translation>
+    </message>
+    <message>
+        <source>Stéthoscope</source>
+        <translation>Stethoscope</translation>
+    </message>
+    <message>
+        <source>Placé : %1</source>
+        <translation>Placed: %1</translation>
+    </message>
+    <message>
+        <source>demandé : %1 (en attente de l&apos;opérateur)</source>
+        <translation>requested: %1 (waiting for the operator)</translation>
+    </message>
+    <message>
+        <source>Demander ce placement</source>
+        <translation>Request this placement</translation>
+    </message>
+    <message>
+        <source>■ Arrêter (R)  %1</source>
+        <translation>■ Stop (R)  %1</translation>
+    </message>
+    <message>
+        <source>● Enregistrer (R)</source>
+        <translation>● Record (R)</translation>
+    </message>
+    <message>
+        <source>Gain</source>
+        <translation>Gain</translation>
+    </message>
+    <message>
+        <source>+%1 dB</source>
+        <translation>+%1 dB</translation>
+    </message>
+    <message>
+        <source>saturation</source>
+        <translation>clipping</translation>
+    </message>
+    <message>
+        <source>niveau sûr</source>
+        <translation>safe level</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>Volume</translation>
+    </message>
+    <message>
+        <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
+        <translation>Raw recording (FLAC, no filter or gain): %1</translation>
+    </message>
+    <message>
+        <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
+        <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <source>↺ Réécouter le dernier enregistrement</source>
+        <translation>↺ Listen again to the last recording</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause (P)</source>
+        <translation>❚❚ Pause (P)</translation>
+    </message>
+    <message>
+        <source>▶ Lecture (P)</source>
+        <translation>▶ Play (P)</translation>
+    </message>
+    <message>
+        <source>◀ site ([)</source>
+        <translation>◀ site ([)</translation>
+    </message>
+    <message>
+        <source>site (]) ▶</source>
+        <translation>site (]) ▶</translation>
+    </message>
+    <message>
+        <source>½ vitesse</source>
+        <translation>½ speed</translation>
+    </message>
+    <message>
+        <source>Boucle (L)</source>
+        <translation>Loop (L)</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::StethoscopeController</name>
+    <message>
+        <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
+        <translation>No audio output available: listening impossible, recording possible.</translation>
+    </message>
+    <message>
+        <source>foyer aortique</source>
+        <translation>aortic focus</translation>
+    </message>
+    <message>
+        <source>foyer pulmonaire</source>
+        <translation>pulmonary focus</translation>
+    </message>
+    <message>
+        <source>foyer tricuspide</source>
+        <translation>tricuspid focus</translation>
+    </message>
+    <message>
+        <source>foyer mitral</source>
+        <translation>mitral focus</translation>
+    </message>
+    <message>
+        <source>poumon droit, haut</source>
+        <translation>right lung, upper</translation>
+    </message>
+    <message>
+        <source>poumon gauche, haut</source>
+        <translation>left lung, upper</translation>
+    </message>
+    <message>
+        <source>poumon droit, bas</source>
+        <translation>right lung, lower</translation>
+    </message>
+    <message>
+        <source>poumon gauche, bas</source>
+        <translation>left lung, lower</translation>
+    </message>
+    <message>
+        <source>poumon droit, postérieur</source>
+        <translation>right lung, posterior</translation>
+    </message>
+    <message>
+        <source>poumon gauche, postérieur</source>
+        <translation>left lung, posterior</translation>
+    </message>
+    <message>
+        <source>site inconnu</source>
+        <translation>unknown site</translation>
+    </message>
+    <message>
+        <source>Enregistrement impossible : %1</source>
+        <translation>Recording impossible: %1</translation>
+    </message>
+    <message>
+        <source>Fin d&apos;enregistrement incomplète : %1</source>
+        <translation>Recording ended incompletely: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ReplayController</name>
+    <message>
+        <source>Réécoute impossible : %1</source>
+        <translation>Replay impossible: %1</translation>
     </message>
 </context>
 </TS>
