@@ -47,7 +47,9 @@ struct Link {
     media::StethoscopeReceiver receiver{media::StethoscopeFormat{}};
     std::atomic<int> connected{0};
 
-    bool open() {
+    // `throughRelay`: via the impairment relay (latency under jitter); otherwise directly, so that
+    // the relay's own work is not counted (CPU).
+    bool open(bool throughRelay = true) {
         MediaTransportConfig a;
         a.local = makeIceCredentials();
         a.controlling = true;
@@ -63,6 +65,10 @@ struct Link {
         console = *t2;
         relay = *r;
         relay->connect(cabin->localCandidate().endpoint, console->localCandidate().endpoint);
+        const auto cabinTarget =
+            throughRelay ? relay->endpointForA() : console->localCandidate().endpoint;
+        const auto consoleTarget =
+            throughRelay ? relay->endpointForB() : cabin->localCandidate().endpoint;
         sending = RtpSession::create(cabin, stethoscopeSession(), {});
         receiving = RtpSession::create(console, stethoscopeSession(),
                                        [this](const RtpHeader&, std::span<const std::uint8_t> p,
@@ -75,10 +81,9 @@ struct Link {
         const auto via = [](net::ip::udp::endpoint e) {
             return std::vector<Candidate>{{Candidate::Type::host, e, 1}};
         };
-        if (cabin->start(via(relay->endpointForA()), b.local,
-                         SrtpKeys{SrtpSuite::aeadAes128Gcm, key1, key2}, sending->packetHandler(),
-                         sending->stateHandler(onState)) ||
-            console->start(via(relay->endpointForB()), a.local,
+        if (cabin->start(via(cabinTarget), b.local, SrtpKeys{SrtpSuite::aeadAes128Gcm, key1, key2},
+                         sending->packetHandler(), sending->stateHandler(onState)) ||
+            console->start(via(consoleTarget), a.local,
                            SrtpKeys{SrtpSuite::aeadAes128Gcm, key2, key1},
                            receiving->packetHandler(), receiving->stateHandler(onState))) {
             return false;
@@ -214,7 +219,7 @@ int runStethoCpu(cli::CommandLine& args) {
         return 2;
     }
     Link link;
-    if (!link.open()) {
+    if (!link.open(false)) {
         std::cerr << "stetho-cpu: transport did not connect\n";
         return 1;
     }

@@ -252,18 +252,7 @@ private:
         rtp.streams = rtpStreamsOf(*answer);
         rtp.cname = "cabin@" + m_script.site.code;
         m_rtp = RtpSession::create(*media, rtp, {});
-        m_stethoscope.reset();
-        for (const auto& stream : rtp.streams) {
-            if (stream.name == "steth" && stream.encoding == "L16" &&
-                (stream.clockRate == 48000 || stream.clockRate == 16000)) {
-                media::StethoscopeFormat format;
-                format.sampleRate = static_cast<int>(stream.clockRate);
-                format.payloadType = stream.payloadType;
-                format.siteExtensionId =
-                    extensionIdOf(*answer, "steth", media::kSiteExtensionUri).value_or(0);
-                m_stethoscope = format;
-            }
-        }
+        m_stethoscope = media::stethoscopeFormatOf(*answer);
         const auto started = (*media)->start(
             remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
             m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {

@@ -161,16 +161,8 @@ QString MediaLink::answer(const std::string& sdp) {
     config.streams = protocol::rtpStreamsOf(sdp);
     config.cname = "console";
     // The stethoscope's stream (mid "steth", L16) goes to its receive path.
-    for (const auto& stream : config.streams) {
-        if (stream.name == "steth" && stream.encoding == "L16" &&
-            (stream.clockRate == 48000 || stream.clockRate == 16000)) {
-            media::StethoscopeFormat format;
-            format.sampleRate = static_cast<int>(stream.clockRate);
-            format.payloadType = stream.payloadType;
-            format.siteExtensionId =
-                protocol::extensionIdOf(sdp, "steth", media::kSiteExtensionUri).value_or(0);
-            m_stethoscope = std::make_shared<media::StethoscopeReceiver>(format);
-        }
+    if (const auto format = media::stethoscopeFormatOf(sdp)) {
+        m_stethoscope = std::make_shared<media::StethoscopeReceiver>(*format);
     }
     protocol::RtpSession::MediaHandler onMedia;
     if (m_stethoscope) {

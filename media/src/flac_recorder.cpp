@@ -101,8 +101,8 @@ FlacRecorder::start(const std::filesystem::path& flacPath, int sampleRate) {
     impl->flac = flacPath;
     impl->manifest = std::filesystem::path(flacPath).replace_extension(".json");
     GError* error = nullptr;
-    impl->pipeline =
-        gst_parse_launch("appsrc name=raw format=time ! flacenc ! filesink name=file", &error);
+    impl->pipeline = gst_parse_launch(
+        "appsrc name=raw format=time ! flacenc quality=3 ! filesink name=file", &error);
     if (error != nullptr) {
         g_error_free(error);
         return make_error_code(RecorderErrc::pipelineFailed);

@@ -33,15 +33,39 @@ void StethoscopeReceiver::deliver(std::vector<FrameAssembler::Ready> ready) {
             m_stats.site = r.frame.site;
         }
         if (m_recorder) {
-            // A failed write ends this recording, not the consultation; the manifest so far
-            // stays on disk.
-            if (m_recorder->write(r.frame.samples, m_stats.site, r.gap)) {
-                m_recorder.reset();
+            // Frames go to the encoder 100 ms at a time (one wake-up instead of ten); a site
+            // change or a gap is written at once, so that the manifest marks the exact sample.
+            const bool boundary = r.gap || m_stats.site != m_pendingSite;
+            if (boundary) {
+                flushPending();
+            }
+            if (r.gap) {
+                writeToRecorder(r.frame.samples, true);
+            } else {
+                m_pending.insert(m_pending.end(), r.frame.samples.begin(), r.frame.samples.end());
+                m_pendingSite = m_stats.site;
+                if (m_pending.size() >= static_cast<std::size_t>(m_format.sampleRate / 10)) {
+                    flushPending();
+                }
             }
         }
     }
     m_stats.gaps = m_assembler.gaps();
     m_stats.duplicates = m_assembler.duplicates();
+}
+
+void StethoscopeReceiver::flushPending() {
+    if (!m_pending.empty()) {
+        writeToRecorder(m_pending, false);
+        m_pending.clear();
+    }
+}
+
+void StethoscopeReceiver::writeToRecorder(std::span<const std::int16_t> samples, bool gap) {
+    // A failed write ends this recording, not the consultation; the manifest so far stays.
+    if (m_recorder && m_recorder->write(samples, gap ? m_stats.site : m_pendingSite, gap)) {
+        m_recorder.reset();
+    }
 }
 
 boost::system::error_code StethoscopeReceiver::startRecording(const std::filesystem::path& path) {
@@ -54,6 +78,8 @@ boost::system::error_code StethoscopeReceiver::startRecording(const std::filesys
         m_recorder->stop();
     }
     m_recorder = std::move(*recorder);
+    m_pending.clear();
+    m_pendingSite = m_stats.site;
     return {};
 }
 
@@ -65,6 +91,7 @@ boost::system::error_code StethoscopeReceiver::stopRecording() {
             return {};
         }
         deliver(m_assembler.flush());
+        flushPending();
         recorder = std::move(m_recorder);
     }
     return recorder->stop(); // outside the lock: the encoder may take a moment to drain

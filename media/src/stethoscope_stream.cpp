@@ -1,8 +1,24 @@
 #include "tc/media/stethoscope_stream.hpp"
 
 #include "tc/protocol/packets.hpp"
+#include "tc/protocol/sdp_transport.hpp"
 
 namespace tc::media {
+
+std::optional<StethoscopeFormat> stethoscopeFormatOf(std::string_view sdp) {
+    for (const auto& stream : protocol::rtpStreamsOf(sdp)) {
+        if (stream.name == "steth" && stream.encoding == "L16" &&
+            (stream.clockRate == 48000 || stream.clockRate == 16000)) {
+            StethoscopeFormat format;
+            format.sampleRate = static_cast<int>(stream.clockRate);
+            format.payloadType = stream.payloadType;
+            format.siteExtensionId =
+                protocol::extensionIdOf(sdp, "steth", kSiteExtensionUri).value_or(0);
+            return format;
+        }
+    }
+    return std::nullopt;
+}
 
 // ---- Cabin: source and packetiser ----------------------------------------------------------
 

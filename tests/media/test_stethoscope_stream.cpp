@@ -280,3 +280,20 @@ TEST_CASE("FLAC recorder: lossless, with the site segments and gaps in its manif
     CHECK(manifest["gaps"][0]["samples"] == 480);
     CHECK(manifest["started_utc"].get<std::string>().size() == 20);
 }
+
+TEST_CASE("the stethoscope stream is found in a description", "[stetho]") {
+    const std::string sdp = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 98 97\r\na=mid:steth\r\n"
+                            "a=rtpmap:98 L16/16000/1\r\na=rtpmap:97 rtx/16000\r\n"
+                            "a=fmtp:97 apt=98\r\n"
+                            "a=extmap:4 urn:telecabine:params:rtp-hdrext:auscultation-site\r\n"
+                            "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:voice\r\n"
+                            "a=rtpmap:111 opus/48000/2\r\n";
+    const auto format = stethoscopeFormatOf(sdp);
+    REQUIRE(format);
+    CHECK(format->sampleRate == 16000);
+    CHECK(format->payloadType == 98);
+    CHECK(format->siteExtensionId == 4);
+    CHECK(format->frameSamples() == 160);
+    CHECK_FALSE(stethoscopeFormatOf("v=0\r\nm=audio 9 RTP/AVP 0\r\na=mid:steth\r\n"
+                                    "a=rtpmap:0 PCMU/8000\r\n"));
+}

@@ -42,12 +42,16 @@ public:
 
 private:
     void deliver(std::vector<FrameAssembler::Ready> ready);
+    void flushPending();
+    void writeToRecorder(std::span<const std::int16_t> samples, bool gap);
 
     StethoscopeFormat m_format;
     std::shared_ptr<AudioJitterBuffer> m_playout;
     mutable std::mutex m_mutex;
     FrameAssembler m_assembler;
     std::unique_ptr<FlacRecorder> m_recorder;
+    std::vector<std::int16_t> m_pending; // up to 100 ms for the encoder
+    std::optional<AuscultationSite> m_pendingSite;
     Stats m_stats;
 };
 

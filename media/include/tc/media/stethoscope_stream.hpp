@@ -32,6 +32,10 @@ struct StethoscopeFormat {
     int frameSamples() const noexcept { return sampleRate * packetMs / 1000; }
 };
 
+// The stethoscope stream a session description negotiated (the "steth" section, L16 at 48 or
+// 16 kHz, with its site extension id), if any. Both ends read it from the same answer.
+std::optional<StethoscopeFormat> stethoscopeFormatOf(std::string_view sdp);
+
 class StethoscopeSource {
 public:
     // A recording, looped, converted to `sampleRate` if it was made at another rate.
