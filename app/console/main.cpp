@@ -87,10 +87,14 @@ int main(int argc, char** argv) {
         QStringLiteral("Stethoscope output: a GStreamer sink (\"pulsesink device=...\"), empty "
                        "for the system default, or none."),
         QStringLiteral("sink"));
+    const QCommandLineOption stethoscopeRate(
+        QStringLiteral("stethoscope-rate"),
+        QStringLiteral("L16 rate asked of the cabin's stethoscope: 48000 (default) or 16000."),
+        QStringLiteral("hz"), QStringLiteral("48000"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
     parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
-                       screenshot, lang, mediaKeying, audioSink});
+                       screenshot, lang, mediaKeying, audioSink, stethoscopeRate});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -117,6 +121,12 @@ int main(int argc, char** argv) {
     queue.attach(&connection);
     session.attach(&connection, &queue);
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
+    if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
+        parser.value(stethoscopeRate) != QLatin1String("16000")) {
+        std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");
+        return 2;
+    }
+    session.setStethoscopeRate(parser.value(stethoscopeRate).toInt());
     // Auscultation recordings stay on this workstation, beside the consultation data.
     session.stethoscope()->setRecordingDirectory(
         (parser.isSet(dataDir)

@@ -9,7 +9,8 @@
 
 namespace tc::app {
 
-std::string buildConsoleOffer() {
+std::string buildConsoleOffer(int stethoscopeRate) {
+    const std::string rate = std::to_string(stethoscopeRate == 16000 ? 16000 : 48000);
     const auto sessionVersion = QDateTime::currentSecsSinceEpoch();
     std::string sdp;
     sdp += "v=0\r\n";
@@ -17,12 +18,13 @@ std::string buildConsoleOffer() {
     sdp += "s=telecabine\r\n";
     sdp += "t=0 0\r\n";
     sdp += "a=group:BUNDLE steth voice video\r\n";
-    // Stethoscope: lossless L16 mono 48 kHz, never processed (no AEC/NS/AGC).
+    // Stethoscope: lossless L16 mono (48 kHz, or 16 kHz on thin links), never processed (no
+    // AEC/NS/AGC).
     // Losses are repaired by retransmission (NACK + RTX), which a 10 ms stream affords.
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
-    sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/48000/1\r\n";
-    sdp += "a=rtcp-fb:96 nack\r\na=rtpmap:97 rtx/48000\r\na=fmtp:97 apt=96\r\n";
+    sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/" + rate + "/1\r\n";
+    sdp += "a=rtcp-fb:96 nack\r\na=rtpmap:97 rtx/" + rate + "\r\na=fmtp:97 apt=96\r\n";
     // The operator's auscultation site travels with the samples (RFC 8285).
     sdp += "a=extmap:1 urn:telecabine:params:rtp-hdrext:auscultation-site\r\n";
     // Conversation: Opus both ways.
@@ -155,10 +157,10 @@ void SessionController::claim(const QString& visitId) {
 
 void SessionController::sendOffer() {
     QString mediaError;
-    auto sdp = m_media.offer(buildConsoleOffer(), mediaError);
+    auto sdp = m_media.offer(buildConsoleOffer(m_stethoscopeRate), mediaError);
     if (!sdp) {
         setError(mediaError); // the consultation can go on without media
-        sdp = buildConsoleOffer();
+        sdp = buildConsoleOffer(m_stethoscopeRate);
     }
     const protocol::SessionDescription offer{m_sessionId, protocol::SdpType::offer,
                                              std::move(*sdp)};

@@ -79,6 +79,8 @@ public:
     int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
+    // 48000 (default) or 16000: the stethoscope's L16 rate asked of the cabin.
+    void setStethoscopeRate(int rate) { m_stethoscopeRate = rate == 16000 ? 16000 : 48000; }
     ReplayController* replay() { return &m_replay; }
 
     Q_INVOKABLE void claim(const QString& visitId);
@@ -119,10 +121,11 @@ private:
     MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
+    int m_stethoscopeRate = 48000;
 };
 
-// The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin. The media
-// transport issue adds the DTLS fingerprint and candidates.
-std::string buildConsoleOffer();
+// The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin, before
+// the media link adds its transport (candidates, ICE credentials, DTLS fingerprint).
+std::string buildConsoleOffer(int stethoscopeRate = 48000);
 
 } // namespace tc::app

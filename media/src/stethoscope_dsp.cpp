@@ -148,15 +148,15 @@ double validatedSampleRate(double sampleRate) {
 } // namespace
 
 StethoscopeFilter::StethoscopeFilter(double sampleRate)
-    : sampleRate_(validatedSampleRate(sampleRate))
-    , crossfadeLength_(static_cast<std::size_t>(std::lround(kCrossfadeSeconds * sampleRate)))
-    , crossfadePosition_(crossfadeLength_) {
+    : m_sampleRate(validatedSampleRate(sampleRate))
+    , m_crossfadeLength(static_cast<std::size_t>(std::lround(kCrossfadeSeconds * sampleRate)))
+    , m_crossfadePosition(m_crossfadeLength) {
     for (const FilterMode mode : kFilteredModeList) {
         const FilterSpec spec = filterSpec(mode);
         const auto radians = [sampleRate](double hz) {
             return 2 * std::numbers::pi * hz / sampleRate;
         };
-        designs_[indexOf(mode)] = {
+        m_designs[indexOf(mode)] = {
             highPass(radians(spec.passLowHz), kButterworthQ),
             lowPass(radians(spec.passHighHz), kFourthOrderButterworthQ1),
             lowPass(radians(spec.passHighHz), kFourthOrderButterworthQ2),
@@ -169,20 +169,20 @@ StethoscopeFilter::StethoscopeFilter(double sampleRate)
 }
 
 void StethoscopeFilter::setMode(FilterMode mode) {
-    requestedMode_.store(mode, std::memory_order_relaxed);
+    m_requestedMode.store(mode, std::memory_order_relaxed);
 }
 
 FilterMode StethoscopeFilter::mode() const noexcept {
-    return requestedMode_.load(std::memory_order_relaxed);
+    return m_requestedMode.load(std::memory_order_relaxed);
 }
 
 void StethoscopeFilter::process(std::span<float> samples) noexcept {
     // A request that arrives during a fade waits for it to finish, so fades never overlap.
-    const FilterMode requested = requestedMode_.load(std::memory_order_relaxed);
-    if (crossfadePosition_ == crossfadeLength_ && requested != activeMode_) {
-        fadingFromMode_ = activeMode_;
-        activeMode_ = requested;
-        crossfadePosition_ = 0;
+    const FilterMode requested = m_requestedMode.load(std::memory_order_relaxed);
+    if (m_crossfadePosition == m_crossfadeLength && requested != m_activeMode) {
+        m_fadingFromMode = m_activeMode;
+        m_activeMode = requested;
+        m_crossfadePosition = 0;
     }
 
     std::array<double, kFilteredModes> outputs{};
@@ -194,21 +194,21 @@ void StethoscopeFilter::process(std::span<float> samples) noexcept {
         for (std::size_t m = 0; m < kFilteredModes; ++m) {
             double y = input;
             for (std::size_t k = 0; k < kSections; ++k) {
-                y = tick(designs_[m][k], states_[m][k], y);
+                y = tick(m_designs[m][k], m_states[m][k], y);
             }
             outputs[m] = y;
         }
-        double output = outputOf(activeMode_, input);
-        if (crossfadePosition_ < crossfadeLength_) {
-            ++crossfadePosition_;
+        double output = outputOf(m_activeMode, input);
+        if (m_crossfadePosition < m_crossfadeLength) {
+            ++m_crossfadePosition;
             const double newShare =
-                static_cast<double>(crossfadePosition_) / static_cast<double>(crossfadeLength_);
-            output = newShare * output + (1 - newShare) * outputOf(fadingFromMode_, input);
+                static_cast<double>(m_crossfadePosition) / static_cast<double>(m_crossfadeLength);
+            output = newShare * output + (1 - newShare) * outputOf(m_fadingFromMode, input);
         }
         sample = static_cast<float>(output);
     }
 
-    for (auto& chain : states_) {
+    for (auto& chain : m_states) {
         for (BiquadState& state : chain) {
             for (double* s : {&state.s1, &state.s2}) {
                 if (std::abs(*s) < kSubnormalGuard) {
@@ -220,9 +220,9 @@ void StethoscopeFilter::process(std::span<float> samples) noexcept {
 }
 
 void StethoscopeFilter::reset() noexcept {
-    states_ = {};
-    activeMode_ = requestedMode_.load(std::memory_order_relaxed);
-    crossfadePosition_ = crossfadeLength_;
+    m_states = {};
+    m_activeMode = m_requestedMode.load(std::memory_order_relaxed);
+    m_crossfadePosition = m_crossfadeLength;
 }
 
 double StethoscopeFilter::responseDb(double hz) const {
@@ -230,20 +230,20 @@ double StethoscopeFilter::responseDb(double hz) const {
     if (current == FilterMode::raw) {
         return 0.0;
     }
-    const double w = 2 * std::numbers::pi * hz / sampleRate_;
+    const double w = 2 * std::numbers::pi * hz / m_sampleRate;
     double magnitude = 1.0;
-    for (const BiquadCoefficients& section : designs_[indexOf(current)]) {
+    for (const BiquadCoefficients& section : m_designs[indexOf(current)]) {
         magnitude *= std::abs(response(section, w));
     }
     return 20 * std::log10(magnitude);
 }
 
 void GainStage::setGainDb(double db) noexcept {
-    targetGainDb_.store(std::clamp(db, 0.0, 40.0), std::memory_order_relaxed);
+    m_targetGainDb.store(std::clamp(db, 0.0, 40.0), std::memory_order_relaxed);
 }
 
 double GainStage::gainDb() const noexcept {
-    return targetGainDb_.load(std::memory_order_relaxed);
+    return m_targetGainDb.load(std::memory_order_relaxed);
 }
 
 void GainStage::process(std::span<float> samples) noexcept {
@@ -251,22 +251,22 @@ void GainStage::process(std::span<float> samples) noexcept {
         return;
     }
     const double targetGain = std::pow(10.0, gainDb() / 20);
-    const double step = (targetGain - currentGain_) / static_cast<double>(samples.size());
+    const double step = (targetGain - m_currentGain) / static_cast<double>(samples.size());
     bool clipped = false;
     for (std::size_t i = 0; i < samples.size(); ++i) {
         const double amplified =
-            (currentGain_ + step * static_cast<double>(i + 1)) * static_cast<double>(samples[i]);
+            (m_currentGain + step * static_cast<double>(i + 1)) * static_cast<double>(samples[i]);
         clipped = clipped || std::abs(amplified) > 1.0;
         samples[i] = softLimit(amplified);
     }
-    currentGain_ = targetGain;
+    m_currentGain = targetGain;
     if (clipped) {
-        clipped_.store(true, std::memory_order_relaxed);
+        m_clipped.store(true, std::memory_order_relaxed);
     }
 }
 
 bool GainStage::takeClipped() noexcept {
-    return clipped_.exchange(false, std::memory_order_relaxed);
+    return m_clipped.exchange(false, std::memory_order_relaxed);
 }
 
 void LevelMeter::process(std::span<const float> samples) noexcept {
@@ -276,18 +276,18 @@ void LevelMeter::process(std::span<const float> samples) noexcept {
         blockPeak = std::max(blockPeak, std::abs(sample));
         blockSumOfSquares += static_cast<double>(sample) * static_cast<double>(sample);
     }
-    float peak = peak_.load(std::memory_order_relaxed);
+    float peak = m_peak.load(std::memory_order_relaxed);
     while (blockPeak > peak &&
-           !peak_.compare_exchange_weak(peak, blockPeak, std::memory_order_relaxed)) {
+           !m_peak.compare_exchange_weak(peak, blockPeak, std::memory_order_relaxed)) {
     }
-    sumOfSquares_.fetch_add(blockSumOfSquares, std::memory_order_relaxed);
-    sampleCount_.fetch_add(samples.size(), std::memory_order_relaxed);
+    m_sumOfSquares.fetch_add(blockSumOfSquares, std::memory_order_relaxed);
+    m_sampleCount.fetch_add(samples.size(), std::memory_order_relaxed);
 }
 
 Level LevelMeter::take() noexcept {
-    const std::uint64_t count = sampleCount_.exchange(0, std::memory_order_relaxed);
-    const double sumOfSquares = sumOfSquares_.exchange(0.0, std::memory_order_relaxed);
-    const float peak = peak_.exchange(0.0f, std::memory_order_relaxed);
+    const std::uint64_t count = m_sampleCount.exchange(0, std::memory_order_relaxed);
+    const double sumOfSquares = m_sumOfSquares.exchange(0.0, std::memory_order_relaxed);
+    const float peak = m_peak.exchange(0.0f, std::memory_order_relaxed);
     if (count == 0) {
         return {};
     }

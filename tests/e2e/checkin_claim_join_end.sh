@@ -8,6 +8,7 @@ rendezvous=$1
 cabin=$2
 console=$3
 keying=${4:-dtls} # the console's media keying: dtls (default) or sdes
+rate=${5:-48000}  # the stethoscope's L16 rate the console asks for
 case $keying in dtls) keying_name=DTLS-SRTP ;; sdes) keying_name=SDES ;; *) echo "keying?" >&2; exit 2 ;; esac
 
 work=$(mktemp -d)
@@ -44,7 +45,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
-    --media-keying "$keying" \
+    --media-keying "$keying" --stethoscope-rate "$rate" --audio-sink none \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
@@ -52,6 +53,8 @@ run_gui \
 grep -q "autopilot: media connected.*quality good ($keying_name" "$work/console.log" ||
     fail "no media from the cabin, or not $keying_name keyed and measured good"
 grep -q "keyed by $keying_name" "$work/cabin.log" || fail "the cabin did not key by $keying_name"
+grep -q "stethoscope: streaming L16/$rate" "$work/cabin.log" ||
+    fail "the cabin did not stream the stethoscope at $rate Hz"
 grep -q "media: connected" "$work/cabin.log" || fail "the cabin's media never connected"
 
 # The cabin goes through cleaning and becomes ready again.

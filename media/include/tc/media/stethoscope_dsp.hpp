@@ -62,17 +62,17 @@ private:
     static constexpr std::size_t kSections = 5;
     static constexpr double kCrossfadeSeconds = 0.02;
 
-    double sampleRate_;
+    double m_sampleRate;
     // Written only by the constructor, so responseDb() may read them from any thread.
-    std::array<std::array<detail::BiquadCoefficients, kSections>, kFilteredModes> designs_;
+    std::array<std::array<detail::BiquadCoefficients, kSections>, kFilteredModes> m_designs;
     // Every filtered mode runs all the time, so a switch crossfades between two settled
     // outputs instead of injecting a newly started filter's transient (15 biquads per sample).
-    std::array<std::array<detail::BiquadState, kSections>, kFilteredModes> states_{};
-    std::atomic<FilterMode> requestedMode_{FilterMode::bell};
-    FilterMode activeMode_ = FilterMode::bell;
-    FilterMode fadingFromMode_ = FilterMode::bell;
-    std::size_t crossfadeLength_;
-    std::size_t crossfadePosition_; // == crossfadeLength_ when no fade is running
+    std::array<std::array<detail::BiquadState, kSections>, kFilteredModes> m_states{};
+    std::atomic<FilterMode> m_requestedMode{FilterMode::bell};
+    FilterMode m_activeMode = FilterMode::bell;
+    FilterMode m_fadingFromMode = FilterMode::bell;
+    std::size_t m_crossfadeLength;
+    std::size_t m_crossfadePosition; // == m_crossfadeLength when no fade is running
 };
 
 // Make-up gain of 0..+40 dB followed by a soft limiter: linear up to kKnee, then a tanh curve
@@ -93,9 +93,9 @@ public:
     bool takeClipped() noexcept;
 
 private:
-    std::atomic<double> targetGainDb_{0.0};
-    double currentGain_ = 1.0; // linear; audio thread only
-    std::atomic<bool> clipped_{false};
+    std::atomic<double> m_targetGainDb{0.0};
+    double m_currentGain = 1.0; // linear; audio thread only
+    std::atomic<bool> m_clipped{false};
 };
 
 struct Level {
@@ -111,9 +111,9 @@ public:
     Level take() noexcept;
 
 private:
-    std::atomic<float> peak_{0.0f};
-    std::atomic<double> sumOfSquares_{0.0};
-    std::atomic<std::uint64_t> sampleCount_{0};
+    std::atomic<float> m_peak{0.0f};
+    std::atomic<double> m_sumOfSquares{0.0};
+    std::atomic<std::uint64_t> m_sampleCount{0};
 };
 
 // Conversions for 16-bit PCM; they convert min(in.size(), out.size()) samples.
