@@ -16,6 +16,8 @@ public:
             return "GStreamer could not be initialised";
         case MediaErrc::missingElements:
             return "GStreamer elements are missing; install the listed packages";
+        case MediaErrc::unsupportedFormat:
+            return "unsupported audio format for the stethoscope (16 or 48 kHz expected)";
         }
         return "unknown media error";
     }

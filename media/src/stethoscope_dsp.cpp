@@ -134,21 +134,17 @@ FilterSpec filterSpec(FilterMode mode) noexcept {
     return {0, std::numeric_limits<double>::infinity(), 0, 0, 0};
 }
 
-namespace {
-double validatedSampleRate(double sampleRate) {
+bool StethoscopeFilter::supportsSampleRate(double sampleRate) noexcept {
     for (const FilterMode mode : kFilteredModeList) {
         if (!(sampleRate / 2 > filterSpec(mode).passHighHz)) {
-            throw std::invalid_argument("StethoscopeFilter: sample rate " +
-                                        std::to_string(sampleRate) + " Hz is too low for " +
-                                        std::string(toString(mode)) + " mode");
+            return false;
         }
     }
-    return sampleRate;
+    return true;
 }
-} // namespace
 
 StethoscopeFilter::StethoscopeFilter(double sampleRate)
-    : m_sampleRate(validatedSampleRate(sampleRate))
+    : m_sampleRate(sampleRate)
     , m_crossfadeLength(static_cast<std::size_t>(std::lround(kCrossfadeSeconds * sampleRate)))
     , m_crossfadePosition(m_crossfadeLength) {
     for (const FilterMode mode : kFilteredModeList) {
@@ -158,8 +154,11 @@ StethoscopeFilter::StethoscopeFilter(double sampleRate)
         };
         m_designs[indexOf(mode)] = {
             highPass(radians(spec.passLowHz), kButterworthQ),
-            lowPass(radians(spec.passHighHz), kFourthOrderButterworthQ1),
-            lowPass(radians(spec.passHighHz), kFourthOrderButterworthQ2),
+            // Below a supported rate (callers check), the low-pass stays under Nyquist.
+            lowPass(radians(std::min(spec.passHighHz, 0.45 * sampleRate)),
+                    kFourthOrderButterworthQ1),
+            lowPass(radians(std::min(spec.passHighHz, 0.45 * sampleRate)),
+                    kFourthOrderButterworthQ2),
             lowShelf(radians(spec.emphasisHighHz * kUpperShelfCornerRatio), kUpperShelfQ,
                      spec.emphasisDb),
             lowShelf(radians(spec.emphasisLowHz * kLowerShelfCornerRatio), kLowerShelfQ,

@@ -119,6 +119,9 @@ StethoscopePlayer::start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig
     if (const auto ec = initialise()) {
         return ec;
     }
+    if (!StethoscopeFilter::supportsSampleRate(config.sampleRate) || config.frameSamples <= 0) {
+        return make_error_code(MediaErrc::unsupportedFormat);
+    }
     auto impl = std::make_unique<Impl>(std::move(config));
     impl->buffer = std::move(buffer);
     const auto& sink = impl->config.sink;

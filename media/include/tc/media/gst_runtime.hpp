@@ -9,7 +9,7 @@
 
 namespace tc::media {
 
-enum class MediaErrc { initialisationFailed = 1, missingElements };
+enum class MediaErrc { initialisationFailed = 1, missingElements, unsupportedFormat };
 const boost::system::error_category& mediaCategory() noexcept;
 inline boost::system::error_code make_error_code(MediaErrc e) noexcept {
     return {static_cast<int>(e), mediaCategory()};

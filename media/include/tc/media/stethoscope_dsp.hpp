@@ -43,7 +43,10 @@ FilterSpec filterSpec(FilterMode mode) noexcept;
 // scale; GainStage limits them.
 class StethoscopeFilter {
 public:
-    // Throws std::invalid_argument unless the Nyquist frequency lies above every passband.
+    // Whether every mode's passband lies below the Nyquist frequency (16 and 48 kHz do).
+    static bool supportsSampleRate(double sampleRate) noexcept;
+    // At an unsupported rate the low-pass sections are pulled under Nyquist, so the filter
+    // stays stable; callers check supportsSampleRate() first and refuse such streams.
     explicit StethoscopeFilter(double sampleRate);
 
     // Takes effect at the next process() with a short crossfade, so switching does not click.
