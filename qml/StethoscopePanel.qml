@@ -251,10 +251,23 @@ Rectangle {
             }
         }
 
-        Label {
-            text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites")
-            color: "#7d8a93"
-            font.pixelSize: Theme.fontSmall
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites")
+                color: "#7d8a93"
+                font.pixelSize: Theme.fontSmall
+                elide: Text.ElideRight
+            }
+            Label { text: qsTr("Écoute :"); color: "#b8c4cc"; font.pixelSize: Theme.fontSmall }
+            ComboBox {
+                objectName: "outputPicker"
+                Layout.preferredWidth: 230
+                model: panel.stethoscope.outputs
+                currentIndex: panel.stethoscope.output
+                onActivated: (index) => panel.stethoscope.output = index
+            }
         }
     }
 }

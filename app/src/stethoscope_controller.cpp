@@ -11,8 +11,8 @@ namespace tc::app {
 namespace {
 
 constexpr int kRefreshMs = 50;
-constexpr int kClipHoldTicks = 20;                  // the clip light stays on a second
-constexpr std::size_t kWaveformSamples = 48000 * 3; // three seconds on screen
+constexpr int kClipHoldTicks = 20;  // the clip light stays on a second
+constexpr int kWaveformSeconds = 3; // on screen
 constexpr int kWaveformPoints = 600;
 
 std::optional<media::FilterMode> modeFromString(const QString& mode) {
@@ -42,12 +42,25 @@ void StethoscopeController::attach(std::shared_ptr<media::StethoscopeReceiver> r
     detach();
     m_receiver = std::move(receiver);
     m_sessionId = sessionId;
+    refreshOutputs(); // headsets come and go between consultations
+    startPlayer();
+    m_refresh.start();
+    emit availableChanged();
+}
+
+void StethoscopeController::startPlayer() {
+    m_player.reset();
+    const int devices = static_cast<int>(m_devices.size());
+    const std::string sink = m_output == 0 ? m_sink
+                             : m_output <= devices
+                                 ? m_devices[static_cast<std::size_t>(m_output - 1)].sink
+                                 : std::string("none");
     media::PlayerConfig config;
     config.sampleRate = m_receiver->format().sampleRate;
     config.frameSamples = m_receiver->format().frameSamples();
-    config.sink = m_sink;
+    config.sink = sink;
     auto player = media::StethoscopePlayer::start(m_receiver->playout(), config);
-    if (!player && m_sink != "none") {
+    if (!player && sink != "none") {
         // No headphones on this machine (or the device is busy): keep the stream, the meters
         // and the recording, and say so.
         config.sink = "none";
@@ -61,10 +74,38 @@ void StethoscopeController::attach(std::shared_ptr<media::StethoscopeReceiver> r
         m_player = std::move(*player);
         m_player->setMode(modeFromString(m_mode).value_or(media::FilterMode::bell));
         m_player->setGainDb(m_gainDb);
-        m_player->setVolume(m_volume);
+        m_player->setVolume(m_liveMuted ? 0.0 : m_volume);
     }
-    m_refresh.start();
-    emit availableChanged();
+    emit availableChanged(); // the output text
+}
+
+QStringList StethoscopeController::outputs() const {
+    QStringList out{m_sink.empty() ? tr("Sortie audio par défaut du système")
+                    : m_sink == "none"
+                        ? tr("Aucune sortie (réglage du poste)")
+                        : tr("Sortie configurée (%1)").arg(QString::fromStdString(m_sink))};
+    for (const auto& device : m_devices) {
+        out << QString::fromStdString(device.name);
+    }
+    out << tr("Aucune (enregistrement seul)");
+    return out;
+}
+
+void StethoscopeController::refreshOutputs() {
+    m_devices = media::listAudioOutputs();
+    m_output = std::min(m_output, static_cast<int>(m_devices.size()) + 1);
+    emit outputsChanged();
+}
+
+void StethoscopeController::setOutput(int index) {
+    if (index < 0 || index > static_cast<int>(m_devices.size()) + 1 || index == m_output) {
+        return;
+    }
+    m_output = index;
+    if (m_receiver) {
+        startPlayer(); // the headset changes at once, mid-auscultation
+    }
+    emit outputsChanged();
 }
 
 void StethoscopeController::detach() {
@@ -245,7 +286,8 @@ void StethoscopeController::refresh() {
             --m_clipHold;
         }
         // The phonocardiogram: min/max pairs per column, so that no click or S1 is missed.
-        const auto samples = m_player->recentSamples(kWaveformSamples);
+        const auto samples = m_player->recentSamples(
+            static_cast<std::size_t>(kWaveformSeconds * m_receiver->format().sampleRate));
         const std::size_t perPoint = samples.size() / kWaveformPoints;
         m_waveform.clear();
         m_waveform.reserve(2 * kWaveformPoints);

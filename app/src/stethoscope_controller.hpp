@@ -4,6 +4,7 @@
 // stream reports it) and requests to move it, and recording. It drives the media library's
 // receive path and player; the UI reads it at 20 Hz.
 
+#include "tc/media/audio_outputs.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 
@@ -20,6 +21,9 @@ class StethoscopeController : public QObject {
     Q_OBJECT
     Q_PROPERTY(bool available READ available NOTIFY availableChanged)
     Q_PROPERTY(QString outputText READ outputText NOTIFY availableChanged)
+    // Headset choice: the system default, each audio device, or none (record only).
+    Q_PROPERTY(QStringList outputs READ outputs NOTIFY outputsChanged)
+    Q_PROPERTY(int output READ output WRITE setOutput NOTIFY outputsChanged)
     Q_PROPERTY(QString mode READ mode WRITE setMode NOTIFY controlsChanged)
     Q_PROPERTY(double gainDb READ gainDb WRITE setGainDb NOTIFY controlsChanged)
     Q_PROPERTY(double volume READ volume WRITE setVolume NOTIFY controlsChanged)
@@ -75,6 +79,11 @@ public:
     int recordingSeconds() const;
     QString errorString() const { return m_error; }
 
+    QStringList outputs() const;
+    int output() const { return m_output; }
+    void setOutput(int index);
+    Q_INVOKABLE void refreshOutputs();
+
     Q_INVOKABLE void startRecording();
     Q_INVOKABLE void stopRecording();
     Q_INVOKABLE void toggleRecording();
@@ -85,6 +94,7 @@ public:
 
 signals:
     void availableChanged();
+    void outputsChanged();
     void controlsChanged();
     void meterChanged();
     void siteChanged();
@@ -92,11 +102,14 @@ signals:
 
 private:
     void refresh();
+    void startPlayer();
 
     std::shared_ptr<media::StethoscopeReceiver> m_receiver;
     std::unique_ptr<media::StethoscopePlayer> m_player;
     MessageSender m_send;
     std::string m_sink;
+    std::vector<media::AudioOutput> m_devices;
+    int m_output = 0; // 0: as configured (the default output), then devices, then none
     QString m_directory;
     QString m_sessionId;
     QString m_outputText;

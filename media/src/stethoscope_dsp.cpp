@@ -5,7 +5,6 @@
 #include <complex>
 #include <limits>
 #include <numbers>
-#include <stdexcept>
 #include <string>
 
 namespace tc::media {

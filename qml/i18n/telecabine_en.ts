@@ -800,6 +800,10 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
+        <source>Écoute :</source>
+        <translation>Listen on:</translation>
+    </message>
+    <message>
         <source>Cloche</source>
         <translation>Bell</translation>
     </message>
@@ -921,6 +925,22 @@
 </context>
 <context>
     <name>tc::app::StethoscopeController</name>
+    <message>
+        <source>Sortie audio par défaut du système</source>
+        <translation>System default audio output</translation>
+    </message>
+    <message>
+        <source>Aucune sortie (réglage du poste)</source>
+        <translation>No output (workstation setting)</translation>
+    </message>
+    <message>
+        <source>Sortie configurée (%1)</source>
+        <translation>Configured output (%1)</translation>
+    </message>
+    <message>
+        <source>Aucune (enregistrement seul)</source>
+        <translation>None (record only)</translation>
+    </message>
     <message>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>

@@ -1,3 +1,4 @@
+#include "tc/media/audio_outputs.hpp"
 #include "tc/media/gst_runtime.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,4 +26,12 @@ TEST_CASE("a missing element is named with its package", "[media]") {
     REQUIRE(missing.size() == 1);
     CHECK(missing.front().factory == "no-such-element-xyz");
     CHECK(missing.front().package == "imaginary-package");
+}
+
+TEST_CASE("audio outputs are listed with a usable sink description", "[gst]") {
+    // A CI machine usually has none; whatever is there must be well formed.
+    for (const auto& output : tc::media::listAudioOutputs()) {
+        CHECK_FALSE(output.name.empty());
+        CHECK(output.sink.find(" device=\"") != std::string::npos);
+    }
 }

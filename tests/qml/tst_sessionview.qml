@@ -42,6 +42,8 @@ Item {
         property QtObject stethoscope: QtObject {
             property bool available: true
             property string outputText: ""
+            property var outputs: ["Sortie audio par défaut du système", "Casque USB", "Aucune (enregistrement seul)"]
+            property int output: 0
             property string mode: "bell"
             property double gainDb: 12
             property double volume: 0.8
