@@ -3,6 +3,7 @@
 // console receive path -> playout jitter buffer -> filter/gain -> GStreamer output. The output
 // is a clock-synchronised sink whose render callback stands where the audio device would be.
 #include "benchmarks.hpp"
+#include "loopback_media.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/protocol/impairment.hpp"
@@ -35,75 +36,27 @@ RtpSessionConfig stethoscopeSession() {
     return config;
 }
 
-// Two transports through the relay, SDES-keyed (keying is not what is measured), an RTP session
-// on each, and the console's receive path on one of them.
+// The stethoscope's link, SDES-keyed (keying is not what is measured), with the console's
+// receive path on the receiving end.
 struct Link {
     IoThread io{"bench-stetho"};
-    std::shared_ptr<MediaTransport> cabin;
-    std::shared_ptr<MediaTransport> console;
-    std::shared_ptr<ImpairedRelay> relay;
-    std::shared_ptr<RtpSession> sending;
-    std::shared_ptr<RtpSession> receiving;
+    LoopbackMedia media;
     media::StethoscopeReceiver receiver{media::StethoscopeFormat{}};
-    std::atomic<int> connected{0};
 
     // `throughRelay`: via the impairment relay (latency under jitter); otherwise directly, so that
     // the relay's own work is not counted (CPU).
     bool open(bool throughRelay = true) {
-        MediaTransportConfig a;
-        a.local = makeIceCredentials();
-        a.controlling = true;
-        MediaTransportConfig b;
-        b.local = makeIceCredentials();
-        auto t1 = MediaTransport::open(io.executor(), a);
-        auto t2 = MediaTransport::open(io.executor(), b);
-        auto r = ImpairedRelay::open(io.executor());
-        if (!t1 || !t2 || !r) {
-            return false;
-        }
-        cabin = *t1;
-        console = *t2;
-        relay = *r;
-        relay->connect(cabin->localCandidate().endpoint, console->localCandidate().endpoint);
-        const auto cabinTarget =
-            throughRelay ? relay->endpointForA() : console->localCandidate().endpoint;
-        const auto consoleTarget =
-            throughRelay ? relay->endpointForB() : cabin->localCandidate().endpoint;
-        sending = RtpSession::create(cabin, stethoscopeSession(), {});
-        receiving = RtpSession::create(console, stethoscopeSession(),
-                                       [this](const RtpHeader&, std::span<const std::uint8_t> p,
-                                              bool) { receiver.onPacket(p); });
-        const auto key1 = freshCrypto(SrtpSuite::aeadAes128Gcm).keyAndSalt;
-        const auto key2 = freshCrypto(SrtpSuite::aeadAes128Gcm).keyAndSalt;
-        auto onState = [this](TransportState s, boost::system::error_code) {
-            connected += s == TransportState::connected ? 1 : 0;
-        };
-        const auto via = [](net::ip::udp::endpoint e) {
-            return std::vector<Candidate>{{Candidate::Type::host, e, 1}};
-        };
-        if (cabin->start(via(cabinTarget), b.local, SrtpKeys{SrtpSuite::aeadAes128Gcm, key1, key2},
-                         sending->packetHandler(), sending->stateHandler(onState)) ||
-            console->start(via(consoleTarget), a.local,
-                           SrtpKeys{SrtpSuite::aeadAes128Gcm, key2, key1},
-                           receiving->packetHandler(), receiving->stateHandler(onState))) {
-            return false;
-        }
-        const auto deadline = Clock::now() + 5s;
-        while (connected < 2 && Clock::now() < deadline) {
-            std::this_thread::sleep_for(5ms);
-        }
-        return connected >= 2;
+        return media.open(
+            io, stethoscopeSession(),
+            [this](const RtpHeader&, std::span<const std::uint8_t> packet, bool) {
+                receiver.onPacket(packet);
+            },
+            /*dtls=*/false, throughRelay);
     }
 
     ~Link() {
-        if (sending) {
-            sending->stop();
-            receiving->stop();
-            relay->close();
-            cabin->close();
-            console->close();
-            std::this_thread::sleep_for(50ms);
-        }
+        media.close();
+        std::this_thread::sleep_for(50ms);
         io.stop();
     }
 };
@@ -126,7 +79,7 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
     Impairment impairment;
     impairment.jitter = jitter;
     impairment.seed = 3;
-    link.relay->setImpairment(impairment);
+    link.media.relay->setImpairment(impairment);
 
     // Each impulse is one sample whose value names it (16000 + 2 x its number): lost or
     // concealed impulses cannot shift the pairing. Raw mode at 0 dB keeps samples exact.
@@ -168,7 +121,7 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
             injected[static_cast<std::size_t>(id)] = start + i * 10ms; // captured at frame start
         }
         std::this_thread::sleep_until(start + (i + 1) * 10ms); // the frame is complete now
-        link.sending->send(packetizer.packetize(frame, media::AuscultationSite::mitral));
+        link.media.sending->send(packetizer.packetize(frame, media::AuscultationSite::mitral));
     }
     std::this_thread::sleep_for(300ms);
     player->reset();
@@ -249,7 +202,7 @@ int runStethoCpu(cli::CommandLine& args) {
     const double cpuBefore = cpuSeconds();
     const auto start = Clock::now();
     for (std::size_t i = 0; i < packets.size(); ++i) {
-        link.sending->send(std::move(packets[i]));
+        link.media.sending->send(std::move(packets[i]));
         std::this_thread::sleep_until(start + static_cast<int>(i + 1) * 10ms);
     }
     const double cpu = cpuSeconds() - cpuBefore;

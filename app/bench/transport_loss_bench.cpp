@@ -5,6 +5,7 @@
 // same time on one protocol thread. A packet counts as unrecovered when it has not reached the
 // receiver, original or rebuilt from RTX, within the playout deadline.
 #include "benchmarks.hpp"
+#include "loopback_media.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rtp_session.hpp"
@@ -28,9 +29,9 @@ constexpr std::uint32_t kSsrc = 0x57E70000;
 constexpr auto kInterval = 10ms;
 constexpr auto kOneWay = 10ms;
 
-RtpSessionConfig audioSession(const std::string& cname) {
+RtpSessionConfig audioSession() {
     RtpSessionConfig config;
-    config.cname = cname;
+    config.cname = "bench";
     config.streams = {{"stethoscope", 96, 48000, 97, false}};
     return config;
 }
@@ -49,64 +50,23 @@ std::vector<std::uint8_t> audioPacket(std::uint16_t seq) {
     return p;
 }
 
-// One loss level: sender, receiver, relay, and when each packet arrived.
+// One loss level: the link and when each packet arrived.
 struct Level {
     double lossPct = 0;
-    std::shared_ptr<MediaTransport> sender;
-    std::shared_ptr<MediaTransport> receiver;
-    std::shared_ptr<ImpairedRelay> relay;
-    std::shared_ptr<RtpSession> sending;
-    std::shared_ptr<RtpSession> receiving;
+    LoopbackMedia link;
     std::mutex mutex;
     std::map<std::uint16_t, Clock::time_point> arrivals;
-    std::atomic<int> connected{0};
-};
 
-bool setUp(Level& level, IoThread& io) {
-    MediaTransportConfig a;
-    a.local = makeIceCredentials();
-    a.controlling = true;
-    MediaTransportConfig b;
-    b.local = makeIceCredentials();
-    auto sender = MediaTransport::open(io.executor(), a);
-    auto receiver = MediaTransport::open(io.executor(), b);
-    auto relay = ImpairedRelay::open(io.executor());
-    auto senderCertificate = DtlsCertificate::generate();
-    auto receiverCertificate = DtlsCertificate::generate();
-    if (!sender || !receiver || !relay || !senderCertificate || !receiverCertificate) {
-        return false;
+    bool open(IoThread& io) {
+        return link.open(
+            io, audioSession(),
+            [this](const RtpHeader& header, std::span<const std::uint8_t>, bool) {
+                std::lock_guard lock(mutex);
+                arrivals.emplace(header.sequence, Clock::now());
+            },
+            /*dtls=*/true, /*throughRelay=*/true);
     }
-    level.sender = *sender;
-    level.receiver = *receiver;
-    level.relay = *relay;
-    level.relay->connect(level.sender->localCandidate().endpoint,
-                         level.receiver->localCandidate().endpoint);
-    level.sending = RtpSession::create(level.sender, audioSession("cabin"), {});
-    level.receiving =
-        RtpSession::create(level.receiver, audioSession("console"),
-                           [&level](const RtpHeader& header, std::span<const std::uint8_t>, bool) {
-                               std::lock_guard lock(level.mutex);
-                               level.arrivals.emplace(header.sequence, Clock::now());
-                           });
-    auto onState = [&level](TransportState state, boost::system::error_code) {
-        if (state == TransportState::connected) {
-            ++level.connected;
-        }
-    };
-    const auto via = [](net::ip::udp::endpoint e) {
-        return std::vector<Candidate>{{Candidate::Type::host, e, 1}};
-    };
-    const auto aKeys =
-        DtlsParameters{DtlsRole::server, *senderCertificate, (*receiverCertificate)->fingerprint()};
-    const auto bKeys =
-        DtlsParameters{DtlsRole::client, *receiverCertificate, (*senderCertificate)->fingerprint()};
-    return !level.sender->start(via(level.relay->endpointForA()), b.local, aKeys,
-                                level.sending->packetHandler(),
-                                level.sending->stateHandler(onState)) &&
-           !level.receiver->start(via(level.relay->endpointForB()), a.local, bKeys,
-                                  level.receiving->packetHandler(),
-                                  level.receiving->stateHandler(onState));
-}
+};
 
 template <class T> T onIo(IoThread& io, std::function<T()> work) {
     std::promise<T> promise;
@@ -128,27 +88,19 @@ int runTransportLoss(cli::CommandLine& args) {
     for (const double pct : {2.0, 5.0, 10.0}) {
         levels.push_back(std::make_unique<Level>());
         levels.back()->lossPct = pct;
-        if (!setUp(*levels.back(), io)) {
-            std::cerr << "transport-loss: cannot open the transports\n";
+        if (!levels.back()->open(io)) {
+            std::cerr << "transport-loss: the DTLS-SRTP transports did not connect\n";
             return 1;
         }
     }
-    const auto connectBy = Clock::now() + 10s;
     for (const auto& level : levels) {
-        while (level->connected < 2 && Clock::now() < connectBy) {
-            std::this_thread::sleep_for(10ms);
-        }
-        if (level->connected < 2) {
-            std::cerr << "transport-loss: DTLS-SRTP did not connect\n";
-            return 1;
-        }
         Impairment impairment;
         impairment.singleLossRate = level->lossPct / 100.0 / 2.0;
         impairment.lossRate = level->lossPct / 100.0 / 2.0 / 3.0;
         impairment.burstLength = 3;
         impairment.delay = kOneWay;
         impairment.seed = static_cast<std::uint32_t>(level->lossPct * 1000);
-        level->relay->setImpairment(impairment);
+        level->link.relay->setImpairment(impairment);
     }
 
     // Send on a fixed 10 ms grid; a tail of extra packets lets the last losses be noticed.
@@ -160,7 +112,7 @@ int runTransportLoss(cli::CommandLine& args) {
             sentAt[static_cast<std::size_t>(seq)] = Clock::now();
         }
         for (const auto& level : levels) {
-            level->sending->send(audioPacket(static_cast<std::uint16_t>(seq)));
+            level->link.sending->send(audioPacket(static_cast<std::uint16_t>(seq)));
         }
     }
     std::this_thread::sleep_for(deadline + 300ms);
@@ -188,11 +140,11 @@ int runTransportLoss(cli::CommandLine& args) {
             }
         }
         std::sort(latencies.begin(), latencies.end());
-        const auto relayStats = &level->relay->stats();
+        const auto relayStats = &level->link.relay->stats();
         const auto stats =
-            onIo<std::vector<RtpStreamStats>>(io, [&] { return level->receiving->stats(); });
+            onIo<std::vector<RtpStreamStats>>(io, [&] { return level->link.receiving->stats(); });
         const auto sent =
-            onIo<std::vector<RtpStreamStats>>(io, [&] { return level->sending->stats(); });
+            onIo<std::vector<RtpStreamStats>>(io, [&] { return level->link.sending->stats(); });
         const auto forwarded = relayStats->forwarded.load();
         const auto dropped = relayStats->dropped.load();
         nlohmann::json entry = {
@@ -220,11 +172,7 @@ int runTransportLoss(cli::CommandLine& args) {
         results.push_back(entry);
     }
     for (const auto& level : levels) {
-        level->sending->stop();
-        level->receiving->stop();
-        level->relay->close();
-        level->sender->close();
-        level->receiver->close();
+        level->link.close();
     }
     std::this_thread::sleep_for(50ms);
     io.stop();

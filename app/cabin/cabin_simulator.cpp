@@ -350,6 +350,7 @@ private:
         }
         // The operator reads the request on the cabin screen and confirms it.
         std::string ackKind;
+        bool understood = true;
         if (message->kind == "stethoscope.site_request") {
             ackKind = "stethoscope.site_ack";
             // The operator moves the stethoscope: the stream carries the new site from now on.
@@ -359,6 +360,7 @@ private:
             const auto site = name != nullptr && name->is_string()
                                   ? media::siteFromString(name->get<std::string>())
                                   : std::nullopt;
+            understood = site.has_value();
             if (site) {
                 m_site = *site;
                 if (m_source) {
@@ -374,8 +376,11 @@ private:
         if (ackKind.empty()) {
             return;
         }
-        SessionMessage ack{message->sessionId, ackKind,
-                           json{{"request", message->payload}, {"acknowledged", true}}};
+        json body{{"request", message->payload}, {"acknowledged", understood}};
+        if (!understood) {
+            body["reason"] = "unknown_site"; // the operator cannot place it where nobody knows
+        }
+        SessionMessage ack{message->sessionId, ackKind, std::move(body)};
         m_client->request(std::string(type::sessionMessage), toJson(ack), nullptr);
     }
 

@@ -176,20 +176,20 @@ QString MediaLink::answer(const std::string& sdp) {
     m_session = protocol::RtpSession::create(m_transport, config, std::move(onMedia));
     const auto started =
         m_transport->start(remote->candidates, remote->ice, *keying, m_session->packetHandler(),
-                           m_session->stateHandler([this](protocol::TransportState state,
-                                                          boost::system::error_code e) {
-                               postToUi(this, [this, state, e] {
-                                   if (e) {
-                                       m_error = QString::fromStdString(e.message());
-                                   }
-                                   setState(QString::fromLatin1(protocol::toString(state).data()));
-                               });
-                           }));
+                           m_session->stateHandler(
+                               [this](protocol::TransportState state, boost::system::error_code e) {
+                                   postToUi(this, [this, state, e] {
+                                       if (e) {
+                                           m_error = QString::fromStdString(e.message());
+                                       }
+                                       setState(state);
+                                   });
+                               }));
     if (started) {
         m_session.reset();
         return tr("Clés média invalides.");
     }
-    setState(QStringLiteral("checking"));
+    setState(protocol::TransportState::checking);
     m_poll.start();
     return {};
 }
@@ -212,10 +212,15 @@ void MediaLink::close() {
     m_details.clear();
     m_streams.clear();
     m_error.clear();
-    setState(QStringLiteral("none"));
+    setState(std::nullopt);
 }
 
-void MediaLink::setState(const QString& state) {
+QString MediaLink::state() const {
+    return m_state ? QString::fromLatin1(protocol::toString(*m_state).data())
+                   : QStringLiteral("none");
+}
+
+void MediaLink::setState(std::optional<protocol::TransportState> state) {
     if (m_state != state) {
         m_state = state;
         emit changed();
@@ -238,10 +243,7 @@ void MediaLink::poll() {
 void MediaLink::apply(const MediaSnapshot& polled) {
     MediaSnapshot snapshot = polled;
     using protocol::TransportState;
-    snapshot.state = m_state == QLatin1String("connected")      ? TransportState::connected
-                     : m_state == QLatin1String("disconnected") ? TransportState::disconnected
-                     : m_state == QLatin1String("failed")       ? TransportState::failed
-                                                                : TransportState::checking;
+    snapshot.state = m_state.value_or(TransportState::checking);
     std::uint64_t received = 0;
     std::uint64_t unrecovered = 0;
     std::int64_t lost = 0;
@@ -307,19 +309,17 @@ void MediaLink::apply(const MediaSnapshot& polled) {
 }
 
 QString MediaLink::text() const {
-    if (m_state == QLatin1String("checking")) {
+    using protocol::TransportState;
+    switch (m_state.value_or(TransportState::closed)) {
+    case TransportState::checking:
         return tr("Média : vérification du chemin réseau…");
-    }
-    if (m_state == QLatin1String("securing")) {
+    case TransportState::securing:
         return tr("Média : échange des clés de chiffrement (DTLS)…");
-    }
-    if (m_state == QLatin1String("failed")) {
+    case TransportState::failed:
         return tr("Média refusé : %1").arg(m_error);
-    }
-    if (m_state == QLatin1String("disconnected")) {
+    case TransportState::disconnected:
         return tr("Média interrompu : plus de trafic authentifié depuis 5 s");
-    }
-    if (m_state == QLatin1String("connected")) {
+    case TransportState::connected:
         switch (m_quality) {
         case MediaQuality::good:
             return tr("Liaison chiffrée : bonne · %1 paquets/s").arg(m_packetsPerSecond);
@@ -331,6 +331,8 @@ QString MediaLink::text() const {
             break;
         }
         return tr("Liaison chiffrée : connectée");
+    case TransportState::closed:
+        break;
     }
     return tr("Média : non négocié");
 }

@@ -55,7 +55,8 @@ public:
     // The stethoscope stream's receive path, once an answer has negotiated one (L16).
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
 
-    QString state() const { return m_state; }
+    // The transport's state name ("checking", "connected", ...), or "none" without media.
+    QString state() const;
     QString quality() const { return toString(m_quality); }
     QString text() const;
     QString details() const { return m_details; }
@@ -68,7 +69,7 @@ signals:
 private:
     void poll();
     void apply(const MediaSnapshot& snapshot);
-    void setState(const QString& state);
+    void setState(std::optional<protocol::TransportState> state);
     void drain();
 
     boost::asio::any_io_executor m_executor;
@@ -77,8 +78,8 @@ private:
     std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::LocalKeying m_keying;
-    QString m_state = QStringLiteral("none");
-    QString m_error; // why the transport failed, for the doctor
+    std::optional<protocol::TransportState> m_state; // none until an offer is answered
+    QString m_error;                                 // why the transport failed, for the doctor
     MediaQuality m_quality = MediaQuality::none;
     QString m_details;
     int m_packetsPerSecond = 0;

@@ -55,12 +55,12 @@ void ReplayController::openLast() {
         return;
     }
     media::PlayerConfig output;
-    output.sink = m_live->audioSink();
-    auto replay = media::ReplayPlayer::open(std::move(*recording), output);
+    output.sink = m_live->selectedSink(); // the headset the doctor listens on now
+    // A copy for the first try: if the device refuses, the same recording opens without output.
+    auto replay = media::ReplayPlayer::open(*recording, output);
     if (!replay && output.sink != "none") {
         output.sink = "none";
-        replay = media::ReplayPlayer::open(
-            std::move(*media::loadRecording(m_live->lastRecording().toStdString())), output);
+        replay = media::ReplayPlayer::open(std::move(*recording), output);
     }
     if (!replay) {
         m_error =

@@ -250,8 +250,10 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             message->kind == "stethoscope.site_ack") {
             const auto& request = message->payload.value("request", nlohmann::json::object());
             if (request.is_object() && request.value("site", nlohmann::json()).is_string()) {
+                const auto accepted = message->payload.value("acknowledged", nlohmann::json());
                 m_stethoscope.onSiteAcknowledged(
-                    QString::fromStdString(request["site"].get<std::string>()));
+                    QString::fromStdString(request["site"].get<std::string>()),
+                    !accepted.is_boolean() || accepted.get<bool>());
             }
         }
     } else if (event.type == protocol::type::peerStatus) {

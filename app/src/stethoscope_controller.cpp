@@ -13,7 +13,6 @@ namespace {
 constexpr int kRefreshMs = 50;
 constexpr int kClipHoldTicks = 20;  // the clip light stays on a second
 constexpr int kWaveformSeconds = 3; // on screen
-constexpr int kWaveformPoints = 600;
 
 std::optional<media::FilterMode> modeFromString(const QString& mode) {
     for (const auto m : {media::FilterMode::bell, media::FilterMode::diaphragm,
@@ -48,13 +47,16 @@ void StethoscopeController::attach(std::shared_ptr<media::StethoscopeReceiver> r
     emit availableChanged();
 }
 
+std::string StethoscopeController::selectedSink() const {
+    const int devices = static_cast<int>(m_devices.size());
+    return m_output == 0         ? m_sink
+           : m_output <= devices ? m_devices[static_cast<std::size_t>(m_output - 1)].sink
+                                 : std::string("none");
+}
+
 void StethoscopeController::startPlayer() {
     m_player.reset();
-    const int devices = static_cast<int>(m_devices.size());
-    const std::string sink = m_output == 0 ? m_sink
-                             : m_output <= devices
-                                 ? m_devices[static_cast<std::size_t>(m_output - 1)].sink
-                                 : std::string("none");
+    const std::string sink = selectedSink();
     media::PlayerConfig config;
     config.sampleRate = m_receiver->format().sampleRate;
     config.frameSamples = m_receiver->format().frameSamples();
@@ -215,7 +217,11 @@ void StethoscopeController::requestSite(const QString& site) {
     emit siteChanged();
 }
 
-void StethoscopeController::onSiteAcknowledged(const QString& site) {
+void StethoscopeController::onSiteAcknowledged(const QString& site, bool accepted) {
+    if (!accepted) {
+        m_error = tr("La cabine n'a pas pu placer le stéthoscope : %1").arg(labelOf(site));
+        emit recordingChanged(); // carries errorString
+    }
     if (site == m_requestedSite) {
         m_requestedSite.clear(); // the operator confirmed; the stream now says where it is
         emit siteChanged();
@@ -223,13 +229,13 @@ void StethoscopeController::onSiteAcknowledged(const QString& site) {
 }
 
 int StethoscopeController::recordingSeconds() const {
-    return m_recording
+    return recording()
                ? static_cast<int>((QDateTime::currentMSecsSinceEpoch() - m_recordingStarted) / 1000)
                : 0;
 }
 
 void StethoscopeController::startRecording() {
-    if (!m_receiver || m_recording) {
+    if (!m_receiver || recording()) {
         return;
     }
     QDir().mkpath(m_directory);
@@ -244,26 +250,26 @@ void StethoscopeController::startRecording() {
         return;
     }
     m_error.clear();
-    m_recording = true;
+    m_wasRecording = true;
     m_recordingFile = path;
     m_recordingStarted = QDateTime::currentMSecsSinceEpoch();
     emit recordingChanged();
 }
 
 void StethoscopeController::stopRecording() {
-    if (!m_recording || !m_receiver) {
+    if (!recording()) {
         return;
     }
     if (const auto ec = m_receiver->stopRecording()) {
         m_error =
             tr("Fin d'enregistrement incomplète : %1").arg(QString::fromStdString(ec.message()));
     }
-    m_recording = false;
+    m_wasRecording = false;
     emit recordingChanged();
 }
 
 void StethoscopeController::toggleRecording() {
-    m_recording ? stopRecording() : startRecording();
+    recording() ? stopRecording() : startRecording();
 }
 
 void StethoscopeController::refresh() {
@@ -271,6 +277,13 @@ void StethoscopeController::refresh() {
         return;
     }
     const auto stats = m_receiver->stats();
+    if (m_wasRecording && !recording()) {
+        // The receive path ended the recording itself: say why; what was written is kept.
+        m_wasRecording = false;
+        m_error = tr("Enregistrement interrompu : %1")
+                      .arg(QString::fromStdString(stats.recordingFailure.message()));
+        emit recordingChanged();
+    }
     const QString site =
         stats.site ? QString::fromLatin1(media::toString(*stats.site).data()) : QString();
     if (site != m_site) {
@@ -285,23 +298,15 @@ void StethoscopeController::refresh() {
         } else if (m_clipHold > 0) {
             --m_clipHold;
         }
-        // The phonocardiogram: min/max pairs per column, so that no click or S1 is missed.
-        const auto samples = m_player->recentSamples(
-            static_cast<std::size_t>(kWaveformSeconds * m_receiver->format().sampleRate));
-        const std::size_t perPoint = samples.size() / kWaveformPoints;
+        // The phonocardiogram: the player's min/max envelope, so that no click or S1 is missed.
+        const auto envelope = m_player->envelope(kWaveformSeconds);
         m_waveform.clear();
-        m_waveform.reserve(2 * kWaveformPoints);
-        for (std::size_t p = 0; p < static_cast<std::size_t>(kWaveformPoints) && perPoint > 0;
-             ++p) {
-            const auto begin = samples.begin() + static_cast<std::ptrdiff_t>(p * perPoint);
-            const auto [low, high] =
-                std::minmax_element(begin, begin + static_cast<std::ptrdiff_t>(perPoint));
-            m_waveform.append(static_cast<double>(*low));
-            m_waveform.append(static_cast<double>(*high));
+        m_waveform.reserve(static_cast<qsizetype>(envelope.size()));
+        for (const float v : envelope) {
+            m_waveform.append(static_cast<double>(v));
         }
-        // The spectrogram's next column from the last 1024 samples (about 21 ms).
-        const auto recent =
-            std::span<const float>(samples).last(std::min<std::size_t>(1024, samples.size()));
+        // The spectrogram's next column from the last 1024 samples (21 ms at 48 kHz).
+        const auto recent = m_player->recentSamples(1024);
         const auto bands = media::spectrumDb(recent, m_receiver->format().sampleRate, 40);
         m_spectrum.clear();
         for (const float db : bands) {

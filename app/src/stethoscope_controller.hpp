@@ -52,10 +52,12 @@ public:
     // A negotiated stethoscope stream: starts listening. `sessionId` names recordings.
     void attach(std::shared_ptr<media::StethoscopeReceiver> receiver, const QString& sessionId);
     void detach();
-    void onSiteAcknowledged(const QString& site);
+    // The cabin's answer to a placement request: done, or refused (the operator could not).
+    void onSiteAcknowledged(const QString& site, bool accepted);
     // The file of the last recording made in this consultation, for replay.
     QString lastRecording() const { return m_recordingFile; }
-    const std::string& audioSink() const { return m_sink; }
+    // The sink of the headset chosen in the panel (the workstation's, a device, or "none").
+    std::string selectedSink() const;
     // Silences the live stethoscope in the headphones (during a replay); recording goes on.
     void setLiveMuted(bool muted);
 
@@ -74,7 +76,8 @@ public:
     QString site() const { return m_site; }
     QString siteLabel() const;
     QString requestedSite() const { return m_requestedSite; }
-    bool recording() const { return m_recording; }
+    // Asked of the receive path, which may have ended a recording on its own (a write failure).
+    bool recording() const { return m_receiver && m_receiver->recording(); }
     QString recordingFile() const { return m_recordingFile; }
     int recordingSeconds() const;
     QString errorString() const { return m_error; }
@@ -122,7 +125,7 @@ private:
     QVariantList m_spectrum;
     QString m_site;
     QString m_requestedSite;
-    bool m_recording = false;
+    bool m_wasRecording = false; // what the view last heard, to tell it of a change
     bool m_liveMuted = false;
     QString m_recordingFile;
     qint64 m_recordingStarted = 0;

@@ -10,7 +10,9 @@
 namespace tc::media {
 
 namespace {
-constexpr std::size_t kHistory = 48000 * 4; // four seconds for the phonocardiogram
+constexpr std::size_t kRecent = 2048;         // raw recent samples (the spectrogram takes 1024)
+constexpr int kEnvelopePointsPerSecond = 200; // one min/max pair per 5 ms
+constexpr std::size_t kEnvelopePoints = 4 * kEnvelopePointsPerSecond; // four seconds
 } // namespace
 
 struct StethoscopePlayer::Impl {
@@ -25,13 +27,40 @@ struct StethoscopePlayer::Impl {
     std::atomic<bool> running{true};
     std::jthread thread;
     std::uint64_t pushed = 0;
+    // What the view draws, kept as it plays so that a UI refresh copies little: the last few
+    // samples, and a min/max envelope (a pair per 5 ms) for the phonocardiogram.
     mutable std::mutex historyMutex;
-    std::vector<float> history = std::vector<float>(kHistory, 0.0f);
-    std::size_t historyAt = 0;
+    std::vector<float> recent = std::vector<float>(kRecent, 0.0f);
+    std::size_t recentAt = 0;
+    std::vector<float> envelope = std::vector<float>(2 * kEnvelopePoints, 0.0f);
+    std::size_t envelopeAt = 0; // in pairs
+    std::size_t blockSamples = 0;
+    std::size_t blockFilled = 0;
+    float blockLow = 0;
+    float blockHigh = 0;
 
     explicit Impl(PlayerConfig c)
         : config(std::move(c))
-        , filter(config.sampleRate) {}
+        , filter(config.sampleRate)
+        , blockSamples(
+              static_cast<std::size_t>(std::max(1, config.sampleRate / kEnvelopePointsPerSecond))) {
+    }
+
+    void keepForView(std::span<const float> samples) {
+        std::lock_guard lock(historyMutex);
+        for (const float v : samples) {
+            recent[recentAt] = v;
+            recentAt = (recentAt + 1) % recent.size();
+            blockLow = blockFilled == 0 ? v : std::min(blockLow, v);
+            blockHigh = blockFilled == 0 ? v : std::max(blockHigh, v);
+            if (++blockFilled == blockSamples) {
+                envelope[2 * envelopeAt] = blockLow;
+                envelope[2 * envelopeAt + 1] = blockHigh;
+                envelopeAt = (envelopeAt + 1) % kEnvelopePoints;
+                blockFilled = 0;
+            }
+        }
+    }
 
     ~Impl() {
         running = false;
@@ -63,13 +92,7 @@ struct StethoscopePlayer::Impl {
         filter.process(work);
         gain.process(work);
         meter.process(work);
-        {
-            std::lock_guard lock(historyMutex);
-            for (const float v : work) {
-                history[historyAt] = v;
-                historyAt = (historyAt + 1) % history.size();
-            }
-        }
+        keepForView(work);
         const float v = volume.load();
         for (auto& s : work) {
             s *= v;
@@ -98,8 +121,8 @@ struct StethoscopePlayer::Impl {
             if (frame) {
                 play(frame->samples, work);
             } else {
-                auto quiet = silence;
-                play(quiet, work);
+                std::fill(silence.begin(), silence.end(), std::int16_t{0}); // play() writes into it
+                play(silence, work);
             }
             next += period;
             if (Clock::now() - next > 10 * period) {
@@ -189,11 +212,26 @@ bool StethoscopePlayer::takeClipped() {
 
 std::vector<float> StethoscopePlayer::recentSamples(std::size_t count) const {
     std::lock_guard lock(m_impl->historyMutex);
-    count = std::min(count, m_impl->history.size());
+    const std::size_t size = m_impl->recent.size();
+    count = std::min(count, size);
     std::vector<float> out(count);
-    const std::size_t size = m_impl->history.size();
     for (std::size_t i = 0; i < count; ++i) {
-        out[i] = m_impl->history[(m_impl->historyAt + size - count + i) % size];
+        out[i] = m_impl->recent[(m_impl->recentAt + size - count + i) % size];
+    }
+    return out;
+}
+
+std::vector<float> StethoscopePlayer::envelope(double seconds) const {
+    std::lock_guard lock(m_impl->historyMutex);
+    const auto points =
+        std::min(kEnvelopePoints,
+                 static_cast<std::size_t>(std::max(0.0, seconds) * kEnvelopePointsPerSecond));
+    std::vector<float> out(2 * points);
+    for (std::size_t i = 0; i < points; ++i) {
+        const std::size_t at =
+            (m_impl->envelopeAt + kEnvelopePoints - points + i) % kEnvelopePoints;
+        out[2 * i] = m_impl->envelope[2 * at];
+        out[2 * i + 1] = m_impl->envelope[2 * at + 1];
     }
     return out;
 }

@@ -63,7 +63,12 @@ void StethoscopeReceiver::flushPending() {
 
 void StethoscopeReceiver::writeToRecorder(std::span<const std::int16_t> samples, bool gap) {
     // A failed write ends this recording, not the consultation; the manifest so far stays.
-    if (m_recorder && m_recorder->write(samples, gap ? m_stats.site : m_pendingSite, gap)) {
+    if (!m_recorder) {
+        return;
+    }
+    if (const auto ec = m_recorder->write(samples, gap ? m_stats.site : m_pendingSite, gap)) {
+        m_stats.recordingFailure = ec;
+        m_recorder->stop(); // closes what was written, and its manifest
         m_recorder.reset();
     }
 }
@@ -78,6 +83,7 @@ boost::system::error_code StethoscopeReceiver::startRecording(const std::filesys
         m_recorder->stop();
     }
     m_recorder = std::move(*recorder);
+    m_stats.recordingFailure = {};
     m_pending.clear();
     m_pendingSite = m_stats.site;
     return {};

@@ -44,6 +44,7 @@ struct RtpSession::Impl {
     // The peer's RRTRs (RFC 3611), answered with DLRR in our next report.
     std::map<std::uint32_t, std::pair<std::uint32_t, Clock::time_point>> receiverTimes;
     std::optional<double> rttMs;
+    std::optional<double> pathRttMs; // the transport's, from its STUN checks
     std::uint64_t unknownPayloadType = 0;
     std::uint64_t malformedRtcp = 0;
     std::uint8_t firSequence = 0;
@@ -84,8 +85,9 @@ struct RtpSession::Impl {
 
     std::chrono::milliseconds retryAfter() const {
         // A retransmission needs a round trip; ask again a little after it should have come.
-        // Until RTCP has measured it, the transport's STUN checks have.
-        const double rtt = rttMs.value_or(transport->stats().roundTripMs.value_or(100.0));
+        // Until RTCP has measured it, the transport's STUN checks have (read at each report,
+        // not per packet).
+        const double rtt = rttMs.value_or(pathRttMs.value_or(100.0));
         return std::chrono::milliseconds(static_cast<long>(rtt * 1.5) + 5);
     }
 
@@ -280,6 +282,7 @@ struct RtpSession::Impl {
 
     void sendReport() {
         const auto now = Clock::now();
+        pathRttMs = transport->stats().roundTripMs;
         std::vector<ReportBlock> blocks;
         for (auto& [ssrc, stream] : receiving) {
             blocks.push_back(stream.reportBlock(now));
@@ -368,6 +371,9 @@ MediaTransport::StateHandler RtpSession::stateHandler(MediaTransport::StateHandl
                                                              boost::system::error_code error) {
         if (auto self = weak.lock()) {
             auto& impl = *self->m_impl;
+            if (state == TransportState::connected) {
+                impl.pathRttMs = impl.transport->stats().roundTripMs;
+            }
             if (state == TransportState::connected && !impl.reporting && !impl.stopped) {
                 impl.reporting = true;
                 impl.scheduleReport(kFirstReport);

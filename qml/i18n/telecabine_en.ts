@@ -926,6 +926,14 @@
 <context>
     <name>tc::app::StethoscopeController</name>
     <message>
+        <source>Enregistrement interrompu : %1</source>
+        <translation>Recording interrupted: %1</translation>
+    </message>
+    <message>
+        <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
+        <translation>The cabin could not place the stethoscope: %1</translation>
+    </message>
+    <message>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>

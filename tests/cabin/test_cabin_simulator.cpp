@@ -121,6 +121,17 @@ TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabi
     REQUIRE(ack);
     CHECK(ack->body["kind"] == "stethoscope.site_ack");
     CHECK(ack->body["payload"]["request"]["site"] == "mitral");
+    CHECK(ack->body["payload"]["acknowledged"] == true);
+    // A site nobody knows is not "placed": the operator says so.
+    REQUIRE_FALSE(doctor
+                      .request(type::sessionMessage, {{"session_id", session},
+                                                      {"kind", "stethoscope.site_request"},
+                                                      {"payload", {{"site", "elbow"}}}})
+                      .code);
+    const auto refused = doctor.nextEvent(type::sessionMessage);
+    REQUIRE(refused);
+    CHECK(refused->body["payload"]["acknowledged"] == false);
+    CHECK(refused->body["payload"]["reason"] == "unknown_site");
 
     doctor.clearEvents();
     REQUIRE_FALSE(

@@ -42,8 +42,11 @@ public:
     void setVolume(double linear); // the headphone volume, after the limiter (0..1)
     Level takeLevel();
     bool takeClipped();
-    // The last `count` played samples after filter and gain, for the phonocardiogram.
+    // The last `count` (at most 2048) played samples after filter and gain, for the spectrogram.
     std::vector<float> recentSamples(std::size_t count) const;
+    // The last `seconds` (at most 4) as min/max pairs, one pair per 5 ms, oldest first: the
+    // phonocardiogram, which must show every click and S1 without copying every sample.
+    std::vector<float> envelope(double seconds) const;
 
     struct Impl;
 

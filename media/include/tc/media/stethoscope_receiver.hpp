@@ -34,6 +34,9 @@ public:
         std::uint64_t duplicates = 0;
         std::uint64_t foreign = 0; // not L16 of our format
         std::optional<AuscultationSite> site;
+        // Why the last recording stopped by itself (a full disk, a dead encoder); the
+        // consultation and the stream go on.
+        boost::system::error_code recordingFailure;
     };
     Stats stats() const;
     const StethoscopeFormat& format() const noexcept { return m_format; }
