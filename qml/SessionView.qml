@@ -150,6 +150,7 @@ Item {
                 visible: view.state === "active" && view.session.stethoscope.available
                 stethoscope: view.session.stethoscope
                 replay: view.session.replay
+                voice: view.session.voice !== undefined ? view.session.voice : null
             }
 
             Rectangle {

@@ -12,6 +12,8 @@ Rectangle {
     required property var stethoscope
     // A ReplayController for the last recording.
     required property var replay
+    // The cabin's voice (a VoiceController), with its own volume; null without one.
+    property var voice: null
     // Keyboard shortcuts only while the panel is on screen.
     property bool active: visible
     radius: Theme.radius
@@ -154,12 +156,27 @@ Rectangle {
                            : (panel.stethoscope.levelDb > -12 ? "#f0b429" : "#3fbf7f")
                 }
             }
-            Label { text: qsTr("Volume"); color: "#e8eef3" }
+            // Two volumes: the stethoscope and the cabin's voice play together in the headset.
+            Label { text: qsTr("Stétho"); color: "#e8eef3" }
             Slider {
-                Layout.preferredWidth: 100
+                objectName: "stethoscopeVolume"
+                Layout.preferredWidth: 90
                 from: 0; to: 1
                 value: panel.stethoscope.volume
                 onMoved: panel.stethoscope.volume = value
+            }
+            Label {
+                visible: panel.voice !== null && panel.voice.available
+                text: qsTr("Voix cabine")
+                color: "#e8eef3"
+            }
+            Slider {
+                objectName: "voiceVolume"
+                visible: panel.voice !== null && panel.voice.available
+                Layout.preferredWidth: 90
+                from: 0; to: 1
+                value: panel.voice ? panel.voice.volume : 0
+                onMoved: panel.voice.volume = value
             }
         }
 

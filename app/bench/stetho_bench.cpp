@@ -1,4 +1,4 @@
-// telecabine-bench stetho-latency and stetho-cpu: the stethoscope path as deployed, cabin
+// telecabine-bench stetho-latency: the stethoscope path as deployed, cabin
 // packetiser -> SRTP transport over loopback (through the impairment relay) -> RTP session ->
 // console receive path -> playout jitter buffer -> filter/gain -> GStreamer output. The output
 // is a clock-synchronised sink whose render callback stands where the audio device would be.
@@ -18,7 +18,6 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sys/resource.h>
 #include <thread>
 
 namespace tc::bench {
@@ -107,7 +106,8 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
     }
     (*player)->setMode(media::FilterMode::raw);
 
-    media::L16Packetizer packetizer(media::StethoscopeFormat{}, 0x57E7A001, 1, 0);
+    auto packetizer =
+        media::StethoscopePacketizer::create(media::StethoscopeFormat{}, 0x57E7A001, 1, 0).value();
     std::vector<std::int16_t> frame(480);
     const auto start = Clock::now();
     const int frames = impulses * 20 + 60;
@@ -121,7 +121,8 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
             injected[static_cast<std::size_t>(id)] = start + i * 10ms; // captured at frame start
         }
         std::this_thread::sleep_until(start + (i + 1) * 10ms); // the frame is complete now
-        link.media.sending->send(packetizer.packetize(frame, media::AuscultationSite::mitral));
+        link.media.sending->send(
+            packetizer.packetize(frame, media::AuscultationSite::mitral).value());
     }
     std::this_thread::sleep_for(300ms);
     player->reset();
@@ -134,13 +135,6 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
             {"p95_ms", percentile(latencies, 0.95)},
             {"concealed_frames", playout.concealed},
             {"target_delay_ms", playout.targetDelayMs}};
-}
-
-double cpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 } // namespace
@@ -161,66 +155,6 @@ int runStethoLatency(cli::CommandLine& args) {
                                    {"target_p95_ms_at_0", 40},
                                    {"target_p95_ms_at_50", 80},
                                    {"target_met", met}};
-    std::cout << report.dump(args.flag("json") ? -1 : 2) << "\n";
-    return 0;
-}
-
-int runStethoCpu(cli::CommandLine& args) {
-    const auto seconds = static_cast<int>(args.number("seconds", 10));
-    if (!args.errors().empty() || seconds < 2 || seconds > 600) {
-        std::cerr << "stetho-cpu: --seconds 2..600\n";
-        return 2;
-    }
-    Link link;
-    if (!link.open(false)) {
-        std::cerr << "stetho-cpu: transport did not connect\n";
-        return 1;
-    }
-    const auto dir = std::filesystem::temp_directory_path() / "telecabine-bench-stetho";
-    std::filesystem::create_directories(dir);
-    media::PlayerConfig config;
-    config.sink = "none";
-    auto player = media::StethoscopePlayer::start(link.receiver.playout(), config);
-    if (!player || link.receiver.startRecording(dir / "bench.flac")) {
-        std::cerr << "stetho-cpu: the receive path did not start\n";
-        return 1;
-    }
-    (*player)->setMode(media::FilterMode::diaphragm);
-    (*player)->setGainDb(12);
-    // The cabin side is pre-rendered so that the measurement is the console's: a synthetic
-    // patient's 10 ms frames, packetised ahead of time.
-    media::AuscultationModel model;
-    model.systolicMurmur = true;
-    auto source = media::StethoscopeSource::synthetic(model, 48000);
-    media::L16Packetizer packetizer(media::StethoscopeFormat{}, 0x57E7A001, 1, 0);
-    std::vector<std::vector<std::uint8_t>> packets;
-    std::vector<std::int16_t> frame(480);
-    for (int i = 0; i < seconds * 100; ++i) {
-        source.render(frame);
-        packets.push_back(packetizer.packetize(frame, media::AuscultationSite::mitral));
-    }
-    const double cpuBefore = cpuSeconds();
-    const auto start = Clock::now();
-    for (std::size_t i = 0; i < packets.size(); ++i) {
-        link.media.sending->send(std::move(packets[i]));
-        std::this_thread::sleep_until(start + static_cast<int>(i + 1) * 10ms);
-    }
-    const double cpu = cpuSeconds() - cpuBefore;
-    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-    link.receiver.stopRecording();
-    player->reset();
-    std::filesystem::remove_all(dir);
-    const nlohmann::json report = {
-        {"benchmark", "stetho-cpu"},
-        {"seconds", wall},
-        {"sample_rate", 48000},
-        {"recording", true},
-        {"cpu_pct_one_core", 100.0 * cpu / wall},
-        {"includes", "SRTP receive, RTP session, reorder and FLAC recording, jitter buffer, "
-                     "filter/gain/meter, GStreamer output; and the in-process sender's SRTP "
-                     "protect and send (an upper bound for the console alone)"},
-        {"target_cpu_pct", 3},
-        {"target_met", 100.0 * cpu / wall <= 3}};
     std::cout << report.dump(args.flag("json") ? -1 : 2) << "\n";
     return 0;
 }

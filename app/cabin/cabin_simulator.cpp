@@ -204,7 +204,7 @@ private:
             emit(m_phase, "unreadable offer: " + offer.error().detail);
             return;
         }
-        std::string sdp = answerFor(offer->sdp);
+        std::string sdp = answerFor(offer->sdp, m_script.stethoscope.codec);
         if (auto media = openMedia(offer->sdp)) {
             sdp = std::move(*media);
         }
@@ -241,7 +241,7 @@ private:
             return std::nullopt;
         }
         auto answer = withTransport(
-            answerFor(offerSdp),
+            answerFor(offerSdp, m_script.stethoscope.codec),
             describeTransport(config.local, {(*media)->localCandidate()}, keying->local));
         if (!answer) {
             return std::nullopt;
@@ -253,6 +253,7 @@ private:
         rtp.cname = "cabin@" + m_script.site.code;
         m_rtp = RtpSession::create(*media, rtp, {});
         m_stethoscope = media::stethoscopeFormatOf(*answer);
+        m_voiceFormat = media::voiceFormatOf(*answer);
         const auto started = (*media)->start(
             remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
             m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {
@@ -276,9 +277,18 @@ private:
         if (state == TransportState::connected && !m_streaming && m_media && m_stethoscope) {
             startStethoscope();
         }
+        if (state == TransportState::connected && !m_voice && m_media && m_voiceFormat) {
+            auto voice = VoiceSender::start(m_strand, m_rtp, *m_voiceFormat, m_script.voice);
+            if (!voice) {
+                emit(m_phase, "voice: cannot stream (" + voice.error().message() + ")");
+            } else {
+                m_voice = *voice;
+                emit(m_phase, "voice: streaming " + m_voice->description());
+            }
+        }
     }
 
-    // The stethoscope stream: the recording or the synthetic body, in 10 ms L16 packets paced on
+    // The stethoscope stream: the recording or the synthetic body, in 10 ms packets paced on
     // absolute deadlines (no drift), with the operator's current site.
     void startStethoscope() {
         const auto& settings = m_script.stethoscope;
@@ -296,13 +306,25 @@ private:
         if (!source) {
             source = media::StethoscopeSource::synthetic(settings.model, m_stethoscope->sampleRate);
         }
+        auto packetizer =
+            media::StethoscopePacketizer::create(*m_stethoscope, kStethoscopeSsrc, 1, 0);
+        if (!packetizer) {
+            emit(m_phase, "stethoscope: cannot encode " +
+                              std::string(media::toString(m_stethoscope->encoding)) + " (" +
+                              packetizer.error().message() + "); no stethoscope stream");
+            return;
+        }
         source->setSite(m_site);
         m_source = std::move(source);
-        m_packetizer.emplace(*m_stethoscope, kStethoscopeSsrc, 1, 0);
+        m_packetizer.emplace(std::move(*packetizer));
         m_frame.assign(static_cast<std::size_t>(m_stethoscope->frameSamples()), 0);
         m_streaming = true;
         m_nextFrame = std::chrono::steady_clock::now();
-        emit(m_phase, "stethoscope: streaming L16/" + std::to_string(m_stethoscope->sampleRate) +
+        const std::string codec =
+            m_stethoscope->encoding == media::AudioEncoding::opus
+                ? "Opus/48000 at " + std::to_string(m_stethoscope->opusBitrate / 1000) + " kbit/s"
+                : "L16/" + std::to_string(m_stethoscope->sampleRate);
+        emit(m_phase, "stethoscope: streaming " + codec +
                           (settings.file ? " from " + settings.file->filename().string()
                                          : std::string(" (synthetic)")) +
                           " at the " + std::string(media::toString(m_site)) + " site");
@@ -315,7 +337,9 @@ private:
             return;
         }
         m_source->render(m_frame);
-        m_rtp->send(m_packetizer->packetize(m_frame, m_source->site()));
+        if (auto packet = m_packetizer->packetize(m_frame, m_source->site())) {
+            m_rtp->send(std::move(*packet));
+        }
         const auto period = std::chrono::milliseconds(m_stethoscope->packetMs);
         m_nextFrame += period;
         if (std::chrono::steady_clock::now() - m_nextFrame > 10 * period) {
@@ -330,6 +354,10 @@ private:
     }
 
     void closeMedia() {
+        if (m_voice) {
+            m_voice->stop();
+            m_voice.reset();
+        }
         m_streaming = false;
         m_frameTimer.cancel();
         m_source.reset();
@@ -413,7 +441,9 @@ private:
     std::shared_ptr<RtpSession> m_rtp;
     std::optional<media::StethoscopeFormat> m_stethoscope; // negotiated
     std::optional<media::StethoscopeSource> m_source;
-    std::optional<media::L16Packetizer> m_packetizer;
+    std::optional<media::StethoscopePacketizer> m_packetizer;
+    std::optional<media::VoiceFormat> m_voiceFormat; // negotiated
+    std::shared_ptr<VoiceSender> m_voice;
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;
     bool m_streaming = false;

@@ -4,9 +4,11 @@
 // configurable cleaning delay before marking itself ready again. No Qt: the same class runs in
 // telecabine-cabin and inside the console's --demo.
 
+#include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
+#include "voice_sender.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -24,6 +26,9 @@ namespace tc::cabin {
 struct StethoscopeSettings {
     std::optional<std::filesystem::path> file;
     media::AuscultationModel model;
+    // The codec this cabin would rather send, when the doctor's offer has it (a cabin on a thin
+    // uplink prefers Opus); otherwise the doctor's first choice.
+    std::optional<media::AudioEncoding> codec;
 };
 
 struct CabinScript {
@@ -34,6 +39,7 @@ struct CabinScript {
     std::chrono::milliseconds cleaningDelay{5'000};
     bool loop = true; // start the list again (with fresh visit ids) when it runs out
     StethoscopeSettings stethoscope;
+    VoiceSettings voice; // the cabin's microphone: the patient and the operator
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -27,13 +27,18 @@ constexpr const char* kUsage = R"(usage: telecabine-cabin [options]
   --cleaning-delay-ms MS   disinfection time after each session (5000)
   --seed N                 demo script seed (1)
   --once                   do not loop over the script
-stethoscope (L16 stream, negotiated with the console):
+stethoscope (its own stream, negotiated with the console):
+  --stethoscope-codec C    l16 or opus: sent when the console offers it (default: the
+                           console's first choice)
   --stethoscope-file FILE  a WAV recording (PCM 16/24-bit), looped and converted to the
                            negotiated rate; without it, a synthetic patient:
   --heart-rate BPM         (72)      --respiratory-rate PER_MIN   (16)
   --murmur  --split-s2  --s3         heart findings
   --wheezes  --crackles              lung findings
   --stethoscope-seed N     the synthetic patient's seed (1)
+voice (the cabin's microphone, Opus, its own stream):
+  --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
+                           synthetic talker
 )";
 
 void logLine(const std::string& line) {
@@ -129,6 +134,22 @@ int main(int argc, char** argv) {
         stethoscope.model.respiratoryRate > 40) {
         std::cerr << "telecabine-cabin: --heart-rate 30..200, --respiratory-rate 6..40\n";
         return 2;
+    }
+    if (const auto codec = args.value("stethoscope-codec")) {
+        if (*codec != "l16" && *codec != "opus") {
+            std::cerr << "telecabine-cabin: --stethoscope-codec takes l16 or opus\n";
+            return 2;
+        }
+        stethoscope.codec =
+            *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
+    }
+    if (const auto file = args.value("voice-file")) {
+        if (const auto audio = media::readWav(*file); !audio) {
+            std::cerr << "telecabine-cabin: cannot use " << *file << ": " << audio.error().message()
+                      << "\n";
+            return 1;
+        }
+        script.voice.file = *file;
     }
     if (const auto file = args.value("stethoscope-file")) {
         // Checked now, so that a bad file is reported at start, not in the middle of a session.

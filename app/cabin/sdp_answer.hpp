@@ -1,13 +1,18 @@
 #pragma once
 // The cabin's SDP answer (RFC 3264) to a doctor's offer: every media section is accepted with
-// the offered formats and the opposite direction. The media transport (DTLS-SRTP, candidates)
-// extends this in the transport issue.
+// the opposite direction. The stethoscope section keeps one format, the cabin's choice among
+// those offered (its preference if offered, else the doctor's first), with its RTX; the other
+// sections keep what was offered. The media link adds the transport attributes.
 
+#include "tc/media/audio_codec.hpp"
+
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace tc::cabin {
 
-std::string answerFor(std::string_view offer);
+std::string answerFor(std::string_view offer,
+                      std::optional<media::AudioEncoding> stethoscopePreference = std::nullopt);
 
 } // namespace tc::cabin

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QImage>
 #include <QQuickWindow>
+#include <QVariantMap>
 #include <cstdio>
 
 namespace tc::console {
@@ -61,6 +62,15 @@ void Autopilot::step() {
         std::fprintf(stderr, "autopilot: media %s, %d packets/s, quality %s (%s)\n",
                      qPrintable(media), link->packetsPerSecond(), qPrintable(link->quality()),
                      qPrintable(link->details()));
+        for (const auto& stream : link->streams()) {
+            const auto fields = stream.toMap();
+            if (!fields.value(QStringLiteral("outbound")).toBool()) {
+                std::fprintf(stderr, "autopilot: received %s, payload type %d, %llu packets\n",
+                             qPrintable(fields.value(QStringLiteral("name")).toString()),
+                             fields.value(QStringLiteral("payloadType")).toInt(),
+                             fields.value(QStringLiteral("packets")).toULongLong());
+            }
+        }
         m_ending = true;
         // Let the session screen render before it is captured.
         QTimer::singleShot(1500, this, [this] {

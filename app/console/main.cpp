@@ -91,10 +91,20 @@ int main(int argc, char** argv) {
         QStringLiteral("stethoscope-rate"),
         QStringLiteral("L16 rate asked of the cabin's stethoscope: 48000 (default) or 16000."),
         QStringLiteral("hz"), QStringLiteral("48000"));
+    const QCommandLineOption stethoscopeCodec(
+        QStringLiteral("stethoscope-codec"),
+        QStringLiteral("Stethoscope codec asked of the cabin first: l16 (default, lossless) or "
+                       "opus (CELT fullband, constant bitrate, for thin links)."),
+        QStringLiteral("codec"), QStringLiteral("l16"));
+    const QCommandLineOption stethoscopeBitrate(
+        QStringLiteral("stethoscope-bitrate"),
+        QStringLiteral("Opus stethoscope bitrate in bit/s: 128000 (default) to 510000."),
+        QStringLiteral("bps"), QStringLiteral("128000"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
     parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
-                       screenshot, lang, mediaKeying, audioSink, stethoscopeRate});
+                       screenshot, lang, mediaKeying, audioSink, stethoscopeRate, stethoscopeCodec,
+                       stethoscopeBitrate});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -126,7 +136,23 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");
         return 2;
     }
-    session.setStethoscopeRate(parser.value(stethoscopeRate).toInt());
+    tc::media::StethoscopeFormat stethoscopeFormat;
+    stethoscopeFormat.sampleRate = parser.value(stethoscopeRate).toInt();
+    if (parser.value(stethoscopeCodec) == QLatin1String("opus")) {
+        bool ok = false;
+        const int bitrate = parser.value(stethoscopeBitrate).toInt(&ok);
+        if (!ok || bitrate < tc::media::kMinStethoscopeOpusBitrate || bitrate > 510000) {
+            std::fprintf(stderr, "telecabine: --stethoscope-bitrate takes 128000 to 510000\n");
+            return 2;
+        }
+        stethoscopeFormat.encoding = tc::media::AudioEncoding::opus;
+        stethoscopeFormat.sampleRate = 48000;
+        stethoscopeFormat.opusBitrate = bitrate;
+    } else if (parser.value(stethoscopeCodec) != QLatin1String("l16")) {
+        std::fprintf(stderr, "telecabine: --stethoscope-codec takes l16 or opus\n");
+        return 2;
+    }
+    session.setStethoscopeFormat(stethoscopeFormat);
     // Auscultation recordings stay on this workstation, beside the consultation data.
     session.stethoscope()->setRecordingDirectory(
         (parser.isSet(dataDir)

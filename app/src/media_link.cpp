@@ -160,16 +160,29 @@ QString MediaLink::answer(const std::string& sdp) {
     protocol::RtpSessionConfig config;
     config.streams = protocol::rtpStreamsOf(sdp);
     config.cname = "console";
-    // The stethoscope's stream (mid "steth", L16) goes to its receive path.
+    // The stethoscope's stream (mid "steth", L16 or Opus) goes to its receive path.
     if (const auto format = media::stethoscopeFormatOf(sdp)) {
-        m_stethoscope = std::make_shared<media::StethoscopeReceiver>(*format);
+        auto receiver = media::StethoscopeReceiver::create(*format);
+        if (!receiver) {
+            return tr("Flux du stéthoscope impossible à décoder : %1")
+                .arg(QString::fromStdString(receiver.error().message()));
+        }
+        m_stethoscope = std::move(*receiver);
+    }
+    if (const auto format = media::voiceFormatOf(sdp)) {
+        if (auto receiver = media::VoiceReceiver::create(*format)) {
+            m_voice = std::move(*receiver);
+        }
     }
     protocol::RtpSession::MediaHandler onMedia;
-    if (m_stethoscope) {
-        onMedia = [receiver = m_stethoscope](const protocol::RtpHeader& header,
-                                             std::span<const std::uint8_t> packet, bool) {
-            if (header.payloadType == receiver->format().payloadType) {
-                receiver->onPacket(packet);
+    if (m_stethoscope || m_voice) {
+        onMedia = [stethoscope = m_stethoscope,
+                   voice = m_voice](const protocol::RtpHeader& header,
+                                    std::span<const std::uint8_t> packet, bool) {
+            if (stethoscope && header.payloadType == stethoscope->format().payloadType) {
+                stethoscope->onPacket(packet);
+            } else if (voice && header.payloadType == voice->format().payloadType) {
+                voice->onPacket(packet);
             }
         };
     }
@@ -205,6 +218,7 @@ void MediaLink::close() {
         m_transport.reset();
     }
     m_stethoscope.reset();
+    m_voice.reset();
     m_lastReceived = 0;
     m_lastUnrecovered = 0;
     m_packetsPerSecond = 0;

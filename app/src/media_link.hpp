@@ -5,6 +5,7 @@
 // once a second from the protocol thread.
 
 #include "tc/media/stethoscope_receiver.hpp"
+#include "tc/media/voice_stream.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 
@@ -54,6 +55,8 @@ public:
     void close();
     // The stethoscope stream's receive path, once an answer has negotiated one (L16).
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
+    // The cabin's voice (mid "voice", Opus), once an answer has negotiated it.
+    std::shared_ptr<media::VoiceReceiver> voice() const { return m_voice; }
 
     // The transport's state name ("checking", "connected", ...), or "none" without media.
     QString state() const;
@@ -76,6 +79,7 @@ private:
     std::shared_ptr<protocol::MediaTransport> m_transport;
     std::shared_ptr<protocol::RtpSession> m_session;
     std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
+    std::shared_ptr<media::VoiceReceiver> m_voice;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::LocalKeying m_keying;
     std::optional<protocol::TransportState> m_state; // none until an offer is answered

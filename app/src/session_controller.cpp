@@ -9,8 +9,7 @@
 
 namespace tc::app {
 
-std::string buildConsoleOffer(int stethoscopeRate) {
-    const std::string rate = std::to_string(stethoscopeRate == 16000 ? 16000 : 48000);
+std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     const auto sessionVersion = QDateTime::currentSecsSinceEpoch();
     std::string sdp;
     sdp += "v=0\r\n";
@@ -18,15 +17,10 @@ std::string buildConsoleOffer(int stethoscopeRate) {
     sdp += "s=telecabine\r\n";
     sdp += "t=0 0\r\n";
     sdp += "a=group:BUNDLE steth voice video\r\n";
-    // Stethoscope: lossless L16 mono (48 kHz, or 16 kHz on thin links), never processed (no
-    // AEC/NS/AGC).
-    // Losses are repaired by retransmission (NACK + RTX), which a 10 ms stream affords.
-    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\n";
-    sdp += "c=IN IP4 0.0.0.0\r\n";
-    sdp += "a=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:96 L16/" + rate + "/1\r\n";
-    sdp += "a=rtcp-fb:96 nack\r\na=rtpmap:97 rtx/" + rate + "\r\na=fmtp:97 apt=96\r\n";
-    // The operator's auscultation site travels with the samples (RFC 8285).
-    sdp += "a=extmap:1 urn:telecabine:params:rtp-hdrext:auscultation-site\r\n";
+    // Stethoscope: lossless L16 mono (48 kHz, or 16 kHz on thin links) or CELT-only Opus at 128
+    // kbit/s or more, never processed (no AEC/NS/AGC). Losses are repaired by retransmission
+    // (NACK + RTX), which a 10 ms stream affords.
+    sdp += media::stethoscopeOfferSection(stethoscope);
     // Conversation: Opus both ways.
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
@@ -44,6 +38,9 @@ SessionController::SessionController(QObject* parent)
     : QObject(parent) {
     m_durationTick.setInterval(1000);
     connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
+    // One headset for both: the voice follows the stethoscope panel's choice.
+    connect(&m_stethoscope, &StethoscopeController::outputsChanged, this,
+            [this] { m_voice.setSink(m_stethoscope.selectedSink()); });
 }
 
 SessionController::~SessionController() = default; // the media link drains its own callbacks
@@ -157,10 +154,10 @@ void SessionController::claim(const QString& visitId) {
 
 void SessionController::sendOffer() {
     QString mediaError;
-    auto sdp = m_media.offer(buildConsoleOffer(m_stethoscopeRate), mediaError);
+    auto sdp = m_media.offer(buildConsoleOffer(m_stethoscopeFormat), mediaError);
     if (!sdp) {
         setError(mediaError); // the consultation can go on without media
-        sdp = buildConsoleOffer(m_stethoscopeRate);
+        sdp = buildConsoleOffer(m_stethoscopeFormat);
     }
     const protocol::SessionDescription offer{m_sessionId, protocol::SdpType::offer,
                                              std::move(*sdp)};
@@ -212,6 +209,7 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    m_voice.detach();
     m_stethoscope.detach();
     m_media.close();
     m_finalDuration = static_cast<int>(ended.durationMs / 1000);
@@ -234,6 +232,9 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             }
             if (const auto receiver = m_media.stethoscope()) {
                 m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
+            }
+            if (const auto voice = m_media.voice()) {
+                m_voice.attach(voice, m_stethoscope.selectedSink());
             }
             m_activeSince.start();
             m_durationTick.start();

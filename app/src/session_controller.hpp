@@ -7,6 +7,7 @@
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
+#include "voice_controller.hpp"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -48,6 +49,7 @@ class SessionController : public QObject {
     Q_PROPERTY(tc::app::MediaLink* media READ media CONSTANT)
     Q_PROPERTY(tc::app::StethoscopeController* stethoscope READ stethoscope CONSTANT)
     Q_PROPERTY(tc::app::ReplayController* replay READ replay CONSTANT)
+    Q_PROPERTY(tc::app::VoiceController* voice READ voice CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -79,9 +81,13 @@ public:
     int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
-    // 48000 (default) or 16000: the stethoscope's L16 rate asked of the cabin.
-    void setStethoscopeRate(int rate) { m_stethoscopeRate = rate == 16000 ? 16000 : 48000; }
+    // What the offer asks of the cabin's stethoscope first: L16 at 48000 (default) or 16000 Hz,
+    // or Opus (48 kHz, at least 128 kbit/s).
+    void setStethoscopeFormat(const media::StethoscopeFormat& format) {
+        m_stethoscopeFormat = format;
+    }
     ReplayController* replay() { return &m_replay; }
+    VoiceController* voice() { return &m_voice; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -121,11 +127,12 @@ private:
     MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
-    int m_stethoscopeRate = 48000;
+    VoiceController m_voice; // the cabin's voice, on the stethoscope panel's headset
+    media::StethoscopeFormat m_stethoscopeFormat;
 };
 
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin, before
 // the media link adds its transport (candidates, ICE credentials, DTLS fingerprint).
-std::string buildConsoleOffer(int stethoscopeRate = 48000);
+std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope = {});
 
 } // namespace tc::app

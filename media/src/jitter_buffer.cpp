@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 
 namespace tc::media {
 
-AudioJitterBuffer::AudioJitterBuffer(JitterBufferConfig config)
-    : m_config(config) {
+AudioJitterBuffer::AudioJitterBuffer(JitterBufferConfig config,
+                                     std::unique_ptr<AudioFrameDecoder> decoder)
+    : m_config(config)
+    , m_decoder(std::move(decoder)) {
     m_stats.targetDelayMs = static_cast<double>(m_config.minDelay.count());
 }
 
@@ -26,6 +29,16 @@ std::chrono::microseconds AudioJitterBuffer::targetDelay() const noexcept {
 
 void AudioJitterBuffer::push(std::uint32_t timestamp, std::span<const std::int16_t> samples,
                              Clock::time_point now) {
+    insert(timestamp, std::as_bytes(samples), now);
+}
+
+void AudioJitterBuffer::pushEncoded(std::uint32_t timestamp, std::span<const std::uint8_t> payload,
+                                    Clock::time_point now) {
+    insert(timestamp, std::as_bytes(payload), now);
+}
+
+void AudioJitterBuffer::insert(std::uint32_t timestamp, std::span<const std::byte> payload,
+                               Clock::time_point now) {
     std::lock_guard lock(m_mutex);
     const auto ext = extend(timestamp);
     if (!m_started) {
@@ -47,7 +60,8 @@ void AudioJitterBuffer::push(std::uint32_t timestamp, std::span<const std::int16
         ++m_stats.late; // its time has passed: it was concealed
         return;
     }
-    m_frames.emplace(ext, std::vector<std::int16_t>(samples.begin(), samples.end()));
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(payload.data());
+    m_frames.emplace(ext, std::vector<std::uint8_t>(bytes, bytes + payload.size()));
 }
 
 std::optional<AudioJitterBuffer::Frame> AudioJitterBuffer::pop(Clock::time_point now) {
@@ -77,22 +91,20 @@ std::optional<AudioJitterBuffer::Frame> AudioJitterBuffer::pop(Clock::time_point
     }
     Frame out;
     out.timestamp = static_cast<std::uint32_t>(*m_next);
+    out.samples.resize(static_cast<std::size_t>(m_config.frameSamples));
     if (auto it = m_frames.find(*m_next); it != m_frames.end()) {
-        out.samples = std::move(it->second);
+        if (m_decoder->decode(it->second, out.samples)) {
+            ++m_stats.undecodable; // concealed by the decoder
+        }
         m_frames.erase(m_frames.begin(), std::next(it));
-        m_last = out.samples;
         m_concealedRun = 0;
         ++m_stats.played;
         *m_next += m_config.frameSamples;
         return out;
     }
-    // Concealment: the last frame again, fading out over three frames, then silence.
+    // Concealment, by the stream's codec.
     out.concealed = true;
-    out.samples.assign(static_cast<std::size_t>(m_config.frameSamples), 0);
-    const double gain = std::max(0.0, 1.0 - 0.34 * (m_concealedRun + 1));
-    for (std::size_t i = 0; i < out.samples.size() && i < m_last.size(); ++i) {
-        out.samples[i] = static_cast<std::int16_t>(std::lround(m_last[i] * gain));
-    }
+    m_decoder->conceal(out.samples);
     ++m_concealedRun;
     ++m_stats.concealed;
     if (m_highest >= *m_next) {

@@ -24,9 +24,9 @@ struct StethoscopePlayer::Impl {
     std::atomic<float> volume{1.0f};
     GstElement* pipeline = nullptr;
     GstElement* source = nullptr;
-    std::atomic<bool> running{true};
-    std::jthread thread;
     std::uint64_t pushed = 0;
+    std::vector<float> work;           // streaming thread only
+    std::vector<std::int16_t> silence; // streaming thread only
     // What the view draws, kept as it plays so that a UI refresh copies little: the last few
     // samples, and a min/max envelope (a pair per 5 ms) for the phonocardiogram.
     mutable std::mutex historyMutex;
@@ -42,6 +42,7 @@ struct StethoscopePlayer::Impl {
     explicit Impl(PlayerConfig c)
         : config(std::move(c))
         , filter(config.sampleRate)
+        , silence(static_cast<std::size_t>(std::max(1, config.frameSamples)), 0)
         , blockSamples(
               static_cast<std::size_t>(std::max(1, config.sampleRate / kEnvelopePointsPerSecond))) {
     }
@@ -63,15 +64,14 @@ struct StethoscopePlayer::Impl {
     }
 
     ~Impl() {
-        running = false;
-        if (thread.joinable()) {
-            thread.join();
+        // Stopping the pipeline joins its streaming thread: no callback runs after this.
+        if (pipeline != nullptr) {
+            gst_element_set_state(pipeline, GST_STATE_NULL);
         }
         if (source != nullptr) {
             gst_object_unref(source);
         }
         if (pipeline != nullptr) {
-            gst_element_set_state(pipeline, GST_STATE_NULL);
             gst_object_unref(pipeline);
         }
     }
@@ -86,7 +86,7 @@ struct StethoscopePlayer::Impl {
         }
     }
 
-    void play(std::vector<std::int16_t>& samples, std::vector<float>& work) {
+    void play(std::vector<std::int16_t>& samples) {
         work.resize(samples.size());
         toFloat(samples, work);
         filter.process(work);
@@ -107,29 +107,19 @@ struct StethoscopePlayer::Impl {
         gst_app_src_push_buffer(GST_APP_SRC(source), out);
     }
 
-    // One frame per period on absolute deadlines; before the first frame, silence keeps the
+    // The sink paces playout: appsrc asks for a frame on its streaming thread whenever its
+    // queue is empty, which is right after the previous frame went to the (clock-synchronised)
+    // sink. One wake-up per frame, on one thread. Before the first frame, silence keeps the
     // device's clock running so that playout starts without a pop.
-    void run() {
-        using Clock = std::chrono::steady_clock;
-        const auto period =
-            std::chrono::microseconds(1'000'000LL * config.frameSamples / config.sampleRate);
-        auto next = Clock::now();
-        std::vector<float> work;
-        std::vector<std::int16_t> silence(static_cast<std::size_t>(config.frameSamples), 0);
-        while (running) {
-            auto frame = buffer->pop(Clock::now());
-            if (frame) {
-                play(frame->samples, work);
-            } else {
-                std::fill(silence.begin(), silence.end(), std::int16_t{0}); // play() writes into it
-                play(silence, work);
-            }
-            next += period;
-            if (Clock::now() - next > 10 * period) {
-                next = Clock::now(); // the machine stalled: do not catch up in a burst
-            }
-            std::this_thread::sleep_until(next);
+    static void needData(GstAppSrc*, guint, gpointer user) {
+        auto* self = static_cast<Impl*>(user);
+        auto frame = self->buffer->pop(std::chrono::steady_clock::now());
+        if (frame) {
+            self->play(frame->samples);
+            return;
         }
+        std::fill(self->silence.begin(), self->silence.end(), std::int16_t{0});
+        self->play(self->silence); // play() writes into it
     }
 };
 
@@ -168,8 +158,13 @@ StethoscopePlayer::start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig
                             std::endian::native == std::endian::little ? "S16LE" : "S16BE",
                             "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
                             impl->config.sampleRate, "channels", G_TYPE_INT, 1, nullptr);
-    g_object_set(impl->source, "caps", caps, "max-bytes", guint64{19200}, nullptr);
+    // One frame at a time: need-data comes when the queue is empty, so nothing waits in appsrc.
+    g_object_set(impl->source, "caps", caps, "max-bytes",
+                 guint64{2} * static_cast<guint64>(impl->config.frameSamples), nullptr);
     gst_caps_unref(caps);
+    GstAppSrcCallbacks callbacks{};
+    callbacks.need_data = &Impl::needData;
+    gst_app_src_set_callbacks(GST_APP_SRC(impl->source), &callbacks, impl.get(), nullptr);
     if (sink == "none") {
         GstElement* out = gst_bin_get_by_name(GST_BIN(impl->pipeline), "out");
         g_signal_connect(out, "handoff", G_CALLBACK(&Impl::rendered), impl.get());
@@ -178,7 +173,6 @@ StethoscopePlayer::start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig
     if (gst_element_set_state(impl->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         return make_error_code(MediaErrc::initialisationFailed);
     }
-    impl->thread = std::jthread([raw = impl.get()] { raw->run(); });
     return std::unique_ptr<StethoscopePlayer>(new StethoscopePlayer(std::move(impl)));
 }
 

@@ -3,25 +3,52 @@
 namespace tc::media {
 
 StethoscopeReceiver::StethoscopeReceiver(StethoscopeFormat format,
-                                         std::chrono::milliseconds recoveryDeadline)
+                                         std::chrono::milliseconds recoveryDeadline,
+                                         std::unique_ptr<AudioFrameDecoder> playoutDecoder,
+                                         std::unique_ptr<AudioFrameDecoder> recordingDecoder)
     : m_format(format)
     , m_playout(std::make_shared<AudioJitterBuffer>(
-          JitterBufferConfig{format.sampleRate, format.frameSamples()}))
+          JitterBufferConfig{format.sampleRate, format.frameSamples()}, std::move(playoutDecoder)))
+    , m_recordingDecoder(std::move(recordingDecoder))
     , m_assembler(format.frameSamples(), recoveryDeadline) {}
+
+StethoscopeReceiver::StethoscopeReceiver(StethoscopeFormat format,
+                                         std::chrono::milliseconds recoveryDeadline)
+    : StethoscopeReceiver(format, recoveryDeadline, makePcmDecoder(), nullptr) {
+    m_format.encoding = AudioEncoding::l16;
+}
+
+boost::system::result<std::shared_ptr<StethoscopeReceiver>>
+StethoscopeReceiver::create(StethoscopeFormat format, std::chrono::milliseconds recoveryDeadline) {
+    if (format.encoding == AudioEncoding::l16) {
+        return std::make_shared<StethoscopeReceiver>(format, recoveryDeadline);
+    }
+    auto playout = makeOpusDecoder(format.sampleRate);
+    auto recording = makeOpusDecoder(format.sampleRate);
+    if (!playout || !recording) {
+        return make_error_code(CodecErrc::badParameters);
+    }
+    return std::shared_ptr<StethoscopeReceiver>(new StethoscopeReceiver(
+        format, recoveryDeadline, std::move(*playout), std::move(*recording)));
+}
 
 StethoscopeReceiver::~StethoscopeReceiver() {
     stopRecording();
 }
 
 void StethoscopeReceiver::onPacket(std::span<const std::uint8_t> packet) {
-    auto frame = depacketizeL16(packet, m_format);
+    auto frame = depacketizeStethoscope(packet, m_format);
     std::lock_guard lock(m_mutex);
     if (!frame) {
         ++m_stats.foreign;
         return;
     }
     const auto now = FrameAssembler::Clock::now();
-    m_playout->push(frame->timestamp, frame->samples, now);
+    if (m_format.encoding == AudioEncoding::opus) {
+        m_playout->pushEncoded(frame->timestamp, frame->encoded, now);
+    } else {
+        m_playout->push(frame->timestamp, frame->samples, now);
+    }
     m_assembler.push(std::move(*frame), now);
     deliver(m_assembler.take(now));
 }
@@ -29,6 +56,18 @@ void StethoscopeReceiver::onPacket(std::span<const std::uint8_t> packet) {
 void StethoscopeReceiver::deliver(std::vector<FrameAssembler::Ready> ready) {
     for (auto& r : ready) {
         ++m_stats.frames;
+        if (m_recordingDecoder) {
+            // In order: a gap is concealed to keep the decoder's state, and recorded as silence.
+            std::vector<std::int16_t> decoded(r.frame.duration);
+            if (r.gap) {
+                m_recordingDecoder->conceal(decoded);
+            } else {
+                if (m_recordingDecoder->decode(r.frame.encoded, decoded)) {
+                    ++m_stats.undecodable;
+                }
+                r.frame.samples = std::move(decoded);
+            }
+        }
         if (r.frame.site) {
             m_stats.site = r.frame.site;
         }

@@ -1,23 +1,153 @@
 #include "tc/media/stethoscope_stream.hpp"
 
+#include "rtp_audio.hpp"
 #include "tc/protocol/packets.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
+#include <charconv>
+#include <string>
+
 namespace tc::media {
+
+namespace {
+
+// a=fmtp:PT key=value;... : the value of `key`, if the line and the key are there.
+std::optional<std::string> fmtpParameter(std::string_view sdp, std::uint8_t payloadType,
+                                         std::string_view key) {
+    const std::string prefix = "a=fmtp:" + std::to_string(payloadType) + " ";
+    const auto at = sdp.find(prefix);
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    auto line = sdp.substr(at + prefix.size());
+    line = line.substr(0, line.find_first_of("\r\n"));
+    while (!line.empty()) {
+        const auto end = line.find(';');
+        auto item = line.substr(0, end);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        if (item.size() > key.size() && item.substr(0, key.size()) == key &&
+            item[key.size()] == '=') {
+            return std::string(item.substr(key.size() + 1));
+        }
+        if (end == std::string_view::npos) {
+            break;
+        }
+        line.remove_prefix(end + 1);
+    }
+    return std::nullopt;
+}
+
+} // namespace
 
 std::optional<StethoscopeFormat> stethoscopeFormatOf(std::string_view sdp) {
     for (const auto& stream : protocol::rtpStreamsOf(sdp)) {
-        if (stream.name == "steth" && stream.encoding == "L16" &&
-            (stream.clockRate == 48000 || stream.clockRate == 16000)) {
-            StethoscopeFormat format;
+        if (stream.name != "steth") {
+            continue;
+        }
+        StethoscopeFormat format;
+        format.payloadType = stream.payloadType;
+        format.siteExtensionId =
+            protocol::extensionIdOf(sdp, "steth", kSiteExtensionUri).value_or(0);
+        if (stream.encoding == "L16" && (stream.clockRate == 48000 || stream.clockRate == 16000)) {
             format.sampleRate = static_cast<int>(stream.clockRate);
-            format.payloadType = stream.payloadType;
-            format.siteExtensionId =
-                protocol::extensionIdOf(sdp, "steth", kSiteExtensionUri).value_or(0);
+            return format;
+        }
+        if (stream.encoding == "opus" && stream.clockRate == 48000) {
+            // Below the floor the stethoscope is no longer high-fidelity: not negotiated.
+            const auto bitrate = fmtpParameter(sdp, stream.payloadType, "maxaveragebitrate");
+            int value = kMinStethoscopeOpusBitrate;
+            if (bitrate) {
+                const auto* end = bitrate->data() + bitrate->size();
+                if (std::from_chars(bitrate->data(), end, value).ptr != end) {
+                    return std::nullopt;
+                }
+            }
+            if (value < kMinStethoscopeOpusBitrate || value > 510000) {
+                return std::nullopt;
+            }
+            format.encoding = AudioEncoding::opus;
+            format.opusBitrate = value;
             return format;
         }
     }
     return std::nullopt;
+}
+
+namespace {
+struct OfferedFormat {
+    StethoscopeFormat format;
+    std::uint8_t rtxPayloadType;
+};
+// Payload types of the stethoscope formats in the console's offers.
+const OfferedFormat kOfferedFormats[] = {
+    {{AudioEncoding::l16, 48000, 10, 96, 1, kMinStethoscopeOpusBitrate}, 97},
+    {{AudioEncoding::l16, 16000, 10, 98, 1, kMinStethoscopeOpusBitrate}, 99},
+    {{AudioEncoding::opus, 48000, 10, 102, 1, kMinStethoscopeOpusBitrate}, 103},
+};
+} // namespace
+
+std::string stethoscopeOfferSection(const StethoscopeFormat& preferred) {
+    std::vector<OfferedFormat> order;
+    for (const auto& f : kOfferedFormats) {
+        const bool match = f.format.encoding == preferred.encoding &&
+                           (f.format.encoding == AudioEncoding::opus ||
+                            f.format.sampleRate == preferred.sampleRate);
+        order.insert(match ? order.begin() : order.end(), f);
+    }
+    std::string m = "m=audio 9 UDP/TLS/RTP/SAVPF";
+    for (const auto& f : order) {
+        m += " " + std::to_string(f.format.payloadType) + " " + std::to_string(f.rtxPayloadType);
+    }
+    std::string sdp = m + "\r\nc=IN IP4 0.0.0.0\r\na=mid:steth\r\na=recvonly\r\na=rtcp-mux\r\n";
+    for (const auto& f : order) {
+        const auto pt = std::to_string(f.format.payloadType);
+        const auto rtx = std::to_string(f.rtxPayloadType);
+        if (f.format.encoding == AudioEncoding::opus) {
+            // RFC 7587: always opus/48000/2; mono is said in the fmtp. Constant bitrate, no DTX,
+            // no FEC: the stethoscope's profile.
+            const int bitrate = preferred.encoding == AudioEncoding::opus
+                                    ? std::max(preferred.opusBitrate, kMinStethoscopeOpusBitrate)
+                                    : kMinStethoscopeOpusBitrate;
+            sdp += "a=rtpmap:" + pt + " opus/48000/2\r\n";
+            sdp += "a=fmtp:" + pt + " minptime=10;maxaveragebitrate=" + std::to_string(bitrate) +
+                   ";stereo=0;sprop-stereo=0;cbr=1;usedtx=0;useinbandfec=0\r\n";
+        } else {
+            sdp += "a=rtpmap:" + pt + " L16/" + std::to_string(f.format.sampleRate) + "/1\r\n";
+        }
+        sdp += "a=rtcp-fb:" + pt + " nack\r\n";
+        sdp +=
+            "a=rtpmap:" + rtx + " rtx/" +
+            std::to_string(f.format.encoding == AudioEncoding::opus ? 48000 : f.format.sampleRate) +
+            "\r\na=fmtp:" + rtx + " apt=" + pt + "\r\n";
+    }
+    // The operator's auscultation site travels with the samples (RFC 8285).
+    sdp += "a=extmap:1 " + std::string(kSiteExtensionUri) + "\r\n";
+    return sdp;
+}
+
+std::optional<std::uint8_t> chooseStethoscopePayload(std::string_view offer,
+                                                     std::optional<AudioEncoding> preferred) {
+    std::optional<std::uint8_t> first;
+    for (const auto& stream : protocol::rtpStreamsOf(offer)) {
+        if (stream.name != "steth") {
+            continue;
+        }
+        const bool l16 =
+            stream.encoding == "L16" && (stream.clockRate == 48000 || stream.clockRate == 16000);
+        const bool opus = stream.encoding == "opus" && stream.clockRate == 48000;
+        if (!l16 && !opus) {
+            continue;
+        }
+        if (preferred && (*preferred == AudioEncoding::opus) == opus) {
+            return stream.payloadType;
+        }
+        if (!first) {
+            first = stream.payloadType;
+        }
+    }
+    return first;
 }
 
 // ---- Cabin: source and packetiser ----------------------------------------------------------
@@ -60,35 +190,58 @@ void StethoscopeSource::render(std::span<std::int16_t> out) noexcept {
     }
 }
 
-L16Packetizer::L16Packetizer(StethoscopeFormat format, std::uint32_t ssrc,
-                             std::uint16_t firstSequence, std::uint32_t firstTimestamp)
+StethoscopePacketizer::StethoscopePacketizer(StethoscopeFormat format, std::uint32_t ssrc,
+                                             std::uint16_t firstSequence,
+                                             std::uint32_t firstTimestamp)
     : m_format(format)
     , m_ssrc(ssrc)
     , m_sequence(firstSequence)
     , m_timestamp(firstTimestamp) {}
 
-std::vector<std::uint8_t> L16Packetizer::packetize(std::span<const std::int16_t> frame,
-                                                   AuscultationSite site) {
-    std::vector<std::uint8_t> packet;
-    packet.reserve(12 + 8 + 2 * frame.size());
-    packet.push_back(0x80);
-    // The marker flags the first packet of a talkspurt (RFC 3551 §4.1): here, of the stream.
-    packet.push_back(static_cast<std::uint8_t>((m_first ? 0x80 : 0) | m_format.payloadType));
-    packet.push_back(static_cast<std::uint8_t>(m_sequence >> 8));
-    packet.push_back(static_cast<std::uint8_t>(m_sequence));
-    for (const auto value : {m_timestamp, m_ssrc}) {
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            packet.push_back(static_cast<std::uint8_t>(value >> shift));
+boost::system::result<StethoscopePacketizer>
+StethoscopePacketizer::create(StethoscopeFormat format, std::uint32_t ssrc,
+                              std::uint16_t firstSequence, std::uint32_t firstTimestamp) {
+    StethoscopePacketizer packetizer(format, ssrc, firstSequence, firstTimestamp);
+    if (format.encoding == AudioEncoding::opus) {
+        auto encoder = OpusFrameEncoder::create(
+            {format.sampleRate, format.frameSamples(), format.opusBitrate, false});
+        if (!encoder) {
+            return encoder.error();
         }
+        packetizer.m_opus.emplace(std::move(*encoder));
+    } else if (format.sampleRate != 48000 && format.sampleRate != 16000) {
+        return make_error_code(CodecErrc::badParameters);
     }
+    return packetizer;
+}
+
+boost::system::result<std::vector<std::uint8_t>>
+StethoscopePacketizer::packetize(std::span<const std::int16_t> frame, AuscultationSite site) {
+    if (static_cast<int>(frame.size()) != m_format.frameSamples()) {
+        return make_error_code(CodecErrc::badParameters);
+    }
+    std::vector<std::uint8_t> encoded;
+    if (m_opus) {
+        auto opus = m_opus->encode(frame);
+        if (!opus) {
+            return opus.error();
+        }
+        encoded = std::move(*opus);
+    }
+    detail::RtpAudioHeader header{m_format.payloadType, m_first, m_sequence,
+                                  m_timestamp,          m_ssrc,  {}};
     if (m_format.siteExtensionId != 0) {
-        protocol::addRtpExtensions(packet,
-                                   {{m_format.siteExtensionId, {static_cast<std::uint8_t>(site)}}});
+        header.extensions.push_back({m_format.siteExtensionId, {static_cast<std::uint8_t>(site)}});
     }
-    for (const auto sample : frame) {
-        const auto bits = static_cast<std::uint16_t>(sample);
-        packet.push_back(static_cast<std::uint8_t>(bits >> 8)); // network byte order
-        packet.push_back(static_cast<std::uint8_t>(bits));
+    auto packet = detail::rtpAudioPacket(header, m_opus ? encoded.size() : 2 * frame.size());
+    if (m_opus) {
+        packet.insert(packet.end(), encoded.begin(), encoded.end());
+    } else {
+        for (const auto sample : frame) {
+            const auto bits = static_cast<std::uint16_t>(sample);
+            packet.push_back(static_cast<std::uint8_t>(bits >> 8)); // network byte order
+            packet.push_back(static_cast<std::uint8_t>(bits));
+        }
     }
     m_first = false;
     ++m_sequence;
@@ -98,13 +251,25 @@ std::vector<std::uint8_t> L16Packetizer::packetize(std::span<const std::int16_t>
 
 // ---- Console: depacketiser and assembly ------------------------------------------------------
 
-std::optional<L16Frame> depacketizeL16(std::span<const std::uint8_t> packet,
-                                       const StethoscopeFormat& format) {
+std::optional<StethoscopeFrame> depacketizeStethoscope(std::span<const std::uint8_t> packet,
+                                                       const StethoscopeFormat& format) {
     const auto header = protocol::parseRtp(packet);
-    if (!header || header->payloadType != format.payloadType || header->payloadSize % 2 != 0) {
+    if (!header || header->payloadType != format.payloadType) {
         return std::nullopt;
     }
-    L16Frame frame;
+    const auto payload = packet.subspan(header->payloadOffset, header->payloadSize);
+    StethoscopeFrame frame;
+    if (format.encoding == AudioEncoding::opus) {
+        // One frame per packet, of the negotiated duration: the playout and the recording
+        // advance by frames.
+        if (opusPacketSamples(payload, format.sampleRate) != format.frameSamples()) {
+            return std::nullopt;
+        }
+        frame.encoded.assign(payload.begin(), payload.end());
+        frame.duration = static_cast<std::uint32_t>(format.frameSamples());
+    } else if (header->payloadSize % 2 != 0) {
+        return std::nullopt;
+    }
     frame.timestamp = header->timestamp;
     frame.sequence = header->sequence;
     if (format.siteExtensionId != 0) {
@@ -113,11 +278,13 @@ std::optional<L16Frame> depacketizeL16(std::span<const std::uint8_t> packet,
             frame.site = siteFromWire((*value)[0]);
         }
     }
-    frame.samples.resize(header->payloadSize / 2);
-    const auto* payload = packet.data() + header->payloadOffset;
-    for (std::size_t i = 0; i < frame.samples.size(); ++i) {
-        frame.samples[i] = static_cast<std::int16_t>(
-            static_cast<std::uint16_t>((payload[2 * i] << 8) | payload[2 * i + 1]));
+    if (format.encoding == AudioEncoding::l16) {
+        frame.samples.resize(payload.size() / 2);
+        for (std::size_t i = 0; i < frame.samples.size(); ++i) {
+            frame.samples[i] = static_cast<std::int16_t>(
+                static_cast<std::uint16_t>((payload[2 * i] << 8) | payload[2 * i + 1]));
+        }
+        frame.duration = static_cast<std::uint32_t>(frame.samples.size());
     }
     return frame;
 }
@@ -126,7 +293,7 @@ FrameAssembler::FrameAssembler(int frameSamples, std::chrono::milliseconds deadl
     : m_frameSamples(frameSamples)
     , m_deadline(deadline) {}
 
-void FrameAssembler::push(L16Frame frame, Clock::time_point now) {
+void FrameAssembler::push(StethoscopeFrame frame, Clock::time_point now) {
     const std::int64_t ext =
         m_next ? m_highest + static_cast<std::int32_t>(frame.timestamp -
                                                        static_cast<std::uint32_t>(m_highest))
@@ -155,7 +322,7 @@ std::vector<FrameAssembler::Ready> FrameAssembler::drain(Clock::time_point now, 
     while (!m_pending.empty()) {
         auto it = m_pending.begin();
         if (it->first == *m_next) {
-            *m_next += static_cast<std::int64_t>(it->second.first.samples.size());
+            *m_next += static_cast<std::int64_t>(it->second.first.duration);
             out.push_back({std::move(it->second.first), false});
             m_pending.erase(it);
             continue;
@@ -167,9 +334,10 @@ std::vector<FrameAssembler::Ready> FrameAssembler::drain(Clock::time_point now, 
         }
         const auto missing =
             static_cast<std::size_t>(std::min<std::int64_t>(it->first - *m_next, m_frameSamples));
-        L16Frame silence;
+        StethoscopeFrame silence;
         silence.timestamp = static_cast<std::uint32_t>(*m_next);
         silence.samples.assign(missing, 0);
+        silence.duration = static_cast<std::uint32_t>(missing);
         *m_next += static_cast<std::int64_t>(missing);
         ++m_gaps;
         out.push_back({std::move(silence), true});

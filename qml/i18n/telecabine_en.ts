@@ -679,6 +679,10 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message>
+        <source>Flux du stéthoscope impossible à décoder : %1</source>
+        <translation>The stethoscope stream cannot be decoded: %1</translation>
+    </message>
+    <message>
         <location filename="../../app/src/media_link.cpp"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
@@ -876,8 +880,12 @@
         <translation>safe level</translation>
     </message>
     <message>
-        <source>Volume</source>
-        <translation>Volume</translation>
+        <source>Stétho</source>
+        <translation>Stetho</translation>
+    </message>
+    <message>
+        <source>Voix cabine</source>
+        <translation>Cabin voice</translation>
     </message>
     <message>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>

@@ -2,6 +2,9 @@
 #include "cabin_simulator.hpp"
 #include "catch_result.hpp"
 #include "sdp_answer.hpp"
+#include "tc/media/stethoscope_stream.hpp"
+#include "tc/media/voice_stream.hpp"
+#include "tc/protocol/sdp_transport.hpp"
 #include "test_support.hpp"
 #include "tls_test_peer.hpp"
 
@@ -24,6 +27,44 @@ TEST_CASE("the SDP answer accepts each section with the opposite direction", "[c
           std::string::npos);
     CHECK(answer.find("a=mid:video\r\na=sendrecv\r\n") != std::string::npos);
     CHECK(answer.find("ice-pwd") == std::string::npos); // the offerer's credentials stay theirs
+}
+
+TEST_CASE("the SDP answer keeps one stethoscope format: the cabin's preference, else the first",
+          "[cabin]") {
+    media::StethoscopeFormat l16First;
+    const std::string offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n" +
+                              media::stethoscopeOfferSection(l16First) +
+                              "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:voice\r\na=sendrecv\r\n"
+                              "a=rtpmap:111 opus/48000/2\r\n";
+    const auto plain = cabin::answerFor(offer);
+    CHECK(plain.find("m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\n") != std::string::npos);
+    CHECK(plain.find("a=rtpmap:98") == std::string::npos);
+    CHECK(plain.find("opus/48000/2\r\n") != std::string::npos); // the voice section's
+    const auto l16 = media::stethoscopeFormatOf(plain);
+    REQUIRE(l16);
+    CHECK(l16->encoding == media::AudioEncoding::l16);
+    CHECK(l16->sampleRate == 48000);
+    CHECK(media::voiceFormatOf(plain)->payloadType == 111);
+
+    const auto thin = cabin::answerFor(offer, media::AudioEncoding::opus);
+    CHECK(thin.find("m=audio 9 UDP/TLS/RTP/SAVPF 102 103\r\n") != std::string::npos);
+    CHECK(thin.find("a=rtpmap:96") == std::string::npos);
+    CHECK(thin.find("a=fmtp:103 apt=102\r\n") != std::string::npos);
+    const auto opus = media::stethoscopeFormatOf(thin);
+    REQUIRE(opus);
+    CHECK(opus->encoding == media::AudioEncoding::opus);
+    CHECK(opus->opusBitrate == 128000);
+    const auto streams = protocol::rtpStreamsOf(thin);
+    REQUIRE(streams.size() == 2);
+    CHECK(streams[0].rtxPayloadType == 103);
+
+    // Nothing the cabin can send: the section is rejected (port 0), no stethoscope stream.
+    const std::string g722 = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n"
+                             "m=audio 9 UDP/TLS/RTP/SAVPF 9\r\na=mid:steth\r\na=recvonly\r\n"
+                             "a=rtpmap:9 G722/8000\r\n";
+    const auto rejected = cabin::answerFor(g722);
+    CHECK(rejected.find("m=audio 0 UDP/TLS/RTP/SAVPF 9\r\n") != std::string::npos);
+    CHECK_FALSE(media::stethoscopeFormatOf(rejected));
 }
 
 TEST_CASE("script files are validated", "[cabin]") {

@@ -8,7 +8,12 @@ rendezvous=$1
 cabin=$2
 console=$3
 keying=${4:-dtls} # the console's media keying: dtls (default) or sdes
-rate=${5:-48000}  # the stethoscope's L16 rate the console asks for
+steth=${5:-48000} # the stethoscope the console asks for: L16 at 48000 or 16000, or opus
+case $steth in
+    opus) steth_args="--stethoscope-codec opus" steth_stream="Opus/48000 at 128 kbit/s" steth_pt=102 ;;
+    16000) steth_args="--stethoscope-rate 16000" steth_stream="L16/16000" steth_pt=98 ;;
+    *) steth_args="--stethoscope-rate 48000" steth_stream="L16/48000" steth_pt=96 ;;
+esac
 case $keying in dtls) keying_name=DTLS-SRTP ;; sdes) keying_name=SDES ;; *) echo "keying?" >&2; exit 2 ;; esac
 
 work=$(mktemp -d)
@@ -45,7 +50,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
-    --media-keying "$keying" --stethoscope-rate "$rate" --audio-sink none \
+    --media-keying "$keying" $steth_args --audio-sink none \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
@@ -53,8 +58,14 @@ run_gui \
 grep -q "autopilot: media connected.*quality good ($keying_name" "$work/console.log" ||
     fail "no media from the cabin, or not $keying_name keyed and measured good"
 grep -q "keyed by $keying_name" "$work/cabin.log" || fail "the cabin did not key by $keying_name"
-grep -q "stethoscope: streaming L16/$rate" "$work/cabin.log" ||
-    fail "the cabin did not stream the stethoscope at $rate Hz"
+grep -q "stethoscope: streaming $steth_stream" "$work/cabin.log" ||
+    fail "the cabin did not stream the stethoscope as $steth_stream"
+grep -q "voice: streaming Opus/48000" "$work/cabin.log" || fail "the cabin did not stream its voice"
+# Both streams reached the console, each on its own payload type.
+grep -q "autopilot: received .*, payload type $steth_pt, [1-9]" "$work/console.log" ||
+    fail "no stethoscope packets ($steth_stream) at the console"
+grep -q "autopilot: received .*, payload type 111, [1-9]" "$work/console.log" ||
+    fail "no voice packets at the console"
 grep -q "media: connected" "$work/cabin.log" || fail "the cabin's media never connected"
 
 # The cabin goes through cleaning and becomes ready again.

@@ -167,17 +167,19 @@ TEST_CASE("WAV files: round trip, refusals, and rate conversion", "[stetho]") {
 
 TEST_CASE("L16 packets carry samples big-endian and the site in a header extension", "[stetho]") {
     StethoscopeFormat format;
-    L16Packetizer packetizer(format, 0x57E7A001, 65535, 1000);
+    auto packetizer = StethoscopePacketizer::create(format, 0x57E7A001, 65535, 1000).value();
     std::vector<std::int16_t> frame(480);
     for (std::size_t i = 0; i < frame.size(); ++i) {
         frame[i] = static_cast<std::int16_t>(i * 97 - 20000);
     }
-    const auto first = packetizer.packetize(frame, AuscultationSite::pulmonary);
-    const auto second = packetizer.packetize(frame, AuscultationSite::aortic);
-    CHECK((first[1] & 0x80) != 0); // marker on the first packet only
+    const auto first = packetizer.packetize(frame, AuscultationSite::pulmonary).value();
+    const auto second = packetizer.packetize(frame, AuscultationSite::aortic).value();
+    CHECK(packetizer.packetize(std::vector<std::int16_t>(479), AuscultationSite::aortic).error() ==
+          CodecErrc::badParameters); // not one frame
+    CHECK((first[1] & 0x80) != 0);   // marker on the first packet only
     CHECK((second[1] & 0x80) == 0);
-    const auto a = depacketizeL16(first, format);
-    const auto b = depacketizeL16(second, format);
+    const auto a = depacketizeStethoscope(first, format);
+    const auto b = depacketizeStethoscope(second, format);
     REQUIRE(a);
     REQUIRE(b);
     CHECK(a->samples == frame);
@@ -189,10 +191,10 @@ TEST_CASE("L16 packets carry samples big-endian and the site in a header extensi
     // Another payload type, or an odd payload, is not L16 for us.
     StethoscopeFormat other = format;
     other.payloadType = 111;
-    CHECK_FALSE(depacketizeL16(first, other));
+    CHECK_FALSE(depacketizeStethoscope(first, other));
     auto odd = second;
     odd.push_back(0);
-    CHECK_FALSE(depacketizeL16(odd, format));
+    CHECK_FALSE(depacketizeStethoscope(odd, format));
 }
 
 TEST_CASE("frame assembly: order restored, duplicates dropped, gaps after the deadline",
@@ -201,9 +203,10 @@ TEST_CASE("frame assembly: order restored, duplicates dropped, gaps after the de
     FrameAssembler assembler(480, 100ms);
     const auto t0 = FrameAssembler::Clock::now();
     auto frame = [](std::uint32_t ts) {
-        L16Frame f;
+        StethoscopeFrame f;
         f.timestamp = ts;
         f.samples.assign(480, static_cast<std::int16_t>(ts / 480));
+        f.duration = 480;
         return f;
     };
     assembler.push(frame(0), t0);

@@ -3,7 +3,8 @@
 // through the clinical filter, the gain and soft limiter and the level meter, then to the
 // headphones through GStreamer (appsrc ! audioconvert ! audioresample ! sink, with a small
 // device buffer). The raw signal is never processed for the recording; this path is for the ear.
-// A player thread paces the output; controls may be changed from any thread.
+// The sink paces the output (appsrc asks for each frame on GStreamer's streaming thread);
+// controls may be changed from any thread.
 
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_dsp.hpp"
@@ -13,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 namespace tc::media {
 

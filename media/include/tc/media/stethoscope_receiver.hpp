@@ -2,7 +2,10 @@
 // The console's stethoscope receive path, fed with the RTP session's packets (originals and
 // packets rebuilt from RTX, on the protocol thread): depacketise, restore the order, wait for
 // retransmissions up to a deadline, and hand the raw signal, with its auscultation site, to the
-// recorder when one is running. Thread-safe: recording is started and stopped from the UI.
+// recorder when one is running. An Opus stream is decoded twice, each side in its own order: at
+// playout time by the jitter buffer (late frames concealed), and after reassembly for the
+// recording, so that a retransmitted frame is recorded as sent. Thread-safe: recording is
+// started and stopped from the UI.
 
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/jitter_buffer.hpp"
@@ -16,6 +19,10 @@ namespace tc::media {
 class StethoscopeReceiver {
 public:
     // `recoveryDeadline`: how long a missing frame is waited for (the RTX deadline).
+    static boost::system::result<std::shared_ptr<StethoscopeReceiver>>
+    create(StethoscopeFormat format,
+           std::chrono::milliseconds recoveryDeadline = std::chrono::milliseconds(500));
+    // L16 only (it cannot fail).
     explicit StethoscopeReceiver(
         StethoscopeFormat format,
         std::chrono::milliseconds recoveryDeadline = std::chrono::milliseconds(500));
@@ -32,7 +39,8 @@ public:
         std::uint64_t frames = 0;
         std::uint64_t gaps = 0;
         std::uint64_t duplicates = 0;
-        std::uint64_t foreign = 0; // not L16 of our format
+        std::uint64_t foreign = 0;     // not of our format
+        std::uint64_t undecodable = 0; // Opus frames the recording side could not decode
         std::optional<AuscultationSite> site;
         // Why the last recording stopped by itself (a full disk, a dead encoder); the
         // consultation and the stream go on.
@@ -48,8 +56,13 @@ private:
     void flushPending();
     void writeToRecorder(std::span<const std::int16_t> samples, bool gap);
 
+    StethoscopeReceiver(StethoscopeFormat format, std::chrono::milliseconds recoveryDeadline,
+                        std::unique_ptr<AudioFrameDecoder> playoutDecoder,
+                        std::unique_ptr<AudioFrameDecoder> recordingDecoder);
+
     StethoscopeFormat m_format;
     std::shared_ptr<AudioJitterBuffer> m_playout;
+    std::unique_ptr<AudioFrameDecoder> m_recordingDecoder; // Opus only
     mutable std::mutex m_mutex;
     FrameAssembler m_assembler;
     std::unique_ptr<FlacRecorder> m_recorder;

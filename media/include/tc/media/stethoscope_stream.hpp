@@ -1,10 +1,12 @@
 #pragma once
-// The stethoscope's RTP stream (RFC 3551 L16, mono, 10 ms packets by default): the cabin's
+// The stethoscope's RTP stream (RFC 3551 L16, mono, 10 ms packets by default; or Opus, CELT-only
+// fullband at 128 kbit/s or more, when negotiated): the cabin's
 // source (a looping WAV recording or the synthetic body) and packetiser, which carries the
 // current auscultation site in an RFC 8285 header extension; and on the console, the
 // depacketiser and the in-order assembly of frames that the recorder takes, which waits for
 // retransmissions up to a deadline before it gives a frame up as a gap.
 
+#include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/pcm.hpp"
 
@@ -25,16 +27,27 @@ inline constexpr std::string_view kSiteExtensionUri =
     "urn:telecabine:params:rtp-hdrext:auscultation-site";
 
 struct StethoscopeFormat {
-    int sampleRate = 48000; // 48000 or 16000
+    AudioEncoding encoding = AudioEncoding::l16;
+    int sampleRate = 48000; // L16: 48000 or 16000; Opus: 48000
     int packetMs = 10;
     std::uint8_t payloadType = 96;
-    std::uint8_t siteExtensionId = 1; // 0: not negotiated
+    std::uint8_t siteExtensionId = 1;             // 0: not negotiated
+    int opusBitrate = kMinStethoscopeOpusBitrate; // Opus: a=fmtp maxaveragebitrate, constant
     int frameSamples() const noexcept { return sampleRate * packetMs / 1000; }
 };
 
-// The stethoscope stream a session description negotiated (the "steth" section, L16 at 48 or
-// 16 kHz, with its site extension id), if any. Both ends read it from the same answer.
+// The stethoscope stream a session description negotiated (the "steth" section's first format:
+// L16 at 48 or 16 kHz, or Opus at 48 kHz and at least 128 kbit/s, with its site extension id),
+// if any. Both ends read it from the same answer.
 std::optional<StethoscopeFormat> stethoscopeFormatOf(std::string_view sdp);
+
+// The console's "steth" media section for its offer (recvonly, NACK/RTX, the site extension):
+// every format we take, `preferred` first, then L16 48 kHz, L16 16 kHz and Opus.
+std::string stethoscopeOfferSection(const StethoscopeFormat& preferred);
+// The cabin's choice among the offered stethoscope formats: `preferred` if offered (by encoding,
+// and rate for L16), else the offer's first format we can send. Its payload type.
+std::optional<std::uint8_t> chooseStethoscopePayload(std::string_view offer,
+                                                     std::optional<AudioEncoding> preferred);
 
 class StethoscopeSource {
 public:
@@ -55,30 +68,41 @@ private:
     std::optional<AuscultationSynth> m_synth;
 };
 
-class L16Packetizer {
+// One RTP packet per frame: L16 samples big-endian on the wire, or one Opus packet; the site
+// rides in the header extension.
+class StethoscopePacketizer {
 public:
-    L16Packetizer(StethoscopeFormat format, std::uint32_t ssrc, std::uint16_t firstSequence,
-                  std::uint32_t firstTimestamp);
-    // One RTP packet for one frame of samples (big-endian on the wire), with the site.
-    std::vector<std::uint8_t> packetize(std::span<const std::int16_t> frame, AuscultationSite site);
+    static boost::system::result<StethoscopePacketizer> create(StethoscopeFormat format,
+                                                               std::uint32_t ssrc,
+                                                               std::uint16_t firstSequence,
+                                                               std::uint32_t firstTimestamp);
+    // `frame` is one frame (format.frameSamples()) of samples.
+    boost::system::result<std::vector<std::uint8_t>> packetize(std::span<const std::int16_t> frame,
+                                                               AuscultationSite site);
 
 private:
+    StethoscopePacketizer(StethoscopeFormat format, std::uint32_t ssrc, std::uint16_t firstSequence,
+                          std::uint32_t firstTimestamp);
     StethoscopeFormat m_format;
+    std::optional<OpusFrameEncoder> m_opus;
     std::uint32_t m_ssrc;
     std::uint16_t m_sequence;
     std::uint32_t m_timestamp;
     bool m_first = true;
 };
 
-struct L16Frame {
+struct StethoscopeFrame {
     std::uint32_t timestamp = 0;
     std::uint16_t sequence = 0;
     std::optional<AuscultationSite> site;
-    std::vector<std::int16_t> samples;
+    std::vector<std::int16_t> samples; // L16, or once decoded
+    std::vector<std::uint8_t> encoded; // Opus, as received
+    std::uint32_t duration = 0;        // in samples
 };
-// Nothing for a packet that is not L16 of `format` (wrong payload type, odd payload length).
-std::optional<L16Frame> depacketizeL16(std::span<const std::uint8_t> packet,
-                                       const StethoscopeFormat& format);
+// Nothing for a packet that is not of `format` (wrong payload type, odd L16 length, not an
+// Opus packet of one frame).
+std::optional<StethoscopeFrame> depacketizeStethoscope(std::span<const std::uint8_t> packet,
+                                                       const StethoscopeFormat& format);
 
 // Frames in timestamp order for the recorder: each frame once; a missing one is waited for until
 // `deadline` after a later frame arrived, then replaced by silence and reported as a gap.
@@ -88,10 +112,10 @@ public:
     explicit FrameAssembler(int frameSamples, std::chrono::milliseconds deadline);
 
     struct Ready {
-        L16Frame frame;
+        StethoscopeFrame frame;
         bool gap = false; // silence standing for a frame that never came
     };
-    void push(L16Frame frame, Clock::time_point now);
+    void push(StethoscopeFrame frame, Clock::time_point now);
     std::vector<Ready> take(Clock::time_point now);
     // At the end of a recording: what is buffered, gaps filled.
     std::vector<Ready> flush();
@@ -105,7 +129,7 @@ private:
     std::chrono::milliseconds m_deadline;
     std::optional<std::int64_t> m_next; // extended timestamp expected next
     std::int64_t m_highest = 0;
-    std::map<std::int64_t, std::pair<L16Frame, Clock::time_point>> m_pending;
+    std::map<std::int64_t, std::pair<StethoscopeFrame, Clock::time_point>> m_pending;
     std::uint64_t m_gaps = 0;
     std::uint64_t m_duplicates = 0;
 };
