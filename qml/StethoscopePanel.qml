@@ -156,24 +156,32 @@ Rectangle {
                            : (panel.stethoscope.levelDb > -12 ? "#f0b429" : "#3fbf7f")
                 }
             }
-            // Two volumes: the stethoscope and the cabin's voice play together in the headset.
-            Label { text: qsTr("Stétho"); color: "#e8eef3" }
+        }
+
+        // Two volumes: the stethoscope and the cabin's voice play together in the headset.
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 10
+            Label { text: qsTr("Volume stéthoscope"); color: "#e8eef3" }
             Slider {
                 objectName: "stethoscopeVolume"
-                Layout.preferredWidth: 90
+                Layout.fillWidth: true
+                Layout.minimumWidth: 80
                 from: 0; to: 1
                 value: panel.stethoscope.volume
                 onMoved: panel.stethoscope.volume = value
             }
+            // Always laid out; usable once the cabin's voice streams.
             Label {
-                visible: panel.voice !== null && panel.voice.available
                 text: qsTr("Voix cabine")
-                color: "#e8eef3"
+                color: voiceVolume.enabled ? "#e8eef3" : "#7d8a93"
             }
             Slider {
+                id: voiceVolume
                 objectName: "voiceVolume"
-                visible: panel.voice !== null && panel.voice.available
-                Layout.preferredWidth: 90
+                enabled: panel.voice !== null && panel.voice.available
+                Layout.fillWidth: true
+                Layout.minimumWidth: 80
                 from: 0; to: 1
                 value: panel.voice ? panel.voice.volume : 0
                 onMoved: panel.voice.volume = value
@@ -185,7 +193,7 @@ Rectangle {
             id: phonocardiogram
             objectName: "phonocardiogram"
             Layout.fillWidth: true
-            Layout.preferredHeight: 110
+            Layout.preferredHeight: 80
             property var points: panel.stethoscope.waveform
             onPointsChanged: requestPaint()
             onPaint: {

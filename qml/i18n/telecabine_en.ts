@@ -880,8 +880,8 @@
         <translation>safe level</translation>
     </message>
     <message>
-        <source>Stétho</source>
-        <translation>Stetho</translation>
+        <source>Volume stéthoscope</source>
+        <translation>Stethoscope volume</translation>
     </message>
     <message>
         <source>Voix cabine</source>
