@@ -6,6 +6,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <mutex>
+#include <thread>
 
 namespace tc::media {
 
@@ -25,8 +26,9 @@ struct StethoscopePlayer::Impl {
     GstElement* pipeline = nullptr;
     GstElement* source = nullptr;
     std::uint64_t pushed = 0;
-    std::vector<float> work;           // streaming thread only
-    std::vector<std::int16_t> silence; // streaming thread only
+    std::vector<float> work;                        // streaming thread only
+    std::vector<std::int16_t> silence;              // streaming thread only
+    std::chrono::steady_clock::time_point deadline; // the next frame's, streaming thread only
     // What the view draws, kept as it plays so that a UI refresh copies little: the last few
     // samples, and a min/max envelope (a pair per 5 ms) for the phonocardiogram.
     mutable std::mutex historyMutex;
@@ -107,13 +109,24 @@ struct StethoscopePlayer::Impl {
         gst_app_src_push_buffer(GST_APP_SRC(source), out);
     }
 
-    // The sink paces playout: appsrc asks for a frame on its streaming thread whenever its
-    // queue is empty, which is right after the previous frame went to the (clock-synchronised)
-    // sink. One wake-up per frame, on one thread. Before the first frame, silence keeps the
-    // device's clock running so that playout starts without a pop.
+    // Playout runs on appsrc's streaming thread: appsrc asks for a frame whenever its queue is
+    // empty, and the frame is taken from the jitter buffer only at its own deadline (absolute,
+    // one frame period apart), so that it reaches the sink the moment it is due instead of one
+    // period early. One thread, one wake-up per frame. Before the first frame, silence keeps
+    // the device's clock running so that playout starts without a pop.
     static void needData(GstAppSrc*, guint, gpointer user) {
         auto* self = static_cast<Impl*>(user);
-        auto frame = self->buffer->pop(std::chrono::steady_clock::now());
+        using Clock = std::chrono::steady_clock;
+        const auto period = std::chrono::microseconds(1'000'000LL * self->config.frameSamples /
+                                                      self->config.sampleRate);
+        const auto now = Clock::now();
+        if (self->deadline == Clock::time_point{} || now - self->deadline > 10 * period) {
+            self->deadline = now; // the first frame, or after a stall: no catching up in a burst
+        } else {
+            std::this_thread::sleep_until(self->deadline);
+        }
+        self->deadline += period;
+        auto frame = self->buffer->pop(Clock::now());
         if (frame) {
             self->play(frame->samples);
             return;

@@ -3,8 +3,8 @@
 // through the clinical filter, the gain and soft limiter and the level meter, then to the
 // headphones through GStreamer (appsrc ! audioconvert ! audioresample ! sink, with a small
 // device buffer). The raw signal is never processed for the recording; this path is for the ear.
-// The sink paces the output (appsrc asks for each frame on GStreamer's streaming thread);
-// controls may be changed from any thread.
+// Playout runs on GStreamer's streaming thread (appsrc asks for each frame, taken at its
+// deadline); controls may be changed from any thread.
 
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_dsp.hpp"
