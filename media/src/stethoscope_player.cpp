@@ -25,7 +25,8 @@ struct StethoscopePlayer::Impl {
     std::atomic<float> volume{1.0f};
     GstElement* pipeline = nullptr;
     GstElement* source = nullptr;
-    std::uint64_t pushed = 0;
+    std::uint64_t pushed = 0;                       // samples since ptsBase
+    GstClockTime ptsBase = 0;                       // running time of the first of them
     std::vector<float> work;                        // streaming thread only
     std::vector<std::int16_t> silence;              // streaming thread only
     std::chrono::steady_clock::time_point deadline; // the next frame's, streaming thread only
@@ -88,6 +89,17 @@ struct StethoscopePlayer::Impl {
         }
     }
 
+    GstClockTime runningTime() const {
+        GstClock* clock = gst_element_get_clock(pipeline);
+        if (clock == nullptr) {
+            return 0;
+        }
+        const GstClockTime now = gst_clock_get_time(clock);
+        gst_object_unref(clock);
+        const GstClockTime base = gst_element_get_base_time(pipeline);
+        return now > base ? now - base : 0;
+    }
+
     void play(std::vector<std::int16_t>& samples) {
         work.resize(samples.size());
         toFloat(samples, work);
@@ -101,8 +113,9 @@ struct StethoscopePlayer::Impl {
         }
         toInt16(work, samples);
         GstBuffer* out = gst_buffer_new_memdup(samples.data(), samples.size() * 2);
-        GST_BUFFER_PTS(out) = gst_util_uint64_scale(pushed, GST_SECOND,
-                                                    static_cast<std::uint64_t>(config.sampleRate));
+        GST_BUFFER_PTS(out) =
+            ptsBase + gst_util_uint64_scale(pushed, GST_SECOND,
+                                            static_cast<std::uint64_t>(config.sampleRate));
         GST_BUFFER_DURATION(out) = gst_util_uint64_scale(
             samples.size(), GST_SECOND, static_cast<std::uint64_t>(config.sampleRate));
         pushed += samples.size();
@@ -121,7 +134,12 @@ struct StethoscopePlayer::Impl {
                                                       self->config.sampleRate);
         const auto now = Clock::now();
         if (self->deadline == Clock::time_point{} || now - self->deadline > 10 * period) {
-            self->deadline = now; // the first frame, or after a stall: no catching up in a burst
+            // The first frame, or after a stall: no catching up in a burst. Timestamps start
+            // again from the pipeline's running time now, so that each frame is due when it is
+            // pushed (and an echo probe downstream knows when it was really played).
+            self->deadline = now;
+            self->ptsBase = self->runningTime();
+            self->pushed = 0;
         } else {
             std::this_thread::sleep_until(self->deadline);
         }
@@ -156,9 +174,16 @@ StethoscopePlayer::start(std::shared_ptr<AudioJitterBuffer> buffer, PlayerConfig
         sink == "none" ? "fakesink name=out sync=true signal-handoffs=true"
         : sink.empty() ? "autoaudiosink name=out"
                        : sink + " name=out buffer-time=20000 latency-time=10000";
-    const std::string description = "appsrc name=steth is-live=true format=time ! audioconvert ! "
-                                    "audioresample ! " +
-                                    sinkDescription;
+    // The voice's playout is the far end of echo cancellation: a probe records what the
+    // headset or speaker plays, for the microphone's webrtcdsp. The stethoscope has none.
+    const std::string probe =
+        impl->config.echoProbe.empty()
+            ? std::string()
+            : "audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000 ! "
+              "webrtcechoprobe name=" +
+                  impl->config.echoProbe + " ! ";
+    const std::string description = "appsrc name=steth is-live=true format=time ! " + probe +
+                                    "audioconvert ! audioresample ! " + sinkDescription;
     GError* error = nullptr;
     impl->pipeline = gst_parse_launch(description.c_str(), &error);
     if (error != nullptr) {

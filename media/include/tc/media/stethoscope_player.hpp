@@ -27,6 +27,9 @@ struct PlayerConfig {
     // Called at render time on the sink's streaming thread with the samples being played (only
     // with sink "none"): what a benchmark or test listens to.
     std::function<void(std::span<const std::int16_t>)> onRendered;
+    // The voice only: the name of a webrtcechoprobe to put before the sink, which a
+    // VoiceCapture's echo canceller reads as its far end. Unique in the process.
+    std::string echoProbe;
 };
 
 class StethoscopePlayer {
