@@ -30,7 +30,10 @@ struct VideoSenderConfig {
     std::uint32_t ssrc = 0x7C0A1E01;
     int mtu = 1200; // RTP packet size, leaving room for SRTP, a header extension and IPv6/UDP
     int bitrateBps = 2'500'000;
-    int threads = 2;                   // encoder threads (and H.264 slices)
+    // Encoder threads (and H.264 slices). One by default: libvpx's worker threads spin-wait on
+    // each other, and on a busy two-core cabin PC a second thread was measured to cost up to
+    // five times the CPU of one (see media/README.md).
+    int threads = 1;
     int keyframeIntervalFrames = 3000; // a keyframe at least every 100 s at 30 fps
     // When the encoder falls behind: drop the oldest waiting frame (live capture: the doctor
     // sees the present) or block push() until there is room (files, tests: every frame).
