@@ -57,8 +57,13 @@ public:
             ",pixel-aspect-ratio=1/1,framerate=" + std::to_string(m_fps) +
             "/1 ! appsink name=out sync=false max-buffers=2 drop=false";
         m_pipeline = gst_parse_launch(description.c_str(), &error);
-        if (error != nullptr) {
-            g_error_free(error);
+        if (error != nullptr || m_pipeline == nullptr) {
+            // A recoverable parse error still returns a pipeline: it is not ours to run.
+            g_clear_error(&error);
+            if (m_pipeline != nullptr) {
+                gst_object_unref(m_pipeline);
+                m_pipeline = nullptr;
+            }
             return make_error_code(VideoErrc::missingElement);
         }
         m_bus = std::make_unique<detail::BusWatch>(m_pipeline, "video-file-source-error");
