@@ -34,6 +34,11 @@ Rectangle {
     Shortcut { sequence: "Up"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(1) }
     Shortcut { sequence: "Down"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(-1) }
     Shortcut { sequence: "R"; enabled: panel.active; onActivated: panel.stethoscope.toggleRecording() }
+    Shortcut {
+        sequence: "M"
+        enabled: panel.active && panel.voice !== null && panel.voice.microphoneOn
+        onActivated: panel.voice.toggleMute()
+    }
 
     ColumnLayout {
         id: column
@@ -186,6 +191,25 @@ Rectangle {
                 value: panel.voice ? panel.voice.volume : 0
                 onMoved: panel.voice.volume = value
             }
+            // The doctor's microphone: open or muted (M), in words as well as colour.
+            Button {
+                objectName: "muteButton"
+                enabled: panel.voice !== null && panel.voice.microphoneOn
+                text: panel.voice && panel.voice.muted ? qsTr("Micro coupé (M)")
+                                                       : qsTr("Micro ouvert (M)")
+                palette.button: panel.voice && panel.voice.muted ? Theme.urgent : Theme.chip
+                palette.buttonText: panel.voice && panel.voice.muted ? "white" : Theme.text
+                onClicked: panel.voice.toggleMute()
+            }
+        }
+
+        Label {
+            visible: text !== ""
+            text: panel.voice ? panel.voice.microphoneText : ""
+            color: "#f0b429"
+            font.pixelSize: Theme.fontSmall
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
         }
 
         // Phonocardiogram: the last three seconds as heard (after filter and gain).
@@ -193,7 +217,7 @@ Rectangle {
             id: phonocardiogram
             objectName: "phonocardiogram"
             Layout.fillWidth: true
-            Layout.preferredHeight: 80
+            Layout.preferredHeight: 66
             property var points: panel.stethoscope.waveform
             onPointsChanged: requestPaint()
             onPaint: {
@@ -224,7 +248,7 @@ Rectangle {
             id: spectrogram
             objectName: "spectrogram"
             Layout.fillWidth: true
-            Layout.preferredHeight: 64
+            Layout.preferredHeight: 48
             property var latest: panel.stethoscope.spectrum
             property var history: []
             readonly property int columns: 120 // six seconds at the controller's 20 Hz

@@ -251,9 +251,25 @@ private:
         RtpSessionConfig rtp;
         rtp.streams = rtpStreamsOf(*answer);
         rtp.cname = "cabin@" + m_script.site.code;
-        m_rtp = RtpSession::create(*media, rtp, {});
         m_stethoscope = media::stethoscopeFormatOf(*answer);
         m_voiceFormat = media::voiceFormatOf(*answer);
+        // The doctor's voice comes back on a two-way voice stream.
+        m_doctorVoice.reset();
+        if (m_voiceFormat && m_voiceFormat->twoWay) {
+            if (auto receiver = media::VoiceReceiver::create(*m_voiceFormat)) {
+                m_doctorVoice = std::move(*receiver);
+            }
+        }
+        RtpSession::MediaHandler onMedia;
+        if (m_doctorVoice) {
+            onMedia = [doctor = m_doctorVoice](const RtpHeader& header,
+                                               std::span<const std::uint8_t> packet, bool) {
+                if (header.payloadType == doctor->format().payloadType) {
+                    doctor->onPacket(packet);
+                }
+            };
+        }
+        m_rtp = RtpSession::create(*media, rtp, std::move(onMedia));
         const auto started = (*media)->start(
             remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
             m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {
@@ -278,7 +294,8 @@ private:
             startStethoscope();
         }
         if (state == TransportState::connected && !m_voice && m_media && m_voiceFormat) {
-            auto voice = VoiceSender::start(m_strand, m_rtp, *m_voiceFormat, m_script.voice);
+            auto voice =
+                CabinVoice::start(m_strand, m_rtp, *m_voiceFormat, m_script.voice, m_doctorVoice);
             if (!voice) {
                 emit(m_phase, "voice: cannot stream (" + voice.error().message() + ")");
             } else {
@@ -355,6 +372,10 @@ private:
 
     void closeMedia() {
         if (m_voice) {
+            if (m_doctorVoice) {
+                emit(m_phase, "voice: heard " + std::to_string(m_voice->doctorPackets()) +
+                                  " packets of the doctor's voice");
+            }
             m_voice->stop();
             m_voice.reset();
         }
@@ -443,7 +464,8 @@ private:
     std::optional<media::StethoscopeSource> m_source;
     std::optional<media::StethoscopePacketizer> m_packetizer;
     std::optional<media::VoiceFormat> m_voiceFormat; // negotiated
-    std::shared_ptr<VoiceSender> m_voice;
+    std::shared_ptr<CabinVoice> m_voice;
+    std::shared_ptr<media::VoiceReceiver> m_doctorVoice; // two-way voice only
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;
     bool m_streaming = false;

@@ -8,7 +8,7 @@
 #include "tc/media/auscultation.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
-#include "voice_sender.hpp"
+#include "cabin_voice.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>

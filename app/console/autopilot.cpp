@@ -71,6 +71,10 @@ void Autopilot::step() {
                              fields.value(QStringLiteral("packets")).toULongLong());
             }
         }
+        if (const auto* voice = m_session->voice(); voice->microphoneOn()) {
+            std::fprintf(stderr, "autopilot: sent %llu packets of the doctor's voice\n",
+                         static_cast<unsigned long long>(voice->packetsSent()));
+        }
         m_ending = true;
         // Let the session screen render before it is captured.
         QTimer::singleShot(1500, this, [this] {

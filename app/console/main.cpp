@@ -100,11 +100,17 @@ int main(int argc, char** argv) {
         QStringLiteral("stethoscope-bitrate"),
         QStringLiteral("Opus stethoscope bitrate in bit/s: 128000 (default) to 510000."),
         QStringLiteral("bps"), QStringLiteral("128000"));
+    const QCommandLineOption microphone(
+        QStringLiteral("microphone"),
+        QStringLiteral("The doctor's microphone: a GStreamer source (\"pulsesrc device=...\"), "
+                       "empty for the system default, synthetic (a labelled test voice), or "
+                       "none."),
+        QStringLiteral("source"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
     parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
                        screenshot, lang, mediaKeying, audioSink, stethoscopeRate, stethoscopeCodec,
-                       stethoscopeBitrate});
+                       stethoscopeBitrate, microphone});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -131,6 +137,7 @@ int main(int argc, char** argv) {
     queue.attach(&connection);
     session.attach(&connection, &queue);
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
+    session.voice()->setMicrophone(parser.value(microphone).toStdString());
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");

@@ -229,6 +229,15 @@ void MediaLink::close() {
     setState(std::nullopt);
 }
 
+std::function<void(std::vector<std::uint8_t>)> MediaLink::sender() const {
+    return
+        [weak = std::weak_ptr<protocol::RtpSession>(m_session)](std::vector<std::uint8_t> packet) {
+            if (const auto session = weak.lock()) {
+                session->send(std::move(packet));
+            }
+        };
+}
+
 QString MediaLink::state() const {
     return m_state ? QString::fromLatin1(protocol::toString(*m_state).data())
                    : QStringLiteral("none");

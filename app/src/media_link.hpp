@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <QVariantList>
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -57,6 +58,9 @@ public:
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
     // The cabin's voice (mid "voice", Opus), once an answer has negotiated it.
     std::shared_ptr<media::VoiceReceiver> voice() const { return m_voice; }
+    // Sends our RTP packets (the doctor's voice) on the session, from any thread; does nothing
+    // once the link is closed.
+    std::function<void(std::vector<std::uint8_t>)> sender() const;
 
     // The transport's state name ("checking", "connected", ...), or "none" without media.
     QString state() const;

@@ -234,7 +234,11 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                 m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
             }
             if (const auto voice = m_media.voice()) {
-                m_voice.attach(voice, m_stethoscope.selectedSink());
+                // Two-way in the cabin's answer: the cabin hears the doctor too.
+                m_voice.attach(voice, m_stethoscope.selectedSink(),
+                               voice->format().twoWay ? std::optional(voice->format())
+                                                      : std::nullopt,
+                               m_media.sender());
             }
             m_activeSince.start();
             m_durationTick.start();

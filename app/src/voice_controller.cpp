@@ -1,11 +1,19 @@
 #include "voice_controller.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace tc::app {
 
+namespace {
+constexpr std::uint32_t kDoctorVoiceSsrc = 0xD0C70001;
+} // namespace
+
 VoiceController::VoiceController(QObject* parent)
-    : QObject(parent) {
+    : QObject(parent)
+    // webrtcdsp finds its far end by this name, process-wide: one per live controller.
+    , m_probe("tc-console-echo-" +
+              std::to_string(reinterpret_cast<std::uintptr_t>(static_cast<void*>(this)))) {
     m_meter.setInterval(100);
     connect(&m_meter, &QTimer::timeout, this, [this] {
         if (m_player) {
@@ -20,20 +28,28 @@ VoiceController::~VoiceController() {
 }
 
 void VoiceController::attach(std::shared_ptr<media::VoiceReceiver> receiver,
-                             const std::string& sink) {
+                             const std::string& sink, std::optional<media::VoiceFormat> outgoing,
+                             PacketSender send) {
     detach();
     m_receiver = std::move(receiver);
     m_sink = sink;
+    m_outgoing = outgoing;
+    m_send = std::move(send);
     startPlayer();
+    startMicrophone();
 }
 
 void VoiceController::detach() {
     m_meter.stop();
-    const bool had = m_player != nullptr;
+    const bool had = m_player != nullptr || m_capture != nullptr;
+    m_capture.reset(); // before the player: its echo canceller reads the player's probe
     m_player.reset();
     m_receiver.reset();
+    m_uplink.reset();
+    m_send = {};
     if (had) {
         emit availableChanged();
+        emit microphoneChanged();
     }
 }
 
@@ -43,7 +59,9 @@ void VoiceController::setSink(const std::string& sink) {
     }
     m_sink = sink;
     if (m_receiver) {
+        m_capture.reset();
         startPlayer();
+        startMicrophone();
     }
 }
 
@@ -53,6 +71,7 @@ void VoiceController::startPlayer() {
     config.sampleRate = m_receiver->format().sampleRate;
     config.frameSamples = m_receiver->format().frameSamples;
     config.sink = m_sink;
+    config.echoProbe = m_probe;
     auto player = media::StethoscopePlayer::start(m_receiver->playout(), config);
     if (!player && m_sink != "none") {
         config.sink = "none"; // no device: the stethoscope panel already says so
@@ -66,6 +85,68 @@ void VoiceController::startPlayer() {
         m_meter.start();
     }
     emit availableChanged();
+}
+
+void VoiceController::startMicrophone() {
+    m_capture.reset();
+    m_uplink.reset();
+    if (!m_outgoing || !m_send || m_microphone == "none") {
+        m_microphoneText = m_microphone == "none" ? tr("Micro désactivé sur ce poste") : QString();
+        emit microphoneChanged();
+        return;
+    }
+    auto packetizer = media::VoicePacketizer::create(*m_outgoing, kDoctorVoiceSsrc, 1, 0);
+    if (!packetizer) {
+        m_microphoneText = tr("Voix sortante impossible : %1")
+                               .arg(QString::fromStdString(packetizer.error().message()));
+        emit microphoneChanged();
+        return;
+    }
+    auto uplink = std::make_shared<Uplink>();
+    uplink->packetizer.emplace(std::move(*packetizer));
+    media::VoiceCaptureConfig config;
+    config.source = m_microphone;
+    config.echoProbe = m_player ? m_probe : std::string();
+    config.frameSamples = m_outgoing->frameSamples;
+    config.onFrame = [uplink, send = m_send](std::span<const std::int16_t> frame) {
+        std::lock_guard lock(uplink->mutex);
+        if (auto packet = uplink->packetizer->packetize(frame)) {
+            ++uplink->sent;
+            send(std::move(*packet));
+        }
+    };
+    auto capture = media::VoiceCapture::start(config);
+    if (!capture) {
+        m_microphoneText = tr("Aucun micro utilisable : la cabine ne vous entend pas (%1).")
+                               .arg(QString::fromStdString(capture.error().message()));
+        emit microphoneChanged();
+        return;
+    }
+    m_capture = std::move(*capture);
+    m_capture->setMuted(m_muted);
+    m_uplink = std::move(uplink);
+    m_microphoneText =
+        m_microphone == "synthetic" ? tr("Micro de test (voix de synthèse)") : QString();
+    emit microphoneChanged();
+}
+
+void VoiceController::setMuted(bool muted) {
+    if (muted == m_muted) {
+        return;
+    }
+    m_muted = muted;
+    if (m_capture) {
+        m_capture->setMuted(muted);
+    }
+    emit microphoneChanged();
+}
+
+std::uint64_t VoiceController::packetsSent() const {
+    if (!m_uplink) {
+        return 0;
+    }
+    std::lock_guard lock(m_uplink->mutex);
+    return m_uplink->sent;
 }
 
 void VoiceController::setVolume(double volume) {

@@ -1,12 +1,14 @@
 #include "tc/media/voice_capture.hpp"
 
 #include "tc/media/gst_runtime.hpp"
+#include "tc/media/voice_stream.hpp"
 
 #include <atomic>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace tc::media {
@@ -23,6 +25,8 @@ struct VoiceCapture::Impl {
 
     explicit Impl(VoiceCaptureConfig c)
         : config(std::move(c)) {}
+
+    std::jthread talker; // "synthetic": feeds the talker in real time (stopped by the owner)
 
     ~Impl() {
         if (pipeline != nullptr) {
@@ -71,7 +75,13 @@ struct VoiceCapture::Impl {
 
 VoiceCapture::VoiceCapture(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl)) {}
-VoiceCapture::~VoiceCapture() = default;
+VoiceCapture::~VoiceCapture() {
+    // The talker feeds through this object: it stops before anything else goes.
+    if (m_impl && m_impl->talker.joinable()) {
+        m_impl->talker.request_stop();
+        m_impl->talker.join();
+    }
+}
 
 boost::system::result<std::unique_ptr<VoiceCapture>>
 VoiceCapture::start(VoiceCaptureConfig config) {
@@ -87,8 +97,9 @@ VoiceCapture::start(VoiceCaptureConfig config) {
     const auto& c = impl->config;
     const std::string caps =
         "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=" + std::to_string(rate);
+    const bool fed = c.source == "feed" || c.source == "synthetic";
     const std::string source =
-        c.source == "feed" ? "appsrc name=feed is-live=true format=time caps=\"" + caps + "\""
+        fed                ? "appsrc name=feed is-live=true format=time caps=\"" + caps + "\""
         : c.source.empty() ? std::string("autoaudiosrc")
                            : c.source;
     const auto flag = [](bool on) {
@@ -116,13 +127,28 @@ VoiceCapture::start(VoiceCaptureConfig config) {
     callbacks.new_sample = &Impl::newSample;
     gst_app_sink_set_callbacks(GST_APP_SINK(out), &callbacks, impl.get(), nullptr);
     gst_object_unref(out);
-    if (c.source == "feed") {
+    if (fed) {
         impl->feedSource = gst_bin_get_by_name(GST_BIN(impl->pipeline), "feed");
     }
     if (gst_element_set_state(impl->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         return make_error_code(MediaErrc::initialisationFailed); // no microphone, or no probe
     }
-    return std::unique_ptr<VoiceCapture>(new VoiceCapture(std::move(impl)));
+    std::unique_ptr<VoiceCapture> capture(new VoiceCapture(std::move(impl)));
+    if (capture->m_impl->config.source == "synthetic") {
+        capture->m_impl->talker = std::jthread([raw = capture.get()](std::stop_token stop) {
+            auto voice = VoiceSource::synthetic(17, raw->m_impl->config.sampleRate);
+            std::vector<std::int16_t> frame(
+                static_cast<std::size_t>(raw->m_impl->config.sampleRate / 100));
+            auto next = std::chrono::steady_clock::now();
+            while (!stop.stop_requested()) {
+                voice.render(frame);
+                raw->feed(frame);
+                next += std::chrono::milliseconds(10);
+                std::this_thread::sleep_until(next);
+            }
+        });
+    }
+    return capture;
 }
 
 void VoiceCapture::feed(std::span<const std::int16_t> samples) {

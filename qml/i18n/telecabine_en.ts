@@ -888,6 +888,14 @@
         <translation>Cabin voice</translation>
     </message>
     <message>
+        <source>Micro coupé (M)</source>
+        <translation>Microphone muted (M)</translation>
+    </message>
+    <message>
+        <source>Micro ouvert (M)</source>
+        <translation>Microphone on (M)</translation>
+    </message>
+    <message>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
@@ -1012,6 +1020,25 @@
     <message>
         <source>Fin d&apos;enregistrement incomplète : %1</source>
         <translation>Recording ended incompletely: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VoiceController</name>
+    <message>
+        <source>Micro désactivé sur ce poste</source>
+        <translation>Microphone disabled on this workstation</translation>
+    </message>
+    <message>
+        <source>Voix sortante impossible : %1</source>
+        <translation>Outgoing voice impossible: %1</translation>
+    </message>
+    <message>
+        <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
+        <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
+    </message>
+    <message>
+        <source>Micro de test (voix de synthèse)</source>
+        <translation>Test microphone (synthetic voice)</translation>
     </message>
 </context>
 <context>

@@ -50,7 +50,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
-    --media-keying "$keying" $steth_args --audio-sink none \
+    --media-keying "$keying" $steth_args --audio-sink none --microphone synthetic \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
@@ -73,6 +73,12 @@ i=0
 until grep -q "cleaning done; cabin ready" "$work/cabin.log"; do
     i=$((i + 1)); [ $i -lt 100 ] || fail "the cabin never left cleaning"; sleep 0.1
 done
+
+# The conversation went both ways: the doctor's (test) microphone reached the cabin.
+grep -q "autopilot: sent [1-9][0-9]* packets of the doctor's voice" "$work/console.log" ||
+    fail "the console sent no voice"
+grep -q "voice: heard [1-9][0-9]* packets of the doctor's voice" "$work/cabin.log" ||
+    fail "the cabin did not hear the doctor"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"

@@ -18,8 +18,9 @@
 namespace tc::media {
 
 struct VoiceCaptureConfig {
-    // "" for the system's default microphone, a GStreamer source description, or "feed" for
-    // frames pushed with feed().
+    // "" for the system's default microphone, a GStreamer source description, "feed" for
+    // frames pushed with feed(), or "synthetic" for a synthetic talker fed in real time (a
+    // labelled test microphone, for demos and tests on machines without one).
     std::string source;
     // The webrtcechoprobe of the far end's player (PlayerConfig::echoProbe); "" for none.
     std::string echoProbe;

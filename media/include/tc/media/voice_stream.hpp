@@ -26,6 +26,7 @@ struct VoiceFormat {
     int sampleRate = 48000;
     int frameSamples = 960; // 20 ms
     int bitrate = 32000;
+    bool twoWay = true; // the section is sendrecv: each side hears the other
 };
 
 // The "voice" section's Opus stream in a session description, if negotiated.
@@ -101,12 +102,14 @@ public:
     const std::shared_ptr<AudioJitterBuffer>& playout() const noexcept { return m_playout; }
     const VoiceFormat& format() const noexcept { return m_format; }
     std::uint64_t foreign() const noexcept { return m_foreign; }
+    std::uint64_t packets() const noexcept { return m_packets; }
 
 private:
     VoiceReceiver(VoiceFormat format, std::unique_ptr<AudioFrameDecoder> decoder);
     VoiceFormat m_format;
     std::shared_ptr<AudioJitterBuffer> m_playout;
     std::atomic<std::uint64_t> m_foreign{0};
+    std::atomic<std::uint64_t> m_packets{0};
 };
 
 } // namespace tc::media
