@@ -204,7 +204,7 @@ private:
             emit(m_phase, "unreadable offer: " + offer.error().detail);
             return;
         }
-        std::string sdp = answerFor(offer->sdp, m_script.stethoscope.codec);
+        std::string sdp = answerFor(offer->sdp, answerPreferences());
         if (auto media = openMedia(offer->sdp)) {
             sdp = std::move(*media);
         }
@@ -214,6 +214,10 @@ private:
                               self->emit(self->m_phase, r.code ? "answer refused: " + describe(r)
                                                                : "doctor joined; answer sent");
                           });
+    }
+
+    AnswerPreferences answerPreferences() const {
+        return {m_script.stethoscope.codec, m_script.videoCodec};
     }
 
     // When the offer carries a transport (ICE credentials, candidates, DTLS fingerprint or SDES
@@ -241,7 +245,7 @@ private:
             return std::nullopt;
         }
         auto answer = withTransport(
-            answerFor(offerSdp, m_script.stethoscope.codec),
+            answerFor(offerSdp, answerPreferences()),
             describeTransport(config.local, {(*media)->localCandidate()}, keying->local));
         if (!answer) {
             return std::nullopt;

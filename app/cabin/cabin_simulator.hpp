@@ -4,11 +4,12 @@
 // configurable cleaning delay before marking itself ready again. No Qt: the same class runs in
 // telecabine-cabin and inside the console's --demo.
 
+#include "cabin_voice.hpp"
 #include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
+#include "tc/media/video_codec.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
-#include "cabin_voice.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -40,6 +41,8 @@ struct CabinScript {
     bool loop = true; // start the list again (with fresh visit ids) when it runs out
     StethoscopeSettings stethoscope;
     VoiceSettings voice; // the cabin's microphone: the patient and the operator
+    // The video codec this cabin would rather send when offered (else the doctor's first).
+    std::optional<media::VideoCodec> videoCodec;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -36,6 +36,9 @@ stethoscope (its own stream, negotiated with the console):
   --murmur  --split-s2  --s3         heart findings
   --wheezes  --crackles              lung findings
   --stethoscope-seed N     the synthetic patient's seed (1)
+video:
+  --video-codec C          vp8 or h264: sent when the console offers it (default: the
+                           console's first choice)
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -142,6 +145,14 @@ int main(int argc, char** argv) {
         }
         stethoscope.codec =
             *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
+    }
+    if (const auto codec = args.value("video-codec")) {
+        const auto parsed = media::codecFromEncodingName(*codec);
+        if (!parsed) {
+            std::cerr << "telecabine-cabin: --video-codec takes vp8 or h264\n";
+            return 2;
+        }
+        script.videoCodec = *parsed;
     }
     if (const auto file = args.value("voice-file")) {
         if (const auto audio = media::readWav(*file); !audio) {

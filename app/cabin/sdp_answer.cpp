@@ -1,6 +1,7 @@
 #include "sdp_answer.hpp"
 
 #include "tc/media/stethoscope_stream.hpp"
+#include "tc/media/video_negotiation.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -72,8 +73,8 @@ std::vector<std::string_view> linesOf(std::string_view text) {
     return lines;
 }
 
-// Of the stethoscope section: the chosen payload type and the RTX types that repair it.
-std::set<int> stethoscopeKept(const std::vector<std::string_view>& section, int chosen) {
+// Of a section: the chosen payload type and the RTX types that repair it.
+std::set<int> formatKept(const std::vector<std::string_view>& section, int chosen) {
     std::set<int> kept{chosen};
     const std::string apt = "apt=" + std::to_string(chosen);
     for (const auto line : section) {
@@ -125,8 +126,7 @@ void answerSection(std::ostringstream& out, const std::vector<std::string_view>&
 
 } // namespace
 
-std::string answerFor(std::string_view offer,
-                      std::optional<media::AudioEncoding> stethoscopePreference) {
+std::string answerFor(std::string_view offer, const AnswerPreferences& preferences) {
     const auto sessionId = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
@@ -135,16 +135,23 @@ std::string answerFor(std::string_view offer,
         << "o=telecabine-cabin " << sessionId << " 1 IN IP4 127.0.0.1\r\n"
         << "s=telecabine\r\n"
         << "t=0 0\r\n";
-    const auto chosen = media::chooseStethoscopePayload(offer, stethoscopePreference);
     std::vector<std::string_view> section; // the session part, then each media section
     const auto flush = [&] {
-        const bool stethoscope =
-            std::find(section.begin(), section.end(), "a=mid:steth") != section.end();
+        std::string_view mid;
+        for (const auto line : section) {
+            if (line.rfind("a=mid:", 0) == 0) {
+                mid = line.substr(6);
+            }
+        }
+        const bool video = !section.empty() && section.front().rfind("m=video", 0) == 0;
         std::optional<std::set<int>> kept;
-        if (stethoscope) {
-            // Nothing we can send: the stethoscope section is answered with no format at all
-            // (the console then has no stethoscope stream, and says so).
-            kept = chosen ? stethoscopeKept(section, *chosen) : std::set<int>{};
+        if (mid == "steth" || (video && !mid.empty())) {
+            // One format; with nothing we can send, the section is rejected (the console then
+            // has no such stream, and says so).
+            const auto chosen =
+                mid == "steth" ? media::chooseStethoscopePayload(offer, preferences.stethoscope)
+                               : media::chooseVideoPayload(offer, mid, preferences.video);
+            kept = chosen ? formatKept(section, *chosen) : std::set<int>{};
         }
         answerSection(out, section, kept);
         section.clear();

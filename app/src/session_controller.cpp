@@ -4,6 +4,7 @@
 #include "error_text.hpp"
 #include "labels.hpp"
 #include "queue_model.hpp"
+#include "tc/media/video_negotiation.hpp"
 
 #include <QDateTime>
 
@@ -16,7 +17,7 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     sdp += "o=telecabine-console " + std::to_string(sessionVersion) + " 1 IN IP4 127.0.0.1\r\n";
     sdp += "s=telecabine\r\n";
     sdp += "t=0 0\r\n";
-    sdp += "a=group:BUNDLE steth voice video\r\n";
+    sdp += "a=group:BUNDLE steth voice video otoscope dermatoscope\r\n";
     // Stethoscope: lossless L16 mono (48 kHz, or 16 kHz on thin links) or CELT-only Opus at 128
     // kbit/s or more, never processed (no AEC/NS/AGC). Losses are repaired by retransmission
     // (NACK + RTX), which a 10 ms stream affords.
@@ -25,12 +26,9 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
     sdp += "c=IN IP4 0.0.0.0\r\n";
     sdp += "a=mid:voice\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
-    // Room camera: VP8, with NACK and PLI.
-    sdp += "m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\n";
-    sdp += "c=IN IP4 0.0.0.0\r\n";
-    sdp += "a=mid:video\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:100 VP8/90000\r\n";
-    sdp += "a=rtcp-fb:100 nack\r\na=rtcp-fb:100 nack pli\r\na=rtcp-fb:100 ccm fir\r\n";
-    sdp += "a=rtpmap:101 rtx/90000\r\na=fmtp:101 apt=100\r\n";
+    // The room camera (two-way: the doctor's camera goes back on it) and the instrument
+    // cameras, VP8 first then H.264, each with NACK, PLI, FIR and RTX.
+    sdp += media::videoOfferSections(media::VideoCodec::vp8);
     return sdp;
 }
 

@@ -20,31 +20,12 @@ constexpr double kVowels[][3] = {{750, 1300, 2500}, {420, 2000, 2600}, {280, 225
 
 } // namespace
 
-namespace {
-// The direction attribute of the section named by a=mid:`mid` ("sendrecv" if it has none).
-std::string_view directionOf(std::string_view sdp, std::string_view mid) {
-    const std::string tag = "a=mid:" + std::string(mid);
-    const auto at = sdp.find(tag);
-    if (at == std::string_view::npos) {
-        return "inactive";
-    }
-    const auto end = sdp.find("\nm=", at);
-    const auto section = sdp.substr(at, end == std::string_view::npos ? sdp.npos : end - at);
-    for (const std::string_view d : {"sendrecv", "sendonly", "recvonly", "inactive"}) {
-        if (section.find("a=" + std::string(d)) != std::string_view::npos) {
-            return d;
-        }
-    }
-    return "sendrecv";
-}
-} // namespace
-
 std::optional<VoiceFormat> voiceFormatOf(std::string_view sdp) {
     for (const auto& stream : protocol::rtpStreamsOf(sdp)) {
         if (stream.name == "voice" && stream.encoding == "opus" && stream.clockRate == 48000) {
             VoiceFormat format;
             format.payloadType = stream.payloadType;
-            format.twoWay = directionOf(sdp, "voice") == "sendrecv";
+            format.twoWay = protocol::directionOf(sdp, "voice") == "sendrecv";
             return format;
         }
     }

@@ -416,4 +416,20 @@ CryptoAttribute freshCrypto(SrtpSuite suite, int tag) {
     return crypto;
 }
 
+std::string_view directionOf(std::string_view sdp, std::string_view mid) {
+    const std::string tag = "a=mid:" + std::string(mid);
+    const auto at = sdp.find(tag);
+    if (at == std::string_view::npos) {
+        return "inactive";
+    }
+    const auto end = sdp.find("\nm=", at);
+    const auto section = sdp.substr(at, end == std::string_view::npos ? sdp.npos : end - at);
+    for (const std::string_view d : {"sendrecv", "sendonly", "recvonly", "inactive"}) {
+        if (section.find("a=" + std::string(d)) != std::string_view::npos) {
+            return d;
+        }
+    }
+    return "sendrecv";
+}
+
 } // namespace tc::protocol

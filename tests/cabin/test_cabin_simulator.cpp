@@ -3,6 +3,7 @@
 #include "catch_result.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
+#include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 #include "test_support.hpp"
@@ -46,7 +47,7 @@ TEST_CASE("the SDP answer keeps one stethoscope format: the cabin's preference, 
     CHECK(l16->sampleRate == 48000);
     CHECK(media::voiceFormatOf(plain)->payloadType == 111);
 
-    const auto thin = cabin::answerFor(offer, media::AudioEncoding::opus);
+    const auto thin = cabin::answerFor(offer, {media::AudioEncoding::opus, std::nullopt});
     CHECK(thin.find("m=audio 9 UDP/TLS/RTP/SAVPF 102 103\r\n") != std::string::npos);
     CHECK(thin.find("a=rtpmap:96") == std::string::npos);
     CHECK(thin.find("a=fmtp:103 apt=102\r\n") != std::string::npos);
@@ -65,6 +66,35 @@ TEST_CASE("the SDP answer keeps one stethoscope format: the cabin's preference, 
     const auto rejected = cabin::answerFor(g722);
     CHECK(rejected.find("m=audio 0 UDP/TLS/RTP/SAVPF 9\r\n") != std::string::npos);
     CHECK_FALSE(media::stethoscopeFormatOf(rejected));
+}
+
+TEST_CASE("the SDP answer keeps one video codec per camera: the cabin's preference, else VP8",
+          "[cabin][video]") {
+    const std::string offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n" +
+                              media::videoOfferSections(media::VideoCodec::vp8);
+    const auto plain = cabin::answerFor(offer);
+    CHECK(plain.find("m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\n") != std::string::npos);
+    CHECK(plain.find("m=video 9 UDP/TLS/RTP/SAVPF 106 107\r\n") != std::string::npos);
+    CHECK(plain.find("m=video 9 UDP/TLS/RTP/SAVPF 112 113\r\n") != std::string::npos);
+    CHECK(plain.find("H264") == std::string::npos);
+    const auto streams = media::videoStreamsOf(plain);
+    REQUIRE(streams.size() == 3);
+    CHECK(streams[0].mid == "video");
+    CHECK(streams[0].twoWay); // the doctor's camera goes back on the room camera's section
+    CHECK(streams[1].mid == "otoscope");
+    CHECK_FALSE(streams[1].twoWay);
+    CHECK(streams[2].rtxPayloadType == 113);
+
+    const auto h264 = cabin::answerFor(offer, {std::nullopt, media::VideoCodec::h264});
+    CHECK(h264.find("m=video 9 UDP/TLS/RTP/SAVPF 104 105\r\n") != std::string::npos);
+    CHECK(h264.find("a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=1;"
+                    "profile-level-id=42e01f\r\n") != std::string::npos);
+    CHECK(h264.find("VP8") == std::string::npos);
+    const auto chosen = media::videoStreamsOf(h264);
+    REQUIRE(chosen.size() == 3);
+    CHECK(chosen[1].codec == media::VideoCodec::h264);
+    CHECK(chosen[1].payloadType == 108);
+    CHECK(chosen[1].rtxPayloadType == 109);
 }
 
 TEST_CASE("script files are validated", "[cabin]") {

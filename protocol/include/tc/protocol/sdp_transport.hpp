@@ -64,6 +64,9 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
 // a=mid), each with its RTX payload type (a=rtpmap:N rtx/..., a=fmtp:N apt=PT) when offered.
 // Sections that are inactive or rejected (port 0) carry none.
 std::vector<RtpStreamConfig> rtpStreamsOf(std::string_view sdp);
+// The direction of the section named by a=mid (RFC 3264 §5.1): "sendrecv", "sendonly",
+// "recvonly" or "inactive"; "sendrecv" when it says nothing, "inactive" when there is none.
+std::string_view directionOf(std::string_view sdp, std::string_view mid);
 // The RFC 8285 id a section (by a=mid) gives to a header extension URI (a=extmap), if any.
 std::optional<std::uint8_t> extensionIdOf(std::string_view sdp, std::string_view mid,
                                           std::string_view uri);
