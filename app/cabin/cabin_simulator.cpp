@@ -1,7 +1,9 @@
 #include "cabin_simulator.hpp"
 
+#include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
+#include "tc/media/video_negotiation.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -264,16 +266,32 @@ private:
                 m_doctorVoice = std::move(*receiver);
             }
         }
-        RtpSession::MediaHandler onMedia;
-        if (m_doctorVoice) {
-            onMedia = [doctor = m_doctorVoice](const RtpHeader& header,
-                                               std::span<const std::uint8_t> packet, bool) {
-                if (header.payloadType == doctor->format().payloadType) {
-                    doctor->onPacket(packet);
+        // And the doctor's camera, on the two-way room camera section, for the cabin's screen.
+        std::shared_ptr<DoctorScreen> screen;
+        for (const auto& video : media::videoStreamsOf(*answer)) {
+            if (video.mid == "video" && video.twoWay) {
+                if (auto started = DoctorScreen::start(video, m_script.doctorScreenSink)) {
+                    screen = std::move(*started);
+                } else {
+                    emit(m_phase,
+                         "screen: cannot show the doctor (" + started.error().message() + ")");
                 }
-            };
+            }
         }
+        RtpSession::MediaHandler onMedia = [doctor = m_doctorVoice,
+                                            screen](const RtpHeader& header,
+                                                    std::span<const std::uint8_t> packet, bool) {
+            if (doctor && header.payloadType == doctor->format().payloadType) {
+                doctor->onPacket(packet);
+            } else if (screen && header.payloadType == screen->payloadType()) {
+                screen->onPacket(header, packet);
+            }
+        };
         m_rtp = RtpSession::create(*media, rtp, std::move(onMedia));
+        if (screen) {
+            screen->attachSession(m_rtp);
+        }
+        m_doctorScreen = screen;
         const auto started = (*media)->start(
             remote->candidates, remote->ice, keying->transport, m_rtp->packetHandler(),
             m_rtp->stateHandler([self](TransportState state, boost::system::error_code error) {
@@ -383,6 +401,12 @@ private:
             m_voice->stop();
             m_voice.reset();
         }
+        if (m_doctorScreen) {
+            emit(m_phase, "screen: showed " + std::to_string(m_doctorScreen->frames()) +
+                              " frames of the doctor's camera (" +
+                              std::to_string(m_doctorScreen->width()) + "x" +
+                              std::to_string(m_doctorScreen->height()) + ")");
+        }
         m_streaming = false;
         m_frameTimer.cancel();
         m_source.reset();
@@ -394,6 +418,7 @@ private:
             m_media->close();
             m_media.reset();
         }
+        m_doctorScreen.reset(); // after the session: its handler holds a reference too
     }
 
     void acknowledge(const Envelope& event) {
@@ -470,6 +495,7 @@ private:
     std::optional<media::VoiceFormat> m_voiceFormat; // negotiated
     std::shared_ptr<CabinVoice> m_voice;
     std::shared_ptr<media::VoiceReceiver> m_doctorVoice; // two-way voice only
+    std::shared_ptr<DoctorScreen> m_doctorScreen;        // the doctor's camera
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;
     bool m_streaming = false;

@@ -43,6 +43,9 @@ struct CabinScript {
     VoiceSettings voice; // the cabin's microphone: the patient and the operator
     // The video codec this cabin would rather send when offered (else the doctor's first).
     std::optional<media::VideoCodec> videoCodec;
+    // Where the doctor's camera shows: "" counts the frames only (no screen), or a GStreamer
+    // video sink ("autovideosink") for a window.
+    std::string doctorScreenSink;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -39,6 +39,8 @@ stethoscope (its own stream, negotiated with the console):
 video:
   --video-codec C          vp8 or h264: sent when the console offers it (default: the
                            console's first choice)
+  --doctor-screen SINK     show the doctor's camera in a GStreamer video sink
+                           ("autovideosink"); by default frames are only counted
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -153,6 +155,9 @@ int main(int argc, char** argv) {
             return 2;
         }
         script.videoCodec = *parsed;
+    }
+    if (const auto sink = args.value("doctor-screen")) {
+        script.doctorScreenSink = *sink;
     }
     if (const auto file = args.value("voice-file")) {
         if (const auto audio = media::readWav(*file); !audio) {

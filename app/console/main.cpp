@@ -106,11 +106,17 @@ int main(int argc, char** argv) {
                        "empty for the system default, synthetic (a labelled test voice), or "
                        "none."),
         QStringLiteral("source"));
+    const QCommandLineOption camera(
+        QStringLiteral("camera"),
+        QStringLiteral("The doctor's camera: a GStreamer source (\"v4l2src device=/dev/video2\"), "
+                       "empty for the first webcam (a labelled test pattern without one), test, "
+                       "or none."),
+        QStringLiteral("source"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
     parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
                        screenshot, lang, mediaKeying, audioSink, stethoscopeRate, stethoscopeCodec,
-                       stethoscopeBitrate, microphone});
+                       stethoscopeBitrate, microphone, camera});
     parser.process(app);
 
     // French first: the source text is French; everyone else gets English.
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
     session.attach(&connection, &queue);
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
     session.voice()->setMicrophone(parser.value(microphone).toStdString());
+    session.camera()->setSource(parser.value(camera).toStdString());
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");

@@ -186,7 +186,8 @@ QString MediaLink::answer(const std::string& sdp) {
             }
         };
     }
-    m_session = protocol::RtpSession::create(m_transport, config, std::move(onMedia));
+    m_session =
+        protocol::RtpSession::create(m_transport, config, std::move(onMedia), m_onKeyframeRequest);
     const auto started =
         m_transport->start(remote->candidates, remote->ice, *keying, m_session->packetHandler(),
                            m_session->stateHandler(

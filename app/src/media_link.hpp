@@ -49,11 +49,22 @@ public:
     void setExecutor(boost::asio::any_io_executor executor) { m_executor = std::move(executor); }
     // DTLS-SRTP unless a deployment's cabins need SDES; applies from the next offer.
     void setKeyingMode(protocol::KeyingMode mode) { m_mode = mode; }
+    // The cabin wants a keyframe of one of our streams (called on the protocol thread); the
+    // handler must outlive the link.
+    void setKeyframeRequestHandler(protocol::RtpSession::KeyframeHandler handler) {
+        m_onKeyframeRequest = std::move(handler);
+    }
     // Opens the transport and adds it to `sdp`; on failure returns nothing and sets `error`.
     std::optional<std::string> offer(const std::string& sdp, QString& error);
     // Keys and starts the transport from the cabin's answer; an empty string on success.
     QString answer(const std::string& sdp);
     void close();
+    // Closes and waits until no callback of the protocol thread is left (the owner's members
+    // that the handlers reach may go after this).
+    void shutdown() {
+        close();
+        drain();
+    }
     // The stethoscope stream's receive path, once an answer has negotiated one (L16).
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
     // The cabin's voice (mid "voice", Opus), once an answer has negotiated it.
@@ -85,6 +96,7 @@ private:
     std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
     std::shared_ptr<media::VoiceReceiver> m_voice;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
+    protocol::RtpSession::KeyframeHandler m_onKeyframeRequest;
     protocol::LocalKeying m_keying;
     std::optional<protocol::TransportState> m_state; // none until an offer is answered
     QString m_error;                                 // why the transport failed, for the doctor

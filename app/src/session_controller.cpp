@@ -41,12 +41,21 @@ SessionController::SessionController(QObject* parent)
             [this] { m_voice.setSink(m_stethoscope.selectedSink()); });
 }
 
-SessionController::~SessionController() = default; // the media link drains its own callbacks
+SessionController::~SessionController() {
+    // The link's handlers reach the camera and the receivers: none may run once they go.
+    m_media.shutdown();
+}
 
 void SessionController::attach(ConnectionController* connection, QueueModel* queue) {
     m_connection = connection;
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
+    // The cabin asks for a keyframe of the doctor's camera after a loss (protocol thread).
+    m_media.setKeyframeRequestHandler([camera = &m_camera](std::uint32_t ssrc) {
+        if (ssrc == CameraController::kSsrc) {
+            camera->requestKeyframe(); // thread-safe down to the encoder
+        }
+    });
     m_stethoscope.setMessageSender([this](const std::string& kind, const std::string& site) {
         if (m_sessionId.empty()) {
             return;
@@ -207,6 +216,7 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    m_camera.detach();
     m_voice.detach();
     m_stethoscope.detach();
     m_media.close();
@@ -237,6 +247,11 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                                voice->format().twoWay ? std::optional(voice->format())
                                                       : std::nullopt,
                                m_media.sender());
+            }
+            for (const auto& video : media::videoStreamsOf(answer->sdp)) {
+                if (video.mid == "video" && video.twoWay) {
+                    m_camera.attach(video, m_media.sender());
+                }
             }
             m_activeSince.start();
             m_durationTick.start();

@@ -2,6 +2,7 @@
 // One consultation from the doctor's side: claim, join (SDP offer, cabin's answer), end with a
 // reason. An explicit state machine with one teardown path.
 
+#include "camera_controller.hpp"
 #include "media_link.hpp"
 #include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
@@ -50,6 +51,7 @@ class SessionController : public QObject {
     Q_PROPERTY(tc::app::StethoscopeController* stethoscope READ stethoscope CONSTANT)
     Q_PROPERTY(tc::app::ReplayController* replay READ replay CONSTANT)
     Q_PROPERTY(tc::app::VoiceController* voice READ voice CONSTANT)
+    Q_PROPERTY(tc::app::CameraController* camera READ camera CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -88,6 +90,7 @@ public:
     }
     ReplayController* replay() { return &m_replay; }
     VoiceController* voice() { return &m_voice; }
+    CameraController* camera() { return &m_camera; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -127,7 +130,8 @@ private:
     MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
-    VoiceController m_voice; // the cabin's voice, on the stethoscope panel's headset
+    VoiceController m_voice;   // the cabin's voice, on the stethoscope panel's headset
+    CameraController m_camera; // the doctor's, to the cabin
     media::StethoscopeFormat m_stethoscopeFormat;
 };
 

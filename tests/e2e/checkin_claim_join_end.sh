@@ -50,7 +50,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
-    --media-keying "$keying" $steth_args --audio-sink none --microphone synthetic \
+    --media-keying "$keying" $steth_args --audio-sink none --microphone synthetic --camera test \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
@@ -79,6 +79,9 @@ grep -q "autopilot: sent [1-9][0-9]* packets of the doctor's voice" "$work/conso
     fail "the console sent no voice"
 grep -q "voice: heard [1-9][0-9]* packets of the doctor's voice" "$work/cabin.log" ||
     fail "the cabin did not hear the doctor"
+# And saw the doctor (the labelled test pattern here), decoded at its full size.
+grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$work/cabin.log" ||
+    fail "the cabin did not show the doctor's camera"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"
