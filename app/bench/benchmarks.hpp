@@ -19,5 +19,7 @@ int runTransportLoss(cli::CommandLine& args);
 int runStethoLatency(cli::CommandLine& args);
 // CPU of the console's whole stethoscope receive path with recording on.
 int runStethoCpu(cli::CommandLine& args);
+// CPU of the console's 720p30 VP8 receive and decode, against gst-launch-1.0 doing the same.
+int runVideoCpu(cli::CommandLine& args);
 
 } // namespace tc::bench

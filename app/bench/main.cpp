@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
                      "  srtp        [--packets N (100000)]\n"
                      "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
                      "  stetho-latency [--impulses N (50)]\n"
-                     "  stetho-cpu  [--seconds N (10)]\n";
+                     "  stetho-cpu  [--seconds N (10)]\n"
+                     "  video-cpu   [--seconds N (10)]\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "stetho-cpu") {
         return tc::bench::runStethoCpu(args);
+    }
+    if (words[0] == "video-cpu") {
+        return tc::bench::runVideoCpu(args);
     }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;
