@@ -133,7 +133,7 @@ Rectangle {
                 delegate: Rectangle {
                     id: thumbnail
                     required property var modelData
-                    objectName: "thumbnail_" + modelData.name
+                    objectName: "thumbnail_" + thumbnail.modelData.name
                     Layout.preferredWidth: 192
                     Layout.preferredHeight: 108
                     color: "black"
@@ -172,8 +172,8 @@ Rectangle {
                         onClicked: panel.video.mainStream = thumbnail.modelData.name
                     }
                     Accessible.role: Accessible.Button
-                    Accessible.name: qsTr("Afficher en grand : %1").arg(modelData.label)
-                    Component.onCompleted: panel.video.setSurface(modelData.name, thumbSurface)
+                    Accessible.name: qsTr("Afficher en grand : %1").arg(thumbnail.modelData.label)
+                    Component.onCompleted: panel.video.setSurface(thumbnail.modelData.name, thumbSurface)
                     Component.onDestruction: panel.video.releaseSurface(thumbSurface)
                 }
             }
