@@ -1048,4 +1048,105 @@
         <translation>Replay impossible: %1</translation>
     </message>
 </context>
+<context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../VideoPanel.qml" line="34"/>
+        <source>Démarrer l&apos;otoscope</source>
+        <translation>Start the otoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="36"/>
+        <source>Démarrer le dermatoscope</source>
+        <translation>Start the dermatoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="37"/>
+        <source>Démarrer : %1</source>
+        <translation>Start: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="41"/>
+        <source>Arrêter l&apos;otoscope</source>
+        <translation>Stop the otoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="43"/>
+        <source>Arrêter le dermatoscope</source>
+        <translation>Stop the dermatoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="44"/>
+        <source>Arrêter : %1</source>
+        <translation>Stop: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="64"/>
+        <source>Photo enregistrée</source>
+        <translation>Photo saved</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="96"/>
+        <source>Pas de vidéo</source>
+        <translation>No video</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="117"/>
+        <source>Photo</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="118"/>
+        <source>Enregistre l&apos;image en pleine résolution dans le dossier de la consultation</source>
+        <translation>Saves the picture at full resolution in the consultation&apos;s folder</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="175"/>
+        <source>Afficher en grand : %1</source>
+        <translation>Show large: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="203"/>
+        <source>En attente de la cabine…</source>
+        <translation>Waiting for the cabin…</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VideoController</name>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="68"/>
+        <source>Impossible d&apos;afficher la vidéo « %1 » : %2</source>
+        <translation>Cannot show the “%1” video: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="196"/>
+        <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
+        <translation>Cannot take a photo: no consultation folder is open.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="209"/>
+        <source>Photo impossible : aucune image reçue de « %1 ».</source>
+        <translation>Cannot take a photo: no picture received from “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="231"/>
+        <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
+        <translation>The photo could not be saved in %1 (%2).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="244"/>
+        <source>Caméra de la salle</source>
+        <translation>Room camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="247"/>
+        <source>Otoscope</source>
+        <translation>Otoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="250"/>
+        <source>Dermatoscope</source>
+        <translation>Dermatoscope</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,99 @@
+#pragma once
+// The console's video on screen, for any scene-graph backend (OpenGL, Vulkan, software; no GL
+// requirement): decoded frames become an RGB image on GStreamer's streaming thread, wait in a
+// thread-safe latest-frame slot (a newer frame replaces one not yet shown), cross into the UI
+// with one queued call per slot (ui_dispatch.hpp), and `updatePaintNode` uploads the image with
+// QQuickWindow::createTextureFromImage into a texture node, letterboxed to keep the aspect
+// ratio. The item never looks for its stream: the VideoController is handed the item from QML
+// (`video.setSurface("room", surface)`) and presents frames to it.
+
+#include "tc/media/video_frame.hpp"
+
+#include <QImage>
+#include <QMutex>
+#include <QQuickItem>
+#include <QSize>
+#include <optional>
+
+namespace tc::app {
+
+// Registers `import Telecabine.Media 1.0` → VideoSurface. The console's main calls it once,
+// before loading QML.
+void registerMediaTypes();
+
+// BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size.
+QImage imageFromI420(const media::I420View& frame);
+
+// Where an image of `source` size goes inside `bounds`, centred, keeping its aspect ratio.
+QRectF letterbox(const QSizeF& bounds, const QSize& source);
+
+// The latest frame of one stream, between a streaming thread and the UI thread.
+class VideoFrameSlot {
+public:
+    struct Frame {
+        QImage image;          // null when no surface showed the stream (not converted)
+        qint64 counter = -1;   // the frame stamp's counter, -1 without one
+        QSize size;            // the decoded size
+        std::uint64_t seq = 0; // decoded frames so far
+    };
+    // Any thread. True when the slot held no unshown frame: the caller posts one queued call
+    // to take() it; otherwise the call already queued will take this newer frame instead.
+    bool put(Frame frame);
+    // UI thread: the newest frame not yet taken.
+    std::optional<Frame> take();
+    // The newest frame, taken or not (for a surface that joins the stream).
+    std::optional<Frame> latest() const;
+    // Whether any surface shows the stream (else frames are not converted to RGB). Any thread.
+    void setShown(bool shown);
+    bool shown() const;
+
+private:
+    mutable QMutex m_mutex;
+    std::optional<Frame> m_latest;
+    bool m_pending = false;
+    bool m_shown = false;
+};
+
+class VideoSurface : public QQuickItem {
+    Q_OBJECT
+    Q_PROPERTY(int frameCount READ frameCount NOTIFY frameCountChanged)
+    Q_PROPERTY(qint64 lastFrameCounter READ lastFrameCounter NOTIFY frameCountChanged)
+    Q_PROPERTY(bool hasVideo READ hasVideo NOTIFY hasVideoChanged)
+    Q_PROPERTY(QSize sourceSize READ sourceSize NOTIFY sourceSizeChanged)
+    // The stream the controller feeds it from ("" when none).
+    Q_PROPERTY(QString stream READ stream NOTIFY streamChanged)
+
+public:
+    explicit VideoSurface(QQuickItem* parent = nullptr);
+    ~VideoSurface() override;
+
+    // UI thread (the controller): shows `image`, stamped `counter` (-1 without a stamp).
+    void present(const QImage& image, qint64 counter);
+    // No picture: the item draws nothing and hasVideo is false.
+    void clear();
+    void setStream(const QString& stream);
+
+    int frameCount() const { return m_frameCount; }
+    qint64 lastFrameCounter() const { return m_lastFrameCounter; }
+    bool hasVideo() const { return !m_image.isNull(); }
+    QSize sourceSize() const { return m_image.size(); }
+    QString stream() const { return m_stream; }
+
+signals:
+    void frameCountChanged();
+    void hasVideoChanged();
+    void sourceSizeChanged();
+    void streamChanged();
+
+protected:
+    QSGNode* updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData* data) override;
+
+private:
+    QImage m_image; // read by updatePaintNode while the UI thread waits (scene-graph sync)
+    bool m_imageChanged = false;
+    int m_frameCount = 0;
+    qint64 m_lastFrameCounter = -1;
+    QString m_stream;
+};
+
+} // namespace tc::app

@@ -1,0 +1,211 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Telecabine.Media
+
+// The consultation's cameras: the main stream large, the others as thumbnails under it (a click
+// makes one main), a photo of the main stream, and start/stop for the instrument cameras. The
+// surfaces are handed to the video controller from here; the controller never looks for them.
+Rectangle {
+    id: panel
+    // VideoController: mainStream, streams [{name, label, hasVideo}], setSurface(name, surface),
+    // releaseSurface(surface), snapshot(name), labelOf(name), snapshotTaken/snapshotFailed.
+    required property var video
+    // The instrument cameras of this visit ("otoscope", "dermatoscope"), for start/stop buttons.
+    property var instrumentCameras: []
+    // Instruments asked for and not yet acknowledged by the cabin (the session keeps this list).
+    property var pendingInstruments: []
+    // The session turns this into an `instrument.request` message.
+    signal instrumentRequested(string name, bool start)
+
+    readonly property string mainStream: video.mainStream
+    readonly property var thumbnails: (video.streams || []).filter(s => s.name !== video.mainStream)
+    property string lastSnapshot: ""
+    property string snapshotMessage: ""
+
+    function isStreaming(name) {
+        return (video.streams || []).some(s => s.name === name)
+    }
+    function isPending(name) {
+        return (pendingInstruments || []).indexOf(name) >= 0
+    }
+    function startText(name) {
+        if (name === "otoscope")
+            return qsTr("Démarrer l'otoscope")
+        if (name === "dermatoscope")
+            return qsTr("Démarrer le dermatoscope")
+        return qsTr("Démarrer : %1").arg(video.labelOf(name))
+    }
+    function stopText(name) {
+        if (name === "otoscope")
+            return qsTr("Arrêter l'otoscope")
+        if (name === "dermatoscope")
+            return qsTr("Arrêter le dermatoscope")
+        return qsTr("Arrêter : %1").arg(video.labelOf(name))
+    }
+    function bindMain() {
+        if (video.mainStream !== "")
+            video.setSurface(video.mainStream, mainSurface)
+        else
+            video.releaseSurface(mainSurface)
+    }
+
+    color: Theme.surface
+    radius: Theme.radius
+    border.color: Theme.border
+    implicitWidth: 720
+    implicitHeight: 560
+
+    Connections {
+        target: panel.video
+        function onMainStreamChanged() { panel.bindMain() }
+        function onSnapshotTaken(path) {
+            panel.lastSnapshot = path
+            panel.snapshotMessage = qsTr("Photo enregistrée")
+        }
+        function onSnapshotFailed(message) { panel.snapshotMessage = message }
+    }
+    Component.onCompleted: bindMain()
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 10
+
+        // The main view, letterboxed on black.
+        Rectangle {
+            objectName: "mainView"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            color: "black"
+            radius: 4
+
+            VideoSurface {
+                id: mainSurface
+                objectName: "mainSurface"
+                anchors.fill: parent
+            }
+            Label {
+                objectName: "mainPlaceholder"
+                anchors.centerIn: parent
+                visible: !mainSurface.hasVideo
+                horizontalAlignment: Text.AlignHCenter
+                color: "#d0d6db"
+                font.pixelSize: Theme.fontTitle
+                text: panel.mainStream === ""
+                      ? qsTr("Pas de vidéo")
+                      : qsTr("Pas de vidéo") + "\n" + panel.video.labelOf(panel.mainStream)
+            }
+            Label {
+                objectName: "mainLabel"
+                visible: panel.mainStream !== "" && mainSurface.hasVideo
+                anchors.left: parent.left
+                anchors.bottom: parent.bottom
+                anchors.margins: 10
+                padding: 6
+                color: "white"
+                font.pixelSize: Theme.fontBody
+                text: panel.mainStream === "" ? "" : panel.video.labelOf(panel.mainStream)
+                background: Rectangle { color: "#99000000"; radius: 4 }
+            }
+            PrimaryButton {
+                objectName: "snapshotButton"
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                anchors.margins: 10
+                enabled: mainSurface.hasVideo
+                text: qsTr("Photo")
+                Accessible.description: qsTr("Enregistre l'image en pleine résolution dans le dossier de la consultation")
+                onClicked: {
+                    panel.snapshotMessage = ""
+                    panel.lastSnapshot = panel.video.snapshot(panel.mainStream)
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 10
+
+            // The other streams; a click makes one main.
+            Repeater {
+                model: panel.thumbnails
+                delegate: Rectangle {
+                    id: thumbnail
+                    required property var modelData
+                    objectName: "thumbnail_" + thumbnail.modelData.name
+                    Layout.preferredWidth: 192
+                    Layout.preferredHeight: 108
+                    color: "black"
+                    radius: 4
+                    border.color: thumbArea.containsMouse ? Theme.primary : Theme.border
+                    border.width: 2
+
+                    VideoSurface {
+                        id: thumbSurface
+                        anchors.fill: parent
+                        anchors.margins: 2
+                    }
+                    Label {
+                        objectName: "thumbnailPlaceholder"
+                        anchors.centerIn: parent
+                        visible: !thumbSurface.hasVideo
+                        color: "#d0d6db"
+                        font.pixelSize: Theme.fontSmall
+                        text: qsTr("Pas de vidéo")
+                    }
+                    Label {
+                        anchors.left: parent.left
+                        anchors.bottom: parent.bottom
+                        anchors.margins: 4
+                        padding: 3
+                        color: "white"
+                        font.pixelSize: Theme.fontSmall
+                        text: thumbnail.modelData.label
+                        background: Rectangle { color: "#99000000"; radius: 3 }
+                    }
+                    MouseArea {
+                        id: thumbArea
+                        anchors.fill: parent
+                        hoverEnabled: true
+                        cursorShape: Qt.PointingHandCursor
+                        onClicked: panel.video.mainStream = thumbnail.modelData.name
+                    }
+                    Accessible.role: Accessible.Button
+                    Accessible.name: qsTr("Afficher en grand : %1").arg(thumbnail.modelData.label)
+                    Component.onCompleted: panel.video.setSurface(thumbnail.modelData.name, thumbSurface)
+                    Component.onDestruction: panel.video.releaseSurface(thumbSurface)
+                }
+            }
+
+            Item { Layout.fillWidth: true }
+
+            ColumnLayout {
+                spacing: 6
+                Label {
+                    objectName: "snapshotMessage"
+                    visible: text !== ""
+                    text: panel.snapshotMessage
+                    color: Theme.muted
+                    font.pixelSize: Theme.fontSmall
+                    Layout.maximumWidth: 260
+                    wrapMode: Text.Wrap
+                }
+                Repeater {
+                    model: panel.instrumentCameras
+                    delegate: Button {
+                        required property string modelData
+                        objectName: "instrument_" + modelData
+                        readonly property bool streaming: panel.isStreaming(modelData)
+                        enabled: !panel.isPending(modelData)
+                        font.pixelSize: Theme.fontBody
+                        text: panel.isPending(modelData)
+                              ? qsTr("En attente de la cabine…")
+                              : (streaming ? panel.stopText(modelData) : panel.startText(modelData))
+                        onClicked: panel.instrumentRequested(modelData, !streaming)
+                    }
+                }
+            }
+        }
+    }
+}

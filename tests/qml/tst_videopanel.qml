@@ -1,0 +1,117 @@
+import QtQuick
+import QtTest
+import Telecabine.Ui
+
+Item {
+    id: root
+    width: 960
+    height: 640
+
+    // A stand-in for VideoController: the same properties and calls; surfaces are the fake
+    // VideoSurface from tests/qml/fakes, told which stream they show as the controller would.
+    QtObject {
+        id: fakeVideo
+        property string mainStream: "room"
+        property var streams: [{ name: "room", label: "Caméra de la salle", hasVideo: true },
+                               { name: "otoscope", label: "Otoscope", hasVideo: false }]
+        property var snapshots: []
+        signal snapshotTaken(string path)
+        signal snapshotFailed(string message)
+        function setSurface(name, surface) { surface.stream = name }
+        function releaseSurface(surface) { surface.stream = "" }
+        function snapshot(name) {
+            snapshots = snapshots.concat([name])
+            return "/tmp/consultation/" + name + ".png"
+        }
+        function labelOf(name) {
+            return name === "room" ? "Caméra de la salle" : (name === "otoscope" ? "Otoscope" : "Dermatoscope")
+        }
+    }
+
+    Component {
+        id: uut
+        VideoPanel {
+            anchors.fill: parent
+            video: fakeVideo
+            instrumentCameras: ["otoscope", "dermatoscope"]
+        }
+    }
+
+    SignalSpy { id: requests; signalName: "instrumentRequested" }
+
+    TestCase {
+        name: "VideoPanel"
+        when: windowShown
+
+        function init() {
+            fakeVideo.mainStream = "room"
+            fakeVideo.snapshots = []
+            requests.clear()
+        }
+
+        function test_thumbnail_click_makes_it_main() {
+            const panel = createTemporaryObject(uut, root)
+            const main = findChild(panel, "mainSurface")
+            compare(main.stream, "room")
+            verify(findChild(panel, "thumbnail_room") === null) // the main stream is not a thumbnail
+            const thumb = findChild(panel, "thumbnail_otoscope")
+            verify(thumb !== null)
+            mouseClick(thumb)
+            compare(fakeVideo.mainStream, "otoscope")
+            compare(main.stream, "otoscope")
+            tryVerify(() => findChild(panel, "thumbnail_room") !== null)
+            verify(findChild(panel, "thumbnail_otoscope") === null)
+            const room = findChild(panel, "thumbnail_room")
+            tryVerify(() => room.width > 0 && room.height > 0) // laid out
+            waitForItemPolished(room.parent)
+            mouseClick(room)
+            compare(fakeVideo.mainStream, "room")
+            compare(main.stream, "room")
+        }
+
+        function test_placeholder_without_video() {
+            const panel = createTemporaryObject(uut, root)
+            const placeholder = findChild(panel, "mainPlaceholder")
+            verify(placeholder.visible)
+            compare(placeholder.text, "Pas de vidéo\nCaméra de la salle")
+            const thumbPlaceholder = findChild(findChild(panel, "thumbnail_otoscope"), "thumbnailPlaceholder")
+            verify(thumbPlaceholder.visible)
+            compare(thumbPlaceholder.text, "Pas de vidéo")
+            verify(!findChild(panel, "snapshotButton").enabled) // nothing to photograph
+            findChild(panel, "mainSurface").hasVideo = true
+            verify(!placeholder.visible)
+            verify(findChild(panel, "mainLabel").visible)
+        }
+
+        function test_snapshot_of_the_main_stream() {
+            const panel = createTemporaryObject(uut, root)
+            findChild(panel, "mainSurface").hasVideo = true
+            const button = findChild(panel, "snapshotButton")
+            verify(button.enabled)
+            mouseClick(button)
+            compare(fakeVideo.snapshots, ["room"])
+            compare(panel.lastSnapshot, "/tmp/consultation/room.png")
+            fakeVideo.snapshotTaken(panel.lastSnapshot)
+            compare(findChild(panel, "snapshotMessage").text, "Photo enregistrée")
+        }
+
+        function test_instrument_start_and_stop() {
+            const panel = createTemporaryObject(uut, root)
+            requests.target = panel
+            const otoscope = findChild(panel, "instrument_otoscope")
+            const dermatoscope = findChild(panel, "instrument_dermatoscope")
+            compare(otoscope.text, "Arrêter l'otoscope") // it streams
+            compare(dermatoscope.text, "Démarrer le dermatoscope")
+            mouseClick(dermatoscope)
+            mouseClick(otoscope)
+            compare(requests.count, 2)
+            compare(requests.signalArguments[0][0], "dermatoscope")
+            compare(requests.signalArguments[0][1], true)
+            compare(requests.signalArguments[1][0], "otoscope")
+            compare(requests.signalArguments[1][1], false)
+            panel.pendingInstruments = ["dermatoscope"]
+            verify(!dermatoscope.enabled)
+            compare(dermatoscope.text, "En attente de la cabine…")
+        }
+    }
+}
