@@ -50,20 +50,27 @@ Rectangle {
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap
         }
-        Repeater {
-            model: panel.link.streams
-            delegate: Label {
-                required property var modelData
-                Layout.fillWidth: true
-                font.pixelSize: Theme.fontSmall
-                color: Theme.muted
-                text: (modelData.outbound ? qsTr("↑ %1").arg(modelData.name) : qsTr("↓ %1").arg(modelData.name))
-                      + "  ·  " + qsTr("%L1 paquets").arg(modelData.packets)
-                      + (modelData.outbound ? ""
-                         : "  ·  " + qsTr("perdus %L1 %").arg(Number(modelData.lossPercent).toFixed(1))
-                           + "  ·  " + qsTr("récupérés %L1").arg(modelData.recovered)
-                           + "  ·  " + qsTr("gigue %L1 ms").arg(Number(modelData.jitterMs).toFixed(1)))
-                      + "  ·  SSRC " + modelData.ssrc
+        // One short entry per stream, wrapped: a consultation has up to seven of them.
+        Flow {
+            Layout.fillWidth: true
+            spacing: 16
+            Repeater {
+                model: panel.link.streams
+                delegate: Label {
+                    required property var modelData
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.muted
+                    // Received: what the doctor's ear and eye depend on; sent: that it flows.
+                    text: modelData.outbound
+                          ? qsTr("↑ %1").arg(modelData.name) + " · " + qsTr("%L1 paquets").arg(modelData.packets)
+                          : qsTr("↓ %1").arg(modelData.name)
+                            + " · " + qsTr("perdus %L1 %").arg(Number(modelData.lossPercent).toFixed(1))
+                            + (modelData.recovered > 0 ? " · " + qsTr("récupérés %L1").arg(modelData.recovered) : "")
+                            + " · " + qsTr("gigue %L1 ms").arg(Number(modelData.jitterMs).toFixed(1))
+                    ToolTip.visible: hover.hovered
+                    ToolTip.text: qsTr("%L1 paquets").arg(modelData.packets) + " · SSRC " + modelData.ssrc
+                    HoverHandler { id: hover }
+                }
             }
         }
     }

@@ -77,7 +77,18 @@ Item {
                         }
                     }
                 }
-                Item { Layout.fillHeight: true }
+                // The cabin's cameras: the main one large, the others as thumbnails.
+                VideoPanel {
+                    objectName: "videoPanel"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    visible: view.state === "active" && view.session.video !== undefined
+                    video: view.session.video
+                    instrumentCameras: view.session.instrumentCameras
+                    pendingInstruments: view.session.pendingInstruments
+                    onInstrumentRequested: (name, start) => view.session.requestInstrument(name, start)
+                }
+                Item { Layout.fillHeight: true; visible: view.state !== "active" }
             }
         }
 

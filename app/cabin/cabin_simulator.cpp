@@ -1,5 +1,6 @@
 #include "cabin_simulator.hpp"
 
+#include "cabin_cameras.hpp"
 #include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
@@ -287,7 +288,22 @@ private:
                 screen->onPacket(header, packet);
             }
         };
-        m_rtp = RtpSession::create(*media, rtp, std::move(onMedia));
+        // The cabin's cameras, on the video sections the answer kept; keyframe requests come
+        // on the transport's executor, which is this strand.
+        m_cameras = std::make_unique<CabinCameras>(
+            m_strand, media::videoStreamsOf(*answer), m_script.cameras,
+            [weak = weak_from_this()](const std::string& line) {
+                if (const auto cabin = weak.lock()) {
+                    cabin->emit(cabin->m_phase, line);
+                }
+            });
+        m_rtp = RtpSession::create(*media, rtp, std::move(onMedia),
+                                   [weak = weak_from_this()](std::uint32_t ssrc) {
+                                       const auto cabin = weak.lock();
+                                       if (cabin && cabin->m_cameras) {
+                                           cabin->m_cameras->keyframeRequested(ssrc);
+                                       }
+                                   });
         if (screen) {
             screen->attachSession(m_rtp);
         }
@@ -314,6 +330,10 @@ private:
                           (error ? " (" + error.message() + ")" : std::string()));
         if (state == TransportState::connected && !m_streaming && m_media && m_stethoscope) {
             startStethoscope();
+        }
+        if (state == TransportState::connected && !m_roomCamera && m_cameras) {
+            m_roomCamera = true;
+            m_cameras->startRoom(m_rtp);
         }
         if (state == TransportState::connected && !m_voice && m_media && m_voiceFormat) {
             auto voice =
@@ -393,6 +413,8 @@ private:
     }
 
     void closeMedia() {
+        m_cameras.reset(); // joins the capture threads
+        m_roomCamera = false;
         if (m_voice) {
             if (m_doctorVoice) {
                 emit(m_phase, "voice: heard " + std::to_string(m_voice->doctorPackets()) +
@@ -429,6 +451,7 @@ private:
         // The operator reads the request on the cabin screen and confirms it.
         std::string ackKind;
         bool understood = true;
+        std::string refusal = "unknown_site";
         if (message->kind == "stethoscope.site_request") {
             ackKind = "stethoscope.site_ack";
             // The operator moves the stethoscope: the stream carries the new site from now on.
@@ -446,7 +469,17 @@ private:
                 }
             }
         } else if (message->kind == "instrument.request") {
+            // {"instrument": "otoscope" | "dermatoscope", "action": "start" | "stop"}: the
+            // operator picks the instrument up (or puts it down) and its camera follows.
             ackKind = "instrument.ack";
+            const auto instrument = message->payload.find("instrument");
+            const auto action = message->payload.find("action");
+            understood =
+                instrument != message->payload.end() && instrument->is_string() &&
+                action != message->payload.end() && action->is_string() &&
+                (*action == "start" || *action == "stop") && m_cameras &&
+                m_cameras->request(instrument->get<std::string>(), *action == "start", m_rtp);
+            refusal = "unknown_instrument";
         } else if (message->kind == "vitals.measure_request") {
             ackKind = "vitals.measure_ack";
         }
@@ -456,7 +489,7 @@ private:
         }
         json body{{"request", message->payload}, {"acknowledged", understood}};
         if (!understood) {
-            body["reason"] = "unknown_site"; // the operator cannot place it where nobody knows
+            body["reason"] = refusal; // the operator cannot do what nobody can name
         }
         SessionMessage ack{message->sessionId, ackKind, std::move(body)};
         m_client->request(std::string(type::sessionMessage), toJson(ack), nullptr);
@@ -496,6 +529,8 @@ private:
     std::shared_ptr<CabinVoice> m_voice;
     std::shared_ptr<media::VoiceReceiver> m_doctorVoice; // two-way voice only
     std::shared_ptr<DoctorScreen> m_doctorScreen;        // the doctor's camera
+    std::unique_ptr<CabinCameras> m_cameras;             // ours, to the doctor
+    bool m_roomCamera = false;
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;
     bool m_streaming = false;

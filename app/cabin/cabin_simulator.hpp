@@ -4,6 +4,7 @@
 // configurable cleaning delay before marking itself ready again. No Qt: the same class runs in
 // telecabine-cabin and inside the console's --demo.
 
+#include "cabin_cameras.hpp"
 #include "cabin_voice.hpp"
 #include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
@@ -46,6 +47,7 @@ struct CabinScript {
     // Where the doctor's camera shows: "" counts the frames only (no screen), or a GStreamer
     // video sink ("autovideosink") for a window.
     std::string doctorScreenSink;
+    CameraSettings cameras; // the room camera's size and rate, and its clip
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -39,6 +39,9 @@ stethoscope (its own stream, negotiated with the console):
 video:
   --video-codec C          vp8 or h264: sent when the console offers it (default: the
                            console's first choice)
+  --video-file FILE        the room camera plays this clip (looped, stamped); without
+                           it, a synthetic room scene
+  --video-size WxH         camera size (1280x720); --video-fps N (30)
   --doctor-screen SINK     show the doctor's camera in a GStreamer video sink
                            ("autovideosink"); by default frames are only counted
 voice (the cabin's microphone, Opus, its own stream):
@@ -155,6 +158,30 @@ int main(int argc, char** argv) {
             return 2;
         }
         script.videoCodec = *parsed;
+    }
+    if (const auto size = args.value("video-size")) {
+        int w = 0;
+        int h = 0;
+        if (std::sscanf(size->c_str(), "%dx%d", &w, &h) != 2 || w < 160 || h < 120 || w > 1920 ||
+            h > 1080 || w % 16 != 0 || h % 8 != 0) {
+            std::cerr << "telecabine-cabin: --video-size WxH, 160x120 to 1920x1080, W a multiple "
+                         "of 16 and H of 8\n";
+            return 2;
+        }
+        script.cameras.width = w;
+        script.cameras.height = h;
+    }
+    script.cameras.fps = static_cast<int>(args.number("video-fps", 30));
+    if (script.cameras.fps < 1 || script.cameras.fps > 60) {
+        std::cerr << "telecabine-cabin: --video-fps 1..60\n";
+        return 2;
+    }
+    if (const auto clip = args.value("video-file")) {
+        if (!std::filesystem::exists(*clip)) {
+            std::cerr << "telecabine-cabin: no such video file: " << *clip << "\n";
+            return 1;
+        }
+        script.cameras.file = *clip;
     }
     if (const auto sink = args.value("doctor-screen")) {
         script.doctorScreenSink = *sink;

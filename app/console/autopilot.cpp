@@ -3,6 +3,7 @@
 #include "connection_controller.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
+#include "video_controller.hpp"
 
 #include <QCoreApplication>
 #include <QImage>
@@ -76,20 +77,74 @@ void Autopilot::step() {
                          static_cast<unsigned long long>(voice->packetsSent()));
         }
         m_ending = true;
-        // Let the session screen render before it is captured.
-        QTimer::singleShot(1500, this, [this] {
-            if (m_window != nullptr && !m_screenshotPath.isEmpty()) {
-                const QImage image = m_window->grabWindow();
-                if (image.isNull() || !image.save(m_screenshotPath)) {
-                    finish(1, QStringLiteral("could not save the screenshot"));
-                    return;
-                }
-            }
-            m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
-        });
+        // Let the session screen render, then look at it twice: the cabin's video must move.
+        QTimer::singleShot(1500, this, [this] { checkVideo(); });
     } else if (state == QLatin1String("ended")) {
         finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
     }
+}
+
+QImage Autopilot::grab() const {
+    return m_window != nullptr ? m_window->grabWindow() : QImage();
+}
+
+bool Autopilot::save(const QImage& image, const QString& suffix) {
+    if (m_screenshotPath.isEmpty()) {
+        return true;
+    }
+    QString path = m_screenshotPath;
+    if (!suffix.isEmpty()) {
+        path.insert(path.lastIndexOf(QLatin1Char('.')), suffix);
+    }
+    if (image.isNull() || !image.save(path)) {
+        finish(1, QStringLiteral("could not save the screenshot ") + path);
+        return false;
+    }
+    return true;
+}
+
+void Autopilot::checkVideo() {
+    auto* video = m_session->video();
+    const auto first = grab();
+    const auto framesBefore = video->stats(QStringLiteral("room")).framesDecoded;
+    QTimer::singleShot(700, this, [this, video, first, framesBefore] {
+        const auto second = grab();
+        const auto frames = video->stats(QStringLiteral("room")).framesDecoded;
+        std::fprintf(stderr, "autopilot: room camera %llu -> %llu frames decoded, screen %s\n",
+                     static_cast<unsigned long long>(framesBefore),
+                     static_cast<unsigned long long>(frames),
+                     first != second ? "changed" : "unchanged");
+        if (!save(second, {})) {
+            return;
+        }
+        // The doctor asks for the otoscope and makes it the main view.
+        m_session->requestInstrument(QStringLiteral("otoscope"), true);
+        waitForInstrument(second, 80);
+    });
+}
+
+void Autopilot::waitForInstrument(const QImage& roomView, int triesLeft) {
+    auto* video = m_session->video();
+    const auto frames = video->stats(QStringLiteral("otoscope")).framesDecoded;
+    if (frames < 10 && triesLeft > 0) {
+        QTimer::singleShot(100, this,
+                           [this, roomView, triesLeft] { waitForInstrument(roomView, triesLeft - 1); });
+        return;
+    }
+    video->setMainStream(QStringLiteral("otoscope"));
+    QTimer::singleShot(700, this, [this, video, roomView] {
+        const auto view = grab();
+        std::fprintf(stderr,
+                     "autopilot: main view %s, %llu otoscope frames decoded, screen %s\n",
+                     qPrintable(video->mainStream()),
+                     static_cast<unsigned long long>(
+                         video->stats(QStringLiteral("otoscope")).framesDecoded),
+                     view != roomView ? "changed" : "unchanged");
+        if (!save(view, QStringLiteral("-otoscope"))) {
+            return;
+        }
+        m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
+    });
 }
 
 void Autopilot::finish(int code, const QString& message) {

@@ -2,6 +2,7 @@
 // `telecabine --autopilot`: drives the real controllers the way a doctor would (go on shift,
 // take the first patient, join, end) so the end-to-end test exercises the console itself.
 
+#include <QImage>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -26,6 +27,11 @@ public:
 
 private:
     void step();
+    // After join: two looks at the room camera, then the otoscope as the main view.
+    void checkVideo();
+    void waitForInstrument(const QImage& roomView, int triesLeft);
+    QImage grab() const;
+    bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);
 
     app::ConnectionController* m_connection;

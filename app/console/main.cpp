@@ -5,6 +5,7 @@
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "tc/media/gst_runtime.hpp"
+#include "video_surface.hpp"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -167,6 +168,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     session.setStethoscopeFormat(stethoscopeFormat);
+    // Snapshots and auscultation recordings stay on this workstation, with the consultation.
+    session.setSnapshotRoot((parser.isSet(dataDir) ? parser.value(dataDir)
+                                                   : QStandardPaths::writableLocation(
+                                                         QStandardPaths::AppDataLocation)) +
+                            QStringLiteral("/snapshots"));
     // Auscultation recordings stay on this workstation, beside the consultation data.
     session.stethoscope()->setRecordingDirectory(
         (parser.isSet(dataDir)
@@ -211,6 +217,7 @@ int main(int argc, char** argv) {
         passphrase = QString::fromLatin1(tc::protocol::DevelopmentPki::kDevelopmentPassphrase);
     }
 
+    tc::app::registerMediaTypes(); // VideoSurface, before any QML loads
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     engine.setInitialProperties({{QStringLiteral("connection"), QVariant::fromValue(&connection)},

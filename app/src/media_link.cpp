@@ -1,9 +1,11 @@
 #include "media_link.hpp"
 
 #include "ui_dispatch.hpp"
+#include "video_controller.hpp"
 
 #include <QLocale>
 #include <QVariantMap>
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <future>
 
@@ -174,20 +176,46 @@ QString MediaLink::answer(const std::string& sdp) {
             m_voice = std::move(*receiver);
         }
     }
-    protocol::RtpSession::MediaHandler onMedia;
-    if (m_stethoscope || m_voice) {
-        onMedia = [stethoscope = m_stethoscope,
-                   voice = m_voice](const protocol::RtpHeader& header,
-                                    std::span<const std::uint8_t> packet, bool) {
+    // The cabin's cameras: packets by payload type to the video controller, which decodes; a
+    // keyframe request names the sender's SSRC, learnt from its packets.
+    struct VideoRoute {
+        std::uint8_t payloadType;
+        std::string name;
+        std::shared_ptr<std::atomic<std::uint32_t>> ssrc;
+    };
+    std::vector<VideoRoute> routes;
+    m_videos.clear();
+    auto weakSession = std::make_shared<std::weak_ptr<protocol::RtpSession>>();
+    for (const auto& video : media::videoStreamsOf(sdp)) {
+        const std::string name = video.mid == "video" ? "room" : video.mid;
+        auto ssrc = std::make_shared<std::atomic<std::uint32_t>>(0);
+        routes.push_back({video.payloadType, name, ssrc});
+        m_videos.push_back({QString::fromStdString(name), video, [weakSession, ssrc] {
+                                const auto session = weakSession->lock();
+                                if (session && *ssrc != 0) {
+                                    session->requestKeyframe(*ssrc);
+                                }
+                            }});
+    }
+    protocol::RtpSession::MediaHandler onMedia =
+        [stethoscope = m_stethoscope, voice = m_voice, routes, video = m_videoSink](
+            const protocol::RtpHeader& header, std::span<const std::uint8_t> packet, bool) {
             if (stethoscope && header.payloadType == stethoscope->format().payloadType) {
                 stethoscope->onPacket(packet);
             } else if (voice && header.payloadType == voice->format().payloadType) {
                 voice->onPacket(packet);
+            } else if (video != nullptr) {
+                for (const auto& route : routes) {
+                    if (route.payloadType == header.payloadType) {
+                        *route.ssrc = header.ssrc;
+                        video->pushPacket(route.name, packet);
+                    }
+                }
             }
         };
-    }
     m_session =
         protocol::RtpSession::create(m_transport, config, std::move(onMedia), m_onKeyframeRequest);
+    *weakSession = m_session;
     const auto started =
         m_transport->start(remote->candidates, remote->ice, *keying, m_session->packetHandler(),
                            m_session->stateHandler(
@@ -220,6 +248,7 @@ void MediaLink::close() {
     }
     m_stethoscope.reset();
     m_voice.reset();
+    m_videos.clear();
     m_lastReceived = 0;
     m_lastUnrecovered = 0;
     m_packetsPerSecond = 0;

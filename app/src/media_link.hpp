@@ -5,6 +5,7 @@
 // once a second from the protocol thread.
 
 #include "tc/media/stethoscope_receiver.hpp"
+#include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
@@ -19,6 +20,8 @@
 #include <optional>
 
 namespace tc::app {
+
+class VideoController;
 
 // What one poll saw, and the verdict drawn from it (pure, for tests).
 struct MediaSnapshot {
@@ -69,6 +72,17 @@ public:
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
     // The cabin's voice (mid "voice", Opus), once an answer has negotiated it.
     std::shared_ptr<media::VoiceReceiver> voice() const { return m_voice; }
+    // A negotiated camera of the cabin's, by the name the video controller knows it by ("room",
+    // "otoscope", "dermatoscope"), with what asks its sender for a keyframe (PLI).
+    struct InboundVideo {
+        QString name;
+        media::VideoStreamFormat format;
+        std::function<void()> requestKeyframe; // any thread
+    };
+    const std::vector<InboundVideo>& inboundVideos() const { return m_videos; }
+    // Where the cabin's video packets go (the protocol thread); must outlive the link's
+    // callbacks (see shutdown()).
+    void setVideo(VideoController* video) { m_videoSink = video; }
     // Sends our RTP packets (the doctor's voice) on the session, from any thread; does nothing
     // once the link is closed.
     std::function<void(std::vector<std::uint8_t>)> sender() const;
@@ -95,6 +109,8 @@ private:
     std::shared_ptr<protocol::RtpSession> m_session;
     std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
     std::shared_ptr<media::VoiceReceiver> m_voice;
+    std::vector<InboundVideo> m_videos;
+    VideoController* m_videoSink = nullptr;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::RtpSession::KeyframeHandler m_onKeyframeRequest;
     protocol::LocalKeying m_keying;

@@ -50,6 +50,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     m_connection = connection;
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
+    m_media.setVideo(&m_video);
     // The cabin asks for a keyframe of the doctor's camera after a loss (protocol thread).
     m_media.setKeyframeRequestHandler([camera = &m_camera](std::uint32_t ssrc) {
         if (ssrc == CameraController::kSsrc) {
@@ -103,6 +104,18 @@ QString SessionController::consentText() const {
 }
 QStringList SessionController::instruments() const {
     return instrumentLabels(m_entry.visit.instruments);
+}
+
+QStringList SessionController::instrumentCameras() const {
+    QStringList cameras;
+    for (const auto instrument : m_entry.visit.instruments) {
+        if (instrument == protocol::Instrument::otoscope) {
+            cameras << QStringLiteral("otoscope");
+        } else if (instrument == protocol::Instrument::dermatoscope) {
+            cameras << QStringLiteral("dermatoscope");
+        }
+    }
+    return cameras;
 }
 
 void SessionController::setState(const QString& state) {
@@ -216,6 +229,9 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    m_video.detachAll();
+    m_pendingInstruments.clear();
+    emit instrumentsChanged();
     m_camera.detach();
     m_voice.detach();
     m_stethoscope.detach();
@@ -253,6 +269,12 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                     m_camera.attach(video, m_media.sender());
                 }
             }
+            // The room camera shows at once; instrument cameras when the cabin starts them.
+            if (!m_snapshotRoot.isEmpty()) {
+                m_video.setSnapshotDirectory(m_snapshotRoot + QLatin1Char('/') +
+                                             QString::fromStdString(m_sessionId));
+            }
+            attachVideo(QStringLiteral("room"));
             m_activeSince.start();
             m_durationTick.start();
             setState(QStringLiteral("active"));
@@ -274,12 +296,66 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                     !accepted.is_boolean() || accepted.get<bool>());
             }
         }
+        if (message && message->sessionId == m_sessionId && message->kind == "instrument.ack") {
+            onInstrumentAcknowledged(message->payload);
+        }
     } else if (event.type == protocol::type::peerStatus) {
         const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
         if (status && status->sessionId == m_sessionId && status->connected != m_cabinConnected) {
             m_cabinConnected = status->connected;
             emit cabinConnectedChanged();
         }
+    }
+}
+
+void SessionController::attachVideo(const QString& name) {
+    for (const auto& video : m_media.inboundVideos()) {
+        if (video.name == name) {
+            if (const auto ec =
+                    m_video.attach(name, {video.format.codec, video.format.payloadType,
+                                          std::chrono::milliseconds(50), video.requestKeyframe})) {
+                setError(tr("Vidéo de la cabine impossible à décoder : %1")
+                             .arg(QString::fromStdString(ec.message())));
+            }
+        }
+    }
+}
+
+void SessionController::requestInstrument(const QString& instrument, bool start) {
+    if (m_sessionId.empty() || m_pendingInstruments.contains(instrument)) {
+        return;
+    }
+    const protocol::SessionMessage message{
+        m_sessionId,
+        "instrument.request",
+        {{"instrument", instrument.toStdString()}, {"action", start ? "start" : "stop"}}};
+    m_connection->request(std::string(protocol::type::sessionMessage), protocol::toJson(message),
+                          {});
+    m_pendingInstruments << instrument;
+    emit instrumentsChanged();
+}
+
+void SessionController::onInstrumentAcknowledged(const nlohmann::json& payload) {
+    const auto request = payload.value("request", nlohmann::json::object());
+    const auto instrument = request.value("instrument", nlohmann::json());
+    const auto action = request.value("action", nlohmann::json());
+    if (!instrument.is_string() || !action.is_string()) {
+        return;
+    }
+    const auto name = QString::fromStdString(instrument.get<std::string>());
+    m_pendingInstruments.removeAll(name);
+    emit instrumentsChanged();
+    const auto accepted = payload.value("acknowledged", nlohmann::json());
+    if (accepted.is_boolean() && !accepted.get<bool>()) {
+        setError(
+            tr("La cabine n'a pas pu %1 : %2")
+                .arg(action == "start" ? tr("démarrer la caméra") : tr("arrêter la caméra"), name));
+        return;
+    }
+    if (action == "start") {
+        attachVideo(name);
+    } else {
+        m_video.detach(name);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
+#include "video_controller.hpp"
 #include "voice_controller.hpp"
 
 #include <QElapsedTimer>
@@ -41,6 +42,8 @@ class SessionController : public QObject {
     Q_PROPERTY(QString operatorText READ operatorText NOTIFY visitChanged)
     Q_PROPERTY(QString consentText READ consentText NOTIFY visitChanged)
     Q_PROPERTY(QStringList instruments READ instruments NOTIFY visitChanged)
+    // The visit's instrument cameras by wire name ("otoscope", "dermatoscope").
+    Q_PROPERTY(QStringList instrumentCameras READ instrumentCameras NOTIFY visitChanged)
     Q_PROPERTY(QString siteName READ siteName NOTIFY visitChanged)
     Q_PROPERTY(QString siteCode READ siteCode NOTIFY visitChanged)
     Q_PROPERTY(QString openingHours READ openingHours NOTIFY visitChanged)
@@ -52,6 +55,8 @@ class SessionController : public QObject {
     Q_PROPERTY(tc::app::ReplayController* replay READ replay CONSTANT)
     Q_PROPERTY(tc::app::VoiceController* voice READ voice CONSTANT)
     Q_PROPERTY(tc::app::CameraController* camera READ camera CONSTANT)
+    Q_PROPERTY(tc::app::VideoController* video READ video CONSTANT)
+    Q_PROPERTY(QStringList pendingInstruments READ pendingInstruments NOTIFY instrumentsChanged)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -76,6 +81,7 @@ public:
     QString operatorText() const;
     QString consentText() const;
     QStringList instruments() const;
+    QStringList instrumentCameras() const;
     QString siteName() const { return QString::fromStdString(m_entry.visit.site.name); }
     QString siteCode() const { return QString::fromStdString(m_entry.visit.site.code); }
     QString openingHours() const { return QString::fromStdString(m_entry.visit.site.openingHours); }
@@ -91,6 +97,11 @@ public:
     ReplayController* replay() { return &m_replay; }
     VoiceController* voice() { return &m_voice; }
     CameraController* camera() { return &m_camera; }
+    VideoController* video() { return &m_video; }
+    // Consultation snapshots go to <root>/<session id>/.
+    void setSnapshotRoot(const QString& root) { m_snapshotRoot = root; }
+    // The instrument cameras the doctor has asked for and the cabin has not answered yet.
+    QStringList pendingInstruments() const { return m_pendingInstruments; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -98,6 +109,9 @@ public:
     // After "ended": back to the queue.
     Q_INVOKABLE void dismiss();
     Q_INVOKABLE void clearError();
+    // Asks the cabin's operator to start or stop an instrument camera ("otoscope",
+    // "dermatoscope"); its stream shows once the cabin acknowledges.
+    Q_INVOKABLE void requestInstrument(const QString& instrument, bool start);
 
     // Feeds one service event (public for tests).
     void handleEvent(const protocol::Envelope& event);
@@ -108,11 +122,14 @@ signals:
     void cabinConnectedChanged();
     void durationChanged();
     void visitChanged();
+    void instrumentsChanged();
 
 private:
     void setState(const QString& state);
     void setError(const QString& text);
     void sendOffer();
+    void attachVideo(const QString& name);
+    void onInstrumentAcknowledged(const nlohmann::json& payload);
     void finish(const protocol::SessionEnded& ended);
 
     ConnectionController* m_connection = nullptr;
@@ -120,6 +137,8 @@ private:
     QString m_state = QStringLiteral("idle");
     QString m_errorString;
     std::string m_sessionId;
+    QString m_snapshotRoot;
+    QStringList m_pendingInstruments;
     protocol::QueueEntry m_entry;
     bool m_cabinConnected = true;
     QElapsedTimer m_activeSince;
@@ -127,7 +146,8 @@ private:
     QTimer m_durationTick;
     QString m_endReasonText;
     QString m_endedBy;
-    MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
+    VideoController m_video; // before the link: its callbacks push into it until shutdown()
+    MediaLink m_media;       // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
     VoiceController m_voice;   // the cabin's voice, on the stethoscope panel's headset

@@ -79,6 +79,14 @@ grep -q "autopilot: sent [1-9][0-9]* packets of the doctor's voice" "$work/conso
     fail "the console sent no voice"
 grep -q "voice: heard [1-9][0-9]* packets of the doctor's voice" "$work/cabin.log" ||
     fail "the cabin did not hear the doctor"
+# The cabin's room camera moved on the doctor's screen, and the otoscope, asked for, became the
+# main view.
+grep -q "autopilot: room camera [0-9]* -> [1-9][0-9]* frames decoded, screen changed" \
+    "$work/console.log" || fail "the room camera did not show, or froze"
+grep -q "autopilot: main view otoscope, [1-9][0-9]* otoscope frames decoded, screen changed" \
+    "$work/console.log" || fail "the otoscope did not become the main view"
+grep -q "video: streaming otoscope" "$work/cabin.log" || fail "the cabin did not start the otoscope"
+[ -s "$work/console-otoscope.png" ] || fail "no otoscope screenshot"
 # And saw the doctor (the labelled test pattern here), decoded at its full size.
 grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$work/cabin.log" ||
     fail "the cabin did not show the doctor's camera"

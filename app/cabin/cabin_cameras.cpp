@@ -1,0 +1,121 @@
+#include "cabin_cameras.hpp"
+
+namespace tc::cabin {
+
+namespace {
+
+std::optional<media::SceneKind> sceneOf(const std::string& mid) {
+    if (mid == "video") {
+        return media::SceneKind::roomCamera;
+    }
+    if (mid == "otoscope") {
+        return media::SceneKind::otoscope;
+    }
+    if (mid == "dermatoscope") {
+        return media::SceneKind::dermatoscope;
+    }
+    return std::nullopt;
+}
+
+std::uint32_t ssrcOf(media::SceneKind kind) {
+    switch (kind) {
+    case media::SceneKind::otoscope:
+        return 0x7C0A1E02;
+    case media::SceneKind::dermatoscope:
+        return 0x7C0A1E03;
+    case media::SceneKind::roomCamera:
+        break;
+    }
+    return 0x7C0A1E01;
+}
+
+} // namespace
+
+CabinCameras::CabinCameras(boost::asio::strand<boost::asio::any_io_executor> strand,
+                           std::vector<media::VideoStreamFormat> negotiated,
+                           CameraSettings settings, Log log)
+    : m_strand(std::move(strand))
+    , m_negotiated(std::move(negotiated))
+    , m_settings(std::move(settings))
+    , m_log(std::move(log)) {}
+
+CabinCameras::~CabinCameras() {
+    stopAll();
+}
+
+void CabinCameras::startRoom(const std::shared_ptr<protocol::RtpSession>& rtp) {
+    start("video", rtp);
+}
+
+bool CabinCameras::start(const std::string& mid, const std::shared_ptr<protocol::RtpSession>& rtp) {
+    if (m_running.contains(mid)) {
+        return true;
+    }
+    const auto kind = sceneOf(mid);
+    const media::VideoStreamFormat* format = nullptr;
+    for (const auto& f : m_negotiated) {
+        format = f.mid == mid ? &f : format;
+    }
+    if (!kind || format == nullptr || !rtp) {
+        return false;
+    }
+    CabinVideoConfig config;
+    config.kind = *kind;
+    config.codec = format->codec;
+    config.payloadType = format->payloadType;
+    config.ssrc = ssrcOf(*kind);
+    config.width = m_settings.width;
+    config.height = m_settings.height;
+    config.fps = m_settings.fps;
+    if (*kind == media::SceneKind::roomCamera) {
+        config.file = m_settings.file;
+    }
+    config.onFailure = [log = m_log, mid](const std::string& what) {
+        log("video: the " + mid + " camera stopped: " + what);
+    };
+    auto video = CabinVideo::start(m_strand, rtp, config);
+    if (!video) {
+        m_log("video: cannot start the " + mid + " camera (" + video.error().message() + ")");
+        return false;
+    }
+    m_log("video: streaming " + (*video)->description());
+    m_running.emplace(mid, std::move(*video));
+    return true;
+}
+
+bool CabinCameras::request(const std::string& instrument, bool start,
+                           const std::shared_ptr<protocol::RtpSession>& rtp) {
+    bool known = false;
+    for (const auto name : media::kInstrumentCameras) {
+        known = known || name == instrument;
+    }
+    if (!known) {
+        return false;
+    }
+    if (start) {
+        return this->start(instrument, rtp);
+    }
+    if (const auto it = m_running.find(instrument); it != m_running.end()) {
+        it->second->stop();
+        m_running.erase(it);
+        m_log("video: the " + instrument + " camera stopped at the doctor's request");
+    }
+    return true;
+}
+
+void CabinCameras::keyframeRequested(std::uint32_t ssrc) {
+    for (const auto& [mid, video] : m_running) {
+        if (video->ssrc() == ssrc) {
+            video->requestKeyframe();
+        }
+    }
+}
+
+void CabinCameras::stopAll() {
+    for (const auto& [mid, video] : m_running) {
+        video->stop();
+    }
+    m_running.clear();
+}
+
+} // namespace tc::cabin

@@ -1,0 +1,51 @@
+#pragma once
+// The cabin's cameras during a consultation: the room camera streams as soon as the media is
+// up; the instrument cameras (otoscope, dermatoscope) start and stop when the doctor asks, each
+// on its negotiated section with its own SSRC. Keyframe requests (PLI/FIR) reach the camera
+// whose SSRC they name. All calls on the cabin's strand.
+
+#include "cabin_video.hpp"
+#include "tc/media/video_negotiation.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tc::cabin {
+
+struct CameraSettings {
+    std::optional<std::filesystem::path> file; // the room camera plays this clip
+    int width = 1280;
+    int height = 720;
+    int fps = 30;
+};
+
+class CabinCameras {
+public:
+    using Log = std::function<void(const std::string&)>;
+    CabinCameras(boost::asio::strand<boost::asio::any_io_executor> strand,
+                 std::vector<media::VideoStreamFormat> negotiated, CameraSettings settings,
+                 Log log);
+    ~CabinCameras();
+
+    void startRoom(const std::shared_ptr<protocol::RtpSession>& rtp);
+    // The doctor's request: true when done (started, stopped, or already so); false when the
+    // instrument has no negotiated stream or its camera will not start.
+    bool request(const std::string& instrument, bool start,
+                 const std::shared_ptr<protocol::RtpSession>& rtp);
+    void keyframeRequested(std::uint32_t ssrc);
+    void stopAll();
+
+private:
+    bool start(const std::string& mid, const std::shared_ptr<protocol::RtpSession>& rtp);
+
+    boost::asio::strand<boost::asio::any_io_executor> m_strand;
+    std::vector<media::VideoStreamFormat> m_negotiated;
+    CameraSettings m_settings;
+    Log m_log;
+    std::map<std::string, std::shared_ptr<CabinVideo>> m_running; // by mid
+};
+
+} // namespace tc::cabin
