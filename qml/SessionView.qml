@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.Media
 import "TimeFormat.js" as TimeFormat
 
 // The consultation: who the patient is, where, and the session's state.
@@ -87,6 +88,34 @@ Item {
                     instrumentCameras: view.session.instrumentCameras
                     pendingInstruments: view.session.pendingInstruments
                     onInstrumentRequested: (name, start) => view.session.requestInstrument(name, start)
+
+                    // The doctor as the cabin sees them, picture in picture (what the camera
+                    // sends; empty when it is off).
+                    VideoSurface {
+                        id: selfView
+                        objectName: "selfView"
+                        visible: view.session.camera !== undefined && view.session.camera.active
+                        anchors.top: parent.top
+                        anchors.right: parent.right
+                        anchors.margins: 8
+                        width: 128
+                        height: 72
+                        Component.onCompleted: if (view.session.camera !== undefined) view.session.camera.setSelfView(selfView)
+                        Component.onDestruction: if (view.session.camera !== undefined) view.session.camera.setSelfView(null)
+                        Rectangle {
+                            anchors.fill: parent
+                            color: "transparent"
+                            border.color: "white"
+                            border.width: 1
+                        }
+                        Label {
+                            anchors.centerIn: parent
+                            visible: view.session.camera !== undefined && !view.session.camera.cameraOn
+                            text: qsTr("Caméra coupée")
+                            color: "white"
+                            font.pixelSize: Theme.fontSmall
+                        }
+                    }
                 }
                 Item { Layout.fillHeight: true; visible: view.state !== "active" }
             }
@@ -129,6 +158,21 @@ Item {
                         text: qsTr("Cabine déconnectée — reconnexion en cours")
                         color: Theme.warning
                         font.bold: true
+                    }
+                    // The doctor's camera to the cabin: on or off (C), in words.
+                    Button {
+                        objectName: "cameraButton"
+                        visible: view.state === "active" && view.session.camera !== undefined && view.session.camera.active
+                        text: view.session.camera !== undefined && view.session.camera.cameraOn
+                              ? qsTr("Caméra allumée (C)") : qsTr("Caméra coupée (C)")
+                        onClicked: view.session.camera.toggleCamera()
+                        ToolTip.visible: hovered && ToolTip.text !== ""
+                        ToolTip.text: view.session.camera !== undefined ? view.session.camera.text : ""
+                    }
+                    Shortcut {
+                        sequence: "C"
+                        enabled: view.state === "active" && view.session.camera !== undefined && view.session.camera.active
+                        onActivated: view.session.camera.toggleCamera()
                     }
                     PrimaryButton {
                         objectName: "endButton"

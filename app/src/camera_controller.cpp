@@ -1,5 +1,8 @@
 #include "camera_controller.hpp"
 
+#include "ui_dispatch.hpp"
+#include "video_surface.hpp"
+
 namespace tc::app {
 
 CameraController::CameraController(QObject* parent)
@@ -86,6 +89,27 @@ void CameraController::setFrameObserver(std::function<void(const media::VideoFra
     m_observer->call = std::move(observer);
 }
 
+void CameraController::setSelfView(VideoSurface* surface) {
+    m_selfView = surface;
+    if (surface == nullptr) {
+        setFrameObserver({});
+        return;
+    }
+    // Every other frame is plenty for a thumbnail of oneself; converted on the capture thread,
+    // shown through one queued call.
+    setFrameObserver([this, count = std::uint64_t{0}](const media::VideoFrame& frame) mutable {
+        if (++count % 2 != 0) {
+            return;
+        }
+        auto image = imageFromI420(frame.view());
+        postToUi(this, [this, image = std::move(image), count] {
+            if (m_selfView) {
+                m_selfView->present(image, static_cast<qint64>(count));
+            }
+        });
+    });
+}
+
 void CameraController::setCameraOn(bool on) {
     if (on == m_cameraOn) {
         return;
@@ -93,6 +117,9 @@ void CameraController::setCameraOn(bool on) {
     m_cameraOn = on;
     if (m_camera) {
         m_camera->setEnabled(on);
+    }
+    if (!on && m_selfView) {
+        m_selfView->clear(); // the self-view says what the cabin sees: nothing
     }
     emit changed();
 }

@@ -9,12 +9,15 @@
 #include "tc/media/video_sender.hpp"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <functional>
 #include <memory>
 #include <mutex>
 
 namespace tc::app {
+
+class VideoSurface;
 
 class CameraController : public QObject {
     Q_OBJECT
@@ -42,6 +45,8 @@ public:
     void setBitrate(int bps);
     // For a self-view: every captured frame (on the capture's thread).
     void setFrameObserver(std::function<void(const media::VideoFrame&)> observer);
+    // The doctor's self-view (picture in picture), handed in from QML; null to stop.
+    Q_INVOKABLE void setSelfView(tc::app::VideoSurface* surface);
 
     bool active() const { return m_sender != nullptr; }
     bool cameraOn() const { return m_cameraOn; }
@@ -63,6 +68,7 @@ private:
         std::function<void(const media::VideoFrame&)> call;
     };
     std::shared_ptr<Observer> m_observer; // shared with the capture thread
+    QPointer<VideoSurface> m_selfView;
     bool m_cameraOn = true;
     QString m_text;
 };

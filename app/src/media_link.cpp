@@ -33,6 +33,12 @@ QString streamLabel(const std::string& mid) {
     if (mid == "video") {
         return MediaLink::tr("Caméra");
     }
+    if (mid == "otoscope") {
+        return MediaLink::tr("Otoscope");
+    }
+    if (mid == "dermatoscope") {
+        return MediaLink::tr("Dermatoscope");
+    }
     return QString::fromStdString(mid);
 }
 

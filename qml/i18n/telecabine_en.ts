@@ -363,6 +363,18 @@
 <context>
     <name>SessionView</name>
     <message>
+        <source>Caméra coupée</source>
+        <translation>Camera off</translation>
+    </message>
+    <message>
+        <source>Caméra allumée (C)</source>
+        <translation>Camera on (C)</translation>
+    </message>
+    <message>
+        <source>Caméra coupée (C)</source>
+        <translation>Camera off (C)</translation>
+    </message>
+    <message>
         <location filename="../SessionView.qml" line="35"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
@@ -598,6 +610,22 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
+        <source>Vidéo de la cabine impossible à décoder : %1</source>
+        <translation>The cabin's video cannot be decoded: %1</translation>
+    </message>
+    <message>
+        <source>La cabine n'a pas pu %1 : %2</source>
+        <translation>The cabin could not %1: %2</translation>
+    </message>
+    <message>
+        <source>démarrer la caméra</source>
+        <translation>start the camera</translation>
+    </message>
+    <message>
+        <source>arrêter la caméra</source>
+        <translation>stop the camera</translation>
+    </message>
+    <message>
         <location filename="../../app/src/session_controller.cpp" line="75"/>
         <source>non recueilli</source>
         <translation>not recorded</translation>
@@ -678,6 +706,14 @@
 </context>
 <context>
     <name>tc::app::MediaLink</name>
+    <message>
+        <source>Otoscope</source>
+        <translation>Otoscope</translation>
+    </message>
+    <message>
+        <source>Dermatoscope</source>
+        <translation>Dermatoscope</translation>
+    </message>
     <message>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
@@ -1020,6 +1056,25 @@
     <message>
         <source>Fin d&apos;enregistrement incomplète : %1</source>
         <translation>Recording ended incompletely: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::CameraController</name>
+    <message>
+        <source>Caméra désactivée sur ce poste : la cabine ne vous voit pas.</source>
+        <translation>Camera disabled on this workstation: the cabin cannot see you.</translation>
+    </message>
+    <message>
+        <source>Vidéo sortante impossible : %1</source>
+        <translation>Outgoing video impossible: %1</translation>
+    </message>
+    <message>
+        <source>Caméra inutilisable : %1</source>
+        <translation>Camera unusable: %1</translation>
+    </message>
+    <message>
+        <source>Pas de caméra : la cabine voit une mire de test.</source>
+        <translation>No camera: the cabin sees a test pattern.</translation>
     </message>
 </context>
 <context>
