@@ -1,5 +1,7 @@
 #include "cabin_cameras.hpp"
 
+#include <cstdlib>
+
 namespace tc::cabin {
 
 namespace {
@@ -37,7 +39,8 @@ CabinCameras::CabinCameras(boost::asio::strand<boost::asio::any_io_executor> str
     : m_strand(std::move(strand))
     , m_negotiated(std::move(negotiated))
     , m_settings(std::move(settings))
-    , m_log(std::move(log)) {}
+    , m_log(std::move(log))
+    , m_rateTimer(m_strand) {}
 
 CabinCameras::~CabinCameras() {
     stopAll();
@@ -79,7 +82,10 @@ bool CabinCameras::start(const std::string& mid, const std::shared_ptr<protocol:
         return false;
     }
     m_log("video: streaming " + (*video)->description());
-    m_running.emplace(mid, std::move(*video));
+    media::BitrateLimits limits;
+    limits.ceilingBps = config.bitrateBps;
+    m_running.emplace(
+        mid, Camera{std::move(*video), media::BitrateController(limits), config.bitrateBps});
     return true;
 }
 
@@ -96,7 +102,7 @@ bool CabinCameras::request(const std::string& instrument, bool start,
         return this->start(instrument, rtp);
     }
     if (const auto it = m_running.find(instrument); it != m_running.end()) {
-        it->second->stop();
+        it->second.video->stop();
         m_running.erase(it);
         m_log("video: the " + instrument + " camera stopped at the doctor's request");
     }
@@ -104,16 +110,64 @@ bool CabinCameras::request(const std::string& instrument, bool start,
 }
 
 void CabinCameras::keyframeRequested(std::uint32_t ssrc) {
-    for (const auto& [mid, video] : m_running) {
-        if (video->ssrc() == ssrc) {
-            video->requestKeyframe();
+    for (const auto& [mid, camera] : m_running) {
+        if (camera.video->ssrc() == ssrc) {
+            camera.video->requestKeyframe();
         }
     }
 }
 
+void CabinCameras::startRateControl(std::weak_ptr<protocol::RtpSession> rtp) {
+    m_rtp = std::move(rtp);
+    m_rateTimer.expires_after(std::chrono::milliseconds(1500));
+    m_rateTimer.async_wait(
+        [this, alive = std::weak_ptr<bool>(m_alive)](boost::system::error_code ec) {
+            if (ec || alive.expired()) {
+                return; // cancelled, or this object is gone
+            }
+            adaptRates();
+            startRateControl(m_rtp);
+        });
+}
+
+void CabinCameras::adaptRates() {
+    const auto session = m_rtp.lock();
+    if (!session) {
+        return;
+    }
+    for (const auto& stream : session->stats()) { // on the transport's executor: this strand
+        if (!stream.outbound) {
+            continue;
+        }
+        for (auto& [mid, camera] : m_running) {
+            if (camera.video->ssrc() != stream.ssrc) {
+                continue;
+            }
+            const int target =
+                camera.rate.onReport(stream.remoteFractionLost, std::chrono::milliseconds(1500));
+            if (target != camera.applied) {
+                camera.video->setBitrate(target);
+                if (std::abs(target - camera.applied) * 10 > camera.applied) {
+                    m_log("video: " + mid + " at " + std::to_string(target / 1000) +
+                          " kbit/s (the console reports " +
+                          std::to_string(static_cast<int>(100 * stream.remoteFractionLost)) +
+                          " % loss)");
+                }
+                camera.applied = target;
+            }
+        }
+    }
+}
+
+std::optional<int> CabinCameras::bitrate(const std::string& mid) const {
+    const auto it = m_running.find(mid);
+    return it == m_running.end() ? std::nullopt : std::optional<int>(it->second.applied);
+}
+
 void CabinCameras::stopAll() {
-    for (const auto& [mid, video] : m_running) {
-        video->stop();
+    m_rateTimer.cancel();
+    for (const auto& [mid, camera] : m_running) {
+        camera.video->stop();
     }
     m_running.clear();
 }

@@ -2,11 +2,15 @@
 // The cabin's cameras during a consultation: the room camera streams as soon as the media is
 // up; the instrument cameras (otoscope, dermatoscope) start and stop when the doctor asks, each
 // on its negotiated section with its own SSRC. Keyframe requests (PLI/FIR) reach the camera
-// whose SSRC they name. All calls on the cabin's strand.
+// whose SSRC they name. Each camera's bitrate follows the console's RTCP loss reports (from
+// 2.5 Mbit/s down to a floor: the stethoscope and the voice keep the link). All calls on the
+// cabin's strand.
 
 #include "cabin_video.hpp"
+#include "tc/media/bitrate_controller.hpp"
 #include "tc/media/video_negotiation.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,7 +40,12 @@ public:
     bool request(const std::string& instrument, bool start,
                  const std::shared_ptr<protocol::RtpSession>& rtp);
     void keyframeRequested(std::uint32_t ssrc);
+    // Reads the session's report figures every 1.5 s (about one receiver report each) and sets
+    // each camera's bitrate.
+    void startRateControl(std::weak_ptr<protocol::RtpSession> rtp);
     void stopAll();
+    // The camera's current target bitrate, if it runs.
+    std::optional<int> bitrate(const std::string& mid) const;
 
 private:
     bool start(const std::string& mid, const std::shared_ptr<protocol::RtpSession>& rtp);
@@ -45,7 +54,17 @@ private:
     std::vector<media::VideoStreamFormat> m_negotiated;
     CameraSettings m_settings;
     Log m_log;
-    std::map<std::string, std::shared_ptr<CabinVideo>> m_running; // by mid
+    void adaptRates();
+
+    struct Camera {
+        std::shared_ptr<CabinVideo> video;
+        media::BitrateController rate;
+        int applied = 0;
+    };
+    std::map<std::string, Camera> m_running; // by mid
+    boost::asio::steady_timer m_rateTimer;
+    std::weak_ptr<protocol::RtpSession> m_rtp;
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true); // for the timer's handler
 };
 
 } // namespace tc::cabin

@@ -334,6 +334,7 @@ private:
         if (state == TransportState::connected && !m_roomCamera && m_cameras) {
             m_roomCamera = true;
             m_cameras->startRoom(m_rtp);
+            m_cameras->startRateControl(m_rtp);
         }
         if (state == TransportState::connected && !m_voice && m_media && m_voiceFormat) {
             auto voice =

@@ -26,7 +26,8 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
     config.ssrc = kSsrc;
     config.width = 640; // the cabin's screen shows a face, not a lesion
     config.height = 360;
-    config.bitrateBps = 800'000;
+    m_rate = media::BitrateController(m_rate.limits()); // each consultation starts at the top
+    config.bitrateBps = m_rate.target();
     config.onPacket = std::move(send);
     auto sender = media::VideoSender::start(config);
     if (!sender) {
@@ -75,6 +76,14 @@ void CameraController::detach() {
 void CameraController::requestKeyframe() {
     if (m_sender) {
         m_sender->requestKeyframe();
+    }
+}
+
+void CameraController::onLossReport(double fractionLost) {
+    const int before = m_rate.target();
+    const int target = m_rate.onReport(fractionLost, std::chrono::seconds(1));
+    if (target != before) {
+        setBitrate(target);
     }
 }
 

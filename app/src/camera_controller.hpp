@@ -4,6 +4,7 @@
 // the cabin, whose screen shows the doctor. The doctor can turn it off. Keyframe requests from
 // the cabin (PLI/FIR) and bitrate changes reach the encoder.
 
+#include "tc/media/bitrate_controller.hpp"
 #include "tc/media/camera_capture.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/video_sender.hpp"
@@ -43,6 +44,10 @@ public:
     // A PLI/FIR from the cabin, or a new target bitrate from congestion control (any thread).
     void requestKeyframe();
     void setBitrate(int bps);
+    // The cabin's loss report on our camera (about once a second): the bitrate follows it,
+    // from 800 kbit/s down to a floor that leaves the link to the voice and the stethoscope.
+    void onLossReport(double fractionLost);
+    int bitrate() const { return m_rate.target(); }
     // For a self-view: every captured frame (on the capture's thread).
     void setFrameObserver(std::function<void(const media::VideoFrame&)> observer);
     // The doctor's self-view (picture in picture), handed in from QML; null to stop.
@@ -70,6 +75,7 @@ private:
     std::shared_ptr<Observer> m_observer; // shared with the capture thread
     QPointer<VideoSurface> m_selfView;
     bool m_cameraOn = true;
+    media::BitrateController m_rate{{150'000, 800'000, 0.10, 0.02, 0.08}};
     QString m_text;
 };
 

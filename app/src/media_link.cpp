@@ -321,6 +321,9 @@ void MediaLink::apply(const MediaSnapshot& polled) {
         if (s.rttMs) {
             rtt = s.rttMs;
         }
+        if (s.outbound && m_onOutboundReport) {
+            m_onOutboundReport(s.ssrc, s.remoteFractionLost);
+        }
         const double expected = static_cast<double>(s.packets) + std::max<std::int64_t>(0, s.lost);
         m_streams.append(QVariantMap{
             {QStringLiteral("name"), streamLabel(s.name)},

@@ -57,6 +57,10 @@ public:
     void setKeyframeRequestHandler(protocol::RtpSession::KeyframeHandler handler) {
         m_onKeyframeRequest = std::move(handler);
     }
+    // Once a second on the UI thread, for each of our streams: the loss the cabin reports.
+    void setOutboundReportHandler(std::function<void(std::uint32_t ssrc, double lost)> handler) {
+        m_onOutboundReport = std::move(handler);
+    }
     // Opens the transport and adds it to `sdp`; on failure returns nothing and sets `error`.
     std::optional<std::string> offer(const std::string& sdp, QString& error);
     // Keys and starts the transport from the cabin's answer; an empty string on success.
@@ -113,6 +117,7 @@ private:
     VideoController* m_videoSink = nullptr;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;
     protocol::RtpSession::KeyframeHandler m_onKeyframeRequest;
+    std::function<void(std::uint32_t, double)> m_onOutboundReport;
     protocol::LocalKeying m_keying;
     std::optional<protocol::TransportState> m_state; // none until an offer is answered
     QString m_error;                                 // why the transport failed, for the doctor

@@ -51,6 +51,11 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
     m_media.setVideo(&m_video);
+    m_media.setOutboundReportHandler([this](std::uint32_t ssrc, double lost) {
+        if (ssrc == CameraController::kSsrc) {
+            m_camera.onLossReport(lost);
+        }
+    });
     // The cabin asks for a keyframe of the doctor's camera after a loss (protocol thread).
     m_media.setKeyframeRequestHandler([camera = &m_camera](std::uint32_t ssrc) {
         if (ssrc == CameraController::kSsrc) {

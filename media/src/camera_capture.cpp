@@ -1,5 +1,6 @@
 #include "tc/media/camera_capture.hpp"
 
+#include "gst_launch.hpp"
 #include "tc/media/gst_runtime.hpp"
 #include "tc/media/video_frame_code.hpp"
 
@@ -104,17 +105,11 @@ boost::system::result<std::unique_ptr<CameraCapture>> CameraCapture::start(Camer
         std::to_string(c.width) + ",height=" + std::to_string(c.height) +
         ",framerate=" + std::to_string(c.fps) +
         "/1 ! appsink name=out sync=false max-buffers=2 drop=true";
-    GError* error = nullptr;
-    impl->pipeline = gst_parse_launch(description.c_str(), &error);
-    if (error != nullptr) {
-        g_error_free(error);
-        return make_error_code(MediaErrc::missingElements);
+    auto pipeline = detail::launchWithAppSink(description, &Impl::newSample, impl.get());
+    if (!pipeline) {
+        return pipeline.error();
     }
-    GstElement* out = gst_bin_get_by_name(GST_BIN(impl->pipeline), "out");
-    GstAppSinkCallbacks callbacks{};
-    callbacks.new_sample = &Impl::newSample;
-    gst_app_sink_set_callbacks(GST_APP_SINK(out), &callbacks, impl.get(), nullptr);
-    gst_object_unref(out);
+    impl->pipeline = *pipeline;
     if (gst_element_set_state(impl->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         return make_error_code(MediaErrc::initialisationFailed); // a busy or missing camera
     }

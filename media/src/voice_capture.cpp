@@ -1,5 +1,6 @@
 #include "tc/media/voice_capture.hpp"
 
+#include "gst_launch.hpp"
 #include "tc/media/gst_runtime.hpp"
 #include "tc/media/voice_stream.hpp"
 
@@ -116,17 +117,11 @@ VoiceCapture::start(VoiceCaptureConfig config) {
     }
     const std::string description = source + " ! audioconvert ! audioresample ! " + caps + " ! " +
                                     dsp + " ! appsink name=out sync=false emit-signals=false";
-    GError* error = nullptr;
-    impl->pipeline = gst_parse_launch(description.c_str(), &error);
-    if (error != nullptr) {
-        g_error_free(error);
-        return make_error_code(MediaErrc::missingElements);
+    auto pipeline = detail::launchWithAppSink(description, &Impl::newSample, impl.get());
+    if (!pipeline) {
+        return pipeline.error();
     }
-    GstElement* out = gst_bin_get_by_name(GST_BIN(impl->pipeline), "out");
-    GstAppSinkCallbacks callbacks{};
-    callbacks.new_sample = &Impl::newSample;
-    gst_app_sink_set_callbacks(GST_APP_SINK(out), &callbacks, impl.get(), nullptr);
-    gst_object_unref(out);
+    impl->pipeline = *pipeline;
     if (fed) {
         impl->feedSource = gst_bin_get_by_name(GST_BIN(impl->pipeline), "feed");
     }

@@ -1,0 +1,130 @@
+// The cabin's cameras follow the console's RTCP loss reports: the room camera, through a relay
+// that starts losing 30 % of the packets, backs off from 2.5 Mbit/s within seconds, and the
+// stethoscope stream on the same session keeps flowing.
+#include "cabin_cameras.hpp"
+#include "tc/media/stethoscope_stream.hpp"
+#include "tc/protocol/impairment.hpp"
+#include "transport_pair.hpp"
+
+#include <future>
+#include <mutex>
+
+using namespace tc;
+using namespace tc::test;
+
+namespace {
+
+RtpSessionConfig sessionConfig(std::string cname) {
+    RtpSessionConfig config;
+    config.cname = std::move(cname);
+    config.streams = {{"video", 100, 90000, 101, true, "VP8"},
+                      {"steth", 96, 48000, 97, false, "L16"}};
+    return config;
+}
+
+std::optional<int> bitrateOf(IoThread& io,
+                             boost::asio::strand<boost::asio::any_io_executor>& strand,
+                             cabin::CabinCameras& cameras) {
+    std::promise<std::optional<int>> promise;
+    boost::asio::post(strand, [&] { promise.set_value(cameras.bitrate("video")); });
+    static_cast<void>(io);
+    return promise.get_future().get();
+}
+
+} // namespace
+
+TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio keeps flowing",
+          "[video][cabin][bitrate]") {
+    IoThread io("test-cabin-rate");
+    auto strand = boost::asio::make_strand(io.executor());
+    Pair pair(SrtpSuite::aeadAes128Gcm);
+    auto cabinTransport = *MediaTransport::open(strand, pair.a);
+    auto consoleTransport = *MediaTransport::open(strand, pair.b);
+    auto relay = *ImpairedRelay::open(strand);
+    std::atomic<std::uint64_t> stethoscopePackets{0};
+    auto console =
+        RtpSession::create(consoleTransport, sessionConfig("console"),
+                           [&](const RtpHeader& header, std::span<const std::uint8_t>, bool) {
+                               stethoscopePackets += header.payloadType == 96;
+                           });
+    auto cabinSession = RtpSession::create(cabinTransport, sessionConfig("cabin"), {});
+    Observer seenA;
+    Observer seenB;
+    relay->connect(cabinTransport->localCandidate().endpoint,
+                   consoleTransport->localCandidate().endpoint);
+    const auto via = [](udp::endpoint e) {
+        return Candidate{Candidate::Type::host, e, 1};
+    };
+    REQUIRE_FALSE(cabinTransport->start({via(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
+                                        cabinSession->packetHandler(),
+                                        cabinSession->stateHandler(seenA.state())));
+    REQUIRE_FALSE(consoleTransport->start({via(relay->endpointForB())}, pair.aCredentials,
+                                          pair.bKeys, console->packetHandler(),
+                                          console->stateHandler(seenB.state())));
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+
+    std::mutex mutex;
+    std::vector<std::string> log;
+    cabin::CameraSettings settings;
+    settings.width = 640; // the rate, not the picture, is under test
+    settings.height = 360;
+    cabin::CabinCameras cameras(strand, {{"video", media::VideoCodec::vp8, 100, 101, true}},
+                                settings, [&](const std::string& line) {
+                                    std::lock_guard lock(mutex);
+                                    log.push_back(line);
+                                });
+    boost::asio::post(strand, [&] {
+        cameras.startRoom(cabinSession);
+        cameras.startRateControl(cabinSession);
+    });
+    // The stethoscope's 10 ms packets on the same session, all along.
+    std::atomic<bool> streaming{true};
+    std::thread stethoscope([&] {
+        auto packetizer =
+            media::StethoscopePacketizer::create(media::StethoscopeFormat{}, 0x57E7A001, 1, 0)
+                .value();
+        std::vector<std::int16_t> frame(480, 100);
+        auto next = std::chrono::steady_clock::now();
+        while (streaming) {
+            cabinSession->send(
+                packetizer.packetize(frame, media::AuscultationSite::mitral).value());
+            next += 10ms;
+            std::this_thread::sleep_until(next);
+        }
+    });
+
+    std::this_thread::sleep_for(4s);
+    CHECK(bitrateOf(io, strand, cameras) == 2'500'000); // a clean path: the ceiling
+    Impairment lossy;
+    lossy.singleLossRate = 0.30;
+    lossy.seed = 5;
+    relay->setImpairment(lossy);
+    const auto before = stethoscopePackets.load();
+    std::this_thread::sleep_for(7s);
+    const auto reduced = bitrateOf(io, strand, cameras);
+    REQUIRE(reduced);
+    CHECK(*reduced < 1'800'000);
+    CHECK(*reduced >= media::BitrateLimits{}.floorBps);
+    // The stethoscope still arrives (about 70 of its 100 packets a second get through).
+    CHECK(stethoscopePackets - before > 300);
+    {
+        std::lock_guard lock(mutex);
+        bool told = false;
+        for (const auto& line : log) {
+            told = told || line.find("% loss") != std::string::npos;
+        }
+        CHECK(told);
+    }
+    streaming = false;
+    stethoscope.join();
+    boost::asio::post(strand, [&] { cameras.stopAll(); });
+    std::this_thread::sleep_for(100ms);
+    cabinSession->stop();
+    console->stop();
+    relay->close();
+    cabinTransport->close();
+    consoleTransport->close();
+    std::this_thread::sleep_for(50ms);
+    io.stop();
+}
