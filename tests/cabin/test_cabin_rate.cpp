@@ -50,19 +50,8 @@ TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio k
     auto cabinSession = RtpSession::create(cabinTransport, sessionConfig("cabin"), {});
     Observer seenA;
     Observer seenB;
-    relay->connect(cabinTransport->localCandidate().endpoint,
-                   consoleTransport->localCandidate().endpoint);
-    const auto via = [](udp::endpoint e) {
-        return Candidate{Candidate::Type::host, e, 1};
-    };
-    REQUIRE_FALSE(cabinTransport->start({via(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
-                                        cabinSession->packetHandler(),
-                                        cabinSession->stateHandler(seenA.state())));
-    REQUIRE_FALSE(consoleTransport->start({via(relay->endpointForB())}, pair.aCredentials,
-                                          pair.bKeys, console->packetHandler(),
-                                          console->stateHandler(seenB.state())));
-    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
-    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+    startSessionsThroughRelay(*relay, pair, *cabinTransport, *consoleTransport, *cabinSession,
+                              *console, seenA, seenB);
 
     std::mutex mutex;
     std::vector<std::string> log;

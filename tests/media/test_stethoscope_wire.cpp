@@ -72,19 +72,8 @@ TEST_CASE("stethoscope over the wire: bit-exact recording through 10 % loss", "[
                                           bool) { receiver->onPacket(packet); });
     Observer seenA;
     Observer seenB;
-    relay->connect(cabinTransport->localCandidate().endpoint,
-                   consoleTransport->localCandidate().endpoint);
-    const auto via = [](udp::endpoint e) {
-        return Candidate{Candidate::Type::host, e, 1};
-    };
-    REQUIRE_FALSE(cabinTransport->start({via(relay->endpointForA())}, pair.bCredentials, pair.aKeys,
-                                        cabin->packetHandler(),
-                                        cabin->stateHandler(seenA.state())));
-    REQUIRE_FALSE(consoleTransport->start({via(relay->endpointForB())}, pair.aCredentials,
-                                          pair.bKeys, console->packetHandler(),
-                                          console->stateHandler(seenB.state())));
-    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
-    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+    startSessionsThroughRelay(*relay, pair, *cabinTransport, *consoleTransport, *cabin, *console,
+                              seenA, seenB);
     const auto flac = dir.path() / "auscultation.flac";
     REQUIRE_FALSE(receiver->startRecording(flac));
     std::vector<std::int16_t> expected; // what the recording must hold

@@ -6,6 +6,7 @@
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
+#include "tc/protocol/rtp_session.hpp"
 
 #include <boost/asio/post.hpp>
 #include <future>
@@ -122,6 +123,23 @@ inline void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTrans
                           seenA.packets(), seenA.state()));
     REQUIRE_FALSE(b.start({via(relay.endpointForB())}, pair.aCredentials, pair.bKeys,
                           seenB.packets(), seenB.state()));
+}
+
+// Starts both transports through `relay` with an RTP session on each, and waits until both are
+// connected.
+inline void startSessionsThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a,
+                                      MediaTransport& b, RtpSession& sessionA, RtpSession& sessionB,
+                                      Observer& seenA, Observer& seenB) {
+    relay.connect(a.localCandidate().endpoint, b.localCandidate().endpoint);
+    const auto via = [](udp::endpoint e) {
+        return Candidate{Candidate::Type::host, e, 1};
+    };
+    REQUIRE_FALSE(a.start({via(relay.endpointForA())}, pair.bCredentials, pair.aKeys,
+                          sessionA.packetHandler(), sessionA.stateHandler(seenA.state())));
+    REQUIRE_FALSE(b.start({via(relay.endpointForB())}, pair.aCredentials, pair.bKeys,
+                          sessionB.packetHandler(), sessionB.stateHandler(seenB.state())));
+    REQUIRE(eventually([&] { return seenA.last() == TransportState::connected; }));
+    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 }
 
 } // namespace tc::test
