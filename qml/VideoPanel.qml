@@ -127,15 +127,20 @@ Rectangle {
             Layout.fillWidth: true
             spacing: 10
 
-            // The other streams; a click makes one main.
+            // The other streams; a click makes one main. A Row, not the layout itself: Qt 6.4's
+            // layouts crash when a Repeater destroys their items mid-rearrange (the thumbnails
+            // are rebuilt whenever a stream comes or goes).
+            Row {
+                spacing: 10
+                Layout.preferredHeight: 108
             Repeater {
                 model: panel.thumbnails
                 delegate: Rectangle {
                     id: thumbnail
                     required property var modelData
                     objectName: "thumbnail_" + thumbnail.modelData.name
-                    Layout.preferredWidth: 192
-                    Layout.preferredHeight: 108
+                    width: 192
+                    height: 108
                     color: "black"
                     radius: 4
                     border.color: thumbArea.containsMouse ? Theme.primary : Theme.border
@@ -177,10 +182,11 @@ Rectangle {
                     Component.onDestruction: panel.video.releaseSurface(thumbSurface)
                 }
             }
+            }
 
             Item { Layout.fillWidth: true }
 
-            ColumnLayout {
+            Column {
                 spacing: 6
                 Label {
                     objectName: "snapshotMessage"
@@ -188,7 +194,7 @@ Rectangle {
                     text: panel.snapshotMessage
                     color: Theme.muted
                     font.pixelSize: Theme.fontSmall
-                    Layout.maximumWidth: 260
+                    width: Math.min(implicitWidth, 260)
                     wrapMode: Text.Wrap
                 }
                 Repeater {
