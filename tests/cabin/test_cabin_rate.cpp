@@ -90,13 +90,24 @@ TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio k
     lossy.seed = 5;
     relay->setImpairment(lossy);
     const auto before = stethoscopePackets.load();
-    std::this_thread::sleep_for(7s);
-    const auto reduced = bitrateOf(io, strand, cameras);
+    // About one report each 1.5 s, each taking 15 % off: under 1.5 Mbit/s within seconds (the
+    // deadline is generous for a loaded machine; the rate is what is tested, not the speed).
+    const auto lossStarted = std::chrono::steady_clock::now();
+    std::optional<int> reduced;
+    while (std::chrono::steady_clock::now() - lossStarted < 20s) {
+        std::this_thread::sleep_for(500ms);
+        reduced = bitrateOf(io, strand, cameras);
+        if (reduced && *reduced < 1'500'000) {
+            break;
+        }
+    }
     REQUIRE(reduced);
-    CHECK(*reduced < 1'800'000);
+    CHECK(*reduced < 1'500'000);
     CHECK(*reduced >= media::BitrateLimits{}.floorBps);
     // The stethoscope still arrives (about 70 of its 100 packets a second get through).
-    CHECK(stethoscopePackets - before > 300);
+    const auto lossSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - lossStarted).count();
+    CHECK(static_cast<double>(stethoscopePackets - before) > 40.0 * lossSeconds);
     {
         std::lock_guard lock(mutex);
         bool told = false;
