@@ -9,6 +9,8 @@ cabin=$2
 console=$3
 keying=${4:-dtls} # the console's media keying: dtls (default) or sdes
 steth=${5:-48000} # the stethoscope the console asks for: L16 at 48000 or 16000, or opus
+video=${6:-vp8} # the cabin's cameras: vp8 or h264 (the console offers both)
+case $video in vp8) video_name=VP8 ;; h264) video_name=H264 ;; *) echo "video?" >&2; exit 2 ;; esac
 case $steth in
     opus) steth_args="--stethoscope-codec opus" steth_stream="Opus/48000 at 128 kbit/s" steth_pt=102 ;;
     16000) steth_args="--stethoscope-rate 16000" steth_stream="L16/16000" steth_pt=98 ;;
@@ -39,7 +41,7 @@ done
 port=$(cat "$work/port")
 
 "$cabin" --port "$port" --ca "$work/pki/ca.pem" --bundle "$work/pki/cabin.p12" \
-    --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 >"$work/cabin.log" 2>&1 &
+    --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 --video-codec "$video" >"$work/cabin.log" 2>&1 &
 pids="$pids $!"
 
 # GUI tests run under Xvfb unless a display is already there.
@@ -79,13 +81,16 @@ grep -q "autopilot: sent [1-9][0-9]* packets of the doctor's voice" "$work/conso
     fail "the console sent no voice"
 grep -q "voice: heard [1-9][0-9]* packets of the doctor's voice" "$work/cabin.log" ||
     fail "the cabin did not hear the doctor"
+grep -q "video: streaming room camera $video_name 1280x720@30" "$work/cabin.log" ||
+    fail "the cabin did not stream its room camera in $video_name at 720p30"
 # The cabin's room camera moved on the doctor's screen, and the otoscope, asked for, became the
 # main view.
 grep -q "autopilot: room camera [0-9]* -> [1-9][0-9]* frames decoded, screen changed" \
     "$work/console.log" || fail "the room camera did not show, or froze"
 grep -q "autopilot: main view otoscope, [1-9][0-9]* otoscope frames decoded, screen changed" \
     "$work/console.log" || fail "the otoscope did not become the main view"
-grep -q "video: streaming otoscope" "$work/cabin.log" || fail "the cabin did not start the otoscope"
+grep -q "video: streaming otoscope $video_name" "$work/cabin.log" ||
+    fail "the cabin did not start the otoscope in $video_name"
 [ -s "$work/console-otoscope.png" ] || fail "no otoscope screenshot"
 # And saw the doctor (the labelled test pattern here), decoded at its full size.
 grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$work/cabin.log" ||
