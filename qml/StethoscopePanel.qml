@@ -309,10 +309,20 @@ Rectangle {
                 font.pixelSize: Theme.fontSmall
                 elide: Text.ElideRight
             }
+            Label { text: qsTr("Micro :"); color: "#b8c4cc"; font.pixelSize: Theme.fontSmall }
+            // The doctor's microphone, switchable mid-consultation (the cabin keeps hearing).
+            ComboBox {
+                objectName: "microphonePicker"
+                Layout.preferredWidth: 200
+                enabled: panel.voice !== null
+                model: panel.voice ? panel.voice.microphones : []
+                currentIndex: panel.voice ? panel.voice.microphone : -1
+                onActivated: (index) => panel.voice.microphone = index
+            }
             Label { text: qsTr("Écoute :"); color: "#b8c4cc"; font.pixelSize: Theme.fontSmall }
             ComboBox {
                 objectName: "outputPicker"
-                Layout.preferredWidth: 230
+                Layout.preferredWidth: 200
                 model: panel.stethoscope.outputs
                 currentIndex: panel.stethoscope.output
                 onActivated: (index) => panel.stethoscope.output = index

@@ -8,8 +8,9 @@ import Telecabine.Media
 // surfaces are handed to the video controller from here; the controller never looks for them.
 Rectangle {
     id: panel
-    // VideoController: mainStream, streams [{name, label, hasVideo}], setSurface(name, surface),
-    // releaseSurface(surface), snapshot(name), labelOf(name), snapshotTaken/snapshotFailed.
+    // VideoController: mainStream, streams [{name, label, hasVideo, frozen}], setSurface(name,
+    // surface), releaseSurface(surface), snapshot(name), labelOf(name), frozenSeconds(name),
+    // snapshotTaken/snapshotFailed.
     required property var video
     // The instrument cameras of this visit ("otoscope", "dermatoscope"), for start/stop buttons.
     property var instrumentCameras: []
@@ -96,6 +97,29 @@ Rectangle {
                       ? qsTr("Pas de vidéo")
                       : qsTr("Pas de vidéo") + "\n" + panel.video.labelOf(panel.mainStream)
             }
+            // A picture that stopped moving is never passed off as live: say so, and since when.
+            Label {
+                id: frozenBanner
+                objectName: "mainFrozen"
+                property int seconds: 0
+                visible: mainSurface.hasVideo && mainSurface.frozen
+                anchors.top: parent.top
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.margins: 10
+                padding: 8
+                color: "white"
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+                text: qsTr("⏸ Image figée depuis %1 s : la cabine n'envoie plus d'images").arg(seconds)
+                background: Rectangle { color: Theme.urgent; radius: 4 }
+                onVisibleChanged: if (visible) seconds = panel.video.frozenSeconds(panel.mainStream)
+                Timer {
+                    interval: 1000
+                    repeat: true
+                    running: frozenBanner.visible
+                    onTriggered: frozenBanner.seconds = panel.video.frozenSeconds(panel.mainStream)
+                }
+            }
             Label {
                 objectName: "mainLabel"
                 visible: panel.mainStream !== "" && mainSurface.hasVideo
@@ -160,14 +184,19 @@ Rectangle {
                         text: qsTr("Pas de vidéo")
                     }
                     Label {
+                        objectName: "thumbnailLabel"
                         anchors.left: parent.left
                         anchors.bottom: parent.bottom
                         anchors.margins: 4
                         padding: 3
                         color: "white"
                         font.pixelSize: Theme.fontSmall
-                        text: thumbnail.modelData.label
-                        background: Rectangle { color: "#99000000"; radius: 3 }
+                        text: thumbnail.modelData.frozen ? qsTr("⏸ %1 (figée)").arg(thumbnail.modelData.label)
+                                                         : thumbnail.modelData.label
+                        background: Rectangle {
+                            color: thumbnail.modelData.frozen ? Theme.urgent : "#99000000"
+                            radius: 3
+                        }
                     }
                     MouseArea {
                         id: thumbArea

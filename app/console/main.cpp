@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     queue.attach(&connection);
     session.attach(&connection, &queue);
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
-    session.voice()->setMicrophone(parser.value(microphone).toStdString());
+    session.voice()->setConfiguredMicrophone(parser.value(microphone).toStdString());
     session.camera()->setSource(parser.value(camera).toStdString());
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {

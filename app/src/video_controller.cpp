@@ -26,6 +26,8 @@ QString snapshotFileName(const QString& name, std::optional<std::uint32_t> count
 VideoController::VideoController(QObject* parent)
     : QObject(parent) {
     m_snapshots.setMaxThreadCount(1);
+    m_watchdog.setInterval(250);
+    connect(&m_watchdog, &QTimer::timeout, this, &VideoController::checkFrozen);
 }
 
 VideoController::~VideoController() {
@@ -47,6 +49,7 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
         VideoFrameSlot::Frame frame;
         const auto stamp = media::readFrameCode(decoded.image);
         frame.counter = stamp ? static_cast<qint64>(stamp->counter) : -1;
+        frame.captureUs = stamp ? stamp->captureUs : 0;
         frame.size = QSize(decoded.image.width, decoded.image.height);
         frame.seq = ++sequence;
         if (slot->shown()) {
@@ -77,9 +80,12 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
     view.slot = slot;
     view.attached = true;
     view.hasVideo = false;
+    view.frozen = false;
+    view.meanIntervalMs = 0;
     pruneSurfaces(view);
     slot->setShown(!view.surfaces.empty());
     m_order.push_back(name);
+    m_watchdog.start();
     chooseMainStream();
     emit streamsChanged();
     return {};
@@ -109,6 +115,9 @@ void VideoController::detach(const QString& name) {
         }
     }
     m_order.erase(std::remove(m_order.begin(), m_order.end(), name), m_order.end());
+    if (m_order.empty()) {
+        m_watchdog.stop();
+    }
     chooseMainStream();
     emit streamsChanged();
 }
@@ -136,10 +145,12 @@ void VideoController::setSurface(const QString& name, VideoSurface* surface) {
     View& view = m_views[name];
     view.surfaces.emplace_back(surface);
     surface->setStream(name);
+    surface->setRenderObserver(m_renderObserver);
+    surface->setFrozen(view.frozen);
     if (view.slot) {
         view.slot->setShown(true);
         if (auto frame = view.slot->latest(); frame && !frame->image.isNull()) {
-            surface->present(frame->image, frame->counter);
+            surface->present(frame->image, frame->counter, frame->captureUs);
         }
     }
 }
@@ -159,6 +170,7 @@ void VideoController::releaseSurface(VideoSurface* surface) {
     if (surface != nullptr) {
         surface->clear();
         surface->setStream({});
+        surface->setRenderObserver({});
     }
 }
 
@@ -176,12 +188,74 @@ void VideoController::deliver(const QString& name, const std::shared_ptr<VideoFr
     slot->setShown(!view.surfaces.empty());
     if (!frame->image.isNull()) {
         for (const auto& surface : view.surfaces) {
-            surface->present(frame->image, frame->counter);
+            surface->present(frame->image, frame->counter, frame->captureUs);
         }
     }
-    if (!view.hasVideo) {
+    const auto now = std::chrono::steady_clock::now();
+    if (view.hasVideo) {
+        const double interval =
+            std::chrono::duration<double, std::milli>(now - view.lastFrame).count();
+        view.meanIntervalMs = view.meanIntervalMs == 0
+                                  ? interval
+                                  : view.meanIntervalMs + (interval - view.meanIntervalMs) / 16;
+    }
+    view.lastFrame = now;
+    if (!view.hasVideo || view.frozen) {
         view.hasVideo = true;
+        view.frozen = false;
+        for (const auto& surface : view.surfaces) {
+            surface->setFrozen(false);
+        }
         emit streamsChanged();
+    }
+}
+
+std::chrono::milliseconds VideoController::frozenAfter(const View& view) {
+    // A second at 30 frames/s; four frame intervals for a camera slower than 4 frames/s.
+    return std::max(std::chrono::milliseconds(1000),
+                    std::chrono::milliseconds(static_cast<long>(4 * view.meanIntervalMs)));
+}
+
+void VideoController::checkFrozen() {
+    const auto now = std::chrono::steady_clock::now();
+    bool changed = false;
+    for (const auto& name : m_order) {
+        View& view = m_views[name];
+        if (!view.hasVideo) {
+            continue; // nothing shown yet: the placeholder says so
+        }
+        const bool frozen = now - view.lastFrame > frozenAfter(view);
+        if (frozen != view.frozen) {
+            changed = true;
+            view.frozen = frozen;
+            pruneSurfaces(view);
+            for (const auto& surface : view.surfaces) {
+                surface->setFrozen(frozen);
+            }
+        }
+    }
+    if (changed) {
+        emit streamsChanged();
+    }
+}
+
+int VideoController::frozenSeconds(const QString& name) const {
+    const auto it = m_views.find(name);
+    if (it == m_views.end() || !it->second.frozen) {
+        return 0;
+    }
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::steady_clock::now() - it->second.lastFrame)
+                                .count());
+}
+
+void VideoController::setRenderObserver(RenderObserver observer) {
+    m_renderObserver = std::move(observer);
+    for (auto& [name, view] : m_views) {
+        pruneSurfaces(view);
+        for (const auto& surface : view.surfaces) {
+            surface->setRenderObserver(m_renderObserver);
+        }
     }
 }
 
@@ -283,7 +357,9 @@ QVariantList VideoController::streams() const {
         QVariantMap entry;
         entry.insert(QStringLiteral("name"), name);
         entry.insert(QStringLiteral("label"), labelOf(name));
-        entry.insert(QStringLiteral("hasVideo"), it != m_views.end() && it->second.hasVideo);
+        const bool hasVideo = it != m_views.end() && it->second.hasVideo;
+        entry.insert(QStringLiteral("hasVideo"), hasVideo);
+        entry.insert(QStringLiteral("frozen"), hasVideo && it->second.frozen);
         list.push_back(entry);
     }
     return list;

@@ -15,6 +15,7 @@
 #include <QPointer>
 #include <QString>
 #include <QThreadPool>
+#include <QTimer>
 #include <QVariantList>
 #include <boost/system/error_code.hpp>
 #include <chrono>
@@ -41,7 +42,9 @@ struct VideoStreamConfig {
 class VideoController : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString mainStream READ mainStream WRITE setMainStream NOTIFY mainStreamChanged)
-    // [{name, label, hasVideo}], in the order the streams were attached.
+    // [{name, label, hasVideo, frozen}], in the order the streams were attached.
+    // A stream is frozen when frames stopped coming for a second (or four frame intervals of a
+    // slow camera): its last picture stays on screen, marked as old.
     Q_PROPERTY(QVariantList streams READ streams NOTIFY streamsChanged)
     Q_PROPERTY(QString snapshotDirectory READ snapshotDirectory WRITE setSnapshotDirectory NOTIFY
                    snapshotDirectoryChanged)
@@ -69,6 +72,8 @@ public:
     Q_INVOKABLE QString snapshot(const QString& name);
     // "Caméra de la salle", "Otoscope", "Dermatoscope", or the name itself.
     Q_INVOKABLE QString labelOf(const QString& name) const;
+    // How long the stream has shown the same picture, in whole seconds (0 when not frozen).
+    Q_INVOKABLE int frozenSeconds(const QString& name) const;
 
     QString mainStream() const { return m_mainStream; }
     void setMainStream(const QString& name);
@@ -76,6 +81,9 @@ public:
     QString snapshotDirectory() const { return m_snapshotDirectory; }
     void setSnapshotDirectory(const QString& directory);
     QString errorString() const { return m_errorString; }
+
+    // Every surface, now and later, reports the frames it puts on screen (benchmarks).
+    void setRenderObserver(RenderObserver observer);
 
     // The decoder's counters (zero when not attached). Any thread.
     media::VideoReceiver::Stats stats(const QString& name) const;
@@ -96,7 +104,12 @@ private:
         std::vector<QPointer<VideoSurface>> surfaces;
         bool attached = false;
         bool hasVideo = false;
+        bool frozen = false;
+        std::chrono::steady_clock::time_point lastFrame;
+        double meanIntervalMs = 0; // between frames, smoothed
     };
+    void checkFrozen(); // the watchdog's tick
+    static std::chrono::milliseconds frozenAfter(const View& view);
     void deliver(const QString& name, const std::shared_ptr<VideoFrameSlot>& slot);
     void pruneSurfaces(View& view);
     void chooseMainStream();
@@ -113,6 +126,8 @@ private:
     QString m_snapshotDirectory;
     QString m_errorString;
     QThreadPool m_snapshots; // one writer; waited for before the controller goes
+    QTimer m_watchdog;       // looks for frozen streams while any is attached
+    RenderObserver m_renderObserver;
 };
 
 } // namespace tc::app

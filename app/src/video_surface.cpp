@@ -129,7 +129,7 @@ VideoSurface::VideoSurface(QQuickItem* parent)
 
 VideoSurface::~VideoSurface() = default;
 
-void VideoSurface::present(const QImage& image, qint64 counter) {
+void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t captureUs) {
     if (image.isNull()) {
         return;
     }
@@ -139,6 +139,7 @@ void VideoSurface::present(const QImage& image, qint64 counter) {
     m_imageChanged = true;
     ++m_frameCount;
     m_lastFrameCounter = counter;
+    m_captureUs = captureUs;
     emit frameCountChanged();
     if (!had) {
         emit hasVideoChanged();
@@ -156,10 +157,44 @@ void VideoSurface::clear() {
     m_image = {};
     m_imageChanged = true;
     m_lastFrameCounter = -1;
+    m_captureUs = 0;
+    setFrozen(false);
     emit frameCountChanged();
     emit hasVideoChanged();
     emit sourceSizeChanged();
     update();
+}
+
+void VideoSurface::setFrozen(bool frozen) {
+    if (frozen != m_frozen) {
+        m_frozen = frozen;
+        emit frozenChanged();
+    }
+}
+
+void VideoSurface::setRenderObserver(RenderObserver observer) {
+    m_renderObserver = std::move(observer);
+    update(); // the render thread takes its copy at the next sync
+}
+
+void VideoSurface::itemChange(ItemChange change, const ItemChangeData& value) {
+    if (change == ItemSceneChange) {
+        disconnect(m_swapConnection);
+        if (value.window != nullptr) {
+            // Direct: frameSwapped comes from the render thread, after the frame is on screen.
+            m_swapConnection = connect(value.window, &QQuickWindow::frameSwapped, this,
+                                       &VideoSurface::onFrameSwapped, Qt::DirectConnection);
+        }
+    }
+    QQuickItem::itemChange(change, value);
+}
+
+void VideoSurface::onFrameSwapped() {
+    if (m_uploaded && m_renderObserverCopy) {
+        m_uploaded->swapped = std::chrono::steady_clock::now();
+        m_renderObserverCopy(*m_uploaded);
+    }
+    m_uploaded.reset();
 }
 
 void VideoSurface::setStream(const QString& stream) {
@@ -171,6 +206,7 @@ void VideoSurface::setStream(const QString& stream) {
 
 // Render thread, while the UI thread waits: the image is read here, never written.
 QSGNode* VideoSurface::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
+    m_renderObserverCopy = m_renderObserver;
     auto* node = static_cast<FrameNode*>(oldNode);
     if (m_image.isNull() || width() <= 0 || height() <= 0 || window() == nullptr) {
         delete node;
@@ -189,6 +225,9 @@ QSGNode* VideoSurface::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
         }
         node->replaceTexture(std::move(texture));
         m_imageChanged = false;
+        if (m_renderObserverCopy) {
+            m_uploaded = RenderedFrame{m_stream, m_lastFrameCounter, m_captureUs, {}};
+        }
     }
     node->setRect(letterbox(size(), m_image.size()));
     return node;

@@ -13,6 +13,8 @@
 #include <QMutex>
 #include <QQuickItem>
 #include <QSize>
+#include <chrono>
+#include <functional>
 #include <optional>
 
 namespace tc::app {
@@ -27,14 +29,26 @@ QImage imageFromI420(const media::I420View& frame);
 // Where an image of `source` size goes inside `bounds`, centred, keeping its aspect ratio.
 QRectF letterbox(const QSizeF& bounds, const QSize& source);
 
+// A frame that reached the screen: its stamp and when the window that drew it swapped buffers.
+struct RenderedFrame {
+    QString stream;
+    qint64 counter = -1;         // the frame stamp's counter, -1 without one
+    std::uint64_t captureUs = 0; // the stamp's capture time (steady clock), 0 without one
+    std::chrono::steady_clock::time_point swapped;
+};
+// Called on the scene graph's render thread (the UI thread with the basic render loop): it
+// must be quick and thread-safe. For measurements (glass to glass, time to first frame).
+using RenderObserver = std::function<void(const RenderedFrame&)>;
+
 // The latest frame of one stream, between a streaming thread and the UI thread.
 class VideoFrameSlot {
 public:
     struct Frame {
-        QImage image;          // null when no surface showed the stream (not converted)
-        qint64 counter = -1;   // the frame stamp's counter, -1 without one
-        QSize size;            // the decoded size
-        std::uint64_t seq = 0; // decoded frames so far
+        QImage image;                // null when no surface showed the stream (not converted)
+        qint64 counter = -1;         // the frame stamp's counter, -1 without one
+        std::uint64_t captureUs = 0; // the stamp's capture time, 0 without one
+        QSize size;                  // the decoded size
+        std::uint64_t seq = 0;       // decoded frames so far
     };
     // Any thread. True when the slot held no unshown frame: the caller posts one queued call
     // to take() it; otherwise the call already queued will take this newer frame instead.
@@ -59,6 +73,8 @@ class VideoSurface : public QQuickItem {
     Q_PROPERTY(int frameCount READ frameCount NOTIFY frameCountChanged)
     Q_PROPERTY(qint64 lastFrameCounter READ lastFrameCounter NOTIFY frameCountChanged)
     Q_PROPERTY(bool hasVideo READ hasVideo NOTIFY hasVideoChanged)
+    // The stream stopped delivering frames: the picture shown is old (see VideoController).
+    Q_PROPERTY(bool frozen READ frozen NOTIFY frozenChanged)
     Q_PROPERTY(QSize sourceSize READ sourceSize NOTIFY sourceSizeChanged)
     // The stream the controller feeds it from ("" when none).
     Q_PROPERTY(QString stream READ stream NOTIFY streamChanged)
@@ -67,8 +83,12 @@ public:
     explicit VideoSurface(QQuickItem* parent = nullptr);
     ~VideoSurface() override;
 
-    // UI thread (the controller): shows `image`, stamped `counter` (-1 without a stamp).
-    void present(const QImage& image, qint64 counter);
+    // UI thread (the controller): shows `image`, stamped `counter` (-1 without a stamp) and
+    // captured at `captureUs` (0 without a stamp).
+    void present(const QImage& image, qint64 counter, std::uint64_t captureUs = 0);
+    void setFrozen(bool frozen);
+    // UI thread: told of each new frame this item puts on screen (none by default).
+    void setRenderObserver(RenderObserver observer);
     // No picture: the item draws nothing and hasVideo is false.
     void clear();
     void setStream(const QString& stream);
@@ -76,24 +96,35 @@ public:
     int frameCount() const { return m_frameCount; }
     qint64 lastFrameCounter() const { return m_lastFrameCounter; }
     bool hasVideo() const { return !m_image.isNull(); }
+    bool frozen() const { return m_frozen; }
     QSize sourceSize() const { return m_image.size(); }
     QString stream() const { return m_stream; }
 
 signals:
     void frameCountChanged();
     void hasVideoChanged();
+    void frozenChanged();
     void sourceSizeChanged();
     void streamChanged();
 
 protected:
     QSGNode* updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData* data) override;
+    void itemChange(ItemChange change, const ItemChangeData& value) override;
 
 private:
-    QImage m_image; // read by updatePaintNode while the UI thread waits (scene-graph sync)
+    void onFrameSwapped(); // render thread
+    QImage m_image;        // read by updatePaintNode while the UI thread waits (scene-graph sync)
     bool m_imageChanged = false;
     int m_frameCount = 0;
     qint64 m_lastFrameCounter = -1;
+    std::uint64_t m_captureUs = 0;
+    bool m_frozen = false;
     QString m_stream;
+    RenderObserver m_renderObserver;
+    QMetaObject::Connection m_swapConnection;
+    // Render-thread side, copied in updatePaintNode while the UI thread waits.
+    RenderObserver m_renderObserverCopy;
+    std::optional<RenderedFrame> m_uploaded; // drawn in the frame being rendered
 };
 
 } // namespace tc::app

@@ -35,8 +35,46 @@ void VoiceController::attach(std::shared_ptr<media::VoiceReceiver> receiver,
     m_sink = sink;
     m_outgoing = outgoing;
     m_send = std::move(send);
+    refreshMicrophones(); // headsets come and go between consultations
     startPlayer();
     startMicrophone();
+}
+
+std::string VoiceController::selectedSource() const {
+    const int devices = static_cast<int>(m_devices.size());
+    return m_choice == 0         ? m_microphone
+           : m_choice <= devices ? m_devices[static_cast<std::size_t>(m_choice - 1)].source
+                                 : std::string("none");
+}
+
+QStringList VoiceController::microphones() const {
+    QStringList out{m_microphone.empty()          ? tr("Micro par défaut du système")
+                    : m_microphone == "synthetic" ? tr("Micro de test (voix de synthèse)")
+                    : m_microphone == "none"
+                        ? tr("Aucun micro (réglage du poste)")
+                        : tr("Micro configuré (%1)").arg(QString::fromStdString(m_microphone))};
+    for (const auto& device : m_devices) {
+        out << QString::fromStdString(device.name);
+    }
+    out << tr("Aucun (la cabine ne m'entend pas)");
+    return out;
+}
+
+void VoiceController::refreshMicrophones() {
+    m_devices = media::listAudioInputs();
+    m_choice = std::min(m_choice, static_cast<int>(m_devices.size()) + 1);
+    emit microphonesChanged();
+}
+
+void VoiceController::setMicrophone(int index) {
+    if (index < 0 || index > static_cast<int>(m_devices.size()) + 1 || index == m_choice) {
+        return;
+    }
+    m_choice = index;
+    if (m_receiver) {
+        startMicrophone();
+    }
+    emit microphonesChanged();
 }
 
 void VoiceController::detach() {
@@ -65,6 +103,21 @@ void VoiceController::setSink(const std::string& sink) {
     }
 }
 
+std::shared_ptr<VoiceController::Uplink> VoiceController::uplink() {
+    // One packetiser per consultation: a new microphone or headset continues the same stream.
+    if (!m_uplink) {
+        auto packetizer = media::VoicePacketizer::create(*m_outgoing, kDoctorVoiceSsrc, 1, 0);
+        if (!packetizer) {
+            m_microphoneText = tr("Voix sortante impossible : %1")
+                                   .arg(QString::fromStdString(packetizer.error().message()));
+            return nullptr;
+        }
+        m_uplink = std::make_shared<Uplink>();
+        m_uplink->packetizer.emplace(std::move(*packetizer));
+    }
+    return m_uplink;
+}
+
 void VoiceController::startPlayer() {
     m_player.reset();
     media::PlayerConfig config;
@@ -89,23 +142,19 @@ void VoiceController::startPlayer() {
 
 void VoiceController::startMicrophone() {
     m_capture.reset();
-    m_uplink.reset();
-    if (!m_outgoing || !m_send || m_microphone == "none") {
-        m_microphoneText = m_microphone == "none" ? tr("Micro désactivé sur ce poste") : QString();
+    const std::string source = selectedSource();
+    if (!m_outgoing || !m_send || source == "none") {
+        m_microphoneText = source == "none" ? tr("Micro désactivé sur ce poste") : QString();
         emit microphoneChanged();
         return;
     }
-    auto packetizer = media::VoicePacketizer::create(*m_outgoing, kDoctorVoiceSsrc, 1, 0);
-    if (!packetizer) {
-        m_microphoneText = tr("Voix sortante impossible : %1")
-                               .arg(QString::fromStdString(packetizer.error().message()));
+    auto uplink = this->uplink();
+    if (!uplink) {
         emit microphoneChanged();
         return;
     }
-    auto uplink = std::make_shared<Uplink>();
-    uplink->packetizer.emplace(std::move(*packetizer));
     media::VoiceCaptureConfig config;
-    config.source = m_microphone;
+    config.source = source;
     config.echoProbe = m_player ? m_probe : std::string();
     config.frameSamples = m_outgoing->frameSamples;
     config.onFrame = [uplink, send = m_send](std::span<const std::int16_t> frame) {
@@ -124,9 +173,7 @@ void VoiceController::startMicrophone() {
     }
     m_capture = std::move(*capture);
     m_capture->setMuted(m_muted);
-    m_uplink = std::move(uplink);
-    m_microphoneText =
-        m_microphone == "synthetic" ? tr("Micro de test (voix de synthèse)") : QString();
+    m_microphoneText = source == "synthetic" ? tr("Micro de test (voix de synthèse)") : QString();
     emit microphoneChanged();
 }
 

@@ -6,12 +6,14 @@
 // cancellation against that playout, noise suppression and gain control, then Opus, to the
 // cabin; it can be muted. The stethoscope never goes through any of this.
 
+#include "tc/media/audio_outputs.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/voice_capture.hpp"
 #include "tc/media/voice_stream.hpp"
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 #include <functional>
 #include <memory>
@@ -28,6 +30,10 @@ class VoiceController : public QObject {
     Q_PROPERTY(bool microphoneOn READ microphoneOn NOTIFY microphoneChanged)
     Q_PROPERTY(bool muted READ muted WRITE setMuted NOTIFY microphoneChanged)
     Q_PROPERTY(QString microphoneText READ microphoneText NOTIFY microphoneChanged)
+    // The microphone choice: first the workstation's setting (--microphone: the system default,
+    // a source, the test talker), then the machine's microphones, then none.
+    Q_PROPERTY(QStringList microphones READ microphones NOTIFY microphonesChanged)
+    Q_PROPERTY(int microphone READ microphone WRITE setMicrophone NOTIFY microphonesChanged)
 
 public:
     using PacketSender = std::function<void(std::vector<std::uint8_t>)>;
@@ -37,7 +43,15 @@ public:
 
     // The doctor's microphone: "" for the system default, a GStreamer source description,
     // "synthetic" for a labelled test talker, or "none". Applies from the next attach.
-    void setMicrophone(const std::string& source) { m_microphone = source; }
+    void setConfiguredMicrophone(const std::string& source) { m_microphone = source; }
+    // The microphone the capture uses now (the choice resolved to a source description).
+    std::string selectedSource() const;
+    QStringList microphones() const;
+    int microphone() const { return m_choice; }
+    // Mid-consultation too: the capture restarts on the new device and the cabin keeps hearing
+    // one stream (same SSRC, sequence numbers and timestamps carry on).
+    void setMicrophone(int index);
+    Q_INVOKABLE void refreshMicrophones();
     // A negotiated voice stream: the cabin's voice plays on `sink` (see
     // StethoscopeController::selectedSink); the doctor's goes out through `send` in `outgoing`'s
     // format when the stream is two-way.
@@ -64,6 +78,7 @@ signals:
     void volumeChanged();
     void levelChanged();
     void microphoneChanged();
+    void microphonesChanged();
 
 private:
     void startPlayer();
@@ -76,6 +91,8 @@ private:
     PacketSender m_send;
     std::string m_sink;
     std::string m_microphone;
+    std::vector<media::AudioInput> m_devices;
+    int m_choice = 0;    // 0: as configured, 1..n: m_devices, n + 1: none
     std::string m_probe; // this controller's echo probe name, unique in the process
     double m_volume = 0.7;
     double m_levelDb = -120;
@@ -89,6 +106,8 @@ private:
     };
     std::shared_ptr<Uplink> m_uplink;
     QTimer m_meter;
+
+    std::shared_ptr<Uplink> uplink(); // created on first use, kept until detach
 };
 
 } // namespace tc::app

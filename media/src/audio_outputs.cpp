@@ -5,14 +5,32 @@
 #include <gst/gst.h>
 
 namespace tc::media {
+namespace {
 
-std::vector<AudioOutput> listAudioOutputs() {
-    std::vector<AudioOutput> out;
+struct Device {
+    std::string name;
+    std::string element; // `factory device="id"`
+};
+
+bool isMonitor(GstDevice* device) {
+    GstStructure* properties = gst_device_get_properties(device);
+    if (properties == nullptr) {
+        return false;
+    }
+    // PulseAudio/PipeWire name a sink's monitor source "device.class = monitor".
+    const gchar* deviceClass = gst_structure_get_string(properties, "device.class");
+    const bool monitor = deviceClass != nullptr && g_strcmp0(deviceClass, "monitor") == 0;
+    gst_structure_free(properties);
+    return monitor;
+}
+
+std::vector<Device> listDevices(const char* deviceClass, bool skipMonitors) {
+    std::vector<Device> out;
     if (initialise()) {
         return out;
     }
     GstDeviceMonitor* monitor = gst_device_monitor_new();
-    gst_device_monitor_add_filter(monitor, "Audio/Sink", nullptr);
+    gst_device_monitor_add_filter(monitor, deviceClass, nullptr);
     if (!gst_device_monitor_start(monitor)) {
         gst_object_unref(monitor);
         return out;
@@ -20,6 +38,9 @@ std::vector<AudioOutput> listAudioOutputs() {
     GList* devices = gst_device_monitor_get_devices(monitor);
     for (GList* item = devices; item != nullptr; item = item->next) {
         auto* device = GST_DEVICE(item->data);
+        if (skipMonitors && isMonitor(device)) {
+            continue;
+        }
         // The element the device would make tells us its factory and its device property.
         GstElement* element = gst_device_create_element(device, nullptr);
         if (element == nullptr) {
@@ -33,11 +54,11 @@ std::vector<AudioOutput> listAudioOutputs() {
             g_object_get(element, "device", &id, nullptr);
         }
         if (factory != nullptr && id != nullptr && name != nullptr) {
-            std::string sink = gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory));
-            sink += " device=\"";
-            sink += id;
-            sink += "\"";
-            out.push_back({name, std::move(sink)});
+            std::string description = gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory));
+            description += " device=\"";
+            description += id;
+            description += "\"";
+            out.push_back({name, std::move(description)});
         }
         g_free(id);
         g_free(name);
@@ -46,6 +67,24 @@ std::vector<AudioOutput> listAudioOutputs() {
     g_list_free_full(devices, gst_object_unref);
     gst_device_monitor_stop(monitor);
     gst_object_unref(monitor);
+    return out;
+}
+
+} // namespace
+
+std::vector<AudioOutput> listAudioOutputs() {
+    std::vector<AudioOutput> out;
+    for (auto& device : listDevices("Audio/Sink", false)) {
+        out.push_back({std::move(device.name), std::move(device.element)});
+    }
+    return out;
+}
+
+std::vector<AudioInput> listAudioInputs() {
+    std::vector<AudioInput> out;
+    for (auto& device : listDevices("Audio/Source", true)) {
+        out.push_back({std::move(device.name), std::move(device.element)});
+    }
     return out;
 }
 

@@ -840,6 +840,10 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
+        <source>Micro :</source>
+        <translation>Microphone:</translation>
+    </message>
+    <message>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
@@ -1079,6 +1083,22 @@
 </context>
 <context>
     <name>tc::app::VoiceController</name>
+    <message>
+        <source>Micro par défaut du système</source>
+        <translation>System default microphone</translation>
+    </message>
+    <message>
+        <source>Aucun micro (réglage du poste)</source>
+        <translation>No microphone (workstation setting)</translation>
+    </message>
+    <message>
+        <source>Micro configuré (%1)</source>
+        <translation>Configured microphone (%1)</translation>
+    </message>
+    <message>
+        <source>Aucun (la cabine ne m&apos;entend pas)</source>
+        <translation>None (the cabin cannot hear me)</translation>
+    </message>
     <message>
         <source>Micro désactivé sur ce poste</source>
         <translation>Microphone disabled on this workstation</translation>

@@ -19,6 +19,7 @@
 #include <QTest>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
 #include <thread>
 #include <time.h>
 
@@ -40,6 +41,9 @@ public:
         config.payloadType = payloadType;
         config.onPacket = [this, &console, name](std::vector<std::uint8_t> packet) {
             const bool marker = packet.size() > 1 && (packet[1] & 0x80) != 0;
+            if (m_paused.load()) {
+                return; // the camera's link is gone: nothing reaches the console
+            }
             if (m_dropFrame.load()) {
                 if (marker) {
                     m_dropFrame = false;
@@ -68,11 +72,13 @@ public:
     }
     media::VideoSender& sender() { return *m_sender; }
     void dropOneFrame() { m_dropFrame = true; }
+    void setPaused(bool paused) { m_paused = paused; }
 
 private:
     std::unique_ptr<media::VideoSource> m_source;
     std::unique_ptr<media::VideoSender> m_sender;
     std::atomic<bool> m_dropFrame{false};
+    std::atomic<bool> m_paused{false};
     std::jthread m_thread;
 };
 
@@ -297,4 +303,81 @@ TEST_CASE("video surface: letterbox and colour conversion", "[video][app]") {
         CHECK(app::imageFromI420(frame720.view()).size() == QSize(1280, 720));
     }
     WARN("I420 -> RGB32 at 1280x720: " << (cpuNow() - before) / 20 << " ms of CPU per frame");
+}
+
+TEST_CASE("video surface: a stream that stops is marked frozen, and each frame on screen is "
+          "reported with its capture time",
+          "[video][app]") {
+    app::registerMediaTypes();
+    app::VideoController video;
+    struct Detach {
+        app::VideoController& video;
+        ~Detach() { video.detachAll(); }
+    } detachFirst{video};
+    std::mutex mutex;
+    std::vector<app::RenderedFrame> rendered;
+    video.setRenderObserver([&](const app::RenderedFrame& frame) {
+        std::lock_guard lock(mutex);
+        rendered.push_back(frame);
+    });
+    REQUIRE_FALSE(video.attach(QStringLiteral("room"), {media::VideoCodec::vp8, 96}));
+    Camera room(video, "room", media::SceneKind::roomCamera, media::VideoCodec::vp8, 96);
+
+    QTemporaryDir dir;
+    QFile qml(dir.filePath(QStringLiteral("surfaces.qml")));
+    REQUIRE(qml.open(QIODevice::WriteOnly));
+    qml.write(kQml);
+    qml.close();
+    QQuickView view;
+    view.setInitialProperties({{QStringLiteral("video"), QVariant::fromValue(&video)}});
+    view.setSource(QUrl::fromLocalFile(qml.fileName()));
+    REQUIRE(view.status() == QQuickView::Ready);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    auto* mainSurface =
+        qvariant_cast<app::VideoSurface*>(view.rootObject()->property("mainSurface"));
+    REQUIRE(mainSurface != nullptr);
+    REQUIRE(QTest::qWaitFor([&] { return mainSurface->frameCount() >= 20; }, 10000));
+    CHECK_FALSE(mainSurface->frozen());
+    CHECK_FALSE(video.streams().at(0).toMap().value(QStringLiteral("frozen")).toBool());
+
+    {
+        // Every report is a frame of the room camera, in order, drawn after it was captured.
+        std::lock_guard lock(mutex);
+        REQUIRE(rendered.size() >= 10);
+        for (std::size_t i = 0; i < rendered.size(); ++i) {
+            const auto& frame = rendered[i];
+            INFO("report " << i);
+            CHECK(frame.stream == QStringLiteral("room"));
+            REQUIRE(frame.counter >= 0);
+            REQUIRE(frame.captureUs > 0);
+            const auto captured =
+                std::chrono::steady_clock::time_point(std::chrono::microseconds(frame.captureUs));
+            CHECK(frame.swapped > captured);
+            CHECK(frame.swapped - captured < 2s);
+            if (i > 0) {
+                CHECK(frame.counter > rendered[i - 1].counter);
+            }
+        }
+    }
+
+    // The camera's packets stop: after a second the picture is marked frozen, and says how old.
+    room.setPaused(true);
+    const auto stopped = std::chrono::steady_clock::now();
+    REQUIRE(QTest::qWaitFor([&] { return mainSurface->frozen(); }, 5000));
+    const auto noticed = std::chrono::steady_clock::now() - stopped;
+    CHECK(noticed >= 900ms);
+    CHECK(mainSurface->hasVideo()); // the last picture stays, marked
+    CHECK(video.streams().at(0).toMap().value(QStringLiteral("frozen")).toBool());
+    QTest::qWait(1200);
+    CHECK(video.frozenSeconds(QStringLiteral("room")) >= 2);
+
+    // Frames again: live at once.
+    room.setPaused(false);
+    room.sender().requestKeyframe(); // the decoder waits for one after the gap
+    REQUIRE(QTest::qWaitFor([&] { return !mainSurface->frozen(); }, 5000));
+    CHECK_FALSE(video.streams().at(0).toMap().value(QStringLiteral("frozen")).toBool());
+    CHECK(video.frozenSeconds(QStringLiteral("room")) == 0);
+    WARN("frozen noticed after "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(noticed).count() << " ms");
 }

@@ -23,6 +23,8 @@ Item {
             snapshots = snapshots.concat([name])
             return "/tmp/consultation/" + name + ".png"
         }
+        property int frozenFor: 0
+        function frozenSeconds(name) { return frozenFor }
         function labelOf(name) {
             return name === "room" ? "Caméra de la salle" : (name === "otoscope" ? "Otoscope" : "Dermatoscope")
         }
@@ -46,7 +48,32 @@ Item {
         function init() {
             fakeVideo.mainStream = "room"
             fakeVideo.snapshots = []
+            fakeVideo.frozenFor = 0
+            fakeVideo.streams = [{ name: "room", label: "Caméra de la salle", hasVideo: true },
+                                 { name: "otoscope", label: "Otoscope", hasVideo: false }]
             requests.clear()
+        }
+
+        function test_frozen_stream_is_marked_not_passed_off_as_live() {
+            const panel = createTemporaryObject(uut, root)
+            const main = findChild(panel, "mainSurface")
+            const banner = findChild(panel, "mainFrozen")
+            main.hasVideo = true
+            verify(!banner.visible) // a moving picture has no banner
+            fakeVideo.frozenFor = 3
+            main.frozen = true
+            verify(banner.visible)
+            compare(banner.text, "⏸ Image figée depuis 3 s : la cabine n'envoie plus d'images")
+            fakeVideo.frozenFor = 5
+            tryCompare(banner, "text", "⏸ Image figée depuis 5 s : la cabine n'envoie plus d'images", 2500)
+            main.frozen = false
+            verify(!banner.visible)
+            // A frozen thumbnail says so in words, not only in colour.
+            fakeVideo.streams = [{ name: "room", label: "Caméra de la salle", hasVideo: true, frozen: false },
+                                 { name: "otoscope", label: "Otoscope", hasVideo: true, frozen: true }]
+            const thumb = findChild(panel, "thumbnail_otoscope")
+            verify(thumb !== null)
+            verify(findChild(thumb, "thumbnailLabel").text === "⏸ Otoscope (figée)")
         }
 
         function test_thumbnail_click_makes_it_main() {

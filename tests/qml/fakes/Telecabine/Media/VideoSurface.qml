@@ -6,6 +6,7 @@ Rectangle {
     property int frameCount: 0
     property int lastFrameCounter: -1
     property bool hasVideo: false
+    property bool frozen: false
     property size sourceSize: Qt.size(0, 0)
     property string stream: ""
     color: hasVideo ? "#5a6b78" : "transparent"
