@@ -21,5 +21,10 @@ int runStethoLatency(cli::CommandLine& args);
 int runStethoCpu(cli::CommandLine& args);
 // CPU of the console's 720p30 VP8 receive and decode, against gst-launch-1.0 doing the same.
 int runVideoCpu(cli::CommandLine& args);
+// The real console (controllers and QML, under a display) against the embedded demo: from the
+// doctor's claim to the first stethoscope sample played and the first camera frame on screen.
+int runJoin(cli::CommandLine& args);
+// Glass to glass, VP8 and H.264 at 720p30: the cabin's capture time to the console's buffer swap.
+int runVideoLatency(cli::CommandLine& args);
 
 } // namespace tc::bench

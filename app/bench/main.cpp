@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
                      "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
                      "  stetho-latency [--impulses N (50)]\n"
                      "  stetho-cpu  [--seconds N (10)]\n"
-                     "  video-cpu   [--seconds N (10)]\n";
+                     "  video-cpu   [--seconds N (10)]\n"
+                     "  join        [--runs N (5)]            (the console: needs a display)\n"
+                     "  video-latency [--seconds N (10)]      (the console: needs a display)\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -38,6 +40,14 @@ int main(int argc, char** argv) {
     if (words[0] == "video-cpu") {
         return tc::bench::runVideoCpu(args);
     }
+#ifdef TC_BENCH_CONSOLE
+    if (words[0] == "join") {
+        return tc::bench::runJoin(args);
+    }
+    if (words[0] == "video-latency") {
+        return tc::bench::runVideoLatency(args);
+    }
+#endif
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;
 }

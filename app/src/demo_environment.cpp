@@ -25,7 +25,7 @@ std::filesystem::path DemoEnvironment::defaultDirectory() {
 }
 
 protocol::Result<std::unique_ptr<DemoEnvironment>>
-DemoEnvironment::start(const std::filesystem::path& directory, Log log) {
+DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOptions options) {
     auto pki = protocol::ensureDevelopmentPki(directory / "dev-pki");
     if (!pki) {
         return pki.error();
@@ -67,7 +67,8 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log) {
     auto script = cabin::demoScript(
         {"FR-NEV-GARE-01", "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"}, std::random_device{}());
     script.waitingAtOnce = 3;
-    script.cleaningDelay = std::chrono::seconds(8);
+    script.cleaningDelay = options.cleaningDelay;
+    script.videoCodec = options.cabinVideoCodec;
     demo->m_runtime->cabin = cabin::CabinSimulator::create(
         demo->m_runtime->io.executor(), client, std::move(script),
         [log](const cabin::CabinEvent& event) {

@@ -61,6 +61,7 @@ void StethoscopeController::startPlayer() {
     config.sampleRate = m_receiver->format().sampleRate;
     config.frameSamples = m_receiver->format().frameSamples();
     config.sink = sink;
+    config.onRendered = m_renderObserver;
     auto player = media::StethoscopePlayer::start(m_receiver->playout(), config);
     if (!player && sink != "none") {
         // No headphones on this machine (or the device is busy): keep the stream, the meters

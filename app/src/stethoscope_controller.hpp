@@ -48,6 +48,11 @@ public:
 
     void setRecordingDirectory(const QString& directory) { m_directory = directory; }
     void setAudioSink(const std::string& sink) { m_sink = sink; }
+    // With sink "none": called on the sink's streaming thread with each buffer as it is played
+    // (time to first sample, latency). Applies from the next attach.
+    void setRenderObserver(std::function<void(std::span<const std::int16_t>)> observer) {
+        m_renderObserver = std::move(observer);
+    }
     void setMessageSender(MessageSender sender) { m_send = std::move(sender); }
     // A negotiated stethoscope stream: starts listening. `sessionId` names recordings.
     void attach(std::shared_ptr<media::StethoscopeReceiver> receiver, const QString& sessionId);
@@ -109,6 +114,7 @@ private:
 
     std::shared_ptr<media::StethoscopeReceiver> m_receiver;
     std::unique_ptr<media::StethoscopePlayer> m_player;
+    std::function<void(std::span<const std::int16_t>)> m_renderObserver;
     MessageSender m_send;
     std::string m_sink;
     std::vector<media::AudioOutput> m_devices;

@@ -53,7 +53,8 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
         frame.size = QSize(decoded.image.width, decoded.image.height);
         frame.seq = ++sequence;
         if (slot->shown()) {
-            frame.image = imageFromI420(decoded.image);
+            frame.image =
+                imageFromI420(decoded.image, shrinkFactor(frame.size, slot->displaySize()));
         }
         if (slot->put(std::move(frame))) {
             postToUi(this, [this, name, slot] { deliver(name, slot); });
@@ -150,7 +151,7 @@ void VideoController::setSurface(const QString& name, VideoSurface* surface) {
     if (view.slot) {
         view.slot->setShown(true);
         if (auto frame = view.slot->latest(); frame && !frame->image.isNull()) {
-            surface->present(frame->image, frame->counter, frame->captureUs);
+            surface->present(frame->image, frame->counter, frame->captureUs, frame->size);
         }
     }
 }
@@ -187,9 +188,12 @@ void VideoController::deliver(const QString& name, const std::shared_ptr<VideoFr
     pruneSurfaces(view);
     slot->setShown(!view.surfaces.empty());
     if (!frame->image.isNull()) {
+        QSize largest;
         for (const auto& surface : view.surfaces) {
-            surface->present(frame->image, frame->counter, frame->captureUs);
+            surface->present(frame->image, frame->counter, frame->captureUs, frame->size);
+            largest = largest.expandedTo(surface->displaySize());
         }
+        slot->setDisplaySize(largest); // the next frames convert at that size
     }
     const auto now = std::chrono::steady_clock::now();
     if (view.hasVideo) {

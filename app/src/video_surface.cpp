@@ -35,11 +35,14 @@ void registerMediaTypes() {
 // Fixed point (×256) BT.709, limited range: R = 1.164 (Y-16) + 1.793 (V-128), G = 1.164 (Y-16)
 // - 0.213 (U-128) - 0.533 (V-128), B = 1.164 (Y-16) + 2.112 (U-128). Each chroma sample's terms
 // are computed once for its two pixels of a row; saturation through a table.
-QImage imageFromI420(const media::I420View& frame) {
-    if (frame.width <= 0 || frame.height <= 0 || frame.planes[0] == nullptr) {
+QImage imageFromI420(const media::I420View& frame, int shrink) {
+    shrink = std::max(1, shrink);
+    const int width = frame.width / shrink;
+    const int height = frame.height / shrink;
+    if (width <= 0 || height <= 0 || frame.planes[0] == nullptr) {
         return {};
     }
-    QImage image(frame.width, frame.height, QImage::Format_RGB32);
+    QImage image(width, height, QImage::Format_RGB32);
     static constexpr auto kSaturate = [] {
         std::array<std::uint8_t, 1024> table{};
         for (int i = 0; i < 1024; ++i) {
@@ -56,27 +59,68 @@ QImage imageFromI420(const media::I420View& frame) {
                    << 8 |
                kSaturate[static_cast<std::size_t>(((c + b) >> 8) + 384)];
     };
-    for (int y = 0; y < frame.height; ++y) {
-        const std::uint8_t* luma =
-            frame.planes[0] + static_cast<std::ptrdiff_t>(y) * frame.strides[0];
-        const std::uint8_t* u =
-            frame.planes[1] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[1];
-        const std::uint8_t* v =
-            frame.planes[2] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[2];
-        auto* out = reinterpret_cast<QRgb*>(image.scanLine(y));
-        for (int x = 0; x < frame.width; x += 2) {
-            const int d = u[x / 2] - 128;
-            const int e = v[x / 2] - 128;
-            const int r = 459 * e + 128;
-            const int g = -55 * d - 136 * e + 128;
-            const int b = 541 * d + 128;
-            out[x] = pixel(298 * (luma[x] - 16), r, g, b);
-            if (x + 1 < frame.width) {
-                out[x + 1] = pixel(298 * (luma[x + 1] - 16), r, g, b);
+    if (shrink == 1) {
+        for (int y = 0; y < height; ++y) {
+            const std::uint8_t* luma =
+                frame.planes[0] + static_cast<std::ptrdiff_t>(y) * frame.strides[0];
+            const std::uint8_t* u =
+                frame.planes[1] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[1];
+            const std::uint8_t* v =
+                frame.planes[2] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[2];
+            auto* out = reinterpret_cast<QRgb*>(image.scanLine(y));
+            for (int x = 0; x < width; x += 2) {
+                const int d = u[x / 2] - 128;
+                const int e = v[x / 2] - 128;
+                const int r = 459 * e + 128;
+                const int g = -55 * d - 136 * e + 128;
+                const int b = 541 * d + 128;
+                out[x] = pixel(298 * (luma[x] - 16), r, g, b);
+                if (x + 1 < width) {
+                    out[x + 1] = pixel(298 * (luma[x + 1] - 16), r, g, b);
+                }
             }
+        }
+        return image;
+    }
+    const int area = shrink * shrink;
+    std::vector<int> sums(static_cast<std::size_t>(width));
+    for (int y = 0; y < height; ++y) {
+        std::fill(sums.begin(), sums.end(), 0);
+        for (int row = y * shrink; row < (y + 1) * shrink; ++row) {
+            const std::uint8_t* luma =
+                frame.planes[0] + static_cast<std::ptrdiff_t>(row) * frame.strides[0];
+            for (int x = 0; x < width; ++x) {
+                int sum = 0;
+                for (int k = 0; k < shrink; ++k) {
+                    sum += luma[x * shrink + k];
+                }
+                sums[static_cast<std::size_t>(x)] += sum;
+            }
+        }
+        const int chromaRow = (y * shrink + shrink / 2) / 2;
+        const std::uint8_t* u =
+            frame.planes[1] + static_cast<std::ptrdiff_t>(chromaRow) * frame.strides[1];
+        const std::uint8_t* v =
+            frame.planes[2] + static_cast<std::ptrdiff_t>(chromaRow) * frame.strides[2];
+        auto* out = reinterpret_cast<QRgb*>(image.scanLine(y));
+        for (int x = 0; x < width; ++x) {
+            const int chroma = (x * shrink + shrink / 2) / 2;
+            const int d = u[chroma] - 128;
+            const int e = v[chroma] - 128;
+            const int luma = (sums[static_cast<std::size_t>(x)] + area / 2) / area;
+            out[x] =
+                pixel(298 * (luma - 16), 459 * e + 128, -55 * d - 136 * e + 128, 541 * d + 128);
         }
     }
     return image;
+}
+
+int shrinkFactor(const QSize& source, const QSize& display) {
+    if (source.isEmpty() || display.isEmpty()) {
+        return 1;
+    }
+    return std::max(1,
+                    std::min(source.width() / display.width(), source.height() / display.height()));
 }
 
 QRectF letterbox(const QSizeF& bounds, const QSize& source) {
@@ -122,6 +166,16 @@ bool VideoFrameSlot::shown() const {
     return m_shown;
 }
 
+void VideoFrameSlot::setDisplaySize(const QSize& size) {
+    QMutexLocker lock(&m_mutex);
+    m_displaySize = size;
+}
+
+QSize VideoFrameSlot::displaySize() const {
+    QMutexLocker lock(&m_mutex);
+    return m_displaySize;
+}
+
 VideoSurface::VideoSurface(QQuickItem* parent)
     : QQuickItem(parent) {
     setFlag(ItemHasContents, true);
@@ -129,12 +183,14 @@ VideoSurface::VideoSurface(QQuickItem* parent)
 
 VideoSurface::~VideoSurface() = default;
 
-void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t captureUs) {
+void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t captureUs,
+                           QSize sourceSize) {
     if (image.isNull()) {
         return;
     }
     const bool had = hasVideo();
-    const QSize previous = m_image.size();
+    const QSize previous = m_sourceSize;
+    m_sourceSize = sourceSize.isEmpty() ? image.size() : sourceSize;
     m_image = image;
     m_imageChanged = true;
     ++m_frameCount;
@@ -144,7 +200,7 @@ void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t ca
     if (!had) {
         emit hasVideoChanged();
     }
-    if (previous != m_image.size()) {
+    if (previous != m_sourceSize) {
         emit sourceSizeChanged();
     }
     update();
@@ -155,6 +211,7 @@ void VideoSurface::clear() {
         return;
     }
     m_image = {};
+    m_sourceSize = {};
     m_imageChanged = true;
     m_lastFrameCounter = -1;
     m_captureUs = 0;
@@ -163,6 +220,11 @@ void VideoSurface::clear() {
     emit hasVideoChanged();
     emit sourceSizeChanged();
     update();
+}
+
+QSize VideoSurface::displaySize() const {
+    const double ratio = window() != nullptr ? window()->effectiveDevicePixelRatio() : 1.0;
+    return (letterbox(size(), m_sourceSize).size() * ratio).toSize();
 }
 
 void VideoSurface::setFrozen(bool frozen) {
@@ -229,7 +291,7 @@ QSGNode* VideoSurface::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
             m_uploaded = RenderedFrame{m_stream, m_lastFrameCounter, m_captureUs, {}};
         }
     }
-    node->setRect(letterbox(size(), m_image.size()));
+    node->setRect(letterbox(size(), m_sourceSize));
     return node;
 }
 

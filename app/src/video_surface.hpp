@@ -23,8 +23,12 @@ namespace tc::app {
 // before loading QML.
 void registerMediaTypes();
 
-// BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size.
-QImage imageFromI420(const media::I420View& frame);
+// BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size, or `shrink`
+// times smaller in each dimension (each pixel the mean of shrink×shrink luma samples, chroma
+// from the block's centre): a surface never gets more pixels than it can show.
+QImage imageFromI420(const media::I420View& frame, int shrink = 1);
+// The largest whole shrink factor that keeps `source` at least as large as `display`.
+int shrinkFactor(const QSize& source, const QSize& display);
 
 // Where an image of `source` size goes inside `bounds`, centred, keeping its aspect ratio.
 QRectF letterbox(const QSizeF& bounds, const QSize& source);
@@ -60,12 +64,17 @@ public:
     // Whether any surface shows the stream (else frames are not converted to RGB). Any thread.
     void setShown(bool shown);
     bool shown() const;
+    // The largest picture, in device pixels, that a surface draws of the stream (empty: unknown,
+    // convert at full size). Any thread.
+    void setDisplaySize(const QSize& size);
+    QSize displaySize() const;
 
 private:
     mutable QMutex m_mutex;
     std::optional<Frame> m_latest;
     bool m_pending = false;
     bool m_shown = false;
+    QSize m_displaySize;
 };
 
 class VideoSurface : public QQuickItem {
@@ -85,7 +94,11 @@ public:
 
     // UI thread (the controller): shows `image`, stamped `counter` (-1 without a stamp) and
     // captured at `captureUs` (0 without a stamp).
-    void present(const QImage& image, qint64 counter, std::uint64_t captureUs = 0);
+    // `sourceSize` is the stream's decoded size (the image may be smaller, never its aspect).
+    void present(const QImage& image, qint64 counter, std::uint64_t captureUs = 0,
+                 QSize sourceSize = {});
+    // Where the picture goes, in device pixels (for the controller's shrink factor).
+    QSize displaySize() const;
     void setFrozen(bool frozen);
     // UI thread: told of each new frame this item puts on screen (none by default).
     void setRenderObserver(RenderObserver observer);
@@ -97,7 +110,7 @@ public:
     qint64 lastFrameCounter() const { return m_lastFrameCounter; }
     bool hasVideo() const { return !m_image.isNull(); }
     bool frozen() const { return m_frozen; }
-    QSize sourceSize() const { return m_image.size(); }
+    QSize sourceSize() const { return m_sourceSize; }
     QString stream() const { return m_stream; }
 
 signals:
@@ -114,6 +127,7 @@ protected:
 private:
     void onFrameSwapped(); // render thread
     QImage m_image;        // read by updatePaintNode while the UI thread waits (scene-graph sync)
+    QSize m_sourceSize;
     bool m_imageChanged = false;
     int m_frameCount = 0;
     qint64 m_lastFrameCounter = -1;

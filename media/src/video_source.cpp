@@ -35,16 +35,18 @@ Rgb mix(Rgb a, Rgb b, double t) {
     return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
 }
 
-Yuv mixYuv(Yuv a, Yuv b, double t) {
-    return {a.y + (b.y - a.y) * t, a.u + (b.u - a.u) * t, a.v + (b.v - a.v) * t};
-}
-
 Rgb scaled(Rgb c, double k) {
     return {c.r * k, c.g * k, c.b * k};
 }
 
 std::uint8_t clampByte(double v) {
     return static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+}
+
+// clampByte without lround's cost, for the values a scene mixes (never exactly x.5 apart from
+// chance, where the two may differ by one).
+std::uint8_t toByte(double v) {
+    return static_cast<std::uint8_t>(std::clamp(static_cast<int>(v + 0.5), 0, 255));
 }
 
 // splitmix64: the scene's parameters from the seed, the same on every machine.
@@ -140,8 +142,7 @@ public:
         const double t = static_cast<double>(m_counter) / m_config.fps;
         switch (m_config.kind) {
         case SceneKind::roomCamera: {
-            const Room room = roomAt(t);
-            render(frame.span(), [&](double x, double y, int, int) { return room.at(x, y); });
+            renderRoom(frame.span(), roomAt(t));
             break;
         }
         case SceneKind::otoscope: {
@@ -205,18 +206,8 @@ private:
         Yuv b;
         std::array<Placed, 4> shapes;
 
-        Yuv at(double x, double y) const {
-            Yuv c = mixYuv(a, b, triangle(gx * x + gy * y + offset));
-            for (const auto& s : shapes) {
-                const double dx = x - s.cx;
-                const double dy = y - s.cy;
-                if (s.round ? dx * dx + dy * dy < s.half * s.half
-                            : std::abs(dx) < s.half && std::abs(dy) < s.half) {
-                    c = s.colour;
-                }
-            }
-            return c;
-        }
+        // A pixel centred at (x, y) takes the colour of the last shape covering it, else the
+        // gradient's: a + (b - a) * triangle(gx * x + gy * y + offset), per channel.
     };
 
     Room roomAt(double t) const {
@@ -233,6 +224,55 @@ private:
                               s.size / 2, toYuv(s.colour)};
         }
         return room;
+    }
+
+    // The room scene by spans: the gradient advances by one step per pixel along a row and each
+    // shape covers one run of a row, so the camera that streams all consultation long costs a
+    // few milliseconds a frame.
+    static void renderRoomPlane(std::uint8_t* plane, int stride, int width, int height,
+                                double scale, const Room& room, double Yuv::*channel) {
+        const double base = room.a.*channel;
+        const double span = room.b.*channel - base;
+        for (int y = 0; y < height; ++y) {
+            std::uint8_t* row = plane + static_cast<std::ptrdiff_t>(y) * stride;
+            const double cy = scale * (y + 0.5);
+            double g = room.gx * scale * 0.5 + room.gy * cy + room.offset;
+            const double step = room.gx * scale;
+            for (int x = 0; x < width; ++x, g += step) {
+                row[x] = toByte(base + span * triangle(g));
+            }
+            for (const auto& s : room.shapes) {
+                const double dy = cy - s.cy;
+                double reach = 0; // |x - cx| must be under this, in frame pixels
+                if (s.round) {
+                    if (dy * dy >= s.half * s.half) {
+                        continue;
+                    }
+                    reach = std::sqrt(s.half * s.half - dy * dy);
+                } else {
+                    if (std::abs(dy) >= s.half) {
+                        continue;
+                    }
+                    reach = s.half;
+                }
+                // Centres scale * (x + 0.5) strictly inside (cx - reach, cx + reach).
+                const int first =
+                    std::max(0, static_cast<int>(std::floor((s.cx - reach) / scale - 0.5)) + 1);
+                const int last = std::min(
+                    width - 1, static_cast<int>(std::ceil((s.cx + reach) / scale - 0.5)) - 1);
+                if (first <= last) {
+                    std::fill(row + first, row + last + 1, toByte(s.colour.*channel));
+                }
+            }
+        }
+    }
+
+    static void renderRoom(I420Span f, const Room& room) {
+        renderRoomPlane(f.planes[0], f.strides[0], f.width, f.height, 1.0, room, &Yuv::y);
+        renderRoomPlane(f.planes[1], f.strides[1], f.chromaWidth(), f.chromaHeight(), 2.0, room,
+                        &Yuv::u);
+        renderRoomPlane(f.planes[2], f.strides[2], f.chromaWidth(), f.chromaHeight(), 2.0, room,
+                        &Yuv::v);
     }
 
     struct Ear {

@@ -302,7 +302,46 @@ TEST_CASE("video surface: letterbox and colour conversion", "[video][app]") {
     for (int i = 0; i < 20; ++i) {
         CHECK(app::imageFromI420(frame720.view()).size() == QSize(1280, 720));
     }
-    WARN("I420 -> RGB32 at 1280x720: " << (cpuNow() - before) / 20 << " ms of CPU per frame");
+    const double full = (cpuNow() - before) / 20;
+    const double shrinkStart = cpuNow();
+    for (int i = 0; i < 20; ++i) {
+        CHECK(app::imageFromI420(frame720.view(), 3).size() == QSize(426, 240));
+    }
+    WARN("I420 -> RGB32 at 1280x720: " << full << " ms of CPU per frame; shrunk 3 times: "
+                                       << (cpuNow() - shrinkStart) / 20 << " ms");
+}
+
+TEST_CASE("video surface: frames shrink to what a surface can show, by whole factors",
+          "[video][app]") {
+    CHECK(app::shrinkFactor({1280, 720}, {640, 360}) == 2);
+    CHECK(app::shrinkFactor({1280, 720}, {400, 225}) == 3);
+    CHECK(app::shrinkFactor({1280, 720}, {1280, 720}) == 1);
+    CHECK(app::shrinkFactor({1280, 720}, {1920, 1080}) == 1); // never enlarged here
+    CHECK(app::shrinkFactor({1280, 720}, {}) == 1);           // not shown yet: full size
+    CHECK(app::shrinkFactor({}, {640, 360}) == 1);
+    // Each pixel is the mean of its block: a 2x2 checkerboard of black and white becomes grey,
+    // where one sample in four would alias to black or white.
+    media::VideoFrame checker(8, 4);
+    auto span = checker.span();
+    for (int y = 0; y < 4; ++y) {
+        for (int x = 0; x < 8; ++x) {
+            span.planes[0][y * span.strides[0] + x] = (x + y) % 2 == 0 ? 16 : 235;
+        }
+    }
+    const QImage half = app::imageFromI420(checker.view(), 2);
+    REQUIRE(half.size() == QSize(4, 2));
+    for (int x = 0; x < 4; ++x) {
+        CHECK(std::abs(qGray(half.pixel(x, 1)) - 128) <= 2);
+    }
+    // A uniform colour stays the same colour.
+    media::VideoFrame red(6, 6);
+    auto r = red.span();
+    std::fill_n(r.planes[0], 36, std::uint8_t{63});
+    std::fill_n(r.planes[1], 9, std::uint8_t{102});
+    std::fill_n(r.planes[2], 9, std::uint8_t{240});
+    const QImage small = app::imageFromI420(red.view(), 3);
+    REQUIRE(small.size() == QSize(2, 2));
+    CHECK(small.pixel(1, 1) == app::imageFromI420(red.view()).pixel(4, 4));
 }
 
 TEST_CASE("video surface: a stream that stops is marked frozen, and each frame on screen is "
