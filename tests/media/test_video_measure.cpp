@@ -3,6 +3,9 @@
 // as JSON lines; nothing is asserted on time. telecabine-bench is where figures are compared.
 #include "test_video_support.hpp"
 
+#include "tc/media/video_frame_code.hpp"
+
+#include <algorithm>
 #include <iostream>
 #include <sys/resource.h>
 
@@ -84,5 +87,72 @@ TEST_CASE("video measure: source rendering, encoding and decoding at 720p", "[.v
                   << decodeFps << R"(,"decode_cpu_ms":)" << decodeCpuMs << R"(,"decoded":)"
                   << decoded << R"(,"kbit_per_s":)"
                   << (*sender)->stats().bytes * 8.0 / (kFrames / 30.0) / 1000 << "}\n";
+    }
+}
+
+// How long the console's receiver holds a frame: packets of each pre-encoded frame pushed at
+// 30 frames/s in real time, from the frame's first packet to its decoded picture, with the
+// jitter buffer's 50 ms reorder window and without one. In order, the window costs nothing:
+// rtpjitterbuffer pushes the next expected packet at once and waits only across a gap.
+TEST_CASE("video measure: receive-to-decoded delay, with and without the reorder window",
+          "[.video-measure]") {
+    constexpr std::uint32_t kFrames = 90;
+    auto source = VideoSource::synthetic({SceneKind::roomCamera, 1280, 720, 30, 1});
+    std::vector<std::vector<std::vector<std::uint8_t>>> byFrame(kFrames);
+    std::mutex mutex;
+    std::uint32_t current = 0;
+    auto sender = VideoSender::start(
+        {.dropWhenBehind = false, .onPacket = [&](std::vector<std::uint8_t> p) {
+             std::lock_guard lock(mutex);
+             byFrame[std::min(current, kFrames - 1)].push_back(std::move(p));
+         }});
+    REQUIRE(sender.has_value());
+    for (std::uint32_t n = 0; n < kFrames; ++n) {
+        REQUIRE_FALSE((*sender)->push(*(*source)->next(captureUs(n))));
+        while ((*sender)->stats().framesEncoded < n + 1) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        std::lock_guard lock(mutex);
+        current = n + 1;
+    }
+    REQUIRE_FALSE((*sender)->finish());
+    for (const int window : {0, 50}) {
+        std::vector<std::chrono::steady_clock::time_point> pushed(kFrames);
+        std::vector<double> delays;
+        std::mutex delaysMutex;
+        auto receiver = VideoReceiver::start(
+            {.jitterLatency = std::chrono::milliseconds(window),
+             .onFrame = [&](const DecodedFrame& frame) {
+                 const auto stamp = readFrameCode(frame.image);
+                 if (!stamp) {
+                     return;
+                 }
+                 const auto n = stamp->counter;
+                 std::lock_guard lock(delaysMutex);
+                 delays.push_back(std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - pushed[n])
+                                      .count());
+             }});
+        REQUIRE(receiver.has_value());
+        const auto start = std::chrono::steady_clock::now();
+        for (std::uint32_t n = 0; n < kFrames; ++n) {
+            std::this_thread::sleep_until(start + std::chrono::microseconds(33'333) * n);
+            {
+                std::lock_guard lock(delaysMutex);
+                pushed[n] = std::chrono::steady_clock::now();
+            }
+            for (const auto& packet : byFrame[n]) {
+                REQUIRE_FALSE((*receiver)->pushPacket(packet));
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        (*receiver).reset();
+        std::lock_guard lock(delaysMutex);
+        std::sort(delays.begin(), delays.end());
+        REQUIRE(delays.size() > kFrames / 2);
+        std::cout << R"({"measure":"receive-to-decoded","jitter_window_ms":)" << window
+                  << R"(,"frames":)" << delays.size() << R"(,"p50_ms":)"
+                  << delays[delays.size() / 2] << R"(,"p95_ms":)"
+                  << delays[delays.size() * 95 / 100] << "}\n";
     }
 }
