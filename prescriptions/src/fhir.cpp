@@ -12,9 +12,8 @@ namespace {
 using nlohmann::json;
 
 // The telecabine namespace for name-based UUIDs (a random UUID, fixed once).
-constexpr std::array<unsigned char, 16> kNamespace{0xdb, 0x13, 0x65, 0x27, 0xd9, 0xa7,
-                                                   0x48, 0x01, 0x9c, 0x41, 0x3f, 0xdf,
-                                                   0x44, 0x3b, 0xee, 0x59};
+constexpr std::array<unsigned char, 16> kNamespace{0xdb, 0x13, 0x65, 0x27, 0xd9, 0xa7, 0x48, 0x01,
+                                                   0x9c, 0x41, 0x3f, 0xdf, 0x44, 0x3b, 0xee, 0x59};
 
 json ucum(double value, const std::string& code, bool perKg = false) {
     const auto unit = unitFromCode(code);
@@ -25,7 +24,9 @@ json ucum(double value, const std::string& code, bool perKg = false) {
                 {"code", perKg ? code + "/kg" : code}};
 }
 
-json reference(const std::string& url) { return json{{"reference", url}}; }
+json reference(const std::string& url) {
+    return json{{"reference", url}};
+}
 
 json practitioner(const Prescriber& p) {
     json lines = p.address.lines;
@@ -51,8 +52,7 @@ json practitioner(const Prescriber& p) {
 json patient(const Patient& p) {
     return json{
         {"resourceType", "Patient"},
-        {"name", json::array({{{"family", p.familyName},
-                               {"given", json::array({p.givenName})}}})},
+        {"name", json::array({{{"family", p.familyName}, {"given", json::array({p.givenName})}}})},
         {"gender", wireName(p.sex)},
         {"birthDate", isoDate(p.birthDate)},
     };
@@ -64,13 +64,13 @@ json vitalSign(const std::string& loinc, const char* display, double value, cons
         {"resourceType", "Observation"},
         {"status", "final"},
         {"category",
-         json::array({{{"coding",
-                        json::array({{{"system", "http://terminology.hl7.org/CodeSystem/"
-                                                 "observation-category"},
-                                      {"code", "vital-signs"}}})}}})},
-        {"code", {{"coding", json::array({{{"system", "http://loinc.org"},
-                                           {"code", loinc},
-                                           {"display", display}}})}}},
+         json::array({{{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/"
+                                                           "observation-category"},
+                                                {"code", "vital-signs"}}})}}})},
+        {"code",
+         {{"coding",
+           json::array(
+               {{{"system", "http://loinc.org"}, {"code", loinc}, {"display", display}}})}}},
         {"subject", reference(subject)},
         {"effectiveDateTime", when},
         {"valueQuantity",
@@ -91,11 +91,10 @@ json dosageInstruction(const MedicationLine& m) {
     json repeat = json::object();
     if (d.duration) {
         static constexpr const char* kLabels[] = {"jours", "semaines", "mois"};
-        repeat["boundsDuration"] = {
-            {"value", d.duration->value},
-            {"unit", kLabels[static_cast<std::size_t>(d.duration->unit)]},
-            {"system", kUcumSystem},
-            {"code", wireName(d.duration->unit)}};
+        repeat["boundsDuration"] = {{"value", d.duration->value},
+                                    {"unit", kLabels[static_cast<std::size_t>(d.duration->unit)]},
+                                    {"system", kUcumSystem},
+                                    {"code", wireName(d.duration->unit)}};
     }
     if (d.frequency) {
         const bool perDay = d.frequency->kind == FrequencyKind::timesPerDay;
@@ -108,8 +107,8 @@ json dosageInstruction(const MedicationLine& m) {
         {"text", dosageTextFr(d)},
         {"timing", {{"repeat", repeat}}},
         {"asNeededBoolean", d.asNeeded},
-        {"doseAndRate", json::array({{{"doseQuantity",
-                                       ucum(d.dose.value, d.dose.unit, d.dose.perKg)}}})},
+        {"doseAndRate",
+         json::array({{{"doseQuantity", ucum(d.dose.value, d.dose.unit, d.dose.perKg)}}})},
     };
     if (m.route) {
         dosage["route"] = {{"text", labelFr(*m.route)}};
@@ -131,11 +130,10 @@ json medicationRequest(const MedicationLine& m, std::size_t index, const Refs& r
     if (m.nonSubstitutable && m.nonSubstitutionReason) {
         const auto code = wireName(*m.nonSubstitutionReason);
         const auto text = labelFr(*m.nonSubstitutionReason);
-        substitution["reason"] = {
-            {"coding", json::array({{{"system", kNonSubstitutionSystem},
-                                     {"code", code},
-                                     {"display", text}}})},
-            {"text", "Non substituable (" + std::string(code) + ")"}};
+        substitution["reason"] = {{"coding", json::array({{{"system", kNonSubstitutionSystem},
+                                                           {"code", code},
+                                                           {"display", text}}})},
+                                  {"text", "Non substituable (" + std::string(code) + ")"}};
     }
     json request = {
         {"resourceType", "MedicationRequest"},
@@ -277,8 +275,9 @@ Result<nlohmann::json> toFhirBundle(const SealedPrescription& sealed) {
         {"identifier", {{"system", kPrescriptionIdSystem}, {"value", refs.id}}},
         {"type", "collection"},
         {"timestamp", refs.authoredOn},
-        {"meta", {{"tag", json::array({{{"system", "urn:telecabine:sha256"},
-                                        {"code", sealed.sha256()}}})}}},
+        {"meta",
+         {{"tag",
+           json::array({{{"system", "urn:telecabine:sha256"}, {"code", sealed.sha256()}}})}}},
         {"entry", entries},
     };
 }

@@ -96,8 +96,7 @@ inline Prescription adultPrescription() {
     levothyroxine.nonSubstitutionReason = NonSubstitutionReason::mte;
     p.lines = {amoxicillinCapsules(), paracetamolTablets(), levothyroxine,
                NonDrugLine{NonDrugKind::laboratory, "TSH, T4 libre", ""},
-               NonDrugLine{NonDrugKind::referral, "Avis pour nodule thyroïdien",
-                           "Endocrinologie"}};
+               NonDrugLine{NonDrugKind::referral, "Avis pour nodule thyroïdien", "Endocrinologie"}};
     return p;
 }
 

@@ -17,7 +17,9 @@ using namespace tc::prescriptions;
 
 namespace {
 
-double fromBits(std::uint64_t bits) { return std::bit_cast<double>(bits); }
+double fromBits(std::uint64_t bits) {
+    return std::bit_cast<double>(bits);
+}
 
 std::string canonical(std::string_view text) {
     const auto out = canonicalizeJsonText(text);
@@ -127,7 +129,7 @@ TEST_CASE("JCS: bad input gets a typed error", "[jcs]") {
     CHECK(errc(R"({"a":1,"a":2})") == Errc::duplicateKey);
     CHECK(errc(R"({"x":{"a":1,"b":{"a":3},"a":2}})") == Errc::duplicateKey);
     CHECK(errc("{\"a\":1") == Errc::malformedJson);
-    CHECK(errc("\"\\ud800\"") == Errc::malformedJson); // lone surrogate
+    CHECK(errc("\"\\ud800\"") == Errc::malformedJson);  // lone surrogate
     CHECK(errc("\"\xC3\x28\"") == Errc::malformedJson); // invalid UTF-8
     // Built in code, not parsed: the serialiser itself refuses.
     nlohmann::json bad = std::string("\xC0\xAF"); // overlong '/'

@@ -20,7 +20,9 @@ ParseError loadError(const json& document) {
     return r.error();
 }
 
-Errc errcOf(const ParseError& e) { return static_cast<Errc>(e.code.value()); }
+Errc errcOf(const ParseError& e) {
+    return static_cast<Errc>(e.code.value());
+}
 
 } // namespace
 
@@ -32,12 +34,14 @@ TEST_CASE("DCI table: the embedded table is the data file, and it loads", "[dci]
     CHECK(table.entries().size() >= 30);
     // The substances the brief names are all there.
     for (const char* name :
-         {"paracétamol", "ibuprofène", "amoxicilline", "amoxicilline + acide clavulanique",
-          "azithromycine", "doxycycline", "phloroglucinol", "oméprazole", "ésoméprazole",
-          "metformine", "amlodipine", "ramipril", "atorvastatine", "salbutamol", "prednisolone",
-          "cétirizine", "desloratadine", "lévothyroxine", "tramadol", "paracétamol + codéine",
-          "métoclopramide", "dompéridone", "lopéramide", "nitrofurantoïne", "fosfomycine",
-          "aciclovir", "valaciclovir", "pivmécillinam", "bisoprolol", "furosémide"}) {
+         {"paracétamol",    "ibuprofène",    "amoxicilline",   "amoxicilline + acide clavulanique",
+          "azithromycine",  "doxycycline",   "phloroglucinol", "oméprazole",
+          "ésoméprazole",   "metformine",    "amlodipine",     "ramipril",
+          "atorvastatine",  "salbutamol",    "prednisolone",   "cétirizine",
+          "desloratadine",  "lévothyroxine", "tramadol",       "paracétamol + codéine",
+          "métoclopramide", "dompéridone",   "lopéramide",     "nitrofurantoïne",
+          "fosfomycine",    "aciclovir",     "valaciclovir",   "pivmécillinam",
+          "bisoprolol",     "furosémide"}) {
         INFO(name);
         CHECK(table.find(name) != nullptr);
     }

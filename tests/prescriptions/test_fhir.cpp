@@ -130,11 +130,14 @@ TEST_CASE("FHIR: MedicationRequest required and expected fields", "[fhir]") {
     CHECK(dosage["timing"]["repeat"]["period"] == 1);
     CHECK(dosage["timing"]["repeat"]["periodUnit"] == "d");
     CHECK(dosage["timing"]["repeat"]["boundsDuration"] ==
-          json({{"value", 7}, {"unit", "jours"}, {"system", "http://unitsofmeasure.org"},
+          json({{"value", 7},
+                {"unit", "jours"},
+                {"system", "http://unitsofmeasure.org"},
                 {"code", "d"}}));
-    CHECK(dosage["doseAndRate"][0]["doseQuantity"] ==
-          json({{"value", 2}, {"unit", "gélule"}, {"system", "http://unitsofmeasure.org"},
-                {"code", "{capsule}"}}));
+    CHECK(dosage["doseAndRate"][0]["doseQuantity"] == json({{"value", 2},
+                                                            {"unit", "gélule"},
+                                                            {"system", "http://unitsofmeasure.org"},
+                                                            {"code", "{capsule}"}}));
     CHECK(dosage["route"]["text"] == "voie orale");
     CHECK(dosage["asNeededBoolean"] == false);
     CHECK(dosage["patientInstruction"] == "Au milieu des repas.");

@@ -9,7 +9,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string fixturePath(const char* name) { return std::string(TC_TEST_DATA_DIR) + "/" + name; }
+std::string fixturePath(const char* name) {
+    return std::string(TC_TEST_DATA_DIR) + "/" + name;
+}
 
 ParseError parseError(const json& document) {
     const auto r = prescriptionFromJson(document);
@@ -17,9 +19,13 @@ ParseError parseError(const json& document) {
     return r.error();
 }
 
-Errc errcOf(const ParseError& e) { return static_cast<Errc>(e.code.value()); }
+Errc errcOf(const ParseError& e) {
+    return static_cast<Errc>(e.code.value());
+}
 
-json adultJson() { return json::parse(test::readFile(fixturePath("prescription_adult.json"))); }
+json adultJson() {
+    return json::parse(test::readFile(fixturePath("prescription_adult.json")));
+}
 
 } // namespace
 
@@ -156,7 +162,8 @@ TEST_CASE("Prescription JSON: wrong types, values and sizes are typed errors", "
 
 TEST_CASE("Prescription JSON: malformed, truncated and oversized text", "[json]") {
     const auto text = test::readFile(fixturePath("prescription_adult.json"));
-    for (const std::size_t cut : {std::size_t(0), std::size_t(1), text.size() / 2, text.size() - 3}) {
+    for (const std::size_t cut :
+         {std::size_t(0), std::size_t(1), text.size() / 2, text.size() - 3}) {
         const auto r = parsePrescription(text.substr(0, cut));
         REQUIRE_FALSE(r.has_value());
         CHECK(errcOf(r.error()) == Errc::malformedJson);

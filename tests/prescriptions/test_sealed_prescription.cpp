@@ -20,7 +20,9 @@ SealedPrescription sealOrFail(const Prescription& p) {
     return *sealed;
 }
 
-Errc errcOf(const boost::system::error_code& ec) { return static_cast<Errc>(ec.value()); }
+Errc errcOf(const boost::system::error_code& ec) {
+    return static_cast<Errc>(ec.value());
+}
 
 // openssl dgst -sha256 over a file: the independent digest.
 std::string opensslSha256(const std::string& bytes) {
@@ -43,8 +45,7 @@ std::string opensslSha256(const std::string& bytes) {
 
 TEST_CASE("SHA-256: known answers and openssl dgst", "[sealed]") {
     CHECK(*sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    CHECK(*sha256Hex("abc") ==
-          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(*sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const auto sealed = sealOrFail(test::adultPrescription());
     CHECK(sealed.sha256() == opensslSha256(sealed.canonicalJson()));
 }
@@ -55,8 +56,7 @@ TEST_CASE("Sealing: canonical bytes of the content, and its digest", "[sealed]")
     CHECK(sealed.prescription() == p);
     CHECK(sealed.id() == p.id);
     // The canonical form of the independently written fixture is the sealed bytes.
-    const auto fixture =
-        test::readFile(std::string(TC_TEST_DATA_DIR) + "/prescription_adult.json");
+    const auto fixture = test::readFile(std::string(TC_TEST_DATA_DIR) + "/prescription_adult.json");
     CHECK(canonicalizeJsonText(fixture).value() == sealed.canonicalJson());
     CHECK(sealed.canonicalJson().find('\n') == std::string::npos);
     CHECK(sealed.canonicalJson().rfind("{\"date\":\"2024-05-03\",", 0) == 0);

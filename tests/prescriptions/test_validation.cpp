@@ -10,8 +10,9 @@ using test::ymd;
 
 namespace {
 
-ValidationReport check(const Prescription& p) { return validate(p, test::table()); }
-
+ValidationReport check(const Prescription& p) {
+    return validate(p, test::table());
+}
 
 // The report holds exactly this one issue, with a French and an English message.
 void requireOnly(const Prescription& p, IssueCode code, const std::string& location) {
@@ -34,8 +35,8 @@ TEST_CASE("Validation: the fixtures are valid", "[validation]") {
     for (const auto& p : {test::adultPrescription(), test::childPrescription()}) {
         const auto report = check(p);
         for (const auto& issue : report.issues) {
-            UNSCOPED_INFO(wireName(issue.code) << " at " << issue.location << ": "
-                                               << issue.messageFr);
+            UNSCOPED_INFO(wireName(issue.code)
+                          << " at " << issue.location << ": " << issue.messageFr);
         }
         CHECK(report.issues.empty());
     }
@@ -65,7 +66,10 @@ TEST_CASE("Validation: missing prescriber fields, each at its field", "[validati
         {[](Prescriber& p) { p.givenName.clear(); }, "/prescriber/givenName"},
         {[](Prescriber& p) { p.qualification.clear(); }, "/prescriber/qualification"},
         {[](Prescriber& p) { p.rpps.clear(); }, "/prescriber/rpps"},
-        {[](Prescriber& p) { p.address.lines = {"", " "}; }, "/prescriber/address/lines"},
+        {[](Prescriber& p) {
+             p.address.lines = {"", " "};
+         },
+         "/prescriber/address/lines"},
         {[](Prescriber& p) { p.address.postalCode.clear(); }, "/prescriber/address/postalCode"},
         {[](Prescriber& p) { p.address.city.clear(); }, "/prescriber/address/city"},
         {[](Prescriber& p) { p.address.country.clear(); }, "/prescriber/address/country"},

@@ -8,9 +8,13 @@ using test::ymd;
 
 namespace {
 
-ValidationReport check(const Prescription& p) { return validate(p, test::table()); }
+ValidationReport check(const Prescription& p) {
+    return validate(p, test::table());
+}
 
-MedicationLine& med(Prescription& p, std::size_t i) { return std::get<MedicationLine>(p.lines[i]); }
+MedicationLine& med(Prescription& p, std::size_t i) {
+    return std::get<MedicationLine>(p.lines[i]);
+}
 
 const Issue& requireOnly(const Prescription& p, IssueCode code, const std::string& location) {
     static ValidationReport report;
@@ -148,7 +152,8 @@ TEST_CASE("Lines: twelve months at most, renewals included", "[validation][lines
     CHECK(check(p).issues.empty());
 }
 
-TEST_CASE("Lines: substance-specific maximum duration (tramadol, 12 weeks)", "[validation][lines]") {
+TEST_CASE("Lines: substance-specific maximum duration (tramadol, 12 weeks)",
+          "[validation][lines]") {
     auto p = test::adultPrescription();
     MedicationLine t;
     t.dci = "tramadol";
@@ -185,7 +190,8 @@ TEST_CASE("Lines: EFG only under 6, MTE only for listed substances", "[validatio
     med(child, 0).nonSubstitutionReason = NonSubstitutionReason::efg;
     CHECK(check(child).issues.empty());
     med(p, 0).nonSubstitutionReason = NonSubstitutionReason::mte;
-    const auto& issue = requireOnly(p, IssueCode::mteNotApplicable, "/lines/0/nonSubstitutionReason");
+    const auto& issue =
+        requireOnly(p, IssueCode::mteNotApplicable, "/lines/0/nonSubstitutionReason");
     CHECK(issue.severity == Severity::warning);
     med(p, 0).nonSubstitutionReason = NonSubstitutionReason::cif;
     CHECK(check(p).issues.empty());
@@ -260,7 +266,7 @@ TEST_CASE("Lines: micrograms per puff (salbutamol)", "[validation][lines]") {
     s.route = Route::inhalation;
     s.dispense.packs = 1;
     p.lines.push_back(s);
-    CHECK(check(p).issues.empty()); // 800 µg/day
+    CHECK(check(p).issues.empty());  // 800 µg/day
     med(p, 5).dosage.dose.value = 5; // 2000 µg/day > 1600
     requireOnly(p, IssueCode::doseAboveMaximum, "/lines/5/dosage/dose");
 }
@@ -305,7 +311,8 @@ TEST_CASE("Lines: unknown substance, unusual form, missing form and route", "[va
     requireOnly(p, IssueCode::missingField, "/lines/0/route");
 }
 
-TEST_CASE("Lines: non-drug lines need their text, referrals their specialty", "[validation][lines]") {
+TEST_CASE("Lines: non-drug lines need their text, referrals their specialty",
+          "[validation][lines]") {
     auto p = test::adultPrescription();
     std::get<NonDrugLine>(p.lines[3]).text.clear();
     requireOnly(p, IssueCode::missingField, "/lines/3/text");

@@ -26,8 +26,7 @@ inline constexpr std::string_view kIdnpsSystem = "urn:oid:1.2.250.1.71.4.2.1";
 inline constexpr std::string_view kRppsSystem = "https://rpps.esante.gouv.fr";
 inline constexpr std::string_view kPrescriptionIdSystem = "urn:telecabine:prescription-id";
 inline constexpr std::string_view kPrescriptionLineSystem = "urn:telecabine:prescription-line";
-inline constexpr std::string_view kNonSubstitutionSystem =
-    "urn:telecabine:non-substitution-reason";
+inline constexpr std::string_view kNonSubstitutionSystem = "urn:telecabine:non-substitution-reason";
 inline constexpr std::string_view kUcumSystem = "http://unitsofmeasure.org";
 
 Result<nlohmann::json> toFhirBundle(const SealedPrescription& prescription);

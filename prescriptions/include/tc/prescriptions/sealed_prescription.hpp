@@ -24,8 +24,7 @@ class SealedPrescription {
 public:
     // Errc::validationFailed when validate() reports an error (the report is written to
     // `report` when given), nonFiniteNumber / invalidUtf8 from canonicalisation.
-    static Result<SealedPrescription> seal(const Prescription& prescription,
-                                           const DciTable& table,
+    static Result<SealedPrescription> seal(const Prescription& prescription, const DciTable& table,
                                            ValidationReport* report = nullptr);
     // Rebuilds a sealed prescription from its canonical bytes as received: the bytes must
     // parse strictly (Errc from parsing), be exactly canonical (Errc::notCanonical) and, when
