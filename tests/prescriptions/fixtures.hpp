@@ -1,0 +1,143 @@
+#pragma once
+// Shared test data: a valid adult prescription and a valid paediatric one, built in code (the
+// JSON fixtures in tests/data/ must parse to exactly these).
+
+#include "tc/prescriptions/dci_table.hpp"
+#include "tc/prescriptions/prescription.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace tc::prescriptions::test {
+
+// Identifiers whose check symbols were computed by an independent (Python) implementation.
+inline constexpr const char* kAdultId = "7KQM-2W9D-XH4T-RB3N-5Y8Z-PC6V-J1AH";
+inline constexpr const char* kChildId = "9ZZZ-0000-1111-2222-3333-4444-55GB";
+
+inline const DciTable& table() {
+    const auto& loaded = DciTable::builtIn();
+    REQUIRE(loaded.has_value());
+    return *loaded;
+}
+
+inline std::chrono::year_month_day ymd(int y, unsigned m, unsigned d) {
+    return std::chrono::year_month_day{std::chrono::year(y), std::chrono::month(m),
+                                       std::chrono::day(d)};
+}
+
+inline PrescriptionId parseId(const char* text) {
+    auto id = PrescriptionId::parse(text);
+    REQUIRE(id.has_value());
+    return *id;
+}
+
+inline Prescriber prescriber() {
+    Prescriber p;
+    p.familyName = "Martin";
+    p.givenName = "Claire";
+    p.qualification = "Médecin généraliste";
+    p.rpps = "10101234564";
+    p.address = Address{{"Cabinet médical", "12 rue de la Paix"}, "75002", "Paris", "FR"};
+    p.telephone = "+33123456789";
+    p.email = "claire.martin@example.fr";
+    return p;
+}
+
+inline MedicationLine amoxicillinCapsules() {
+    MedicationLine m;
+    m.dci = "amoxicilline";
+    m.strength = Strength{{Quantity{500, "mg"}}, std::nullopt};
+    m.form = Form::capsule;
+    m.dosage.dose = Dose{2, "{capsule}", false};
+    m.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 3};
+    m.dosage.duration = Duration{7, DurationUnit::day};
+    m.route = Route::oral;
+    m.dispense.quantity = Quantity{42, "{capsule}"};
+    m.instructions = "Au milieu des repas.";
+    return m;
+}
+
+inline MedicationLine paracetamolTablets() {
+    MedicationLine m;
+    m.dci = "paracétamol";
+    m.strength = Strength{{Quantity{1, "g"}}, std::nullopt};
+    m.form = Form::tablet;
+    m.dosage.dose = Dose{1, "{tablet}", false};
+    m.dosage.frequency = Frequency{FrequencyKind::everyHours, 6};
+    m.dosage.duration = Duration{5, DurationUnit::day};
+    m.dosage.asNeeded = true;
+    m.route = Route::oral;
+    m.dispense.packs = 1;
+    return m;
+}
+
+inline Prescription adultPrescription() {
+    using namespace std::chrono;
+    Prescription p;
+    p.id = parseId(kAdultId);
+    p.date = ymd(2024, 5, 3);
+    p.issuedAt = sys_days(ymd(2024, 5, 3)) + hours(9) + minutes(12);
+    p.prescriber = prescriber();
+    p.patient = Patient{"Durand", "Paul", Sex::male, ymd(1970, 2, 14), 78.5, 180};
+    auto levothyroxine = MedicationLine{};
+    levothyroxine.dci = "lévothyroxine";
+    levothyroxine.strength = Strength{{Quantity{75, "ug"}}, std::nullopt};
+    levothyroxine.form = Form::tablet;
+    levothyroxine.dosage.dose = Dose{1, "{tablet}", false};
+    levothyroxine.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 1};
+    levothyroxine.dosage.duration = Duration{3, DurationUnit::month};
+    levothyroxine.route = Route::oral;
+    levothyroxine.dispense.packs = 3;
+    levothyroxine.renewals = 3;
+    levothyroxine.nonSubstitutable = true;
+    levothyroxine.nonSubstitutionReason = NonSubstitutionReason::mte;
+    p.lines = {amoxicillinCapsules(), paracetamolTablets(), levothyroxine,
+               NonDrugLine{NonDrugKind::laboratory, "TSH, T4 libre", ""},
+               NonDrugLine{NonDrugKind::referral, "Avis pour nodule thyroïdien", "Endocrinologie"}};
+    return p;
+}
+
+// A 4-year-old, 16 kg: amoxicilline suspension 250 mg/5 mL at 25 mg/kg twice a day.
+inline Prescription childPrescription() {
+    using namespace std::chrono;
+    Prescription p;
+    p.id = parseId(kChildId);
+    p.date = ymd(2024, 11, 20);
+    p.issuedAt = sys_days(ymd(2024, 11, 20)) + hours(16) + minutes(45) + seconds(30);
+    p.prescriber = prescriber();
+    p.patient = Patient{"Durand", "Léa", Sex::female, ymd(2020, 7, 1), 16, 104.5};
+    MedicationLine m;
+    m.dci = "amoxicilline";
+    m.strength = Strength{{Quantity{250, "mg"}}, Quantity{5, "mL"}};
+    m.form = Form::oralSuspension;
+    m.dosage.dose = Dose{25, "mg", true};
+    m.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 2};
+    m.dosage.duration = Duration{6, DurationUnit::day};
+    m.route = Route::oral;
+    m.dispense.packs = 1;
+    MedicationLine para;
+    para.dci = "Paracetamol"; // the table lookup ignores case and accents
+    para.strength = Strength{{Quantity{24, "mg"}}, Quantity{1, "mL"}};
+    para.form = Form::oralSuspension;
+    para.dosage.dose = Dose{15, "mg", true};
+    para.dosage.frequency = Frequency{FrequencyKind::everyHours, 6};
+    para.dosage.duration = Duration{3, DurationUnit::day};
+    para.dosage.asNeeded = true;
+    para.route = Route::oral;
+    para.dispense.quantity = Quantity{100, "mL"};
+    p.lines = {m, para, NonDrugLine{NonDrugKind::imaging, "Radiographie thoracique de face", ""}};
+    return p;
+}
+
+inline std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+} // namespace tc::prescriptions::test
