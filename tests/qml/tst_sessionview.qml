@@ -84,6 +84,29 @@ Item {
             function nextSegment() { position = 6 }
             function previousSegment() { position = 0 }
         }
+        property QtObject video: QtObject {
+            property string mainStream: "room"
+            property var streams: [{ name: "room", label: "Caméra de la salle", hasVideo: true, frozen: false }]
+            signal snapshotTaken(string path)
+            signal snapshotFailed(string message)
+            function setSurface(name, surface) { surface.stream = name }
+            function releaseSurface(surface) { surface.stream = "" }
+            function snapshot(name) { return "" }
+            function labelOf(name) { return name === "room" ? "Caméra de la salle" : name }
+            function frozenSeconds(name) { return 0 }
+        }
+        property QtObject voice: QtObject {
+            property bool available: true
+            property bool microphoneOn: true
+            property bool muted: false
+            property double volume: 0.7
+            property string microphoneText: ""
+            property var microphones: ["Micro par défaut du système", "Micro USB", "Aucun (la cabine ne m'entend pas)"]
+            property int microphone: 0
+            function toggleMute() { muted = !muted }
+        }
+        property var instrumentCameras: []
+        property var pendingInstruments: []
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = "idle" }
@@ -170,6 +193,20 @@ Item {
             fakeSession.replay.open = false
             fakeSession.replay.playing = false
             fakeSession.replay.looping = false
+        }
+
+        function test_microphone_is_chosen_in_the_panel() {
+            const view = createTemporaryObject(uut, root)
+            const picker = findChild(view, "microphonePicker")
+            verify(picker.visible)
+            verify(picker.enabled)
+            compare(picker.count, 3)
+            compare(picker.currentText, "Micro par défaut du système")
+            fakeSession.voice.microphone = 1
+            compare(picker.currentText, "Micro USB")
+            picker.activated(2) // as a click on the last entry does
+            compare(fakeSession.voice.microphone, 2)
+            fakeSession.voice.microphone = 0
         }
 
         function test_end_dialog_sends_the_chosen_reason() {
