@@ -1,5 +1,7 @@
 #include "video_surface.hpp"
 
+#include "waveform_strip.hpp"
+
 #include <QMutexLocker>
 #include <QQuickWindow>
 #include <QSGSimpleTextureNode>
@@ -30,6 +32,7 @@ private:
 
 void registerMediaTypes() {
     qmlRegisterType<VideoSurface>("Telecabine.Media", 1, 0, "VideoSurface");
+    qmlRegisterType<WaveformStrip>("Telecabine.Media", 1, 0, "WaveformStrip");
 }
 
 // Fixed point (×256) BT.709, limited range: R = 1.164 (Y-16) + 1.793 (V-128), G = 1.164 (Y-16)

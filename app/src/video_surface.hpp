@@ -19,8 +19,8 @@
 
 namespace tc::app {
 
-// Registers `import Telecabine.Media 1.0` → VideoSurface. The console's main calls it once,
-// before loading QML.
+// Registers `import Telecabine.Media 1.0` → VideoSurface, WaveformStrip. The console's main
+// calls it once, before loading QML.
 void registerMediaTypes();
 
 // BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size, or `shrink`
