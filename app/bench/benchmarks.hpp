@@ -21,5 +21,7 @@ int runStethoLatency(cli::CommandLine& args);
 int runStethoCpu(cli::CommandLine& args);
 // CPU of the console's 720p30 VP8 receive and decode, against gst-launch-1.0 doing the same.
 int runVideoCpu(cli::CommandLine& args);
+// Vital-sign waveforms from the cabin's sample time to the console's receiver (loopback SRTP).
+int runVitalsLatency(cli::CommandLine& args);
 
 } // namespace tc::bench
