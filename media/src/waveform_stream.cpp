@@ -66,6 +66,13 @@ std::optional<WaveformFormat> waveformFormatOf(std::string_view sdp) {
     return std::nullopt;
 }
 
+std::optional<std::uint8_t> chooseWaveformPayload(std::string_view offer) {
+    if (const auto format = waveformFormatOf(offer)) {
+        return format->payloadType;
+    }
+    return std::nullopt;
+}
+
 std::int64_t WaveformBlock::ticks() const noexcept {
     if (channels.empty()) {
         return 0;

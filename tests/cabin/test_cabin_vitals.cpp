@@ -4,6 +4,7 @@
 // ECG and pleth stream it sends once the media are up.
 #include "cabin_simulator.hpp"
 #include "catch_result.hpp"
+#include "sdp_answer.hpp"
 #include "tc/media/session_clock.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
@@ -125,6 +126,26 @@ TEST_CASE("cabin scenarios: the built-in ones load and differ as their names say
     CHECK(cabin::resolveScenario("fever_tachycardia")->temperature >= 38.5);
     CHECK(cabin::resolveScenario("hypoxaemia")->spo2 < 90);
     CHECK_FALSE(cabin::resolveScenario("no_such_scenario_or_file"));
+}
+
+TEST_CASE("the SDP answer sends the vitals section back, or rejects what it cannot send",
+          "[cabin][vitals][sdp]") {
+    const std::string session = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n";
+    const auto answer = cabin::answerFor(session + media::vitalsOfferSection());
+    CHECK(answer.find("m=application 9 UDP/TLS/RTP/SAVPF 116 117\r\n") != std::string::npos);
+    CHECK(answer.find("a=sendonly\r\n") != std::string::npos);
+    CHECK(answer.find("a=extmap:1 urn:telecabine:params:rtp-hdrext:capture-time\r\n") !=
+          std::string::npos);
+    const auto format = media::waveformFormatOf(answer);
+    REQUIRE(format);
+    CHECK(format->payloadType == 116);
+    CHECK(protocol::rtpStreamsOf(answer).at(0).rtxPayloadType == 117);
+    // A waveform format this cabin does not know: the section is rejected (port 0).
+    const auto unknown =
+        cabin::answerFor(session + "m=application 9 UDP/TLS/RTP/SAVPF 118\r\n"
+                                   "a=mid:vitals\r\na=recvonly\r\na=rtpmap:118 x-other/1000\r\n");
+    CHECK(unknown.find("m=application 0 UDP/TLS/RTP/SAVPF 118\r\n") != std::string::npos);
+    CHECK_FALSE(media::waveformFormatOf(unknown));
 }
 
 TEST_CASE("cabin manual entries are parsed and validated", "[cabin][vitals]") {

@@ -55,6 +55,8 @@ struct WaveformFormat {
 std::string vitalsOfferSection();
 // The vitals stream a description negotiated, if any (both ends read it from the answer).
 std::optional<WaveformFormat> waveformFormatOf(std::string_view sdp);
+// The cabin's choice in an offer's vitals section: the first x-tc-waveform/1000 format.
+std::optional<std::uint8_t> chooseWaveformPayload(std::string_view offer);
 
 struct ChannelSamples {
     WaveformChannel channel = WaveformChannel::ecgII;
