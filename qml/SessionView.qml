@@ -198,14 +198,71 @@ Item {
                 wrapMode: Text.WordWrap
             }
 
-            StethoscopePanel {
-                id: stethoscopePanel
-                objectName: "stethoscopePanel"
+            // What the doctor works with: the stethoscope, or the instruments' readings and
+            // traces (F1, F2). The video stays in view on the left.
+            TabBar {
+                id: workTabs
+                objectName: "workTabs"
+                visible: view.state === "active"
                 Layout.fillWidth: true
-                visible: view.state === "active" && view.session.stethoscope.available
-                stethoscope: view.session.stethoscope
-                replay: view.session.replay
-                voice: view.session.voice !== undefined ? view.session.voice : null
+                TabButton {
+                    objectName: "stethoscopeTab"
+                    text: qsTr("Stéthoscope (F1)")
+                }
+                TabButton {
+                    objectName: "vitalsTab"
+                    text: qsTr("Constantes et ECG (F2)")
+                }
+            }
+            Shortcut {
+                sequence: "F1"
+                enabled: view.state === "active"
+                onActivated: workTabs.currentIndex = 0
+            }
+            Shortcut {
+                sequence: "F2"
+                enabled: view.state === "active"
+                onActivated: workTabs.currentIndex = 1
+            }
+            StackLayout {
+                visible: view.state === "active"
+                currentIndex: workTabs.currentIndex
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+
+                Item {
+                    StethoscopePanel {
+                        id: stethoscopePanel
+                        objectName: "stethoscopePanel"
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        visible: view.session.stethoscope.available
+                        stethoscope: view.session.stethoscope
+                        replay: view.session.replay
+                        voice: view.session.voice !== undefined ? view.session.voice : null
+                    }
+                    Rectangle {
+                        anchors.fill: parent
+                        radius: Theme.radius
+                        color: "#26323b"
+                        visible: !stethoscopePanel.visible
+                        Label {
+                            anchors.centerIn: parent
+                            text: qsTr("La cabine n'envoie pas de stéthoscope.")
+                            color: "#b8c4cc"
+                            font.pixelSize: Theme.fontBody
+                        }
+                    }
+                }
+                Loader {
+                    objectName: "vitalsLoader"
+                    active: view.session.vitals !== undefined
+                    sourceComponent: VitalsPanel {
+                        objectName: "vitalsPanel"
+                        vitals: view.session.vitals
+                    }
+                }
             }
 
             Rectangle {
@@ -213,8 +270,7 @@ Item {
                 Layout.fillHeight: true
                 radius: Theme.radius
                 color: "#26323b"
-                // The stethoscope takes this place while it streams.
-                visible: view.state !== "ended" && !stethoscopePanel.visible
+                visible: view.state !== "ended" && view.state !== "active"
                 ColumnLayout {
                     anchors.centerIn: parent
                     spacing: 8
@@ -226,9 +282,7 @@ Item {
                     }
                     Label {
                         Layout.alignment: Qt.AlignHCenter
-                        text: view.state === "active"
-                              ? qsTr("Session établie avec la cabine. La vidéo et les constantes s'afficheront ici.")
-                              : qsTr("En attente de la réponse de la cabine…")
+                        text: qsTr("En attente de la réponse de la cabine…")
                         color: "#b8c4cc"
                         font.pixelSize: Theme.fontBody
                     }

@@ -26,5 +26,7 @@ int runVideoCpu(cli::CommandLine& args);
 int runJoin(cli::CommandLine& args);
 // Glass to glass, VP8 and H.264 at 720p30: the cabin's capture time to the console's buffer swap.
 int runVideoLatency(cli::CommandLine& args);
+// Vital-sign waveforms from the cabin's sample time to the console's receiver (loopback SRTP).
+int runVitalsLatency(cli::CommandLine& args);
 
 } // namespace tc::bench

@@ -198,4 +198,20 @@ Result<CabinScript> parseScript(const std::filesystem::path& path) {
 }
 } // namespace
 
+std::string_view toString(CabinPhase phase) noexcept {
+    switch (phase) {
+    case CabinPhase::connecting:
+        return "connecting";
+    case CabinPhase::waitingForDoctor:
+        return "waiting_for_doctor";
+    case CabinPhase::inSession:
+        return "in_session";
+    case CabinPhase::cleaning:
+        return "cleaning";
+    case CabinPhase::stopped:
+        return "stopped";
+    }
+    return "unknown";
+}
+
 } // namespace tc::cabin

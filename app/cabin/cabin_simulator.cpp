@@ -3,6 +3,7 @@
 #include "cabin_cameras.hpp"
 #include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
+#include "tc/media/session_clock.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/protocol/media_negotiation.hpp"
@@ -98,6 +99,7 @@ public:
             if (auto claimed = fromJson<VisitClaimed>(event.body)) {
                 m_sessionId = claimed->sessionId;
                 m_sessionVisit = claimed->visitId;
+                m_vitals.reset(); // a new patient
                 emit(CabinPhase::inSession, "visit " + claimed->visitId + " taken by " +
                                                 claimed->doctorName + " (RPPS " +
                                                 claimed->doctorRpps + ")");
@@ -111,6 +113,7 @@ public:
                 std::erase(m_waiting, m_sessionVisit);
                 m_sessionId.clear();
                 closeMedia();
+                m_vitals.reset();
                 emit(CabinPhase::cleaning, "session ended (" +
                                                std::string(toString(ended->reason)) +
                                                "); cleaning the cabin");
@@ -216,6 +219,9 @@ private:
                           [self = shared_from_this()](Reply r) {
                               self->emit(self->m_phase, r.code ? "answer refused: " + describe(r)
                                                                : "doctor joined; answer sent");
+                              if (!r.code) {
+                                  self->vitals()->sendManualEntries();
+                              }
                           });
     }
 
@@ -260,6 +266,7 @@ private:
         rtp.cname = "cabin@" + m_script.site.code;
         m_stethoscope = media::stethoscopeFormatOf(*answer);
         m_voiceFormat = media::voiceFormatOf(*answer);
+        m_waveformFormat = media::waveformFormatOf(*answer);
         // The doctor's voice comes back on a two-way voice stream.
         m_doctorVoice.reset();
         if (m_voiceFormat && m_voiceFormat->twoWay) {
@@ -328,6 +335,9 @@ private:
     void onMediaState(TransportState state, boost::system::error_code error) {
         emit(m_phase, "media: " + std::string(toString(state)) +
                           (error ? " (" + error.message() + ")" : std::string()));
+        if (state == TransportState::connected && m_rtp && m_waveformFormat) {
+            vitals()->startStreaming(m_rtp, *m_waveformFormat); // ECG and pleth
+        }
         if (state == TransportState::connected && !m_streaming && m_media && m_stethoscope) {
             startStethoscope();
         }
@@ -375,6 +385,13 @@ private:
             return;
         }
         source->setSite(m_site);
+        // The synthetic heart beats with the patient's physiology: S1 after each QRS. Every
+        // packet says when its first sample was captured (when the console negotiated it).
+        const auto now = media::sessionNowUs();
+        const auto& patient = vitals();
+        source->followBeats(patient->beats(), static_cast<double>(now - patient->originUs()) / 1e6,
+                            patient->electromechanicalDelay());
+        packetizer->setCaptureOrigin(now);
         m_source = std::move(source);
         m_packetizer.emplace(std::move(*packetizer));
         m_frame.assign(static_cast<std::size_t>(m_stethoscope->frameSamples()), 0);
@@ -415,6 +432,9 @@ private:
 
     void closeMedia() {
         m_cameras.reset(); // joins the capture threads
+        if (m_vitals) {
+            m_vitals->stopStreaming();
+        }
         m_roomCamera = false;
         if (m_voice) {
             if (m_doctorVoice) {
@@ -481,10 +501,14 @@ private:
                 (*action == "start" || *action == "stop") && m_cameras &&
                 m_cameras->request(instrument->get<std::string>(), *action == "start", m_rtp);
             refusal = "unknown_instrument";
-        } else if (message->kind == "vitals.measure_request") {
-            ackKind = "vitals.measure_ack";
         }
         emit(m_phase, "doctor says (" + message->kind + "): " + message->payload.dump());
+        if (message->kind == kind::vitalsMeasureRequest) {
+            // The instrument acknowledges, measures, and reports (cabin_vitals.cpp).
+            m_sessionId = m_sessionId.empty() ? message->sessionId : m_sessionId;
+            vitals()->onRequest(message->payload);
+            return;
+        }
         if (ackKind.empty()) {
             return;
         }
@@ -494,6 +518,27 @@ private:
         }
         SessionMessage ack{message->sessionId, ackKind, std::move(body)};
         m_client->request(std::string(type::sessionMessage), toJson(ack), nullptr);
+    }
+
+    // This session's patient: physiology and instruments, made on first use.
+    const std::shared_ptr<CabinVitals>& vitals() {
+        if (!m_vitals) {
+            const auto send = [weak = weak_from_this()](std::string_view kind, json payload) {
+                if (const auto self = weak.lock(); self && self->m_client) {
+                    SessionMessage message{self->m_sessionId, std::string(kind),
+                                           std::move(payload)};
+                    self->m_client->request(std::string(type::sessionMessage), toJson(message),
+                                            nullptr);
+                }
+            };
+            m_vitals = CabinVitals::create(m_strand, m_script.vitals, send,
+                                           [weak = weak_from_this()](const std::string& line) {
+                                               if (const auto self = weak.lock()) {
+                                                   self->emit(self->m_phase, line);
+                                               }
+                                           });
+        }
+        return m_vitals;
     }
 
     void scheduleReady() {
@@ -528,9 +573,11 @@ private:
     std::optional<media::StethoscopePacketizer> m_packetizer;
     std::optional<media::VoiceFormat> m_voiceFormat; // negotiated
     std::shared_ptr<CabinVoice> m_voice;
-    std::shared_ptr<media::VoiceReceiver> m_doctorVoice; // two-way voice only
-    std::shared_ptr<DoctorScreen> m_doctorScreen;        // the doctor's camera
-    std::unique_ptr<CabinCameras> m_cameras;             // ours, to the doctor
+    std::shared_ptr<media::VoiceReceiver> m_doctorVoice;   // two-way voice only
+    std::shared_ptr<DoctorScreen> m_doctorScreen;          // the doctor's camera
+    std::shared_ptr<CabinVitals> m_vitals;                 // the patient, per session
+    std::optional<media::WaveformFormat> m_waveformFormat; // negotiated
+    std::unique_ptr<CabinCameras> m_cameras;               // ours, to the doctor
     bool m_roomCamera = false;
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;
@@ -546,22 +593,6 @@ private:
 };
 
 } // namespace
-
-std::string_view toString(CabinPhase phase) noexcept {
-    switch (phase) {
-    case CabinPhase::connecting:
-        return "connecting";
-    case CabinPhase::waitingForDoctor:
-        return "waiting_for_doctor";
-    case CabinPhase::inSession:
-        return "in_session";
-    case CabinPhase::cleaning:
-        return "cleaning";
-    case CabinPhase::stopped:
-        return "stopped";
-    }
-    return "unknown";
-}
 
 std::shared_ptr<CabinSimulator> CabinSimulator::create(net::any_io_executor executor,
                                                        ClientConfig client, CabinScript script,

@@ -5,6 +5,7 @@
 // telecabine-cabin and inside the console's --demo.
 
 #include "cabin_cameras.hpp"
+#include "cabin_vitals.hpp"
 #include "cabin_voice.hpp"
 #include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
@@ -48,6 +49,10 @@ struct CabinScript {
     // video sink ("autovideosink") for a window.
     std::string doctorScreenSink;
     CameraSettings cameras; // the room camera's size and rate, and its clip
+    // The patient's physiology (ECG, pleth, the stethoscope's beats) and the vital-sign
+    // instruments. Default: the built-in normal adult (see demoScenario()).
+    VitalsSettings vitals = defaultVitals();
+    static VitalsSettings defaultVitals();
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -5,8 +5,10 @@
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 
+#include <algorithm>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <future>
 #include <iostream>
@@ -44,6 +46,15 @@ video:
   --video-size WxH         camera size (1280x720); --video-fps N (30)
   --doctor-screen SINK     show the doctor's camera in a GStreamer video sink
                            ("autovideosink"); by default frames are only counted
+vital signs (the patient's physiology and the cabin's instruments):
+  --scenario NAME|FILE     normal_adult (default), fever_tachycardia,
+                           atrial_fibrillation, hypoxaemia, or a scenario JSON file;
+                           drives the ECG and pleth stream, the measurements and the
+                           stethoscope's heartbeat (--heart-rate, if given, overrides it)
+  --measure-time-scale X   instrument times × X (1; 0.05 makes the cuff's 35 s 1.75 s)
+  --manual LIST            the operator's entries, sent as manual measurements once the
+                           doctor joins: comma-separated KIND:VALUE, e.g.
+                           "temperature:38.4,blood_pressure:135/85,weight:72.5"
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -202,6 +213,42 @@ int main(int argc, char** argv) {
             return 1;
         }
         stethoscope.file = *file;
+    }
+    if (const auto name = args.value("scenario")) {
+        auto scenario = cabin::resolveScenario(*name);
+        if (!scenario) {
+            std::cerr << "telecabine-cabin: invalid scenario " << *name << ": "
+                      << (scenario.error().field.empty() ? "" : scenario.error().field + ": ")
+                      << scenario.error().reason << "\n";
+            return 1;
+        }
+        script.vitals.scenario = std::move(*scenario);
+    }
+    if (args.value("heart-rate")) {
+        script.vitals.scenario.cardiac.heartRate = stethoscope.model.heartRate;
+    }
+    if (const auto scale = args.value("measure-time-scale")) {
+        char* end = nullptr;
+        script.vitals.measureTimeScale = std::strtod(scale->c_str(), &end);
+        if (end == scale->c_str() || *end != '\0' || !(script.vitals.measureTimeScale >= 0) ||
+            script.vitals.measureTimeScale > 10) {
+            std::cerr << "telecabine-cabin: --measure-time-scale takes a number from 0 to 10\n";
+            return 2;
+        }
+    }
+    if (const auto entries = args.value("manual")) {
+        std::size_t start = 0;
+        while (start <= entries->size()) {
+            const auto comma = std::min(entries->find(',', start), entries->size());
+            auto entry = cabin::parseManualEntry(entries->substr(start, comma - start));
+            if (!entry) {
+                std::cerr << "telecabine-cabin: --manual: " << entry.error().field << ": "
+                          << entry.error().reason << "\n";
+                return 2;
+            }
+            script.vitals.manualEntries.push_back(std::move(*entry));
+            start = comma + 1;
+        }
     }
     if (script.site.code != identity->identifier) {
         std::cerr << "telecabine-cabin: the script's site code " << script.site.code

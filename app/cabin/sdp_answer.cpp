@@ -2,6 +2,7 @@
 
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/video_negotiation.hpp"
+#include "tc/media/waveform_stream.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -145,12 +146,14 @@ std::string answerFor(std::string_view offer, const AnswerPreferences& preferenc
         }
         const bool video = !section.empty() && section.front().rfind("m=video", 0) == 0;
         std::optional<std::set<int>> kept;
-        if (mid == "steth" || (video && !mid.empty())) {
+        if (mid == "steth" || mid == media::kVitalsMid || (video && !mid.empty())) {
             // One format; with nothing we can send, the section is rejected (the console then
             // has no such stream, and says so).
             const auto chosen =
                 mid == "steth" ? media::chooseStethoscopePayload(offer, preferences.stethoscope)
-                               : media::chooseVideoPayload(offer, mid, preferences.video);
+                : mid == media::kVitalsMid
+                    ? media::chooseWaveformPayload(offer)
+                    : media::chooseVideoPayload(offer, mid, preferences.video);
             kept = chosen ? formatKept(section, *chosen) : std::set<int>{};
         }
         answerSection(out, section, kept);

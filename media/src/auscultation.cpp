@@ -93,9 +93,23 @@ double AuscultationSynth::gaussian() noexcept {
     return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.732;
 }
 
+void AuscultationSynth::followBeats(std::shared_ptr<BeatTrain> beats, double firstSampleTime,
+                                    double electromechanicalDelay) {
+    m_beats = std::move(beats);
+    m_beatOffset = firstSampleTime;
+    m_delay = electromechanicalDelay;
+}
+
 double AuscultationSynth::heart(double t) noexcept {
-    const double beat = 60.0 / m_model.heartRate;
-    const double phase = std::fmod(t, beat);
+    double beat = 60.0 / m_model.heartRate;
+    double phase = std::fmod(t, beat);
+    if (m_beats) {
+        // Time since the S1 onset of the beat in progress (negative before the first one).
+        const double since = t + m_beatOffset - m_delay;
+        const auto k = m_beats->beatAt(since);
+        beat = m_beats->interval(k);
+        phase = since - m_beats->rPeak(k);
+    }
     // Systole shortens with the heart rate (about 0.32 s at 72 bpm).
     const double systole = 0.35 * std::sqrt(beat);
     const bool atBase = m_site == AuscultationSite::aortic || m_site == AuscultationSite::pulmonary;

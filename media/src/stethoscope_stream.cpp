@@ -50,6 +50,8 @@ std::optional<StethoscopeFormat> stethoscopeFormatOf(std::string_view sdp) {
         format.payloadType = stream.payloadType;
         format.siteExtensionId =
             protocol::extensionIdOf(sdp, "steth", kSiteExtensionUri).value_or(0);
+        format.captureExtensionId =
+            protocol::extensionIdOf(sdp, "steth", kCaptureTimeExtensionUri).value_or(0);
         if (stream.encoding == "L16" && (stream.clockRate == 48000 || stream.clockRate == 16000)) {
             format.sampleRate = static_cast<int>(stream.clockRate);
             return format;
@@ -82,9 +84,9 @@ struct OfferedFormat {
 };
 // Payload types of the stethoscope formats in the console's offers.
 const OfferedFormat kOfferedFormats[] = {
-    {{AudioEncoding::l16, 48000, 10, 96, 1, kMinStethoscopeOpusBitrate}, 97},
-    {{AudioEncoding::l16, 16000, 10, 98, 1, kMinStethoscopeOpusBitrate}, 99},
-    {{AudioEncoding::opus, 48000, 10, 102, 1, kMinStethoscopeOpusBitrate}, 103},
+    {{AudioEncoding::l16, 48000, 10, 96, 1, kMinStethoscopeOpusBitrate, 2}, 97},
+    {{AudioEncoding::l16, 16000, 10, 98, 1, kMinStethoscopeOpusBitrate, 2}, 99},
+    {{AudioEncoding::opus, 48000, 10, 102, 1, kMinStethoscopeOpusBitrate, 2}, 103},
 };
 } // namespace
 
@@ -124,6 +126,8 @@ std::string stethoscopeOfferSection(const StethoscopeFormat& preferred) {
     }
     // The operator's auscultation site travels with the samples (RFC 8285).
     sdp += "a=extmap:1 " + std::string(kSiteExtensionUri) + "\r\n";
+    // And the session time of each packet's first sample, to align it with the ECG.
+    sdp += "a=extmap:2 " + std::string(kCaptureTimeExtensionUri) + "\r\n";
     return sdp;
 }
 
@@ -172,6 +176,15 @@ StethoscopeSource StethoscopeSource::synthetic(const AuscultationModel& model, i
     return source;
 }
 
+bool StethoscopeSource::followBeats(std::shared_ptr<BeatTrain> beats, double firstSampleTime,
+                                    double electromechanicalDelay) {
+    if (!m_synth) {
+        return false;
+    }
+    m_synth->followBeats(std::move(beats), firstSampleTime, electromechanicalDelay);
+    return true;
+}
+
 void StethoscopeSource::setSite(AuscultationSite site) noexcept {
     m_site = site;
     if (m_synth) {
@@ -196,7 +209,8 @@ StethoscopePacketizer::StethoscopePacketizer(StethoscopeFormat format, std::uint
     : m_format(format)
     , m_ssrc(ssrc)
     , m_sequence(firstSequence)
-    , m_timestamp(firstTimestamp) {}
+    , m_timestamp(firstTimestamp)
+    , m_firstTimestamp(firstTimestamp) {}
 
 boost::system::result<StethoscopePacketizer>
 StethoscopePacketizer::create(StethoscopeFormat format, std::uint32_t ssrc,
@@ -232,6 +246,12 @@ StethoscopePacketizer::packetize(std::span<const std::int16_t> frame, Auscultati
                                   m_timestamp,          m_ssrc,  {}};
     if (m_format.siteExtensionId != 0) {
         header.extensions.push_back({m_format.siteExtensionId, {static_cast<std::uint8_t>(site)}});
+    }
+    if (m_format.captureExtensionId != 0 && m_captureOrigin) {
+        const auto elapsed = static_cast<std::int64_t>(m_timestamp - m_firstTimestamp);
+        const auto at =
+            encodeCaptureTime(*m_captureOrigin + elapsed * 1'000'000 / m_format.sampleRate);
+        header.extensions.push_back({m_format.captureExtensionId, {at.begin(), at.end()}});
     }
     auto packet = detail::rtpAudioPacket(header, m_opus ? encoded.size() : 2 * frame.size());
     if (m_opus) {
@@ -276,6 +296,11 @@ std::optional<StethoscopeFrame> depacketizeStethoscope(std::span<const std::uint
         if (const auto value = protocol::rtpExtension(packet, *header, format.siteExtensionId);
             value && value->size() == 1) {
             frame.site = siteFromWire((*value)[0]);
+        }
+    }
+    if (format.captureExtensionId != 0) {
+        if (const auto value = protocol::rtpExtension(packet, *header, format.captureExtensionId)) {
+            frame.captureUs = decodeCaptureTime(*value);
         }
     }
     if (format.encoding == AudioEncoding::l16) {

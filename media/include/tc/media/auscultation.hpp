@@ -5,7 +5,10 @@
 // timing, lung sounds (vesicular breathing, optional wheezes and crackles), and body and contact
 // noise. What is heard depends on the site, as on a patient. Deterministic for a given seed.
 
+#include "tc/media/physiology.hpp"
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <span>
@@ -46,6 +49,13 @@ class AuscultationSynth {
 public:
     AuscultationSynth(AuscultationModel model, int sampleRate);
 
+    // Drives the heart sounds by a physiology's beats instead of the model's fixed heart rate:
+    // each S1 starts `electromechanicalDelay` seconds after an R peak, and each beat's systole
+    // follows its own RR interval. Sample 0 of this synth is at physiology time
+    // `firstSampleTime` (seconds). Without it (the default) the heart beats at
+    // model.heartRate, as before.
+    void followBeats(std::shared_ptr<BeatTrain> beats, double firstSampleTime,
+                     double electromechanicalDelay);
     void setSite(AuscultationSite site) noexcept { m_site = site; }
     AuscultationSite site() const noexcept { return m_site; }
     // The next samples, mono 16-bit; the same model, seed and site sequence give the same output.
@@ -59,6 +69,9 @@ private:
     double gaussian() noexcept;
 
     AuscultationModel m_model;
+    std::shared_ptr<BeatTrain> m_beats;
+    double m_beatOffset = 0; // physiology time of sample 0
+    double m_delay = 0;      // R peak to S1
     double m_rate;
     AuscultationSite m_site = AuscultationSite::mitral;
     std::uint64_t m_index = 0;

@@ -9,6 +9,7 @@
 #include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/pcm.hpp"
+#include "tc/media/session_clock.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +34,8 @@ struct StethoscopeFormat {
     std::uint8_t payloadType = 96;
     std::uint8_t siteExtensionId = 1;             // 0: not negotiated
     int opusBitrate = kMinStethoscopeOpusBitrate; // Opus: a=fmtp maxaveragebitrate, constant
+    // The capture-time extension (session_clock.hpp): 0 when not negotiated.
+    std::uint8_t captureExtensionId = 0;
     int frameSamples() const noexcept { return sampleRate * packetMs / 1000; }
 };
 
@@ -55,6 +58,11 @@ public:
     static boost::system::result<StethoscopeSource> fromWav(const std::filesystem::path& path,
                                                             int sampleRate);
     static StethoscopeSource synthetic(const AuscultationModel& model, int sampleRate);
+
+    // The synthetic body's heart follows these beats (see AuscultationSynth::followBeats); a
+    // recording ignores them. False for a recording.
+    bool followBeats(std::shared_ptr<BeatTrain> beats, double firstSampleTime,
+                     double electromechanicalDelay);
 
     void setSite(AuscultationSite site) noexcept;
     AuscultationSite site() const noexcept { return m_site; }
@@ -79,6 +87,9 @@ public:
     // `frame` is one frame (format.frameSamples()) of samples.
     boost::system::result<std::vector<std::uint8_t>> packetize(std::span<const std::int16_t> frame,
                                                                AuscultationSite site);
+    // With the capture-time extension negotiated: the session time of the first timestamp's
+    // sample; each packet then carries origin + (timestamp - first) × 10^6 / rate.
+    void setCaptureOrigin(std::int64_t sessionUs) noexcept { m_captureOrigin = sessionUs; }
 
 private:
     StethoscopePacketizer(StethoscopeFormat format, std::uint32_t ssrc, std::uint16_t firstSequence,
@@ -88,6 +99,8 @@ private:
     std::uint32_t m_ssrc;
     std::uint16_t m_sequence;
     std::uint32_t m_timestamp;
+    std::uint32_t m_firstTimestamp;
+    std::optional<std::int64_t> m_captureOrigin;
     bool m_first = true;
 };
 
@@ -95,9 +108,10 @@ struct StethoscopeFrame {
     std::uint32_t timestamp = 0;
     std::uint16_t sequence = 0;
     std::optional<AuscultationSite> site;
-    std::vector<std::int16_t> samples; // L16, or once decoded
-    std::vector<std::uint8_t> encoded; // Opus, as received
-    std::uint32_t duration = 0;        // in samples
+    std::vector<std::int16_t> samples;     // L16, or once decoded
+    std::vector<std::uint8_t> encoded;     // Opus, as received
+    std::uint32_t duration = 0;            // in samples
+    std::optional<std::int64_t> captureUs; // session time of the first sample, when negotiated
 };
 // Nothing for a packet that is not of `format` (wrong payload type, odd L16 length, not an
 // Opus packet of one frame).
