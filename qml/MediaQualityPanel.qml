@@ -8,6 +8,10 @@ Rectangle {
     id: panel
     // A MediaLink: state, quality, text, details, streams.
     required property var link
+    // The per-stream lines are one click away: the doctor needs the verdict, the figures only
+    // when something is wrong (they open by themselves when the link is not good).
+    property bool expanded: false
+    readonly property bool showStreams: expanded || (link.state === "connected" && link.quality !== "good")
     readonly property color tone: link.state === "connected"
                                   ? (link.quality === "good" ? Theme.ok
                                      : (link.quality === "poor" ? Theme.urgent : Theme.warning))
@@ -40,6 +44,14 @@ Rectangle {
                 font.bold: true
                 elide: Text.ElideRight
             }
+            ToolButton {
+                objectName: "streamsToggle"
+                text: panel.showStreams ? qsTr("Flux ▴") : qsTr("Flux ▾")
+                font.pixelSize: Theme.fontSmall
+                onClicked: panel.expanded = !panel.showStreams
+                Accessible.name: panel.showStreams ? qsTr("Masquer le détail des flux")
+                                                   : qsTr("Afficher le détail des flux")
+            }
         }
         Label {
             objectName: "mediaDetails"
@@ -52,6 +64,8 @@ Rectangle {
         }
         // One short entry per stream, wrapped: a consultation has up to seven of them.
         Flow {
+            objectName: "streamList"
+            visible: panel.showStreams
             Layout.fillWidth: true
             spacing: 16
             Repeater {

@@ -205,24 +205,49 @@ Item {
                 objectName: "workTabs"
                 visible: view.state === "active"
                 Layout.fillWidth: true
+                // The session keeps the doctor's tab ("stethoscope" or "vitals").
+                currentIndex: view.session.workspace === "vitals" ? 1 : 0
+                onCurrentIndexChanged: view.session.workspace = currentIndex === 1 ? "vitals" : "stethoscope"
                 TabButton {
+                    id: stethoscopeTab
                     objectName: "stethoscopeTab"
                     text: qsTr("Stéthoscope (F1)")
+                    font.bold: checked
+                    // The chosen tab in the console's primary colour and bold: never colour alone.
+                    background: Rectangle { color: stethoscopeTab.checked ? Theme.primary : Theme.chip; radius: 4 }
+                    contentItem: Label {
+                        text: stethoscopeTab.text
+                        font: stethoscopeTab.font
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        color: stethoscopeTab.checked ? Theme.primaryText : Theme.text
+                    }
                 }
                 TabButton {
                     objectName: "vitalsTab"
                     text: qsTr("Constantes et ECG (F2)")
+                    id: vitalsTab
+                    font.bold: checked
+                    // The chosen tab in the console's primary colour and bold: never colour alone.
+                    background: Rectangle { color: vitalsTab.checked ? Theme.primary : Theme.chip; radius: 4 }
+                    contentItem: Label {
+                        text: vitalsTab.text
+                        font: vitalsTab.font
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        color: vitalsTab.checked ? Theme.primaryText : Theme.text
+                    }
                 }
             }
             Shortcut {
                 sequence: "F1"
                 enabled: view.state === "active"
-                onActivated: workTabs.currentIndex = 0
+                onActivated: view.session.workspace = "stethoscope"
             }
             Shortcut {
                 sequence: "F2"
                 enabled: view.state === "active"
-                onActivated: workTabs.currentIndex = 1
+                onActivated: view.session.workspace = "vitals"
             }
             StackLayout {
                 visible: view.state === "active"

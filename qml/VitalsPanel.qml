@@ -71,7 +71,7 @@ Rectangle {
         // ECG and heart sounds: one paper, one time axis.
         Rectangle {
             Layout.fillWidth: true
-            Layout.preferredHeight: Math.round(34 * panel.pixelsPerMm)
+            Layout.preferredHeight: Math.round(30 * panel.pixelsPerMm)
             color: "#fff6f6"
             border.color: Theme.border
             WaveformStrip {
@@ -103,7 +103,7 @@ Rectangle {
         }
         Rectangle {
             Layout.fillWidth: true
-            Layout.preferredHeight: Math.round(14 * panel.pixelsPerMm)
+            Layout.preferredHeight: Math.round(12 * panel.pixelsPerMm)
             color: "#f6fffb"
             border.color: Theme.border
             WaveformStrip {
@@ -136,6 +136,7 @@ Rectangle {
         // The latest value of each measurement. A Flow, not a layout: the Repeater rebuilds its
         // tiles whenever a reading changes.
         Flow {
+            id: tiles
             Layout.fillWidth: true
             spacing: 8
             Repeater {
@@ -144,7 +145,7 @@ Rectangle {
                     id: tile
                     required property var modelData
                     objectName: "reading_" + tile.modelData.kind
-                    width: 236
+                    width: Math.floor((tiles.width - 2 * tiles.spacing) / 3)
                     height: tileColumn.implicitHeight + 12
                     radius: 6
                     color: Theme.background
@@ -169,6 +170,11 @@ Rectangle {
                                 text: qsTr("Mesurer")
                                 enabled: !tile.modelData.pending
                                 font.pixelSize: Theme.fontSmall
+                                topPadding: 3
+                                bottomPadding: 3
+                                leftPadding: 8
+                                rightPadding: 8
+                                Accessible.name: qsTr("Mesurer : %1").arg(tile.modelData.title)
                                 onClicked: panel.vitals.requestMeasurement(tile.modelData.kind)
                             }
                         }
@@ -181,12 +187,15 @@ Rectangle {
                                 Row {
                                     spacing: 6
                                     Label {
-                                        text: valueRow.modelData.label
+                                        text: valueRow.modelData.shortLabel
                                         color: Theme.muted
                                         font.pixelSize: Theme.fontSmall
-                                        width: 112
+                                        width: 82
                                         elide: Text.ElideRight
                                         anchors.baseline: value.baseline
+                                        ToolTip.visible: labelHover.hovered
+                                        ToolTip.text: valueRow.modelData.label
+                                        HoverHandler { id: labelHover }
                                     }
                                     Label {
                                         id: value
@@ -197,7 +206,8 @@ Rectangle {
                                     }
                                     Label {
                                         objectName: "flag_" + valueRow.modelData.quantity
-                                        visible: valueRow.modelData.flag !== "normal"
+                                        // Normal values, and values no range applies to, carry no words.
+                                        visible: valueRow.modelData.flag !== "normal" && valueRow.modelData.flag !== "not_assessed"
                                         text: valueRow.modelData.flagText
                                         color: panel.flagColour(valueRow.modelData.flag)
                                         font.pixelSize: Theme.fontSmall
@@ -208,7 +218,7 @@ Rectangle {
                                 Label {
                                     visible: text !== ""
                                     text: panel.trendText(valueRow.modelData.trend)
-                                    leftPadding: 118
+                                    leftPadding: 88
                                     color: Theme.muted
                                     font.pixelSize: 11
                                 }

@@ -143,8 +143,48 @@ void Autopilot::waitForInstrument(const QImage& roomView, int triesLeft) {
         if (!save(view, QStringLiteral("-otoscope"))) {
             return;
         }
-        m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
+        checkVitals();
     });
+}
+
+void Autopilot::checkVitals() {
+    // The doctor asks for the oxygen saturation and opens the vitals tab.
+    auto* vitals = m_session->vitals();
+    vitals->requestMeasurement(QStringLiteral("oximetry"));
+    m_session->setWorkspace(QStringLiteral("vitals"));
+    waitForVitals(100);
+}
+
+void Autopilot::waitForVitals(int triesLeft) {
+    auto* vitals = m_session->vitals();
+    QString oximetry;
+    for (const auto& reading : vitals->readings()) {
+        const auto fields = reading.toMap();
+        if (fields.value(QStringLiteral("kind")).toString() == QLatin1String("oximetry") &&
+            fields.value(QStringLiteral("taken")).toBool()) {
+            for (const auto& value : fields.value(QStringLiteral("values")).toList()) {
+                const auto v = value.toMap();
+                oximetry += v.value(QStringLiteral("quantity")).toString() + QLatin1Char(' ') +
+                            v.value(QStringLiteral("valueText")).toString() + QLatin1Char(' ') +
+                            v.value(QStringLiteral("unit")).toString() + QStringLiteral(" (") +
+                            v.value(QStringLiteral("flagText")).toString() +
+                            QStringLiteral("); ");
+            }
+        }
+    }
+    // Two seconds of ECG drawn, and the reading back.
+    const bool traced = vitals->ecgFramesDrawn() > 30 && vitals->ecgTrace().endUs().has_value();
+    if ((!traced || oximetry.isEmpty()) && triesLeft > 0) {
+        QTimer::singleShot(100, this, [this, triesLeft] { waitForVitals(triesLeft - 1); });
+        return;
+    }
+    std::fprintf(stderr, "autopilot: vitals: %s, %d ECG strip frames drawn, oximetry: %s\n",
+                 qPrintable(vitals->waveformText()), vitals->ecgFramesDrawn(),
+                 oximetry.isEmpty() ? "none" : qPrintable(oximetry));
+    if (!save(grab(), QStringLiteral("-vitals"))) {
+        return;
+    }
+    m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
 }
 
 void Autopilot::finish(int code, const QString& message) {

@@ -30,6 +30,9 @@ private:
     // After join: two looks at the room camera, then the otoscope as the main view.
     void checkVideo();
     void waitForInstrument(const QImage& roomView, int triesLeft);
+    // Then the vitals tab: the ECG drawn live and a measurement asked for and received.
+    void checkVitals();
+    void waitForVitals(int triesLeft);
     QImage grab() const;
     bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);

@@ -182,6 +182,9 @@ QString MediaLink::answer(const std::string& sdp) {
             m_voice = std::move(*receiver);
         }
     }
+    if (const auto format = media::waveformFormatOf(sdp)) {
+        m_waveforms = std::make_shared<media::WaveformReceiver>(*format);
+    }
     // The cabin's cameras: packets by payload type to the video controller, which decodes; a
     // keyframe request names the sender's SSRC, learnt from its packets.
     struct VideoRoute {
@@ -204,12 +207,15 @@ QString MediaLink::answer(const std::string& sdp) {
                             }});
     }
     protocol::RtpSession::MediaHandler onMedia =
-        [stethoscope = m_stethoscope, voice = m_voice, routes, video = m_videoSink](
-            const protocol::RtpHeader& header, std::span<const std::uint8_t> packet, bool) {
+        [stethoscope = m_stethoscope, voice = m_voice, waveforms = m_waveforms, routes,
+         video = m_videoSink](const protocol::RtpHeader& header,
+                              std::span<const std::uint8_t> packet, bool) {
             if (stethoscope && header.payloadType == stethoscope->format().payloadType) {
                 stethoscope->onPacket(packet);
             } else if (voice && header.payloadType == voice->format().payloadType) {
                 voice->onPacket(packet);
+            } else if (waveforms && header.payloadType == waveforms->format().payloadType) {
+                waveforms->onPacket(packet);
             } else if (video != nullptr) {
                 for (const auto& route : routes) {
                     if (route.payloadType == header.payloadType) {
@@ -254,6 +260,7 @@ void MediaLink::close() {
     }
     m_stethoscope.reset();
     m_voice.reset();
+    m_waveforms.reset();
     m_videos.clear();
     m_lastReceived = 0;
     m_lastUnrecovered = 0;

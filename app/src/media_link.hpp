@@ -7,6 +7,7 @@
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
+#include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 
@@ -76,6 +77,8 @@ public:
     std::shared_ptr<media::StethoscopeReceiver> stethoscope() const { return m_stethoscope; }
     // The cabin's voice (mid "voice", Opus), once an answer has negotiated it.
     std::shared_ptr<media::VoiceReceiver> voice() const { return m_voice; }
+    // The vitals waveforms (ECG, pleth), when the cabin's answer has them.
+    std::shared_ptr<media::WaveformReceiver> waveforms() const { return m_waveforms; }
     // A negotiated camera of the cabin's, by the name the video controller knows it by ("room",
     // "otoscope", "dermatoscope"), with what asks its sender for a keyframe (PLI).
     struct InboundVideo {
@@ -113,6 +116,7 @@ private:
     std::shared_ptr<protocol::RtpSession> m_session;
     std::shared_ptr<media::StethoscopeReceiver> m_stethoscope;
     std::shared_ptr<media::VoiceReceiver> m_voice;
+    std::shared_ptr<media::WaveformReceiver> m_waveforms;
     std::vector<InboundVideo> m_videos;
     VideoController* m_videoSink = nullptr;
     protocol::KeyingMode m_mode = protocol::KeyingMode::dtls;

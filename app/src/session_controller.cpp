@@ -17,7 +17,7 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     sdp += "o=telecabine-console " + std::to_string(sessionVersion) + " 1 IN IP4 127.0.0.1\r\n";
     sdp += "s=telecabine\r\n";
     sdp += "t=0 0\r\n";
-    sdp += "a=group:BUNDLE steth voice video otoscope dermatoscope\r\n";
+    sdp += "a=group:BUNDLE steth voice video otoscope dermatoscope vitals\r\n";
     // Stethoscope: lossless L16 mono (48 kHz, or 16 kHz on thin links) or CELT-only Opus at 128
     // kbit/s or more, never processed (no AEC/NS/AGC). Losses are repaired by retransmission
     // (NACK + RTX), which a 10 ms stream affords.
@@ -29,6 +29,8 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     // The room camera (two-way: the doctor's camera goes back on it) and the instrument
     // cameras, VP8 first then H.264, each with NACK, PLI, FIR and RTX.
     sdp += media::videoOfferSections(media::VideoCodec::vp8);
+    // The instruments' waveforms (ECG, plethysmogram) on the session clock.
+    sdp += media::vitalsOfferSection();
     return sdp;
 }
 
@@ -234,6 +236,10 @@ void SessionController::dismiss() {
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
     m_durationTick.stop();
+    if (const auto receiver = m_media.stethoscope()) {
+        receiver->setEnvelopeTap({});
+    }
+    m_vitals.end();
     m_video.detachAll();
     m_pendingInstruments.clear();
     emit instrumentsChanged();
@@ -261,7 +267,17 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             }
             if (const auto receiver = m_media.stethoscope()) {
                 m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
+                // The heart sounds under the ECG, on the same clock.
+                receiver->setEnvelopeTap(
+                    [vitals = &m_vitals](std::int64_t startUs, int rate, std::vector<float> e) {
+                        vitals->appendHeartSound(startUs, rate, std::move(e));
+                    });
             }
+            m_vitals.begin(m_entry.visit.age,
+                           [this](const std::string& kind, nlohmann::json payload) {
+                               sendSessionMessage(kind, std::move(payload));
+                           });
+            m_vitals.attachWaveforms(m_media.waveforms());
             if (const auto voice = m_media.voice()) {
                 // Two-way in the cabin's answer: the cabin hears the doctor too.
                 m_voice.attach(voice, m_stethoscope.selectedSink(),
@@ -304,6 +320,10 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
         if (message && message->sessionId == m_sessionId && message->kind == "instrument.ack") {
             onInstrumentAcknowledged(message->payload);
         }
+        if (message && message->sessionId == m_sessionId &&
+            message->kind.rfind("vitals.", 0) == 0) {
+            m_vitals.handleMessage(message->kind, message->payload);
+        }
     } else if (event.type == protocol::type::peerStatus) {
         const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
         if (status && status->sessionId == m_sessionId && status->connected != m_cabinConnected) {
@@ -324,6 +344,15 @@ void SessionController::attachVideo(const QString& name) {
             }
         }
     }
+}
+
+void SessionController::sendSessionMessage(const std::string& kind, nlohmann::json payload) {
+    if (m_sessionId.empty() || m_connection == nullptr) {
+        return;
+    }
+    const protocol::SessionMessage message{m_sessionId, kind, std::move(payload)};
+    m_connection->request(std::string(protocol::type::sessionMessage), protocol::toJson(message),
+                          {});
 }
 
 void SessionController::requestInstrument(const QString& instrument, bool start) {

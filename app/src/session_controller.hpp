@@ -9,6 +9,7 @@
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 #include "video_controller.hpp"
+#include "vitals_controller.hpp"
 #include "voice_controller.hpp"
 
 #include <QElapsedTimer>
@@ -56,6 +57,9 @@ class SessionController : public QObject {
     Q_PROPERTY(tc::app::VoiceController* voice READ voice CONSTANT)
     Q_PROPERTY(tc::app::CameraController* camera READ camera CONSTANT)
     Q_PROPERTY(tc::app::VideoController* video READ video CONSTANT)
+    Q_PROPERTY(tc::app::VitalsController* vitals READ vitals CONSTANT)
+    // The doctor's working tab beside the video: "stethoscope" or "vitals".
+    Q_PROPERTY(QString workspace READ workspace WRITE setWorkspace NOTIFY workspaceChanged)
     Q_PROPERTY(QStringList pendingInstruments READ pendingInstruments NOTIFY instrumentsChanged)
 
 public:
@@ -98,6 +102,15 @@ public:
     VoiceController* voice() { return &m_voice; }
     CameraController* camera() { return &m_camera; }
     VideoController* video() { return &m_video; }
+    VitalsController* vitals() { return &m_vitals; }
+    QString workspace() const { return m_workspace; }
+    void setWorkspace(const QString& workspace) {
+        if (workspace != m_workspace && (workspace == QLatin1String("stethoscope") ||
+                                         workspace == QLatin1String("vitals"))) {
+            m_workspace = workspace;
+            emit workspaceChanged();
+        }
+    }
     // Consultation snapshots go to <root>/<session id>/.
     void setSnapshotRoot(const QString& root) { m_snapshotRoot = root; }
     // The instrument cameras the doctor has asked for and the cabin has not answered yet.
@@ -123,11 +136,13 @@ signals:
     void durationChanged();
     void visitChanged();
     void instrumentsChanged();
+    void workspaceChanged();
 
 private:
     void setState(const QString& state);
     void setError(const QString& text);
     void sendOffer();
+    void sendSessionMessage(const std::string& kind, nlohmann::json payload);
     void attachVideo(const QString& name);
     void onInstrumentAcknowledged(const nlohmann::json& payload);
     void finish(const protocol::SessionEnded& ended);
@@ -138,6 +153,7 @@ private:
     QString m_errorString;
     std::string m_sessionId;
     QString m_snapshotRoot;
+    QString m_workspace = QStringLiteral("stethoscope");
     QStringList m_pendingInstruments;
     protocol::QueueEntry m_entry;
     bool m_cabinConnected = true;
@@ -146,8 +162,9 @@ private:
     QTimer m_durationTick;
     QString m_endReasonText;
     QString m_endedBy;
-    VideoController m_video; // before the link: its callbacks push into it until shutdown()
-    MediaLink m_media;       // opened for the offer, keyed by the answer, closed with the session
+    VideoController m_video;   // before the link: its callbacks push into it until shutdown()
+    VitalsController m_vitals; // before the link too: the stethoscope's envelope tap posts to it
+    MediaLink m_media;         // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
     VoiceController m_voice;   // the cabin's voice, on the stethoscope panel's headset

@@ -8,6 +8,7 @@
 #include <QVariantMap>
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace tc::app {
 
@@ -76,8 +77,7 @@ VitalsController::VitalsController(QObject* parent)
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, [this] {
         emit readingsChanged(); // the ages move on
-        const bool live =
-            m_waveforms != nullptr && steadyNowUs() - m_lastWaveformAtUs < 1'000'000;
+        const bool live = m_waveforms != nullptr && steadyNowUs() - m_lastWaveformAtUs < 1'000'000;
         if (m_waveforms != nullptr && live != m_waveformsLive) {
             m_waveformsLive = live;
             m_waveformText = live ? tr("ECG et pléthysmogramme en direct")
@@ -107,6 +107,7 @@ void VitalsController::end() {
     m_ecg.clear();
     m_pleth.clear();
     m_heart.clear();
+    m_heartPeak = 0;
     m_clockOffsetUs.reset();
     m_waveformsLive = false;
     m_waveformText.clear();
@@ -133,7 +134,14 @@ void VitalsController::attachWaveforms(std::shared_ptr<media::WaveformReceiver> 
 
 void VitalsController::appendHeartSound(std::int64_t startUs, int rateHz,
                                         std::vector<float> envelope) {
-    postToUi(this, [this, startUs, rateHz, envelope = std::move(envelope)] {
+    postToUi(this, [this, startUs, rateHz, envelope = std::move(envelope)]() mutable {
+        // Drawn at a steady height whatever the stethoscope's level: each value against the
+        // recent loudest, which fades over a few seconds.
+        const float fade = std::pow(0.5f, 1.0f / (2.0f * static_cast<float>(rateHz)));
+        for (float& value : envelope) {
+            m_heartPeak = std::max(value, m_heartPeak * fade);
+            value = m_heartPeak > 1e-4f ? value / m_heartPeak : 0.0f;
+        }
         m_heart.append(startUs, rateHz, envelope);
     });
 }
@@ -161,8 +169,8 @@ void VitalsController::onMeasurement(const nlohmann::json& payload) {
         kind.pendingRequest.reset();
         kind.status.clear();
     }
-    kind.history.push_back({measurement, protocol::flagMeasurement(measurement, m_ageYears),
-                            steadyNowUs()});
+    kind.history.push_back(
+        {measurement, protocol::flagMeasurement(measurement, m_ageYears), steadyNowUs()});
     emit readingsChanged();
 }
 
@@ -218,9 +226,8 @@ std::int64_t VitalsController::sessionNowUs() const {
 
 QString VitalsController::ageText(const Taken& taken) const {
     // On the cabin's clock when the waveforms gave us its offset, else since it arrived.
-    const std::int64_t ageUs = m_clockOffsetUs
-                                   ? sessionNowUs() - taken.measurement.acquiredAtUs
-                                   : steadyNowUs() - taken.receivedAtUs;
+    const std::int64_t ageUs = m_clockOffsetUs ? sessionNowUs() - taken.measurement.acquiredAtUs
+                                               : steadyNowUs() - taken.receivedAtUs;
     const auto seconds = std::max<std::int64_t>(0, ageUs / 1'000'000);
     if (seconds < 10) {
         return tr("à l'instant");
@@ -234,6 +241,36 @@ QString VitalsController::ageText(const Taken& taken) const {
     return tr("il y a %1 h %2").arg(seconds / 3600).arg((seconds / 60) % 60, 2, 10, QChar('0'));
 }
 
+QString VitalsController::shortLabel(protocol::VitalQuantity quantity) {
+    switch (quantity) {
+    case VitalQuantity::systolic:
+        return tr("Systolique");
+    case VitalQuantity::diastolic:
+        return tr("Diastolique");
+    case VitalQuantity::meanPressure:
+        return tr("Moyenne");
+    case VitalQuantity::heartRate:
+        return tr("Pouls");
+    case VitalQuantity::spo2:
+        return tr("SpO₂");
+    case VitalQuantity::pulseRate:
+        return tr("Pouls");
+    case VitalQuantity::perfusionIndex:
+        return tr("Perfusion");
+    case VitalQuantity::temperature:
+        return tr("Température");
+    case VitalQuantity::weight:
+        return tr("Poids");
+    case VitalQuantity::height:
+        return tr("Taille");
+    case VitalQuantity::bmi:
+        return tr("IMC");
+    case VitalQuantity::glucose:
+        return tr("Glycémie");
+    }
+    return {};
+}
+
 QVariantList VitalsController::readings() const {
     QVariantList out;
     const QLocale locale;
@@ -242,11 +279,21 @@ QVariantList VitalsController::readings() const {
         entry.insert(QStringLiteral("kind"), fromView(protocol::toString(kindName)));
         QString title;
         switch (kindName) {
-        case MeasurementKind::bloodPressure: title = tr("Tension artérielle"); break;
-        case MeasurementKind::oximetry: title = tr("Oxymétrie"); break;
-        case MeasurementKind::temperature: title = tr("Température"); break;
-        case MeasurementKind::anthropometry: title = tr("Poids et taille"); break;
-        case MeasurementKind::glucose: title = tr("Glycémie capillaire"); break;
+        case MeasurementKind::bloodPressure:
+            title = tr("Tension artérielle");
+            break;
+        case MeasurementKind::oximetry:
+            title = tr("Oxymétrie");
+            break;
+        case MeasurementKind::temperature:
+            title = tr("Température");
+            break;
+        case MeasurementKind::anthropometry:
+            title = tr("Poids et taille");
+            break;
+        case MeasurementKind::glucose:
+            title = tr("Glycémie capillaire");
+            break;
         }
         entry.insert(QStringLiteral("title"), title);
         const auto found = m_kinds.find(kindName);
@@ -282,15 +329,16 @@ QVariantList VitalsController::readings() const {
                 value.insert(QStringLiteral("quantity"), fromView(info.name));
                 value.insert(QStringLiteral("label"),
                              fromView(french() ? info.labelFr : info.labelEn));
-                value.insert(QStringLiteral("valueText"),
-                             locale.toString(flagged.value.value, 'f',
-                                             decimalsOf(flagged.value.quantity)));
+                value.insert(QStringLiteral("shortLabel"), shortLabel(flagged.value.quantity));
+                value.insert(
+                    QStringLiteral("valueText"),
+                    locale.toString(flagged.value.value, 'f', decimalsOf(flagged.value.quantity)));
                 value.insert(QStringLiteral("unit"), displayUnit(flagged.value.unit));
                 value.insert(QStringLiteral("flag"), fromView(protocol::toString(flagged.flag)));
                 value.insert(QStringLiteral("symbol"), fromView(flagged.label.symbol));
-                value.insert(QStringLiteral("flagText"),
-                             QString::fromStdString(french() ? flagged.label.text
-                                                             : flagged.label.textEn));
+                value.insert(
+                    QStringLiteral("flagText"),
+                    QString::fromStdString(french() ? flagged.label.text : flagged.label.textEn));
                 QVariantList trend;
                 for (const auto& earlier : kind->history) {
                     if (const auto* v = earlier.measurement.find(flagged.value.quantity)) {

@@ -36,8 +36,8 @@ class VitalsController : public QObject {
     Q_OBJECT
     // One entry per kind of measurement, in a fixed order (blood pressure, oximetry, temperature,
     // anthropometry, glucose): {kind, title, taken, ageText, manual, quality, qualityText,
-    // pending, statusText, values: [{quantity, label, valueText, unit, flag, symbol, flagText,
-    // trend: [numbers, oldest first]}]}.
+    // pending, statusText, values: [{quantity, label, shortLabel, valueText, unit, flag, symbol,
+    // flagText, trend: [numbers, oldest first]}]}.
     Q_PROPERTY(QVariantList readings READ readings NOTIFY readingsChanged)
     // Whether the ECG and pleth are streaming, and what is wrong when not.
     Q_PROPERTY(bool waveformsLive READ waveformsLive NOTIFY waveformsChanged)
@@ -102,6 +102,7 @@ private:
     void updateStrips();
     void setError(const QString& message);
     QString ageText(const Taken& taken) const;
+    static QString shortLabel(protocol::VitalQuantity quantity);
     std::int64_t sessionNowUs() const; // the cabin's clock, estimated from the waveforms
 
     Sender m_send;
@@ -113,6 +114,7 @@ private:
     WaveformTrace m_ecg;
     WaveformTrace m_pleth;
     WaveformTrace m_heart;
+    float m_heartPeak = 0; // the heart sounds' recent loudest, for their trace's height
     std::optional<std::int64_t> m_clockOffsetUs; // console steady minus cabin session clock
     std::int64_t m_lastWaveformAtUs = 0;
     bool m_waveformsLive = false;

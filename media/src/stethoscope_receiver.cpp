@@ -1,5 +1,8 @@
 #include "tc/media/stethoscope_receiver.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace tc::media {
 
 StethoscopeReceiver::StethoscopeReceiver(StethoscopeFormat format,
@@ -53,6 +56,11 @@ void StethoscopeReceiver::onPacket(std::span<const std::uint8_t> packet) {
     deliver(m_assembler.take(now));
 }
 
+void StethoscopeReceiver::setEnvelopeTap(EnvelopeTap tap) {
+    std::lock_guard lock(m_mutex);
+    m_envelopeTap = std::move(tap);
+}
+
 void StethoscopeReceiver::deliver(std::vector<FrameAssembler::Ready> ready) {
     for (auto& r : ready) {
         ++m_stats.frames;
@@ -70,6 +78,21 @@ void StethoscopeReceiver::deliver(std::vector<FrameAssembler::Ready> ready) {
         }
         if (r.frame.site) {
             m_stats.site = r.frame.site;
+        }
+        if (m_envelopeTap && !r.gap && r.frame.captureUs) {
+            constexpr int kEnvelopeRate = 200; // 5 ms bins: S1 and S2 stand apart
+            const auto bin = static_cast<std::size_t>(m_format.sampleRate / kEnvelopeRate);
+            std::vector<float> envelope;
+            for (std::size_t at = 0; at + bin <= r.frame.samples.size(); at += bin) {
+                int peak = 0;
+                for (std::size_t i = at; i < at + bin; ++i) {
+                    peak = std::max(peak, std::abs(static_cast<int>(r.frame.samples[i])));
+                }
+                envelope.push_back(static_cast<float>(peak) / 32768.0f);
+            }
+            if (!envelope.empty()) {
+                m_envelopeTap(*r.frame.captureUs, kEnvelopeRate, std::move(envelope));
+            }
         }
         if (m_recorder) {
             // Frames go to the encoder 100 ms at a time (one wake-up instead of ten); a site

@@ -96,6 +96,12 @@ grep -q "video: streaming otoscope $video_name" "$work/cabin.log" ||
 grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$work/cabin.log" ||
     fail "the cabin did not show the doctor's camera"
 
+# The instruments: the ECG drawn live in the vitals tab, and an oximetry asked for and received,
+# validated and flagged.
+grep -q "autopilot: vitals: ECG et pléthysmogramme en direct, [0-9]* ECG strip frames drawn, oximetry: spo2 [0-9]* %" \
+    "$work/console.log" || fail "the vitals tab did not show the live ECG and the oximetry"
+[ -s "$work/console-vitals.png" ] || fail "no vitals screenshot"
+
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"
 for k in checkin claim join end cleaning cabin_ready; do

@@ -106,6 +106,7 @@ Item {
             function toggleMute() { muted = !muted }
         }
         property var instrumentCameras: []
+        property string workspace: "stethoscope"
         property var pendingInstruments: []
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
@@ -144,8 +145,12 @@ Item {
             compare(findChild(view, "mediaText").text, "Liaison chiffrée : moyenne · 100 paquets/s")
             verify(findChild(view, "mediaDetails").text.indexOf("tout récupéré") >= 0)
             compare(String(findChild(view, "qualityDot").color), String(Theme.warning))
+            verify(findChild(view, "streamList").visible) // not good: the figures show by themselves
             fakeSession.media.quality = "good"
             compare(String(findChild(view, "qualityDot").color), String(Theme.ok))
+            verify(!findChild(view, "streamList").visible) // good: one click away
+            mouseClick(findChild(view, "streamsToggle"))
+            verify(findChild(view, "streamList").visible)
             fakeSession.media.state = "disconnected"
             compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
             fakeSession.media.state = "connected"
@@ -207,6 +212,18 @@ Item {
             picker.activated(2) // as a click on the last entry does
             compare(fakeSession.voice.microphone, 2)
             fakeSession.voice.microphone = 0
+        }
+
+        function test_work_tabs_follow_the_session_and_the_keys() {
+            fakeSession.workspace = "stethoscope"
+            const view = createTemporaryObject(uut, root)
+            const tabs = findChild(view, "workTabs")
+            compare(tabs.currentIndex, 0)
+            keyClick(Qt.Key_F2)
+            compare(fakeSession.workspace, "vitals")
+            compare(tabs.currentIndex, 1)
+            fakeSession.workspace = "stethoscope" // the controller (the autopilot) may switch too
+            compare(tabs.currentIndex, 0)
         }
 
         function test_end_dialog_sends_the_chosen_reason() {

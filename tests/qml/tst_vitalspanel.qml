@@ -25,9 +25,9 @@ Item {
     function bloodPressure(flag, symbol, flagText) {
         return { kind: "blood_pressure", title: "Tension artérielle", taken: true, pending: false,
                  statusText: "", ageText: "il y a 2 min", manual: false, quality: "good", qualityText: "",
-                 values: [{ quantity: "systolic", label: "Pression systolique", valueText: "168", unit: "mmHg",
+                 values: [{ quantity: "systolic", label: "Pression systolique", shortLabel: "Systolique", valueText: "168", unit: "mmHg",
                             flag: flag, symbol: symbol, flagText: flagText, trend: [150, 162, 168] },
-                          { quantity: "diastolic", label: "Pression diastolique", valueText: "88", unit: "mmHg",
+                          { quantity: "diastolic", label: "Pression diastolique", shortLabel: "Diastolique", valueText: "88", unit: "mmHg",
                             flag: "normal", symbol: "", flagText: "normale", trend: [88] }] }
     }
     function notTaken(kind, title) {
@@ -81,6 +81,7 @@ Item {
 
         function test_measure_button_asks_the_cabin() {
             const panel = createTemporaryObject(uut, root)
+            waitForRendering(panel) // the tiles are laid out once the panel has its width
             const button = findChild(panel, "measure_oximetry")
             verify(button.enabled)
             mouseClick(button)

@@ -12,6 +12,7 @@
 #include "tc/media/stethoscope_stream.hpp"
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 
 namespace tc::media {
@@ -29,6 +30,13 @@ public:
     ~StethoscopeReceiver();
 
     void onPacket(std::span<const std::uint8_t> packet);
+
+    // The heart sounds' envelope on the session clock, for drawing under the ECG: the peak
+    // magnitude (0-1 of full scale) of every 5 ms, in order after reassembly, called on the
+    // protocol thread. Only frames that carry a capture time (the extension negotiated) count.
+    using EnvelopeTap =
+        std::function<void(std::int64_t startUs, int rateHz, std::vector<float> envelope)>;
+    void setEnvelopeTap(EnvelopeTap tap);
 
     boost::system::error_code startRecording(const std::filesystem::path& flacPath);
     // Flushes what is still waiting (gaps filled), ends the file and its manifest.
@@ -66,6 +74,7 @@ private:
     mutable std::mutex m_mutex;
     FrameAssembler m_assembler;
     std::unique_ptr<FlacRecorder> m_recorder;
+    EnvelopeTap m_envelopeTap;
     std::vector<std::int16_t> m_pending; // up to 100 ms for the encoder
     std::optional<AuscultationSite> m_pendingSite;
     Stats m_stats;
