@@ -191,9 +191,9 @@ std::vector<std::byte> toBytes(std::string_view text) {
     return {first, first + text.size()};
 }
 
-CommandResult run(const std::string& command) {
+CommandResult run(const std::string& command, bool withStderr) {
     CommandResult result;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    FILE* pipe = popen((command + (withStderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
     require(pipe != nullptr, "popen");
     std::array<char, 4096> buffer{};
     std::size_t n = 0;

@@ -53,9 +53,9 @@ std::vector<std::byte> toBytes(std::string_view text);
 
 struct CommandResult {
     int exitCode = -1;
-    std::string output; // stdout and stderr
+    std::string output; // stdout, and stderr unless left out
 };
-CommandResult run(const std::string& command);
+CommandResult run(const std::string& command, bool withStderr = true);
 bool haveProgram(const std::string& name);
 std::string quote(const std::filesystem::path& path);
 
