@@ -32,9 +32,9 @@ TEST_CASE("QR payload: malformed texts are refused", "[signing][qr]") {
     const std::string digest(64, 'a');
     for (const std::string& bad : std::vector<std::string>{
              "", "TCRX1", "TCRX1|id", "TCRX2|id|" + digest, "TCRX1||" + digest,
-          "TCRX1|id|" + digest.substr(1), "TCRX1|id|" + std::string(64, 'A'),
-          "TCRX1|i d|" + digest, "TCRX1|a|b|" + digest, "tcrx1|id|" + digest,
-          "TCRX1|" + std::string(129, 'x') + "|" + digest}) {
+             "TCRX1|id|" + digest.substr(1), "TCRX1|id|" + std::string(64, 'A'),
+             "TCRX1|i d|" + digest, "TCRX1|a|b|" + digest, "tcrx1|id|" + digest,
+             "TCRX1|" + std::string(129, 'x') + "|" + digest}) {
         INFO(bad);
         CHECK(parseQrPayload(bad).error() == SignatureErrc::malformedQrPayload);
     }
