@@ -21,5 +21,8 @@ int runStethoLatency(cli::CommandLine& args);
 int runStethoCpu(cli::CommandLine& args);
 // CPU of the console's 720p30 VP8 receive and decode, against gst-launch-1.0 doing the same.
 int runVideoCpu(cli::CommandLine& args);
+// Render + PAdES-sign a one-page A5 ordonnance with its QR code, then verify it (signature,
+// chain, QR code against the signed content).
+int runPrescription(cli::CommandLine& args);
 
 } // namespace tc::bench

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
                      "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
                      "  stetho-latency [--impulses N (50)]\n"
                      "  stetho-cpu  [--seconds N (10)]\n"
-                     "  video-cpu   [--seconds N (10)]\n";
+                     "  video-cpu   [--seconds N (10)]\n"
+                     "  prescription [--runs N (100, at least 50)]\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "video-cpu") {
         return tc::bench::runVideoCpu(args);
+    }
+    if (words[0] == "prescription") {
+        return tc::bench::runPrescription(args);
     }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;

@@ -19,6 +19,22 @@ std::optional<std::string> readFile(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// "D:20250101120000+00'00'" -> "2025-01-01 12:00:00 +00:00"; other forms are shown as written.
+std::string readableDate(const std::string& pdfDate) {
+    if (pdfDate.size() < 16 || pdfDate.rfind("D:", 0) != 0) {
+        return pdfDate;
+    }
+    const std::string d = pdfDate.substr(2);
+    std::string out = d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2) + " " +
+                      d.substr(8, 2) + ":" + d.substr(10, 2) + ":" + d.substr(12, 2);
+    if (d.size() >= 20 && (d[14] == '+' || d[14] == '-')) {
+        out += " " + d.substr(14, 3) + ":" + d.substr(18, 2);
+    } else if (d.size() >= 15 && d[14] == 'Z') {
+        out += " UTC";
+    }
+    return out;
+}
+
 int usage(const std::string& problem) {
     if (!problem.empty()) {
         std::cerr << "telecabine-verify: " << problem << "\n";
@@ -94,7 +110,7 @@ int main(int argc, char** argv) {
     std::cout << "Ordonnance / Prescription: " << file << "\n";
     if (!report.signer.empty()) {
         std::cout << "  Signataire / Signer: " << report.signer << "\n";
-        std::cout << "  Signée le / Signed on: " << report.signingTime << "\n";
+        std::cout << "  Signée le / Signed on: " << readableDate(report.signingTime) << "\n";
     }
     if (!report.prescriptionId.empty()) {
         std::cout << "  Identifiant (QR) / Id (QR): " << report.prescriptionId << "\n";
@@ -107,8 +123,8 @@ int main(int argc, char** argv) {
             continue;
         }
         const auto verdict = tc::verify::verdictText(c.error);
-        std::cout << (c.error ? "[ÉCHEC] " : "[OK]    ") << title.fr << " : " << verdict.fr
-                  << " / " << title.en << ": " << verdict.en << "\n";
+        std::cout << (c.error ? "[ÉCHEC] " : "[OK]    ") << title.fr << " : " << verdict.fr << " / "
+                  << title.en << ": " << verdict.en << "\n";
     }
     std::cout << (report.valid() ? "VERDICT : ordonnance VALIDE / prescription VALID\n"
                                  : "VERDICT : ordonnance REFUSÉE / prescription REJECTED\n");

@@ -11,8 +11,9 @@
 
 namespace tc::verify {
 
-// Every QR symbol's text, in zbar's order. Errors: renderFailed (poppler cannot open or render
-// the document), qrNotFound (no QR symbol on page 1).
+// Every QR symbol's text, in zbar's order. A fast pass at 2/3 of `dpi` scanning every second
+// line, then, if it found nothing, a full pass at `dpi` on every line. Errors: renderFailed
+// (poppler cannot open or render the document), qrNotFound (no QR symbol on page 1).
 boost::system::result<std::vector<std::string>> readPageQrCodes(std::span<const std::byte> pdf,
                                                                 double dpi = 150);
 

@@ -31,8 +31,8 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
                                       std::chrono::system_clock::time_point now, double dpi) {
     VerificationReport report;
     auto signature = prescriptions::verifyPdfSignature(pdf);
-    report.checks.push_back({Check::signature, signature ? boost::system::error_code{}
-                                                         : signature.error()});
+    report.checks.push_back(
+        {Check::signature, signature ? boost::system::error_code{} : signature.error()});
     if (signature) {
         report.signer = signature->cms.signerSubject;
         report.signingTime = signature->field.signingTimeText;

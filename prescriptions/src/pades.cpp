@@ -44,7 +44,7 @@ public:
         }
     }
     void add(ObjRef ref, const std::string& body) {
-        m_offsets.emplace_back(ref.num, m_out.size());
+        m_offsets.push_back({ref.num, ref.gen, m_out.size()});
         m_out += std::to_string(ref.num) + " " + std::to_string(ref.gen) + " obj\n" + body +
                  "\nendobj\n";
     }
@@ -57,13 +57,14 @@ public:
         for (std::size_t i = 0; i < m_offsets.size();) {
             std::size_t run = 1;
             while (i + run < m_offsets.size() &&
-                   m_offsets[i + run].first == m_offsets[i].first + static_cast<int>(run)) {
+                   m_offsets[i + run].num == m_offsets[i].num + static_cast<int>(run)) {
                 ++run;
             }
-            m_out += std::to_string(m_offsets[i].first) + " " + std::to_string(run) + "\n";
+            m_out += std::to_string(m_offsets[i].num) + " " + std::to_string(run) + "\n";
             for (std::size_t k = i; k < i + run; ++k) {
                 char entry[24];
-                std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", m_offsets[k].second);
+                std::snprintf(entry, sizeof entry, "%010zu %05d n\r\n", m_offsets[k].offset,
+                              m_offsets[k].gen);
                 m_out += entry;
             }
             i += run;
@@ -74,8 +75,14 @@ public:
     }
 
 private:
+    struct Written {
+        int num;
+        int gen;
+        std::size_t offset;
+        bool operator<(const Written& other) const noexcept { return num < other.num; }
+    };
     std::string m_out;
-    std::vector<std::pair<int, std::size_t>> m_offsets;
+    std::vector<Written> m_offsets;
 };
 
 // Adds `fileSpec` under `name` to the catalog's EmbeddedFiles name tree (a flat /Names array,

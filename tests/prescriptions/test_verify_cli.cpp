@@ -16,20 +16,23 @@ namespace {
 struct Ordonnance {
     const TestCredentials* signer = &testPki().doctor;
     std::string id = "RX-2025-000300";
-    std::string embeddedJson;          // empty: sampleCanonicalJson(id)
-    std::string qrJson;                // what the QR code vouches for; empty: embeddedJson
+    std::string embeddedJson; // empty: sampleCanonicalJson(id)
+    std::string qrJson;       // what the QR code vouches for; empty: embeddedJson
     bool withQr = true;
+    double qrSideMm = 35;
     bool embed = true;
     bool sign = true;
 };
 
 std::vector<std::byte> make(const Ordonnance& o) {
-    const std::string embedded = o.embeddedJson.empty() ? sampleCanonicalJson(o.id) : o.embeddedJson;
+    const std::string embedded =
+        o.embeddedJson.empty() ? sampleCanonicalJson(o.id) : o.embeddedJson;
     const std::string vouched = o.qrJson.empty() ? embedded : o.qrJson;
     SampleDocument document;
     document.lines = {"Dr Marie Curie", "Paracétamol 1 g, 3 fois par jour"};
     if (o.withQr) {
         document.qrText = *formatQrPayload(makeQrPayload(o.id, toBytes(vouched)));
+        document.qrSideMm = o.qrSideMm;
     }
     auto page = renderSampleDocument(document);
     REQUIRE(page.has_value());
@@ -84,6 +87,15 @@ TEST_CASE("telecabine-verify accepts a good ordonnance", "[verify]") {
     CHECK(parsed["valid"].get<bool>());
     CHECK(parsed["checks"].size() == 3);
     CHECK(parsed["prescription_id"].get<std::string>() == "RX-2025-000300");
+}
+
+TEST_CASE("telecabine-verify reads a small QR code through its full-resolution pass", "[verify]") {
+    Ordonnance small;
+    small.qrSideMm = 20; // 0.4 mm modules: below what the fast pass resolves
+    Verifier verify;
+    const auto result = verify(make(small));
+    INFO(result.output);
+    CHECK(result.exitCode == 0);
 }
 
 TEST_CASE("telecabine-verify refuses a tampered document", "[verify]") {
