@@ -121,7 +121,7 @@ void Object::set(std::string key, Object value) {
             return;
         }
     }
-    entries.emplace_back(std::move(key), std::move(value));
+    entries.push_back(DictEntry{std::move(key), std::move(value)});
 }
 
 void Parser::skipWhitespace() {

@@ -19,6 +19,8 @@ struct ObjRef {
     bool operator==(const ObjRef&) const = default;
 };
 
+struct DictEntry;
+
 struct Object {
     enum class Type { null, boolean, integer, real, string, name, array, dict, ref };
     Type type = Type::null;
@@ -27,8 +29,8 @@ struct Object {
     double real = 0;
     std::string text; // string bytes or name (decoded, without the '/')
     bool hexString = false;
-    std::vector<Object> items;                           // array
-    std::vector<std::pair<std::string, Object>> entries; // dictionary, in file order
+    std::vector<Object> items;      // array
+    std::vector<DictEntry> entries; // dictionary, in file order
     ObjRef ref;
 
     static Object name(std::string n);
@@ -47,6 +49,11 @@ struct Object {
     const Object* get(std::string_view key) const noexcept;
     // Replaces or appends a dictionary entry.
     void set(std::string key, Object value);
+};
+
+struct DictEntry {
+    std::string key;
+    Object value;
 };
 
 class Parser {
