@@ -28,5 +28,8 @@ int runJoin(cli::CommandLine& args);
 int runVideoLatency(cli::CommandLine& args);
 // Vital-sign waveforms from the cabin's sample time to the console's receiver (loopback SRTP).
 int runVitalsLatency(cli::CommandLine& args);
+// Render + PAdES-sign a one-page A5 ordonnance with its QR code, then verify it (signature,
+// chain, QR code against the signed content).
+int runPrescription(cli::CommandLine& args);
 
 } // namespace tc::bench

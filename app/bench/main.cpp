@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
                      "  stetho-cpu  [--seconds N (10)]\n"
                      "  video-cpu   [--seconds N (10)]\n"
                      "  vitals-latency [--seconds N (10)] [--jitter-ms N (0)]\n"
+                     "  prescription [--runs N (100, at least 50)]\n"
                      "  join        [--runs N (5)]            (the console: needs a display)\n"
                      "  video-latency [--seconds N (10)]      (the console: needs a display)\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "video-cpu") {
         return tc::bench::runVideoCpu(args);
+    }
+    if (words[0] == "prescription") {
+        return tc::bench::runPrescription(args);
     }
     if (words[0] == "vitals-latency") {
         return tc::bench::runVitalsLatency(args);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang in BUILD_DIR and runs each for SECONDS / 2.
+# Builds the libFuzzer targets with clang in BUILD_DIR and runs each for SECONDS / 3.
 # usage: run_fuzzers.sh SOURCE_ROOT BUILD_DIR SECONDS
 set -eu
 root=$1
@@ -8,7 +8,7 @@ seconds=$3
 cmake -S "$root/tests/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" >/dev/null
-each=$((seconds / 2))
+each=$((seconds / 3))
 run() {
     target=$1
     seeds=$2
@@ -25,3 +25,4 @@ run() {
 run fuzz_rendezvous "$root/tests/fuzz/corpus"
 run fuzz_packets "$root/tests/fuzz/corpus-packets"
 run fuzz_prescription "$root/tests/fuzz/corpus-prescriptions"
+run fuzz_pdf "$root/tests/fuzz/corpus-pdf"

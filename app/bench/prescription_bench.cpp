@@ -1,0 +1,189 @@
+// telecabine-bench prescription: render a one-page A5 ordonnance with its QR code through
+// QPdfWriter and PAdES-sign it (sign_render), then run the pharmacist's three checks on it
+// (verify: signature, chain, QR code read from the rasterised page against the signed content).
+// The raw OpenSSL CMS_sign of the same bytes with the same key runs beside, as the reference.
+#include "benchmarks.hpp"
+#include "prescription_verifier.hpp"
+#include "tc/prescriptions/pades.hpp"
+#include "tc/prescriptions/qr_code.hpp"
+#include "tc/prescriptions/rpps.hpp"
+#include "tc/prescriptions/sample_document.hpp"
+#include "tc/protocol/pki.hpp"
+
+#include <QGuiApplication>
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <openssl/cms.h>
+#include <sys/utsname.h>
+#include <thread>
+
+namespace tc::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace rx = tc::prescriptions;
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+double msSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+nlohmann::json machine() {
+    std::string cpu = "unknown";
+    std::ifstream info("/proc/cpuinfo");
+    for (std::string line; std::getline(info, line);) {
+        if (line.rfind("model name", 0) == 0) {
+            cpu = line.substr(line.find(':') + 2);
+            break;
+        }
+    }
+    std::string load;
+    std::getline(std::ifstream("/proc/loadavg"), load);
+    utsname name{};
+    uname(&name);
+    return {{"cpu", cpu},
+            {"cores", std::thread::hardware_concurrency()},
+            {"kernel", std::string(name.sysname) + " " + name.release},
+            {"loadavg", load}};
+}
+
+std::string sampleJson(int n) {
+    return R"({"id":"RX-BENCH-)" + std::to_string(n) +
+           R"(","items":[{"dci":"amoxicilline","dose":"1 g","frequency":"2 fois par jour"}],)"
+           R"("patient":{"birthDate":"1980-04-02","name":"Jean Dupont"}})";
+}
+
+} // namespace
+
+int runPrescription(cli::CommandLine& args) {
+    const long long runs = args.number("runs", 100);
+    const long long dpi = args.number("dpi", 150);
+    if (!args.errors().empty() || runs < 50) {
+        std::cerr << "prescription: --runs N (at least 50)\n";
+        return 2;
+    }
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    static int qtArgc = 1;
+    static char qtName[] = "telecabine-bench";
+    static char* qtArgv[] = {qtName, nullptr};
+    QGuiApplication app(qtArgc, qtArgv);
+
+    // A development CA and doctor (ECDSA P-256, keyUsage digitalSignature) from tc::protocol.
+    auto ca = protocol::CertificateAuthority::create("Bench CA");
+    const std::string rpps = *rx::completeRpps("1000123456");
+    auto credentials = ca ? ca->issue({{protocol::Role::doctor, rpps, "Dr Bench"}})
+                          : protocol::Result<protocol::Credentials>(ca.error());
+    auto bundle = credentials ? protocol::toPkcs12(*credentials, "bench", "doctor")
+                              : protocol::Result<std::string>(credentials.error());
+    if (!bundle) {
+        std::cerr << "prescription: cannot make the test PKI: " << bundle.error().message() << "\n";
+        return 1;
+    }
+    const auto bundleBytes =
+        std::span(reinterpret_cast<const std::byte*>(bundle->data()), bundle->size());
+    auto identity = rx::SigningIdentity::fromPkcs12(bundleBytes, "bench");
+    auto anchors = rx::TrustAnchors::fromPem(ca->certificatePem());
+    if (!identity || !anchors) {
+        std::cerr << "prescription: cannot load the identity\n";
+        return 1;
+    }
+
+    std::vector<double> signRender;
+    std::vector<double> render;
+    std::vector<double> verify;
+    std::vector<double> verifyCrypto;
+    std::vector<double> rawCms;
+    std::size_t pdfBytes = 0;
+    for (long long i = 0; i < runs; ++i) {
+        const std::string json = sampleJson(static_cast<int>(i));
+        const auto jsonBytes =
+            std::span(reinterpret_cast<const std::byte*>(json.data()), json.size());
+        const auto start = Clock::now();
+        rx::SampleDocument document;
+        document.lines = {"Dr Bench - RPPS 10001234567", "Jean Dupont, né le 02/04/1980",
+                          "Amoxicilline 1 g, 2 fois par jour pendant 7 jours"};
+        document.qrText =
+            *rx::formatQrPayload(rx::makeQrPayload("RX-BENCH-" + std::to_string(i), jsonBytes));
+        auto page = rx::renderSampleDocument(document);
+        const double renderMs = msSince(start);
+        rx::SignatureDetails details;
+        details.reason = "Ordonnance";
+        details.attachment = rx::PdfAttachment{};
+        details.attachment->data.assign(jsonBytes.begin(), jsonBytes.end());
+        auto pdf = page ? rx::signPdf(*page, *identity, details)
+                        : boost::system::result<std::vector<std::byte>>(page.error());
+        const double signRenderMs = msSince(start);
+        if (!pdf) {
+            std::cerr << "prescription: signing failed: " << pdf.error().message() << "\n";
+            return 1;
+        }
+        pdfBytes = pdf->size();
+
+        const auto verifyStart = Clock::now();
+        const auto report = verify::verifyPrescription(
+            *pdf, *anchors, std::chrono::system_clock::now(), static_cast<double>(dpi));
+        const double verifyMs = msSince(verifyStart);
+        if (!report.valid()) {
+            std::cerr << "prescription: the signed document does not verify (exit code "
+                      << report.exitCode() << ")\n";
+            return 1;
+        }
+        const auto cryptoStart = Clock::now();
+        auto signature = rx::verifyPdfSignature(*pdf);
+        const bool chainOk =
+            signature && rx::verifyCertificateChain(signature->cms.signerCertificateDer,
+                                                    signature->cms.otherCertificatesDer, *anchors,
+                                                    std::chrono::system_clock::now());
+        const double cryptoMs = msSince(cryptoStart);
+        if (!chainOk) {
+            return 1;
+        }
+
+        // Reference: OpenSSL's own detached CMS_sign over the same bytes, same key.
+        const auto rawStart = Clock::now();
+        BIO* data = BIO_new_mem_buf(pdf->data(), static_cast<int>(pdf->size()));
+        CMS_ContentInfo* cms = CMS_sign(identity->certificate(), identity->privateKey(), nullptr,
+                                        data, CMS_DETACHED | CMS_BINARY);
+        const int rawLength = cms != nullptr ? i2d_CMS_ContentInfo(cms, nullptr) : 0;
+        CMS_ContentInfo_free(cms);
+        BIO_free(data);
+        rawCms.push_back(msSince(rawStart));
+        if (rawLength <= 0) {
+            return 1;
+        }
+        render.push_back(renderMs);
+        signRender.push_back(signRenderMs);
+        verify.push_back(verifyMs);
+        verifyCrypto.push_back(cryptoMs);
+    }
+    const nlohmann::json out = {
+        {"benchmark", "prescription"},
+        {"runs", runs},
+        {"page", "A5, 3 text lines, QR code 35 mm (vector modules), QPdfWriter 300 dpi"},
+        {"key", "ECDSA P-256 (PKCS#12), SHA-256"},
+        {"pdf_bytes", pdfBytes},
+        {"verify_dpi", dpi},
+        {"render_p50_ms", percentile(render, 0.5)},
+        {"sign_render_p50_ms", percentile(signRender, 0.5)},
+        {"sign_render_p95_ms", percentile(signRender, 0.95)},
+        {"verify_p50_ms", percentile(verify, 0.5)},
+        {"verify_p95_ms", percentile(verify, 0.95)},
+        {"verify_signature_chain_p50_ms", percentile(verifyCrypto, 0.5)},
+        {"raw_openssl_cms_sign_p50_ms", percentile(rawCms, 0.5)},
+        {"targets", {{"sign_render_p95_ms", 100}, {"verify_p50_ms", 20}}},
+        {"machine", machine()}};
+    std::cout << (args.flag("json") ? out.dump() : out.dump(2)) << "\n";
+    return 0;
+}
+
+} // namespace tc::bench

@@ -1,0 +1,203 @@
+#include "prescription_verifier.hpp"
+
+#include "page_qr_reader.hpp"
+#include "tc/prescriptions/pades.hpp"
+#include "tc/prescriptions/qr_code.hpp"
+
+namespace tc::verify {
+
+using prescriptions::SignatureErrc;
+
+bool VerificationReport::valid() const {
+    for (const auto& c : checks) {
+        if (c.error || c.skipped) {
+            return false;
+        }
+    }
+    return checks.size() == 3;
+}
+
+int VerificationReport::exitCode() const {
+    for (const auto& c : checks) {
+        if (c.error) {
+            return exitCodeFor(c.error);
+        }
+    }
+    return valid() ? 0 : 1;
+}
+
+VerificationReport verifyPrescription(std::span<const std::byte> pdf,
+                                      const prescriptions::TrustAnchors& anchors,
+                                      std::chrono::system_clock::time_point now, double dpi) {
+    VerificationReport report;
+    auto signature = prescriptions::verifyPdfSignature(pdf);
+    report.checks.push_back(
+        {Check::signature, signature ? boost::system::error_code{} : signature.error()});
+    if (signature) {
+        report.signer = signature->cms.signerSubject;
+        report.signingTime = signature->field.signingTimeText;
+        auto chain = prescriptions::verifyCertificateChain(
+            signature->cms.signerCertificateDer, signature->cms.otherCertificatesDer, anchors, now);
+        report.checks.push_back(
+            {Check::certificate, chain ? boost::system::error_code{} : chain.error()});
+    } else {
+        report.checks.push_back({Check::certificate, {}, true});
+    }
+    // The QR code is checked against the embedded content even when the signature failed, so
+    // that the report says everything that is wrong; a valid verdict needs all three.
+    boost::system::error_code qrError;
+    auto codes = readPageQrCodes(pdf, dpi);
+    if (!codes) {
+        qrError = codes.error();
+    } else {
+        std::optional<prescriptions::QrPayload> payload;
+        for (const auto& text : *codes) {
+            if (auto parsed = prescriptions::parseQrPayload(text); parsed && !payload) {
+                payload = std::move(*parsed);
+            }
+        }
+        if (!payload) {
+            qrError = SignatureErrc::malformedQrPayload;
+        } else {
+            report.prescriptionId = payload->prescriptionId;
+            auto content =
+                prescriptions::extractEmbeddedFile(pdf, prescriptions::kPrescriptionAttachmentName);
+            if (!content) {
+                qrError = content.error();
+            } else if (auto match = prescriptions::checkQrAgainstContent(*payload, *content);
+                       !match) {
+                qrError = match.error();
+            }
+        }
+    }
+    report.checks.push_back({Check::qrCode, qrError});
+    return report;
+}
+
+int exitCodeFor(const boost::system::error_code& error) {
+    if (!error) {
+        return 0;
+    }
+    if (error.category() != prescriptions::signatureCategory()) {
+        return 2;
+    }
+    switch (static_cast<SignatureErrc>(error.value())) {
+    case SignatureErrc::malformedPdf:
+    case SignatureErrc::unsupportedPdf:
+        return 10;
+    case SignatureErrc::noSignature:
+        return 11;
+    case SignatureErrc::byteRangeIncomplete:
+    case SignatureErrc::malformedSignature:
+    case SignatureErrc::signatureInvalid:
+    case SignatureErrc::signingCertificateMismatch:
+    case SignatureErrc::notPadesBaseline:
+        return 12;
+    case SignatureErrc::untrustedCertificate:
+        return 20;
+    case SignatureErrc::certificateExpired:
+    case SignatureErrc::certificateNotYetValid:
+        return 21;
+    case SignatureErrc::keyUsageNotAllowed:
+        return 22;
+    case SignatureErrc::certificateRejected:
+        return 23;
+    case SignatureErrc::qrNotFound:
+    case SignatureErrc::malformedQrPayload:
+    case SignatureErrc::renderFailed:
+        return 30;
+    case SignatureErrc::missingSignedContent:
+        return 31;
+    case SignatureErrc::qrIdMismatch:
+    case SignatureErrc::qrDigestMismatch:
+        return 32;
+    default:
+        return 2;
+    }
+}
+
+std::string_view checkName(Check check) {
+    switch (check) {
+    case Check::signature:
+        return "signature";
+    case Check::certificate:
+        return "certificate";
+    case Check::qrCode:
+        return "qr_code";
+    }
+    return "unknown";
+}
+
+Verdict checkTitle(Check check) {
+    switch (check) {
+    case Check::signature:
+        return {"Signature électronique (PAdES)", "Electronic signature (PAdES)"};
+    case Check::certificate:
+        return {"Certificat du prescripteur", "Prescriber's certificate"};
+    case Check::qrCode:
+        return {"QR code et contenu signé", "QR code and signed content"};
+    }
+    return {"?", "?"};
+}
+
+Verdict verdictText(const boost::system::error_code& error) {
+    if (!error) {
+        return {"conforme", "valid"};
+    }
+    if (error.category() != prescriptions::signatureCategory()) {
+        return {"erreur inattendue", "unexpected error"};
+    }
+    switch (static_cast<SignatureErrc>(error.value())) {
+    case SignatureErrc::malformedPdf:
+        return {"le fichier n'est pas un PDF lisible", "the file is not a readable PDF"};
+    case SignatureErrc::unsupportedPdf:
+        return {"structure PDF non prise en charge", "unsupported PDF structure"};
+    case SignatureErrc::noSignature:
+        return {"le document n'est pas signé", "the document is not signed"};
+    case SignatureErrc::byteRangeIncomplete:
+        return {"la signature ne couvre pas tout le document (modifié après signature ?)",
+                "the signature does not cover the whole document (changed after signing?)"};
+    case SignatureErrc::malformedSignature:
+        return {"signature illisible", "unreadable signature"};
+    case SignatureErrc::signatureInvalid:
+        return {"signature invalide : le document a été modifié",
+                "invalid signature: the document was altered"};
+    case SignatureErrc::signingCertificateMismatch:
+        return {"l'attribut signing-certificate-v2 ne désigne pas le certificat du signataire",
+                "signing-certificate-v2 does not name the signer's certificate"};
+    case SignatureErrc::notPadesBaseline:
+        return {"signature hors profil PAdES B-B", "signature outside the PAdES B-B profile"};
+    case SignatureErrc::untrustedCertificate:
+        return {"certificat non émis par l'autorité de confiance",
+                "certificate not issued by the trusted authority"};
+    case SignatureErrc::certificateExpired:
+        return {"certificat expiré", "certificate expired"};
+    case SignatureErrc::certificateNotYetValid:
+        return {"certificat pas encore valide", "certificate not yet valid"};
+    case SignatureErrc::keyUsageNotAllowed:
+        return {"l'usage de la clé n'autorise pas la signature",
+                "the key usage does not allow signing"};
+    case SignatureErrc::certificateRejected:
+        return {"chaîne de certificats refusée", "certificate chain rejected"};
+    case SignatureErrc::qrNotFound:
+        return {"aucun QR code lisible en page 1", "no readable QR code on page 1"};
+    case SignatureErrc::malformedQrPayload:
+        return {"le QR code n'est pas celui d'une ordonnance telecabine",
+                "the QR code is not a telecabine prescription code"};
+    case SignatureErrc::renderFailed:
+        return {"la page 1 n'a pas pu être affichée", "page 1 could not be rendered"};
+    case SignatureErrc::missingSignedContent:
+        return {"le contenu signé de l'ordonnance est absent",
+                "the prescription's signed content is missing"};
+    case SignatureErrc::qrIdMismatch:
+        return {"le QR code désigne une autre ordonnance",
+                "the QR code names another prescription"};
+    case SignatureErrc::qrDigestMismatch:
+        return {"le QR code ne correspond pas au contenu signé",
+                "the QR code does not match the signed content"};
+    default:
+        return {"erreur", "error"};
+    }
+}
+
+} // namespace tc::verify

@@ -1,0 +1,55 @@
+#pragma once
+// The pharmacist's three checks on a signed ordonnance, with their verdicts in French and
+// English and the exit codes of telecabine-verify:
+//   1. the last PDF signature (byte range = whole file, CMS over the ranges, signing-
+//      certificate-v2, PAdES baseline profile);
+//   2. the signer's chain to the given CA at the verification time, key usage
+//      digitalSignature or nonRepudiation;
+//   3. the QR code on page 1 (rasterised, decoded) against the embedded canonical content:
+//      SHA-256 and prescription id.
+
+#include "tc/prescriptions/pdf_verification.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tc::verify {
+
+enum class Check { signature, certificate, qrCode };
+
+struct CheckOutcome {
+    Check check;
+    boost::system::error_code error; // empty: passed
+    bool skipped = false;            // an earlier check left nothing to check
+};
+
+struct VerificationReport {
+    std::vector<CheckOutcome> checks;
+    std::string signer;         // RFC 2253 subject
+    std::string signingTime;    // the signature dictionary's /M
+    std::string prescriptionId; // from the QR code
+    bool valid() const;
+    // 0 when valid, else the code of the first failed check (see exitCodeFor).
+    int exitCode() const;
+};
+
+VerificationReport verifyPrescription(std::span<const std::byte> pdf,
+                                      const prescriptions::TrustAnchors& anchors,
+                                      std::chrono::system_clock::time_point now, double dpi = 150);
+
+// Exit codes: 10 unreadable PDF, 11 no signature, 12 invalid signature, 20 untrusted chain,
+// 21 expired or not yet valid, 22 key usage, 23 other chain rejection, 30 no readable QR code,
+// 31 no signed content, 32 QR code does not match the content; 2 usage / input files.
+int exitCodeFor(const boost::system::error_code& error);
+
+struct Verdict {
+    std::string_view fr;
+    std::string_view en;
+};
+Verdict checkTitle(Check check);
+Verdict verdictText(const boost::system::error_code& error);
+std::string_view checkName(Check check); // "signature", "certificate", "qr_code"
+
+} // namespace tc::verify

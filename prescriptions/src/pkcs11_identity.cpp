@@ -1,0 +1,306 @@
+// PKCS#11 signing identities through libp11 (no OpenSSL ENGINE: libp11 hands back an EVP_PKEY
+// whose signing operations go to the token), and RFC 7512 URIs.
+#include "openssl_handles.hpp"
+#include "signing_identity_impl.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <libp11.h>
+#include <map>
+#include <mutex>
+#include <openssl/err.h>
+
+namespace tc::prescriptions {
+namespace {
+
+int hexValue(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::optional<std::string> percentDecode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        if (i + 2 >= text.size()) {
+            return std::nullopt;
+        }
+        const int high = hexValue(text[i + 1]);
+        const int low = hexValue(text[i + 2]);
+        if (high < 0 || low < 0) {
+            return std::nullopt;
+        }
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+    }
+    return out;
+}
+
+// Splits `text` on `separator`, calling `onPair(name, value)` for each non-empty component.
+template <class F> bool forEachAttribute(std::string_view text, char separator, F onPair) {
+    while (!text.empty()) {
+        const auto end = text.find(separator);
+        const std::string_view component = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (component.empty()) {
+            continue;
+        }
+        const auto eq = component.find('=');
+        if (eq == std::string_view::npos || eq == 0) {
+            return false;
+        }
+        if (!onPair(component.substr(0, eq), component.substr(eq + 1))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool assign(std::optional<std::string>& field, std::string_view value) {
+    if (field.has_value()) {
+        return false; // RFC 7512: an attribute appears at most once
+    }
+    auto decoded = percentDecode(value);
+    if (!decoded) {
+        return false;
+    }
+    field = std::move(*decoded);
+    return true;
+}
+
+// One loaded module per path for the whole process: a second C_Initialize/C_Finalize pair on
+// the same module would close the first identity's sessions.
+struct ModuleContext {
+    PKCS11_CTX* ctx = nullptr;
+    ~ModuleContext() {
+        if (ctx != nullptr) {
+            PKCS11_CTX_unload(ctx);
+            PKCS11_CTX_free(ctx);
+        }
+    }
+};
+
+boost::system::result<std::shared_ptr<ModuleContext>> loadModule(const std::string& path) {
+    static std::mutex mutex;
+    static std::map<std::string, std::weak_ptr<ModuleContext>> modules;
+    const std::lock_guard lock(mutex);
+    if (auto existing = modules[path].lock()) {
+        return existing;
+    }
+    auto module = std::make_shared<ModuleContext>();
+    module->ctx = PKCS11_CTX_new();
+    if (module->ctx == nullptr || PKCS11_CTX_load(module->ctx, path.c_str()) != 0) {
+        ERR_clear_error();
+        if (module->ctx != nullptr) {
+            PKCS11_CTX_free(module->ctx);
+            module->ctx = nullptr;
+        }
+        return SignatureErrc::pkcs11ModuleUnavailable;
+    }
+    modules[path] = module;
+    return module;
+}
+
+// The slot list of one identity; releasing it frees the keys and certificates libp11 made.
+struct TokenSession {
+    std::shared_ptr<ModuleContext> module;
+    PKCS11_SLOT* slots = nullptr;
+    unsigned int slotCount = 0;
+    ~TokenSession() {
+        if (slots != nullptr) {
+            PKCS11_release_all_slots(module->ctx, slots, slotCount);
+        }
+    }
+};
+
+bool matches(const std::optional<std::string>& wanted, const char* actual) {
+    return !wanted || (actual != nullptr && *wanted == actual);
+}
+
+bool matchesId(const std::optional<std::string>& wanted, const unsigned char* id, std::size_t n) {
+    return !wanted ||
+           (id != nullptr && std::string_view(reinterpret_cast<const char*>(id), n) == *wanted);
+}
+
+} // namespace
+
+boost::system::result<Pkcs11Uri> parsePkcs11Uri(std::string_view uri) {
+    constexpr std::string_view kScheme = "pkcs11:";
+    if (uri.size() < kScheme.size()) {
+        return SignatureErrc::invalidPkcs11Uri;
+    }
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        const char c = uri[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) {
+            return SignatureErrc::invalidPkcs11Uri;
+        }
+    }
+    uri.remove_prefix(kScheme.size());
+    const auto question = uri.find('?');
+    const std::string_view path = uri.substr(0, question);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view{} : uri.substr(question + 1);
+    Pkcs11Uri out;
+    std::optional<std::string> ignored;
+    const bool pathOk =
+        forEachAttribute(path, ';', [&](std::string_view name, std::string_view value) {
+            if (name == "token") {
+                return assign(out.token, value);
+            }
+            if (name == "manufacturer") {
+                return assign(out.manufacturer, value);
+            }
+            if (name == "serial") {
+                return assign(out.serial, value);
+            }
+            if (name == "model") {
+                return assign(out.model, value);
+            }
+            if (name == "object") {
+                return assign(out.object, value);
+            }
+            if (name == "id") {
+                return assign(out.id, value);
+            }
+            if (name == "type") {
+                if (!assign(out.type, value)) {
+                    return false;
+                }
+                return *out.type == "private" || *out.type == "cert" || *out.type == "public";
+            }
+            if (name.rfind("library-", 0) == 0 || name.rfind("slot-", 0) == 0 ||
+                name.find('-') != std::string_view::npos) {
+                ignored.reset();
+                return assign(ignored,
+                              value); // known or vendor attributes this loader does not use
+            }
+            return false;
+        });
+    const bool queryOk =
+        forEachAttribute(query, '&', [&](std::string_view name, std::string_view value) {
+            if (name == "pin-value") {
+                return assign(out.pinValue, value);
+            }
+            if (name == "module-path") {
+                return assign(out.modulePath, value);
+            }
+            ignored.reset();
+            return assign(ignored, value); // pin-source, module-name, vendor query attributes
+        });
+    if (!pathOk || !queryOk) {
+        return SignatureErrc::invalidPkcs11Uri;
+    }
+    return out;
+}
+
+boost::system::result<SigningIdentity> SigningIdentity::fromPkcs11(std::string_view uriText,
+                                                                   std::string_view pin,
+                                                                   const Pkcs11Options& options) {
+    auto uri = parsePkcs11Uri(uriText);
+    if (!uri) {
+        return uri.error();
+    }
+    std::string modulePath = options.modulePath;
+    if (modulePath.empty() && uri->modulePath) {
+        modulePath = *uri->modulePath;
+    }
+    if (modulePath.empty()) {
+        if (const char* env = std::getenv("TC_PKCS11_MODULE"); env != nullptr) {
+            modulePath = env;
+        }
+    }
+    if (modulePath.empty()) {
+        return SignatureErrc::pkcs11ModuleUnavailable;
+    }
+    auto module = loadModule(modulePath);
+    if (!module) {
+        return module.error();
+    }
+    auto session = std::make_shared<TokenSession>();
+    session->module = *module;
+    if (PKCS11_enumerate_slots(session->module->ctx, &session->slots, &session->slotCount) != 0) {
+        ERR_clear_error();
+        return SignatureErrc::pkcs11TokenNotFound;
+    }
+    PKCS11_SLOT* slot = nullptr;
+    for (unsigned int i = 0; i < session->slotCount && slot == nullptr; ++i) {
+        const PKCS11_TOKEN* token = session->slots[i].token;
+        if (token != nullptr && token->initialized != 0 && matches(uri->token, token->label) &&
+            matches(uri->manufacturer, token->manufacturer) &&
+            matches(uri->serial, token->serialnr) && matches(uri->model, token->model)) {
+            slot = &session->slots[i];
+        }
+    }
+    if (slot == nullptr) {
+        return SignatureErrc::pkcs11TokenNotFound;
+    }
+    const std::string pinText(pin.empty() && uri->pinValue ? std::string_view(*uri->pinValue)
+                                                           : pin);
+    if (PKCS11_login(slot, 0, pinText.c_str()) != 0) {
+        ERR_clear_error();
+        return SignatureErrc::pkcs11LoginFailed;
+    }
+    PKCS11_KEY* keys = nullptr;
+    unsigned int keyCount = 0;
+    if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) != 0) {
+        ERR_clear_error();
+        return SignatureErrc::pkcs11KeyNotFound;
+    }
+    PKCS11_KEY* key = nullptr;
+    for (unsigned int i = 0; i < keyCount && key == nullptr; ++i) {
+        if (matches(uri->object, keys[i].label) && matchesId(uri->id, keys[i].id, keys[i].id_len)) {
+            key = &keys[i];
+        }
+    }
+    if (key == nullptr) {
+        return SignatureErrc::pkcs11KeyNotFound;
+    }
+    PKCS11_CERT* certs = nullptr;
+    unsigned int certCount = 0;
+    if (PKCS11_enumerate_certs(slot->token, &certs, &certCount) != 0) {
+        ERR_clear_error();
+        return SignatureErrc::pkcs11CertificateNotFound;
+    }
+    PKCS11_CERT* own = nullptr;
+    for (unsigned int i = 0; i < certCount && own == nullptr; ++i) {
+        const bool sameId = key->id_len > 0 && certs[i].id_len == key->id_len &&
+                            std::equal(key->id, key->id + key->id_len, certs[i].id);
+        const bool sameLabel = key->id_len == 0 && key->label != nullptr &&
+                               certs[i].label != nullptr &&
+                               std::string_view(key->label) == certs[i].label;
+        if ((sameId || sameLabel) && certs[i].x509 != nullptr) {
+            own = &certs[i];
+        }
+    }
+    if (own == nullptr) {
+        return SignatureErrc::pkcs11CertificateNotFound;
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->tokenSession = session;
+    impl->key.reset(PKCS11_get_private_key(key));
+    if (!impl->key) {
+        ERR_clear_error();
+        return SignatureErrc::pkcs11KeyNotFound;
+    }
+    impl->certificate.reset(X509_dup(own->x509));
+    for (unsigned int i = 0; i < certCount; ++i) {
+        if (&certs[i] != own && certs[i].x509 != nullptr) {
+            impl->chain.push_back(X509_dup(certs[i].x509));
+        }
+    }
+    return Impl::make(std::move(impl));
+}
+
+} // namespace tc::prescriptions
