@@ -206,8 +206,8 @@ Item {
                 visible: view.state === "active"
                 Layout.fillWidth: true
                 // The session keeps the doctor's tab ("stethoscope" or "vitals").
-                currentIndex: view.session.workspace === "vitals" ? 1 : 0
-                onCurrentIndexChanged: view.session.workspace = currentIndex === 1 ? "vitals" : "stethoscope"
+                currentIndex: view.session.workspace === "vitals" ? 1 : (view.session.workspace === "prescription" ? 2 : 0)
+                onCurrentIndexChanged: view.session.workspace = ["stethoscope", "vitals", "prescription"][currentIndex]
                 TabButton {
                     id: stethoscopeTab
                     objectName: "stethoscopeTab"
@@ -238,6 +238,21 @@ Item {
                         color: vitalsTab.checked ? Theme.primaryText : Theme.text
                     }
                 }
+                TabButton {
+                    id: prescriptionTab
+                    objectName: "prescriptionTab"
+                    visible: view.session.prescription !== undefined
+                    text: qsTr("Ordonnance (F3)")
+                    font.bold: checked
+                    background: Rectangle { color: prescriptionTab.checked ? Theme.primary : Theme.chip; radius: 4 }
+                    contentItem: Label {
+                        text: prescriptionTab.text
+                        font: prescriptionTab.font
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        color: prescriptionTab.checked ? Theme.primaryText : Theme.text
+                    }
+                }
             }
             Shortcut {
                 sequence: "F1"
@@ -248,6 +263,11 @@ Item {
                 sequence: "F2"
                 enabled: view.state === "active"
                 onActivated: view.session.workspace = "vitals"
+            }
+            Shortcut {
+                sequence: "F3"
+                enabled: view.state === "active" && view.session.prescription !== undefined
+                onActivated: view.session.workspace = "prescription"
             }
             StackLayout {
                 visible: view.state === "active"
@@ -286,6 +306,14 @@ Item {
                     sourceComponent: VitalsPanel {
                         objectName: "vitalsPanel"
                         vitals: view.session.vitals
+                    }
+                }
+                Loader {
+                    objectName: "prescriptionLoader"
+                    active: view.session.prescription !== undefined
+                    sourceComponent: PrescriptionPanel {
+                        objectName: "prescriptionPanel"
+                        editor: view.session.prescription
                     }
                 }
             }

@@ -26,6 +26,8 @@ int runVideoCpu(cli::CommandLine& args);
 int runJoin(cli::CommandLine& args);
 // Glass to glass, VP8 and H.264 at 720p30: the cabin's capture time to the console's buffer swap.
 int runVideoLatency(cli::CommandLine& args);
+// The console's vitals under load: waveform latency to its traces, the ECG strip's frame rate, CPU.
+int runVitals(cli::CommandLine& args);
 // Vital-sign waveforms from the cabin's sample time to the console's receiver (loopback SRTP).
 int runVitalsLatency(cli::CommandLine& args);
 // Render + PAdES-sign a one-page A5 ordonnance with its QR code, then verify it (signature,

@@ -28,7 +28,10 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
 
@@ -95,15 +98,26 @@ public:
         m_engine.reset(); // the screens before the controllers they show
     }
 
+    // With the demo (service and cabin) in this process.
     boost::system::error_code start(std::optional<media::VideoCodec> cabinCodec) {
-        app::DemoOptions options;
-        options.cabinVideoCodec = cabinCodec;
-        options.cleaningDelay = 300ms;
-        auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {}, options);
+        auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {},
+                                                demoOptions(cabinCodec));
         if (!demo) {
             return demo.error();
         }
         m_demo = std::move(*demo);
+        return connect(m_demo->port(), m_demo->pki());
+    }
+
+    static app::DemoOptions demoOptions(std::optional<media::VideoCodec> cabinCodec) {
+        app::DemoOptions options;
+        options.cabinVideoCodec = cabinCodec;
+        options.cleaningDelay = 300ms;
+        return options;
+    }
+
+    // With a demo running elsewhere (another process) on `port`, its PKI in `pki`.
+    boost::system::error_code connect(std::uint16_t port, const protocol::DevelopmentPki& pki) {
         m_queue.attach(&m_connection);
         m_session.attach(&m_connection, &m_queue);
         m_session.stethoscope()->setAudioSink("none"); // clock-synchronised, observable
@@ -149,11 +163,10 @@ public:
         if (auto* window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst())) {
             window->resize(1280, 800);
         }
-        const auto& pki = m_demo->pki();
         m_connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
         m_connection.signIn(QString::fromStdString(pki.doctorBundle().string()),
                             QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
-                            QStringLiteral("127.0.0.1"), m_demo->port());
+                            QStringLiteral("127.0.0.1"), port);
         if (!waitUntil([this] { return m_connection.state() == QLatin1String("connected"); },
                        15s)) {
             std::cerr << "sign-in: " << m_connection.state().toStdString() << " "
@@ -224,6 +237,8 @@ public:
         return m_latencies;
     }
 
+    app::SessionController& session() { return m_session; }
+
     // The room camera's payload type as received (100 VP8, 104 H.264), -1 if none.
     int roomPayloadType() {
         for (const auto& stream : m_session.media()->streams()) {
@@ -266,6 +281,78 @@ std::unique_ptr<QGuiApplication> guiApplication(const char* benchmark) {
     auto app = std::make_unique<QGuiApplication>(argc, argv);
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     return app;
+}
+
+// The demo (service and cabin) in a child process, forked before this process has any thread,
+// so that the console's CPU is measured alone. The child stops when the parent closes its pipe.
+class ForkedDemo {
+public:
+    ~ForkedDemo() {
+        if (m_control >= 0) {
+            ::close(m_control);
+        }
+        if (m_child > 0) {
+            int status = 0;
+            ::waitpid(m_child, &status, 0);
+        }
+        std::error_code ignored;
+        std::filesystem::remove_all(m_directory, ignored);
+    }
+
+    bool start() {
+        char pattern[] = "/tmp/tc-bench-demo-XXXXXX";
+        if (::mkdtemp(pattern) == nullptr) {
+            return false;
+        }
+        m_directory = pattern;
+        int ready[2];
+        int control[2];
+        if (::pipe(ready) != 0 || ::pipe(control) != 0) {
+            return false;
+        }
+        m_child = ::fork();
+        if (m_child < 0) {
+            return false;
+        }
+        if (m_child == 0) {
+            ::close(ready[0]);
+            ::close(control[1]);
+            auto demo = app::DemoEnvironment::start(m_directory, {}, Console::demoOptions({}));
+            const std::uint16_t port = demo ? (*demo)->port() : 0;
+            static_cast<void>(::write(ready[1], &port, sizeof port));
+            char byte = 0;
+            static_cast<void>(::read(control[0], &byte, 1)); // until the parent goes
+            if (demo) {
+                demo->reset(); // stops the service and the cabin
+            }
+            ::_exit(0);
+        }
+        ::close(ready[1]);
+        ::close(control[0]);
+        m_control = control[1];
+        std::uint16_t port = 0;
+        const bool got = ::read(ready[0], &port, sizeof port) == sizeof port && port != 0;
+        ::close(ready[0]);
+        m_port = port;
+        return got;
+    }
+
+    std::uint16_t port() const { return m_port; }
+    std::filesystem::path pkiDirectory() const { return m_directory / "dev-pki"; }
+    pid_t pid() const { return m_child; }
+
+private:
+    std::filesystem::path m_directory;
+    pid_t m_child = -1;
+    int m_control = -1;
+    std::uint16_t m_port = 0;
+};
+
+double processCpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 } // namespace
@@ -366,6 +453,78 @@ int runVideoLatency(cli::CommandLine& args) {
                      {"frames_on_screen", latencies.size()},
                      {"fps_on_screen", static_cast<double>(latencies.size()) / seconds}};
     }
+    std::cout << out.dump(args.flag("json") ? -1 : 2) << "\n";
+    return 0;
+}
+
+} // namespace tc::bench
+
+namespace tc::bench {
+
+int runVitals(cli::CommandLine& args) {
+    const auto seconds = static_cast<int>(args.number("seconds", 10));
+    if (!args.errors().empty() || seconds < 2 || seconds > 120) {
+        std::cerr << "vitals: --seconds 2..120\n";
+        return 2;
+    }
+    ForkedDemo demo; // first: no thread may exist when it forks
+    if (!demo.start()) {
+        std::cerr << "vitals: the demo did not start\n";
+        return 1;
+    }
+    auto app = guiApplication("vitals");
+    if (!app) {
+        return 2;
+    }
+    const auto pki = protocol::ensureDevelopmentPki(demo.pkiDirectory());
+    if (!pki) {
+        std::cerr << "vitals: no demo PKI: " << pki.error().message() << "\n";
+        return 1;
+    }
+    Console console;
+    if (const auto error = console.connect(demo.port(), *pki)) {
+        std::cerr << "vitals: the console did not start: " << error.message() << "\n";
+        return 1;
+    }
+    if (!console.join()) {
+        return 1;
+    }
+    auto& session = console.session();
+    session.setWorkspace(QStringLiteral("vitals")); // the ECG strip on screen, video still on
+    auto* vitals = session.vitals();
+    console.collect(1s); // settle
+    const int framesBefore = vitals->ecgFramesDrawn();
+    const double cpuBefore = processCpuSeconds();
+    const auto wallBefore = Clock::now();
+    console.collect(std::chrono::seconds(seconds));
+    const double wall = std::chrono::duration<double>(Clock::now() - wallBefore).count();
+    const double cpu = processCpuSeconds() - cpuBefore;
+    const int frames = vitals->ecgFramesDrawn() - framesBefore;
+    std::vector<double> latencies;
+    for (const auto us : vitals->modelLatenciesUs()) {
+        latencies.push_back(static_cast<double>(us) / 1000.0);
+    }
+    static_cast<void>(console.end());
+    if (latencies.empty() || frames <= 0) {
+        std::cerr << "vitals: no waveform reached the console (" << latencies.size()
+                  << " spans, " << frames << " strip frames)\n";
+        return 1;
+    }
+    const nlohmann::json out = {
+        {"benchmark", "vitals"},
+        {"what", "the real console (controllers and QML, vitals tab shown, the cabin's video, "
+                 "voice and stethoscope playing) against the demo service and cabin in a child "
+                 "process, loopback, DTLS-SRTP; latency from a waveform span's newest sample "
+                 "time at the cabin to its arrival in the console's traces (same machine, same "
+                 "clock); the ECG strip's frames drawn by the scene graph per second; the "
+                 "console process's CPU"},
+        {"seconds", seconds},
+        {"waveform_latency_p50_ms", percentile(latencies, 0.50)},
+        {"waveform_latency_p95_ms", percentile(latencies, 0.95)},
+        {"ecg_strip_fps", frames / wall},
+        {"cpu_pct_one_core", 100.0 * cpu / wall},
+        {"targets", {{"waveform_latency_p95_ms", 50}, {"ecg_strip_fps", 30}}},
+        {"machine", machine()}};
     std::cout << out.dump(args.flag("json") ? -1 : 2) << "\n";
     return 0;
 }

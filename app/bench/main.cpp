@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
                      "  vitals-latency [--seconds N (10)] [--jitter-ms N (0)]\n"
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  join        [--runs N (5)]            (the console: needs a display)\n"
-                     "  video-latency [--seconds N (10)]      (the console: needs a display)\n";
+                     "  video-latency [--seconds N (10)]      (the console: needs a display)\n"
+                     "  vitals      [--seconds N (10)]        (the console: needs a display)\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "video-latency") {
         return tc::bench::runVideoLatency(args);
+    }
+    if (words[0] == "vitals") {
+        return tc::bench::runVitals(args);
     }
 #endif
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";

@@ -240,6 +240,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
         receiver->setEnvelopeTap({});
     }
     m_vitals.end();
+    m_prescription.close();
     m_video.detachAll();
     m_pendingInstruments.clear();
     emit instrumentsChanged();
@@ -278,6 +279,11 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                                sendSessionMessage(kind, std::move(payload));
                            });
             m_vitals.attachWaveforms(m_media.waveforms());
+            m_prescription.begin(prescriberIdentity(), m_entry.visit.sex == protocol::Sex::female
+                                                           ? prescriptions::Sex::female
+                                                       : m_entry.visit.sex == protocol::Sex::male
+                                                           ? prescriptions::Sex::male
+                                                           : prescriptions::Sex::other);
             if (const auto voice = m_media.voice()) {
                 // Two-way in the cabin's answer: the cabin hears the doctor too.
                 m_voice.attach(voice, m_stethoscope.selectedSink(),
@@ -344,6 +350,18 @@ void SessionController::attachVideo(const QString& name) {
             }
         }
     }
+}
+
+PrescriptionEditor::PrescriberIdentity SessionController::prescriberIdentity() const {
+    // The certificate's display name, "Dr Claire Martin": the last word is the family name.
+    QString name = m_connection != nullptr ? m_connection->identityName() : QString();
+    if (name.startsWith(QLatin1String("Dr "))) {
+        name = name.mid(3);
+    }
+    const auto space = name.lastIndexOf(QLatin1Char(' '));
+    return {(space < 0 ? name : name.mid(space + 1)).toStdString(),
+            (space < 0 ? QString() : name.left(space)).toStdString(),
+            m_connection != nullptr ? m_connection->rpps().toStdString() : std::string()};
 }
 
 void SessionController::sendSessionMessage(const std::string& kind, nlohmann::json payload) {

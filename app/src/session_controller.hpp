@@ -4,6 +4,7 @@
 
 #include "camera_controller.hpp"
 #include "media_link.hpp"
+#include "prescription_editor.hpp"
 #include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
@@ -58,7 +59,8 @@ class SessionController : public QObject {
     Q_PROPERTY(tc::app::CameraController* camera READ camera CONSTANT)
     Q_PROPERTY(tc::app::VideoController* video READ video CONSTANT)
     Q_PROPERTY(tc::app::VitalsController* vitals READ vitals CONSTANT)
-    // The doctor's working tab beside the video: "stethoscope" or "vitals".
+    Q_PROPERTY(tc::app::PrescriptionEditor* prescription READ prescription CONSTANT)
+    // The doctor's working tab beside the video: "stethoscope", "vitals" or "prescription".
     Q_PROPERTY(QString workspace READ workspace WRITE setWorkspace NOTIFY workspaceChanged)
     Q_PROPERTY(QStringList pendingInstruments READ pendingInstruments NOTIFY instrumentsChanged)
 
@@ -103,10 +105,12 @@ public:
     CameraController* camera() { return &m_camera; }
     VideoController* video() { return &m_video; }
     VitalsController* vitals() { return &m_vitals; }
+    PrescriptionEditor* prescription() { return &m_prescription; }
     QString workspace() const { return m_workspace; }
     void setWorkspace(const QString& workspace) {
-        if (workspace != m_workspace && (workspace == QLatin1String("stethoscope") ||
-                                         workspace == QLatin1String("vitals"))) {
+        if (workspace != m_workspace &&
+            (workspace == QLatin1String("stethoscope") || workspace == QLatin1String("vitals") ||
+             workspace == QLatin1String("prescription"))) {
             m_workspace = workspace;
             emit workspaceChanged();
         }
@@ -143,6 +147,7 @@ private:
     void setError(const QString& text);
     void sendOffer();
     void sendSessionMessage(const std::string& kind, nlohmann::json payload);
+    PrescriptionEditor::PrescriberIdentity prescriberIdentity() const;
     void attachVideo(const QString& name);
     void onInstrumentAcknowledged(const nlohmann::json& payload);
     void finish(const protocol::SessionEnded& ended);
@@ -164,7 +169,8 @@ private:
     QString m_endedBy;
     VideoController m_video;   // before the link: its callbacks push into it until shutdown()
     VitalsController m_vitals; // before the link too: the stethoscope's envelope tap posts to it
-    MediaLink m_media;         // opened for the offer, keyed by the answer, closed with the session
+    PrescriptionEditor m_prescription;
+    MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};
     VoiceController m_voice;   // the cabin's voice, on the stethoscope panel's headset

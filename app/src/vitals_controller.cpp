@@ -72,7 +72,7 @@ VitalsController::VitalsController(QObject* parent)
     , m_ecg(std::chrono::seconds(30))
     , m_pleth(std::chrono::seconds(30))
     , m_heart(std::chrono::seconds(30)) {
-    m_pull.setInterval(33);
+    m_pull.setInterval(20);
     connect(&m_pull, &QTimer::timeout, this, &VitalsController::pullWaveforms);
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, [this] {
@@ -108,6 +108,7 @@ void VitalsController::end() {
     m_pleth.clear();
     m_heart.clear();
     m_heartPeak = 0;
+    m_modelLatencies.clear();
     m_clockOffsetUs.reset();
     m_waveformsLive = false;
     m_waveformText.clear();
@@ -377,6 +378,10 @@ void VitalsController::pullWaveforms() {
         // Arrival minus capture of the span's end: the clocks' offset plus the transit time,
         // whose smallest value is the best estimate of the offset.
         const std::int64_t offset = now - (*span.startUs + duration);
+        m_modelLatencies.push_back(offset);
+        if (m_modelLatencies.size() > 10'000) {
+            m_modelLatencies.pop_front();
+        }
         if (!m_clockOffsetUs || offset < *m_clockOffsetUs) {
             m_clockOffsetUs = offset;
         }

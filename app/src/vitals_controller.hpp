@@ -19,6 +19,7 @@
 #include <QTimer>
 #include <QVariantList>
 #include <functional>
+#include <deque>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -77,6 +78,12 @@ public:
     // For the benchmark: the strips' drawn frames so far, and the waveform packets' latencies.
     int ecgFramesDrawn() const;
     const WaveformTrace& ecgTrace() const { return m_ecg; }
+    // Each span's newest sample, from its session time to its arrival in the traces, in µs, on
+    // this machine's steady clock: meaningful when the cabin runs on the same machine (the
+    // benchmark). The last 10,000.
+    std::vector<std::int64_t> modelLatenciesUs() const {
+        return {m_modelLatencies.begin(), m_modelLatencies.end()};
+    }
 
 signals:
     void readingsChanged();
@@ -117,6 +124,7 @@ private:
     float m_heartPeak = 0; // the heart sounds' recent loudest, for their trace's height
     std::optional<std::int64_t> m_clockOffsetUs; // console steady minus cabin session clock
     std::int64_t m_lastWaveformAtUs = 0;
+    std::deque<std::int64_t> m_modelLatencies;
     bool m_waveformsLive = false;
     QString m_waveformText;
     QPointer<WaveformStrip> m_ecgStrip;

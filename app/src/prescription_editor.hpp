@@ -1,0 +1,105 @@
+#pragma once
+// The ordonnance being written, on the doctor's side. The draft is kept in the prescription's
+// JSON form (prescription_json.hpp), so that every field has a path ("/patient/weightKg",
+// "/lines/0/dosage/duration/value") and every validation issue, located by the same kind of
+// path (validation.hpp), lands at its field. Each edit re-reads the draft and validates it
+// against the shipped DCI table: the editor never holds a state the model cannot express, and
+// what the doctor sees is what would be signed. The prescriber's practice details (address,
+// telephone, e-mail, qualification) are kept in the workstation's settings between
+// consultations; the patient's come from the visit and what the operator says.
+
+#include "tc/prescriptions/prescription.hpp"
+#include "tc/prescriptions/validation.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QVariant>
+#include <QVariantList>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace tc::app {
+
+class PrescriptionEditor : public QObject {
+    Q_OBJECT
+    // [{index, kind ("medication", "laboratory", "imaging", "referral"), text: the line as the
+    // ordonnance will word it ("" while it cannot be read), hasError}]
+    Q_PROPERTY(QVariantList lines READ lines NOTIFY changed)
+    // [{location, message, severity ("error", "warning")}], in the model's order.
+    Q_PROPERTY(QVariantList issues READ issues NOTIFY changed)
+    Q_PROPERTY(int errorCount READ errorCount NOTIFY changed)
+    Q_PROPERTY(int warningCount READ warningCount NOTIFY changed)
+    Q_PROPERTY(bool valid READ valid NOTIFY changed)
+    Q_PROPERTY(bool open READ open NOTIFY changed)
+    Q_PROPERTY(QString idText READ idText NOTIFY changed)
+    // Counts every edit: QML fields bind to it to re-read value(path) and issueAt(path).
+    Q_PROPERTY(int revision READ revision NOTIFY changed)
+    // Choices for the fields: [{code, label}].
+    Q_PROPERTY(QVariantList doseUnits READ doseUnits CONSTANT)
+    Q_PROPERTY(QVariantList forms READ forms CONSTANT)
+    Q_PROPERTY(QVariantList routes READ routes CONSTANT)
+    Q_PROPERTY(QVariantList durationUnits READ durationUnits CONSTANT)
+    Q_PROPERTY(QVariantList nonSubstitutionReasons READ nonSubstitutionReasons CONSTANT)
+
+public:
+    struct PrescriberIdentity {
+        std::string familyName;
+        std::string givenName;
+        std::string rpps;
+    };
+
+    explicit PrescriptionEditor(QObject* parent = nullptr);
+
+    // A new ordonnance for this consultation: the prescriber from the doctor's certificate and
+    // the workstation's settings, the patient's sex and (approximate) age from the visit.
+    void begin(const PrescriberIdentity& prescriber, prescriptions::Sex sex);
+    void close();
+
+    // The value at `path` in the JSON form (numbers, strings, booleans; null when unset).
+    Q_INVOKABLE QVariant value(const QString& path) const;
+    // Sets it: "" for an optional number or choice clears it. Prescriber practice details are
+    // remembered for the next consultation.
+    Q_INVOKABLE void setValue(const QString& path, const QVariant& value);
+    // The first issue at `path` or inside it, in words; "" when none.
+    Q_INVOKABLE QString issueAt(const QString& path) const;
+    // DCI autocompletion from the shipped table: [{dci, forms: [label], strengths: [text]}].
+    Q_INVOKABLE QVariantList searchDci(const QString& prefix) const;
+    // A medication line for `dci`, its form and usual dose unit filled from the table.
+    Q_INVOKABLE void addMedication(const QString& dci);
+    // "laboratory", "imaging" or "referral".
+    Q_INVOKABLE void addNonDrug(const QString& kind);
+    Q_INVOKABLE void removeLine(int index);
+
+    QVariantList lines() const;
+    QVariantList issues() const;
+    int errorCount() const;
+    int warningCount() const;
+    bool valid() const { return m_parsed.has_value() && errorCount() == 0; }
+    bool open() const { return !m_draft.is_null(); }
+    QString idText() const;
+    int revision() const { return m_revision; }
+    // The draft as the model reads it (nothing while it cannot be read).
+    const std::optional<prescriptions::Prescription>& current() const { return m_parsed; }
+
+    static QVariantList doseUnits();
+    static QVariantList forms();
+    static QVariantList routes();
+    static QVariantList durationUnits();
+    static QVariantList nonSubstitutionReasons();
+
+signals:
+    void changed();
+
+private:
+    void revalidate();
+    static nlohmann::json emptyMedication();
+
+    nlohmann::json m_draft; // null when closed
+    std::optional<prescriptions::Prescription> m_parsed;
+    std::vector<prescriptions::Issue> m_issues;
+    std::optional<std::string> m_parseError; // where the draft cannot be read, and why
+    std::string m_parseErrorPath;
+    int m_revision = 0;
+};
+
+} // namespace tc::app

@@ -1,0 +1,235 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The ordonnance being written: the patient, the prescriber's practice details, the lines
+// (medications by their DCI with autocompletion from the shipped table, structured dosage;
+// laboratory, imaging, referral), and every validation issue at its field.
+Rectangle {
+    id: panel
+    // PrescriptionEditor: lines, issues, errorCount, warningCount, valid, open, idText, revision,
+    // value(path), setValue(path, value), issueAt(path), searchDci(prefix), addMedication(dci),
+    // addNonDrug(kind), removeLine(i), doseUnits, durationUnits, nonSubstitutionReasons.
+    required property var editor
+
+    function choiceIndex(choices, code) {
+        for (let i = 0; i < choices.length; ++i)
+            if (choices[i].code === code)
+                return i
+        return -1
+    }
+
+    color: Theme.surface
+    radius: Theme.radius
+    border.color: Theme.border
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+        anchors.margins: 12
+        contentWidth: availableWidth
+        clip: true
+
+        ColumnLayout {
+            width: scroll.availableWidth
+            spacing: 10
+
+            RowLayout {
+                Layout.fillWidth: true
+                Label {
+                    text: qsTr("Ordonnance")
+                    font.pixelSize: Theme.fontTitle
+                    font.bold: true
+                    color: Theme.text
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: panel.editor.idText
+                    color: Theme.muted
+                    font.pixelSize: Theme.fontSmall
+                    font.family: "monospace"
+                    elide: Text.ElideLeft
+                }
+                Label {
+                    objectName: "issueSummary"
+                    text: panel.editor.errorCount > 0
+                          ? qsTr("%n erreur(s) à corriger", "", panel.editor.errorCount)
+                          : (panel.editor.warningCount > 0 ? qsTr("%n avertissement(s)", "", panel.editor.warningCount)
+                                                           : qsTr("✓ complète"))
+                    color: panel.editor.errorCount > 0 ? Theme.urgent : (panel.editor.warningCount > 0 ? Theme.warning : Theme.ok)
+                    font.bold: true
+                }
+            }
+
+            Label { text: qsTr("Patient"); font.bold: true; color: Theme.text }
+            Flow {
+                Layout.fillWidth: true
+                spacing: 10
+                RxField { editor: panel.editor; path: "/patient/familyName"; label: qsTr("Nom"); fieldWidth: 150 }
+                RxField { editor: panel.editor; path: "/patient/givenName"; label: qsTr("Prénom"); fieldWidth: 130 }
+                RxField { editor: panel.editor; path: "/patient/birthDate"; label: qsTr("Né(e) le (AAAA-MM-JJ)"); placeholder: "1970-02-14"; fieldWidth: 130 }
+                RxField { editor: panel.editor; path: "/patient/weightKg"; label: qsTr("Poids (kg)"); fieldWidth: 70 }
+                RxField { editor: panel.editor; path: "/patient/heightCm"; label: qsTr("Taille (cm)"); fieldWidth: 70 }
+            }
+
+            Label { text: qsTr("Lignes de l'ordonnance"); font.bold: true; color: Theme.text }
+            Repeater {
+                model: panel.editor.lines
+                delegate: Rectangle {
+                    id: lineCard
+                    required property var modelData
+                    readonly property string base: "/lines/" + modelData.index
+                    readonly property bool medication: modelData.kind === "medication"
+                    objectName: "line_" + modelData.index
+                    Layout.fillWidth: true
+                    implicitHeight: lineColumn.implicitHeight + 16
+                    radius: 6
+                    color: Theme.background
+                    border.color: modelData.hasError ? Theme.urgent : Theme.border
+                    ColumnLayout {
+                        id: lineColumn
+                        x: 8; y: 8
+                        width: parent.width - 16
+                        spacing: 6
+                        RowLayout {
+                            Layout.fillWidth: true
+                            Label {
+                                Layout.fillWidth: true
+                                text: lineCard.modelData.text !== "" ? lineCard.modelData.text : qsTr("Ligne %1").arg(lineCard.modelData.index + 1)
+                                font.bold: true
+                                color: Theme.text
+                                wrapMode: Text.WordWrap
+                            }
+                            Button {
+                                text: qsTr("Retirer")
+                                font.pixelSize: Theme.fontSmall
+                                onClicked: panel.editor.removeLine(lineCard.modelData.index)
+                            }
+                        }
+                        Flow {
+                            visible: lineCard.medication
+                            Layout.fillWidth: true
+                            spacing: 8
+                            RxField { editor: panel.editor; path: lineCard.base + "/dci"; label: qsTr("DCI"); fieldWidth: 200 }
+                            RxField { editor: panel.editor; path: lineCard.base + "/dosage/dose/value"; label: qsTr("Dose"); fieldWidth: 60 }
+                            ColumnLayout {
+                                spacing: 2
+                                Label { text: qsTr("Unité"); color: Theme.muted; font.pixelSize: Theme.fontSmall }
+                                ComboBox {
+                                    objectName: "doseUnit_" + lineCard.modelData.index
+                                    Layout.preferredWidth: 130
+                                    model: panel.editor.doseUnits
+                                    textRole: "label"
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.doseUnits, panel.editor.value(lineCard.base + "/dosage/dose/unit")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/dose/unit", panel.editor.doseUnits[i].code)
+                                }
+                            }
+                            RxField { editor: panel.editor; path: lineCard.base + "/dosage/frequency/value"; label: qsTr("Fois par jour"); fieldWidth: 60 }
+                            RxField { editor: panel.editor; path: lineCard.base + "/dosage/duration/value"; label: qsTr("Durée"); fieldWidth: 60 }
+                            ColumnLayout {
+                                spacing: 2
+                                Label { text: qsTr("en"); color: Theme.muted; font.pixelSize: Theme.fontSmall }
+                                ComboBox {
+                                    Layout.preferredWidth: 100
+                                    model: panel.editor.durationUnits
+                                    textRole: "label"
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.durationUnits, panel.editor.value(lineCard.base + "/dosage/duration/unit")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/duration/unit", panel.editor.durationUnits[i].code)
+                                }
+                            }
+                            RxField { editor: panel.editor; path: lineCard.base + "/dispense/packs"; label: qsTr("Boîtes"); fieldWidth: 50 }
+                            RxField { editor: panel.editor; path: lineCard.base + "/renewals"; label: qsTr("Renouveler"); fieldWidth: 50 }
+                            ColumnLayout {
+                                spacing: 2
+                                CheckBox {
+                                    text: qsTr("Non substituable")
+                                    checked: { panel.editor.revision; return panel.editor.value(lineCard.base + "/nonSubstitutable") === true }
+                                    onToggled: panel.editor.setValue(lineCard.base + "/nonSubstitutable", checked)
+                                }
+                                ComboBox {
+                                    visible: { panel.editor.revision; return panel.editor.value(lineCard.base + "/nonSubstitutable") === true }
+                                    Layout.preferredWidth: 220
+                                    model: panel.editor.nonSubstitutionReasons
+                                    textRole: "label"
+                                    displayText: currentIndex < 0 ? qsTr("Motif (MTE, EFG, CIF)…") : currentText
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.nonSubstitutionReasons, panel.editor.value(lineCard.base + "/nonSubstitutionReason")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/nonSubstitutionReason", panel.editor.nonSubstitutionReasons[i].code)
+                                }
+                            }
+                        }
+                        RxField {
+                            visible: !lineCard.medication
+                            editor: panel.editor
+                            path: lineCard.base + "/text"
+                            label: lineCard.modelData.kind === "laboratory" ? qsTr("Examens de biologie")
+                                   : (lineCard.modelData.kind === "imaging" ? qsTr("Imagerie") : qsTr("Motif de l'avis"))
+                            fieldWidth: 420
+                        }
+                        RxField {
+                            visible: lineCard.modelData.kind === "referral"
+                            editor: panel.editor
+                            path: lineCard.base + "/specialty"
+                            label: qsTr("Spécialité")
+                            fieldWidth: 200
+                        }
+                        // Issues of the line that belong to no single field (a dose above the
+                        // table's maximum, a missing mention).
+                        Label {
+                            visible: text !== ""
+                            Layout.fillWidth: true
+                            text: { panel.editor.revision; const i = panel.editor.issueAt(lineCard.base); return i !== "" ? "⚠ " + i : "" }
+                            color: Theme.urgent
+                            font.pixelSize: Theme.fontSmall
+                            wrapMode: Text.WordWrap
+                        }
+                    }
+                }
+            }
+
+            // A new medication by its common name, completed from the shipped table.
+            RowLayout {
+                Layout.fillWidth: true
+                TextField {
+                    id: dciSearch
+                    objectName: "dciSearch"
+                    Layout.preferredWidth: 260
+                    placeholderText: qsTr("Ajouter un médicament (DCI)…")
+                    onAccepted: if (text.trim() !== "") { panel.editor.addMedication(suggestions.count > 0 ? suggestions.model[0].dci : text); text = "" }
+                }
+                Button { text: qsTr("+ Biologie"); onClicked: panel.editor.addNonDrug("laboratory") }
+                Button { text: qsTr("+ Imagerie"); onClicked: panel.editor.addNonDrug("imaging") }
+                Button { text: qsTr("+ Avis spécialisé"); onClicked: panel.editor.addNonDrug("referral") }
+            }
+            ListView {
+                id: suggestions
+                objectName: "dciSuggestions"
+                visible: count > 0
+                Layout.preferredWidth: 520
+                Layout.preferredHeight: Math.min(count, 5) * 34
+                clip: true
+                model: panel.editor.searchDci(dciSearch.text)
+                delegate: ItemDelegate {
+                    required property var modelData
+                    required property int index
+                    objectName: "suggestion_" + index
+                    width: ListView.view.width
+                    height: 34
+                    text: modelData.dci + "  ·  " + modelData.strengths.slice(0, 3).join(", ")
+                    onClicked: { panel.editor.addMedication(modelData.dci); dciSearch.text = "" }
+                }
+            }
+
+            Label { text: qsTr("Prescripteur (mémorisé sur ce poste)"); font.bold: true; color: Theme.text }
+            Flow {
+                Layout.fillWidth: true
+                spacing: 10
+                RxField { editor: panel.editor; path: "/prescriber/qualification"; label: qsTr("Qualification"); fieldWidth: 170 }
+                RxField { editor: panel.editor; path: "/prescriber/address/lines/0"; label: qsTr("Adresse du cabinet"); fieldWidth: 220 }
+                RxField { editor: panel.editor; path: "/prescriber/address/postalCode"; label: qsTr("Code postal"); fieldWidth: 70 }
+                RxField { editor: panel.editor; path: "/prescriber/address/city"; label: qsTr("Ville"); fieldWidth: 130 }
+                RxField { editor: panel.editor; path: "/prescriber/telephone"; label: qsTr("Téléphone (+33…)"); fieldWidth: 130 }
+                RxField { editor: panel.editor; path: "/prescriber/email"; label: qsTr("E-mail"); fieldWidth: 190 }
+            }
+        }
+    }
+}
