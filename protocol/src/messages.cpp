@@ -53,14 +53,14 @@ constexpr std::array kRoleNames{std::pair{Role::cabin, std::string_view{"cabin"}
                                 std::pair{Role::service, std::string_view{"service"}}};
 constexpr std::array kConsentMethods{std::string_view{"verbal"}, std::string_view{"written"},
                                      std::string_view{"electronic"}};
-constexpr std::array kSessionMessageKinds{std::string_view{"chat.text"},
-                                          std::string_view{"stethoscope.site_request"},
-                                          std::string_view{"stethoscope.site_ack"},
-                                          std::string_view{"instrument.request"},
-                                          std::string_view{"instrument.ack"},
-                                          std::string_view{"vitals.measure_request"},
-                                          std::string_view{"vitals.measure_ack"},
-                                          std::string_view{"vitals.measurement"}};
+constexpr std::array kSessionMessageKinds{
+    std::string_view{"chat.text"}, std::string_view{"stethoscope.site_request"},
+    std::string_view{"stethoscope.site_ack"}, std::string_view{"instrument.request"},
+    std::string_view{"instrument.ack"}, std::string_view{"vitals.measure_request"},
+    std::string_view{"vitals.measure_ack"}, std::string_view{"vitals.measurement"},
+    // document transfer (document_transfer.hpp)
+    std::string_view{"document.offer"}, std::string_view{"document.chunk"},
+    std::string_view{"document.status"}, std::string_view{"document.print"}};
 
 template <class Enum, std::size_t N>
 std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& t) {
