@@ -53,12 +53,16 @@ constexpr std::array kRoleNames{std::pair{Role::cabin, std::string_view{"cabin"}
                                 std::pair{Role::service, std::string_view{"service"}}};
 constexpr std::array kConsentMethods{std::string_view{"verbal"}, std::string_view{"written"},
                                      std::string_view{"electronic"}};
-constexpr std::array kSessionMessageKinds{
-    std::string_view{"chat.text"}, std::string_view{"stethoscope.site_request"},
-    std::string_view{"stethoscope.site_ack"}, std::string_view{"instrument.request"},
-    std::string_view{"instrument.ack"}, std::string_view{"vitals.measure_request"},
-    std::string_view{"vitals.measure_ack"}, std::string_view{"vitals.measurement"},
-    // document transfer (document_transfer.hpp)
+constexpr std::array kSessionMessageKinds{std::string_view{"chat.text"},
+                                          std::string_view{"stethoscope.site_request"},
+                                          std::string_view{"stethoscope.site_ack"},
+                                          std::string_view{"instrument.request"},
+                                          std::string_view{"instrument.ack"},
+                                          std::string_view{"vitals.measure_request"},
+                                          std::string_view{"vitals.measure_ack"},
+                                          std::string_view{"vitals.measurement"}};
+// Document transfer (document_transfer.hpp).
+constexpr std::array kDocumentMessageKinds{
     std::string_view{"document.offer"}, std::string_view{"document.chunk"},
     std::string_view{"document.status"}, std::string_view{"document.print"}};
 
@@ -218,7 +222,9 @@ bool queueOrderLess(const QueueEntry& a, const QueueEntry& b) noexcept {
 
 bool isKnownSessionMessageKind(std::string_view kind) noexcept {
     return std::find(kSessionMessageKinds.begin(), kSessionMessageKinds.end(), kind) !=
-           kSessionMessageKinds.end();
+               kSessionMessageKinds.end() ||
+           std::find(kDocumentMessageKinds.begin(), kDocumentMessageKinds.end(), kind) !=
+               kDocumentMessageKinds.end();
 }
 
 // ---- toJson -------------------------------------------------------------------------------
