@@ -1,6 +1,7 @@
 #include "cabin_simulator.hpp"
 
 #include "cabin_cameras.hpp"
+#include "cabin_documents.hpp"
 #include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
@@ -46,6 +47,7 @@ public:
             // that a stopped simulator is not kept alive by its client.
             self->m_client = RendezvousClient::create(self->m_strand, self->m_clientConfig,
                                                       std::make_shared<Forwarder>(self));
+            self->startDocuments();
             self->emit(CabinPhase::connecting, "connecting to " + self->m_clientConfig.host + ":" +
                                                    std::to_string(self->m_clientConfig.port));
             self->m_client->start();
@@ -148,6 +150,25 @@ private:
     private:
         std::weak_ptr<Simulator> m_target;
     };
+
+    // Prescriptions the doctor sends are received here and printed (cabin_documents.hpp).
+    void startDocuments() {
+        const auto weak = weak_from_this();
+        m_documents = CabinDocuments::create(
+            m_strand, parsePrinterUri(m_script.printerUri),
+            [weak](const std::string& sessionId, std::string_view kind, json payload) {
+                if (const auto self = weak.lock(); self && self->m_client) {
+                    const SessionMessage message{sessionId, std::string(kind), std::move(payload)};
+                    self->m_client->request(std::string(type::sessionMessage), toJson(message),
+                                            nullptr);
+                }
+            },
+            [weak](const std::string& line) {
+                if (const auto self = weak.lock()) {
+                    self->emit(self->m_phase, line);
+                }
+            });
+    }
 
     void emit(CabinPhase phase, std::string detail) {
         m_phase = phase;
@@ -449,6 +470,10 @@ private:
         if (!message) {
             return;
         }
+        if (CabinDocuments::handles(message->kind)) {
+            m_documents->onMessage(message->sessionId, message->kind, message->payload);
+            return;
+        }
         // The operator reads the request on the cabin screen and confirms it.
         std::string ackKind;
         bool understood = true;
@@ -531,6 +556,7 @@ private:
     std::shared_ptr<media::VoiceReceiver> m_doctorVoice; // two-way voice only
     std::shared_ptr<DoctorScreen> m_doctorScreen;        // the doctor's camera
     std::unique_ptr<CabinCameras> m_cameras;             // ours, to the doctor
+    std::shared_ptr<CabinDocuments> m_documents;         // prescriptions to print
     bool m_roomCamera = false;
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;

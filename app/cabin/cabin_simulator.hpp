@@ -48,6 +48,9 @@ struct CabinScript {
     // video sink ("autovideosink") for a window.
     std::string doctorScreenSink;
     CameraSettings cameras; // the room camera's size and rate, and its clip
+    // Where received prescriptions print: ipp://host:port/path; "" means no printer (every
+    // document is reported `failed` `no_printer`).
+    std::string printerUri;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -197,6 +197,7 @@ std::optional<DocumentError> DocumentSender::onStatus(const DocumentStatus& stat
     case DocumentState::received:
     case DocumentState::printing:
     case DocumentState::printed:
+        m_awaitingOffer = false; // delivered: nothing left to wait for before a print
         m_state = status.state;
         m_delivered = true;
         std::fill(m_held.begin(), m_held.end(), true);
@@ -204,6 +205,7 @@ std::optional<DocumentError> DocumentSender::onStatus(const DocumentStatus& stat
         m_offerDue = false;
         break;
     case DocumentState::failed:
+        m_awaitingOffer = false;
         m_state = DocumentState::failed;
         m_reason = status.reason;
         m_reasonText = status.text;
