@@ -1,9 +1,11 @@
 // Prescription delivery end to end: the console's controllers, a real in-process rendezvous
 // service, the real cabin simulator and a real IPP printer (ippeveprinter). The console reaches
 // the service through a TCP relay that the test can cut, as a network failure would.
+#include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
 #include "catch_result.hpp"
 #include "connection_controller.hpp"
+#include "demo_environment.hpp"
 #include "ipp_printer_process.hpp"
 #include "queue_model.hpp"
 #include "sample_pdf.hpp"
@@ -235,4 +237,41 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
 
     simulator->stop();
     std::this_thread::sleep_for(100ms);
+}
+
+TEST_CASE("the demo gives its cabin a real printer, and stops it on shutdown", "[app][delivery]") {
+    if (!cabin::IppPrinterProcess::findBinary()) {
+        WARN("ippeveprinter (cups-ipp-utils) is not installed: test skipped");
+        return;
+    }
+    TempDir dir;
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    auto demo = app::DemoEnvironment::start(dir.path(), [&](const std::string& line) {
+        std::lock_guard lock(mutex);
+        lines.push_back(line);
+    });
+    REQUIRE(demo);
+    std::string uri;
+    {
+        std::lock_guard lock(mutex);
+        for (const auto& line : lines) {
+            if (line.rfind("cabin printer: ippeveprinter at ", 0) == 0) {
+                uri = line.substr(std::string("cabin printer: ippeveprinter at ").size());
+            }
+        }
+    }
+    const auto parsed = cabin::parsePrinterUri(uri);
+    REQUIRE(parsed);
+    const auto listening = [port = parsed->port] {
+        net::io_context io;
+        net::ip::tcp::socket socket(io);
+        boost::system::error_code ec;
+        socket.connect({net::ip::address_v4::loopback(), port}, ec);
+        return !ec;
+    };
+    CHECK(listening());
+    CHECK(fs::is_directory(dir.path() / "printer" / "spool"));
+    demo->reset();
+    CHECK_FALSE(listening()); // the child is gone with the demo
 }

@@ -147,7 +147,7 @@ TEST_CASE("nothing listening: failed, printer offline", "[cabin][printing]") {
     CHECK(outcome.text == "imprimante hors ligne");
 }
 
-TEST_CASE("out of paper: failed with the reason; once paper is back, a retry prints it once",
+TEST_CASE("out of paper: failed with the reason, and once paper is back, a retry prints it once",
           "[cabin][printing][ipp]") {
     SKIP_WITHOUT_IPPEVEPRINTER();
     test::TempDir dir;
