@@ -25,3 +25,4 @@ run() {
 run fuzz_rendezvous "$root/tests/fuzz/corpus"
 run fuzz_packets "$root/tests/fuzz/corpus-packets"
 run fuzz_prescription "$root/tests/fuzz/corpus-prescriptions"
+run fuzz_documents "$root/tests/fuzz/corpus-documents"
