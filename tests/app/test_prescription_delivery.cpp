@@ -23,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -144,6 +145,53 @@ QByteArray bytesOf(const std::string& s) {
     return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
 }
 
+// A real service, the real cabin simulator printing on `printerUri`, and the console (through
+// a relay) in session with it.
+struct Rig {
+    TestPki pki;
+    TestService service{pki};
+    protocol::IoThread cabinIo{"test-cabin"};
+    std::shared_ptr<cabin::CabinSimulator> simulator;
+    Relay relay{service.port()};
+    std::optional<Console> consoleStorage;
+    Console& console;
+
+    explicit Rig(const std::string& printerUri)
+        : console(start(printerUri)) {}
+    ~Rig() {
+        simulator->stop();
+        std::this_thread::sleep_for(100ms);
+    }
+
+    Console& start(const std::string& printerUri) {
+        protocol::ClientConfig client;
+        client.port = service.port();
+        client.tls = {pki.cabin("FR-SIM-01"), pki.ca.certificatePem()};
+        client.initialBackoff = 50ms;
+        auto script = cabin::demoScript({"FR-SIM-01", "Cabine simulée", "Mo-Su 00:00-24:00"}, 5);
+        script.waitingAtOnce = 1;
+        script.printerUri = printerUri;
+        script.cameras.width = 160; // light media: these tests are about the prescription
+        script.cameras.height = 120;
+        script.cameras.fps = 5;
+        simulator = cabin::CabinSimulator::create(cabinIo.executor(), client, script);
+        simulator->start();
+        return consoleStorage.emplace(pki, relay.port());
+    }
+
+    bool inSession() {
+        if (!QTest::qWaitFor([&] { return console.connection.state() == "connected"; }, 5000)) {
+            return false;
+        }
+        console.connection.setOnShift(true);
+        if (!QTest::qWaitFor([&] { return console.queue.count() >= 1; }, 10000)) {
+            return false;
+        }
+        console.session.claim(console.queue.visitIdAt(0));
+        return QTest::qWaitFor([&] { return console.session.state() == "joining"; }, 5000);
+    }
+};
+
 } // namespace
 
 TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropped link",
@@ -162,29 +210,10 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
         cabin::IppPrinterProcess::start({.directory = dir.path() / "printer", .command = command});
     REQUIRE(printer);
 
-    TestPki pki;
-    TestService service(pki);
-    protocol::IoThread cabinIo("test-cabin");
-    protocol::ClientConfig client;
-    client.port = service.port();
-    client.tls = {pki.cabin("FR-SIM-01"), pki.ca.certificatePem()};
-    client.initialBackoff = 50ms;
-    auto script = cabin::demoScript({"FR-SIM-01", "Cabine simulée", "Mo-Su 00:00-24:00"}, 5);
-    script.waitingAtOnce = 1;
-    script.printerUri = (*printer)->uri();
-    script.cameras.width = 160; // light media: this test is about the prescription
-    script.cameras.height = 120;
-    script.cameras.fps = 5;
-    auto simulator = cabin::CabinSimulator::create(cabinIo.executor(), client, script);
-    simulator->start();
-
-    Relay relay(service.port());
-    Console console(pki, relay.port());
-    REQUIRE(QTest::qWaitFor([&] { return console.connection.state() == "connected"; }, 5000));
-    console.connection.setOnShift(true);
-    REQUIRE(QTest::qWaitFor([&] { return console.queue.count() >= 1; }, 10000));
-    console.session.claim(console.queue.visitIdAt(0));
-    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == "joining"; }, 5000));
+    Rig rig((*printer)->uri());
+    auto& console = rig.console;
+    auto& relay = rig.relay;
+    REQUIRE(rig.inSession());
 
     auto& delivery = *console.session.delivery();
     QStringList seen;
@@ -234,9 +263,45 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     REQUIRE(copies.size() == 2);
     const auto second = readAll(copies[0]) == pdf ? copies[1] : copies[0];
     CHECK(readAll(second) == pdf2);
+}
 
-    simulator->stop();
-    std::this_thread::sleep_for(100ms);
+TEST_CASE("the printer is offline: the console says why, and its retry prints once it is back",
+          "[app][delivery]") {
+    if (!cabin::IppPrinterProcess::findBinary()) {
+        WARN("ippeveprinter (cups-ipp-utils) is not installed: test skipped");
+        return;
+    }
+    TempDir dir;
+    const auto port = cabin::freeLoopbackPort(); // nothing listens there yet
+    Rig rig("ipp://127.0.0.1:" + std::to_string(port) + "/ipp/print");
+    REQUIRE(rig.inSession());
+    auto& delivery = *rig.console.session.delivery();
+    const auto id = prescriptions::PrescriptionId::generate()->toString();
+    const auto pdf = samplePdf("hors-ligne", 9'000);
+    REQUIRE(delivery.send(bytesOf(pdf), QString::fromStdString(id), QStringLiteral("Ordonnance")));
+    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "failed"; }, 20000));
+    CHECK(delivery.reason() == QStringLiteral("printer_offline"));
+    CHECK(delivery.reasonText() == QStringLiteral("imprimante hors ligne"));
+    CHECK(delivery.statusText() == QStringLiteral("Échec : imprimante hors ligne"));
+    CHECK(delivery.canRetry());
+
+    // The printer comes back on its address; the doctor retries: printed, once.
+    fs::create_directories(dir.path() / "printed");
+    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
+                                                   (dir.path() / "printed").string() + "/'\n");
+    ::chmod(command.c_str(), 0755);
+    auto printer = cabin::IppPrinterProcess::start(
+        {.directory = dir.path() / "printer", .command = command, .port = port});
+    REQUIRE(printer);
+    const auto chunksBefore = delivery.chunkMessages();
+    delivery.retry();
+    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "printed"; }, 30000));
+    CHECK(delivery.chunkMessages() == chunksBefore); // printed again, not sent again
+    delivery.retry();                                // nothing to retry once printed
+    QTest::qWait(500);
+    const auto copies = printedCopies(dir.path() / "printed");
+    REQUIRE(copies.size() == 1);
+    CHECK(readAll(copies[0]) == pdf);
 }
 
 TEST_CASE("the demo gives its cabin a real printer, and stops it on shutdown", "[app][delivery]") {
