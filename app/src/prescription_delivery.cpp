@@ -98,14 +98,12 @@ bool PrescriptionDeliveryController::send(const QByteArray& pdf, const QString& 
     m_sender.reset();
     m_prescriptionId = prescriptionId;
     m_title = title;
-    protocol::DocumentError error;
     auto sender = protocol::DocumentSender::create(
         prescriptionId.toStdString(),
-        std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString(),
-        &error);
+        std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString());
     if (!sender) {
         setStatus(QStringLiteral("failed"), QStringLiteral("invalid_document"),
-                  QString::fromStdString(error.detail));
+                  QString::fromStdString(sender.error.detail));
         emit progressChanged();
         return false;
     }

@@ -76,11 +76,11 @@ constexpr std::array<std::pair<DocumentState, std::string_view>, 5> kStateNames{
 
 constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
 
-template <class T> DocumentParsed<T> fail(DocumentErrc code, std::string detail) {
+template <class T> DocumentResult<T> fail(DocumentErrc code, std::string detail) {
     return {std::nullopt, {code, std::move(detail)}};
 }
 
-template <class T> std::optional<DocumentParsed<T>> finishReader(detail::JsonReader& r) {
+template <class T> std::optional<DocumentResult<T>> finishReader(detail::JsonReader& r) {
     if (auto error = r.finish()) {
         return fail<T>(DocumentErrc::invalidMessage, error->detail);
     }
@@ -279,7 +279,7 @@ json toJson(const DocumentPrint& v) {
     return json{{"transfer_id", v.transferId}, {"seq", v.seq}};
 }
 
-DocumentParsed<DocumentOffer> parseDocumentOffer(const json& payload) {
+DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
     detail::JsonReader r(payload, "document.offer");
     DocumentOffer v;
     DocumentError idError;
@@ -342,7 +342,7 @@ DocumentParsed<DocumentOffer> parseDocumentOffer(const json& payload) {
     return {std::move(v), {}};
 }
 
-DocumentParsed<DocumentChunk> parseDocumentChunk(const json& payload) {
+DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
     detail::JsonReader r(payload, "document.chunk");
     DocumentChunk v;
     DocumentError idError;
@@ -369,7 +369,7 @@ DocumentParsed<DocumentChunk> parseDocumentChunk(const json& payload) {
     return {std::move(v), {}};
 }
 
-DocumentParsed<DocumentStatus> parseDocumentStatus(const json& payload) {
+DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
     detail::JsonReader r(payload, "document.status");
     DocumentStatus v;
     DocumentError idError;
@@ -407,7 +407,7 @@ DocumentParsed<DocumentStatus> parseDocumentStatus(const json& payload) {
     return {std::move(v), {}};
 }
 
-DocumentParsed<DocumentPrint> parseDocumentPrint(const json& payload) {
+DocumentResult<DocumentPrint> parseDocumentPrint(const json& payload) {
     detail::JsonReader r(payload, "document.print");
     DocumentPrint v;
     DocumentError idError;

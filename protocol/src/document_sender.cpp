@@ -5,14 +5,10 @@
 
 namespace tc::protocol {
 
-std::optional<DocumentSender> DocumentSender::create(std::string transferId, std::string bytes,
-                                                     std::string title, DocumentError* error,
-                                                     SenderPacing pacing) {
-    const auto refuse = [error](DocumentErrc code, std::string detail) {
-        if (error != nullptr) {
-            *error = {code, std::move(detail)};
-        }
-        return std::nullopt;
+DocumentResult<DocumentSender> DocumentSender::create(std::string transferId, std::string bytes,
+                                                      std::string title, SenderPacing pacing) {
+    const auto refuse = [](DocumentErrc code, std::string detail) {
+        return DocumentResult<DocumentSender>{std::nullopt, {code, std::move(detail)}};
     };
     auto id = canonicalTransferId(transferId);
     if (!id) {
@@ -48,7 +44,7 @@ std::optional<DocumentSender> DocumentSender::create(std::string transferId, std
     sender.m_sentSeq.assign(sender.m_offer.chunkCount, 0);
     sender.m_held.assign(sender.m_offer.chunkCount, false);
     sender.m_pending.assign(sender.m_offer.chunkCount, true);
-    return sender;
+    return DocumentResult<DocumentSender>{std::move(sender), {}};
 }
 
 bool DocumentSender::takeToken(Clock::time_point now) {

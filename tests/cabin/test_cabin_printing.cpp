@@ -182,8 +182,7 @@ TEST_CASE("out of paper: failed with the reason, and once paper is back, a retry
     };
     const auto id = prescriptions::PrescriptionId::generate()->toString();
     const auto pdf = samplePdf("paper");
-    protocol::DocumentError error;
-    auto sender = *protocol::DocumentSender::create(id, pdf, "Ordonnance", &error);
+    auto sender = *protocol::DocumentSender::create(id, pdf, "Ordonnance");
     for (const auto& m : sender.poll(std::chrono::steady_clock::now())) {
         feed(m);
     }
@@ -261,8 +260,7 @@ TEST_CASE("a cabin without a printer reports failed: no_printer", "[cabin][print
         },
         {});
     const auto id = prescriptions::PrescriptionId::generate()->toString();
-    protocol::DocumentError error;
-    auto sender = *protocol::DocumentSender::create(id, samplePdf("none"), "", &error);
+    auto sender = *protocol::DocumentSender::create(id, samplePdf("none"), "");
     const auto offer = sender.poll(std::chrono::steady_clock::now());
     boost::asio::post(strand, [&, offer] {
         documents->onMessage("S-1", offer[0].kind, offer[0].payload);

@@ -95,8 +95,7 @@ struct Link {
 };
 
 Link makeLink(const std::string& bytes, const std::string& id = newId()) {
-    DocumentError error;
-    auto sender = DocumentSender::create(id, bytes, "Ordonnance", &error);
+    auto sender = DocumentSender::create(id, bytes, "Ordonnance");
     REQUIRE(sender);
     return Link(std::move(*sender));
 }
@@ -274,8 +273,7 @@ TEST_CASE("offering a document already received or printed answers its state, ne
     REQUIRE(link.run());
     REQUIRE(link.printed.size() == 1);
     // The console sends it again (a new sender, as after a restart): printed, nothing new.
-    DocumentError error;
-    auto again = DocumentSender::create(id, bytes, "Ordonnance", &error);
+    auto again = DocumentSender::create(id, bytes, "Ordonnance");
     REQUIRE(again);
     link.sender = std::move(*again);
     const auto before = link.chunksSent;
@@ -333,8 +331,7 @@ TEST_CASE("a print failure is reported, and document.print prints it once", "[do
     CHECK(offered.status->state == DocumentState::failed);
     CHECK(offered.status->reason == "media_empty");
     // The sender learns it is delivered: retry asks for a print, not a new transfer.
-    DocumentError error;
-    auto sender = *DocumentSender::create(id, bytes, "Ordonnance", &error);
+    auto sender = *DocumentSender::create(id, bytes, "Ordonnance");
     const auto now = Clock::now();
     sender.poll(now);
     REQUIRE_FALSE(sender.onStatus(*parseDocumentStatus(toJson(*offered.status)).value, now));
@@ -476,17 +473,16 @@ TEST_CASE("every bad chunk gets a typed error and the receiver keeps running", "
 }
 
 TEST_CASE("the sender refuses what it must not send", "[document]") {
-    DocumentError error;
-    CHECK_FALSE(DocumentSender::create("not-an-id", "x", "", &error));
-    CHECK(error.code == DocumentErrc::invalidTransferId);
-    CHECK_FALSE(DocumentSender::create(newId(), "", "", &error));
-    CHECK(error.code == DocumentErrc::emptyDocument);
-    CHECK_FALSE(
-        DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "", &error));
-    CHECK(error.code == DocumentErrc::documentTooLarge);
-    CHECK_FALSE(DocumentSender::create(newId(), "x", std::string(300, 't'), &error));
-    CHECK(error.code == DocumentErrc::titleTooLong);
-    auto sender = *DocumentSender::create(newId(), "x", "", &error);
+    CHECK(DocumentSender::create("not-an-id", "x", "").error.code ==
+          DocumentErrc::invalidTransferId);
+    CHECK(DocumentSender::create(newId(), "", "").error.code == DocumentErrc::emptyDocument);
+    CHECK(DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "").error.code ==
+          DocumentErrc::documentTooLarge);
+    const auto tooLong = DocumentSender::create(newId(), "x", std::string(300, 't'));
+    CHECK_FALSE(tooLong);
+    CHECK(tooLong.error.code == DocumentErrc::titleTooLong);
+    CHECK_FALSE(tooLong.error.detail.empty());
+    auto sender = *DocumentSender::create(newId(), "x", "");
     DocumentStatus other;
     other.transferId = newId();
     CHECK(sender.onStatus(other, Clock::now())->code == DocumentErrc::unexpectedStatus);

@@ -116,15 +116,20 @@ nlohmann::json toJson(const DocumentOffer& v);
 nlohmann::json toJson(const DocumentChunk& v); // data is written in base64
 nlohmann::json toJson(const DocumentStatus& v);
 nlohmann::json toJson(const DocumentPrint& v);
-template <class T> struct DocumentParsed {
+// A value, or the typed error that prevented it.
+template <class T> struct DocumentResult {
     std::optional<T> value;
     DocumentError error;
     explicit operator bool() const noexcept { return value.has_value(); }
+    T& operator*() { return *value; }
+    const T& operator*() const { return *value; }
+    T* operator->() { return &*value; }
+    const T* operator->() const { return &*value; }
 };
-DocumentParsed<DocumentOffer> parseDocumentOffer(const nlohmann::json& payload);
-DocumentParsed<DocumentChunk> parseDocumentChunk(const nlohmann::json& payload);
-DocumentParsed<DocumentStatus> parseDocumentStatus(const nlohmann::json& payload);
-DocumentParsed<DocumentPrint> parseDocumentPrint(const nlohmann::json& payload);
+DocumentResult<DocumentOffer> parseDocumentOffer(const nlohmann::json& payload);
+DocumentResult<DocumentChunk> parseDocumentChunk(const nlohmann::json& payload);
+DocumentResult<DocumentStatus> parseDocumentStatus(const nlohmann::json& payload);
+DocumentResult<DocumentPrint> parseDocumentPrint(const nlohmann::json& payload);
 
 // Canonical prescription id (upper case, grouped) or nullopt.
 std::optional<std::string> canonicalTransferId(std::string_view text);
@@ -153,9 +158,8 @@ public:
     using Clock = std::chrono::steady_clock;
 
     // Fails with invalidTransferId, emptyDocument, documentTooLarge or titleTooLong.
-    static std::optional<DocumentSender> create(std::string transferId, std::string bytes,
-                                                std::string title, DocumentError* error,
-                                                SenderPacing pacing = {});
+    static DocumentResult<DocumentSender> create(std::string transferId, std::string bytes,
+                                                 std::string title, SenderPacing pacing = {});
 
     // What to send now (the offer first, then chunks as pacing allows).
     std::vector<OutgoingMessage> poll(Clock::time_point now);
