@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <random>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -49,21 +49,12 @@ std::optional<fs::path> findInPath(const std::string& name,
     return std::nullopt;
 }
 
-// posix_spawn with stdout and stderr to `log`, no other inherited descriptor, and `env`.
+// fork + exec with stdout and stderr to `log`, no other inherited descriptor (not the console's
+// sockets), and `env`. The child gets SIGTERM if its parent dies first (PR_SET_PDEATHSIG: the
+// forking thread, here the one that starts the demo or the test), so that a crashed console or
+// test leaves no printer behind. Between fork and exec only async-signal-safe calls are made.
 pid_t spawn(const std::vector<std::string>& args, const fs::path& log,
             const std::vector<std::string>& env) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3); // not the console's sockets
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
     std::vector<char*> argv;
     for (const auto& a : args) {
         argv.push_back(const_cast<char*>(a.c_str()));
@@ -74,12 +65,30 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log,
         envp.push_back(const_cast<char*>(e.c_str()));
     }
     envp.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc =
-        posix_spawn(&pid, args[0].c_str(), &actions, &attributes, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    return rc == 0 ? pid : -1;
+    const std::string logPath = log.string();
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid != 0) {
+        return pid; // -1 on failure
+    }
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) {
+        ::_exit(127); // the parent is already gone
+    }
+    const int in = ::open("/dev/null", O_RDONLY);
+    const int out = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in < 0 || out < 0) {
+        ::_exit(127);
+    }
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::close_range(3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
 }
 
 bool exited(pid_t pid) {

@@ -1,7 +1,8 @@
 #pragma once
 // A real IPP printer on loopback for the demo and the tests: CUPS' `ippeveprinter`
 // (cups-ipp-utils) as a child process, on a free port, spooling under a given directory. It is
-// started with posix_spawn and killed (SIGTERM, then SIGKILL) when this object goes.
+// started with fork + exec and killed (SIGTERM, then SIGKILL) when this object goes, or by the
+// kernel (PR_SET_PDEATHSIG) if this process dies first.
 //
 // ippeveprinter will not start without a reachable D-Bus system bus (its Avahi client needs
 // one even with DNS-SD off: "Unable to initialize DNS-SD"). When the machine has none, a private
