@@ -1,11 +1,13 @@
 // libFuzzer target: what a hostile doctor's messages reach in the cabin, and what a hostile
 // printer's replies reach. Input byte 0 even: an IPP response through the cabin's decoder.
 // Odd: lines "<k><json>" fed in order to one DocumentReceiver (k: o offer, c chunk, p print,
-// anything else: status), with each document it completes "printed" or "failed" in turn. Every
-// status the receiver produces must parse back and fit a session message.
+// anything else but s: status), with each document it completes "printed" or "failed" in turn;
+// "s" lines are statuses for a DocumentSender. Every status the receiver produces must parse back
+// and fit a session message, and so must every message the sender produces.
 #include "ipp_codec.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -37,6 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     DocumentReceiver receiver(DocumentReceiver::Limits{64 * 1024, 2, 3});
+    // The doctor's side too: statuses ("s" lines) into a sender of a fixed document, which must
+    // keep producing valid, bounded messages.
+    auto sender = DocumentSender::create("F8QY-40YG-ECYY-S9E9-R04A-2K1H-YRVS",
+                                         std::string(20'000, 'x'), "fuzz");
+    auto now = DocumentSender::Clock::time_point{};
     bool fail = false;
     std::size_t start = 0;
     while (start < input.size()) {
@@ -51,6 +58,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                       : line[0] == 'c' ? kind::documentChunk
                                       : line[0] == 'p' ? kind::documentPrint
                                                        : kind::documentStatus;
+        if (line[0] == 's') {
+            if (const auto status = parseDocumentStatus(payload)) {
+                static_cast<void>(sender->onStatus(*status, now));
+            }
+            now += std::chrono::milliseconds(100);
+            for (const auto& message : sender->poll(now)) {
+                if (message.payload.dump().size() > 8192) {
+                    std::abort();
+                }
+            }
+            if (const auto wake = sender->nextWakeup(now); wake && *wake < now) {
+                std::abort(); // never asks to be woken in the past
+            }
+            continue;
+        }
         const auto outcome = receiver.handle(kind, payload);
         if (outcome.status) {
             checkStatus(*outcome.status);
