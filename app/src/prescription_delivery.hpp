@@ -55,7 +55,9 @@ public:
     int chunkMessages() const { return m_sender ? static_cast<int>(m_sender->chunkMessages()) : 0; }
     double progress() const;
 
-    // Starts delivering `pdf` under the prescription's id; false (and `failed`) if refused.
+    // Starts delivering `pdf` under the prescription's id; false (and `failed`
+    // `invalid_document`) if refused. One transfer at a time: one still under way is abandoned
+    // (the cabin keeps its chunks, and sending it again later sends only what it misses).
     Q_INVOKABLE bool send(const QByteArray& pdf, const QString& prescriptionId,
                           const QString& title);
     // After `failed`: print again (the cabin has it), or send again (it does not).
