@@ -1,6 +1,7 @@
 #include "cabin_simulator.hpp"
 
 #include "cabin_cameras.hpp"
+#include "cabin_documents.hpp"
 #include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/session_clock.hpp"
@@ -47,6 +48,7 @@ public:
             // that a stopped simulator is not kept alive by its client.
             self->m_client = RendezvousClient::create(self->m_strand, self->m_clientConfig,
                                                       std::make_shared<Forwarder>(self));
+            self->startDocuments();
             self->emit(CabinPhase::connecting, "connecting to " + self->m_clientConfig.host + ":" +
                                                    std::to_string(self->m_clientConfig.port));
             self->m_client->start();
@@ -151,6 +153,25 @@ private:
     private:
         std::weak_ptr<Simulator> m_target;
     };
+
+    // Prescriptions the doctor sends are received here and printed (cabin_documents.hpp).
+    void startDocuments() {
+        const auto weak = weak_from_this();
+        m_documents = CabinDocuments::create(
+            m_strand, parsePrinterUri(m_script.printerUri),
+            [weak](const std::string& sessionId, std::string_view kind, json payload) {
+                if (const auto self = weak.lock(); self && self->m_client) {
+                    const SessionMessage message{sessionId, std::string(kind), std::move(payload)};
+                    self->m_client->request(std::string(type::sessionMessage), toJson(message),
+                                            nullptr);
+                }
+            },
+            [weak](const std::string& line) {
+                if (const auto self = weak.lock()) {
+                    self->emit(self->m_phase, line);
+                }
+            });
+    }
 
     void emit(CabinPhase phase, std::string detail) {
         m_phase = phase;
@@ -469,6 +490,10 @@ private:
         if (!message) {
             return;
         }
+        if (CabinDocuments::handles(message->kind)) {
+            m_documents->onMessage(message->sessionId, message->kind, message->payload);
+            return;
+        }
         // The operator reads the request on the cabin screen and confirms it.
         std::string ackKind;
         bool understood = true;
@@ -578,6 +603,7 @@ private:
     std::shared_ptr<CabinVitals> m_vitals;                 // the patient, per session
     std::optional<media::WaveformFormat> m_waveformFormat; // negotiated
     std::unique_ptr<CabinCameras> m_cameras;               // ours, to the doctor
+    std::shared_ptr<CabinDocuments> m_documents;           // prescriptions to print
     bool m_roomCamera = false;
     std::vector<std::int16_t> m_frame;
     std::chrono::steady_clock::time_point m_nextFrame;

@@ -53,6 +53,9 @@ struct CabinScript {
     // instruments. Default: the built-in normal adult (see demoScenario()).
     VitalsSettings vitals = defaultVitals();
     static VitalsSettings defaultVitals();
+    // Where received prescriptions print: ipp://host:port/path; "" means no printer (every
+    // document is reported `failed` `no_printer`).
+    std::string printerUri;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

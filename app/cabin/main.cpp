@@ -1,5 +1,6 @@
 // telecabine-cabin: a simulated connected cabin that checks in scripted patients.
 #include "../cli/command_line.hpp"
+#include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
 #include "tc/media/pcm.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -55,6 +56,9 @@ vital signs (the patient's physiology and the cabin's instruments):
   --manual LIST            the operator's entries, sent as manual measurements once the
                            doctor joins: comma-separated KIND:VALUE, e.g.
                            "temperature:38.4,blood_pressure:135/85,weight:72.5"
+printing (prescriptions the doctor sends; see app/cabin/README.md):
+  --printer URI            an IPP printer, ipp://host:port/ipp/print; without it every
+                           prescription is reported "failed: no_printer"
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -196,6 +200,14 @@ int main(int argc, char** argv) {
     }
     if (const auto sink = args.value("doctor-screen")) {
         script.doctorScreenSink = *sink;
+    }
+    if (const auto printer = args.value("printer")) {
+        if (!cabin::parsePrinterUri(*printer)) {
+            std::cerr << "telecabine-cabin: --printer takes ipp://host[:port]/path, got \""
+                      << *printer << "\"\n";
+            return 2;
+        }
+        script.printerUri = *printer;
     }
     if (const auto file = args.value("voice-file")) {
         if (const auto audio = media::readWav(*file); !audio) {

@@ -1,6 +1,7 @@
 #include "demo_environment.hpp"
 
 #include "cabin_simulator.hpp"
+#include "ipp_printer_process.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
@@ -11,6 +12,7 @@
 namespace tc::app {
 
 struct DemoEnvironment::Runtime {
+    std::unique_ptr<cabin::IppPrinterProcess> printer; // the cabin's, when ippeveprinter exists
     protocol::IoThread io{"tc-demo"};
     std::shared_ptr<protocol::RendezvousService> service;
     std::shared_ptr<cabin::CabinSimulator> cabin;
@@ -49,6 +51,23 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     std::unique_ptr<DemoEnvironment> demo(new DemoEnvironment());
     demo->m_pki = *pki;
     demo->m_runtime = std::make_unique<Runtime>();
+    // The cabin's printer: a real IPP printer (ippeveprinter) on a free loopback port.
+    std::string printerUri;
+    if (cabin::IppPrinterProcess::findBinary()) {
+        auto printer = cabin::IppPrinterProcess::start({.directory = directory / "printer"});
+        if (printer) {
+            printerUri = (*printer)->uri();
+            demo->m_runtime->printer = std::move(*printer);
+            if (log) {
+                log("cabin printer: ippeveprinter at " + printerUri);
+            }
+        } else if (log) {
+            log("cabin printer: ippeveprinter did not start (" + printer.error().message() +
+                "); the cabin has no printer");
+        }
+    } else if (log) {
+        log("cabin printer: ippeveprinter is not installed (cups-ipp-utils); no printer");
+    }
 
     protocol::ServiceConfig config;
     config.tls = {protocol::Credentials{*serviceCert, *serviceKey, {}}, *ca};
@@ -69,6 +88,7 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     script.waitingAtOnce = 3;
     script.cleaningDelay = options.cleaningDelay;
     script.videoCodec = options.cabinVideoCodec;
+    script.printerUri = printerUri;
     demo->m_runtime->cabin = cabin::CabinSimulator::create(
         demo->m_runtime->io.executor(), client, std::move(script),
         [log](const cabin::CabinEvent& event) {

@@ -78,6 +78,22 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     });
     connect(connection, &ConnectionController::eventReceived, this,
             &SessionController::handleEvent);
+    // Prescriptions to the cabin's printer: document.* session messages of this session.
+    m_delivery.setMessageSender([this](const std::string& kind, nlohmann::json payload) {
+        if (m_sessionId.empty() || m_state == QLatin1String("ended")) {
+            return false;
+        }
+        const protocol::SessionMessage message{m_sessionId, kind, std::move(payload)};
+        // A refusal (the cabin reconnecting, our link down) is repaired by the resume.
+        m_connection->request(std::string(protocol::type::sessionMessage),
+                              protocol::toJson(message), {});
+        return true;
+    });
+    connect(connection, &ConnectionController::welcomed, this, [this](bool resumed) {
+        if (resumed) {
+            m_delivery.resume();
+        }
+    });
 }
 
 int SessionController::durationSeconds() const {
@@ -226,6 +242,7 @@ void SessionController::dismiss() {
         return;
     }
     m_sessionId.clear();
+    m_delivery.reset();
     m_entry = {};
     m_endReasonText.clear();
     m_endedBy.clear();
@@ -330,11 +347,18 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             message->kind.rfind("vitals.", 0) == 0) {
             m_vitals.handleMessage(message->kind, message->payload);
         }
+        if (message && message->sessionId == m_sessionId &&
+            message->kind.starts_with("document.")) {
+            m_delivery.onSessionMessage(message->kind, message->payload);
+        }
     } else if (event.type == protocol::type::peerStatus) {
         const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
         if (status && status->sessionId == m_sessionId && status->connected != m_cabinConnected) {
             m_cabinConnected = status->connected;
             emit cabinConnectedChanged();
+            if (m_cabinConnected) {
+                m_delivery.resume();
+            }
         }
     }
 }

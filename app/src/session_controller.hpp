@@ -5,6 +5,7 @@
 #include "camera_controller.hpp"
 #include "media_link.hpp"
 #include "prescription_editor.hpp"
+#include "prescription_delivery.hpp"
 #include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
@@ -63,6 +64,8 @@ class SessionController : public QObject {
     // The doctor's working tab beside the video: "stethoscope", "vitals" or "prescription".
     Q_PROPERTY(QString workspace READ workspace WRITE setWorkspace NOTIFY workspaceChanged)
     Q_PROPERTY(QStringList pendingInstruments READ pendingInstruments NOTIFY instrumentsChanged)
+    // The signed prescription sent to the cabin's printer, and what became of it.
+    Q_PROPERTY(tc::app::PrescriptionDeliveryController* delivery READ delivery CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
@@ -115,6 +118,7 @@ public:
             emit workspaceChanged();
         }
     }
+    PrescriptionDeliveryController* delivery() { return &m_delivery; }
     // Consultation snapshots go to <root>/<session id>/.
     void setSnapshotRoot(const QString& root) { m_snapshotRoot = root; }
     // The instrument cameras the doctor has asked for and the cabin has not answered yet.
@@ -176,6 +180,7 @@ private:
     VoiceController m_voice;   // the cabin's voice, on the stethoscope panel's headset
     CameraController m_camera; // the doctor's, to the cabin
     media::StethoscopeFormat m_stethoscopeFormat;
+    PrescriptionDeliveryController m_delivery;
 };
 
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin, before

@@ -61,6 +61,10 @@ constexpr std::array kSessionMessageKinds{std::string_view{"chat.text"},
                                           std::string_view{"vitals.measure_request"},
                                           std::string_view{"vitals.measure_ack"},
                                           std::string_view{"vitals.measurement"}};
+// Document transfer (document_transfer.hpp).
+constexpr std::array kDocumentMessageKinds{
+    std::string_view{"document.offer"}, std::string_view{"document.chunk"},
+    std::string_view{"document.status"}, std::string_view{"document.print"}};
 
 template <class Enum, std::size_t N>
 std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& t) {
@@ -218,7 +222,9 @@ bool queueOrderLess(const QueueEntry& a, const QueueEntry& b) noexcept {
 
 bool isKnownSessionMessageKind(std::string_view kind) noexcept {
     return std::find(kSessionMessageKinds.begin(), kSessionMessageKinds.end(), kind) !=
-           kSessionMessageKinds.end();
+               kSessionMessageKinds.end() ||
+           std::find(kDocumentMessageKinds.begin(), kDocumentMessageKinds.end(), kind) !=
+               kDocumentMessageKinds.end();
 }
 
 // ---- toJson -------------------------------------------------------------------------------

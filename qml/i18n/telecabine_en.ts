@@ -1224,4 +1224,82 @@
         <translation>Dermatoscope</translation>
     </message>
 </context>
+<context>
+    <name>tc::app::PrescriptionDeliveryController</name>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="30"/>
+        <source>Envoi à la cabine… %1/%2</source>
+        <translation>Sending to the cabin… %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="33"/>
+        <source>Reçue par la cabine</source>
+        <translation>Received by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="36"/>
+        <source>Impression en cours dans la cabine</source>
+        <translation>Printing in the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="39"/>
+        <source>Imprimée dans la cabine</source>
+        <translation>Printed in the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="42"/>
+        <source>Échec : %1</source>
+        <translation>Failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="53"/>
+        <source>plus de papier</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="56"/>
+        <source>imprimante hors ligne</source>
+        <translation>printer offline</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="59"/>
+        <source>bourrage papier</source>
+        <translation>paper jam</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="62"/>
+        <source>plus d&apos;encre</source>
+        <translation>out of ink</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="65"/>
+        <source>capot de l&apos;imprimante ouvert</source>
+        <translation>printer cover open</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="68"/>
+        <source>la cabine n&apos;a pas d&apos;imprimante</source>
+        <translation>the cabin has no printer</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="71"/>
+        <source>une autre ordonnance porte déjà cet identifiant dans la cabine</source>
+        <translation>another prescription already has this identifier in the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="74"/>
+        <source>document altéré en route ; renvoyez-le</source>
+        <translation>document altered in transit; send it again</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="77"/>
+        <source>aucune consultation en cours</source>
+        <translation>no consultation in progress</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
+        <source>document refusé (%1)</source>
+        <translation>document refused (%1)</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,210 @@
+#include "prescription_delivery.hpp"
+
+#include <algorithm>
+
+namespace tc::app {
+
+using protocol::DocumentState;
+using Clock = protocol::DocumentSender::Clock;
+
+PrescriptionDeliveryController::PrescriptionDeliveryController(QObject* parent)
+    : QObject(parent) {
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &PrescriptionDeliveryController::pump);
+}
+
+int PrescriptionDeliveryController::chunksAcknowledged() const {
+    return m_sender ? static_cast<int>(m_sender->chunksAcknowledged()) : 0;
+}
+
+double PrescriptionDeliveryController::progress() const {
+    if (!m_sender || m_sender->chunkCount() == 0) {
+        return 0;
+    }
+    return static_cast<double>(m_sender->chunksAcknowledged()) / m_sender->chunkCount();
+}
+
+QString PrescriptionDeliveryController::statusText() const {
+    if (m_status == QLatin1String("sending")) {
+        return tr("Envoi à la cabine… %1/%2").arg(chunksAcknowledged()).arg(chunkCount());
+    }
+    if (m_status == QLatin1String("received")) {
+        return tr("Reçue par la cabine");
+    }
+    if (m_status == QLatin1String("printing")) {
+        return tr("Impression en cours dans la cabine");
+    }
+    if (m_status == QLatin1String("printed")) {
+        return tr("Imprimée dans la cabine");
+    }
+    if (m_status == QLatin1String("failed")) {
+        return tr("Échec : %1").arg(reasonText());
+    }
+    return {};
+}
+
+QString PrescriptionDeliveryController::reasonText() const {
+    const auto& r = m_reason;
+    if (r.isEmpty()) {
+        return {};
+    }
+    if (r == QLatin1String("media_empty")) {
+        return tr("plus de papier");
+    }
+    if (r == QLatin1String("printer_offline")) {
+        return tr("imprimante hors ligne");
+    }
+    if (r == QLatin1String("media_jam")) {
+        return tr("bourrage papier");
+    }
+    if (r == QLatin1String("toner_empty")) {
+        return tr("plus d'encre");
+    }
+    if (r == QLatin1String("cover_open")) {
+        return tr("capot de l'imprimante ouvert");
+    }
+    if (r == QLatin1String("no_printer")) {
+        return tr("la cabine n'a pas d'imprimante");
+    }
+    if (r == QLatin1String("conflict")) {
+        return tr("une autre ordonnance porte déjà cet identifiant dans la cabine");
+    }
+    if (r == QLatin1String("hash_mismatch")) {
+        return tr("document altéré en route ; renvoyez-le");
+    }
+    if (r == QLatin1String("no_session")) {
+        return tr("aucune consultation en cours");
+    }
+    if (r == QLatin1String("invalid_document")) {
+        return tr("document refusé (%1)").arg(m_cabinText);
+    }
+    return m_cabinText.isEmpty() ? r : m_cabinText;
+}
+
+void PrescriptionDeliveryController::setStatus(const QString& status, const QString& reason,
+                                               const QString& cabinText) {
+    if (m_status != status || m_reason != reason || m_cabinText != cabinText) {
+        m_status = status;
+        m_reason = reason;
+        m_cabinText = cabinText;
+        emit statusChanged();
+    }
+}
+
+bool PrescriptionDeliveryController::send(const QByteArray& pdf, const QString& prescriptionId,
+                                          const QString& title) {
+    m_timer.stop();
+    m_sender.reset();
+    m_prescriptionId = prescriptionId;
+    m_title = title;
+    auto sender = protocol::DocumentSender::create(
+        prescriptionId.toStdString(),
+        std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString());
+    if (!sender) {
+        setStatus(QStringLiteral("failed"), QStringLiteral("invalid_document"),
+                  QString::fromStdString(sender.error.detail));
+        emit progressChanged();
+        return false;
+    }
+    m_prescriptionId = QString::fromStdString(sender->offer().transferId);
+    m_sender = std::move(*sender);
+    setStatus(QStringLiteral("sending"), {}, {});
+    emit progressChanged();
+    pump();
+    return true;
+}
+
+void PrescriptionDeliveryController::retry() {
+    if (!canRetry()) {
+        return;
+    }
+    if (m_reason == QLatin1String("no_session") || m_reason == QLatin1String("invalid_document")) {
+        return; // nothing the cabin could do: the doctor sends again
+    }
+    m_sender->retry(Clock::now());
+    setStatus(m_sender->state() == DocumentState::failed ? QStringLiteral("printing")
+                                                         : QStringLiteral("sending"),
+              {}, {});
+    pump();
+}
+
+void PrescriptionDeliveryController::resume() {
+    if (m_sender && !m_sender->finished()) {
+        m_sender->resume(Clock::now());
+        pump();
+    }
+}
+
+void PrescriptionDeliveryController::reset() {
+    m_timer.stop();
+    m_sender.reset();
+    m_prescriptionId.clear();
+    m_title.clear();
+    setStatus(QStringLiteral("idle"), {}, {});
+    emit progressChanged();
+}
+
+void PrescriptionDeliveryController::pump() {
+    if (!m_sender) {
+        return;
+    }
+    const auto now = Clock::now();
+    const auto messages = m_sender->poll(now);
+    for (const auto& message : messages) {
+        if (!m_send || !m_send(message.kind, message.payload)) {
+            m_timer.stop();
+            setStatus(QStringLiteral("failed"), QStringLiteral("no_session"), {});
+            return;
+        }
+    }
+    if (!messages.empty()) {
+        emit progressChanged();
+    }
+    if (const auto next = m_sender->nextWakeup(now)) {
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*next - now);
+        m_timer.start(static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
+    } else {
+        m_timer.stop();
+    }
+}
+
+void PrescriptionDeliveryController::onSessionMessage(const std::string& kind,
+                                                      const nlohmann::json& payload) {
+    if (kind != protocol::kind::documentStatus || !m_sender) {
+        return;
+    }
+    const auto status = protocol::parseDocumentStatus(payload);
+    if (!status || m_sender->onStatus(*status.value, Clock::now())) {
+        return; // unreadable, or another prescription's
+    }
+    apply();
+    emit progressChanged();
+    if (m_status == QLatin1String("sending")) {
+        emit statusChanged(); // its text shows the progress
+    }
+    pump();
+}
+
+void PrescriptionDeliveryController::apply() {
+    switch (m_sender->state()) {
+    case DocumentState::receiving:
+        setStatus(QStringLiteral("sending"), {}, {});
+        break;
+    case DocumentState::received:
+        setStatus(QStringLiteral("received"), {}, {});
+        break;
+    case DocumentState::printing:
+        setStatus(QStringLiteral("printing"), {}, {});
+        break;
+    case DocumentState::printed:
+        setStatus(QStringLiteral("printed"), {}, {});
+        break;
+    case DocumentState::failed:
+        setStatus(QStringLiteral("failed"), QString::fromStdString(m_sender->reason()),
+                  QString::fromStdString(m_sender->reasonText()));
+        break;
+    }
+}
+
+} // namespace tc::app
