@@ -121,7 +121,8 @@ TEST_CASE("Signed ordonnance: on two pages the signature block follows the last 
           "[ordonnance][verify]") {
     auto p = adultFixture();
     const auto extra = fx::amoxicillinCapsules();
-    for (int i = 0; i < 9; ++i) {
+    // Long lines until the ordonnance takes a second page.
+    for (int i = 0; i < 12 && ordonnancePageCount(p) < 2; ++i) {
         auto line = extra;
         line.instructions = "Ligne supplémentaire numéro " + std::to_string(i + 1) +
                             " : à prendre au milieu des repas, avec un grand verre d'eau, sans "
