@@ -1,13 +1,15 @@
-// telecabine-bench prescription: render a one-page A5 ordonnance with its QR code through
-// QPdfWriter and PAdES-sign it (sign_render), then run the pharmacist's three checks on it
-// (verify: signature, chain, QR code read from the rasterised page against the signed content).
+// telecabine-bench prescription: a real ordonnance (the adult fixture's content, built in code,
+// a fresh id per run) through signOrdonnance: validation, sealing, the A5 layout with its QR
+// code through QPdfWriter, PAdES, the JSON's detached CMS and the FHIR export (sign_render); then
+// the pharmacist's three checks on it (verify: signature, chain, QR code read from the rasterised
+// page against the signed content).
 // The raw OpenSSL CMS_sign of the same bytes with the same key runs beside, as the reference.
 #include "benchmarks.hpp"
 #include "prescription_verifier.hpp"
+#include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/qr_code.hpp"
 #include "tc/prescriptions/rpps.hpp"
-#include "tc/prescriptions/sample_document.hpp"
 #include "tc/protocol/pki.hpp"
 
 #include <QGuiApplication>
@@ -55,10 +57,60 @@ nlohmann::json machine() {
             {"loadavg", load}};
 }
 
-std::string sampleJson(int n) {
-    return R"({"id":"RX-BENCH-)" + std::to_string(n) +
-           R"(","items":[{"dci":"amoxicilline","dose":"1 g","frequency":"2 fois par jour"}],)"
-           R"("patient":{"birthDate":"1980-04-02","name":"Jean Dupont"}})";
+// The content of tests/data/prescription_adult.json: three medication lines (one non
+// substituable), a laboratory test and a referral.
+rx::Prescription adultPrescription(const std::string& rpps) {
+    using namespace std::chrono;
+    rx::Prescription p;
+    const auto today = floor<days>(system_clock::now());
+    p.date = year_month_day(today);
+    p.issuedAt = sys_seconds(today) + hours(9) + minutes(12);
+    p.prescriber =
+        rx::Prescriber{"Martin",
+                       "Claire",
+                       "Médecin généraliste",
+                       rpps,
+                       {{"Cabinet médical", "12 rue de la Paix"}, "75002", "Paris", "FR"},
+                       "+33123456789",
+                       "claire.martin@example.fr"};
+    p.patient = rx::Patient{"Durand", "Paul", rx::Sex::male, year(1970) / 2 / 14, 78.5, 180};
+    rx::MedicationLine amoxicillin;
+    amoxicillin.dci = "amoxicilline";
+    amoxicillin.strength = rx::Strength{{rx::Quantity{500, "mg"}}, std::nullopt};
+    amoxicillin.form = rx::Form::capsule;
+    amoxicillin.dosage.dose = rx::Dose{2, "{capsule}", false};
+    amoxicillin.dosage.frequency = rx::Frequency{rx::FrequencyKind::timesPerDay, 3};
+    amoxicillin.dosage.duration = rx::Duration{7, rx::DurationUnit::day};
+    amoxicillin.route = rx::Route::oral;
+    amoxicillin.dispense.quantity = rx::Quantity{42, "{capsule}"};
+    amoxicillin.instructions = "Au milieu des repas.";
+    rx::MedicationLine paracetamol;
+    paracetamol.dci = "paracétamol";
+    paracetamol.strength = rx::Strength{{rx::Quantity{1, "g"}}, std::nullopt};
+    paracetamol.form = rx::Form::tablet;
+    paracetamol.dosage.dose = rx::Dose{1, "{tablet}", false};
+    paracetamol.dosage.frequency = rx::Frequency{rx::FrequencyKind::everyHours, 6};
+    paracetamol.dosage.duration = rx::Duration{5, rx::DurationUnit::day};
+    paracetamol.dosage.asNeeded = true;
+    paracetamol.route = rx::Route::oral;
+    paracetamol.dispense.packs = 1;
+    rx::MedicationLine levothyroxine;
+    levothyroxine.dci = "lévothyroxine";
+    levothyroxine.strength = rx::Strength{{rx::Quantity{75, "ug"}}, std::nullopt};
+    levothyroxine.form = rx::Form::tablet;
+    levothyroxine.dosage.dose = rx::Dose{1, "{tablet}", false};
+    levothyroxine.dosage.frequency = rx::Frequency{rx::FrequencyKind::timesPerDay, 1};
+    levothyroxine.dosage.duration = rx::Duration{3, rx::DurationUnit::month};
+    levothyroxine.route = rx::Route::oral;
+    levothyroxine.dispense.packs = 3;
+    levothyroxine.renewals = 3;
+    levothyroxine.nonSubstitutable = true;
+    levothyroxine.nonSubstitutionReason = rx::NonSubstitutionReason::mte;
+    p.lines = {amoxicillin, paracetamol, levothyroxine,
+               rx::NonDrugLine{rx::NonDrugKind::laboratory, "TSH, T4 libre", ""},
+               rx::NonDrugLine{rx::NonDrugKind::referral, "Avis pour nodule thyroïdien",
+                               "Endocrinologie"}};
+    return p;
 }
 
 } // namespace
@@ -98,6 +150,10 @@ int runPrescription(cli::CommandLine& args) {
         return 1;
     }
 
+    const auto* table = &rx::DciTable::builtIn();
+    if (!*table) {
+        return 1;
+    }
     std::vector<double> signRender;
     std::vector<double> render;
     std::vector<double> verify;
@@ -105,28 +161,27 @@ int runPrescription(cli::CommandLine& args) {
     std::vector<double> rawCms;
     std::size_t pdfBytes = 0;
     for (long long i = 0; i < runs; ++i) {
-        const std::string json = sampleJson(static_cast<int>(i));
-        const auto jsonBytes =
-            std::span(reinterpret_cast<const std::byte*>(json.data()), json.size());
-        const auto start = Clock::now();
-        rx::SampleDocument document;
-        document.lines = {"Dr Bench - RPPS 10001234567", "Jean Dupont, né le 02/04/1980",
-                          "Amoxicilline 1 g, 2 fois par jour pendant 7 jours"};
-        document.qrText =
-            *rx::formatQrPayload(rx::makeQrPayload("RX-BENCH-" + std::to_string(i), jsonBytes));
-        auto page = rx::renderSampleDocument(document);
-        const double renderMs = msSince(start);
-        rx::SignatureDetails details;
-        details.reason = "Ordonnance";
-        details.attachment = rx::PdfAttachment{};
-        details.attachment->data.assign(jsonBytes.begin(), jsonBytes.end());
-        auto pdf = page ? rx::signPdf(*page, *identity, details)
-                        : boost::system::result<std::vector<std::byte>>(page.error());
-        const double signRenderMs = msSince(start);
-        if (!pdf) {
-            std::cerr << "prescription: signing failed: " << pdf.error().message() << "\n";
+        auto prescription = adultPrescription(rpps);
+        auto id = rx::PrescriptionId::generate();
+        if (!id) {
             return 1;
         }
+        prescription.id = *id;
+        // Sealing and the unsigned PDF alone.
+        const auto renderStart = Clock::now();
+        auto sealed = rx::SealedPrescription::seal(prescription, **table);
+        auto page = sealed ? rx::renderOrdonnancePdf(*sealed, std::chrono::system_clock::now())
+                           : boost::system::result<std::vector<std::byte>>(sealed.error());
+        const double renderMs = msSince(renderStart);
+        const int pages = page ? rx::ordonnancePageCount(prescription) : 0;
+        const auto start = Clock::now();
+        auto issued = rx::signOrdonnance(prescription, *identity, std::chrono::system_clock::now());
+        const double signRenderMs = msSince(start);
+        if (!issued || pages != 1) {
+            std::cerr << "prescription: signing failed: " << issued.failure.error.message() << "\n";
+            return 1;
+        }
+        const auto* pdf = &issued.ordonnance->pdf;
         pdfBytes = pdf->size();
 
         const auto verifyStart = Clock::now();
@@ -169,11 +224,13 @@ int runPrescription(cli::CommandLine& args) {
     const nlohmann::json out = {
         {"benchmark", "prescription"},
         {"runs", runs},
-        {"page", "A5, 3 text lines, QR code 35 mm (vector modules), QPdfWriter 300 dpi"},
+        {"page", "A5 ordonnance (adult fixture: 3 medication lines, 2 non-drug lines), QR code "
+                 "35 mm (vector modules), DejaVu Sans embedded, QPdfWriter 300 dpi"},
+        {"sign_render_includes", "validate + seal + layout + QPdfWriter + PAdES + CMS + FHIR"},
         {"key", "ECDSA P-256 (PKCS#12), SHA-256"},
         {"pdf_bytes", pdfBytes},
         {"verify_dpi", dpi},
-        {"render_p50_ms", percentile(render, 0.5)},
+        {"seal_render_p50_ms", percentile(render, 0.5)},
         {"sign_render_p50_ms", percentile(signRender, 0.5)},
         {"sign_render_p95_ms", percentile(signRender, 0.95)},
         {"verify_p50_ms", percentile(verify, 0.5)},

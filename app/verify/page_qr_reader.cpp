@@ -81,22 +81,25 @@ boost::system::result<std::vector<std::string>> readPageQrCodes(std::span<const 
     if (!document || document->is_locked() || document->pages() < 1) {
         return SignatureErrc::renderFailed;
     }
-    std::unique_ptr<poppler::page> page(document->create_page(0));
-    if (!page) {
-        return SignatureErrc::renderFailed;
-    }
-    // A fast pass first (two thirds of the resolution, every second scan line), then the full
-    // resolution on every line: zbar's cost grows with the pixels it scans, and a clean printed
-    // code is found by the first pass.
+    // The code sits beside the signature block, after the last line: the last page first.
     std::vector<std::string> texts;
-    for (const auto& [scale, density] : {std::pair{2.0 / 3.0, 2}, std::pair{1.0, 1}}) {
-        auto found = scanPage(*page, dpi * scale, density);
-        if (!found) {
-            return found.error();
+    for (int index = document->pages() - 1; index >= 0 && texts.empty(); --index) {
+        std::unique_ptr<poppler::page> page(document->create_page(index));
+        if (!page) {
+            return SignatureErrc::renderFailed;
         }
-        if (!found->empty()) {
-            texts = std::move(*found);
-            break;
+        // A fast pass first (two thirds of the resolution, every second scan line), then the
+        // full resolution on every line: zbar's cost grows with the pixels it scans, and a clean
+        // printed code is found by the first pass.
+        for (const auto& [scale, density] : {std::pair{2.0 / 3.0, 2}, std::pair{1.0, 1}}) {
+            auto found = scanPage(*page, dpi * scale, density);
+            if (!found) {
+                return found.error();
+            }
+            if (!found->empty()) {
+                texts = std::move(*found);
+                break;
+            }
         }
     }
     if (texts.empty()) {

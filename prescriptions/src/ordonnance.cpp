@@ -1,0 +1,110 @@
+// The signing pipeline: validate, seal, render, PAdES-sign the PDF with the canonical JSON
+// attached, sign the canonical JSON (detached CMS), export FHIR; optionally against a ledger.
+#include "tc/prescriptions/ordonnance.hpp"
+
+#include "tc/prescriptions/cms_signature.hpp"
+#include "tc/prescriptions/fhir.hpp"
+#include "tc/prescriptions/pades.hpp"
+
+namespace tc::prescriptions {
+namespace {
+
+SignOrdonnanceResult failure(OrdonnanceStage stage, boost::system::error_code error,
+                             ValidationReport report = {}) {
+    SignOrdonnanceResult result;
+    result.failure = OrdonnanceFailure{stage, error, std::move(report)};
+    return result;
+}
+
+std::span<const std::byte> bytesOf(const std::string& text) {
+    return std::span(reinterpret_cast<const std::byte*>(text.data()), text.size());
+}
+
+SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentity& identity,
+                          std::chrono::system_clock::time_point signingTime,
+                          PrescriptionLedger* ledger, const OrdonnanceOptions& options) {
+    const auto& table = DciTable::builtIn();
+    if (!table) {
+        return failure(OrdonnanceStage::validation, table.error().code);
+    }
+    ValidationReport report = validate(prescription, *table);
+    if (report.hasErrors()) {
+        return failure(OrdonnanceStage::validation, Errc::validationFailed, std::move(report));
+    }
+    auto sealed = SealedPrescription::seal(prescription, *table);
+    if (!sealed) {
+        return failure(OrdonnanceStage::sealing, sealed.error());
+    }
+
+    // Immutability: checked before anything is signed.
+    bool reissue = false;
+    if (ledger != nullptr) {
+        if (const auto* existing = ledger->find(sealed->id())) {
+            if (existing->canonicalJson() != sealed->canonicalJson()) {
+                return failure(OrdonnanceStage::ledger, Errc::duplicateId);
+            }
+            reissue = true;
+        } else {
+            PrescriptionLedger trial = *ledger;
+            if (auto added = trial.add(*sealed); !added) {
+                return failure(OrdonnanceStage::ledger, added.error());
+            }
+        }
+    }
+
+    const std::string& canonical = sealed->canonicalJson();
+    auto page = renderOrdonnancePdf(*sealed, signingTime, options);
+    if (!page) {
+        return failure(OrdonnanceStage::rendering, page.error());
+    }
+    SignatureDetails details;
+    details.reason = "Ordonnance";
+    details.location = prescription.prescriber.address.city;
+    details.contactInfo = prescription.prescriber.email;
+    details.signingTime = signingTime;
+    details.attachment = PdfAttachment{};
+    const auto content = bytesOf(canonical);
+    details.attachment->data.assign(content.begin(), content.end());
+    auto pdf = signPdf(*page, identity, details);
+    if (!pdf) {
+        return failure(OrdonnanceStage::pdfSignature, pdf.error());
+    }
+    DetachedSignatureOptions cmsOptions;
+    cmsOptions.includeSigningTime = true;
+    cmsOptions.signingTime = signingTime;
+    auto cms = signDetached(content, identity, cmsOptions);
+    if (!cms) {
+        return failure(OrdonnanceStage::jsonSignature, cms.error());
+    }
+    auto fhir = toFhirBundle(*sealed);
+    if (!fhir) {
+        return failure(OrdonnanceStage::fhir, fhir.error());
+    }
+    if (ledger != nullptr && !reissue) {
+        if (auto added = ledger->add(*sealed); !added) {
+            return failure(OrdonnanceStage::ledger, added.error());
+        }
+    }
+    SignOrdonnanceResult result;
+    result.ordonnance.emplace(SignedOrdonnance{*sealed, std::move(*pdf), canonical, std::move(*cms),
+                                               fhir->dump(), std::move(report)});
+    return result;
+}
+
+} // namespace
+
+SignOrdonnanceResult signOrdonnance(const Prescription& prescription,
+                                    const SigningIdentity& identity,
+                                    std::chrono::system_clock::time_point signingTime,
+                                    const OrdonnanceOptions& options) {
+    return sign(prescription, identity, signingTime, nullptr, options);
+}
+
+SignOrdonnanceResult signOrdonnance(const Prescription& prescription,
+                                    const SigningIdentity& identity,
+                                    std::chrono::system_clock::time_point signingTime,
+                                    PrescriptionLedger& ledger, const OrdonnanceOptions& options) {
+    return sign(prescription, identity, signingTime, &ledger, options);
+}
+
+} // namespace tc::prescriptions
