@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.Media
 
 // The ordonnance being written: the patient, the prescriber's practice details, the lines
 // (medications by their DCI with autocompletion from the shipped table, structured dosage;
@@ -11,6 +12,8 @@ Rectangle {
     // value(path), setValue(path, value), issueAt(path), searchDci(prefix), addMedication(dci),
     // addNonDrug(kind), removeLine(i), doseUnits, durationUnits, nonSubstitutionReasons.
     required property var editor
+    // PrescriptionDeliveryController: statusText, reasonText, canRetry, progress, retry().
+    property var delivery: null
 
     function choiceIndex(choices, code) {
         for (let i = 0; i < choices.length; ++i)
@@ -23,9 +26,109 @@ Rectangle {
     radius: Theme.radius
     border.color: Theme.border
 
+    // The ordonnance as it will print, and what to do with it.
+    ColumnLayout {
+        id: sidebar
+        anchors.top: parent.top
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: 12
+        width: Math.min(320, parent.width * 0.42)
+        spacing: 8
+        // The page letterboxed in what the column leaves (A5 portrait).
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            color: "#e9ecef"
+            border.color: Theme.border
+            VideoSurface {
+                id: preview
+                objectName: "ordonnancePreview"
+                anchors.fill: parent
+                anchors.margins: 2
+            }
+            Component.onCompleted: panel.editor.setPreviewSurface(preview)
+            Component.onDestruction: panel.editor.setPreviewSurface(null)
+        }
+        Label {
+            objectName: "signText"
+            visible: text !== ""
+            Layout.fillWidth: true
+            text: panel.editor.signText
+            color: panel.editor.signedOrdonnance ? Theme.ok : Theme.urgent
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.WordWrap
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            PrimaryButton {
+                objectName: "signButton"
+                visible: !panel.editor.signedOrdonnance
+                enabled: panel.editor.valid
+                text: qsTr("Signer…")
+                onClicked: passphraseDialog.open()
+            }
+            PrimaryButton {
+                objectName: "sendButton"
+                visible: panel.editor.signedOrdonnance
+                text: qsTr("Envoyer à la cabine")
+                onClicked: panel.editor.send()
+            }
+            Button {
+                visible: panel.editor.signedOrdonnance
+                text: qsTr("Nouvelle version")
+                onClicked: panel.editor.amend()
+            }
+        }
+        Label {
+            objectName: "deliveryText"
+            visible: panel.delivery !== null && panel.delivery.statusText !== ""
+            Layout.fillWidth: true
+            text: panel.delivery === null ? ""
+                  : panel.delivery.statusText + (panel.delivery.reasonText !== "" ? " — " + panel.delivery.reasonText : "")
+            color: panel.delivery !== null && panel.delivery.status === "failed" ? Theme.urgent : Theme.text
+            wrapMode: Text.WordWrap
+        }
+        ProgressBar {
+            visible: panel.delivery !== null && panel.delivery.status === "sending"
+            Layout.fillWidth: true
+            value: panel.delivery !== null ? panel.delivery.progress : 0
+        }
+        Button {
+            objectName: "retryButton"
+            visible: panel.delivery !== null && panel.delivery.canRetry
+            text: qsTr("Réessayer l'impression")
+            onClicked: panel.delivery.retry()
+        }
+    }
+
+    Dialog {
+        id: passphraseDialog
+        objectName: "passphraseDialog"
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Signer l'ordonnance")
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        onOpened: { passphrase.text = ""; passphrase.forceActiveFocus() }
+        onAccepted: panel.editor.sign(passphrase.text)
+        ColumnLayout {
+            Label { text: qsTr("Phrase secrète de votre identité de signature :") }
+            TextField {
+                id: passphrase
+                objectName: "passphrase"
+                echoMode: TextInput.Password
+                Layout.preferredWidth: 280
+                onAccepted: passphraseDialog.accept()
+            }
+        }
+    }
+
     ScrollView {
         id: scroll
-        anchors.fill: parent
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.bottom: parent.bottom
+        anchors.right: sidebar.left
         anchors.margins: 12
         contentWidth: availableWidth
         clip: true

@@ -314,6 +314,7 @@ Item {
                     sourceComponent: PrescriptionPanel {
                         objectName: "prescriptionPanel"
                         editor: view.session.prescription
+                        delivery: view.session.delivery !== undefined ? view.session.delivery : null
                     }
                 }
             }

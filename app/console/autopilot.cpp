@@ -1,6 +1,7 @@
 #include "autopilot.hpp"
 
 #include "connection_controller.hpp"
+#include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "video_controller.hpp"
@@ -127,19 +128,18 @@ void Autopilot::waitForInstrument(const QImage& roomView, int triesLeft) {
     auto* video = m_session->video();
     const auto frames = video->stats(QStringLiteral("otoscope")).framesDecoded;
     if (frames < 10 && triesLeft > 0) {
-        QTimer::singleShot(100, this,
-                           [this, roomView, triesLeft] { waitForInstrument(roomView, triesLeft - 1); });
+        QTimer::singleShot(
+            100, this, [this, roomView, triesLeft] { waitForInstrument(roomView, triesLeft - 1); });
         return;
     }
     video->setMainStream(QStringLiteral("otoscope"));
     QTimer::singleShot(700, this, [this, video, roomView] {
         const auto view = grab();
-        std::fprintf(stderr,
-                     "autopilot: main view %s, %llu otoscope frames decoded, screen %s\n",
-                     qPrintable(video->mainStream()),
-                     static_cast<unsigned long long>(
-                         video->stats(QStringLiteral("otoscope")).framesDecoded),
-                     view != roomView ? "changed" : "unchanged");
+        std::fprintf(
+            stderr, "autopilot: main view %s, %llu otoscope frames decoded, screen %s\n",
+            qPrintable(video->mainStream()),
+            static_cast<unsigned long long>(video->stats(QStringLiteral("otoscope")).framesDecoded),
+            view != roomView ? "changed" : "unchanged");
         if (!save(view, QStringLiteral("-otoscope"))) {
             return;
         }
@@ -167,8 +167,7 @@ void Autopilot::waitForVitals(int triesLeft) {
                 oximetry += v.value(QStringLiteral("quantity")).toString() + QLatin1Char(' ') +
                             v.value(QStringLiteral("valueText")).toString() + QLatin1Char(' ') +
                             v.value(QStringLiteral("unit")).toString() + QStringLiteral(" (") +
-                            v.value(QStringLiteral("flagText")).toString() +
-                            QStringLiteral("); ");
+                            v.value(QStringLiteral("flagText")).toString() + QStringLiteral("); ");
             }
         }
     }
@@ -184,7 +183,19 @@ void Autopilot::waitForVitals(int triesLeft) {
     if (!save(grab(), QStringLiteral("-vitals"))) {
         return;
     }
-    m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
+    // The ordonnance tab: a line by its DCI, the preview and the issues left to fix.
+    auto* editor = m_session->prescription();
+    editor->addMedication(QStringLiteral("amoxicilline"));
+    m_session->setWorkspace(QStringLiteral("prescription"));
+    QTimer::singleShot(800, this, [this, editor] {
+        std::fprintf(stderr, "autopilot: ordonnance %s: %d line(s), %d issue(s) to fix\n",
+                     qPrintable(editor->idText()), static_cast<int>(editor->lines().size()),
+                     editor->errorCount());
+        if (!save(grab(), QStringLiteral("-prescription"))) {
+            return;
+        }
+        m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
+    });
 }
 
 void Autopilot::finish(int code, const QString& message) {

@@ -1,15 +1,25 @@
 #include "prescription_editor.hpp"
 
+#include "prescription_delivery.hpp"
 #include "tc/prescriptions/dci_table.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
+#include "tc/prescriptions/signing_identity.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
+#include "video_surface.hpp"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QLocale>
 #include <QSettings>
 #include <QVariantMap>
+#include <algorithm>
+#include <poppler-document.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
+#include <poppler-page.h>
 
 namespace tc::app {
 
@@ -100,7 +110,150 @@ template <class Items> QVariantList choices(const Items& items) {
 } // namespace
 
 PrescriptionEditor::PrescriptionEditor(QObject* parent)
-    : QObject(parent) {}
+    : QObject(parent) {
+    m_previewTimer.setSingleShot(true);
+    m_previewTimer.setInterval(250);
+    connect(&m_previewTimer, &QTimer::timeout, this, &PrescriptionEditor::renderPreview);
+}
+
+void PrescriptionEditor::setDelivery(PrescriptionDeliveryController* delivery) {
+    m_delivery = delivery;
+}
+
+void PrescriptionEditor::setPreviewSurface(VideoSurface* surface) {
+    m_preview = surface;
+    renderPreview();
+}
+
+namespace {
+
+QImage renderSignedPage(const std::vector<std::byte>& pdf) {
+    std::unique_ptr<poppler::document> document(poppler::document::load_from_raw_data(
+        reinterpret_cast<const char*>(pdf.data()), static_cast<int>(pdf.size())));
+    if (!document || document->pages() < 1) {
+        return {};
+    }
+    std::unique_ptr<poppler::page> page(document->create_page(0));
+    if (!page) {
+        return {};
+    }
+    poppler::page_renderer renderer;
+    renderer.set_render_hints(poppler::page_renderer::antialiasing |
+                              poppler::page_renderer::text_antialiasing);
+    renderer.set_image_format(poppler::image::format_argb32);
+    const poppler::image image = renderer.render_page(page.get(), 110, 110);
+    if (!image.is_valid() || image.format() != poppler::image::format_argb32) {
+        return {};
+    }
+    return QImage(reinterpret_cast<const uchar*>(image.const_data()), image.width(), image.height(),
+                  image.bytes_per_row(), QImage::Format_ARGB32)
+        .copy(); // poppler's buffer goes with `image`
+}
+
+} // namespace
+
+void PrescriptionEditor::renderPreview() {
+    if (!m_preview) {
+        return;
+    }
+    if (!m_signed && !m_previewModel) {
+        return; // the last readable draft stays shown
+    }
+    // Signed: the signed PDF itself, rendered by poppler (what the cabin will print); a draft:
+    // the same layout drawn directly, marked "BROUILLON".
+    const QImage page = m_signed ? renderSignedPage(m_signed->pdf)
+                                 : rx::renderOrdonnancePreview(*m_previewModel, 0, 110);
+    if (!page.isNull()) {
+        m_preview->present(page, -1);
+    }
+}
+
+namespace {
+
+bool writeFile(const QString& path, std::span<const std::byte> bytes) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) &&
+           file.write(reinterpret_cast<const char*>(bytes.data()),
+                      static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
+}
+
+} // namespace
+
+bool PrescriptionEditor::sign(const QString& passphrase) {
+    if (!m_parsed || m_signed) {
+        return false;
+    }
+    QFile bundle(m_bundlePath);
+    if (m_bundlePath.isEmpty() || !bundle.open(QIODevice::ReadOnly)) {
+        m_signText = tr("Signature impossible : identité introuvable (%1).").arg(m_bundlePath);
+        emit changed();
+        return false;
+    }
+    const QByteArray der = bundle.readAll();
+    const auto identity = rx::SigningIdentity::fromPkcs12(
+        std::as_bytes(std::span(der.constData(), static_cast<std::size_t>(der.size()))),
+        passphrase.toStdString());
+    if (!identity) {
+        m_signText =
+            tr("Signature refusée : %1").arg(QString::fromStdString(identity.error().message()));
+        emit changed();
+        return false;
+    }
+    auto result =
+        rx::signOrdonnance(*m_parsed, *identity, std::chrono::system_clock::now(), m_ledger);
+    if (!result) {
+        m_signText = tr("Signature impossible : %1")
+                         .arg(QString::fromStdString(result.failure.error.message()));
+        emit changed();
+        return false;
+    }
+    m_signed = std::move(*result.ordonnance);
+    m_signText = tr("Signée électroniquement (PAdES) · n° %1").arg(idText());
+    // Kept with the consultation: what was signed, as signed.
+    if (!m_outputDirectory.isEmpty() && QDir().mkpath(m_outputDirectory)) {
+        const QString base =
+            QDir(m_outputDirectory).filePath(QStringLiteral("ordonnance-") + idText());
+        const auto& json = m_signed->canonicalJson;
+        const auto& fhir = m_signed->fhirBundleJson;
+        const bool written = writeFile(base + QStringLiteral(".pdf"), m_signed->pdf) &&
+                             writeFile(base + QStringLiteral(".json"),
+                                       std::as_bytes(std::span(json.data(), json.size()))) &&
+                             writeFile(base + QStringLiteral(".json.p7s"), m_signed->jsonCmsDer) &&
+                             writeFile(base + QStringLiteral(".fhir.json"),
+                                       std::as_bytes(std::span(fhir.data(), fhir.size())));
+        m_signedPdfPath = written ? base + QStringLiteral(".pdf") : QString();
+        if (!written) {
+            m_signText += tr(" — mais l'enregistrement dans %1 a échoué").arg(m_outputDirectory);
+        }
+    }
+    ++m_revision;
+    emit changed();
+    renderPreview();
+    return true;
+}
+
+void PrescriptionEditor::amend() {
+    if (!m_signed) {
+        return;
+    }
+    const auto id = rx::PrescriptionId::generate();
+    m_draft["replaces"] = m_draft["id"];
+    m_draft["id"] = id ? id->toString() : std::string();
+    m_draft["issuedAt"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+    m_signed.reset();
+    m_signedPdfPath.clear();
+    m_signText = tr("Nouvelle version : elle annulera la précédente une fois signée.");
+    revalidate();
+}
+
+bool PrescriptionEditor::send() {
+    if (!m_signed || !m_delivery) {
+        return false;
+    }
+    const QByteArray pdf(reinterpret_cast<const char*>(m_signed->pdf.data()),
+                         static_cast<qsizetype>(m_signed->pdf.size()));
+    return m_delivery->send(pdf, idText(), tr("Ordonnance %1").arg(idText()));
+}
 
 nlohmann::json PrescriptionEditor::emptyMedication() {
     return {{"kind", "medication"},
@@ -164,9 +317,13 @@ void PrescriptionEditor::begin(const PrescriberIdentity& prescriber, rx::Sex sex
 
 void PrescriptionEditor::close() {
     m_draft = nullptr;
+    m_signed.reset();
+    m_ledger = {};
+    m_signText.clear();
+    m_signedPdfPath.clear();
     m_parsed.reset();
     m_issues.clear();
-    m_parseError.reset();
+    m_parseErrors.clear();
     ++m_revision;
     emit changed();
 }
@@ -184,8 +341,8 @@ QVariant PrescriptionEditor::value(const QString& path) const {
 }
 
 void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
-    if (m_draft.is_null()) {
-        return;
+    if (m_draft.is_null() || m_signed) {
+        return; // signed: immutable (amend() makes a new version)
     }
     const std::string key = path.toStdString();
     nlohmann::json::json_pointer pointer;
@@ -202,9 +359,16 @@ void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
     if (next.is_string() && next.get<std::string>().empty() && m_draft.contains(pointer) &&
         !m_draft.at(pointer).is_string()) {
         next = nullptr;
-    } else if (next.is_string() && m_draft.contains(pointer) && m_draft.at(pointer).is_number()) {
+    } else if (next.is_string() && m_draft.contains(pointer) &&
+               (m_draft.at(pointer).is_number() || m_draft.at(pointer).is_null() ||
+                std::any_of(m_parseErrors.begin(), m_parseErrors.end(),
+                            [&](const auto& e) { return e.first == key; }))) {
+        // A number field (or one whose typed text could not be read as what it should be).
+        // "78,5" or "78.5": the decimal comma is how French doctors type it.
         bool ok = false;
-        const double number = QLocale().toDouble(value.toString(), &ok);
+        QString text = value.toString().trimmed();
+        text.replace(QLatin1Char(','), QLatin1Char('.'));
+        const double number = QLocale::c().toDouble(text, &ok);
         next = ok ? nlohmann::json(number) : nlohmann::json(value.toString().toStdString());
     }
     try {
@@ -220,7 +384,7 @@ void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
 }
 
 void PrescriptionEditor::addMedication(const QString& dci) {
-    if (m_draft.is_null()) {
+    if (m_draft.is_null() || m_signed) {
         return;
     }
     nlohmann::json line = emptyMedication();
@@ -249,7 +413,7 @@ void PrescriptionEditor::addMedication(const QString& dci) {
 }
 
 void PrescriptionEditor::addNonDrug(const QString& kind) {
-    if (m_draft.is_null() ||
+    if (m_draft.is_null() || m_signed ||
         (kind != QLatin1String("laboratory") && kind != QLatin1String("imaging") &&
          kind != QLatin1String("referral"))) {
         return;
@@ -259,7 +423,8 @@ void PrescriptionEditor::addNonDrug(const QString& kind) {
 }
 
 void PrescriptionEditor::removeLine(int index) {
-    if (m_draft.is_null() || index < 0 || index >= static_cast<int>(m_draft["lines"].size())) {
+    if (m_draft.is_null() || m_signed || index < 0 ||
+        index >= static_cast<int>(m_draft["lines"].size())) {
         return;
     }
     m_draft["lines"].erase(static_cast<std::size_t>(index));
@@ -268,22 +433,70 @@ void PrescriptionEditor::removeLine(int index) {
 
 void PrescriptionEditor::revalidate() {
     m_parsed.reset();
+    m_previewModel.reset();
     m_issues.clear();
-    m_parseError.reset();
-    const auto parsed = rx::parsePrescription(m_draft.dump());
-    if (!parsed) {
-        // Something the model cannot hold yet (an empty date, a letter in a number): said at
-        // its field like any other issue.
-        m_parseError = parsed.error().detail;
-        m_parseErrorPath = parsed.error().path;
-    } else {
-        m_parsed = *parsed;
+    m_parseErrors.clear();
+    // Something the model cannot hold yet (an empty date, a letter in a number) is an issue at
+    // its field; the rest of the draft is still checked, with a neutral stand-in there (which
+    // never reaches a signature: the draft is not valid while any such issue remains).
+    nlohmann::json work = m_draft;
+    for (int attempt = 0; attempt < 32; ++attempt) {
+        const auto parsed = rx::parsePrescription(work.dump());
+        if (parsed) {
+            m_parsed = *parsed;
+            break;
+        }
+        const std::string path = parsed.error().path;
+        const bool again = !m_parseErrors.empty() && m_parseErrors.back().first == path;
+        if (!again) {
+            // The reader's detail starts with the path, which the field already shows.
+            std::string detail = parsed.error().detail;
+            if (detail.rfind(path + ": ", 0) == 0) {
+                detail.erase(0, path.size() + 2);
+            }
+            m_parseErrors.emplace_back(path, std::move(detail));
+        }
+        try {
+            const nlohmann::json::json_pointer pointer(path);
+            const auto& current = work.contains(pointer) ? work.at(pointer) : nlohmann::json();
+            const bool date = path.ends_with("Date") || path == "/date";
+            if (date) {
+                work[pointer] = path == "/date"
+                                    ? QDate::currentDate().toString(Qt::ISODate).toStdString()
+                                    : std::string("1980-01-01");
+            } else if (path == "/issuedAt") {
+                work[pointer] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+            } else if (!current.is_null() && !again) {
+                work[pointer] = nullptr;
+            } else if (!current.is_number()) {
+                work[pointer] = 0;
+            } else {
+                break; // no stand-in reads: the issue stays, nothing else is checked
+            }
+        } catch (const nlohmann::json::exception&) {
+            break;
+        }
+    }
+    if (m_parsed) {
         if (const auto& table = rx::DciTable::builtIn()) {
             m_issues = rx::validate(*m_parsed, *table).issues;
+        }
+        // The preview shows the draft with the unreadable dates left blank (never a stand-in).
+        m_previewModel = *m_parsed;
+        for (const auto& [location, detail] : m_parseErrors) {
+            if (location == "/patient/birthDate") {
+                m_previewModel->patient.birthDate = {};
+            } else if (location == "/date") {
+                m_previewModel->date = {};
+            }
+        }
+        if (!m_parseErrors.empty()) {
+            m_parsed.reset(); // checked, but not the doctor's draft: nothing to sign
         }
     }
     ++m_revision;
     emit changed();
+    m_previewTimer.start();
 }
 
 QString PrescriptionEditor::issueAt(const QString& path) const {
@@ -291,8 +504,10 @@ QString PrescriptionEditor::issueAt(const QString& path) const {
     const auto inside = [&](const std::string& location) {
         return location == key || location.rfind(key + "/", 0) == 0;
     };
-    if (m_parseError && inside(m_parseErrorPath)) {
-        return tr("Valeur illisible : %1").arg(QString::fromStdString(*m_parseError));
+    for (const auto& [location, detail] : m_parseErrors) {
+        if (inside(location)) {
+            return tr("À corriger : %1").arg(QString::fromStdString(detail));
+        }
     }
     for (const auto& issue : m_issues) {
         if (inside(issue.location)) {
@@ -304,12 +519,11 @@ QString PrescriptionEditor::issueAt(const QString& path) const {
 
 QVariantList PrescriptionEditor::issues() const {
     QVariantList out;
-    if (m_parseError) {
-        out.push_back(
-            QVariantMap{{QStringLiteral("location"), QString::fromStdString(m_parseErrorPath)},
-                        {QStringLiteral("message"),
-                         tr("Valeur illisible : %1").arg(QString::fromStdString(*m_parseError))},
-                        {QStringLiteral("severity"), QStringLiteral("error")}});
+    for (const auto& [location, detail] : m_parseErrors) {
+        out.push_back(QVariantMap{
+            {QStringLiteral("location"), QString::fromStdString(location)},
+            {QStringLiteral("message"), tr("À corriger : %1").arg(QString::fromStdString(detail))},
+            {QStringLiteral("severity"), QStringLiteral("error")}});
     }
     for (const auto& issue : m_issues) {
         out.push_back(
@@ -324,7 +538,7 @@ QVariantList PrescriptionEditor::issues() const {
 }
 
 int PrescriptionEditor::errorCount() const {
-    int n = m_parseError ? 1 : 0;
+    int n = static_cast<int>(m_parseErrors.size());
     for (const auto& issue : m_issues) {
         n += issue.severity == rx::Severity::error ? 1 : 0;
     }

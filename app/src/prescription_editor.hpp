@@ -8,17 +8,24 @@
 // telephone, e-mail, qualification) are kept in the workstation's settings between
 // consultations; the patient's come from the visit and what the operator says.
 
+#include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription.hpp"
+#include "tc/prescriptions/sealed_prescription.hpp"
 #include "tc/prescriptions/validation.hpp"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <QTimer>
 #include <QVariant>
 #include <QVariantList>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 namespace tc::app {
+
+class PrescriptionDeliveryController;
+class VideoSurface;
 
 class PrescriptionEditor : public QObject {
     Q_OBJECT
@@ -34,6 +41,10 @@ class PrescriptionEditor : public QObject {
     Q_PROPERTY(QString idText READ idText NOTIFY changed)
     // Counts every edit: QML fields bind to it to re-read value(path) and issueAt(path).
     Q_PROPERTY(int revision READ revision NOTIFY changed)
+    // Once signed the ordonnance cannot change: an amendment is a new version that cancels it.
+    Q_PROPERTY(bool signedOrdonnance READ signedOrdonnance NOTIFY changed)
+    Q_PROPERTY(QString signText READ signText NOTIFY changed)
+    Q_PROPERTY(QString signedPdfPath READ signedPdfPath NOTIFY changed)
     // Choices for the fields: [{code, label}].
     Q_PROPERTY(QVariantList doseUnits READ doseUnits CONSTANT)
     Q_PROPERTY(QVariantList forms READ forms CONSTANT)
@@ -70,6 +81,22 @@ public:
     Q_INVOKABLE void addNonDrug(const QString& kind);
     Q_INVOKABLE void removeLine(int index);
 
+    // The live preview: page 1 as it will print, "BROUILLON" across it until signed. The
+    // surface comes from QML; it is redrawn shortly after each edit.
+    Q_INVOKABLE void setPreviewSurface(tc::app::VideoSurface* surface);
+    // Signs with the doctor's PKCS#12 identity (the sign-in bundle), its passphrase asked again:
+    // the PDF (PAdES), the JSON (CMS) and the FHIR bundle are written beside the consultation.
+    Q_INVOKABLE bool sign(const QString& passphrase);
+    // A new version of the signed ordonnance, which cancels it once signed.
+    Q_INVOKABLE void amend();
+    // Sends the signed PDF to the cabin's printer (the delivery controller shows the status).
+    Q_INVOKABLE bool send();
+
+    // Where the signing identity is and where signed files go.
+    void setBundlePath(const QString& path) { m_bundlePath = path; }
+    void setOutputDirectory(const QString& directory) { m_outputDirectory = directory; }
+    void setDelivery(PrescriptionDeliveryController* delivery);
+
     QVariantList lines() const;
     QVariantList issues() const;
     int errorCount() const;
@@ -78,6 +105,12 @@ public:
     bool open() const { return !m_draft.is_null(); }
     QString idText() const;
     int revision() const { return m_revision; }
+    bool signedOrdonnance() const { return m_signed.has_value(); }
+    QString signText() const { return m_signText; }
+    QString signedPdfPath() const { return m_signedPdfPath; }
+    const std::optional<prescriptions::SignedOrdonnance>& signedDocument() const {
+        return m_signed;
+    }
     // The draft as the model reads it (nothing while it cannot be read).
     const std::optional<prescriptions::Prescription>& current() const { return m_parsed; }
 
@@ -92,14 +125,25 @@ signals:
 
 private:
     void revalidate();
+    void renderPreview();
     static nlohmann::json emptyMedication();
 
     nlohmann::json m_draft; // null when closed
     std::optional<prescriptions::Prescription> m_parsed;
+    std::optional<prescriptions::Prescription> m_previewModel; // the draft as far as it reads
     std::vector<prescriptions::Issue> m_issues;
-    std::optional<std::string> m_parseError; // where the draft cannot be read, and why
-    std::string m_parseErrorPath;
+    // Where the draft cannot be read, and why (JSON pointer, detail).
+    std::vector<std::pair<std::string, std::string>> m_parseErrors;
     int m_revision = 0;
+    std::optional<prescriptions::SignedOrdonnance> m_signed;
+    prescriptions::PrescriptionLedger m_ledger; // this consultation's signed versions
+    QString m_signText;
+    QString m_signedPdfPath;
+    QString m_bundlePath;
+    QString m_outputDirectory;
+    QPointer<PrescriptionDeliveryController> m_delivery;
+    QPointer<VideoSurface> m_preview;
+    QTimer m_previewTimer; // coalesces a burst of edits into one render
 };
 
 } // namespace tc::app

@@ -296,6 +296,14 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                                sendSessionMessage(kind, std::move(payload));
                            });
             m_vitals.attachWaveforms(m_media.waveforms());
+            m_prescription.setBundlePath(m_connection->bundlePath());
+            m_prescription.setDelivery(&m_delivery);
+            if (!m_snapshotRoot.isEmpty()) {
+                // Signed ordonnances are kept with the consultation, beside its photos.
+                m_prescription.setOutputDirectory(m_snapshotRoot +
+                                                  QStringLiteral("/../prescriptions/") +
+                                                  QString::fromStdString(m_sessionId));
+            }
             m_prescription.begin(prescriberIdentity(), m_entry.visit.sex == protocol::Sex::female
                                                            ? prescriptions::Sex::female
                                                        : m_entry.visit.sex == protocol::Sex::male

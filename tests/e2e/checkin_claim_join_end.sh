@@ -101,6 +101,10 @@ grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$w
 grep -q "autopilot: vitals: ECG et pléthysmogramme en direct, [0-9]* ECG strip frames drawn, oximetry: spo2 [0-9]* %" \
     "$work/console.log" || fail "the vitals tab did not show the live ECG and the oximetry"
 [ -s "$work/console-vitals.png" ] || fail "no vitals screenshot"
+# The ordonnance editor: a line added by its DCI, its identifier drawn, the issues counted.
+grep -q "autopilot: ordonnance [0-9A-Z-]*: 1 line(s), [0-9]* issue(s) to fix" "$work/console.log" ||
+    fail "the ordonnance tab did not open with its line"
+[ -s "$work/console-prescription.png" ] || fail "no ordonnance screenshot"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"
