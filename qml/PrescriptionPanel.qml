@@ -156,8 +156,8 @@ Rectangle {
                 Label {
                     objectName: "issueSummary"
                     text: panel.editor.errorCount > 0
-                          ? qsTr("%n erreur(s) à corriger", "", panel.editor.errorCount)
-                          : (panel.editor.warningCount > 0 ? qsTr("%n avertissement(s)", "", panel.editor.warningCount)
+                          ? qsTr("À corriger : %1").arg(panel.editor.errorCount)
+                          : (panel.editor.warningCount > 0 ? qsTr("Avertissements : %1").arg(panel.editor.warningCount)
                                                            : qsTr("✓ complète"))
                     color: panel.editor.errorCount > 0 ? Theme.urgent : (panel.editor.warningCount > 0 ? Theme.warning : Theme.ok)
                     font.bold: true

@@ -1,0 +1,117 @@
+import QtQuick
+import QtTest
+import Telecabine.Ui
+
+Item {
+    id: root
+    width: 800
+    height: 560
+
+    // A stand-in for PrescriptionEditor: a draft in its JSON form, issues by path.
+    QtObject {
+        id: fakeEditor
+        property int revision: 0
+        property var draft: ({ "/patient/familyName": "", "/patient/givenName": "Paul", "/lines/0/dci": "amoxicilline" })
+        property var issuesByPath: ({ "/patient/familyName": "Mention obligatoire manquante : nom du patient" })
+        property var lines: [{ index: 0, kind: "medication", text: "amoxicilline 500 mg, gélule", hasError: false }]
+        property int errorCount: 1
+        property int warningCount: 0
+        property bool valid: false
+        property bool open: true
+        property bool signedOrdonnance: false
+        property string idText: "7KQM-2W9D-XH4T-RB3N-5Y8Z-PC6V-J1AH"
+        property string signText: ""
+        property var doseUnits: [{ code: "{capsule}", label: "gélule" }, { code: "mg", label: "mg" }]
+        property var durationUnits: [{ code: "d", label: "jours" }]
+        property var nonSubstitutionReasons: [{ code: "MTE", label: "MTE" }]
+        property var setCalls: []
+        property var signCalls: []
+        property var added: []
+        property var preview: null
+        function value(path) { return draft[path] !== undefined ? draft[path] : null }
+        function setValue(path, v) { setCalls = setCalls.concat([[path, v]]); revision++ }
+        function issueAt(path) { return issuesByPath[path] !== undefined ? issuesByPath[path] : "" }
+        function searchDci(prefix) { return prefix.length >= 3 ? [{ dci: "paracétamol", forms: ["comprimé"], strengths: ["500 mg", "1 g"] }] : [] }
+        function addMedication(dci) { added = added.concat([dci]) }
+        function addNonDrug(kind) { added = added.concat([kind]) }
+        function removeLine(i) {}
+        function setPreviewSurface(s) { preview = s }
+        function sign(passphrase) { signCalls = signCalls.concat([passphrase]); return true }
+        function send() { return true }
+        function amend() {}
+    }
+    QtObject {
+        id: fakeDelivery
+        property string status: "failed"
+        property string statusText: "Échec de l'impression"
+        property string reasonText: "plus de papier"
+        property bool canRetry: true
+        property double progress: 1
+        property int retries: 0
+        function retry() { retries++ }
+    }
+
+    Component {
+        id: uut
+        PrescriptionPanel {
+            anchors.fill: parent
+            editor: fakeEditor
+            delivery: fakeDelivery
+        }
+    }
+
+    TestCase {
+        name: "PrescriptionPanel"
+        when: windowShown
+
+        function test_issue_is_shown_at_its_field() {
+            const panel = createTemporaryObject(uut, root)
+            const issue = findChild(panel, "issue:/patient/familyName")
+            verify(issue.visible)
+            compare(issue.text, "⚠ Mention obligatoire manquante : nom du patient")
+            verify(!findChild(panel, "issue:/patient/givenName").visible)
+            compare(findChild(panel, "field:/patient/givenName").text, "Paul")
+            compare(findChild(panel, "issueSummary").text, "À corriger : 1")
+            // Not valid: nothing can be signed yet.
+            verify(!findChild(panel, "signButton").enabled)
+            compare(fakeEditor.preview, findChild(panel, "ordonnancePreview"))
+        }
+
+        function test_typed_value_goes_to_its_path() {
+            const panel = createTemporaryObject(uut, root)
+            const field = findChild(panel, "field:/patient/familyName")
+            field.forceActiveFocus()
+            field.text = "Durand"
+            field.editingFinished()
+            compare(fakeEditor.setCalls[fakeEditor.setCalls.length - 1], ["/patient/familyName", "Durand"])
+        }
+
+        function test_dci_autocompletion_adds_a_line() {
+            const panel = createTemporaryObject(uut, root)
+            const search = findChild(panel, "dciSearch")
+            search.text = "para"
+            const suggestions = findChild(panel, "dciSuggestions")
+            tryCompare(suggestions, "count", 1)
+            search.accepted()
+            compare(fakeEditor.added, ["paracétamol"])
+        }
+
+        function test_passphrase_prompt_signs_and_print_failure_can_be_retried() {
+            fakeEditor.valid = true
+            const panel = createTemporaryObject(uut, root)
+            const sign = findChild(panel, "signButton")
+            verify(sign.enabled)
+            mouseClick(sign)
+            const dialog = findChild(panel, "passphraseDialog")
+            tryCompare(dialog, "opened", true)
+            findChild(panel, "passphrase").text = "telecabine"
+            dialog.accept()
+            compare(fakeEditor.signCalls, ["telecabine"])
+            // The cabin's printer said why it failed; the doctor can try again.
+            compare(findChild(panel, "deliveryText").text, "Échec de l'impression — plus de papier")
+            mouseClick(findChild(panel, "retryButton"))
+            compare(fakeDelivery.retries, 1)
+            fakeEditor.valid = false
+        }
+    }
+}
