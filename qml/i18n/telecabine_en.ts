@@ -363,6 +363,22 @@
 <context>
     <name>SessionView</name>
     <message>
+        <source>Stéthoscope (F1)</source>
+        <translation>Stethoscope (F1)</translation>
+    </message>
+    <message>
+        <source>Constantes et ECG (F2)</source>
+        <translation>Vital signs and ECG (F2)</translation>
+    </message>
+    <message>
+        <source>Ordonnance (F3)</source>
+        <translation>Prescription (F3)</translation>
+    </message>
+    <message>
+        <source>La cabine n&apos;envoie pas de stéthoscope.</source>
+        <translation>The cabin sends no stethoscope.</translation>
+    </message>
+    <message>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
@@ -673,6 +689,22 @@
 </context>
 <context>
     <name>MediaQualityPanel</name>
+    <message>
+        <source>Flux ▴</source>
+        <translation>Streams ▴</translation>
+    </message>
+    <message>
+        <source>Flux ▾</source>
+        <translation>Streams ▾</translation>
+    </message>
+    <message>
+        <source>Masquer le détail des flux</source>
+        <translation>Hide the streams&apos; details</translation>
+    </message>
+    <message>
+        <source>Afficher le détail des flux</source>
+        <translation>Show the streams&apos; details</translation>
+    </message>
     <message>
         <location filename="../MediaQualityPanel.qml"/>
         <source>↑ %1</source>
@@ -1126,6 +1158,14 @@
 <context>
     <name>VideoPanel</name>
     <message>
+        <source>⏸ Image figée depuis %1 s : la cabine n&apos;envoie plus d&apos;images</source>
+        <translation>⏸ Picture frozen for %1 s: the cabin sends no more images</translation>
+    </message>
+    <message>
+        <source>⏸ %1 (figée)</source>
+        <translation>⏸ %1 (frozen)</translation>
+    </message>
+    <message>
         <location filename="../VideoPanel.qml" line="34"/>
         <source>Démarrer l&apos;otoscope</source>
         <translation>Start the otoscope</translation>
@@ -1300,6 +1340,390 @@
         <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>VitalsPanel</name>
+    <message>
+        <source>Constantes</source>
+        <translation>Vital signs</translation>
+    </message>
+    <message>
+        <source>ECG D II · 25 mm/s · 10 mm/mV</source>
+        <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
+    </message>
+    <message>
+        <source>Bruits du cœur (stéthoscope)</source>
+        <translation>Heart sounds (stethoscope)</translation>
+    </message>
+    <message>
+        <source>Pléthysmogramme</source>
+        <translation>Plethysmogram</translation>
+    </message>
+    <message>
+        <source>Mesurer</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>Mesurer : %1</source>
+        <translation>Measure: %1</translation>
+    </message>
+    <message>
+        <source>Pas encore mesuré</source>
+        <translation>Not measured yet</translation>
+    </message>
+    <message>
+        <source> · saisie manuelle</source>
+        <translation> · entered by hand</translation>
+    </message>
+</context>
+<context>
+    <name>PrescriptionPanel</name>
+    <message>
+        <source>Signer…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <source>Envoyer à la cabine</source>
+        <translation>Send to the cabin</translation>
+    </message>
+    <message>
+        <source>Nouvelle version</source>
+        <translation>New version</translation>
+    </message>
+    <message>
+        <source>Réessayer l&apos;impression</source>
+        <translation>Retry printing</translation>
+    </message>
+    <message>
+        <source>Signer l&apos;ordonnance</source>
+        <translation>Sign the prescription</translation>
+    </message>
+    <message>
+        <source>Phrase secrète de votre identité de signature :</source>
+        <translation>Passphrase of your signing identity:</translation>
+    </message>
+    <message>
+        <source>Ordonnance</source>
+        <translation>Prescription</translation>
+    </message>
+    <message>
+        <source>À corriger : %1</source>
+        <translation>To fix: %1</translation>
+    </message>
+    <message>
+        <source>Avertissements : %1</source>
+        <translation>Warnings: %1</translation>
+    </message>
+    <message>
+        <source>✓ complète</source>
+        <translation>✓ complete</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Nom</source>
+        <translation>Family name</translation>
+    </message>
+    <message>
+        <source>Prénom</source>
+        <translation>Given name</translation>
+    </message>
+    <message>
+        <source>Né(e) le (AAAA-MM-JJ)</source>
+        <translation>Born on (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>Poids (kg)</source>
+        <translation>Weight (kg)</translation>
+    </message>
+    <message>
+        <source>Taille (cm)</source>
+        <translation>Height (cm)</translation>
+    </message>
+    <message>
+        <source>Lignes de l&apos;ordonnance</source>
+        <translation>Prescription lines</translation>
+    </message>
+    <message>
+        <source>Ligne %1</source>
+        <translation>Line %1</translation>
+    </message>
+    <message>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>DCI</source>
+        <translation>INN</translation>
+    </message>
+    <message>
+        <source>Dose</source>
+        <translation>Dose</translation>
+    </message>
+    <message>
+        <source>Unité</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>Fois par jour</source>
+        <translation>Times a day</translation>
+    </message>
+    <message>
+        <source>Durée</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <source>en</source>
+        <translation>in</translation>
+    </message>
+    <message>
+        <source>Boîtes</source>
+        <translation>Packs</translation>
+    </message>
+    <message>
+        <source>Renouveler</source>
+        <translation>Renewals</translation>
+    </message>
+    <message>
+        <source>Non substituable</source>
+        <translation>Not substitutable</translation>
+    </message>
+    <message>
+        <source>Motif (MTE, EFG, CIF)…</source>
+        <translation>Reason (MTE, EFG, CIF)…</translation>
+    </message>
+    <message>
+        <source>Examens de biologie</source>
+        <translation>Laboratory tests</translation>
+    </message>
+    <message>
+        <source>Imagerie</source>
+        <translation>Imaging</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;avis</source>
+        <translation>Reason for referral</translation>
+    </message>
+    <message>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <source>Ajouter un médicament (DCI)…</source>
+        <translation>Add a medication (INN)…</translation>
+    </message>
+    <message>
+        <source>+ Biologie</source>
+        <translation>+ Laboratory</translation>
+    </message>
+    <message>
+        <source>+ Imagerie</source>
+        <translation>+ Imaging</translation>
+    </message>
+    <message>
+        <source>+ Avis spécialisé</source>
+        <translation>+ Referral</translation>
+    </message>
+    <message>
+        <source>Prescripteur (mémorisé sur ce poste)</source>
+        <translation>Prescriber (remembered on this workstation)</translation>
+    </message>
+    <message>
+        <source>Qualification</source>
+        <translation>Qualification</translation>
+    </message>
+    <message>
+        <source>Adresse du cabinet</source>
+        <translation>Practice address</translation>
+    </message>
+    <message>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Ville</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>Téléphone (+33…)</source>
+        <translation>Telephone (+33…)</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VitalsController</name>
+    <message>
+        <source>ECG et pléthysmogramme en direct</source>
+        <translation>ECG and plethysmogram live</translation>
+    </message>
+    <message>
+        <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
+        <translation>No more traces from the cabin: what shows is old.</translation>
+    </message>
+    <message>
+        <source>En attente des tracés de la cabine…</source>
+        <translation>Waiting for the cabin&apos;s traces…</translation>
+    </message>
+    <message>
+        <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
+        <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
+    </message>
+    <message>
+        <source>Mesure reçue mais refusée (%1 : %2).</source>
+        <translation>Measurement received but refused (%1: %2).</translation>
+    </message>
+    <message>
+        <source>Refusée : l&apos;instrument mesure déjà</source>
+        <translation>Refused: the instrument is already measuring</translation>
+    </message>
+    <message>
+        <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
+        <translation>Refused: the cabin has no instrument for this</translation>
+    </message>
+    <message>
+        <source>Refusée par la cabine</source>
+        <translation>Refused by the cabin</translation>
+    </message>
+    <message>
+        <source>Mesure en cours…</source>
+        <translation>Measuring…</translation>
+    </message>
+    <message>
+        <source>Demande envoyée à la cabine…</source>
+        <translation>Request sent to the cabin…</translation>
+    </message>
+    <message>
+        <source>à l&apos;instant</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <source>il y a %1 s</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <source>il y a %1 min</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <source>il y a %1 h %2</source>
+        <translation>%1 h %2 ago</translation>
+    </message>
+    <message>
+        <source>Systolique</source>
+        <translation>Systolic</translation>
+    </message>
+    <message>
+        <source>Diastolique</source>
+        <translation>Diastolic</translation>
+    </message>
+    <message>
+        <source>Moyenne</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>Pouls</source>
+        <translation>Pulse</translation>
+    </message>
+    <message>
+        <source>SpO₂</source>
+        <translation>SpO₂</translation>
+    </message>
+    <message>
+        <source>Perfusion</source>
+        <translation>Perfusion</translation>
+    </message>
+    <message>
+        <source>Température</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <source>Poids</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>Taille</source>
+        <translation>Height</translation>
+    </message>
+    <message>
+        <source>IMC</source>
+        <translation>BMI</translation>
+    </message>
+    <message>
+        <source>Glycémie</source>
+        <translation>Glucose</translation>
+    </message>
+    <message>
+        <source>Tension artérielle</source>
+        <translation>Blood pressure</translation>
+    </message>
+    <message>
+        <source>Oxymétrie</source>
+        <translation>Oximetry</translation>
+    </message>
+    <message>
+        <source>Poids et taille</source>
+        <translation>Weight and height</translation>
+    </message>
+    <message>
+        <source>Glycémie capillaire</source>
+        <translation>Capillary glucose</translation>
+    </message>
+    <message>
+        <source>Mesure en cours… (encore %1 s environ)</source>
+        <translation>Measuring… (about %1 s left)</translation>
+    </message>
+    <message>
+        <source>artefact signalé par l&apos;instrument</source>
+        <translation>artefact flagged by the instrument</translation>
+    </message>
+    <message>
+        <source>valeur douteuse (signal faible)</source>
+        <translation>doubtful value (weak signal)</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::PrescriptionEditor</name>
+    <message>
+        <source>Signature impossible : identité introuvable (%1).</source>
+        <translation>Cannot sign: identity not found (%1).</translation>
+    </message>
+    <message>
+        <source>Signature refusée : %1</source>
+        <translation>Signature refused: %1</translation>
+    </message>
+    <message>
+        <source>Signature impossible : %1</source>
+        <translation>Cannot sign: %1</translation>
+    </message>
+    <message>
+        <source>Signée électroniquement (PAdES) · n° %1</source>
+        <translation>Signed electronically (PAdES) · no. %1</translation>
+    </message>
+    <message>
+        <source> — mais l&apos;enregistrement dans %1 a échoué</source>
+        <translation> — but saving in %1 failed</translation>
+    </message>
+    <message>
+        <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
+        <translation>New version: once signed it cancels the previous one.</translation>
+    </message>
+    <message>
+        <source>Ordonnance %1</source>
+        <translation>Prescription %1</translation>
+    </message>
+    <message>
+        <source>Médecin généraliste</source>
+        <translation>General practitioner</translation>
+    </message>
+    <message>
+        <source>À corriger : %1</source>
+        <translation>To fix: %1</translation>
     </message>
 </context>
 </TS>
