@@ -205,6 +205,7 @@ QSGNode* WaveformStrip::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) 
     if (root == nullptr || root->childCount() != static_cast<int>(3 + m_traces.size())) {
         delete root;
         root = new QSGNode;
+        m_gridWidth = -1; // a new node: its grid is drawn afresh
         root->appendChildNode(new LinesNode(QColor(0xf4, 0xc7, 0xc7)));
         root->appendChildNode(new LinesNode(QColor(0xe0, 0x8a, 0x8a)));
         root->appendChildNode(new LinesNode(QColor(0x9a, 0xa3, 0xab)));
@@ -212,22 +213,29 @@ QSGNode* WaveformStrip::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) 
             root->appendChildNode(new LinesNode(style.colour));
         }
     }
-    std::vector<QPointF> minor;
-    std::vector<QPointF> major;
+    // The grid changes only with the item's size or the screen's scale: not rebuilt per frame.
+    if (w != m_gridWidth || h != m_gridHeight || m_pixelsPerMm != m_gridPixelsPerMm) {
+        m_gridWidth = w;
+        m_gridHeight = h;
+        m_gridPixelsPerMm = m_pixelsPerMm;
+        std::vector<QPointF> minor;
+        std::vector<QPointF> major;
+        const double step = m_pixelsPerMm;
+        // Half a pixel in: a one-pixel line on a whole coordinate would straddle two pixels.
+        for (int i = 0; i * step <= w; ++i) {
+            auto& lines = i % 5 == 0 ? major : minor;
+            lines.emplace_back(std::floor(i * step) + 0.5, 0);
+            lines.emplace_back(std::floor(i * step) + 0.5, h);
+        }
+        for (int i = 0; i * step <= h; ++i) {
+            auto& lines = i % 5 == 0 ? major : minor;
+            lines.emplace_back(0, std::floor(i * step) + 0.5);
+            lines.emplace_back(w, std::floor(i * step) + 0.5);
+        }
+        static_cast<LinesNode*>(root->childAtIndex(0))->setLines(minor);
+        static_cast<LinesNode*>(root->childAtIndex(1))->setLines(major);
+    }
     const double mm = m_pixelsPerMm;
-    // Half a pixel in: a one-pixel line on a whole coordinate would straddle two pixels.
-    for (int i = 0; i * mm <= w; ++i) {
-        auto& lines = i % 5 == 0 ? major : minor;
-        lines.emplace_back(std::floor(i * mm) + 0.5, 0);
-        lines.emplace_back(std::floor(i * mm) + 0.5, h);
-    }
-    for (int i = 0; i * mm <= h; ++i) {
-        auto& lines = i % 5 == 0 ? major : minor;
-        lines.emplace_back(0, std::floor(i * mm) + 0.5);
-        lines.emplace_back(w, std::floor(i * mm) + 0.5);
-    }
-    static_cast<LinesNode*>(root->childAtIndex(0))->setLines(minor);
-    static_cast<LinesNode*>(root->childAtIndex(1))->setLines(major);
 
     // Pixel column x covers [right - (w - x) * usPerPixel, + usPerPixel).
     const double usPerPixel = 1e6 / (m_mmPerSecond * mm);

@@ -118,6 +118,10 @@ private:
     std::int64_t m_delayUs = 0;
     std::atomic<int> m_framesDrawn{0};
     QTimer m_timer; // asks for a frame at the display's pace while running
+    // Render thread: the size and scale the grid nodes were built for.
+    double m_gridWidth = -1;
+    double m_gridHeight = -1;
+    double m_gridPixelsPerMm = -1;
 };
 
 } // namespace tc::app
