@@ -102,7 +102,7 @@ grep -q "autopilot: vitals: ECG et pléthysmogramme en direct, [0-9]* ECG strip 
     "$work/console.log" || fail "the vitals tab did not show the live ECG and the oximetry"
 [ -s "$work/console-vitals.png" ] || fail "no vitals screenshot"
 # The ordonnance editor: a line added by its DCI, its identifier drawn, the issues counted.
-grep -q "autopilot: ordonnance [0-9A-Z-]*: 1 line(s), [0-9]* issue(s) to fix" "$work/console.log" ||
+grep -q "autopilot: ordonnance [0-9A-Z*~$=-]*: 1 line(s), [0-9]* issue(s) to fix" "$work/console.log" ||
     fail "the ordonnance tab did not open with its line"
 [ -s "$work/console-prescription.png" ] || fail "no ordonnance screenshot"
 
