@@ -125,6 +125,7 @@ Rectangle {
 
     ScrollView {
         id: scroll
+        objectName: "editorScroll"
         anchors.top: parent.top
         anchors.left: parent.left
         anchors.bottom: parent.bottom
@@ -290,24 +291,28 @@ Rectangle {
             }
 
             // A new medication by its common name, completed from the shipped table.
-            RowLayout {
+            // A Flow, like the field rows: in a narrow column the buttons go under the search
+            // field rather than past the edge.
+            Flow {
                 Layout.fillWidth: true
+                spacing: 6
                 TextField {
                     id: dciSearch
                     objectName: "dciSearch"
-                    Layout.preferredWidth: 260
+                    width: Math.min(260, parent.width)
                     placeholderText: qsTr("Ajouter un médicament (DCI)…")
                     onAccepted: if (text.trim() !== "") { panel.editor.addMedication(suggestions.count > 0 ? suggestions.model[0].dci : text); text = "" }
                 }
-                Button { text: qsTr("+ Biologie"); onClicked: panel.editor.addNonDrug("laboratory") }
-                Button { text: qsTr("+ Imagerie"); onClicked: panel.editor.addNonDrug("imaging") }
-                Button { text: qsTr("+ Avis spécialisé"); onClicked: panel.editor.addNonDrug("referral") }
+                Button { objectName: "addLaboratory"; text: qsTr("+ Biologie"); onClicked: panel.editor.addNonDrug("laboratory") }
+                Button { objectName: "addImaging"; text: qsTr("+ Imagerie"); onClicked: panel.editor.addNonDrug("imaging") }
+                Button { objectName: "addReferral"; text: qsTr("+ Avis spécialisé"); onClicked: panel.editor.addNonDrug("referral") }
             }
             ListView {
                 id: suggestions
                 objectName: "dciSuggestions"
                 visible: count > 0
-                Layout.preferredWidth: 520
+                Layout.fillWidth: true
+                Layout.maximumWidth: 520
                 Layout.preferredHeight: Math.min(count, 5) * 34
                 clip: true
                 model: panel.editor.searchDci(dciSearch.text)

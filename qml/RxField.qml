@@ -22,7 +22,9 @@ ColumnLayout {
     }
     TextField {
         objectName: "field:" + field.path
-        Layout.preferredWidth: field.fieldWidth
+        // Never wider than the row it sits in: a narrow column wraps, it does not clip.
+        Layout.preferredWidth: field.parent && field.parent.width > 0
+                               ? Math.min(field.fieldWidth, field.parent.width) : field.fieldWidth
         placeholderText: field.placeholder
         text: {
             field.editor.revision

@@ -10,6 +10,7 @@
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "stethoscope_controller.hpp"
+#include "tc/prescriptions/ordonnance.hpp"
 #include "video_controller.hpp"
 #include "video_surface.hpp"
 
@@ -156,6 +157,7 @@ public:
              {QStringLiteral("session"), QVariant::fromValue(&m_session)},
              {QStringLiteral("mediaStatus"), QStringLiteral("benchmark")},
              {QStringLiteral("demoMode"), true}});
+        prescriptions::registerOrdonnanceFonts(); // before any text item (ordonnance.hpp)
         m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
         if (m_engine->rootObjects().isEmpty()) {
             return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
@@ -506,8 +508,8 @@ int runVitals(cli::CommandLine& args) {
     }
     static_cast<void>(console.end());
     if (latencies.empty() || frames <= 0) {
-        std::cerr << "vitals: no waveform reached the console (" << latencies.size()
-                  << " spans, " << frames << " strip frames)\n";
+        std::cerr << "vitals: no waveform reached the console (" << latencies.size() << " spans, "
+                  << frames << " strip frames)\n";
         return 1;
     }
     const nlohmann::json out = {

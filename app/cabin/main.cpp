@@ -2,6 +2,7 @@
 #include "../cli/command_line.hpp"
 #include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
+#include "ipp_printer_process.hpp"
 #include "tc/media/pcm.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
@@ -59,6 +60,8 @@ vital signs (the patient's physiology and the cabin's instruments):
 printing (prescriptions the doctor sends; see app/cabin/README.md):
   --printer URI            an IPP printer, ipp://host:port/ipp/print; without it every
                            prescription is reported "failed: no_printer"
+  --local-printer DIR      start a real IPP printer on loopback (CUPS' ippeveprinter,
+                           from cups-ipp-utils) spooling in DIR, and print there
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -208,6 +211,23 @@ int main(int argc, char** argv) {
             return 2;
         }
         script.printerUri = *printer;
+    }
+    std::unique_ptr<cabin::IppPrinterProcess> localPrinter; // lives as long as the cabin
+    if (const auto directory = args.value("local-printer")) {
+        if (args.value("printer")) {
+            std::cerr << "telecabine-cabin: --printer and --local-printer exclude each other\n";
+            return 2;
+        }
+        auto started = cabin::IppPrinterProcess::start({.directory = *directory});
+        if (!started) {
+            std::cerr << "telecabine-cabin: the local printer did not start: "
+                      << started.error().message() << "\n";
+            return 1;
+        }
+        localPrinter = std::move(*started);
+        script.printerUri = localPrinter->uri();
+        logLine("printer: " + localPrinter->uri() + " (ippeveprinter), spooling in " +
+                localPrinter->spoolDirectory().string());
     }
     if (const auto file = args.value("voice-file")) {
         if (const auto audio = media::readWav(*file); !audio) {

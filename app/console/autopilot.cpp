@@ -1,27 +1,32 @@
 #include "autopilot.hpp"
 
 #include "connection_controller.hpp"
+#include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "video_controller.hpp"
 
 #include <QCoreApplication>
+#include <QDate>
 #include <QImage>
 #include <QQuickWindow>
 #include <QVariantMap>
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace tc::console {
 
 Autopilot::Autopilot(app::ConnectionController* connection, app::QueueModel* queue,
-                     app::SessionController* session, QString screenshotPath, int timeoutSeconds,
-                     QObject* parent)
+                     app::SessionController* session, QString screenshotPath, QString passphrase,
+                     int timeoutSeconds, QObject* parent)
     : QObject(parent)
     , m_connection(connection)
     , m_queue(queue)
     , m_session(session)
-    , m_screenshotPath(std::move(screenshotPath)) {
+    , m_screenshotPath(std::move(screenshotPath))
+    , m_passphrase(std::move(passphrase)) {
     connect(connection, &app::ConnectionController::stateChanged, this, &Autopilot::step);
     connect(connection, &app::ConnectionController::onShiftChanged, this, &Autopilot::step);
     connect(queue, &app::QueueModel::countChanged, this, &Autopilot::step);
@@ -183,15 +188,77 @@ void Autopilot::waitForVitals(int triesLeft) {
     if (!save(grab(), QStringLiteral("-vitals"))) {
         return;
     }
-    // The ordonnance tab: a line by its DCI, the preview and the issues left to fix.
+    writePrescription();
+}
+
+void Autopilot::writePrescription() {
+    // The ordonnance tab, filled in the way the doctor would: what the operator reads from the
+    // patient's card, the practice's details, then an amoxicilline line by its DCI.
     auto* editor = m_session->prescription();
-    editor->addMedication(QStringLiteral("amoxicilline"));
     m_session->setWorkspace(QStringLiteral("prescription"));
+    const QDate born = QDate::currentDate().addYears(-std::max(m_session->age(), 0)).addDays(-40);
+    const std::pair<const char*, QVariant> fields[] = {
+        {"/patient/familyName", QStringLiteral("Lefèvre")},
+        {"/patient/givenName", QStringLiteral("Camille")},
+        {"/patient/birthDate", born.toString(Qt::ISODate)},
+        {"/patient/weightKg", QStringLiteral("64")},
+        {"/prescriber/address/lines/0", QStringLiteral("Maison de santé, 4 place Carnot")},
+        {"/prescriber/address/postalCode", QStringLiteral("58000")},
+        {"/prescriber/address/city", QStringLiteral("Nevers")},
+        {"/prescriber/telephone", QStringLiteral("+33386000000")},
+        {"/prescriber/email", QStringLiteral("cabinet@example.fr")}};
+    for (const auto& [path, value] : fields) {
+        editor->setValue(QString::fromLatin1(path), value);
+    }
+    editor->addMedication(QStringLiteral("amoxicilline"));
     QTimer::singleShot(800, this, [this, editor] {
-        std::fprintf(stderr, "autopilot: ordonnance %s: %d line(s), %d issue(s) to fix\n",
+        QStringList issues;
+        for (const auto& issue : editor->issues()) {
+            const auto issueFields = issue.toMap();
+            issues << issueFields.value(QStringLiteral("location")).toString() +
+                          QStringLiteral(": ") +
+                          issueFields.value(QStringLiteral("message")).toString();
+        }
+        std::fprintf(stderr, "autopilot: ordonnance %s: %d line(s), %d issue(s) to fix%s%s\n",
                      qPrintable(editor->idText()), static_cast<int>(editor->lines().size()),
-                     editor->errorCount());
+                     editor->errorCount(), issues.isEmpty() ? "" : ": ",
+                     qPrintable(issues.join(QStringLiteral("; "))));
         if (!save(grab(), QStringLiteral("-prescription"))) {
+            return;
+        }
+        signAndSend();
+    });
+}
+
+void Autopilot::signAndSend() {
+    auto* editor = m_session->prescription();
+    if (!editor->sign(m_passphrase)) {
+        finish(1, QStringLiteral("ordonnance not signed: ") + editor->signText());
+        return;
+    }
+    std::fprintf(stderr, "autopilot: ordonnance %s signed: %s\n", qPrintable(editor->idText()),
+                 qPrintable(editor->signedPdfPath()));
+    if (!editor->send()) {
+        finish(1, QStringLiteral("ordonnance not sent: ") + m_session->delivery()->statusText());
+        return;
+    }
+    waitForPrint(200);
+}
+
+void Autopilot::waitForPrint(int triesLeft) {
+    const auto* delivery = m_session->delivery();
+    const QString status = delivery->status();
+    const bool settled = status == QLatin1String("printed") || status == QLatin1String("failed");
+    if (!settled && triesLeft > 0) {
+        QTimer::singleShot(100, this, [this, triesLeft] { waitForPrint(triesLeft - 1); });
+        return;
+    }
+    std::fprintf(stderr, "autopilot: ordonnance %s delivery: %s (%d chunk(s)) %s\n",
+                 qPrintable(delivery->prescriptionId()), qPrintable(status), delivery->chunkCount(),
+                 qPrintable(delivery->statusText()));
+    // The signed ordonnance drawn in the preview, with the cabin's answer beside it.
+    QTimer::singleShot(500, this, [this] {
+        if (!save(grab(), QStringLiteral("-prescription-printed"))) {
             return;
         }
         m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));

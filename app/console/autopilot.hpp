@@ -1,6 +1,7 @@
 #pragma once
 // `telecabine --autopilot`: drives the real controllers the way a doctor would (go on shift,
-// take the first patient, join, end) so the end-to-end test exercises the console itself.
+// take the first patient, join, examine, prescribe, end) so the end-to-end test exercises the
+// console itself.
 
 #include <QImage>
 #include <QObject>
@@ -21,8 +22,9 @@ class Autopilot : public QObject {
     Q_OBJECT
 public:
     Autopilot(app::ConnectionController* connection, app::QueueModel* queue,
-              app::SessionController* session, QString screenshotPath, int timeoutSeconds,
-              QObject* parent = nullptr);
+              app::SessionController* session, QString screenshotPath,
+              // the doctor's passphrase, asked again to sign the ordonnance
+              QString passphrase, int timeoutSeconds, QObject* parent = nullptr);
     void setWindow(QQuickWindow* window) { m_window = window; }
 
 private:
@@ -33,6 +35,10 @@ private:
     // Then the vitals tab: the ECG drawn live and a measurement asked for and received.
     void checkVitals();
     void waitForVitals(int triesLeft);
+    // Then the ordonnance: written, signed, sent to the cabin and printed there.
+    void writePrescription();
+    void signAndSend();
+    void waitForPrint(int triesLeft);
     QImage grab() const;
     bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);
@@ -42,6 +48,7 @@ private:
     app::SessionController* m_session;
     QQuickWindow* m_window = nullptr;
     QString m_screenshotPath;
+    QString m_passphrase;
     QTimer m_timeout;
     bool m_claimed = false;
     bool m_ending = false;

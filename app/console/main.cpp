@@ -5,6 +5,7 @@
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "tc/media/gst_runtime.hpp"
+#include "tc/prescriptions/ordonnance.hpp"
 #include "video_surface.hpp"
 
 #include <QCommandLineParser>
@@ -14,6 +15,7 @@
 #include <QQmlExtensionPlugin>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTranslator>
 #include <cstdio>
@@ -57,9 +59,10 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     const QCommandLineOption demo(
         QStringLiteral("demo"), QStringLiteral("Embedded rendezvous service and simulated cabin."));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                                     QStringLiteral("Demo data directory (PKI, event log)."),
-                                     QStringLiteral("dir"));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QStringLiteral("Data directory (demo PKI and event log, consultations, settings)."),
+        QStringLiteral("dir"));
     const QCommandLineOption ca(QStringLiteral("ca"), QStringLiteral("Deployment CA (PEM)."),
                                 QStringLiteral("file"));
     const QCommandLineOption bundle(QStringLiteral("bundle"),
@@ -119,6 +122,17 @@ int main(int argc, char** argv) {
                        screenshot, lang, mediaKeying, audioSink, stethoscopeRate, stethoscopeCodec,
                        stethoscopeBitrate, microphone, camera});
     parser.process(app);
+    // The workstation's settings (the practice's details on the ordonnance) stay in the data
+    // directory of a demo or a test run, so that it leaves the doctor's own settings alone.
+    if (parser.isSet(dataDir) || parser.isSet(demo)) {
+        const QString directory =
+            parser.isSet(dataDir)
+                ? parser.value(dataDir)
+                : QString::fromStdString(tc::app::DemoEnvironment::defaultDirectory().string());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                           directory + QStringLiteral("/settings"));
+    }
 
     // French first: the source text is French; everyone else gets English.
     QTranslator translator;
@@ -217,7 +231,8 @@ int main(int argc, char** argv) {
         passphrase = QString::fromLatin1(tc::protocol::DevelopmentPki::kDevelopmentPassphrase);
     }
 
-    tc::app::registerMediaTypes(); // VideoSurface, before any QML loads
+    tc::app::registerMediaTypes();                // VideoSurface, before any QML loads
+    tc::prescriptions::registerOrdonnanceFonts(); // before any text item exists (ordonnance.hpp)
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     engine.setInitialProperties({{QStringLiteral("connection"), QVariant::fromValue(&connection)},
@@ -234,7 +249,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<tc::console::Autopilot> pilot;
     if (parser.isSet(autopilot)) {
         pilot = std::make_unique<tc::console::Autopilot>(&connection, &queue, &session,
-                                                         parser.value(screenshot),
+                                                         parser.value(screenshot), passphrase,
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
     }

@@ -211,8 +211,13 @@ bool PrescriptionEditor::sign(const QString& passphrase) {
     m_signText = tr("Signée électroniquement (PAdES) · n° %1").arg(idText());
     // Kept with the consultation: what was signed, as signed.
     if (!m_outputDirectory.isEmpty() && QDir().mkpath(m_outputDirectory)) {
-        const QString base =
-            QDir(m_outputDirectory).filePath(QStringLiteral("ordonnance-") + idText());
+        // The check symbol may be * ~ $ or =, which shells and file managers misread; it is a
+        // function of the other characters, so "_" in its place keeps names unique.
+        QString stem = idText();
+        for (const QChar symbol : {u'*', u'~', u'$', u'='}) {
+            stem.replace(symbol, u'_');
+        }
+        const QString base = QDir(m_outputDirectory).filePath(QStringLiteral("ordonnance-") + stem);
         const auto& json = m_signed->canonicalJson;
         const auto& fhir = m_signed->fhirBundleJson;
         const bool written = writeFile(base + QStringLiteral(".pdf"), m_signed->pdf) &&

@@ -7,6 +7,7 @@
 #include "tc/media/video_negotiation.hpp"
 
 #include <QDateTime>
+#include <QDir>
 
 namespace tc::app {
 
@@ -300,9 +301,9 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             m_prescription.setDelivery(&m_delivery);
             if (!m_snapshotRoot.isEmpty()) {
                 // Signed ordonnances are kept with the consultation, beside its photos.
-                m_prescription.setOutputDirectory(m_snapshotRoot +
-                                                  QStringLiteral("/../prescriptions/") +
-                                                  QString::fromStdString(m_sessionId));
+                m_prescription.setOutputDirectory(
+                    QDir::cleanPath(m_snapshotRoot + QStringLiteral("/../prescriptions/") +
+                                    QString::fromStdString(m_sessionId)));
             }
             m_prescription.begin(prescriberIdentity(), m_entry.visit.sex == protocol::Sex::female
                                                            ? prescriptions::Sex::female

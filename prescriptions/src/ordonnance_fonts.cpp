@@ -4,6 +4,8 @@
 // (fonts-dejavu-core).
 #include "ordonnance_fonts.hpp"
 
+#include "tc/prescriptions/ordonnance.hpp"
+
 #include <QByteArray>
 #include <QFontDatabase>
 #include <QStringList>
@@ -64,3 +66,11 @@ QString ordonnanceFontFamily() {
 }
 
 } // namespace tc::prescriptions::detail
+
+namespace tc::prescriptions {
+
+void registerOrdonnanceFonts() {
+    detail::ordonnanceFontFamily();
+}
+
+} // namespace tc::prescriptions

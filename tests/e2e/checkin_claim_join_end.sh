@@ -1,8 +1,9 @@
 #!/bin/sh
 # End-to-end: starts telecabine-rendezvous, telecabine-cabin and the telecabine console as separate
 # processes on loopback with a freshly created development PKI. The console's autopilot signs in,
-# claims the first waiting patient, joins (SDP offer/answer through the service), takes a
-# screenshot and ends the consultation. The durable event log must then show the whole story.
+# claims the first waiting patient, joins (SDP offer/answer through the service), looks at the
+# video and the vitals, writes, signs and sends an ordonnance that the cabin prints on a real IPP
+# printer (ippeveprinter), and ends the consultation. The durable event log must then show the whole story.
 set -eu
 rendezvous=$1
 cabin=$2
@@ -41,7 +42,8 @@ done
 port=$(cat "$work/port")
 
 "$cabin" --port "$port" --ca "$work/pki/ca.pem" --bundle "$work/pki/cabin.p12" \
-    --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 --video-codec "$video" >"$work/cabin.log" 2>&1 &
+    --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 --video-codec "$video" \
+    --local-printer "$work/printer" >"$work/cabin.log" 2>&1 &
 pids="$pids $!"
 
 # GUI tests run under Xvfb unless a display is already there.
@@ -52,6 +54,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
+    --data-dir "$work/console" \
     --media-keying "$keying" $steth_args --audio-sink none --microphone synthetic --camera test \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
@@ -101,10 +104,26 @@ grep -q "screen: showed [1-9][0-9]* frames of the doctor's camera (640x360)" "$w
 grep -q "autopilot: vitals: ECG et pléthysmogramme en direct, [0-9]* ECG strip frames drawn, oximetry: spo2 [0-9]* %" \
     "$work/console.log" || fail "the vitals tab did not show the live ECG and the oximetry"
 [ -s "$work/console-vitals.png" ] || fail "no vitals screenshot"
-# The ordonnance editor: a line added by its DCI, its identifier drawn, the issues counted.
-grep -q "autopilot: ordonnance [0-9A-Z*~$=-]*: 1 line(s), [0-9]* issue(s) to fix" "$work/console.log" ||
-    fail "the ordonnance tab did not open with its line"
+# The ordonnance: written with no issue left, signed, sent to the cabin and printed there.
+grep -q "autopilot: ordonnance [0-9A-Z*~$=-]*: 1 line(s), 0 issue(s) to fix" "$work/console.log" ||
+    fail "the ordonnance was not written, or issues were left"
 [ -s "$work/console-prescription.png" ] || fail "no ordonnance screenshot"
+pdf=$(sed -n 's/^autopilot: ordonnance .* signed: \(.*\.pdf\)$/\1/p' "$work/console.log")
+[ -n "$pdf" ] && [ -s "$pdf" ] || fail "the signed ordonnance was not kept with the consultation"
+grep -q "autopilot: ordonnance .* delivery: printed" "$work/console.log" ||
+    fail "the console was not told the ordonnance printed"
+grep -q "document .*: received and verified (SHA-256)" "$work/cabin.log" ||
+    fail "the cabin did not verify the document it received"
+grep -q "document .*: printed (job [0-9]*)" "$work/cabin.log" || fail "the cabin did not print"
+[ -s "$work/console-prescription-printed.png" ] || fail "no screenshot of the printed ordonnance"
+# The pharmacist's side: the signature, the chain and the QR code check out...
+[ -x "${TC_VERIFY:-}" ] || fail "TC_VERIFY does not name the telecabine-verify binary"
+"$TC_VERIFY" "$pdf" --ca "$work/pki/ca.pem" >"$work/verify.log" 2>&1 ||
+    fail "telecabine-verify refused the ordonnance: $(cat "$work/verify.log")"
+# ...and the printer received exactly the signed document.
+printed=$(find "$work/printer/spool" -type f -name '*.pdf' | head -n 1)
+[ -n "$printed" ] || fail "ippeveprinter kept no document"
+cmp -s "$pdf" "$printed" || fail "the printed document differs from the signed PDF"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"

@@ -60,6 +60,17 @@ Item {
         }
     }
 
+    // The panel as wide as the console leaves it beside the patient at 1280 px, and narrower.
+    Component {
+        id: narrowUut
+        PrescriptionPanel {
+            width: 720
+            height: 560
+            editor: fakeEditor
+            delivery: fakeDelivery
+        }
+    }
+
     TestCase {
         name: "PrescriptionPanel"
         when: windowShown
@@ -75,6 +86,29 @@ Item {
             // Not valid: nothing can be signed yet.
             verify(!findChild(panel, "signButton").enabled)
             compare(fakeEditor.preview, findChild(panel, "ordonnancePreview"))
+        }
+
+        function test_fields_wrap_inside_a_narrow_column() {
+            for (const width of [720, 600]) {
+                const panel = createTemporaryObject(narrowUut, root, { width: width })
+                waitForRendering(panel)
+                const scroll = findChild(panel, "editorScroll")
+                verify(scroll.width > 200)
+                for (const name of ["field:/patient/familyName", "field:/patient/givenName",
+                                    "field:/patient/birthDate", "field:/patient/weightKg",
+                                    "field:/patient/heightCm", "field:/lines/0/dci",
+                                    "field:/lines/0/dosage/dose/value", "doseUnit_0",
+                                    "field:/lines/0/renewals", "dciSearch", "addLaboratory",
+                                    "addImaging", "addReferral", "field:/prescriber/address/lines/0",
+                                    "field:/prescriber/email"]) {
+                    const item = findChild(panel, name)
+                    verify(item !== null, name)
+                    const at = item.mapToItem(scroll, 0, 0)
+                    verify(at.x >= 0 && at.x + item.width <= scroll.width + 0.5,
+                           name + " spans " + at.x + ".." + (at.x + item.width) + " in a column of "
+                           + scroll.width + " at a panel width of " + width)
+                }
+            }
         }
 
         function test_typed_value_goes_to_its_path() {

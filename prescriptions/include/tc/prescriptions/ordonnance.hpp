@@ -40,6 +40,13 @@ struct OrdonnanceOptions {
 
 // ---- Rendering --------------------------------------------------------------------------------
 
+// Adds the ordonnance's embedded fonts (DejaVu Sans) to the application's font database; the
+// renderers below do it on first use. A GUI calls it once at start-up, before any text item
+// exists: Qt rebuilds its font caches when an application font is added, and doing that under
+// a live Qt Quick scene can crash in FreeType (seen with Qt 6.4 when the editor's first preview
+// was drawn while its panel was being laid out). Idempotent; GUI thread.
+void registerOrdonnanceFonts();
+
 // The number of pages the prescription takes (at least 1). Works on drafts.
 int ordonnancePageCount(const Prescription& prescription, const OrdonnanceOptions& options = {});
 
