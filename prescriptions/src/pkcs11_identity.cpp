@@ -8,7 +8,9 @@
 #include <libp11.h>
 #include <map>
 #include <mutex>
+#include <ctime>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 namespace tc::prescriptions {
 namespace {
@@ -134,7 +136,183 @@ bool matchesId(const std::optional<std::string>& wanted, const unsigned char* id
            (id != nullptr && std::string_view(reinterpret_cast<const char*>(id), n) == *wanted);
 }
 
+// The module: the caller's, else the URI's module-path, else $TC_PKCS11_MODULE.
+std::string resolveModulePath(const Pkcs11Options& options,
+                              const std::optional<std::string>& fromUri) {
+    if (!options.modulePath.empty()) {
+        return options.modulePath;
+    }
+    if (fromUri) {
+        return *fromUri;
+    }
+    const char* env = std::getenv("TC_PKCS11_MODULE");
+    return env != nullptr ? std::string(env) : std::string();
+}
+
+// Where a value goes in the URI: RFC 7512 lets a few reserved characters stand unescaped,
+// not the same ones in the path and the query; `id` is escaped byte by byte.
+enum class UriPart { path, query, id };
+
+bool standsUnescaped(unsigned char c, UriPart part) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return part != UriPart::id;
+    }
+    if (part == UriPart::id) {
+        return false;
+    }
+    if (std::string_view("-._~:[]@!$'()*+,=").find(static_cast<char>(c)) !=
+        std::string_view::npos) {
+        return true;
+    }
+    return part == UriPart::path ? c == '&'
+                                 : std::string_view("/?|").find(static_cast<char>(c)) !=
+                                       std::string_view::npos;
+}
+
+void appendEncoded(std::string& out, std::string_view value, UriPart part) {
+    constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char ch : value) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (standsUnescaped(c, part)) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0x0F]);
+        }
+    }
+}
+
+std::string fixedText(const char* text) {
+    std::string out = text != nullptr ? text : "";
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back(); // PKCS#11 pads token fields with blanks
+    }
+    return out;
+}
+
+bool fitForSigning(X509* certificate) {
+    if (X509_check_ca(certificate) != 0) {
+        return false;
+    }
+    const std::uint32_t usage = X509_get_key_usage(certificate);
+    return usage == UINT32_MAX || (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+}
+
+std::string commonNameOf(X509* certificate) {
+    const X509_NAME* subject = X509_get_subject_name(certificate);
+    const int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (index < 0) {
+        return {};
+    }
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+    unsigned char* utf8 = nullptr;
+    const int length = ASN1_STRING_to_UTF8(&utf8, data);
+    if (length < 0) {
+        return {};
+    }
+    std::string out(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+    OPENSSL_free(utf8);
+    return out;
+}
+
+std::chrono::system_clock::time_point notAfterOf(X509* certificate) {
+    std::tm time{};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &time) != 1) {
+        return {};
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&time));
+}
+
 } // namespace
+
+std::string formatPkcs11Uri(const Pkcs11Uri& uri) {
+    std::string out = "pkcs11:";
+    char separator = 0;
+    const auto attribute = [&](const char* name, const std::optional<std::string>& value,
+                               UriPart part) {
+        if (!value) {
+            return;
+        }
+        if (separator != 0) {
+            out.push_back(separator);
+        }
+        separator = part == UriPart::query ? '&' : ';';
+        out += name;
+        out.push_back('=');
+        appendEncoded(out, *value, part);
+    };
+    attribute("token", uri.token, UriPart::path);
+    attribute("manufacturer", uri.manufacturer, UriPart::path);
+    attribute("serial", uri.serial, UriPart::path);
+    attribute("model", uri.model, UriPart::path);
+    attribute("object", uri.object, UriPart::path);
+    attribute("id", uri.id, UriPart::id);
+    attribute("type", uri.type, UriPart::path);
+    separator = '?';
+    attribute("pin-value", uri.pinValue, UriPart::query);
+    attribute("module-path", uri.modulePath, UriPart::query);
+    return out;
+}
+
+boost::system::result<std::vector<Pkcs11SigningCertificate>>
+listPkcs11SigningCertificates(const Pkcs11Options& options) {
+    const std::string modulePath = resolveModulePath(options, std::nullopt);
+    if (modulePath.empty()) {
+        return SignatureErrc::pkcs11ModuleUnavailable;
+    }
+    auto module = loadModule(modulePath);
+    if (!module) {
+        return module.error();
+    }
+    TokenSession session;
+    session.module = *module;
+    std::vector<Pkcs11SigningCertificate> out;
+    if (PKCS11_enumerate_slots(session.module->ctx, &session.slots, &session.slotCount) != 0) {
+        ERR_clear_error();
+        return out; // no slot: no card reader, hence no card
+    }
+    for (unsigned int s = 0; s < session.slotCount; ++s) {
+        PKCS11_SLOT& slot = session.slots[s];
+        if (slot.token == nullptr || slot.token->initialized == 0) {
+            continue;
+        }
+        PKCS11_CERT* certs = nullptr;
+        unsigned int certCount = 0;
+        if (PKCS11_enumerate_certs(slot.token, &certs, &certCount) != 0) {
+            ERR_clear_error();
+            continue; // an unreadable token is skipped, the others are still offered
+        }
+        for (unsigned int c = 0; c < certCount; ++c) {
+            if (certs[c].x509 == nullptr || !fitForSigning(certs[c].x509)) {
+                continue;
+            }
+            Pkcs11SigningCertificate entry;
+            entry.tokenLabel = fixedText(slot.token->label);
+            entry.tokenManufacturer = fixedText(slot.token->manufacturer);
+            entry.tokenModel = fixedText(slot.token->model);
+            entry.tokenSerial = fixedText(slot.token->serialnr);
+            entry.label = certs[c].label != nullptr ? certs[c].label : "";
+            entry.id.assign(reinterpret_cast<const char*>(certs[c].id), certs[c].id_len);
+            entry.subjectCommonName = commonNameOf(certs[c].x509);
+            entry.notAfter = notAfterOf(certs[c].x509);
+            Pkcs11Uri uri;
+            uri.token = entry.tokenLabel;
+            if (!entry.tokenSerial.empty()) {
+                uri.serial = entry.tokenSerial;
+            }
+            if (!entry.id.empty()) {
+                uri.id = entry.id;
+            } else {
+                uri.object = entry.label;
+            }
+            uri.type = "private";
+            entry.uri = formatPkcs11Uri(uri);
+            out.push_back(std::move(entry));
+        }
+    }
+    return out;
+}
 
 boost::system::result<Pkcs11Uri> parsePkcs11Uri(std::string_view uri) {
     constexpr std::string_view kScheme = "pkcs11:";
@@ -212,15 +390,7 @@ boost::system::result<SigningIdentity> SigningIdentity::fromPkcs11(std::string_v
     if (!uri) {
         return uri.error();
     }
-    std::string modulePath = options.modulePath;
-    if (modulePath.empty() && uri->modulePath) {
-        modulePath = *uri->modulePath;
-    }
-    if (modulePath.empty()) {
-        if (const char* env = std::getenv("TC_PKCS11_MODULE"); env != nullptr) {
-            modulePath = env;
-        }
-    }
+    const std::string modulePath = resolveModulePath(options, uri->modulePath);
     if (modulePath.empty()) {
         return SignatureErrc::pkcs11ModuleUnavailable;
     }

@@ -1,8 +1,9 @@
-// PKCS#11 identities on a SoftHSM2 token made at test time (softhsm2-util, pkcs11-tool from
-// opensc), in a temporary token directory through SOFTHSM2_CONF; and RFC 7512 URIs.
+// PKCS#11 identities on a SoftHSM2 token made at test time (softhsm_token.hpp), the signing
+// certificates listed before the PIN, and RFC 7512 URIs.
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/sample_document.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
+#include "softhsm_token.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,52 +15,7 @@ using namespace tc::prescriptions::testing;
 
 namespace {
 
-constexpr const char* kSoftHsmModule = "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so";
-constexpr const char* kPin = "4321";
-
-bool haveSoftHsm() {
-    return std::filesystem::exists(kSoftHsmModule) && haveProgram("softhsm2-util") &&
-           haveProgram("pkcs11-tool");
-}
-
-// A token "CPS-TEST" holding the doctor's RSA key and certificate (CKA_ID 01, label "doctor")
-// and the CA certificate.
-class SoftHsmToken {
-public:
-    SoftHsmToken() {
-        std::filesystem::create_directories(m_dir / "tokens");
-        writeFile(m_dir / "softhsm2.conf", "directories.tokendir = " + (m_dir / "tokens").string() +
-                                               "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        setenv("SOFTHSM2_CONF", (m_dir / "softhsm2.conf").c_str(), 1);
-        const auto& pki = testPki();
-        writeFile(m_dir / "key.pem", pki.doctor.privateKeyPem);
-        writeFile(m_dir / "cert.pem", pki.doctor.certificatePem);
-        writeFile(m_dir / "ca.pem", pki.caPem);
-        const std::string tool = std::string("pkcs11-tool --module ") + kSoftHsmModule +
-                                 " --token-label CPS-TEST --login --pin " + kPin;
-        for (const std::string& command :
-             {std::string("softhsm2-util --init-token --free --label CPS-TEST --pin ") + kPin +
-                  " --so-pin 87654321",
-              "softhsm2-util --import " + quote(m_dir / "key.pem") +
-                  " --token CPS-TEST --label doctor --id 01 --pin " + kPin,
-              "openssl x509 -in " + quote(m_dir / "cert.pem") + " -outform DER -out " +
-                  quote(m_dir / "cert.der"),
-              "openssl x509 -in " + quote(m_dir / "ca.pem") + " -outform DER -out " +
-                  quote(m_dir / "ca.der"),
-              tool + " --write-object " + quote(m_dir / "cert.der") +
-                  " --type cert --id 01 --label doctor",
-              tool + " --write-object " + quote(m_dir / "ca.der") +
-                  " --type cert --id 02 --label ca"}) {
-            const auto result = run(command);
-            INFO(command << "\n" << result.output);
-            REQUIRE(result.exitCode == 0);
-        }
-    }
-    const std::filesystem::path& dir() const { return m_dir.path(); }
-
-private:
-    TempDir m_dir;
-};
+constexpr const char* kPin = kSoftHsmPin;
 
 } // namespace
 
@@ -140,4 +96,59 @@ TEST_CASE("PKCS#11: wrong PIN, absent token or key, missing module are typed err
               .error() == SignatureErrc::pkcs11ModuleUnavailable);
     CHECK(SigningIdentity::fromPkcs11("token=CPS-TEST", kPin, options).error() ==
           SignatureErrc::invalidPkcs11Uri);
+}
+
+TEST_CASE("PKCS#11 URI: formatting reads back to the same attributes", "[signing][pkcs11]") {
+    Pkcs11Uri uri;
+    uri.token = "Carte CPS; n°1/2";
+    uri.serial = "0001%";
+    uri.id = std::string("\x01\xA2;", 3);
+    uri.type = "private";
+    uri.pinValue = "12&34";
+    const std::string text = formatPkcs11Uri(uri);
+    CHECK(text.find(' ') == std::string::npos);
+    CHECK(text == "pkcs11:token=Carte%20CPS%3B%20n%C2%B01%2F2;serial=0001%25;id=%01%A2%3B;"
+                  "type=private?pin-value=12%2634");
+    const auto back = parsePkcs11Uri(text);
+    REQUIRE(back.has_value());
+    CHECK(back->token == uri.token);
+    CHECK(back->serial == uri.serial);
+    CHECK(back->id == uri.id);
+    CHECK(back->type == uri.type);
+    CHECK(back->pinValue == uri.pinValue);
+    CHECK_FALSE(back->object.has_value());
+}
+
+TEST_CASE("PKCS#11: the token's signing certificates are listed before the PIN, and each one's "
+          "URI opens its key",
+          "[signing][pkcs11]") {
+    unsetenv("TC_PKCS11_MODULE");
+    CHECK(listPkcs11SigningCertificates().error() == SignatureErrc::pkcs11ModuleUnavailable);
+    CHECK(listPkcs11SigningCertificates(Pkcs11Options{"/nonexistent/libpkcs11.so"}).error() ==
+          SignatureErrc::pkcs11ModuleUnavailable);
+    if (!haveSoftHsm()) {
+        WARN("SKIPPED: softhsm2 or opensc's pkcs11-tool is not installed");
+        return;
+    }
+    SoftHsmToken token;
+    const Pkcs11Options options{kSoftHsmModule};
+    const auto listed = listPkcs11SigningCertificates(options);
+    REQUIRE(listed.has_value());
+    // The doctor's certificate; the CA's, also on the token, is not one to sign with.
+    REQUIRE(listed->size() == 1);
+    const auto& entry = listed->front();
+    CHECK(entry.tokenLabel == "CPS-TEST");
+    CHECK(entry.tokenManufacturer == "SoftHSM project");
+    CHECK_FALSE(entry.tokenSerial.empty());
+    CHECK(entry.label == "doctor");
+    CHECK(entry.id == std::string("\x01", 1));
+    CHECK(entry.subjectCommonName == "Dr Marie Curie");
+    CHECK(entry.notAfter > std::chrono::system_clock::now());
+    CHECK(entry.uri.rfind("pkcs11:token=CPS-TEST;serial=", 0) == 0);
+    CHECK(entry.uri.find(";id=%01;type=private") != std::string::npos);
+    auto identity = SigningIdentity::fromPkcs11(entry.uri, kPin, options);
+    INFO((identity ? std::string() : identity.error().message()));
+    REQUIRE(identity.has_value());
+    CHECK(identity->commonName() == "Dr Marie Curie");
+    CHECK(identity->onToken());
 }

@@ -5,6 +5,7 @@
 
 #include "tc/prescriptions/signature_errors.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -38,10 +39,36 @@ struct Pkcs11Uri {
 // an error (invalidPkcs11Uri).
 boost::system::result<Pkcs11Uri> parsePkcs11Uri(std::string_view uri);
 
+// The URI's text, attributes percent-encoded where RFC 7512 requires (`id` is always encoded
+// byte by byte); parsePkcs11Uri reads it back to the same attributes.
+std::string formatPkcs11Uri(const Pkcs11Uri& uri);
+
 struct Pkcs11Options {
     // The PKCS#11 module (.so). Empty: the URI's module-path, else $TC_PKCS11_MODULE.
     std::string modulePath;
 };
+
+// A signing certificate on a token, found without logging in (certificates are public
+// objects), so that the doctor picks the card, by the name on it, before typing its PIN.
+struct Pkcs11SigningCertificate {
+    std::string tokenLabel;
+    std::string tokenManufacturer;
+    std::string tokenModel;
+    std::string tokenSerial;
+    std::string label; // the certificate's CKA_LABEL
+    std::string id;    // its CKA_ID (raw bytes), which its private key shares
+    std::string subjectCommonName;
+    std::chrono::system_clock::time_point notAfter;
+    // Selects the matching private key for SigningIdentity::fromPkcs11:
+    // pkcs11:token=...;serial=...;id=...;type=private
+    std::string uri;
+};
+
+// The end-entity certificates fit for signing (key usage digitalSignature or nonRepudiation,
+// not a CA) on every initialised token the module sees, in slot order. No token: an empty
+// list. Errors: pkcs11ModuleUnavailable (no module given, or it does not load).
+boost::system::result<std::vector<Pkcs11SigningCertificate>>
+listPkcs11SigningCertificates(const Pkcs11Options& options = {});
 
 class SigningIdentity {
 public:
