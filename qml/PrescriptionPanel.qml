@@ -54,7 +54,7 @@ Rectangle {
             objectName: "signText"
             visible: text !== ""
             Layout.fillWidth: true
-            text: panel.editor.signText
+            text: panel.signing ? qsTr("Signature en cours…") : panel.editor.signText
             color: panel.editor.signedOrdonnance ? Theme.ok : Theme.urgent
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap
@@ -64,7 +64,7 @@ Rectangle {
             PrimaryButton {
                 objectName: "signButton"
                 visible: !panel.editor.signedOrdonnance
-                enabled: panel.editor.valid
+                enabled: panel.editor.valid && !panel.signing
                 text: qsTr("Signer…")
                 onClicked: passphraseDialog.open()
             }
@@ -102,24 +102,91 @@ Rectangle {
         }
     }
 
+    // What to sign with (the identity file, or a card found on the workstation) and its secret.
+    // A card is preferred when one is present: it is the doctor's legal signing device.
     Dialog {
         id: passphraseDialog
         objectName: "passphraseDialog"
+        readonly property var choices: panel.editor.signing ? panel.editor.signing.choices : []
+        property int choiceIndex: 0
+        readonly property var choice: choiceIndex >= 0 && choiceIndex < choices.length ? choices[choiceIndex] : null
         anchors.centerIn: parent
         modal: true
         title: qsTr("Signer l'ordonnance")
         standardButtons: Dialog.Ok | Dialog.Cancel
-        onOpened: { passphrase.text = ""; passphrase.forceActiveFocus() }
-        onAccepted: panel.editor.sign(passphrase.text)
+        onOpened: {
+            if (panel.editor.signing)
+                panel.editor.signing.refresh()
+            let preferred = 0
+            for (let i = choices.length - 1; i >= 0; --i)
+                if (choices[i].kind === "token")
+                    preferred = i
+            choiceIndex = preferred
+            passphrase.text = ""
+            passphrase.forceActiveFocus()
+        }
+        onAccepted: {
+            if (choice === null)
+                return
+            signTimer.secret = passphrase.text
+            signTimer.key = choice.key
+            passphrase.text = ""
+            panel.signing = true
+            signTimer.start()
+        }
         ColumnLayout {
-            Label { text: qsTr("Phrase secrète de votre identité de signature :") }
+            spacing: 6
+            Label { text: qsTr("Signer avec :"); visible: passphraseDialog.choices.length > 1 }
+            ComboBox {
+                objectName: "signingChoice"
+                visible: passphraseDialog.choices.length > 1
+                Layout.preferredWidth: 400
+                model: passphraseDialog.choices
+                textRole: "label"
+                currentIndex: passphraseDialog.choiceIndex
+                onActivated: (i) => { passphraseDialog.choiceIndex = i; passphrase.forceActiveFocus() }
+            }
+            Label {
+                text: passphraseDialog.choice !== null ? passphraseDialog.choice.detail : ""
+                color: Theme.muted
+                font.pixelSize: Theme.fontSmall
+            }
+            Label {
+                objectName: "secretLabel"
+                text: passphraseDialog.choice !== null ? passphraseDialog.choice.secretLabel
+                                                       : qsTr("Aucune identité de signature sur ce poste.")
+            }
             TextField {
                 id: passphrase
                 objectName: "passphrase"
+                enabled: passphraseDialog.choice !== null
                 echoMode: TextInput.Password
                 Layout.preferredWidth: 280
                 onAccepted: passphraseDialog.accept()
             }
+            Label {
+                objectName: "tokenStatus"
+                visible: text !== ""
+                Layout.preferredWidth: 400
+                text: panel.editor.signing ? panel.editor.signing.tokenStatus : ""
+                color: Theme.muted
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.WordWrap
+            }
+        }
+    }
+    // Signing blocks the GUI thread for as long as the card takes: the "in progress" line is
+    // drawn first.
+    property bool signing: false
+    Timer {
+        id: signTimer
+        property string secret: ""
+        property string key: ""
+        interval: 50
+        onTriggered: {
+            panel.editor.sign(secret, key)
+            secret = ""
+            panel.signing = false
         }
     }
 

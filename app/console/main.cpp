@@ -2,6 +2,7 @@
 #include "autopilot.hpp"
 #include "connection_controller.hpp"
 #include "demo_environment.hpp"
+#include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "tc/media/gst_runtime.hpp"
@@ -118,9 +119,14 @@ int main(int argc, char** argv) {
         QStringLiteral("source"));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
                                   QStringLiteral("lang"));
-    parser.addOptions({demo, dataDir, ca, bundle, host, port, autopilot, autopilotTimeout,
-                       screenshot, lang, mediaKeying, audioSink, stethoscopeRate, stethoscopeCodec,
-                       stethoscopeBitrate, microphone, camera});
+    const QCommandLineOption pkcs11Module(
+        QStringLiteral("pkcs11-module"),
+        QStringLiteral("PKCS#11 module of the CPS card's middleware (default: $TC_PKCS11_MODULE, "
+                       "else p11-kit's proxy); \"none\" signs with the identity file only."),
+        QStringLiteral("so"));
+    parser.addOptions({pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
+                       autopilotTimeout, screenshot, lang, mediaKeying, audioSink, stethoscopeRate,
+                       stethoscopeCodec, stethoscopeBitrate, microphone, camera});
     parser.process(app);
     // The workstation's settings (the practice's details on the ordonnance) stay in the data
     // directory of a demo or a test run, so that it leaves the doctor's own settings alone.
@@ -160,6 +166,11 @@ int main(int argc, char** argv) {
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
     session.voice()->setConfiguredMicrophone(parser.value(microphone).toStdString());
     session.camera()->setSource(parser.value(camera).toStdString());
+    // The cards the ordonnance can be signed with, beside the identity file.
+    session.prescription()->signing()->setPkcs11Module(
+        !parser.isSet(pkcs11Module) ? tc::app::SigningChoices::defaultPkcs11Module()
+        : parser.value(pkcs11Module) == QLatin1String("none") ? QString()
+                                                              : parser.value(pkcs11Module));
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QVariantMap>
 #include <algorithm>
@@ -170,6 +171,21 @@ void PrescriptionEditor::renderPreview() {
 
 namespace {
 
+// The RPPS a certificate names, if it names one: the subject's serialNumber attribute, else an
+// 11-digit run in its common name (CPS certificates put the national identifier, "8" then the
+// RPPS, there). "" when none is found: the certificate is then not held against the prescriber.
+QString rppsNamedBy(const QString& subject) {
+    static const QRegularExpression serial(QStringLiteral("(?:^|,)serialNumber=(\\d{11})(?:,|$)"));
+    if (const auto match = serial.match(subject); match.hasMatch()) {
+        return match.captured(1);
+    }
+    static const QRegularExpression common(QStringLiteral("(?:^|,)CN=[^,]*?\\b8?(\\d{11})\\b"));
+    if (const auto match = common.match(subject); match.hasMatch()) {
+        return match.captured(1);
+    }
+    return {};
+}
+
 bool writeFile(const QString& path, std::span<const std::byte> bytes) {
     QFile file(path);
     return file.open(QIODevice::WriteOnly) &&
@@ -179,23 +195,22 @@ bool writeFile(const QString& path, std::span<const std::byte> bytes) {
 
 } // namespace
 
-bool PrescriptionEditor::sign(const QString& passphrase) {
+bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
     if (!m_parsed || m_signed) {
         return false;
     }
-    QFile bundle(m_bundlePath);
-    if (m_bundlePath.isEmpty() || !bundle.open(QIODevice::ReadOnly)) {
-        m_signText = tr("Signature impossible : identité introuvable (%1).").arg(m_bundlePath);
+    const auto identity = m_signing.open(choice, secret);
+    if (!identity) {
+        m_signText = tr("Signature refusée : %1").arg(SigningChoices::errorText(identity.error()));
         emit changed();
         return false;
     }
-    const QByteArray der = bundle.readAll();
-    const auto identity = rx::SigningIdentity::fromPkcs12(
-        std::as_bytes(std::span(der.constData(), static_cast<std::size_t>(der.size()))),
-        passphrase.toStdString());
-    if (!identity) {
-        m_signText =
-            tr("Signature refusée : %1").arg(QString::fromStdString(identity.error().message()));
+    const QString signer = QString::fromStdString(identity->subjectName());
+    if (const auto named = rppsNamedBy(signer);
+        !named.isEmpty() && named != fromView(m_parsed->prescriber.rpps)) {
+        m_signText = tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
+                        "prescripteur (%2).")
+                         .arg(named, fromView(m_parsed->prescriber.rpps));
         emit changed();
         return false;
     }

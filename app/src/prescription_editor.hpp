@@ -8,6 +8,7 @@
 // telephone, e-mail, qualification) are kept in the workstation's settings between
 // consultations; the patient's come from the visit and what the operator says.
 
+#include "signing_choices.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
@@ -51,6 +52,8 @@ class PrescriptionEditor : public QObject {
     Q_PROPERTY(QVariantList routes READ routes CONSTANT)
     Q_PROPERTY(QVariantList durationUnits READ durationUnits CONSTANT)
     Q_PROPERTY(QVariantList nonSubstitutionReasons READ nonSubstitutionReasons CONSTANT)
+    // What the doctor can sign with: the identity file, the cards (signing_choices.hpp).
+    Q_PROPERTY(tc::app::SigningChoices* signing READ signing CONSTANT)
 
 public:
     struct PrescriberIdentity {
@@ -84,16 +87,19 @@ public:
     // The live preview: page 1 as it will print, "BROUILLON" across it until signed. The
     // surface comes from QML; it is redrawn shortly after each edit.
     Q_INVOKABLE void setPreviewSurface(tc::app::VideoSurface* surface);
-    // Signs with the doctor's PKCS#12 identity (the sign-in bundle), its passphrase asked again:
-    // the PDF (PAdES), the JSON (CMS) and the FHIR bundle are written beside the consultation.
-    Q_INVOKABLE bool sign(const QString& passphrase);
+    // Signs with one of signing()'s choices ("file": the sign-in PKCS#12 bundle, its passphrase
+    // asked again; a card's URI: its PIN): the PDF (PAdES), the JSON (CMS) and the FHIR bundle
+    // are written beside the consultation. A certificate that names another RPPS than the
+    // prescriber's is refused. Runs on the GUI thread: a card's two signatures take a moment.
+    Q_INVOKABLE bool sign(const QString& secret, const QString& choice = QStringLiteral("file"));
     // A new version of the signed ordonnance, which cancels it once signed.
     Q_INVOKABLE void amend();
     // Sends the signed PDF to the cabin's printer (the delivery controller shows the status).
     Q_INVOKABLE bool send();
 
     // Where the signing identity is and where signed files go.
-    void setBundlePath(const QString& path) { m_bundlePath = path; }
+    void setBundlePath(const QString& path) { m_signing.setBundlePath(path); }
+    SigningChoices* signing() { return &m_signing; }
     void setOutputDirectory(const QString& directory) { m_outputDirectory = directory; }
     void setDelivery(PrescriptionDeliveryController* delivery);
 
@@ -139,7 +145,7 @@ private:
     prescriptions::PrescriptionLedger m_ledger; // this consultation's signed versions
     QString m_signText;
     QString m_signedPdfPath;
-    QString m_bundlePath;
+    SigningChoices m_signing;
     QString m_outputDirectory;
     QPointer<PrescriptionDeliveryController> m_delivery;
     QPointer<VideoSurface> m_preview;

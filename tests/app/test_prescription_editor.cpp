@@ -1,7 +1,11 @@
 // The ordonnance editor: every validation issue at its field, DCI autocompletion from the shipped
 // table, signing with the doctor's development identity (pdfsig, an independent verifier, accepts
-// the PDF written beside the consultation), immutability once signed, and an amendment.
+// the PDF written beside the consultation), immutability once signed, and an amendment; signing
+// with a card (a SoftHSM2 token) chosen by the certificate on it, and refusing a certificate
+// that names another prescriber.
 #include "prescription_editor.hpp"
+#include "softhsm_token.hpp"
+#include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/pki.hpp"
 #include "video_surface.hpp"
 
@@ -146,4 +150,87 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     next.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
     CHECK(next.value("/prescriber/address/city").toString() == QStringLiteral("Paris"));
     CHECK(next.value("/prescriber/telephone").toString() == QStringLiteral("+33123456789"));
+}
+
+TEST_CASE("prescription editor: signs with a card chosen by its certificate, and its PIN",
+          "[app][prescriptions][pkcs11]") {
+    namespace rxt = prescriptions::testing;
+    if (!rxt::haveSoftHsm()) {
+        WARN("SKIPPED: softhsm2 or opensc's pkcs11-tool is not installed");
+        return;
+    }
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
+    rxt::SoftHsmToken token;
+    QTemporaryDir dir;
+    app::PrescriptionEditor editor;
+    // No module: no card is looked for, and the doctor is told so.
+    editor.signing()->setPkcs11Module({});
+    editor.signing()->refresh();
+    CHECK(editor.signing()->choices().isEmpty());
+    CHECK_FALSE(editor.signing()->tokenStatus().isEmpty());
+
+    editor.signing()->setPkcs11Module(QString::fromLatin1(rxt::kSoftHsmModule));
+    editor.signing()->refresh();
+    const auto choices = editor.signing()->choices();
+    REQUIRE(choices.size() == 1); // the doctor's certificate; the CA's is not offered
+    const auto card = choices.first().toMap();
+    CHECK(card.value("kind").toString() == QStringLiteral("token"));
+    CHECK(card.value("label").toString().contains(QStringLiteral("CPS-TEST")));
+    CHECK(card.value("label").toString().contains(QStringLiteral("Dr Marie Curie")));
+    CHECK(card.value("secretLabel").toString().contains(QStringLiteral("PIN")));
+    const QString key = card.value("key").toString();
+
+    editor.setOutputDirectory(dir.filePath("consultation"));
+    editor.begin({"Curie", "Marie", "10101234564"}, prescriptions::Sex::female);
+    fillValidDraft(editor);
+    QTest::qWait(300);
+    REQUIRE(editor.valid());
+
+    // A wrong PIN is said in words, and nothing is signed.
+    CHECK_FALSE(editor.sign(QStringLiteral("0000"), key));
+    CHECK(editor.signText().contains(QStringLiteral("PIN")));
+    CHECK_FALSE(editor.signedOrdonnance());
+    // A card taken out since the list was read is said too.
+    CHECK_FALSE(editor.sign(QString::fromLatin1(rxt::kSoftHsmPin),
+                            QStringLiteral("pkcs11:token=OTHER-CARD;type=private")));
+    CHECK(editor.signText().contains(QStringLiteral("carte absente")));
+
+    REQUIRE(editor.sign(QString::fromLatin1(rxt::kSoftHsmPin), key));
+    const QString pdf = editor.signedPdfPath();
+    REQUIRE(QFile::exists(pdf));
+    QProcess pdfsig;
+    pdfsig.start(QStringLiteral("pdfsig"), {pdf});
+    REQUIRE(pdfsig.waitForFinished(20000));
+    const QString report = QString::fromUtf8(pdfsig.readAllStandardOutput());
+    INFO(report.toStdString());
+    CHECK(report.contains(QStringLiteral("Signature is Valid")));
+    CHECK(report.contains(QStringLiteral("Total document signed")));
+    CHECK(report.contains(QStringLiteral("Dr Marie Curie")));
+}
+
+TEST_CASE("prescription editor: a certificate that names another RPPS than the prescriber's "
+          "does not sign",
+          "[app][prescriptions]") {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
+    QTemporaryDir dir;
+    const auto pki = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
+    REQUIRE(pki.has_value());
+    app::PrescriptionEditor editor;
+    editor.signing()->setPkcs11Module({});
+    editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
+    editor.setOutputDirectory(dir.filePath("consultation"));
+    // The development doctor's certificate carries serialNumber=10101234564; the ordonnance
+    // names a colleague.
+    const auto colleague = prescriptions::completeRpps("1000123456");
+    REQUIRE(colleague.has_value());
+    editor.begin({"Durand", "Louise", *colleague}, prescriptions::Sex::female);
+    fillValidDraft(editor);
+    QTest::qWait(300);
+    REQUIRE(editor.valid());
+    CHECK_FALSE(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    CHECK_FALSE(editor.signedOrdonnance());
+    CHECK(editor.signText().contains(QString::fromStdString(*colleague)));
+    CHECK(editor.signText().contains(QStringLiteral("10101234564")));
 }

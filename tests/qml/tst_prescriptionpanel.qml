@@ -28,6 +28,14 @@ Item {
         property var signCalls: []
         property var added: []
         property var preview: null
+        property QtObject signing: QtObject {
+            property var choices: [
+                { key: "file", kind: "file", label: "Certificat du poste (fichier PKCS#12)", detail: "doctor.p12", secretLabel: "Phrase secrète de votre identité de signature :" },
+                { key: "pkcs11:token=CPS-TEST;id=%01;type=private", kind: "token", label: "Carte « CPS-TEST » — Dr Claire Martin", detail: "certificat valable jusqu'au 01/12/2029", secretLabel: "Code PIN de la carte :" }]
+            property string tokenStatus: ""
+            property int refreshes: 0
+            function refresh() { refreshes++ }
+        }
         function value(path) { return draft[path] !== undefined ? draft[path] : null }
         function setValue(path, v) { setCalls = setCalls.concat([[path, v]]); revision++ }
         function issueAt(path) { return issuesByPath[path] !== undefined ? issuesByPath[path] : "" }
@@ -36,7 +44,7 @@ Item {
         function addNonDrug(kind) { added = added.concat([kind]) }
         function removeLine(i) {}
         function setPreviewSurface(s) { preview = s }
-        function sign(passphrase) { signCalls = signCalls.concat([passphrase]); return true }
+        function sign(secret, key) { signCalls = signCalls.concat([[secret, key]]); return true }
         function send() { return true }
         function amend() {}
     }
@@ -138,9 +146,24 @@ Item {
             mouseClick(sign)
             const dialog = findChild(panel, "passphraseDialog")
             tryCompare(dialog, "opened", true)
+            // The card is offered first, with its PIN; the doctor may take the identity file.
+            compare(fakeEditor.signing.refreshes, 1)
+            compare(findChild(panel, "secretLabel").text, "Code PIN de la carte :")
+            const choice = findChild(panel, "signingChoice")
+            compare(choice.currentIndex, 1)
+            findChild(panel, "passphrase").text = "4321"
+            dialog.accept()
+            tryCompare(fakeEditor, "signCalls", [["4321", "pkcs11:token=CPS-TEST;id=%01;type=private"]])
+            tryCompare(dialog, "visible", false)
+            tryCompare(sign, "enabled", true)
+            mouseClick(sign)
+            tryCompare(dialog, "opened", true)
+            choice.activated(0)
+            compare(findChild(panel, "secretLabel").text, "Phrase secrète de votre identité de signature :")
             findChild(panel, "passphrase").text = "telecabine"
             dialog.accept()
-            compare(fakeEditor.signCalls, ["telecabine"])
+            tryVerify(() => fakeEditor.signCalls.length === 2)
+            compare(fakeEditor.signCalls[1], ["telecabine", "file"])
             // The cabin's printer said why it failed; the doctor can try again.
             compare(findChild(panel, "deliveryText").text, "Échec de l'impression — plus de papier")
             mouseClick(findChild(panel, "retryButton"))
