@@ -5,6 +5,7 @@
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
+#include "signing_choices.hpp"
 #include "video_controller.hpp"
 
 #include <QCoreApplication>
@@ -231,12 +232,28 @@ void Autopilot::writePrescription() {
 }
 
 void Autopilot::signAndSend() {
+    // With the card when one is there and its PIN is known, as the doctor would.
     auto* editor = m_session->prescription();
-    if (!editor->sign(m_passphrase)) {
-        finish(1, QStringLiteral("ordonnance not signed: ") + editor->signText());
+    auto* signing = editor->signing();
+    signing->refresh();
+    QString key = QStringLiteral("file");
+    QString with = QStringLiteral("the identity file");
+    for (const auto& choice : signing->choices()) {
+        const auto fields = choice.toMap();
+        if (!m_cardPin.isEmpty() &&
+            fields.value(QStringLiteral("kind")) == QLatin1String("token")) {
+            key = fields.value(QStringLiteral("key")).toString();
+            with = QStringLiteral("the card ") + fields.value(QStringLiteral("label")).toString();
+            break;
+        }
+    }
+    if (!editor->sign(key == QLatin1String("file") ? m_passphrase : m_cardPin, key)) {
+        finish(1, QStringLiteral("ordonnance not signed with ") + with + QStringLiteral(": ") +
+                      editor->signText());
         return;
     }
-    std::fprintf(stderr, "autopilot: ordonnance %s signed: %s\n", qPrintable(editor->idText()),
+    std::fprintf(stderr, "autopilot: ordonnance %s signed with %s: %s\n",
+                 qPrintable(editor->idText()), qPrintable(with),
                  qPrintable(editor->signedPdfPath()));
     if (!editor->send()) {
         finish(1, QStringLiteral("ordonnance not sent: ") + m_session->delivery()->statusText());

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <utility>
 
 class QQuickWindow;
 
@@ -26,6 +27,8 @@ public:
               // the doctor's passphrase, asked again to sign the ordonnance
               QString passphrase, int timeoutSeconds, QObject* parent = nullptr);
     void setWindow(QQuickWindow* window) { m_window = window; }
+    // The PIN of the card to sign with, when one is offered; without it, the identity file.
+    void setCardPin(QString pin) { m_cardPin = std::move(pin); }
 
 private:
     void step();
@@ -49,6 +52,7 @@ private:
     QQuickWindow* m_window = nullptr;
     QString m_screenshotPath;
     QString m_passphrase;
+    QString m_cardPin;
     QTimer m_timeout;
     bool m_claimed = false;
     bool m_ending = false;

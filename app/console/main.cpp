@@ -1,6 +1,7 @@
 // telecabine: the physician's console.
 #include "autopilot.hpp"
 #include "connection_controller.hpp"
+#include "demo_card.hpp"
 #include "demo_environment.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
                                   QStringLiteral("port"), QStringLiteral("8443"));
     const QCommandLineOption autopilot(
         QStringLiteral("autopilot"),
-        QStringLiteral("Sign in ($TELECABINE_PASSPHRASE), take the first patient, end (tests)."));
+        QStringLiteral("Sign in ($TELECABINE_PASSPHRASE), take the first patient, examine, "
+                       "prescribe (with a card if $TELECABINE_CARD_PIN), end (tests)."));
     const QCommandLineOption autopilotTimeout(QStringLiteral("autopilot-timeout"),
                                               QStringLiteral("Seconds before giving up."),
                                               QStringLiteral("s"), QStringLiteral("30"));
@@ -166,11 +168,6 @@ int main(int argc, char** argv) {
     session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
     session.voice()->setConfiguredMicrophone(parser.value(microphone).toStdString());
     session.camera()->setSource(parser.value(camera).toStdString());
-    // The cards the ordonnance can be signed with, beside the identity file.
-    session.prescription()->signing()->setPkcs11Module(
-        !parser.isSet(pkcs11Module) ? tc::app::SigningChoices::defaultPkcs11Module()
-        : parser.value(pkcs11Module) == QLatin1String("none") ? QString()
-                                                              : parser.value(pkcs11Module));
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");
@@ -220,11 +217,24 @@ int main(int argc, char** argv) {
     }
 
     std::unique_ptr<tc::app::DemoEnvironment> demoEnvironment;
+    QString demoCardModule;
     QString passphrase = qEnvironmentVariable("TELECABINE_PASSPHRASE");
     if (parser.isSet(demo)) {
         const auto directory = parser.isSet(dataDir)
                                    ? std::filesystem::path(parser.value(dataDir).toStdString())
                                    : tc::app::DemoEnvironment::defaultDirectory();
+        // The demo doctor's CPS card (a SoftHSM2 token), when softhsm2 is installed.
+        if (const auto pki = tc::protocol::ensureDevelopmentPki(directory / "dev-pki")) {
+            if (const auto card = tc::app::ensureDemoCard(*pki, directory)) {
+                qputenv("SOFTHSM2_CONF", QByteArray::fromStdString(card->softHsmConfig.string()));
+                demoCardModule = QString::fromStdString(card->module.string());
+                std::fprintf(stderr, "demo: CPS card \"%s\" (SoftHSM2), PIN %s\n",
+                             tc::app::DemoCard::kTokenLabel, tc::app::DemoCard::kPin);
+            } else {
+                std::fprintf(stderr, "demo: no CPS card (%s); signing with the identity file\n",
+                             card.error().message().c_str());
+            }
+        }
         auto started = tc::app::DemoEnvironment::start(directory, [](const std::string& line) {
             std::fprintf(stderr, "demo: %s\n", line.c_str());
         });
@@ -242,6 +252,13 @@ int main(int argc, char** argv) {
         passphrase = QString::fromLatin1(tc::protocol::DevelopmentPki::kDevelopmentPassphrase);
     }
 
+    // The cards the ordonnance can be signed with, beside the identity file.
+    session.prescription()->signing()->setPkcs11Module(
+        parser.isSet(pkcs11Module)
+            ? (parser.value(pkcs11Module) == QLatin1String("none") ? QString()
+                                                                   : parser.value(pkcs11Module))
+        : !demoCardModule.isEmpty() ? demoCardModule
+                                    : tc::app::SigningChoices::defaultPkcs11Module());
     tc::app::registerMediaTypes();                // VideoSurface, before any QML loads
     tc::prescriptions::registerOrdonnanceFonts(); // before any text item exists (ordonnance.hpp)
     QQmlApplicationEngine engine;
@@ -263,6 +280,8 @@ int main(int argc, char** argv) {
                                                          parser.value(screenshot), passphrase,
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
+        pilot->setCardPin(!demoCardModule.isEmpty() ? QString::fromLatin1(tc::app::DemoCard::kPin)
+                                                    : qEnvironmentVariable("TELECABINE_CARD_PIN"));
     }
     if (parser.isSet(demo) || parser.isSet(autopilot)) {
         connection.signIn(connection.bundlePath(), passphrase, connection.host(),

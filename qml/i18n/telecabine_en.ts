@@ -1555,6 +1555,18 @@
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
+    <message>
+        <source>Signer avec :</source>
+        <translation>Sign with:</translation>
+    </message>
+    <message>
+        <source>Aucune identité de signature sur ce poste.</source>
+        <translation>No signing identity on this workstation.</translation>
+    </message>
+    <message>
+        <source>Signature en cours…</source>
+        <translation>Signing…</translation>
+    </message>
 </context>
 <context>
     <name>tc::app::VitalsController</name>
@@ -1724,6 +1736,73 @@
     <message>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
+    </message>
+    <message>
+        <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
+        <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::SigningChoices</name>
+    <message>
+        <source>Certificat du poste (fichier PKCS#12)</source>
+        <translation>This workstation&apos;s certificate (PKCS#12 file)</translation>
+    </message>
+    <message>
+        <source>Phrase secrète de votre identité de signature :</source>
+        <translation>Passphrase of your signing identity:</translation>
+    </message>
+    <message>
+        <source>Aucun module PKCS#11 configuré : la carte CPS n&apos;est pas recherchée.</source>
+        <translation>No PKCS#11 module configured: no CPS card is looked for.</translation>
+    </message>
+    <message>
+        <source>Le module de carte %1 ne se charge pas.</source>
+        <translation>The card module %1 does not load.</translation>
+    </message>
+    <message>
+        <source>Aucune carte CPS ni jeton de signature détecté.</source>
+        <translation>No CPS card or signing token found.</translation>
+    </message>
+    <message>
+        <source>Carte « %1 » — %2</source>
+        <translation>Card “%1” — %2</translation>
+    </message>
+    <message>
+        <source>certificat expiré le %1</source>
+        <translation>certificate expired on %1</translation>
+    </message>
+    <message>
+        <source>certificat valable jusqu&apos;au %1</source>
+        <translation>certificate valid until %1</translation>
+    </message>
+    <message>
+        <source>Code PIN de la carte :</source>
+        <translation>Card PIN:</translation>
+    </message>
+    <message>
+        <source>phrase secrète incorrecte</source>
+        <translation>wrong passphrase</translation>
+    </message>
+    <message>
+        <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
+        <translation>the card refused the PIN (careful: the card locks after a few wrong PINs)</translation>
+    </message>
+    <message>
+        <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
+        <translation>card missing or removed: insert it again and retry</translation>
+    </message>
+    <message>
+        <source>le module de la carte ne se charge pas</source>
+        <translation>the card&apos;s module does not load</translation>
+    </message>
+    <message>
+        <source>la carte ne porte pas la clé de ce certificat</source>
+        <translation>the card does not hold this certificate&apos;s key</translation>
+    </message>
+    <message>
+        <source>fichier d&apos;identité introuvable ou illisible</source>
+        <translation>identity file missing or unreadable</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ console=$3
 keying=${4:-dtls} # the console's media keying: dtls (default) or sdes
 steth=${5:-48000} # the stethoscope the console asks for: L16 at 48000 or 16000, or opus
 video=${6:-vp8} # the cabin's cameras: vp8 or h264 (the console offers both)
+signer=${7:-file} # the ordonnance signed with the identity file, or with a card (SoftHSM2)
 case $video in vp8) video_name=VP8 ;; h264) video_name=H264 ;; *) echo "video?" >&2; exit 2 ;; esac
 case $steth in
     opus) steth_args="--stethoscope-codec opus" steth_stream="Opus/48000 at 128 kbit/s" steth_pt=102 ;;
@@ -46,6 +47,31 @@ port=$(cat "$work/port")
     --local-printer "$work/printer" >"$work/cabin.log" 2>&1 &
 pids="$pids $!"
 
+# The doctor's CPS card: a SoftHSM2 token holding the doctor's key and certificate, read by
+# the console through the PKCS#11 module, PIN 1234.
+card_args=""
+if [ "$signer" = card ]; then
+    softhsm_module=/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
+    mkdir -p "$work/card/tokens"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+        "$work/card/tokens" >"$work/card/softhsm2.conf"
+    export SOFTHSM2_CONF="$work/card/softhsm2.conf"
+    {
+        openssl pkcs12 -in "$work/pki/doctor.p12" -passin pass:telecabine -nocerts -nodes \
+            -out "$work/card/key.pem" &&
+        openssl pkcs12 -in "$work/pki/doctor.p12" -passin pass:telecabine -clcerts -nokeys |
+            openssl x509 -outform DER -out "$work/card/doctor.der" &&
+        softhsm2-util --init-token --free --label CPS-E2E --pin 1234 --so-pin 12345678 &&
+        softhsm2-util --import "$work/card/key.pem" --token CPS-E2E --label doctor --id 01 \
+            --pin 1234 &&
+        pkcs11-tool --module "$softhsm_module" --token-label CPS-E2E --login --pin 1234 \
+            --write-object "$work/card/doctor.der" --type cert --id 01 --label doctor
+    } >"$work/card.log" 2>&1 || fail "the card could not be made: $(cat "$work/card.log")"
+    rm -f "$work/card/key.pem"
+    card_args="--pkcs11-module $softhsm_module"
+    export TELECABINE_CARD_PIN=1234
+fi
+
 # GUI tests run under Xvfb unless a display is already there.
 run_gui() {
     if [ -z "${DISPLAY:-}" ]; then xvfb-run -a -s "-screen 0 1280x800x24" "$@"; else "$@"; fi
@@ -54,7 +80,7 @@ export TELECABINE_PASSPHRASE=telecabine
 run_gui \
     "$console" --autopilot --autopilot-timeout 60 --host 127.0.0.1 --port "$port" \
     --ca "$work/pki/ca.pem" --bundle "$work/pki/doctor.p12" --screenshot "$work/console.png" \
-    --data-dir "$work/console" \
+    --data-dir "$work/console" $card_args \
     --media-keying "$keying" $steth_args --audio-sink none --microphone synthetic --camera test \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
@@ -108,7 +134,13 @@ grep -q "autopilot: vitals: ECG et pléthysmogramme en direct, [0-9]* ECG strip 
 grep -q "autopilot: ordonnance [0-9A-Z*~$=-]*: 1 line(s), 0 issue(s) to fix" "$work/console.log" ||
     fail "the ordonnance was not written, or issues were left"
 [ -s "$work/console-prescription.png" ] || fail "no ordonnance screenshot"
-pdf=$(sed -n 's/^autopilot: ordonnance .* signed: \(.*\.pdf\)$/\1/p' "$work/console.log")
+case $signer in
+    card) signed_with="the card Carte « CPS-E2E » — Dr Claire Martin" ;;
+    *) signed_with="the identity file" ;;
+esac
+grep -q "autopilot: ordonnance .* signed with $signed_with: " "$work/console.log" ||
+    fail "the ordonnance was not signed with $signed_with"
+pdf=$(sed -n 's/^autopilot: ordonnance .* signed with .*: \(.*\.pdf\)$/\1/p' "$work/console.log")
 [ -n "$pdf" ] && [ -s "$pdf" ] || fail "the signed ordonnance was not kept with the consultation"
 grep -q "autopilot: ordonnance .* delivery: printed" "$work/console.log" ||
     fail "the console was not told the ordonnance printed"

@@ -80,7 +80,11 @@ public:
     // The private key on a PKCS#11 token selected by `uri` (token= / object= / id=), logged in
     // with `pin` (the URI's pin-value if `pin` is empty). The certificate is the token's
     // certificate with the key's CKA_ID (else its label); the token's other certificates form
-    // the chain. The token session stays open for the identity's lifetime.
+    // the chain. The token session stays open for the identity's lifetime. PKCS#11 logs a
+    // whole application in, not a session: while an identity from a token is alive, a second
+    // fromPkcs11 on it is let in whatever the PIN (CKR_USER_ALREADY_LOGGED_IN). Keep an identity
+    // only for the signature it is opened for; the module is unloaded, and the card logged out,
+    // when the last one goes.
     static boost::system::result<SigningIdentity>
     fromPkcs11(std::string_view uri, std::string_view pin, const Pkcs11Options& options = {});
 
