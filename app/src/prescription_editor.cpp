@@ -1,10 +1,12 @@
 #include "prescription_editor.hpp"
 
 #include "prescription_delivery.hpp"
+#include "prescription_editor_io.hpp"
 #include "tc/prescriptions/dci_table.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
+#include "tc/prescriptions/rpps.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
 #include "video_surface.hpp"
@@ -13,14 +15,9 @@
 #include <QDir>
 #include <QFile>
 #include <QLocale>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QVariantMap>
 #include <algorithm>
-#include <poppler-document.h>
-#include <poppler-image.h>
-#include <poppler-page-renderer.h>
-#include <poppler-page.h>
 
 namespace tc::app {
 
@@ -51,53 +48,6 @@ bool remembered(const std::string& path) {
     return false;
 }
 
-nlohmann::json toJsonValue(const QVariant& value) {
-    switch (value.typeId()) {
-    case QMetaType::Bool:
-        return value.toBool();
-    case QMetaType::Int:
-    case QMetaType::LongLong:
-        return value.toLongLong();
-    case QMetaType::Double:
-    case QMetaType::Float:
-        return value.toDouble();
-    case QMetaType::QStringList:
-    case QMetaType::QVariantList: {
-        nlohmann::json array = nlohmann::json::array();
-        for (const auto& line : value.toStringList()) {
-            array.push_back(line.toStdString());
-        }
-        return array;
-    }
-    default:
-        return value.toString().toStdString();
-    }
-}
-
-QVariant toVariant(const nlohmann::json& value) {
-    if (value.is_boolean()) {
-        return value.get<bool>();
-    }
-    if (value.is_number_integer()) {
-        return QVariant::fromValue(value.get<long long>());
-    }
-    if (value.is_number()) {
-        return value.get<double>();
-    }
-    if (value.is_string()) {
-        return QString::fromStdString(value.get<std::string>());
-    }
-    if (value.is_array()) {
-        QStringList lines;
-        for (const auto& item : value) {
-            lines << (item.is_string() ? QString::fromStdString(item.get<std::string>())
-                                       : QString());
-        }
-        return lines;
-    }
-    return {};
-}
-
 template <class Items> QVariantList choices(const Items& items) {
     QVariantList out;
     for (const auto& item : items) {
@@ -126,33 +76,6 @@ void PrescriptionEditor::setPreviewSurface(VideoSurface* surface) {
     renderPreview();
 }
 
-namespace {
-
-QImage renderSignedPage(const std::vector<std::byte>& pdf) {
-    std::unique_ptr<poppler::document> document(poppler::document::load_from_raw_data(
-        reinterpret_cast<const char*>(pdf.data()), static_cast<int>(pdf.size())));
-    if (!document || document->pages() < 1) {
-        return {};
-    }
-    std::unique_ptr<poppler::page> page(document->create_page(0));
-    if (!page) {
-        return {};
-    }
-    poppler::page_renderer renderer;
-    renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                              poppler::page_renderer::text_antialiasing);
-    renderer.set_image_format(poppler::image::format_argb32);
-    const poppler::image image = renderer.render_page(page.get(), 110, 110);
-    if (!image.is_valid() || image.format() != poppler::image::format_argb32) {
-        return {};
-    }
-    return QImage(reinterpret_cast<const uchar*>(image.const_data()), image.width(), image.height(),
-                  image.bytes_per_row(), QImage::Format_ARGB32)
-        .copy(); // poppler's buffer goes with `image`
-}
-
-} // namespace
-
 void PrescriptionEditor::renderPreview() {
     if (!m_preview) {
         return;
@@ -162,38 +85,12 @@ void PrescriptionEditor::renderPreview() {
     }
     // Signed: the signed PDF itself, rendered by poppler (what the cabin will print); a draft:
     // the same layout drawn directly, marked "BROUILLON".
-    const QImage page = m_signed ? renderSignedPage(m_signed->pdf)
+    const QImage page = m_signed ? editor_io::renderSignedPage(m_signed->pdf)
                                  : rx::renderOrdonnancePreview(*m_previewModel, 0, 110);
     if (!page.isNull()) {
         m_preview->present(page, -1);
     }
 }
-
-namespace {
-
-// The RPPS a certificate names, if it names one: the subject's serialNumber attribute, else an
-// 11-digit run in its common name (CPS certificates put the national identifier, "8" then the
-// RPPS, there). "" when none is found: the certificate is then not held against the prescriber.
-QString rppsNamedBy(const QString& subject) {
-    static const QRegularExpression serial(QStringLiteral("(?:^|,)serialNumber=(\\d{11})(?:,|$)"));
-    if (const auto match = serial.match(subject); match.hasMatch()) {
-        return match.captured(1);
-    }
-    static const QRegularExpression common(QStringLiteral("(?:^|,)CN=[^,]*?\\b8?(\\d{11})\\b"));
-    if (const auto match = common.match(subject); match.hasMatch()) {
-        return match.captured(1);
-    }
-    return {};
-}
-
-bool writeFile(const QString& path, std::span<const std::byte> bytes) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) &&
-           file.write(reinterpret_cast<const char*>(bytes.data()),
-                      static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
-}
-
-} // namespace
 
 bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
     if (!m_parsed || m_signed) {
@@ -205,12 +102,14 @@ bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
         emit changed();
         return false;
     }
-    const QString signer = QString::fromStdString(identity->subjectName());
-    if (const auto named = rppsNamedBy(signer);
-        !named.isEmpty() && named != fromView(m_parsed->prescriber.rpps)) {
+    // The signer must be the prescriber named on the ordonnance, when the certificate says who it
+    // is (telecabine-verify refuses it otherwise).
+    if (const auto named = rx::rppsNamedInSubject(identity->subjectName());
+        named && *named != m_parsed->prescriber.rpps) {
         m_signText = tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
                         "prescripteur (%2).")
-                         .arg(named, fromView(m_parsed->prescriber.rpps));
+                         .arg(QString::fromStdString(*named),
+                              QString::fromStdString(m_parsed->prescriber.rpps));
         emit changed();
         return false;
     }
@@ -235,12 +134,13 @@ bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
         const QString base = QDir(m_outputDirectory).filePath(QStringLiteral("ordonnance-") + stem);
         const auto& json = m_signed->canonicalJson;
         const auto& fhir = m_signed->fhirBundleJson;
-        const bool written = writeFile(base + QStringLiteral(".pdf"), m_signed->pdf) &&
-                             writeFile(base + QStringLiteral(".json"),
-                                       std::as_bytes(std::span(json.data(), json.size()))) &&
-                             writeFile(base + QStringLiteral(".json.p7s"), m_signed->jsonCmsDer) &&
-                             writeFile(base + QStringLiteral(".fhir.json"),
-                                       std::as_bytes(std::span(fhir.data(), fhir.size())));
+        const bool written =
+            editor_io::writeFile(base + QStringLiteral(".pdf"), m_signed->pdf) &&
+            editor_io::writeFile(base + QStringLiteral(".json"),
+                                 std::as_bytes(std::span(json.data(), json.size()))) &&
+            editor_io::writeFile(base + QStringLiteral(".json.p7s"), m_signed->jsonCmsDer) &&
+            editor_io::writeFile(base + QStringLiteral(".fhir.json"),
+                                 std::as_bytes(std::span(fhir.data(), fhir.size())));
         m_signedPdfPath = written ? base + QStringLiteral(".pdf") : QString();
         if (!written) {
             m_signText += tr(" — mais l'enregistrement dans %1 a échoué").arg(m_outputDirectory);
@@ -354,7 +254,7 @@ QVariant PrescriptionEditor::value(const QString& path) const {
     }
     try {
         const nlohmann::json::json_pointer pointer(path.toStdString());
-        return m_draft.contains(pointer) ? toVariant(m_draft.at(pointer)) : QVariant();
+        return m_draft.contains(pointer) ? editor_io::toVariant(m_draft.at(pointer)) : QVariant();
     } catch (const nlohmann::json::exception&) {
         return {}; // not a path of this draft
     }
@@ -375,7 +275,7 @@ void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
         return;
     }
     // An emptied field is unset; a number typed as text is a number.
-    nlohmann::json next = toJsonValue(value);
+    nlohmann::json next = editor_io::toJsonValue(value);
     if (next.is_string() && next.get<std::string>().empty() && m_draft.contains(pointer) &&
         !m_draft.at(pointer).is_string()) {
         next = nullptr;

@@ -42,8 +42,8 @@ int usage(const std::string& problem) {
     std::cerr << "usage: telecabine-verify FILE.pdf --ca CA.pem [--json]\n"
                  "exit codes: 0 valid, 2 usage or unreadable input, 10 unreadable PDF, 11 not "
                  "signed,\n  12 invalid signature, 20 untrusted certificate, 21 expired "
-                 "certificate, 22 key usage,\n  23 chain rejected, 30 no readable QR code, 31 "
-                 "signed content missing, 32 QR code mismatch\n";
+                 "certificate, 22 key usage,\n  23 chain rejected, 24 signer not the prescriber, "
+                 "30 no readable QR code,\n  31 signed content missing, 32 QR code mismatch\n";
     return 2;
 }
 
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
                                     {"valid", report.valid()},
                                     {"exit_code", report.exitCode()},
                                     {"signer", report.signer},
+                                    {"signer_rpps", report.signerRpps},
                                     {"signing_time", report.signingTime},
                                     {"prescription_id", report.prescriptionId},
                                     {"checks", checks}};
@@ -110,6 +111,14 @@ int main(int argc, char** argv) {
     std::cout << "Ordonnance / Prescription: " << file << "\n";
     if (!report.signer.empty()) {
         std::cout << "  Signataire / Signer: " << report.signer << "\n";
+        if (!report.signerRpps.empty()) {
+            std::cout << "  RPPS du signataire / Signer's RPPS: " << report.signerRpps
+                      << (report.prescriberRpps.empty() ||
+                                  report.prescriberRpps == report.signerRpps
+                              ? std::string()
+                              : "  (prescripteur / prescriber: " + report.prescriberRpps + ")")
+                      << "\n";
+        }
         std::cout << "  Signée le / Signed on: " << readableDate(report.signingTime) << "\n";
     }
     if (!report.prescriptionId.empty()) {

@@ -3,10 +3,34 @@
 #include "page_qr_reader.hpp"
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/qr_code.hpp"
+#include "tc/prescriptions/rpps.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace tc::verify {
 
 using prescriptions::SignatureErrc;
+
+namespace {
+
+// The prescriber's RPPS in the signed canonical JSON ("" when it cannot be read).
+std::string prescriberRppsOf(std::span<const std::byte> content) {
+    const auto json = nlohmann::json::parse(
+        reinterpret_cast<const char*>(content.data()),
+        reinterpret_cast<const char*>(content.data()) + content.size(), nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return {};
+    }
+    const auto prescriber = json.find("prescriber");
+    if (prescriber == json.end() || !prescriber->is_object()) {
+        return {};
+    }
+    const auto rpps = prescriber->find("rpps");
+    return rpps != prescriber->end() && rpps->is_string() ? rpps->get<std::string>()
+                                                          : std::string();
+}
+
+} // namespace
 
 bool VerificationReport::valid() const {
     for (const auto& c : checks) {
@@ -33,13 +57,26 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
     auto signature = prescriptions::verifyPdfSignature(pdf);
     report.checks.push_back(
         {Check::signature, signature ? boost::system::error_code{} : signature.error()});
+    const auto content =
+        prescriptions::extractEmbeddedFile(pdf, prescriptions::kPrescriptionAttachmentName);
     if (signature) {
         report.signer = signature->cms.signerSubject;
         report.signingTime = signature->field.signingTimeText;
         auto chain = prescriptions::verifyCertificateChain(
             signature->cms.signerCertificateDer, signature->cms.otherCertificatesDer, anchors, now);
-        report.checks.push_back(
-            {Check::certificate, chain ? boost::system::error_code{} : chain.error()});
+        boost::system::error_code certificateError =
+            chain ? boost::system::error_code{} : chain.error();
+        // The signer must be the prescriber the ordonnance names, when the certificate says who
+        // it is (a CPS certificate does; some test certificates do not).
+        const auto signerRpps = prescriptions::rppsNamedInSubject(report.signer);
+        if (!certificateError && signerRpps && content) {
+            report.prescriberRpps = prescriberRppsOf(*content);
+            if (report.prescriberRpps != *signerRpps) {
+                certificateError = SignatureErrc::signerNotPrescriber;
+            }
+        }
+        report.signerRpps = signerRpps.value_or(std::string());
+        report.checks.push_back({Check::certificate, certificateError});
     } else {
         report.checks.push_back({Check::certificate, {}, true});
     }
@@ -60,8 +97,6 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
             qrError = SignatureErrc::malformedQrPayload;
         } else {
             report.prescriptionId = payload->prescriptionId;
-            auto content =
-                prescriptions::extractEmbeddedFile(pdf, prescriptions::kPrescriptionAttachmentName);
             if (!content) {
                 qrError = content.error();
             } else if (auto match = prescriptions::checkQrAgainstContent(*payload, *content);
@@ -102,6 +137,8 @@ int exitCodeFor(const boost::system::error_code& error) {
         return 22;
     case SignatureErrc::certificateRejected:
         return 23;
+    case SignatureErrc::signerNotPrescriber:
+        return 24;
     case SignatureErrc::qrNotFound:
     case SignatureErrc::malformedQrPayload:
     case SignatureErrc::renderFailed:
@@ -179,6 +216,9 @@ Verdict verdictText(const boost::system::error_code& error) {
                 "the key usage does not allow signing"};
     case SignatureErrc::certificateRejected:
         return {"chaîne de certificats refusée", "certificate chain rejected"};
+    case SignatureErrc::signerNotPrescriber:
+        return {"le signataire n'est pas le prescripteur (RPPS différent)",
+                "the signer is not the prescriber (another RPPS)"};
     case SignatureErrc::qrNotFound:
         return {"aucun QR code lisible en page 1", "no readable QR code on page 1"};
     case SignatureErrc::malformedQrPayload:

@@ -4,7 +4,8 @@
 //   1. the last PDF signature (byte range = whole file, CMS over the ranges, signing-
 //      certificate-v2, PAdES baseline profile);
 //   2. the signer's chain to the given CA at the verification time, key usage
-//      digitalSignature or nonRepudiation;
+//      digitalSignature or nonRepudiation, and the signer being the prescriber: when the
+//      certificate names an RPPS (rpps.hpp), it must be the one in the signed content;
 //   3. the QR code on page 1 (rasterised, decoded) against the embedded canonical content:
 //      SHA-256 and prescription id.
 
@@ -30,6 +31,8 @@ struct VerificationReport {
     std::string signer;         // RFC 2253 subject
     std::string signingTime;    // the signature dictionary's /M
     std::string prescriptionId; // from the QR code
+    std::string signerRpps;     // named by the certificate ("" when it names none)
+    std::string prescriberRpps; // in the signed content, when compared
     bool valid() const;
     // 0 when valid, else the code of the first failed check (see exitCodeFor).
     int exitCode() const;
@@ -40,7 +43,8 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
                                       std::chrono::system_clock::time_point now, double dpi = 150);
 
 // Exit codes: 10 unreadable PDF, 11 no signature, 12 invalid signature, 20 untrusted chain,
-// 21 expired or not yet valid, 22 key usage, 23 other chain rejection, 30 no readable QR code,
+// 21 expired or not yet valid, 22 key usage, 23 other chain rejection, 24 the signer is not the
+// prescriber, 30 no readable QR code,
 // 31 no signed content, 32 QR code does not match the content; 2 usage / input files.
 int exitCodeFor(const boost::system::error_code& error);
 

@@ -61,6 +61,8 @@ constexpr std::array kErrcInfo{
              "the certificate's key usage allows neither digitalSignature nor nonRepudiation"},
     ErrcInfo{SignatureErrc::certificateRejected, "certificate_rejected",
              "the certificate chain was rejected"},
+    ErrcInfo{SignatureErrc::signerNotPrescriber, "signer_not_prescriber",
+             "the signer's certificate names another RPPS than the prescriber's"},
     ErrcInfo{SignatureErrc::qrEncodingFailed, "qr_encoding_failed",
              "the QR code could not be encoded"},
     ErrcInfo{SignatureErrc::malformedQrPayload, "malformed_qr_payload",

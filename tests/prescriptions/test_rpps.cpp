@@ -51,3 +51,25 @@ TEST_CASE("RPPS: malformed input", "[rpps]") {
     CHECK_FALSE(completeRpps("101012345x"));
     CHECK_FALSE(rppsCheckDigit("123"));
 }
+
+TEST_CASE("RPPS named by a certificate's subject", "[rpps]") {
+    // The development PKI's form: serialNumber.
+    CHECK(rppsNamedInSubject("CN=Dr Claire Martin,serialNumber=10101234564,OU=doctor,O=x") ==
+          std::optional<std::string>("10101234564"));
+    CHECK(rppsNamedInSubject("cn=Dr A,SERIALNUMBER=10101234564") ==
+          std::optional<std::string>("10101234564"));
+    // A CPS certificate's form: the national identifier (8 + RPPS) in the common name.
+    CHECK(rppsNamedInSubject("CN=810101234564/Martin Claire,O=CPS") ==
+          std::optional<std::string>("10101234564"));
+    CHECK(rppsNamedInSubject("CN=10101234564 Martin") ==
+          std::optional<std::string>("10101234564"));
+    // An escaped comma stays inside the value.
+    CHECK(rppsNamedInSubject("CN=Martin\\, Claire 810101234564,O=x") ==
+          std::optional<std::string>("10101234564"));
+    // None: no digits, a serial number that is no RPPS, runs of other lengths.
+    CHECK_FALSE(rppsNamedInSubject("CN=Dr Marie Curie,O=telecabine").has_value());
+    CHECK_FALSE(rppsNamedInSubject("CN=Dr A,serialNumber=42").has_value());
+    CHECK_FALSE(rppsNamedInSubject("CN=Dr A 1234567890,O=x").has_value());
+    CHECK_FALSE(rppsNamedInSubject("CN=Dr A 910101234564").has_value());
+    CHECK_FALSE(rppsNamedInSubject("").has_value());
+}

@@ -58,8 +58,11 @@ struct Issued {
 
 // issuer == nullptr: self-signed CA.
 // `twinOf`: reuse that certificate's key and serial number (a substituted certificate).
+// `subjectSerial`: a serialNumber attribute in the subject (the RPPS, as the development PKI and
+// CPS certificates name their holder).
 Issued issue(const std::string& commonName, bool rsa, const Issued* issuer, const char* keyUsage,
-             long notBeforeDays, long notAfterDays, const Issued* twinOf = nullptr) {
+             long notBeforeDays, long notAfterDays, const Issued* twinOf = nullptr,
+             const char* subjectSerial = nullptr) {
     Issued out{twinOf != nullptr ? KeyPtr() : makeKey(rsa), CertPtr(X509_new())};
     if (twinOf != nullptr) {
         EVP_PKEY_up_ref(twinOf->key.get());
@@ -88,6 +91,11 @@ Issued issue(const std::string& commonName, bool rsa, const Issued* issuer, cons
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1,
                                0);
+    if (subjectSerial != nullptr) {
+        X509_NAME_add_entry_by_txt(name, "serialNumber", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(subjectSerial), -1, -1,
+                                   0);
+    }
     X509* issuerCert = issuer != nullptr ? issuer->cert.get() : cert;
     EVP_PKEY* issuerKey = issuer != nullptr ? issuer->key.get() : out.key.get();
     X509_set_issuer_name(cert, X509_get_subject_name(issuerCert));
@@ -148,6 +156,8 @@ TestPki makePki() {
         credentials(issue("Dr Encipher", false, &ca, "critical,keyEncipherment", -1, 365), ca);
     pki.otherCaDoctor =
         credentials(issue("Dr Elsewhere", false, &otherCa, kSigning, -1, 365), otherCa);
+    pki.rppsDoctor = credentials(
+        issue("Dr Claire Martin", false, &ca, kSigning, -1, 365, nullptr, "10101234564"), ca);
     return pki;
 }
 

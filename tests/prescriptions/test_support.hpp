@@ -25,6 +25,7 @@ struct TestPki {
     TestCredentials expiredDoctor; // notAfter yesterday
     TestCredentials encipherOnly;  // keyUsage keyEncipherment only
     TestCredentials otherCaDoctor; // issued by the second CA
+    TestCredentials rppsDoctor;    // P-256, subject serialNumber=10101234564 (an RPPS)
     // Same key, issuer and serial number as `doctor`, one more day of validity: a certificate
     // an attacker could substitute if the CMS did not bind the signer's certificate.
     TestCredentials doctorTwin;

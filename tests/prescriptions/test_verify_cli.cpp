@@ -123,6 +123,38 @@ TEST_CASE("telecabine-verify refuses a certificate from another CA", "[verify]")
     CHECK(verify(make(o)).exitCode == 20);
 }
 
+TEST_CASE("telecabine-verify refuses a signer who is not the prescriber", "[verify]") {
+    // The certificate names RPPS 10101234564: the signed content must name the same prescriber.
+    const auto content = [](const std::string& rpps) {
+        return R"({"id":"RX-2025-000301","patient":{"name":"Jean Dupont"},)"
+               R"("prescriber":{"familyName":"Martin","rpps":")" +
+               rpps + R"("}})";
+    };
+    Verifier verify;
+    Ordonnance own;
+    own.signer = &testPki().rppsDoctor;
+    own.id = "RX-2025-000301";
+    own.embeddedJson = content("10101234564");
+    const auto good = verify(make(own));
+    INFO(good.output);
+    CHECK(good.exitCode == 0);
+    CHECK(good.output.find("RPPS du signataire / Signer's RPPS: 10101234564\n") !=
+          std::string::npos);
+
+    Ordonnance colleague = own;
+    colleague.embeddedJson = content("10001234567");
+    const auto refused = verify(make(colleague));
+    INFO(refused.output);
+    CHECK(refused.exitCode == 24);
+    CHECK(refused.output.find("le signataire n'est pas le prescripteur") != std::string::npos);
+    CHECK(refused.output.find("(prescripteur / prescriber: 10001234567)") != std::string::npos);
+    const auto json = verify(make(colleague), "ca.pem", "--json");
+    const auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    CHECK(parsed["signer_rpps"].get<std::string>() == "10101234564");
+    CHECK(parsed["checks"][1]["error"].get<std::string>() == "signer_not_prescriber");
+}
+
 TEST_CASE("telecabine-verify refuses an expired certificate", "[verify]") {
     Ordonnance o;
     o.signer = &testPki().expiredDoctor;

@@ -17,4 +17,10 @@ bool isValidRpps(std::string_view rpps) noexcept;
 // Appends the check digit to ten digits (development PKI, tests, demo data).
 std::optional<std::string> completeRpps(std::string_view firstTenDigits);
 
+// The RPPS a certificate's subject (RFC 2253 text, "CN=...,serialNumber=...,O=...") names, if it
+// names one: the serialNumber attribute when it is 11 digits, else a run of 11 digits in the
+// common name, or of 12 digits starting with 8 (the national identifier of a CPS certificate:
+// "8" then the RPPS). nullopt when the subject names none.
+std::optional<std::string> rppsNamedInSubject(std::string_view subject);
+
 } // namespace tc::prescriptions

@@ -42,6 +42,7 @@ enum class SignatureErrc {
     certificateNotYetValid,
     keyUsageNotAllowed,
     certificateRejected,
+    signerNotPrescriber, // the certificate names another RPPS than the ordonnance's prescriber
     // QR code and signed content.
     qrEncodingFailed,
     malformedQrPayload,
