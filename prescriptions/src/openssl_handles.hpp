@@ -65,5 +65,7 @@ template <class T, class F> std::vector<std::byte> toDer(const T* object, F i2d)
 
 std::vector<std::byte> sha256(std::span<const std::byte> data);
 std::string toHex(std::span<const std::byte> data);
+// The subject's first commonName in UTF-8 ("" when it has none).
+std::string commonNameOf(const X509* certificate);
 
 } // namespace tc::prescriptions::detail

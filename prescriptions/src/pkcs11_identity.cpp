@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <libp11.h>
 #include <map>
 #include <mutex>
-#include <ctime>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -164,9 +164,9 @@ bool standsUnescaped(unsigned char c, UriPart part) {
         std::string_view::npos) {
         return true;
     }
-    return part == UriPart::path ? c == '&'
-                                 : std::string_view("/?|").find(static_cast<char>(c)) !=
-                                       std::string_view::npos;
+    return part == UriPart::path
+               ? c == '&'
+               : std::string_view("/?|").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 void appendEncoded(std::string& out, std::string_view value, UriPart part) {
@@ -197,23 +197,6 @@ bool fitForSigning(X509* certificate) {
     }
     const std::uint32_t usage = X509_get_key_usage(certificate);
     return usage == UINT32_MAX || (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
-}
-
-std::string commonNameOf(X509* certificate) {
-    const X509_NAME* subject = X509_get_subject_name(certificate);
-    const int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-    if (index < 0) {
-        return {};
-    }
-    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-    unsigned char* utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, data);
-    if (length < 0) {
-        return {};
-    }
-    std::string out(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
-    OPENSSL_free(utf8);
-    return out;
 }
 
 std::chrono::system_clock::time_point notAfterOf(X509* certificate) {
@@ -294,7 +277,7 @@ listPkcs11SigningCertificates(const Pkcs11Options& options) {
             entry.tokenSerial = fixedText(slot.token->serialnr);
             entry.label = certs[c].label != nullptr ? certs[c].label : "";
             entry.id.assign(reinterpret_cast<const char*>(certs[c].id), certs[c].id_len);
-            entry.subjectCommonName = commonNameOf(certs[c].x509);
+            entry.subjectCommonName = detail::commonNameOf(certs[c].x509);
             entry.notAfter = notAfterOf(certs[c].x509);
             Pkcs11Uri uri;
             uri.token = entry.tokenLabel;

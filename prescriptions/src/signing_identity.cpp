@@ -26,6 +26,23 @@ std::string toHex(std::span<const std::byte> data) {
     return out;
 }
 
+std::string commonNameOf(const X509* certificate) {
+    const X509_NAME* name = X509_get_subject_name(certificate);
+    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+    if (index < 0) {
+        return {};
+    }
+    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+    unsigned char* utf8 = nullptr;
+    const int length = ASN1_STRING_to_UTF8(&utf8, value);
+    if (length < 0) {
+        return {};
+    }
+    std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
+    OPENSSL_free(utf8);
+    return out;
+}
+
 } // namespace detail
 
 SigningIdentity::SigningIdentity(std::unique_ptr<Impl> impl)
@@ -89,20 +106,7 @@ std::string SigningIdentity::subjectName() const {
 }
 
 std::string SigningIdentity::commonName() const {
-    X509_NAME* name = X509_get_subject_name(m_impl->certificate.get());
-    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    if (index < 0) {
-        return {};
-    }
-    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-    unsigned char* utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, value);
-    if (length < 0) {
-        return {};
-    }
-    std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
-    OPENSSL_free(utf8);
-    return out;
+    return detail::commonNameOf(m_impl->certificate.get());
 }
 
 std::vector<std::byte> SigningIdentity::certificateDer() const {

@@ -1400,10 +1400,6 @@
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <source>Phrase secrète de votre identité de signature :</source>
-        <translation>Passphrase of your signing identity:</translation>
-    </message>
-    <message>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
