@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.Media
 import "TimeFormat.js" as TimeFormat
 
 // The stethoscope during an auscultation: filter modes (keys 1-4), gain with its clip light
@@ -212,71 +213,25 @@ Rectangle {
             wrapMode: Text.WordWrap
         }
 
-        // Phonocardiogram: the last three seconds as heard (after filter and gain).
-        Canvas {
+        // Phonocardiogram: the last three seconds as heard (after filter and gain); and the
+        // spectrogram, 0-2 kHz bottom to top, scrolling left, brighter is louder. Both are
+        // painted by the controller (StethoscopeMeters) and shown stretched.
+        VideoSurface {
             id: phonocardiogram
             objectName: "phonocardiogram"
             Layout.fillWidth: true
             Layout.preferredHeight: 66
-            property var points: panel.stethoscope.waveform
-            onPointsChanged: requestPaint()
-            onPaint: {
-                const ctx = getContext("2d")
-                ctx.fillStyle = "#141c21"
-                ctx.fillRect(0, 0, width, height)
-                ctx.strokeStyle = "#2c3942"
-                ctx.beginPath()
-                ctx.moveTo(0, height / 2)
-                ctx.lineTo(width, height / 2)
-                ctx.stroke()
-                const n = points.length / 2
-                if (n < 2)
-                    return
-                ctx.strokeStyle = "#5fd3a0"
-                ctx.beginPath()
-                for (let i = 0; i < n; ++i) {
-                    const x = i * width / (n - 1)
-                    ctx.moveTo(x, height / 2 - points[2 * i] * height / 2)
-                    ctx.lineTo(x, height / 2 - points[2 * i + 1] * height / 2 + 0.5)
-                }
-                ctx.stroke()
-            }
+            stretch: true
         }
-
-        // Spectrogram: 0-2 kHz bottom to top, scrolling left, brighter is louder.
-        Canvas {
+        VideoSurface {
             id: spectrogram
             objectName: "spectrogram"
             Layout.fillWidth: true
             Layout.preferredHeight: 48
-            property var latest: panel.stethoscope.spectrum
-            property var history: []
-            readonly property int columns: 120 // six seconds at the controller's 20 Hz
-            onLatestChanged: {
-                history.push(latest)
-                if (history.length > columns)
-                    history.shift()
-                requestPaint()
-            }
-            onPaint: {
-                const ctx = getContext("2d")
-                ctx.fillStyle = "#141c21"
-                ctx.fillRect(0, 0, width, height)
-                const w = width / columns
-                for (let c = 0; c < history.length; ++c) {
-                    const col = history[c]
-                    const x = width - (history.length - c) * w
-                    const n = col.length
-                    for (let b = 0; b < n; ++b) {
-                        const v = col[b]
-                        if (v < 0.05)
-                            continue
-                        ctx.fillStyle = Qt.rgba(v, Math.min(1, v * 1.6), 0.35 + 0.4 * v, 1)
-                        ctx.fillRect(x, height - (b + 1) * height / n, w + 0.5, height / n + 0.5)
-                    }
-                }
-            }
+            stretch: true
         }
+        Component.onCompleted: panel.stethoscope.setMeterSurfaces(phonocardiogram, spectrogram)
+        Component.onDestruction: panel.stethoscope.setMeterSurfaces(null, null)
 
         Label {
             visible: text !== ""

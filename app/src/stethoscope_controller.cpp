@@ -123,6 +123,7 @@ void StethoscopeController::detach() {
     m_requestedSite.clear();
     m_levelDb = -120;
     m_waveform.clear();
+    m_meters.clear();
     emit availableChanged();
     emit siteChanged();
     emit meterChanged();
@@ -310,11 +311,21 @@ void StethoscopeController::refresh() {
         const auto recent = m_player->recentSamples(1024);
         const auto bands = media::spectrumDb(recent, m_receiver->format().sampleRate, 40);
         m_spectrum.clear();
+        std::vector<double> levels;
+        levels.reserve(bands.size());
         for (const float db : bands) {
-            m_spectrum.append(std::clamp((static_cast<double>(db) + 80.0) / 80.0, 0.0, 1.0));
+            levels.push_back(std::clamp((static_cast<double>(db) + 80.0) / 80.0, 0.0, 1.0));
+            m_spectrum.append(levels.back());
         }
+        m_meters.update(envelope, levels);
     }
     emit meterChanged();
+}
+
+void StethoscopeController::setMeterSurfaces(VideoSurface* phonocardiogram,
+                                             VideoSurface* spectrogram) {
+    m_meters.setSurfaces(phonocardiogram, spectrogram);
+    m_meters.clear();
 }
 
 } // namespace tc::app

@@ -4,6 +4,7 @@
 // stream reports it) and requests to move it, and recording. It drives the media library's
 // receive path and player; the UI reads it at 20 Hz.
 
+#include "stethoscope_meters.hpp"
 #include "tc/media/audio_outputs.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
@@ -91,6 +92,11 @@ public:
     int output() const { return m_output; }
     void setOutput(int index);
     Q_INVOKABLE void refreshOutputs();
+    // Where the phonocardiogram and the spectrogram are drawn (VideoSurfaces with stretch on);
+    // null to stop drawing them.
+    Q_INVOKABLE void setMeterSurfaces(tc::app::VideoSurface* phonocardiogram,
+                                      tc::app::VideoSurface* spectrogram);
+    const StethoscopeMeters& meters() const { return m_meters; }
 
     Q_INVOKABLE void startRecording();
     Q_INVOKABLE void stopRecording();
@@ -129,6 +135,7 @@ private:
     int m_clipHold = 0; // refresh ticks left showing the clip light
     QVariantList m_waveform;
     QVariantList m_spectrum;
+    StethoscopeMeters m_meters;
     QString m_site;
     QString m_requestedSite;
     bool m_wasRecording = false; // what the view last heard, to tell it of a change

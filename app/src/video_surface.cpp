@@ -227,7 +227,15 @@ void VideoSurface::clear() {
 
 QSize VideoSurface::displaySize() const {
     const double ratio = window() != nullptr ? window()->effectiveDevicePixelRatio() : 1.0;
-    return (letterbox(size(), m_sourceSize).size() * ratio).toSize();
+    return ((m_stretch ? size() : letterbox(size(), m_sourceSize).size()) * ratio).toSize();
+}
+
+void VideoSurface::setStretch(bool stretch) {
+    if (stretch != m_stretch) {
+        m_stretch = stretch;
+        emit stretchChanged();
+        update();
+    }
 }
 
 void VideoSurface::setFrozen(bool frozen) {
@@ -294,7 +302,7 @@ QSGNode* VideoSurface::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
             m_uploaded = RenderedFrame{m_stream, m_lastFrameCounter, m_captureUs, {}};
         }
     }
-    node->setRect(letterbox(size(), m_sourceSize));
+    node->setRect(m_stretch ? QRectF(QPointF(0, 0), size()) : letterbox(size(), m_sourceSize));
     return node;
 }
 

@@ -87,6 +87,9 @@ class VideoSurface : public QQuickItem {
     Q_PROPERTY(QSize sourceSize READ sourceSize NOTIFY sourceSizeChanged)
     // The stream the controller feeds it from ("" when none).
     Q_PROPERTY(QString stream READ stream NOTIFY streamChanged)
+    // Fill the item, aspect ignored (a meter image: columns of time, rows of level), rather
+    // than letterbox a picture.
+    Q_PROPERTY(bool stretch READ stretch WRITE setStretch NOTIFY stretchChanged)
 
 public:
     explicit VideoSurface(QQuickItem* parent = nullptr);
@@ -112,6 +115,8 @@ public:
     bool frozen() const { return m_frozen; }
     QSize sourceSize() const { return m_sourceSize; }
     QString stream() const { return m_stream; }
+    bool stretch() const { return m_stretch; }
+    void setStretch(bool stretch);
 
 signals:
     void frameCountChanged();
@@ -119,6 +124,7 @@ signals:
     void frozenChanged();
     void sourceSizeChanged();
     void streamChanged();
+    void stretchChanged();
 
 protected:
     QSGNode* updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData* data) override;
@@ -133,6 +139,7 @@ private:
     qint64 m_lastFrameCounter = -1;
     std::uint64_t m_captureUs = 0;
     bool m_frozen = false;
+    bool m_stretch = false;
     QString m_stream;
     RenderObserver m_renderObserver;
     QMetaObject::Connection m_swapConnection;

@@ -51,6 +51,8 @@ Item {
             property bool clipping: false
             property var waveform: [-0.2, 0.3, -0.1, 0.1, -0.6, 0.7, -0.05, 0.05]
             property var spectrum: [0.9, 0.7, 0.5, 0.2, 0.1, 0.0]
+            property var meterSurfaces: []
+            function setMeterSurfaces(phonocardiogram, spectrogram) { meterSurfaces = [phonocardiogram, spectrogram] }
             property string site: "mitral"
             property string siteLabel: "foyer mitral"
             property string requestedSite: ""
@@ -162,6 +164,11 @@ Item {
             verify(panel.visible)
             // Everything fits inside the panel (nothing spills past its right edge).
             verify(findChild(view, "phonocardiogram").width <= panel.width - 24)
+            // The controller paints the phonocardiogram and the spectrogram into these two.
+            compare(fakeSession.stethoscope.meterSurfaces.length, 2)
+            compare(fakeSession.stethoscope.meterSurfaces[0], findChild(view, "phonocardiogram"))
+            compare(fakeSession.stethoscope.meterSurfaces[1], findChild(view, "spectrogram"))
+            verify(findChild(view, "spectrogram").stretch)
             compare(findChild(view, "siteLabel").text, "Placé : foyer mitral")
             fakeSession.stethoscope.mode = "bell"
             keyClick(Qt.Key_2)

@@ -9,5 +9,6 @@ Rectangle {
     property bool frozen: false
     property size sourceSize: Qt.size(0, 0)
     property string stream: ""
+    property bool stretch: false
     color: hasVideo ? "#5a6b78" : "transparent"
 }
