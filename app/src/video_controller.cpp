@@ -44,12 +44,15 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
     receiving.payloadType = config.payloadType;
     receiving.jitterLatency = config.jitterLatency;
     // Streaming thread: read the stamp, convert only if someone looks, and queue one call.
-    receiving.onFrame = [this, name, slot,
+    receiving.onFrame = [this, name, slot, observer = m_decodeObserver,
                          sequence = std::uint64_t{0}](const media::DecodedFrame& decoded) mutable {
         VideoFrameSlot::Frame frame;
         const auto stamp = media::readFrameCode(decoded.image);
         frame.counter = stamp ? static_cast<qint64>(stamp->counter) : -1;
         frame.captureUs = stamp ? stamp->captureUs : 0;
+        if (observer) {
+            observer(name, frame.captureUs, std::chrono::steady_clock::now());
+        }
         frame.size = QSize(decoded.image.width, decoded.image.height);
         frame.seq = ++sequence;
         if (slot->shown()) {

@@ -84,6 +84,12 @@ public:
 
     // Every surface, now and later, reports the frames it puts on screen (benchmarks).
     void setRenderObserver(RenderObserver observer);
+    // Each decoded frame of the streams attached from now on: its stream, its stamp's capture
+    // time (0 without one) and when it came out of the decoder. Called on the decoder's
+    // streaming thread: quick and thread-safe (benchmarks: what the screen adds to decoding).
+    using DecodeObserver = std::function<void(const QString& stream, std::uint64_t captureUs,
+                                              std::chrono::steady_clock::time_point decoded)>;
+    void setDecodeObserver(DecodeObserver observer) { m_decodeObserver = std::move(observer); }
 
     // The decoder's counters (zero when not attached). Any thread.
     media::VideoReceiver::Stats stats(const QString& name) const;
@@ -128,6 +134,7 @@ private:
     QThreadPool m_snapshots; // one writer; waited for before the controller goes
     QTimer m_watchdog;       // looks for frozen streams while any is attached
     RenderObserver m_renderObserver;
+    DecodeObserver m_decodeObserver;
 };
 
 } // namespace tc::app
