@@ -20,6 +20,11 @@ QSize targetSize(const VideoSurface* surface, QSize fallback) {
     return size.width() > 0 && size.height() > 0 ? size : fallback;
 }
 
+// A surface given but not on screen (its tab is not the current one).
+bool hidden(const VideoSurface* surface) {
+    return surface != nullptr && !surface->isVisible();
+}
+
 } // namespace
 
 void StethoscopeMeters::setSurfaces(VideoSurface* phonocardiogram, VideoSurface* spectrogram) {
@@ -31,6 +36,11 @@ void StethoscopeMeters::update(std::span<const float> envelope, std::span<const 
     m_columns.emplace_back(bands.begin(), bands.end());
     while (m_columns.size() > static_cast<std::size_t>(kSpectrogramColumns)) {
         m_columns.pop_front();
+    }
+    // Painted only where someone looks: another work tab may hide the panel for a whole
+    // consultation. The spectrogram's history is kept meanwhile.
+    if (hidden(m_phonocardiogramSurface) && hidden(m_spectrogramSurface)) {
+        return;
     }
     paintPhonocardiogram(envelope);
     paintSpectrogram();
