@@ -103,7 +103,7 @@ Rectangle {
     }
 
     // What to sign with (the identity file, or a card found on the workstation) and its secret.
-    // A card is preferred when one is present: it is the doctor's legal signing device.
+    // A card is preferred when one is present and valid: it is the doctor's legal signing device.
     Dialog {
         id: passphraseDialog
         objectName: "passphraseDialog"
@@ -119,7 +119,7 @@ Rectangle {
                 panel.editor.signing.refresh()
             let preferred = 0
             for (let i = choices.length - 1; i >= 0; --i)
-                if (choices[i].kind === "token")
+                if (choices[i].kind === "token" && !choices[i].expired)
                     preferred = i
             choiceIndex = preferred
             passphrase.text = ""

@@ -18,6 +18,7 @@
 #include <QSettings>
 #include <QVariantMap>
 #include <algorithm>
+#include <chrono>
 
 namespace tc::app {
 
@@ -99,6 +100,16 @@ bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
     const auto identity = m_signing.open(choice, secret);
     if (!identity) {
         m_signText = tr("Signature refusée : %1").arg(SigningChoices::errorText(identity.error()));
+        emit changed();
+        return false;
+    }
+    // A certificate past its end signs nothing a pharmacist would accept (telecabine-verify
+    // refuses it): said now, with its date, rather than found out at the pharmacy.
+    if (const auto end = identity->notAfter(); end < std::chrono::system_clock::now()) {
+        const QDateTime expired = QDateTime::fromSecsSinceEpoch(
+            std::chrono::duration_cast<std::chrono::seconds>(end.time_since_epoch()).count());
+        m_signText = tr("Signature refusée : ce certificat a expiré le %1.")
+                         .arg(QLocale().toString(expired.date(), QLocale::ShortFormat));
         emit changed();
         return false;
     }

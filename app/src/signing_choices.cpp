@@ -70,6 +70,7 @@ void SigningChoices::refresh() {
             choices.push_back(QVariantMap{
                 {QStringLiteral("key"), QString::fromStdString(certificate.uri)},
                 {QStringLiteral("kind"), QStringLiteral("token")},
+                {QStringLiteral("expired"), expired},
                 {QStringLiteral("label"),
                  tr("Carte « %1 » — %2")
                      .arg(QString::fromStdString(certificate.tokenLabel),

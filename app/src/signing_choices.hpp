@@ -17,7 +17,7 @@ namespace tc::app {
 class SigningChoices : public QObject {
     Q_OBJECT
     // [{key ("file", or the key's pkcs11: URI), kind ("file", "token"), label, detail,
-    //   secretLabel}], the identity file first.
+    //   secretLabel, expired (cards only)}], the identity file first.
     Q_PROPERTY(QVariantList choices READ choices NOTIFY changed)
     // Why no card is offered, in words ("" when the module was read).
     Q_PROPERTY(QString tokenStatus READ tokenStatus NOTIFY changed)

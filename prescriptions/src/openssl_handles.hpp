@@ -2,6 +2,7 @@
 // unique_ptr aliases with deleters for the OpenSSL handles the prescriptions library owns, and
 // byte-view helpers.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <openssl/bio.h>
@@ -67,5 +68,7 @@ std::vector<std::byte> sha256(std::span<const std::byte> data);
 std::string toHex(std::span<const std::byte> data);
 // The subject's first commonName in UTF-8 ("" when it has none).
 std::string commonNameOf(const X509* certificate);
+// The end of the certificate's validity (the epoch when it cannot be read).
+std::chrono::system_clock::time_point notAfterOf(const X509* certificate);
 
 } // namespace tc::prescriptions::detail

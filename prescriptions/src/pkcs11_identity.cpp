@@ -199,14 +199,6 @@ bool fitForSigning(X509* certificate) {
     return usage == UINT32_MAX || (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
 }
 
-std::chrono::system_clock::time_point notAfterOf(X509* certificate) {
-    std::tm time{};
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &time) != 1) {
-        return {};
-    }
-    return std::chrono::system_clock::from_time_t(timegm(&time));
-}
-
 } // namespace
 
 std::string formatPkcs11Uri(const Pkcs11Uri& uri) {
@@ -278,7 +270,7 @@ listPkcs11SigningCertificates(const Pkcs11Options& options) {
             entry.label = certs[c].label != nullptr ? certs[c].label : "";
             entry.id.assign(reinterpret_cast<const char*>(certs[c].id), certs[c].id_len);
             entry.subjectCommonName = detail::commonNameOf(certs[c].x509);
-            entry.notAfter = notAfterOf(certs[c].x509);
+            entry.notAfter = detail::notAfterOf(certs[c].x509);
             Pkcs11Uri uri;
             uri.token = entry.tokenLabel;
             if (!entry.tokenSerial.empty()) {

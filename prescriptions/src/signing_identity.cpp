@@ -1,6 +1,7 @@
 #include "openssl_handles.hpp"
 #include "signing_identity_impl.hpp"
 
+#include <ctime>
 #include <openssl/err.h>
 #include <openssl/sha.h>
 
@@ -24,6 +25,14 @@ std::string toHex(std::span<const std::byte> data) {
         out.push_back(kDigits[v & 0xF]);
     }
     return out;
+}
+
+std::chrono::system_clock::time_point notAfterOf(const X509* certificate) {
+    std::tm time{};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &time) != 1) {
+        return {};
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&time));
 }
 
 std::string commonNameOf(const X509* certificate) {
@@ -103,6 +112,10 @@ std::string SigningIdentity::subjectName() const {
     char* data = nullptr;
     const long length = BIO_get_mem_data(bio.get(), &data);
     return length > 0 ? std::string(data, static_cast<std::size_t>(length)) : std::string();
+}
+
+std::chrono::system_clock::time_point SigningIdentity::notAfter() const {
+    return detail::notAfterOf(m_impl->certificate.get());
 }
 
 std::string SigningIdentity::commonName() const {

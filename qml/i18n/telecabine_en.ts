@@ -1737,6 +1737,10 @@
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
+    <message>
+        <source>Signature refusée : ce certificat a expiré le %1.</source>
+        <translation>Signature refused: this certificate expired on %1.</translation>
+    </message>
 </context>
 <context>
     <name>tc::app::SigningChoices</name>

@@ -234,3 +234,28 @@ TEST_CASE("prescription editor: a certificate that names another RPPS than the p
     CHECK(editor.signText().contains(QString::fromStdString(*colleague)));
     CHECK(editor.signText().contains(QStringLiteral("10101234564")));
 }
+
+TEST_CASE("prescription editor: an expired certificate does not sign, and says since when",
+          "[app][prescriptions]") {
+    namespace rxt = prescriptions::testing;
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
+    QTemporaryDir dir;
+    QFile bundle(dir.filePath("expired.p12"));
+    REQUIRE(bundle.open(QIODevice::WriteOnly));
+    const auto& der = rxt::testPki().expiredDoctor.pkcs12;
+    bundle.write(reinterpret_cast<const char*>(der.data()), static_cast<qint64>(der.size()));
+    bundle.close();
+    app::PrescriptionEditor editor;
+    editor.signing()->setPkcs11Module({});
+    editor.setBundlePath(bundle.fileName());
+    editor.setOutputDirectory(dir.filePath("consultation"));
+    editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
+    fillValidDraft(editor);
+    QTest::qWait(300);
+    REQUIRE(editor.valid());
+    CHECK_FALSE(editor.sign(QString::fromLatin1(rxt::TestPki::kPassphrase)));
+    CHECK_FALSE(editor.signedOrdonnance());
+    CHECK(editor.signText().contains(QStringLiteral("expiré le")));
+    CHECK(QDir(dir.filePath("consultation")).entryList(QDir::Files).isEmpty());
+}

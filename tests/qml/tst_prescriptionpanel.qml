@@ -143,8 +143,18 @@ Item {
             const panel = createTemporaryObject(uut, root)
             const sign = findChild(panel, "signButton")
             verify(sign.enabled)
-            mouseClick(sign)
             const dialog = findChild(panel, "passphraseDialog")
+            // An expired card is offered but not preferred.
+            const valid = fakeEditor.signing.choices
+            fakeEditor.signing.choices = [valid[0], Object.assign({}, valid[1], { expired: true })]
+            mouseClick(sign)
+            tryCompare(dialog, "opened", true)
+            compare(findChild(panel, "signingChoice").currentIndex, 0)
+            dialog.reject()
+            tryCompare(dialog, "visible", false)
+            fakeEditor.signing.choices = valid
+            fakeEditor.signing.refreshes = 0
+            mouseClick(sign)
             tryCompare(dialog, "opened", true)
             // The card is offered first, with its PIN; the doctor may take the identity file.
             compare(fakeEditor.signing.refreshes, 1)

@@ -95,6 +95,8 @@ public:
     // RFC 2253 subject, e.g. "CN=Dr Marie Curie,O=...".
     std::string subjectName() const;
     std::string commonName() const;
+    // The end of the certificate's validity.
+    std::chrono::system_clock::time_point notAfter() const;
     std::vector<std::byte> certificateDer() const;
     // True when the key lives on a PKCS#11 token.
     bool onToken() const noexcept;
