@@ -81,12 +81,38 @@ struct StethoscopePlayer::Impl {
 
     static void rendered(GstElement*, GstBuffer* buffer, GstPad*, gpointer user) {
         auto* self = static_cast<Impl*>(user);
+        const auto& config = self->config;
         GstMapInfo map;
-        if (self->config.onRendered && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-            self->config.onRendered(std::span<const std::int16_t>(
-                reinterpret_cast<const std::int16_t*>(map.data), map.size / 2));
-            gst_buffer_unmap(buffer, &map);
+        if ((!config.onRendered && !config.onRenderedAt) ||
+            !gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+            return;
         }
+        const std::span<const std::int16_t> samples(reinterpret_cast<const std::int16_t*>(map.data),
+                                                    map.size / 2);
+        if (config.onRendered) {
+            config.onRendered(samples);
+        }
+        if (config.onRenderedAt) {
+            config.onRenderedAt(samples, self->dueAt(GST_BUFFER_PTS(buffer)));
+        }
+        gst_buffer_unmap(buffer, &map);
+    }
+
+    // A running time on this pipeline as steady_clock time (the pipeline's clock may be any).
+    std::chrono::steady_clock::time_point dueAt(GstClockTime runningTime) const {
+        const auto now = std::chrono::steady_clock::now();
+        GstClock* clock = gst_element_get_clock(pipeline);
+        if (clock == nullptr || !GST_CLOCK_TIME_IS_VALID(runningTime)) {
+            if (clock != nullptr) {
+                gst_object_unref(clock);
+            }
+            return now;
+        }
+        const auto clockNow = static_cast<std::int64_t>(gst_clock_get_time(clock));
+        gst_object_unref(clock);
+        const auto due =
+            static_cast<std::int64_t>(gst_element_get_base_time(pipeline) + runningTime);
+        return now - std::chrono::nanoseconds(clockNow - due);
     }
 
     GstClockTime runningTime() const {

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -27,10 +28,62 @@ double powerOf(std::span<const std::int16_t> x) {
     return sum / static_cast<double>(std::max<std::size_t>(1, x.size()));
 }
 
+// The room, on the clock: what the speaker played is kept by the moment it was due (in 48 kHz
+// sample ticks of steady_clock), and the microphone hears it 40 ms later at half amplitude. A
+// speaker that stalls leaves silence in the room, as a real one would, so the echo path the
+// canceller must find is the one its timestamps describe, however loaded the machine is.
 struct EchoRoom {
+    static constexpr std::int64_t kRate = 48000;
+    static constexpr std::int64_t kPathSamples = kRate * 40 / 1000;
+
+    static std::int64_t tickOf(std::chrono::steady_clock::time_point t) {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch());
+        constexpr std::int64_t kSecond = 1'000'000'000; // split, so that uptime cannot overflow
+        return ns.count() / kSecond * kRate + ns.count() % kSecond * kRate / kSecond;
+    }
+
+    void played(std::span<const std::int16_t> samples, std::chrono::steady_clock::time_point due) {
+        std::lock_guard lock(mutex);
+        auto tick = tickOf(due);
+        const auto end = origin + static_cast<std::int64_t>(air.size());
+        if (air.empty()) {
+            origin = tick;
+        } else if (std::abs(tick - end) <= 2) {
+            tick = end; // the same stream, give or take the clock conversion's rounding
+        } else if (tick > end) {
+            air.insert(air.end(), static_cast<std::size_t>(tick - end), 0); // a stall: silence
+        }
+        for (const auto v : samples) {
+            const auto at = tick++ - origin;
+            if (at >= static_cast<std::int64_t>(air.size())) {
+                air.push_back(v);
+            } else if (at >= 0) {
+                air[static_cast<std::size_t>(at)] = v;
+            }
+        }
+    }
+
+    bool heardUntil(std::int64_t micTick) {
+        std::lock_guard lock(mutex);
+        return !air.empty() &&
+               origin + static_cast<std::int64_t>(air.size()) >= micTick - kPathSamples;
+    }
+
+    // What the microphone picks up of the speaker over [micTick, micTick + out.size()).
+    void echoInto(std::int64_t micTick, std::span<std::int16_t> out) {
+        std::lock_guard lock(mutex);
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            const auto at = micTick + static_cast<std::int64_t>(k) - kPathSamples - origin;
+            out[k] = at >= 0 && at < static_cast<std::int64_t>(air.size())
+                         ? static_cast<std::int16_t>(air[static_cast<std::size_t>(at)] / 2)
+                         : std::int16_t{0};
+        }
+    }
+
     std::mutex mutex;
-    std::deque<std::int16_t> delayLine; // what the speaker played, on its way to the microphone
-    std::vector<std::int16_t> echoIn;   // what the microphone picked up
+    std::int64_t origin = 0; // the tick of air[0]
+    std::deque<std::int16_t> air;
+    std::vector<std::int16_t> echoIn; // what the microphone picked up
     std::vector<std::int16_t> processed;
 };
 
@@ -48,9 +101,9 @@ TEST_CASE("voice capture: echo cancelled by at least 20 dB, the near end kept", 
     PlayerConfig speaker;
     speaker.sink = "none";
     speaker.echoProbe = wholeChain ? "tc-test-echo-probe-1" : "tc-test-echo-probe-2";
-    speaker.onRendered = [&](std::span<const std::int16_t> samples) {
-        std::lock_guard lock(room.mutex);
-        room.delayLine.insert(room.delayLine.end(), samples.begin(), samples.end());
+    speaker.onRenderedAt = [&](std::span<const std::int16_t> samples,
+                               std::chrono::steady_clock::time_point due) {
+        room.played(samples, due);
     };
     auto player = StethoscopePlayer::start(farEnd, speaker);
     REQUIRE(player);
@@ -70,18 +123,24 @@ TEST_CASE("voice capture: echo cancelled by at least 20 dB, the near end kept", 
     REQUIRE(capture);
 
     // 40 ms of acoustic path, -6 dB, and a little room noise; the far end talks throughout,
-    // the near end only in the last two seconds.
+    // the near end only in the last two seconds. The speaker plays (silence) before the
+    // microphone starts, as in a call.
     auto farTalker = VoiceSource::synthetic(21);
     auto nearTalker = VoiceSource::synthetic(22);
-    {
-        std::lock_guard lock(room.mutex); // the acoustic path: 40 ms
-        room.delayLine.assign(48 * 40, 0);
+    for (int waited = 0;
+         !room.heardUntil(EchoRoom::tickOf(std::chrono::steady_clock::now())) && waited < 2000;
+         ++waited) {
+        std::this_thread::sleep_for(1ms);
     }
+    std::this_thread::sleep_for(50ms);
     std::vector<std::int16_t> farFrame(480);
     std::vector<std::int16_t> nearFrame(480);
     std::vector<std::int16_t> nearFed;
     std::uint32_t timestamp = 0;
     const auto start = std::chrono::steady_clock::now();
+    // The microphone's clock is regular from its first sample (VoiceCapture stamps fed frames
+    // by count from the first feed, right below).
+    const auto micOrigin = EchoRoom::tickOf(start);
     std::uint32_t noise = 1;
     const int farFrames = (kSeconds - 2) * 100;
     for (int i = 0; i < kSeconds * 100; ++i) {
@@ -92,26 +151,16 @@ TEST_CASE("voice capture: echo cancelled by at least 20 dB, the near end kept", 
         }
         farEnd->push(timestamp, farFrame, std::chrono::steady_clock::now());
         timestamp += 480;
-        // The microphone hears what the speaker played 40 ms before, sample for sample: wait
-        // for the player if the machine is slow, so that the echo path never changes.
-        std::vector<std::int16_t> mic(480, 0);
+        // This frame hears what the speaker played 40 ms before it: wait for the player if the
+        // machine is slow (what it never played is silence).
+        const auto micTick = micOrigin + std::int64_t{480} * i;
         const auto waitUntil = std::chrono::steady_clock::now() + 500ms;
-        for (;;) {
-            std::unique_lock lock(room.mutex);
-            if (room.delayLine.size() >= mic.size() ||
-                std::chrono::steady_clock::now() > waitUntil) {
-                for (auto& v : mic) {
-                    if (room.delayLine.empty()) {
-                        break;
-                    }
-                    v = static_cast<std::int16_t>(room.delayLine.front() / 2);
-                    room.delayLine.pop_front();
-                }
-                break;
-            }
-            lock.unlock();
+        while (i > 0 && !room.heardUntil(micTick + 480) &&
+               std::chrono::steady_clock::now() < waitUntil) {
             std::this_thread::sleep_for(1ms);
         }
+        std::vector<std::int16_t> mic(480, 0);
+        room.echoInto(micTick, mic);
         if (i >= farFrames) {
             nearTalker.render(nearFrame);
             for (std::size_t k = 0; k < mic.size(); ++k) {
@@ -135,6 +184,7 @@ TEST_CASE("voice capture: echo cancelled by at least 20 dB, the near end kept", 
     player->reset();
 
     std::lock_guard lock(room.mutex);
+    INFO("the speaker's air: " << room.air.size() << " samples");
     REQUIRE(room.processed.size() >= static_cast<std::size_t>((kSeconds - 1) * 48000));
     // Far-end single talk, after six seconds of convergence, while the far end is loud enough
     // to measure: the echo that went in against what came out, frame by frame.

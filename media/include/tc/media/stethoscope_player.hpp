@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <boost/system/result.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,11 @@ struct PlayerConfig {
     // Called at render time on the sink's streaming thread with the samples being played (only
     // with sink "none"): what a benchmark or test listens to.
     std::function<void(std::span<const std::int16_t>)> onRendered;
+    // The same, with the moment the samples are due on the pipeline's clock, as steady_clock
+    // time: what a model of the room needs to put the echo where the speaker really played it
+    // (after a stall, playout starts again at the present, leaving a gap).
+    std::function<void(std::span<const std::int16_t>, std::chrono::steady_clock::time_point)>
+        onRenderedAt;
     // The voice only: the name of a webrtcechoprobe to put before the sink, which a
     // VoiceCapture's echo canceller reads as its far end. Unique in the process.
     std::string echoProbe;
