@@ -54,7 +54,7 @@ Rectangle {
             objectName: "signText"
             visible: text !== ""
             Layout.fillWidth: true
-            text: panel.signing ? qsTr("Signature en cours…") : panel.editor.signText
+            text: panel.editor.signText
             color: panel.editor.signedOrdonnance ? Theme.ok : Theme.urgent
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap
@@ -64,7 +64,7 @@ Rectangle {
             PrimaryButton {
                 objectName: "signButton"
                 visible: !panel.editor.signedOrdonnance
-                enabled: panel.editor.valid && !panel.signing
+                enabled: panel.editor.valid && !panel.editor.signingInProgress
                 text: qsTr("Signer…")
                 onClicked: passphraseDialog.open()
             }
@@ -128,11 +128,9 @@ Rectangle {
         onAccepted: {
             if (choice === null)
                 return
-            signTimer.secret = passphrase.text
-            signTimer.key = choice.key
+            // The editor signs on a worker thread and says "in progress" meanwhile.
+            panel.editor.sign(passphrase.text, choice.key)
             passphrase.text = ""
-            panel.signing = true
-            signTimer.start()
         }
         ColumnLayout {
             spacing: 6
@@ -175,21 +173,6 @@ Rectangle {
             }
         }
     }
-    // Signing blocks the GUI thread for as long as the card takes: the "in progress" line is
-    // drawn first.
-    property bool signing: false
-    Timer {
-        id: signTimer
-        property string secret: ""
-        property string key: ""
-        interval: 50
-        onTriggered: {
-            panel.editor.sign(secret, key)
-            secret = ""
-            panel.signing = false
-        }
-    }
-
     ScrollView {
         id: scroll
         objectName: "editorScroll"
@@ -204,6 +187,8 @@ Rectangle {
         ColumnLayout {
             width: scroll.availableWidth
             spacing: 10
+            // What is signed, or being signed, no longer changes (amend makes a new version).
+            enabled: !panel.editor.signedOrdonnance && !panel.editor.signingInProgress
 
             RowLayout {
                 Layout.fillWidth: true

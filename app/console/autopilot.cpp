@@ -247,19 +247,29 @@ void Autopilot::signAndSend() {
             break;
         }
     }
+    // The signature runs off the GUI thread: the console keeps drawing the cabin meanwhile.
+    connect(
+        editor, &app::PrescriptionEditor::signFinished, this,
+        [this, editor, with](bool signedOk) {
+            if (!signedOk) {
+                finish(1, QStringLiteral("ordonnance not signed with ") + with +
+                              QStringLiteral(": ") + editor->signText());
+                return;
+            }
+            std::fprintf(stderr, "autopilot: ordonnance %s signed with %s: %s\n",
+                         qPrintable(editor->idText()), qPrintable(with),
+                         qPrintable(editor->signedPdfPath()));
+            if (!editor->send()) {
+                finish(1, QStringLiteral("ordonnance not sent: ") +
+                              m_session->delivery()->statusText());
+                return;
+            }
+            waitForPrint(200);
+        },
+        Qt::SingleShotConnection);
     if (!editor->sign(key == QLatin1String("file") ? m_passphrase : m_cardPin, key)) {
-        finish(1, QStringLiteral("ordonnance not signed with ") + with + QStringLiteral(": ") +
-                      editor->signText());
-        return;
+        finish(1, QStringLiteral("nothing to sign: ") + editor->signText());
     }
-    std::fprintf(stderr, "autopilot: ordonnance %s signed with %s: %s\n",
-                 qPrintable(editor->idText()), qPrintable(with),
-                 qPrintable(editor->signedPdfPath()));
-    if (!editor->send()) {
-        finish(1, QStringLiteral("ordonnance not sent: ") + m_session->delivery()->statusText());
-        return;
-    }
-    waitForPrint(200);
 }
 
 void Autopilot::waitForPrint(int triesLeft) {

@@ -6,7 +6,6 @@
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
-#include "tc/prescriptions/rpps.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
 #include "video_surface.hpp"
@@ -94,45 +93,74 @@ void PrescriptionEditor::renderPreview() {
 }
 
 bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
-    if (!m_parsed || m_signed) {
+    if (!m_parsed || m_signed || m_signingInProgress) {
         return false;
     }
-    const auto identity = m_signing.open(choice, secret);
-    if (!identity) {
-        m_signText = tr("Signature refusée : %1").arg(SigningChoices::errorText(identity.error()));
-        emit changed();
-        return false;
+    rx::registerOrdonnanceFonts(); // here, on the GUI thread, before the worker renders
+    m_signingInProgress = true;
+    m_signText = tr("Signature en cours…");
+    emit changed();
+    // Copies only: the draft cannot change until the result is back (editable()), and the
+    // ledger comes back with the signed version in it.
+    m_signer = std::jthread([this, open = m_signing.opener(choice, secret),
+                             prescription = *m_parsed, ledger = m_ledger,
+                             now = std::chrono::system_clock::now(), draft = m_draftGeneration] {
+        auto outcome = std::make_shared<SigningOutcome>(
+            signPrescription(open, prescription, std::move(ledger), now));
+        // Dropped by Qt if the editor is gone by then (its destructor joins this thread first).
+        QMetaObject::invokeMethod(
+            this, [this, draft, outcome] { finishSigning(draft, std::move(*outcome)); },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void PrescriptionEditor::forgetSigning() {
+    // A signature still under way belongs to the draft that goes: its result will be dropped.
+    ++m_draftGeneration;
+    m_signingInProgress = false;
+}
+
+void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outcome) {
+    if (draft != m_draftGeneration) {
+        return; // for a draft since closed: nobody waits for it any more
     }
-    // A certificate past its end signs nothing a pharmacist would accept (telecabine-verify
-    // refuses it): said now, with its date, rather than found out at the pharmacy.
-    if (const auto end = identity->notAfter(); end < std::chrono::system_clock::now()) {
+    m_signingInProgress = false;
+    using Refusal = SigningOutcome::Refusal;
+    switch (outcome.refusal) {
+    case Refusal::identity:
+        m_signText = tr("Signature refusée : %1").arg(SigningChoices::errorText(outcome.error));
+        break;
+    case Refusal::expired: {
+        // Said now, with its date, rather than found out at the pharmacy.
         const QDateTime expired = QDateTime::fromSecsSinceEpoch(
-            std::chrono::duration_cast<std::chrono::seconds>(end.time_since_epoch()).count());
+            std::chrono::duration_cast<std::chrono::seconds>(outcome.expiredAt.time_since_epoch())
+                .count());
         m_signText = tr("Signature refusée : ce certificat a expiré le %1.")
                          .arg(QLocale().toString(expired.date(), QLocale::ShortFormat));
-        emit changed();
-        return false;
+        break;
     }
-    // The signer must be the prescriber named on the ordonnance, when the certificate says who it
-    // is (telecabine-verify refuses it otherwise).
-    if (const auto named = rx::rppsNamedInSubject(identity->subjectName());
-        named && *named != m_parsed->prescriber.rpps) {
-        m_signText = tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
-                        "prescripteur (%2).")
-                         .arg(QString::fromStdString(*named),
-                              QString::fromStdString(m_parsed->prescriber.rpps));
-        emit changed();
-        return false;
+    case Refusal::otherPrescriber:
+        m_signText =
+            tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
+               "prescripteur (%2).")
+                .arg(QString::fromStdString(outcome.signerRpps),
+                     m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
+        break;
+    case Refusal::signature:
+        m_signText =
+            tr("Signature impossible : %1").arg(QString::fromStdString(outcome.error.message()));
+        break;
+    case Refusal::none:
+        break;
     }
-    auto result =
-        rx::signOrdonnance(*m_parsed, *identity, std::chrono::system_clock::now(), m_ledger);
-    if (!result) {
-        m_signText = tr("Signature impossible : %1")
-                         .arg(QString::fromStdString(result.failure.error.message()));
+    if (outcome.refusal != Refusal::none || !outcome.ordonnance) {
         emit changed();
-        return false;
+        emit signFinished(false);
+        return;
     }
-    m_signed = std::move(*result.ordonnance);
+    m_ledger = std::move(outcome.ledger);
+    m_signed = std::move(*outcome.ordonnance);
     m_signText = tr("Signée électroniquement (PAdES) · n° %1").arg(idText());
     // Kept with the consultation: what was signed, as signed.
     if (!m_outputDirectory.isEmpty() && QDir().mkpath(m_outputDirectory)) {
@@ -160,11 +188,11 @@ bool PrescriptionEditor::sign(const QString& secret, const QString& choice) {
     ++m_revision;
     emit changed();
     renderPreview();
-    return true;
+    emit signFinished(true);
 }
 
 void PrescriptionEditor::amend() {
-    if (!m_signed) {
+    if (!m_signed || m_signingInProgress) {
         return;
     }
     const auto id = rx::PrescriptionId::generate();
@@ -206,6 +234,7 @@ nlohmann::json PrescriptionEditor::emptyMedication() {
 }
 
 void PrescriptionEditor::begin(const PrescriberIdentity& prescriber, rx::Sex sex) {
+    close(); // a new consultation: nothing of the last one's signature or ledger carries over
     const auto id = rx::PrescriptionId::generate();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QSettings settings;
@@ -247,6 +276,7 @@ void PrescriptionEditor::begin(const PrescriberIdentity& prescriber, rx::Sex sex
 }
 
 void PrescriptionEditor::close() {
+    forgetSigning();
     m_draft = nullptr;
     m_signed.reset();
     m_ledger = {};
@@ -272,7 +302,7 @@ QVariant PrescriptionEditor::value(const QString& path) const {
 }
 
 void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
-    if (m_draft.is_null() || m_signed) {
+    if (!editable()) {
         return; // signed: immutable (amend() makes a new version)
     }
     const std::string key = path.toStdString();
@@ -315,7 +345,7 @@ void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
 }
 
 void PrescriptionEditor::addMedication(const QString& dci) {
-    if (m_draft.is_null() || m_signed) {
+    if (!editable()) {
         return;
     }
     nlohmann::json line = emptyMedication();
@@ -344,9 +374,8 @@ void PrescriptionEditor::addMedication(const QString& dci) {
 }
 
 void PrescriptionEditor::addNonDrug(const QString& kind) {
-    if (m_draft.is_null() || m_signed ||
-        (kind != QLatin1String("laboratory") && kind != QLatin1String("imaging") &&
-         kind != QLatin1String("referral"))) {
+    if (!editable() || (kind != QLatin1String("laboratory") && kind != QLatin1String("imaging") &&
+                        kind != QLatin1String("referral"))) {
         return;
     }
     m_draft["lines"].push_back({{"kind", kind.toStdString()}, {"text", ""}, {"specialty", ""}});
@@ -354,8 +383,7 @@ void PrescriptionEditor::addNonDrug(const QString& kind) {
 }
 
 void PrescriptionEditor::removeLine(int index) {
-    if (m_draft.is_null() || m_signed || index < 0 ||
-        index >= static_cast<int>(m_draft["lines"].size())) {
+    if (!editable() || index < 0 || index >= static_cast<int>(m_draft["lines"].size())) {
         return;
     }
     m_draft["lines"].erase(static_cast<std::size_t>(index));

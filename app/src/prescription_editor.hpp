@@ -8,6 +8,7 @@
 // telephone, e-mail, qualification) are kept in the workstation's settings between
 // consultations; the patient's come from the visit and what the operator says.
 
+#include "prescription_signing.hpp"
 #include "signing_choices.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription.hpp"
@@ -22,6 +23,7 @@
 #include <QVariantList>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 namespace tc::app {
 
@@ -46,6 +48,8 @@ class PrescriptionEditor : public QObject {
     Q_PROPERTY(bool signedOrdonnance READ signedOrdonnance NOTIFY changed)
     Q_PROPERTY(QString signText READ signText NOTIFY changed)
     Q_PROPERTY(QString signedPdfPath READ signedPdfPath NOTIFY changed)
+    // Between sign() and signFinished(): the draft cannot change meanwhile.
+    Q_PROPERTY(bool signingInProgress READ signingInProgress NOTIFY changed)
     // Choices for the fields: [{code, label}].
     Q_PROPERTY(QVariantList doseUnits READ doseUnits CONSTANT)
     Q_PROPERTY(QVariantList forms READ forms CONSTANT)
@@ -88,9 +92,12 @@ public:
     // surface comes from QML; it is redrawn shortly after each edit.
     Q_INVOKABLE void setPreviewSurface(tc::app::VideoSurface* surface);
     // Signs with one of signing()'s choices ("file": the sign-in PKCS#12 bundle, its passphrase
-    // asked again; a card's URI: its PIN): the PDF (PAdES), the JSON (CMS) and the FHIR bundle
-    // are written beside the consultation. A certificate that names another RPPS than the
-    // prescriber's is refused. Runs on the GUI thread: a card's two signatures take a moment.
+    // as `secret`; a card: its URI and PIN), on a worker thread, so that the console keeps
+    // showing the cabin while a card signs. False when there is nothing to sign (an unreadable
+    // draft, signed already, a signature under way); otherwise signFinished() follows, and
+    // signText says why a certificate past its end, or one naming another RPPS than the
+    // prescriber's, was refused. A signature still under way when the draft is closed (or a
+    // new one begun) is dropped, with no signFinished().
     Q_INVOKABLE bool sign(const QString& secret, const QString& choice = QStringLiteral("file"));
     // A new version of the signed ordonnance, which cancels it once signed.
     Q_INVOKABLE void amend();
@@ -112,6 +119,7 @@ public:
     QString idText() const;
     int revision() const { return m_revision; }
     bool signedOrdonnance() const { return m_signed.has_value(); }
+    bool signingInProgress() const { return m_signingInProgress; }
     QString signText() const { return m_signText; }
     QString signedPdfPath() const { return m_signedPdfPath; }
     const std::optional<prescriptions::SignedOrdonnance>& signedDocument() const {
@@ -128,8 +136,12 @@ public:
 
 signals:
     void changed();
+    void signFinished(bool signedOk);
 
 private:
+    void forgetSigning();
+    void finishSigning(std::uint64_t draft, SigningOutcome outcome);
+    bool editable() const { return !m_draft.is_null() && !m_signed && !m_signingInProgress; }
     void revalidate();
     void renderPreview();
     static nlohmann::json emptyMedication();
@@ -150,6 +162,10 @@ private:
     QPointer<PrescriptionDeliveryController> m_delivery;
     QPointer<VideoSurface> m_preview;
     QTimer m_previewTimer; // coalesces a burst of edits into one render
+    bool m_signingInProgress = false;
+    std::uint64_t m_draftGeneration = 0; // a new draft, or none: a signature under way is stale
+    // Last: joined first when the editor goes, before anything its result would touch.
+    std::jthread m_signer;
 };
 
 } // namespace tc::app

@@ -89,19 +89,29 @@ void SigningChoices::refresh() {
 
 boost::system::result<rx::SigningIdentity> SigningChoices::open(const QString& key,
                                                                 const QString& secret) const {
+    return opener(key, secret)();
+}
+
+std::function<boost::system::result<rx::SigningIdentity>()>
+SigningChoices::opener(const QString& key, const QString& secret) const {
     if (key == QLatin1String("file")) {
-        QFile bundle(m_bundlePath);
-        if (!bundle.open(QIODevice::ReadOnly)) {
-            return boost::system::errc::make_error_code(
-                boost::system::errc::no_such_file_or_directory);
-        }
-        const QByteArray der = bundle.readAll();
-        return rx::SigningIdentity::fromPkcs12(
-            std::as_bytes(std::span(der.constData(), static_cast<std::size_t>(der.size()))),
-            secret.toStdString());
+        return [path = m_bundlePath,
+                secret = secret.toStdString()]() -> boost::system::result<rx::SigningIdentity> {
+            QFile bundle(path);
+            if (!bundle.open(QIODevice::ReadOnly)) {
+                return boost::system::errc::make_error_code(
+                    boost::system::errc::no_such_file_or_directory);
+            }
+            const QByteArray der = bundle.readAll();
+            return rx::SigningIdentity::fromPkcs12(
+                std::as_bytes(std::span(der.constData(), static_cast<std::size_t>(der.size()))),
+                secret);
+        };
     }
-    return rx::SigningIdentity::fromPkcs11(key.toStdString(), secret.toStdString(),
-                                           {m_module.toStdString()});
+    return [uri = key.toStdString(), pin = secret.toStdString(),
+            module = m_module.toStdString()]() -> boost::system::result<rx::SigningIdentity> {
+        return rx::SigningIdentity::fromPkcs11(uri, pin, {module});
+    };
 }
 
 QString SigningChoices::errorText(const boost::system::error_code& error) {

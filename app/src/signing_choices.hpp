@@ -11,6 +11,7 @@
 #include <QString>
 #include <QVariantList>
 #include <boost/system/result.hpp>
+#include <functional>
 
 namespace tc::app {
 
@@ -46,6 +47,9 @@ public:
     // out, ...), no_such_file_or_directory for an unreadable identity file.
     boost::system::result<prescriptions::SigningIdentity> open(const QString& key,
                                                                const QString& secret) const;
+    // The same, as a job that can run on another thread (it holds copies of what it needs).
+    std::function<boost::system::result<prescriptions::SigningIdentity>()>
+    opener(const QString& key, const QString& secret) const;
     // An opening or signing error in the doctor's words.
     static QString errorText(const boost::system::error_code& error);
 

@@ -1559,10 +1559,6 @@
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
-    <message>
-        <source>Signature en cours…</source>
-        <translation>Signing…</translation>
-    </message>
 </context>
 <context>
     <name>tc::app::VitalsController</name>
@@ -1697,6 +1693,10 @@
 </context>
 <context>
     <name>tc::app::PrescriptionEditor</name>
+    <message>
+        <source>Signature en cours…</source>
+        <translation>Signing…</translation>
+    </message>
     <message>
         <source>Signature impossible : identité introuvable (%1).</source>
         <translation>Cannot sign: identity not found (%1).</translation>

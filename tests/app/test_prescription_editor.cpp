@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,6 +34,22 @@ void fillValidDraft(app::PrescriptionEditor& editor) {
     editor.setValue("/prescriber/telephone", "+33123456789");
     editor.setValue("/prescriber/email", "claire.martin@example.fr");
     editor.addMedication("amoxicilline");
+}
+
+// sign() works on a worker thread: its verdict is signFinished's.
+bool signAndWait(app::PrescriptionEditor& editor, const QString& secret,
+                 const QString& key = QStringLiteral("file")) {
+    QSignalSpy finished(&editor, &app::PrescriptionEditor::signFinished);
+    if (!editor.sign(secret, key)) {
+        return false;
+    }
+    CHECK(editor.signingInProgress());
+    if (!finished.wait(60000)) {
+        FAIL_CHECK("the signature never finished");
+        return false;
+    }
+    CHECK_FALSE(editor.signingInProgress());
+    return finished.takeFirst().at(0).toBool();
 }
 
 } // namespace
@@ -63,7 +80,8 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     CHECK_FALSE(editor.valid());
     CHECK(editor.errorCount() > 0);
     CHECK_FALSE(editor.issueAt("/patient/familyName").isEmpty());
-    CHECK_FALSE(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    CHECK_FALSE(
+        signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
 
     // Autocompletion ignores case and accents.
     const auto found = editor.searchDci("PARACET");
@@ -110,11 +128,24 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     REQUIRE(editor.valid());
 
     // A wrong passphrase is said, and nothing is signed.
-    CHECK_FALSE(editor.sign(QStringLiteral("not the passphrase")));
+    CHECK_FALSE(signAndWait(editor, QStringLiteral("not the passphrase")));
     CHECK_FALSE(editor.signedOrdonnance());
     CHECK(editor.signText().startsWith(QStringLiteral("Signature refusée")));
 
+    // While the signature is under way, what is being signed cannot change, and a second
+    // signature is refused.
+    QSignalSpy finished(&editor, &app::PrescriptionEditor::signFinished);
     REQUIRE(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    CHECK(editor.signingInProgress());
+    CHECK(editor.signText() == QStringLiteral("Signature en cours…"));
+    editor.setValue("/patient/familyName", "Dupont");
+    editor.removeLine(0);
+    CHECK(editor.value("/patient/familyName").toString() == QStringLiteral("Durand"));
+    CHECK(editor.lines().size() == 1);
+    CHECK_FALSE(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    REQUIRE(finished.wait(60000));
+    REQUIRE(finished.takeFirst().at(0).toBool());
+    CHECK_FALSE(editor.signingInProgress());
     CHECK(editor.signedOrdonnance());
     const QString pdf = editor.signedPdfPath();
     REQUIRE(QFile::exists(pdf));
@@ -143,7 +174,8 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     editor.setValue("/lines/0/dosage/duration/value", "10");
     CHECK(editor.value("/lines/0/dosage/duration/value").toDouble() == 10);
     CHECK(editor.valid());
-    CHECK(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    CHECK(
+        signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
 
     // The practice details are remembered for the next consultation.
     app::PrescriptionEditor next;
@@ -188,15 +220,15 @@ TEST_CASE("prescription editor: signs with a card chosen by its certificate, and
     REQUIRE(editor.valid());
 
     // A wrong PIN is said in words, and nothing is signed.
-    CHECK_FALSE(editor.sign(QStringLiteral("0000"), key));
+    CHECK_FALSE(signAndWait(editor, QStringLiteral("0000"), key));
     CHECK(editor.signText().contains(QStringLiteral("PIN")));
     CHECK_FALSE(editor.signedOrdonnance());
     // A card taken out since the list was read is said too.
-    CHECK_FALSE(editor.sign(QString::fromLatin1(rxt::kSoftHsmPin),
+    CHECK_FALSE(signAndWait(editor, QString::fromLatin1(rxt::kSoftHsmPin),
                             QStringLiteral("pkcs11:token=OTHER-CARD;type=private")));
     CHECK(editor.signText().contains(QStringLiteral("carte absente")));
 
-    REQUIRE(editor.sign(QString::fromLatin1(rxt::kSoftHsmPin), key));
+    REQUIRE(signAndWait(editor, QString::fromLatin1(rxt::kSoftHsmPin), key));
     const QString pdf = editor.signedPdfPath();
     REQUIRE(QFile::exists(pdf));
     QProcess pdfsig;
@@ -229,7 +261,8 @@ TEST_CASE("prescription editor: a certificate that names another RPPS than the p
     fillValidDraft(editor);
     QTest::qWait(300);
     REQUIRE(editor.valid());
-    CHECK_FALSE(editor.sign(QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
+    CHECK_FALSE(
+        signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
     CHECK_FALSE(editor.signedOrdonnance());
     CHECK(editor.signText().contains(QString::fromStdString(*colleague)));
     CHECK(editor.signText().contains(QStringLiteral("10101234564")));
@@ -254,8 +287,57 @@ TEST_CASE("prescription editor: an expired certificate does not sign, and says s
     fillValidDraft(editor);
     QTest::qWait(300);
     REQUIRE(editor.valid());
-    CHECK_FALSE(editor.sign(QString::fromLatin1(rxt::TestPki::kPassphrase)));
+    CHECK_FALSE(signAndWait(editor, QString::fromLatin1(rxt::TestPki::kPassphrase)));
     CHECK_FALSE(editor.signedOrdonnance());
     CHECK(editor.signText().contains(QStringLiteral("expiré le")));
     CHECK(QDir(dir.filePath("consultation")).entryList(QDir::Files).isEmpty());
+}
+
+TEST_CASE("prescription editor: a signature still under way when the consultation closes is "
+          "dropped",
+          "[app][prescriptions]") {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
+    QTemporaryDir dir;
+    const auto pki = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
+    REQUIRE(pki.has_value());
+    const QString passphrase =
+        QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase);
+    const QString output = dir.filePath("consultation");
+    {
+        app::PrescriptionEditor editor;
+        editor.signing()->setPkcs11Module({});
+        editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
+        editor.setOutputDirectory(output);
+        editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
+        fillValidDraft(editor);
+        REQUIRE(editor.valid());
+        QSignalSpy finished(&editor, &app::PrescriptionEditor::signFinished);
+        REQUIRE(editor.sign(passphrase));
+        // The consultation ends before the signature comes back: the result belongs to no draft.
+        editor.close();
+        CHECK_FALSE(editor.signingInProgress());
+        QTest::qWait(1500);
+        CHECK(finished.isEmpty());
+        CHECK_FALSE(editor.signedOrdonnance());
+        CHECK(editor.signText().isEmpty());
+        CHECK(QDir(output).entryList(QDir::Files).isEmpty());
+        editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::male);
+        fillValidDraft(editor);
+        REQUIRE(editor.valid());
+        // The next consultation's draft signs as usual, once.
+        CHECK(signAndWait(editor, passphrase));
+        QTest::qWait(100);
+        CHECK(QDir(output).entryList({QStringLiteral("*.pdf")}, QDir::Files).size() == 1);
+
+        // An editor that goes while signing waits for its worker, and nothing runs after it.
+        auto leaving = std::make_unique<app::PrescriptionEditor>();
+        leaving->setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
+        leaving->signing()->setPkcs11Module({});
+        leaving->begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
+        fillValidDraft(*leaving);
+        REQUIRE(leaving->sign(passphrase));
+        leaving.reset();
+        QTest::qWait(200);
+    }
 }

@@ -19,6 +19,7 @@ Item {
         property bool valid: false
         property bool open: true
         property bool signedOrdonnance: false
+        property bool signingInProgress: false
         property string idText: "7KQM-2W9D-XH4T-RB3N-5Y8Z-PC6V-J1AH"
         property string signText: ""
         property var doseUnits: [{ code: "{capsule}", label: "gélule" }, { code: "mg", label: "mg" }]
@@ -178,6 +179,31 @@ Item {
             compare(findChild(panel, "deliveryText").text, "Échec de l'impression — plus de papier")
             mouseClick(findChild(panel, "retryButton"))
             compare(fakeDelivery.retries, 1)
+            fakeEditor.valid = false
+        }
+
+        function test_form_is_locked_while_signing_and_once_signed() {
+            fakeEditor.valid = true
+            const panel = createTemporaryObject(uut, root)
+            const sign = findChild(panel, "signButton")
+            const field = findChild(panel, "field:/patient/givenName")
+            verify(sign.enabled)
+            verify(field.enabled)
+            // The card is signing on its thread: the doctor sees it, and what is being signed
+            // cannot change under the signature.
+            fakeEditor.signingInProgress = true
+            fakeEditor.signText = "Signature en cours…"
+            verify(!sign.enabled)
+            verify(!field.enabled)
+            verify(!findChild(panel, "dciSearch").enabled)
+            compare(findChild(panel, "signText").text, "Signature en cours…")
+            fakeEditor.signingInProgress = false
+            fakeEditor.signedOrdonnance = true
+            verify(!field.enabled)
+            verify(findChild(panel, "sendButton").visible)
+            fakeEditor.signedOrdonnance = false
+            verify(field.enabled)
+            fakeEditor.signText = ""
             fakeEditor.valid = false
         }
     }

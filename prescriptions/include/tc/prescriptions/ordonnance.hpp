@@ -13,8 +13,10 @@
 // is set in DejaVu Sans, compiled into the library and embedded (subset) into the PDF, so the
 // page looks the same on every machine and accents survive text extraction.
 //
-// Threads: Qt's font machinery needs a QGuiApplication (QT_QPA_PLATFORM=offscreen is enough);
-// call these from the thread that owns it.
+// Threads: Qt's font machinery needs a QGuiApplication (QT_QPA_PLATFORM=offscreen is enough).
+// Once registerOrdonnanceFonts() has run on its thread, rendering and signing work on any
+// thread (QPainter on a QImage or QPdfWriter is reentrant, and each thread has its own font
+// cache), which lets a GUI sign on a worker while a card takes its time.
 
 #include "tc/prescriptions/errors.hpp"
 #include "tc/prescriptions/prescription.hpp"

@@ -1,0 +1,43 @@
+#include "prescription_signing.hpp"
+
+#include "tc/prescriptions/rpps.hpp"
+
+namespace tc::app {
+
+namespace rx = tc::prescriptions;
+
+SigningOutcome signPrescription(const IdentityOpener& open, const rx::Prescription& prescription,
+                                rx::PrescriptionLedger ledger,
+                                std::chrono::system_clock::time_point now) {
+    SigningOutcome outcome;
+    outcome.ledger = std::move(ledger);
+    const auto identity = open();
+    if (!identity) {
+        outcome.refusal = SigningOutcome::Refusal::identity;
+        outcome.error = identity.error();
+        return outcome;
+    }
+    if (const auto end = identity->notAfter(); end < now) {
+        outcome.refusal = SigningOutcome::Refusal::expired;
+        outcome.expiredAt = end;
+        return outcome;
+    }
+    // Only when the certificate says who it is: a bundle without an RPPS in its subject is
+    // the prescriber's by the doctor's sign-in.
+    if (auto named = rx::rppsNamedInSubject(identity->subjectName());
+        named && *named != prescription.prescriber.rpps) {
+        outcome.refusal = SigningOutcome::Refusal::otherPrescriber;
+        outcome.signerRpps = std::move(*named);
+        return outcome;
+    }
+    auto result = rx::signOrdonnance(prescription, *identity, now, outcome.ledger);
+    if (!result) {
+        outcome.refusal = SigningOutcome::Refusal::signature;
+        outcome.error = result.failure.error;
+        return outcome;
+    }
+    outcome.ordonnance = std::move(*result.ordonnance);
+    return outcome;
+}
+
+} // namespace tc::app

@@ -1,0 +1,47 @@
+#pragma once
+// Signing an ordonnance away from the GUI thread: a card's two signatures (the PDF's and the
+// JSON's) take a moment, during which the console must keep showing the cabin. The job works on
+// copies (the prescription as read when the doctor confirmed, the consultation's ledger) and
+// hands back a typed outcome, which the editor turns into words and state on the GUI thread.
+
+#include "tc/prescriptions/ordonnance.hpp"
+#include "tc/prescriptions/prescription.hpp"
+#include "tc/prescriptions/sealed_prescription.hpp"
+#include "tc/prescriptions/signing_identity.hpp"
+
+#include <boost/system/result.hpp>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace tc::app {
+
+// Opens the identity the doctor chose (SigningChoices::opener): callable on any thread.
+using IdentityOpener = std::function<boost::system::result<prescriptions::SigningIdentity>()>;
+
+struct SigningOutcome {
+    enum class Refusal {
+        none,            // signed: `ordonnance` holds it, `ledger` has it
+        identity,        // the identity did not open (`error`: a wrong PIN, a card taken out...)
+        expired,         // the certificate ended at `expiredAt`
+        otherPrescriber, // the certificate names `signerRpps`, not the prescriber's
+        signature,       // signing itself failed (`error`)
+    };
+    Refusal refusal = Refusal::none;
+    boost::system::error_code error;
+    std::chrono::system_clock::time_point expiredAt;
+    std::string signerRpps;
+    std::optional<prescriptions::SignedOrdonnance> ordonnance;
+    prescriptions::PrescriptionLedger ledger;
+};
+
+// Opens the identity, refuses a certificate past its end or one that names another RPPS than
+// the prescriber's (a pharmacist's check, and telecabine-verify's, would refuse the ordonnance),
+// then signs at `now`. Touches only its arguments.
+SigningOutcome signPrescription(const IdentityOpener& open,
+                                const prescriptions::Prescription& prescription,
+                                prescriptions::PrescriptionLedger ledger,
+                                std::chrono::system_clock::time_point now);
+
+} // namespace tc::app
