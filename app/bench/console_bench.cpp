@@ -8,6 +8,7 @@
 #include "demo_environment.hpp"
 #include "media_link.hpp"
 #include "queue_model.hpp"
+#include "scene_graph.hpp"
 #include "session_controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
@@ -65,13 +66,13 @@ std::string cpuModel() {
     return "unknown";
 }
 
-nlohmann::json machine() {
+// What the figures were measured on, with the scene graph the console drew with and why.
+nlohmann::json machine(const app::SceneGraphDecision& sceneGraph) {
     return {{"cpu", cpuModel()},
             {"cores", std::thread::hardware_concurrency()},
             {"display", qEnvironmentVariable("DISPLAY").toStdString()},
-            {"scene_graph", QQuickWindow::sceneGraphBackend().isEmpty()
-                                ? std::string("default (RHI)")
-                                : QQuickWindow::sceneGraphBackend().toStdString()}};
+            {"scene_graph", sceneGraph.software ? "software" : "gpu"},
+            {"scene_graph_reason", sceneGraph.reason.toStdString()}};
 }
 
 // Runs the event loop until `done` or the timeout; false on timeout.
@@ -287,21 +288,36 @@ private:
     std::vector<double> m_decoded; // capture to decoded, same frames' stream, same window
 };
 
-// The console needs a display (Xvfb in CI) and a GUI application object.
-std::unique_ptr<QGuiApplication> guiApplication(const char* benchmark) {
+// The console needs a display (Xvfb in CI) and a GUI application object, and draws with the
+// scene graph the console itself would choose (--scene-graph auto|gpu|software, scene_graph.hpp).
+struct GuiApplication {
+    std::unique_ptr<QGuiApplication> app;
+    app::SceneGraphDecision sceneGraph;
+    explicit operator bool() const { return app != nullptr; }
+};
+
+GuiApplication guiApplication(const char* benchmark, const cli::CommandLine& args) {
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
         qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         std::cerr << benchmark
                   << ": the console needs a display; run it under xvfb-run -a -s \"-screen 0 "
                      "1280x800x24\"\n";
-        return nullptr;
+        return {};
+    }
+    const auto choice =
+        app::parseSceneGraphChoice(QString::fromStdString(args.value("scene-graph", "auto")));
+    if (!choice) {
+        std::cerr << benchmark << ": --scene-graph auto, gpu or software\n";
+        return {};
     }
     static int argc = 1;
     static char name[] = "telecabine-bench";
     static char* argv[] = {name, nullptr};
-    auto app = std::make_unique<QGuiApplication>(argc, argv);
+    GuiApplication out;
+    out.app = std::make_unique<QGuiApplication>(argc, argv);
     QQuickStyle::setStyle(QStringLiteral("Basic"));
-    return app;
+    out.sceneGraph = app::applySceneGraphChoice(*choice);
+    return out;
 }
 
 // The demo (service and cabin) in a child process, forked before this process has any thread,
@@ -384,8 +400,8 @@ int runJoin(cli::CommandLine& args) {
         std::cerr << "join: --runs 1..50\n";
         return 2;
     }
-    auto app = guiApplication("join");
-    if (!app) {
+    auto gui = guiApplication("join", args);
+    if (!gui) {
         return 2;
     }
     Console console;
@@ -420,7 +436,7 @@ int runJoin(cli::CommandLine& args) {
         {"first_audio_ms_runs", audio},
         {"first_video_ms_runs", video},
         {"target_ms", 500},
-        {"machine", machine()}};
+        {"machine", machine(gui.sceneGraph)}};
     std::cout << out.dump(args.flag("json") ? -1 : 2) << "\n";
     return 0;
 }
@@ -431,8 +447,8 @@ int runVideoLatency(cli::CommandLine& args) {
         std::cerr << "video-latency: --seconds 2..120\n";
         return 2;
     }
-    auto app = guiApplication("video-latency");
-    if (!app) {
+    auto gui = guiApplication("video-latency", args);
+    if (!gui) {
         return 2;
     }
     nlohmann::json out = {
@@ -442,7 +458,7 @@ int runVideoLatency(cli::CommandLine& args) {
                  "console and the embedded cabin in one process, loopback, DTLS-SRTP"},
         {"seconds", seconds},
         {"target_p95_ms", 100},
-        {"machine", machine()}};
+        {"machine", machine(gui.sceneGraph)}};
     for (const auto& [codec, name, payloadType] :
          {std::tuple{media::VideoCodec::vp8, "vp8", 100},
           std::tuple{media::VideoCodec::h264, "h264", 104}}) {
@@ -498,8 +514,8 @@ int runVitals(cli::CommandLine& args) {
         std::cerr << "vitals: the demo did not start\n";
         return 1;
     }
-    auto app = guiApplication("vitals");
-    if (!app) {
+    auto gui = guiApplication("vitals", args);
+    if (!gui) {
         return 2;
     }
     const auto pki = protocol::ensureDevelopmentPki(demo.pkiDirectory());
@@ -550,7 +566,7 @@ int runVitals(cli::CommandLine& args) {
         {"ecg_strip_fps", frames / wall},
         {"cpu_pct_one_core", 100.0 * cpu / wall},
         {"targets", {{"waveform_latency_p95_ms", 50}, {"ecg_strip_fps", 30}}},
-        {"machine", machine()}};
+        {"machine", machine(gui.sceneGraph)}};
     std::cout << out.dump(args.flag("json") ? -1 : 2) << "\n";
     return 0;
 }

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  join        [--runs N (5)]            (the console: needs a display)\n"
                      "  video-latency [--seconds N (10)]      (the console: needs a display)\n"
-                     "  vitals      [--seconds N (10)]        (the console: needs a display)\n";
+                     "  vitals      [--seconds N (10)]        (the console: needs a display)\n"
+                     "  (join, video-latency, vitals: [--scene-graph auto|gpu|software (auto)])\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     if (words[0] == "rendezvous") {

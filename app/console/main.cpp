@@ -5,6 +5,7 @@
 #include "demo_environment.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
+#include "scene_graph.hpp"
 #include "session_controller.hpp"
 #include "tc/media/gst_runtime.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
@@ -126,10 +127,24 @@ int main(int argc, char** argv) {
         QStringLiteral("PKCS#11 module of the CPS card's middleware (default: $TC_PKCS11_MODULE, "
                        "else p11-kit's proxy); \"none\" signs with the identity file only."),
         QStringLiteral("so"));
-    parser.addOptions({pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
+    const QCommandLineOption sceneGraph(
+        QStringLiteral("scene-graph"),
+        QStringLiteral("auto (the software scene graph where OpenGL is a CPU rasteriser such as "
+                       "llvmpipe), gpu or software."),
+        QStringLiteral("kind"), QStringLiteral("auto"));
+    parser.addOptions({sceneGraph, pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
                        autopilotTimeout, screenshot, lang, mediaKeying, audioSink, stethoscopeRate,
                        stethoscopeCodec, stethoscopeBitrate, microphone, camera});
     parser.process(app);
+    // Before any window: the scene graph is chosen once for the process (scene_graph.hpp).
+    const auto sceneGraphChoice = tc::app::parseSceneGraphChoice(parser.value(sceneGraph));
+    if (!sceneGraphChoice) {
+        std::fprintf(stderr, "telecabine: --scene-graph is auto, gpu or software, not \"%s\"\n",
+                     qPrintable(parser.value(sceneGraph)));
+        return 2;
+    }
+    const auto sceneGraphDecision = tc::app::applySceneGraphChoice(*sceneGraphChoice);
+    std::fprintf(stderr, "telecabine: scene graph: %s\n", qPrintable(sceneGraphDecision.reason));
     // The workstation's settings (the practice's details on the ordonnance) stay in the data
     // directory of a demo or a test run, so that it leaves the doctor's own settings alone.
     if (parser.isSet(dataDir) || parser.isSet(demo)) {

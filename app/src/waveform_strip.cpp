@@ -1,7 +1,11 @@
 #include "waveform_strip.hpp"
 
+#include <QPainter>
+#include <QQuickWindow>
 #include <QSGFlatColorMaterial>
 #include <QSGGeometryNode>
+#include <QSGImageNode>
+#include <QSGRendererInterface>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -191,24 +195,53 @@ std::int64_t WaveformStrip::rightEdgeUs() const {
     return steadyNowUs() - m_offsetUs - m_delayUs;
 }
 
+namespace {
+
+const QColor kMinorGrid(0xf4, 0xc7, 0xc7);
+const QColor kMajorGrid(0xe0, 0x8a, 0x8a);
+const QColor kGapMark(0x9a, 0xa3, 0xab);
+
+} // namespace
+
 // Render thread, while the UI thread waits: traces and sizes are read, never written.
 QSGNode* WaveformStrip::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
     ++m_framesDrawn;
     const double w = width();
     const double h = height();
-    if (w <= 0 || h <= 0) {
+    if (w <= 0 || h <= 0 || window() == nullptr) {
         delete oldNode;
         return nullptr;
     }
+    const bool software =
+        window()->rendererInterface()->graphicsApi() == QSGRendererInterface::Software;
+    return software ? paintImageNode(oldNode, w, h) : updateLineNodes(oldNode, w, h);
+}
+
+void WaveformStrip::gridLines(double w, double h, double step, std::vector<QPointF>& minor,
+                              std::vector<QPointF>& major) {
+    // Half a pixel in: a one-pixel line on a whole coordinate would straddle two pixels.
+    for (int i = 0; i * step <= w; ++i) {
+        auto& lines = i % 5 == 0 ? major : minor;
+        lines.emplace_back(std::floor(i * step) + 0.5, 0);
+        lines.emplace_back(std::floor(i * step) + 0.5, h);
+    }
+    for (int i = 0; i * step <= h; ++i) {
+        auto& lines = i % 5 == 0 ? major : minor;
+        lines.emplace_back(0, std::floor(i * step) + 0.5);
+        lines.emplace_back(w, std::floor(i * step) + 0.5);
+    }
+}
+
+QSGNode* WaveformStrip::updateLineNodes(QSGNode* oldNode, double w, double h) {
     // Children: minor grid, major grid, gap marks, then one node per trace.
     QSGNode* root = oldNode;
     if (root == nullptr || root->childCount() != static_cast<int>(3 + m_traces.size())) {
         delete root;
         root = new QSGNode;
         m_gridWidth = -1; // a new node: its grid is drawn afresh
-        root->appendChildNode(new LinesNode(QColor(0xf4, 0xc7, 0xc7)));
-        root->appendChildNode(new LinesNode(QColor(0xe0, 0x8a, 0x8a)));
-        root->appendChildNode(new LinesNode(QColor(0x9a, 0xa3, 0xab)));
+        root->appendChildNode(new LinesNode(kMinorGrid));
+        root->appendChildNode(new LinesNode(kMajorGrid));
+        root->appendChildNode(new LinesNode(kGapMark));
         for (const auto& style : m_traces) {
             root->appendChildNode(new LinesNode(style.colour));
         }
@@ -220,34 +253,72 @@ QSGNode* WaveformStrip::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) 
         m_gridPixelsPerMm = m_pixelsPerMm;
         std::vector<QPointF> minor;
         std::vector<QPointF> major;
-        const double step = m_pixelsPerMm;
-        // Half a pixel in: a one-pixel line on a whole coordinate would straddle two pixels.
-        for (int i = 0; i * step <= w; ++i) {
-            auto& lines = i % 5 == 0 ? major : minor;
-            lines.emplace_back(std::floor(i * step) + 0.5, 0);
-            lines.emplace_back(std::floor(i * step) + 0.5, h);
-        }
-        for (int i = 0; i * step <= h; ++i) {
-            auto& lines = i % 5 == 0 ? major : minor;
-            lines.emplace_back(0, std::floor(i * step) + 0.5);
-            lines.emplace_back(w, std::floor(i * step) + 0.5);
-        }
+        gridLines(w, h, m_pixelsPerMm, minor, major);
         static_cast<LinesNode*>(root->childAtIndex(0))->setLines(minor);
         static_cast<LinesNode*>(root->childAtIndex(1))->setLines(major);
     }
-    const double mm = m_pixelsPerMm;
+    const FrameLines lines = frameLines(w, h);
+    static_cast<LinesNode*>(root->childAtIndex(2))->setLines(lines.gaps);
+    for (std::size_t t = 0; t < lines.traces.size(); ++t) {
+        static_cast<LinesNode*>(root->childAtIndex(static_cast<int>(3 + t)))
+            ->setLines(lines.traces[t]);
+    }
+    return root;
+}
 
+QSGNode* WaveformStrip::paintImageNode(QSGNode* oldNode, double w, double h) {
+    auto* node = static_cast<QSGImageNode*>(oldNode);
+    if (node == nullptr) {
+        node = window()->createImageNode();
+        node->setOwnsTexture(true);
+    }
+    const double ratio = window()->effectiveDevicePixelRatio();
+    QImage image(
+        QSize(static_cast<int>(std::ceil(w * ratio)), static_cast<int>(std::ceil(h * ratio))),
+        QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(ratio);
+    image.fill(Qt::transparent);
+    {
+        QPainter painter(&image);
+        // Crisp one-pixel lines, as the GPU path draws them.
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        const auto draw = [&](const std::vector<QPointF>& points, const QColor& colour) {
+            if (points.size() < 2) {
+                return;
+            }
+            painter.setPen(QPen(colour, 0));
+            painter.drawLines(points.data(), static_cast<int>(points.size() / 2));
+        };
+        std::vector<QPointF> minor;
+        std::vector<QPointF> major;
+        gridLines(w, h, m_pixelsPerMm, minor, major);
+        draw(minor, kMinorGrid);
+        draw(major, kMajorGrid);
+        const FrameLines lines = frameLines(w, h);
+        draw(lines.gaps, kGapMark);
+        for (std::size_t t = 0; t < lines.traces.size(); ++t) {
+            draw(lines.traces[t], m_traces[t].colour);
+        }
+    }
+    node->setTexture(window()->createTextureFromImage(image));
+    node->setRect(QRectF(0, 0, w, h));
+    return node;
+}
+
+WaveformStrip::FrameLines WaveformStrip::frameLines(double w, double h) const {
+    FrameLines out;
+    out.traces.resize(m_traces.size());
+    const double mm = m_pixelsPerMm;
     // Pixel column x covers [right - (w - x) * usPerPixel, + usPerPixel).
     const double usPerPixel = 1e6 / (m_mmPerSecond * mm);
     const std::int64_t right = rightEdgeUs();
     const auto columnStart = [&](int x) {
         return right - static_cast<std::int64_t>((w - x) * usPerPixel);
     };
-    std::vector<QPointF> gaps;
-    std::vector<QPointF> trace;
+    auto& gaps = out.gaps;
     for (std::size_t t = 0; t < m_traces.size(); ++t) {
         const TraceStyle& style = m_traces[t];
-        trace.clear();
+        auto& trace = out.traces[t];
         const double zero = style.baseline * h;
         const auto y = [&](double value) {
             return zero - value * style.mmPerUnit * mm;
@@ -294,10 +365,8 @@ QSGNode* WaveformStrip::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) 
             trace.emplace_back(top == bottom ? x + 1 : x, top);
             previous = y(range->last);
         }
-        static_cast<LinesNode*>(root->childAtIndex(static_cast<int>(3 + t)))->setLines(trace);
     }
-    static_cast<LinesNode*>(root->childAtIndex(2))->setLines(gaps);
-    return root;
+    return out;
 }
 
 } // namespace tc::app

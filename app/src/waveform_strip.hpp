@@ -11,6 +11,7 @@
 // item reads them while the UI thread waits (scene-graph sync).
 
 #include <QColor>
+#include <QPointF>
 #include <QQuickItem>
 #include <QTimer>
 #include <atomic>
@@ -111,6 +112,20 @@ protected:
     QSGNode* updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData* data) override;
 
 private:
+    // One frame's line segments (pairs of points), in item coordinates.
+    struct FrameLines {
+        std::vector<QPointF> gaps;
+        std::vector<std::vector<QPointF>> traces; // one per TraceStyle
+    };
+    FrameLines frameLines(double w, double h) const;
+    static void gridLines(double w, double h, double step, std::vector<QPointF>& minor,
+                          std::vector<QPointF>& major);
+    // GPU scene graphs (RHI): line geometry nodes. The software scene graph (Qt Quick 2D
+    // renderer, chosen where the only OpenGL is a CPU rasteriser) draws no geometry nodes:
+    // there the strip is painted into an image.
+    QSGNode* updateLineNodes(QSGNode* oldNode, double w, double h);
+    QSGNode* paintImageNode(QSGNode* oldNode, double w, double h);
+
     double m_mmPerSecond = 25;
     double m_pixelsPerMm = 96 / 25.4;
     std::vector<TraceStyle> m_traces;
