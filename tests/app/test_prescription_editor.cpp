@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <catch2/catch.hpp>
+#include <optional>
 
 using namespace tc;
 
@@ -51,6 +52,28 @@ bool signAndWait(app::PrescriptionEditor& editor, const QString& secret,
     CHECK_FALSE(editor.signingInProgress());
     return finished.takeFirst().at(0).toBool();
 }
+
+// A workstation for one test: its settings out of $HOME, a temporary directory, the development
+// PKI, and editors that sign with the development doctor's identity file (no card looked for).
+struct DevelopmentWorkstation {
+    DevelopmentWorkstation() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
+        auto made = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
+        if (made) {
+            pki = std::move(*made);
+        }
+    }
+    void configure(app::PrescriptionEditor& editor) const {
+        editor.signing()->setPkcs11Module({});
+        editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
+        editor.setOutputDirectory(output());
+    }
+    QString output() const { return dir.filePath(QStringLiteral("consultation")); }
+
+    QTemporaryDir dir;
+    std::optional<protocol::DevelopmentPki> pki;
+};
 
 } // namespace
 
@@ -244,15 +267,10 @@ TEST_CASE("prescription editor: signs with a card chosen by its certificate, and
 TEST_CASE("prescription editor: a certificate that names another RPPS than the prescriber's "
           "does not sign",
           "[app][prescriptions]") {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
-    QTemporaryDir dir;
-    const auto pki = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
-    REQUIRE(pki.has_value());
+    const DevelopmentWorkstation workstation;
+    REQUIRE(workstation.pki.has_value());
     app::PrescriptionEditor editor;
-    editor.signing()->setPkcs11Module({});
-    editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
-    editor.setOutputDirectory(dir.filePath("consultation"));
+    workstation.configure(editor);
     // The development doctor's certificate carries serialNumber=10101234564; the ordonnance
     // names a colleague.
     const auto colleague = prescriptions::completeRpps("1000123456");
@@ -296,19 +314,14 @@ TEST_CASE("prescription editor: an expired certificate does not sign, and says s
 TEST_CASE("prescription editor: a signature still under way when the consultation closes is "
           "dropped",
           "[app][prescriptions]") {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
-    QTemporaryDir dir;
-    const auto pki = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
-    REQUIRE(pki.has_value());
+    const DevelopmentWorkstation workstation;
+    REQUIRE(workstation.pki.has_value());
     const QString passphrase =
         QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase);
-    const QString output = dir.filePath("consultation");
+    const QString output = workstation.output();
     {
         app::PrescriptionEditor editor;
-        editor.signing()->setPkcs11Module({});
-        editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
-        editor.setOutputDirectory(output);
+        workstation.configure(editor);
         editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
         fillValidDraft(editor);
         REQUIRE(editor.valid());
@@ -332,8 +345,7 @@ TEST_CASE("prescription editor: a signature still under way when the consultatio
 
         // An editor that goes while signing waits for its worker, and nothing runs after it.
         auto leaving = std::make_unique<app::PrescriptionEditor>();
-        leaving->setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
-        leaving->signing()->setPkcs11Module({});
+        workstation.configure(*leaving);
         leaving->begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
         fillValidDraft(*leaving);
         REQUIRE(leaving->sign(passphrase));
