@@ -273,31 +273,38 @@ QSGNode* WaveformStrip::paintImageNode(QSGNode* oldNode, double w, double h) {
         node->setOwnsTexture(true);
     }
     const double ratio = window()->effectiveDevicePixelRatio();
-    QImage image(
-        QSize(static_cast<int>(std::ceil(w * ratio)), static_cast<int>(std::ceil(h * ratio))),
-        QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(ratio);
-    image.fill(Qt::transparent);
-    {
-        QPainter painter(&image);
-        // Crisp one-pixel lines, as the GPU path draws them.
-        painter.setRenderHint(QPainter::Antialiasing, false);
-        const auto draw = [&](const std::vector<QPointF>& points, const QColor& colour) {
-            if (points.size() < 2) {
-                return;
-            }
-            painter.setPen(QPen(colour, 0));
-            painter.drawLines(points.data(), static_cast<int>(points.size() / 2));
-        };
+    const QSize pixels(static_cast<int>(std::ceil(w * ratio)),
+                       static_cast<int>(std::ceil(h * ratio)));
+    const auto draw = [](QPainter& painter, const std::vector<QPointF>& points,
+                         const QColor& colour) {
+        if (points.size() < 2) {
+            return;
+        }
+        painter.setPen(QPen(colour, 0));
+        painter.drawLines(points.data(), static_cast<int>(points.size() / 2));
+    };
+    // The grid is painted once per size and scale; each frame starts from a copy of it.
+    if (m_gridImage.size() != pixels || m_gridImagePixelsPerMm != m_pixelsPerMm) {
+        m_gridImage = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
+        m_gridImage.setDevicePixelRatio(ratio);
+        m_gridImage.fill(Qt::transparent);
+        m_gridImagePixelsPerMm = m_pixelsPerMm;
+        QPainter painter(&m_gridImage);
+        painter.setRenderHint(QPainter::Antialiasing, false); // crisp, as the GPU path draws
         std::vector<QPointF> minor;
         std::vector<QPointF> major;
         gridLines(w, h, m_pixelsPerMm, minor, major);
-        draw(minor, kMinorGrid);
-        draw(major, kMajorGrid);
+        draw(painter, minor, kMinorGrid);
+        draw(painter, major, kMajorGrid);
+    }
+    QImage image = m_gridImage.copy();
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing, false);
         const FrameLines lines = frameLines(w, h);
-        draw(lines.gaps, kGapMark);
+        draw(painter, lines.gaps, kGapMark);
         for (std::size_t t = 0; t < lines.traces.size(); ++t) {
-            draw(lines.traces[t], m_traces[t].colour);
+            draw(painter, lines.traces[t], m_traces[t].colour);
         }
     }
     node->setTexture(window()->createTextureFromImage(image));

@@ -11,6 +11,7 @@
 // item reads them while the UI thread waits (scene-graph sync).
 
 #include <QColor>
+#include <QImage>
 #include <QPointF>
 #include <QQuickItem>
 #include <QTimer>
@@ -137,6 +138,9 @@ private:
     double m_gridWidth = -1;
     double m_gridHeight = -1;
     double m_gridPixelsPerMm = -1;
+    // Render thread, software scene graph: the grid as painted, and the scale it was painted at.
+    QImage m_gridImage;
+    double m_gridImagePixelsPerMm = -1;
 };
 
 } // namespace tc::app
