@@ -190,24 +190,27 @@ Rectangle {
             // What is signed, or being signed, no longer changes (amend makes a new version).
             enabled: !panel.editor.signedOrdonnance && !panel.editor.signingInProgress
 
-            RowLayout {
+            // Anchored rather than laid out: Qt 6.4's RowLayout kept the summary's first width
+            // when its text changed ("✓ complete" came out clipped).
+            Item {
                 Layout.fillWidth: true
+                implicitHeight: title.implicitHeight
                 Label {
+                    id: title
+                    anchors.left: parent.left
+                    anchors.right: summary.left
+                    anchors.rightMargin: 8
                     text: qsTr("Ordonnance")
                     font.pixelSize: Theme.fontTitle
                     font.bold: true
                     color: Theme.text
+                    elide: Text.ElideRight
                 }
                 Label {
-                    Layout.fillWidth: true
-                    text: panel.editor.idText
-                    color: Theme.muted
-                    font.pixelSize: Theme.fontSmall
-                    font.family: "monospace"
-                    elide: Text.ElideLeft
-                }
-                Label {
+                    id: summary
                     objectName: "issueSummary"
+                    anchors.right: parent.right
+                    anchors.baseline: title.baseline
                     text: panel.editor.errorCount > 0
                           ? qsTr("À corriger : %1").arg(panel.editor.errorCount)
                           : (panel.editor.warningCount > 0 ? qsTr("Avertissements : %1").arg(panel.editor.warningCount)
@@ -215,6 +218,18 @@ Rectangle {
                     color: panel.editor.errorCount > 0 ? Theme.urgent : (panel.editor.warningCount > 0 ? Theme.warning : Theme.ok)
                     font.bold: true
                 }
+            }
+            // The identifier on its own line, whole where there is room (the pharmacist reads
+            // it out on the telephone), elided from the left where there is not.
+            Label {
+                objectName: "prescriptionId"
+                Layout.fillWidth: true
+                Layout.topMargin: -6
+                text: qsTr("N° %1").arg(panel.editor.idText)
+                color: Theme.muted
+                font.pixelSize: Theme.fontSmall
+                font.family: "monospace"
+                elide: Text.ElideLeft
             }
 
             Label { text: qsTr("Patient"); font.bold: true; color: Theme.text }

@@ -56,6 +56,14 @@ Rectangle {
     border.color: Theme.border
     implicitWidth: 720
     implicitHeight: 560
+    // Thumbnails 16:9, at most 192 px wide, and together at most 42 % of the row: in the
+    // session screen's narrow card the instrument buttons keep the rest.
+    readonly property real rowWidth: Math.max(0, width - 24)
+    readonly property int thumbnailCount: Math.max(1, thumbnails.length)
+    readonly property real thumbnailWidth: Math.floor(Math.max(64, Math.min(192, (rowWidth * 0.42 - 10 * (thumbnailCount - 1)) / thumbnailCount)))
+    readonly property real thumbnailHeight: Math.round(thumbnailWidth * 9 / 16)
+    // Whole pixels: the layout rounds each item up.
+    readonly property real controlsWidth: Math.floor(Math.max(80, rowWidth - 22 - thumbnailCount * thumbnailWidth - 10 * (thumbnailCount - 1)))
 
     Connections {
         target: panel.video
@@ -155,16 +163,17 @@ Rectangle {
             // layouts crash when a Repeater destroys their items mid-rearrange (the thumbnails
             // are rebuilt whenever a stream comes or goes).
             Row {
+                id: thumbnailRow
                 spacing: 10
-                Layout.preferredHeight: 108
+                Layout.preferredHeight: panel.thumbnailHeight
             Repeater {
                 model: panel.thumbnails
                 delegate: Rectangle {
                     id: thumbnail
                     required property var modelData
                     objectName: "thumbnail_" + thumbnail.modelData.name
-                    width: 192
-                    height: 108
+                    width: panel.thumbnailWidth
+                    height: panel.thumbnailHeight
                     color: "black"
                     radius: 4
                     border.color: thumbArea.containsMouse ? Theme.primary : Theme.border
@@ -215,15 +224,18 @@ Rectangle {
 
             Item { Layout.fillWidth: true }
 
+            // What is left beside the thumbnails; a long button text elides rather than push
+            // the panel wider than its card.
             Column {
                 spacing: 6
+                Layout.preferredWidth: Math.min(implicitWidth, panel.controlsWidth)
                 Label {
                     objectName: "snapshotMessage"
                     visible: text !== ""
                     text: panel.snapshotMessage
                     color: Theme.muted
                     font.pixelSize: Theme.fontSmall
-                    width: Math.min(implicitWidth, 260)
+                    width: Math.min(implicitWidth, 260, panel.controlsWidth)
                     wrapMode: Text.Wrap
                 }
                 Repeater {
@@ -231,6 +243,7 @@ Rectangle {
                     delegate: Button {
                         required property string modelData
                         objectName: "instrument_" + modelData
+                        width: Math.min(implicitWidth, panel.controlsWidth)
                         readonly property bool streaming: panel.isStreaming(modelData)
                         enabled: !panel.isPending(modelData)
                         font.pixelSize: Theme.fontBody

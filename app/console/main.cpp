@@ -276,12 +276,18 @@ int main(int argc, char** argv) {
                                     : tc::app::SigningChoices::defaultPkcs11Module());
     tc::app::registerMediaTypes();                // VideoSurface, before any QML loads
     tc::prescriptions::registerOrdonnanceFonts(); // before any text item exists (ordonnance.hpp)
+    // The status line says when the screen is drawn without a GPU: what support asks first
+    // when video looks late or the machine runs hot.
+    QString status = mediaStatus();
+    if (sceneGraphDecision.software) {
+        status += QCoreApplication::translate("main", " · affichage sans accélération graphique");
+    }
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     engine.setInitialProperties({{QStringLiteral("connection"), QVariant::fromValue(&connection)},
                                  {QStringLiteral("queueModel"), QVariant::fromValue(&queue)},
                                  {QStringLiteral("session"), QVariant::fromValue(&session)},
-                                 {QStringLiteral("mediaStatus"), mediaStatus()},
+                                 {QStringLiteral("mediaStatus"), status},
                                  {QStringLiteral("demoMode"), parser.isSet(demo)}});
     engine.load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
     if (engine.rootObjects().isEmpty()) {

@@ -575,6 +575,10 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
+        <source> · affichage sans accélération graphique</source>
+        <translation> · display without graphics acceleration</translation>
+    </message>
+    <message>
         <location filename="../../app/console/main.cpp" line="40"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
@@ -1414,6 +1418,10 @@
     <message>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
+    </message>
+    <message>
+        <source>N° %1</source>
+        <translation>No. %1</translation>
     </message>
     <message>
         <source>Patient</source>

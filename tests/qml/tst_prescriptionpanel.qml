@@ -98,7 +98,7 @@ Item {
         }
 
         function test_fields_wrap_inside_a_narrow_column() {
-            for (const width of [720, 600]) {
+            for (const width of [720, 600, 540]) {
                 const panel = createTemporaryObject(narrowUut, root, { width: width })
                 waitForRendering(panel)
                 const scroll = findChild(panel, "editorScroll")
@@ -109,7 +109,7 @@ Item {
                                     "field:/lines/0/dosage/dose/value", "doseUnit_0",
                                     "field:/lines/0/renewals", "dciSearch", "addLaboratory",
                                     "addImaging", "addReferral", "field:/prescriber/address/lines/0",
-                                    "field:/prescriber/email"]) {
+                                    "field:/prescriber/email", "issueSummary", "prescriptionId"]) {
                     const item = findChild(panel, name)
                     verify(item !== null, name)
                     const at = item.mapToItem(scroll, 0, 0)
@@ -118,6 +118,25 @@ Item {
                            + scroll.width + " at a panel width of " + width)
                 }
             }
+        }
+
+        function test_summary_follows_its_text_inside_the_column() {
+            const panel = createTemporaryObject(narrowUut, root, { width: 600 })
+            const scroll = findChild(panel, "editorScroll")
+            const summary = findChild(panel, "issueSummary")
+            for (const [errors, warnings, text] of [[0, 0, "✓ complète"], [0, 2, "Avertissements : 2"],
+                                                    [12, 0, "À corriger : 12"], [0, 0, "✓ complète"]]) {
+                fakeEditor.errorCount = errors
+                fakeEditor.warningCount = warnings
+                compare(summary.text, text)
+                waitForRendering(panel)
+                const at = summary.mapToItem(scroll, 0, 0)
+                verify(summary.width >= summary.implicitWidth - 0.5, text + " is cut")
+                verify(at.x >= 0 && at.x + summary.width <= scroll.width + 0.5,
+                       text + " spans " + at.x + ".." + (at.x + summary.width) + " in " + scroll.width)
+            }
+            fakeEditor.errorCount = 1
+            fakeEditor.warningCount = 0
         }
 
         function test_typed_value_goes_to_its_path() {

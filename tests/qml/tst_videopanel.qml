@@ -39,6 +39,17 @@ Item {
         }
     }
 
+    // As wide as the session screen's card beside the patient.
+    Component {
+        id: narrowUut
+        VideoPanel {
+            width: 400
+            height: 560
+            video: fakeVideo
+            instrumentCameras: ["otoscope", "dermatoscope"]
+        }
+    }
+
     SignalSpy { id: requests; signalName: "instrumentRequested" }
 
     TestCase {
@@ -74,6 +85,30 @@ Item {
             const thumb = findChild(panel, "thumbnail_otoscope")
             verify(thumb !== null)
             verify(findChild(thumb, "thumbnailLabel").text === "⏸ Otoscope (figée)")
+        }
+
+        function test_narrow_card_keeps_everything_inside() {
+            for (const streams of [
+                     [{ name: "room", label: "Caméra de la salle", hasVideo: true }],
+                     [{ name: "room", label: "Caméra de la salle", hasVideo: true },
+                      { name: "otoscope", label: "Otoscope", hasVideo: true }],
+                     [{ name: "room", label: "Caméra de la salle", hasVideo: true },
+                      { name: "otoscope", label: "Otoscope", hasVideo: true },
+                      { name: "dermatoscope", label: "Dermatoscope", hasVideo: true }]]) {
+                fakeVideo.streams = streams
+                const panel = createTemporaryObject(narrowUut, root)
+                waitForRendering(panel)
+                const names = ["mainView", "instrument_otoscope", "instrument_dermatoscope"]
+                    .concat(streams.slice(1).map(s => "thumbnail_" + s.name))
+                for (const name of names) {
+                    const item = findChild(panel, name)
+                    verify(item !== null, name)
+                    const at = item.mapToItem(panel, 0, 0)
+                    verify(at.x >= 0 && at.x + item.width <= panel.width - 12 + 0.5,
+                           name + " spans " + at.x + ".." + (at.x + item.width) + " in a card of "
+                           + panel.width + " with " + streams.length + " stream(s)")
+                }
+            }
         }
 
         function test_thumbnail_click_makes_it_main() {
