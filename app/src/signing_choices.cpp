@@ -87,11 +87,6 @@ void SigningChoices::refresh() {
     emit changed();
 }
 
-boost::system::result<rx::SigningIdentity> SigningChoices::open(const QString& key,
-                                                                const QString& secret) const {
-    return opener(key, secret)();
-}
-
 std::function<boost::system::result<rx::SigningIdentity>()>
 SigningChoices::opener(const QString& key, const QString& secret) const {
     if (key == QLatin1String("file")) {

@@ -42,12 +42,11 @@ public:
     QVariantList choices() const { return m_choices; }
     QString tokenStatus() const { return m_tokenStatus; }
 
-    // The identity behind `key` ("file", or a card's URI), opened with `secret`. Errors:
-    // SignatureErrc (wrongPassphrase, pkcs11LoginFailed, pkcs11TokenNotFound for a card taken
-    // out, ...), no_such_file_or_directory for an unreadable identity file.
-    boost::system::result<prescriptions::SigningIdentity> open(const QString& key,
-                                                               const QString& secret) const;
-    // The same, as a job that can run on another thread (it holds copies of what it needs).
+    // Opens the identity behind `key` ("file", or a card's URI) with `secret`, when called: a
+    // job holding copies of what it needs, so that it can run on a worker thread (a card takes
+    // its time). Errors: SignatureErrc (wrongPassphrase, pkcs11LoginFailed,
+    // pkcs11TokenNotFound for a card taken out, ...), no_such_file_or_directory for an
+    // unreadable identity file.
     std::function<boost::system::result<prescriptions::SigningIdentity>()>
     opener(const QString& key, const QString& secret) const;
     // An opening or signing error in the doctor's words.

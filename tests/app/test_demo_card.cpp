@@ -41,15 +41,15 @@ TEST_CASE("demo card: made once from the development PKI, offered by name, opene
     CHECK(offered.value("label").toString() ==
           QStringLiteral("Carte « CPS-DEMO » — Dr Claire Martin"));
     {
-        const auto identity =
-            choices.open(offered.value("key").toString(), QString::fromLatin1(app::DemoCard::kPin));
+        const auto identity = choices.opener(offered.value("key").toString(),
+                                             QString::fromLatin1(app::DemoCard::kPin))();
         INFO((identity ? std::string() : identity.error().message()));
         REQUIRE(identity.has_value());
         CHECK(identity->onToken());
         CHECK(identity->subjectName().find("serialNumber=10101234564") != std::string::npos);
     }
     // The identity is gone, and the card's login with it (see signing_identity.hpp).
-    CHECK(choices.open(offered.value("key").toString(), QStringLiteral("0000")).error() ==
+    CHECK(choices.opener(offered.value("key").toString(), QStringLiteral("0000"))().error() ==
           prescriptions::SignatureErrc::pkcs11LoginFailed);
     unsetenv("SOFTHSM2_CONF");
 }
