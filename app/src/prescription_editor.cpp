@@ -147,6 +147,10 @@ void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outco
                 .arg(QString::fromStdString(outcome.signerRpps),
                      m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
         break;
+    case Refusal::notAPrescriber:
+        m_signText = tr("Signature refusée : ce certificat n'est pas celui d'un prescripteur "
+                        "(médecin identifié par son RPPS).");
+        break;
     case Refusal::signature:
         m_signText =
             tr("Signature impossible : %1").arg(QString::fromStdString(outcome.error.message()));

@@ -1,6 +1,6 @@
 #include "prescription_signing.hpp"
 
-#include "tc/prescriptions/rpps.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 
 namespace tc::app {
 
@@ -22,12 +22,16 @@ SigningOutcome signPrescription(const IdentityOpener& open, const rx::Prescripti
         outcome.expiredAt = end;
         return outcome;
     }
-    // Only when the certificate says who it is: a bundle without an RPPS in its subject is
-    // the prescriber's by the doctor's sign-in.
-    if (auto named = rx::rppsNamedInSubject(identity->subjectName());
-        named && *named != prescription.prescriber.rpps) {
+    // The library refuses these too; said here with the certificate's own RPPS or role.
+    const auto signer = rx::readSignerProfile(identity->certificateDer());
+    if (!signer.isPrescriber()) {
+        outcome.refusal = SigningOutcome::Refusal::notAPrescriber;
+        outcome.signerKind = signer.kind;
+        return outcome;
+    }
+    if (*signer.rpps != prescription.prescriber.rpps) {
         outcome.refusal = SigningOutcome::Refusal::otherPrescriber;
-        outcome.signerRpps = std::move(*named);
+        outcome.signerRpps = *signer.rpps;
         return outcome;
     }
     auto result = rx::signOrdonnance(prescription, *identity, now, outcome.ledger);

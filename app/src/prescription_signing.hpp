@@ -5,6 +5,7 @@
 // hands back a typed outcome, which the editor turns into words and state on the GUI thread.
 
 #include "tc/prescriptions/ordonnance.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
@@ -26,19 +27,22 @@ struct SigningOutcome {
         identity,        // the identity did not open (`error`: a wrong PIN, a card taken out...)
         expired,         // the certificate ended at `expiredAt`
         otherPrescriber, // the certificate names `signerRpps`, not the prescriber's
+        notAPrescriber,  // a cabin's, service's, coordinator's or RPPS-less certificate
         signature,       // signing itself failed (`error`)
     };
     Refusal refusal = Refusal::none;
     boost::system::error_code error;
     std::chrono::system_clock::time_point expiredAt;
     std::string signerRpps;
+    prescriptions::SignerKind signerKind = prescriptions::SignerKind::unreadable;
     std::optional<prescriptions::SignedOrdonnance> ordonnance;
     prescriptions::PrescriptionLedger ledger;
 };
 
-// Opens the identity, refuses a certificate past its end or one that names another RPPS than
-// the prescriber's (a pharmacist's check, and telecabine-verify's, would refuse the ordonnance),
-// then signs at `now`. Touches only its arguments.
+// Opens the identity, refuses a certificate past its end, one that is not a prescriber's, or
+// one that names another RPPS than the prescriber's (a pharmacist's check, and
+// telecabine-verify's, would refuse the ordonnance), then signs at `now`. Touches only its
+// arguments.
 SigningOutcome signPrescription(const IdentityOpener& open,
                                 const prescriptions::Prescription& prescription,
                                 prescriptions::PrescriptionLedger ledger,

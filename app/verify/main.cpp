@@ -41,9 +41,10 @@ int usage(const std::string& problem) {
     }
     std::cerr << "usage: telecabine-verify FILE.pdf --ca CA.pem [--json]\n"
                  "exit codes: 0 valid, 2 usage or unreadable input, 10 unreadable PDF, 11 not "
-                 "signed,\n  12 invalid signature, 20 untrusted certificate, 21 expired "
-                 "certificate, 22 key usage,\n  23 chain rejected, 24 signer not the prescriber, "
-                 "30 no readable QR code,\n  31 signed content missing, 32 QR code mismatch\n";
+                 "signed,\n  12 invalid signature, 13 second signature or update after signing,\n"
+                 "  20 untrusted certificate, 21 expired certificate, 22 key usage, 23 chain "
+                 "rejected,\n  24 signer is another prescriber, 25 signer is not a prescriber,\n"
+                 "  30 no readable QR code, 31 signed content missing, 32 QR code mismatch\n";
     return 2;
 }
 
@@ -93,6 +94,11 @@ int main(int argc, char** argv) {
                     static_cast<tc::prescriptions::SignatureErrc>(c.error.value()));
                 entry["message_fr"] = verdict.fr;
                 entry["message_en"] = verdict.en;
+                if (c.error == tc::prescriptions::SignatureErrc::signerNotAPrescriber) {
+                    const auto who = tc::verify::signerKindText(report.signerKind);
+                    entry["reason_fr"] = who.fr;
+                    entry["reason_en"] = who.en;
+                }
             }
             checks.push_back(std::move(entry));
         }
@@ -101,6 +107,9 @@ int main(int argc, char** argv) {
                                     {"exit_code", report.exitCode()},
                                     {"signer", report.signer},
                                     {"signer_rpps", report.signerRpps},
+                                    {"signer_kind", tc::prescriptions::signerKindName(
+                                                        report.signerKind)},
+                                    {"prescriber_rpps", report.prescriberRpps},
                                     {"signing_time", report.signingTime},
                                     {"prescription_id", report.prescriptionId},
                                     {"checks", checks}};
@@ -110,7 +119,10 @@ int main(int argc, char** argv) {
 
     std::cout << "Ordonnance / Prescription: " << file << "\n";
     if (!report.signer.empty()) {
+        const auto who = tc::verify::signerKindText(report.signerKind);
         std::cout << "  Signataire / Signer: " << report.signer << "\n";
+        std::cout << "  Profil du signataire / Signer's profile: " << who.fr << " / " << who.en
+                  << "\n";
         if (!report.signerRpps.empty()) {
             std::cout << "  RPPS du signataire / Signer's RPPS: " << report.signerRpps
                       << (report.prescriberRpps.empty() ||
@@ -134,6 +146,10 @@ int main(int argc, char** argv) {
         const auto verdict = tc::verify::verdictText(c.error);
         std::cout << (c.error ? "[ÉCHEC] " : "[OK]    ") << title.fr << " : " << verdict.fr << " / "
                   << title.en << ": " << verdict.en << "\n";
+        if (c.error == tc::prescriptions::SignatureErrc::signerNotAPrescriber) {
+            const auto who = tc::verify::signerKindText(report.signerKind);
+            std::cout << "        signé avec : " << who.fr << " / signed with: " << who.en << "\n";
+        }
     }
     std::cout << (report.valid() ? "VERDICT : ordonnance VALIDE / prescription VALID\n"
                                  : "VERDICT : ordonnance REFUSÉE / prescription REJECTED\n");

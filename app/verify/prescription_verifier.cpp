@@ -2,35 +2,13 @@
 
 #include "page_qr_reader.hpp"
 #include "tc/prescriptions/pades.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/qr_code.hpp"
-#include "tc/prescriptions/rpps.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace tc::verify {
 
 using prescriptions::SignatureErrc;
 
-namespace {
-
-// The prescriber's RPPS in the signed canonical JSON ("" when it cannot be read).
-std::string prescriberRppsOf(std::span<const std::byte> content) {
-    const auto json = nlohmann::json::parse(
-        reinterpret_cast<const char*>(content.data()),
-        reinterpret_cast<const char*>(content.data()) + content.size(), nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        return {};
-    }
-    const auto prescriber = json.find("prescriber");
-    if (prescriber == json.end() || !prescriber->is_object()) {
-        return {};
-    }
-    const auto rpps = prescriber->find("rpps");
-    return rpps != prescriber->end() && rpps->is_string() ? rpps->get<std::string>()
-                                                          : std::string();
-}
-
-} // namespace
 
 bool VerificationReport::valid() const {
     for (const auto& c : checks) {
@@ -66,16 +44,25 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
             signature->cms.signerCertificateDer, signature->cms.otherCertificatesDer, anchors, now);
         boost::system::error_code certificateError =
             chain ? boost::system::error_code{} : chain.error();
-        // The signer must be the prescriber the ordonnance names, when the certificate says who
-        // it is (a CPS certificate does; some test certificates do not).
-        const auto signerRpps = prescriptions::rppsNamedInSubject(report.signer);
-        if (!certificateError && signerRpps && content) {
-            report.prescriberRpps = prescriberRppsOf(*content);
-            if (report.prescriberRpps != *signerRpps) {
-                certificateError = SignatureErrc::signerNotPrescriber;
+        // Trust is a policy, not only a chain: the same CA certifies cabins, the service and
+        // coordinators. Only a prescriber signs, and only the one the signed content names.
+        const auto signer = prescriptions::readSignerProfile(signature->cms.signerCertificateDer);
+        report.signerKind = signer.kind;
+        report.signerRpps = signer.rpps.value_or(std::string());
+        if (content) {
+            report.prescriberRpps =
+                prescriptions::prescriberRppsInContent(*content).value_or(std::string());
+        }
+        if (!signer.isPrescriber()) {
+            // Whoever issued it, such a certificate never signs an ordonnance.
+            certificateError = SignatureErrc::signerNotAPrescriber;
+        } else if (!certificateError && content) {
+            // Without content, the QR code check says so (missing_signed_content).
+            if (auto allowed = prescriptions::checkSignerIsPrescriber(signer, report.prescriberRpps);
+                !allowed) {
+                certificateError = allowed.error();
             }
         }
-        report.signerRpps = signerRpps.value_or(std::string());
         report.checks.push_back({Check::certificate, certificateError});
     } else {
         report.checks.push_back({Check::certificate, {}, true});
@@ -122,6 +109,9 @@ int exitCodeFor(const boost::system::error_code& error) {
         return 10;
     case SignatureErrc::noSignature:
         return 11;
+    case SignatureErrc::multipleSignatures:
+    case SignatureErrc::contentAfterSignature:
+        return 13;
     case SignatureErrc::byteRangeIncomplete:
     case SignatureErrc::malformedSignature:
     case SignatureErrc::signatureInvalid:
@@ -139,6 +129,8 @@ int exitCodeFor(const boost::system::error_code& error) {
         return 23;
     case SignatureErrc::signerNotPrescriber:
         return 24;
+    case SignatureErrc::signerNotAPrescriber:
+        return 25;
     case SignatureErrc::qrNotFound:
     case SignatureErrc::malformedQrPayload:
     case SignatureErrc::renderFailed:
@@ -194,6 +186,13 @@ Verdict verdictText(const boost::system::error_code& error) {
     case SignatureErrc::byteRangeIncomplete:
         return {"la signature ne couvre pas tout le document (modifié après signature ?)",
                 "the signature does not cover the whole document (changed after signing?)"};
+    case SignatureErrc::multipleSignatures:
+        return {"plusieurs signatures : le document a été signé à nouveau après le prescripteur",
+                "several signatures: the document was signed again after the prescriber"};
+    case SignatureErrc::contentAfterSignature:
+        return {"le document a été modifié après la signature (mise à jour ajoutée après la "
+                "partie signée)",
+                "the document was changed after signing (an update follows the signed part)"};
     case SignatureErrc::malformedSignature:
         return {"signature illisible", "unreadable signature"};
     case SignatureErrc::signatureInvalid:
@@ -219,6 +218,11 @@ Verdict verdictText(const boost::system::error_code& error) {
     case SignatureErrc::signerNotPrescriber:
         return {"le signataire n'est pas le prescripteur (RPPS différent)",
                 "the signer is not the prescriber (another RPPS)"};
+    case SignatureErrc::signerNotAPrescriber:
+        return {"le signataire n'est pas un prescripteur : seul un médecin identifié par son "
+                "RPPS signe une ordonnance",
+                "the signer is not a prescriber: only a doctor named by an RPPS signs a "
+                "prescription"};
     case SignatureErrc::qrNotFound:
         return {"aucun QR code lisible en page 1", "no readable QR code on page 1"};
     case SignatureErrc::malformedQrPayload:
@@ -238,6 +242,31 @@ Verdict verdictText(const boost::system::error_code& error) {
     default:
         return {"erreur", "error"};
     }
+}
+
+Verdict signerKindText(prescriptions::SignerKind kind) {
+    using prescriptions::SignerKind;
+    switch (kind) {
+    case SignerKind::doctor:
+        return {"médecin (RPPS)", "doctor (RPPS)"};
+    case SignerKind::cpsCard:
+        return {"carte CPS (RPPS)", "CPS card (RPPS)"};
+    case SignerKind::cabin:
+        return {"certificat d'une cabine", "a cabin's certificate"};
+    case SignerKind::service:
+        return {"certificat du service de rendez-vous", "the rendezvous service's certificate"};
+    case SignerKind::coordinator:
+        return {"certificat d'un coordinateur de CPTS", "a CPTS coordinator's certificate"};
+    case SignerKind::authority:
+        return {"certificat d'une autorité de certification", "a certification authority"};
+    case SignerKind::doctorWithoutRpps:
+        return {"certificat de médecin sans RPPS", "a doctor's certificate without an RPPS"};
+    case SignerKind::unidentified:
+        return {"certificat qui ne nomme ni rôle ni RPPS", "a certificate naming no role or RPPS"};
+    case SignerKind::unreadable:
+        break;
+    }
+    return {"certificat illisible", "unreadable certificate"};
 }
 
 } // namespace tc::verify

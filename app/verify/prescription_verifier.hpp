@@ -3,13 +3,16 @@
 // English and the exit codes of telecabine-verify:
 //   1. the last PDF signature (byte range = whole file, CMS over the ranges, signing-
 //      certificate-v2, PAdES baseline profile);
+//   1b. exactly one signature, covering the whole file (no update after signing);
 //   2. the signer's chain to the given CA at the verification time, key usage
-//      digitalSignature or nonRepudiation, and the signer being the prescriber: when the
-//      certificate names an RPPS (rpps.hpp), it must be the one in the signed content;
+//      digitalSignature or nonRepudiation, and the signer being a prescriber
+//      (prescriber_certificate.hpp: a doctor or CPS-like certificate naming an RPPS, never a
+//      cabin, service, coordinator or authority) naming the RPPS of the signed content;
 //   3. the QR code on page 1 (rasterised, decoded) against the embedded canonical content:
 //      SHA-256 and prescription id.
 
 #include "tc/prescriptions/pdf_verification.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 
 #include <chrono>
 #include <string>
@@ -31,7 +34,8 @@ struct VerificationReport {
     std::string signer;         // RFC 2253 subject
     std::string signingTime;    // the signature dictionary's /M
     std::string prescriptionId; // from the QR code
-    std::string signerRpps;     // named by the certificate ("" when it names none)
+    std::string signerRpps;     // a prescriber certificate's RPPS ("" for any other)
+    prescriptions::SignerKind signerKind = prescriptions::SignerKind::unreadable;
     std::string prescriberRpps; // in the signed content, when compared
     bool valid() const;
     // 0 when valid, else the code of the first failed check (see exitCodeFor).
@@ -42,9 +46,10 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
                                       const prescriptions::TrustAnchors& anchors,
                                       std::chrono::system_clock::time_point now, double dpi = 150);
 
-// Exit codes: 10 unreadable PDF, 11 no signature, 12 invalid signature, 20 untrusted chain,
-// 21 expired or not yet valid, 22 key usage, 23 other chain rejection, 24 the signer is not the
-// prescriber, 30 no readable QR code,
+// Exit codes: 10 unreadable PDF, 11 no signature, 12 invalid signature, 13 a second signature or
+// an update after the signature, 20 untrusted chain, 21 expired or not yet valid, 22 key usage,
+// 23 other chain rejection, 24 the signer is a prescriber with another RPPS, 25 the signer is not
+// a prescriber (cabin, service, coordinator, authority, no RPPS), 30 no readable QR code,
 // 31 no signed content, 32 QR code does not match the content; 2 usage / input files.
 int exitCodeFor(const boost::system::error_code& error);
 
@@ -54,6 +59,8 @@ struct Verdict {
 };
 Verdict checkTitle(Check check);
 Verdict verdictText(const boost::system::error_code& error);
-std::string_view checkName(Check check); // "signature", "certificate", "qr_code"
+std::string_view checkName(Check check);
+// The signer's profile in words ("certificat d'une cabine" / "a cabin's certificate").
+Verdict signerKindText(prescriptions::SignerKind kind); // "signature", "certificate", "qr_code"
 
 } // namespace tc::verify

@@ -5,6 +5,7 @@
 #include "tc/prescriptions/cms_signature.hpp"
 #include "tc/prescriptions/fhir.hpp"
 #include "tc/prescriptions/pades.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 
 namespace tc::prescriptions {
 namespace {
@@ -30,6 +31,10 @@ SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentit
     ValidationReport report = validate(prescription, *table);
     if (report.hasErrors()) {
         return failure(OrdonnanceStage::validation, Errc::validationFailed, std::move(report));
+    }
+    const auto signer = readSignerProfile(identity.certificateDer());
+    if (auto allowed = checkSignerIsPrescriber(signer, prescription.prescriber.rpps); !allowed) {
+        return failure(OrdonnanceStage::signer, allowed.error());
     }
     auto sealed = SealedPrescription::seal(prescription, *table);
     if (!sealed) {

@@ -1,10 +1,14 @@
 #include "tc/prescriptions/pades.hpp"
 
 #include "openssl_handles.hpp"
+#include "pades_update.hpp"
 #include "pdf_reader.hpp"
 #include "tc/prescriptions/cms_signature.hpp"
+#include "tc/prescriptions/pdf_verification.hpp"
+#include "tc/prescriptions/prescriber_certificate.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cstdio>
 #include <ctime>
 
@@ -163,9 +167,46 @@ std::string signatureDictionary(const SigningIdentity& identity, const Signature
 
 } // namespace
 
+namespace {
+
+// The ordonnance a signature would cover: the one being attached, else one already embedded.
+std::optional<std::vector<std::byte>> ordonnanceContent(std::span<const std::byte> pdfBytes,
+                                                        const SignatureDetails& details) {
+    if (details.attachment && details.attachment->fileName == kPrescriptionAttachmentName) {
+        return details.attachment->data;
+    }
+    if (auto embedded = extractEmbeddedFile(pdfBytes, kPrescriptionAttachmentName)) {
+        return std::move(*embedded);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 boost::system::result<std::vector<std::byte>> signPdf(std::span<const std::byte> pdfBytes,
                                                       const SigningIdentity& identity,
                                                       const SignatureDetails& details) {
+    // The rule telecabine-verify applies, applied first: an ordonnance is signed once, by the
+    // prescriber it names.
+    if (const auto content = ordonnanceContent(pdfBytes, details)) {
+        if (findLastSignature(pdfBytes)) {
+            return SignatureErrc::multipleSignatures;
+        }
+        const auto rpps = prescriberRppsInContent(*content);
+        const auto signer = readSignerProfile(identity.certificateDer());
+        if (auto allowed = checkSignerIsPrescriber(signer, rpps.value_or(std::string()));
+            !allowed) {
+            return allowed.error();
+        }
+    }
+    return detail::appendPadesSignature(pdfBytes, identity, details);
+}
+
+namespace detail {
+
+boost::system::result<std::vector<std::byte>>
+appendPadesSignature(std::span<const std::byte> pdfBytes, const SigningIdentity& identity,
+                     const SignatureDetails& details) {
     auto reader = pdf::PdfReader::open(detail::asChars(pdfBytes));
     if (!reader) {
         return reader.error();
@@ -316,5 +357,7 @@ boost::system::result<std::vector<std::byte>> signPdf(std::span<const std::byte>
     const auto* first = reinterpret_cast<const std::byte*>(file.data());
     return std::vector<std::byte>(first, first + file.size());
 }
+
+} // namespace detail
 
 } // namespace tc::prescriptions

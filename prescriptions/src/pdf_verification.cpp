@@ -119,7 +119,10 @@ boost::system::result<Object> findInNameTree(const pdf::PdfReader& reader, const
 
 } // namespace
 
-boost::system::result<PdfSignatureField> findLastSignature(std::span<const std::byte> pdfBytes) {
+namespace {
+
+// Every signed signature field of the form (AcroForm /Fields).
+boost::system::result<std::vector<PdfSignatureField>> allSignatures(std::span<const std::byte> pdfBytes) {
     auto reader = pdf::PdfReader::open(detail::asChars(pdfBytes));
     if (!reader) {
         return reader.error();
@@ -150,48 +153,92 @@ boost::system::result<PdfSignatureField> findLastSignature(std::span<const std::
     if (signatures.empty()) {
         return malformed ? SignatureErrc::malformedSignature : SignatureErrc::noSignature;
     }
-    const auto end = [](const PdfSignatureField& f) {
-        return f.byteRange[2] + f.byteRange[3];
-    };
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < signatures.size(); ++i) {
-        if (end(signatures[i]) > end(signatures[best])) {
-            best = i;
-        }
-    }
-    return std::move(signatures[best]);
+    return signatures;
 }
 
-boost::system::result<PdfSignatureCheck> verifyPdfSignature(std::span<const std::byte> pdf) {
-    auto field = findLastSignature(pdf);
-    if (!field) {
-        return field.error();
+std::size_t rangeEnd(const PdfSignatureField& f) {
+    return f.byteRange[2] + f.byteRange[3];
+}
+
+int hexValue(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
     }
-    const auto& r = field->byteRange;
-    const std::string_view data = detail::asChars(pdf);
-    // [0, gapStart, gapEnd, rest]: the gap is exactly the /Contents hex string.
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+}
+
+// The byte range must be [0, gapStart, gapEnd, rest] ending at the end of the file, the gap
+// exactly the hex string of this signature's /Contents.
+boost::system::result<void> checkCoverage(const PdfSignatureField& field, std::string_view data) {
+    const auto& r = field.byteRange;
     if (r[0] != 0 || r[1] == 0 || r[2] <= r[1] + 1 || r[2] > data.size() ||
-        r[3] != data.size() - r[2]) {
+        r[3] > data.size() - r[2]) {
         return SignatureErrc::byteRangeIncomplete;
+    }
+    if (r[3] != data.size() - r[2]) {
+        // The signature covers a prefix of the file: an update was appended after signing.
+        return SignatureErrc::contentAfterSignature;
     }
     if (data[r[1]] != '<' || data[r[2] - 1] != '>') {
         return SignatureErrc::byteRangeIncomplete;
     }
-    for (std::size_t i = r[1] + 1; i + 1 < r[2]; ++i) {
-        if (!isHexDigit(data[i])) {
+    const std::size_t digits = r[2] - r[1] - 2;
+    if (digits % 2 != 0 || digits / 2 != field.contents.size()) {
+        return SignatureErrc::byteRangeIncomplete;
+    }
+    for (std::size_t i = 0; i < digits; i += 2) {
+        const char high = data[r[1] + 1 + i];
+        const char low = data[r[1] + 2 + i];
+        if (!isHexDigit(high) || !isHexDigit(low) ||
+            static_cast<std::byte>(hexValue(high) * 16 + hexValue(low)) != field.contents[i / 2]) {
             return SignatureErrc::byteRangeIncomplete;
         }
     }
+    return {};
+}
+
+} // namespace
+
+boost::system::result<PdfSignatureField> findLastSignature(std::span<const std::byte> pdfBytes) {
+    auto signatures = allSignatures(pdfBytes);
+    if (!signatures) {
+        return signatures.error();
+    }
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < signatures->size(); ++i) {
+        if (rangeEnd((*signatures)[i]) > rangeEnd((*signatures)[best])) {
+            best = i;
+        }
+    }
+    return std::move((*signatures)[best]);
+}
+
+boost::system::result<PdfSignatureCheck> verifyPdfSignature(std::span<const std::byte> pdf) {
+    auto signatures = allSignatures(pdf);
+    if (!signatures) {
+        return signatures.error();
+    }
+    if (signatures->size() != 1) {
+        // An ordonnance carries its prescriber's signature only: a second one is a re-signature
+        // or a counter-signature over an update (long-term validation updates are not supported).
+        return SignatureErrc::multipleSignatures;
+    }
+    PdfSignatureField& field = signatures->front();
+    const std::string_view data = detail::asChars(pdf);
+    if (auto covered = checkCoverage(field, data); !covered) {
+        return covered.error();
+    }
+    const auto& r = field.byteRange;
     std::string covered(data.substr(0, r[1]));
     covered.append(data.substr(r[2], r[3]));
-    auto cms = verifyDetached(detail::asBytes(covered), field->contents);
+    auto cms = verifyDetached(detail::asBytes(covered), field.contents);
     if (!cms) {
         return cms.error();
     }
-    if (field->subFilter != "ETSI.CAdES.detached" || cms->signingTimeAttribute.has_value()) {
+    if (field.subFilter != "ETSI.CAdES.detached" || cms->signingTimeAttribute.has_value()) {
         return SignatureErrc::notPadesBaseline;
     }
-    return PdfSignatureCheck{std::move(*field), std::move(*cms)};
+    return PdfSignatureCheck{std::move(field), std::move(*cms)};
 }
 
 struct TrustAnchors::Impl {

@@ -1746,6 +1746,10 @@
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
+        <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
+        <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
+    </message>
+    <message>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>

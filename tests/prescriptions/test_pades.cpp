@@ -16,7 +16,7 @@ namespace {
 
 std::vector<std::byte> samplePage(const std::string& id, const std::string& json) {
     SampleDocument document;
-    document.lines = {"Dr Marie Curie - RPPS 10001234567", "Jean Dupont, né le 02/04/1980",
+    document.lines = {"Dr Marie Curie - RPPS 10101234564", "Jean Dupont, né le 02/04/1980",
                       "Paracétamol 1 g, 3 fois par jour pendant 5 jours"};
     document.qrText = *formatQrPayload(makeQrPayload(id, toBytes(json)));
     auto pdf = renderSampleDocument(document);
@@ -116,37 +116,42 @@ TEST_CASE("PAdES: our verifier accepts the document and finds the embedded conte
     CHECK(extractEmbeddedFile(pdf, "other.json").error() == SignatureErrc::missingSignedContent);
 }
 
-TEST_CASE("PAdES: a second signature is appended and becomes the last one", "[signing][pades]") {
+TEST_CASE("PAdES: an ordonnance is signed once; a second signature is refused by signer and "
+          "verifier", "[signing][pades]") {
     const auto first = signedSample(testPki().doctor, "RX-2025-000128");
     auto identity = SigningIdentity::fromPkcs12(testPki().doctorEc.pkcs12, TestPki::kPassphrase);
     REQUIRE(identity.has_value());
     SignatureDetails details;
     details.fieldName = "Signature2";
-    auto twice = signPdf(first, *identity, details);
+    // The library will not counter-sign an ordonnance, even by a doctor naming its prescriber.
+    CHECK(signPdf(first, *identity, details).error() == SignatureErrc::multipleSignatures);
+
+    // A PDF that is no ordonnance may carry several signatures; the verifier of ordonnances
+    // still refuses more than one.
+    const auto plain = samplePage("RX-2025-000130", sampleCanonicalJson("RX-2025-000130"));
+    auto once = signPdf(plain, *identity, SignatureDetails{});
+    REQUIRE(once.has_value());
+    auto twice = signPdf(*once, *identity, details);
     REQUIRE(twice.has_value());
-    auto check = verifyPdfSignature(*twice);
-    REQUIRE(check.has_value());
-    CHECK(check->field.fieldName == "Signature2");
-    CHECK(check->cms.signerSubject.find("Dr Paul Durand") != std::string::npos);
+    CHECK(findLastSignature(*twice)->fieldName == "Signature2");
+    CHECK(verifyPdfSignature(*twice).error() == SignatureErrc::multipleSignatures);
     TempDir dir;
     writeFile(dir / "twice.pdf", *twice);
     const auto report = run("pdfsig " + quote(dir / "twice.pdf"));
     INFO(report.output);
     CHECK(report.output.find("Signature #2") != std::string::npos);
-    // The first signature is valid but no longer covers the whole file; the second does.
-    CHECK(report.output.find("Total document signed") != std::string::npos);
+    // Both are cryptographically valid; the first no longer covers the whole file.
+    CHECK(report.output.find("Not total document signed") != std::string::npos);
     CHECK(report.output.find("Digest Mismatch") == std::string::npos);
-    // The embedded content of the first revision is still found.
-    CHECK(extractEmbeddedFile(*twice, kPrescriptionAttachmentName).has_value());
 }
 
-TEST_CASE("PAdES: bytes appended after the signature leave the byte range incomplete",
+TEST_CASE("PAdES: bytes appended after the signature are content after the signature",
           "[signing][pades]") {
     auto pdf = signedSample(testPki().doctor, "RX-2025-000129");
     const auto extra = toBytes("\n% appended\n");
     pdf.insert(pdf.end(), extra.begin(), extra.end());
     // The last xref is no longer at the end: the file still parses (startxref is in the tail).
-    CHECK(verifyPdfSignature(pdf).error() == SignatureErrc::byteRangeIncomplete);
+    CHECK(verifyPdfSignature(pdf).error() == SignatureErrc::contentAfterSignature);
 }
 
 TEST_CASE("PDF reader: unparsable documents are typed errors", "[signing][pades]") {

@@ -59,10 +59,11 @@ struct Issued {
 // issuer == nullptr: self-signed CA.
 // `twinOf`: reuse that certificate's key and serial number (a substituted certificate).
 // `subjectSerial`: a serialNumber attribute in the subject (the RPPS, as the development PKI and
-// CPS certificates name their holder).
+// CPS certificates name their holder). `unit`: the subject OU (the deployment's role).
 Issued issue(const std::string& commonName, bool rsa, const Issued* issuer, const char* keyUsage,
              long notBeforeDays, long notAfterDays, const Issued* twinOf = nullptr,
-             const char* subjectSerial = nullptr) {
+             const char* subjectSerial = nullptr, const char* unit = nullptr,
+             bool authority = false) {
     Issued out{twinOf != nullptr ? KeyPtr() : makeKey(rsa), CertPtr(X509_new())};
     if (twinOf != nullptr) {
         EVP_PKEY_up_ref(twinOf->key.get());
@@ -88,6 +89,10 @@ Issued issue(const std::string& commonName, bool rsa, const Issued* issuer, cons
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>("telecabine tests"), -1, -1,
                                0);
+    if (unit != nullptr) {
+        X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(unit), -1, -1, 0);
+    }
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1,
                                0);
@@ -101,7 +106,7 @@ Issued issue(const std::string& commonName, bool rsa, const Issued* issuer, cons
     X509_set_issuer_name(cert, X509_get_subject_name(issuerCert));
     X509_set_pubkey(cert, out.key.get());
     addExtension(cert, issuerCert, NID_basic_constraints,
-                 issuer == nullptr ? "critical,CA:TRUE" : "critical,CA:FALSE");
+                 issuer == nullptr || authority ? "critical,CA:TRUE" : "critical,CA:FALSE");
     addExtension(cert, issuerCert, NID_key_usage, keyUsage);
     addExtension(cert, issuerCert, NID_subject_key_identifier, "hash");
     if (issuer != nullptr) {
@@ -146,18 +151,49 @@ TestPki makePki() {
     TestPki pki;
     pki.caPem = certificatePem(ca.cert.get());
     pki.otherCaPem = certificatePem(otherCa.cert.get());
-    const Issued doctor = issue("Dr Marie Curie", true, &ca, kSigning, -1, 365);
+    // Every doctor is the fixtures' prescriber (RPPS 10101234564) unless said otherwise, so that
+    // a refusal in a test is for the reason the test names.
+    constexpr const char* kRpps = TestPki::kPrescriberRpps;
+    const auto doctorIssued = [&](const char* name, bool rsa, const Issued& by, const char* usage,
+                                  long from, long to, const Issued* twinOf = nullptr,
+                                  const char* rpps = TestPki::kPrescriberRpps) {
+        return issue(name, rsa, &by, usage, from, to, twinOf, rpps, "doctor");
+    };
+    const Issued doctor = doctorIssued("Dr Marie Curie", true, ca, kSigning, -1, 365);
     pki.doctor = credentials(doctor, ca);
     pki.doctorTwin =
-        credentials(issue("Dr Marie Curie", true, &ca, kSigning, -1, 366, &doctor), ca);
-    pki.doctorEc = credentials(issue("Dr Paul Durand", false, &ca, kSigning, -1, 365), ca);
-    pki.expiredDoctor = credentials(issue("Dr Expired", false, &ca, kSigning, -30, -1), ca);
-    pki.encipherOnly =
-        credentials(issue("Dr Encipher", false, &ca, "critical,keyEncipherment", -1, 365), ca);
+        credentials(doctorIssued("Dr Marie Curie", true, ca, kSigning, -1, 366, &doctor), ca);
+    pki.doctorEc = credentials(doctorIssued("Dr Paul Durand", false, ca, kSigning, -1, 365), ca);
+    pki.expiredDoctor =
+        credentials(doctorIssued("Dr Expired", false, ca, kSigning, -30, -1), ca);
+    pki.encipherOnly = credentials(
+        doctorIssued("Dr Encipher", false, ca, "critical,keyEncipherment", -1, 365), ca);
     pki.otherCaDoctor =
-        credentials(issue("Dr Elsewhere", false, &otherCa, kSigning, -1, 365), otherCa);
-    pki.rppsDoctor = credentials(
-        issue("Dr Claire Martin", false, &ca, kSigning, -1, 365, nullptr, "10101234564"), ca);
+        credentials(doctorIssued("Dr Elsewhere", false, otherCa, kSigning, -1, 365), otherCa);
+    pki.rppsDoctor = credentials(doctorIssued("Dr Claire Martin", false, ca, kSigning, -1, 365), ca);
+    pki.otherDoctor = credentials(
+        doctorIssued("Dr Paul Autre", false, ca, kSigning, -1, 365, nullptr, TestPki::kOtherRpps), ca);
+    pki.cpsCard = credentials(
+        issue("810101234564/Claire Martin", false, &ca, kSigning, -1, 365), ca);
+    // The non-prescribers of the same CA. The cabin's site code and the coordinator's RPPS are
+    // the prescriber's digits: only the role tells them apart.
+    pki.cabin = credentials(
+        issue("Cabine Gare de Lyon", false, &ca, kSigning, -1, 365, nullptr, kRpps, "cabin"), ca);
+    pki.service = credentials(
+        issue("rendezvous.example", false, &ca, kSigning, -1, 365, nullptr, "rendezvous",
+              "service"),
+        ca);
+    pki.coordinator = credentials(issue("Coordinatrice CPTS", false, &ca, kSigning, -1, 365,
+                                        nullptr, kRpps, "coordinator"),
+                                  ca);
+    pki.noRpps = credentials(issue("Dr Sans RPPS", false, &ca, kSigning, -1, 365), ca);
+    pki.doctorWithoutRpps = credentials(
+        issue("Dr Sans Numero", false, &ca, kSigning, -1, 365, nullptr, nullptr, "doctor"), ca);
+    // An authority below the CA, whose key usage would allow a signature.
+    pki.authority = credentials(issue("Sub CA", false, &ca,
+                                      "critical,keyCertSign,cRLSign,digitalSignature", -1, 365,
+                                      nullptr, kRpps, "doctor", true),
+                                ca);
     return pki;
 }
 
@@ -224,9 +260,11 @@ std::string quote(const std::filesystem::path& path) {
 }
 
 std::string sampleCanonicalJson(const std::string& id) {
-    return R"({"doctor":{"name":"Dr Marie Curie","rpps":"10001234567"},"id":")" + id +
+    return R"({"id":")" + id +
            R"(","items":[{"dci":"paracétamol","dose":"1 g","frequency":"3 fois par jour"}],)"
-           R"("patient":{"birthDate":"1980-04-02","name":"Jean Dupont"}})";
+           R"("patient":{"birthDate":"1980-04-02","name":"Jean Dupont"},)"
+           R"("prescriber":{"name":"Dr Marie Curie","rpps":")" +
+           std::string(TestPki::kPrescriberRpps) + R"("}})";
 }
 
 } // namespace tc::prescriptions::testing

@@ -18,14 +18,27 @@ struct TestCredentials {
 
 struct TestPki {
     static constexpr const char* kPassphrase = "secret-passphrase";
+    // The prescriber of the fixtures' prescriptions, and another valid RPPS.
+    static constexpr const char* kPrescriberRpps = "10101234564";
+    static constexpr const char* kOtherRpps = "80001234568";
     std::string caPem;
     std::string otherCaPem;
+    // Doctors: OU=doctor, serialNumber=kPrescriberRpps unless said otherwise.
     TestCredentials doctor;        // RSA 2048, keyUsage digitalSignature,nonRepudiation
     TestCredentials doctorEc;      // P-256, same usage
     TestCredentials expiredDoctor; // notAfter yesterday
     TestCredentials encipherOnly;  // keyUsage keyEncipherment only
     TestCredentials otherCaDoctor; // issued by the second CA
-    TestCredentials rppsDoctor;    // P-256, subject serialNumber=10101234564 (an RPPS)
+    TestCredentials rppsDoctor;    // P-256, "Dr Claire Martin", the prescriber of the fixtures
+    TestCredentials otherDoctor;   // OU=doctor, serialNumber=kOtherRpps
+    TestCredentials cpsCard;       // no OU, CN=810101234564/Claire Martin (CPS national id)
+    // Not prescribers, all from the same CA with signing key usage.
+    TestCredentials cabin;             // OU=cabin, serialNumber=kPrescriberRpps (a site code)
+    TestCredentials service;           // OU=service, serialNumber=rendezvous
+    TestCredentials coordinator;       // OU=coordinator, serialNumber=kPrescriberRpps
+    TestCredentials noRpps;            // no OU, no serialNumber
+    TestCredentials doctorWithoutRpps; // OU=doctor, no serialNumber
+    TestCredentials authority; // CA:TRUE under the CA, OU=doctor and the RPPS, may sign
     // Same key, issuer and serial number as `doctor`, one more day of validity: a certificate
     // an attacker could substitute if the CMS did not bind the signer's certificate.
     TestCredentials doctorTwin;

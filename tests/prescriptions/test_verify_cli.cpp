@@ -1,5 +1,6 @@
 // The real telecabine-verify binary on documents made here: a good ordonnance, and one for each
 // failure it must refuse (tampered, wrong CA, expired certificate, key usage, QR mismatch...).
+#include "pades_update.hpp"
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/qr_code.hpp"
 #include "tc/prescriptions/sample_document.hpp"
@@ -22,6 +23,8 @@ struct Ordonnance {
     double qrSideMm = 35;
     bool embed = true;
     bool sign = true;
+    // Signed as a forger's own tool would, without the library's prescriber rule.
+    bool forge = false;
 };
 
 std::vector<std::byte> make(const Ordonnance& o) {
@@ -47,7 +50,8 @@ std::vector<std::byte> make(const Ordonnance& o) {
         details.attachment = PdfAttachment{};
         details.attachment->data = toBytes(embedded);
     }
-    auto pdf = signPdf(*page, *identity, details);
+    auto pdf = o.forge ? detail::appendPadesSignature(*page, *identity, details)
+                       : signPdf(*page, *identity, details);
     REQUIRE(pdf.has_value());
     return std::move(*pdf);
 }
@@ -143,6 +147,7 @@ TEST_CASE("telecabine-verify refuses a signer who is not the prescriber", "[veri
 
     Ordonnance colleague = own;
     colleague.embeddedJson = content("10001234567");
+    colleague.forge = true; // the library would not sign it
     const auto refused = verify(make(colleague));
     INFO(refused.output);
     CHECK(refused.exitCode == 24);

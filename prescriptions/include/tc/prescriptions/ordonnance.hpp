@@ -83,6 +83,7 @@ struct SignedOrdonnance {
 
 enum class OrdonnanceStage {
     validation,
+    signer, // the identity is not the prescriber's (signerNotAPrescriber, signerNotPrescriber)
     ledger,
     sealing,
     rendering,
@@ -106,7 +107,8 @@ struct SignOrdonnanceResult {
     explicit operator bool() const noexcept { return ordonnance.has_value(); }
 };
 
-// Validates (DciTable::builtIn()), seals, renders, PAdES-signs the PDF with the canonical JSON
+// Validates (DciTable::builtIn()), checks that the identity is the prescriber's
+// (prescriber_certificate.hpp) before anything is rendered, seals, renders, PAdES-signs the PDF with the canonical JSON
 // attached (SignatureDetails::attachment, what telecabine-verify compares with the QR code),
 // signs the canonical JSON (detached CMS with signing-time) and exports FHIR. `signingTime`
 // goes into /M, the CMS signing-time and the printed signature block.

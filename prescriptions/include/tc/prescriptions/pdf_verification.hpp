@@ -35,11 +35,13 @@ struct PdfSignatureCheck {
     CmsSignatureInfo cms;
 };
 
-// Check 1: the byte range is [0, a, b, c] with a+... covering the whole file except exactly the
-// /Contents hex string (byteRangeIncomplete); the CMS verifies over the ranges (signatureInvalid)
-// with a signing-certificate-v2 naming the signer (signingCertificateMismatch); the profile is
-// PAdES baseline: /SubFilter /ETSI.CAdES.detached and no signing-time attribute
-// (notPadesBaseline).
+// Check 1: the file carries exactly one signature (multipleSignatures: an ordonnance is signed
+// by its prescriber alone, and updates after signing, long-term validation ones included, are
+// refused); its byte range is [0, a, b, c] ending at the end of the file (contentAfterSignature
+// when bytes follow it) with the gap exactly this signature's /Contents hex string
+// (byteRangeIncomplete); the CMS verifies over the ranges (signatureInvalid) with a
+// signing-certificate-v2 naming the signer (signingCertificateMismatch); the profile is PAdES
+// baseline: /SubFilter /ETSI.CAdES.detached and no signing-time attribute (notPadesBaseline).
 boost::system::result<PdfSignatureCheck> verifyPdfSignature(std::span<const std::byte> pdf);
 
 // Trusted authorities for check 2, from PEM (one or more certificates).

@@ -35,6 +35,8 @@ enum class SignatureErrc {
     signatureInvalid,
     signingCertificateMismatch,
     notPadesBaseline,
+    multipleSignatures,    // more than one signature in the file: counter-signed or re-signed
+    contentAfterSignature, // bytes after the signed range (an incremental update after signing)
     // Certificate checks.
     invalidTrustAnchor,
     untrustedCertificate,
@@ -43,6 +45,7 @@ enum class SignatureErrc {
     keyUsageNotAllowed,
     certificateRejected,
     signerNotPrescriber, // the certificate names another RPPS than the ordonnance's prescriber
+    signerNotAPrescriber, // a cabin, service, coordinator, authority or RPPS-less certificate
     // QR code and signed content.
     qrEncodingFailed,
     malformedQrPayload,
