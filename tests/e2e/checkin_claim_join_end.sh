@@ -74,7 +74,7 @@ fi
 
 # GUI tests run under Xvfb unless a display is already there.
 run_gui() {
-    if [ -z "${DISPLAY:-}" ]; then xvfb-run -a -s "-screen 0 1280x800x24" "$@"; else "$@"; fi
+    if [ -z "${DISPLAY:-}" ]; then xvfb-run -a -s "-screen 0 1280x800x24 -noreset" "$@"; else "$@"; fi
 }
 export TELECABINE_PASSPHRASE=telecabine
 run_gui \

@@ -12,7 +12,7 @@ namespace tc::prescriptions::testing {
 inline constexpr const char* kSoftHsmModule = "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so";
 inline constexpr const char* kSoftHsmPin = "4321";
 
-// softhsm2 and opensc are installed (the tests say SKIPPED otherwise).
+// softhsm2 and opensc are installed (required packages: a test REQUIREs it).
 bool haveSoftHsm();
 
 // A token "CPS-TEST" holding the test PKI's doctor (RSA key and certificate, CKA_ID 01, label

@@ -41,11 +41,8 @@ TEST_CASE("PKCS#11 URI: RFC 7512 attributes, escapes and errors", "[signing][pkc
 }
 
 TEST_CASE("PKCS#11: a SoftHSM2 token signs a PDF that pdfsig accepts", "[signing][pkcs11]") {
-    if (!haveSoftHsm()) {
-        WARN("SKIPPED: softhsm2 (libsofthsm2.so, softhsm2-util) or opensc's pkcs11-tool is "
-             "not installed");
-        return;
-    }
+    // A required package (third_party/packages.txt): missing, the test fails.
+    REQUIRE(haveSoftHsm());
     SoftHsmToken token;
     const Pkcs11Options options{kSoftHsmModule};
     auto identity = SigningIdentity::fromPkcs11("pkcs11:token=CPS-TEST;object=doctor;type=private",
@@ -78,10 +75,8 @@ TEST_CASE("PKCS#11: a SoftHSM2 token signs a PDF that pdfsig accepts", "[signing
 
 TEST_CASE("PKCS#11: wrong PIN, absent token or key, missing module are typed errors",
           "[signing][pkcs11]") {
-    if (!haveSoftHsm()) {
-        WARN("SKIPPED: softhsm2 or opensc's pkcs11-tool is not installed");
-        return;
-    }
+    // A required package (third_party/packages.txt): missing, the test fails.
+    REQUIRE(haveSoftHsm());
     SoftHsmToken token;
     const Pkcs11Options options{kSoftHsmModule};
     CHECK(SigningIdentity::fromPkcs11("pkcs11:token=CPS-TEST;object=doctor", "0000", options)
@@ -126,10 +121,8 @@ TEST_CASE("PKCS#11: the token's signing certificates are listed before the PIN, 
     CHECK(listPkcs11SigningCertificates().error() == SignatureErrc::pkcs11ModuleUnavailable);
     CHECK(listPkcs11SigningCertificates(Pkcs11Options{"/nonexistent/libpkcs11.so"}).error() ==
           SignatureErrc::pkcs11ModuleUnavailable);
-    if (!haveSoftHsm()) {
-        WARN("SKIPPED: softhsm2 or opensc's pkcs11-tool is not installed");
-        return;
-    }
+    // A required package (third_party/packages.txt): missing, the test fails.
+    REQUIRE(haveSoftHsm());
     SoftHsmToken token;
     const Pkcs11Options options{kSoftHsmModule};
     const auto listed = listPkcs11SigningCertificates(options);
