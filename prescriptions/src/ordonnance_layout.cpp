@@ -279,10 +279,7 @@ std::vector<TextLine> itemLines(const Fonts& fonts, const Line& line, int number
                     .arg(n >= 2 ? QStringLiteral("boîtes") : QStringLiteral("boîte")),
                 Style::body);
         }
-        if (m->renewals > 0) {
-            parts.emplace_back(QStringLiteral("À renouveler %1 fois").arg(m->renewals),
-                               Style::body);
-        }
+        parts.emplace_back(q(renewalTextFr(m->renewals)), Style::body);
         if (m->nonSubstitutable) {
             parts.emplace_back(
                 QStringLiteral("non substituable") +
