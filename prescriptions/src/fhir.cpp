@@ -1,5 +1,6 @@
 #include "tc/prescriptions/fhir.hpp"
 
+#include "tc/prescriptions/dci_table.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
 
@@ -28,13 +29,28 @@ json reference(const std::string& url) {
     return json{{"reference", url}};
 }
 
+// An identifier typed as FR Core types the practitioner's (fr-core-cs-v2-0203).
+json typedIdentifier(std::string_view system, std::string_view type, std::string_view display,
+                     const std::string& value) {
+    return json{{"use", "official"},
+                {"type",
+                 {{"coding", json::array({{{"system", kFrCoreIdentifierTypeSystem},
+                                           {"code", type},
+                                           {"display", display}}})}}},
+                {"system", system},
+                {"value", value}};
+}
+
 json practitioner(const Prescriber& p) {
     json lines = p.address.lines;
     return json{
         {"resourceType", "Practitioner"},
+        // FR Core's two slices: idNatPs (IDNPS, "8" + RPPS) and rpps (the bare RPPS).
         {"identifier",
-         json::array({{{"use", "official"}, {"system", kIdnpsSystem}, {"value", "8" + p.rpps}},
-                      {{"use", "official"}, {"system", kRppsSystem}, {"value", p.rpps}}})},
+         json::array({typedIdentifier(kIdnpsSystem, "IDNPS",
+                                      "Identifiant National de Professionnel de Santé",
+                                      "8" + p.rpps),
+                      typedIdentifier(kRppsSystem, "RPPS", "N° RPPS", p.rpps)})},
         {"name", json::array({{{"family", p.familyName},
                                {"given", json::array({p.givenName})},
                                {"prefix", json::array({"Dr"})}}})},
@@ -79,6 +95,7 @@ json vitalSign(const std::string& loinc, const char* display, double value, cons
 }
 
 struct Refs {
+    std::string medication; // the line's Medication
     std::string practitioner;
     std::string patient;
     std::vector<std::string> observations;
@@ -142,7 +159,7 @@ json medicationRequest(const MedicationLine& m, std::size_t index, const Refs& r
         {"groupIdentifier", {{"system", kPrescriptionIdSystem}, {"value", refs.id}}},
         {"status", "active"},
         {"intent", "order"},
-        {"medicationCodeableConcept", {{"text", medicationTextFr(m)}}},
+        {"medicationReference", reference(refs.medication)},
         {"subject", reference(refs.patient)},
         {"authoredOn", refs.authoredOn},
         {"requester", reference(refs.practitioner)},
@@ -158,6 +175,21 @@ json medicationRequest(const MedicationLine& m, std::size_t index, const Refs& r
         request["supportingInformation"] = supporting;
     }
     return request;
+}
+
+// The line's medication: its ATC code when the curated table knows the DCI (the code names the
+// substance or the fixed combination, not the strength or form, which the text carries).
+json medication(const MedicationLine& m, const DciTable* table) {
+    json code = {{"text", medicationTextFr(m)}};
+    const DciEntry* entry = table != nullptr ? table->find(m.dci) : nullptr;
+    if (entry != nullptr && !entry->atc.empty()) {
+        code["coding"] = json::array({{{"system", kAtcSystem}, {"code", entry->atc}}});
+    }
+    json resource = {{"resourceType", "Medication"}, {"code", code}};
+    if (m.form) {
+        resource["form"] = {{"text", formInfo(*m.form).labelFr}};
+    }
+    return resource;
 }
 
 json serviceRequest(const NonDrugLine& n, std::size_t index, const Refs& refs) {
@@ -220,6 +252,11 @@ Result<std::string> nameBasedUuid(std::string_view name) {
 }
 
 Result<nlohmann::json> toFhirBundle(const SealedPrescription& sealed) {
+    const auto& table = DciTable::builtIn();
+    return toFhirBundle(sealed, table.has_value() ? &*table : nullptr);
+}
+
+Result<nlohmann::json> toFhirBundle(const SealedPrescription& sealed, const DciTable* table) {
     const auto& rx = sealed.prescription();
     Refs refs;
     refs.id = rx.id.toString();
@@ -262,6 +299,11 @@ Result<nlohmann::json> toFhirBundle(const SealedPrescription& sealed) {
         const auto role = "line/" + std::to_string(i);
         Result<std::string> url;
         if (const auto* m = std::get_if<MedicationLine>(&rx.lines[i])) {
+            auto medicationUrl = add(role + "/medication", medication(*m, table));
+            if (!medicationUrl) {
+                return medicationUrl.error();
+            }
+            refs.medication = *medicationUrl;
             url = add(role, medicationRequest(*m, i, refs));
         } else {
             url = add(role, serviceRequest(std::get<NonDrugLine>(rx.lines[i]), i, refs));

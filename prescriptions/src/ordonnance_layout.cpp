@@ -23,6 +23,9 @@ constexpr double kDpi = 300;
 constexpr double mm(double v) {
     return v * kDpi / 25.4;
 }
+// From the bottom of the last line's text to the top of the signature block's text, a rule in
+// the middle.
+constexpr double kSignatureGap = mm(1.6);
 
 enum class Style { body, bold, small, name, watermark };
 
@@ -87,10 +90,36 @@ struct Layout {
     std::vector<Placed> header; // every page: prescriber, date, patient
     double ruleY[2] = {0, 0};   // the rules under the prescriber and the patient
     std::vector<std::vector<Placed>> pages;
+    std::vector<double> bodyEnd; // per page: the bottom of its last body line
+    double strikeBottom = 0;     // where the stroke through a page's unused foot ends
     int signaturePage = 0;
     double signatureTop = 0;
     double footerBaseline = 0;
 };
+
+// Text drawn word by word, the spaces left out. QPdfWriter's ToUnicode map gives the space glyph
+// the first code point that the font engine maps to it, and Qt's FreeType engine maps U+0009
+// (which DejaVu Sans lacks) to the space glyph: a drawn space reads back as a tab in every
+// extractor that trusts the map (copy and paste, screen readers). Without a space glyph, readers
+// infer the spaces from the gaps between words, as they do for any positioned text.
+void drawWords(QPainter& painter, const QFont& font, QPointF origin, const QString& text) {
+    painter.setFont(font);
+    const QFontMetricsF metrics(font);
+    qsizetype start = 0;
+    while (start < text.size()) {
+        if (text[start].isSpace()) {
+            ++start;
+            continue;
+        }
+        qsizetype end = start;
+        while (end < text.size() && !text[end].isSpace()) {
+            ++end;
+        }
+        const double x = origin.x() + metrics.horizontalAdvance(text.left(start));
+        painter.drawText(QPointF(x, origin.y()), text.mid(start, end - start));
+        start = end;
+    }
+}
 
 QString q(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
@@ -279,10 +308,7 @@ std::vector<TextLine> itemLines(const Fonts& fonts, const Line& line, int number
                     .arg(n >= 2 ? QStringLiteral("boîtes") : QStringLiteral("boîte")),
                 Style::body);
         }
-        if (m->renewals > 0) {
-            parts.emplace_back(QStringLiteral("À renouveler %1 fois").arg(m->renewals),
-                               Style::body);
-        }
+        parts.emplace_back(q(renewalTextFr(m->renewals)), Style::body);
         if (m->nonSubstitutable) {
             parts.emplace_back(
                 QStringLiteral("non substituable") +
@@ -363,13 +389,21 @@ Layout layOut(const Prescription& p, const OrdonnanceOptions& options, const Fon
             ordered.push_back(&line);
         }
     }
+    // R5132-4: the signature block starts right under the last line (its text box), with no room
+    // for a line between them.
+    const double signatureGap = kSignatureGap;
     const double sigText = fonts.lineHeight(Style::bold) + 2 * fonts.lineHeight(Style::body);
     const double qrSide = mm(35);
     const double signatureHeight =
-        mm(4) + std::max(sigText, qrSide + mm(1) + fonts.lineHeight(Style::small));
+        signatureGap + std::max(sigText, qrSide + mm(1) + fonts.lineHeight(Style::small));
+    layout.strikeBottom = layout.page.height() - margin - mm(1);
 
-    layout.pages.emplace_back();
-    y = bodyTop;
+    const auto newPage = [&] {
+        layout.pages.emplace_back();
+        layout.bodyEnd.push_back(bodyTop);
+        y = bodyTop;
+    };
+    newPage();
     const double itemGap = mm(2.5);
     for (std::size_t i = 0; i < ordered.size(); ++i) {
         const auto lines = itemLines(fonts, *ordered[i], static_cast<int>(i) + 1, width);
@@ -378,31 +412,35 @@ Layout layOut(const Prescription& p, const OrdonnanceOptions& options, const Fon
             height += fonts.lineHeight(l.style);
         }
         const bool last = i + 1 == ordered.size();
+        if (i > 0) {
+            y += itemGap;
+        }
         const double needed = height + (last ? signatureHeight : 0);
         const bool fitsAlone = bodyTop + needed <= bodyBottom;
         // Keep an item on one page, and the last item with the signature block (R5132-4).
         if (y + needed > bodyBottom && y > bodyTop && fitsAlone) {
-            layout.pages.emplace_back();
-            y = bodyTop;
+            newPage();
         }
-        for (const auto& l : lines) {
+        for (std::size_t k = 0; k < lines.size(); ++k) {
+            const auto& l = lines[k];
             const double h = fonts.lineHeight(l.style);
-            if (y + h > bodyBottom && y > bodyTop) {
-                layout.pages.emplace_back();
-                y = bodyTop;
+            // An item taller than a page is cut; its last line still goes with the block, never
+            // the block alone at the top of a page.
+            const bool withBlock = last && k + 1 == lines.size();
+            if (y > bodyTop && y + h + (withBlock ? signatureHeight : 0) > bodyBottom) {
+                newPage();
             }
             layout.pages.back().push_back(
                 {l.text, l.style, layout.left + l.indent, y + fonts.ascent(l.style)});
             y += h;
+            layout.bodyEnd.back() = y;
         }
-        y += itemGap;
     }
     if (y + signatureHeight > bodyBottom && y > bodyTop) {
-        layout.pages.emplace_back();
-        y = bodyTop;
+        newPage(); // not reached: the last line is kept with the block
     }
     layout.signaturePage = static_cast<int>(layout.pages.size()) - 1;
-    layout.signatureTop = y + mm(2);
+    layout.signatureTop = y + signatureGap;
     return layout;
 }
 
@@ -416,9 +454,8 @@ struct Signature {
 void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int index,
                const Signature& signature) {
     const auto draw = [&](const Placed& t) {
-        painter.setFont(fonts[t.style]);
         const double x = t.rightAligned ? t.x - fonts.width(t.style, t.text) : t.x;
-        painter.drawText(QPointF(x, t.baseline), t.text);
+        drawWords(painter, fonts[t.style], QPointF(x, t.baseline), t.text);
     };
     painter.setPen(Qt::black);
     for (const auto& t : layout.header) {
@@ -431,11 +468,30 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
     for (const auto& t : layout.pages[static_cast<std::size_t>(index)]) {
         draw(t);
     }
+    if (index != layout.signaturePage) {
+        // The page continues on the next one: its unused foot is hatched, 45° strokes 5 mm
+        // apart, so that nothing can be added before the signature (R5132-4).
+        const double from = layout.bodyEnd[static_cast<std::size_t>(index)] + mm(1);
+        const double to = layout.strikeBottom;
+        if (to - from > mm(2)) {
+            painter.save();
+            painter.setClipRect(QRectF(QPointF(layout.left, from), QPointF(layout.right, to)));
+            painter.setPen(QPen(Qt::black, mm(0.2)));
+            for (double x = layout.left - (to - from); x < layout.right; x += mm(5)) {
+                painter.drawLine(QPointF(x, to), QPointF(x + (to - from), from));
+            }
+            painter.restore();
+        }
+    }
     if (index == layout.signaturePage) {
         const double top = layout.signatureTop;
         const double side = mm(35);
         const QRectF qrRect(layout.right - side, top, side, side);
-        double y = top + mm(4);
+        // A rule closes the list: the block is not read as one more line.
+        painter.setPen(QPen(Qt::black, mm(0.25)));
+        painter.drawLine(QPointF(layout.left, top - kSignatureGap / 2),
+                         QPointF(layout.right, top - kSignatureGap / 2));
+        double y = top;
         draw({signature.signer, Style::bold, layout.left, y + fonts.ascent(Style::bold)});
         y += fonts.lineHeight(Style::bold);
         if (signature.when.isEmpty()) {
@@ -465,9 +521,9 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
                                .arg(signature.id)
                                .arg(index + 1)
                                .arg(layout.pages.size());
-    painter.setFont(fonts[Style::small]);
     const double w = fonts.width(Style::small, footer);
-    painter.drawText(QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
+    drawWords(painter, fonts[Style::small],
+              QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
 }
 
 void paintWatermark(QPainter& painter, const Layout& layout, const Fonts& fonts) {

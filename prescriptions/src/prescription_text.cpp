@@ -87,4 +87,11 @@ std::string dosageTextFr(const Dosage& d) {
     return out;
 }
 
+std::string renewalTextFr(int renewals) {
+    if (renewals <= 0) {
+        return "Non renouvelable";
+    }
+    return "À renouveler " + std::to_string(renewals) + " fois";
+}
+
 } // namespace tc::prescriptions

@@ -2,7 +2,9 @@
 #include "tc/prescriptions/fhir.hpp"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 using namespace tc::prescriptions;
@@ -26,6 +28,18 @@ std::vector<json> resources(const json& bundle, const std::string& type) {
         }
     }
     return out;
+}
+
+// The resource a reference names, by fullUrl; fails the test when nothing in the bundle has it.
+json resolve(const json& bundle, const json& reference) {
+    REQUIRE(reference.contains("reference"));
+    for (const auto& entry : bundle["entry"]) {
+        if (entry["fullUrl"] == reference["reference"]) {
+            return entry["resource"];
+        }
+    }
+    FAIL("unresolved reference " << reference.dump());
+    return {};
 }
 
 void collectReferences(const json& value, std::vector<std::string>& out) {
@@ -56,6 +70,7 @@ TEST_CASE("FHIR: a collection Bundle with every resource", "[fhir]") {
     CHECK(resources(bundle, "Patient").size() == 1);
     CHECK(resources(bundle, "Observation").size() == 2); // weight and height
     CHECK(resources(bundle, "MedicationRequest").size() == 3);
+    CHECK(resources(bundle, "Medication").size() == 3);
     CHECK(resources(bundle, "ServiceRequest").size() == 2);
     // Every fullUrl is a distinct urn:uuid and matches the resource's id.
     std::set<std::string> urls;
@@ -92,10 +107,22 @@ TEST_CASE("FHIR: the Practitioner carries the RPPS", "[fhir]") {
     const auto practitioner = resources(bundleOf(test::adultPrescription()), "Practitioner")[0];
     const auto& ids = practitioner["identifier"];
     REQUIRE(ids.size() == 2);
+    // FR Core's slices: idNatPs (type IDNPS) and rpps (type RPPS), both typed from
+    // fr-core-cs-v2-0203 and told apart by their system.
+    const auto frCoreTypes = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203";
     CHECK(ids[0]["system"] == "urn:oid:1.2.250.1.71.4.2.1");
     CHECK(ids[0]["value"] == "810101234564"); // IDNPS: 8 + RPPS
+    CHECK(ids[0]["type"]["coding"] ==
+          json::array({{{"system", frCoreTypes},
+                        {"code", "IDNPS"},
+                        {"display", "Identifiant National de Professionnel de Santé"}}}));
     CHECK(ids[1]["system"] == "https://rpps.esante.gouv.fr");
     CHECK(ids[1]["value"] == "10101234564");
+    CHECK(ids[1]["type"]["coding"] ==
+          json::array({{{"system", frCoreTypes}, {"code", "RPPS"}, {"display", "N° RPPS"}}}));
+    for (const auto& id : ids) {
+        CHECK(id["use"] == "official");
+    }
     CHECK(practitioner["name"][0]["family"] == "Martin");
     CHECK(practitioner["telecom"][0]["value"] == "+33123456789");
     CHECK(practitioner["telecom"][1]["system"] == "email");
@@ -112,7 +139,8 @@ TEST_CASE("FHIR: MedicationRequest required and expected fields", "[fhir]") {
         // R4 cardinalities 1..1: status, intent, medication[x], subject.
         CHECK(r["status"] == "active");
         CHECK(r["intent"] == "order");
-        CHECK(r["medicationCodeableConcept"]["text"].is_string());
+        CHECK_FALSE(r.contains("medicationCodeableConcept")); // medication[x] is one choice
+        CHECK(resolve(bundle, r["medicationReference"])["resourceType"] == "Medication");
         CHECK(r["subject"]["reference"] == patientUrl);
         CHECK(r["requester"]["reference"] == practitionerUrl);
         CHECK(r["authoredOn"] == "2024-05-03T09:12:00Z");
@@ -123,7 +151,11 @@ TEST_CASE("FHIR: MedicationRequest required and expected fields", "[fhir]") {
         CHECK(r["supportingInformation"].size() == 2);
     }
     const auto& amox = requests[0];
-    CHECK(amox["medicationCodeableConcept"]["text"] == "amoxicilline 500 mg, gélule");
+    CHECK(resolve(bundle, amox["medicationReference"])["code"] ==
+          json({{"text", "amoxicilline 500 mg, gélule"},
+                {"coding", json::array({{{"system", "http://www.whocc.no/atc"},
+                                         {"code", "J01CA04"}}})}}));
+    CHECK(resolve(bundle, amox["medicationReference"])["form"]["text"] == "gélule");
     const auto& dosage = amox["dosageInstruction"][0];
     CHECK(dosage["text"] == "2 gélules 3 fois par jour pendant 7 jours");
     CHECK(dosage["timing"]["repeat"]["frequency"] == 3);
@@ -165,8 +197,11 @@ TEST_CASE("FHIR: per-kg doses, observations and ServiceRequests", "[fhir]") {
     const auto dose = requests[0]["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"];
     CHECK(dose["code"] == "mg/kg");
     CHECK(dose["value"] == 25);
-    CHECK(requests[0]["medicationCodeableConcept"]["text"] ==
+    CHECK(resolve(bundle, requests[0]["medicationReference"])["code"]["text"] ==
           "amoxicilline 250 mg/5 mL, suspension buvable");
+    // "Paracetamol" as typed finds paracétamol in the table: N02BE01.
+    CHECK(resolve(bundle, requests[1]["medicationReference"])["code"]["coding"][0]["code"] ==
+          "N02BE01");
     const auto observations = resources(bundle, "Observation");
     REQUIRE(observations.size() == 2);
     CHECK(observations[0]["code"]["coding"][0]["code"] == "29463-7");
@@ -184,4 +219,107 @@ TEST_CASE("FHIR: per-kg doses, observations and ServiceRequests", "[fhir]") {
     CHECK(services[0]["category"][0]["coding"][0]["code"] == "363679005");
     const auto adult = resources(bundleOf(test::adultPrescription()), "ServiceRequest");
     CHECK(adult[1]["performerType"]["text"] == "Endocrinologie");
+}
+
+TEST_CASE("FHIR: the Bundle's structure, entry by entry", "[fhir]") {
+    for (const auto& p : {test::adultPrescription(), test::childPrescription()}) {
+        const auto bundle = bundleOf(p);
+        INFO(bundle.dump(2));
+        CHECK(bundle["resourceType"] == "Bundle");
+        CHECK(bundle["type"] == "collection");
+        REQUIRE(bundle["entry"].is_array());
+        std::map<std::string, json> byUrl;
+        static const std::set<std::string> kTypes = {"Practitioner",      "Patient",
+                                                     "Observation",       "Medication",
+                                                     "MedicationRequest", "ServiceRequest"};
+        for (const auto& entry : bundle["entry"]) {
+            // Each entry: exactly a fullUrl and a resource with a known type and its id.
+            CHECK(entry.size() == 2);
+            REQUIRE(entry.contains("fullUrl"));
+            REQUIRE(entry.contains("resource"));
+            const auto& resource = entry["resource"];
+            CHECK(kTypes.contains(resource["resourceType"].get<std::string>()));
+            CHECK(entry["fullUrl"] == "urn:uuid:" + resource["id"].get<std::string>());
+            CHECK(byUrl.emplace(entry["fullUrl"].get<std::string>(), resource).second);
+        }
+        // Every reference, wherever it is, names an entry of this bundle.
+        std::vector<std::string> references;
+        collectReferences(bundle, references);
+        for (const auto& reference : references) {
+            INFO(reference);
+            CHECK(byUrl.contains(reference));
+        }
+        // One MedicationRequest per medication line, in order, each with its Medication coded
+        // from the table (every DCI of these fixtures is in it); one ServiceRequest per other
+        // line.
+        const auto requests = resources(bundle, "MedicationRequest");
+        const auto services = resources(bundle, "ServiceRequest");
+        std::size_t medications = 0;
+        for (const auto& line : p.lines) {
+            const auto* m = std::get_if<MedicationLine>(&line);
+            if (m == nullptr) {
+                continue;
+            }
+            REQUIRE(medications < requests.size());
+            const auto& request = requests[medications++];
+            const auto medication = resolve(bundle, request["medicationReference"]);
+            CHECK(medication["resourceType"] == "Medication");
+            const auto* entry = test::table().find(m->dci);
+            REQUIRE(entry != nullptr);
+            CHECK(medication["code"]["coding"] ==
+                  json::array({{{"system", "http://www.whocc.no/atc"}, {"code", entry->atc}}}));
+            CHECK(medication["code"]["text"].get<std::string>().starts_with(m->dci));
+            CHECK(resolve(bundle, request["subject"])["resourceType"] == "Patient");
+            CHECK(resolve(bundle, request["requester"])["resourceType"] == "Practitioner");
+        }
+        CHECK(requests.size() == medications);
+        CHECK(resources(bundle, "Medication").size() == medications);
+        CHECK(services.size() == p.lines.size() - medications);
+        // The Practitioner's identifiers carry their FR Core type.
+        const auto practitioner = resources(bundle, "Practitioner");
+        REQUIRE(practitioner.size() == 1);
+        std::set<std::string> types;
+        for (const auto& id : practitioner[0]["identifier"]) {
+            CHECK(id["type"]["coding"][0]["system"] ==
+                  "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203");
+            types.insert(id["type"]["coding"][0]["code"].get<std::string>());
+        }
+        CHECK(types == std::set<std::string>{"IDNPS", "RPPS"});
+    }
+}
+
+TEST_CASE("FHIR: a DCI outside the table is text only, and no table means no codes", "[fhir]") {
+    auto p = test::adultPrescription();
+    const auto sealed = SealedPrescription::seal(p, test::table());
+    REQUIRE(sealed.has_value());
+    const auto bare = toFhirBundle(*sealed, nullptr);
+    REQUIRE(bare.has_value());
+    for (const auto& medication : resources(*bare, "Medication")) {
+        CHECK_FALSE(medication["code"].contains("coding"));
+        CHECK(medication["code"]["text"].is_string());
+    }
+    // The same prescription with the built-in table: every medication coded.
+    for (const auto& medication : resources(bundleOf(p), "Medication")) {
+        CHECK(medication["code"]["coding"].size() == 1);
+    }
+}
+
+TEST_CASE("FHIR: every DCI of the table has a well-formed ATC code", "[fhir][dci]") {
+    // WHO ATC: anatomical group letter, 2 digits, 2 letters, 2 digits (level 5).
+    static const std::set<char> kGroups = {'A', 'B', 'C', 'D', 'G', 'H', 'J',
+                                           'L', 'M', 'N', 'P', 'R', 'S', 'V'};
+    for (const auto& entry : test::table().entries()) {
+        INFO(entry.dci << " " << entry.atc);
+        REQUIRE(entry.atc.size() == 7);
+        CHECK(kGroups.contains(entry.atc[0]));
+        CHECK(std::isdigit(static_cast<unsigned char>(entry.atc[1])));
+        CHECK(std::isdigit(static_cast<unsigned char>(entry.atc[2])));
+        CHECK(std::isupper(static_cast<unsigned char>(entry.atc[3])));
+        CHECK(std::isupper(static_cast<unsigned char>(entry.atc[4])));
+        CHECK(std::isdigit(static_cast<unsigned char>(entry.atc[5])));
+        CHECK(std::isdigit(static_cast<unsigned char>(entry.atc[6])));
+    }
+    CHECK(test::table().find("amoxicilline")->atc == "J01CA04");
+    CHECK(test::table().find("paracétamol")->atc == "N02BE01");
+    CHECK(test::table().find("amoxicilline + acide clavulanique")->atc == "J01CR02");
 }

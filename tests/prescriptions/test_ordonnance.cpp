@@ -112,6 +112,24 @@ TEST_CASE("Ordonnance: the adult fixture on one A5 page carries every mention of
     CHECK(fontRows == 2); // DejaVu Sans and DejaVu Sans Bold
 }
 
+TEST_CASE("Ordonnance: every medication line says whether it may be renewed",
+          "[ordonnance][layout]") {
+    const auto pdf = renderOrdonnancePdf(sealed(fx::adultPrescription()), kSigningTime);
+    REQUIRE(pdf.has_value());
+    const std::string text = pdfText(*pdf);
+    INFO(text);
+    // amoxicilline and paracétamol: no renewal; lévothyroxine: 3; non-drug lines: no mention.
+    std::size_t count = 0;
+    for (auto at = text.find("Non renouvelable"); at != std::string::npos;
+         at = text.find("Non renouvelable", at + 1)) {
+        ++count;
+    }
+    CHECK(count == 2);
+    CHECK(text.find("À renouveler 3 fois") != std::string::npos);
+    CHECK(text.find("Non renouvelable") < text.find("2. paracétamol"));
+    CHECK(text.find("À renouveler 3 fois") > text.find("3. lévothyroxine"));
+}
+
 TEST_CASE("Ordonnance: a child's prescription shows her age, weight and the paediatrician",
           "[ordonnance]") {
     auto child = fx::childPrescription();

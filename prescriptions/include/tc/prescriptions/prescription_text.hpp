@@ -16,5 +16,9 @@ std::string strengthTextFr(const Strength& strength);
 std::string medicationTextFr(const MedicationLine& line);
 // "1 gélule 3 fois par jour pendant 7 jours, si besoin".
 std::string dosageTextFr(const Dosage& dosage);
+// The renewal mention, printed on every medication line: "Non renouvelable" (0), "À renouveler
+// 1 fois", "À renouveler 3 fois". Renewal is a per-medication mention in French practice, so a
+// line without renewal says so rather than leaving the pharmacist to infer it from silence.
+std::string renewalTextFr(int renewals);
 
 } // namespace tc::prescriptions
