@@ -174,7 +174,7 @@ TEST_CASE("recording repair: a file cut at any byte keeps every whole frame, and
     CHECK(previous == samples.size());
 }
 
-TEST_CASE("recording repair: a live recording is left alone; replay lists finished and "
+TEST_CASE("recording repair: a live recording is left alone, and replay lists finished and "
           "recovered recordings, newest first",
           "[recording][repair][gst]") {
     Scratch dir;
