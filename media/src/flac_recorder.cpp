@@ -186,8 +186,9 @@ FlacRecorder::start(const std::filesystem::path& flacPath, int sampleRate) {
     if (gst_element_set_state(impl->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         return abandon(RecorderErrc::pipelineFailed);
     }
-    // The file sink opened (and truncated) the file on its way to PLAYING.
-    impl->fd = ::open(flacPath.c_str(), O_RDONLY | O_CLOEXEC);
+    // The file sink opened (and truncated) the file on its way to PAUSED; O_CREAT in case it
+    // has not yet (the same inode either way: "wb" truncates, it does not replace).
+    impl->fd = ::open(flacPath.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (impl->fd < 0 || ::flock(impl->fd, LOCK_EX | LOCK_NB) != 0) {
         return abandon(RecorderErrc::writeFailed);
     }
