@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import "TimeFormat.js" as TimeFormat
 
-// Listening again to the last recording with the same filter and gain: play/pause (P), seek,
+// Listening again to the last recording, or one chosen in the list of recordings (those repaired
+// after a crash marked), with the same filter and gain: play/pause (P), seek,
 // half speed with the pitch kept, a loop around the current moment (L), site jumps ([ and ]).
 RowLayout {
     id: bar
@@ -23,6 +24,21 @@ RowLayout {
         enabled: bar.replay.available
         text: qsTr("↺ Réécouter le dernier enregistrement")
         onClicked: bar.replay.openLast()
+    }
+    // Every recording kept on this workstation, newest first; one mended after a crash says so.
+    ComboBox {
+        id: recordingChoice
+        objectName: "replayChoice"
+        visible: !bar.replay.open && bar.replay.recordings.length > 0
+        model: bar.replay.recordings
+        textRole: "label"
+        Layout.preferredWidth: 340
+    }
+    Button {
+        objectName: "replayOpenChosen"
+        visible: recordingChoice.visible
+        text: qsTr("Ouvrir")
+        onClicked: bar.replay.openFile(bar.replay.recordings[recordingChoice.currentIndex].file)
     }
     Button {
         objectName: "replayPlay"

@@ -30,6 +30,9 @@ int runVideoLatency(cli::CommandLine& args);
 int runVitals(cli::CommandLine& args);
 // Vital-sign waveforms from the cabin's sample time to the console's receiver (loopback SRTP).
 int runVitalsLatency(cli::CommandLine& args);
+// kill -9 during a stethoscope recording, N times at random moments: the audio lost (median and
+// worst, ms) once the recording is repaired, decoded by flac -d and compared with what was sent.
+int runRecordingCrash(cli::CommandLine& args);
 // Render + PAdES-sign a one-page A5 ordonnance with its QR code, then verify it (signature,
 // chain, QR code against the signed content).
 int runPrescription(cli::CommandLine& args);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
                      "  video-cpu   [--seconds N (10)]\n"
                      "  vitals-latency [--seconds N (10)] [--jitter-ms N (0)]\n"
                      "  prescription [--runs N (100, at least 50)]\n"
+                     "  recording-crash [--runs N (20)]     (needs flac, metaflac)\n"
                      "  join        [--runs N (5)]            (the console: needs a display)\n"
                      "  video-latency [--seconds N (10)]      (the console: needs a display)\n"
                      "  vitals      [--seconds N (10)]        (the console: needs a display)\n"
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "prescription") {
         return tc::bench::runPrescription(args);
+    }
+    if (words[0] == "recording-crash") {
+        return tc::bench::runRecordingCrash(args);
     }
     if (words[0] == "vitals-latency") {
         return tc::bench::runVitalsLatency(args);

@@ -216,6 +216,8 @@ int main(int argc, char** argv) {
              ? parser.value(dataDir)
              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)) +
         QStringLiteral("/recordings"));
+    // Recordings a crash (kill -9, power cut) interrupted: repaired and offered for replay.
+    session.replay()->recoverInterrupted();
     if (parser.value(mediaKeying) == QLatin1String("sdes")) {
         session.media()->setKeyingMode(tc::protocol::KeyingMode::sdes);
     } else if (parser.value(mediaKeying) != QLatin1String("dtls")) {

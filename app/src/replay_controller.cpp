@@ -1,5 +1,8 @@
 #include "replay_controller.hpp"
 
+#include "ui_dispatch.hpp"
+
+#include <QDateTime>
 #include <QVariantMap>
 
 namespace tc::app {
@@ -14,8 +17,12 @@ ReplayController::ReplayController(StethoscopeController* live, QObject* parent)
             emit stateChanged(); // reached the end
         }
     });
-    connect(m_live, &StethoscopeController::recordingChanged, this,
-            &ReplayController::availableChanged);
+    connect(m_live, &StethoscopeController::recordingChanged, this, [this] {
+        if (!m_live->recording()) {
+            refreshRecordings(); // a recording just ended
+        }
+        emit availableChanged();
+    });
     connect(m_live, &StethoscopeController::controlsChanged, this,
             &ReplayController::applyControls);
     connect(m_live, &StethoscopeController::availableChanged, this, [this] {
@@ -42,12 +49,68 @@ void ReplayController::applyControls() {
     output.setVolume(m_live->volume());
 }
 
+void ReplayController::setRecordings(const std::vector<media::RecordingEntry>& entries) {
+    m_recordings.clear();
+    for (const auto& entry : entries) {
+        const double seconds =
+            entry.sampleRate > 0 ? static_cast<double>(entry.samples) / entry.sampleRate : 0.0;
+        const auto started =
+            QDateTime::fromString(QString::fromStdString(entry.startedUtc), Qt::ISODate);
+        const auto label = tr("%1 · %2 s")
+                               .arg(started.toLocalTime().toString(QStringLiteral("dd/MM HH:mm")))
+                               .arg(qRound(seconds)) +
+                           (entry.recovered ? tr(" · récupéré après un arrêt") : QString());
+        m_recordings.push_back(
+            QVariantMap{{QStringLiteral("file"), QString::fromStdString(entry.flac.string())},
+                        {QStringLiteral("started"), QString::fromStdString(entry.startedUtc)},
+                        {QStringLiteral("seconds"), seconds},
+                        {QStringLiteral("label"), label},
+                        {QStringLiteral("recovered"), entry.recovered}});
+    }
+    emit recordingsChanged();
+    emit availableChanged();
+}
+
+void ReplayController::refreshRecordings() {
+    const auto directory = m_live->recordingDirectory();
+    if (!directory.isEmpty()) {
+        setRecordings(media::listRecordings(directory.toStdString()));
+    }
+}
+
+void ReplayController::recoverInterrupted() {
+    const auto directory = m_live->recordingDirectory().toStdString();
+    if (directory.empty() || m_recovery.joinable()) {
+        return;
+    }
+    // Decoding a long recording for its MD5 takes a moment: not on the UI thread.
+    m_recovery = std::jthread([this, directory] {
+        int repaired = 0;
+        for (const auto& outcome : media::repairRecordings(directory)) {
+            repaired += outcome.result.has_value() ? 1 : 0;
+        }
+        auto entries = media::listRecordings(directory);
+        postToUi(this, [this, repaired, entries = std::move(entries)] {
+            m_recoveredCount = repaired;
+            setRecordings(entries);
+        });
+    });
+}
+
 void ReplayController::openLast() {
+    if (m_live->lastRecording().isEmpty() && !m_recordings.isEmpty()) {
+        openFile(m_recordings.front().toMap().value(QStringLiteral("file")).toString());
+        return;
+    }
+    openFile(m_live->lastRecording());
+}
+
+void ReplayController::openFile(const QString& file) {
     close();
     if (m_live->recording()) {
         m_live->stopRecording(); // what was just heard is what the doctor wants again
     }
-    auto recording = media::loadRecording(m_live->lastRecording().toStdString());
+    auto recording = media::loadRecording(file.toStdString());
     if (!recording) {
         m_error =
             tr("Réécoute impossible : %1").arg(QString::fromStdString(recording.error().message()));

@@ -1,15 +1,19 @@
 #pragma once
-// Listening again to the consultation's last stethoscope recording, with the live controls'
-// filter, gain and volume (changed on either, applied to both), plus seek, half speed with the
-// pitch kept, a loop around the current moment, and jumps between auscultation sites. The live
-// stethoscope is muted while a replay plays.
+// Listening again to the consultation's last stethoscope recording, or any recording in the
+// recording directory, with the live controls' filter, gain and volume (changed on either,
+// applied to both), plus seek, half speed with the pitch kept, a loop around the current moment,
+// and jumps between auscultation sites. The live stethoscope is muted while a replay plays.
+// At start-up, recordings a crash interrupted are repaired (tc/media/recording_repair.hpp) on a
+// worker thread and listed, marked as recovered.
 
 #include "stethoscope_controller.hpp"
+#include "tc/media/recording_repair.hpp"
 #include "tc/media/replay.hpp"
 
 #include <QObject>
 #include <QTimer>
 #include <QVariantList>
+#include <thread>
 
 namespace tc::app {
 
@@ -25,12 +29,17 @@ class ReplayController : public QObject {
     Q_PROPERTY(QString siteLabel READ siteLabel NOTIFY positionChanged)
     Q_PROPERTY(QVariantList segments READ segments NOTIFY stateChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
+    // The recordings replay can open, newest first: {file, started (UTC), seconds, label,
+    // recovered}.
+    Q_PROPERTY(QVariantList recordings READ recordings NOTIFY recordingsChanged)
+    // How many interrupted recordings the last recoverInterrupted() mended.
+    Q_PROPERTY(int recoveredCount READ recoveredCount NOTIFY recordingsChanged)
 
 public:
     explicit ReplayController(StethoscopeController* live, QObject* parent = nullptr);
     ~ReplayController() override;
 
-    bool available() const { return !m_live->lastRecording().isEmpty(); }
+    bool available() const { return !m_live->lastRecording().isEmpty() || !m_recordings.isEmpty(); }
     bool isOpen() const { return m_replay != nullptr; }
     bool playing() const { return m_replay && m_replay->playing(); }
     double position() const { return m_replay ? m_replay->position() : 0; }
@@ -41,8 +50,16 @@ public:
     QString siteLabel() const;
     QVariantList segments() const;
     QString errorString() const { return m_error; }
+    QVariantList recordings() const { return m_recordings; }
+    int recoveredCount() const { return m_recoveredCount; }
 
+    // The consultation's last recording, else the newest listed.
     Q_INVOKABLE void openLast();
+    Q_INVOKABLE void openFile(const QString& file);
+    // Repairs, off the UI thread, the recordings a crash left in the recording directory, then
+    // lists them (recordingsChanged). Called once at start-up.
+    Q_INVOKABLE void recoverInterrupted();
+    Q_INVOKABLE void refreshRecordings();
     Q_INVOKABLE void close();
     Q_INVOKABLE void togglePlay();
     Q_INVOKABLE void seek(double seconds);
@@ -54,10 +71,12 @@ public:
 signals:
     void availableChanged();
     void stateChanged();
+    void recordingsChanged();
     void positionChanged();
 
 private:
     void applyControls();
+    void setRecordings(const std::vector<media::RecordingEntry>& entries);
 
     StethoscopeController* m_live;
     std::unique_ptr<media::ReplayPlayer> m_replay;
@@ -65,6 +84,9 @@ private:
     bool m_looping = false;
     QString m_error;
     QTimer m_tick;
+    QVariantList m_recordings;
+    int m_recoveredCount = 0;
+    std::jthread m_recovery; // last: joined before the rest goes
 };
 
 } // namespace tc::app

@@ -48,6 +48,7 @@ public:
     ~StethoscopeController() override;
 
     void setRecordingDirectory(const QString& directory) { m_directory = directory; }
+    QString recordingDirectory() const { return m_directory; }
     void setAudioSink(const std::string& sink) { m_sink = sink; }
     // With sink "none": called on the sink's streaming thread with each buffer as it is played
     // (time to first sample, latency). Applies from the next attach.

@@ -3,6 +3,7 @@
 // controls' filter and gain, seeks, jumps between sites, loops and plays at half speed.
 #include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
+#include "tc/media/flac_recorder.hpp"
 #include "tls_test_peer.hpp"
 
 #include <QFileInfo>
@@ -113,4 +114,51 @@ TEST_CASE("replay controller: the last recording replays with the live controls"
     REQUIRE(replay.isOpen());
     live.detach();
     CHECK_FALSE(replay.isOpen());
+}
+
+TEST_CASE("replay controller: a recording a crash interrupted is repaired at start-up and "
+          "offered for replay, marked as recovered",
+          "[app][replay][recording]") {
+    test::TempDir dir;
+    const auto directory = dir.path();
+    // A recording caught mid-way, as kill -9 leaves it: the file as far as it was written, the
+    // manifest still saying "recording". The one it was copied from ends normally.
+    auto recorder = media::FlacRecorder::start(directory / "whole.flac", 48000);
+    REQUIRE(recorder.has_value());
+    std::vector<std::int16_t> second(48000);
+    for (std::size_t i = 0; i < second.size(); ++i) {
+        second[i] = static_cast<std::int16_t>((i * 7919) % 20000 - 10000);
+    }
+    REQUIRE_FALSE((*recorder)->write(second, media::AuscultationSite::mitral));
+    REQUIRE(QTest::qWaitFor(
+        [&] { return std::filesystem::file_size(directory / "whole.flac") > 40000; }, 10000));
+    std::filesystem::copy_file(directory / "whole.flac", directory / "crashed.flac");
+    std::filesystem::copy_file(directory / "whole.json", directory / "crashed.json");
+    REQUIRE_FALSE((*recorder)->stop());
+
+    app::StethoscopeController live;
+    live.setAudioSink("none");
+    live.setRecordingDirectory(QString::fromStdString(directory.string()));
+    app::ReplayController replay(&live);
+    CHECK_FALSE(replay.available());
+    replay.recoverInterrupted();
+    REQUIRE(QTest::qWaitFor([&] { return replay.recordings().size() == 2; }, 20000));
+    CHECK(replay.recoveredCount() == 1);
+    CHECK(replay.available());
+    QString recovered;
+    for (const auto& entry : replay.recordings()) {
+        const auto map = entry.toMap();
+        if (map.value(QStringLiteral("recovered")).toBool()) {
+            recovered = map.value(QStringLiteral("file")).toString();
+            CHECK(map.value(QStringLiteral("seconds")).toDouble() > 0.1);
+            CHECK(map.value(QStringLiteral("seconds")).toDouble() <= 1.0);
+        }
+    }
+    REQUIRE(recovered.endsWith(QStringLiteral("crashed.flac")));
+    replay.openFile(recovered);
+    REQUIRE(replay.isOpen());
+    CHECK(replay.errorString().isEmpty());
+    CHECK(replay.duration() > 0.1);
+    CHECK(replay.segments().size() == 1);
+    replay.close();
 }

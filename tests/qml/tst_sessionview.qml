@@ -78,7 +78,11 @@ Item {
             property string siteLabel: "foyer mitral"
             property var segments: []
             property string errorString: ""
+            property var recordings: [{ file: "/data/S-1-20261206.flac", label: "06/12 14:43 · 12 s", recovered: false },
+                                      { file: "/data/S-0-20261205.flac", label: "05/12 09:10 · 31 s · récupéré après un arrêt", recovered: true }]
+            property string openedFile: ""
             function openLast() { open = true }
+            function openFile(file) { openedFile = file; open = true }
             function close() { open = false }
             function togglePlay() { playing = !playing }
             function seek(s) { position = s }
@@ -193,6 +197,16 @@ Item {
             fakeSession.stethoscope.clipping = true
             compare(String(findChild(view, "clipLight").color), "#ff4d4f")
             fakeSession.stethoscope.clipping = false
+            // The recordings on this workstation, a recovered one among them, open from the list.
+            const choice = findChild(view, "replayChoice")
+            verify(choice.visible)
+            compare(choice.count, 2)
+            choice.currentIndex = 1
+            verify(choice.displayText.indexOf("récupéré") >= 0)
+            mouseClick(findChild(view, "replayOpenChosen"))
+            verify(fakeSession.replay.open)
+            compare(fakeSession.replay.openedFile, "/data/S-0-20261205.flac")
+            fakeSession.replay.open = false
             // Replay of the last recording, from the keyboard once open.
             mouseClick(findChild(view, "replayOpen"))
             verify(fakeSession.replay.open)

@@ -75,7 +75,7 @@ private:
     FrameAssembler m_assembler;
     std::unique_ptr<FlacRecorder> m_recorder;
     EnvelopeTap m_envelopeTap;
-    std::vector<std::int16_t> m_pending; // up to 100 ms for the encoder
+    std::vector<std::int16_t> m_pending; // up to 20 ms for the encoder
     std::optional<AuscultationSite> m_pendingSite;
     Stats m_stats;
 };
