@@ -317,25 +317,32 @@ TEST_CASE("README 3: a service certificate cannot connect as a client",
 TEST_CASE("README 13: WebSocket pings do not keep a connection alive; messages do",
           "[rendezvous][conformance][liveness]") {
     TestPki pki;
-    // Heartbeat 100 ms: a connection with no message for 300 ms is dropped.
-    TestService service(pki, 60'000ms, ":memory:", 100ms);
+    // Heartbeat 200 ms: a connection with no message for 600 ms is dropped.
+    TestService service(pki, 60'000ms, ":memory:", 200ms);
+    // The pinger's idle timer starts once it is connected, so after this.
+    const auto start = std::chrono::steady_clock::now();
     RawWsClient pinger(pki.cabin("FR-PING-01"), pki.ca.certificatePem(), service.port());
     RawWsClient talker(pki.cabin("FR-TALK-01"), pki.ca.certificatePem(), service.port());
     welcomeToken(pinger);
     welcomeToken(talker);
     REQUIRE(eventually([&] { return service.service().stats().connectionsOpen == 2; }));
-    const auto start = std::chrono::steady_clock::now();
+    auto lastTalk = std::chrono::steady_clock::now();
     int n = 0;
-    // Both peers are busy: one with WebSocket pings only, the other with protocol pings.
+    // Both peers are busy: one with WebSocket pings every 10 ms, the other with a protocol ping
+    // every 100 ms (well within the rate limit and the 600 ms idle timeout).
     const bool pingerDropped = eventually(
         [&] {
             pinger.ping();
-            talker.send(envelope("ping", nlohmann::json::object(), "t-" + std::to_string(++n)));
+            if (std::chrono::steady_clock::now() - lastTalk >= 100ms) {
+                lastTalk = std::chrono::steady_clock::now();
+                talker.send(
+                    envelope("ping", nlohmann::json::object(), "t-" + std::to_string(++n)));
+            }
             return service.service().stats().connectionsOpen == 1;
         },
         3s);
     CHECK(pingerDropped);
-    CHECK(std::chrono::steady_clock::now() - start >= 250ms);
+    CHECK(std::chrono::steady_clock::now() - start >= 600ms);
     CHECK_FALSE(pinger.read(1s));
     CHECK_FALSE(pinger.closeCode()); // dropped without a close frame
     // The talker was served throughout.
