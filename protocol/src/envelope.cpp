@@ -1,6 +1,7 @@
 #include "tc/protocol/envelope.hpp"
 
 #include "json_reader.hpp"
+#include "text_rules.hpp"
 
 namespace tc::protocol {
 namespace {
@@ -27,6 +28,10 @@ boost::system::result<Envelope, ParseError> parseEnvelope(std::string_view frame
                           {},
                           "frame of " + std::to_string(frame.size()) + " bytes exceeds " +
                               std::to_string(kMaxFrameBytes)};
+    }
+    if (!detail::isValidUtf8(frame)) {
+        return ParseError{
+            make_error_code(Errc::malformedJson), {}, "the frame is not valid UTF-8"};
     }
     auto json = nlohmann::json::parse(frame, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded()) {

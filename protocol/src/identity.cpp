@@ -1,6 +1,7 @@
 #include "tc/protocol/identity.hpp"
 
 #include "tc/prescriptions/rpps.hpp"
+#include "text_rules.hpp"
 
 #include <array>
 #include <openssl/asn1.h>
@@ -38,12 +39,7 @@ bool isValidDisplayName(std::string_view name) noexcept {
     if (name.empty() || name.size() > 128) {
         return false;
     }
-    for (const unsigned char c : name) {
-        if (c < 0x20 || c == 0x7f) {
-            return false;
-        }
-    }
-    return true;
+    return !detail::hasControlCharacter(name, detail::LineBreaks::refused);
 }
 
 bool isValidServiceName(std::string_view name) noexcept {

@@ -1,8 +1,19 @@
 #include "json_reader.hpp"
 
+#include "text_rules.hpp"
+
+#include <cmath>
 #include <limits>
 
 namespace tc::protocol::detail {
+
+bool isBeyond64Bits(const nlohmann::json& value) noexcept {
+    if (!value.is_number_float()) {
+        return false;
+    }
+    const double number = value.get<double>();
+    return !std::isfinite(number) || std::fabs(number) >= 9223372036854775808.0; // 2^63
+}
 
 JsonReader::JsonReader(const nlohmann::json& object, std::string path)
     : m_object(object)
@@ -59,11 +70,9 @@ void JsonReader::string(std::string_view key, std::string& out, std::size_t minB
                                      " to " + std::to_string(maxBytes) + " bytes");
         return;
     }
-    for (const unsigned char c : text) {
-        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-            fail(Errc::invalidField, pathOf(key) + ": control characters are not allowed");
-            return;
-        }
+    if (hasControlCharacter(text, LineBreaks::allowed)) {
+        fail(Errc::invalidField, pathOf(key) + ": control characters are not allowed");
+        return;
     }
     out = text;
 }
@@ -74,15 +83,23 @@ void JsonReader::integer(std::string_view key, std::int64_t& out, std::int64_t m
     if (value == nullptr) {
         return;
     }
+    const auto outOfRange = [&] {
+        fail(Errc::invalidField, pathOf(key) + ": must be between " + std::to_string(min) +
+                                     " and " + std::to_string(max));
+    };
     if (!value->is_number_integer()) {
-        fail(Errc::wrongFieldType, pathOf(key) + ": expected an integer");
+        if (isBeyond64Bits(*value)) {
+            outOfRange();
+        } else {
+            fail(Errc::wrongFieldType, pathOf(key) + ": expected an integer");
+        }
         return;
     }
     std::int64_t number = 0;
     if (value->is_number_unsigned()) {
         const auto u = value->get<std::uint64_t>();
         if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            fail(Errc::invalidField, pathOf(key) + ": out of range");
+            outOfRange();
             return;
         }
         number = static_cast<std::int64_t>(u);
@@ -90,8 +107,7 @@ void JsonReader::integer(std::string_view key, std::int64_t& out, std::int64_t m
         number = value->get<std::int64_t>();
     }
     if (number < min || number > max) {
-        fail(Errc::invalidField, pathOf(key) + ": must be between " + std::to_string(min) +
-                                     " and " + std::to_string(max));
+        outOfRange();
         return;
     }
     out = number;

@@ -13,6 +13,12 @@
 
 namespace tc::protocol::detail {
 
+// A JSON number whose magnitude is 2^63 or more, however it is written (`1e30`, or an integer
+// literal beyond 64 bits, which nlohmann/json can only hold as a double). Where an integer is
+// expected, such a number is out of range (`invalid_field`), not of the wrong type: a number
+// with a fraction or an exponent below that magnitude (`1.0`, `1.5`, `2e3`) is the wrong type.
+bool isBeyond64Bits(const nlohmann::json& value) noexcept;
+
 class JsonReader {
 public:
     JsonReader(const nlohmann::json& object, std::string path);

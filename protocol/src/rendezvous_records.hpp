@@ -54,6 +54,8 @@ struct RendezvousState::Party {
     Presence presence = Presence::paused;
     CabinStatus cabinStatus = CabinStatus::ready;
     std::set<std::string> sessions;
+    // The party's current connection has sent a request: `resume` is refused from then on.
+    bool requestSeen = false;
 };
 
 struct RendezvousState::VisitRecord {

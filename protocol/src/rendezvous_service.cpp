@@ -1,6 +1,7 @@
 #include "tc/protocol/rendezvous_service.hpp"
 
 #include "frame_queue.hpp"
+#include "message_kind_tap.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
@@ -14,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
@@ -29,6 +31,14 @@ using namespace detail;
 // Beyond this many queued frames a peer is not reading; it is dropped rather than let memory
 // grow without bound.
 constexpr std::size_t kMaxOutboxFrames = 4096;
+// The upgrade request is a few hundred bytes; anything near this is not a WebSocket client.
+constexpr std::uint32_t kMaxUpgradeRequestBytes = 8192;
+
+namespace http = beast::http;
+// The service's stream: the message kind tap sits between TLS and WebSocket so that the
+// service, not Beast, answers invalid UTF-8 (message_kind_tap.hpp).
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using ServiceWsStream = websocket::stream<MessageKindTap<TlsStream>>;
 
 class Service;
 
@@ -42,7 +52,8 @@ public:
               [this] { abort(); }) {}
 
     ConnectionId id() const noexcept { return m_id; }
-    WsStream& ws() noexcept { return m_ws; }
+    ServiceWsStream& ws() noexcept { return m_ws; }
+    TlsStream& tls() noexcept { return m_ws.next_layer().next_layer(); }
 
     void enqueue(Frame frame) {
         if (!m_outbox.push(std::move(frame))) {
@@ -75,9 +86,9 @@ public:
     void initTokens(int burst) { m_tokens = burst; }
 
 private:
-    WsStream m_ws;
+    ServiceWsStream m_ws;
     ConnectionId m_id;
-    detail::FrameQueue<WsStream> m_outbox;
+    detail::FrameQueue<ServiceWsStream> m_outbox;
     double m_tokens = 0;
     std::chrono::steady_clock::time_point m_lastRefill = std::chrono::steady_clock::now();
 };
@@ -190,18 +201,33 @@ private:
         auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
         auto [tlsError] =
-            co_await ws.next_layer().async_handshake(net::ssl::stream_base::server, kNoThrow);
+            co_await connection->tls().async_handshake(net::ssl::stream_base::server, kNoThrow);
         if (tlsError) {
             ++self->m_tlsRefusals;
-            const long verify = SSL_get_verify_result(ws.next_layer().native_handle());
+            const long verify = SSL_get_verify_result(connection->tls().native_handle());
             const auto reason =
                 verify != X509_V_OK ? classifyVerifyResult(verify) : classifyTlsError(tlsError);
             self->log("TLS refused: " + reason.message() + " (" + tlsError.message() + ")");
             co_return;
         }
         const auto identity =
-            identityFromCertificate(SSL_get0_peer_certificate(ws.next_layer().native_handle()));
+            identityFromCertificate(SSL_get0_peer_certificate(connection->tls().native_handle()));
+        // The upgrade request is read here rather than by Beast so that the message kind tap
+        // knows where the WebSocket frames begin. A client MUST wait for the 101 before it
+        // sends a frame (RFC 6455, section 4.1): bytes after the request end the connection.
+        beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
+        beast::flat_buffer requestBuffer;
+        http::request_parser<http::empty_body> upgrade;
+        upgrade.header_limit(kMaxUpgradeRequestBytes);
+        auto [requestError, requestBytes] =
+            co_await http::async_read(ws.next_layer(), requestBuffer, upgrade, kNoThrow);
+        static_cast<void>(requestBytes);
+        if (requestError || requestBuffer.size() != 0) {
+            connection->abort();
+            co_return;
+        }
         beast::get_lowest_layer(ws).expires_never();
+        ws.next_layer().watchFrames();
         websocket::stream_base::timeout timeouts{};
         timeouts.handshake_timeout = self->m_config.handshakeTimeout;
         // A client pings every heartbeat interval; three missed heartbeats mean it is gone.
@@ -211,17 +237,22 @@ private:
         // Hard cap well above the protocol limit so that oversize frames still get a typed
         // error before the connection closes.
         ws.read_message_max(4 * kMaxFrameBytes);
-        auto [acceptError] = co_await ws.async_accept(kNoThrow);
+        auto [acceptError] = co_await ws.async_accept(upgrade.get(), kNoThrow);
         if (acceptError) {
             co_return;
         }
-        if (!identity) {
+        if (!identity || identity->role == Role::service) {
+            // A service certificate identifies the service to its clients; as a client it has
+            // nothing to do (protocol/README.md, section 3).
+            const auto refusal = identity ? make_error_code(Errc::badIdentity) : identity.error();
             ++self->m_tlsRefusals;
-            self->log("refused a certificate without a valid identity: " +
-                      identity.error().message());
-            connection->enqueue(std::make_shared<const std::string>(
-                serialise(makeError({}, identity.error(), "certificate subject"))));
-            connection->close(identity.error(), websocket::close_code::policy_error);
+            self->log("refused a certificate without a valid client identity: " +
+                      refusal.message());
+            connection->enqueue(std::make_shared<const std::string>(serialise(
+                makeError({}, refusal,
+                          identity ? "certificate subject: a service certificate cannot be a client"
+                                   : "certificate subject"))));
+            connection->close(refusal, websocket::close_code::policy_error);
             co_return;
         }
         self->m_connections.emplace(connection->id(), connection);
@@ -270,7 +301,8 @@ private:
                 }
                 continue;
             }
-            if (!ws.got_text()) {
+            // Every message's first frame went through the tap, which recorded its kind.
+            if (ws.next_layer().takeMessageKind() != MessageKind::text) {
                 violation(Errc::binaryFrame, "send JSON text frames", {});
                 connection->close(make_error_code(Errc::binaryFrame),
                                   websocket::close_code::unknown_data);

@@ -75,11 +75,16 @@ void RendezvousState::disconnect(ConnectionId connection, Effects& e) {
     party->connection = 0;
     party->lostAt = SteadyClock::now();
     m_subscribers.erase(party->id);
-    notifyPeers(*party, false, e);
+    const bool graceful = m_config.gracePeriod.count() > 0;
+    if (graceful) {
+        // With no grace period there is nothing to wait for: the peer learns of the loss from
+        // `session.ended` alone, never from a `connected: false` that nothing can follow.
+        notifyPeers(*party, false, e);
+    }
     if (party->identity.role == Role::cabin) {
         reconcileCabin(party->id, e);
     }
-    if (m_config.gracePeriod.count() == 0) {
+    if (!graceful) {
         dropParty(party->id, e);
     }
 }
@@ -170,6 +175,10 @@ void RendezvousState::handle(ConnectionId connection, const Envelope& request, E
         {type::sessionMessage, roleMaySession, &RendezvousState::onSessionMessage},
         {type::sessionEnd, roleMaySession, &RendezvousState::onSessionEnd},
     };
+    // `resume` checks this itself: it must be the connection's first request, whatever came
+    // before it (a ping, a refused or unknown request) and whether that succeeded.
+    const bool firstRequest = !party->requestSeen;
+    party->requestSeen = true;
     for (const auto& route : kRoutes) {
         if (route.type == request.type) {
             if (!route.allowed(party->identity.role)) {
@@ -177,6 +186,11 @@ void RendezvousState::handle(ConnectionId connection, const Envelope& request, E
                      "a " + std::string(toString(party->identity.role)) + " may not send " +
                          request.type,
                      e);
+                return;
+            }
+            if (route.type == type::resume && !firstRequest) {
+                fail(*party, request, Errc::resumeRejected,
+                     "resume must be the connection's first request", e);
                 return;
             }
             (this->*route.handler)(*party, request, e);
@@ -201,17 +215,6 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
         fail(party, request, Errc::resumeExpired, "the previous connection's session has ended", e);
         return;
     }
-    // Only a connection that has done nothing yet may take a party over: visits or sessions of
-    // the fresh party would otherwise be left pointing at a party that no longer exists.
-    const bool freshPartyUsed = !party.sessions.empty() ||
-                                std::any_of(m_visits.begin(), m_visits.end(), [&](const auto& v) {
-                                    return v.second->cabin == party.id;
-                                });
-    if (freshPartyUsed) {
-        fail(party, request, Errc::resumeRejected, "resume must be the connection's first request",
-             e);
-        return;
-    }
     Party& previous = *m_parties.at(it->second);
     if (previous.id == party.id || previous.connection != 0 ||
         !(previous.identity == party.identity)) {
@@ -228,6 +231,7 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
     m_subscribers.erase(freshId);
     m_parties.erase(freshId); // `party` is dangling from here on
     previous.connection = connection;
+    previous.requestSeen = true;
     m_partyByConnection[connection] = previous.id;
     json sessions = json::array();
     for (const auto& id : previous.sessions) {

@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 namespace tc::protocol {
 namespace {
@@ -43,6 +44,31 @@ boost::system::error_code configure(ssl::context& context, const TlsConfig& conf
     return {};
 }
 
+// The checks both sides add to OpenSSL's chain verification, at the leaf:
+// - a certificate that is not yet valid is reported as expired, so that the peer gets the TLS
+//   alert certificate_expired ("expired or not currently valid", RFC 8446 section 6.2) instead
+//   of OpenSSL's bad_certificate;
+// - the leaf MUST carry the extended key usage of its side (clientAuth for a client, serverAuth
+//   for the service). OpenSSL alone accepts a leaf with no extended key usage at all.
+bool verifyLeaf(bool preverified, X509_STORE_CTX* store, std::uint32_t requiredUsage) {
+    if (!preverified) {
+        if (X509_STORE_CTX_get_error(store) == X509_V_ERR_CERT_NOT_YET_VALID) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_HAS_EXPIRED);
+        }
+        return false;
+    }
+    if (X509_STORE_CTX_get_error_depth(store) != 0) {
+        return true;
+    }
+    X509* leaf = X509_STORE_CTX_get_current_cert(store);
+    if ((X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) == 0 ||
+        (X509_get_extended_key_usage(leaf) & requiredUsage) == 0) {
+        X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_PURPOSE);
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 Result<std::shared_ptr<ssl::context>> makeServerContext(const TlsConfig& config) {
@@ -51,6 +77,9 @@ Result<std::shared_ptr<ssl::context>> makeServerContext(const TlsConfig& config)
         return ec;
     }
     context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    context->set_verify_callback([](bool preverified, ssl::verify_context& verify) {
+        return verifyLeaf(preverified, verify.native_handle(), XKU_SSL_CLIENT);
+    });
     return context;
 }
 
@@ -75,8 +104,11 @@ Result<std::shared_ptr<ssl::context>> makeClientContext(const TlsConfig& config,
     // deployment identity (a cabin certificate cannot impersonate the service).
     context->set_verify_callback([](bool preverified, ssl::verify_context& verify) {
         X509_STORE_CTX* store = verify.native_handle();
-        if (!preverified || X509_STORE_CTX_get_error_depth(store) != 0) {
-            return preverified;
+        if (!verifyLeaf(preverified, store, XKU_SSL_SERVER)) {
+            return false;
+        }
+        if (X509_STORE_CTX_get_error_depth(store) != 0) {
+            return true;
         }
         const auto identity = identityFromCertificate(X509_STORE_CTX_get_current_cert(store));
         if (!identity || identity->role != Role::service) {

@@ -1,5 +1,8 @@
 #include "tc/protocol/vitals_messages.hpp"
 
+#include "json_reader.hpp"
+#include "text_rules.hpp"
+
 #include <array>
 #include <set>
 
@@ -56,11 +59,9 @@ public:
                  "must be 1-" + std::to_string(maxBytes) + " bytes");
             return std::nullopt;
         }
-        for (const unsigned char c : text) {
-            if (c < 0x20 || c == 0x7F) {
-                fail(VitalsErrc::invalidField, at(key), "control characters are not allowed");
-                return std::nullopt;
-            }
+        if (detail::hasControlCharacter(text, detail::LineBreaks::refused)) {
+            fail(VitalsErrc::invalidField, at(key), "control characters are not allowed");
+            return std::nullopt;
         }
         return text;
     }
@@ -83,11 +84,12 @@ public:
         if (v == nullptr) {
             return std::nullopt;
         }
-        if (!v->is_number_integer()) {
+        if (!v->is_number_integer() && !detail::isBeyond64Bits(*v)) {
             fail(VitalsErrc::wrongType, at(key), "must be an integer");
             return std::nullopt;
         }
-        if (v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX) {
+        if (detail::isBeyond64Bits(*v) ||
+            (v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX)) {
             fail(VitalsErrc::outOfRange, at(key), "too large");
             return std::nullopt;
         }

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tc::test {
 
@@ -48,6 +49,21 @@ public:
         m_ws->write(boost::asio::buffer(bytes));
     }
     void send(const nlohmann::json& json) { sendText(json.dump()); }
+    // One text message in several frames (a first frame, then continuations).
+    void sendTextFragments(const std::vector<std::string>& parts) {
+        boost::beast::get_lowest_layer(*m_ws).expires_after(std::chrono::seconds(5));
+        m_ws->text(true);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            m_ws->write_some(i + 1 == parts.size(), boost::asio::buffer(parts[i]));
+        }
+    }
+    // A WebSocket ping control frame; false once the connection is gone.
+    bool ping() {
+        boost::beast::get_lowest_layer(*m_ws).expires_after(std::chrono::seconds(5));
+        boost::beast::error_code ec;
+        m_ws->ping({}, ec);
+        return !ec;
+    }
 
     // The next frame as JSON, or nullopt when the connection is closed or times out.
     std::optional<nlohmann::json> read(std::chrono::seconds limit = std::chrono::seconds(5)) {
@@ -57,6 +73,9 @@ public:
         m_ws->read(buffer, ec);
         if (ec) {
             m_closed = true;
+            if (ec == boost::beast::websocket::error::closed) {
+                m_closeCode = m_ws->reason().code;
+            }
             return std::nullopt;
         }
         return nlohmann::json::parse(boost::beast::buffers_to_string(buffer.data()));
@@ -77,6 +96,8 @@ public:
     }
 
     bool closed() const noexcept { return m_closed; }
+    // The code of the service's close frame, once read() has seen it (nullopt: no close frame).
+    std::optional<std::uint16_t> closeCode() const noexcept { return m_closeCode; }
 
 private:
     boost::asio::io_context m_io;
@@ -85,6 +106,7 @@ private:
         boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>>
         m_ws;
     bool m_closed = false;
+    std::optional<std::uint16_t> m_closeCode;
 };
 
 inline nlohmann::json envelope(const std::string& type, nlohmann::json body,

@@ -2,6 +2,11 @@
 #include "tc/protocol/event_log.hpp"
 #include "tls_test_peer.hpp"
 
+#include <memory>
+#include <sqlite3.h>
+#include <string>
+#include <vector>
+
 using namespace tc::protocol;
 
 TEST_CASE("the event log appends durably and reads back in order", "[event_log]") {
@@ -50,4 +55,57 @@ TEST_CASE("an unusable event log path is a typed error", "[event_log]") {
     tc::test::TempDir dir;
     const auto path = dir.write("not-a-db.sqlite", "this is not SQLite at all, just text......");
     CHECK(EventLog::open(path.string()).error() == Errc::storageFailure);
+}
+
+// protocol/README.md section 15 documents the database for readers other than this library
+// (coordinators' reports): the table names, the columns and their types are a contract.
+TEST_CASE("the event log's SQLite schema is the one the README documents", "[event_log]") {
+    tc::test::TempDir dir;
+    const auto path = (dir.path() / "events.sqlite").string();
+    {
+        auto log = EventLog::open(path);
+        REQUIRE(log);
+        REQUIRE(log->append({.atUnixMs = 7, .kind = "presence", .doctorRpps = "10101234564",
+                             .reason = "on_shift"}));
+    }
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    const auto rows = [&](const std::string& sql) {
+        std::vector<std::vector<std::string>> out;
+        sqlite3_stmt* statement = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+        while (sqlite3_step(statement) == SQLITE_ROW) {
+            std::vector<std::string> row;
+            for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+                const auto* text = sqlite3_column_text(statement, i);
+                row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "NULL");
+            }
+            out.push_back(std::move(row));
+        }
+        sqlite3_finalize(statement);
+        return out;
+    };
+    using Rows = std::vector<std::vector<std::string>>;
+    CHECK(rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+               "'sqlite_%' ORDER BY name") == Rows{{"events"}, {"schema_version"}});
+    CHECK(rows("SELECT version FROM schema_version") == Rows{{"1"}});
+    // name, type, not null, default, in declaration order
+    CHECK(rows("SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('events')") ==
+          Rows{{"sequence", "INTEGER", "0", "NULL"},
+               {"at_unix_ms", "INTEGER", "1", "NULL"},
+               {"kind", "TEXT", "1", "NULL"},
+               {"visit_id", "TEXT", "1", "''"},
+               {"session_id", "TEXT", "1", "''"},
+               {"site_code", "TEXT", "1", "''"},
+               {"doctor_rpps", "TEXT", "1", "''"},
+               {"reason", "TEXT", "1", "''"},
+               {"wait_ms", "INTEGER", "0", "NULL"},
+               {"duration_ms", "INTEGER", "0", "NULL"},
+               {"detail", "TEXT", "1", "'{}'"}});
+    CHECK(rows("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE "
+               "'sqlite_%' ORDER BY name") == Rows{{"events_kind_time"}, {"events_site_time"}});
+    CHECK(rows("PRAGMA journal_mode") == Rows{{"wal"}});
+    CHECK(rows("SELECT sequence, kind, doctor_rpps, reason, wait_ms, detail FROM events") ==
+          Rows{{"1", "presence", "10101234564", "on_shift", "NULL", "{}"}});
 }

@@ -27,6 +27,12 @@ TEST_CASE("identity rules per role", "[identity]") {
           Errc::badIdentity);
     CHECK(validateIdentity({Role::cabin, "FR-1", std::string(129, 'a')}).error() ==
           Errc::badIdentity);
+    // No control character in a display name: C0, DEL or C1 (U+0080-U+009F).
+    for (const std::string control : {"\x01", "\t", "\x7f", "\xc2\x80", "\xc2\x85", "\xc2\x9f"}) {
+        CHECK(validateIdentity({Role::cabin, "FR-1", "Cabine" + control + "1"}).error() ==
+              Errc::badIdentity);
+    }
+    CHECK(validateIdentity({Role::cabin, "FR-NEV-01", "Cabine \xc2\xa0gare \xc3\xa0 Nevers"}));
     CHECK(validateIdentity({Role::service, "rendezvous", "service"}));
     CHECK(validateIdentity({Role::service, "Rendez Vous", "service"}).error() == Errc::badIdentity);
     CHECK(identityFromCertificate(nullptr).error() == Errc::noCertificate);

@@ -2,7 +2,11 @@
 // violations close only the offending connection, and TLS refusals carry a clear reason.
 #include "catch_result.hpp"
 #include "raw_ws_client.hpp"
+#include "tc/protocol/event_log.hpp"
 #include "test_support.hpp"
+#include "tls_test_peer.hpp"
+
+#include <algorithm>
 
 using namespace tc;
 using namespace tc::test;
@@ -133,12 +137,18 @@ TEST_CASE("framing violations close that connection alone", "[rendezvous][hostil
 
 TEST_CASE("resume tokens: within grace and after grace and stolen", "[rendezvous][liveness]") {
     TestPki pki;
-    TestService service(pki, 400ms);
-    const auto doctorCredentials = pki.doctor(1);
+    TempDir dir;
+    const auto logPath = (dir.path() / "events.sqlite").string();
+    TestService service(pki, 400ms, logPath);
+    // A cabin holding a waiting visit: when its party is dropped at the end of the grace period
+    // the service logs the visit's cancellation, which is what the test waits for.
+    const auto cabinCredentials = pki.cabin();
     std::string token;
     {
-        RawWsClient first(doctorCredentials, pki.ca.certificatePem(), service.port());
+        RawWsClient first(cabinCredentials, pki.ca.certificatePem(), service.port());
         token = welcomeToken(first);
+        first.send(envelope("visit.checkin", toJson(adultVisit("V-GRACE")), "c-1"));
+        REQUIRE(first.readType("result"));
     } // dropped without a close handshake
     {
         RawWsClient thief(pki.doctor(2), pki.ca.certificatePem(), service.port());
@@ -147,15 +157,26 @@ TEST_CASE("resume tokens: within grace and after grace and stolen", "[rendezvous
         CHECK(codeOf(thief.readType("error")) == "resume_rejected");
     }
     {
-        RawWsClient second(doctorCredentials, pki.ca.certificatePem(), service.port());
+        RawWsClient second(cabinCredentials, pki.ca.certificatePem(), service.port());
         welcomeToken(second);
         second.send(envelope("resume", {{"token", token}}));
         const auto reply = second.readType("result");
         REQUIRE(reply);
         CHECK((*reply)["body"]["resumed"] == true);
-    }
-    std::this_thread::sleep_for(800ms);
-    RawWsClient late(doctorCredentials, pki.ca.certificatePem(), service.port());
+    } // dropped again: the grace period starts over
+    const auto partyDropped = [&] {
+        auto log = protocol::EventLog::open(logPath);
+        if (!log) {
+            return false;
+        }
+        const auto events = log->read();
+        return events && std::any_of(events->begin(), events->end(), [](const auto& event) {
+                   return event.kind == "cancel" && event.visitId == "V-GRACE" &&
+                          event.reason == "peer_lost";
+               });
+    };
+    REQUIRE(eventually(partyDropped));
+    RawWsClient late(cabinCredentials, pki.ca.certificatePem(), service.port());
     welcomeToken(late);
     late.send(envelope("resume", {{"token", token}}));
     CHECK(codeOf(late.readType("error")) == "resume_expired");

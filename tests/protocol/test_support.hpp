@@ -49,10 +49,12 @@ class TestService {
 public:
     explicit TestService(const TestPki& pki,
                          std::chrono::milliseconds grace = std::chrono::milliseconds(60'000),
-                         std::string eventLog = ":memory:") {
+                         std::string eventLog = ":memory:",
+                         std::chrono::milliseconds heartbeat = std::chrono::milliseconds(10'000)) {
         protocol::ServiceConfig config;
         config.tls = {pki.service, pki.ca.certificatePem()};
         config.gracePeriod = grace;
+        config.heartbeatInterval = heartbeat;
         config.eventLogPath = std::move(eventLog);
         config.maxMessagesPerSecond = 20;
         config.messageBurst = 40;

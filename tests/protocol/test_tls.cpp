@@ -118,6 +118,9 @@ TEST_CASE("the service refuses bad client certificates with a clear reason", "[t
             clientContext(pki, pki.issue(Role::cabin, "FR-NEW-01", "Future cabine", 3600s, 7200s));
         const auto outcome = connect(*server, *client);
         CHECK(outcome.server == Errc::certificateExpired);
+        // The alert says so too (certificate_expired, not bad_certificate): RFC 8446 gives it
+        // for a certificate "expired or not currently valid".
+        CHECK(outcome.client == Errc::certificateExpired);
     }
 }
 
@@ -142,6 +145,81 @@ TEST_CASE("the client refuses a server that is not the rendezvous service", "[tl
         auto server = serverContext(rogue);
         auto client = clientContext(pki, pki.doctor());
         CHECK(connect(*server, *client).client == Errc::unknownCa);
+    }
+}
+
+namespace {
+
+// A certificate made by the openssl command line from the test CA, with the extensions given:
+// what another CA tool might issue.
+protocol::Credentials opensslCertificate(const TestPki& pki, const TempDir& dir,
+                                         const std::string& subject,
+                                         const std::string& extensions) {
+    const auto ca = dir.write("ca.pem", pki.ca.certificatePem());
+    const auto caKey = dir.write("ca.key", pki.ca.privateKeyPem());
+    const auto ext = dir.write("ext.cnf", "basicConstraints=critical,CA:FALSE\n"
+                                          "keyUsage=critical,digitalSignature\n" +
+                                              extensions);
+    const auto key = dir.path() / "leaf.key";
+    const auto csr = dir.path() / "leaf.csr";
+    const auto pem = dir.path() / "leaf.pem";
+    REQUIRE(run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                key.string() + " -subj '" + subject + "' -out " + csr.string()) == 0);
+    REQUIRE(run("openssl x509 -req -in " + csr.string() + " -CA " + ca.string() + " -CAkey " +
+                caKey.string() + " -set_serial 4242 -days 1 -extfile " + ext.string() +
+                " -out " + pem.string()) == 0);
+    return {*protocol::readFile(pem), *protocol::readFile(key), {}};
+}
+
+const std::string kCabinSubject = "/O=telecabine development/OU=cabin/serialNumber=FR-EKU-01/"
+                                  "CN=Cabine EKU";
+const std::string kServiceSubject = "/O=telecabine development/OU=service/"
+                                    "serialNumber=rendezvous/CN=Service EKU";
+
+} // namespace
+
+TEST_CASE("extended key usage: clientAuth for clients, serverAuth for the service", "[tls]") {
+    TestPki pki;
+    TempDir dir;
+    SECTION("a client certificate with clientAuth is accepted (the test's own control)") {
+        auto client = clientContext(
+            pki, opensslCertificate(pki, dir, kCabinSubject, "extendedKeyUsage=clientAuth\n"));
+        const auto outcome = connect(*serverContext(pki), *client);
+        CHECK_FALSE(outcome.server);
+        CHECK_FALSE(outcome.client);
+    }
+    SECTION("a client certificate without extended key usage is refused") {
+        auto client = clientContext(pki, opensslCertificate(pki, dir, kCabinSubject, ""));
+        const auto outcome = connect(*serverContext(pki), *client);
+        CHECK(outcome.server == Errc::certificateRejected);
+        CHECK(outcome.client == Errc::certificateRejected);
+    }
+    SECTION("a client certificate with serverAuth only is refused") {
+        auto client = clientContext(
+            pki, opensslCertificate(pki, dir, kCabinSubject, "extendedKeyUsage=serverAuth\n"));
+        const auto outcome = connect(*serverContext(pki), *client);
+        CHECK(outcome.server == Errc::certificateRejected);
+        CHECK(outcome.client == Errc::certificateRejected);
+    }
+    SECTION("a service certificate without serverAuth is refused by the client") {
+        for (const std::string usage : {"", "extendedKeyUsage=clientAuth\n"}) {
+            INFO("extensions: " << usage);
+            auto server = *protocol::makeServerContext(
+                {opensslCertificate(pki, dir, kServiceSubject,
+                                    usage + "subjectAltName=IP:127.0.0.1\n"),
+                 pki.ca.certificatePem()});
+            CHECK(connect(*server, *clientContext(pki, pki.doctor())).client ==
+                  Errc::certificateRejected);
+        }
+    }
+    SECTION("a service certificate with serverAuth is accepted (control)") {
+        auto server = *protocol::makeServerContext(
+            {opensslCertificate(pki, dir, kServiceSubject,
+                                "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n"),
+             pki.ca.certificatePem()});
+        const auto outcome = connect(*server, *clientContext(pki, pki.doctor()));
+        CHECK_FALSE(outcome.client);
+        CHECK_FALSE(outcome.server);
     }
 }
 

@@ -154,6 +154,16 @@ TEST_CASE("vitals messages: malformed measurements", "[vitals][json]") {
     CHECK(refused(p).code == VitalsErrc::wrongType);
 
     p = fixture();
+    p["acquired_at_us"] = json::parse("100000000000000000000000"); // beyond 64 bits
+    CHECK(refused(p).code == VitalsErrc::outOfRange);
+
+    p = fixture();
+    p["instrument"] = "cuff\u0085-1"; // a C1 control character
+    CHECK(refused(p).code == VitalsErrc::invalidField);
+    p["instrument"] = "cuff\u007f-1"; // DEL
+    CHECK(refused(p).code == VitalsErrc::invalidField);
+
+    p = fixture();
     p["source"] = "robot";
     CHECK(refused(p).code == VitalsErrc::unknownEnumValue);
 
