@@ -269,6 +269,12 @@ private:
         MediaTransportConfig config;
         config.local = makeIceCredentials();
         config.controlling = false; // the offerer controls
+        auto addresses = hostAddresses(m_script.mediaAddresses);
+        if (!addresses) {
+            emit(m_phase, "no network address for the media: " + addresses.error().message());
+            return std::nullopt;
+        }
+        config.hostAddresses = std::move(*addresses);
         auto media = MediaTransport::open(m_strand, config);
         if (!media) {
             emit(m_phase, "cannot open the media port: " + media.error().message());
@@ -276,7 +282,7 @@ private:
         }
         auto answer = withTransport(
             answerFor(offerSdp, answerPreferences()),
-            describeTransport(config.local, {(*media)->localCandidate()}, keying->local));
+            describeTransport(config.local, (*media)->localCandidates(), keying->local));
         if (!answer) {
             return std::nullopt;
         }

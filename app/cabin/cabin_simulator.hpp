@@ -10,6 +10,7 @@
 #include "tc/media/audio_codec.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/video_codec.hpp"
+#include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
 
@@ -56,6 +57,9 @@ struct CabinScript {
     // Where received prescriptions print: ipp://host:port/path; "" means no printer (every
     // document is reported `failed` `no_printer`).
     std::string printerUri;
+    // Which of this machine's addresses carry the media (--media-interface, --media-address);
+    // by default every usable one.
+    protocol::HostAddressPolicy mediaAddresses;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

@@ -62,6 +62,10 @@ printing (prescriptions the doctor sends; see app/cabin/README.md):
                            prescription is reported "failed: no_printer"
   --local-printer DIR      start a real IPP printer on loopback (CUPS' ippeveprinter,
                            from cups-ipp-utils) spooling in DIR, and print there
+media addresses (host candidates; by default every usable address of this machine, without
+link-local ones, loopback only when it is all there is):
+  --media-interface LIST   only these interfaces (comma-separated names, e.g. eth0)
+  --media-address LIST     only these addresses (comma-separated, IPv4 or IPv6)
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -168,6 +172,29 @@ int main(int argc, char** argv) {
         }
         stethoscope.codec =
             *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
+    }
+    const auto list = [](const std::string& text) {
+        std::vector<std::string> out;
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto end = std::min(text.find(',', start), text.size());
+            if (end > start) {
+                out.push_back(text.substr(start, end - start));
+            }
+            start = end + 1;
+        }
+        return out;
+    };
+    if (const auto names = args.value("media-interface")) {
+        script.mediaAddresses.interfaces = list(*names);
+    }
+    if (const auto addresses = args.value("media-address")) {
+        script.mediaAddresses.addresses = list(*addresses);
+    }
+    if (auto chosen = protocol::hostAddresses(script.mediaAddresses); !chosen) {
+        std::cerr << "telecabine-cabin: --media-interface/--media-address: "
+                  << chosen.error().message() << "\n";
+        return 2;
     }
     if (const auto codec = args.value("video-codec")) {
         const auto parsed = media::codecFromEncodingName(*codec);

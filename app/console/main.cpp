@@ -90,6 +90,15 @@ int main(int argc, char** argv) {
         QStringLiteral("dtls (default: DTLS-SRTP, keys never leave the two ends) or sdes (keys "
                        "in the SDP over the TLS signalling, for SIP-style carts)."),
         QStringLiteral("mode"), QStringLiteral("dtls"));
+    const QCommandLineOption mediaInterface(
+        QStringLiteral("media-interface"),
+        QStringLiteral("Media only on these network interfaces (comma-separated names); by "
+                       "default every usable address (no link-local, loopback only when alone)."),
+        QStringLiteral("names"));
+    const QCommandLineOption mediaAddress(
+        QStringLiteral("media-address"),
+        QStringLiteral("Media only on these addresses of this machine (comma-separated)."),
+        QStringLiteral("addresses"));
     const QCommandLineOption audioSink(
         QStringLiteral("audio-sink"),
         QStringLiteral("Stethoscope output: a GStreamer sink (\"pulsesink device=...\"), empty "
@@ -133,7 +142,8 @@ int main(int argc, char** argv) {
                        "llvmpipe), gpu or software."),
         QStringLiteral("kind"), QStringLiteral("auto"));
     parser.addOptions({sceneGraph, pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
-                       autopilotTimeout, screenshot, lang, mediaKeying, audioSink, stethoscopeRate,
+                       autopilotTimeout, screenshot, lang, mediaKeying, mediaInterface, mediaAddress,
+                       audioSink, stethoscopeRate,
                        stethoscopeCodec, stethoscopeBitrate, microphone, camera});
     parser.process(app);
     // Before any window: the scene graph is chosen once for the process (scene_graph.hpp).
@@ -223,6 +233,21 @@ int main(int argc, char** argv) {
     } else if (parser.value(mediaKeying) != QLatin1String("dtls")) {
         std::fprintf(stderr, "telecabine: --media-keying takes dtls or sdes\n");
         return 2;
+    }
+    {
+        tc::protocol::HostAddressPolicy media;
+        for (const auto& name : parser.value(mediaInterface).split(u',', Qt::SkipEmptyParts)) {
+            media.interfaces.push_back(name.trimmed().toStdString());
+        }
+        for (const auto& address : parser.value(mediaAddress).split(u',', Qt::SkipEmptyParts)) {
+            media.addresses.push_back(address.trimmed().toStdString());
+        }
+        if (const auto chosen = tc::protocol::hostAddresses(media); !chosen) {
+            std::fprintf(stderr, "telecabine: --media-interface/--media-address: %s\n",
+                         chosen.error().message().c_str());
+            return 2;
+        }
+        session.media()->setHostAddressPolicy(std::move(media));
     }
     connection.setHost(parser.value(host));
     connection.setPort(parser.value(port).toInt());

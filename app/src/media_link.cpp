@@ -127,6 +127,13 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
     protocol::MediaTransportConfig config;
     config.local = protocol::makeIceCredentials();
     config.controlling = true; // the offerer controls
+    auto addresses = protocol::hostAddresses(m_hostPolicy);
+    if (!addresses) {
+        error = tr("Aucune adresse réseau pour le média : %1")
+                    .arg(QString::fromStdString(addresses.error().message()));
+        return std::nullopt;
+    }
+    config.hostAddresses = std::move(*addresses);
     auto transport = protocol::MediaTransport::open(m_executor, config);
     if (!transport) {
         error = tr("Port média indisponible : %1")
@@ -140,7 +147,7 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
         return std::nullopt;
     }
     auto described = protocol::withTransport(
-        sdp, protocol::describeTransport(config.local, {(*transport)->localCandidate()}, *keying));
+        sdp, protocol::describeTransport(config.local, (*transport)->localCandidates(), *keying));
     if (!described) {
         (*transport)->close();
         error = tr("Offre média invalide.");

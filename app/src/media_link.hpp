@@ -8,6 +8,7 @@
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
+#include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 
@@ -53,6 +54,11 @@ public:
     void setExecutor(boost::asio::any_io_executor executor) { m_executor = std::move(executor); }
     // DTLS-SRTP unless a deployment's cabins need SDES; applies from the next offer.
     void setKeyingMode(protocol::KeyingMode mode) { m_mode = mode; }
+    // Which of this machine's addresses carry the media (--media-interface, --media-address);
+    // by default every usable one (host_addresses.hpp).
+    void setHostAddressPolicy(protocol::HostAddressPolicy policy) {
+        m_hostPolicy = std::move(policy);
+    }
     // The cabin wants a keyframe of one of our streams (called on the protocol thread); the
     // handler must outlive the link.
     void setKeyframeRequestHandler(protocol::RtpSession::KeyframeHandler handler) {
@@ -123,6 +129,7 @@ private:
     protocol::RtpSession::KeyframeHandler m_onKeyframeRequest;
     std::function<void(std::uint32_t, double)> m_onOutboundReport;
     protocol::LocalKeying m_keying;
+    protocol::HostAddressPolicy m_hostPolicy;
     std::optional<protocol::TransportState> m_state; // none until an offer is answered
     QString m_error;                                 // why the transport failed, for the doctor
     MediaQuality m_quality = MediaQuality::none;

@@ -1,9 +1,11 @@
 #include "tc/protocol/media_transport.hpp"
 
 #include "random_id.hpp"
+#include "tc/protocol/host_addresses.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -54,17 +56,31 @@ std::vector<std::uint8_t> be32(std::uint32_t v) {
             static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
 }
 
-std::vector<std::uint8_t> xorMappedAddress(const udp::endpoint& endpoint) {
-    std::vector<std::uint8_t> value;
-    if (!endpoint.address().is_v4()) {
-        return value; // IPv6 comes with the candidate gathering work
-    }
+// RFC 8489 14.2: the port XORed with the cookie's top half; an IPv4 address with the cookie, an
+// IPv6 one with the cookie and the transaction id.
+std::vector<std::uint8_t> xorMappedAddress(const udp::endpoint& endpoint, const TransactionId& id) {
     const std::uint16_t port = endpoint.port() ^ static_cast<std::uint16_t>(kStunMagicCookie >> 16);
-    const std::uint32_t address = endpoint.address().to_v4().to_uint() ^ kStunMagicCookie;
-    value = {0, 0x01, static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port)};
-    const auto a = be32(address);
-    value.insert(value.end(), a.begin(), a.end());
+    std::vector<std::uint8_t> value = {0, static_cast<std::uint8_t>(endpoint.address().is_v4() ? 1 : 2),
+                                       static_cast<std::uint8_t>(port >> 8),
+                                       static_cast<std::uint8_t>(port)};
+    const auto cookie = be32(kStunMagicCookie);
+    if (endpoint.address().is_v4()) {
+        const auto a = be32(endpoint.address().to_v4().to_uint() ^ kStunMagicCookie);
+        value.insert(value.end(), a.begin(), a.end());
+        return value;
+    }
+    const auto bytes = endpoint.address().to_v6().to_bytes();
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const std::uint8_t mask = i < 4 ? cookie[i] : id[i - 4];
+        value.push_back(static_cast<std::uint8_t>(bytes[i] ^ mask));
+    }
     return value;
+}
+
+// RFC 8445 5.1.2.1: host candidates, type preference 126, one local preference per address.
+std::uint32_t hostPriority(std::size_t index) {
+    const auto localPreference = static_cast<std::uint32_t>(65535 - std::min<std::size_t>(index, 65535));
+    return (126u << 24) | (localPreference << 8) | 255u;
 }
 
 class Transport final : public MediaTransport, public std::enable_shared_from_this<Transport> {
@@ -72,7 +88,6 @@ public:
     Transport(net::any_io_executor executor, MediaTransportConfig config)
         : m_strand(net::make_strand(executor))
         , m_config(std::move(config))
-        , m_socket(m_strand)
         , m_checkTimer(m_strand)
         , m_consentTimer(m_strand)
         , m_dtlsTimer(m_strand) {
@@ -80,28 +95,54 @@ public:
     }
 
     boost::system::error_code bind() {
-        boost::system::error_code ec;
-        m_socket.open(m_config.bindAddress.is_v4() ? udp::v4() : udp::v6(), ec);
-        if (!ec) {
-            m_socket.bind(udp::endpoint(m_config.bindAddress, 0), ec);
+        if (m_config.hostAddresses.empty()) {
+            return make_error_code(HostAddressErrc::noUsableAddress);
         }
-        if (!ec) {
-            m_localEndpoint = m_socket.local_endpoint(ec);
-        }
-        if (!ec) {
+        for (const auto& address : m_config.hostAddresses) {
+            boost::system::error_code ec;
+            udp::socket socket(m_strand);
+            socket.open(address.is_v4() ? udp::v4() : udp::v6(), ec);
+            if (!ec && address.is_v6()) {
+                socket.set_option(net::ip::v6_only(true), ec);
+            }
+            if (!ec) {
+                socket.bind(udp::endpoint(address, 0), ec);
+            }
+            udp::endpoint local;
+            if (!ec) {
+                local = socket.local_endpoint(ec);
+            }
+            if (ec) {
+                return ec;
+            }
             // Room for a video keyframe burst; the kernel caps it at net.core.rmem_max.
             boost::system::error_code ignored;
-            m_socket.set_option(net::socket_base::receive_buffer_size(1 << 20), ignored);
+            socket.set_option(net::socket_base::receive_buffer_size(1 << 20), ignored);
+            m_sockets.push_back(std::move(socket));
+            m_localEndpoints.push_back(local);
         }
-        return ec;
+        return {};
     }
 
     net::any_io_executor executor() const override { return m_strand; }
 
+    std::vector<Candidate> localCandidates() const override {
+        std::vector<Candidate> out;
+        for (std::size_t i = 0; i < m_localEndpoints.size(); ++i) {
+            out.push_back({Candidate::Type::host, m_localEndpoints[i], hostPriority(i)});
+        }
+        return out;
+    }
+
     Candidate localCandidate() const override {
-        // RFC 8445 priority for a host candidate, component 1.
-        return Candidate{Candidate::Type::host, m_localEndpoint,
-                         (126u << 24) | (65535u << 8) | 255u};
+        return {Candidate::Type::host, m_localEndpoints.front(), hostPriority(0)};
+    }
+
+    std::optional<SelectedPair> selectedPair() const override {
+        if (!m_selectedSocket) {
+            return std::nullopt;
+        }
+        return SelectedPair{m_localEndpoints[*m_selectedSocket], m_selected};
     }
 
     boost::system::error_code start(std::vector<Candidate> remote, IceCredentials remoteIce,
@@ -143,7 +184,9 @@ public:
             self->m_dtls = std::move(dtls);
             self->m_onPacket = std::move(onPacket);
             self->m_onState = std::move(onState);
-            net::co_spawn(self->m_strand, receiveLoop(self), net::detached);
+            for (std::size_t i = 0; i < self->m_sockets.size(); ++i) {
+                net::co_spawn(self->m_strand, receiveLoop(self, i), net::detached);
+            }
             net::co_spawn(self->m_strand, checkLoop(self), net::detached);
             net::co_spawn(self->m_strand, consentLoop(self), net::detached);
         });
@@ -198,7 +241,9 @@ private:
         m_checkTimer.cancel();
         m_consentTimer.cancel();
         m_dtlsTimer.cancel();
-        m_socket.close(ignored);
+        for (auto& socket : m_sockets) {
+            socket.close(ignored);
+        }
     }
 
     // The verified path is there: key the session (SDES at once, DTLS by handshake).
@@ -227,7 +272,22 @@ private:
     void flushDtls() {
         for (const auto& datagram : m_dtls->takeOutgoing()) {
             boost::system::error_code ec;
-            m_socket.send_to(net::buffer(datagram), m_selected, 0, ec);
+            selectedSocket().send_to(net::buffer(datagram), m_selected, 0, ec);
+        }
+    }
+
+    udp::socket& selectedSocket() { return m_sockets[m_selectedSocket.value_or(0)]; }
+
+    // The pair media travels on from now; the first one ends the checks.
+    void select(std::size_t socket, const udp::endpoint& remote) {
+        const bool first = !m_selectedSocket.has_value();
+        m_selectedSocket = socket;
+        m_selected = remote;
+        if (first || m_state == TransportState::checking) {
+            m_lastAuthenticated = Clock::now();
+            m_lastConsentCheck = Clock::now();
+            m_checkTimer.cancel();
+            pathVerified();
         }
     }
 
@@ -298,7 +358,8 @@ private:
                     return;
                 }
                 boost::system::error_code ec;
-                self->m_socket.send_to(net::buffer(packet.data(), length), self->m_selected, 0, ec);
+                self->selectedSocket().send_to(net::buffer(packet.data(), length),
+                                               self->m_selected, 0, ec);
                 if (!ec) {
                     ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
                     self->m_stats.bytesSent += length;
@@ -306,29 +367,44 @@ private:
             });
     }
 
-    void sendCheck(const udp::endpoint& to) {
-        TransactionId id;
-        RAND_bytes(id.data(), static_cast<int>(id.size()));
-        m_pendingChecks.push_back({id, Clock::now()});
+    void sendCheck(std::size_t socket, const udp::endpoint& to, bool nominate = false) {
+        PendingCheck check{{}, Clock::now(), socket, to, nominate};
+        RAND_bytes(check.id.data(), static_cast<int>(check.id.size()));
+        m_pendingChecks.push_back(check);
         if (m_pendingChecks.size() > kMaxPendingChecks) {
             m_pendingChecks.pop_front();
         }
         std::vector<std::uint8_t> role(m_tieBreaker.begin(), m_tieBreaker.end());
-        const auto message = buildStun(
-            kStunBindingRequest, id,
-            {{kStunAttrUsername, bytesOf(m_remoteIce.ufrag + ":" + m_config.local.ufrag)},
-             {kStunAttrPriority, be32(localCandidate().priority)},
-             {m_config.controlling ? kStunAttrIceControlling : kStunAttrIceControlled, role}},
-            m_remoteIce.password);
+        std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> attributes = {
+            {kStunAttrUsername, bytesOf(m_remoteIce.ufrag + ":" + m_config.local.ufrag)},
+            {kStunAttrPriority, be32(hostPriority(socket))},
+            {m_config.controlling ? kStunAttrIceControlling : kStunAttrIceControlled, role}};
+        if (nominate) {
+            attributes.emplace_back(kStunAttrUseCandidate, std::vector<std::uint8_t>{});
+        }
+        const auto message = buildStun(kStunBindingRequest, check.id, attributes,
+                                       m_remoteIce.password);
         boost::system::error_code ec;
-        m_socket.send_to(net::buffer(message), to, 0, ec);
+        m_sockets[socket].send_to(net::buffer(message), to, 0, ec);
         ++m_stats.stunRequests;
     }
 
+    // Every local address with every peer candidate of its family, until a pair works; then the
+    // controlling side nominates that pair (RFC 8445 8.1.1) and the checks end when it is
+    // confirmed.
     static net::awaitable<void> checkLoop(std::shared_ptr<Transport> self) {
         while (self->m_state == TransportState::checking) {
-            for (const auto& candidate : self->m_remote) {
-                self->sendCheck(candidate.endpoint);
+            if (self->m_nominating) {
+                self->sendCheck(self->m_nominating->first, self->m_nominating->second, true);
+            } else {
+                for (std::size_t i = 0; i < self->m_sockets.size(); ++i) {
+                    for (const auto& candidate : self->m_remote) {
+                        if (candidate.endpoint.address().is_v4() ==
+                            self->m_localEndpoints[i].address().is_v4()) {
+                            self->sendCheck(i, candidate.endpoint);
+                        }
+                    }
+                }
             }
             self->m_checkTimer.expires_after(self->m_config.checkInterval);
             co_await self->m_checkTimer.async_wait(kNoThrow);
@@ -353,19 +429,20 @@ private:
             }
             if (Clock::now() - self->m_lastConsentCheck >= self->m_config.consentInterval) {
                 self->m_lastConsentCheck = Clock::now();
-                self->sendCheck(self->m_selected);
+                self->sendCheck(self->m_selectedSocket.value_or(0), self->m_selected);
             }
         }
     }
 
-    static net::awaitable<void> receiveLoop(std::shared_ptr<Transport> self) {
+    static net::awaitable<void> receiveLoop(std::shared_ptr<Transport> self, std::size_t index) {
         std::vector<std::uint8_t> buffer(kMaxDatagramBytes + 1);
         udp::endpoint from;
+        auto& socket = self->m_sockets[index];
         while (self->m_state != TransportState::closed) {
             auto [ec, size] =
-                co_await self->m_socket.async_receive_from(net::buffer(buffer), from, kNoThrow);
+                co_await socket.async_receive_from(net::buffer(buffer), from, kNoThrow);
             if (ec) {
-                if (ec == net::error::operation_aborted || !self->m_socket.is_open()) {
+                if (ec == net::error::operation_aborted || !socket.is_open()) {
                     co_return;
                 }
                 continue; // ICMP errors surface here; consent handles a dead peer
@@ -375,7 +452,7 @@ private:
                 ++self->m_stats.droppedOversized;
                 continue;
             }
-            self->onDatagram(std::span<std::uint8_t>(buffer.data(), size), buffer, from);
+            self->onDatagram(std::span<std::uint8_t>(buffer.data(), size), buffer, from, index);
         }
     }
 
@@ -387,10 +464,10 @@ private:
     }
 
     void onDatagram(std::span<std::uint8_t> datagram, std::vector<std::uint8_t>& buffer,
-                    const udp::endpoint& from) {
+                    const udp::endpoint& from, std::size_t socket) {
         switch (classify(datagram)) {
         case PacketKind::stun:
-            onStun(datagram, from);
+            onStun(datagram, from, socket);
             return;
         case PacketKind::rtp:
         case PacketKind::rtcp: {
@@ -426,7 +503,8 @@ private:
         }
     }
 
-    void onStun(std::span<const std::uint8_t> datagram, const udp::endpoint& from) {
+    void onStun(std::span<const std::uint8_t> datagram, const udp::endpoint& from,
+                std::size_t socket) {
         const auto message = parseStun(datagram);
         if (!message) {
             ++m_stats.droppedMalformed;
@@ -442,12 +520,18 @@ private:
                 ++m_stats.droppedUnauthenticatedStun;
                 return;
             }
-            const auto response = buildStun(kStunBindingSuccess, message->transactionId,
-                                            {{kStunAttrXorMappedAddress, xorMappedAddress(from)}},
-                                            m_config.local.password);
+            const auto response =
+                buildStun(kStunBindingSuccess, message->transactionId,
+                          {{kStunAttrXorMappedAddress, xorMappedAddress(from, message->transactionId)}},
+                          m_config.local.password);
             boost::system::error_code ec;
-            m_socket.send_to(net::buffer(response), from, 0, ec);
+            m_sockets[socket].send_to(net::buffer(response), from, 0, ec);
             ++m_stats.stunResponses;
+            if (!m_config.controlling && message->find(kStunAttrUseCandidate) != nullptr &&
+                (!m_selectedSocket || *m_selectedSocket != socket || m_selected != from)) {
+                // The controlling side nominated this pair, which its own check proved both ways.
+                return select(socket, from);
+            }
             if (m_state != TransportState::checking && from == m_selected) {
                 authenticated(from);
             }
@@ -456,24 +540,31 @@ private:
         if (message->type == kStunBindingSuccess) {
             const auto pending =
                 std::find_if(m_pendingChecks.begin(), m_pendingChecks.end(),
-                             [&](const auto& p) { return p.first == message->transactionId; });
-            if (pending == m_pendingChecks.end() ||
+                             [&](const auto& p) { return p.id == message->transactionId; });
+            // A response counts only from where the check went, on the socket it left from
+            // (RFC 8445 7.2.5.2.1: the pair is symmetric).
+            if (pending == m_pendingChecks.end() || pending->to != from ||
+                pending->socket != socket ||
                 verifyStunIntegrity(datagram, *message, m_remoteIce.password)) {
                 ++m_stats.droppedUnauthenticatedStun;
                 return;
             }
             // The path's round-trip time, smoothed as TCP does (RFC 6298, alpha 1/8).
             const double rtt =
-                std::chrono::duration<double, std::milli>(Clock::now() - pending->second).count();
+                std::chrono::duration<double, std::milli>(Clock::now() - pending->sent).count();
             m_stats.roundTripMs =
                 m_stats.roundTripMs ? *m_stats.roundTripMs + (rtt - *m_stats.roundTripMs) / 8 : rtt;
+            const bool nominated = pending->nominate;
             m_pendingChecks.erase(pending);
             if (m_state == TransportState::checking) {
-                m_selected = from; // the first verified path wins
-                m_lastAuthenticated = Clock::now();
-                m_lastConsentCheck = Clock::now();
-                m_checkTimer.cancel();
-                pathVerified();
+                if (!m_config.controlling || nominated) {
+                    // Controlled: the first pair that works, until the peer nominates one.
+                    return select(socket, from);
+                }
+                if (!m_nominating) {
+                    m_nominating.emplace(socket, from); // the first pair that works
+                    m_checkTimer.cancel();              // nominate it now
+                }
             } else if (from == m_selected) {
                 authenticated(from);
             }
@@ -484,8 +575,8 @@ private:
 
     net::strand<net::any_io_executor> m_strand;
     MediaTransportConfig m_config;
-    udp::socket m_socket;
-    udp::endpoint m_localEndpoint; // kept: the socket is closed when the session ends
+    std::vector<udp::socket> m_sockets;      // one per host address
+    std::vector<udp::endpoint> m_localEndpoints; // kept: the sockets close when the session ends
     std::optional<std::pair<SrtpSession, SrtpSession>> m_sdes; // until the path is verified
     std::unique_ptr<DtlsSrtpHandshake> m_dtls;
     std::optional<std::vector<std::uint8_t>> m_earlyDtls;
@@ -498,8 +589,17 @@ private:
     net::steady_timer m_dtlsTimer;
     std::vector<Candidate> m_remote;
     IceCredentials m_remoteIce;
-    udp::endpoint m_selected;
-    std::deque<std::pair<TransactionId, Clock::time_point>> m_pendingChecks;
+    udp::endpoint m_selected;                   // the peer's end of the selected pair
+    std::optional<std::size_t> m_selectedSocket; // ours, once a pair is selected
+    std::optional<std::pair<std::size_t, udp::endpoint>> m_nominating; // controlling, checking
+    struct PendingCheck {
+        TransactionId id;
+        Clock::time_point sent;
+        std::size_t socket;
+        udp::endpoint to;
+        bool nominate;
+    };
+    std::deque<PendingCheck> m_pendingChecks;
     std::array<std::uint8_t, 8> m_tieBreaker{};
     TransportState m_state = TransportState::checking;
     Clock::time_point m_lastAuthenticated{};

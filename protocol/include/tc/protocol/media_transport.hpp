@@ -1,7 +1,9 @@
 #pragma once
 // One media session's transport: every stream on one UDP 5-tuple (BUNDLE, rtcp-mux), demultiplexed
-// per RFC 7983; the path verified with ICE-style STUN binding checks (RFC 8489 short-term
-// credentials) before anything else flows; then keyed by DTLS-SRTP on that path (or by SDES keys
+// per RFC 7983; one host candidate per local address (host_addresses.hpp), each pair with the
+// peer's candidates checked with ICE STUN binding checks (RFC 8489 short-term credentials), the
+// controlling side nominating the first pair that works (USE-CANDIDATE), before anything else
+// flows; then keyed by DTLS-SRTP on that path (or by SDES keys
 // from the signalling); SRTP both ways; consent freshness per RFC 7675 (no authenticated traffic
 // for `consentTimeout` -> disconnected, back to connected by itself). Plaintext RTP is never
 // sent nor accepted. Runs on the executor it is given; callbacks run there.
@@ -38,7 +40,10 @@ struct IceCredentials {
 IceCredentials makeIceCredentials();
 
 struct MediaTransportConfig {
-    boost::asio::ip::address bindAddress = boost::asio::ip::make_address("127.0.0.1");
+    // One host candidate each (hostAddresses() gives this machine's); loopback by default, for
+    // peers on the same machine.
+    std::vector<boost::asio::ip::address> hostAddresses = {
+        boost::asio::ip::make_address("127.0.0.1")};
     IceCredentials local;
     bool controlling = false;
     std::chrono::milliseconds checkInterval{50};     // STUN checks until the path is verified
@@ -97,8 +102,17 @@ public:
 
     // Where callbacks run and stats() may be called (a strand); layers above schedule here.
     virtual boost::asio::any_io_executor executor() const = 0;
-    // Where the peer should send: our host candidate.
+    // Where the peer may send: one host candidate per host address, best first.
+    virtual std::vector<Candidate> localCandidates() const = 0;
+    // The best of them.
     virtual Candidate localCandidate() const = 0;
+    // The pair the media travels on, once one is selected (our address, the peer's).
+    struct SelectedPair {
+        boost::asio::ip::udp::endpoint local;
+        boost::asio::ip::udp::endpoint remote;
+    };
+    // Call on the transport's executor.
+    virtual std::optional<SelectedPair> selectedPair() const = 0;
     // Starts connectivity checks towards the peer's candidates (best priority first), then keys
     // the session. Fails at once on SDES keys of the wrong size or a malformed fingerprint.
     virtual boost::system::error_code start(std::vector<Candidate> remoteCandidates,

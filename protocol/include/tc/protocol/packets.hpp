@@ -89,6 +89,7 @@ inline constexpr std::uint16_t kStunAttrUsername = 0x0006;
 inline constexpr std::uint16_t kStunAttrMessageIntegrity = 0x0008;
 inline constexpr std::uint16_t kStunAttrXorMappedAddress = 0x0020;
 inline constexpr std::uint16_t kStunAttrPriority = 0x0024;
+inline constexpr std::uint16_t kStunAttrUseCandidate = 0x0025;
 inline constexpr std::uint16_t kStunAttrFingerprint = 0x8028;
 inline constexpr std::uint16_t kStunAttrIceControlled = 0x8029;
 inline constexpr std::uint16_t kStunAttrIceControlling = 0x802A;
