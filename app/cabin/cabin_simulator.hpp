@@ -56,6 +56,9 @@ struct CabinScript {
     // Where received prescriptions print: ipp://host:port/path; "" means no printer (every
     // document is reported `failed` `no_printer`).
     std::string printerUri;
+    // The cabin's durable state: its print ledger (print_ledger.hpp). Without one, nothing
+    // prints (`failed` `ledger_unavailable`): a prescription must never print twice.
+    std::filesystem::path stateDirectory;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.
