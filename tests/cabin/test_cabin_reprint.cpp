@@ -22,6 +22,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 
 extern char** environ;
 
@@ -340,6 +341,41 @@ TEST_CASE("killed between the print and its acknowledgement: printed, not confir
     CHECK(retried.reason == "printed_unconfirmed");
     CHECK(jobsFor(printer->spoolDirectory(), id).size() == 1);
     CHECK(copiesPrinted(dir) == 1);
+}
+
+TEST_CASE("the printer lost while it holds the job: printed, not confirmed, never printed again",
+          "[cabin][printing][ledger]") {
+    test::TempDir dir;
+    const auto command = printCommand(dir, "release", true);
+    auto printer = startPrinter({.directory = dir.path() / "printer", .command = command});
+    const auto spool = printer->spoolDirectory();
+    const auto port = printer->port();
+    const auto id = newId();
+    const auto pdf = test::samplePdf("printer-lost");
+    std::optional<Cabin> cabin(std::in_place, dir.path() / "state", printer->uri());
+    // The printer goes away (power cut, restart) while it holds the job: the job may come out
+    // later, or may not.
+    std::thread powerCut([&] {
+        if (eventually([&] { return !jobsFor(spool, id).empty(); }, 30s)) {
+            printer->stop();
+        }
+    });
+    const auto status = cabin->deliver(id, pdf);
+    powerCut.join();
+    CHECK(status.state == DocumentState::failed);
+    CHECK(status.reason == "printed_unconfirmed");
+    CHECK(status.text.find("imprimante hors ligne") != std::string::npos);
+    CHECK(status.text.find("peut-être sortie") != std::string::npos);
+
+    // The printer is back: asking again, in this run or after a restart, prints nothing.
+    dir.write("release", "");
+    printer = startPrinter({.directory = dir.path() / "printer", .command = command, .port = port});
+    CHECK(cabin->printAgain(id, 90).reason == "printed_unconfirmed");
+    cabin.reset();
+    cabin.emplace(dir.path() / "state", printer->uri());
+    CHECK(cabin->deliver(id, pdf).reason == "printed_unconfirmed");
+    CHECK(jobsFor(spool, id).size() == 1);
+    CHECK(copiesPrinted(dir) <= 1); // the first job, if the printer finished it on its own
 }
 
 TEST_CASE("spooled copies are never overwritten: a retry after a restart is a job of its own",
