@@ -145,6 +145,7 @@ void CabinCameras::adaptRates() {
             }
             const int target =
                 camera.rate.onReport(stream.remoteFractionLost, std::chrono::milliseconds(1500));
+            ++m_rateDecisions;
             if (target != camera.applied) {
                 camera.video->setBitrate(target);
                 if (std::abs(target - camera.applied) * 10 > camera.applied) {

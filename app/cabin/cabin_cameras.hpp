@@ -46,6 +46,9 @@ public:
     void stopAll();
     // The camera's current target bitrate, if it runs.
     std::optional<int> bitrate(const std::string& mid) const;
+    // How many rate decisions were made for running cameras from their streams' report figures
+    // (one per camera each 1.5 s), for tests to wait on.
+    std::uint64_t rateDecisions() const { return m_rateDecisions; }
 
 private:
     bool start(const std::string& mid, const std::shared_ptr<protocol::RtpSession>& rtp);
@@ -64,6 +67,7 @@ private:
     std::map<std::string, Camera> m_running; // by mid
     boost::asio::steady_timer m_rateTimer;
     std::weak_ptr<protocol::RtpSession> m_rtp;
+    std::uint64_t m_rateDecisions = 0;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true); // for the timer's handler
 };
 

@@ -3,11 +3,19 @@
 // protocol's DocumentReceiver, and a complete, verified document goes to the printer. Statuses
 // (receiving, received, printing, printed, failed with a reason) go back to the doctor. Runs on
 // the cabin's strand; no Qt.
+//
+// Every print goes through the durable print ledger (print_ledger.hpp) in the cabin's state
+// directory: written ahead before the job is submitted, its outcome written after. An offer or
+// print request for an id the ledger has settled (printed, or printed but not confirmed) is
+// answered from it, and nothing prints; so a prescription id prints at most once, across
+// restarts and crashes too.
 
 #include "cabin_printer.hpp"
+#include "print_ledger.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -22,10 +30,14 @@ public:
                                     nlohmann::json payload)>;
     using Log = std::function<void(const std::string&)>;
 
-    // Without a printer URI every complete document is `failed` `no_printer`.
+    // Without a printer URI every complete document is `failed` `no_printer`. The print ledger
+    // is opened (created if need be) in `stateDirectory`; without one, or if it cannot be
+    // opened, nothing prints (`failed` `ledger_unavailable`) and the log says why.
     static std::shared_ptr<CabinDocuments> create(boost::asio::any_io_executor strand,
-                                                  std::optional<PrinterUri> printer, Send send,
-                                                  Log log, PrinterTimeouts timeouts = {});
+                                                  std::optional<PrinterUri> printer,
+                                                  const std::filesystem::path& stateDirectory,
+                                                  Send send, Log log,
+                                                  PrinterTimeouts timeouts = {});
 
     static bool handles(std::string_view kind) { return kind.starts_with("document."); }
     // One document.* message from the doctor, on the strand.
@@ -33,19 +45,30 @@ public:
                    const nlohmann::json& payload);
 
     const protocol::DocumentReceiver& receiver() const { return m_receiver; }
+    const PrintLedger* ledger() const { return m_ledger ? &*m_ledger : nullptr; }
 
 private:
     CabinDocuments(std::shared_ptr<CabinPrinter> printer, Send send, Log log)
         : m_printer(std::move(printer))
         , m_send(std::move(send))
         , m_log(std::move(log)) {}
+    void openLedger(const std::filesystem::path& stateDirectory);
+    bool answerFromLedger(const std::string& sessionId, std::string_view kind,
+                          const nlohmann::json& payload);
     void print(const std::string& sessionId, const std::string& transferId);
+    void refuse(const std::string& sessionId, const std::string& transferId,
+                boost::system::error_code why);
+    void finish(const std::string& sessionId, const std::string& transferId, std::uint32_t attempt,
+                const PrintOutcome& outcome);
     void reply(const std::string& sessionId, const protocol::DocumentStatus& status);
+    void log(const std::string& line) const;
 
     std::shared_ptr<CabinPrinter> m_printer; // null: no printer
     Send m_send;
     Log m_log;
     protocol::DocumentReceiver m_receiver;
+    std::optional<PrintLedger> m_ledger;
+    boost::system::error_code m_ledgerError; // why there is no ledger
 };
 
 } // namespace tc::cabin

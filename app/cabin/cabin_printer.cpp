@@ -26,11 +26,13 @@ constexpr const char* kOfflineText = "imprimante hors ligne";
 struct Exchanged {
     std::optional<ipp::Response> response;
     bool unreachable = false; // nothing answered: no route, refused, timed out
+    bool sent = false;        // connected: the request may have reached the printer
     std::string detail;
 };
 
-PrintOutcome failure(std::string reason, std::string text, std::int32_t job = 0) {
-    return {false, std::move(reason), std::move(text), job};
+PrintOutcome failure(std::string reason, std::string text, std::int32_t job = 0,
+                     bool uncertain = false) {
+    return {false, std::move(reason), std::move(text), job, uncertain};
 }
 
 std::string stripSeverity(std::string keyword) {
@@ -56,7 +58,9 @@ public:
         net::co_spawn(m_executor, run(shared_from_this(), std::move(document), std::move(jobName)),
                       [done = std::move(done)](std::exception_ptr error, PrintOutcome outcome) {
                           if (error) { // coroutine exceptions end here, as a typed failure
-                              outcome = failure("printer_error", "erreur interne d'impression");
+                              // Where it stopped is unknown: a job may exist.
+                              outcome =
+                                  failure("printer_error", "erreur interne d'impression", 0, true);
                           }
                           if (done) {
                               done(std::move(outcome));
@@ -90,6 +94,7 @@ private:
         request.set(http::field::user_agent, "telecabine-cabin");
         request.body() = std::move(body);
         request.prepare_payload();
+        out.sent = true;
         stream.expires_after(self->m_timeouts.exchange);
         auto [writeError, written] = co_await http::async_write(stream, request, kNoThrow);
         if (writeError) {
@@ -140,13 +145,15 @@ private:
                                         blockingOnly);
     }
 
-    static net::awaitable<void> cancel(std::shared_ptr<Printer> self, std::int32_t jobId) {
+    // True when the printer accepted the cancellation: the job will not print.
+    static net::awaitable<bool> cancel(std::shared_ptr<Printer> self, std::int32_t jobId) {
         auto request =
             ipp::RequestBuilder(ipp::op::cancelJob, ++self->m_requestId, self->m_uri.text)
                 .addInteger(ipp::tag::integer, "job-id", jobId)
                 .add(ipp::tag::name, "requesting-user-name", "telecabine-cabin")
                 .finish();
-        co_await exchange(self, std::move(request)); // best effort: the outcome is the reason
+        const auto answer = co_await exchange(self, std::move(request));
+        co_return answer.response&& answer.response->successful();
     }
 
     static net::awaitable<PrintOutcome> run(std::shared_ptr<Printer> self, std::string document,
@@ -158,11 +165,13 @@ private:
                            .finish(document);
         const auto submitted = co_await exchange(self, std::move(request));
         if (submitted.unreachable) {
-            co_return failure("printer_offline", kOfflineText);
+            // Once connected, the job may have been created before the link broke.
+            co_return failure("printer_offline", kOfflineText, 0, submitted.sent);
         }
         if (!submitted.response) {
             co_return failure("printer_error",
-                              "réponse illisible de l'imprimante (" + submitted.detail + ")");
+                              "réponse illisible de l'imprimante (" + submitted.detail + ")", 0,
+                              true);
         }
         if (!submitted.response->successful()) {
             if (auto reason = co_await explain(self)) {
@@ -174,7 +183,8 @@ private:
         }
         const auto jobId = submitted.response->integer("job-id");
         if (!jobId) {
-            co_return failure("printer_error", "l'imprimante n'a pas créé de travail");
+            co_return failure("printer_error", "l'imprimante n'a pas donné de numéro de travail", 0,
+                              true);
         }
         const auto deadline = std::chrono::steady_clock::now() + self->m_timeouts.job;
         const auto stuckAt = std::chrono::steady_clock::now() + self->m_timeouts.stuck;
@@ -187,45 +197,50 @@ private:
                             .addInteger(ipp::tag::integer, "job-id", *jobId)
                             .add(ipp::tag::keyword, "requested-attributes", "job-state")
                             .alsoValue(ipp::tag::keyword, "job-state-reasons")
+                            .alsoValue(ipp::tag::keyword, "job-impressions-completed")
                             .finish();
             const auto job = co_await exchange(self, std::move(poll));
-            if (job.unreachable) {
-                co_return failure("printer_offline", kOfflineText, *jobId);
+            if (job.unreachable) { // the job is on the printer, and may still print
+                co_return failure("printer_offline", kOfflineText, *jobId, true);
             }
             const auto state = job.response && job.response->successful()
                                    ? job.response->integer("job-state")
                                    : std::nullopt;
             if (!state) {
-                co_return failure("printer_error", "l'imprimante a perdu le travail", *jobId);
+                co_return failure("printer_error", "l'imprimante a perdu le travail", *jobId, true);
             }
             if (*state == static_cast<int>(ipp::JobState::completed)) {
                 co_return PrintOutcome{true, {}, {}, *jobId};
             }
             if (*state == static_cast<int>(ipp::JobState::aborted) ||
                 *state == static_cast<int>(ipp::JobState::canceled)) {
+                // Stopped after some pages came out: part of it is in the tray.
+                const bool partly =
+                    job.response->integer("job-impressions-completed").value_or(0) > 0;
                 if (auto reason = co_await explain(self)) {
                     reason->jobId = *jobId;
+                    reason->uncertain = partly;
                     co_return *reason;
                 }
                 const bool canceled = *state == static_cast<int>(ipp::JobState::canceled);
                 co_return failure(canceled ? "job_canceled" : "job_aborted",
                                   canceled ? "impression annulée à l'imprimante"
                                            : "impression interrompue par l'imprimante",
-                                  *jobId);
+                                  *jobId, partly);
             }
             if (std::chrono::steady_clock::now() > stuckAt) {
                 // Held (waiting for paper, jammed...): give up this job rather than let it
                 // print later beside a retry.
                 if (auto reason = co_await explain(self, true)) {
-                    co_await cancel(self, *jobId);
+                    reason->uncertain = !co_await cancel(self, *jobId);
                     reason->jobId = *jobId;
                     co_return *reason;
                 }
             }
             if (std::chrono::steady_clock::now() > deadline) {
-                co_await cancel(self, *jobId);
+                const bool cancelled = co_await cancel(self, *jobId);
                 co_return failure("printer_timeout", "l'imprimante ne termine pas l'impression",
-                                  *jobId);
+                                  *jobId, !cancelled);
             }
         }
     }

@@ -36,6 +36,10 @@ struct PrintOutcome {
     std::string reason; // failed: "media_empty", "printer_offline", "media_jam", ...
     std::string text;   // failed: for the operator and the doctor, in French
     std::int32_t jobId = 0;
+    // Failed, but not certainly: the printer may hold a job for the document that was never
+    // seen to end (the link broke after Print-Job was sent, the job was lost, a cancel was not
+    // accepted, or it aborted after printing pages). It may still come out: never retry it.
+    bool uncertain = false;
 };
 
 // Maps printer-state-reasons keywords (with or without -error/-warning/-report) to a reason

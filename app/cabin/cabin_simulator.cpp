@@ -158,7 +158,7 @@ private:
     void startDocuments() {
         const auto weak = weak_from_this();
         m_documents = CabinDocuments::create(
-            m_strand, parsePrinterUri(m_script.printerUri),
+            m_strand, parsePrinterUri(m_script.printerUri), m_script.stateDirectory,
             [weak](const std::string& sessionId, std::string_view kind, json payload) {
                 if (const auto self = weak.lock(); self && self->m_client) {
                     const SessionMessage message{sessionId, std::string(kind), std::move(payload)};

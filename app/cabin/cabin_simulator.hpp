@@ -60,6 +60,9 @@ struct CabinScript {
     // Which of this machine's addresses carry the media (--media-interface, --media-address);
     // by default every usable one.
     protocol::HostAddressPolicy mediaAddresses;
+    // The cabin's durable state: its print ledger (print_ledger.hpp). Without one, nothing
+    // prints (`failed` `ledger_unavailable`): a prescription must never print twice.
+    std::filesystem::path stateDirectory;
 };
 
 // Realistic French pre-triage data for demos: reasons, ages, instruments, operators.

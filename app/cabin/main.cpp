@@ -3,6 +3,7 @@
 #include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
 #include "ipp_printer_process.hpp"
+#include "print_ledger.hpp"
 #include "tc/media/pcm.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <future>
 #include <iostream>
 
@@ -62,6 +64,10 @@ printing (prescriptions the doctor sends; see app/cabin/README.md):
                            prescription is reported "failed: no_printer"
   --local-printer DIR      start a real IPP printer on loopback (CUPS' ippeveprinter,
                            from cups-ipp-utils) spooling in DIR, and print there
+  --state-dir DIR          the cabin's durable state: its print ledger, so that no
+                           prescription prints twice, even across restarts
+                           ($XDG_STATE_HOME/telecabine-cabin/SITE, else
+                           ~/.local/state/telecabine-cabin/SITE)
 media addresses (host candidates; by default every usable address of this machine, without
 link-local ones, loopback only when it is all there is):
   --media-interface LIST   only these interfaces (comma-separated names, e.g. eth0)
@@ -70,6 +76,17 @@ voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
 )";
+
+// Where the print ledger lives unless --state-dir says: the XDG state directory, per site.
+std::filesystem::path defaultStateDirectory(const std::string& siteCode) {
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && *state == '/') {
+        return std::filesystem::path(state) / "telecabine-cabin" / siteCode;
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+        return std::filesystem::path(home) / ".local/state/telecabine-cabin" / siteCode;
+    }
+    return std::filesystem::path("telecabine-cabin-state") / siteCode;
+}
 
 void logLine(const std::string& line) {
     const std::time_t now = std::time(nullptr);
@@ -312,6 +329,17 @@ int main(int argc, char** argv) {
     if (script.site.code != identity->identifier) {
         std::cerr << "telecabine-cabin: the script's site code " << script.site.code
                   << " is not this cabin's (" << identity->identifier << ")\n";
+        return 1;
+    }
+
+    // The print ledger is checked now (created if need be, readable, not in use by another
+    // cabin), so that a cabin that could print a prescription twice does not start.
+    script.stateDirectory = args.value("state-dir")
+                                ? std::filesystem::path(*args.value("state-dir"))
+                                : defaultStateDirectory(script.site.code);
+    if (auto ledger = cabin::PrintLedger::open(script.stateDirectory); !ledger) {
+        std::cerr << "telecabine-cabin: cannot use the print ledger in "
+                  << script.stateDirectory.string() << ": " << ledger.error().message() << "\n";
         return 1;
     }
 

@@ -89,6 +89,7 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     script.cleaningDelay = options.cleaningDelay;
     script.videoCodec = options.cabinVideoCodec;
     script.printerUri = printerUri;
+    script.stateDirectory = directory / "cabin-state"; // its print ledger
     demo->m_runtime->cabin = cabin::CabinSimulator::create(
         demo->m_runtime->io.executor(), client, std::move(script),
         [log](const cabin::CabinEvent& event) {

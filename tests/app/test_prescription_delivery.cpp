@@ -149,6 +149,7 @@ QByteArray bytesOf(const std::string& s) {
 // a relay) in session with it.
 struct Rig {
     TestPki pki;
+    TempDir cabinState; // the cabin's print ledger
     TestService service{pki};
     protocol::IoThread cabinIo{"test-cabin"};
     std::shared_ptr<cabin::CabinSimulator> simulator;
@@ -171,6 +172,7 @@ struct Rig {
         auto script = cabin::demoScript({"FR-SIM-01", "Cabine simulée", "Mo-Su 00:00-24:00"}, 5);
         script.waitingAtOnce = 1;
         script.printerUri = printerUri;
+        script.stateDirectory = cabinState.path();
         script.cameras.width = 160; // light media: these tests are about the prescription
         script.cameras.height = 120;
         script.cameras.fps = 5;

@@ -160,7 +160,7 @@ TEST_CASE("out of paper: failed with the reason, and once paper is back, a retry
     std::vector<protocol::DocumentStatus> statuses;
     std::condition_variable arrived;
     auto documents = cabin::CabinDocuments::create(
-        strand, cabin::parsePrinterUri((*printer)->uri()),
+        strand, cabin::parsePrinterUri((*printer)->uri()), dir.path() / "state",
         [&](const std::string& sessionId, std::string_view kind, nlohmann::json payload) {
             CHECK(sessionId == "S-1");
             CHECK(kind == protocol::kind::documentStatus);
@@ -251,7 +251,7 @@ TEST_CASE("a cabin without a printer reports failed: no_printer", "[cabin][print
     const auto strand = boost::asio::make_strand(io.executor());
     std::promise<protocol::DocumentStatus> failed;
     auto documents = cabin::CabinDocuments::create(
-        strand, std::nullopt,
+        strand, std::nullopt, {},
         [&](const std::string&, std::string_view, nlohmann::json payload) {
             auto status = protocol::parseDocumentStatus(payload);
             if (status && status.value->state == protocol::DocumentState::failed) {

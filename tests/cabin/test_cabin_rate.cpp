@@ -83,7 +83,20 @@ TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio k
         }
     });
 
-    std::this_thread::sleep_for(4s);
+    // On a clean path the console's reports keep the camera at the ceiling: wait (on a condition,
+    // with a deadline) until the controller has decided twice from them while the console
+    // receives the video, rather than for a fixed time.
+    const auto rateDecisions = [&] {
+        std::promise<std::uint64_t> promise;
+        boost::asio::post(strand, [&] { promise.set_value(cameras.rateDecisions()); });
+        return promise.get_future().get();
+    };
+    const auto cleanDeadline = std::chrono::steady_clock::now() + 20s;
+    while ((rateDecisions() < 2 || stethoscopePackets == 0) &&
+           std::chrono::steady_clock::now() < cleanDeadline) {
+        std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(rateDecisions() >= 2);
     CHECK(bitrateOf(io, strand, cameras) == 2'500'000); // a clean path: the ceiling
     Impairment lossy;
     lossy.singleLossRate = 0.30;

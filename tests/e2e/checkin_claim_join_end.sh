@@ -44,7 +44,7 @@ port=$(cat "$work/port")
 
 "$cabin" --port "$port" --ca "$work/pki/ca.pem" --bundle "$work/pki/cabin.p12" \
     --passphrase telecabine --waiting 1 --cleaning-delay-ms 500 --video-codec "$video" \
-    --local-printer "$work/printer" >"$work/cabin.log" 2>&1 &
+    --local-printer "$work/printer" --state-dir "$work/cabin-state" >"$work/cabin.log" 2>&1 &
 pids="$pids $!"
 
 # The doctor's CPS card: a SoftHSM2 token holding the doctor's key and certificate, read by
