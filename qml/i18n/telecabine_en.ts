@@ -743,6 +743,10 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message>
+        <source>Aucune adresse réseau pour le média : %1</source>
+        <translation>No network address for the media: %1</translation>
+    </message>
+    <message>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
@@ -983,6 +987,10 @@
 <context>
     <name>ReplayBar</name>
     <message>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
         <source>↺ Réécouter le dernier enregistrement</source>
         <translation>↺ Listen again to the last recording</translation>
     </message>
@@ -1154,6 +1162,14 @@
 </context>
 <context>
     <name>tc::app::ReplayController</name>
+    <message>
+        <source> · récupéré après un arrêt</source>
+        <translation> · recovered after a stop</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2 s</translation>
+    </message>
     <message>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
