@@ -1,4 +1,5 @@
 #include "tc/media/flac_recorder.hpp"
+#include "utc_now.hpp"
 
 #include "tc/media/gst_runtime.hpp"
 
@@ -36,14 +37,7 @@ public:
     }
 };
 
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
+using detail::utcNow;
 
 } // namespace
 

@@ -1,4 +1,5 @@
 #include "tc/media/recording_repair.hpp"
+#include "utc_now.hpp"
 
 #include "tc/media/replay.hpp"
 
@@ -57,14 +58,7 @@ private:
     int m_fd;
 };
 
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
+using detail::utcNow;
 
 // CRC-8 (polynomial 0x07) of a frame header, CRC-16 (polynomial 0x8005) of a whole frame.
 std::uint8_t crc8(const std::uint8_t* data, std::size_t size) {
