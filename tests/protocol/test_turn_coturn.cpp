@@ -71,7 +71,8 @@ std::uint16_t freePort() {
     return 0;
 }
 
-// turnserver with a generated configuration, as protocol/README.md shows it, minus TLS.
+// turnserver with a generated configuration, as protocol/README.md shows it: UDP and TCP on
+// one port, TLS on another, with a self-signed certificate made by the openssl CLI.
 class Coturn {
 public:
     Coturn() {
@@ -79,16 +80,28 @@ public:
         REQUIRE(mkdtemp(name) != nullptr);
         m_dir = name;
         m_port = freePort();
+        do {
+            m_tlsPort = freePort();
+        } while (m_tlsPort == m_port);
         m_log = m_dir / "turnserver.log";
+        const auto cert = (m_dir / "turn.pem").string();
+        const auto key = (m_dir / "turn.key").string();
+        const auto made = run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                              "-nodes -days 1 -subj /CN=localhost -keyout " +
+                              key + " -out " + cert);
+        INFO(made.output);
+        REQUIRE(made.status == 0);
         const auto config = m_dir / "turnserver.conf";
         std::ofstream(config) << "listening-ip=127.0.0.1\n"
                               << "relay-ip=127.0.0.1\n"
                               << "listening-port=" << m_port << "\n"
+                              << "tls-listening-port=" << m_tlsPort << "\n"
+                              << "cert=" << cert << "\npkey=" << key << "\n"
                               << "use-auth-secret\n"
                               << "static-auth-secret=" << kSecret << "\n"
                               << "realm=" << kRealm << "\n"
                               << "fingerprint\n"
-                              << "no-tls\nno-dtls\nno-cli\nno-multicast-peers\n"
+                              << "no-dtls\nno-cli\nno-multicast-peers\n"
                               // the test's two clients relay to each other over loopback
                               << "allow-loopback-peers\n"
                               << "log-file=stdout\nsimple-log\n"
@@ -128,6 +141,7 @@ public:
         std::filesystem::remove_all(m_dir);
     }
     std::uint16_t port() const { return m_port; }
+    std::uint16_t tlsPort() const { return m_tlsPort; }
     std::string log() const {
         std::ifstream in(m_log);
         return {std::istreambuf_iterator<char>(in), {}};
@@ -138,35 +152,44 @@ private:
     void waitListening() {
         const auto deadline = std::chrono::steady_clock::now() + 15s;
         net::io_context io;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
-                m_pid = 0;
-                FAIL("turnserver exited at start:\n" << log());
+        for (const auto port : {m_port, m_tlsPort}) {
+            for (;;) {
+                if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+                    m_pid = 0;
+                    FAIL("turnserver exited at start:\n" << log());
+                }
+                net::ip::tcp::socket probe(io);
+                boost::system::error_code ec;
+                probe.connect({net::ip::make_address_v4("127.0.0.1"), port}, ec);
+                if (!ec) {
+                    break;
+                }
+                if (std::chrono::steady_clock::now() > deadline) {
+                    FAIL("turnserver did not listen on 127.0.0.1:" << port << " within 15 s:\n"
+                                                                   << log());
+                }
+                std::this_thread::sleep_for(20ms);
             }
-            net::ip::tcp::socket probe(io);
-            boost::system::error_code ec;
-            probe.connect({net::ip::make_address_v4("127.0.0.1"), m_port}, ec);
-            if (!ec) {
-                return;
-            }
-            std::this_thread::sleep_for(20ms);
         }
-        FAIL("turnserver did not listen on 127.0.0.1:" << m_port << " within 15 s:\n" << log());
     }
 
     std::filesystem::path m_dir;
     std::filesystem::path m_log;
     std::uint16_t m_port = 0;
+    std::uint16_t m_tlsPort = 0;
     pid_t m_pid = 0;
 };
 
-// coturn's test client: two allocations relaying to each other (-y), one message each way.
-// `tcp`: to the server over TCP instead of UDP.
+enum class Via { udp, tcp, tls };
+
+// coturn's test client: two allocations relaying to each other (-y), one message each way,
+// reaching the server over UDP, TCP or TLS.
 Outcome allocate(const Coturn& coturn, const std::string& user, const std::string& password,
-                 bool tcp) {
-    return run("timeout 60 turnutils_uclient -y -c -n 1 -m 1 -l 100 " +
-               std::string(tcp ? "-t " : "") + "-u '" + user + "' -w '" + password + "' -p " +
-               std::to_string(coturn.port()) + " 127.0.0.1");
+                 Via via = Via::udp) {
+    const std::string transport = via == Via::udp ? "" : via == Via::tcp ? "-t " : "-t -S ";
+    const auto port = via == Via::tls ? coturn.tlsPort() : coturn.port();
+    return run("timeout 60 turnutils_uclient -y -c -n 1 -m 1 -l 100 " + transport + "-u '" + user +
+               "' -w '" + password + "' -p " + std::to_string(port) + " 127.0.0.1");
 }
 
 void requireAccepted(const Outcome& outcome) {
@@ -196,8 +219,9 @@ TEST_CASE("coturn accepts the credentials the service issued, refuses tampered a
     const std::string port = std::to_string(coturn.port());
 
     protocol::IceConfigInput input;
-    input.turnUris =
-        "turn:127.0.0.1:" + port + "?transport=udp,turn:127.0.0.1:" + port + "?transport=tcp";
+    input.turnUris = "turn:127.0.0.1:" + port + "?transport=udp,turn:127.0.0.1:" + port +
+                     "?transport=tcp,turns:127.0.0.1:" + std::to_string(coturn.tlsPort()) +
+                     "?transport=tcp";
     char name[] = "/tmp/tc-turn-secret-XXXXXX";
     const int fd = mkstemp(name);
     REQUIRE(fd >= 0);
@@ -228,38 +252,42 @@ TEST_CASE("coturn accepts the credentials the service issued, refuses tampered a
     REQUIRE(claimed->iceServers.size() == 1);
     const auto doctorTurn = result->iceServers[0];
     const auto cabinTurn = claimed->iceServers[0];
-    CHECK(doctorTurn.urls.size() == 2);
+    CHECK(doctorTurn.urls.size() == 3);
 
-    SECTION("each party's credential allocates a relay, over UDP and over TCP") {
+    SECTION("each party's credential allocates a relay, over UDP, TCP and TLS") {
         auto doctorUdp = std::async(std::launch::async, [&] {
-            return allocate(coturn, doctorTurn.username, doctorTurn.credential, false);
+            return allocate(coturn, doctorTurn.username, doctorTurn.credential, Via::udp);
         });
         auto cabinTcp = std::async(std::launch::async, [&] {
-            return allocate(coturn, cabinTurn.username, cabinTurn.credential, true);
+            return allocate(coturn, cabinTurn.username, cabinTurn.credential, Via::tcp);
+        });
+        auto cabinTls = std::async(std::launch::async, [&] {
+            return allocate(coturn, cabinTurn.username, cabinTurn.credential, Via::tls);
         });
         requireAccepted(doctorUdp.get());
         requireAccepted(cabinTcp.get());
+        requireAccepted(cabinTls.get());
     }
     SECTION("a tampered password is refused") {
         std::string password = doctorTurn.credential;
         password[0] = password[0] == 'A' ? 'B' : 'A';
-        requireRefused(allocate(coturn, doctorTurn.username, password, false));
+        requireRefused(allocate(coturn, doctorTurn.username, password));
     }
     SECTION("a username whose expiry was pushed back is refused") {
         const auto colon = doctorTurn.username.find(':');
         const auto expiry = std::stoll(doctorTurn.username.substr(0, colon));
         const std::string stretched =
             std::to_string(expiry + 86'400) + doctorTurn.username.substr(colon);
-        requireRefused(allocate(coturn, stretched, doctorTurn.credential, false));
+        requireRefused(allocate(coturn, stretched, doctorTurn.credential));
     }
     SECTION("one party's password does not work with the other's username") {
-        requireRefused(allocate(coturn, cabinTurn.username, doctorTurn.credential, false));
+        requireRefused(allocate(coturn, cabinTurn.username, doctorTurn.credential));
     }
     SECTION("a correctly signed but expired credential is refused") {
         const auto expired = protocol::issueTurnCredential(kSecret, result->sessionId + "-doctor",
                                                            std::chrono::system_clock::now() - 60s);
         REQUIRE(expired);
-        requireRefused(allocate(coturn, expired->username, expired->password, false));
+        requireRefused(allocate(coturn, expired->username, expired->password));
         CHECK(coturn.log().find(expired->username) != std::string::npos);
     }
     SECTION("a credential signed with another secret is refused") {
@@ -267,6 +295,6 @@ TEST_CASE("coturn accepts the credentials the service issued, refuses tampered a
             protocol::issueTurnCredential("not-the-shared-secret", result->sessionId + "-doctor",
                                           std::chrono::system_clock::now() + 1h);
         REQUIRE(forged);
-        requireRefused(allocate(coturn, forged->username, forged->password, false));
+        requireRefused(allocate(coturn, forged->username, forged->password));
     }
 }
