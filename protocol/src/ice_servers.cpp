@@ -236,7 +236,7 @@ result<IceServerUri> parseIceServerUri(std::string_view text) {
             }
         }
         if (uri.host.empty() || uri.host.size() > 253 || uri.host.front() == '-' ||
-            uri.host.front() == '.') {
+            uri.host.front() == '.' || uri.host.find("..") != std::string::npos) {
             return bad;
         }
         for (const char c : uri.host) {

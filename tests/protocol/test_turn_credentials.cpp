@@ -158,7 +158,8 @@ TEST_CASE("malformed STUN and TURN URIs are refused", "[turn]") {
         "turn:turn.example.org?transport=", "turn:turn.example.org?foo=bar",
         "stun:stun.example.org?transport=udp", "turn:[2001:db8::1", "turn:[not-v6]:3478",
         "turn:[fe80::1%eth0]", "turn:2001:db8::1", "turn:-bad.example.org",
-        "turn:bad_host.example.org", "turn:turn.example.org:3478/path", "stun:ex ample.org");
+        "turn:bad_host.example.org", "turn:.example.org", "turn:bad..example.org",
+        "turn:turn.example.org:3478/path", "stun:ex ample.org");
     const auto uri = protocol::parseIceServerUri(bad);
     REQUIRE_FALSE(uri);
     CHECK(uri.error() == IceConfigErrc::badUri);
