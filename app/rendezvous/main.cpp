@@ -24,6 +24,14 @@ constexpr const char* kUsage = R"(usage:
       --grace-ms MS         how long a dropped connection keeps its session (60000)
       --heartbeat-ms MS     heartbeat interval announced to clients (10000)
       --rate N              messages per second per connection (20)
+      --stun URIS           STUN servers handed to both parties of every session, comma-
+                            separated: stun:host[:port] (RFC 7064)
+      --turn URIS           TURN servers, comma-separated (RFC 7065):
+                            turn:host[:port]?transport=udp|tcp, turns:host:443?transport=tcp
+      --turn-secret-file FILE
+                            the secret shared with the TURN server (coturn static-auth-secret),
+                            alone in the file; required with --turn
+      --turn-lifetime-s S   how long each party's TURN credential is valid, 600-86400 (3600)
   telecabine-rendezvous pki init DIR
       creates a development CA in DIR, a service certificate for localhost, a doctor
       (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
@@ -73,6 +81,26 @@ int serve(cli::CommandLine& args) {
     config.maxMessagesPerSecond = static_cast<int>(rate);
     config.messageBurst = static_cast<int>(rate * 3);
     config.log = logLine;
+    if (args.value("turn-secret")) {
+        // A command line is visible to every user of the machine (ps, /proc).
+        return fail("--turn-secret is refused: put the secret in a file, --turn-secret-file");
+    }
+    protocol::IceConfigInput ice;
+    ice.stunUris = args.value("stun", "");
+    ice.turnUris = args.value("turn", "");
+    if (const auto secretFile = args.value("turn-secret-file")) {
+        ice.turnSecretFile = *secretFile;
+    }
+    ice.credentialLifetimeSeconds =
+        args.number("turn-lifetime-s", protocol::kDefaultTurnCredentialLifetime.count());
+    if (!args.errors().empty()) {
+        return fail(args.errors().front());
+    }
+    auto loaded = protocol::loadIceConfig(ice);
+    if (!loaded) {
+        return fail("STUN/TURN configuration: " + loaded.error().message());
+    }
+    config.ice = std::move(*loaded);
 
     protocol::IoThread io("tc-rendezvous");
     auto service = protocol::RendezvousService::start(io.executor(), config);
@@ -82,6 +110,15 @@ int serve(cli::CommandLine& args) {
     const auto bound = (*service)->port();
     logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) + ", event log " +
             config.eventLogPath);
+    for (const auto* list : {&config.ice.stun, &config.ice.turn}) {
+        for (const auto& uri : *list) {
+            logLine("ICE server " + protocol::toString(uri));
+        }
+    }
+    if (!config.ice.turn.empty()) {
+        logLine("TURN credentials valid " + std::to_string(config.ice.credentialLifetime.count()) +
+                " s");
+    }
     if (const auto portFile = args.value("port-file")) {
         const std::string tmp = *portFile + ".tmp";
         std::ofstream(tmp) << bound << "\n";

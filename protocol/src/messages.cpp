@@ -1,5 +1,6 @@
 #include "tc/protocol/messages.hpp"
 
+#include "ice_server_json.hpp"
 #include "json_reader.hpp"
 
 #include <algorithm>
@@ -309,13 +310,17 @@ json toJson(const VisitCancel& v) {
     return json{{"visit_id", v.visitId}, {"reason", v.reason}};
 }
 json toJson(const ClaimResult& v) {
-    return json{{"session_id", v.sessionId}, {"entry", toJson(v.entry)}};
+    json out{{"session_id", v.sessionId}, {"entry", toJson(v.entry)}};
+    detail::writeIceServers(out, v.iceServers);
+    return out;
 }
 json toJson(const VisitClaimed& v) {
-    return json{{"visit_id", v.visitId},
-                {"session_id", v.sessionId},
-                {"doctor_name", v.doctorName},
-                {"doctor_rpps", v.doctorRpps}};
+    json out{{"visit_id", v.visitId},
+             {"session_id", v.sessionId},
+             {"doctor_name", v.doctorName},
+             {"doctor_rpps", v.doctorRpps}};
+    detail::writeIceServers(out, v.iceServers);
+    return out;
 }
 json toJson(const SessionDescription& v) {
     return json{{"session_id", v.sessionId},
@@ -445,6 +450,7 @@ template <> Parsed<ClaimResult> fromJson<ClaimResult>(const json& body) {
     if (const auto* entry = r.object("entry")) {
         readEntry(*entry, r.pathOf("entry"), v.entry, r);
     }
+    detail::readIceServers(r, v.iceServers);
     return finishWith(r, std::move(v));
 }
 
@@ -455,6 +461,7 @@ template <> Parsed<VisitClaimed> fromJson<VisitClaimed>(const json& body) {
     readSessionId(r, v.sessionId);
     r.string("doctor_name", v.doctorName, 1, 128);
     r.string("doctor_rpps", v.doctorRpps, 11, 11);
+    detail::readIceServers(r, v.iceServers);
     return finishWith(r, std::move(v));
 }
 

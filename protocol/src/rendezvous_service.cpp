@@ -103,7 +103,7 @@ public:
         , m_log(std::move(log))
         , m_state(StateConfig{m_config.gracePeriod, m_config.heartbeatInterval,
                               static_cast<std::int64_t>(kMaxFrameBytes),
-                              m_config.maxMessagesPerSecond},
+                              m_config.maxMessagesPerSecond, m_config.ice},
                   &m_log)
         , m_acceptor(m_executor)
         , m_expiryTimer(m_executor) {}
@@ -369,6 +369,9 @@ private:
 
 Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_executor executor,
                                                                     ServiceConfig config) {
+    if (const auto invalid = validate(config.ice)) {
+        return invalid;
+    }
     auto tls = makeServerContext(config.tls);
     if (!tls) {
         return tls.error();

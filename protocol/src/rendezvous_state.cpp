@@ -433,6 +433,15 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     Party& cabin = *m_parties.at(visit.cabin);
     auto session = std::make_unique<SessionRecord>();
     session->id = "S-" + detail::randomHex(12);
+    // Each side its own TURN credential, named after the session and its role so that the TURN
+    // server's log never shows who the doctor or the patient is.
+    const auto now = std::chrono::system_clock::now();
+    auto doctorServers = iceServersFor(m_config.ice, session->id + "-doctor", now);
+    auto cabinServers = iceServersFor(m_config.ice, session->id + "-cabin", now);
+    if (!doctorServers || !cabinServers) {
+        fail(party, request, Errc::internal, "TURN credentials could not be issued", e);
+        return;
+    }
     session->visitId = visit.visit.visitId;
     session->doctor = party.id;
     session->cabin = cabin.id;
@@ -451,11 +460,11 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     e.send(cabin.connection,
            event(type::visitClaimed,
                  toJson(VisitClaimed{visit.visit.visitId, session->id, party.identity.displayName,
-                                     party.identity.identifier})));
+                                     party.identity.identifier, std::move(*cabinServers)})));
     const std::string sessionId = session->id;
     m_sessions.emplace(sessionId, std::move(session));
     setCabinStatus(cabin, CabinStatus::inSession, e); // withdraws this and the cabin's others
-    reply(party, request, toJson(ClaimResult{sessionId, entry}), e);
+    reply(party, request, toJson(ClaimResult{sessionId, entry, std::move(*doctorServers)}), e);
 }
 
 } // namespace tc::protocol

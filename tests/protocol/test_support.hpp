@@ -50,8 +50,10 @@ public:
     explicit TestService(const TestPki& pki,
                          std::chrono::milliseconds grace = std::chrono::milliseconds(60'000),
                          std::string eventLog = ":memory:",
-                         std::chrono::milliseconds heartbeat = std::chrono::milliseconds(10'000)) {
+                         std::chrono::milliseconds heartbeat = std::chrono::milliseconds(10'000),
+                         protocol::IceConfig ice = {}) {
         protocol::ServiceConfig config;
+        config.ice = std::move(ice);
         config.tls = {pki.service, pki.ca.certificatePem()};
         config.gracePeriod = grace;
         config.heartbeatInterval = heartbeat;

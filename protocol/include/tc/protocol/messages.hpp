@@ -3,6 +3,7 @@
 // fromJson validates types, ranges and sizes and refuses unknown or missing fields.
 
 #include "tc/protocol/envelope.hpp"
+#include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/identity.hpp"
 
 #include <cstdint>
@@ -149,9 +150,13 @@ struct VisitCancel {
     std::string reason;
 };
 
+// `iceServers`: the STUN and TURN servers the service names, with this party's own TURN
+// credential (empty when the service names none). The doctor gets them in the claim's result,
+// the cabin in `visit.claimed`.
 struct ClaimResult {
     std::string sessionId;
     QueueEntry entry;
+    std::vector<IceServer> iceServers;
 };
 
 struct VisitClaimed {
@@ -159,6 +164,7 @@ struct VisitClaimed {
     std::string sessionId;
     std::string doctorName;
     std::string doctorRpps;
+    std::vector<IceServer> iceServers;
 };
 
 enum class SdpType { offer, answer };

@@ -3,6 +3,7 @@
 // Runs on the executor it is given (single-threaded io_context: the state needs no locks).
 
 #include "tc/protocol/errors.hpp"
+#include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/tls.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -25,6 +26,9 @@ struct ServiceConfig {
     int maxMessagesPerSecond = 20; // sustained, per connection
     int messageBurst = 60;         // bucket size
     std::size_t maxConnections = 20'000;
+    // STUN and TURN servers handed to both parties of every session (loadIceConfig); empty:
+    // none. start() refuses an invalid one with its IceConfigErrc.
+    IceConfig ice;
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 

@@ -6,6 +6,7 @@
 
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
+#include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/identity.hpp"
 #include "tc/protocol/messages.hpp"
 
@@ -46,6 +47,8 @@ struct StateConfig {
     std::chrono::milliseconds heartbeatInterval{10'000};
     std::int64_t maxFrameBytes = 0;
     std::int64_t maxMessagesPerSecond = 0;
+    // STUN/TURN servers for the sessions; each party gets its own TURN credential at the claim.
+    IceConfig ice;
 };
 
 enum class CabinStatus { ready, inSession, cleaning };
