@@ -142,9 +142,9 @@ int main(int argc, char** argv) {
                        "llvmpipe), gpu or software."),
         QStringLiteral("kind"), QStringLiteral("auto"));
     parser.addOptions({sceneGraph, pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
-                       autopilotTimeout, screenshot, lang, mediaKeying, mediaInterface, mediaAddress,
-                       audioSink, stethoscopeRate,
-                       stethoscopeCodec, stethoscopeBitrate, microphone, camera});
+                       autopilotTimeout, screenshot, lang, mediaKeying, mediaInterface,
+                       mediaAddress, audioSink, stethoscopeRate, stethoscopeCodec,
+                       stethoscopeBitrate, microphone, camera});
     parser.process(app);
     // Before any window: the scene graph is chosen once for the process (scene_graph.hpp).
     const auto sceneGraphChoice = tc::app::parseSceneGraphChoice(parser.value(sceneGraph));

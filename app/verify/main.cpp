@@ -102,17 +102,17 @@ int main(int argc, char** argv) {
             }
             checks.push_back(std::move(entry));
         }
-        const nlohmann::json out = {{"file", file},
-                                    {"valid", report.valid()},
-                                    {"exit_code", report.exitCode()},
-                                    {"signer", report.signer},
-                                    {"signer_rpps", report.signerRpps},
-                                    {"signer_kind", tc::prescriptions::signerKindName(
-                                                        report.signerKind)},
-                                    {"prescriber_rpps", report.prescriberRpps},
-                                    {"signing_time", report.signingTime},
-                                    {"prescription_id", report.prescriptionId},
-                                    {"checks", checks}};
+        const nlohmann::json out = {
+            {"file", file},
+            {"valid", report.valid()},
+            {"exit_code", report.exitCode()},
+            {"signer", report.signer},
+            {"signer_rpps", report.signerRpps},
+            {"signer_kind", tc::prescriptions::signerKindName(report.signerKind)},
+            {"prescriber_rpps", report.prescriberRpps},
+            {"signing_time", report.signingTime},
+            {"prescription_id", report.prescriptionId},
+            {"checks", checks}};
         std::cout << out.dump(2) << "\n";
         return report.exitCode();
     }

@@ -9,7 +9,6 @@ namespace tc::verify {
 
 using prescriptions::SignatureErrc;
 
-
 bool VerificationReport::valid() const {
     for (const auto& c : checks) {
         if (c.error || c.skipped) {
@@ -58,7 +57,8 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
             certificateError = SignatureErrc::signerNotAPrescriber;
         } else if (!certificateError && content) {
             // Without content, the QR code check says so (missing_signed_content).
-            if (auto allowed = prescriptions::checkSignerIsPrescriber(signer, report.prescriberRpps);
+            if (auto allowed =
+                    prescriptions::checkSignerIsPrescriber(signer, report.prescriberRpps);
                 !allowed) {
                 certificateError = allowed.error();
             }

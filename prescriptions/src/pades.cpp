@@ -8,9 +8,9 @@
 #include "tc/prescriptions/prescriber_certificate.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 namespace tc::prescriptions {
 namespace {

@@ -122,7 +122,8 @@ boost::system::result<Object> findInNameTree(const pdf::PdfReader& reader, const
 namespace {
 
 // Every signed signature field of the form (AcroForm /Fields).
-boost::system::result<std::vector<PdfSignatureField>> allSignatures(std::span<const std::byte> pdfBytes) {
+boost::system::result<std::vector<PdfSignatureField>>
+allSignatures(std::span<const std::byte> pdfBytes) {
     auto reader = pdf::PdfReader::open(detail::asChars(pdfBytes));
     if (!reader) {
         return reader.error();

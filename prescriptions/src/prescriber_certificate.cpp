@@ -31,7 +31,9 @@ std::vector<std::string> subjectValues(X509* certificate, int nid) {
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
+               const auto lower = [](char c) {
+                   return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+               };
                return lower(x) == lower(y);
            });
 }
@@ -96,8 +98,7 @@ SignerProfile readSignerProfile(std::span<const std::byte> certificateDer) {
     const unsigned char* cursor = detail::asUChars(certificateDer);
     detail::X509Ptr certificate(
         d2i_X509(nullptr, &cursor, static_cast<long>(certificateDer.size())));
-    if (!certificate ||
-        cursor != detail::asUChars(certificateDer) + certificateDer.size()) {
+    if (!certificate || cursor != detail::asUChars(certificateDer) + certificateDer.size()) {
         ERR_clear_error();
         return {SignerKind::unreadable, std::nullopt};
     }

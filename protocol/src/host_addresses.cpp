@@ -114,8 +114,8 @@ selectHostAddresses(const std::vector<InterfaceAddress>& available,
     std::vector<ip::address> loopback;
     for (const bool v6 : {true, false}) {
         for (const auto& a : available) {
-            if (a.address.is_v6() != v6 || linkLocal(a.address) ||
-                a.address.is_unspecified() || a.address.is_multicast() ||
+            if (a.address.is_v6() != v6 || linkLocal(a.address) || a.address.is_unspecified() ||
+                a.address.is_multicast() ||
                 (a.address.is_v6() && a.address.to_v6().is_v4_mapped())) {
                 continue;
             }
@@ -134,10 +134,9 @@ selectHostAddresses(const std::vector<InterfaceAddress>& available,
     if (out.empty()) {
         // Loopback only when it is all there is (a machine without a network, or an interface
         // named on purpose): IPv4 first, the address every local peer has.
-        std::stable_sort(loopback.begin(), loopback.end(),
-                         [](const ip::address& a, const ip::address& b) {
-                             return a.is_v4() && !b.is_v4();
-                         });
+        std::stable_sort(
+            loopback.begin(), loopback.end(),
+            [](const ip::address& a, const ip::address& b) { return a.is_v4() && !b.is_v4(); });
         for (const auto& a : loopback) {
             add(a);
         }

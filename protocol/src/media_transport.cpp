@@ -1,13 +1,14 @@
 #include "tc/protocol/media_transport.hpp"
 
+#include "ice_attributes.hpp"
 #include "random_id.hpp"
 #include "tc/protocol/host_addresses.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -46,42 +47,10 @@ using udp = net::ip::udp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxPendingChecks = 64;
-
-std::vector<std::uint8_t> bytesOf(std::string_view text) {
-    return {text.begin(), text.end()};
-}
-
-std::vector<std::uint8_t> be32(std::uint32_t v) {
-    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
-            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
-}
-
-// RFC 8489 14.2: the port XORed with the cookie's top half; an IPv4 address with the cookie, an
-// IPv6 one with the cookie and the transaction id.
-std::vector<std::uint8_t> xorMappedAddress(const udp::endpoint& endpoint, const TransactionId& id) {
-    const std::uint16_t port = endpoint.port() ^ static_cast<std::uint16_t>(kStunMagicCookie >> 16);
-    std::vector<std::uint8_t> value = {0, static_cast<std::uint8_t>(endpoint.address().is_v4() ? 1 : 2),
-                                       static_cast<std::uint8_t>(port >> 8),
-                                       static_cast<std::uint8_t>(port)};
-    const auto cookie = be32(kStunMagicCookie);
-    if (endpoint.address().is_v4()) {
-        const auto a = be32(endpoint.address().to_v4().to_uint() ^ kStunMagicCookie);
-        value.insert(value.end(), a.begin(), a.end());
-        return value;
-    }
-    const auto bytes = endpoint.address().to_v6().to_bytes();
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        const std::uint8_t mask = i < 4 ? cookie[i] : id[i - 4];
-        value.push_back(static_cast<std::uint8_t>(bytes[i] ^ mask));
-    }
-    return value;
-}
-
-// RFC 8445 5.1.2.1: host candidates, type preference 126, one local preference per address.
-std::uint32_t hostPriority(std::size_t index) {
-    const auto localPreference = static_cast<std::uint32_t>(65535 - std::min<std::size_t>(index, 65535));
-    return (126u << 24) | (localPreference << 8) | 255u;
-}
+using detail::be32;
+using detail::bytesOf;
+using detail::hostPriority;
+using detail::xorMappedAddress;
 
 class Transport final : public MediaTransport, public std::enable_shared_from_this<Transport> {
 public:
@@ -342,29 +311,29 @@ private:
     }
 
     void send(std::vector<std::uint8_t> packet, bool rtcp) {
-        net::post(
-            m_strand, [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
-                if (!self->keyed() || (self->m_state != TransportState::connected &&
-                                       self->m_state != TransportState::disconnected)) {
-                    ++self->m_stats.droppedBeforeConnected;
-                    return;
-                }
-                std::size_t length = packet.size();
-                packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
-                const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
-                                        : self->m_sender->protectRtp(packet, length);
-                if (error) {
-                    ++self->m_stats.droppedMalformed;
-                    return;
-                }
-                boost::system::error_code ec;
-                self->selectedSocket().send_to(net::buffer(packet.data(), length),
-                                               self->m_selected, 0, ec);
-                if (!ec) {
-                    ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
-                    self->m_stats.bytesSent += length;
-                }
-            });
+        net::post(m_strand,
+                  [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
+                      if (!self->keyed() || (self->m_state != TransportState::connected &&
+                                             self->m_state != TransportState::disconnected)) {
+                          ++self->m_stats.droppedBeforeConnected;
+                          return;
+                      }
+                      std::size_t length = packet.size();
+                      packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
+                      const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
+                                              : self->m_sender->protectRtp(packet, length);
+                      if (error) {
+                          ++self->m_stats.droppedMalformed;
+                          return;
+                      }
+                      boost::system::error_code ec;
+                      self->selectedSocket().send_to(net::buffer(packet.data(), length),
+                                                     self->m_selected, 0, ec);
+                      if (!ec) {
+                          ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
+                          self->m_stats.bytesSent += length;
+                      }
+                  });
     }
 
     void sendCheck(std::size_t socket, const udp::endpoint& to, bool nominate = false) {
@@ -382,8 +351,8 @@ private:
         if (nominate) {
             attributes.emplace_back(kStunAttrUseCandidate, std::vector<std::uint8_t>{});
         }
-        const auto message = buildStun(kStunBindingRequest, check.id, attributes,
-                                       m_remoteIce.password);
+        const auto message =
+            buildStun(kStunBindingRequest, check.id, attributes, m_remoteIce.password);
         boost::system::error_code ec;
         m_sockets[socket].send_to(net::buffer(message), to, 0, ec);
         ++m_stats.stunRequests;
@@ -520,10 +489,10 @@ private:
                 ++m_stats.droppedUnauthenticatedStun;
                 return;
             }
-            const auto response =
-                buildStun(kStunBindingSuccess, message->transactionId,
-                          {{kStunAttrXorMappedAddress, xorMappedAddress(from, message->transactionId)}},
-                          m_config.local.password);
+            const auto response = buildStun(
+                kStunBindingSuccess, message->transactionId,
+                {{kStunAttrXorMappedAddress, xorMappedAddress(from, message->transactionId)}},
+                m_config.local.password);
             boost::system::error_code ec;
             m_sockets[socket].send_to(net::buffer(response), from, 0, ec);
             ++m_stats.stunResponses;
@@ -575,7 +544,7 @@ private:
 
     net::strand<net::any_io_executor> m_strand;
     MediaTransportConfig m_config;
-    std::vector<udp::socket> m_sockets;      // one per host address
+    std::vector<udp::socket> m_sockets;          // one per host address
     std::vector<udp::endpoint> m_localEndpoints; // kept: the sockets close when the session ends
     std::optional<std::pair<SrtpSession, SrtpSession>> m_sdes; // until the path is verified
     std::unique_ptr<DtlsSrtpHandshake> m_dtls;
@@ -589,7 +558,7 @@ private:
     net::steady_timer m_dtlsTimer;
     std::vector<Candidate> m_remote;
     IceCredentials m_remoteIce;
-    udp::endpoint m_selected;                   // the peer's end of the selected pair
+    udp::endpoint m_selected;                    // the peer's end of the selected pair
     std::optional<std::size_t> m_selectedSocket; // ours, once a pair is selected
     std::optional<std::pair<std::size_t, udp::endpoint>> m_nominating; // controlling, checking
     struct PendingCheck {

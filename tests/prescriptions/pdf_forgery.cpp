@@ -98,9 +98,8 @@ std::vector<std::byte> appendUpdate(const std::vector<std::byte>& pdf,
     if (startxrefAt == std::string_view::npos || !root) {
         throw std::runtime_error("not a classic-xref PDF");
     }
-    const std::string previous =
-        std::regex_replace(std::string(data.substr(startxrefAt + 9, 24)),
-                           std::regex(R"(^\s*(\d+)[\s\S]*$)"), "$1");
+    const std::string previous = std::regex_replace(std::string(data.substr(startxrefAt + 9, 24)),
+                                                    std::regex(R"(^\s*(\d+)[\s\S]*$)"), "$1");
     const auto info = trailerEntry(data, R"(/Info\s+(\d+\s+\d+\s+R))");
     std::string out(data);
     if (out.back() != '\n') {
@@ -121,8 +120,8 @@ std::vector<std::byte> appendUpdate(const std::vector<std::byte>& pdf,
         out += entry;
     }
     out += "trailer\n<< /Size " + std::to_string(size) + " /Root " + *root +
-           (info ? " /Info " + *info : std::string()) + " /Prev " + previous +
-           " >>\nstartxref\n" + std::to_string(xrefAt) + "\n%%EOF\n";
+           (info ? " /Info " + *info : std::string()) + " /Prev " + previous + " >>\nstartxref\n" +
+           std::to_string(xrefAt) + "\n%%EOF\n";
     const auto* first = reinterpret_cast<const std::byte*>(out.data());
     return {first, first + out.size()};
 }

@@ -111,11 +111,11 @@ std::string paintOver(const std::vector<std::byte>& pdf, const PdfObjectText& pa
     objects[save + 1] = streamBody("", "Q");
     objects[save + 2] = streamBody("", paint);
     bool found = false;
-    auto body = replaceFirst(page.body, R"(/Contents\s+(\d+\s+\d+\s+R))",
-                             "/Contents [" + std::to_string(save) + " 0 R $1 " +
-                                 std::to_string(save + 1) + " 0 R " + std::to_string(save + 2) +
-                                 " 0 R]",
-                             &found);
+    auto body =
+        replaceFirst(page.body, R"(/Contents\s+(\d+\s+\d+\s+R))",
+                     "/Contents [" + std::to_string(save) + " 0 R $1 " + std::to_string(save + 1) +
+                         " 0 R " + std::to_string(save + 2) + " 0 R]",
+                     &found);
     REQUIRE(found);
     return body;
 }
@@ -353,8 +353,8 @@ TEST_CASE("Forgery: a QR code swapped for another ordonnance's is refused", "[ve
     // rectangles in the page's content) and embeds the other content, so that the QR code and
     // the content agree again.
     const Box box = qrBox(original.pdf, original.sealed.id().toString());
-    const auto payload = formatQrPayload(
-        makeQrPayload(other.sealed.id().toString(), toBytes(other.canonicalJson)));
+    const auto payload =
+        formatQrPayload(makeQrPayload(other.sealed.id().toString(), toBytes(other.canonicalJson)));
     REQUIRE(payload.has_value());
     const auto matrix = encodeQr(*payload);
     REQUIRE(matrix.has_value());
@@ -367,9 +367,8 @@ TEST_CASE("Forgery: a QR code swapped for another ordonnance's is refused", "[ve
     for (int row = 0; row < matrix->size; ++row) {
         for (int column = 0; column < matrix->size; ++column) {
             if (matrix->dark(column, row)) {
-                paint += number(left + column * module) + " " +
-                         number(top - (row + 1) * module) + " " + number(module) + " " +
-                         number(module) + " re\n";
+                paint += number(left + column * module) + " " + number(top - (row + 1) * module) +
+                         " " + number(module) + " " + number(module) + " re\n";
             }
         }
     }
@@ -422,9 +421,9 @@ TEST_CASE("Forgery: an annotation or a form field added after signing is refused
         objects[added] = "\n<< /Type /Annot /Subtype /Widget /FT /Tx /T (posologie) /V (6 "
                          "gelules par jour) /Rect [40 300 300 320] /P " +
                          std::to_string(layout.page.number) + " 0 R >>\n";
-        objects[layout.acroForm.number] = replaceFirst(
-            layout.acroForm.body, R"(/Fields\s*\[)", "/Fields [" + std::to_string(added) + " 0 R ",
-            &found);
+        objects[layout.acroForm.number] =
+            replaceFirst(layout.acroForm.body, R"(/Fields\s*\[)",
+                         "/Fields [" + std::to_string(added) + " 0 R ", &found);
         REQUIRE(found);
     } else {
         objects[added] = "\n<< /Type /Annot /Subtype /FreeText /Rect [40 300 300 320] /Contents "

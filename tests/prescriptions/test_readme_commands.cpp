@@ -73,8 +73,8 @@ TEST_CASE("README: the verification commands work as written on a signed ordonna
     const auto bin = std::filesystem::path(TC_VERIFY_BINARY).parent_path();
     for (const auto& command : commands) {
         INFO(command);
-        const auto result = run("cd " + quote(dir.path()) + " && PATH=" + quote(bin) +
-                                ":\"$PATH\" " + command);
+        const auto result =
+            run("cd " + quote(dir.path()) + " && PATH=" + quote(bin) + ":\"$PATH\" " + command);
         INFO(result.output);
         CHECK(result.exitCode == 0);
     }

@@ -164,36 +164,36 @@ TestPki makePki() {
     pki.doctorTwin =
         credentials(doctorIssued("Dr Marie Curie", true, ca, kSigning, -1, 366, &doctor), ca);
     pki.doctorEc = credentials(doctorIssued("Dr Paul Durand", false, ca, kSigning, -1, 365), ca);
-    pki.expiredDoctor =
-        credentials(doctorIssued("Dr Expired", false, ca, kSigning, -30, -1), ca);
+    pki.expiredDoctor = credentials(doctorIssued("Dr Expired", false, ca, kSigning, -30, -1), ca);
     pki.encipherOnly = credentials(
         doctorIssued("Dr Encipher", false, ca, "critical,keyEncipherment", -1, 365), ca);
     pki.otherCaDoctor =
         credentials(doctorIssued("Dr Elsewhere", false, otherCa, kSigning, -1, 365), otherCa);
-    pki.rppsDoctor = credentials(doctorIssued("Dr Claire Martin", false, ca, kSigning, -1, 365), ca);
+    pki.rppsDoctor =
+        credentials(doctorIssued("Dr Claire Martin", false, ca, kSigning, -1, 365), ca);
     pki.otherDoctor = credentials(
-        doctorIssued("Dr Paul Autre", false, ca, kSigning, -1, 365, nullptr, TestPki::kOtherRpps), ca);
-    pki.cpsCard = credentials(
-        issue("810101234564/Claire Martin", false, &ca, kSigning, -1, 365), ca);
+        doctorIssued("Dr Paul Autre", false, ca, kSigning, -1, 365, nullptr, TestPki::kOtherRpps),
+        ca);
+    pki.cpsCard =
+        credentials(issue("810101234564/Claire Martin", false, &ca, kSigning, -1, 365), ca);
     // The non-prescribers of the same CA. The cabin's site code and the coordinator's RPPS are
     // the prescriber's digits: only the role tells them apart.
     pki.cabin = credentials(
         issue("Cabine Gare de Lyon", false, &ca, kSigning, -1, 365, nullptr, kRpps, "cabin"), ca);
-    pki.service = credentials(
-        issue("rendezvous.example", false, &ca, kSigning, -1, 365, nullptr, "rendezvous",
-              "service"),
+    pki.service = credentials(issue("rendezvous.example", false, &ca, kSigning, -1, 365, nullptr,
+                                    "rendezvous", "service"),
+                              ca);
+    pki.coordinator = credentials(
+        issue("Coordinatrice CPTS", false, &ca, kSigning, -1, 365, nullptr, kRpps, "coordinator"),
         ca);
-    pki.coordinator = credentials(issue("Coordinatrice CPTS", false, &ca, kSigning, -1, 365,
-                                        nullptr, kRpps, "coordinator"),
-                                  ca);
     pki.noRpps = credentials(issue("Dr Sans RPPS", false, &ca, kSigning, -1, 365), ca);
     pki.doctorWithoutRpps = credentials(
         issue("Dr Sans Numero", false, &ca, kSigning, -1, 365, nullptr, nullptr, "doctor"), ca);
     // An authority below the CA, whose key usage would allow a signature.
-    pki.authority = credentials(issue("Sub CA", false, &ca,
-                                      "critical,keyCertSign,cRLSign,digitalSignature", -1, 365,
-                                      nullptr, kRpps, "doctor", true),
-                                ca);
+    pki.authority =
+        credentials(issue("Sub CA", false, &ca, "critical,keyCertSign,cRLSign,digitalSignature", -1,
+                          365, nullptr, kRpps, "doctor", true),
+                    ca);
     return pki;
 }
 

@@ -22,9 +22,12 @@ InterfaceAddress at(const char* name, const char* address) {
 }
 
 const std::vector<InterfaceAddress> kMachine = {
-    at("lo", "127.0.0.1"),         at("lo", "::1"),
-    at("eth0", "192.0.2.2"),       at("eth0", "fd00::2"),
-    at("eth0", "fe80::fc:ff:fe00:1"), at("wlan0", "169.254.10.20"),
+    at("lo", "127.0.0.1"),
+    at("lo", "::1"),
+    at("eth0", "192.0.2.2"),
+    at("eth0", "fd00::2"),
+    at("eth0", "fe80::fc:ff:fe00:1"),
+    at("wlan0", "169.254.10.20"),
     at("wlan0", "10.1.2.3"),
 };
 
@@ -44,8 +47,8 @@ TEST_CASE("host candidates: every usable address, IPv6 first, no link-local, no 
     REQUIRE(all.has_value());
     CHECK(texts(*all) == std::vector<std::string>{"fd00::2", "192.0.2.2", "10.1.2.3"});
     // Loopback only when it is all there is.
-    const auto alone = selectHostAddresses({at("lo", "127.0.0.1"), at("lo", "::1"),
-                                            at("eth0", "fe80::1")});
+    const auto alone =
+        selectHostAddresses({at("lo", "127.0.0.1"), at("lo", "::1"), at("eth0", "fe80::1")});
     REQUIRE(alone.has_value());
     CHECK(texts(*alone) == std::vector<std::string>{"127.0.0.1", "::1"});
     // Restricted to an interface, or to addresses (in the order given).
@@ -93,10 +96,10 @@ TEST_CASE("host candidates: with several addresses each, both sides use the nomi
     CHECK(candidatesA[1].priority > candidatesA[2].priority);
     Observer seenA;
     Observer seenB;
-    REQUIRE_FALSE((*a)->start(candidatesB, pair.bCredentials, pair.aKeys, seenA.packets(),
-                              seenA.state()));
-    REQUIRE_FALSE((*b)->start(candidatesA, pair.aCredentials, pair.bKeys, seenB.packets(),
-                              seenB.state()));
+    REQUIRE_FALSE(
+        (*a)->start(candidatesB, pair.bCredentials, pair.aKeys, seenA.packets(), seenA.state()));
+    REQUIRE_FALSE(
+        (*b)->start(candidatesA, pair.aCredentials, pair.bKeys, seenB.packets(), seenB.state()));
     REQUIRE(eventually([&] {
         return seenA.last() == TransportState::connected &&
                seenB.last() == TransportState::connected;
@@ -104,7 +107,9 @@ TEST_CASE("host candidates: with several addresses each, both sides use the nomi
     std::promise<std::pair<std::optional<MediaTransport::SelectedPair>,
                            std::optional<MediaTransport::SelectedPair>>>
         selected;
-    net::post(io.context(), [&] { selected.set_value({(*a)->selectedPair(), (*b)->selectedPair()}); });
+    net::post(io.context(), [&] {
+        selected.set_value({(*a)->selectedPair(), (*b)->selectedPair()});
+    });
     const auto [pairA, pairB] = selected.get_future().get();
     REQUIRE(pairA.has_value());
     REQUIRE(pairB.has_value());
@@ -146,13 +151,12 @@ public:
             " addr add 10.213.7.2/24 dev " + veth + "b; ip -n " + m_a + " link set " + veth +
             "a up; ip -n " + m_b + " link set " + veth + "b up; ip -n " + m_a +
             " link set lo up; ip -n " + m_b + " link set lo up";
-        m_ready = std::system(("sh -c '" + script + "' 2>/tmp/tc-netns-" + id + ".log").c_str()) == 0;
+        m_ready =
+            std::system(("sh -c '" + script + "' 2>/tmp/tc-netns-" + id + ".log").c_str()) == 0;
     }
     ~TwoHosts() {
-        [[maybe_unused]] const int ignored =
-            std::system(("ip netns del " + m_a + " 2>/dev/null; ip netns del " + m_b +
-                         " 2>/dev/null")
-                            .c_str());
+        [[maybe_unused]] const int ignored = std::system(
+            ("ip netns del " + m_a + " 2>/dev/null; ip netns del " + m_b + " 2>/dev/null").c_str());
     }
     bool ready() const { return m_ready; }
 
