@@ -9,6 +9,7 @@
 #include "tc/protocol/rendezvous_client.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -200,6 +201,31 @@ inline protocol::Visit adultVisit(const std::string& id, const std::string& site
     v.instruments = {protocol::Instrument::stethoscope, protocol::Instrument::thermometer};
     v.site = {site, "Cabine de test", "Mo-Fr 08:00-19:00"};
     return v;
+}
+
+// Both sides of a claim: the cabin checks `visitId` in, the doctor goes on shift and claims it.
+// The raw bodies too, for what they leave out.
+struct ClaimedVisit {
+    protocol::ClaimResult doctor; // the visit.claim reply
+    protocol::VisitClaimed cabin; // the visit.claimed event
+    nlohmann::json doctorBody;
+    nlohmann::json cabinBody;
+};
+
+inline ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std::string& visitId) {
+    REQUIRE(cabin.waitWelcome());
+    REQUIRE(doctor.waitWelcome());
+    REQUIRE_FALSE(doctor.request(protocol::type::presenceSet, {{"status", "on_shift"}}).code);
+    REQUIRE_FALSE(cabin.request(protocol::type::visitCheckIn, protocol::toJson(adultVisit(visitId))).code);
+    const auto claim = doctor.request(protocol::type::visitClaim, {{"visit_id", visitId}});
+    REQUIRE_FALSE(claim.code);
+    auto result = protocol::fromJson<protocol::ClaimResult>(claim.body);
+    REQUIRE(result);
+    const auto event = cabin.nextEvent(protocol::type::visitClaimed);
+    REQUIRE(event);
+    auto claimed = protocol::fromJson<protocol::VisitClaimed>(event->body);
+    REQUIRE(claimed);
+    return {std::move(*result), std::move(*claimed), claim.body, event->body};
 }
 
 } // namespace tc::test

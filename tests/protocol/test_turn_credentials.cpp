@@ -388,21 +388,11 @@ TEST_CASE("both parties of a session receive the servers with their own fresh cr
     TestService service(pki, 60s, ":memory:", 10s, ice);
     SyncClient cabin(pki, pki.cabin(), service.port());
     SyncClient doctor(pki, pki.doctor(), service.port());
-    REQUIRE(cabin.waitWelcome());
-    REQUIRE(doctor.waitWelcome());
-    REQUIRE_FALSE(doctor.request(type::presenceSet, {{"status", "on_shift"}}).code);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, toJson(adultVisit("V-ICE"))).code);
-
     const auto before = std::chrono::system_clock::now();
-    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-ICE"}});
-    REQUIRE_FALSE(claim.code);
-    const auto result = protocol::fromJson<protocol::ClaimResult>(claim.body);
-    REQUIRE(result);
-    const auto event = cabin.nextEvent(type::visitClaimed);
-    REQUIRE(event);
-    const auto claimed = protocol::fromJson<protocol::VisitClaimed>(event->body);
-    REQUIRE(claimed);
+    const auto claim = claimVisit(cabin, doctor, "V-ICE");
     const auto after = std::chrono::system_clock::now();
+    const auto* result = &claim.doctor;
+    const auto* claimed = &claim.cabin;
 
     for (const auto* servers : {&result->iceServers, &claimed->iceServers}) {
         REQUIRE(servers->size() == 2);
@@ -436,14 +426,7 @@ TEST_CASE("a service that names no STUN/TURN server sends no ice_servers", "[tur
     TestService service(pki);
     SyncClient cabin(pki, pki.cabin(), service.port());
     SyncClient doctor(pki, pki.doctor(), service.port());
-    REQUIRE(cabin.waitWelcome());
-    REQUIRE(doctor.waitWelcome());
-    REQUIRE_FALSE(doctor.request(type::presenceSet, {{"status", "on_shift"}}).code);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, toJson(adultVisit("V-BARE"))).code);
-    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-BARE"}});
-    REQUIRE_FALSE(claim.code);
-    CHECK_FALSE(claim.body.contains("ice_servers"));
-    const auto event = cabin.nextEvent(type::visitClaimed);
-    REQUIRE(event);
-    CHECK_FALSE(event->body.contains("ice_servers"));
+    const auto claim = claimVisit(cabin, doctor, "V-BARE");
+    CHECK_FALSE(claim.doctorBody.contains("ice_servers"));
+    CHECK_FALSE(claim.cabinBody.contains("ice_servers"));
 }
