@@ -190,24 +190,8 @@ int main(int argc, char** argv) {
         stethoscope.codec =
             *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
     }
-    const auto list = [](const std::string& text) {
-        std::vector<std::string> out;
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            const auto end = std::min(text.find(',', start), text.size());
-            if (end > start) {
-                out.push_back(text.substr(start, end - start));
-            }
-            start = end + 1;
-        }
-        return out;
-    };
-    if (const auto names = args.value("media-interface")) {
-        script.mediaAddresses.interfaces = list(*names);
-    }
-    if (const auto addresses = args.value("media-address")) {
-        script.mediaAddresses.addresses = list(*addresses);
-    }
+    script.mediaAddresses.interfaces = args.list("media-interface");
+    script.mediaAddresses.addresses = args.list("media-address");
     if (auto chosen = protocol::hostAddresses(script.mediaAddresses); !chosen) {
         std::cerr << "telecabine-cabin: --media-interface/--media-address: "
                   << chosen.error().message() << "\n";

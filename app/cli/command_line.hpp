@@ -1,6 +1,7 @@
 #pragma once
 // Minimal "--name value" / "--flag" parsing for the non-Qt executables.
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -54,6 +55,20 @@ public:
             return fallback;
         }
         return parsed;
+    }
+    // A comma-separated option ("eth0,wlan0"), empty items left out; empty when not given.
+    std::vector<std::string> list(const std::string& name) const {
+        std::vector<std::string> out;
+        const auto text = value(name);
+        std::size_t start = 0;
+        while (text && start <= text->size()) {
+            const auto end = std::min(text->find(',', start), text->size());
+            if (end > start) {
+                out.push_back(text->substr(start, end - start));
+            }
+            start = end + 1;
+        }
+        return out;
     }
     const std::vector<std::string>& positional() const { return m_positional; }
     const std::vector<std::string>& errors() const { return m_errors; }

@@ -1,7 +1,7 @@
 #include "tc/media/recording_repair.hpp"
-#include "utc_now.hpp"
 
 #include "tc/media/replay.hpp"
+#include "utc_now.hpp"
 
 #include <algorithm>
 #include <array>
@@ -453,19 +453,35 @@ boost::system::result<RepairReport> repairRecording(const std::filesystem::path&
     return report;
 }
 
-std::vector<RepairOutcome> repairRecordings(const std::filesystem::path& directory) {
-    std::vector<RepairOutcome> outcomes;
+namespace {
+
+// The FLAC recordings' manifests of a directory: each one's FLAC path and parsed document
+// (an unreadable manifest reads as an empty document). A missing directory has none.
+std::vector<std::pair<std::filesystem::path, nlohmann::json>>
+flacManifests(const std::filesystem::path& directory) {
+    std::vector<std::pair<std::filesystem::path, nlohmann::json>> out;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
         if (entry.path().extension() != ".json") {
             continue;
         }
-        const auto document = readJson(entry.path());
-        if (field(document, "format", std::string()) != "FLAC" ||
-            field(document, "state", std::string()) != "recording") {
+        auto document = readJson(entry.path());
+        if (field(document, "format", std::string()) == "FLAC") {
+            out.emplace_back(std::filesystem::path(entry.path()).replace_extension(".flac"),
+                             std::move(document));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<RepairOutcome> repairRecordings(const std::filesystem::path& directory) {
+    std::vector<RepairOutcome> outcomes;
+    for (auto& [flac, document] : flacManifests(directory)) {
+        if (field(document, "state", std::string()) != "recording") {
             continue;
         }
-        auto flac = std::filesystem::path(entry.path()).replace_extension(".flac");
         auto result = repairRecording(flac);
         if (!result && result.error() == RepairErrc::busy) {
             continue; // a recording in progress, in this console or another
@@ -477,19 +493,13 @@ std::vector<RepairOutcome> repairRecordings(const std::filesystem::path& directo
 
 std::vector<RecordingEntry> listRecordings(const std::filesystem::path& directory) {
     std::vector<RecordingEntry> entries;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-        if (entry.path().extension() != ".json") {
-            continue;
-        }
-        const auto document = readJson(entry.path());
+    for (auto& [flac, document] : flacManifests(directory)) {
         const auto state = field(document, "state", std::string("complete"));
-        if (field(document, "format", std::string()) != "FLAC" ||
-            (state != "complete" && state != "recovered")) {
+        if (state != "complete" && state != "recovered") {
             continue;
         }
         RecordingEntry recording;
-        recording.flac = std::filesystem::path(entry.path()).replace_extension(".flac");
+        recording.flac = flac;
         recording.startedUtc = field(document, "started_utc", std::string());
         recording.sampleRate = field(document, "sample_rate", 0);
         recording.samples = field(document, "samples", std::uint64_t{0});
