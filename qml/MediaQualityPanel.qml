@@ -12,10 +12,11 @@ Rectangle {
     // when something is wrong (they open by themselves when the link is not good).
     property bool expanded: false
     readonly property bool showStreams: expanded || (link.state === "connected" && link.quality !== "good")
+                                        || link.state === "reconnecting"
     readonly property color tone: link.state === "connected"
                                   ? (link.quality === "good" ? Theme.ok
                                      : (link.quality === "poor" ? Theme.urgent : Theme.warning))
-                                  : (link.state === "failed" || link.state === "disconnected"
+                                  : (link.state === "failed" || link.state === "disconnected" || link.state === "reconnecting"
                                      ? Theme.urgent : Theme.muted)
     implicitHeight: column.implicitHeight + 24
     radius: Theme.radius
@@ -84,6 +85,25 @@ Rectangle {
                     ToolTip.visible: hover.hovered
                     ToolTip.text: qsTr("%L1 paquets").arg(modelData.packets) + " · SSRC " + modelData.ssrc
                     HoverHandler { id: hover }
+                }
+            }
+        }
+        // The link's technical incidents, oldest first: every path change, reconnection and
+        // STUN/TURN server that failed, with the time (kept for the consultation record).
+        Column {
+            objectName: "incidentList"
+            visible: panel.showStreams && panel.link.incidents.length > 0
+            Layout.fillWidth: true
+            spacing: 2
+            Repeater {
+                model: panel.link.incidents
+                delegate: Label {
+                    required property var modelData
+                    width: parent ? parent.width : 0
+                    text: modelData.time + "  " + modelData.text
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.muted
+                    elide: Text.ElideRight
                 }
             }
         }

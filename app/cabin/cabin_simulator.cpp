@@ -8,6 +8,7 @@
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/protocol/media_negotiation.hpp"
+#include "tc/protocol/ice_messages.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
@@ -101,6 +102,7 @@ public:
             if (auto claimed = fromJson<VisitClaimed>(event.body)) {
                 m_sessionId = claimed->sessionId;
                 m_sessionVisit = claimed->visitId;
+                m_iceServers = claimed->iceServers;
                 m_vitals.reset(); // a new patient
                 emit(CabinPhase::inSession, "visit " + claimed->visitId + " taken by " +
                                                 claimed->doctorName + " (RPPS " +
@@ -275,6 +277,9 @@ private:
             return std::nullopt;
         }
         config.hostAddresses = std::move(*addresses);
+        config.followAddresses = m_script.mediaAddresses;
+        config.iceServers = m_iceServers;
+        config.relayTrustAnchors = m_script.relayTrustAnchors;
         auto media = MediaTransport::open(m_strand, config);
         if (!media) {
             emit(m_phase, "cannot open the media port: " + media.error().message());
@@ -354,6 +359,25 @@ private:
             return std::nullopt;
         }
         m_media = *media;
+        // Trickle ICE: what the transport finds goes to the doctor once the answer is out (it
+        // is sent right after this returns, on this strand, before these posts run).
+        m_media->setSignalHandler([weak = weak_from_this()](IceSignal signal) {
+            if (const auto cabin = weak.lock()) {
+                net::post(cabin->m_strand, [cabin, signal = std::move(signal)] {
+                    cabin->sendIceSignal(signal);
+                });
+            }
+        });
+        m_media->setPathHandler([weak = weak_from_this()](const MediaPath& path) {
+            if (const auto cabin = weak.lock()) {
+                net::post(cabin->m_strand, [cabin, path] {
+                    cabin->emit(cabin->m_phase,
+                                "media path: " + describe(path) + ", " +
+                                    path.local.endpoint.address().to_string() + " <-> " +
+                                    path.remote.endpoint.address().to_string());
+                });
+            }
+        });
         emit(m_phase,
              "media: checking the path, keyed by " + std::string(toString(keying->local.mode)));
         return answer.value();
@@ -491,6 +515,18 @@ private:
         m_doctorScreen.reset(); // after the session: its handler holds a reference too
     }
 
+    void sendIceSignal(const IceSignal& signal) {
+        if (m_sessionId.empty() || !m_media) {
+            return;
+        }
+        if (std::holds_alternative<IceRestartSignal>(signal)) {
+            emit(m_phase, "media: restarting ICE (path lost or addresses changed)");
+        }
+        auto [kind, payload] = toSessionMessage(signal);
+        const SessionMessage message{m_sessionId, std::string(kind), std::move(payload)};
+        m_client->request(std::string(type::sessionMessage), toJson(message), nullptr);
+    }
+
     void acknowledge(const Envelope& event) {
         auto message = fromJson<SessionMessage>(event.body);
         if (!message) {
@@ -498,6 +534,18 @@ private:
         }
         if (CabinDocuments::handles(message->kind)) {
             m_documents->onMessage(message->sessionId, message->kind, message->payload);
+            return;
+        }
+        if (isIceMessageKind(message->kind)) {
+            auto signal = iceSignalFrom(message->kind, message->payload);
+            if (!signal) {
+                emit(m_phase, "ICE message refused: " + signal.error().detail);
+            } else if (m_media && message->sessionId == m_sessionId) {
+                if (std::holds_alternative<IceRestartSignal>(*signal)) {
+                    emit(m_phase, "the doctor restarts ICE");
+                }
+                m_media->applyRemoteSignal(std::move(*signal));
+            }
             return;
         }
         // The operator reads the request on the cabin screen and confirms it.
@@ -620,6 +668,7 @@ private:
     std::vector<std::string> m_waiting; // checked in, not yet ended
     std::string m_sessionId;
     std::string m_sessionVisit;
+    std::vector<IceServer> m_iceServers; // this session's STUN and TURN servers
     std::size_t m_nextPatient = 0;
     bool m_stopped = false;
 };

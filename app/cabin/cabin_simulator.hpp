@@ -60,6 +60,9 @@ struct CabinScript {
     // Which of this machine's addresses carry the media (--media-interface, --media-address);
     // by default every usable one.
     protocol::HostAddressPolicy mediaAddresses;
+    // The authorities a TURN server's TLS certificate may chain to besides the system's: the
+    // deployment CA (--ca).
+    std::optional<std::filesystem::path> relayTrustAnchors;
     // The cabin's durable state: its print ledger (print_ledger.hpp). Without one, nothing
     // prints (`failed` `ledger_unavailable`): a prescription must never print twice.
     std::filesystem::path stateDirectory;

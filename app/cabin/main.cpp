@@ -190,6 +190,7 @@ int main(int argc, char** argv) {
         stethoscope.codec =
             *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
     }
+    script.relayTrustAnchors = std::filesystem::path(*args.value("ca"));
     script.mediaAddresses.interfaces = args.list("media-interface");
     script.mediaAddresses.addresses = args.list("media-address");
     if (auto chosen = protocol::hostAddresses(script.mediaAddresses); !chosen) {

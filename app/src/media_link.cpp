@@ -3,7 +3,10 @@
 #include "ui_dispatch.hpp"
 #include "video_controller.hpp"
 
+#include "tc/protocol/ice_messages.hpp"
+
 #include <QLocale>
+#include <QTime>
 #include <QVariantMap>
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -46,12 +49,30 @@ QString number(double value, int decimals) {
     return QLocale().toString(value, 'f', decimals);
 }
 
+// How the media travels, for the doctor: direct or relayed, and through what.
+QString describePath(const protocol::MediaPath& path) {
+    using Type = protocol::Candidate::Type;
+    if (path.local.type == Type::relay) {
+        return MediaLink::tr("relayé par %1 (TURN %2)")
+            .arg(QString::fromStdString(path.relayServer),
+                 path.relayProtocol
+                     ? QString::fromLatin1(protocol::toString(*path.relayProtocol).data())
+                     : QStringLiteral("?"));
+    }
+    if (path.remote.type == Type::relay) {
+        return MediaLink::tr("relayé par le serveur TURN de la cabine");
+    }
+    return path.local.type == Type::host ? MediaLink::tr("direct (réseau local)")
+                                         : MediaLink::tr("direct (à travers le NAT)");
+}
+
 } // namespace
 
 MediaQuality assessQuality(const MediaSnapshot& snapshot, std::uint64_t unrecoveredSinceLast,
                            std::uint64_t receivedSinceLast) {
     using protocol::TransportState;
     if (snapshot.state == TransportState::disconnected ||
+        snapshot.state == TransportState::reconnecting ||
         snapshot.state == TransportState::failed) {
         return MediaQuality::poor;
     }
@@ -134,6 +155,9 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
         return std::nullopt;
     }
     config.hostAddresses = std::move(*addresses);
+    config.followAddresses = m_hostPolicy; // Wi-Fi to 4G: ICE restarts on the new addresses
+    config.iceServers = m_iceServers;
+    config.relayTrustAnchors = m_relayTrust;
     auto transport = protocol::MediaTransport::open(m_executor, config);
     if (!transport) {
         error = tr("Port média indisponible : %1")
@@ -250,6 +274,18 @@ QString MediaLink::answer(const std::string& sdp) {
         m_session.reset();
         return tr("Clés média invalides.");
     }
+    // Trickle ICE from now on: the cabin has our offer and we have its answer.
+    m_transport->setPathHandler([this](const protocol::MediaPath& path) {
+        postToUi(this, [this, path] { onPath(path); });
+    });
+    m_transport->setSignalHandler([this](protocol::IceSignal signal) {
+        postToUi(this, [this, signal = std::move(signal)] {
+            if (m_iceSender && m_transport) {
+                auto [kind, payload] = protocol::toSessionMessage(signal);
+                m_iceSender(std::string(kind), std::move(payload));
+            }
+        });
+    });
     setState(protocol::TransportState::checking);
     m_poll.start();
     return {};
@@ -276,7 +312,38 @@ void MediaLink::close() {
     m_details.clear();
     m_streams.clear();
     m_error.clear();
+    m_path.clear();
+    m_incidents.clear();
+    m_relayProblemsSeen = 0;
     setState(std::nullopt);
+}
+
+bool MediaLink::applyIceMessage(const std::string& kind, const nlohmann::json& payload) {
+    auto signal = protocol::iceSignalFrom(kind, payload);
+    if (!signal) {
+        addIncident(tr("Message ICE de la cabine refusé : %1")
+                        .arg(QString::fromStdString(signal.error().detail)));
+        return false;
+    }
+    if (m_transport) {
+        if (std::holds_alternative<protocol::IceRestartSignal>(*signal)) {
+            addIncident(tr("La cabine relance la connexion (ICE restart)"));
+        }
+        m_transport->applyRemoteSignal(std::move(*signal));
+    }
+    return true;
+}
+
+void MediaLink::onPath(const protocol::MediaPath& path) {
+    m_path = describePath(path);
+    addIncident(tr("Chemin média : %1").arg(m_path));
+}
+
+void MediaLink::addIncident(const QString& text) {
+    m_incidents.append(QVariantMap{
+        {QStringLiteral("time"), QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))},
+        {QStringLiteral("text"), text}});
+    emit changed();
 }
 
 std::function<void(std::vector<std::uint8_t>)> MediaLink::sender() const {
@@ -296,6 +363,11 @@ QString MediaLink::state() const {
 void MediaLink::setState(std::optional<protocol::TransportState> state) {
     if (m_state != state) {
         m_state = state;
+        if (state == protocol::TransportState::reconnecting) {
+            addIncident(tr("Reconnexion : le chemin média a changé ou a été perdu"));
+        } else if (state == protocol::TransportState::disconnected) {
+            addIncident(tr("Média interrompu : plus de trafic authentifié"));
+        }
         emit changed();
     }
 }
@@ -309,7 +381,20 @@ void MediaLink::poll() {
                           MediaSnapshot snapshot;
                           snapshot.transport = transport->stats();
                           snapshot.streams = session->stats();
-                          postToUi(this, [this, snapshot] { apply(snapshot); });
+                          auto problems = transport->relayProblems();
+                          postToUi(this, [this, snapshot, problems = std::move(problems)] {
+                              for (; m_relayProblemsSeen < problems.size(); ++m_relayProblemsSeen) {
+                                  const auto& p = problems[m_relayProblemsSeen];
+                                  addIncident(tr("Serveur %1 inutilisable : %2%3")
+                                                  .arg(QString::fromStdString(p.server),
+                                                       QString::fromStdString(p.error.message()),
+                                                       p.detail.empty()
+                                                           ? QString()
+                                                           : QStringLiteral(" (%1)").arg(
+                                                                 QString::fromStdString(p.detail))));
+                              }
+                              apply(snapshot);
+                          });
                       });
 }
 
@@ -366,6 +451,9 @@ void MediaLink::apply(const MediaSnapshot& polled) {
                                       static_cast<std::uint64_t>(std::max<std::int64_t>(0, lost)))
             : 0.0;
     QStringList parts;
+    if (!m_path.isEmpty()) {
+        parts << m_path;
+    }
     parts << QString::fromLatin1(protocol::toString(m_keying.mode).data());
     if (snapshot.transport.suite) {
         parts << QString::fromLatin1(protocol::toString(*snapshot.transport.suite).data());
@@ -395,6 +483,8 @@ QString MediaLink::text() const {
         return tr("Média refusé : %1").arg(m_error);
     case TransportState::disconnected:
         return tr("Média interrompu : plus de trafic authentifié depuis 5 s");
+    case TransportState::reconnecting:
+        return tr("Média : reconnexion…");
     case TransportState::connected:
         switch (m_quality) {
         case MediaQuality::good:

@@ -2,13 +2,16 @@
 // The consultation's media link, from the doctor's side: the transport (opened for the offer,
 // keyed by the cabin's answer, DTLS-SRTP by default) with its RTP session, and what the doctor
 // needs to know about it: state, a connection-quality indicator and per-stream figures, polled
-// once a second from the protocol thread.
+// once a second from the protocol thread; the path the media takes (direct or relayed, and
+// through which TURN server), and a timeline of the link's incidents: every path change, ICE
+// restart, and STUN or TURN server that failed.
 
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/host_addresses.hpp"
+#include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 
@@ -17,7 +20,9 @@
 #include <QTimer>
 #include <QVariantList>
 #include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <optional>
 
@@ -46,6 +51,8 @@ class MediaLink : public QObject {
     Q_PROPERTY(QString details READ details NOTIFY changed)
     Q_PROPERTY(int packetsPerSecond READ packetsPerSecond NOTIFY changed)
     Q_PROPERTY(QVariantList streams READ streams NOTIFY changed)
+    Q_PROPERTY(QString path READ path NOTIFY changed)
+    Q_PROPERTY(QVariantList incidents READ incidents NOTIFY changed)
 
 public:
     explicit MediaLink(QObject* parent = nullptr);
@@ -59,6 +66,19 @@ public:
     void setHostAddressPolicy(protocol::HostAddressPolicy policy) {
         m_hostPolicy = std::move(policy);
     }
+    // The STUN and TURN servers of the session (from the claim), and the authorities a TURN
+    // server's TLS certificate may chain to besides the system's (the deployment CA).
+    void setIceServers(std::vector<protocol::IceServer> servers) {
+        m_iceServers = std::move(servers);
+    }
+    void setRelayTrustAnchors(std::optional<std::filesystem::path> path) {
+        m_relayTrust = std::move(path);
+    }
+    // Sends an ice.* session message to the cabin (trickled candidates, restarts); UI thread.
+    using IceMessageSender = std::function<void(const std::string& kind, nlohmann::json)>;
+    void setIceMessageSender(IceMessageSender sender) { m_iceSender = std::move(sender); }
+    // An ice.* session message from the cabin; false (and an incident) if it is malformed.
+    bool applyIceMessage(const std::string& kind, const nlohmann::json& payload);
     // The cabin wants a keyframe of one of our streams (called on the protocol thread); the
     // handler must outlive the link.
     void setKeyframeRequestHandler(protocol::RtpSession::KeyframeHandler handler) {
@@ -107,6 +127,10 @@ public:
     QString details() const { return m_details; }
     int packetsPerSecond() const { return m_packetsPerSecond; }
     QVariantList streams() const { return m_streams; }
+    // "direct (réseau local)", "relayé par turns:… (TURN TLS)"; empty before a path is chosen.
+    QString path() const { return m_path; }
+    // [{time: "14:02:11", text: "…"}], oldest first, for this consultation.
+    QVariantList incidents() const { return m_incidents; }
 
 signals:
     void changed();
@@ -116,6 +140,8 @@ private:
     void apply(const MediaSnapshot& snapshot);
     void setState(std::optional<protocol::TransportState> state);
     void drain();
+    void onPath(const protocol::MediaPath& path);
+    void addIncident(const QString& text);
 
     boost::asio::any_io_executor m_executor;
     std::shared_ptr<protocol::MediaTransport> m_transport;
@@ -136,6 +162,12 @@ private:
     QString m_details;
     int m_packetsPerSecond = 0;
     QVariantList m_streams;
+    std::vector<protocol::IceServer> m_iceServers;
+    std::optional<std::filesystem::path> m_relayTrust;
+    IceMessageSender m_iceSender;
+    QString m_path;
+    QVariantList m_incidents;
+    std::size_t m_relayProblemsSeen = 0;
     std::uint64_t m_lastReceived = 0;
     std::uint64_t m_lastUnrecovered = 0;
     QTimer m_poll;

@@ -5,6 +5,7 @@
 #include "labels.hpp"
 #include "queue_model.hpp"
 #include "tc/media/video_negotiation.hpp"
+#include "tc/protocol/ice_messages.hpp"
 
 #include <QDateTime>
 #include <QDir>
@@ -53,6 +54,9 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     m_connection = connection;
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
+    m_media.setIceMessageSender([this](const std::string& kind, nlohmann::json payload) {
+        sendSessionMessage(kind, std::move(payload));
+    });
     m_media.setVideo(&m_video);
     m_media.setOutboundReportHandler([this](std::uint32_t ssrc, double lost) {
         if (ssrc == CameraController::kSsrc) {
@@ -188,6 +192,11 @@ void SessionController::claim(const QString& visitId) {
                               }
                               m_sessionId = claimed->sessionId;
                               m_entry = claimed->entry;
+                              m_media.setIceServers(claimed->iceServers);
+                              if (!m_connection->caPath().isEmpty()) {
+                                  m_media.setRelayTrustAnchors(
+                                      m_connection->caPath().toStdString());
+                              }
                               m_cabinConnected = true;
                               emit visitChanged();
                               emit cabinConnectedChanged();
@@ -348,6 +357,10 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                     QString::fromStdString(request["site"].get<std::string>()),
                     !accepted.is_boolean() || accepted.get<bool>());
             }
+        }
+        if (message && message->sessionId == m_sessionId &&
+            protocol::isIceMessageKind(message->kind)) {
+            m_media.applyIceMessage(message->kind, message->payload);
         }
         if (message && message->sessionId == m_sessionId && message->kind == "instrument.ack") {
             onInstrumentAcknowledged(message->payload);

@@ -1,40 +1,19 @@
 #include "tc/protocol/media_transport.hpp"
 
-#include "ice_attributes.hpp"
+#include "ice_agent.hpp"
+#include "ice_server_plan.hpp"
 #include "random_id.hpp"
-#include "tc/protocol/host_addresses.hpp"
+#include "relay_tls_tunnel.hpp"
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <deque>
-#include <openssl/rand.h>
-#include <optional>
+#include <mutex>
+#include <set>
 
 namespace tc::protocol {
-
-std::string_view toString(TransportState state) noexcept {
-    switch (state) {
-    case TransportState::checking:
-        return "checking";
-    case TransportState::securing:
-        return "securing";
-    case TransportState::connected:
-        return "connected";
-    case TransportState::disconnected:
-        return "disconnected";
-    case TransportState::failed:
-        return "failed";
-    case TransportState::closed:
-        return "closed";
-    }
-    return "unknown";
-}
 
 IceCredentials makeIceCredentials() {
     return IceCredentials{detail::randomHex(4), detail::randomHex(16)};
@@ -45,50 +24,67 @@ namespace {
 namespace net = boost::asio;
 using udp = net::ip::udp;
 using Clock = std::chrono::steady_clock;
-constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
-constexpr std::size_t kMaxPendingChecks = 64;
-using detail::be32;
-using detail::bytesOf;
-using detail::hostPriority;
-using detail::xorMappedAddress;
+constexpr std::size_t kMaxEarlyDtls = 8;
+constexpr std::size_t kMaxPendingRemoteCandidates = 64;
+constexpr std::chrono::milliseconds kAddressPollInterval{250};
+constexpr std::chrono::seconds kMinRestartSpacing{3};
 
 class Transport final : public MediaTransport, public std::enable_shared_from_this<Transport> {
 public:
     Transport(net::any_io_executor executor, MediaTransportConfig config)
         : m_strand(net::make_strand(executor))
         , m_config(std::move(config))
-        , m_checkTimer(m_strand)
         , m_consentTimer(m_strand)
-        , m_dtlsTimer(m_strand) {
-        RAND_bytes(m_tieBreaker.data(), static_cast<int>(m_tieBreaker.size()));
+        , m_dtlsTimer(m_strand)
+        , m_addressTimer(m_strand)
+        , m_local(m_config.local)
+        , m_hostAddresses(m_config.hostAddresses) {}
+
+    ~Transport() override {
+        std::lock_guard lock(m_agentMutex);
+        m_agent.reset(); // before the loop thread it runs on
     }
 
-    boost::system::error_code bind() {
-        if (m_config.hostAddresses.empty()) {
+    // Plans the servers, opens the TLS tunnels, and starts the first ICE generation.
+    boost::system::error_code open() {
+        if (m_hostAddresses.empty()) {
             return make_error_code(HostAddressErrc::noUsableAddress);
         }
-        for (const auto& address : m_config.hostAddresses) {
-            boost::system::error_code ec;
-            udp::socket socket(m_strand);
-            socket.open(address.is_v4() ? udp::v4() : udp::v6(), ec);
-            if (!ec && address.is_v6()) {
-                socket.set_option(net::ip::v6_only(true), ec);
+        auto plan = detail::planServers(m_config.iceServers, std::chrono::system_clock::now());
+        m_problems = std::move(plan.problems);
+        m_stun = plan.stun;
+        for (auto& relay : plan.relays) {
+            detail::RelaySetup setup{relay.host, relay.port, detail::RelayType::udp,
+                                     relay.username, relay.password};
+            if (relay.protocol == RelayProtocol::tcp) {
+                setup.type = detail::RelayType::tcp;
+            } else if (relay.protocol == RelayProtocol::tls) {
+                auto tunnel = detail::RelayTlsTunnel::open(
+                    m_strand, relay.host, relay.port, m_config.relayTrustAnchors,
+                    [weak = weak_from_this(), uri = relay.uri](boost::system::error_code ec,
+                                                               std::string detail) {
+                        if (auto self = weak.lock()) {
+                            self->noteProblem({uri, ec, std::move(detail)});
+                        }
+                    });
+                if (!tunnel) {
+                    m_problems.push_back({relay.uri, tunnel.error(), ""});
+                    continue;
+                }
+                setup.type = detail::RelayType::tcp;
+                setup.host = (*tunnel)->localEndpoint().address().to_string();
+                setup.port = (*tunnel)->localEndpoint().port();
+                m_tunnels.push_back(std::move(*tunnel));
             }
-            if (!ec) {
-                socket.bind(udp::endpoint(address, 0), ec);
-            }
-            udp::endpoint local;
-            if (!ec) {
-                local = socket.local_endpoint(ec);
-            }
-            if (ec) {
-                return ec;
-            }
-            // Room for a video keyframe burst; the kernel caps it at net.core.rmem_max.
-            boost::system::error_code ignored;
-            socket.set_option(net::socket_base::receive_buffer_size(1 << 20), ignored);
-            m_sockets.push_back(std::move(socket));
-            m_localEndpoints.push_back(local);
+            m_relays.push_back(std::move(relay));
+            m_relaySetups.push_back(std::move(setup));
+        }
+        m_loop = std::make_unique<detail::GlibLoopThread>();
+        if (auto ec = startGeneration()) {
+            return ec;
+        }
+        if (m_config.followAddresses) {
+            net::post(m_strand, [self = shared_from_this()] { self->watchAddresses(); });
         }
         return {};
     }
@@ -96,22 +92,48 @@ public:
     net::any_io_executor executor() const override { return m_strand; }
 
     std::vector<Candidate> localCandidates() const override {
-        std::vector<Candidate> out;
-        for (std::size_t i = 0; i < m_localEndpoints.size(); ++i) {
-            out.push_back({Candidate::Type::host, m_localEndpoints[i], hostPriority(i)});
-        }
-        return out;
+        const auto agent = currentAgent();
+        return agent ? agent->localCandidates() : std::vector<Candidate>{};
     }
 
     Candidate localCandidate() const override {
-        return {Candidate::Type::host, m_localEndpoints.front(), hostPriority(0)};
+        const auto all = localCandidates();
+        const auto host = std::find_if(all.begin(), all.end(), [](const Candidate& c) {
+            return c.type == Candidate::Type::host;
+        });
+        return host != all.end() ? *host : all.empty() ? Candidate{} : all.front();
     }
 
-    std::optional<SelectedPair> selectedPair() const override {
-        if (!m_selectedSocket) {
-            return std::nullopt;
-        }
-        return SelectedPair{m_localEndpoints[*m_selectedSocket], m_selected};
+    std::optional<MediaPath> selectedPath() const override { return m_path; }
+
+    IceCredentials localCredentials() const override {
+        std::lock_guard lock(m_agentMutex);
+        return m_local;
+    }
+
+    void setSignalHandler(SignalHandler handler) override {
+        net::post(m_strand, [self = shared_from_this(), handler = std::move(handler)]() mutable {
+            self->m_onSignal = std::move(handler);
+            for (auto& signal : std::exchange(self->m_unsentSignals, {})) {
+                self->m_onSignal(std::move(signal));
+            }
+        });
+    }
+
+    void setPathHandler(PathHandler handler) override {
+        net::post(m_strand, [self = shared_from_this(), handler = std::move(handler)]() mutable {
+            self->m_onPath = std::move(handler);
+        });
+    }
+
+    void applyRemoteSignal(IceSignal signal) override {
+        net::post(m_strand, [self = shared_from_this(), signal = std::move(signal)]() mutable {
+            std::visit([&](auto& s) { self->onRemote(std::move(s)); }, signal);
+        });
+    }
+
+    void restart() override {
+        net::post(m_strand, [self = shared_from_this()] { self->restartNow(true); });
     }
 
     boost::system::error_code start(std::vector<Candidate> remote, IceCredentials remoteIce,
@@ -144,20 +166,23 @@ public:
                 return;
             }
             self->m_started = true;
-            std::sort(remote.begin(), remote.end(), [](const Candidate& a, const Candidate& b) {
-                return a.priority > b.priority;
-            });
-            self->m_remote = std::move(remote);
-            self->m_remoteIce = std::move(remoteIce);
             self->m_sdes = std::move(sdes);
             self->m_dtls = std::move(dtls);
             self->m_onPacket = std::move(onPacket);
             self->m_onState = std::move(onState);
-            for (std::size_t i = 0; i < self->m_sockets.size(); ++i) {
-                net::co_spawn(self->m_strand, receiveLoop(self, i), net::detached);
+            if (self->m_generation == 0) {
+                self->m_remote = std::move(remoteIce);
+                auto agent = self->currentAgent();
+                agent->setRemoteCredentials(*self->m_remote);
+                remote.insert(remote.end(), self->m_pendingRemote.begin(),
+                              self->m_pendingRemote.end());
+                agent->addRemoteCandidates(remote);
+                if (self->m_remoteEnded) {
+                    agent->endOfRemoteCandidates();
+                }
             }
-            net::co_spawn(self->m_strand, checkLoop(self), net::detached);
-            net::co_spawn(self->m_strand, consentLoop(self), net::detached);
+            self->m_pendingRemote.clear();
+            self->consentLoop();
         });
         return {};
     }
@@ -177,7 +202,196 @@ public:
 
     TransportStats stats() const override { return m_stats; }
 
+    std::vector<RelayProblem> relayProblems() const override { return m_problems; }
+
 private:
+    std::shared_ptr<detail::IceAgent> currentAgent() const {
+        std::lock_guard lock(m_agentMutex);
+        return m_agent;
+    }
+
+    // A new ICE agent with our current credentials and addresses; its events come back to the
+    // strand tagged with its serial, so that a replaced agent's late events are ignored.
+    boost::system::error_code startGeneration() {
+        const std::uint64_t serial = ++m_agentSerial;
+        const std::weak_ptr<Transport> weak = weak_from_this();
+        const auto onStrand = [this, weak, serial](auto work) {
+            net::post(m_strand, [weak, serial, work = std::move(work)]() mutable {
+                auto self = weak.lock();
+                if (self && self->m_agentSerial == serial &&
+                    self->m_state != TransportState::closed) {
+                    work(*self);
+                }
+            });
+        };
+        detail::IceAgentEvents events;
+        events.localCandidate = [onStrand](Candidate candidate) {
+            onStrand([candidate](Transport& t) { t.localCandidateFound(candidate); });
+        };
+        events.gatheringDone = [onStrand] {
+            onStrand([](Transport& t) { t.gatheringDone(); });
+        };
+        events.selectedPair = [onStrand](Candidate local, Candidate remote,
+                                         std::optional<std::size_t> relay) {
+            onStrand([local, remote, relay](Transport& t) { t.pathSelected(local, remote, relay); });
+        };
+        events.state = [onStrand](detail::IceComponentState state) {
+            onStrand([state](Transport& t) { t.iceStateChanged(state); });
+        };
+        events.datagram = [onStrand](std::vector<std::uint8_t> datagram) {
+            onStrand([datagram = std::move(datagram)](Transport& t) mutable {
+                t.onDatagram(datagram);
+            });
+        };
+        detail::IceAgentConfig config{m_hostAddresses, m_config.controlling, m_local, m_stun,
+                                      m_relaySetups,   m_config.relayOnly};
+        auto agent = detail::IceAgent::create(*m_loop, config, std::move(events));
+        if (!agent) {
+            return agent.error();
+        }
+        std::shared_ptr<detail::IceAgent> replaced;
+        {
+            std::lock_guard lock(m_agentMutex);
+            replaced = std::exchange(m_agent, std::shared_ptr<detail::IceAgent>(std::move(*agent)));
+        }
+        m_gatheringDone = false;
+        m_allocated.assign(m_relays.size(), false);
+        return {};
+    }
+
+    void signal(IceSignal signal) {
+        if (m_onSignal) {
+            m_onSignal(std::move(signal));
+        } else {
+            m_unsentSignals.push_back(std::move(signal));
+        }
+    }
+
+    void localCandidateFound(const Candidate& candidate) {
+        if (candidate.type == Candidate::Type::relay) {
+            // Which server gave it (see ice_agent.cpp, relayIndexOf).
+            if (const auto index = relayIndexOf(candidate); index < m_allocated.size()) {
+                m_allocated[index] = true;
+            }
+        }
+        signal(IceCandidateSignal{m_local.ufrag, candidate});
+    }
+
+    static std::size_t relayIndexOf(const Candidate& candidate) {
+        return ((candidate.priority >> 8) & 0xFFFFu) >> 6 & 0x7u;
+    }
+
+    void gatheringDone() {
+        m_gatheringDone = true;
+        for (std::size_t i = 0; i < m_relays.size(); ++i) {
+            const bool reported = std::any_of(m_problems.begin(), m_problems.end(),
+                                              [&](const auto& p) { return p.server == m_relays[i].uri; });
+            if (!m_allocated[i] && !reported) {
+                m_problems.push_back({m_relays[i].uri, make_error_code(IceErrc::relayNotAllocated),
+                                      "no relayed address from " + m_relays[i].host});
+            }
+        }
+        signal(IceEndOfCandidatesSignal{m_local.ufrag});
+    }
+
+    void noteProblem(RelayProblem problem) {
+        net::post(m_strand, [self = shared_from_this(), problem = std::move(problem)]() mutable {
+            const bool known = std::any_of(
+                self->m_problems.begin(), self->m_problems.end(), [&](const RelayProblem& p) {
+                    return p.server == problem.server && p.error == problem.error;
+                });
+            if (!known) {
+                self->m_problems.push_back(std::move(problem));
+            }
+        });
+    }
+
+    void onRemote(IceCandidateSignal candidate) {
+        if (!m_started) {
+            if (m_pendingRemote.size() < kMaxPendingRemoteCandidates) {
+                m_pendingRemote.push_back(std::move(candidate.candidate)); // before start()
+            }
+            return;
+        }
+        if (!m_remote || candidate.ufrag != m_remote->ufrag) {
+            return; // an older generation's
+        }
+        currentAgent()->addRemoteCandidates({candidate.candidate});
+    }
+
+    void onRemote(IceEndOfCandidatesSignal end) {
+        if (!m_started || !m_remote) {
+            m_remoteEnded = true;
+            return;
+        }
+        if (end.ufrag == m_remote->ufrag) {
+            currentAgent()->endOfRemoteCandidates();
+        }
+    }
+
+    void onRemote(IceRestartSignal restart) {
+        if (restart.generation < m_generation ||
+            (restart.generation == m_generation && m_remote &&
+             m_remote->ufrag == restart.credentials.ufrag)) {
+            return; // stale, or heard already
+        }
+        if (restart.generation > m_generation) {
+            m_generation = restart.generation - 1;
+            restartNow(false); // ours too, answered with our new credentials
+        }
+        m_remote = restart.credentials;
+        currentAgent()->setRemoteCredentials(*m_remote);
+    }
+
+    // A new ICE generation: new credentials, new gathering on today's addresses, the session's
+    // keys kept. `ours`: we noticed (address change, consent lost, asked), not the peer.
+    void restartNow(bool ours) {
+        if (m_state == TransportState::closed || m_state == TransportState::failed) {
+            return;
+        }
+        if (ours && m_lastRestart && Clock::now() - *m_lastRestart < kMinRestartSpacing &&
+            m_state == TransportState::reconnecting) {
+            return; // one is under way
+        }
+        m_lastRestart = Clock::now();
+        ++m_generation;
+        ++m_stats.restarts;
+        {
+            std::lock_guard lock(m_agentMutex);
+            m_local = makeIceCredentials();
+        }
+        m_remote.reset();
+        m_path.reset();
+        if (const auto ec = startGeneration()) {
+            return shutdown(TransportState::failed, ec);
+        }
+        if (keyed()) {
+            setState(TransportState::reconnecting);
+        }
+        signal(IceRestartSignal{m_generation, m_local});
+    }
+
+    void watchAddresses() {
+        m_addressTimer.expires_after(kAddressPollInterval);
+        m_addressTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->m_state == TransportState::closed) {
+                return;
+            }
+            const auto now = hostAddresses(*self->m_config.followAddresses);
+            if (now && !now->empty() &&
+                std::set(now->begin(), now->end()) !=
+                    std::set(self->m_hostAddresses.begin(), self->m_hostAddresses.end())) {
+                self->m_hostAddresses = *now;
+                if (self->m_started) {
+                    self->restartNow(true);
+                } else {
+                    self->startGeneration();
+                }
+            }
+            self->watchAddresses();
+        });
+    }
+
     static boost::system::result<std::pair<SrtpSession, SrtpSession>>
     makeSessions(const SrtpKeys& keys) {
         auto sender = SrtpSession::create(keys.suite, keys.sendKey, SrtpDirection::outbound);
@@ -197,6 +411,9 @@ private:
             return;
         }
         m_state = state;
+        if (state == TransportState::disconnected) {
+            m_disconnectedSince = Clock::now();
+        }
         if (m_onState) {
             m_onState(state, error);
         }
@@ -206,57 +423,74 @@ private:
 
     void shutdown(TransportState final, boost::system::error_code error) {
         setState(final, error);
-        boost::system::error_code ignored;
-        m_checkTimer.cancel();
         m_consentTimer.cancel();
         m_dtlsTimer.cancel();
-        for (auto& socket : m_sockets) {
-            socket.close(ignored);
+        m_addressTimer.cancel();
+        for (const auto& tunnel : m_tunnels) {
+            tunnel->close();
         }
     }
 
-    // The verified path is there: key the session (SDES at once, DTLS by handshake).
-    void pathVerified() {
+    void pathSelected(const Candidate& local, const Candidate& remote,
+                      std::optional<std::size_t> relay) {
+        MediaPath path{local, remote, std::nullopt, {}};
+        if (relay && *relay < m_relays.size()) {
+            path.relayProtocol = m_relays[*relay].protocol;
+            path.relayServer = m_relays[*relay].uri;
+        }
+        const bool first = !m_path.has_value();
+        m_path = path;
+        m_lastAuthenticated = Clock::now();
+        if (m_onPath) {
+            m_onPath(path);
+        }
+        if (!first || !m_started) {
+            return;
+        }
+        if (keyed()) {
+            setState(TransportState::connected); // a restart: the keys carry over
+            return;
+        }
         if (m_sdes) {
             installKeys(std::move(m_sdes->first), std::move(m_sdes->second));
             m_sdes.reset();
             return;
         }
-        setState(TransportState::securing);
-        m_dtls->start();
-        if (m_earlyDtls && m_earlyDtlsFrom == m_selected) {
-            m_dtls->receive(*m_earlyDtls);
+        if (m_dtls && !m_dtlsStarted) {
+            m_dtlsStarted = true;
+            setState(TransportState::securing);
+            m_dtls->start();
+            for (const auto& datagram : std::exchange(m_earlyDtls, {})) {
+                m_dtls->receive(datagram);
+            }
+            afterDtls();
         }
-        m_earlyDtls.reset();
-        afterDtls();
+    }
+
+    void iceStateChanged(detail::IceComponentState state) {
+        if (state == detail::IceComponentState::failed && !keyed() &&
+            m_state == TransportState::checking) {
+            shutdown(TransportState::failed, make_error_code(IceErrc::noPath));
+        }
     }
 
     void installKeys(SrtpSession sender, SrtpSession receiver) {
         m_stats.suite = sender.suite();
         m_sender.emplace(std::move(sender));
         m_receiver.emplace(std::move(receiver));
+        m_lastAuthenticated = Clock::now();
         setState(TransportState::connected);
+    }
+
+    void transmit(std::span<const std::uint8_t> datagram) {
+        if (auto agent = currentAgent(); agent && agent->send(datagram)) {
+            m_stats.bytesSent += datagram.size();
+        }
     }
 
     void flushDtls() {
         for (const auto& datagram : m_dtls->takeOutgoing()) {
-            boost::system::error_code ec;
-            selectedSocket().send_to(net::buffer(datagram), m_selected, 0, ec);
-        }
-    }
-
-    udp::socket& selectedSocket() { return m_sockets[m_selectedSocket.value_or(0)]; }
-
-    // The pair media travels on from now; the first one ends the checks.
-    void select(std::size_t socket, const udp::endpoint& remote) {
-        const bool first = !m_selectedSocket.has_value();
-        m_selectedSocket = socket;
-        m_selected = remote;
-        if (first || m_state == TransportState::checking) {
-            m_lastAuthenticated = Clock::now();
-            m_lastConsentCheck = Clock::now();
-            m_checkTimer.cancel();
-            pathVerified();
+            transmit(datagram);
         }
     }
 
@@ -283,171 +517,103 @@ private:
         }
     }
 
-    void onDtls(std::span<const std::uint8_t> datagram, const udp::endpoint& from) {
+    void onDtls(std::span<const std::uint8_t> datagram) {
         if (!m_dtls) {
             ++m_stats.droppedUnknown; // SDES session: nobody speaks DTLS here
             return;
         }
-        if (m_state == TransportState::checking) {
-            // The peer's checks may succeed a moment before ours: keep its first flight.
-            const bool known = std::any_of(m_remote.begin(), m_remote.end(),
-                                           [&](const Candidate& c) { return c.endpoint == from; });
-            if (known) {
-                m_earlyDtls.emplace(datagram.begin(), datagram.end());
-                m_earlyDtlsFrom = from;
-                ++m_stats.dtlsReceived;
+        ++m_stats.dtlsReceived;
+        if (!m_dtlsStarted) {
+            // The peer's pair may be selected a moment before ours: keep its first flight.
+            if (m_earlyDtls.size() < kMaxEarlyDtls) {
+                m_earlyDtls.emplace_back(datagram.begin(), datagram.end());
             } else {
                 ++m_stats.droppedBeforeConnected;
             }
             return;
         }
-        if (from != m_selected) {
-            ++m_stats.droppedBeforeConnected;
-            return;
-        }
-        ++m_stats.dtlsReceived;
         m_dtls->receive(datagram);
+        if (m_dtls->done()) {
+            m_lastAuthenticated = Clock::now(); // a record under the session's keys
+        }
         afterDtls();
     }
 
     void send(std::vector<std::uint8_t> packet, bool rtcp) {
-        net::post(m_strand,
-                  [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
-                      if (!self->keyed() || (self->m_state != TransportState::connected &&
-                                             self->m_state != TransportState::disconnected)) {
-                          ++self->m_stats.droppedBeforeConnected;
-                          return;
-                      }
-                      std::size_t length = packet.size();
-                      packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
-                      const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
-                                              : self->m_sender->protectRtp(packet, length);
-                      if (error) {
-                          ++self->m_stats.droppedMalformed;
-                          return;
-                      }
-                      boost::system::error_code ec;
-                      self->selectedSocket().send_to(net::buffer(packet.data(), length),
-                                                     self->m_selected, 0, ec);
-                      if (!ec) {
-                          ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
-                          self->m_stats.bytesSent += length;
-                      }
-                  });
-    }
-
-    void sendCheck(std::size_t socket, const udp::endpoint& to, bool nominate = false) {
-        PendingCheck check{{}, Clock::now(), socket, to, nominate};
-        RAND_bytes(check.id.data(), static_cast<int>(check.id.size()));
-        m_pendingChecks.push_back(check);
-        if (m_pendingChecks.size() > kMaxPendingChecks) {
-            m_pendingChecks.pop_front();
-        }
-        std::vector<std::uint8_t> role(m_tieBreaker.begin(), m_tieBreaker.end());
-        std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> attributes = {
-            {kStunAttrUsername, bytesOf(m_remoteIce.ufrag + ":" + m_config.local.ufrag)},
-            {kStunAttrPriority, be32(hostPriority(socket))},
-            {m_config.controlling ? kStunAttrIceControlling : kStunAttrIceControlled, role}};
-        if (nominate) {
-            attributes.emplace_back(kStunAttrUseCandidate, std::vector<std::uint8_t>{});
-        }
-        const auto message =
-            buildStun(kStunBindingRequest, check.id, attributes, m_remoteIce.password);
-        boost::system::error_code ec;
-        m_sockets[socket].send_to(net::buffer(message), to, 0, ec);
-        ++m_stats.stunRequests;
-    }
-
-    // Every local address with every peer candidate of its family, until a pair works; then the
-    // controlling side nominates that pair (RFC 8445 8.1.1) and the checks end when it is
-    // confirmed.
-    static net::awaitable<void> checkLoop(std::shared_ptr<Transport> self) {
-        while (self->m_state == TransportState::checking) {
-            if (self->m_nominating) {
-                self->sendCheck(self->m_nominating->first, self->m_nominating->second, true);
-            } else {
-                for (std::size_t i = 0; i < self->m_sockets.size(); ++i) {
-                    for (const auto& candidate : self->m_remote) {
-                        if (candidate.endpoint.address().is_v4() ==
-                            self->m_localEndpoints[i].address().is_v4()) {
-                            self->sendCheck(i, candidate.endpoint);
-                        }
-                    }
-                }
+        net::post(m_strand, [self = shared_from_this(), packet = std::move(packet),
+                             rtcp]() mutable {
+            if (!self->keyed() || (self->m_state != TransportState::connected &&
+                                   self->m_state != TransportState::disconnected)) {
+                ++self->m_stats.droppedBeforeConnected;
+                return;
             }
-            self->m_checkTimer.expires_after(self->m_config.checkInterval);
-            co_await self->m_checkTimer.async_wait(kNoThrow);
-        }
+            std::size_t length = packet.size();
+            packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
+            const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
+                                    : self->m_sender->protectRtp(packet, length);
+            if (error) {
+                ++self->m_stats.droppedMalformed;
+                return;
+            }
+            self->transmit(std::span<const std::uint8_t>(packet.data(), length));
+            ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
+        });
     }
 
-    static net::awaitable<void> consentLoop(std::shared_ptr<Transport> self) {
-        while (self->m_state != TransportState::closed) {
-            self->m_consentTimer.expires_after(
-                std::min(self->m_config.consentInterval, self->m_config.consentTimeout / 4));
-            co_await self->m_consentTimer.async_wait(kNoThrow);
-            if (self->m_state == TransportState::closed ||
+    // RFC 7675 as before: consent is authenticated traffic from the peer (SRTP, SRTCP, DTLS
+    // records) within consentTimeout; RTCP reports keep it alive when no media flows. Consent
+    // lost for restartAfterConsentLoss restarts ICE.
+    void consentLoop() {
+        m_consentTimer.expires_after(
+            std::min(m_config.consentInterval, m_config.consentTimeout / 4));
+        m_consentTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->m_state == TransportState::closed ||
                 self->m_state == TransportState::failed) {
-                co_return;
+                return;
             }
-            if (self->m_state == TransportState::checking ||
-                self->m_state == TransportState::securing) {
-                continue; // the handshake has its own deadline
-            }
-            if (Clock::now() - self->m_lastAuthenticated > self->m_config.consentTimeout) {
+            const auto now = Clock::now();
+            if (self->m_state == TransportState::connected &&
+                now - self->m_lastAuthenticated > self->m_config.consentTimeout) {
                 self->setState(TransportState::disconnected);
             }
-            if (Clock::now() - self->m_lastConsentCheck >= self->m_config.consentInterval) {
-                self->m_lastConsentCheck = Clock::now();
-                self->sendCheck(self->m_selectedSocket.value_or(0), self->m_selected);
+            const auto wait = self->m_config.restartAfterConsentLoss;
+            const bool lost = self->m_state == TransportState::disconnected &&
+                              now - self->m_disconnectedSince >= wait;
+            const bool stuck = self->m_state == TransportState::reconnecting &&
+                               now - self->m_lastRestart.value_or(now) >= 4 * kMinRestartSpacing;
+            if (wait.count() > 0 && (lost || stuck)) {
+                self->restartNow(true);
             }
-        }
+            self->consentLoop();
+        });
     }
 
-    static net::awaitable<void> receiveLoop(std::shared_ptr<Transport> self, std::size_t index) {
-        std::vector<std::uint8_t> buffer(kMaxDatagramBytes + 1);
-        udp::endpoint from;
-        auto& socket = self->m_sockets[index];
-        while (self->m_state != TransportState::closed) {
-            auto [ec, size] =
-                co_await socket.async_receive_from(net::buffer(buffer), from, kNoThrow);
-            if (ec) {
-                if (ec == net::error::operation_aborted || !socket.is_open()) {
-                    co_return;
-                }
-                continue; // ICMP errors surface here; consent handles a dead peer
-            }
-            self->m_stats.bytesReceived += size;
-            if (size > kMaxDatagramBytes) {
-                ++self->m_stats.droppedOversized;
-                continue;
-            }
-            self->onDatagram(std::span<std::uint8_t>(buffer.data(), size), buffer, from, index);
-        }
-    }
-
-    void authenticated(const udp::endpoint& from) {
+    void authenticated() {
         m_lastAuthenticated = Clock::now();
-        if (m_state == TransportState::disconnected && from == m_selected && keyed()) {
-            setState(TransportState::connected); // consent regained
+        if (m_state == TransportState::disconnected || m_state == TransportState::reconnecting) {
+            if (m_path) {
+                setState(TransportState::connected); // consent regained
+            }
         }
     }
 
-    void onDatagram(std::span<std::uint8_t> datagram, std::vector<std::uint8_t>& buffer,
-                    const udp::endpoint& from, std::size_t socket) {
-        switch (classify(datagram)) {
-        case PacketKind::stun:
-            onStun(datagram, from, socket);
+    void onDatagram(std::vector<std::uint8_t>& datagram) {
+        m_stats.bytesReceived += datagram.size();
+        if (datagram.size() > kMaxDatagramBytes) {
+            ++m_stats.droppedOversized;
             return;
+        }
+        switch (classify(datagram)) {
         case PacketKind::rtp:
         case PacketKind::rtcp: {
-            if (!keyed() || from != m_selected) {
-                ++m_stats.droppedBeforeConnected; // media only on the verified path
+            if (!keyed()) {
+                ++m_stats.droppedBeforeConnected;
                 return;
             }
             const bool rtcp = classify(datagram) == PacketKind::rtcp;
             std::size_t length = datagram.size();
-            const auto error = rtcp ? m_receiver->unprotectRtcp(buffer, length)
-                                    : m_receiver->unprotectRtp(buffer, length);
+            const auto error = rtcp ? m_receiver->unprotectRtcp(datagram, length)
+                                    : m_receiver->unprotectRtp(datagram, length);
             if (error == SrtpErrc::replayed) {
                 ++m_stats.droppedReplayed;
             } else if (error == SrtpErrc::authenticationFailed) {
@@ -456,123 +622,62 @@ private:
                 ++m_stats.droppedMalformed;
             } else {
                 ++(rtcp ? m_stats.rtcpReceived : m_stats.rtpReceived);
-                authenticated(from);
+                authenticated();
                 if (m_onPacket) {
-                    m_onPacket(std::span<const std::uint8_t>(buffer.data(), length), rtcp);
+                    m_onPacket(std::span<const std::uint8_t>(datagram.data(), length), rtcp);
                 }
             }
             return;
         }
         case PacketKind::dtls:
-            onDtls(datagram, from);
+            onDtls(datagram);
             return;
+        case PacketKind::stun: // libnice answers STUN; anything else is not ours
         case PacketKind::unknown:
             ++m_stats.droppedUnknown;
             return;
         }
     }
 
-    void onStun(std::span<const std::uint8_t> datagram, const udp::endpoint& from,
-                std::size_t socket) {
-        const auto message = parseStun(datagram);
-        if (!message) {
-            ++m_stats.droppedMalformed;
-            return;
-        }
-        if (message->type == kStunBindingRequest) {
-            const auto* user = message->find(kStunAttrUsername);
-            const std::string expected = m_config.local.ufrag + ":";
-            const bool userOk =
-                user != nullptr && user->valueSize > expected.size() &&
-                std::equal(expected.begin(), expected.end(), datagram.begin() + user->valueOffset);
-            if (!userOk || verifyStunIntegrity(datagram, *message, m_config.local.password)) {
-                ++m_stats.droppedUnauthenticatedStun;
-                return;
-            }
-            const auto response = buildStun(
-                kStunBindingSuccess, message->transactionId,
-                {{kStunAttrXorMappedAddress, xorMappedAddress(from, message->transactionId)}},
-                m_config.local.password);
-            boost::system::error_code ec;
-            m_sockets[socket].send_to(net::buffer(response), from, 0, ec);
-            ++m_stats.stunResponses;
-            if (!m_config.controlling && message->find(kStunAttrUseCandidate) != nullptr &&
-                (!m_selectedSocket || *m_selectedSocket != socket || m_selected != from)) {
-                // The controlling side nominated this pair, which its own check proved both ways.
-                return select(socket, from);
-            }
-            if (m_state != TransportState::checking && from == m_selected) {
-                authenticated(from);
-            }
-            return;
-        }
-        if (message->type == kStunBindingSuccess) {
-            const auto pending =
-                std::find_if(m_pendingChecks.begin(), m_pendingChecks.end(),
-                             [&](const auto& p) { return p.id == message->transactionId; });
-            // A response counts only from where the check went, on the socket it left from
-            // (RFC 8445 7.2.5.2.1: the pair is symmetric).
-            if (pending == m_pendingChecks.end() || pending->to != from ||
-                pending->socket != socket ||
-                verifyStunIntegrity(datagram, *message, m_remoteIce.password)) {
-                ++m_stats.droppedUnauthenticatedStun;
-                return;
-            }
-            // The path's round-trip time, smoothed as TCP does (RFC 6298, alpha 1/8).
-            const double rtt =
-                std::chrono::duration<double, std::milli>(Clock::now() - pending->sent).count();
-            m_stats.roundTripMs =
-                m_stats.roundTripMs ? *m_stats.roundTripMs + (rtt - *m_stats.roundTripMs) / 8 : rtt;
-            const bool nominated = pending->nominate;
-            m_pendingChecks.erase(pending);
-            if (m_state == TransportState::checking) {
-                if (!m_config.controlling || nominated) {
-                    // Controlled: the first pair that works, until the peer nominates one.
-                    return select(socket, from);
-                }
-                if (!m_nominating) {
-                    m_nominating.emplace(socket, from); // the first pair that works
-                    m_checkTimer.cancel();              // nominate it now
-                }
-            } else if (from == m_selected) {
-                authenticated(from);
-            }
-            return;
-        }
-        ++m_stats.droppedUnknown;
-    }
-
     net::strand<net::any_io_executor> m_strand;
     MediaTransportConfig m_config;
-    std::vector<udp::socket> m_sockets;          // one per host address
-    std::vector<udp::endpoint> m_localEndpoints; // kept: the sockets close when the session ends
-    std::optional<std::pair<SrtpSession, SrtpSession>> m_sdes; // until the path is verified
+    net::steady_timer m_consentTimer;
+    net::steady_timer m_dtlsTimer;
+    net::steady_timer m_addressTimer;
+    // ICE: libnice's loop, the current generation's agent, the servers it uses.
+    std::unique_ptr<detail::GlibLoopThread> m_loop;
+    mutable std::mutex m_agentMutex; // m_agent and m_local, read from any thread
+    std::shared_ptr<detail::IceAgent> m_agent;
+    IceCredentials m_local;
+    std::uint64_t m_agentSerial = 0;
+    std::uint32_t m_generation = 0;
+    std::vector<boost::asio::ip::address> m_hostAddresses;
+    std::optional<udp::endpoint> m_stun;
+    std::vector<detail::PlannedRelay> m_relays;
+    std::vector<detail::RelaySetup> m_relaySetups;
+    std::vector<std::shared_ptr<detail::RelayTlsTunnel>> m_tunnels;
+    std::vector<RelayProblem> m_problems;
+    std::vector<bool> m_allocated;
+    bool m_gatheringDone = false;
+    std::optional<IceCredentials> m_remote;
+    std::vector<Candidate> m_pendingRemote;
+    bool m_remoteEnded = false;
+    std::optional<MediaPath> m_path;
+    std::optional<Clock::time_point> m_lastRestart;
+    SignalHandler m_onSignal;
+    std::vector<IceSignal> m_unsentSignals;
+    PathHandler m_onPath;
+    // Keying and media.
+    std::optional<std::pair<SrtpSession, SrtpSession>> m_sdes; // until a pair is selected
     std::unique_ptr<DtlsSrtpHandshake> m_dtls;
-    std::optional<std::vector<std::uint8_t>> m_earlyDtls;
-    udp::endpoint m_earlyDtlsFrom;
+    bool m_dtlsStarted = false;
+    std::vector<std::vector<std::uint8_t>> m_earlyDtls;
     std::optional<SrtpSession> m_sender; // once keyed
     std::optional<SrtpSession> m_receiver;
     bool m_started = false;
-    net::steady_timer m_checkTimer;
-    net::steady_timer m_consentTimer;
-    net::steady_timer m_dtlsTimer;
-    std::vector<Candidate> m_remote;
-    IceCredentials m_remoteIce;
-    udp::endpoint m_selected;                    // the peer's end of the selected pair
-    std::optional<std::size_t> m_selectedSocket; // ours, once a pair is selected
-    std::optional<std::pair<std::size_t, udp::endpoint>> m_nominating; // controlling, checking
-    struct PendingCheck {
-        TransactionId id;
-        Clock::time_point sent;
-        std::size_t socket;
-        udp::endpoint to;
-        bool nominate;
-    };
-    std::deque<PendingCheck> m_pendingChecks;
-    std::array<std::uint8_t, 8> m_tieBreaker{};
     TransportState m_state = TransportState::checking;
     Clock::time_point m_lastAuthenticated{};
-    Clock::time_point m_lastConsentCheck{};
+    Clock::time_point m_disconnectedSince{};
     PacketHandler m_onPacket;
     StateHandler m_onState;
     TransportStats m_stats;
@@ -583,7 +688,7 @@ private:
 boost::system::result<std::shared_ptr<MediaTransport>>
 MediaTransport::open(net::any_io_executor executor, MediaTransportConfig config) {
     auto transport = std::make_shared<Transport>(std::move(executor), std::move(config));
-    if (const auto ec = transport->bind()) {
+    if (const auto ec = transport->open()) {
         return ec;
     }
     return std::shared_ptr<MediaTransport>(std::move(transport));

@@ -1,5 +1,7 @@
 #include "tc/protocol/messages.hpp"
 
+#include "tc/protocol/ice_messages.hpp"
+
 #include "ice_server_json.hpp"
 #include "json_reader.hpp"
 
@@ -225,7 +227,8 @@ bool isKnownSessionMessageKind(std::string_view kind) noexcept {
     return std::find(kSessionMessageKinds.begin(), kSessionMessageKinds.end(), kind) !=
                kSessionMessageKinds.end() ||
            std::find(kDocumentMessageKinds.begin(), kDocumentMessageKinds.end(), kind) !=
-               kDocumentMessageKinds.end();
+               kDocumentMessageKinds.end() ||
+           isIceMessageKind(kind);
 }
 
 // ---- toJson -------------------------------------------------------------------------------

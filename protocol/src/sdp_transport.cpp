@@ -159,25 +159,47 @@ boost::system::result<CryptoAttribute> parseCrypto(std::string_view line) {
 
 std::string formatCandidate(const Candidate& candidate, int foundation) {
     std::ostringstream out;
-    out << "a=candidate:" << foundation << " 1 udp " << candidate.priority << " "
-        << candidate.endpoint.address().to_string() << " " << candidate.endpoint.port() << " typ "
-        << (candidate.type == Candidate::Type::host ? "host" : "relay");
+    out << "a=candidate:"
+        << (candidate.foundation.empty() ? std::to_string(foundation) : candidate.foundation)
+        << " 1 udp " << candidate.priority << " " << candidate.endpoint.address().to_string()
+        << " " << candidate.endpoint.port() << " typ " << toString(candidate.type);
+    if (candidate.related) {
+        out << " raddr " << candidate.related->address().to_string() << " rport "
+            << candidate.related->port();
+    }
     return out.str();
 }
 
+namespace {
+
+bool isIceChars(std::string_view text) {
+    return !text.empty() && text.size() <= 32 &&
+           std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '+' || c == '/';
+           });
+}
+
+} // namespace
+
 boost::system::result<Candidate> parseCandidate(std::string_view line) {
-    constexpr std::string_view prefix = "a=candidate:";
+    // "a=candidate:" in a description, "candidate:" alone when trickled (RFC 8840).
+    if (line.substr(0, 2) == "a=") {
+        line.remove_prefix(2);
+    }
+    constexpr std::string_view prefix = "candidate:";
     if (line.substr(0, prefix.size()) != prefix) {
         return make_error_code(SdpErrc::badCandidate);
     }
     const auto w = words(line.substr(prefix.size()));
     Candidate candidate;
     unsigned short port = 0;
-    if (w.size() < 8 || w[1] != "1" || (w[2] != "udp" && w[2] != "UDP") ||
+    if (w.size() < 8 || !isIceChars(w[0]) || w[1] != "1" || (w[2] != "udp" && w[2] != "UDP") ||
         !toNumber(w[3], candidate.priority) || !toNumber(w[5], port) || port == 0 ||
         w[6] != "typ") {
         return make_error_code(SdpErrc::badCandidate);
     }
+    candidate.foundation = std::string(w[0]);
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(std::string(w[4]), ec);
     if (ec) {
@@ -185,12 +207,37 @@ boost::system::result<Candidate> parseCandidate(std::string_view line) {
     }
     if (w[7] == "host") {
         candidate.type = Candidate::Type::host;
+    } else if (w[7] == "srflx") {
+        candidate.type = Candidate::Type::serverReflexive;
+    } else if (w[7] == "prflx") {
+        candidate.type = Candidate::Type::peerReflexive;
     } else if (w[7] == "relay") {
         candidate.type = Candidate::Type::relay;
     } else {
-        return make_error_code(SdpErrc::badCandidate); // srflx/prflx: later, with STUN servers
+        return make_error_code(SdpErrc::badCandidate);
     }
     candidate.endpoint = boost::asio::ip::udp::endpoint(address, port);
+    // Extensions come as name/value pairs: raddr and rport are read, the others skipped.
+    std::optional<boost::asio::ip::address> relatedAddress;
+    std::optional<unsigned short> relatedPort;
+    for (std::size_t i = 8; i + 1 < w.size(); i += 2) {
+        if (w[i] == "raddr") {
+            const auto related = boost::asio::ip::make_address(std::string(w[i + 1]), ec);
+            if (ec) {
+                return make_error_code(SdpErrc::badCandidate);
+            }
+            relatedAddress = related;
+        } else if (w[i] == "rport") {
+            unsigned short value = 0;
+            if (!toNumber(w[i + 1], value)) {
+                return make_error_code(SdpErrc::badCandidate);
+            }
+            relatedPort = value;
+        }
+    }
+    if (relatedAddress && relatedPort) {
+        candidate.related = boost::asio::ip::udp::endpoint(*relatedAddress, *relatedPort);
+    }
     return candidate;
 }
 

@@ -77,6 +77,13 @@ inline TransportStats statsOf(IoThread& io, MediaTransport& transport) {
     return promise.get_future().get();
 }
 
+// Runs `f` on the transport's strand and returns what it returned.
+template <class F> auto onExecutor(MediaTransport& transport, F f) {
+    std::promise<decltype(f())> promise;
+    net::post(transport.executor(), [&] { promise.set_value(f()); });
+    return promise.get_future().get();
+}
+
 struct Pair {
     IceCredentials aCredentials = makeIceCredentials();
     IceCredentials bCredentials = makeIceCredentials();

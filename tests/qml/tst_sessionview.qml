@@ -38,6 +38,10 @@ Item {
             property var streams: [{ name: "steth", outbound: false, ssrc: "5EE70001", payloadType: 96,
                                      packets: 1200, lossPercent: 3.1, recovered: 37, unrecovered: 0,
                                      jitterMs: 1.2, rttMs: 21 }]
+            property string path: "relayé par turns:turn.telecabine.test:443 (TURN TLS)"
+            property var incidents: [{ time: "14:02:11", text: "Chemin média : direct (réseau local)" },
+                                     { time: "14:05:40", text: "Reconnexion : le chemin média a changé ou a été perdu" },
+                                     { time: "14:05:41", text: "Chemin média : relayé par turns:turn.telecabine.test:443 (TURN TLS)" }]
         }
         property QtObject stethoscope: QtObject {
             property bool available: true
@@ -160,6 +164,21 @@ Item {
             fakeSession.media.state = "disconnected"
             compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
             fakeSession.media.state = "connected"
+        }
+
+        function test_media_panel_lists_the_incidents_and_opens_while_reconnecting() {
+            const view = createTemporaryObject(uut, root)
+            fakeSession.media.quality = "good"
+            verify(!findChild(view, "incidentList").visible) // good: one click away
+            fakeSession.media.state = "reconnecting"
+            compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
+            const list = findChild(view, "incidentList")
+            verify(list.visible) // reconnecting: the timeline shows by itself
+            compare(list.children.length, 4) // three entries and the repeater
+            verify(list.children[2].text.indexOf("Reconnexion") >= 0)
+            verify(list.children[2].text.indexOf("14:05:40") === 0)
+            fakeSession.media.state = "connected"
+            fakeSession.media.quality = "fair"
         }
 
         function test_stethoscope_panel_from_the_keyboard() {
