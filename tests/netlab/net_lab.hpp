@@ -174,6 +174,8 @@ public:
     // Runs argv inside that namespace and collects its output; never throws.
     CommandResult runCommandIn(Place place, const std::vector<std::string>& argv) const;
 
+    // Returns once coturn answers (STUN over UDP, TCP connects on 3478 and 443); throws with its
+    // log otherwise. Call it from the test's thread, like spawnIn.
     std::unique_ptr<Coturn> startCoturn(const CoturnOptions& options = {});
 
 private:
