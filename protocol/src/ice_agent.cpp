@@ -3,6 +3,7 @@
 #include "tc/protocol/media_transport.hpp"
 
 #include <arpa/inet.h>
+#include <chrono>
 #include <future>
 #include <netinet/in.h>
 #include <nice/agent.h>
@@ -37,6 +38,11 @@ GlibLoopThread::GlibLoopThread()
 }
 
 GlibLoopThread::~GlibLoopThread() {
+    // TURN allocations are released with a Refresh of lifetime 0 (nice_agent_close_async): a
+    // server that answers does so within a round trip; one that does not is not waited for.
+    for (int i = 0; i < 50 && m_closing.load() > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     g_main_loop_quit(m_loop);
     g_main_context_wakeup(m_context);
     m_thread.join();
@@ -178,6 +184,10 @@ IceAgent::create(GlibLoopThread& loop, const IceAgentConfig& config, IceAgentEve
         g_object_set(agent, "controlling-mode", config.controlling ? TRUE : FALSE, "ice-tcp",
                      FALSE, "upnp", FALSE, "force-relay", config.relayOnly ? TRUE : FALSE,
                      nullptr);
+        // A STUN or TURN server that does not answer gives up after about 2 s (200, 400, 800
+        // ms and a last 400) rather than libnice's default 7 retransmissions (about 20 s): the
+        // end of gathering, and what the doctor is told, should not wait that long.
+        g_object_set(agent, "stun-max-retransmissions", 4u, nullptr);
         if (config.stunServer) {
             g_object_set(agent, "stun-server",
                          config.stunServer->address().to_string().c_str(), "stun-server-port",
@@ -230,7 +240,16 @@ IceAgent::~IceAgent() {
         if (m_stream != 0) {
             nice_agent_attach_recv(m_agent, m_stream, 1, m_loop.context(), nullptr, nullptr);
         }
-        g_object_unref(m_agent);
+        // Releases the TURN allocations, then the agent (on the loop thread, which outlives it
+        // or gives up waiting: see ~GlibLoopThread).
+        m_loop.closing();
+        nice_agent_close_async(
+            m_agent,
+            [](GObject* agent, GAsyncResult*, gpointer loop) {
+                g_object_unref(agent);
+                static_cast<GlibLoopThread*>(loop)->closed();
+            },
+            &m_loop);
     });
 }
 

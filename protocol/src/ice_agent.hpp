@@ -8,6 +8,7 @@
 #include "tc/protocol/media_transport.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <atomic>
 #include <boost/system/result.hpp>
 #include <functional>
 #include <memory>
@@ -33,12 +34,17 @@ public:
     bool onLoopThread() const noexcept { return std::this_thread::get_id() == m_threadId; }
     // Runs `work` on the loop thread and waits for it (at once when already there).
     void invoke(const std::function<void()>& work);
+    // Agents closing asynchronously (their TURN allocations being released): the destructor
+    // gives them a moment before the loop stops.
+    void closing() noexcept { ++m_closing; }
+    void closed() noexcept { --m_closing; }
 
 private:
     GMainContext* m_context = nullptr;
     GMainLoop* m_loop = nullptr;
     std::thread m_thread;
     std::thread::id m_threadId;
+    std::atomic<int> m_closing = 0;
 };
 
 enum class RelayType { udp, tcp }; // how libnice reaches the TURN server (TLS is tunnelled TCP)

@@ -286,7 +286,13 @@ private:
         for (std::size_t i = 0; i < m_relays.size(); ++i) {
             const bool reported = std::any_of(m_problems.begin(), m_problems.end(),
                                               [&](const auto& p) { return p.server == m_relays[i].uri; });
-            if (!m_allocated[i] && !reported) {
+            // libnice keeps one relayed candidate per server address: the same server over
+            // UDP and over TLS gives one, and the other is no problem.
+            bool sameServerAllocated = false;
+            for (std::size_t j = 0; j < m_relays.size(); ++j) {
+                sameServerAllocated |= j != i && m_allocated[j] && m_relays[j].host == m_relays[i].host;
+            }
+            if (!m_allocated[i] && !reported && !sameServerAllocated) {
                 m_problems.push_back({m_relays[i].uri, make_error_code(IceErrc::relayNotAllocated),
                                       "no relayed address from " + m_relays[i].host});
             }

@@ -346,6 +346,12 @@ void NetLab::setDefaultRoute(Side side) const {
     ip({"-n", nsName(hostOf(side)), "route", "replace", "default", "via", gateway(side)});
 }
 
+void NetLab::addInternet(Place place, const std::string& device) const {
+    ip({"-n", nsName(place), "neigh", "replace", "203.0.113.254", "lladdr", "02:00:00:00:00:fe",
+        "dev", device, "nud", "permanent"});
+    ip({"-n", nsName(place), "route", "add", "default", "via", "203.0.113.254", "dev", device});
+}
+
 void NetLab::build() {
     for (std::size_t i = 0; i < m_names.size(); ++i) {
         ip({"netns", "add", m_names[i]});
@@ -359,6 +365,12 @@ void NetLab::build() {
     if (m_options.secondPublicAddress) {
         ip({"-n", pub, "addr", "add", std::string(kSecondPublicAddress) + "/24", "dev", "br0"});
     }
+    // The rest of the Internet: a default route via 203.0.113.254, a neighbour nobody is (a
+    // MAC address no port has), where datagrams vanish without an error, as a private address
+    // sent to from a public server does. Without it a send fails at once (ENETUNREACH), and
+    // coturn closes an allocation whose relay socket fails to send to a peer's private host
+    // candidate. The routers get the same route once their WAN is up (see below).
+    addInternet(Place::publicHost, "br0");
     for (const auto side : {Side::doctor, Side::cabin}) {
         const auto router = routerOf(side);
         const auto& ns = nsName(router);
@@ -366,6 +378,8 @@ void NetLab::build() {
         link(Place::publicHost, port, router, "wan");
         ip({"-n", pub, "link", "set", port, "master", "br0"});
         ip({"-n", ns, "addr", "add", wanAddress(side) + "/24", "dev", "wan"});
+        ip({"-n", ns, "link", "set", "wan", "up"});
+        addInternet(router, "wan");
         // The LAN side is a bridge so that a second host can join it (sameSegment).
         ip({"-n", ns, "link", "add", "lan", "type", "bridge"});
         ip({"-n", ns, "link", "set", "lan", "up"});
@@ -384,6 +398,15 @@ void NetLab::build() {
                         "table ip filter {\n"
                         "  chain forward {\n"
                         "    type filter hook forward priority filter; policy accept;\n"
+                        "    iifname \"wan\" ct state established,related accept\n"
+                        "    iifname \"wan\" drop\n"
+                        "  }\n"
+                        // Nor to the router itself, as a home router's firewall: an unsolicited
+                        // datagram (the peer's first ICE check) is dropped before conntrack
+                        // confirms it; confirmed, its entry would take the port the NAT keeps
+                        // for the host's own flow, and hole punching would fail.
+                        "  chain input {\n"
+                        "    type filter hook input priority filter; policy accept;\n"
                         "    iifname \"wan\" ct state established,related accept\n"
                         "    iifname \"wan\" drop\n"
                         "  }\n}\n"

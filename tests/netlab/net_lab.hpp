@@ -186,6 +186,7 @@ private:
     void writeSysctl(Place place, const std::string& key, const std::string& value) const;
     void link(Place a, const std::string& nameInA, Place b, const std::string& nameInB) const;
     void setDefaultRoute(Side side) const;
+    void addInternet(Place place, const std::string& device) const;
 
     NetLabOptions m_options;
     std::vector<std::string> m_names;         // indexed by Place

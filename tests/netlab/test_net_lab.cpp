@@ -118,8 +118,12 @@ enum class Via { udp, tcp, tls };
 CommandResult allocate(const NetLab& lab, const Coturn& coturn, Via via,
                        const std::string& timeout = "20") {
     const auto [user, password] = restCredential(coturn.options().secret, "doctor");
-    std::vector<std::string> argv{
-        "timeout", timeout, "turnutils_uclient", "-y", "-c", "-n", "1", "-m", "1", "-l", "100"};
+    // --foreground: timeout signals only its child. Without it, it signals its whole process
+    // group as well, and a test that spawns clients from several threads was seen to get that
+    // SIGTERM itself.
+    std::vector<std::string> argv{"timeout",           "--foreground", "-k", "2", timeout,
+                                  "turnutils_uclient", "-y",           "-c", "-n", "1",
+                                  "-m",                "1",            "-l", "100"};
     if (via != Via::udp) {
         argv.push_back("-t");
     }
@@ -197,8 +201,9 @@ TEST_CASE("netlab: nothing from the public side reaches a host unless it answers
     UdpPeer service(lab, Place::publicHost, NetLab::kPublicAddress);
     UdpPeer stranger(lab, Place::publicHost, NetLab::kSecondPublicAddress);
     const auto doctorLan = at(lab.hostAddress(Side::doctor), doctor.local().port());
-    // The public host has no route to the private LANs.
-    CHECK(stranger.send(doctorLan, "direct") == net::error::network_unreachable);
+    // The public host has no route to the private LANs: its default route leads nowhere, and
+    // the datagram vanishes (checked below: the doctor reads the reply first).
+    REQUIRE_FALSE(stranger.send(doctorLan, "direct"));
     const auto mapped = deliver(doctor, service, "open").from;
     // Another public address, to the mapped port or another one of the NAT: not a reply.
     REQUIRE_FALSE(stranger.send(mapped, "unsolicited"));
