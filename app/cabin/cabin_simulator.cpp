@@ -280,6 +280,7 @@ private:
         config.followAddresses = m_script.mediaAddresses;
         config.iceServers = m_iceServers;
         config.relayTrustAnchors = m_script.relayTrustAnchors;
+        config.egressImpairment = m_script.mediaImpairment;
         auto media = MediaTransport::open(m_strand, config);
         if (!media) {
             emit(m_phase, "cannot open the media port: " + media.error().message());

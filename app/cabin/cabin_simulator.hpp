@@ -11,6 +11,7 @@
 #include "tc/media/auscultation.hpp"
 #include "tc/media/video_codec.hpp"
 #include "tc/protocol/host_addresses.hpp"
+#include "tc/protocol/impairment.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
 
@@ -63,6 +64,8 @@ struct CabinScript {
     // The authorities a TURN server's TLS certificate may chain to besides the system's: the
     // deployment CA (--ca).
     std::optional<std::filesystem::path> relayTrustAnchors;
+    // Impairs the media the cabin sends (--impair), for demos and tests.
+    std::optional<protocol::Impairment> mediaImpairment;
     // The cabin's durable state: its print ledger (print_ledger.hpp). Without one, nothing
     // prints (`failed` `ledger_unavailable`): a prescription must never print twice.
     std::filesystem::path stateDirectory;

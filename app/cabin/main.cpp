@@ -72,6 +72,9 @@ media addresses (host candidates; by default every usable address of this machin
 link-local ones, loopback only when it is all there is):
   --media-interface LIST   only these interfaces (comma-separated names, e.g. eth0)
   --media-address LIST     only these addresses (comma-separated, IPv4 or IPv6)
+  --impair SPEC            impairs the media the cabin sends, for demos and tests, e.g.
+                           loss=10%,delay=40ms,jitter=20ms,reorder=2% (also burst=N,
+                           duplicate=P%, seed=N)
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker
@@ -191,6 +194,15 @@ int main(int argc, char** argv) {
             *codec == "opus" ? media::AudioEncoding::opus : media::AudioEncoding::l16;
     }
     script.relayTrustAnchors = std::filesystem::path(*args.value("ca"));
+    if (const auto spec = args.value("impair")) {
+        auto impairment = protocol::parseImpairment(*spec);
+        if (!impairment) {
+            std::cerr << "telecabine-cabin: --impair " << *spec << ": "
+                      << impairment.error().message() << "\n";
+            return 2;
+        }
+        script.mediaImpairment = *impairment;
+    }
     script.mediaAddresses.interfaces = args.list("media-interface");
     script.mediaAddresses.addresses = args.list("media-address");
     if (auto chosen = protocol::hostAddresses(script.mediaAddresses); !chosen) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <nice/agent.h>
 
 namespace tc::protocol::detail {
@@ -223,6 +224,17 @@ IceAgent::create(GlibLoopThread& loop, const IceAgentConfig& config, IceAgentEve
                                self.get());
         if (!nice_agent_gather_candidates(agent, self->m_stream)) {
             failure = make_error_code(IceErrc::gatheringFailed);
+            return;
+        }
+        // Room for a video keyframe burst while the loop thread hands packets over; the kernel
+        // caps it at net.core.rmem_max.
+        if (GPtrArray* sockets = nice_agent_get_sockets(agent, self->m_stream, 1)) {
+            for (guint i = 0; i < sockets->len; ++i) {
+                const int size = 1 << 20;
+                ::setsockopt(g_socket_get_fd(static_cast<GSocket*>(g_ptr_array_index(sockets, i))),
+                             SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+            }
+            g_ptr_array_unref(sockets);
         }
     });
     if (failure) {

@@ -1,6 +1,9 @@
 #include "tc/protocol/impairment.hpp"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -9,6 +12,163 @@
 #include <vector>
 
 namespace tc::protocol {
+
+void ImpairmentModel::set(const Impairment& impairment) {
+    std::lock_guard lock(m_mutex);
+    m_impairment = impairment;
+    m_random.seed(impairment.seed);
+    m_burstLeft = 0;
+}
+
+ImpairmentDecision ImpairmentModel::next() {
+    std::lock_guard lock(m_mutex);
+    ImpairmentDecision d;
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    if (m_burstLeft > 0) {
+        --m_burstLeft;
+        d.drop = true;
+        return d;
+    }
+    if (m_impairment.lossRate > 0 && unit(m_random) < m_impairment.lossRate) {
+        m_burstLeft = std::max(0, m_impairment.burstLength - 1);
+        d.drop = true;
+        return d;
+    }
+    if (m_impairment.singleLossRate > 0 && unit(m_random) < m_impairment.singleLossRate) {
+        d.drop = true;
+        return d;
+    }
+    d.delay = m_impairment.delay;
+    if (m_impairment.jitter.count() > 0) {
+        std::uniform_int_distribution<long long> extra(0, m_impairment.jitter.count());
+        d.delay += std::chrono::milliseconds(extra(m_random));
+    }
+    if (m_impairment.reorderRate > 0 && unit(m_random) < m_impairment.reorderRate) {
+        d.delay += m_impairment.delay + std::chrono::milliseconds(5);
+        d.reordered = true;
+    }
+    if (m_impairment.duplicateRate > 0 && unit(m_random) < m_impairment.duplicateRate) {
+        d.copies = 2;
+    }
+    return d;
+}
+
+namespace {
+
+class ImpairmentCategory final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "tc.impairment"; }
+    std::string message(int ev) const override {
+        switch (static_cast<ImpairmentErrc>(ev)) {
+        case ImpairmentErrc::badSyntax:
+            return "expected name=value pairs separated by commas, e.g. loss=10%,delay=40ms";
+        case ImpairmentErrc::unknownName:
+            return "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed)";
+        case ImpairmentErrc::outOfRange:
+            return "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms)";
+        }
+        return "unknown impairment error";
+    }
+};
+
+// "10%" -> 0.10, within [0, max].
+std::optional<double> percent(std::string_view text, double max) {
+    if (text.empty() || text.back() != '%') {
+        return std::nullopt;
+    }
+    text.remove_suffix(1);
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > max) {
+        return std::nullopt;
+    }
+    return value / 100.0;
+}
+
+std::optional<std::chrono::milliseconds> millis(std::string_view text) {
+    if (text.size() < 3 || text.substr(text.size() - 2) != "ms") {
+        return std::nullopt;
+    }
+    text.remove_suffix(2);
+    long long value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > 2000) {
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds(value);
+}
+
+std::optional<long long> integer(std::string_view text, long long min, long long max) {
+    long long value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
+        value > max) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+const boost::system::error_category& impairmentCategory() noexcept {
+    static const ImpairmentCategory category;
+    return category;
+}
+
+boost::system::result<Impairment> parseImpairment(std::string_view spec) {
+    Impairment out;
+    if (spec.empty()) {
+        return make_error_code(ImpairmentErrc::badSyntax);
+    }
+    if (spec.back() == ',') {
+        return make_error_code(ImpairmentErrc::badSyntax);
+    }
+    while (!spec.empty()) {
+        const auto comma = spec.find(',');
+        const auto item = spec.substr(0, comma);
+        spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+        const auto equals = item.find('=');
+        if (equals == std::string_view::npos || equals == 0 || equals + 1 == item.size()) {
+            return make_error_code(ImpairmentErrc::badSyntax);
+        }
+        const auto name = item.substr(0, equals);
+        const auto value = item.substr(equals + 1);
+        bool ok = true;
+        if (name == "loss") {
+            const auto v = percent(value, 50);
+            ok = v.has_value();
+            out.singleLossRate = v.value_or(0);
+        } else if (name == "burst") {
+            const auto v = integer(value, 1, 50);
+            ok = v.has_value();
+            out.burstLength = static_cast<int>(v.value_or(1));
+        } else if (name == "delay" || name == "jitter") {
+            const auto v = millis(value);
+            ok = v.has_value();
+            (name == "delay" ? out.delay : out.jitter) = v.value_or(std::chrono::milliseconds(0));
+        } else if (name == "reorder" || name == "duplicate") {
+            const auto v = percent(value, 100);
+            ok = v.has_value();
+            (name == "reorder" ? out.reorderRate : out.duplicateRate) = v.value_or(0);
+        } else if (name == "seed") {
+            const auto v = integer(value, 0, 0xFFFFFFFFLL);
+            ok = v.has_value();
+            out.seed = static_cast<std::uint32_t>(v.value_or(1));
+        } else {
+            return make_error_code(ImpairmentErrc::unknownName);
+        }
+        if (!ok) {
+            return make_error_code(ImpairmentErrc::outOfRange);
+        }
+    }
+    // A burst length turns the loss into bursts that start at that rate.
+    if (out.burstLength > 1) {
+        out.lossRate = out.singleLossRate / out.burstLength;
+        out.singleLossRate = 0;
+    }
+    return out;
+}
+
 namespace {
 
 namespace net = boost::asio;
@@ -33,12 +193,7 @@ public:
         });
     }
 
-    void setImpairment(const Impairment& impairment) override {
-        std::lock_guard lock(m_mutex);
-        m_impairment = impairment;
-        m_random.seed(impairment.seed);
-        m_burstLeft = 0;
-    }
+    void setImpairment(const Impairment& impairment) override { m_model.set(impairment); }
 
     void setBlackhole(bool on) override { m_blackhole = on; }
     const ImpairmentStats& stats() const override { return m_stats; }
@@ -52,46 +207,6 @@ public:
     }
 
 private:
-    struct Decision {
-        bool drop = false;
-        int copies = 1;
-        std::chrono::milliseconds delay{0};
-        bool reordered = false;
-    };
-
-    Decision decide() {
-        std::lock_guard lock(m_mutex);
-        Decision d;
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        if (m_burstLeft > 0) {
-            --m_burstLeft;
-            d.drop = true;
-            return d;
-        }
-        if (m_impairment.lossRate > 0 && unit(m_random) < m_impairment.lossRate) {
-            m_burstLeft = std::max(0, m_impairment.burstLength - 1);
-            d.drop = true;
-            return d;
-        }
-        if (m_impairment.singleLossRate > 0 && unit(m_random) < m_impairment.singleLossRate) {
-            d.drop = true;
-            return d;
-        }
-        d.delay = m_impairment.delay;
-        if (m_impairment.jitter.count() > 0) {
-            std::uniform_int_distribution<long long> extra(0, m_impairment.jitter.count());
-            d.delay += std::chrono::milliseconds(extra(m_random));
-        }
-        if (m_impairment.reorderRate > 0 && unit(m_random) < m_impairment.reorderRate) {
-            d.delay += m_impairment.delay + std::chrono::milliseconds(5);
-            d.reordered = true;
-        }
-        if (m_impairment.duplicateRate > 0 && unit(m_random) < m_impairment.duplicateRate) {
-            d.copies = 2;
-        }
-        return d;
-    }
-
     void pump(udp::socket& in, udp::socket& out, bool fromA) {
         auto buffer = std::make_shared<std::array<std::uint8_t, 2048>>();
         in.async_receive(net::buffer(*buffer),
@@ -111,7 +226,7 @@ private:
             ++m_stats.dropped;
             return;
         }
-        const Decision d = decide();
+        const ImpairmentDecision d = m_model.next();
         if (d.drop) {
             ++m_stats.dropped;
             return;
@@ -142,10 +257,7 @@ private:
     udp::socket m_towardsB;
     udp::endpoint m_a;
     udp::endpoint m_b;
-    std::mutex m_mutex; // guards the impairment and the random state
-    Impairment m_impairment;
-    std::mt19937 m_random{1};
-    int m_burstLeft = 0;
+    ImpairmentModel m_model;
     std::atomic<bool> m_blackhole{false};
     ImpairmentStats m_stats;
 };

@@ -38,7 +38,11 @@ public:
         , m_dtlsTimer(m_strand)
         , m_addressTimer(m_strand)
         , m_local(m_config.local)
-        , m_hostAddresses(m_config.hostAddresses) {}
+        , m_hostAddresses(m_config.hostAddresses) {
+        if (m_config.egressImpairment) {
+            m_impairment = std::make_unique<ImpairmentModel>(*m_config.egressImpairment);
+        }
+    }
 
     ~Transport() override {
         std::lock_guard lock(m_agentMutex);
@@ -561,8 +565,35 @@ private:
                 ++self->m_stats.droppedMalformed;
                 return;
             }
-            self->transmit(std::span<const std::uint8_t>(packet.data(), length));
             ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
+            packet.resize(length);
+            if (self->m_impairment) {
+                return self->impaired(std::move(packet));
+            }
+            self->transmit(packet);
+        });
+    }
+
+    // --impair: dropped, delayed (which reorders), or sent twice, as the model draws.
+    void impaired(std::vector<std::uint8_t> packet) {
+        const auto decision = m_impairment->next();
+        if (decision.drop) {
+            return;
+        }
+        if (decision.delay.count() == 0) {
+            for (int i = 0; i < decision.copies; ++i) {
+                transmit(packet);
+            }
+            return;
+        }
+        auto timer = std::make_shared<net::steady_timer>(m_strand, decision.delay);
+        timer->async_wait([self = shared_from_this(), timer, packet = std::move(packet),
+                           copies = decision.copies](boost::system::error_code ec) {
+            if (!ec && self->m_state != TransportState::closed) {
+                for (int i = 0; i < copies; ++i) {
+                    self->transmit(packet);
+                }
+            }
         });
     }
 
@@ -687,6 +718,7 @@ private:
     PacketHandler m_onPacket;
     StateHandler m_onState;
     TransportStats m_stats;
+    std::unique_ptr<ImpairmentModel> m_impairment; // --impair
 };
 
 } // namespace

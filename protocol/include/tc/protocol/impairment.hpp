@@ -1,8 +1,9 @@
 #pragma once
-// An in-process UDP relay between two endpoints that impairs the path like a bad network:
-// random and burst loss, delay with jitter (which reorders), explicit reordering, duplication,
-// and a black hole. Used by the transport tests and the loss benchmarks; deterministic for a
-// seed.
+// Impairing a path like a bad network: random and burst loss, delay with jitter (which
+// reorders), explicit reordering, duplication. ImpairmentModel draws what happens to each
+// packet (deterministic for a seed); ImpairedRelay is an in-process UDP relay between two
+// endpoints that applies it (and a black hole), for the transport tests and the loss
+// benchmarks; the simulated cabin applies it to the media it sends (--impair), for demos.
 
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
@@ -11,6 +12,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <random>
+#include <string_view>
 
 namespace tc::protocol {
 
@@ -23,6 +27,37 @@ struct Impairment {
     double reorderRate = 0;   // probability that a packet is held back by an extra `delay`+5 ms
     double duplicateRate = 0; // probability that a packet is sent twice
     std::uint32_t seed = 1;
+};
+
+// "loss=10%,delay=40ms,jitter=20ms,reorder=2%" (also "burst=3", "duplicate=1%", "seed=7"):
+// the cabin's --impair. Percentages 0-100 (loss 0-50), delays 0-2000 ms.
+enum class ImpairmentErrc { badSyntax = 1, unknownName, outOfRange };
+const boost::system::error_category& impairmentCategory() noexcept;
+inline boost::system::error_code make_error_code(ImpairmentErrc e) noexcept {
+    return {static_cast<int>(e), impairmentCategory()};
+}
+boost::system::result<Impairment> parseImpairment(std::string_view spec);
+
+// What happens to one packet.
+struct ImpairmentDecision {
+    bool drop = false;
+    int copies = 1;
+    std::chrono::milliseconds delay{0};
+    bool reordered = false;
+};
+
+// Draws decisions packet by packet; thread-safe.
+class ImpairmentModel {
+public:
+    explicit ImpairmentModel(const Impairment& impairment = {}) { set(impairment); }
+    void set(const Impairment& impairment);
+    ImpairmentDecision next();
+
+private:
+    std::mutex m_mutex;
+    Impairment m_impairment;
+    std::mt19937 m_random{1};
+    int m_burstLeft = 0;
 };
 
 struct ImpairmentStats {
@@ -52,3 +87,7 @@ public:
 };
 
 } // namespace tc::protocol
+
+namespace boost::system {
+template <> struct is_error_code_enum<tc::protocol::ImpairmentErrc> : std::true_type {};
+} // namespace boost::system

@@ -13,6 +13,7 @@
 #include "tc/protocol/dtls_srtp.hpp"
 #include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/ice_servers.hpp"
+#include "tc/protocol/impairment.hpp"
 #include "tc/protocol/packets.hpp"
 #include "tc/protocol/srtp_session.hpp"
 
@@ -92,6 +93,9 @@ struct MediaTransportConfig {
     // system's; its name (or IP) must match the URI's host.
     std::optional<std::filesystem::path> relayTrustAnchors;
     bool relayOnly = false; // relayed candidates only (tests, or hiding the addresses)
+    // Impairs the SRTP and SRTCP this side sends, as a bad network would (the simulated
+    // cabin's --impair, for demos and tests; never the console's).
+    std::optional<Impairment> egressImpairment;
     std::chrono::milliseconds consentInterval{1000}; // consent refresh once connected
     std::chrono::milliseconds consentTimeout{5000};  // RFC 7675: 5 s without authenticated traffic
     // Consent lost for this long restarts ICE (0: never restart on consent loss).
