@@ -37,4 +37,9 @@ int runRecordingCrash(cli::CommandLine& args);
 // chain, QR code against the signed content).
 int runPrescription(cli::CommandLine& args);
 
+// ICE across the network lab (needs root, nftables, coturn): from both descriptions in to the
+// first media packet, per kind of path (host, server-reflexive, relay over UDP, relay over TLS),
+// and an ICE restart from the address change to media again.
+int runConnect(cli::CommandLine& args);
+
 } // namespace tc::bench

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
                      "  vitals-latency [--seconds N (10)] [--jitter-ms N (0)]\n"
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  recording-crash [--runs N (20)]     (needs flac, metaflac)\n"
+                     "  connect     [--runs N (5)]            (root, nftables, coturn: the NAT lab)\n"
                      "  join        [--runs N (5)]            (the console: needs a display)\n"
                      "  video-latency [--seconds N (10)]      (the console: needs a display)\n"
                      "  vitals      [--seconds N (10)]        (the console: needs a display)\n"
@@ -30,6 +31,11 @@ int main(int argc, char** argv) {
     if (words[0] == "rendezvous") {
         return tc::bench::runRendezvous(args);
     }
+#ifdef TC_BENCH_CONNECT
+    if (words[0] == "connect") {
+        return tc::bench::runConnect(args);
+    }
+#endif
     if (words[0] == "srtp") {
         return tc::bench::runSrtp(args);
     }
