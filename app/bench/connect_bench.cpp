@@ -48,13 +48,13 @@ struct Run {
 };
 
 std::vector<IceServer> serversFor(const Coturn& coturn, const std::string& party) {
-    const auto credential = issueTurnCredential(coturn.options().secret, party,
-                                                std::chrono::system_clock::now() + 1h);
-    return {IceServer{{"stun:203.0.113.10:3478"}, "", ""},
-            IceServer{{"turn:203.0.113.10:3478?transport=udp",
-                       "turns:203.0.113.10:443?transport=tcp"},
-                      credential ? credential->username : "",
-                      credential ? credential->password : ""}};
+    const auto credential =
+        issueTurnCredential(coturn.options().secret, party, std::chrono::system_clock::now() + 1h);
+    return {
+        IceServer{{"stun:203.0.113.10:3478"}, "", ""},
+        IceServer{{"turn:203.0.113.10:3478?transport=udp", "turns:203.0.113.10:443?transport=tcp"},
+                  credential ? credential->username : "",
+                  credential ? credential->password : ""}};
 }
 
 std::vector<std::uint8_t> packet(std::uint16_t seq) {

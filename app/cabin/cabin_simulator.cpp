@@ -7,8 +7,8 @@
 #include "tc/media/session_clock.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/video_negotiation.hpp"
-#include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/ice_messages.hpp"
+#include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
@@ -364,18 +364,17 @@ private:
         // is sent right after this returns, on this strand, before these posts run).
         m_media->setSignalHandler([weak = weak_from_this()](IceSignal signal) {
             if (const auto cabin = weak.lock()) {
-                net::post(cabin->m_strand, [cabin, signal = std::move(signal)] {
-                    cabin->sendIceSignal(signal);
-                });
+                net::post(cabin->m_strand,
+                          [cabin, signal = std::move(signal)] { cabin->sendIceSignal(signal); });
             }
         });
         m_media->setPathHandler([weak = weak_from_this()](const MediaPath& path) {
             if (const auto cabin = weak.lock()) {
                 net::post(cabin->m_strand, [cabin, path] {
-                    cabin->emit(cabin->m_phase,
-                                "media path: " + describe(path) + ", " +
-                                    path.local.endpoint.address().to_string() + " <-> " +
-                                    path.remote.endpoint.address().to_string());
+                    cabin->emit(cabin->m_phase, "media path: " + describe(path) + ", " +
+                                                    path.local.endpoint.address().to_string() +
+                                                    " <-> " +
+                                                    path.remote.endpoint.address().to_string());
                 });
             }
         });

@@ -1,9 +1,8 @@
 #include "media_link.hpp"
 
+#include "tc/protocol/ice_messages.hpp"
 #include "ui_dispatch.hpp"
 #include "video_controller.hpp"
-
-#include "tc/protocol/ice_messages.hpp"
 
 #include <QLocale>
 #include <QTime>
@@ -376,26 +375,25 @@ void MediaLink::poll() {
     if (!m_transport || !m_session) {
         return;
     }
-    boost::asio::post(m_transport->executor(),
-                      [this, transport = m_transport, session = m_session] {
-                          MediaSnapshot snapshot;
-                          snapshot.transport = transport->stats();
-                          snapshot.streams = session->stats();
-                          auto problems = transport->relayProblems();
-                          postToUi(this, [this, snapshot, problems = std::move(problems)] {
-                              for (; m_relayProblemsSeen < problems.size(); ++m_relayProblemsSeen) {
-                                  const auto& p = problems[m_relayProblemsSeen];
-                                  addIncident(tr("Serveur %1 inutilisable : %2%3")
-                                                  .arg(QString::fromStdString(p.server),
-                                                       QString::fromStdString(p.error.message()),
-                                                       p.detail.empty()
-                                                           ? QString()
-                                                           : QStringLiteral(" (%1)").arg(
-                                                                 QString::fromStdString(p.detail))));
-                              }
-                              apply(snapshot);
-                          });
-                      });
+    boost::asio::post(
+        m_transport->executor(), [this, transport = m_transport, session = m_session] {
+            MediaSnapshot snapshot;
+            snapshot.transport = transport->stats();
+            snapshot.streams = session->stats();
+            auto problems = transport->relayProblems();
+            postToUi(this, [this, snapshot, problems = std::move(problems)] {
+                for (; m_relayProblemsSeen < problems.size(); ++m_relayProblemsSeen) {
+                    const auto& p = problems[m_relayProblemsSeen];
+                    addIncident(tr("Serveur %1 inutilisable : %2%3")
+                                    .arg(QString::fromStdString(p.server),
+                                         QString::fromStdString(p.error.message()),
+                                         p.detail.empty() ? QString()
+                                                          : QStringLiteral(" (%1)").arg(
+                                                                QString::fromStdString(p.detail))));
+                }
+                apply(snapshot);
+            });
+        });
 }
 
 void MediaLink::apply(const MediaSnapshot& polled) {

@@ -22,8 +22,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <filesystem>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace tc::app {

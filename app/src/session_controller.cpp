@@ -175,34 +175,33 @@ void SessionController::claim(const QString& visitId) {
     }
     setError({});
     setState(QStringLiteral("claiming"));
-    m_connection->request(std::string(protocol::type::visitClaim),
-                          protocol::toJson(protocol::VisitRef{visitId.toStdString()}),
-                          [this](const protocol::Reply& reply) {
-                              if (reply.code) {
-                                  setError(describeError(reply.code));
-                                  setState(QStringLiteral("idle"));
-                                  return;
-                              }
-                              const auto claimed =
-                                  protocol::fromJson<protocol::ClaimResult>(reply.body);
-                              if (!claimed) {
-                                  setError(tr("Réponse du service illisible."));
-                                  setState(QStringLiteral("idle"));
-                                  return;
-                              }
-                              m_sessionId = claimed->sessionId;
-                              m_entry = claimed->entry;
-                              m_media.setIceServers(claimed->iceServers);
-                              if (!m_connection->caPath().isEmpty()) {
-                                  m_media.setRelayTrustAnchors(
-                                      m_connection->caPath().toStdString());
-                              }
-                              m_cabinConnected = true;
-                              emit visitChanged();
-                              emit cabinConnectedChanged();
-                              setState(QStringLiteral("joining"));
-                              sendOffer();
-                          });
+    m_connection->request(
+        std::string(protocol::type::visitClaim),
+        protocol::toJson(protocol::VisitRef{visitId.toStdString()}),
+        [this](const protocol::Reply& reply) {
+            if (reply.code) {
+                setError(describeError(reply.code));
+                setState(QStringLiteral("idle"));
+                return;
+            }
+            const auto claimed = protocol::fromJson<protocol::ClaimResult>(reply.body);
+            if (!claimed) {
+                setError(tr("Réponse du service illisible."));
+                setState(QStringLiteral("idle"));
+                return;
+            }
+            m_sessionId = claimed->sessionId;
+            m_entry = claimed->entry;
+            m_media.setIceServers(claimed->iceServers);
+            if (!m_connection->caPath().isEmpty()) {
+                m_media.setRelayTrustAnchors(m_connection->caPath().toStdString());
+            }
+            m_cabinConnected = true;
+            emit visitChanged();
+            emit cabinConnectedChanged();
+            setState(QStringLiteral("joining"));
+            sendOffer();
+        });
 }
 
 void SessionController::sendOffer() {

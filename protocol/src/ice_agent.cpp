@@ -6,8 +6,8 @@
 #include <chrono>
 #include <future>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <nice/agent.h>
+#include <sys/socket.h>
 
 namespace tc::protocol::detail {
 
@@ -175,24 +175,23 @@ IceAgent::create(GlibLoopThread& loop, const IceAgentConfig& config, IceAgentEve
     std::unique_ptr<IceAgent> self(new IceAgent(loop, std::move(events)));
     boost::system::error_code failure;
     loop.invoke([&] {
-        auto* agent = nice_agent_new_full(
-            loop.context(), NICE_COMPATIBILITY_RFC5245,
-            static_cast<NiceAgentOption>(NICE_AGENT_OPTION_ICE_TRICKLE |
-                                         NICE_AGENT_OPTION_REGULAR_NOMINATION));
+        auto* agent =
+            nice_agent_new_full(loop.context(), NICE_COMPATIBILITY_RFC5245,
+                                static_cast<NiceAgentOption>(NICE_AGENT_OPTION_ICE_TRICKLE |
+                                                             NICE_AGENT_OPTION_REGULAR_NOMINATION));
         self->m_agent = agent;
         // UDP candidates only (relayed ones may reach their server over TCP); no UPnP probing,
         // which would delay gathering on networks without it.
-        g_object_set(agent, "controlling-mode", config.controlling ? TRUE : FALSE, "ice-tcp",
-                     FALSE, "upnp", FALSE, "force-relay", config.relayOnly ? TRUE : FALSE,
-                     nullptr);
+        g_object_set(agent, "controlling-mode", config.controlling ? TRUE : FALSE, "ice-tcp", FALSE,
+                     "upnp", FALSE, "force-relay", config.relayOnly ? TRUE : FALSE, nullptr);
         // A STUN or TURN server that does not answer gives up after about 2 s (200, 400, 800
         // ms and a last 400) rather than libnice's default 7 retransmissions (about 20 s): the
         // end of gathering, and what the doctor is told, should not wait that long.
         g_object_set(agent, "stun-max-retransmissions", 4u, nullptr);
         if (config.stunServer) {
-            g_object_set(agent, "stun-server",
-                         config.stunServer->address().to_string().c_str(), "stun-server-port",
-                         static_cast<guint>(config.stunServer->port()), nullptr);
+            g_object_set(agent, "stun-server", config.stunServer->address().to_string().c_str(),
+                         "stun-server-port", static_cast<guint>(config.stunServer->port()),
+                         nullptr);
         }
         for (const auto& address : config.hostAddresses) {
             auto nice = niceAddressOf(ip::udp::endpoint(address, 0));
@@ -214,8 +213,8 @@ IceAgent::create(GlibLoopThread& loop, const IceAgentConfig& config, IceAgentEve
         self->m_relayCount = config.relays.size();
         g_signal_connect(agent, "new-candidate-full", G_CALLBACK(&IceAgent::onNewCandidate),
                          self.get());
-        g_signal_connect(agent, "candidate-gathering-done",
-                         G_CALLBACK(&IceAgent::onGatheringDone), self.get());
+        g_signal_connect(agent, "candidate-gathering-done", G_CALLBACK(&IceAgent::onGatheringDone),
+                         self.get());
         g_signal_connect(agent, "component-state-changed", G_CALLBACK(&IceAgent::onStateChanged),
                          self.get());
         g_signal_connect(agent, "new-selected-pair-full", G_CALLBACK(&IceAgent::onSelectedPair),
@@ -359,8 +358,7 @@ void IceAgent::onSelectedPair(NiceAgent*, unsigned, unsigned, void* local, void*
     }
 }
 
-void IceAgent::onReceive(NiceAgent*, unsigned, unsigned, unsigned length, char* data,
-                         void* self) {
+void IceAgent::onReceive(NiceAgent*, unsigned, unsigned, unsigned length, char* data, void* self) {
     auto* agent = static_cast<IceAgent*>(self);
     if (agent->m_events.datagram && length > 0) {
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);

@@ -7,8 +7,8 @@
 
 #include "tc/protocol/media_transport.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <atomic>
+#include <boost/asio/ip/address.hpp>
 #include <boost/system/result.hpp>
 #include <functional>
 #include <memory>

@@ -79,7 +79,8 @@ boost::system::result<IceSignal, ParseError> iceSignalFrom(std::string_view kind
         restart.generation = static_cast<std::uint32_t>(generation);
         signal = std::move(restart);
     } else {
-        return ParseError{make_error_code(Errc::unknownMessageKind), {},
+        return ParseError{make_error_code(Errc::unknownMessageKind),
+                          {},
                           "kind: \"" + std::string(kind) + "\" is not an ice.* kind"};
     }
     if (auto error = reader.finish()) {

@@ -65,7 +65,7 @@ ServerPlan planServers(const std::vector<IceServer>& servers,
             }
             PlannedRelay relay;
             relay.uri = name;
-            relay.protocol = uri->usesTls()                       ? RelayProtocol::tls
+            relay.protocol = uri->usesTls()                        ? RelayProtocol::tls
                              : uri->transport == IceTransport::tcp ? RelayProtocol::tcp
                                                                    : RelayProtocol::udp;
             relay.host = uri->host;
@@ -84,8 +84,8 @@ ServerPlan planServers(const std::vector<IceServer>& servers,
     if (stun) {
         plan.stun = resolveUdp(stun->host, stun->port);
         if (!plan.stun) {
-            plan.problems.push_back({toString(*stun), make_error_code(IceErrc::stunUnresolvable),
-                                     stun->host});
+            plan.problems.push_back(
+                {toString(*stun), make_error_code(IceErrc::stunUnresolvable), stun->host});
         }
     }
     return plan;

@@ -58,8 +58,8 @@ public:
         m_problems = std::move(plan.problems);
         m_stun = plan.stun;
         for (auto& relay : plan.relays) {
-            detail::RelaySetup setup{relay.host, relay.port, detail::RelayType::udp,
-                                     relay.username, relay.password};
+            detail::RelaySetup setup{relay.host, relay.port, detail::RelayType::udp, relay.username,
+                                     relay.password};
             if (relay.protocol == RelayProtocol::tcp) {
                 setup.type = detail::RelayType::tcp;
             } else if (relay.protocol == RelayProtocol::tls) {
@@ -162,32 +162,32 @@ public:
             }
             dtls = std::move(*handshake);
         }
-        net::post(m_strand, [self = shared_from_this(), remote = std::move(remote),
-                             remoteIce = std::move(remoteIce), sdes = std::move(sdes),
-                             dtls = std::move(dtls), onPacket = std::move(onPacket),
-                             onState = std::move(onState)]() mutable {
-            if (self->m_started || self->m_state == TransportState::closed) {
-                return;
-            }
-            self->m_started = true;
-            self->m_sdes = std::move(sdes);
-            self->m_dtls = std::move(dtls);
-            self->m_onPacket = std::move(onPacket);
-            self->m_onState = std::move(onState);
-            if (self->m_generation == 0) {
-                self->m_remote = std::move(remoteIce);
-                auto agent = self->currentAgent();
-                agent->setRemoteCredentials(*self->m_remote);
-                remote.insert(remote.end(), self->m_pendingRemote.begin(),
-                              self->m_pendingRemote.end());
-                agent->addRemoteCandidates(remote);
-                if (self->m_remoteEnded) {
-                    agent->endOfRemoteCandidates();
-                }
-            }
-            self->m_pendingRemote.clear();
-            self->consentLoop();
-        });
+        net::post(m_strand,
+                  [self = shared_from_this(), remote = std::move(remote),
+                   remoteIce = std::move(remoteIce), sdes = std::move(sdes), dtls = std::move(dtls),
+                   onPacket = std::move(onPacket), onState = std::move(onState)]() mutable {
+                      if (self->m_started || self->m_state == TransportState::closed) {
+                          return;
+                      }
+                      self->m_started = true;
+                      self->m_sdes = std::move(sdes);
+                      self->m_dtls = std::move(dtls);
+                      self->m_onPacket = std::move(onPacket);
+                      self->m_onState = std::move(onState);
+                      if (self->m_generation == 0) {
+                          self->m_remote = std::move(remoteIce);
+                          auto agent = self->currentAgent();
+                          agent->setRemoteCredentials(*self->m_remote);
+                          remote.insert(remote.end(), self->m_pendingRemote.begin(),
+                                        self->m_pendingRemote.end());
+                          agent->addRemoteCandidates(remote);
+                          if (self->m_remoteEnded) {
+                              agent->endOfRemoteCandidates();
+                          }
+                      }
+                      self->m_pendingRemote.clear();
+                      self->consentLoop();
+                  });
         return {};
     }
 
@@ -237,18 +237,18 @@ private:
         };
         events.selectedPair = [onStrand](Candidate local, Candidate remote,
                                          std::optional<std::size_t> relay) {
-            onStrand([local, remote, relay](Transport& t) { t.pathSelected(local, remote, relay); });
+            onStrand(
+                [local, remote, relay](Transport& t) { t.pathSelected(local, remote, relay); });
         };
         events.state = [onStrand](detail::IceComponentState state) {
             onStrand([state](Transport& t) { t.iceStateChanged(state); });
         };
         events.datagram = [onStrand](std::vector<std::uint8_t> datagram) {
-            onStrand([datagram = std::move(datagram)](Transport& t) mutable {
-                t.onDatagram(datagram);
-            });
+            onStrand(
+                [datagram = std::move(datagram)](Transport& t) mutable { t.onDatagram(datagram); });
         };
-        detail::IceAgentConfig config{m_hostAddresses, m_config.controlling, m_local, m_stun,
-                                      m_relaySetups,   m_config.relayOnly};
+        detail::IceAgentConfig config{m_hostAddresses, m_config.controlling, m_local,
+                                      m_stun,          m_relaySetups,        m_config.relayOnly};
         auto agent = detail::IceAgent::create(*m_loop, config, std::move(events));
         if (!agent) {
             return agent.error();
@@ -288,13 +288,15 @@ private:
     void gatheringDone() {
         m_gatheringDone = true;
         for (std::size_t i = 0; i < m_relays.size(); ++i) {
-            const bool reported = std::any_of(m_problems.begin(), m_problems.end(),
-                                              [&](const auto& p) { return p.server == m_relays[i].uri; });
+            const bool reported =
+                std::any_of(m_problems.begin(), m_problems.end(),
+                            [&](const auto& p) { return p.server == m_relays[i].uri; });
             // libnice keeps one relayed candidate per server address: the same server over
             // UDP and over TLS gives one, and the other is no problem.
             bool sameServerAllocated = false;
             for (std::size_t j = 0; j < m_relays.size(); ++j) {
-                sameServerAllocated |= j != i && m_allocated[j] && m_relays[j].host == m_relays[i].host;
+                sameServerAllocated |=
+                    j != i && m_allocated[j] && m_relays[j].host == m_relays[i].host;
             }
             if (!m_allocated[i] && !reported && !sameServerAllocated) {
                 m_problems.push_back({m_relays[i].uri, make_error_code(IceErrc::relayNotAllocated),
@@ -340,9 +342,8 @@ private:
     }
 
     void onRemote(IceRestartSignal restart) {
-        if (restart.generation < m_generation ||
-            (restart.generation == m_generation && m_remote &&
-             m_remote->ufrag == restart.credentials.ufrag)) {
+        if (restart.generation < m_generation || (restart.generation == m_generation && m_remote &&
+                                                  m_remote->ufrag == restart.credentials.ufrag)) {
             return; // stale, or heard already
         }
         if (restart.generation > m_generation) {
@@ -550,28 +551,28 @@ private:
     }
 
     void send(std::vector<std::uint8_t> packet, bool rtcp) {
-        net::post(m_strand, [self = shared_from_this(), packet = std::move(packet),
-                             rtcp]() mutable {
-            if (!self->keyed() || (self->m_state != TransportState::connected &&
-                                   self->m_state != TransportState::disconnected)) {
-                ++self->m_stats.droppedBeforeConnected;
-                return;
-            }
-            std::size_t length = packet.size();
-            packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
-            const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
-                                    : self->m_sender->protectRtp(packet, length);
-            if (error) {
-                ++self->m_stats.droppedMalformed;
-                return;
-            }
-            ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
-            packet.resize(length);
-            if (self->m_impairment) {
-                return self->impaired(std::move(packet));
-            }
-            self->transmit(packet);
-        });
+        net::post(m_strand,
+                  [self = shared_from_this(), packet = std::move(packet), rtcp]() mutable {
+                      if (!self->keyed() || (self->m_state != TransportState::connected &&
+                                             self->m_state != TransportState::disconnected)) {
+                          ++self->m_stats.droppedBeforeConnected;
+                          return;
+                      }
+                      std::size_t length = packet.size();
+                      packet.resize(length + rtcpTrailerLength(self->m_sender->suite()));
+                      const auto error = rtcp ? self->m_sender->protectRtcp(packet, length)
+                                              : self->m_sender->protectRtp(packet, length);
+                      if (error) {
+                          ++self->m_stats.droppedMalformed;
+                          return;
+                      }
+                      ++(rtcp ? self->m_stats.rtcpSent : self->m_stats.rtpSent);
+                      packet.resize(length);
+                      if (self->m_impairment) {
+                          return self->impaired(std::move(packet));
+                      }
+                      self->transmit(packet);
+                  });
     }
 
     // --impair: dropped, delayed (which reorders), or sent twice, as the model draws.

@@ -1,9 +1,8 @@
 #include "tc/protocol/messages.hpp"
 
-#include "tc/protocol/ice_messages.hpp"
-
 #include "ice_server_json.hpp"
 #include "json_reader.hpp"
+#include "tc/protocol/ice_messages.hpp"
 
 #include <algorithm>
 #include <array>

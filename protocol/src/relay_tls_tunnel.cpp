@@ -38,8 +38,8 @@ public:
 
     boost::system::error_code setUp(const std::optional<std::filesystem::path>& trustAnchors) {
         boost::system::error_code ec;
-        m_tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        m_tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1);
         m_tls.set_default_verify_paths(ec); // the system's authorities, for public servers
         if (trustAnchors) {
             m_tls.load_verify_file(trustAnchors->string(), ec);
@@ -122,9 +122,9 @@ private:
         auto [connectError, endpoint] =
             co_await net::async_connect(outer->lowest_layer(), endpoints, kNoThrow);
         if (connectError) {
-            self->fail(IceErrc::relayUnreachable,
-                       self->m_host + ":" + std::to_string(self->m_port) + ": " +
-                           connectError.message());
+            self->fail(IceErrc::relayUnreachable, self->m_host + ":" +
+                                                      std::to_string(self->m_port) + ": " +
+                                                      connectError.message());
             co_return;
         }
         if (self->m_sendSni) {
@@ -136,9 +136,9 @@ private:
         deadline.cancel();
         if (handshakeError) {
             const long verify = SSL_get_verify_result(outer->native_handle());
-            self->fail(IceErrc::relayTlsFailed,
-                       verify != X509_V_OK ? X509_verify_cert_error_string(verify)
-                                           : handshakeError.message());
+            self->fail(IceErrc::relayTlsFailed, verify != X509_V_OK
+                                                    ? X509_verify_cert_error_string(verify)
+                                                    : handshakeError.message());
             co_return;
         }
         auto innerSocket = std::make_shared<tcp::socket>(std::move(inner));
@@ -198,8 +198,8 @@ private:
 } // namespace
 
 boost::system::result<std::shared_ptr<RelayTlsTunnel>>
-RelayTlsTunnel::open(boost::asio::any_io_executor executor, std::string host,
-                     std::uint16_t port, const std::optional<std::filesystem::path>& trustAnchors,
+RelayTlsTunnel::open(boost::asio::any_io_executor executor, std::string host, std::uint16_t port,
+                     const std::optional<std::filesystem::path>& trustAnchors,
                      FailureHandler onFailure) {
     auto tunnel =
         std::make_shared<Tunnel>(std::move(executor), std::move(host), port, std::move(onFailure));

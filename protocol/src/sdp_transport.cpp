@@ -161,8 +161,8 @@ std::string formatCandidate(const Candidate& candidate, int foundation) {
     std::ostringstream out;
     out << "a=candidate:"
         << (candidate.foundation.empty() ? std::to_string(foundation) : candidate.foundation)
-        << " 1 udp " << candidate.priority << " " << candidate.endpoint.address().to_string()
-        << " " << candidate.endpoint.port() << " typ " << toString(candidate.type);
+        << " 1 udp " << candidate.priority << " " << candidate.endpoint.address().to_string() << " "
+        << candidate.endpoint.port() << " typ " << toString(candidate.type);
     if (candidate.related) {
         out << " raddr " << candidate.related->address().to_string() << " rport "
             << candidate.related->port();
@@ -173,11 +173,10 @@ std::string formatCandidate(const Candidate& candidate, int foundation) {
 namespace {
 
 bool isIceChars(std::string_view text) {
-    return !text.empty() && text.size() <= 32 &&
-           std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '+' || c == '/';
-           });
+    return !text.empty() && text.size() <= 32 && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '+' || c == '/';
+    });
 }
 
 } // namespace

@@ -121,9 +121,9 @@ CommandResult allocate(const NetLab& lab, const Coturn& coturn, Via via,
     // --foreground: timeout signals only its child. Without it, it signals its whole process
     // group as well, and a test that spawns clients from several threads was seen to get that
     // SIGTERM itself.
-    std::vector<std::string> argv{"timeout",           "--foreground", "-k", "2", timeout,
-                                  "turnutils_uclient", "-y",           "-c", "-n", "1",
-                                  "-m",                "1",            "-l", "100"};
+    std::vector<std::string> argv{
+        "timeout", "--foreground", "-k", "2",  timeout, "turnutils_uclient", "-y", "-c", "-n",
+        "1",       "-m",           "1",  "-l", "100"};
     if (via != Via::udp) {
         argv.push_back("-t");
     }

@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 struct IceCallOptions {
     std::optional<std::filesystem::path> doctorTrust; // default: the lab's coturn CA
-    std::string doctorSecret;                          // default: coturn's shared secret
+    std::string doctorSecret;                         // default: coturn's shared secret
     std::optional<std::chrono::system_clock::time_point> cabinExpiry;
 };
 
@@ -54,8 +54,8 @@ public:
         , m_coturn(coturn)
         , m_pair(SrtpSuite::aeadAes128Gcm, 5000ms, Pair::Keying::dtls) {
         const auto now = std::chrono::system_clock::now();
-        const auto secret = options.doctorSecret.empty() ? coturn.options().secret
-                                                         : options.doctorSecret;
+        const auto secret =
+            options.doctorSecret.empty() ? coturn.options().secret : options.doctorSecret;
         const auto trust = options.doctorTrust ? *options.doctorTrust : coturn.caCertificate();
         m_pair.a.iceServers = servers(secret, "doctor", now + 1h);
         m_pair.a.relayTrustAnchors = trust;
@@ -92,8 +92,8 @@ public:
                                                 m_pair.bCredentials, m_pair.aKeys,
                                                 packets(m_doctor), m_doctor.seen.state()));
         REQUIRE_FALSE(m_cabin.transport->start(m_doctor.transport->localCandidates(),
-                                               m_pair.aCredentials, m_pair.bKeys,
-                                               packets(m_cabin), m_cabin.seen.state()));
+                                               m_pair.aCredentials, m_pair.bKeys, packets(m_cabin),
+                                               m_cabin.seen.state()));
     }
 
     void connect() {
@@ -196,8 +196,7 @@ public:
     std::uint64_t forgedOrReplayed() {
         std::uint64_t total = 0;
         for (auto* end : {&m_doctor, &m_cabin}) {
-            const auto stats =
-                onExecutor(*end->transport, [&] { return end->transport->stats(); });
+            const auto stats = onExecutor(*end->transport, [&] { return end->transport->stats(); });
             total += stats.droppedForged + stats.droppedReplayed;
         }
         return total;

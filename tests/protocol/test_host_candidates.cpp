@@ -7,9 +7,9 @@
 #include "transport_pair.hpp"
 
 #include <catch2/catch.hpp>
-#include <set>
 #include <fcntl.h>
 #include <sched.h>
+#include <set>
 #include <unistd.h>
 
 using namespace tc::protocol;

@@ -80,9 +80,8 @@ TEST_CASE("ICE across NATs: with UDP blocked, the doctor goes through TURN over 
     // not either: libnice keeps one relayed candidate per server address).
     const auto problems = call.doctorProblems();
     INFO(call.problemsText());
-    CHECK(std::none_of(problems.begin(), problems.end(), [](const RelayProblem& p) {
-        return p.server.starts_with("turns:");
-    }));
+    CHECK(std::none_of(problems.begin(), problems.end(),
+                       [](const RelayProblem& p) { return p.server.starts_with("turns:"); }));
 }
 
 TEST_CASE("ICE across NATs: a TURN server whose certificate does not verify is refused, typed",
@@ -108,15 +107,14 @@ TEST_CASE("ICE across NATs: wrong or expired TURN credentials are typed problems
                              .cabinNat = NatMapping::addressAndPortDependent});
     auto coturn = lab.startCoturn();
     IceCallOptions options;
-    options.doctorSecret = "not-the-shared-secret-0123456789";    // refused by coturn (401)
+    options.doctorSecret = "not-the-shared-secret-0123456789";   // refused by coturn (401)
     options.cabinExpiry = std::chrono::system_clock::now() - 1h; // expired before use
     IceCall call(lab, *coturn, options);
     call.connectExpectingFailure();
     INFO(call.problemsText());
     const auto doctor = call.doctorProblems();
-    CHECK(std::any_of(doctor.begin(), doctor.end(), [](const RelayProblem& p) {
-        return p.error == IceErrc::relayNotAllocated;
-    }));
+    CHECK(std::any_of(doctor.begin(), doctor.end(),
+                      [](const RelayProblem& p) { return p.error == IceErrc::relayNotAllocated; }));
     const auto cabin = call.cabinProblems();
     CHECK(std::any_of(cabin.begin(), cabin.end(), [](const RelayProblem& p) {
         return p.error == IceErrc::relayCredentialsExpired;
@@ -138,11 +136,10 @@ TEST_CASE("ICE across NATs: the doctor's address changes, ICE restarts, media co
     const auto resumed = call.waitForMediaAfter(changed);
     REQUIRE(resumed.has_value());
     const auto after = call.paths().first;
-    INFO(describe(before) << " -> " << describe(after) << " after "
-                          << std::chrono::duration_cast<std::chrono::milliseconds>(*resumed -
-                                                                                   changed)
-                                 .count()
-                          << " ms");
+    INFO(describe(before)
+         << " -> " << describe(after) << " after "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(*resumed - changed).count()
+         << " ms");
     CHECK(after.local.endpoint.address().to_string() != "192.168.10.2");
     CHECK(call.doctorState() == TransportState::connected);
     CHECK(call.cabinState() == TransportState::connected);

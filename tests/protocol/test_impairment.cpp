@@ -35,7 +35,8 @@ TEST_CASE("impairment spec: the cabin's --impair", "[impairment]") {
     CHECK(parseImpairment("reorder=-1%").error() == ImpairmentErrc::outOfRange);
 }
 
-TEST_CASE("impairment: a transport impairs what it sends, and only that", "[impairment][transport]") {
+TEST_CASE("impairment: a transport impairs what it sends, and only that",
+          "[impairment][transport]") {
     IoThread io("test-impairment");
     Pair pair(SrtpSuite::aeadAes128Gcm);
     pair.a.egressImpairment = *parseImpairment("loss=20%,delay=30ms,jitter=20ms,seed=3");

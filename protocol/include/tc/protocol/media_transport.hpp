@@ -152,7 +152,15 @@ using TransportKeying = std::variant<SrtpKeys, DtlsParameters>;
 // disconnected: consent lost (recovers by itself); reconnecting: ICE restarted, checking a new
 // path with the session's keys kept; failed: keying failed or no path at all (see the error);
 // closed: by us.
-enum class TransportState { checking, securing, connected, disconnected, reconnecting, failed, closed };
+enum class TransportState {
+    checking,
+    securing,
+    connected,
+    disconnected,
+    reconnecting,
+    failed,
+    closed
+};
 std::string_view toString(TransportState state) noexcept;
 
 struct TransportStats {
