@@ -84,11 +84,42 @@ void Autopilot::step() {
                          static_cast<unsigned long long>(voice->packetsSent()));
         }
         m_ending = true;
+        if (m_auscultationSeconds > 0) {
+            auscultate();
+            return;
+        }
         // Let the session screen render, then look at it twice: the cabin's video must move.
         QTimer::singleShot(1500, this, [this] { checkVideo(); });
     } else if (state == QLatin1String("ended")) {
         finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
     }
+}
+
+void Autopilot::auscultate() {
+    auto* stethoscope = m_session->stethoscope();
+    stethoscope->startRecording();
+    if (!stethoscope->recording()) {
+        finish(1, QStringLiteral("the stethoscope could not be recorded: ") +
+                      stethoscope->errorString());
+        return;
+    }
+    std::fprintf(stderr, "autopilot: recording the stethoscope for %d s: %s\n",
+                 m_auscultationSeconds, qPrintable(stethoscope->recordingFile()));
+    QTimer::singleShot(m_auscultationSeconds * 1000, this, [this, stethoscope] {
+        // Still recording, or the receive path ended the recording itself (and says why).
+        const bool wasRecording = stethoscope->recording();
+        stethoscope->stopRecording();
+        if (!wasRecording || !stethoscope->errorString().isEmpty()) {
+            finish(1, QStringLiteral("the stethoscope recording failed: ") +
+                          stethoscope->errorString());
+            return;
+        }
+        const auto* link = m_session->media();
+        std::fprintf(stderr, "autopilot: stethoscope recorded: %s; media %s (%s)\n",
+                     qPrintable(stethoscope->recordingFile()), qPrintable(link->state()),
+                     qPrintable(link->details()));
+        checkVideo();
+    });
 }
 
 QImage Autopilot::grab() const {

@@ -29,9 +29,15 @@ public:
     void setWindow(QQuickWindow* window) { m_window = window; }
     // The PIN of the card to sign with, when one is offered; without it, the identity file.
     void setCardPin(QString pin) { m_cardPin = std::move(pin); }
+    // Records the stethoscope that long once the media flows, before the video checks: a test
+    // then compares the recording with what the cabin sent, and can disturb the network
+    // meanwhile. 0 records nothing.
+    void setAuscultationSeconds(int seconds) { m_auscultationSeconds = seconds; }
 
 private:
     void step();
+    // Records the stethoscope for m_auscultationSeconds, then goes on to checkVideo.
+    void auscultate();
     // After join: two looks at the room camera, then the otoscope as the main view.
     void checkVideo();
     void waitForInstrument(const QImage& roomView, int triesLeft);
@@ -54,6 +60,7 @@ private:
     QString m_passphrase;
     QString m_cardPin;
     QTimer m_timeout;
+    int m_auscultationSeconds = 0;
     bool m_claimed = false;
     bool m_ending = false;
 };

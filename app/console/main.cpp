@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption autopilotTimeout(QStringLiteral("autopilot-timeout"),
                                               QStringLiteral("Seconds before giving up."),
                                               QStringLiteral("s"), QStringLiteral("30"));
+    const QCommandLineOption autopilotAuscultation(
+        QStringLiteral("autopilot-auscultation"),
+        QStringLiteral("Autopilot: once the media flows, record the stethoscope for this many "
+                       "seconds before examining further (0, the default: no recording)."),
+        QStringLiteral("s"), QStringLiteral("0"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Autopilot: save the session screen."),
                                         QStringLiteral("png"));
@@ -141,10 +146,28 @@ int main(int argc, char** argv) {
         QStringLiteral("auto (the software scene graph where OpenGL is a CPU rasteriser such as "
                        "llvmpipe), gpu or software."),
         QStringLiteral("kind"), QStringLiteral("auto"));
-    parser.addOptions({sceneGraph, pkcs11Module, demo, dataDir, ca, bundle, host, port, autopilot,
-                       autopilotTimeout, screenshot, lang, mediaKeying, mediaInterface,
-                       mediaAddress, audioSink, stethoscopeRate, stethoscopeCodec,
-                       stethoscopeBitrate, microphone, camera});
+    parser.addOptions({sceneGraph,
+                       pkcs11Module,
+                       demo,
+                       dataDir,
+                       ca,
+                       bundle,
+                       host,
+                       port,
+                       autopilot,
+                       autopilotTimeout,
+                       autopilotAuscultation,
+                       screenshot,
+                       lang,
+                       mediaKeying,
+                       mediaInterface,
+                       mediaAddress,
+                       audioSink,
+                       stethoscopeRate,
+                       stethoscopeCodec,
+                       stethoscopeBitrate,
+                       microphone,
+                       camera});
     parser.process(app);
     // Before any window: the scene graph is chosen once for the process (scene_graph.hpp).
     const auto sceneGraphChoice = tc::app::parseSceneGraphChoice(parser.value(sceneGraph));
@@ -328,6 +351,14 @@ int main(int argc, char** argv) {
                                                          parser.value(screenshot), passphrase,
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
+        bool auscultationValid = false;
+        const int auscultationSeconds =
+            parser.value(autopilotAuscultation).toInt(&auscultationValid);
+        if (!auscultationValid || auscultationSeconds < 0 || auscultationSeconds > 3600) {
+            std::fprintf(stderr, "telecabine: --autopilot-auscultation takes 0 to 3600 s\n");
+            return 2;
+        }
+        pilot->setAuscultationSeconds(auscultationSeconds);
         pilot->setCardPin(!demoCardModule.isEmpty() ? QString::fromLatin1(tc::app::DemoCard::kPin)
                                                     : qEnvironmentVariable("TELECABINE_CARD_PIN"));
     }

@@ -4,6 +4,7 @@
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <ctime>
@@ -37,7 +38,10 @@ constexpr const char* kUsage = R"(usage:
       (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
   telecabine-rendezvous pki issue --dir DIR --role cabin|doctor|coordinator|service
       --id IDENTIFIER --name "DISPLAY NAME" --out FILE.p12 [--passphrase TEXT] [--days N]
-      issues a PKCS#12 identity from the CA in DIR (ca.pem, ca.key)
+      [--dns NAMES] [--ip ADDRESSES]
+      issues a PKCS#12 identity from the CA in DIR (ca.pem, ca.key); a service certificate
+      is valid for the comma-separated --dns names and --ip addresses clients connect to
+      (default: localhost, 127.0.0.1 and ::1)
 )";
 
 void logLine(const std::string& line) {
@@ -170,9 +174,23 @@ int pki(cli::CommandLine& args) {
     request.identity = {*role, *args.value("id"), *args.value("name")};
     const auto days = args.number("days", 365);
     request.notAfter = std::chrono::hours(24 * days);
+    const auto dnsNames = args.list("dns");
+    const auto ipAddresses = args.list("ip");
     if (*role == protocol::Role::service) {
-        request.dnsNames = {"localhost"};
-        request.ipAddresses = {"127.0.0.1", "::1"};
+        // The names and addresses clients connect to: a service on another host is not
+        // localhost, and TLS clients check the name or address they dialled.
+        const bool named = !dnsNames.empty() || !ipAddresses.empty();
+        request.dnsNames = named ? dnsNames : std::vector<std::string>{"localhost"};
+        request.ipAddresses = named ? ipAddresses : std::vector<std::string>{"127.0.0.1", "::1"};
+        for (const auto& address : request.ipAddresses) {
+            boost::system::error_code invalid;
+            boost::asio::ip::make_address(address, invalid);
+            if (invalid) {
+                return fail("pki issue: --ip takes IP addresses, not \"" + address + "\"");
+            }
+        }
+    } else if (!dnsNames.empty() || !ipAddresses.empty()) {
+        return fail("pki issue: --dns and --ip are for a service certificate only");
     }
     auto issued = ca->issue(request);
     if (!issued) {

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -361,13 +362,36 @@ private:
         return m_link && m_link->generation == generation;
     }
 
+    // Whether this host still has the address a connection was made from. Once it is gone
+    // (Wi-Fi to 4G, a new DHCP lease) the connection is dead, but TCP would only tell after
+    // three missed heartbeats (30 s): the session's messages, ICE restarts included, would be
+    // lost meanwhile.
+    static bool addressStillLocal(const net::ip::address& address) {
+        net::io_context io;
+        net::ip::udp::socket probe(io);
+        boost::system::error_code ec;
+        probe.open(address.is_v4() ? net::ip::udp::v4() : net::ip::udp::v6(), ec);
+        if (!ec) {
+            probe.bind({address, 0}, ec);
+        }
+        return ec != boost::system::errc::address_not_available;
+    }
+
     static net::awaitable<void> heartbeat(std::shared_ptr<Client> self, std::uint64_t generation,
                                           std::chrono::milliseconds interval) {
         net::steady_timer timer(self->m_strand);
+        boost::system::error_code noAddress;
+        const auto local =
+            beast::get_lowest_layer(self->m_link->ws).socket().local_endpoint(noAddress).address();
         while (!self->m_stopped && self->linkIs(generation)) {
             timer.expires_after(std::min(interval, std::chrono::milliseconds(1000)));
             co_await timer.async_wait(kNoThrow);
             if (!self->linkIs(generation)) {
+                co_return;
+            }
+            if (!noAddress && !addressStillLocal(local)) {
+                // Reconnect now, from an address this host has, and resume the session.
+                beast::get_lowest_layer(self->m_link->ws).close();
                 co_return;
             }
             const auto now = Clock::now();

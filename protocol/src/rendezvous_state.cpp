@@ -216,13 +216,20 @@ void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e
         return;
     }
     Party& previous = *m_parties.at(it->second);
-    if (previous.id == party.id || previous.connection != 0 ||
-        !(previous.identity == party.identity)) {
+    if (previous.id == party.id || !(previous.identity == party.identity)) {
         fail(party, request, Errc::resumeRejected,
-             previous.connection != 0 ? "that connection is still open"
-                                      : "the token belongs to another identity",
+             previous.id == party.id ? "that connection is still open"
+                                     : "the token belongs to another identity",
              e);
         return;
+    }
+    if (previous.connection != 0) {
+        // The same identity with the party's secret token: its old connection is dead (the
+        // host's address changed) though TCP has not said so yet. Refusing would leave the
+        // party's sessions to end with peer_lost; the new connection takes over at once.
+        m_partyByConnection.erase(previous.connection);
+        e.closes.push_back({previous.connection, make_error_code(Errc::connectionLost)});
+        previous.connection = 0;
     }
     // Move the connection onto the previous party and forget the fresh one.
     const ConnectionId connection = party.connection;

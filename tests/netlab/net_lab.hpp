@@ -80,15 +80,25 @@ private:
     std::optional<int> m_status;
 };
 
+// A TLS identity for coturn made elsewhere, e.g. by the deployment's own CA, so that clients
+// trusting only that CA verify the TURN server too. PEM files, copied into coturn's directory.
+struct CoturnCertificate {
+    std::filesystem::path certificate; // the server's certificate (its chain may follow)
+    std::filesystem::path privateKey;
+    std::filesystem::path authority; // what a client must trust to verify it
+};
+
 struct CoturnOptions {
     std::string secret = "netlab-turn-secret-0123456789abcdef"; // static-auth-secret
     std::string realm = "telecabine.test";
     std::chrono::milliseconds startTimeout{15'000};
+    // Without one, a certificate from a throwaway CA (see Coturn).
+    std::optional<CoturnCertificate> certificate;
 };
 
-// A real turnserver on the public host: UDP and TCP on 3478, TLS on 443 with a certificate for
-// turn.telecabine.test and 203.0.113.10 from a throwaway CA. Stopped by the destructor; keep it
-// no longer than its NetLab.
+// A real turnserver on the public host: UDP and TCP on 3478, TLS on 443, by default with a
+// certificate for turn.telecabine.test and 203.0.113.10 from a throwaway CA. Stopped by the
+// destructor; keep it no longer than its NetLab.
 class Coturn {
 public:
     static constexpr std::uint16_t kPort = 3478;
@@ -103,6 +113,7 @@ public:
 
     const CoturnOptions& options() const { return m_options; }
     const std::filesystem::path& directory() const { return m_directory; }
+    // The authority that verifies its TLS certificate (the throwaway CA, or the one given).
     std::filesystem::path caCertificate() const { return m_directory / "ca.pem"; }
     std::filesystem::path certificate() const { return m_directory / "turn.pem"; }
     std::filesystem::path privateKey() const { return m_directory / "turn.key"; }

@@ -166,7 +166,21 @@ std::unique_ptr<Coturn> NetLab::startCoturn(const CoturnOptions& options) {
     }
     // From here on the directory belongs to the handle, which removes it on any failure.
     auto coturn = std::make_unique<Coturn>(Process{}, name, options);
-    makeCertificates(coturn->directory());
+    if (const auto& given = options.certificate) {
+        // Copied, so that the files coturn reads live and die with its directory.
+        const auto& dir = coturn->directory();
+        std::error_code ec;
+        for (const auto& [from, to] : {std::pair{given->certificate, coturn->certificate()},
+                                       std::pair{given->privateKey, coturn->privateKey()},
+                                       std::pair{given->authority, dir / "ca.pem"}}) {
+            if (!std::filesystem::copy_file(from, to, ec)) {
+                throw std::runtime_error("cannot copy " + from.string() +
+                                         " for coturn: " + ec.message());
+            }
+        }
+    } else {
+        makeCertificates(coturn->directory());
+    }
     writeConfig(*coturn);
     try {
         coturn->process() =

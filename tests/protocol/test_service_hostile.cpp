@@ -214,6 +214,33 @@ TEST_CASE("TLS refusals carry a clear reason to the client", "[rendezvous][tls]"
     }
 }
 
+// Regression (found by tests/e2e/test_across_nats.cpp): after a network change the client
+// reconnects before the service notices that the old connection is dead; its resume was refused
+// ("that connection is still open"), so its consultation ended with peer_lost a minute later.
+// The same identity with the party's token now takes over, and the old connection is closed.
+TEST_CASE("resume takes over a connection the service still thinks open",
+          "[rendezvous][liveness]") {
+    TestPki pki;
+    TestService service(pki);
+    const auto cabin = pki.cabin();
+    RawWsClient old(cabin, pki.ca.certificatePem(), service.port());
+    const auto token = welcomeToken(old);
+    old.send(envelope("visit.checkin", toJson(adultVisit("V-MOVED")), "c-1"));
+    REQUIRE(old.readType("result"));
+    RawWsClient moved(cabin, pki.ca.certificatePem(), service.port());
+    welcomeToken(moved);
+    moved.send(envelope("resume", {{"token", token}}, "r-1"));
+    const auto reply = moved.readType("result");
+    REQUIRE(reply);
+    CHECK((*reply)["body"]["resumed"] == true);
+    // The visit is the resumed party's, and the superseded connection is closed.
+    moved.send(envelope("visit.cancel", {{"visit_id", "V-MOVED"}}, "c-2"));
+    REQUIRE(moved.readType("result"));
+    while (old.read()) {
+    }
+    CHECK(old.closed());
+}
+
 // Regression: a connection that checked in a visit and then resumed another party used to
 // leave that visit pointing at a deleted party (a later lookup threw inside the service).
 TEST_CASE("resume is only accepted as a connection's first request", "[rendezvous][liveness]") {

@@ -1,0 +1,254 @@
+// End to end across NATs: the rendezvous service and coturn on the public host, the cabin and the
+// console (its autopilot, under the test's Xvfb) each behind its own NAT, in the network lab's
+// namespaces. The whole consultation runs as it does on loopback, and the stethoscope recorded
+// at the doctor's is compared, sample for sample, with the WAV the cabin streams.
+#define CATCH_CONFIG_MAIN
+#include "consultation_lab.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+using namespace tc::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kRate = ConsultationLab::kStethoscopeRate;
+
+struct Gap {
+    std::uint64_t start = 0;
+    std::uint64_t samples = 0;
+};
+
+struct Recording {
+    std::vector<std::int16_t> samples;
+    std::vector<Gap> gaps;
+    std::string state;
+};
+
+// Decoded by the reference decoder (flac -d), the manifest read as JSON.
+Recording readRecording(const std::filesystem::path& flac) {
+    const auto raw = std::filesystem::path(flac).replace_extension(".raw");
+    const auto decoded =
+        runCommand({"flac", "-d", "-s", "-f", "--force-raw-format", "--endian=little",
+                    "--sign=signed", "-o", raw.string(), flac.string()});
+    INFO("flac -d (flac, third_party/packages.txt): " << decoded.output);
+    REQUIRE(decoded.status == 0);
+    Recording recording;
+    std::ifstream in(raw, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    recording.samples.resize(bytes.size() / 2);
+    for (std::size_t i = 0; i < recording.samples.size(); ++i) {
+        recording.samples[i] = static_cast<std::int16_t>(
+            static_cast<std::uint8_t>(bytes[2 * i]) |
+            (static_cast<std::uint16_t>(static_cast<std::uint8_t>(bytes[2 * i + 1])) << 8));
+    }
+    std::ifstream manifestFile(std::filesystem::path(flac).replace_extension(".json"));
+    const auto manifest = nlohmann::json::parse(manifestFile, nullptr, false);
+    REQUIRE_FALSE(manifest.is_discarded());
+    recording.state = manifest.value("state", "");
+    for (const auto& gap : manifest.at("gaps")) {
+        recording.gaps.push_back(
+            {gap.at("start_sample").get<std::uint64_t>(), gap.at("samples").get<std::uint64_t>()});
+    }
+    return recording;
+}
+
+struct Piece {
+    std::size_t start = 0;  // in the recording
+    std::size_t length = 0; // samples
+    std::optional<std::size_t> sourceOffset;
+    std::size_t mismatches = 0;
+};
+
+// Splits the recording at its gaps; each piece must be a run of the looped source, bit for bit.
+std::vector<Piece> matchOutsideGaps(const Recording& recording,
+                                    const std::vector<std::int16_t>& source) {
+    constexpr std::size_t kKey = 32; // samples that locate a piece in the source
+    std::vector<Piece> pieces;
+    std::size_t at = 0;
+    auto gaps = recording.gaps;
+    gaps.push_back({recording.samples.size(), 0});
+    for (const auto& gap : gaps) {
+        if (gap.start > at + kKey) {
+            pieces.push_back({at, static_cast<std::size_t>(gap.start) - at});
+        }
+        at = std::max<std::size_t>(at, gap.start + gap.samples);
+    }
+    const auto& r = recording.samples;
+    for (auto& piece : pieces) {
+        for (std::size_t offset = 0; offset < source.size() && !piece.sourceOffset; ++offset) {
+            bool same = true;
+            for (std::size_t i = 0; i < kKey && same; ++i) {
+                same = r[piece.start + i] == source[(offset + i) % source.size()];
+            }
+            if (same) {
+                piece.sourceOffset = offset;
+            }
+        }
+        if (piece.sourceOffset) {
+            for (std::size_t i = 0; i < piece.length; ++i) {
+                piece.mismatches +=
+                    r[piece.start + i] != source[(*piece.sourceOffset + i) % source.size()];
+            }
+        }
+    }
+    return pieces;
+}
+
+std::string describe(const Recording& recording, const std::vector<Piece>& pieces) {
+    std::ostringstream text;
+    text << recording.samples.size() << " samples, manifest " << recording.state << ", gaps:";
+    for (const auto& gap : recording.gaps) {
+        text << " [" << gap.start << " +" << gap.samples << "]";
+    }
+    text << "; pieces:";
+    for (const auto& piece : pieces) {
+        text << " [" << piece.start << " +" << piece.length << " at source "
+             << (piece.sourceOffset ? std::to_string(*piece.sourceOffset) : "nowhere") << ", "
+             << piece.mismatches << " different]";
+    }
+    return text.str();
+}
+
+// What the loopback script checks of a consultation that ran to its end (less the ordonnance's
+// printing: the cabin here has no printer, and the autopilot is told "no_printer").
+void checkConsultationCompleted(ConsultationLab& run, std::optional<int> consoleStatus) {
+    const auto failed = [&](const std::string& what) {
+        FAIL_CHECK(what + "\n" + run.diagnostics());
+    };
+    if (consoleStatus != 0) {
+        failed("the console's autopilot did not complete (status " +
+               (consoleStatus ? std::to_string(*consoleStatus) : std::string("still running")) +
+               ")");
+        return;
+    }
+    const std::pair<const char*, const char*> expected[] = {
+        {"console", "autopilot: media connected, .* quality (good|fair)"},
+        {"console", "autopilot: received .*, payload type 96, [1-9]"},
+        {"console", "autopilot: received .*, payload type 111, [1-9]"},
+        {"console", "autopilot: room camera [0-9]* -> [1-9][0-9]* frames decoded, screen changed"},
+        {"console", "autopilot: main view otoscope, [1-9][0-9]* otoscope frames decoded, screen "
+                    "changed"},
+        {"console", "autopilot: session ended: "},
+        {"cabin", "stethoscope: streaming L16/48000"},
+        {"cabin", "voice: heard [1-9][0-9]* packets of the doctor's voice"},
+        {"cabin", "media: connected"},
+    };
+    for (const auto& [log, pattern] : expected) {
+        if (!run.hasLine(log, pattern)) {
+            failed(std::string("no line /") + pattern + "/ in the " + log + "'s log");
+        }
+    }
+    if (!run.waitForLine("cabin", "cleaning done; cabin ready", 10s)) {
+        failed("the cabin never left cleaning");
+    }
+    const auto kinds = run.eventKinds();
+    std::string story;
+    for (const auto& kind : kinds) {
+        story += kind + " ";
+    }
+    INFO("event log: " << story);
+    for (const auto* kind : {"checkin", "claim", "join", "end", "cleaning", "cabin_ready"}) {
+        if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+            failed(std::string("event '") + kind + "' missing from the log: " + story);
+        }
+    }
+    CHECK(run.endReason() == "completed");
+}
+
+// The recording the autopilot made, compared with the WAV the cabin streams.
+std::pair<Recording, std::vector<Piece>>
+checkRecording(ConsultationLab& run, const std::vector<std::int16_t>& source, int seconds) {
+    const auto file = run.capture("console", "autopilot: stethoscope recorded: (.*\\.flac);");
+    if (file.empty()) {
+        FAIL(std::string("the console recorded no stethoscope\n") + run.diagnostics());
+    }
+    auto recording = readRecording(file);
+    auto pieces = matchOutsideGaps(recording, source);
+    const auto text = describe(recording, pieces);
+    INFO("recording: " << text);
+    CHECK(recording.state == "complete");
+    // At least 80 % of the time asked for, whatever the gaps.
+    CHECK(recording.samples.size() >= static_cast<std::size_t>(seconds * kRate * 8 / 10));
+    REQUIRE_FALSE(pieces.empty());
+    std::size_t matched = 0;
+    for (const auto& piece : pieces) {
+        CHECK(piece.sourceOffset.has_value());
+        CHECK(piece.mismatches == 0);
+        matched += piece.sourceOffset ? piece.length - piece.mismatches : 0;
+    }
+    std::size_t gapSamples = 0;
+    for (const auto& gap : recording.gaps) {
+        gapSamples += gap.samples;
+    }
+    // Everything outside the gaps is the cabin's audio, bit for bit.
+    CHECK(matched + gapSamples >= recording.samples.size() - 32 * pieces.size());
+    return {std::move(recording), std::move(pieces)};
+}
+
+std::filesystem::path stethoscopeFile(ConsultationLab& run,
+                                      const std::vector<std::int16_t>& samples) {
+    const auto path = run.directory() / "patient.wav";
+    writeWav(path, samples, kRate);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("across NATs: behind two symmetric NATs the consultation runs through the TURN relay",
+          "[e2e][netns][nat]") {
+    ConsultationLab run(NetLabOptions{.doctorNat = NatMapping::addressAndPortDependent,
+                                      .cabinNat = NatMapping::addressAndPortDependent});
+    // 20 s of noise: longer than the cabin streams before the recording ends, so never looped.
+    const auto source = stethoscopeNoise(20 * kRate, 7);
+    run.startCabin(stethoscopeFile(run, source));
+    constexpr int kAuscultation = 4;
+    run.startConsole(kAuscultation, 50);
+    const auto status = run.waitForConsole(55s);
+    checkConsultationCompleted(run, status);
+
+    // Only a relay joins two symmetric NATs: both ends say so.
+    if (!run.hasLine("cabin", "media path: relayed")) {
+        FAIL_CHECK("the cabin's media path was not relayed\n" + run.diagnostics());
+    }
+    if (!run.hasLine("console", "autopilot: media connected, .*relayé")) {
+        FAIL_CHECK("the console's media path was not relayed\n" + run.diagnostics());
+    }
+    const auto [recording, pieces] = checkRecording(run, source, kAuscultation);
+    CHECK(recording.gaps.empty());
+    CHECK(pieces.size() == 1);
+}
+
+TEST_CASE("across NATs: the doctor's address changes mid-auscultation, ICE restarts and the "
+          "consultation goes on",
+          "[e2e][netns][nat]") {
+    ConsultationLab run(NetLabOptions{});
+    const auto source = stethoscopeNoise(30 * kRate, 11);
+    run.startCabin(stethoscopeFile(run, source));
+    constexpr int kAuscultation = 20;
+    run.startConsole(kAuscultation, 55);
+    if (!run.waitForLine("console", "autopilot: recording the stethoscope", 30s)) {
+        FAIL("the autopilot never started recording the stethoscope\n" + run.diagnostics());
+    }
+    // The doctor's laptop moves to another address of its LAN while the stethoscope streams.
+    run.lab().changeHostAddress(Side::doctor, "192.168.10.52");
+    if (!run.waitForLine("cabin", "the doctor restarts ICE|media: restarting ICE", 10s)) {
+        FAIL_CHECK("no ICE restart after the doctor's address changed\n" + run.diagnostics());
+    }
+    const auto status = run.waitForConsole(55s);
+    checkConsultationCompleted(run, status);
+    // The media came back on the new address before the recording ended, without ending the
+    // session: the only end in the log is the autopilot's.
+    if (!run.hasLine("console", "autopilot: stethoscope recorded: .*; media connected")) {
+        FAIL_CHECK("the media had not come back when the recording ended\n" + run.diagnostics());
+    }
+    const auto kinds = run.eventKinds();
+    CHECK(std::count(kinds.begin(), kinds.end(), "end") == 1);
+    const auto [recording, pieces] = checkRecording(run, source, kAuscultation);
+    INFO("recording: " << describe(recording, pieces));
+    // The break is marked as a gap, and the audio on both sides of it is bit-exact (above).
+    CHECK_FALSE(recording.gaps.empty());
+    CHECK(pieces.size() >= 2);
+}
