@@ -81,6 +81,9 @@ public:
         emit(m_phase == CabinPhase::connecting ? CabinPhase::waitingForDoctor : m_phase,
              std::string(resumed ? "resumed as " : "signed in as ") + welcome.identity.displayName);
         if (resumed) {
+            if (m_media) {
+                m_media->resendSignals(); // ICE signals lost while the link was dead
+            }
             return;
         }
         // A fresh start: whatever the service knew about us is gone.
@@ -126,6 +129,9 @@ public:
         } else if (event.type == type::peerStatus) {
             if (auto status = fromJson<PeerStatus>(event.body)) {
                 emit(m_phase, status->connected ? "doctor reconnected" : "doctor connection lost");
+                if (status->connected && m_media) {
+                    m_media->resendSignals(); // what the doctor missed while away
+                }
             }
         }
     }

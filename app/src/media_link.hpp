@@ -77,6 +77,13 @@ public:
     // Sends an ice.* session message to the cabin (trickled candidates, restarts); UI thread.
     using IceMessageSender = std::function<void(const std::string& kind, nlohmann::json)>;
     void setIceMessageSender(IceMessageSender sender) { m_iceSender = std::move(sender); }
+    // After a reconnection to the rendezvous (ours or the cabin's): what the signalling may have
+    // lost of ICE is sent again.
+    void resendIceSignals() {
+        if (m_transport) {
+            m_transport->resendSignals();
+        }
+    }
     // An ice.* session message from the cabin; false (and an incident) if it is malformed.
     bool applyIceMessage(const std::string& kind, const nlohmann::json& payload);
     // The cabin wants a keyframe of one of our streams (called on the protocol thread); the

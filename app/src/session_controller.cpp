@@ -57,6 +57,13 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     m_media.setIceMessageSender([this](const std::string& kind, nlohmann::json payload) {
         sendSessionMessage(kind, std::move(payload));
     });
+    // An ICE restart signalled while our link to the service was dead (the address that
+    // changed was the link's too) is lost: sent again once we are back.
+    connect(connection, &ConnectionController::welcomed, this, [this](bool resumed) {
+        if (resumed && !m_sessionId.empty()) {
+            m_media.resendIceSignals();
+        }
+    });
     m_media.setVideo(&m_video);
     m_media.setOutboundReportHandler([this](std::uint32_t ssrc, double lost) {
         if (ssrc == CameraController::kSsrc) {
@@ -379,6 +386,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             emit cabinConnectedChanged();
             if (m_cabinConnected) {
                 m_delivery.resume();
+                m_media.resendIceSignals(); // what the cabin missed while away
             }
         }
     }

@@ -140,6 +140,23 @@ public:
         net::post(m_strand, [self = shared_from_this()] { self->restartNow(true); });
     }
 
+    void resendSignals() override {
+        net::post(m_strand, [self = shared_from_this()] {
+            if (self->m_state == TransportState::closed) {
+                return;
+            }
+            if (self->m_generation > 0) {
+                self->signal(IceRestartSignal{self->m_generation, self->m_local});
+            }
+            for (auto& candidate : self->localCandidates()) {
+                self->signal(IceCandidateSignal{self->m_local.ufrag, std::move(candidate)});
+            }
+            if (self->m_gatheringDone) {
+                self->signal(IceEndOfCandidatesSignal{self->m_local.ufrag});
+            }
+        });
+    }
+
     boost::system::error_code start(std::vector<Candidate> remote, IceCredentials remoteIce,
                                     TransportKeying keying, PacketHandler onPacket,
                                     StateHandler onState) override {

@@ -215,6 +215,11 @@ public:
     virtual void applyRemoteSignal(IceSignal signal) = 0;
     // Restarts ICE now (new credentials, new gathering), keeping the keys; signalled to the peer.
     virtual void restart() = 0;
+    // Signals again what the peer must know of the current generation: the restart (after the
+    // first), every local candidate, end-of-candidates. For when the signalling may have lost
+    // some: after our own reconnection to the rendezvous, or the peer's. Duplicates are ignored
+    // on the other side.
+    virtual void resendSignals() = 0;
     // Starts connectivity checks towards the peer's candidates (more may trickle in), then keys
     // the session. Fails at once on SDES keys of the wrong size or a malformed fingerprint.
     virtual boost::system::error_code start(std::vector<Candidate> remoteCandidates,
