@@ -197,9 +197,9 @@ Run connectOnce(NetLab& lab, Coturn& coturn, bool restart) {
     doctor.transport->close();
     cabin.transport->close();
     for (auto* side : {&doctor, &cabin}) {
-        std::promise<void> drained;
-        boost::asio::post(side->transport->executor(), [&] { drained.set_value(); });
-        drained.get_future().wait_for(2s);
+        auto drained = std::make_shared<std::promise<void>>();
+        boost::asio::post(side->transport->executor(), [drained] { drained->set_value(); });
+        drained->get_future().wait_for(2s);
     }
     return run;
 }

@@ -457,6 +457,14 @@ private:
         for (const auto& tunnel : m_tunnels) {
             tunnel->close();
         }
+        // The agent goes now (its TURN allocations released), so that libnice reports nothing
+        // more to a transport that is done, whenever its last owner lets go of it.
+        std::shared_ptr<detail::IceAgent> agent;
+        {
+            std::lock_guard lock(m_agentMutex);
+            agent = std::move(m_agent);
+        }
+        ++m_agentSerial;
     }
 
     void pathSelected(const Candidate& local, const Candidate& remote,

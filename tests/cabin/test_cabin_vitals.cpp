@@ -8,6 +8,7 @@
 #include "tc/media/session_clock.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
+#include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 #include "tc/protocol/rtp_session.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -262,6 +263,9 @@ TEST_CASE("the cabin streams ECG and pleth on the vitals section once the media 
     protocol::MediaTransportConfig config;
     config.local = protocol::makeIceCredentials();
     config.controlling = true;
+    // The addresses the console and the cabin both gather on (not loopback, which the cabin
+    // leaves out when the machine has others).
+    config.hostAddresses = protocol::hostAddresses().value();
     auto transport = protocol::MediaTransport::open(consoleIo.executor(), config).value();
     const std::string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=t\r\nt=0 0\r\n"
                             "a=group:BUNDLE steth vitals\r\n" +

@@ -85,9 +85,11 @@ run_gui \
     >"$work/console.log" 2>&1 || fail "the console's autopilot did not complete"
 
 [ -s "$work/console.png" ] || fail "no screenshot"
-# Encrypted media flowed from the cabin to the console over the verified UDP path.
-grep -q "autopilot: media connected.*quality good ($keying_name" "$work/console.log" ||
-    fail "no media from the cabin, or not $keying_name keyed and measured good"
+# Encrypted media flowed from the cabin to the console over the verified UDP path: a host pair,
+# both programs being on this machine.
+grep -q "autopilot: media connected.*quality good (direct (réseau local) · $keying_name" \
+    "$work/console.log" ||
+    fail "no media from the cabin, or not on a host pair, $keying_name keyed and measured good"
 grep -q "keyed by $keying_name" "$work/cabin.log" || fail "the cabin did not key by $keying_name"
 grep -q "stethoscope: streaming $steth_stream" "$work/cabin.log" ||
     fail "the cabin did not stream the stethoscope as $steth_stream"

@@ -79,9 +79,9 @@ public:
         }
         for (auto* end : {&m_doctor, &m_cabin}) {
             if (end->io) {
-                std::promise<void> drained;
-                net::post(end->transport->executor(), [&] { drained.set_value(); });
-                drained.get_future().wait_for(2s);
+                auto drained = std::make_shared<std::promise<void>>();
+                net::post(end->transport->executor(), [drained] { drained->set_value(); });
+                drained->get_future().wait_for(2s);
                 end->io->stop();
             }
         }
@@ -196,7 +196,7 @@ public:
     std::uint64_t forgedOrReplayed() {
         std::uint64_t total = 0;
         for (auto* end : {&m_doctor, &m_cabin}) {
-            const auto stats = onExecutor(*end->transport, [&] { return end->transport->stats(); });
+            const auto stats = onExecutor(*end->transport, [t = end->transport] { return t->stats(); });
             total += stats.droppedForged + stats.droppedReplayed;
         }
         return total;
@@ -210,7 +210,7 @@ public:
         for (auto* end : {&m_doctor, &m_cabin}) {
             out += end == &m_doctor ? "doctor:" : " cabin:";
             const auto problems =
-                onExecutor(*end->transport, [&] { return end->transport->relayProblems(); });
+                onExecutor(*end->transport, [t = end->transport] { return t->relayProblems(); });
             for (const auto& p : problems) {
                 out += " [" + p.server + ": " + p.error.message() + " " + p.detail + "]";
             }
@@ -289,7 +289,7 @@ private:
 
     std::vector<RelayProblem> problemsOf(End& end) {
         eventually([&] { return end.gatheringDone.load(); }, 30s);
-        return onExecutor(*end.transport, [&] { return end.transport->relayProblems(); });
+        return onExecutor(*end.transport, [t = end.transport] { return t->relayProblems(); });
     }
 
     NetLab& m_lab;

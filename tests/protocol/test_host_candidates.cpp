@@ -107,8 +107,8 @@ TEST_CASE("host candidates: with several addresses each, both sides use the nomi
         return seenA.last() == TransportState::connected &&
                seenB.last() == TransportState::connected;
     }));
-    const auto pathA = onExecutor(**a, [&] { return (*a)->selectedPath(); });
-    const auto pathB = onExecutor(**b, [&] { return (*b)->selectedPath(); });
+    const auto pathA = onExecutor(**a, [t = *a] { return t->selectedPath(); });
+    const auto pathB = onExecutor(**b, [t = *b] { return t->selectedPath(); });
     REQUIRE(pathA.has_value());
     REQUIRE(pathB.has_value());
     INFO("A " << pathA->local.endpoint << " -> " << pathA->remote.endpoint << ", B "

@@ -77,11 +77,16 @@ inline TransportStats statsOf(IoThread& io, MediaTransport& transport) {
     return promise.get_future().get();
 }
 
-// Runs `f` on the transport's strand and returns what it returned.
+// Runs `f` on the transport's strand and returns what it returned; fails the test (rather
+// than hang it) if the strand does not get to it within 10 s.
 template <class F> auto onExecutor(MediaTransport& transport, F f) {
-    std::promise<decltype(f())> promise;
-    net::post(transport.executor(), [&] { promise.set_value(f()); });
-    return promise.get_future().get();
+    auto promise = std::make_shared<std::promise<decltype(f())>>();
+    auto future = promise->get_future();
+    net::post(transport.executor(), [promise, f]() mutable { promise->set_value(f()); });
+    if (future.wait_for(10s) != std::future_status::ready) {
+        FAIL("the transport's strand did not run a call within 10 s");
+    }
+    return future.get();
 }
 
 struct Pair {
