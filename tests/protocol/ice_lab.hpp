@@ -196,7 +196,8 @@ public:
     std::uint64_t forgedOrReplayed() {
         std::uint64_t total = 0;
         for (auto* end : {&m_doctor, &m_cabin}) {
-            const auto stats = onExecutor(*end->transport, [t = end->transport] { return t->stats(); });
+            const auto stats =
+                onExecutor(*end->transport, [t = end->transport] { return t->stats(); });
             total += stats.droppedForged + stats.droppedReplayed;
         }
         return total;
