@@ -142,46 +142,28 @@ private:
             co_return;
         }
         auto innerSocket = std::make_shared<tcp::socket>(std::move(inner));
-        net::co_spawn(self->m_strand, copyToServer(innerSocket, outer), net::detached);
-        co_await copyToClient(outer, innerSocket);
+        net::co_spawn(self->m_strand, copy(innerSocket, outer), net::detached);
+        co_await copy(outer, innerSocket);
     }
 
-    static net::awaitable<void> copyToServer(std::shared_ptr<tcp::socket> inner,
-                                             std::shared_ptr<ssl::stream<tcp::socket>> outer) {
+    // Bytes from one side to the other until either ends; then both connections close.
+    template <class From, class To>
+    static net::awaitable<void> copy(std::shared_ptr<From> from, std::shared_ptr<To> to) {
         std::array<std::uint8_t, 16 * 1024> buffer{};
         for (;;) {
-            auto [readError, n] = co_await inner->async_read_some(net::buffer(buffer), kNoThrow);
+            auto [readError, n] = co_await from->async_read_some(net::buffer(buffer), kNoThrow);
             if (readError) {
                 break;
             }
             auto [writeError, written] =
-                co_await net::async_write(*outer, net::buffer(buffer.data(), n), kNoThrow);
+                co_await net::async_write(*to, net::buffer(buffer.data(), n), kNoThrow);
             if (writeError) {
                 break;
             }
         }
         boost::system::error_code ignored;
-        outer->lowest_layer().close(ignored);
-        inner->close(ignored);
-    }
-
-    static net::awaitable<void> copyToClient(std::shared_ptr<ssl::stream<tcp::socket>> outer,
-                                             std::shared_ptr<tcp::socket> inner) {
-        std::array<std::uint8_t, 16 * 1024> buffer{};
-        for (;;) {
-            auto [readError, n] = co_await outer->async_read_some(net::buffer(buffer), kNoThrow);
-            if (readError) {
-                break;
-            }
-            auto [writeError, written] =
-                co_await net::async_write(*inner, net::buffer(buffer.data(), n), kNoThrow);
-            if (writeError) {
-                break;
-            }
-        }
-        boost::system::error_code ignored;
-        inner->close(ignored);
-        outer->lowest_layer().close(ignored);
+        from->lowest_layer().close(ignored);
+        to->lowest_layer().close(ignored);
     }
 
     net::strand<net::any_io_executor> m_strand;
