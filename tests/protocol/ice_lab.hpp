@@ -160,13 +160,14 @@ public:
         }
     }
 
-    bool waitForRestart() {
-        return eventually([&] { return m_doctor.restarts > 0 || m_cabin.restarts > 0; }, 5s);
+    bool waitForRestart(std::chrono::milliseconds limit = 5s) {
+        return eventually([&] { return m_doctor.restarts > 0 || m_cabin.restarts > 0; }, limit);
     }
 
     // When media arrived again at the doctor after `since`, once both sides reconnected.
     std::optional<std::chrono::steady_clock::time_point>
-    waitForMediaAfter(std::chrono::steady_clock::time_point since) {
+    waitForMediaAfter(std::chrono::steady_clock::time_point since,
+                      std::chrono::milliseconds limit = 10s) {
         std::optional<std::chrono::steady_clock::time_point> found;
         eventually(
             [&] {
@@ -186,7 +187,7 @@ public:
                 found = after.front();
                 return true;
             },
-            10s);
+            limit);
         return found;
     }
 

@@ -146,3 +146,38 @@ TEST_CASE("ICE across NATs: the doctor's address changes, ICE restarts, media co
     call.stopStreaming();
     CHECK(call.forgedOrReplayed() == 0);
 }
+
+TEST_CASE("ICE across NATs: the TURN server dies mid-session, the consultation says why, and "
+          "media comes back with it",
+          "[ice][netns][nat][restart][hostile]") {
+    NetLab lab(NetLabOptions{.doctorNat = NatMapping::addressAndPortDependent,
+                             .cabinNat = NatMapping::addressAndPortDependent});
+    auto coturn = lab.startCoturn();
+    IceCall call(lab, *coturn);
+    call.connect();
+    REQUIRE(call.paths().first.relayed());
+    call.startStreaming();
+    // The only path goes: consent is lost, ICE restarts, and the relay cannot be allocated.
+    coturn->process().kill();
+    REQUIRE(call.waitForRestart(15s)); // consent lost after 5 s, then a restart
+
+    CHECK(eventually(
+        [&] {
+            const auto problems = call.doctorProblems();
+            return std::any_of(problems.begin(), problems.end(), [](const RelayProblem& p) {
+                return p.error == IceErrc::relayNotAllocated;
+            });
+        },
+        15s));
+    CHECK(call.doctorState() != TransportState::connected);
+    // The server is back (a restarted coturn, the same shared secret): the next restart finds
+    // the relay again and the media flows, on the session's keys.
+    const auto back = std::chrono::steady_clock::now();
+    auto again = lab.startCoturn();
+    const auto resumed = call.waitForMediaAfter(back, 40s);
+    INFO(call.problemsText());
+    REQUIRE(resumed.has_value());
+    CHECK(call.paths().first.relayed());
+    call.stopStreaming();
+    CHECK(call.forgedOrReplayed() == 0);
+}
