@@ -106,9 +106,10 @@ bool udpAnswers(std::uint16_t port) {
     }
     boost::system::error_code ec;
     socket.send_to(net::buffer(request), {net::ip::make_address_v4(Coturn::kAddress), port}, 0, ec);
+    // recv(2) itself, not Asio's receive_from: Asio waits again after the SO_RCVTIMEO timeout
+    // (EAGAIN), so a probe sent before coturn listened would wait for ever.
     std::array<std::uint8_t, 1500> answer{};
-    net::ip::udp::endpoint from;
-    const auto n = socket.receive_from(net::buffer(answer), from, 0, ec);
+    const auto n = ::recv(socket.native_handle(), answer.data(), answer.size(), 0);
     return !ec && n >= 20 && answer[0] == 0x01 && answer[1] == 0x01;
 }
 

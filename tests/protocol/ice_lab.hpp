@@ -22,7 +22,18 @@ struct IceCallOptions {
     std::optional<std::filesystem::path> doctorTrust; // default: the lab's coturn CA
     std::string doctorSecret;                         // default: coturn's shared secret
     std::optional<std::chrono::system_clock::time_point> cabinExpiry;
+    std::optional<std::vector<IceServer>> doctorServers; // default: the lab's coturn
 };
+
+// STUN and TURN URIs with one REST credential, as the rendezvous hands them out.
+inline IceServer
+turnServer(std::vector<std::string> urls, const std::string& secret, const std::string& party,
+           std::chrono::system_clock::time_point expiry = std::chrono::system_clock::now() +
+                                                          std::chrono::hours(1)) {
+    auto credential = issueTurnCredential(secret, party, expiry);
+    REQUIRE(credential.has_value());
+    return IceServer{std::move(urls), credential->username, credential->password};
+}
 
 // A certificate authority nobody in the lab uses: a TLS client trusting only it refuses coturn.
 inline std::filesystem::path otherAuthority(const std::filesystem::path& directory) {
@@ -57,7 +68,8 @@ public:
         const auto secret =
             options.doctorSecret.empty() ? coturn.options().secret : options.doctorSecret;
         const auto trust = options.doctorTrust ? *options.doctorTrust : coturn.caCertificate();
-        m_pair.a.iceServers = servers(secret, "doctor", now + 1h);
+        m_pair.a.iceServers =
+            options.doctorServers ? *options.doctorServers : servers(secret, "doctor", now + 1h);
         m_pair.a.relayTrustAnchors = trust;
         m_pair.a.followAddresses = HostAddressPolicy{};
         m_pair.b.iceServers =

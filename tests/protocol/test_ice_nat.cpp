@@ -4,8 +4,13 @@
 // carried between the two as the rendezvous would. Each case asserts the selected pair's type and
 // that SRTP media flows both ways. Needs root, iproute2, nftables and coturn: fails, never skips.
 #include "ice_lab.hpp"
+#include "tc/protocol/packets.hpp"
 
+#include <array>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <sys/socket.h>
+#include <thread>
 
 using namespace tc::test;
 using namespace tc::protocol;
@@ -180,4 +185,99 @@ TEST_CASE("ICE across NATs: the TURN server dies mid-session, the consultation s
     CHECK(call.paths().first.relayed());
     call.stopStreaming();
     CHECK(call.forgedOrReplayed() == 0);
+}
+
+namespace {
+
+// A STUN/TURN server that answers every request, Binding or Allocate, with a success response
+// that must not be believed, in turn: signed with the wrong key, with a length beyond the
+// datagram, or with an unknown comprehension-required attribute (RFC 8489 14, 15).
+class HostileStunServer {
+public:
+    HostileStunServer(const NetLab& lab, const std::string& address)
+        : m_socket(lab.runIn(Place::publicHost, [&] {
+            udp::socket socket(m_io, udp::v4());
+            socket.bind({net::ip::make_address(address), 3478});
+            return socket;
+        })) {
+        const timeval timeout{0, 100'000};
+        ::setsockopt(m_socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~HostileStunServer() {
+        m_running = false;
+        m_thread.join();
+    }
+    int answered() const { return m_answered; }
+
+private:
+    void serve() {
+        std::array<std::uint8_t, 1500> buffer{};
+        while (m_running) {
+            // recvfrom(2) itself: it returns at SO_RCVTIMEO, where Asio's receive_from waits on.
+            udp::endpoint from;
+            socklen_t length = static_cast<socklen_t>(from.capacity());
+            const auto n = ::recvfrom(m_socket.native_handle(), buffer.data(), buffer.size(), 0,
+                                      from.data(), &length);
+            if (n < 20) {
+                continue;
+            }
+            from.resize(length);
+            boost::system::error_code ec;
+            TransactionId id{};
+            std::copy(buffer.begin() + 8, buffer.begin() + 20, id.begin());
+            const auto method = static_cast<std::uint16_t>((buffer[0] << 8) | buffer[1]);
+            // XOR-MAPPED-ADDRESS and XOR-RELAYED-ADDRESS 198.51.100.66:4242: never real.
+            const std::vector<std::uint8_t> address{0, 1, 0x31, 0x80, 0xE7, 0x21, 0xC0, 0x00};
+            std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> attributes{
+                {0x0020, address}, {0x0016, address}, {0x000D, {0, 0, 2, 0x58}}};
+            const int variant = m_answered++ % 3;
+            if (variant == 2) {
+                attributes.emplace_back(0x7F01, std::vector<std::uint8_t>{1, 2, 3, 4});
+            }
+            auto response = buildStun(static_cast<std::uint16_t>(method | 0x0100), id, attributes,
+                                      "not-the-key-anyone-shares");
+            if (variant == 1) {
+                response[3] = static_cast<std::uint8_t>(response[3] + 64); // length too long
+            }
+            m_socket.send_to(net::buffer(response), from, 0, ec);
+        }
+    }
+
+    net::io_context m_io;
+    udp::socket m_socket;
+    std::atomic<bool> m_running = true;
+    std::atomic<int> m_answered = 0;
+    std::thread m_thread;
+};
+
+} // namespace
+
+TEST_CASE("ICE across NATs: a STUN/TURN server that lies is not believed, and the call goes on",
+          "[ice][netns][nat][hostile]") {
+    NetLab lab(NetLabOptions{.doctorNat = NatMapping::addressAndPortDependent,
+                             .cabinNat = NatMapping::addressAndPortDependent});
+    auto coturn = lab.startCoturn();
+    HostileStunServer liar(lab, NetLab::kSecondPublicAddress);
+    IceCallOptions options;
+    const auto secret = coturn->options().secret;
+    options.doctorServers = std::vector<IceServer>{
+        IceServer{{"stun:203.0.113.11:3478"}, "", ""},
+        turnServer({"turn:203.0.113.11:3478?transport=udp"}, secret, "doctor"),
+        turnServer({"turn:203.0.113.10:3478?transport=udp"}, secret, "doctor")};
+    IceCall call(lab, *coturn, options);
+    call.connect();
+    const auto [doctor, cabin] = call.paths();
+    INFO(describe(doctor) << " / " << describe(cabin) << "; " << call.problemsText());
+    CHECK(liar.answered() > 0);
+    // Nothing it said became a candidate: the doctor reaches the cabin through coturn.
+    CHECK(doctor.relayed());
+    CHECK(doctor.local.endpoint.address().to_string() != "198.51.100.66");
+    CHECK(doctor.remote.endpoint.address().to_string() != "198.51.100.66");
+    const auto problems = call.doctorProblems();
+    CHECK(std::any_of(problems.begin(), problems.end(), [](const RelayProblem& p) {
+        return p.server == "turn:203.0.113.11:3478?transport=udp" &&
+               p.error == IceErrc::relayNotAllocated;
+    }));
+    call.checkMediaFlows();
 }
