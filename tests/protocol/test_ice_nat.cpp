@@ -281,3 +281,21 @@ TEST_CASE("ICE across NATs: a STUN/TURN server that lies is not believed, and th
     }));
     call.checkMediaFlows();
 }
+
+TEST_CASE("ICE across NATs: with UDP blocked, TURN over plain TCP relays too",
+          "[ice][netns][nat]") {
+    NetLab lab;
+    auto coturn = lab.startCoturn();
+    lab.blockUdp(Side::doctor);
+    IceCallOptions options;
+    options.doctorServers = std::vector<IceServer>{
+        turnServer({"turn:203.0.113.10:3478?transport=tcp"}, coturn->options().secret, "doctor")};
+    IceCall call(lab, *coturn, options);
+    call.connect();
+    const auto [doctor, cabin] = call.paths();
+    INFO(describe(doctor) << " / " << describe(cabin));
+    REQUIRE(doctor.local.type == Candidate::Type::relay);
+    CHECK(doctor.relayProtocol == RelayProtocol::tcp);
+    CHECK(describe(doctor) == "relayed (TURN TCP, turn:203.0.113.10:3478?transport=tcp)");
+    call.checkMediaFlows();
+}
