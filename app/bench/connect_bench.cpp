@@ -14,12 +14,17 @@
 #include "tc/protocol/media_transport.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <future>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 namespace tc::bench {
@@ -57,6 +62,81 @@ std::vector<IceServer> serversFor(const Coturn& coturn, const std::string& party
                   credential ? credential->password : ""}};
 }
 
+// A TCP proxy in the lab's public namespace, 203.0.113.10:8443 -> :443, that holds every chunk
+// for `oneWay` in each direction: the doctor's TLS leg to coturn gets that much more round
+// trip (no netem in this kernel). coturn's certificate names 203.0.113.10, so TLS still checks.
+class DelayingProxy {
+public:
+    DelayingProxy(const NetLab& lab, std::chrono::milliseconds oneWay)
+        : m_oneWay(oneWay) {
+        // Its thread starts in the namespace, so that the sockets it opens live there.
+        lab.runIn(Place::publicHost, [this] {
+            m_acceptor.emplace(m_io, boost::asio::ip::tcp::endpoint(
+                                         boost::asio::ip::make_address("203.0.113.10"), 8443));
+            accept();
+            m_thread = std::thread([this] { m_io.run(); });
+        });
+    }
+    ~DelayingProxy() {
+        m_io.stop();
+        m_thread.join();
+    }
+
+private:
+    using tcp = boost::asio::ip::tcp;
+    struct Link {
+        explicit Link(boost::asio::io_context& io)
+            : client(io)
+            , server(io) {}
+        tcp::socket client;
+        tcp::socket server;
+    };
+
+    void accept() {
+        auto link = std::make_shared<Link>(m_io);
+        m_acceptor->async_accept(link->client, [this, link](boost::system::error_code ec) {
+            if (ec) {
+                return;
+            }
+            link->server.async_connect({boost::asio::ip::make_address("203.0.113.10"), 443},
+                                       [this, link](boost::system::error_code error) {
+                                           if (!error) {
+                                               pump(link, link->client, link->server);
+                                               pump(link, link->server, link->client);
+                                           }
+                                       });
+            accept();
+        });
+    }
+
+    // Each chunk is written once its delay is over, in order (one thread; due times increase).
+    void pump(std::shared_ptr<Link> link, tcp::socket& from, tcp::socket& to) {
+        auto buffer = std::make_shared<std::array<std::uint8_t, 16384>>();
+        from.async_read_some(
+            boost::asio::buffer(*buffer),
+            [this, link, &from, &to, buffer](boost::system::error_code ec, std::size_t n) {
+                if (ec) {
+                    boost::system::error_code ignored;
+                    to.shutdown(tcp::socket::shutdown_send, ignored);
+                    return;
+                }
+                auto timer = std::make_shared<boost::asio::steady_timer>(m_io, m_oneWay);
+                timer->async_wait([link, &to, buffer, n, timer](boost::system::error_code error) {
+                    if (!error) {
+                        boost::system::error_code ignored;
+                        boost::asio::write(to, boost::asio::buffer(buffer->data(), n), ignored);
+                    }
+                });
+                pump(link, from, to);
+            });
+    }
+
+    std::chrono::milliseconds m_oneWay;
+    boost::asio::io_context m_io;
+    std::optional<tcp::acceptor> m_acceptor;
+    std::thread m_thread;
+};
+
 std::vector<std::uint8_t> packet(std::uint16_t seq) {
     std::vector<std::uint8_t> p(12 + 960, 0); // 10 ms of L16 at 48 kHz
     p[0] = 0x80;
@@ -68,7 +148,8 @@ std::vector<std::uint8_t> packet(std::uint16_t seq) {
 }
 
 // One consultation's media between the doctor's and the cabin's namespaces.
-Run connectOnce(NetLab& lab, Coturn& coturn, bool restart) {
+Run connectOnce(NetLab& lab, Coturn& coturn, bool restart,
+                const std::optional<std::vector<IceServer>>& doctorServers) {
     Run run;
     Party doctor;
     Party cabin;
@@ -81,7 +162,7 @@ Run connectOnce(NetLab& lab, Coturn& coturn, bool restart) {
     MediaTransportConfig doctorConfig;
     doctorConfig.local = makeIceCredentials();
     doctorConfig.controlling = true;
-    doctorConfig.iceServers = serversFor(coturn, "doctor");
+    doctorConfig.iceServers = doctorServers ? *doctorServers : serversFor(coturn, "doctor");
     doctorConfig.relayTrustAnchors = coturn.caCertificate();
     doctorConfig.followAddresses = HostAddressPolicy{};
     MediaTransportConfig cabinConfig = doctorConfig;
@@ -220,6 +301,7 @@ int runConnect(cli::CommandLine& args) {
         bool blockDoctorUdp;
         bool restart;
         double targetMs;
+        std::chrono::milliseconds addedRoundTrip{0}; // on the doctor's TLS leg to coturn
     };
     const std::vector<Scenario> scenarios = {
         {"host", NetLabOptions{.sameSegment = true}, false, false, 300},
@@ -229,6 +311,7 @@ int runConnect(cli::CommandLine& args) {
                        .cabinNat = NatMapping::addressAndPortDependent},
          false, false, 0},
         {"relay_tls", NetLabOptions{}, true, false, 1000},
+        {"relay_tls_rtt20", NetLabOptions{}, true, false, 1000, 20ms},
         {"ice_restart", NetLabOptions{}, false, true, 2000},
     };
     nlohmann::json report{{"benchmark", "connect"},
@@ -246,8 +329,19 @@ int runConnect(cli::CommandLine& args) {
             if (scenario.blockDoctorUdp) {
                 lab.blockUdp(Side::doctor);
             }
+            std::optional<DelayingProxy> proxy;
+            std::optional<std::vector<IceServer>> doctorServers;
+            if (scenario.addedRoundTrip.count() > 0) {
+                proxy.emplace(lab, scenario.addedRoundTrip / 2);
+                const auto credential = issueTurnCredential(coturn->options().secret, "doctor",
+                                                            std::chrono::system_clock::now() + 1h);
+                doctorServers =
+                    std::vector<IceServer>{IceServer{{"turns:203.0.113.10:8443?transport=tcp"},
+                                                     credential ? credential->username : "",
+                                                     credential ? credential->password : ""}};
+            }
             for (int i = 0; i < runs; ++i) {
-                const auto run = connectOnce(lab, *coturn, scenario.restart);
+                const auto run = connectOnce(lab, *coturn, scenario.restart, doctorServers);
                 const auto value = scenario.restart ? run.restartMs : run.firstMediaMs;
                 if (value) {
                     times.push_back(*value);
