@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 using namespace tc::test;
 using namespace std::chrono_literals;
@@ -232,6 +233,21 @@ TEST_CASE("across NATs: the doctor's address changes mid-auscultation, ICE resta
     if (!run.waitForLine("console", "autopilot: recording the stethoscope", 30s)) {
         FAIL("the autopilot never started recording the stethoscope\n" + run.diagnostics());
     }
+    // Some audio first (2 s in the manifest, which the recorder rewrites every 100 ms of audio),
+    // so that the break falls inside the recording and not at its very start.
+    const std::filesystem::path flac =
+        run.capture("console", "autopilot: recording the stethoscope for [0-9]+ s: (.*)$");
+    REQUIRE_FALSE(flac.empty());
+    const auto recorded = [&] {
+        std::ifstream file(std::filesystem::path(flac).replace_extension(".json"));
+        const auto manifest = nlohmann::json::parse(file, nullptr, false);
+        return manifest.is_object() ? manifest.value("samples", std::int64_t{0}) : 0;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (recorded() < 2 * kRate && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(recorded() >= 2 * kRate);
     // The doctor's laptop moves to another address of its LAN while the stethoscope streams.
     run.lab().changeHostAddress(Side::doctor, "192.168.10.52");
     if (!run.waitForLine("cabin", "the doctor restarts ICE|media: restarting ICE", 10s)) {
