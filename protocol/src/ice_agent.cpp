@@ -140,13 +140,6 @@ Candidate candidateOf(const NiceCandidate& nice) {
     return out;
 }
 
-// The TURN server a local relayed candidate came from: libnice writes the server's position in
-// the list into bits 6-8 of the candidate's local preference (RFC 8445 5.1.2.1).
-std::size_t relayIndexOf(const NiceCandidate& local) {
-    const std::uint32_t localPreference = (local.priority >> 8) & 0xFFFFu;
-    return (localPreference >> 6) & 0x7u;
-}
-
 IceComponentState stateOf(unsigned state) {
     switch (state) {
     case NICE_COMPONENT_STATE_GATHERING:
@@ -348,7 +341,7 @@ void IceAgent::onSelectedPair(NiceAgent*, unsigned, unsigned, void* local, void*
     const auto& r = *static_cast<NiceCandidate*>(remote);
     std::optional<std::size_t> relay;
     if (l.type == NICE_CANDIDATE_TYPE_RELAYED) {
-        const auto index = relayIndexOf(l);
+        const auto index = relayIndexOf(l.priority);
         if (index < agent->m_relayCount) {
             relay = index;
         }

@@ -66,6 +66,14 @@ struct IceAgentConfig {
     bool relayOnly = false;
 };
 
+// The TURN server (its index in IceAgentConfig::relays) a local relayed candidate came from:
+// libnice writes the server's position into bits 6-8 of the candidate's local preference
+// (RFC 8445 5.1.2.1).
+inline std::size_t relayIndexOf(std::uint32_t priority) noexcept {
+    const std::uint32_t localPreference = (priority >> 8) & 0xFFFFu;
+    return (localPreference >> 6) & 0x7u;
+}
+
 enum class IceComponentState { gathering, connecting, connected, ready, failed, disconnected };
 
 struct IceAgentEvents {

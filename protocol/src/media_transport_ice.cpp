@@ -160,16 +160,12 @@ void Transport::signal(IceSignal signal) {
 
 void Transport::localCandidateFound(const Candidate& candidate) {
     if (candidate.type == Candidate::Type::relay) {
-        // Which server gave it (see ice_agent.cpp, relayIndexOf).
-        if (const auto index = relayIndexOf(candidate); index < m_allocated.size()) {
+        // Which server gave it (ice_agent.hpp).
+        if (const auto index = relayIndexOf(candidate.priority); index < m_allocated.size()) {
             m_allocated[index] = true;
         }
     }
     signal(IceCandidateSignal{m_local.ufrag, candidate});
-}
-
-std::size_t Transport::relayIndexOf(const Candidate& candidate) {
-    return ((candidate.priority >> 8) & 0xFFFFu) >> 6 & 0x7u;
 }
 
 void Transport::gatheringDone() {

@@ -76,8 +76,6 @@ private:
 
     void localCandidateFound(const Candidate& candidate);
 
-    static std::size_t relayIndexOf(const Candidate& candidate);
-
     void gatheringDone();
 
     void noteProblem(RelayProblem problem);

@@ -44,14 +44,7 @@ TEST_CASE("impairment: a transport impairs what it sends, and only that",
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
     Observer seenB;
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
-                           seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
-                           seenB.state()));
-    REQUIRE(eventually([&] {
-        return seenA.last() == TransportState::connected &&
-               seenB.last() == TransportState::connected;
-    }));
+    startDirect(pair, *a, *b, seenA, seenB);
     constexpr int kSent = 400;
     const auto sentAt = std::chrono::steady_clock::now();
     for (std::uint16_t seq = 1; seq <= kSent; ++seq) {

@@ -113,11 +113,7 @@ TEST_CASE("media transport: datagrams from an unverified source never reach the 
     auto b = *MediaTransport::open(io.executor(), pair.b);
     Observer seenA;
     Observer seenB;
-    REQUIRE_FALSE(a->start({b->localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
-                           seenA.state()));
-    REQUIRE_FALSE(b->start({a->localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
-                           seenB.state()));
-    REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
+    startDirect(pair, *a, *b, seenA, seenB);
     const auto before = statsOf(io, *b);
 
     net::io_context attackerIo;

@@ -124,6 +124,20 @@ struct Pair {
     }
 };
 
+// Starts both transports towards each other's host candidate and waits until both are
+// connected.
+inline void startDirect(const Pair& pair, MediaTransport& a, MediaTransport& b, Observer& seenA,
+                        Observer& seenB) {
+    REQUIRE_FALSE(a.start({b.localCandidate()}, pair.bCredentials, pair.aKeys, seenA.packets(),
+                          seenA.state()));
+    REQUIRE_FALSE(b.start({a.localCandidate()}, pair.aCredentials, pair.bKeys, seenB.packets(),
+                          seenB.state()));
+    REQUIRE(eventually([&] {
+        return seenA.last() == TransportState::connected &&
+               seenB.last() == TransportState::connected;
+    }));
+}
+
 // Starts both transports so that all their traffic crosses `relay`.
 inline void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a,
                               MediaTransport& b, Observer& seenA, Observer& seenB) {
