@@ -7,6 +7,9 @@
 // packet stream from the start; the time is to the first packet the doctor's side decrypts.
 // Needs root, iproute2, nftables and coturn, like the tests.
 #include "benchmarks.hpp"
+#include "connect_scenarios.hpp"
+#include "delaying_proxy.hpp"
+#include "machine_description.hpp"
 #include "net_lab.hpp"
 #include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/ice_servers.hpp"
@@ -61,81 +64,6 @@ std::vector<IceServer> serversFor(const Coturn& coturn, const std::string& party
                   credential ? credential->username : "",
                   credential ? credential->password : ""}};
 }
-
-// A TCP proxy in the lab's public namespace, 203.0.113.10:8443 -> :443, that holds every chunk
-// for `oneWay` in each direction: the doctor's TLS leg to coturn gets that much more round
-// trip (no netem in this kernel). coturn's certificate names 203.0.113.10, so TLS still checks.
-class DelayingProxy {
-public:
-    DelayingProxy(const NetLab& lab, std::chrono::milliseconds oneWay)
-        : m_oneWay(oneWay) {
-        // Its thread starts in the namespace, so that the sockets it opens live there.
-        lab.runIn(Place::publicHost, [this] {
-            m_acceptor.emplace(m_io, boost::asio::ip::tcp::endpoint(
-                                         boost::asio::ip::make_address("203.0.113.10"), 8443));
-            accept();
-            m_thread = std::thread([this] { m_io.run(); });
-        });
-    }
-    ~DelayingProxy() {
-        m_io.stop();
-        m_thread.join();
-    }
-
-private:
-    using tcp = boost::asio::ip::tcp;
-    struct Link {
-        explicit Link(boost::asio::io_context& io)
-            : client(io)
-            , server(io) {}
-        tcp::socket client;
-        tcp::socket server;
-    };
-
-    void accept() {
-        auto link = std::make_shared<Link>(m_io);
-        m_acceptor->async_accept(link->client, [this, link](boost::system::error_code ec) {
-            if (ec) {
-                return;
-            }
-            link->server.async_connect({boost::asio::ip::make_address("203.0.113.10"), 443},
-                                       [this, link](boost::system::error_code error) {
-                                           if (!error) {
-                                               pump(link, link->client, link->server);
-                                               pump(link, link->server, link->client);
-                                           }
-                                       });
-            accept();
-        });
-    }
-
-    // Each chunk is written once its delay is over, in order (one thread; due times increase).
-    void pump(std::shared_ptr<Link> link, tcp::socket& from, tcp::socket& to) {
-        auto buffer = std::make_shared<std::array<std::uint8_t, 16384>>();
-        from.async_read_some(
-            boost::asio::buffer(*buffer),
-            [this, link, &from, &to, buffer](boost::system::error_code ec, std::size_t n) {
-                if (ec) {
-                    boost::system::error_code ignored;
-                    to.shutdown(tcp::socket::shutdown_send, ignored);
-                    return;
-                }
-                auto timer = std::make_shared<boost::asio::steady_timer>(m_io, m_oneWay);
-                timer->async_wait([link, &to, buffer, n, timer](boost::system::error_code error) {
-                    if (!error) {
-                        boost::system::error_code ignored;
-                        boost::asio::write(to, boost::asio::buffer(buffer->data(), n), ignored);
-                    }
-                });
-                pump(link, from, to);
-            });
-    }
-
-    std::chrono::milliseconds m_oneWay;
-    boost::asio::io_context m_io;
-    std::optional<tcp::acceptor> m_acceptor;
-    std::thread m_thread;
-};
 
 std::vector<std::uint8_t> packet(std::uint16_t seq) {
     std::vector<std::uint8_t> p(12 + 960, 0); // 10 ms of L16 at 48 kHz
@@ -285,40 +213,23 @@ Run connectOnce(NetLab& lab, Coturn& coturn, bool restart,
     return run;
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const auto n = values.size();
-    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 } // namespace
 
 int runConnect(cli::CommandLine& args) {
     const int runs = static_cast<int>(args.number("runs", 5));
-    struct Scenario {
-        const char* name;
-        NetLabOptions lab;
-        bool blockDoctorUdp;
-        bool restart;
-        double targetMs;
-        std::chrono::milliseconds addedRoundTrip{0}; // on the doctor's TLS leg to coturn
-    };
-    const std::vector<Scenario> scenarios = {
-        {"host", NetLabOptions{.sameSegment = true}, false, false, 300},
-        {"server_reflexive", NetLabOptions{}, false, false, 0},
-        {"relay_udp",
-         NetLabOptions{.doctorNat = NatMapping::addressAndPortDependent,
-                       .cabinNat = NatMapping::addressAndPortDependent},
-         false, false, 0},
-        {"relay_tls", NetLabOptions{}, true, false, 1000},
-        {"relay_tls_rtt20", NetLabOptions{}, true, false, 1000, 20ms},
-        {"ice_restart", NetLabOptions{}, false, true, 2000},
-    };
-    nlohmann::json report{{"benchmark", "connect"},
-                          {"runs", runs},
-                          {"measures", "both descriptions in -> first SRTP packet decrypted by "
-                                       "the doctor (ice_restart: address change -> media again)"}};
+    const int consultations = static_cast<int>(args.number("consultations", 3));
+    const auto scenarios = connectScenarios(args.value("path", ""));
+    if (scenarios.empty()) {
+        std::cerr << "connect: --path is one of host, server_reflexive, relay_udp, relay_tls, "
+                     "relay_tls_rtt20, ice_restart\n";
+        return 2;
+    }
+    nlohmann::json report{{"benchmark", "connect"}, {"machine", machineDescription()}};
     bool ok = true;
+    nlohmann::json transport{{"measures", "both descriptions in -> first SRTP packet decrypted by "
+                                          "the doctor (ice_restart: address change -> media "
+                                          "again); two media transports in the NAT lab"},
+                             {"runs", runs}};
     for (const auto& scenario : scenarios) {
         std::vector<double> times;
         std::string path;
@@ -353,18 +264,19 @@ int runConnect(cli::CommandLine& args) {
         } catch (const std::exception& error) {
             errors.push_back(error.what());
         }
-        nlohmann::json result{{"path", path}, {"errors", errors}, {"measured", times.size()}};
-        if (!times.empty()) {
-            result["median_ms"] = median(times);
-            result["worst_ms"] = *std::max_element(times.begin(), times.end());
-            if (scenario.targetMs > 0) {
-                result["target_ms"] = scenario.targetMs;
-                ok &= median(times) <= scenario.targetMs;
-            }
-        }
-        ok &= errors.empty();
-        report[scenario.name] = result;
+        transport[scenario.name] = summarise(scenario, times, path, errors, ok);
     }
+    report["transport"] = transport;
+#ifdef TC_BENCH_CONSULTATION
+    if (consultations > 0) {
+        report["claim_to_first_sample"] = measureClaimToFirstSample(scenarios, consultations, ok);
+    }
+#else
+    if (consultations > 0) {
+        report["claim_to_first_sample"] = "not built: needs the console (TC_BUILD_GUI)";
+        ok = false;
+    }
+#endif
     std::cout << report.dump(args.flag("json") ? -1 : 2) << "\n";
     return ok ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include "benchmarks.hpp"
 #include "connection_controller.hpp"
 #include "demo_environment.hpp"
+#include "machine_description.hpp"
 #include "media_link.hpp"
 #include "queue_model.hpp"
 #include "scene_graph.hpp"
@@ -55,24 +56,13 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-std::string cpuModel() {
-    std::ifstream info("/proc/cpuinfo");
-    for (std::string line; std::getline(info, line);) {
-        if (line.rfind("model name", 0) == 0) {
-            const auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(colon + 2);
-        }
-    }
-    return "unknown";
-}
-
 // What the figures were measured on, with the scene graph the console drew with and why.
 nlohmann::json machine(const app::SceneGraphDecision& sceneGraph) {
-    return {{"cpu", cpuModel()},
-            {"cores", std::thread::hardware_concurrency()},
-            {"display", qEnvironmentVariable("DISPLAY").toStdString()},
-            {"scene_graph", sceneGraph.software ? "software" : "gpu"},
-            {"scene_graph_reason", sceneGraph.reason.toStdString()}};
+    auto description = machineDescription();
+    description["display"] = qEnvironmentVariable("DISPLAY").toStdString();
+    description["scene_graph"] = sceneGraph.software ? "software" : "gpu";
+    description["scene_graph_reason"] = sceneGraph.reason.toStdString();
+    return description;
 }
 
 // Runs the event loop until `done` or the timeout; false on timeout.

@@ -5,6 +5,7 @@
 // page against the signed content).
 // The raw OpenSSL CMS_sign of the same bytes with the same key runs beside, as the reference.
 #include "benchmarks.hpp"
+#include "machine_description.hpp"
 #include "prescription_verifier.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/pades.hpp"
@@ -19,7 +20,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <openssl/cms.h>
-#include <sys/utsname.h>
 #include <thread>
 
 namespace tc::bench {
@@ -36,25 +36,6 @@ double percentile(std::vector<double> values, double p) {
 
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-nlohmann::json machine() {
-    std::string cpu = "unknown";
-    std::ifstream info("/proc/cpuinfo");
-    for (std::string line; std::getline(info, line);) {
-        if (line.rfind("model name", 0) == 0) {
-            cpu = line.substr(line.find(':') + 2);
-            break;
-        }
-    }
-    std::string load;
-    std::getline(std::ifstream("/proc/loadavg"), load);
-    utsname name{};
-    uname(&name);
-    return {{"cpu", cpu},
-            {"cores", std::thread::hardware_concurrency()},
-            {"kernel", std::string(name.sysname) + " " + name.release},
-            {"loadavg", load}};
 }
 
 // The content of tests/data/prescription_adult.json: three medication lines (one non
@@ -238,7 +219,7 @@ int runPrescription(cli::CommandLine& args) {
         {"verify_signature_chain_p50_ms", percentile(verifyCrypto, 0.5)},
         {"raw_openssl_cms_sign_p50_ms", percentile(rawCms, 0.5)},
         {"targets", {{"sign_render_p95_ms", 100}, {"verify_p50_ms", 20}}},
-        {"machine", machine()}};
+        {"machine", machineDescription()}};
     std::cout << (args.flag("json") ? out.dump() : out.dump(2)) << "\n";
     return 0;
 }

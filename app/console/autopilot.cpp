@@ -6,6 +6,7 @@
 #include "queue_model.hpp"
 #include "session_controller.hpp"
 #include "signing_choices.hpp"
+#include "stethoscope_controller.hpp"
 #include "video_controller.hpp"
 
 #include <QCoreApplication>
@@ -15,6 +16,8 @@
 #include <QVariantMap>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <span>
 #include <utility>
 
 namespace tc::console {
@@ -41,6 +44,35 @@ Autopilot::Autopilot(app::ConnectionController* connection, app::QueueModel* que
                       .arg(m_connection->errorString() + m_session->errorString()));
     });
     m_timeout.start(timeoutSeconds * 1000);
+
+    session->stethoscope()->setRenderObserver(
+        [firstSound = m_firstSoundNs](std::span<const std::int16_t> samples) {
+            if (firstSound->load(std::memory_order_relaxed) != 0) {
+                return;
+            }
+            // Sound, not the silence a jitter buffer may start with.
+            if (std::any_of(samples.begin(), samples.end(),
+                            [](std::int16_t s) { return std::abs(s) > 16; })) {
+                const auto now = std::chrono::steady_clock::now().time_since_epoch();
+                std::int64_t expected = 0;
+                firstSound->compare_exchange_strong(
+                    expected, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+            }
+        });
+    m_firstSoundWatch.setInterval(5);
+    connect(&m_firstSoundWatch, &QTimer::timeout, this, &Autopilot::reportFirstSound);
+}
+
+void Autopilot::reportFirstSound() {
+    const auto played = m_firstSoundNs->load();
+    if (played == 0) {
+        return;
+    }
+    m_firstSoundWatch.stop();
+    const auto claimed =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(m_claimedAt.time_since_epoch());
+    std::fprintf(stderr, "autopilot: first stethoscope sample played %.1f ms after the claim\n",
+                 static_cast<double>(played - claimed.count()) / 1e6);
 }
 
 void Autopilot::step() {
@@ -55,6 +87,8 @@ void Autopilot::step() {
     if (state == QLatin1String("idle") && !m_claimed && m_queue->count() > 0) {
         m_claimed = true;
         std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
+        m_claimedAt = std::chrono::steady_clock::now();
+        m_firstSoundWatch.start();
         m_session->claim(m_queue->visitIdAt(0));
     } else if (state == QLatin1String("idle") && m_claimed && !m_session->errorString().isEmpty()) {
         finish(1, QStringLiteral("claim failed: ") + m_session->errorString());

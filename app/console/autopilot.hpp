@@ -7,6 +7,10 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <utility>
 
 class QQuickWindow;
@@ -36,6 +40,9 @@ public:
 
 private:
     void step();
+    // Says, once, how long after the claim the first stethoscope sample was played (a sample
+    // handed to the audio sink; with `--audio-sink none`, a clock-synchronised one).
+    void reportFirstSound();
     // Records the stethoscope for m_auscultationSeconds, then goes on to checkVideo.
     void auscultate();
     // After join: two looks at the room camera, then the otoscope as the main view.
@@ -62,6 +69,12 @@ private:
     QTimer m_timeout;
     int m_auscultationSeconds = 0;
     bool m_claimed = false;
+    std::chrono::steady_clock::time_point m_claimedAt;
+    // Written once by the audio sink's thread (steady clock, ns; 0 = not yet), which can outlive
+    // this object at shutdown: shared, not a member.
+    std::shared_ptr<std::atomic<std::int64_t>> m_firstSoundNs =
+        std::make_shared<std::atomic<std::int64_t>>(0);
+    QTimer m_firstSoundWatch;
     bool m_ending = false;
 };
 

@@ -107,7 +107,7 @@ void writeWav(const std::filesystem::path& path, const std::vector<std::int16_t>
     }
 }
 
-ConsultationLab::ConsultationLab(NetLabOptions options) {
+ConsultationLab::ConsultationLab(NetLabOptions options, std::string turnUris) {
     if (const char* display = std::getenv("DISPLAY"); display == nullptr || *display == '\0') {
         throw std::runtime_error("the console needs an X display: run the test under xvfb-run "
                                  "(xvfb, third_party/packages.txt)");
@@ -157,7 +157,7 @@ ConsultationLab::ConsultationLab(NetLabOptions options) {
                         "--stun",
                         "stun:203.0.113.10:3478",
                         "--turn",
-                        "turn:203.0.113.10:3478?transport=udp,turns:203.0.113.10:443?transport=tcp",
+                        turnUris,
                         "--turn-secret-file",
                         (m_directory / "turn-secret").string()},
                        m_directory / "rendezvous.log");

@@ -30,8 +30,13 @@ class ConsultationLab {
 public:
     static constexpr int kStethoscopeRate = 48000;
 
-    // Builds the lab, the PKI and coturn, and starts the service; throws with what is missing.
-    explicit ConsultationLab(NetLabOptions options);
+    // The TURN servers the service names by default: UDP on 3478, TLS on 443.
+    static constexpr const char* kDefaultTurnUris =
+        "turn:203.0.113.10:3478?transport=udp,turns:203.0.113.10:443?transport=tcp";
+
+    // Builds the lab, the PKI and coturn, and starts the service, which names `turnUris` (its
+    // --turn) to both parties; throws with what is missing.
+    explicit ConsultationLab(NetLabOptions options, std::string turnUris = kDefaultTurnUris);
     ConsultationLab(const ConsultationLab&) = delete;
     ConsultationLab& operator=(const ConsultationLab&) = delete;
     ~ConsultationLab();
