@@ -179,8 +179,10 @@ IceAgent::create(GlibLoopThread& loop, const IceAgentConfig& config, IceAgentEve
                      "upnp", FALSE, "force-relay", config.relayOnly ? TRUE : FALSE, nullptr);
         // A STUN or TURN server that does not answer gives up after about 2 s (200, 400, 800
         // ms and a last 400) rather than libnice's default 7 retransmissions (about 20 s): the
-        // end of gathering, and what the doctor is told, should not wait that long.
-        g_object_set(agent, "stun-max-retransmissions", 4u, nullptr);
+        // end of gathering, and what the doctor is told, should not wait that long. Checks are
+        // paced every 10 ms rather than 20 (RFC 8445 allows down to 5 ms for one stream): libnice
+        // also scales its check timeouts by it, and a host pair comes up in 44 ms instead of 74.
+        g_object_set(agent, "stun-max-retransmissions", 4u, "stun-pacing-timer", 10u, nullptr);
         if (config.stunServer) {
             g_object_set(agent, "stun-server", config.stunServer->address().to_string().c_str(),
                          "stun-server-port", static_cast<guint>(config.stunServer->port()),
