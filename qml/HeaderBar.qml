@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.States
 
 ToolBar {
     id: bar
@@ -39,7 +40,7 @@ ToolBar {
         }
         Item { Layout.fillWidth: true }
         StatusPill {
-            state: bar.connection.state
+            connectionState: bar.connection.state
             text: bar.connection.statusText
         }
         Label {
@@ -52,7 +53,7 @@ ToolBar {
             id: shiftSwitch
             objectName: "shiftSwitch"
             visible: bar.connection.signedIn
-            enabled: bar.connection.state === "connected"
+            enabled: bar.connection.state === ConnectionState.Connected
             checked: bar.connection.onShift
             text: checked ? qsTr("En service") : qsTr("En pause")
             font.pixelSize: Theme.fontBody

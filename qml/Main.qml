@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.States
 
 ApplicationWindow {
     id: window
@@ -46,14 +47,14 @@ ApplicationWindow {
 
     StackLayout {
         anchors.fill: parent
-        currentIndex: !window.connection.signedIn ? 0 : (window.session.state === "idle" ? 1 : 2)
+        currentIndex: !window.connection.signedIn ? 0 : (window.session.state === SessionState.Idle ? 1 : 2)
 
         SignInView {
             connection: window.connection
         }
         QueueView {
             queueModel: window.queueModel
-            canClaim: window.connection.onShift && window.connection.state === "connected"
+            canClaim: window.connection.onShift && window.connection.state === ConnectionState.Connected
             errorText: window.session.errorString
             onClaimRequested: visitId => window.session.claim(visitId)
             onErrorDismissed: window.session.clearError()

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Telecabine.States
 
 // The consultation's media link: state and quality in words and colour (never colour alone),
 // the keying and path figures, and one line per stream.
@@ -11,12 +12,12 @@ Rectangle {
     // The per-stream lines are one click away: the doctor needs the verdict, the figures only
     // when something is wrong (they open by themselves when the link is not good).
     property bool expanded: false
-    readonly property bool showStreams: expanded || (link.state === "connected" && link.quality !== "good")
-                                        || link.state === "reconnecting"
-    readonly property color tone: link.state === "connected"
+    readonly property bool showStreams: expanded || (link.state === MediaState.Connected && link.quality !== "good")
+                                        || link.state === MediaState.Reconnecting
+    readonly property color tone: link.state === MediaState.Connected
                                   ? (link.quality === "good" ? Theme.ok
                                      : (link.quality === "poor" ? Theme.urgent : Theme.warning))
-                                  : (link.state === "failed" || link.state === "disconnected" || link.state === "reconnecting"
+                                  : (link.state === MediaState.Failed || link.state === MediaState.Disconnected || link.state === MediaState.Reconnecting
                                      ? Theme.urgent : Theme.muted)
     implicitHeight: column.implicitHeight + 24
     radius: Theme.radius

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Telecabine.Media
+import Telecabine.States
 
 // The ordonnance being written: the patient, the prescriber's practice details, the lines
 // (medications by their DCI with autocompletion from the shipped table, structured dosage;
@@ -55,7 +56,7 @@ Rectangle {
             visible: text !== ""
             Layout.fillWidth: true
             text: panel.editor.signText
-            color: panel.editor.signedOrdonnance ? Theme.ok : Theme.urgent
+            color: panel.editor.signingState === SigningState.Signed ? Theme.ok : Theme.urgent
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap
         }
@@ -63,19 +64,19 @@ Rectangle {
             Layout.fillWidth: true
             PrimaryButton {
                 objectName: "signButton"
-                visible: !panel.editor.signedOrdonnance
-                enabled: panel.editor.valid && !panel.editor.signingInProgress
+                visible: panel.editor.signingState !== SigningState.Signed
+                enabled: panel.editor.valid && panel.editor.signingState !== SigningState.Signing
                 text: qsTr("Signer…")
                 onClicked: passphraseDialog.open()
             }
             PrimaryButton {
                 objectName: "sendButton"
-                visible: panel.editor.signedOrdonnance
+                visible: panel.editor.signingState === SigningState.Signed
                 text: qsTr("Envoyer à la cabine")
                 onClicked: panel.editor.send()
             }
             Button {
-                visible: panel.editor.signedOrdonnance
+                visible: panel.editor.signingState === SigningState.Signed
                 text: qsTr("Nouvelle version")
                 onClicked: panel.editor.amend()
             }
@@ -86,11 +87,11 @@ Rectangle {
             Layout.fillWidth: true
             text: panel.delivery === null ? ""
                   : panel.delivery.statusText + (panel.delivery.reasonText !== "" ? " — " + panel.delivery.reasonText : "")
-            color: panel.delivery !== null && panel.delivery.status === "failed" ? Theme.urgent : Theme.text
+            color: panel.delivery !== null && panel.delivery.state === DeliveryState.Failed ? Theme.urgent : Theme.text
             wrapMode: Text.WordWrap
         }
         ProgressBar {
-            visible: panel.delivery !== null && panel.delivery.status === "sending"
+            visible: panel.delivery !== null && panel.delivery.state === DeliveryState.Sending
             Layout.fillWidth: true
             value: panel.delivery !== null ? panel.delivery.progress : 0
         }
@@ -188,7 +189,7 @@ Rectangle {
             width: scroll.availableWidth
             spacing: 10
             // What is signed, or being signed, no longer changes (amend makes a new version).
-            enabled: !panel.editor.signedOrdonnance && !panel.editor.signingInProgress
+            enabled: panel.editor.signingState === SigningState.Unsigned
 
             // Anchored rather than laid out: Qt 6.4's RowLayout kept the summary's first width
             // when its text changed ("✓ complete" came out clipped).

@@ -3,12 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Telecabine.Media
 import "TimeFormat.js" as TimeFormat
+import Telecabine.States
 
 // The consultation: who the patient is, where, and the session's state.
 Item {
     id: view
     required property var session
-    readonly property string state: session.state
+    readonly property int sessionState: session.state
     property alias endDialog: endDialog
 
     RowLayout {
@@ -83,7 +84,7 @@ Item {
                     objectName: "videoPanel"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    visible: view.state === "active" && view.session.video !== undefined
+                    visible: view.sessionState === SessionState.Active && view.session.video !== undefined
                     video: view.session.video
                     instrumentCameras: view.session.instrumentCameras
                     pendingInstruments: view.session.pendingInstruments
@@ -117,7 +118,7 @@ Item {
                         }
                     }
                 }
-                Item { Layout.fillHeight: true; visible: view.state !== "active" }
+                Item { Layout.fillHeight: true; visible: view.sessionState !== SessionState.Active }
             }
         }
 
@@ -131,8 +132,8 @@ Item {
                 Layout.fillWidth: true
                 implicitHeight: 64
                 radius: Theme.radius
-                color: view.state === "active" ? "#e6f3ec" : (view.state === "ended" ? Theme.chip : "#fff4e0")
-                border.color: view.state === "active" ? Theme.ok : Theme.border
+                color: view.sessionState === SessionState.Active ? "#e6f3ec" : (view.sessionState === SessionState.Ended ? Theme.chip : "#fff4e0")
+                border.color: view.sessionState === SessionState.Active ? Theme.ok : Theme.border
                 RowLayout {
                     anchors.fill: parent
                     anchors.margins: 16
@@ -143,18 +144,18 @@ Item {
                         font.bold: true
                         color: Theme.text
                         text: {
-                            switch (view.state) {
-                            case "claiming": return qsTr("Prise en charge…")
-                            case "joining": return qsTr("Connexion à la cabine…")
-                            case "active": return qsTr("En consultation  ·  %1").arg(TimeFormat.waiting(view.session.durationSeconds))
-                            case "ending": return qsTr("Fin de la consultation…")
-                            case "ended": return qsTr("Consultation terminée")
+                            switch (view.sessionState) {
+                            case SessionState.Claiming: return qsTr("Prise en charge…")
+                            case SessionState.Joining: return qsTr("Connexion à la cabine…")
+                            case SessionState.Active: return qsTr("En consultation  ·  %1").arg(TimeFormat.waiting(view.session.durationSeconds))
+                            case SessionState.Ending: return qsTr("Fin de la consultation…")
+                            case SessionState.Ended: return qsTr("Consultation terminée")
                             default: return ""
                             }
                         }
                     }
                     Label {
-                        visible: view.state === "active" && !view.session.cabinConnected
+                        visible: view.sessionState === SessionState.Active && !view.session.cabinConnected
                         text: qsTr("Cabine déconnectée — reconnexion en cours")
                         color: Theme.warning
                         font.bold: true
@@ -162,7 +163,7 @@ Item {
                     // The doctor's camera to the cabin: on or off (C), in words.
                     Button {
                         objectName: "cameraButton"
-                        visible: view.state === "active" && view.session.camera !== undefined && view.session.camera.active
+                        visible: view.sessionState === SessionState.Active && view.session.camera !== undefined && view.session.camera.active
                         text: view.session.camera !== undefined && view.session.camera.cameraOn
                               ? qsTr("Caméra allumée (C)") : qsTr("Caméra coupée (C)")
                         onClicked: view.session.camera.toggleCamera()
@@ -171,12 +172,12 @@ Item {
                     }
                     Shortcut {
                         sequence: "C"
-                        enabled: view.state === "active" && view.session.camera !== undefined && view.session.camera.active
+                        enabled: view.sessionState === SessionState.Active && view.session.camera !== undefined && view.session.camera.active
                         onActivated: view.session.camera.toggleCamera()
                     }
                     PrimaryButton {
                         objectName: "endButton"
-                        visible: view.state === "active" || view.state === "joining"
+                        visible: view.sessionState === SessionState.Active || view.sessionState === SessionState.Joining
                         text: qsTr("Terminer la consultation")
                         onClicked: endDialog.open()
                     }
@@ -185,7 +186,7 @@ Item {
 
             MediaQualityPanel {
                 objectName: "mediaPanel"
-                visible: view.state === "active" && view.session.media.state !== "none"
+                visible: view.sessionState === SessionState.Active && view.session.media.state !== MediaState.None
                 Layout.fillWidth: true
                 link: view.session.media
             }
@@ -203,7 +204,7 @@ Item {
             TabBar {
                 id: workTabs
                 objectName: "workTabs"
-                visible: view.state === "active"
+                visible: view.sessionState === SessionState.Active
                 Layout.fillWidth: true
                 // The session keeps the doctor's tab ("stethoscope" or "vitals").
                 currentIndex: view.session.workspace === "vitals" ? 1 : (view.session.workspace === "prescription" ? 2 : 0)
@@ -256,21 +257,21 @@ Item {
             }
             Shortcut {
                 sequence: "F1"
-                enabled: view.state === "active"
+                enabled: view.sessionState === SessionState.Active
                 onActivated: view.session.workspace = "stethoscope"
             }
             Shortcut {
                 sequence: "F2"
-                enabled: view.state === "active"
+                enabled: view.sessionState === SessionState.Active
                 onActivated: view.session.workspace = "vitals"
             }
             Shortcut {
                 sequence: "F3"
-                enabled: view.state === "active" && view.session.prescription !== undefined
+                enabled: view.sessionState === SessionState.Active && view.session.prescription !== undefined
                 onActivated: view.session.workspace = "prescription"
             }
             StackLayout {
-                visible: view.state === "active"
+                visible: view.sessionState === SessionState.Active
                 currentIndex: workTabs.currentIndex
                 Layout.fillWidth: true
                 Layout.fillHeight: true
@@ -324,7 +325,7 @@ Item {
                 Layout.fillHeight: true
                 radius: Theme.radius
                 color: "#26323b"
-                visible: view.state !== "ended" && view.state !== "active"
+                visible: view.sessionState !== SessionState.Ended && view.sessionState !== SessionState.Active
                 ColumnLayout {
                     anchors.centerIn: parent
                     spacing: 8
@@ -348,7 +349,7 @@ Item {
                 objectName: "endedSummary"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                visible: view.state === "ended"
+                visible: view.sessionState === SessionState.Ended
                 radius: Theme.radius
                 color: Theme.surface
                 border.color: Theme.border

@@ -1,13 +1,14 @@
 import QtQuick
 import QtQuick.Controls
+import Telecabine.States
 
 // Connection state as text and a dot: readable without colour.
 Rectangle {
     id: pill
-    property string state: "disconnected"
+    property int connectionState: ConnectionState.Disconnected
     property string text: ""
-    readonly property color tone: state === "connected" ? Theme.ok
-                                 : (state === "disconnected" ? Theme.urgent : Theme.warning)
+    readonly property color tone: connectionState === ConnectionState.Connected ? Theme.ok
+                                 : (connectionState === ConnectionState.Disconnected ? Theme.urgent : Theme.warning)
     implicitHeight: 28
     implicitWidth: row.implicitWidth + 20
     radius: height / 2

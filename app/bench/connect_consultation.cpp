@@ -41,10 +41,10 @@ Consultation consultOnce(const ConnectScenario& scenario, int seed) {
         proxy.emplace(run.lab(), scenario.addedRoundTrip / 2);
     }
     const auto wav = run.directory() / "stethoscope.wav";
-    writeWav(wav,
-             stethoscopeNoise(10 * ConsultationLab::kStethoscopeRate,
-                              static_cast<std::uint32_t>(seed)),
-             ConsultationLab::kStethoscopeRate);
+    writeWav(
+        wav,
+        stethoscopeNoise(10 * ConsultationLab::kStethoscopeRate, static_cast<std::uint32_t>(seed)),
+        ConsultationLab::kStethoscopeRate);
     run.startCabin(wav);
     run.startConsole(0, 60);
     if (!run.waitForLine("console", "autopilot: first stethoscope sample played", 40s)) {

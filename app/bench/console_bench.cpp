@@ -150,7 +150,7 @@ public:
             }
         });
 
-        app::registerMediaTypes();
+        app::registerQmlTypes();
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_engine->addImportPath(QStringLiteral("qrc:/"));
         m_engine->setInitialProperties(
@@ -171,9 +171,9 @@ public:
         m_connection.signIn(QString::fromStdString(pki.doctorBundle().string()),
                             QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
                             QStringLiteral("127.0.0.1"), port);
-        if (!waitUntil([this] { return m_connection.state() == QLatin1String("connected"); },
+        if (!waitUntil([this] { return m_connection.state() == app::ConnectionState::Connected; },
                        15s)) {
-            std::cerr << "sign-in: " << m_connection.state().toStdString() << " "
+            std::cerr << "sign-in: " << app::stateName(m_connection.state()).toStdString() << " "
                       << m_connection.errorString().toStdString() << "\n";
             return boost::system::errc::make_error_code(boost::system::errc::timed_out);
         }
@@ -186,11 +186,12 @@ public:
     std::optional<Join> join() {
         if (!waitUntil(
                 [this] {
-                    return m_session.state() == QLatin1String("idle") && m_connection.onShift() &&
+                    return m_session.state() == app::SessionState::Idle && m_connection.onShift() &&
                            m_queue.count() > 0;
                 },
                 20s)) {
-            std::cerr << "no patient waiting (session " << m_session.state().toStdString() << ")\n";
+            std::cerr << "no patient waiting (session "
+                      << app::stateName(m_session.state()).toStdString() << ")\n";
             return std::nullopt;
         }
         {
@@ -210,8 +211,8 @@ public:
         std::lock_guard lock(m_mutex);
         if (!both) {
             std::cerr << "join: no " << (m_firstAudio ? "video" : "audio")
-                      << " after 15 s (session " << m_session.state().toStdString() << ", "
-                      << m_session.errorString().toStdString() << ")\n";
+                      << " after 15 s (session " << app::stateName(m_session.state()).toStdString()
+                      << ", " << m_session.errorString().toStdString() << ")\n";
             return std::nullopt;
         }
         out.firstAudioMs = msBetween(clicked, *m_firstAudio);
@@ -221,7 +222,7 @@ public:
 
     bool end() {
         m_session.end(QStringLiteral("completed"), {});
-        if (!waitUntil([this] { return m_session.state() == QLatin1String("ended"); }, 10s)) {
+        if (!waitUntil([this] { return m_session.state() == app::SessionState::Ended; }, 10s)) {
             return false;
         }
         m_session.dismiss();

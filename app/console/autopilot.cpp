@@ -38,10 +38,11 @@ Autopilot::Autopilot(app::ConnectionController* connection, app::QueueModel* que
     connect(session->media(), &app::MediaLink::changed, this, &Autopilot::step);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        finish(1, QStringLiteral("timed out in state %1 (connection %2, %3 waiting): %4")
-                      .arg(m_session->state(), m_connection->state())
-                      .arg(m_queue->count())
-                      .arg(m_connection->errorString() + m_session->errorString()));
+        finish(1,
+               QStringLiteral("timed out in state %1 (connection %2, %3 waiting): %4")
+                   .arg(app::stateName(m_session->state()), app::stateName(m_connection->state()))
+                   .arg(m_queue->count())
+                   .arg(m_connection->errorString() + m_session->errorString()));
     });
     m_timeout.start(timeoutSeconds * 1000);
 
@@ -76,34 +77,35 @@ void Autopilot::reportFirstSound() {
 }
 
 void Autopilot::step() {
-    if (m_connection->state() != QLatin1String("connected")) {
+    if (m_connection->state() != app::ConnectionState::Connected) {
         return;
     }
     if (!m_connection->onShift()) {
         m_connection->setOnShift(true);
         return;
     }
-    const QString state = m_session->state();
-    if (state == QLatin1String("idle") && !m_claimed && m_queue->count() > 0) {
+    const auto state = m_session->state();
+    if (state == app::SessionState::Idle && !m_claimed && m_queue->count() > 0) {
         m_claimed = true;
         std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
         m_claimedAt = std::chrono::steady_clock::now();
         m_firstSoundWatch.start();
         m_session->claim(m_queue->visitIdAt(0));
-    } else if (state == QLatin1String("idle") && m_claimed && !m_session->errorString().isEmpty()) {
+    } else if (state == app::SessionState::Idle && m_claimed &&
+               !m_session->errorString().isEmpty()) {
         finish(1, QStringLiteral("claim failed: ") + m_session->errorString());
-    } else if (state == QLatin1String("active") && !m_ending) {
+    } else if (state == app::SessionState::Active && !m_ending) {
         // When media was negotiated, wait until the cabin's test stream flows and is measured.
         const auto* link = m_session->media();
-        const QString media = link->state();
-        if (media != QLatin1String("none") &&
-            (media != QLatin1String("connected") || link->packetsPerSecond() < 50 ||
+        const auto media = link->state();
+        if (media != app::MediaState::None &&
+            (media != app::MediaState::Connected || link->packetsPerSecond() < 50 ||
              link->quality() == QLatin1String("none"))) {
             return;
         }
         std::fprintf(stderr, "autopilot: media %s, %d packets/s, quality %s (%s)\n",
-                     qPrintable(media), link->packetsPerSecond(), qPrintable(link->quality()),
-                     qPrintable(link->details()));
+                     qPrintable(app::stateName(media)), link->packetsPerSecond(),
+                     qPrintable(link->quality()), qPrintable(link->details()));
         for (const auto& stream : link->streams()) {
             const auto fields = stream.toMap();
             if (!fields.value(QStringLiteral("outbound")).toBool()) {
@@ -124,7 +126,7 @@ void Autopilot::step() {
         }
         // Let the session screen render, then look at it twice: the cabin's video must move.
         QTimer::singleShot(1500, this, [this] { checkVideo(); });
-    } else if (state == QLatin1String("ended")) {
+    } else if (state == app::SessionState::Ended) {
         finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
     }
 }
@@ -150,8 +152,8 @@ void Autopilot::auscultate() {
         }
         const auto* link = m_session->media();
         std::fprintf(stderr, "autopilot: stethoscope recorded: %s; media %s (%s)\n",
-                     qPrintable(stethoscope->recordingFile()), qPrintable(link->state()),
-                     qPrintable(link->details()));
+                     qPrintable(stethoscope->recordingFile()),
+                     qPrintable(app::stateName(link->state())), qPrintable(link->details()));
         checkVideo();
     });
 }
@@ -339,15 +341,16 @@ void Autopilot::signAndSend() {
 
 void Autopilot::waitForPrint(int triesLeft) {
     const auto* delivery = m_session->delivery();
-    const QString status = delivery->status();
-    const bool settled = status == QLatin1String("printed") || status == QLatin1String("failed");
+    const auto state = delivery->state();
+    const bool settled =
+        state == app::DeliveryState::Printed || state == app::DeliveryState::Failed;
     if (!settled && triesLeft > 0) {
         QTimer::singleShot(100, this, [this, triesLeft] { waitForPrint(triesLeft - 1); });
         return;
     }
     std::fprintf(stderr, "autopilot: ordonnance %s delivery: %s (%d chunk(s)) %s\n",
-                 qPrintable(delivery->prescriptionId()), qPrintable(status), delivery->chunkCount(),
-                 qPrintable(delivery->statusText()));
+                 qPrintable(delivery->prescriptionId()), qPrintable(app::stateName(state)),
+                 delivery->chunkCount(), qPrintable(delivery->statusText()));
     // The signed ordonnance drawn in the preview, with the cabin's answer beside it.
     QTimer::singleShot(500, this, [this] {
         if (!save(grab(), QStringLiteral("-prescription-printed"))) {

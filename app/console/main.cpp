@@ -324,7 +324,7 @@ int main(int argc, char** argv) {
                                                                    : parser.value(pkcs11Module))
         : !demoCardModule.isEmpty() ? demoCardModule
                                     : tc::app::SigningChoices::defaultPkcs11Module());
-    tc::app::registerMediaTypes();                // VideoSurface, before any QML loads
+    tc::app::registerQmlTypes(); // VideoSurface, the states: before any QML loads
     tc::prescriptions::registerOrdonnanceFonts(); // before any text item exists (ordonnance.hpp)
     // The status line says when the screen is drawn without a GPU: what support asks first
     // when video looks late or the machine runs hot.

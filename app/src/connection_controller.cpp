@@ -47,13 +47,13 @@ ConnectionController::~ConnectionController() {
 }
 
 QString ConnectionController::statusText() const {
-    if (m_state == QLatin1String("connected")) {
+    if (m_state == ConnectionState::Connected) {
         return tr("Connecté");
     }
-    if (m_state == QLatin1String("connecting")) {
+    if (m_state == ConnectionState::Connecting) {
         return tr("Connexion…");
     }
-    if (m_state == QLatin1String("reconnecting")) {
+    if (m_state == ConnectionState::Reconnecting) {
         return tr("Reconnexion…");
     }
     return tr("Déconnecté");
@@ -135,7 +135,7 @@ void ConnectionController::signOut() {
     m_client.reset();
     m_onShift = false;
     emit onShiftChanged();
-    m_state = QStringLiteral("disconnected");
+    m_state = ConnectionState::Disconnected;
     emit stateChanged();
 }
 
@@ -174,21 +174,21 @@ void ConnectionController::applyState(protocol::ConnectionState state,
                                       boost::system::error_code reason) {
     switch (state) {
     case protocol::ConnectionState::connected:
-        m_state = QStringLiteral("connected");
+        m_state = ConnectionState::Connected;
         setError({});
         break;
     case protocol::ConnectionState::connecting:
-        m_state = QStringLiteral("connecting");
+        m_state = ConnectionState::Connecting;
         break;
     case protocol::ConnectionState::reconnecting:
-        m_state = QStringLiteral("reconnecting");
+        m_state = ConnectionState::Reconnecting;
         if (reason) {
             setError(describeError(reason));
         }
         break;
     case protocol::ConnectionState::disconnected:
     case protocol::ConnectionState::stopped:
-        m_state = QStringLiteral("disconnected");
+        m_state = ConnectionState::Disconnected;
         if (reason) {
             setError(describeError(reason));
             // A refused certificate will not get better by retrying: back to sign-in.

@@ -3,6 +3,7 @@
 // state, presence. Owns the protocol thread and the client; hands events to the models on the
 // UI thread.
 
+#include "states.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
@@ -16,7 +17,7 @@ namespace tc::app {
 
 class ConnectionController : public QObject {
     Q_OBJECT
-    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    Q_PROPERTY(tc::app::ConnectionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY stateChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool signedIn READ signedIn NOTIFY stateChanged)
@@ -35,7 +36,7 @@ public:
     explicit ConnectionController(QObject* parent = nullptr);
     ~ConnectionController() override;
 
-    QString state() const { return m_state; }
+    ConnectionState::Value state() const { return m_state; }
     QString statusText() const;
     QString errorString() const { return m_errorString; }
     bool signedIn() const { return m_client != nullptr; }
@@ -79,7 +80,7 @@ private:
 
     std::unique_ptr<protocol::IoThread> m_io;
     std::shared_ptr<protocol::RendezvousClient> m_client;
-    QString m_state = QStringLiteral("disconnected");
+    ConnectionState::Value m_state = ConnectionState::Disconnected;
     QString m_errorString;
     QString m_identityName;
     QString m_rpps;

@@ -354,9 +354,27 @@ std::function<void(std::vector<std::uint8_t>)> MediaLink::sender() const {
         };
 }
 
-QString MediaLink::state() const {
-    return m_state ? QString::fromLatin1(protocol::toString(*m_state).data())
-                   : QStringLiteral("none");
+MediaState::Value MediaLink::state() const {
+    if (!m_state) {
+        return MediaState::None;
+    }
+    switch (*m_state) {
+    case protocol::TransportState::checking:
+        return MediaState::Checking;
+    case protocol::TransportState::securing:
+        return MediaState::Securing;
+    case protocol::TransportState::connected:
+        return MediaState::Connected;
+    case protocol::TransportState::disconnected:
+        return MediaState::Disconnected;
+    case protocol::TransportState::reconnecting:
+        return MediaState::Reconnecting;
+    case protocol::TransportState::failed:
+        return MediaState::Failed;
+    case protocol::TransportState::closed:
+        return MediaState::Closed;
+    }
+    return MediaState::None;
 }
 
 void MediaLink::setState(std::optional<protocol::TransportState> state) {

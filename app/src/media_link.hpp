@@ -6,6 +6,7 @@
 // through which TURN server), and a timeline of the link's incidents: every path change, ICE
 // restart, and STUN or TURN server that failed.
 
+#include "states.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
@@ -45,7 +46,7 @@ QString toString(MediaQuality quality);
 
 class MediaLink : public QObject {
     Q_OBJECT
-    Q_PROPERTY(QString state READ state NOTIFY changed)
+    Q_PROPERTY(tc::app::MediaState::Value state READ state NOTIFY changed)
     Q_PROPERTY(QString quality READ quality NOTIFY changed)
     Q_PROPERTY(QString text READ text NOTIFY changed)
     Q_PROPERTY(QString details READ details NOTIFY changed)
@@ -127,8 +128,8 @@ public:
     // once the link is closed.
     std::function<void(std::vector<std::uint8_t>)> sender() const;
 
-    // The transport's state name ("checking", "connected", ...), or "none" without media.
-    QString state() const;
+    // The transport's state, or None without media.
+    MediaState::Value state() const;
     QString quality() const { return toString(m_quality); }
     QString text() const;
     QString details() const { return m_details; }

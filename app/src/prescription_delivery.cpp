@@ -26,19 +26,19 @@ double PrescriptionDeliveryController::progress() const {
 }
 
 QString PrescriptionDeliveryController::statusText() const {
-    if (m_status == QLatin1String("sending")) {
+    if (m_state == DeliveryState::Sending) {
         return tr("Envoi à la cabine… %1/%2").arg(chunksAcknowledged()).arg(chunkCount());
     }
-    if (m_status == QLatin1String("received")) {
+    if (m_state == DeliveryState::Received) {
         return tr("Reçue par la cabine");
     }
-    if (m_status == QLatin1String("printing")) {
+    if (m_state == DeliveryState::Printing) {
         return tr("Impression en cours dans la cabine");
     }
-    if (m_status == QLatin1String("printed")) {
+    if (m_state == DeliveryState::Printed) {
         return tr("Imprimée dans la cabine");
     }
-    if (m_status == QLatin1String("failed")) {
+    if (m_state == DeliveryState::Failed) {
         return tr("Échec : %1").arg(reasonText());
     }
     return {};
@@ -82,10 +82,10 @@ QString PrescriptionDeliveryController::reasonText() const {
     return m_cabinText.isEmpty() ? r : m_cabinText;
 }
 
-void PrescriptionDeliveryController::setStatus(const QString& status, const QString& reason,
-                                               const QString& cabinText) {
-    if (m_status != status || m_reason != reason || m_cabinText != cabinText) {
-        m_status = status;
+void PrescriptionDeliveryController::setState(DeliveryState::Value state, const QString& reason,
+                                              const QString& cabinText) {
+    if (m_state != state || m_reason != reason || m_cabinText != cabinText) {
+        m_state = state;
         m_reason = reason;
         m_cabinText = cabinText;
         emit statusChanged();
@@ -102,14 +102,14 @@ bool PrescriptionDeliveryController::send(const QByteArray& pdf, const QString& 
         prescriptionId.toStdString(),
         std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString());
     if (!sender) {
-        setStatus(QStringLiteral("failed"), QStringLiteral("invalid_document"),
-                  QString::fromStdString(sender.error.detail));
+        setState(DeliveryState::Failed, QStringLiteral("invalid_document"),
+                 QString::fromStdString(sender.error.detail));
         emit progressChanged();
         return false;
     }
     m_prescriptionId = QString::fromStdString(sender->offer().transferId);
     m_sender = std::move(*sender);
-    setStatus(QStringLiteral("sending"), {}, {});
+    setState(DeliveryState::Sending, {}, {});
     emit progressChanged();
     pump();
     return true;
@@ -123,9 +123,9 @@ void PrescriptionDeliveryController::retry() {
         return; // nothing the cabin could do: the doctor sends again
     }
     m_sender->retry(Clock::now());
-    setStatus(m_sender->state() == DocumentState::failed ? QStringLiteral("printing")
-                                                         : QStringLiteral("sending"),
-              {}, {});
+    setState(m_sender->state() == DocumentState::failed ? DeliveryState::Printing
+                                                        : DeliveryState::Sending,
+             {}, {});
     pump();
 }
 
@@ -141,7 +141,7 @@ void PrescriptionDeliveryController::reset() {
     m_sender.reset();
     m_prescriptionId.clear();
     m_title.clear();
-    setStatus(QStringLiteral("idle"), {}, {});
+    setState(DeliveryState::Idle, {}, {});
     emit progressChanged();
 }
 
@@ -154,7 +154,7 @@ void PrescriptionDeliveryController::pump() {
     for (const auto& message : messages) {
         if (!m_send || !m_send(message.kind, message.payload)) {
             m_timer.stop();
-            setStatus(QStringLiteral("failed"), QStringLiteral("no_session"), {});
+            setState(DeliveryState::Failed, QStringLiteral("no_session"), {});
             return;
         }
     }
@@ -180,7 +180,7 @@ void PrescriptionDeliveryController::onSessionMessage(const std::string& kind,
     }
     apply();
     emit progressChanged();
-    if (m_status == QLatin1String("sending")) {
+    if (m_state == DeliveryState::Sending) {
         emit statusChanged(); // its text shows the progress
     }
     pump();
@@ -189,20 +189,20 @@ void PrescriptionDeliveryController::onSessionMessage(const std::string& kind,
 void PrescriptionDeliveryController::apply() {
     switch (m_sender->state()) {
     case DocumentState::receiving:
-        setStatus(QStringLiteral("sending"), {}, {});
+        setState(DeliveryState::Sending, {}, {});
         break;
     case DocumentState::received:
-        setStatus(QStringLiteral("received"), {}, {});
+        setState(DeliveryState::Received, {}, {});
         break;
     case DocumentState::printing:
-        setStatus(QStringLiteral("printing"), {}, {});
+        setState(DeliveryState::Printing, {}, {});
         break;
     case DocumentState::printed:
-        setStatus(QStringLiteral("printed"), {}, {});
+        setState(DeliveryState::Printed, {}, {});
         break;
     case DocumentState::failed:
-        setStatus(QStringLiteral("failed"), QString::fromStdString(m_sender->reason()),
-                  QString::fromStdString(m_sender->reasonText()));
+        setState(DeliveryState::Failed, QString::fromStdString(m_sender->reason()),
+                 QString::fromStdString(m_sender->reasonText()));
         break;
     }
 }

@@ -4,6 +4,7 @@
 // after a reconnection, never printed twice). Lives on the UI thread: the session's events and
 // request replies reach it there (ConnectionController makes the one queued crossing).
 
+#include "states.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
 #include <QByteArray>
@@ -17,8 +18,7 @@ namespace tc::app {
 
 class PrescriptionDeliveryController : public QObject {
     Q_OBJECT
-    // "idle", "sending", "received", "printing", "printed", "failed"
-    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(tc::app::DeliveryState::Value state READ state NOTIFY statusChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusChanged)
     // failed only: a reason code ("media_empty", "printer_offline", "no_printer", "conflict",
     // ...) and its words for the doctor
@@ -42,13 +42,13 @@ public:
 
     void setMessageSender(MessageSender sender) { m_send = std::move(sender); }
 
-    QString status() const { return m_status; }
+    DeliveryState::Value state() const { return m_state; }
     QString statusText() const;
     QString reason() const { return m_reason; }
     QString reasonText() const;
     QString prescriptionId() const { return m_prescriptionId; }
     QString title() const { return m_title; }
-    bool canRetry() const { return m_status == QLatin1String("failed") && m_sender.has_value(); }
+    bool canRetry() const { return m_state == DeliveryState::Failed && m_sender.has_value(); }
     int chunkCount() const { return m_sender ? static_cast<int>(m_sender->chunkCount()) : 0; }
     int chunksSent() const { return m_sender ? static_cast<int>(m_sender->chunksSent()) : 0; }
     int chunksAcknowledged() const;
@@ -77,12 +77,12 @@ signals:
 private:
     void pump();
     void apply();
-    void setStatus(const QString& status, const QString& reason, const QString& cabinText);
+    void setState(DeliveryState::Value state, const QString& reason, const QString& cabinText);
 
     MessageSender m_send;
     std::optional<protocol::DocumentSender> m_sender;
     QTimer m_timer;
-    QString m_status = QStringLiteral("idle");
+    DeliveryState::Value m_state = DeliveryState::Idle;
     QString m_reason;
     QString m_cabinText;
     QString m_prescriptionId;

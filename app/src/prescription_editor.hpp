@@ -10,6 +10,7 @@
 
 #include "prescription_signing.hpp"
 #include "signing_choices.hpp"
+#include "states.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
@@ -44,12 +45,11 @@ class PrescriptionEditor : public QObject {
     Q_PROPERTY(QString idText READ idText NOTIFY changed)
     // Counts every edit: QML fields bind to it to re-read value(path) and issueAt(path).
     Q_PROPERTY(int revision READ revision NOTIFY changed)
-    // Once signed the ordonnance cannot change: an amendment is a new version that cancels it.
-    Q_PROPERTY(bool signedOrdonnance READ signedOrdonnance NOTIFY changed)
+    // Signing: between sign() and signFinished(), the draft cannot change meanwhile. Signed: the
+    // ordonnance cannot change any more; an amendment is a new version that cancels it.
+    Q_PROPERTY(tc::app::SigningState::Value signingState READ signingState NOTIFY changed)
     Q_PROPERTY(QString signText READ signText NOTIFY changed)
     Q_PROPERTY(QString signedPdfPath READ signedPdfPath NOTIFY changed)
-    // Between sign() and signFinished(): the draft cannot change meanwhile.
-    Q_PROPERTY(bool signingInProgress READ signingInProgress NOTIFY changed)
     // Choices for the fields: [{code, label}].
     Q_PROPERTY(QVariantList doseUnits READ doseUnits CONSTANT)
     Q_PROPERTY(QVariantList forms READ forms CONSTANT)
@@ -118,6 +118,11 @@ public:
     bool open() const { return !m_draft.is_null(); }
     QString idText() const;
     int revision() const { return m_revision; }
+    SigningState::Value signingState() const {
+        return m_signed              ? SigningState::Signed
+               : m_signingInProgress ? SigningState::Signing
+                                     : SigningState::Unsigned;
+    }
     bool signedOrdonnance() const { return m_signed.has_value(); }
     bool signingInProgress() const { return m_signingInProgress; }
     QString signText() const { return m_signText; }

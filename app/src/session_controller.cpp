@@ -92,7 +92,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
             &SessionController::handleEvent);
     // Prescriptions to the cabin's printer: document.* session messages of this session.
     m_delivery.setMessageSender([this](const std::string& kind, nlohmann::json payload) {
-        if (m_sessionId.empty() || m_state == QLatin1String("ended")) {
+        if (m_sessionId.empty() || m_state == SessionState::Ended) {
             return false;
         }
         const protocol::SessionMessage message{m_sessionId, kind, std::move(payload)};
@@ -109,7 +109,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
 }
 
 int SessionController::durationSeconds() const {
-    if (m_state == QLatin1String("active")) {
+    if (m_state == SessionState::Active) {
         return static_cast<int>(m_activeSince.elapsed() / 1000);
     }
     return m_finalDuration;
@@ -153,7 +153,7 @@ QStringList SessionController::instrumentCameras() const {
     return cameras;
 }
 
-void SessionController::setState(const QString& state) {
+void SessionController::setState(SessionState::Value state) {
     if (m_state != state) {
         m_state = state;
         emit stateChanged();
@@ -173,7 +173,7 @@ void SessionController::clearError() {
 }
 
 void SessionController::claim(const QString& visitId) {
-    if (m_state != QLatin1String("idle") || m_connection == nullptr) {
+    if (m_state != SessionState::Idle || m_connection == nullptr) {
         return;
     }
     if (const auto* entry = m_queue != nullptr ? m_queue->find(visitId) : nullptr) {
@@ -181,20 +181,20 @@ void SessionController::claim(const QString& visitId) {
         emit visitChanged();
     }
     setError({});
-    setState(QStringLiteral("claiming"));
+    setState(SessionState::Claiming);
     m_connection->request(
         std::string(protocol::type::visitClaim),
         protocol::toJson(protocol::VisitRef{visitId.toStdString()}),
         [this](const protocol::Reply& reply) {
             if (reply.code) {
                 setError(describeError(reply.code));
-                setState(QStringLiteral("idle"));
+                setState(SessionState::Idle);
                 return;
             }
             const auto claimed = protocol::fromJson<protocol::ClaimResult>(reply.body);
             if (!claimed) {
                 setError(tr("Réponse du service illisible."));
-                setState(QStringLiteral("idle"));
+                setState(SessionState::Idle);
                 return;
             }
             m_sessionId = claimed->sessionId;
@@ -206,7 +206,7 @@ void SessionController::claim(const QString& visitId) {
             m_cabinConnected = true;
             emit visitChanged();
             emit cabinConnectedChanged();
-            setState(QStringLiteral("joining"));
+            setState(SessionState::Joining);
             sendOffer();
         });
 }
@@ -229,8 +229,7 @@ void SessionController::sendOffer() {
 }
 
 void SessionController::end(const QString& reason, const QString& note) {
-    const bool inSession =
-        m_state == QLatin1String("joining") || m_state == QLatin1String("active");
+    const bool inSession = m_state == SessionState::Joining || m_state == SessionState::Active;
     if (!inSession) {
         return;
     }
@@ -242,19 +241,19 @@ void SessionController::end(const QString& reason, const QString& note) {
         setError(tr("Motif de fin invalide."));
         return;
     }
-    setState(QStringLiteral("ending"));
+    setState(SessionState::Ending);
     m_connection->request(std::string(protocol::type::sessionEnd), std::move(body),
                           [this](const protocol::Reply& reply) {
                               if (reply.code) {
                                   setError(describeError(reply.code));
-                                  setState(QStringLiteral("active"));
+                                  setState(SessionState::Active);
                               }
                               // Otherwise the session.ended event completes the teardown.
                           });
 }
 
 void SessionController::dismiss() {
-    if (m_state != QLatin1String("ended")) {
+    if (m_state != SessionState::Ended) {
         return;
     }
     m_sessionId.clear();
@@ -264,7 +263,7 @@ void SessionController::dismiss() {
     m_endedBy.clear();
     m_finalDuration = 0;
     emit visitChanged();
-    setState(QStringLiteral("idle"));
+    setState(SessionState::Idle);
 }
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
@@ -286,7 +285,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     m_endedBy = ended.endedBy == protocol::Role::doctor  ? tr("par vous")
                 : ended.endedBy == protocol::Role::cabin ? tr("par la cabine")
                                                          : tr("par le service");
-    setState(QStringLiteral("ended"));
+    setState(SessionState::Ended);
 }
 
 void SessionController::handleEvent(const protocol::Envelope& event) {
@@ -295,7 +294,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
     }
     if (event.type == protocol::type::sessionAnswer) {
         const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
-        if (answer && answer->sessionId == m_sessionId && m_state == QLatin1String("joining")) {
+        if (answer && answer->sessionId == m_sessionId && m_state == SessionState::Joining) {
             if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
                 setError(mediaError);
             }
@@ -345,7 +344,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
             attachVideo(QStringLiteral("room"));
             m_activeSince.start();
             m_durationTick.start();
-            setState(QStringLiteral("active"));
+            setState(SessionState::Active);
         }
     } else if (event.type == protocol::type::sessionEnded) {
         const auto ended = protocol::fromJson<protocol::SessionEnded>(event.body);

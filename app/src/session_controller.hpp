@@ -4,9 +4,10 @@
 
 #include "camera_controller.hpp"
 #include "media_link.hpp"
-#include "prescription_editor.hpp"
 #include "prescription_delivery.hpp"
+#include "prescription_editor.hpp"
 #include "replay_controller.hpp"
+#include "states.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
@@ -28,8 +29,7 @@ class QueueModel;
 
 class SessionController : public QObject {
     Q_OBJECT
-    // "idle", "claiming", "joining", "active", "ending", "ended"
-    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    Q_PROPERTY(tc::app::SessionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
     Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
@@ -75,7 +75,7 @@ public:
 
     void attach(ConnectionController* connection, QueueModel* queue);
 
-    QString state() const { return m_state; }
+    SessionState::Value state() const { return m_state; }
     QString errorString() const { return m_errorString; }
     QString sessionId() const { return QString::fromStdString(m_sessionId); }
     bool cabinConnected() const { return m_cabinConnected; }
@@ -147,7 +147,7 @@ signals:
     void workspaceChanged();
 
 private:
-    void setState(const QString& state);
+    void setState(SessionState::Value state);
     void setError(const QString& text);
     void sendOffer();
     void sendSessionMessage(const std::string& kind, nlohmann::json payload);
@@ -158,7 +158,7 @@ private:
 
     ConnectionController* m_connection = nullptr;
     QueueModel* m_queue = nullptr;
-    QString m_state = QStringLiteral("idle");
+    SessionState::Value m_state = SessionState::Idle;
     QString m_errorString;
     std::string m_sessionId;
     QString m_snapshotRoot;

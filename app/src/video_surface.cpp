@@ -1,5 +1,6 @@
 #include "video_surface.hpp"
 
+#include "states.hpp"
 #include "waveform_strip.hpp"
 
 #include <QMutexLocker>
@@ -30,9 +31,10 @@ private:
 
 } // namespace
 
-void registerMediaTypes() {
+void registerQmlTypes() {
     qmlRegisterType<VideoSurface>("Telecabine.Media", 1, 0, "VideoSurface");
     qmlRegisterType<WaveformStrip>("Telecabine.Media", 1, 0, "WaveformStrip");
+    registerStateTypes();
 }
 
 // Fixed point (×256) BT.709, limited range: R = 1.164 (Y-16) + 1.793 (V-128), G = 1.164 (Y-16)

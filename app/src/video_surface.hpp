@@ -19,9 +19,9 @@
 
 namespace tc::app {
 
-// Registers `import Telecabine.Media 1.0` → VideoSurface, WaveformStrip. The console's main
-// calls it once, before loading QML.
-void registerMediaTypes();
+// Registers `import Telecabine.Media` (VideoSurface, WaveformStrip) and `import
+// Telecabine.States` (states.hpp). The console's main calls it once, before loading QML.
+void registerQmlTypes();
 
 // BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size, or `shrink`
 // times smaller in each dimension (each pixel the mean of shrink×shrink luma samples, chroma

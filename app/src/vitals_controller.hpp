@@ -18,8 +18,8 @@
 #include <QString>
 #include <QTimer>
 #include <QVariantList>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -83,7 +83,8 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     SyncClient cabin(pki, pki.cabin(), service.port());
     REQUIRE(cabin.waitWelcome());
     Console console(pki, service.port());
-    REQUIRE(QTest::qWaitFor([&] { return console.connection.state() == "connected"; }, 5000));
+    REQUIRE(QTest::qWaitFor(
+        [&] { return console.connection.state() == app::ConnectionState::Connected; }, 5000));
     CHECK(console.connection.identityName() == QStringLiteral("Dr Test 0"));
 
     // Snapshot then incremental updates, in the service's order.
@@ -106,12 +107,13 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     console.session.claim(QStringLiteral("V-2"));
     REQUIRE(QTest::qWaitFor([&] { return !console.session.errorString().isEmpty(); }, 5000));
     CHECK(console.session.errorString().contains(QStringLiteral("pause")));
-    CHECK(console.session.state() == QStringLiteral("idle"));
+    CHECK(console.session.state() == app::SessionState::Idle);
 
     console.connection.setOnShift(true);
     REQUIRE(QTest::qWaitFor([&] { return console.connection.onShift(); }, 5000));
     console.session.claim(QStringLiteral("V-2"));
-    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == "joining"; }, 5000));
+    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Joining; },
+                            5000));
     CHECK(console.session.urgent());
     CHECK(console.session.siteCode() == QStringLiteral("FR-TEST-01"));
 
@@ -125,7 +127,8 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
                                                      {"sdp_type", "answer"},
                                                      {"sdp", "v=0\r\ns=cabin\r\n"}})
                       .code);
-    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == "active"; }, 5000));
+    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Active; },
+                            5000));
 
     // The cabin drops and comes back: the session shows it.
     cabin.client().simulateNetworkFailure();
@@ -133,13 +136,14 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     REQUIRE(QTest::qWaitFor([&] { return console.session.cabinConnected(); }, 5000));
 
     console.session.end(QStringLiteral("referred_in_person"), QStringLiteral("radio du genou"));
-    REQUIRE(QTest::qWaitFor([&] { return console.session.state() == "ended"; }, 5000));
+    REQUIRE(
+        QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Ended; }, 5000));
     CHECK(console.session.endReasonText().contains(QStringLiteral("présentiel")));
     const auto ended = cabin.nextEvent(type::sessionEnded);
     REQUIRE(ended);
     CHECK(ended->body["reason"] == "referred_in_person");
     console.session.dismiss();
-    CHECK(console.session.state() == QStringLiteral("idle"));
+    CHECK(console.session.state() == app::SessionState::Idle);
     // The cabin is cleaning: V-1 is not offered.
     CHECK(console.queue.count() == 0);
 }
@@ -152,7 +156,8 @@ TEST_CASE("two consoles race for one patient: the loser is told", "[app]") {
     Console a(pki, service.port(), 1);
     Console b(pki, service.port(), 2);
     for (auto* c : {&a, &b}) {
-        REQUIRE(QTest::qWaitFor([&] { return c->connection.state() == "connected"; }, 5000));
+        REQUIRE(QTest::qWaitFor(
+            [&] { return c->connection.state() == app::ConnectionState::Connected; }, 5000));
         c->connection.setOnShift(true);
         REQUIRE(QTest::qWaitFor([&] { return c->connection.onShift(); }, 5000));
     }
@@ -161,10 +166,14 @@ TEST_CASE("two consoles race for one patient: the loser is told", "[app]") {
     a.session.claim(QStringLiteral("V-1"));
     b.session.claim(QStringLiteral("V-1"));
     REQUIRE(QTest::qWaitFor(
-        [&] { return a.session.state() != "claiming" && b.session.state() != "claiming"; }, 5000));
-    const bool aWon = a.session.state() == "joining";
+        [&] {
+            return a.session.state() != app::SessionState::Claiming &&
+                   b.session.state() != app::SessionState::Claiming;
+        },
+        5000));
+    const bool aWon = a.session.state() == app::SessionState::Joining;
     auto& loser = aWon ? b : a;
-    CHECK((aWon != (b.session.state() == "joining")));
-    CHECK(loser.session.state() == QStringLiteral("idle"));
+    CHECK((aWon != (b.session.state() == app::SessionState::Joining)));
+    CHECK(loser.session.state() == app::SessionState::Idle);
     CHECK(loser.session.errorString().contains(QStringLiteral("déjà pris en charge")));
 }

@@ -182,7 +182,9 @@ struct Rig {
     }
 
     bool inSession() {
-        if (!QTest::qWaitFor([&] { return console.connection.state() == "connected"; }, 5000)) {
+        if (!QTest::qWaitFor(
+                [&] { return console.connection.state() == app::ConnectionState::Connected; },
+                5000)) {
             return false;
         }
         console.connection.setOnShift(true);
@@ -190,7 +192,8 @@ struct Rig {
             return false;
         }
         console.session.claim(console.queue.visitIdAt(0));
-        return QTest::qWaitFor([&] { return console.session.state() == "joining"; }, 5000);
+        return QTest::qWaitFor(
+            [&] { return console.session.state() == app::SessionState::Joining; }, 5000);
     }
 };
 
@@ -218,14 +221,15 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     auto& delivery = *console.session.delivery();
     QStringList seen;
     QObject::connect(&delivery, &app::PrescriptionDeliveryController::statusChanged,
-                     [&] { seen << delivery.status(); });
+                     [&] { seen << app::stateName(delivery.state()); });
 
     // 1. Sent, printed, byte for byte.
     const auto id = prescriptions::PrescriptionId::generate()->toString();
     const auto pdf = samplePdf("premiere", 30'000); // 8 chunks
     REQUIRE(delivery.send(bytesOf(pdf), QString::fromStdString(id), QStringLiteral("Ordonnance")));
-    CHECK(delivery.status() == QStringLiteral("sending"));
-    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "printed"; }, 30000));
+    CHECK(delivery.state() == app::DeliveryState::Sending);
+    REQUIRE(
+        QTest::qWaitFor([&] { return delivery.state() == app::DeliveryState::Printed; }, 30000));
     CHECK(seen.contains(QStringLiteral("printing")));
     CHECK(delivery.progress() == 1.0);
     CHECK(delivery.statusText() == QStringLiteral("Imprimée dans la cabine"));
@@ -236,7 +240,8 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     // 2. The same prescription again: the cabin says printed, prints nothing, no chunk is sent.
     seen.clear();
     REQUIRE(delivery.send(bytesOf(pdf), QString::fromStdString(id), QStringLiteral("Ordonnance")));
-    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "printed"; }, 10000));
+    REQUIRE(
+        QTest::qWaitFor([&] { return delivery.state() == app::DeliveryState::Printed; }, 10000));
     CHECK(delivery.chunksSent() == 0);
     CHECK_FALSE(seen.contains(QStringLiteral("printing")));
     QTest::qWait(1000);
@@ -248,12 +253,15 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     REQUIRE(
         delivery.send(bytesOf(pdf2), QString::fromStdString(id2), QStringLiteral("Ordonnance")));
     REQUIRE(QTest::qWaitFor([&] { return delivery.chunksAcknowledged() >= 16; }, 20000));
-    CHECK(delivery.status() == QStringLiteral("sending"));
+    CHECK(delivery.state() == app::DeliveryState::Sending);
     const auto before = delivery.chunksAcknowledged();
     relay.cut();
-    REQUIRE(QTest::qWaitFor([&] { return console.connection.state() != "connected"; }, 5000));
-    REQUIRE(QTest::qWaitFor([&] { return console.connection.state() == "connected"; }, 10000));
-    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "printed"; }, 60000));
+    REQUIRE(QTest::qWaitFor(
+        [&] { return console.connection.state() != app::ConnectionState::Connected; }, 5000));
+    REQUIRE(QTest::qWaitFor(
+        [&] { return console.connection.state() == app::ConnectionState::Connected; }, 10000));
+    REQUIRE(
+        QTest::qWaitFor([&] { return delivery.state() == app::DeliveryState::Printed; }, 60000));
     CHECK(delivery.chunksAcknowledged() == delivery.chunkCount());
     CHECK(before < delivery.chunkCount());
     // Resumed, not restarted: at most the chunks in flight at the drop (a window) went twice.
@@ -277,7 +285,7 @@ TEST_CASE("the printer is offline: the console says why, and its retry prints on
     const auto id = prescriptions::PrescriptionId::generate()->toString();
     const auto pdf = samplePdf("hors-ligne", 9'000);
     REQUIRE(delivery.send(bytesOf(pdf), QString::fromStdString(id), QStringLiteral("Ordonnance")));
-    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "failed"; }, 20000));
+    REQUIRE(QTest::qWaitFor([&] { return delivery.state() == app::DeliveryState::Failed; }, 20000));
     CHECK(delivery.reason() == QStringLiteral("printer_offline"));
     CHECK(delivery.reasonText() == QStringLiteral("imprimante hors ligne"));
     CHECK(delivery.statusText() == QStringLiteral("Échec : imprimante hors ligne"));
@@ -293,7 +301,8 @@ TEST_CASE("the printer is offline: the console says why, and its retry prints on
     REQUIRE(printer);
     const auto chunksBefore = delivery.chunkMessages();
     delivery.retry();
-    REQUIRE(QTest::qWaitFor([&] { return delivery.status() == "printed"; }, 30000));
+    REQUIRE(
+        QTest::qWaitFor([&] { return delivery.state() == app::DeliveryState::Printed; }, 30000));
     CHECK(delivery.chunkMessages() == chunksBefore); // printed again, not sent again
     delivery.retry();                                // nothing to retry once printed
     QTest::qWait(500);

@@ -107,7 +107,7 @@ QRectF sceneRect(const QQuickItem* item) {
 TEST_CASE("video panel: the real panel with live video, thumbnail click, placeholder",
           "[video][app][qml]") {
     QQuickStyle::setStyle(QStringLiteral("Basic"));
-    app::registerMediaTypes();
+    app::registerQmlTypes();
     app::VideoController video;
     REQUIRE_FALSE(video.attach(QStringLiteral("room"), {media::VideoCodec::vp8, 96}));
     REQUIRE_FALSE(video.attach(QStringLiteral("otoscope"), {media::VideoCodec::h264, 102}));

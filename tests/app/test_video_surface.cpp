@@ -142,7 +142,7 @@ media::VideoFrame lumaOf(const QImage& rgb) {
 } // namespace
 
 TEST_CASE("video surface: decoded frames on screen, main stream switch, snapshot", "[video][app]") {
-    app::registerMediaTypes();
+    app::registerQmlTypes();
     app::VideoController video;
     std::atomic<int> keyframeRequests{0};
     std::unique_ptr<Camera> room;
@@ -347,7 +347,7 @@ TEST_CASE("video surface: frames shrink to what a surface can show, by whole fac
 TEST_CASE("video surface: a stream that stops is marked frozen, and each frame on screen is "
           "reported with its capture time",
           "[video][app]") {
-    app::registerMediaTypes();
+    app::registerQmlTypes();
     app::VideoController video;
     struct Detach {
         app::VideoController& video;

@@ -72,7 +72,7 @@ TEST_CASE("waveform trace: runs continue, gaps stay gaps, extents keep every pea
 
 TEST_CASE("waveform strip: grid in millimetres, 25 mm/s, 10 mm/mV, gaps drawn as missing",
           "[app][vitals][gui]") {
-    app::registerMediaTypes();
+    app::registerQmlTypes();
     QQuickView view;
     view.setColor(QColor(0xff, 0xf6, 0xf6));
     view.resize(800, 160);

@@ -1,3 +1,5 @@
+#include "states.hpp"
+
 #include <QQmlEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickStyle>
@@ -8,7 +10,10 @@ Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
 class Setup : public QObject {
     Q_OBJECT
 public slots:
-    void applicationAvailable() { QQuickStyle::setStyle(QStringLiteral("Basic")); }
+    void applicationAvailable() {
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+        tc::app::registerStateTypes(); // the real enums: the fakes compare against them too
+    }
     void qmlEngineAvailable(QQmlEngine* engine) { engine->addImportPath(QStringLiteral("qrc:/")); }
 };
 

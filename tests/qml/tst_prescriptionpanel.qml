@@ -1,6 +1,7 @@
 import QtQuick
 import QtTest
 import Telecabine.Ui
+import Telecabine.States
 
 Item {
     id: root
@@ -18,8 +19,7 @@ Item {
         property int warningCount: 0
         property bool valid: false
         property bool open: true
-        property bool signedOrdonnance: false
-        property bool signingInProgress: false
+        property int signingState: SigningState.Unsigned
         property string idText: "7KQM-2W9D-XH4T-RB3N-5Y8Z-PC6V-J1AH"
         property string signText: ""
         property var doseUnits: [{ code: "{capsule}", label: "gélule" }, { code: "mg", label: "mg" }]
@@ -51,7 +51,7 @@ Item {
     }
     QtObject {
         id: fakeDelivery
-        property string status: "failed"
+        property int state: DeliveryState.Failed
         property string statusText: "Échec de l'impression"
         property string reasonText: "plus de papier"
         property bool canRetry: true
@@ -210,17 +210,16 @@ Item {
             verify(field.enabled)
             // The card is signing on its thread: the doctor sees it, and what is being signed
             // cannot change under the signature.
-            fakeEditor.signingInProgress = true
+            fakeEditor.signingState = SigningState.Signing
             fakeEditor.signText = "Signature en cours…"
             verify(!sign.enabled)
             verify(!field.enabled)
             verify(!findChild(panel, "dciSearch").enabled)
             compare(findChild(panel, "signText").text, "Signature en cours…")
-            fakeEditor.signingInProgress = false
-            fakeEditor.signedOrdonnance = true
+            fakeEditor.signingState = SigningState.Signed
             verify(!field.enabled)
             verify(findChild(panel, "sendButton").visible)
-            fakeEditor.signedOrdonnance = false
+            fakeEditor.signingState = SigningState.Unsigned
             verify(field.enabled)
             fakeEditor.signText = ""
             fakeEditor.valid = false

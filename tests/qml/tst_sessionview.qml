@@ -1,6 +1,7 @@
 import QtQuick
 import QtTest
 import Telecabine.Ui
+import Telecabine.States
 
 Item {
     id: root
@@ -10,7 +11,7 @@ Item {
     // A stand-in for SessionController with the same properties.
     QtObject {
         id: fakeSession
-        property string state: "active"
+        property int state: SessionState.Active
         property string errorString: ""
         property bool cabinConnected: true
         property int durationSeconds: 125
@@ -30,7 +31,7 @@ Item {
         property string cabinName: "Cabine gare de Nevers"
         property int waitedMinutes: 4
         property QtObject media: QtObject {
-            property string state: "connected"
+            property int state: MediaState.Connected
             property string quality: "fair"
             property string text: "Liaison chiffrée : moyenne · 100 paquets/s"
             property string details: "DTLS-SRTP · AEAD_AES_128_GCM · perte réseau 3,1 % · tout récupéré"
@@ -120,7 +121,7 @@ Item {
         property var pendingInstruments: []
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
-        function dismiss() { state = "idle" }
+        function dismiss() { state = SessionState.Idle }
     }
 
     Component {
@@ -136,7 +137,7 @@ Item {
         when: windowShown
 
         function init() {
-            fakeSession.state = "active"
+            fakeSession.state = SessionState.Active
             fakeSession.endCalls = []
             fakeSession.cabinConnected = true
         }
@@ -161,21 +162,21 @@ Item {
             verify(!findChild(view, "streamList").visible) // good: one click away
             mouseClick(findChild(view, "streamsToggle"))
             verify(findChild(view, "streamList").visible)
-            fakeSession.media.state = "disconnected"
+            fakeSession.media.state = MediaState.Disconnected
             compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
-            fakeSession.media.state = "connected"
+            fakeSession.media.state = MediaState.Connected
         }
 
         function test_media_panel_lists_the_incidents_and_opens_while_reconnecting() {
             const view = createTemporaryObject(uut, root)
             fakeSession.media.quality = "good"
             verify(!findChild(view, "incidentList").visible) // good: one click away
-            fakeSession.media.state = "reconnecting"
+            fakeSession.media.state = MediaState.Reconnecting
             compare(String(findChild(view, "qualityDot").color), String(Theme.urgent))
             const list = findChild(view, "incidentList")
-            fakeSession.media.state = "connected"
+            fakeSession.media.state = MediaState.Connected
             fakeSession.media.quality = "fair"
-            fakeSession.media.state = "reconnecting"
+            fakeSession.media.state = MediaState.Reconnecting
             verify(list.visible) // reconnecting: the timeline shows by itself
             let lines = []
             for (let i = 0; i < list.children.length; ++i) {
@@ -184,7 +185,7 @@ Item {
             }
             compare(lines.length, 3)
             compare(lines[1], "14:05:40  Reconnexion : le chemin média a changé ou a été perdu")
-            fakeSession.media.state = "connected"
+            fakeSession.media.state = MediaState.Connected
         }
 
         function test_stethoscope_panel_from_the_keyboard() {
@@ -296,7 +297,7 @@ Item {
         }
 
         function test_ended_summary() {
-            fakeSession.state = "ended"
+            fakeSession.state = SessionState.Ended
             fakeSession.endReasonText = "Consultation terminée"
             fakeSession.endedBy = "par vous"
             const view = createTemporaryObject(uut, root)

@@ -1,6 +1,6 @@
 import QtQuick
 
-// A stand-in for tc::app::VideoSurface (C++, registered by registerMediaTypes() in the console):
+// A stand-in for tc::app::VideoSurface (C++, registered by registerQmlTypes() in the console):
 // the same properties, with a grey picture when a test says it has video.
 Rectangle {
     property int frameCount: 0

@@ -1,0 +1,21 @@
+#include "states.hpp"
+
+#include <QQmlEngine>
+
+namespace tc::app {
+
+void registerStateTypes() {
+    const char* uri = "Telecabine.States";
+    const QString reason = QStringLiteral("an enumeration of states");
+    qmlRegisterUncreatableMetaObject(ConnectionState::staticMetaObject, uri, 1, 0,
+                                     "ConnectionState", reason);
+    qmlRegisterUncreatableMetaObject(SessionState::staticMetaObject, uri, 1, 0, "SessionState",
+                                     reason);
+    qmlRegisterUncreatableMetaObject(MediaState::staticMetaObject, uri, 1, 0, "MediaState", reason);
+    qmlRegisterUncreatableMetaObject(DeliveryState::staticMetaObject, uri, 1, 0, "DeliveryState",
+                                     reason);
+    qmlRegisterUncreatableMetaObject(SigningState::staticMetaObject, uri, 1, 0, "SigningState",
+                                     reason);
+}
+
+} // namespace tc::app

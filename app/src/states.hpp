@@ -1,0 +1,66 @@
+#pragma once
+// The console's states as enums, one type per machine, for C++ and QML alike. QML imports
+// `Telecabine.States` and compares `session.state === SessionState.Active`: no state is a
+// string, so a typo is an error instead of a screen that silently never shows.
+//
+// QML wants enum values capitalised; logs and tests print stateName(), the value's key with a
+// lower-case initial ("active"), the wording the earlier string states had.
+
+#include <QMetaEnum>
+#include <QObject>
+#include <QString>
+
+namespace tc::app {
+
+// The rendezvous connection (ConnectionController::state).
+class ConnectionState {
+    Q_GADGET
+public:
+    enum Value { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(Value)
+};
+
+// One consultation (SessionController::state).
+class SessionState {
+    Q_GADGET
+public:
+    enum Value { Idle, Claiming, Joining, Active, Ending, Ended };
+    Q_ENUM(Value)
+};
+
+// The media transport (MediaLink::state): None before an offer and after the session.
+class MediaState {
+    Q_GADGET
+public:
+    enum Value { None, Checking, Securing, Connected, Disconnected, Reconnecting, Failed, Closed };
+    Q_ENUM(Value)
+};
+
+// The signed ordonnance on its way to the cabin's printer (PrescriptionDeliveryController).
+class DeliveryState {
+    Q_GADGET
+public:
+    enum Value { Idle, Sending, Received, Printing, Printed, Failed };
+    Q_ENUM(Value)
+};
+
+// The ordonnance's signature (PrescriptionEditor::signingState).
+class SigningState {
+    Q_GADGET
+public:
+    enum Value { Unsigned, Signing, Signed };
+    Q_ENUM(Value)
+};
+
+template <class Enum> QString stateName(Enum value) {
+    QString name = QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(value));
+    if (!name.isEmpty()) {
+        name[0] = name[0].toLower();
+    }
+    return name;
+}
+
+// Makes the enums above importable as `import Telecabine.States` (before any QML loads).
+void registerStateTypes();
+
+} // namespace tc::app
