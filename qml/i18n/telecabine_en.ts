@@ -9,37 +9,47 @@
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="17"/>
+        <location filename="../EndReasonDialog.qml" line="19"/>
+        <source>Terminer</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="24"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="31"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="18"/>
+        <location filename="../EndReasonDialog.qml" line="32"/>
         <source>Orienté vers une consultation en présentiel</source>
         <translation>Referred to an in-person consultation</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="19"/>
+        <location filename="../EndReasonDialog.qml" line="33"/>
         <source>Orienté vers les urgences</source>
         <translation>Referred to the emergency department</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="20"/>
+        <location filename="../EndReasonDialog.qml" line="34"/>
         <source>Téléconsultation non adaptée</source>
         <translation>Teleconsultation not suitable</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="21"/>
+        <location filename="../EndReasonDialog.qml" line="35"/>
         <source>Patient parti</source>
         <translation>Patient left</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="22"/>
+        <location filename="../EndReasonDialog.qml" line="36"/>
         <source>Problème technique</source>
         <translation>Technical problem</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="45"/>
+        <location filename="../EndReasonDialog.qml" line="59"/>
         <source>Note (facultative)</source>
         <translation>Note (optional)</translation>
     </message>
@@ -346,6 +356,61 @@
     </message>
 </context>
 <context>
+    <name>ParseErrorText</name>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="29"/>
+        <location filename="../../app/src/parse_error_text.cpp" line="42"/>
+        <location filename="../../app/src/parse_error_text.cpp" line="58"/>
+        <source>valeur illisible</source>
+        <translation>unreadable value</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="33"/>
+        <source>date attendue sous la forme AAAA-MM-JJ (1970-02-14)</source>
+        <translation>a date is expected as YYYY-MM-DD (1970-02-14)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="36"/>
+        <source>date et heure illisibles</source>
+        <translation>unreadable date and time</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="38"/>
+        <source>champ obligatoire</source>
+        <translation>required field</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="41"/>
+        <source>nombre attendu (78 ou 78,5)</source>
+        <translation>a number is expected (78 or 78.5)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="45"/>
+        <source>nombre hors des limites</source>
+        <translation>number out of range</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="46"/>
+        <source>texte refusé (trop long ou caractères de contrôle)</source>
+        <translation>text refused (too long, or control characters)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="49"/>
+        <source>choix inconnu : choisissez dans la liste</source>
+        <translation>unknown choice: choose from the list</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="54"/>
+        <source>numéro d&apos;ordonnance invalide</source>
+        <translation>invalid prescription number</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="56"/>
+        <source>caractères illisibles</source>
+        <translation>unreadable characters</translation>
+    </message>
+</context>
+<context>
     <name>PrescriptionPanel</name>
     <message>
         <location filename="../PrescriptionPanel.qml" line="68"/>
@@ -373,207 +438,217 @@
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="203"/>
+        <location filename="../PrescriptionPanel.qml" line="120"/>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="126"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="217"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="215"/>
+        <location filename="../PrescriptionPanel.qml" line="229"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="216"/>
+        <location filename="../PrescriptionPanel.qml" line="230"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="217"/>
+        <location filename="../PrescriptionPanel.qml" line="231"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="228"/>
+        <location filename="../PrescriptionPanel.qml" line="242"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="235"/>
+        <location filename="../PrescriptionPanel.qml" line="249"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="239"/>
+        <location filename="../PrescriptionPanel.qml" line="253"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="240"/>
+        <location filename="../PrescriptionPanel.qml" line="254"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="241"/>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="242"/>
+        <location filename="../PrescriptionPanel.qml" line="256"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="243"/>
+        <location filename="../PrescriptionPanel.qml" line="257"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="246"/>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="269"/>
+        <location filename="../PrescriptionPanel.qml" line="283"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="275"/>
+        <location filename="../PrescriptionPanel.qml" line="289"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="284"/>
+        <location filename="../PrescriptionPanel.qml" line="298"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="285"/>
+        <location filename="../PrescriptionPanel.qml" line="299"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="288"/>
+        <location filename="../PrescriptionPanel.qml" line="302"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="298"/>
+        <location filename="../PrescriptionPanel.qml" line="312"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="299"/>
+        <location filename="../PrescriptionPanel.qml" line="313"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="302"/>
+        <location filename="../PrescriptionPanel.qml" line="316"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="311"/>
+        <location filename="../PrescriptionPanel.qml" line="325"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="312"/>
+        <location filename="../PrescriptionPanel.qml" line="326"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="316"/>
+        <location filename="../PrescriptionPanel.qml" line="330"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="325"/>
+        <location filename="../PrescriptionPanel.qml" line="339"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="335"/>
+        <location filename="../PrescriptionPanel.qml" line="349"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="336"/>
+        <location filename="../PrescriptionPanel.qml" line="350"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="336"/>
+        <location filename="../PrescriptionPanel.qml" line="350"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="343"/>
+        <location filename="../PrescriptionPanel.qml" line="357"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="370"/>
+        <location filename="../PrescriptionPanel.qml" line="384"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="373"/>
+        <location filename="../PrescriptionPanel.qml" line="387"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="374"/>
+        <location filename="../PrescriptionPanel.qml" line="388"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="375"/>
+        <location filename="../PrescriptionPanel.qml" line="389"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="397"/>
+        <location filename="../PrescriptionPanel.qml" line="411"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="401"/>
+        <location filename="../PrescriptionPanel.qml" line="415"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="402"/>
+        <location filename="../PrescriptionPanel.qml" line="416"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="403"/>
+        <location filename="../PrescriptionPanel.qml" line="417"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="404"/>
+        <location filename="../PrescriptionPanel.qml" line="418"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="405"/>
+        <location filename="../PrescriptionPanel.qml" line="419"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="406"/>
+        <location filename="../PrescriptionPanel.qml" line="420"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="137"/>
+        <location filename="../PrescriptionPanel.qml" line="151"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="155"/>
+        <location filename="../PrescriptionPanel.qml" line="169"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
@@ -637,12 +712,12 @@
         <translation>You are on a break: switch to “On shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="63"/>
-        <source>OK</source>
-        <translation>OK</translation>
+        <location filename="../QueueView.qml" line="64"/>
+        <source>Fermer</source>
+        <translation>Dismiss</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="86"/>
+        <location filename="../QueueView.qml" line="87"/>
         <source>Aucun patient en attente</source>
         <translation>No patient waiting</translation>
     </message>
@@ -1163,7 +1238,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="333"/>
+        <location filename="../../app/console/main.cpp" line="319"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
@@ -1516,63 +1591,63 @@
 <context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="101"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="102"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="132"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="133"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="156"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="168"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="169"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="189"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="190"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="209"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="218"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="219"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="264"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="265"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="472"/>
-        <location filename="../../app/src/prescription_editor.cpp" line="488"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="469"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="484"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="145"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="146"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="151"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="152"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="139"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
