@@ -11,7 +11,21 @@ Dialog {
     title: qsTr("Terminer la consultation")
     modal: true
     width: 460
-    standardButtons: Dialog.Ok | Dialog.Cancel
+    // Our own buttons, in the console's language: Qt's standard ones say "OK" and "Cancel"
+    // whatever the language (their words come from Qt's catalogues, which are not shipped).
+    footer: DialogButtonBox {
+        Button {
+            objectName: "endConfirm"
+            text: qsTr("Terminer")
+            DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+        }
+        Button {
+            objectName: "endCancel"
+            text: qsTr("Annuler")
+            flat: true
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
 
     readonly property var reasons: [
         { code: "completed", label: qsTr("Consultation terminée") },

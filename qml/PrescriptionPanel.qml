@@ -114,7 +114,21 @@ Rectangle {
         anchors.centerIn: parent
         modal: true
         title: qsTr("Signer l'ordonnance")
-        standardButtons: Dialog.Ok | Dialog.Cancel
+        // Our own buttons, in the console's language (Qt's standard ones are English).
+        footer: DialogButtonBox {
+            Button {
+                objectName: "signConfirm"
+                text: qsTr("Signer")
+                enabled: passphraseDialog.choice !== null
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                objectName: "signCancel"
+                text: qsTr("Annuler")
+                flat: true
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+        }
         onOpened: {
             if (panel.editor.signing)
                 panel.editor.signing.refresh()

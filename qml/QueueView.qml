@@ -60,7 +60,8 @@ Item {
                     font.pixelSize: Theme.fontBody
                 }
                 Button {
-                    text: qsTr("OK")
+                    objectName: "errorDismiss"
+                    text: qsTr("Fermer")
                     flat: true
                     onClicked: view.errorDismissed()
                 }

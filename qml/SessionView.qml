@@ -386,6 +386,7 @@ Item {
 
     EndReasonDialog {
         id: endDialog
+        objectName: "endDialog"
         anchors.centerIn: parent
         onReasonChosen: (reason, note) => view.session.end(reason, note)
     }

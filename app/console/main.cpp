@@ -9,6 +9,7 @@
 #include "session_controller.hpp"
 #include "tc/media/gst_runtime.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
+#include "ui_language.hpp"
 #include "video_surface.hpp"
 
 #include <QCommandLineParser>
@@ -20,7 +21,6 @@
 #include <QQuickWindow>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTranslator>
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
@@ -190,23 +190,9 @@ int main(int argc, char** argv) {
                            directory + QStringLiteral("/settings"));
     }
 
-    // French first: the source text is French; everyone else gets English.
-    QTranslator translator;
-    // The "C" locale of servers and CI says nothing about the reader: French then.
-    const QString systemLanguage = QLocale::system().name().left(2);
-    const QString language =
-        parser.isSet(lang)
-            ? parser.value(lang)
-            : (systemLanguage == QLatin1String("C") ? QStringLiteral("fr") : systemLanguage);
-    const QString catalogue = language == QLatin1String("fr") ? QStringLiteral("telecabine_fr")
-                                                              : QStringLiteral("telecabine_en");
-    if (translator.load(QStringLiteral(":/i18n/") + catalogue + QStringLiteral(".qm"))) {
-        QCoreApplication::installTranslator(&translator);
-    }
-    // Numbers follow the language shown (0,4 % in French), not the host's locale.
-    QLocale::setDefault(language == QLatin1String("fr")
-                            ? QLocale(QLocale::French, QLocale::France)
-                            : QLocale(QLocale::English, QLocale::UnitedKingdom));
+    // French first: the source text is French; everyone else gets English (ui_language.hpp).
+    const tc::app::UiLanguage language(tc::app::UiLanguage::choose(
+        parser.isSet(lang) ? parser.value(lang) : QString(), QLocale::system().name()));
 
     tc::app::ConnectionController connection;
     tc::app::QueueModel queue;

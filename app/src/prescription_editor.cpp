@@ -1,5 +1,6 @@
 #include "prescription_editor.hpp"
 
+#include "parse_error_text.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor_io.hpp"
 #include "tc/prescriptions/dci_table.hpp"
@@ -412,12 +413,8 @@ void PrescriptionEditor::revalidate() {
         const std::string path = parsed.error().path;
         const bool again = !m_parseErrors.empty() && m_parseErrors.back().first == path;
         if (!again) {
-            // The reader's detail starts with the path, which the field already shows.
-            std::string detail = parsed.error().detail;
-            if (detail.rfind(path + ": ", 0) == 0) {
-                detail.erase(0, path.size() + 2);
-            }
-            m_parseErrors.emplace_back(path, std::move(detail));
+            // By its code, in the console's language: the reader's detail is English.
+            m_parseErrors.emplace_back(path, describeParseError(parsed.error()));
         }
         try {
             const nlohmann::json::json_pointer pointer(path);
@@ -469,7 +466,7 @@ QString PrescriptionEditor::issueAt(const QString& path) const {
     };
     for (const auto& [location, detail] : m_parseErrors) {
         if (inside(location)) {
-            return tr("À corriger : %1").arg(QString::fromStdString(detail));
+            return tr("À corriger : %1").arg(detail);
         }
     }
     for (const auto& issue : m_issues) {
@@ -483,10 +480,9 @@ QString PrescriptionEditor::issueAt(const QString& path) const {
 QVariantList PrescriptionEditor::issues() const {
     QVariantList out;
     for (const auto& [location, detail] : m_parseErrors) {
-        out.push_back(QVariantMap{
-            {QStringLiteral("location"), QString::fromStdString(location)},
-            {QStringLiteral("message"), tr("À corriger : %1").arg(QString::fromStdString(detail))},
-            {QStringLiteral("severity"), QStringLiteral("error")}});
+        out.push_back(QVariantMap{{QStringLiteral("location"), QString::fromStdString(location)},
+                                  {QStringLiteral("message"), tr("À corriger : %1").arg(detail)},
+                                  {QStringLiteral("severity"), QStringLiteral("error")}});
     }
     for (const auto& issue : m_issues) {
         out.push_back(

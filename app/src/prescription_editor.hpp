@@ -155,8 +155,8 @@ private:
     std::optional<prescriptions::Prescription> m_parsed;
     std::optional<prescriptions::Prescription> m_previewModel; // the draft as far as it reads
     std::vector<prescriptions::Issue> m_issues;
-    // Where the draft cannot be read, and why (JSON pointer, detail).
-    std::vector<std::pair<std::string, std::string>> m_parseErrors;
+    // Where the draft cannot be read, and why (JSON pointer, describeParseError's words).
+    std::vector<std::pair<std::string, QString>> m_parseErrors;
     int m_revision = 0;
     std::optional<prescriptions::SignedOrdonnance> m_signed;
     prescriptions::PrescriptionLedger m_ledger; // this consultation's signed versions

@@ -9,37 +9,47 @@
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="17"/>
+        <location filename="../EndReasonDialog.qml" line="19"/>
+        <source>Terminer</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="24"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../EndReasonDialog.qml" line="31"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="18"/>
+        <location filename="../EndReasonDialog.qml" line="32"/>
         <source>Orienté vers une consultation en présentiel</source>
         <translation>Referred to an in-person consultation</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="19"/>
+        <location filename="../EndReasonDialog.qml" line="33"/>
         <source>Orienté vers les urgences</source>
         <translation>Referred to the emergency department</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="20"/>
+        <location filename="../EndReasonDialog.qml" line="34"/>
         <source>Téléconsultation non adaptée</source>
         <translation>Teleconsultation not suitable</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="21"/>
+        <location filename="../EndReasonDialog.qml" line="35"/>
         <source>Patient parti</source>
         <translation>Patient left</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="22"/>
+        <location filename="../EndReasonDialog.qml" line="36"/>
         <source>Problème technique</source>
         <translation>Technical problem</translation>
     </message>
     <message>
-        <location filename="../EndReasonDialog.qml" line="45"/>
+        <location filename="../EndReasonDialog.qml" line="59"/>
         <source>Note (facultative)</source>
         <translation>Note (optional)</translation>
     </message>
@@ -292,6 +302,358 @@
     </message>
 </context>
 <context>
+    <name>MediaQualityPanel</name>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="50"/>
+        <source>Flux ▴</source>
+        <translation>Streams ▴</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="50"/>
+        <source>Flux ▾</source>
+        <translation>Streams ▾</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="53"/>
+        <source>Masquer le détail des flux</source>
+        <translation>Hide the streams&apos; details</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="54"/>
+        <source>Afficher le détail des flux</source>
+        <translation>Show the streams&apos; details</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="80"/>
+        <source>↑ %1</source>
+        <translation>↑ %1</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="81"/>
+        <source>↓ %1</source>
+        <translation>↓ %1</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="80"/>
+        <location filename="../MediaQualityPanel.qml" line="86"/>
+        <source>%L1 paquets</source>
+        <translation>%L1 packets</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="82"/>
+        <source>perdus %L1 %</source>
+        <translation>lost %L1 %</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="83"/>
+        <source>récupérés %L1</source>
+        <translation>recovered %L1</translation>
+    </message>
+    <message>
+        <location filename="../MediaQualityPanel.qml" line="84"/>
+        <source>gigue %L1 ms</source>
+        <translation>jitter %L1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>ParseErrorText</name>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="29"/>
+        <location filename="../../app/src/parse_error_text.cpp" line="42"/>
+        <location filename="../../app/src/parse_error_text.cpp" line="58"/>
+        <source>valeur illisible</source>
+        <translation>unreadable value</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="33"/>
+        <source>date attendue sous la forme AAAA-MM-JJ (1970-02-14)</source>
+        <translation>a date is expected as YYYY-MM-DD (1970-02-14)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="36"/>
+        <source>date et heure illisibles</source>
+        <translation>unreadable date and time</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="38"/>
+        <source>champ obligatoire</source>
+        <translation>required field</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="41"/>
+        <source>nombre attendu (78 ou 78,5)</source>
+        <translation>a number is expected (78 or 78.5)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="45"/>
+        <source>nombre hors des limites</source>
+        <translation>number out of range</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="46"/>
+        <source>texte refusé (trop long ou caractères de contrôle)</source>
+        <translation>text refused (too long, or control characters)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="49"/>
+        <source>choix inconnu : choisissez dans la liste</source>
+        <translation>unknown choice: choose from the list</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="54"/>
+        <source>numéro d&apos;ordonnance invalide</source>
+        <translation>invalid prescription number</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/parse_error_text.cpp" line="56"/>
+        <source>caractères illisibles</source>
+        <translation>unreadable characters</translation>
+    </message>
+</context>
+<context>
+    <name>PrescriptionPanel</name>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="68"/>
+        <source>Signer…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="74"/>
+        <source>Envoyer à la cabine</source>
+        <translation>Send to the cabin</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="79"/>
+        <source>Nouvelle version</source>
+        <translation>New version</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="100"/>
+        <source>Réessayer l&apos;impression</source>
+        <translation>Retry printing</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="115"/>
+        <source>Signer l&apos;ordonnance</source>
+        <translation>Sign the prescription</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="120"/>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="126"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="217"/>
+        <source>Ordonnance</source>
+        <translation>Prescription</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="229"/>
+        <source>À corriger : %1</source>
+        <translation>To fix: %1</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="230"/>
+        <source>Avertissements : %1</source>
+        <translation>Warnings: %1</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="231"/>
+        <source>✓ complète</source>
+        <translation>✓ complete</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="242"/>
+        <source>N° %1</source>
+        <translation>No. %1</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="249"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="253"/>
+        <source>Nom</source>
+        <translation>Family name</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="254"/>
+        <source>Prénom</source>
+        <translation>Given name</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
+        <source>Né(e) le (AAAA-MM-JJ)</source>
+        <translation>Born on (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="256"/>
+        <source>Poids (kg)</source>
+        <translation>Weight (kg)</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <source>Taille (cm)</source>
+        <translation>Height (cm)</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
+        <source>Lignes de l&apos;ordonnance</source>
+        <translation>Prescription lines</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="283"/>
+        <source>Ligne %1</source>
+        <translation>Line %1</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="289"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="298"/>
+        <source>DCI</source>
+        <translation>INN</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="299"/>
+        <source>Dose</source>
+        <translation>Dose</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="302"/>
+        <source>Unité</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="312"/>
+        <source>Fois par jour</source>
+        <translation>Times a day</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="313"/>
+        <source>Durée</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="316"/>
+        <source>en</source>
+        <translation>in</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="325"/>
+        <source>Boîtes</source>
+        <translation>Packs</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="326"/>
+        <source>Renouveler</source>
+        <translation>Renewals</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="330"/>
+        <source>Non substituable</source>
+        <translation>Not substitutable</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="339"/>
+        <source>Motif (MTE, EFG, CIF)…</source>
+        <translation>Reason (MTE, EFG, CIF)…</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="349"/>
+        <source>Examens de biologie</source>
+        <translation>Laboratory tests</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <source>Imagerie</source>
+        <translation>Imaging</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <source>Motif de l&apos;avis</source>
+        <translation>Reason for referral</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="357"/>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="384"/>
+        <source>Ajouter un médicament (DCI)…</source>
+        <translation>Add a medication (INN)…</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="387"/>
+        <source>+ Biologie</source>
+        <translation>+ Laboratory</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <source>+ Imagerie</source>
+        <translation>+ Imaging</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="389"/>
+        <source>+ Avis spécialisé</source>
+        <translation>+ Referral</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="411"/>
+        <source>Prescripteur (mémorisé sur ce poste)</source>
+        <translation>Prescriber (remembered on this workstation)</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="415"/>
+        <source>Qualification</source>
+        <translation>Qualification</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="416"/>
+        <source>Adresse du cabinet</source>
+        <translation>Practice address</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="417"/>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="418"/>
+        <source>Ville</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <source>Téléphone (+33…)</source>
+        <translation>Telephone (+33…)</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="151"/>
+        <source>Signer avec :</source>
+        <translation>Sign with:</translation>
+    </message>
+    <message>
+        <location filename="../PrescriptionPanel.qml" line="169"/>
+        <source>Aucune identité de signature sur ce poste.</source>
+        <translation>No signing identity on this workstation.</translation>
+    </message>
+</context>
+<context>
     <name>QueueCard</name>
     <message>
         <location filename="../QueueCard.qml" line="51"/>
@@ -350,103 +712,158 @@
         <translation>You are on a break: switch to “On shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="63"/>
-        <source>OK</source>
-        <translation>OK</translation>
+        <location filename="../QueueView.qml" line="64"/>
+        <source>Fermer</source>
+        <translation>Dismiss</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="86"/>
+        <location filename="../QueueView.qml" line="87"/>
         <source>Aucun patient en attente</source>
         <translation>No patient waiting</translation>
     </message>
 </context>
 <context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../ReplayBar.qml" line="40"/>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="25"/>
+        <source>↺ Réécouter le dernier enregistrement</source>
+        <translation>↺ Listen again to the last recording</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="46"/>
+        <source>❚❚ Pause (P)</source>
+        <translation>❚❚ Pause (P)</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="46"/>
+        <source>▶ Lecture (P)</source>
+        <translation>▶ Play (P)</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="51"/>
+        <source>◀ site ([)</source>
+        <translation>◀ site ([)</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="65"/>
+        <source>site (]) ▶</source>
+        <translation>site (]) ▶</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="78"/>
+        <source>½ vitesse</source>
+        <translation>½ speed</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="86"/>
+        <source>Boucle (L)</source>
+        <translation>Loop (L)</translation>
+    </message>
+    <message>
+        <location filename="../ReplayBar.qml" line="93"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>SessionView</name>
     <message>
+        <location filename="../SessionView.qml" line="214"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="228"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="245"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="297"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="114"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="167"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
+        <location filename="../SessionView.qml" line="167"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="35"/>
+        <location filename="../SessionView.qml" line="36"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="42"/>
+        <location filename="../SessionView.qml" line="43"/>
         <source>URGENT</source>
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="56"/>
+        <location filename="../SessionView.qml" line="57"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="57"/>
+        <location filename="../SessionView.qml" line="58"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="58"/>
+        <location filename="../SessionView.qml" line="59"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="59"/>
+        <location filename="../SessionView.qml" line="60"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="62"/>
+        <location filename="../SessionView.qml" line="63"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="63"/>
+        <location filename="../SessionView.qml" line="64"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="63"/>
+        <location filename="../SessionView.qml" line="64"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="66"/>
+        <location filename="../SessionView.qml" line="67"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="67"/>
+        <location filename="../SessionView.qml" line="68"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="67"/>
+        <location filename="../SessionView.qml" line="68"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -454,72 +871,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="69"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="107"/>
+        <location filename="../SessionView.qml" line="147"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="108"/>
+        <location filename="../SessionView.qml" line="148"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="109"/>
+        <location filename="../SessionView.qml" line="149"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="110"/>
+        <location filename="../SessionView.qml" line="150"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="111"/>
+        <location filename="../SessionView.qml" line="151"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="118"/>
+        <location filename="../SessionView.qml" line="158"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="125"/>
+        <location filename="../SessionView.qml" line="180"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="161"/>
+        <location filename="../SessionView.qml" line="333"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="168"/>
-        <source>Session établie avec la cabine. La vidéo et les constantes s&apos;afficheront ici.</source>
-        <translation>Session established with the cabin. Video and vitals will appear here.</translation>
-    </message>
-    <message>
-        <location filename="../SessionView.qml" line="169"/>
+        <location filename="../SessionView.qml" line="339"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="196"/>
+        <location filename="../SessionView.qml" line="366"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="202"/>
+        <location filename="../SessionView.qml" line="372"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="208"/>
+        <location filename="../SessionView.qml" line="378"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
     </message>
@@ -563,25 +975,300 @@
     </message>
 </context>
 <context>
+    <name>StethoscopePanel</name>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="267"/>
+        <source>Micro :</source>
+        <translation>Microphone:</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="277"/>
+        <source>Écoute :</source>
+        <translation>Listen on:</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="25"/>
+        <source>Cloche</source>
+        <translation>Bell</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="25"/>
+        <source>20–1000 Hz · cœur, souffles graves</source>
+        <translation>20–1000 Hz · heart, low murmurs</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="26"/>
+        <source>Membrane</source>
+        <translation>Diaphragm</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="26"/>
+        <source>20–2000 Hz · poumons, bruits aigus</source>
+        <translation>20–2000 Hz · lungs, high-pitched sounds</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="27"/>
+        <source>Étendu</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="27"/>
+        <source>20–2000 Hz · large</source>
+        <translation>20–2000 Hz · wide</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="28"/>
+        <source>Brut</source>
+        <translation>Raw</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="28"/>
+        <source>sans filtre</source>
+        <translation>no filter</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="54"/>
+        <source>Stéthoscope</source>
+        <translation>Stethoscope</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="62"/>
+        <source>Placé : %1</source>
+        <translation>Placed: %1</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="64"/>
+        <source>demandé : %1 (en attente de l&apos;opérateur)</source>
+        <translation>requested: %1 (waiting for the operator)</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="85"/>
+        <source>Demander ce placement</source>
+        <translation>Request this placement</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="111"/>
+        <source>■ Arrêter (R)  %1</source>
+        <translation>■ Stop (R)  %1</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="112"/>
+        <source>● Enregistrer (R)</source>
+        <translation>● Record (R)</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="123"/>
+        <source>Gain</source>
+        <translation>Gain</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="133"/>
+        <source>+%1 dB</source>
+        <translation>+%1 dB</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="145"/>
+        <source>saturation</source>
+        <translation>clipping</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="145"/>
+        <source>niveau sûr</source>
+        <translation>safe level</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="171"/>
+        <source>Volume stéthoscope</source>
+        <translation>Stethoscope volume</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="182"/>
+        <source>Voix cabine</source>
+        <translation>Cabin voice</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="199"/>
+        <source>Micro coupé (M)</source>
+        <translation>Microphone muted (M)</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="200"/>
+        <source>Micro ouvert (M)</source>
+        <translation>Microphone on (M)</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="241"/>
+        <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
+        <translation>Raw recording (FLAC, no filter or gain): %1</translation>
+    </message>
+    <message>
+        <location filename="../StethoscopePanel.qml" line="262"/>
+        <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
+        <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../VideoPanel.qml" line="121"/>
+        <source>⏸ Image figée depuis %1 s : la cabine n&apos;envoie plus d&apos;images</source>
+        <translation>⏸ Picture frozen for %1 s: the cabin sends no more images</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="203"/>
+        <source>⏸ %1 (figée)</source>
+        <translation>⏸ %1 (frozen)</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="35"/>
+        <source>Démarrer l&apos;otoscope</source>
+        <translation>Start the otoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="37"/>
+        <source>Démarrer le dermatoscope</source>
+        <translation>Start the dermatoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="38"/>
+        <source>Démarrer : %1</source>
+        <translation>Start: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="42"/>
+        <source>Arrêter l&apos;otoscope</source>
+        <translation>Stop the otoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="44"/>
+        <source>Arrêter le dermatoscope</source>
+        <translation>Stop the dermatoscope</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="45"/>
+        <source>Arrêter : %1</source>
+        <translation>Stop: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="73"/>
+        <source>Photo enregistrée</source>
+        <translation>Photo saved</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="105"/>
+        <location filename="../VideoPanel.qml" line="106"/>
+        <location filename="../VideoPanel.qml" line="193"/>
+        <source>Pas de vidéo</source>
+        <translation>No video</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="149"/>
+        <source>Photo</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="150"/>
+        <source>Enregistre l&apos;image en pleine résolution dans le dossier de la consultation</source>
+        <translation>Saves the picture at full resolution in the consultation&apos;s folder</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="218"/>
+        <source>Afficher en grand : %1</source>
+        <translation>Show large: %1</translation>
+    </message>
+    <message>
+        <location filename="../VideoPanel.qml" line="251"/>
+        <source>En attente de la cabine…</source>
+        <translation>Waiting for the cabin…</translation>
+    </message>
+</context>
+<context>
+    <name>VitalsPanel</name>
+    <message>
+        <location filename="../VitalsPanel.qml" line="56"/>
+        <source>Constantes</source>
+        <translation>Vital signs</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="89"/>
+        <source>ECG D II · 25 mm/s · 10 mm/mV</source>
+        <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="98"/>
+        <source>Bruits du cœur (stéthoscope)</source>
+        <translation>Heart sounds (stethoscope)</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="121"/>
+        <source>Pléthysmogramme</source>
+        <translation>Plethysmogram</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="170"/>
+        <source>Mesurer</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="177"/>
+        <source>Mesurer : %1</source>
+        <translation>Measure: %1</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="229"/>
+        <source>Pas encore mesuré</source>
+        <translation>Not measured yet</translation>
+    </message>
+    <message>
+        <location filename="../VitalsPanel.qml" line="237"/>
+        <source> · saisie manuelle</source>
+        <translation> · entered by hand</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../../app/console/main.cpp" line="25"/>
+        <location filename="../../app/console/main.cpp" line="32"/>
         <source>GStreamer indisponible</source>
         <translation>GStreamer unavailable</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="29"/>
+        <location filename="../../app/console/main.cpp" line="36"/>
         <source>%1 · chaîne média complète</source>
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
+        <location filename="../../app/console/main.cpp" line="319"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="40"/>
+        <location filename="../../app/console/main.cpp" line="47"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::CameraController</name>
+    <message>
+        <location filename="../../app/src/camera_controller.cpp" line="19"/>
+        <source>Caméra désactivée sur ce poste : la cabine ne vous voit pas.</source>
+        <translation>Camera disabled on this workstation: the cabin cannot see you.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/camera_controller.cpp" line="34"/>
+        <source>Vidéo sortante impossible : %1</source>
+        <translation>Outgoing video impossible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/camera_controller.cpp" line="55"/>
+        <source>Caméra inutilisable : %1</source>
+        <translation>Camera unusable: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/camera_controller.cpp" line="61"/>
+        <source>Pas de caméra : la cabine voit une mire de test.</source>
+        <translation>No camera: the cabin sees a test pattern.</translation>
     </message>
 </context>
 <context>
@@ -628,660 +1315,199 @@
     </message>
 </context>
 <context>
-    <name>tc::app::SessionController</name>
-    <message>
-        <source>Vidéo de la cabine impossible à décoder : %1</source>
-        <translation>The cabin's video cannot be decoded: %1</translation>
-    </message>
-    <message>
-        <source>La cabine n'a pas pu %1 : %2</source>
-        <translation>The cabin could not %1: %2</translation>
-    </message>
-    <message>
-        <source>démarrer la caméra</source>
-        <translation>start the camera</translation>
-    </message>
-    <message>
-        <source>arrêter la caméra</source>
-        <translation>stop the camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="75"/>
-        <source>non recueilli</source>
-        <translation>not recorded</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="79"/>
-        <source>recueilli par écrit</source>
-        <translation>recorded in writing</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="82"/>
-        <source>recueilli électroniquement</source>
-        <translation>recorded electronically</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="84"/>
-        <source>recueilli oralement</source>
-        <translation>recorded orally</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="130"/>
-        <source>Réponse du service illisible.</source>
-        <translation>Unreadable answer from the service.</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="166"/>
-        <source>Motif de fin invalide.</source>
-        <translation>Invalid end reason.</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="198"/>
-        <source>par vous</source>
-        <translation>by you</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="199"/>
-        <source>par la cabine</source>
-        <translation>by the cabin</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="200"/>
-        <source>par le service</source>
-        <translation>by the service</translation>
-    </message>
-</context>
-<context>
-    <name>MediaQualityPanel</name>
-    <message>
-        <source>Flux ▴</source>
-        <translation>Streams ▴</translation>
-    </message>
-    <message>
-        <source>Flux ▾</source>
-        <translation>Streams ▾</translation>
-    </message>
-    <message>
-        <source>Masquer le détail des flux</source>
-        <translation>Hide the streams&apos; details</translation>
-    </message>
-    <message>
-        <source>Afficher le détail des flux</source>
-        <translation>Show the streams&apos; details</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>↑ %1</source>
-        <translation>↑ %1</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>↓ %1</source>
-        <translation>↓ %1</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>%L1 paquets</source>
-        <translation>%L1 packets</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>perdus %L1 %</source>
-        <translation>lost %L1 %</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>récupérés %L1</source>
-        <translation>recovered %L1</translation>
-    </message>
-    <message>
-        <location filename="../MediaQualityPanel.qml"/>
-        <source>gigue %L1 ms</source>
-        <translation>jitter %L1 ms</translation>
-    </message>
-</context>
-<context>
     <name>tc::app::MediaLink</name>
     <message>
+        <location filename="../../app/src/media_link.cpp" line="152"/>
         <source>Aucune adresse réseau pour le média : %1</source>
         <translation>No network address for the media: %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/media_link.cpp" line="39"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
+        <location filename="../../app/src/media_link.cpp" line="42"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
+        <location filename="../../app/src/media_link.cpp" line="205"/>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="30"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="33"/>
         <source>Voix</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="36"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="55"/>
+        <source>relayé par %1 (TURN %2)</source>
+        <translation>relayed by %1 (TURN %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="62"/>
+        <source>relayé par le serveur TURN de la cabine</source>
+        <translation>relayed by the cabin&apos;s TURN server</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="64"/>
+        <source>direct (réseau local)</source>
+        <translation>direct (local network)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="65"/>
+        <source>direct (à travers le NAT)</source>
+        <translation>direct (through the NAT)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="162"/>
         <source>Port média indisponible : %1</source>
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="169"/>
         <source>Certificat média impossible à créer.</source>
         <translation>Could not create the media certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="176"/>
         <source>Offre média invalide.</source>
         <translation>Invalid media offer.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="190"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="195"/>
         <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
         <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="274"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="323"/>
+        <source>Message ICE de la cabine refusé : %1</source>
+        <translation>The cabin&apos;s ICE message was refused: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="329"/>
+        <source>La cabine relance la connexion (ICE restart)</source>
+        <translation>The cabin restarts the connection (ICE restart)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="338"/>
+        <source>Chemin média : %1</source>
+        <translation>Media path: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="366"/>
+        <source>Reconnexion : le chemin média a changé ou a été perdu</source>
+        <translation>Reconnecting: the media path changed or was lost</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="368"/>
+        <source>Média interrompu : plus de trafic authentifié</source>
+        <translation>Media interrupted: no more authenticated traffic</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="387"/>
+        <source>Serveur %1 inutilisable : %2%3</source>
+        <translation>Server %1 unusable: %2%3</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="459"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="462"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="465"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="467"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="479"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="481"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="483"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="485"/>
+        <source>Média : reconnexion…</source>
+        <translation>Media: reconnecting…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/media_link.cpp" line="489"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="491"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="493"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="497"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="501"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="463"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
             <numerusform>%n packets lost</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>StethoscopePanel</name>
-    <message>
-        <source>Micro :</source>
-        <translation>Microphone:</translation>
-    </message>
-    <message>
-        <source>Écoute :</source>
-        <translation>Listen on:</translation>
-    </message>
-    <message>
-        <source>Cloche</source>
-        <translation>Bell</translation>
-    </message>
-    <message>
-        <source>20–1000 Hz · cœur, souffles graves</source>
-        <translation>20–1000 Hz · heart, low murmurs</translation>
-    </message>
-    <message>
-        <source>Membrane</source>
-        <translation>Diaphragm</translation>
-    </message>
-    <message>
-        <source>20–2000 Hz · poumons, bruits aigus</source>
-        <translation>20–2000 Hz · lungs, high-pitched sounds</translation>
-    </message>
-    <message>
-        <source>Étendu</source>
-        <translation>Extended</translation>
-    </message>
-    <message>
-        <source>20–2000 Hz · large</source>
-        <translation>20–2000 Hz · wide</translation>
-    </message>
-    <message>
-        <source>Brut</source>
-        <translation>Raw</translation>
-    </message>
-    <message>
-        <source>sans filtre</source>
-        <translation>no filter</translation>
-    </message>
-    <message>
-        <source>Stéthoscope</source>
-        <translation>Stethoscope</translation>
-    </message>
-    <message>
-        <source>Placé : %1</source>
-        <translation>Placed: %1</translation>
-    </message>
-    <message>
-        <source>demandé : %1 (en attente de l&apos;opérateur)</source>
-        <translation>requested: %1 (waiting for the operator)</translation>
-    </message>
-    <message>
-        <source>Demander ce placement</source>
-        <translation>Request this placement</translation>
-    </message>
-    <message>
-        <source>■ Arrêter (R)  %1</source>
-        <translation>■ Stop (R)  %1</translation>
-    </message>
-    <message>
-        <source>● Enregistrer (R)</source>
-        <translation>● Record (R)</translation>
-    </message>
-    <message>
-        <source>Gain</source>
-        <translation>Gain</translation>
-    </message>
-    <message>
-        <source>+%1 dB</source>
-        <translation>+%1 dB</translation>
-    </message>
-    <message>
-        <source>saturation</source>
-        <translation>clipping</translation>
-    </message>
-    <message>
-        <source>niveau sûr</source>
-        <translation>safe level</translation>
-    </message>
-    <message>
-        <source>Volume stéthoscope</source>
-        <translation>Stethoscope volume</translation>
-    </message>
-    <message>
-        <source>Voix cabine</source>
-        <translation>Cabin voice</translation>
-    </message>
-    <message>
-        <source>Micro coupé (M)</source>
-        <translation>Microphone muted (M)</translation>
-    </message>
-    <message>
-        <source>Micro ouvert (M)</source>
-        <translation>Microphone on (M)</translation>
-    </message>
-    <message>
-        <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
-        <translation>Raw recording (FLAC, no filter or gain): %1</translation>
-    </message>
-    <message>
-        <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
-        <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
-    </message>
-</context>
-<context>
-    <name>ReplayBar</name>
-    <message>
-        <source>Ouvrir</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>↺ Réécouter le dernier enregistrement</source>
-        <translation>↺ Listen again to the last recording</translation>
-    </message>
-    <message>
-        <source>❚❚ Pause (P)</source>
-        <translation>❚❚ Pause (P)</translation>
-    </message>
-    <message>
-        <source>▶ Lecture (P)</source>
-        <translation>▶ Play (P)</translation>
-    </message>
-    <message>
-        <source>◀ site ([)</source>
-        <translation>◀ site ([)</translation>
-    </message>
-    <message>
-        <source>site (]) ▶</source>
-        <translation>site (]) ▶</translation>
-    </message>
-    <message>
-        <source>½ vitesse</source>
-        <translation>½ speed</translation>
-    </message>
-    <message>
-        <source>Boucle (L)</source>
-        <translation>Loop (L)</translation>
-    </message>
-    <message>
-        <source>Fermer</source>
-        <translation>Close</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::StethoscopeController</name>
-    <message>
-        <source>Enregistrement interrompu : %1</source>
-        <translation>Recording interrupted: %1</translation>
-    </message>
-    <message>
-        <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
-        <translation>The cabin could not place the stethoscope: %1</translation>
-    </message>
-    <message>
-        <source>Sortie audio par défaut du système</source>
-        <translation>System default audio output</translation>
-    </message>
-    <message>
-        <source>Aucune sortie (réglage du poste)</source>
-        <translation>No output (workstation setting)</translation>
-    </message>
-    <message>
-        <source>Sortie configurée (%1)</source>
-        <translation>Configured output (%1)</translation>
-    </message>
-    <message>
-        <source>Aucune (enregistrement seul)</source>
-        <translation>None (record only)</translation>
-    </message>
-    <message>
-        <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
-        <translation>No audio output available: listening impossible, recording possible.</translation>
-    </message>
-    <message>
-        <source>foyer aortique</source>
-        <translation>aortic focus</translation>
-    </message>
-    <message>
-        <source>foyer pulmonaire</source>
-        <translation>pulmonary focus</translation>
-    </message>
-    <message>
-        <source>foyer tricuspide</source>
-        <translation>tricuspid focus</translation>
-    </message>
-    <message>
-        <source>foyer mitral</source>
-        <translation>mitral focus</translation>
-    </message>
-    <message>
-        <source>poumon droit, haut</source>
-        <translation>right lung, upper</translation>
-    </message>
-    <message>
-        <source>poumon gauche, haut</source>
-        <translation>left lung, upper</translation>
-    </message>
-    <message>
-        <source>poumon droit, bas</source>
-        <translation>right lung, lower</translation>
-    </message>
-    <message>
-        <source>poumon gauche, bas</source>
-        <translation>left lung, lower</translation>
-    </message>
-    <message>
-        <source>poumon droit, postérieur</source>
-        <translation>right lung, posterior</translation>
-    </message>
-    <message>
-        <source>poumon gauche, postérieur</source>
-        <translation>left lung, posterior</translation>
-    </message>
-    <message>
-        <source>site inconnu</source>
-        <translation>unknown site</translation>
-    </message>
-    <message>
-        <source>Enregistrement impossible : %1</source>
-        <translation>Recording impossible: %1</translation>
-    </message>
-    <message>
-        <source>Fin d&apos;enregistrement incomplète : %1</source>
-        <translation>Recording ended incompletely: %1</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::CameraController</name>
-    <message>
-        <source>Caméra désactivée sur ce poste : la cabine ne vous voit pas.</source>
-        <translation>Camera disabled on this workstation: the cabin cannot see you.</translation>
-    </message>
-    <message>
-        <source>Vidéo sortante impossible : %1</source>
-        <translation>Outgoing video impossible: %1</translation>
-    </message>
-    <message>
-        <source>Caméra inutilisable : %1</source>
-        <translation>Camera unusable: %1</translation>
-    </message>
-    <message>
-        <source>Pas de caméra : la cabine voit une mire de test.</source>
-        <translation>No camera: the cabin sees a test pattern.</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::VoiceController</name>
-    <message>
-        <source>Micro par défaut du système</source>
-        <translation>System default microphone</translation>
-    </message>
-    <message>
-        <source>Aucun micro (réglage du poste)</source>
-        <translation>No microphone (workstation setting)</translation>
-    </message>
-    <message>
-        <source>Micro configuré (%1)</source>
-        <translation>Configured microphone (%1)</translation>
-    </message>
-    <message>
-        <source>Aucun (la cabine ne m&apos;entend pas)</source>
-        <translation>None (the cabin cannot hear me)</translation>
-    </message>
-    <message>
-        <source>Micro désactivé sur ce poste</source>
-        <translation>Microphone disabled on this workstation</translation>
-    </message>
-    <message>
-        <source>Voix sortante impossible : %1</source>
-        <translation>Outgoing voice impossible: %1</translation>
-    </message>
-    <message>
-        <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
-        <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
-    </message>
-    <message>
-        <source>Micro de test (voix de synthèse)</source>
-        <translation>Test microphone (synthetic voice)</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::ReplayController</name>
-    <message>
-        <source> · récupéré après un arrêt</source>
-        <translation> · recovered after a stop</translation>
-    </message>
-    <message>
-        <source>%1 · %2 s</source>
-        <translation>%1 · %2 s</translation>
-    </message>
-    <message>
-        <source>Réécoute impossible : %1</source>
-        <translation>Replay impossible: %1</translation>
-    </message>
-</context>
-<context>
-    <name>VideoPanel</name>
-    <message>
-        <source>⏸ Image figée depuis %1 s : la cabine n&apos;envoie plus d&apos;images</source>
-        <translation>⏸ Picture frozen for %1 s: the cabin sends no more images</translation>
-    </message>
-    <message>
-        <source>⏸ %1 (figée)</source>
-        <translation>⏸ %1 (frozen)</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="34"/>
-        <source>Démarrer l&apos;otoscope</source>
-        <translation>Start the otoscope</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="36"/>
-        <source>Démarrer le dermatoscope</source>
-        <translation>Start the dermatoscope</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="37"/>
-        <source>Démarrer : %1</source>
-        <translation>Start: %1</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="41"/>
-        <source>Arrêter l&apos;otoscope</source>
-        <translation>Stop the otoscope</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="43"/>
-        <source>Arrêter le dermatoscope</source>
-        <translation>Stop the dermatoscope</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="44"/>
-        <source>Arrêter : %1</source>
-        <translation>Stop: %1</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="64"/>
-        <source>Photo enregistrée</source>
-        <translation>Photo saved</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="96"/>
-        <source>Pas de vidéo</source>
-        <translation>No video</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="117"/>
-        <source>Photo</source>
-        <translation>Photo</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="118"/>
-        <source>Enregistre l&apos;image en pleine résolution dans le dossier de la consultation</source>
-        <translation>Saves the picture at full resolution in the consultation&apos;s folder</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="175"/>
-        <source>Afficher en grand : %1</source>
-        <translation>Show large: %1</translation>
-    </message>
-    <message>
-        <location filename="../VideoPanel.qml" line="203"/>
-        <source>En attente de la cabine…</source>
-        <translation>Waiting for the cabin…</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::VideoController</name>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="68"/>
-        <source>Impossible d&apos;afficher la vidéo « %1 » : %2</source>
-        <translation>Cannot show the “%1” video: %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="196"/>
-        <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
-        <translation>Cannot take a photo: no consultation folder is open.</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="209"/>
-        <source>Photo impossible : aucune image reçue de « %1 ».</source>
-        <translation>Cannot take a photo: no picture received from “%1”.</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="231"/>
-        <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
-        <translation>The photo could not be saved in %1 (%2).</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="244"/>
-        <source>Caméra de la salle</source>
-        <translation>Room camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="247"/>
-        <source>Otoscope</source>
-        <translation>Otoscope</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/video_controller.cpp" line="250"/>
-        <source>Dermatoscope</source>
-        <translation>Dermatoscope</translation>
     </message>
 </context>
 <context>
@@ -1363,474 +1589,583 @@
     </message>
 </context>
 <context>
-    <name>VitalsPanel</name>
-    <message>
-        <source>Constantes</source>
-        <translation>Vital signs</translation>
-    </message>
-    <message>
-        <source>ECG D II · 25 mm/s · 10 mm/mV</source>
-        <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
-    </message>
-    <message>
-        <source>Bruits du cœur (stéthoscope)</source>
-        <translation>Heart sounds (stethoscope)</translation>
-    </message>
-    <message>
-        <source>Pléthysmogramme</source>
-        <translation>Plethysmogram</translation>
-    </message>
-    <message>
-        <source>Mesurer</source>
-        <translation>Measure</translation>
-    </message>
-    <message>
-        <source>Mesurer : %1</source>
-        <translation>Measure: %1</translation>
-    </message>
-    <message>
-        <source>Pas encore mesuré</source>
-        <translation>Not measured yet</translation>
-    </message>
-    <message>
-        <source> · saisie manuelle</source>
-        <translation> · entered by hand</translation>
-    </message>
-</context>
-<context>
-    <name>PrescriptionPanel</name>
-    <message>
-        <source>Signer…</source>
-        <translation>Sign…</translation>
-    </message>
-    <message>
-        <source>Envoyer à la cabine</source>
-        <translation>Send to the cabin</translation>
-    </message>
-    <message>
-        <source>Nouvelle version</source>
-        <translation>New version</translation>
-    </message>
-    <message>
-        <source>Réessayer l&apos;impression</source>
-        <translation>Retry printing</translation>
-    </message>
-    <message>
-        <source>Signer l&apos;ordonnance</source>
-        <translation>Sign the prescription</translation>
-    </message>
-    <message>
-        <source>Ordonnance</source>
-        <translation>Prescription</translation>
-    </message>
-    <message>
-        <source>À corriger : %1</source>
-        <translation>To fix: %1</translation>
-    </message>
-    <message>
-        <source>Avertissements : %1</source>
-        <translation>Warnings: %1</translation>
-    </message>
-    <message>
-        <source>✓ complète</source>
-        <translation>✓ complete</translation>
-    </message>
-    <message>
-        <source>N° %1</source>
-        <translation>No. %1</translation>
-    </message>
-    <message>
-        <source>Patient</source>
-        <translation>Patient</translation>
-    </message>
-    <message>
-        <source>Nom</source>
-        <translation>Family name</translation>
-    </message>
-    <message>
-        <source>Prénom</source>
-        <translation>Given name</translation>
-    </message>
-    <message>
-        <source>Né(e) le (AAAA-MM-JJ)</source>
-        <translation>Born on (YYYY-MM-DD)</translation>
-    </message>
-    <message>
-        <source>Poids (kg)</source>
-        <translation>Weight (kg)</translation>
-    </message>
-    <message>
-        <source>Taille (cm)</source>
-        <translation>Height (cm)</translation>
-    </message>
-    <message>
-        <source>Lignes de l&apos;ordonnance</source>
-        <translation>Prescription lines</translation>
-    </message>
-    <message>
-        <source>Ligne %1</source>
-        <translation>Line %1</translation>
-    </message>
-    <message>
-        <source>Retirer</source>
-        <translation>Remove</translation>
-    </message>
-    <message>
-        <source>DCI</source>
-        <translation>INN</translation>
-    </message>
-    <message>
-        <source>Dose</source>
-        <translation>Dose</translation>
-    </message>
-    <message>
-        <source>Unité</source>
-        <translation>Unit</translation>
-    </message>
-    <message>
-        <source>Fois par jour</source>
-        <translation>Times a day</translation>
-    </message>
-    <message>
-        <source>Durée</source>
-        <translation>Duration</translation>
-    </message>
-    <message>
-        <source>en</source>
-        <translation>in</translation>
-    </message>
-    <message>
-        <source>Boîtes</source>
-        <translation>Packs</translation>
-    </message>
-    <message>
-        <source>Renouveler</source>
-        <translation>Renewals</translation>
-    </message>
-    <message>
-        <source>Non substituable</source>
-        <translation>Not substitutable</translation>
-    </message>
-    <message>
-        <source>Motif (MTE, EFG, CIF)…</source>
-        <translation>Reason (MTE, EFG, CIF)…</translation>
-    </message>
-    <message>
-        <source>Examens de biologie</source>
-        <translation>Laboratory tests</translation>
-    </message>
-    <message>
-        <source>Imagerie</source>
-        <translation>Imaging</translation>
-    </message>
-    <message>
-        <source>Motif de l&apos;avis</source>
-        <translation>Reason for referral</translation>
-    </message>
-    <message>
-        <source>Spécialité</source>
-        <translation>Specialty</translation>
-    </message>
-    <message>
-        <source>Ajouter un médicament (DCI)…</source>
-        <translation>Add a medication (INN)…</translation>
-    </message>
-    <message>
-        <source>+ Biologie</source>
-        <translation>+ Laboratory</translation>
-    </message>
-    <message>
-        <source>+ Imagerie</source>
-        <translation>+ Imaging</translation>
-    </message>
-    <message>
-        <source>+ Avis spécialisé</source>
-        <translation>+ Referral</translation>
-    </message>
-    <message>
-        <source>Prescripteur (mémorisé sur ce poste)</source>
-        <translation>Prescriber (remembered on this workstation)</translation>
-    </message>
-    <message>
-        <source>Qualification</source>
-        <translation>Qualification</translation>
-    </message>
-    <message>
-        <source>Adresse du cabinet</source>
-        <translation>Practice address</translation>
-    </message>
-    <message>
-        <source>Code postal</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <source>Ville</source>
-        <translation>City</translation>
-    </message>
-    <message>
-        <source>Téléphone (+33…)</source>
-        <translation>Telephone (+33…)</translation>
-    </message>
-    <message>
-        <source>E-mail</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <source>Signer avec :</source>
-        <translation>Sign with:</translation>
-    </message>
-    <message>
-        <source>Aucune identité de signature sur ce poste.</source>
-        <translation>No signing identity on this workstation.</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app::VitalsController</name>
-    <message>
-        <source>ECG et pléthysmogramme en direct</source>
-        <translation>ECG and plethysmogram live</translation>
-    </message>
-    <message>
-        <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
-        <translation>No more traces from the cabin: what shows is old.</translation>
-    </message>
-    <message>
-        <source>En attente des tracés de la cabine…</source>
-        <translation>Waiting for the cabin&apos;s traces…</translation>
-    </message>
-    <message>
-        <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
-        <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
-    </message>
-    <message>
-        <source>Mesure reçue mais refusée (%1 : %2).</source>
-        <translation>Measurement received but refused (%1: %2).</translation>
-    </message>
-    <message>
-        <source>Refusée : l&apos;instrument mesure déjà</source>
-        <translation>Refused: the instrument is already measuring</translation>
-    </message>
-    <message>
-        <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
-        <translation>Refused: the cabin has no instrument for this</translation>
-    </message>
-    <message>
-        <source>Refusée par la cabine</source>
-        <translation>Refused by the cabin</translation>
-    </message>
-    <message>
-        <source>Mesure en cours…</source>
-        <translation>Measuring…</translation>
-    </message>
-    <message>
-        <source>Demande envoyée à la cabine…</source>
-        <translation>Request sent to the cabin…</translation>
-    </message>
-    <message>
-        <source>à l&apos;instant</source>
-        <translation>just now</translation>
-    </message>
-    <message>
-        <source>il y a %1 s</source>
-        <translation>%1 s ago</translation>
-    </message>
-    <message>
-        <source>il y a %1 min</source>
-        <translation>%1 min ago</translation>
-    </message>
-    <message>
-        <source>il y a %1 h %2</source>
-        <translation>%1 h %2 ago</translation>
-    </message>
-    <message>
-        <source>Systolique</source>
-        <translation>Systolic</translation>
-    </message>
-    <message>
-        <source>Diastolique</source>
-        <translation>Diastolic</translation>
-    </message>
-    <message>
-        <source>Moyenne</source>
-        <translation>Mean</translation>
-    </message>
-    <message>
-        <source>Pouls</source>
-        <translation>Pulse</translation>
-    </message>
-    <message>
-        <source>SpO₂</source>
-        <translation>SpO₂</translation>
-    </message>
-    <message>
-        <source>Perfusion</source>
-        <translation>Perfusion</translation>
-    </message>
-    <message>
-        <source>Température</source>
-        <translation>Temperature</translation>
-    </message>
-    <message>
-        <source>Poids</source>
-        <translation>Weight</translation>
-    </message>
-    <message>
-        <source>Taille</source>
-        <translation>Height</translation>
-    </message>
-    <message>
-        <source>IMC</source>
-        <translation>BMI</translation>
-    </message>
-    <message>
-        <source>Glycémie</source>
-        <translation>Glucose</translation>
-    </message>
-    <message>
-        <source>Tension artérielle</source>
-        <translation>Blood pressure</translation>
-    </message>
-    <message>
-        <source>Oxymétrie</source>
-        <translation>Oximetry</translation>
-    </message>
-    <message>
-        <source>Poids et taille</source>
-        <translation>Weight and height</translation>
-    </message>
-    <message>
-        <source>Glycémie capillaire</source>
-        <translation>Capillary glucose</translation>
-    </message>
-    <message>
-        <source>Mesure en cours… (encore %1 s environ)</source>
-        <translation>Measuring… (about %1 s left)</translation>
-    </message>
-    <message>
-        <source>artefact signalé par l&apos;instrument</source>
-        <translation>artefact flagged by the instrument</translation>
-    </message>
-    <message>
-        <source>valeur douteuse (signal faible)</source>
-        <translation>doubtful value (weak signal)</translation>
-    </message>
-</context>
-<context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="102"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <source>Signature impossible : identité introuvable (%1).</source>
-        <translation>Cannot sign: identity not found (%1).</translation>
-    </message>
-    <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="133"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="169"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="190"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="209"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="219"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="265"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="469"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="484"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="146"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="152"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
+        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
 </context>
 <context>
+    <name>tc::app::ReplayController</name>
+    <message>
+        <location filename="../../app/src/replay_controller.cpp" line="62"/>
+        <source> · récupéré après un arrêt</source>
+        <translation> · recovered after a stop</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/replay_controller.cpp" line="59"/>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2 s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/replay_controller.cpp" line="116"/>
+        <location filename="../../app/src/replay_controller.cpp" line="130"/>
+        <source>Réécoute impossible : %1</source>
+        <translation>Replay impossible: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::SessionController</name>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="401"/>
+        <source>Vidéo de la cabine impossible à décoder : %1</source>
+        <translation>The cabin&apos;s video cannot be decoded: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="456"/>
+        <source>La cabine n&apos;a pas pu %1 : %2</source>
+        <translation>The cabin could not %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="457"/>
+        <source>démarrer la caméra</source>
+        <translation>start the camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="457"/>
+        <source>arrêter la caméra</source>
+        <translation>stop the camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="129"/>
+        <source>non recueilli</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="133"/>
+        <source>recueilli par écrit</source>
+        <translation>recorded in writing</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="136"/>
+        <source>recueilli électroniquement</source>
+        <translation>recorded electronically</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="138"/>
+        <source>recueilli oralement</source>
+        <translation>recorded orally</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="196"/>
+        <source>Réponse du service illisible.</source>
+        <translation>Unreadable answer from the service.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="242"/>
+        <source>Motif de fin invalide.</source>
+        <translation>Invalid end reason.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="286"/>
+        <source>par vous</source>
+        <translation>by you</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="287"/>
+        <source>par la cabine</source>
+        <translation>by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="288"/>
+        <source>par le service</source>
+        <translation>by the service</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::SigningChoices</name>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="48"/>
         <source>Certificat du poste (fichier PKCS#12)</source>
         <translation>This workstation&apos;s certificate (PKCS#12 file)</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="51"/>
         <source>Phrase secrète de votre identité de signature :</source>
         <translation>Passphrase of your signing identity:</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="55"/>
         <source>Aucun module PKCS#11 configuré : la carte CPS n&apos;est pas recherchée.</source>
         <translation>No PKCS#11 module configured: no CPS card is looked for.</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="59"/>
         <source>Le module de carte %1 ne se charge pas.</source>
         <translation>The card module %1 does not load.</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="61"/>
         <source>Aucune carte CPS ni jeton de signature détecté.</source>
         <translation>No CPS card or signing token found.</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="75"/>
         <source>Carte « %1 » — %2</source>
         <translation>Card “%1” — %2</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="79"/>
         <source>certificat expiré le %1</source>
         <translation>certificate expired on %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="79"/>
         <source>certificat valable jusqu&apos;au %1</source>
         <translation>certificate valid until %1</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="82"/>
         <source>Code PIN de la carte :</source>
         <translation>Card PIN:</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="115"/>
         <source>phrase secrète incorrecte</source>
         <translation>wrong passphrase</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="118"/>
         <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
         <translation>the card refused the PIN (careful: the card locks after a few wrong PINs)</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="122"/>
         <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
         <translation>card missing or removed: insert it again and retry</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="125"/>
         <source>le module de la carte ne se charge pas</source>
         <translation>the card&apos;s module does not load</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="129"/>
         <source>la carte ne porte pas la clé de ce certificat</source>
         <translation>the card does not hold this certificate&apos;s key</translation>
     </message>
     <message>
+        <location filename="../../app/src/signing_choices.cpp" line="132"/>
         <source>fichier d&apos;identité introuvable ou illisible</source>
         <translation>identity file missing or unreadable</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::StethoscopeController</name>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="285"/>
+        <source>Enregistrement interrompu : %1</source>
+        <translation>Recording interrupted: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="224"/>
+        <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
+        <translation>The cabin could not place the stethoscope: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="86"/>
+        <source>Sortie audio par défaut du système</source>
+        <translation>System default audio output</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="88"/>
+        <source>Aucune sortie (réglage du poste)</source>
+        <translation>No output (workstation setting)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="89"/>
+        <source>Sortie configurée (%1)</source>
+        <translation>Configured output (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="93"/>
+        <source>Aucune (enregistrement seul)</source>
+        <translation>None (record only)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="71"/>
+        <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
+        <translation>No audio output available: listening impossible, recording possible.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
+        <source>foyer aortique</source>
+        <translation>aortic focus</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
+        <source>foyer pulmonaire</source>
+        <translation>pulmonary focus</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <source>foyer tricuspide</source>
+        <translation>tricuspid focus</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <source>foyer mitral</source>
+        <translation>mitral focus</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <source>poumon droit, haut</source>
+        <translation>right lung, upper</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <source>poumon gauche, haut</source>
+        <translation>left lung, upper</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <source>poumon droit, bas</source>
+        <translation>right lung, lower</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
+        <source>poumon gauche, bas</source>
+        <translation>left lung, lower</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
+        <source>poumon droit, postérieur</source>
+        <translation>right lung, posterior</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
+        <source>poumon gauche, postérieur</source>
+        <translation>left lung, posterior</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="210"/>
+        <source>site inconnu</source>
+        <translation>unknown site</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="250"/>
+        <source>Enregistrement impossible : %1</source>
+        <translation>Recording impossible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="267"/>
+        <source>Fin d&apos;enregistrement incomplète : %1</source>
+        <translation>Recording ended incompletely: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VideoController</name>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="75"/>
+        <source>Impossible d&apos;afficher la vidéo « %1 » : %2</source>
+        <translation>Cannot show the “%1” video: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="277"/>
+        <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
+        <translation>Cannot take a photo: no consultation folder is open.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="290"/>
+        <source>Photo impossible : aucune image reçue de « %1 ».</source>
+        <translation>Cannot take a photo: no picture received from “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="312"/>
+        <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
+        <translation>The photo could not be saved in %1 (%2).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="325"/>
+        <source>Caméra de la salle</source>
+        <translation>Room camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="328"/>
+        <source>Otoscope</source>
+        <translation>Otoscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/video_controller.cpp" line="331"/>
+        <source>Dermatoscope</source>
+        <translation>Dermatoscope</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VitalsController</name>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="83"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="409"/>
+        <source>ECG et pléthysmogramme en direct</source>
+        <translation>ECG and plethysmogram live</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="84"/>
+        <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
+        <translation>No more traces from the cabin: what shows is old.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="126"/>
+        <source>En attente des tracés de la cabine…</source>
+        <translation>Waiting for the cabin&apos;s traces…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="127"/>
+        <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
+        <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="162"/>
+        <source>Mesure reçue mais refusée (%1 : %2).</source>
+        <translation>Measurement received but refused (%1: %2).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="195"/>
+        <source>Refusée : l&apos;instrument mesure déjà</source>
+        <translation>Refused: the instrument is already measuring</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="197"/>
+        <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
+        <translation>Refused: the cabin has no instrument for this</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="198"/>
+        <source>Refusée par la cabine</source>
+        <translation>Refused by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="202"/>
+        <source>Mesure en cours…</source>
+        <translation>Measuring…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="219"/>
+        <source>Demande envoyée à la cabine…</source>
+        <translation>Request sent to the cabin…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="234"/>
+        <source>à l&apos;instant</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="237"/>
+        <source>il y a %1 s</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="240"/>
+        <source>il y a %1 min</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="242"/>
+        <source>il y a %1 h %2</source>
+        <translation>%1 h %2 ago</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="248"/>
+        <source>Systolique</source>
+        <translation>Systolic</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
+        <source>Diastolique</source>
+        <translation>Diastolic</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="252"/>
+        <source>Moyenne</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="254"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
+        <source>Pouls</source>
+        <translation>Pulse</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
+        <source>SpO₂</source>
+        <translation>SpO₂</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="260"/>
+        <source>Perfusion</source>
+        <translation>Perfusion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="262"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="290"/>
+        <source>Température</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
+        <source>Poids</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
+        <source>Taille</source>
+        <translation>Height</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
+        <source>IMC</source>
+        <translation>BMI</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
+        <source>Glycémie</source>
+        <translation>Glucose</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
+        <source>Tension artérielle</source>
+        <translation>Blood pressure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
+        <source>Oxymétrie</source>
+        <translation>Oximetry</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="293"/>
+        <source>Poids et taille</source>
+        <translation>Weight and height</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="296"/>
+        <source>Glycémie capillaire</source>
+        <translation>Capillary glucose</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="307"/>
+        <source>Mesure en cours… (encore %1 s environ)</source>
+        <translation>Measuring… (about %1 s left)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="323"/>
+        <source>artefact signalé par l&apos;instrument</source>
+        <translation>artefact flagged by the instrument</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/vitals_controller.cpp" line="325"/>
+        <source>valeur douteuse (signal faible)</source>
+        <translation>doubtful value (weak signal)</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VoiceController</name>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="51"/>
+        <source>Micro par défaut du système</source>
+        <translation>System default microphone</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="54"/>
+        <source>Aucun micro (réglage du poste)</source>
+        <translation>No microphone (workstation setting)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="55"/>
+        <source>Micro configuré (%1)</source>
+        <translation>Configured microphone (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="59"/>
+        <source>Aucun (la cabine ne m&apos;entend pas)</source>
+        <translation>None (the cabin cannot hear me)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="147"/>
+        <source>Micro désactivé sur ce poste</source>
+        <translation>Microphone disabled on this workstation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="111"/>
+        <source>Voix sortante impossible : %1</source>
+        <translation>Outgoing voice impossible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="169"/>
+        <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
+        <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/voice_controller.cpp" line="52"/>
+        <location filename="../../app/src/voice_controller.cpp" line="176"/>
+        <source>Micro de test (voix de synthèse)</source>
+        <translation>Test microphone (synthetic voice)</translation>
     </message>
 </context>
 </TS>

@@ -15,7 +15,7 @@
 <context>
     <name>SessionView</name>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="67"/>
+        <location filename="../SessionView.qml" line="68"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp"/>
+        <location filename="../../app/src/media_link.cpp" line="463"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n paquet perdu</numerusform>

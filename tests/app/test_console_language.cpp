@@ -1,0 +1,277 @@
+// Every screen of the console, in French and in English, read back from the screen: the real
+// console (Main.qml, the real controllers, the catalogue main installs) against the demo's
+// in-process service and simulated cabin. Sign-in, the queue off and on shift, the session and
+// its three tabs, the ordonnance with a date it cannot read, the signature and end dialogs, the
+// end screen and the queue again. Each visible text (labels, buttons, placeholders, combo
+// boxes, dialog titles) is checked against the language (language_check.hpp); the patient's
+// details, what the test typed and the French ordonnance as it prints are data, shown as they
+// are. The screens are saved as PNG under the build directory (screens/).
+#include "connection_controller.hpp"
+#include "demo_environment.hpp"
+#include "language_check.hpp"
+#include "prescription_editor.hpp"
+#include "queue_model.hpp"
+#include "session_controller.hpp"
+#include "tc/prescriptions/ordonnance.hpp"
+#include "ui_language.hpp"
+#include "video_surface.hpp"
+#include "vitals_controller.hpp"
+
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQmlExtensionPlugin>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <iostream>
+
+Q_IMPORT_QML_PLUGIN(Telecabine_UiPlugin)
+
+using namespace tc;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > limit.count()) {
+            return false;
+        }
+        QTest::qWait(20);
+    }
+    return true;
+}
+
+// The texts a reader sees: visible items only, what was typed in a field left out (data), its
+// placeholder in.
+void collectTexts(QQuickItem* item, QStringList& out) {
+    if (item == nullptr || !item->isVisible() || item->opacity() <= 0.0) {
+        return;
+    }
+    const bool input = item->inherits("QQuickTextInput") || item->inherits("QQuickTextEdit");
+    const auto add = [&](const char* property) {
+        const QVariant value = item->property(property);
+        if (value.metaType().id() == QMetaType::QString && !value.toString().trimmed().isEmpty()) {
+            out << value.toString();
+        }
+    };
+    if (input) {
+        if (item->property("text").toString().isEmpty()) {
+            add("placeholderText");
+        }
+    } else {
+        add("text");
+    }
+    add("displayText"); // ComboBox
+    const auto children = item->childItems();
+    for (auto* child : children) {
+        collectTexts(child, out);
+    }
+}
+
+class LanguageTour {
+public:
+    explicit LanguageTour(const QString& language)
+        : m_language(language)
+        , m_check(language, test::readTs(QStringLiteral(TC_TS_DIR "/telecabine_en.ts")),
+                  test::readTs(QStringLiteral(TC_TS_DIR "/telecabine_fr.ts"))) {}
+
+    ~LanguageTour() {
+        m_engine.reset(); // the screens before the controllers they show
+    }
+
+    void run() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                           m_directory.filePath(QStringLiteral("settings")));
+        app::DemoOptions options;
+        options.cleaningDelay = 300ms;
+        auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {}, options);
+        REQUIRE(demo.has_value());
+        m_demo = std::move(*demo);
+        const auto& pki = m_demo->pki();
+
+        m_queue.attach(&m_connection);
+        m_session.attach(&m_connection, &m_queue);
+        m_session.stethoscope()->setAudioSink("none");
+        m_session.stethoscope()->setRecordingDirectory(m_directory.filePath("recordings"));
+        m_session.setSnapshotRoot(m_directory.filePath("snapshots"));
+        m_session.voice()->setConfiguredMicrophone("synthetic");
+        m_session.camera()->setSource("test");
+        m_session.prescription()->signing()->setPkcs11Module({}); // the identity file only
+        m_connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
+        m_connection.setBundlePath(QString::fromStdString(pki.doctorBundle().string()));
+        m_connection.setHost(QStringLiteral("127.0.0.1"));
+        m_connection.setPort(m_demo->port());
+
+        app::registerMediaTypes();
+        prescriptions::registerOrdonnanceFonts();
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->addImportPath(QStringLiteral("qrc:/"));
+        m_engine->setInitialProperties(
+            {{QStringLiteral("connection"), QVariant::fromValue(&m_connection)},
+             {QStringLiteral("queueModel"), QVariant::fromValue(&m_queue)},
+             {QStringLiteral("session"), QVariant::fromValue(&m_session)},
+             {QStringLiteral("mediaStatus"), QString()},
+             {QStringLiteral("demoMode"), true}});
+        m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
+        REQUIRE_FALSE(m_engine->rootObjects().isEmpty());
+        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());
+        REQUIRE(m_window != nullptr);
+        m_window->resize(1280, 800);
+        REQUIRE(QTest::qWaitForWindowExposed(m_window));
+
+        look("sign-in");
+
+        m_connection.signIn(m_connection.bundlePath(),
+                            QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
+                            m_connection.host(), m_connection.port());
+        REQUIRE(waitUntil([&] { return m_connection.state() == QLatin1String("connected"); }, 20s));
+        look("queue-paused");
+
+        m_connection.setOnShift(true);
+        REQUIRE(waitUntil([&] { return m_connection.onShift() && m_queue.count() > 0; }, 20s));
+        look("queue");
+
+        m_session.claim(m_queue.visitIdAt(0));
+        REQUIRE(waitUntil(
+            [&] {
+                return m_session.state() == QLatin1String("active") &&
+                       m_session.media()->state() == QLatin1String("connected") &&
+                       m_session.media()->packetsPerSecond() > 50;
+            },
+            30s));
+        QTest::qWait(1000); // the streams measured, the panels drawn
+        look("stethoscope");
+
+        m_session.vitals()->requestMeasurement(QStringLiteral("oximetry"));
+        m_session.setWorkspace(QStringLiteral("vitals"));
+        waitUntil([&] { return !m_session.vitals()->readings().isEmpty(); }, 10s);
+        QTest::qWait(1500);
+        look("vitals");
+
+        // The ordonnance, with a medication and a birth date written the way it is not read.
+        auto* editor = m_session.prescription();
+        m_session.setWorkspace(QStringLiteral("prescription"));
+        m_typed << QStringLiteral("Lefèvre") << QStringLiteral("14/02/1970");
+        editor->setValue(QStringLiteral("/patient/familyName"), m_typed[0]);
+        editor->setValue(QStringLiteral("/patient/birthDate"), m_typed[1]);
+        editor->addMedication(QStringLiteral("amoxicilline"));
+        REQUIRE(waitUntil([&] { return editor->errorCount() > 0; }, 5s));
+        QTest::qWait(500);
+        look("prescription");
+
+        auto* root = m_window->contentItem();
+        auto* signDialog = m_window->findChild<QObject*>(QStringLiteral("passphraseDialog"));
+        REQUIRE(signDialog != nullptr);
+        openAndLook(signDialog, "sign-dialog");
+        QMetaObject::invokeMethod(signDialog, "close");
+        REQUIRE(waitUntil([&] { return !signDialog->property("visible").toBool(); }, 5s));
+
+        auto* endDialog = m_window->findChild<QObject*>(QStringLiteral("endDialog"));
+        REQUIRE(endDialog != nullptr);
+        openAndLook(endDialog, "end-dialog");
+        if (auto* confirm = root->findChild<QQuickItem*>(QStringLiteral("endConfirm"))) {
+            QMetaObject::invokeMethod(confirm, "clicked");
+        } else {
+            QMetaObject::invokeMethod(endDialog, "accept");
+        }
+        REQUIRE(waitUntil([&] { return m_session.state() == QLatin1String("ended"); }, 15s));
+        QTest::qWait(300);
+        look("ended");
+
+        m_session.dismiss();
+        REQUIRE(waitUntil([&] { return m_session.state() == QLatin1String("idle"); }, 10s));
+        QTest::qWait(300);
+        look("queue-again");
+
+        for (const auto& problem : m_problems) {
+            std::cerr << m_language.toStdString() << ": " << problem.toStdString() << "\n";
+        }
+        INFO(m_problems.join(QLatin1Char('\n')).toStdString());
+        CHECK(m_problems.isEmpty());
+    }
+
+private:
+    void openAndLook(QObject* dialog, const char* screen) {
+        QMetaObject::invokeMethod(dialog, "open");
+        REQUIRE(waitUntil([&] { return dialog->property("opened").toBool(); }, 5s));
+        QTest::qWait(200);
+        look(screen);
+    }
+
+    // What the screen shows that is data, not the console's words.
+    QStringList data() {
+        QStringList out = m_typed;
+        const auto roles = m_queue.roleNames();
+        for (int row = 0; row < m_queue.rowCount(); ++row) {
+            for (const char* role : {"reason", "siteName", "cabinName", "openingHours"}) {
+                out << m_queue.data(m_queue.index(row), roles.key(role)).toString();
+            }
+        }
+        out << m_session.reason() << m_session.siteName() << m_session.cabinName()
+            << m_session.openingHours() << m_connection.identityName();
+        for (const auto& line : m_session.prescription()->lines()) {
+            out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
+        }
+        out.removeAll(QString());
+        // Longest first: a name inside a longer text goes with it.
+        std::sort(out.begin(), out.end(),
+                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        return out;
+    }
+
+    void look(const char* screen) {
+        QStringList texts{m_window->title()};
+        collectTexts(m_window->contentItem(), texts);
+        texts.removeDuplicates();
+        const auto known = data();
+        for (const auto& text : texts) {
+            for (const auto& problem : m_check.problems(text, known)) {
+                m_problems << QStringLiteral("%1: %2").arg(QLatin1String(screen), problem);
+            }
+        }
+        QDir().mkpath(QStringLiteral(TC_SCREEN_DIR));
+        m_window->grabWindow().save(QStringLiteral(TC_SCREEN_DIR "/console_%1_%2.png")
+                                        .arg(m_language, QLatin1String(screen)));
+    }
+
+    QString m_language;
+    test::LanguageCheck m_check;
+    QTemporaryDir m_directory;
+    std::unique_ptr<app::DemoEnvironment> m_demo; // stops after the controllers (declared first)
+    app::ConnectionController m_connection;
+    app::QueueModel m_queue;
+    app::SessionController m_session;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow* m_window = nullptr;
+    QStringList m_typed;
+    QStringList m_problems;
+};
+
+void tour(const char* language) {
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    const app::UiLanguage ui{QLatin1String(language)};
+    REQUIRE(ui.loaded());
+    LanguageTour(QLatin1String(language)).run();
+}
+
+} // namespace
+
+TEST_CASE("every screen of the console reads French in French", "[i18n][gui]") {
+    tour("fr");
+}
+
+TEST_CASE("every screen of the console reads English in English", "[i18n][gui]") {
+    tour("en");
+}
