@@ -114,7 +114,7 @@ public:
         m_connection.setHost(QStringLiteral("127.0.0.1"));
         m_connection.setPort(m_demo->port());
 
-        app::registerMediaTypes();
+        app::registerQmlTypes();
         prescriptions::registerOrdonnanceFonts();
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_engine->addImportPath(QStringLiteral("qrc:/"));
@@ -136,7 +136,8 @@ public:
         m_connection.signIn(m_connection.bundlePath(),
                             QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
                             m_connection.host(), m_connection.port());
-        REQUIRE(waitUntil([&] { return m_connection.state() == QLatin1String("connected"); }, 20s));
+        REQUIRE(waitUntil([&] { return m_connection.state() == app::ConnectionState::Connected; },
+                          20s));
         look("queue-paused");
 
         m_connection.setOnShift(true);
@@ -146,8 +147,8 @@ public:
         m_session.claim(m_queue.visitIdAt(0));
         REQUIRE(waitUntil(
             [&] {
-                return m_session.state() == QLatin1String("active") &&
-                       m_session.media()->state() == QLatin1String("connected") &&
+                return m_session.state() == app::SessionState::Active &&
+                       m_session.media()->state() == app::MediaState::Connected &&
                        m_session.media()->packetsPerSecond() > 50;
             },
             30s));
@@ -186,12 +187,12 @@ public:
         } else {
             QMetaObject::invokeMethod(endDialog, "accept");
         }
-        REQUIRE(waitUntil([&] { return m_session.state() == QLatin1String("ended"); }, 15s));
+        REQUIRE(waitUntil([&] { return m_session.state() == app::SessionState::Ended; }, 15s));
         QTest::qWait(300);
         look("ended");
 
         m_session.dismiss();
-        REQUIRE(waitUntil([&] { return m_session.state() == QLatin1String("idle"); }, 10s));
+        REQUIRE(waitUntil([&] { return m_session.state() == app::SessionState::Idle; }, 10s));
         QTest::qWait(300);
         look("queue-again");
 
