@@ -34,13 +34,13 @@ Item {
                     spacing: 10
                     Label {
                         objectName: "patientTitle"
-                        text: qsTr("%1, %2 ans").arg(view.session.sex).arg(view.session.age)
+                        text: qsTr("%1, %2 ans").arg(view.session.visit.sex).arg(view.session.visit.age)
                         font.pixelSize: Theme.fontHeading
                         font.bold: true
                         color: Theme.text
                     }
                     Label {
-                        visible: view.session.urgent
+                        visible: view.session.visit.urgent
                         text: qsTr("URGENT")
                         color: Theme.urgent
                         font.bold: true
@@ -49,30 +49,30 @@ Item {
                 }
                 Label {
                     Layout.fillWidth: true
-                    text: view.session.reason
+                    text: view.session.visit.reason
                     wrapMode: Text.WordWrap
                     font.pixelSize: Theme.fontTitle
                     color: Theme.text
                 }
                 Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Lieu"); value: view.session.siteName }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Cabine"); value: view.session.cabinName + " (" + view.session.siteCode + ")" }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Horaires du site"); value: view.session.openingHours }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Accompagnant"); value: view.session.operatorText }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Lieu"); value: view.session.visit.siteName }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Cabine"); value: view.session.visit.cabinName + " (" + view.session.visit.siteCode + ")" }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Horaires du site"); value: view.session.visit.openingHours }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Accompagnant"); value: view.session.visit.operatorText }
                 InfoRow {
                     Layout.fillWidth: true
                     label: qsTr("Représentant légal")
-                    value: view.session.guardianPresent ? qsTr("présent") : qsTr("non (patient majeur)")
-                    visible: view.session.age < 18 || view.session.guardianPresent
+                    value: view.session.visit.guardianPresent ? qsTr("présent") : qsTr("non (patient majeur)")
+                    visible: view.session.visit.age < 18 || view.session.visit.guardianPresent
                 }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Consentement"); value: view.session.consentText }
-                InfoRow { Layout.fillWidth: true; label: qsTr("Attente"); value: qsTr("%n minute(s)", "", view.session.waitedMinutes) }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Consentement"); value: view.session.visit.consentText }
+                InfoRow { Layout.fillWidth: true; label: qsTr("Attente"); value: qsTr("%n minute(s)", "", view.session.visit.waitedMinutes) }
                 Label { text: qsTr("Instruments disponibles"); color: Theme.muted; font.pixelSize: Theme.fontBody }
                 Flow {
                     Layout.fillWidth: true
                     spacing: 6
                     Repeater {
-                        model: view.session.instruments
+                        model: view.session.visit.instruments
                         InstrumentChip {
                             required property var modelData
                             text: modelData
@@ -86,7 +86,7 @@ Item {
                     Layout.fillHeight: true
                     visible: view.sessionState === SessionState.Active && view.session.video !== undefined
                     video: view.session.video
-                    instrumentCameras: view.session.instrumentCameras
+                    instrumentCameras: view.session.visit.instrumentCameras
                     pendingInstruments: view.session.pendingInstruments
                     onInstrumentRequested: (name, start) => view.session.requestInstrument(name, start)
 

@@ -264,7 +264,8 @@ void Autopilot::writePrescription() {
     // patient's card, the practice's details, then an amoxicilline line by its DCI.
     auto* editor = m_session->prescription();
     m_session->setWorkspace(QStringLiteral("prescription"));
-    const QDate born = QDate::currentDate().addYears(-std::max(m_session->age(), 0)).addDays(-40);
+    const QDate born =
+        QDate::currentDate().addYears(-std::max(m_session->visit()->age(), 0)).addDays(-40);
     const std::pair<const char*, QVariant> fields[] = {
         {"/patient/familyName", QStringLiteral("Lefèvre")},
         {"/patient/givenName", QStringLiteral("Camille")},

@@ -115,44 +115,6 @@ int SessionController::durationSeconds() const {
     return m_finalDuration;
 }
 
-QString SessionController::reason() const {
-    return QString::fromStdString(m_entry.visit.reason);
-}
-QString SessionController::sex() const {
-    return sexLabel(m_entry.visit.sex);
-}
-QString SessionController::operatorText() const {
-    return operatorLabel(m_entry.visit.operatorPresence.role);
-}
-QString SessionController::consentText() const {
-    if (!m_entry.visit.consent.recorded) {
-        return tr("non recueilli");
-    }
-    const auto& method = m_entry.visit.consent.method;
-    if (method == "written") {
-        return tr("recueilli par écrit");
-    }
-    if (method == "electronic") {
-        return tr("recueilli électroniquement");
-    }
-    return tr("recueilli oralement");
-}
-QStringList SessionController::instruments() const {
-    return instrumentLabels(m_entry.visit.instruments);
-}
-
-QStringList SessionController::instrumentCameras() const {
-    QStringList cameras;
-    for (const auto instrument : m_entry.visit.instruments) {
-        if (instrument == protocol::Instrument::otoscope) {
-            cameras << QStringLiteral("otoscope");
-        } else if (instrument == protocol::Instrument::dermatoscope) {
-            cameras << QStringLiteral("dermatoscope");
-        }
-    }
-    return cameras;
-}
-
 void SessionController::setState(SessionState::Value state) {
     if (m_state != state) {
         m_state = state;
@@ -177,8 +139,7 @@ void SessionController::claim(const QString& visitId) {
         return;
     }
     if (const auto* entry = m_queue != nullptr ? m_queue->find(visitId) : nullptr) {
-        m_entry = *entry;
-        emit visitChanged();
+        m_visit.set(*entry);
     }
     setError({});
     setState(SessionState::Claiming);
@@ -198,13 +159,12 @@ void SessionController::claim(const QString& visitId) {
                 return;
             }
             m_sessionId = claimed->sessionId;
-            m_entry = claimed->entry;
+            m_visit.set(claimed->entry);
             m_media.setIceServers(claimed->iceServers);
             if (!m_connection->caPath().isEmpty()) {
                 m_media.setRelayTrustAnchors(m_connection->caPath().toStdString());
             }
             m_cabinConnected = true;
-            emit visitChanged();
             emit cabinConnectedChanged();
             setState(SessionState::Joining);
             sendOffer();
@@ -258,11 +218,10 @@ void SessionController::dismiss() {
     }
     m_sessionId.clear();
     m_delivery.reset();
-    m_entry = {};
+    m_visit.clear();
     m_endReasonText.clear();
     m_endedBy.clear();
     m_finalDuration = 0;
-    emit visitChanged();
     setState(SessionState::Idle);
 }
 
@@ -306,7 +265,7 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                         vitals->appendHeartSound(startUs, rate, std::move(e));
                     });
             }
-            m_vitals.begin(m_entry.visit.age,
+            m_vitals.begin(m_visit.entry().visit.age,
                            [this](const std::string& kind, nlohmann::json payload) {
                                sendSessionMessage(kind, std::move(payload));
                            });
@@ -319,11 +278,11 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                     QDir::cleanPath(m_snapshotRoot + QStringLiteral("/../prescriptions/") +
                                     QString::fromStdString(m_sessionId)));
             }
-            m_prescription.begin(prescriberIdentity(), m_entry.visit.sex == protocol::Sex::female
-                                                           ? prescriptions::Sex::female
-                                                       : m_entry.visit.sex == protocol::Sex::male
-                                                           ? prescriptions::Sex::male
-                                                           : prescriptions::Sex::other);
+            m_prescription.begin(
+                prescriberIdentity(),
+                m_visit.entry().visit.sex == protocol::Sex::female ? prescriptions::Sex::female
+                : m_visit.entry().visit.sex == protocol::Sex::male ? prescriptions::Sex::male
+                                                                   : prescriptions::Sex::other);
             if (const auto voice = m_media.voice()) {
                 // Two-way in the cabin's answer: the cabin hears the doctor too.
                 m_voice.attach(voice, m_stethoscope.selectedSink(),

@@ -12,6 +12,7 @@
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 #include "video_controller.hpp"
+#include "visit_details.hpp"
 #include "vitals_controller.hpp"
 #include "voice_controller.hpp"
 
@@ -37,22 +38,8 @@ class SessionController : public QObject {
     Q_PROPERTY(QString endReasonText READ endReasonText NOTIFY stateChanged)
     Q_PROPERTY(QString endedBy READ endedBy NOTIFY stateChanged)
     // The patient and visit, from the queue entry that was claimed.
-    Q_PROPERTY(QString reason READ reason NOTIFY visitChanged)
-    Q_PROPERTY(int age READ age NOTIFY visitChanged)
-    Q_PROPERTY(QString sex READ sex NOTIFY visitChanged)
-    Q_PROPERTY(bool urgent READ urgent NOTIFY visitChanged)
-    Q_PROPERTY(bool guardianPresent READ guardianPresent NOTIFY visitChanged)
-    Q_PROPERTY(QString operatorText READ operatorText NOTIFY visitChanged)
-    Q_PROPERTY(QString consentText READ consentText NOTIFY visitChanged)
-    Q_PROPERTY(QStringList instruments READ instruments NOTIFY visitChanged)
-    // The visit's instrument cameras by wire name ("otoscope", "dermatoscope").
-    Q_PROPERTY(QStringList instrumentCameras READ instrumentCameras NOTIFY visitChanged)
-    Q_PROPERTY(QString siteName READ siteName NOTIFY visitChanged)
-    Q_PROPERTY(QString siteCode READ siteCode NOTIFY visitChanged)
-    Q_PROPERTY(QString openingHours READ openingHours NOTIFY visitChanged)
-    Q_PROPERTY(QString cabinName READ cabinName NOTIFY visitChanged)
-    Q_PROPERTY(int waitedMinutes READ waitedMinutes NOTIFY visitChanged)
-    // Media transport: "none", "checking", "connected", "disconnected"; and what arrives.
+    Q_PROPERTY(tc::app::VisitDetails* visit READ visit CONSTANT)
+    // The media transport (its state a MediaState) and what arrives.
     Q_PROPERTY(tc::app::MediaLink* media READ media CONSTANT)
     Q_PROPERTY(tc::app::StethoscopeController* stethoscope READ stethoscope CONSTANT)
     Q_PROPERTY(tc::app::ReplayController* replay READ replay CONSTANT)
@@ -82,20 +69,7 @@ public:
     int durationSeconds() const;
     QString endReasonText() const { return m_endReasonText; }
     QString endedBy() const { return m_endedBy; }
-    QString reason() const;
-    int age() const { return m_entry.visit.age; }
-    QString sex() const;
-    bool urgent() const { return m_entry.visit.priority == protocol::Priority::urgent; }
-    bool guardianPresent() const { return m_entry.visit.guardianPresent; }
-    QString operatorText() const;
-    QString consentText() const;
-    QStringList instruments() const;
-    QStringList instrumentCameras() const;
-    QString siteName() const { return QString::fromStdString(m_entry.visit.site.name); }
-    QString siteCode() const { return QString::fromStdString(m_entry.visit.site.code); }
-    QString openingHours() const { return QString::fromStdString(m_entry.visit.site.openingHours); }
-    QString cabinName() const { return QString::fromStdString(m_entry.cabinName); }
-    int waitedMinutes() const { return static_cast<int>(m_entry.waitedMs / 60000); }
+    VisitDetails* visit() { return &m_visit; }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
     // What the offer asks of the cabin's stethoscope first: L16 at 48000 (default) or 16000 Hz,
@@ -142,7 +116,6 @@ signals:
     void errorStringChanged();
     void cabinConnectedChanged();
     void durationChanged();
-    void visitChanged();
     void instrumentsChanged();
     void workspaceChanged();
 
@@ -164,7 +137,7 @@ private:
     QString m_snapshotRoot;
     QString m_workspace = QStringLiteral("stethoscope");
     QStringList m_pendingInstruments;
-    protocol::QueueEntry m_entry;
+    VisitDetails m_visit;
     bool m_cabinConnected = true;
     QElapsedTimer m_activeSince;
     int m_finalDuration = 0;

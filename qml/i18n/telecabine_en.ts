@@ -150,22 +150,22 @@
 <context>
     <name>HeaderBar</name>
     <message>
-        <location filename="../HeaderBar.qml" line="35"/>
+        <location filename="../HeaderBar.qml" line="36"/>
         <source>DÉMONSTRATION</source>
         <translation>DEMONSTRATION</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="57"/>
+        <location filename="../HeaderBar.qml" line="58"/>
         <source>En service</source>
         <translation>On shift</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="57"/>
+        <location filename="../HeaderBar.qml" line="58"/>
         <source>En pause</source>
         <translation>On break</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="63"/>
+        <location filename="../HeaderBar.qml" line="64"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
@@ -296,7 +296,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../Main.qml" line="16"/>
+        <location filename="../Main.qml" line="17"/>
         <source>telecabine — console médecin</source>
         <translation>telecabine — physician console</translation>
     </message>
@@ -304,53 +304,53 @@
 <context>
     <name>MediaQualityPanel</name>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="50"/>
+        <location filename="../MediaQualityPanel.qml" line="51"/>
         <source>Flux ▴</source>
         <translation>Streams ▴</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="50"/>
+        <location filename="../MediaQualityPanel.qml" line="51"/>
         <source>Flux ▾</source>
         <translation>Streams ▾</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="53"/>
+        <location filename="../MediaQualityPanel.qml" line="54"/>
         <source>Masquer le détail des flux</source>
         <translation>Hide the streams&apos; details</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="54"/>
+        <location filename="../MediaQualityPanel.qml" line="55"/>
         <source>Afficher le détail des flux</source>
         <translation>Show the streams&apos; details</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="80"/>
+        <location filename="../MediaQualityPanel.qml" line="81"/>
         <source>↑ %1</source>
         <translation>↑ %1</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="81"/>
+        <location filename="../MediaQualityPanel.qml" line="82"/>
         <source>↓ %1</source>
         <translation>↓ %1</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="80"/>
-        <location filename="../MediaQualityPanel.qml" line="86"/>
+        <location filename="../MediaQualityPanel.qml" line="81"/>
+        <location filename="../MediaQualityPanel.qml" line="87"/>
         <source>%L1 paquets</source>
         <translation>%L1 packets</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="82"/>
+        <location filename="../MediaQualityPanel.qml" line="83"/>
         <source>perdus %L1 %</source>
         <translation>lost %L1 %</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="83"/>
+        <location filename="../MediaQualityPanel.qml" line="84"/>
         <source>récupérés %L1</source>
         <translation>recovered %L1</translation>
     </message>
     <message>
-        <location filename="../MediaQualityPanel.qml" line="84"/>
+        <location filename="../MediaQualityPanel.qml" line="85"/>
         <source>gigue %L1 ms</source>
         <translation>jitter %L1 ms</translation>
     </message>
@@ -413,242 +413,242 @@
 <context>
     <name>PrescriptionPanel</name>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="68"/>
+        <location filename="../PrescriptionPanel.qml" line="69"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="74"/>
+        <location filename="../PrescriptionPanel.qml" line="75"/>
         <source>Envoyer à la cabine</source>
         <translation>Send to the cabin</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="79"/>
+        <location filename="../PrescriptionPanel.qml" line="80"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="100"/>
+        <location filename="../PrescriptionPanel.qml" line="101"/>
         <source>Réessayer l&apos;impression</source>
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="115"/>
+        <location filename="../PrescriptionPanel.qml" line="116"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="120"/>
+        <location filename="../PrescriptionPanel.qml" line="121"/>
         <source>Signer</source>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="126"/>
+        <location filename="../PrescriptionPanel.qml" line="127"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="217"/>
+        <location filename="../PrescriptionPanel.qml" line="218"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="229"/>
+        <location filename="../PrescriptionPanel.qml" line="230"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="230"/>
+        <location filename="../PrescriptionPanel.qml" line="231"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="231"/>
+        <location filename="../PrescriptionPanel.qml" line="232"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="242"/>
+        <location filename="../PrescriptionPanel.qml" line="243"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="249"/>
+        <location filename="../PrescriptionPanel.qml" line="250"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="253"/>
+        <location filename="../PrescriptionPanel.qml" line="254"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="254"/>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="255"/>
+        <location filename="../PrescriptionPanel.qml" line="256"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="256"/>
+        <location filename="../PrescriptionPanel.qml" line="257"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <location filename="../PrescriptionPanel.qml" line="258"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="260"/>
+        <location filename="../PrescriptionPanel.qml" line="261"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="283"/>
+        <location filename="../PrescriptionPanel.qml" line="284"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="289"/>
+        <location filename="../PrescriptionPanel.qml" line="290"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="298"/>
+        <location filename="../PrescriptionPanel.qml" line="299"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="299"/>
+        <location filename="../PrescriptionPanel.qml" line="300"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="302"/>
+        <location filename="../PrescriptionPanel.qml" line="303"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="312"/>
+        <location filename="../PrescriptionPanel.qml" line="313"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="313"/>
+        <location filename="../PrescriptionPanel.qml" line="314"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="316"/>
+        <location filename="../PrescriptionPanel.qml" line="317"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="325"/>
+        <location filename="../PrescriptionPanel.qml" line="326"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="326"/>
+        <location filename="../PrescriptionPanel.qml" line="327"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="330"/>
+        <location filename="../PrescriptionPanel.qml" line="331"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="339"/>
+        <location filename="../PrescriptionPanel.qml" line="340"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="349"/>
+        <location filename="../PrescriptionPanel.qml" line="350"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <location filename="../PrescriptionPanel.qml" line="351"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <location filename="../PrescriptionPanel.qml" line="351"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="357"/>
+        <location filename="../PrescriptionPanel.qml" line="358"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="384"/>
+        <location filename="../PrescriptionPanel.qml" line="385"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="387"/>
+        <location filename="../PrescriptionPanel.qml" line="388"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <location filename="../PrescriptionPanel.qml" line="389"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="389"/>
+        <location filename="../PrescriptionPanel.qml" line="390"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="411"/>
+        <location filename="../PrescriptionPanel.qml" line="412"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="415"/>
+        <location filename="../PrescriptionPanel.qml" line="416"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="416"/>
+        <location filename="../PrescriptionPanel.qml" line="417"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="417"/>
+        <location filename="../PrescriptionPanel.qml" line="418"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="418"/>
+        <location filename="../PrescriptionPanel.qml" line="419"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <location filename="../PrescriptionPanel.qml" line="420"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <location filename="../PrescriptionPanel.qml" line="421"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="151"/>
+        <location filename="../PrescriptionPanel.qml" line="152"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="169"/>
+        <location filename="../PrescriptionPanel.qml" line="170"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
@@ -773,97 +773,97 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../SessionView.qml" line="214"/>
+        <location filename="../SessionView.qml" line="215"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="228"/>
+        <location filename="../SessionView.qml" line="229"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="245"/>
+        <location filename="../SessionView.qml" line="246"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="297"/>
+        <location filename="../SessionView.qml" line="298"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="114"/>
+        <location filename="../SessionView.qml" line="115"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="167"/>
+        <location filename="../SessionView.qml" line="168"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="167"/>
+        <location filename="../SessionView.qml" line="168"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="36"/>
+        <location filename="../SessionView.qml" line="37"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="43"/>
+        <location filename="../SessionView.qml" line="44"/>
         <source>URGENT</source>
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="57"/>
+        <location filename="../SessionView.qml" line="58"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="58"/>
+        <location filename="../SessionView.qml" line="59"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="59"/>
+        <location filename="../SessionView.qml" line="60"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="60"/>
+        <location filename="../SessionView.qml" line="61"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="63"/>
+        <location filename="../SessionView.qml" line="64"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="64"/>
+        <location filename="../SessionView.qml" line="65"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="64"/>
+        <location filename="../SessionView.qml" line="65"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="67"/>
+        <location filename="../SessionView.qml" line="68"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="69"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="69"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -871,67 +871,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="69"/>
+        <location filename="../SessionView.qml" line="70"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="147"/>
+        <location filename="../SessionView.qml" line="148"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="148"/>
+        <location filename="../SessionView.qml" line="149"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="149"/>
+        <location filename="../SessionView.qml" line="150"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="150"/>
+        <location filename="../SessionView.qml" line="151"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="151"/>
+        <location filename="../SessionView.qml" line="152"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="158"/>
+        <location filename="../SessionView.qml" line="159"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="180"/>
+        <location filename="../SessionView.qml" line="181"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="333"/>
+        <location filename="../SessionView.qml" line="334"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="339"/>
+        <location filename="../SessionView.qml" line="340"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="366"/>
+        <location filename="../SessionView.qml" line="367"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="372"/>
+        <location filename="../SessionView.qml" line="373"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="378"/>
+        <location filename="../SessionView.qml" line="379"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
     </message>
@@ -1417,92 +1417,92 @@
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="366"/>
+        <location filename="../../app/src/media_link.cpp" line="384"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="368"/>
+        <location filename="../../app/src/media_link.cpp" line="386"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="387"/>
+        <location filename="../../app/src/media_link.cpp" line="405"/>
         <source>Serveur %1 inutilisable : %2%3</source>
         <translation>Server %1 unusable: %2%3</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="459"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="462"/>
+        <location filename="../../app/src/media_link.cpp" line="480"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="465"/>
+        <location filename="../../app/src/media_link.cpp" line="483"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="467"/>
+        <location filename="../../app/src/media_link.cpp" line="485"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="477"/>
+        <location filename="../../app/src/media_link.cpp" line="495"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="479"/>
+        <location filename="../../app/src/media_link.cpp" line="497"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="481"/>
+        <location filename="../../app/src/media_link.cpp" line="499"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="483"/>
+        <location filename="../../app/src/media_link.cpp" line="501"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="485"/>
+        <location filename="../../app/src/media_link.cpp" line="503"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="489"/>
+        <location filename="../../app/src/media_link.cpp" line="507"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="491"/>
+        <location filename="../../app/src/media_link.cpp" line="509"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="493"/>
+        <location filename="../../app/src/media_link.cpp" line="511"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="497"/>
+        <location filename="../../app/src/media_link.cpp" line="515"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="501"/>
+        <location filename="../../app/src/media_link.cpp" line="519"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="463"/>
+        <location filename="../../app/src/media_link.cpp" line="481"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -1674,67 +1674,47 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="401"/>
+        <location filename="../../app/src/session_controller.cpp" line="359"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="456"/>
+        <location filename="../../app/src/session_controller.cpp" line="414"/>
         <source>La cabine n&apos;a pas pu %1 : %2</source>
         <translation>The cabin could not %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="457"/>
+        <location filename="../../app/src/session_controller.cpp" line="415"/>
         <source>démarrer la caméra</source>
         <translation>start the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="457"/>
+        <location filename="../../app/src/session_controller.cpp" line="415"/>
         <source>arrêter la caméra</source>
         <translation>stop the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="129"/>
-        <source>non recueilli</source>
-        <translation>not recorded</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="133"/>
-        <source>recueilli par écrit</source>
-        <translation>recorded in writing</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="136"/>
-        <source>recueilli électroniquement</source>
-        <translation>recorded electronically</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="138"/>
-        <source>recueilli oralement</source>
-        <translation>recorded orally</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="196"/>
+        <location filename="../../app/src/session_controller.cpp" line="157"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="242"/>
+        <location filename="../../app/src/session_controller.cpp" line="201"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="286"/>
+        <location filename="../../app/src/session_controller.cpp" line="244"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="287"/>
+        <location filename="../../app/src/session_controller.cpp" line="245"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="288"/>
+        <location filename="../../app/src/session_controller.cpp" line="246"/>
         <source>par le service</source>
         <translation>by the service</translation>
     </message>
@@ -1956,6 +1936,29 @@
         <location filename="../../app/src/video_controller.cpp" line="331"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::VisitDetails</name>
+    <message>
+        <location filename="../../app/src/visit_details.cpp" line="20"/>
+        <source>non recueilli</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/visit_details.cpp" line="24"/>
+        <source>recueilli par écrit</source>
+        <translation>recorded in writing</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/visit_details.cpp" line="27"/>
+        <source>recueilli électroniquement</source>
+        <translation>recorded electronically</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/visit_details.cpp" line="29"/>
+        <source>recueilli oralement</source>
+        <translation>recorded orally</translation>
     </message>
 </context>
 <context>

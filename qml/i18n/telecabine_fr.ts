@@ -15,7 +15,7 @@
 <context>
     <name>SessionView</name>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="69"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="463"/>
+        <location filename="../../app/src/media_link.cpp" line="481"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n paquet perdu</numerusform>

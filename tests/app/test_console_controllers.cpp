@@ -114,8 +114,8 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     console.session.claim(QStringLiteral("V-2"));
     REQUIRE(QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Joining; },
                             5000));
-    CHECK(console.session.urgent());
-    CHECK(console.session.siteCode() == QStringLiteral("FR-TEST-01"));
+    CHECK(console.session.visit()->urgent());
+    CHECK(console.session.visit()->siteCode() == QStringLiteral("FR-TEST-01"));
 
     // The cabin receives the offer and answers: the session becomes active.
     const auto offer = cabin.nextEvent(type::sessionOffer);

@@ -220,8 +220,9 @@ private:
                 out << m_queue.data(m_queue.index(row), roles.key(role)).toString();
             }
         }
-        out << m_session.reason() << m_session.siteName() << m_session.cabinName()
-            << m_session.openingHours() << m_connection.identityName();
+        out << m_session.visit()->reason() << m_session.visit()->siteName()
+            << m_session.visit()->cabinName() << m_session.visit()->openingHours()
+            << m_connection.identityName();
         for (const auto& line : m_session.prescription()->lines()) {
             out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
         }

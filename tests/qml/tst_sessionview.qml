@@ -17,19 +17,22 @@ Item {
         property int durationSeconds: 125
         property string endReasonText: ""
         property string endedBy: ""
-        property string reason: "Essoufflement inhabituel à l'effort"
-        property int age: 72
-        property string sex: "Femme"
-        property bool urgent: true
-        property bool guardianPresent: false
-        property string operatorText: "infirmier·e"
-        property string consentText: "recueilli oralement"
-        property var instruments: ["Stéthoscope", "ECG"]
-        property string siteName: "Gare de Nevers"
-        property string siteCode: "FR-NEV-GARE-01"
-        property string openingHours: "Mo-Sa 07:00-21:00"
-        property string cabinName: "Cabine gare de Nevers"
-        property int waitedMinutes: 4
+        property QtObject visit: QtObject {
+            property string reason: "Essoufflement inhabituel à l'effort"
+            property int age: 72
+            property string sex: "Femme"
+            property bool urgent: true
+            property bool guardianPresent: false
+            property string operatorText: "infirmier·e"
+            property string consentText: "recueilli oralement"
+            property var instruments: ["Stéthoscope", "ECG"]
+            property var instrumentCameras: []
+            property string siteName: "Gare de Nevers"
+            property string siteCode: "FR-NEV-GARE-01"
+            property string openingHours: "Mo-Sa 07:00-21:00"
+            property string cabinName: "Cabine gare de Nevers"
+            property int waitedMinutes: 4
+        }
         property QtObject media: QtObject {
             property int state: MediaState.Connected
             property string quality: "fair"
@@ -116,7 +119,6 @@ Item {
             property int microphone: 0
             function toggleMute() { muted = !muted }
         }
-        property var instrumentCameras: []
         property string workspace: "stethoscope"
         property var pendingInstruments: []
         property var endCalls: []
