@@ -39,7 +39,9 @@ public:
                                                   Send send, Log log,
                                                   PrinterTimeouts timeouts = {});
 
-    static bool handles(std::string_view kind) { return kind.starts_with("document."); }
+    static bool handles(std::string_view kind) {
+        return protocol::kind::isOneOf(kind, protocol::kind::kDocumentKinds);
+    }
     // One document.* message from the doctor, on the strand.
     void onMessage(const std::string& sessionId, std::string_view kind,
                    const nlohmann::json& payload);

@@ -558,8 +558,8 @@ private:
         std::string ackKind;
         bool understood = true;
         std::string refusal = "unknown_site";
-        if (message->kind == "stethoscope.site_request") {
-            ackKind = "stethoscope.site_ack";
+        if (message->kind == protocol::kind::stethoscopeSiteRequest) {
+            ackKind = protocol::kind::stethoscopeSiteAck;
             // The operator moves the stethoscope: the stream carries the new site from now on.
             const auto* name = message->payload.is_object() && message->payload.contains("site")
                                    ? &message->payload["site"]
@@ -574,10 +574,10 @@ private:
                     m_source->setSite(*site);
                 }
             }
-        } else if (message->kind == "instrument.request") {
+        } else if (message->kind == protocol::kind::instrumentRequest) {
             // {"instrument": "otoscope" | "dermatoscope", "action": "start" | "stop"}: the
             // operator picks the instrument up (or puts it down) and its camera follows.
-            ackKind = "instrument.ack";
+            ackKind = protocol::kind::instrumentAck;
             const auto instrument = message->payload.find("instrument");
             const auto action = message->payload.find("action");
             understood =

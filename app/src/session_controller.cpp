@@ -38,6 +38,7 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
 
 SessionController::SessionController(QObject* parent)
     : QObject(parent) {
+    buildMessageTables();
     m_durationTick.setInterval(1000);
     connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
     // One headset for both: the voice follows the stethoscope panel's choice.
@@ -247,98 +248,26 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     setState(SessionState::Ended);
 }
 
-void SessionController::handleEvent(const protocol::Envelope& event) {
-    if (m_sessionId.empty()) {
-        return;
-    }
-    if (event.type == protocol::type::sessionAnswer) {
-        const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
-        if (answer && answer->sessionId == m_sessionId && m_state == SessionState::Joining) {
-            if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
-                setError(mediaError);
-            }
-            if (const auto receiver = m_media.stethoscope()) {
-                m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
-                // The heart sounds under the ECG, on the same clock.
-                receiver->setEnvelopeTap(
-                    [vitals = &m_vitals](std::int64_t startUs, int rate, std::vector<float> e) {
-                        vitals->appendHeartSound(startUs, rate, std::move(e));
-                    });
-            }
-            m_vitals.begin(m_visit.entry().visit.age,
-                           [this](const std::string& kind, nlohmann::json payload) {
-                               sendSessionMessage(kind, std::move(payload));
-                           });
-            m_vitals.attachWaveforms(m_media.waveforms());
-            m_prescription.setBundlePath(m_connection->bundlePath());
-            m_prescription.setDelivery(&m_delivery);
-            if (!m_snapshotRoot.isEmpty()) {
-                // Signed ordonnances are kept with the consultation, beside its photos.
-                m_prescription.setOutputDirectory(
-                    QDir::cleanPath(m_snapshotRoot + QStringLiteral("/../prescriptions/") +
-                                    QString::fromStdString(m_sessionId)));
-            }
-            m_prescription.begin(
-                prescriberIdentity(),
-                m_visit.entry().visit.sex == protocol::Sex::female ? prescriptions::Sex::female
-                : m_visit.entry().visit.sex == protocol::Sex::male ? prescriptions::Sex::male
-                                                                   : prescriptions::Sex::other);
-            if (const auto voice = m_media.voice()) {
-                // Two-way in the cabin's answer: the cabin hears the doctor too.
-                m_voice.attach(voice, m_stethoscope.selectedSink(),
-                               voice->format().twoWay ? std::optional(voice->format())
-                                                      : std::nullopt,
-                               m_media.sender());
-            }
-            for (const auto& video : media::videoStreamsOf(answer->sdp)) {
-                if (video.mid == "video" && video.twoWay) {
-                    m_camera.attach(video, m_media.sender());
-                }
-            }
-            // The room camera shows at once; instrument cameras when the cabin starts them.
-            if (!m_snapshotRoot.isEmpty()) {
-                m_video.setSnapshotDirectory(m_snapshotRoot + QLatin1Char('/') +
-                                             QString::fromStdString(m_sessionId));
-            }
-            attachVideo(QStringLiteral("room"));
-            m_activeSince.start();
-            m_durationTick.start();
-            setState(SessionState::Active);
-        }
-    } else if (event.type == protocol::type::sessionEnded) {
-        const auto ended = protocol::fromJson<protocol::SessionEnded>(event.body);
+// One row per service event and per session message this controller handles (message_table.hpp).
+void SessionController::buildMessageTables() {
+    namespace kind = protocol::kind;
+    m_events.on(protocol::type::sessionAnswer,
+                [this](std::string_view, const nlohmann::json& body) { onAnswer(body); });
+    m_events.on(protocol::type::sessionEnded, [this](std::string_view, const nlohmann::json& body) {
+        const auto ended = protocol::fromJson<protocol::SessionEnded>(body);
         if (ended && ended->sessionId == m_sessionId) {
             finish(*ended);
         }
-    } else if (event.type == protocol::type::sessionMessage) {
-        const auto message = protocol::fromJson<protocol::SessionMessage>(event.body);
-        if (message && message->sessionId == m_sessionId &&
-            message->kind == "stethoscope.site_ack") {
-            const auto& request = message->payload.value("request", nlohmann::json::object());
-            if (request.is_object() && request.value("site", nlohmann::json()).is_string()) {
-                const auto accepted = message->payload.value("acknowledged", nlohmann::json());
-                m_stethoscope.onSiteAcknowledged(
-                    QString::fromStdString(request["site"].get<std::string>()),
-                    !accepted.is_boolean() || accepted.get<bool>());
-            }
-        }
-        if (message && message->sessionId == m_sessionId &&
-            protocol::isIceMessageKind(message->kind)) {
-            m_media.applyIceMessage(message->kind, message->payload);
-        }
-        if (message && message->sessionId == m_sessionId && message->kind == "instrument.ack") {
-            onInstrumentAcknowledged(message->payload);
-        }
-        if (message && message->sessionId == m_sessionId &&
-            message->kind.rfind("vitals.", 0) == 0) {
-            m_vitals.handleMessage(message->kind, message->payload);
-        }
-        if (message && message->sessionId == m_sessionId &&
-            message->kind.starts_with("document.")) {
-            m_delivery.onSessionMessage(message->kind, message->payload);
-        }
-    } else if (event.type == protocol::type::peerStatus) {
-        const auto status = protocol::fromJson<protocol::PeerStatus>(event.body);
+    });
+    m_events.on(protocol::type::sessionMessage,
+                [this](std::string_view, const nlohmann::json& body) {
+                    const auto message = protocol::fromJson<protocol::SessionMessage>(body);
+                    if (message && message->sessionId == m_sessionId) {
+                        m_messages.dispatch(message->kind, message->payload);
+                    }
+                });
+    m_events.on(protocol::type::peerStatus, [this](std::string_view, const nlohmann::json& body) {
+        const auto status = protocol::fromJson<protocol::PeerStatus>(body);
         if (status && status->sessionId == m_sessionId && status->connected != m_cabinConnected) {
             m_cabinConnected = status->connected;
             emit cabinConnectedChanged();
@@ -347,6 +276,91 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
                 m_media.resendIceSignals(); // what the cabin missed while away
             }
         }
+    });
+
+    m_messages.on(
+        kind::stethoscopeSiteAck, [this](std::string_view, const nlohmann::json& payload) {
+            const auto& request = payload.value("request", nlohmann::json::object());
+            if (request.is_object() && request.value("site", nlohmann::json()).is_string()) {
+                const auto accepted = payload.value("acknowledged", nlohmann::json());
+                m_stethoscope.onSiteAcknowledged(
+                    QString::fromStdString(request["site"].get<std::string>()),
+                    !accepted.is_boolean() || accepted.get<bool>());
+            }
+        });
+    m_messages.on(kind::instrumentAck, [this](std::string_view, const nlohmann::json& payload) {
+        onInstrumentAcknowledged(payload);
+    });
+    m_messages.on(kind::kIceKinds, [this](std::string_view kind, const nlohmann::json& payload) {
+        m_media.applyIceMessage(std::string(kind), payload);
+    });
+    m_messages.on(kind::kVitalsKinds, [this](std::string_view kind, const nlohmann::json& payload) {
+        m_vitals.handleMessage(std::string(kind), payload);
+    });
+    m_messages.on(kind::kDocumentKinds,
+                  [this](std::string_view kind, const nlohmann::json& payload) {
+                      m_delivery.onSessionMessage(std::string(kind), payload);
+                  });
+}
+
+void SessionController::handleEvent(const protocol::Envelope& event) {
+    if (!m_sessionId.empty()) {
+        m_events.dispatch(event.type, event.body);
+    }
+}
+
+void SessionController::onAnswer(const nlohmann::json& body) {
+    const auto answer = protocol::fromJson<protocol::SessionDescription>(body);
+    if (answer && answer->sessionId == m_sessionId && m_state == SessionState::Joining) {
+        if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
+            setError(mediaError);
+        }
+        if (const auto receiver = m_media.stethoscope()) {
+            m_stethoscope.attach(receiver, QString::fromStdString(m_sessionId));
+            // The heart sounds under the ECG, on the same clock.
+            receiver->setEnvelopeTap(
+                [vitals = &m_vitals](std::int64_t startUs, int rate, std::vector<float> e) {
+                    vitals->appendHeartSound(startUs, rate, std::move(e));
+                });
+        }
+        m_vitals.begin(m_visit.entry().visit.age,
+                       [this](const std::string& kind, nlohmann::json payload) {
+                           sendSessionMessage(kind, std::move(payload));
+                       });
+        m_vitals.attachWaveforms(m_media.waveforms());
+        m_prescription.setBundlePath(m_connection->bundlePath());
+        m_prescription.setDelivery(&m_delivery);
+        if (!m_snapshotRoot.isEmpty()) {
+            // Signed ordonnances are kept with the consultation, beside its photos.
+            m_prescription.setOutputDirectory(QDir::cleanPath(m_snapshotRoot +
+                                                              QStringLiteral("/../prescriptions/") +
+                                                              QString::fromStdString(m_sessionId)));
+        }
+        m_prescription.begin(
+            prescriberIdentity(),
+            m_visit.entry().visit.sex == protocol::Sex::female ? prescriptions::Sex::female
+            : m_visit.entry().visit.sex == protocol::Sex::male ? prescriptions::Sex::male
+                                                               : prescriptions::Sex::other);
+        if (const auto voice = m_media.voice()) {
+            // Two-way in the cabin's answer: the cabin hears the doctor too.
+            m_voice.attach(voice, m_stethoscope.selectedSink(),
+                           voice->format().twoWay ? std::optional(voice->format()) : std::nullopt,
+                           m_media.sender());
+        }
+        for (const auto& video : media::videoStreamsOf(answer->sdp)) {
+            if (video.mid == "video" && video.twoWay) {
+                m_camera.attach(video, m_media.sender());
+            }
+        }
+        // The room camera shows at once; instrument cameras when the cabin starts them.
+        if (!m_snapshotRoot.isEmpty()) {
+            m_video.setSnapshotDirectory(m_snapshotRoot + QLatin1Char('/') +
+                                         QString::fromStdString(m_sessionId));
+        }
+        attachVideo(QStringLiteral("room"));
+        m_activeSince.start();
+        m_durationTick.start();
+        setState(SessionState::Active);
     }
 }
 
@@ -390,7 +404,7 @@ void SessionController::requestInstrument(const QString& instrument, bool start)
     }
     const protocol::SessionMessage message{
         m_sessionId,
-        "instrument.request",
+        std::string(protocol::kind::instrumentRequest),
         {{"instrument", instrument.toStdString()}, {"action", start ? "start" : "stop"}}};
     m_connection->request(std::string(protocol::type::sessionMessage), protocol::toJson(message),
                           {});

@@ -4,6 +4,7 @@
 
 #include "camera_controller.hpp"
 #include "media_link.hpp"
+#include "message_table.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "replay_controller.hpp"
@@ -120,6 +121,8 @@ signals:
     void workspaceChanged();
 
 private:
+    void buildMessageTables();
+    void onAnswer(const nlohmann::json& body);
     void setState(SessionState::Value state);
     void setError(const QString& text);
     void sendOffer();
@@ -138,6 +141,8 @@ private:
     QString m_workspace = QStringLiteral("stethoscope");
     QStringList m_pendingInstruments;
     VisitDetails m_visit;
+    MessageTable m_events;   // service events by type (protocol::type::*)
+    MessageTable m_messages; // this session's messages by kind (protocol::kind::*)
     bool m_cabinConnected = true;
     QElapsedTimer m_activeSince;
     int m_finalDuration = 0;

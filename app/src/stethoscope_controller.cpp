@@ -1,6 +1,7 @@
 #include "stethoscope_controller.hpp"
 
 #include "tc/media/spectrum.hpp"
+#include "tc/protocol/session_kinds.hpp"
 
 #include <QDateTime>
 #include <QDir>
@@ -215,7 +216,7 @@ void StethoscopeController::requestSite(const QString& site) {
         return;
     }
     m_requestedSite = site;
-    m_send("stethoscope.site_request", site.toStdString());
+    m_send(std::string(protocol::kind::stethoscopeSiteRequest), site.toStdString());
     emit siteChanged();
 }
 

@@ -2,7 +2,7 @@
 
 #include "ice_server_json.hpp"
 #include "json_reader.hpp"
-#include "tc/protocol/ice_messages.hpp"
+#include "tc/protocol/session_kinds.hpp"
 
 #include <algorithm>
 #include <array>
@@ -55,19 +55,6 @@ constexpr std::array kRoleNames{std::pair{Role::cabin, std::string_view{"cabin"}
                                 std::pair{Role::service, std::string_view{"service"}}};
 constexpr std::array kConsentMethods{std::string_view{"verbal"}, std::string_view{"written"},
                                      std::string_view{"electronic"}};
-constexpr std::array kSessionMessageKinds{std::string_view{"chat.text"},
-                                          std::string_view{"stethoscope.site_request"},
-                                          std::string_view{"stethoscope.site_ack"},
-                                          std::string_view{"instrument.request"},
-                                          std::string_view{"instrument.ack"},
-                                          std::string_view{"vitals.measure_request"},
-                                          std::string_view{"vitals.measure_ack"},
-                                          std::string_view{"vitals.measurement"}};
-// Document transfer (document_transfer.hpp).
-constexpr std::array kDocumentMessageKinds{
-    std::string_view{"document.offer"}, std::string_view{"document.chunk"},
-    std::string_view{"document.status"}, std::string_view{"document.print"}};
-
 template <class Enum, std::size_t N>
 std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& t) {
     for (const auto& [v, name] : t) {
@@ -223,11 +210,7 @@ bool queueOrderLess(const QueueEntry& a, const QueueEntry& b) noexcept {
 }
 
 bool isKnownSessionMessageKind(std::string_view kind) noexcept {
-    return std::find(kSessionMessageKinds.begin(), kSessionMessageKinds.end(), kind) !=
-               kSessionMessageKinds.end() ||
-           std::find(kDocumentMessageKinds.begin(), kDocumentMessageKinds.end(), kind) !=
-               kDocumentMessageKinds.end() ||
-           isIceMessageKind(kind);
+    return kind::isOneOf(kind, kind::kSessionKinds);
 }
 
 // ---- toJson -------------------------------------------------------------------------------

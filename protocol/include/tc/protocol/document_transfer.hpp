@@ -6,6 +6,8 @@
 // second copy. Pure state machines, no I/O: the caller sends what they return and feeds them
 // what arrives.
 
+#include "tc/protocol/session_kinds.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
@@ -19,12 +21,8 @@
 
 namespace tc::protocol {
 
-namespace kind {
-inline constexpr std::string_view documentOffer = "document.offer";
-inline constexpr std::string_view documentChunk = "document.chunk";
-inline constexpr std::string_view documentStatus = "document.status";
-inline constexpr std::string_view documentPrint = "document.print";
-} // namespace kind
+// The message kinds: kind::documentOffer, documentChunk, documentStatus, documentPrint
+// (session_kinds.hpp).
 
 // 4 KiB of data is 5,464 base64 characters: a chunk message stays near 5.6 KB, well under the
 // 8,192-byte session payload limit.

@@ -11,6 +11,7 @@
 
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/media_transport.hpp"
+#include "tc/protocol/session_kinds.hpp"
 
 #include <boost/system/result.hpp>
 #include <nlohmann/json.hpp>
@@ -19,15 +20,8 @@
 
 namespace tc::protocol {
 
-namespace kind {
-inline constexpr std::string_view iceCandidate = "ice.candidate";
-inline constexpr std::string_view iceEndOfCandidates = "ice.end_of_candidates";
-inline constexpr std::string_view iceRestart = "ice.restart";
-} // namespace kind
-
 inline bool isIceMessageKind(std::string_view kind) noexcept {
-    return kind == kind::iceCandidate || kind == kind::iceEndOfCandidates ||
-           kind == kind::iceRestart;
+    return kind::isOneOf(kind, kind::kIceKinds);
 }
 
 // The kind and payload of the session message that carries `signal`.

@@ -10,6 +10,7 @@
 // VitalsError naming the field ("payload.values[1].unit"); a measurement must also pass
 // validateMeasurement. Serialising then parsing gives the same value back, units included.
 
+#include "tc/protocol/session_kinds.hpp"
 #include "tc/protocol/vitals.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,11 +19,8 @@
 
 namespace tc::protocol {
 
-namespace kind {
-inline constexpr std::string_view vitalsMeasureRequest = "vitals.measure_request";
-inline constexpr std::string_view vitalsMeasureAck = "vitals.measure_ack";
-inline constexpr std::string_view vitalsMeasurement = "vitals.measurement";
-} // namespace kind
+// The message kinds: kind::vitalsMeasureRequest, vitalsMeasureAck, vitalsMeasurement
+// (session_kinds.hpp).
 
 struct MeasureRequest {
     std::string requestId; // 1-64 bytes, chosen by the doctor; echoed in the measurement
