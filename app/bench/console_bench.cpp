@@ -5,6 +5,7 @@
 // (the window's buffer swap after the frame's texture was drawn).
 #include "benchmarks.hpp"
 #include "connection_controller.hpp"
+#include "console.hpp"
 #include "demo_environment.hpp"
 #include "machine_description.hpp"
 #include "media_link.hpp"
@@ -86,10 +87,6 @@ public:
         double firstVideoMs = -1;
     };
 
-    ~Console() {
-        m_engine.reset(); // the screens before the controllers they show
-    }
-
     // With the demo (service and cabin) in this process.
     boost::system::error_code start(std::optional<media::VideoCodec> cabinCodec) {
         auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {},
@@ -110,13 +107,6 @@ public:
 
     // With a demo running elsewhere (another process) on `port`, its PKI in `pki`.
     boost::system::error_code connect(std::uint16_t port, const protocol::DevelopmentPki& pki) {
-        m_queue.attach(&m_connection);
-        m_session.attach(&m_connection, &m_queue);
-        m_session.stethoscope()->setAudioSink("none"); // clock-synchronised, observable
-        m_session.stethoscope()->setRecordingDirectory(m_directory.filePath("recordings"));
-        m_session.setSnapshotRoot(m_directory.filePath("snapshots"));
-        m_session.voice()->setConfiguredMicrophone("synthetic");
-        m_session.camera()->setSource("test"); // the doctor's camera encodes too, as it would
         m_session.stethoscope()->setRenderObserver([this](std::span<const std::int16_t> samples) {
             const bool sound = std::any_of(samples.begin(), samples.end(),
                                            [](std::int16_t s) { return std::abs(s) > 16; });
@@ -150,22 +140,8 @@ public:
             }
         });
 
-        app::registerQmlTypes();
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->addImportPath(QStringLiteral("qrc:/"));
-        m_engine->setInitialProperties(
-            {{QStringLiteral("connection"), QVariant::fromValue(&m_connection)},
-             {QStringLiteral("queueModel"), QVariant::fromValue(&m_queue)},
-             {QStringLiteral("session"), QVariant::fromValue(&m_session)},
-             {QStringLiteral("mediaStatus"), QStringLiteral("benchmark")},
-             {QStringLiteral("demoMode"), true}});
-        prescriptions::registerOrdonnanceFonts(); // before any text item (ordonnance.hpp)
-        m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
-        if (m_engine->rootObjects().isEmpty()) {
+        if (m_console.showScreens(QStringLiteral("benchmark"), true, 1280, 800) == nullptr) {
             return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
-        }
-        if (auto* window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst())) {
-            window->resize(1280, 800);
         }
         m_connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
         m_connection.signIn(QString::fromStdString(pki.doctorBundle().string()),
@@ -264,12 +240,21 @@ public:
     }
 
 private:
+    static app::ConsoleOptions consoleOptions(const QTemporaryDir& directory) {
+        app::ConsoleOptions options;
+        options.dataDirectory = directory.path();
+        options.audioSink = "none"; // clock-synchronised, observable
+        options.microphone = "synthetic";
+        options.camera = "test"; // the doctor's camera encodes too, as it would
+        return options;
+    }
+
     QTemporaryDir m_directory;
     std::unique_ptr<app::DemoEnvironment> m_demo; // stops after the controllers (declared first)
-    app::ConnectionController m_connection;
-    app::QueueModel m_queue;
-    app::SessionController m_session;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    app::Console m_console{consoleOptions(m_directory)};
+    app::ConnectionController& m_connection = m_console.connection();
+    app::QueueModel& m_queue = m_console.queue();
+    app::SessionController& m_session = m_console.session();
 
     std::mutex m_mutex; // the probes run on the audio sink's and the render thread
     std::optional<Clock::time_point> m_firstAudio;

@@ -1,6 +1,7 @@
 // telecabine: the physician's console.
 #include "autopilot.hpp"
 #include "connection_controller.hpp"
+#include "console.hpp"
 #include "demo_card.hpp"
 #include "demo_environment.hpp"
 #include "prescription_editor.hpp"
@@ -194,21 +195,20 @@ int main(int argc, char** argv) {
     const tc::app::UiLanguage language(tc::app::UiLanguage::choose(
         parser.isSet(lang) ? parser.value(lang) : QString(), QLocale::system().name()));
 
-    tc::app::ConnectionController connection;
-    tc::app::QueueModel queue;
-    tc::app::SessionController session;
-    queue.attach(&connection);
-    session.attach(&connection, &queue);
-    session.stethoscope()->setAudioSink(parser.value(audioSink).toStdString());
-    session.voice()->setConfiguredMicrophone(parser.value(microphone).toStdString());
-    session.camera()->setSource(parser.value(camera).toStdString());
+    tc::app::ConsoleOptions options;
+    // The consultation data (snapshots, recordings) stays on this workstation.
+    options.dataDirectory = parser.isSet(dataDir)
+                                ? parser.value(dataDir)
+                                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    options.audioSink = parser.value(audioSink).toStdString();
+    options.microphone = parser.value(microphone).toStdString();
+    options.camera = parser.value(camera).toStdString();
     if (parser.value(stethoscopeRate) != QLatin1String("48000") &&
         parser.value(stethoscopeRate) != QLatin1String("16000")) {
         std::fprintf(stderr, "telecabine: --stethoscope-rate takes 48000 or 16000\n");
         return 2;
     }
-    tc::media::StethoscopeFormat stethoscopeFormat;
-    stethoscopeFormat.sampleRate = parser.value(stethoscopeRate).toInt();
+    options.stethoscope.sampleRate = parser.value(stethoscopeRate).toInt();
     if (parser.value(stethoscopeCodec) == QLatin1String("opus")) {
         bool ok = false;
         const int bitrate = parser.value(stethoscopeBitrate).toInt(&ok);
@@ -216,67 +216,42 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "telecabine: --stethoscope-bitrate takes 128000 to 510000\n");
             return 2;
         }
-        stethoscopeFormat.encoding = tc::media::AudioEncoding::opus;
-        stethoscopeFormat.sampleRate = 48000;
-        stethoscopeFormat.opusBitrate = bitrate;
+        options.stethoscope.encoding = tc::media::AudioEncoding::opus;
+        options.stethoscope.sampleRate = 48000;
+        options.stethoscope.opusBitrate = bitrate;
     } else if (parser.value(stethoscopeCodec) != QLatin1String("l16")) {
         std::fprintf(stderr, "telecabine: --stethoscope-codec takes l16 or opus\n");
         return 2;
     }
-    session.setStethoscopeFormat(stethoscopeFormat);
-    // Snapshots and auscultation recordings stay on this workstation, with the consultation.
-    session.setSnapshotRoot((parser.isSet(dataDir) ? parser.value(dataDir)
-                                                   : QStandardPaths::writableLocation(
-                                                         QStandardPaths::AppDataLocation)) +
-                            QStringLiteral("/snapshots"));
-    // Auscultation recordings stay on this workstation, beside the consultation data.
-    session.stethoscope()->setRecordingDirectory(
-        (parser.isSet(dataDir)
-             ? parser.value(dataDir)
-             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)) +
-        QStringLiteral("/recordings"));
-    // Recordings a crash (kill -9, power cut) interrupted: repaired and offered for replay.
-    session.replay()->recoverInterrupted();
     if (parser.value(mediaKeying) == QLatin1String("sdes")) {
-        session.media()->setKeyingMode(tc::protocol::KeyingMode::sdes);
+        options.keying = tc::protocol::KeyingMode::sdes;
     } else if (parser.value(mediaKeying) != QLatin1String("dtls")) {
         std::fprintf(stderr, "telecabine: --media-keying takes dtls or sdes\n");
         return 2;
     }
-    {
-        tc::protocol::HostAddressPolicy media;
-        for (const auto& name : parser.value(mediaInterface).split(u',', Qt::SkipEmptyParts)) {
-            media.interfaces.push_back(name.trimmed().toStdString());
-        }
-        for (const auto& address : parser.value(mediaAddress).split(u',', Qt::SkipEmptyParts)) {
-            media.addresses.push_back(address.trimmed().toStdString());
-        }
-        if (const auto chosen = tc::protocol::hostAddresses(media); !chosen) {
-            std::fprintf(stderr, "telecabine: --media-interface/--media-address: %s\n",
-                         chosen.error().message().c_str());
-            return 2;
-        }
-        session.media()->setHostAddressPolicy(std::move(media));
+    for (const auto& name : parser.value(mediaInterface).split(u',', Qt::SkipEmptyParts)) {
+        options.mediaAddresses.interfaces.push_back(name.trimmed().toStdString());
     }
-    connection.setHost(parser.value(host));
-    connection.setPort(parser.value(port).toInt());
-    if (parser.isSet(ca)) {
-        connection.setCaPath(parser.value(ca));
+    for (const auto& address : parser.value(mediaAddress).split(u',', Qt::SkipEmptyParts)) {
+        options.mediaAddresses.addresses.push_back(address.trimmed().toStdString());
     }
-    if (parser.isSet(bundle)) {
-        connection.setBundlePath(parser.value(bundle));
+    if (const auto chosen = tc::protocol::hostAddresses(options.mediaAddresses); !chosen) {
+        std::fprintf(stderr, "telecabine: --media-interface/--media-address: %s\n",
+                     chosen.error().message().c_str());
+        return 2;
     }
 
     std::unique_ptr<tc::app::DemoEnvironment> demoEnvironment;
     QString demoCardModule;
     QString passphrase = qEnvironmentVariable("TELECABINE_PASSPHRASE");
+    std::filesystem::path demoDirectory;
     if (parser.isSet(demo)) {
-        const auto directory = parser.isSet(dataDir)
-                                   ? std::filesystem::path(parser.value(dataDir).toStdString())
-                                   : tc::app::DemoEnvironment::defaultDirectory();
+        demoDirectory = parser.isSet(dataDir)
+                            ? std::filesystem::path(parser.value(dataDir).toStdString())
+                            : tc::app::DemoEnvironment::defaultDirectory();
         // The demo doctor's CPS card (a SoftHSM2 token), when softhsm2 is installed.
-        if (const auto pki = tc::protocol::ensureDevelopmentPki(directory / "dev-pki")) {
-            if (const auto card = tc::app::ensureDemoCard(*pki, directory)) {
+        if (const auto pki = tc::protocol::ensureDevelopmentPki(demoDirectory / "dev-pki")) {
+            if (const auto card = tc::app::ensureDemoCard(*pki, demoDirectory)) {
                 qputenv("SOFTHSM2_CONF", QByteArray::fromStdString(card->softHsmConfig.string()));
                 demoCardModule = QString::fromStdString(card->module.string());
                 std::fprintf(stderr, "demo: CPS card \"%s\" (SoftHSM2), PIN %s\n",
@@ -286,7 +261,32 @@ int main(int argc, char** argv) {
                              card.error().message().c_str());
             }
         }
-        auto started = tc::app::DemoEnvironment::start(directory, [](const std::string& line) {
+    }
+    // The cards the ordonnance can be signed with, beside the identity file.
+    if (parser.isSet(pkcs11Module)) {
+        options.pkcs11Module = parser.value(pkcs11Module) == QLatin1String("none")
+                                   ? QString()
+                                   : parser.value(pkcs11Module);
+    } else if (!demoCardModule.isEmpty()) {
+        options.pkcs11Module = demoCardModule;
+    }
+
+    tc::app::Console console(options);
+    auto& connection = console.connection();
+    auto& session = console.session();
+    // Recordings a crash (kill -9, power cut) interrupted: repaired and offered for replay.
+    session.replay()->recoverInterrupted();
+    connection.setHost(parser.value(host));
+    connection.setPort(parser.value(port).toInt());
+    if (parser.isSet(ca)) {
+        connection.setCaPath(parser.value(ca));
+    }
+    if (parser.isSet(bundle)) {
+        connection.setBundlePath(parser.value(bundle));
+    }
+
+    if (parser.isSet(demo)) {
+        auto started = tc::app::DemoEnvironment::start(demoDirectory, [](const std::string& line) {
             std::fprintf(stderr, "demo: %s\n", line.c_str());
         });
         if (!started) {
@@ -303,37 +303,20 @@ int main(int argc, char** argv) {
         passphrase = QString::fromLatin1(tc::protocol::DevelopmentPki::kDevelopmentPassphrase);
     }
 
-    // The cards the ordonnance can be signed with, beside the identity file.
-    session.prescription()->signing()->setPkcs11Module(
-        parser.isSet(pkcs11Module)
-            ? (parser.value(pkcs11Module) == QLatin1String("none") ? QString()
-                                                                   : parser.value(pkcs11Module))
-        : !demoCardModule.isEmpty() ? demoCardModule
-                                    : tc::app::SigningChoices::defaultPkcs11Module());
-    tc::app::registerQmlTypes(); // VideoSurface, the states: before any QML loads
-    tc::prescriptions::registerOrdonnanceFonts(); // before any text item exists (ordonnance.hpp)
     // The status line says when the screen is drawn without a GPU: what support asks first
     // when video looks late or the machine runs hot.
     QString status = mediaStatus();
     if (sceneGraphDecision.software) {
         status += QCoreApplication::translate("main", " · affichage sans accélération graphique");
     }
-    QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/"));
-    engine.setInitialProperties({{QStringLiteral("connection"), QVariant::fromValue(&connection)},
-                                 {QStringLiteral("queueModel"), QVariant::fromValue(&queue)},
-                                 {QStringLiteral("session"), QVariant::fromValue(&session)},
-                                 {QStringLiteral("mediaStatus"), status},
-                                 {QStringLiteral("demoMode"), parser.isSet(demo)}});
-    engine.load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
-    if (engine.rootObjects().isEmpty()) {
+    auto* window = console.showScreens(status, parser.isSet(demo));
+    if (window == nullptr) {
         return 1;
     }
-    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
 
     std::unique_ptr<tc::console::Autopilot> pilot;
     if (parser.isSet(autopilot)) {
-        pilot = std::make_unique<tc::console::Autopilot>(&connection, &queue, &session,
+        pilot = std::make_unique<tc::console::Autopilot>(&connection, &console.queue(), &session,
                                                          parser.value(screenshot), passphrase,
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);

@@ -2,6 +2,7 @@
 #include "connection_controller.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
+#include "test_console.hpp"
 #include "test_support.hpp"
 #include "tls_test_peer.hpp"
 #include "ui_dispatch.hpp"
@@ -16,24 +17,7 @@ namespace type = protocol::type;
 
 namespace {
 
-// A doctor's console wired as main() wires it, signed in to `service` with a bundle on disk.
-struct Console {
-    app::ConnectionController connection;
-    app::QueueModel queue;
-    app::SessionController session;
-    TempDir dir;
-
-    Console(const TestPki& pki, std::uint16_t port, int doctor = 0) {
-        queue.attach(&connection);
-        session.attach(&connection, &queue);
-        const auto bundle = protocol::toPkcs12(pki.doctor(doctor), "pass", "Dr");
-        connection.setCaPath(
-            QString::fromStdString(dir.write("ca.pem", pki.ca.certificatePem()).string()));
-        const auto bundlePath = dir.write("doctor.p12", *bundle);
-        connection.signIn(QString::fromStdString(bundlePath.string()), QStringLiteral("pass"),
-                          QStringLiteral("127.0.0.1"), port);
-    }
-};
+using Console = TestConsole;
 
 QStringList queueIds(const app::QueueModel& queue) {
     QStringList ids;

@@ -7,6 +7,7 @@
 // details, what the test typed and the French ordonnance as it prints are data, shown as they
 // are. The screens are saved as PNG under the build directory (screens/).
 #include "connection_controller.hpp"
+#include "console.hpp"
 #include "demo_environment.hpp"
 #include "language_check.hpp"
 #include "prescription_editor.hpp"
@@ -86,7 +87,7 @@ public:
                   test::readTs(QStringLiteral(TC_TS_DIR "/telecabine_fr.ts"))) {}
 
     ~LanguageTour() {
-        m_engine.reset(); // the screens before the controllers they show
+        m_console.reset(); // the screens and controllers before the demo they talk to
     }
 
     void run() {
@@ -94,76 +95,66 @@ public:
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
                            m_directory.filePath(QStringLiteral("settings")));
-        app::DemoOptions options;
-        options.cleaningDelay = 300ms;
-        auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {}, options);
+        app::DemoOptions demoOptions;
+        demoOptions.cleaningDelay = 300ms;
+        auto demo = app::DemoEnvironment::start(m_directory.path().toStdString(), {}, demoOptions);
         REQUIRE(demo.has_value());
         m_demo = std::move(*demo);
         const auto& pki = m_demo->pki();
 
-        m_queue.attach(&m_connection);
-        m_session.attach(&m_connection, &m_queue);
-        m_session.stethoscope()->setAudioSink("none");
-        m_session.stethoscope()->setRecordingDirectory(m_directory.filePath("recordings"));
-        m_session.setSnapshotRoot(m_directory.filePath("snapshots"));
-        m_session.voice()->setConfiguredMicrophone("synthetic");
-        m_session.camera()->setSource("test");
-        m_session.prescription()->signing()->setPkcs11Module({}); // the identity file only
-        m_connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
-        m_connection.setBundlePath(QString::fromStdString(pki.doctorBundle().string()));
-        m_connection.setHost(QStringLiteral("127.0.0.1"));
-        m_connection.setPort(m_demo->port());
+        app::ConsoleOptions options;
+        options.dataDirectory = m_directory.path();
+        options.audioSink = "none";
+        options.microphone = "synthetic";
+        options.camera = "test";
+        options.pkcs11Module = QString(); // the identity file only
+        m_console = std::make_unique<app::Console>(options);
+        m_console->connection().setCaPath(QString::fromStdString(pki.caCertificate().string()));
+        m_console->connection().setBundlePath(QString::fromStdString(pki.doctorBundle().string()));
+        m_console->connection().setHost(QStringLiteral("127.0.0.1"));
+        m_console->connection().setPort(m_demo->port());
 
-        app::registerQmlTypes();
-        prescriptions::registerOrdonnanceFonts();
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->addImportPath(QStringLiteral("qrc:/"));
-        m_engine->setInitialProperties(
-            {{QStringLiteral("connection"), QVariant::fromValue(&m_connection)},
-             {QStringLiteral("queueModel"), QVariant::fromValue(&m_queue)},
-             {QStringLiteral("session"), QVariant::fromValue(&m_session)},
-             {QStringLiteral("mediaStatus"), QString()},
-             {QStringLiteral("demoMode"), true}});
-        m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));
-        REQUIRE_FALSE(m_engine->rootObjects().isEmpty());
-        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());
+        m_window = m_console->showScreens(QString(), true, 1280, 800);
         REQUIRE(m_window != nullptr);
-        m_window->resize(1280, 800);
         REQUIRE(QTest::qWaitForWindowExposed(m_window));
 
         look("sign-in");
 
-        m_connection.signIn(m_connection.bundlePath(),
-                            QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
-                            m_connection.host(), m_connection.port());
-        REQUIRE(waitUntil([&] { return m_connection.state() == app::ConnectionState::Connected; },
-                          20s));
+        m_console->connection().signIn(
+            m_console->connection().bundlePath(),
+            QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
+            m_console->connection().host(), m_console->connection().port());
+        REQUIRE(waitUntil(
+            [&] { return m_console->connection().state() == app::ConnectionState::Connected; },
+            20s));
         look("queue-paused");
 
-        m_connection.setOnShift(true);
-        REQUIRE(waitUntil([&] { return m_connection.onShift() && m_queue.count() > 0; }, 20s));
+        m_console->connection().setOnShift(true);
+        REQUIRE(waitUntil(
+            [&] { return m_console->connection().onShift() && m_console->queue().count() > 0; },
+            20s));
         look("queue");
 
-        m_session.claim(m_queue.visitIdAt(0));
+        m_console->session().claim(m_console->queue().visitIdAt(0));
         REQUIRE(waitUntil(
             [&] {
-                return m_session.state() == app::SessionState::Active &&
-                       m_session.media()->state() == app::MediaState::Connected &&
-                       m_session.media()->packetsPerSecond() > 50;
+                return m_console->session().state() == app::SessionState::Active &&
+                       m_console->session().media()->state() == app::MediaState::Connected &&
+                       m_console->session().media()->packetsPerSecond() > 50;
             },
             30s));
         QTest::qWait(1000); // the streams measured, the panels drawn
         look("stethoscope");
 
-        m_session.vitals()->requestMeasurement(QStringLiteral("oximetry"));
-        m_session.setWorkspace(QStringLiteral("vitals"));
-        waitUntil([&] { return !m_session.vitals()->readings().isEmpty(); }, 10s);
+        m_console->session().vitals()->requestMeasurement(QStringLiteral("oximetry"));
+        m_console->session().setWorkspace(QStringLiteral("vitals"));
+        waitUntil([&] { return !m_console->session().vitals()->readings().isEmpty(); }, 10s);
         QTest::qWait(1500);
         look("vitals");
 
         // The ordonnance, with a medication and a birth date written the way it is not read.
-        auto* editor = m_session.prescription();
-        m_session.setWorkspace(QStringLiteral("prescription"));
+        auto* editor = m_console->session().prescription();
+        m_console->session().setWorkspace(QStringLiteral("prescription"));
         m_typed << QStringLiteral("Lefèvre") << QStringLiteral("14/02/1970");
         editor->setValue(QStringLiteral("/patient/familyName"), m_typed[0]);
         editor->setValue(QStringLiteral("/patient/birthDate"), m_typed[1]);
@@ -187,12 +178,14 @@ public:
         } else {
             QMetaObject::invokeMethod(endDialog, "accept");
         }
-        REQUIRE(waitUntil([&] { return m_session.state() == app::SessionState::Ended; }, 15s));
+        REQUIRE(waitUntil([&] { return m_console->session().state() == app::SessionState::Ended; },
+                          15s));
         QTest::qWait(300);
         look("ended");
 
-        m_session.dismiss();
-        REQUIRE(waitUntil([&] { return m_session.state() == app::SessionState::Idle; }, 10s));
+        m_console->session().dismiss();
+        REQUIRE(waitUntil([&] { return m_console->session().state() == app::SessionState::Idle; },
+                          10s));
         QTest::qWait(300);
         look("queue-again");
 
@@ -214,16 +207,19 @@ private:
     // What the screen shows that is data, not the console's words.
     QStringList data() {
         QStringList out = m_typed;
-        const auto roles = m_queue.roleNames();
-        for (int row = 0; row < m_queue.rowCount(); ++row) {
+        const auto roles = m_console->queue().roleNames();
+        for (int row = 0; row < m_console->queue().rowCount(); ++row) {
             for (const char* role : {"reason", "siteName", "cabinName", "openingHours"}) {
-                out << m_queue.data(m_queue.index(row), roles.key(role)).toString();
+                out << m_console->queue()
+                           .data(m_console->queue().index(row), roles.key(role))
+                           .toString();
             }
         }
-        out << m_session.visit()->reason() << m_session.visit()->siteName()
-            << m_session.visit()->cabinName() << m_session.visit()->openingHours()
-            << m_connection.identityName();
-        for (const auto& line : m_session.prescription()->lines()) {
+        out << m_console->session().visit()->reason() << m_console->session().visit()->siteName()
+            << m_console->session().visit()->cabinName()
+            << m_console->session().visit()->openingHours()
+            << m_console->connection().identityName();
+        for (const auto& line : m_console->session().prescription()->lines()) {
             out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
         }
         out.removeAll(QString());
@@ -252,10 +248,8 @@ private:
     test::LanguageCheck m_check;
     QTemporaryDir m_directory;
     std::unique_ptr<app::DemoEnvironment> m_demo; // stops after the controllers (declared first)
-    app::ConnectionController m_connection;
-    app::QueueModel m_queue;
-    app::SessionController m_session;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    // Made once the settings' path is set: the screens read their settings when they load.
+    std::unique_ptr<app::Console> m_console;
     QQuickWindow* m_window = nullptr;
     QStringList m_typed;
     QStringList m_problems;

@@ -11,6 +11,7 @@
 #include "sample_pdf.hpp"
 #include "session_controller.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
+#include "test_console.hpp"
 #include "test_support.hpp"
 #include "tls_test_peer.hpp"
 
@@ -108,23 +109,7 @@ private:
     std::vector<std::shared_ptr<Socket>> m_sockets;
 };
 
-struct Console {
-    app::ConnectionController connection;
-    app::QueueModel queue;
-    app::SessionController session;
-    TempDir dir;
-
-    Console(const TestPki& pki, std::uint16_t port) {
-        queue.attach(&connection);
-        session.attach(&connection, &queue);
-        const auto bundle = protocol::toPkcs12(pki.doctor(), "pass", "Dr");
-        connection.setCaPath(
-            QString::fromStdString(dir.write("ca.pem", pki.ca.certificatePem()).string()));
-        const auto bundlePath = dir.write("doctor.p12", *bundle);
-        connection.signIn(QString::fromStdString(bundlePath.string()), QStringLiteral("pass"),
-                          QStringLiteral("127.0.0.1"), port);
-    }
-};
+using Console = TestConsole;
 
 std::string readAll(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
