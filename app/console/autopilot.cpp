@@ -87,6 +87,10 @@ void Autopilot::step() {
     const auto state = m_session->state();
     if (state == app::SessionState::Idle && !m_claimed && m_queue->count() > 0) {
         m_claimed = true;
+        // The queue as the doctor finds it, before the claim.
+        if (!save(grab(), QStringLiteral("-queue"))) {
+            return;
+        }
         std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
         m_claimedAt = std::chrono::steady_clock::now();
         m_firstSoundWatch.start();
@@ -127,6 +131,10 @@ void Autopilot::step() {
         // Let the session screen render, then look at it twice: the cabin's video must move.
         QTimer::singleShot(1500, this, [this] { checkVideo(); });
     } else if (state == app::SessionState::Ended) {
+        // The end screen, then done.
+        if (!save(grab(), QStringLiteral("-ended"))) {
+            return;
+        }
         finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
     }
 }
