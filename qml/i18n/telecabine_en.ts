@@ -773,97 +773,97 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../SessionView.qml" line="215"/>
+        <location filename="../SessionView.qml" line="404"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="229"/>
+        <location filename="../SessionView.qml" line="420"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="246"/>
+        <location filename="../SessionView.qml" line="436"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="298"/>
+        <location filename="../SessionView.qml" line="488"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="115"/>
+        <location filename="../SessionView.qml" line="298"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="168"/>
+        <location filename="../SessionView.qml" line="307"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="168"/>
+        <location filename="../SessionView.qml" line="307"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="37"/>
+        <location filename="../SessionView.qml" line="73"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="44"/>
+        <location filename="../SessionView.qml" line="83"/>
         <source>URGENT</source>
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="58"/>
+        <location filename="../SessionView.qml" line="125"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="59"/>
+        <location filename="../SessionView.qml" line="126"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="60"/>
+        <location filename="../SessionView.qml" line="127"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="61"/>
+        <location filename="../SessionView.qml" line="128"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="64"/>
+        <location filename="../SessionView.qml" line="130"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="65"/>
+        <location filename="../SessionView.qml" line="131"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="65"/>
+        <location filename="../SessionView.qml" line="131"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="134"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="69"/>
+        <location filename="../SessionView.qml" line="135"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="69"/>
+        <location filename="../SessionView.qml" line="135"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -871,67 +871,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="70"/>
+        <location filename="../SessionView.qml" line="139"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="148"/>
+        <location filename="../SessionView.qml" line="175"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="149"/>
+        <location filename="../SessionView.qml" line="176"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="150"/>
+        <location filename="../SessionView.qml" line="177"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="151"/>
+        <location filename="../SessionView.qml" line="178"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="152"/>
+        <location filename="../SessionView.qml" line="179"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="159"/>
+        <location filename="../SessionView.qml" line="188"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="181"/>
+        <location filename="../SessionView.qml" line="198"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="334"/>
+        <location filename="../SessionView.qml" line="333"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="340"/>
+        <location filename="../SessionView.qml" line="339"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="367"/>
+        <location filename="../SessionView.qml" line="365"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="373"/>
+        <location filename="../SessionView.qml" line="371"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="379"/>
+        <location filename="../SessionView.qml" line="377"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
     </message>
@@ -977,12 +977,12 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
-        <location filename="../StethoscopePanel.qml" line="267"/>
+        <location filename="../StethoscopePanel.qml" line="270"/>
         <source>Micro :</source>
         <translation>Microphone:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="277"/>
+        <location filename="../StethoscopePanel.qml" line="280"/>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
@@ -1032,77 +1032,77 @@
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="62"/>
+        <location filename="../StethoscopePanel.qml" line="83"/>
         <source>Placé : %1</source>
         <translation>Placed: %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="64"/>
+        <location filename="../StethoscopePanel.qml" line="85"/>
         <source>demandé : %1 (en attente de l&apos;opérateur)</source>
         <translation>requested: %1 (waiting for the operator)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="85"/>
+        <location filename="../StethoscopePanel.qml" line="74"/>
         <source>Demander ce placement</source>
         <translation>Request this placement</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="111"/>
+        <location filename="../StethoscopePanel.qml" line="114"/>
         <source>■ Arrêter (R)  %1</source>
         <translation>■ Stop (R)  %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="112"/>
+        <location filename="../StethoscopePanel.qml" line="115"/>
         <source>● Enregistrer (R)</source>
         <translation>● Record (R)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="123"/>
+        <location filename="../StethoscopePanel.qml" line="126"/>
         <source>Gain</source>
         <translation>Gain</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="133"/>
+        <location filename="../StethoscopePanel.qml" line="136"/>
         <source>+%1 dB</source>
         <translation>+%1 dB</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="145"/>
+        <location filename="../StethoscopePanel.qml" line="148"/>
         <source>saturation</source>
         <translation>clipping</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="145"/>
+        <location filename="../StethoscopePanel.qml" line="148"/>
         <source>niveau sûr</source>
         <translation>safe level</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="171"/>
+        <location filename="../StethoscopePanel.qml" line="174"/>
         <source>Volume stéthoscope</source>
         <translation>Stethoscope volume</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="182"/>
+        <location filename="../StethoscopePanel.qml" line="185"/>
         <source>Voix cabine</source>
         <translation>Cabin voice</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="199"/>
+        <location filename="../StethoscopePanel.qml" line="202"/>
         <source>Micro coupé (M)</source>
         <translation>Microphone muted (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="200"/>
+        <location filename="../StethoscopePanel.qml" line="203"/>
         <source>Micro ouvert (M)</source>
         <translation>Microphone on (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="241"/>
+        <location filename="../StethoscopePanel.qml" line="244"/>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="262"/>
+        <location filename="../StethoscopePanel.qml" line="265"/>
         <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
         <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
     </message>
@@ -1115,7 +1115,7 @@
         <translation>⏸ Picture frozen for %1 s: the cabin sends no more images</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="203"/>
+        <location filename="../VideoPanel.qml" line="204"/>
         <source>⏸ %1 (figée)</source>
         <translation>⏸ %1 (frozen)</translation>
     </message>
@@ -1157,7 +1157,7 @@
     <message>
         <location filename="../VideoPanel.qml" line="105"/>
         <location filename="../VideoPanel.qml" line="106"/>
-        <location filename="../VideoPanel.qml" line="193"/>
+        <location filename="../VideoPanel.qml" line="194"/>
         <source>Pas de vidéo</source>
         <translation>No video</translation>
     </message>
@@ -1172,12 +1172,12 @@
         <translation>Saves the picture at full resolution in the consultation&apos;s folder</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="218"/>
+        <location filename="../VideoPanel.qml" line="219"/>
         <source>Afficher en grand : %1</source>
         <translation>Show large: %1</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="251"/>
+        <location filename="../VideoPanel.qml" line="252"/>
         <source>En attente de la cabine…</source>
         <translation>Waiting for the cabin…</translation>
     </message>
@@ -1205,22 +1205,22 @@
         <translation>Plethysmogram</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="170"/>
+        <location filename="../VitalsPanel.qml" line="173"/>
         <source>Mesurer</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="177"/>
+        <location filename="../VitalsPanel.qml" line="182"/>
         <source>Mesurer : %1</source>
         <translation>Measure: %1</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="229"/>
+        <location filename="../VitalsPanel.qml" line="234"/>
         <source>Pas encore mesuré</source>
         <translation>Not measured yet</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="237"/>
+        <location filename="../VitalsPanel.qml" line="242"/>
         <source> · saisie manuelle</source>
         <translation> · entered by hand</translation>
     </message>
@@ -1238,7 +1238,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="319"/>
+        <location filename="../../app/console/main.cpp" line="325"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
