@@ -10,12 +10,13 @@ import Telecabine.States
 // strip across the top; under it the patient's picture, the largest thing on screen, and beside
 // it what the doctor works with (stethoscope, vitals, ordonnance), the two split where the
 // doctor drags the handle (remembered across runs). The doctor's own camera sits under the
-// picture, never over it.
+// picture, never over it. "?" lists the keys.
 Item {
     id: view
     required property var session
     readonly property int sessionState: session.state
     property alias endDialog: endDialog
+    property alias shortcutHelp: shortcutHelp
     // The working pane's share of the split, as the doctor left it: a fraction, so that the
     // picture keeps its share when the window changes size. Until the doctor moves it, the
     // panels get what they need (600 px) and at least 35 %; the picture the rest.
@@ -37,6 +38,12 @@ Item {
         if (split.width > 0 && workPane.visible)
             storedSplit.value = Math.max(view.minWorkFraction, Math.min(view.maxWorkFraction, workPane.width / split.width))
         workPane.SplitView.preferredWidth = Qt.binding(() => split.width * view.workFraction)
+    }
+
+    Shortcut {
+        sequences: ["?", "Shift+?"]
+        enabled: view.visible && !endDialog.opened
+        onActivated: shortcutHelp.opened ? shortcutHelp.close() : shortcutHelp.open()
     }
 
     ColumnLayout {
@@ -152,7 +159,7 @@ Item {
                     }
                 }
 
-                // The session: its state and the way out.
+                // The session: its state, help and the way out.
                 ColumnLayout {
                     Layout.alignment: Qt.AlignTop
                     spacing: 8
@@ -192,6 +199,17 @@ Item {
                     RowLayout {
                         Layout.alignment: Qt.AlignRight
                         spacing: 8
+                        Button {
+                            objectName: "helpButton"
+                            text: "?"
+                            font.pixelSize: Theme.fontTitle
+                            font.bold: true
+                            implicitWidth: implicitHeight
+                            onClicked: shortcutHelp.open()
+                            Accessible.name: qsTr("Raccourcis clavier")
+                            ToolTip.visible: hovered
+                            ToolTip.text: qsTr("Raccourcis clavier (?)")
+                        }
                         PrimaryButton {
                             objectName: "endButton"
                             visible: view.sessionState === SessionState.Active || view.sessionState === SessionState.Joining
@@ -511,6 +529,11 @@ Item {
                 }
             }
         }
+    }
+
+    ShortcutHelp {
+        id: shortcutHelp
+        anchors.centerIn: parent
     }
 
     EndReasonDialog {

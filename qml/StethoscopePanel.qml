@@ -260,9 +260,10 @@ Rectangle {
 
         RowLayout {
             Layout.fillWidth: true
+            // Every key is listed by "?" (the session screen's help).
             Label {
-                Layout.fillWidth: true
-                text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites")
+                objectName: "keysHint"
+                text: qsTr("Touches : ?")
                 color: "#7d8a93"
                 font.pixelSize: Theme.fontSmall
                 elide: Text.ElideRight
@@ -272,6 +273,8 @@ Rectangle {
             ComboBox {
                 objectName: "microphonePicker"
                 Layout.preferredWidth: 200
+                Layout.minimumWidth: 120
+                Layout.fillWidth: true
                 enabled: panel.voice !== null
                 model: panel.voice ? panel.voice.microphones : []
                 currentIndex: panel.voice ? panel.voice.microphone : -1
@@ -281,6 +284,8 @@ Rectangle {
             ComboBox {
                 objectName: "outputPicker"
                 Layout.preferredWidth: 200
+                Layout.minimumWidth: 120
+                Layout.fillWidth: true
                 model: panel.stethoscope.outputs
                 currentIndex: panel.stethoscope.output
                 onActivated: (index) => panel.stethoscope.output = index

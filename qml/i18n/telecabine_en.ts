@@ -773,97 +773,97 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../SessionView.qml" line="404"/>
+        <location filename="../SessionView.qml" line="422"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="420"/>
+        <location filename="../SessionView.qml" line="438"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="436"/>
+        <location filename="../SessionView.qml" line="454"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="488"/>
+        <location filename="../SessionView.qml" line="506"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="298"/>
+        <location filename="../SessionView.qml" line="316"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="307"/>
+        <location filename="../SessionView.qml" line="325"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="307"/>
+        <location filename="../SessionView.qml" line="325"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="73"/>
+        <location filename="../SessionView.qml" line="80"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="83"/>
+        <location filename="../SessionView.qml" line="90"/>
         <source>URGENT</source>
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="125"/>
+        <location filename="../SessionView.qml" line="132"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="126"/>
+        <location filename="../SessionView.qml" line="133"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="127"/>
+        <location filename="../SessionView.qml" line="134"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="128"/>
+        <location filename="../SessionView.qml" line="135"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="130"/>
+        <location filename="../SessionView.qml" line="137"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="131"/>
+        <location filename="../SessionView.qml" line="138"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="131"/>
+        <location filename="../SessionView.qml" line="138"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="134"/>
+        <location filename="../SessionView.qml" line="141"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="135"/>
+        <location filename="../SessionView.qml" line="142"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="135"/>
+        <location filename="../SessionView.qml" line="142"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -871,69 +871,192 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="139"/>
+        <location filename="../SessionView.qml" line="146"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="175"/>
+        <location filename="../SessionView.qml" line="182"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="176"/>
+        <location filename="../SessionView.qml" line="183"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="177"/>
+        <location filename="../SessionView.qml" line="184"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="178"/>
+        <location filename="../SessionView.qml" line="185"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="179"/>
+        <location filename="../SessionView.qml" line="186"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="188"/>
+        <location filename="../SessionView.qml" line="195"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="198"/>
+        <location filename="../SessionView.qml" line="209"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="211"/>
+        <source>Raccourcis clavier (?)</source>
+        <translation>Keyboard shortcuts (?)</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="216"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="333"/>
+        <location filename="../SessionView.qml" line="351"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="339"/>
+        <location filename="../SessionView.qml" line="357"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="365"/>
+        <location filename="../SessionView.qml" line="383"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="371"/>
+        <location filename="../SessionView.qml" line="389"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="377"/>
+        <location filename="../SessionView.qml" line="395"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutHelp</name>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="18"/>
+        <source>Pendant la consultation</source>
+        <translation>During the consultation</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="19"/>
+        <source>Onglet stéthoscope</source>
+        <translation>Stethoscope tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="20"/>
+        <source>Onglet constantes et ECG</source>
+        <translation>Vital signs and ECG tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="21"/>
+        <source>Onglet ordonnance</source>
+        <translation>Prescription tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="22"/>
+        <source>Allumer ou couper votre caméra</source>
+        <translation>Turn your camera on or off</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="23"/>
+        <source>Afficher cette aide</source>
+        <translation>Show this help</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="24"/>
+        <source>Échap</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="24"/>
+        <source>Fermer cette aide</source>
+        <translation>Close this help</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="26"/>
+        <source>Stéthoscope (onglet F1)</source>
+        <translation>Stethoscope (F1 tab)</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="27"/>
+        <source>Filtre cloche</source>
+        <translation>Bell filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="28"/>
+        <source>Filtre membrane</source>
+        <translation>Diaphragm filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="29"/>
+        <source>Filtre étendu</source>
+        <translation>Extended filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="30"/>
+        <source>Sans filtre (brut)</source>
+        <translation>No filter (raw)</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="31"/>
+        <source>Gain : plus ou moins 1 dB</source>
+        <translation>Gain: 1 dB up or down</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="32"/>
+        <source>Enregistrer, arrêter l&apos;enregistrement</source>
+        <translation>Record, stop recording</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="33"/>
+        <source>Couper, rétablir votre micro</source>
+        <translation>Mute, unmute your microphone</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="35"/>
+        <source>Réécoute d&apos;un enregistrement</source>
+        <translation>Replaying a recording</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="36"/>
+        <source>Lecture, pause</source>
+        <translation>Play, pause</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="37"/>
+        <source>Boucle autour de l&apos;instant</source>
+        <translation>Loop around the current moment</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="38"/>
+        <source>Foyer précédent, suivant</source>
+        <translation>Previous, next site</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="56"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="63"/>
+        <source>Fermer (Échap)</source>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -977,12 +1100,12 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
-        <location filename="../StethoscopePanel.qml" line="270"/>
+        <location filename="../StethoscopePanel.qml" line="271"/>
         <source>Micro :</source>
         <translation>Microphone:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="280"/>
+        <location filename="../StethoscopePanel.qml" line="283"/>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
@@ -1102,9 +1225,9 @@
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="265"/>
-        <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
-        <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
+        <location filename="../StethoscopePanel.qml" line="266"/>
+        <source>Touches : ?</source>
+        <translation>Keys: ?</translation>
     </message>
 </context>
 <context>

@@ -232,6 +232,32 @@ Item {
             tryVerify(() => Math.abs(again.width - widened) <= 2, 2000, "pane " + again.width)
         }
 
+        function test_shortcut_help_opens_with_question_mark_and_closes_with_escape() {
+            const view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const help = view.shortcutHelp
+            verify(!help.opened)
+            keyClick(Qt.Key_Question, Qt.ShiftModifier)
+            tryCompare(help, "opened", true)
+            // Every key the session screen answers to is listed, with what it does.
+            for (const key of ["F1", "F2", "F3", "C", "?", "1", "2", "3", "4", "↑ ↓", "R", "M",
+                               "P", "L", "[ ]"]) {
+                const entry = findChild(help.contentItem, "shortcut_" + key)
+                verify(entry !== null, "no line for " + key)
+                verify(entry.description.length > 3, "no words for " + key)
+            }
+            keyClick(Qt.Key_Escape)
+            tryCompare(help, "opened", false)
+            // The "?" button opens it too; its close button closes it.
+            mouseClick(findChild(view, "helpButton"))
+            tryCompare(help, "opened", true)
+            mouseClick(findChild(help.contentItem, "shortcutHelpClose"))
+            tryCompare(help, "opened", false)
+            // The help is not in the way of the keys once closed.
+            keyClick(Qt.Key_F2)
+            compare(fakeSession.workspace, "vitals")
+        }
+
         function test_active_session_shows_patient_and_duration() {
             const view = createTemporaryObject(uut, root)
             compare(findChild(view, "patientTitle").text, "Femme, 72 ans")
