@@ -413,242 +413,242 @@
 <context>
     <name>PrescriptionPanel</name>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="69"/>
+        <location filename="../PrescriptionPanel.qml" line="72"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="75"/>
+        <location filename="../PrescriptionPanel.qml" line="78"/>
         <source>Envoyer à la cabine</source>
         <translation>Send to the cabin</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="80"/>
+        <location filename="../PrescriptionPanel.qml" line="83"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="101"/>
+        <location filename="../PrescriptionPanel.qml" line="104"/>
         <source>Réessayer l&apos;impression</source>
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="116"/>
+        <location filename="../PrescriptionPanel.qml" line="119"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="121"/>
+        <location filename="../PrescriptionPanel.qml" line="124"/>
         <source>Signer</source>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="127"/>
+        <location filename="../PrescriptionPanel.qml" line="130"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="218"/>
+        <location filename="../PrescriptionPanel.qml" line="221"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="230"/>
+        <location filename="../PrescriptionPanel.qml" line="233"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="231"/>
+        <location filename="../PrescriptionPanel.qml" line="234"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="232"/>
+        <location filename="../PrescriptionPanel.qml" line="235"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="243"/>
+        <location filename="../PrescriptionPanel.qml" line="246"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="250"/>
+        <location filename="../PrescriptionPanel.qml" line="253"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="254"/>
+        <location filename="../PrescriptionPanel.qml" line="257"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="255"/>
+        <location filename="../PrescriptionPanel.qml" line="258"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="256"/>
+        <location filename="../PrescriptionPanel.qml" line="259"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="258"/>
+        <location filename="../PrescriptionPanel.qml" line="261"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="261"/>
+        <location filename="../PrescriptionPanel.qml" line="264"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="284"/>
+        <location filename="../PrescriptionPanel.qml" line="287"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="290"/>
+        <location filename="../PrescriptionPanel.qml" line="293"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="299"/>
+        <location filename="../PrescriptionPanel.qml" line="302"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="300"/>
+        <location filename="../PrescriptionPanel.qml" line="303"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="303"/>
+        <location filename="../PrescriptionPanel.qml" line="306"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="313"/>
+        <location filename="../PrescriptionPanel.qml" line="316"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="314"/>
+        <location filename="../PrescriptionPanel.qml" line="317"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="317"/>
+        <location filename="../PrescriptionPanel.qml" line="320"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="326"/>
+        <location filename="../PrescriptionPanel.qml" line="329"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="327"/>
+        <location filename="../PrescriptionPanel.qml" line="330"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="331"/>
+        <location filename="../PrescriptionPanel.qml" line="334"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="340"/>
+        <location filename="../PrescriptionPanel.qml" line="343"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <location filename="../PrescriptionPanel.qml" line="353"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="351"/>
+        <location filename="../PrescriptionPanel.qml" line="354"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="351"/>
+        <location filename="../PrescriptionPanel.qml" line="354"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="358"/>
+        <location filename="../PrescriptionPanel.qml" line="361"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="385"/>
+        <location filename="../PrescriptionPanel.qml" line="388"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <location filename="../PrescriptionPanel.qml" line="391"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="389"/>
+        <location filename="../PrescriptionPanel.qml" line="392"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="390"/>
+        <location filename="../PrescriptionPanel.qml" line="393"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="412"/>
+        <location filename="../PrescriptionPanel.qml" line="415"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="416"/>
+        <location filename="../PrescriptionPanel.qml" line="419"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="417"/>
+        <location filename="../PrescriptionPanel.qml" line="420"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="418"/>
+        <location filename="../PrescriptionPanel.qml" line="421"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <location filename="../PrescriptionPanel.qml" line="422"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <location filename="../PrescriptionPanel.qml" line="423"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="421"/>
+        <location filename="../PrescriptionPanel.qml" line="424"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="152"/>
+        <location filename="../PrescriptionPanel.qml" line="155"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="170"/>
+        <location filename="../PrescriptionPanel.qml" line="173"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
