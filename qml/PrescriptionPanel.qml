@@ -60,8 +60,11 @@ Rectangle {
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap
         }
-        RowLayout {
+        // A Flow: in the session screen's working pane the column is about 250 px wide and
+        // "Envoyer à la cabine" and "Nouvelle version" go one under the other.
+        Flow {
             Layout.fillWidth: true
+            spacing: 6
             PrimaryButton {
                 objectName: "signButton"
                 visible: panel.editor.signingState !== SigningState.Signed

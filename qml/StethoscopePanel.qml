@@ -56,18 +56,7 @@ Rectangle {
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
             }
-            Label {
-                objectName: "siteLabel"
-                Layout.fillWidth: true
-                text: qsTr("Placé : %1").arg(panel.stethoscope.siteLabel)
-                      + (panel.stethoscope.requestedSite !== ""
-                         ? "  ·  " + qsTr("demandé : %1 (en attente de l'opérateur)")
-                                         .arg(panel.stethoscope.labelOf(panel.stethoscope.requestedSite))
-                         : "")
-                color: "#b8c4cc"
-                font.pixelSize: Theme.fontBody
-                elide: Text.ElideRight
-            }
+            Item { Layout.fillWidth: true }
             ComboBox {
                 id: sitePicker
                 objectName: "sitePicker"
@@ -78,13 +67,27 @@ Rectangle {
                     width: sitePicker.width
                     text: panel.stethoscope.labelOf(modelData)
                 }
-                implicitWidth: 220
+                implicitWidth: 200
             }
             Button {
                 objectName: "requestSite"
                 text: qsTr("Demander ce placement")
                 onClicked: panel.stethoscope.requestSite(sitePicker.currentText)
             }
+        }
+        // Where the operator placed it, and what the doctor asked for: a line of its own, whole
+        // in the session screen's narrower working pane.
+        Label {
+            objectName: "siteLabel"
+            Layout.fillWidth: true
+            text: qsTr("Placé : %1").arg(panel.stethoscope.siteLabel)
+                  + (panel.stethoscope.requestedSite !== ""
+                     ? "  ·  " + qsTr("demandé : %1 (en attente de l'opérateur)")
+                                     .arg(panel.stethoscope.labelOf(panel.stethoscope.requestedSite))
+                     : "")
+            color: "#b8c4cc"
+            font.pixelSize: Theme.fontBody
+            wrapMode: Text.WordWrap
         }
 
         // Filter modes, each with its number key.
@@ -257,9 +260,10 @@ Rectangle {
 
         RowLayout {
             Layout.fillWidth: true
+            // Every key is listed by "?" (the session screen's help).
             Label {
-                Layout.fillWidth: true
-                text: qsTr("Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites")
+                objectName: "keysHint"
+                text: qsTr("Touches : ?")
                 color: "#7d8a93"
                 font.pixelSize: Theme.fontSmall
                 elide: Text.ElideRight
@@ -269,6 +273,8 @@ Rectangle {
             ComboBox {
                 objectName: "microphonePicker"
                 Layout.preferredWidth: 200
+                Layout.minimumWidth: 120
+                Layout.fillWidth: true
                 enabled: panel.voice !== null
                 model: panel.voice ? panel.voice.microphones : []
                 currentIndex: panel.voice ? panel.voice.microphone : -1
@@ -278,6 +284,8 @@ Rectangle {
             ComboBox {
                 objectName: "outputPicker"
                 Layout.preferredWidth: 200
+                Layout.minimumWidth: 120
+                Layout.fillWidth: true
                 model: panel.stethoscope.outputs
                 currentIndex: panel.stethoscope.output
                 onActivated: (index) => panel.stethoscope.output = index

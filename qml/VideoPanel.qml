@@ -165,7 +165,8 @@ Rectangle {
             Row {
                 id: thumbnailRow
                 spacing: 10
-                Layout.preferredHeight: panel.thumbnailHeight
+                // No empty band under the picture when there is no other stream.
+                Layout.preferredHeight: panel.thumbnails.length > 0 ? panel.thumbnailHeight : 0
             Repeater {
                 model: panel.thumbnails
                 delegate: Rectangle {

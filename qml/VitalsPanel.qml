@@ -139,13 +139,16 @@ Rectangle {
             id: tiles
             Layout.fillWidth: true
             spacing: 8
+            // Three to a row where a title and its button fit beside each other, else two (the
+            // session screen's working pane beside the picture at 1280 px).
+            readonly property int columns: width >= 720 ? 3 : 2
             Repeater {
                 model: panel.vitals.readings
                 delegate: Rectangle {
                     id: tile
                     required property var modelData
                     objectName: "reading_" + tile.modelData.kind
-                    width: Math.floor((tiles.width - 2 * tiles.spacing) / 3)
+                    width: Math.floor((tiles.width - (tiles.columns - 1) * tiles.spacing) / tiles.columns)
                     height: tileColumn.implicitHeight + 12
                     radius: 6
                     color: Theme.background
@@ -170,6 +173,8 @@ Rectangle {
                                 text: qsTr("Mesurer")
                                 enabled: !tile.modelData.pending
                                 font.pixelSize: Theme.fontSmall
+                                // As wide as its word, not the style's 100 px: the title keeps the rest.
+                                implicitWidth: implicitContentWidth + leftPadding + rightPadding
                                 topPadding: 3
                                 bottomPadding: 3
                                 leftPadding: 8

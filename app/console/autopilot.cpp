@@ -87,10 +87,22 @@ void Autopilot::step() {
     const auto state = m_session->state();
     if (state == app::SessionState::Idle && !m_claimed && m_queue->count() > 0) {
         m_claimed = true;
-        std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
-        m_claimedAt = std::chrono::steady_clock::now();
-        m_firstSoundWatch.start();
-        m_session->claim(m_queue->visitIdAt(0));
+        const auto claim = [this] {
+            std::fprintf(stderr, "autopilot: claiming %s\n", qPrintable(m_queue->visitIdAt(0)));
+            m_claimedAt = std::chrono::steady_clock::now();
+            m_firstSoundWatch.start();
+            m_session->claim(m_queue->visitIdAt(0));
+        };
+        if (m_screenshotPath.isEmpty()) {
+            claim();
+            return;
+        }
+        // The queue as the doctor finds it, once the on-shift switch has finished moving.
+        QTimer::singleShot(400, this, [this, claim] {
+            if (save(grab(), QStringLiteral("-queue"))) {
+                claim();
+            }
+        });
     } else if (state == app::SessionState::Idle && m_claimed &&
                !m_session->errorString().isEmpty()) {
         finish(1, QStringLiteral("claim failed: ") + m_session->errorString());
@@ -127,6 +139,10 @@ void Autopilot::step() {
         // Let the session screen render, then look at it twice: the cabin's video must move.
         QTimer::singleShot(1500, this, [this] { checkVideo(); });
     } else if (state == app::SessionState::Ended) {
+        // The end screen, then done.
+        if (!save(grab(), QStringLiteral("-ended"))) {
+            return;
+        }
         finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
     }
 }

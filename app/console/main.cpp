@@ -147,7 +147,13 @@ int main(int argc, char** argv) {
         QStringLiteral("auto (the software scene graph where OpenGL is a CPU rasteriser such as "
                        "llvmpipe), gpu or software."),
         QStringLiteral("kind"), QStringLiteral("auto"));
+    const QCommandLineOption windowSize(
+        QStringLiteral("window-size"),
+        QStringLiteral("The window's size in pixels, WxH (default 1280x800): screenshots at a "
+                       "given size."),
+        QStringLiteral("WxH"));
     parser.addOptions({sceneGraph,
+                       windowSize,
                        pkcs11Module,
                        demo,
                        dataDir,
@@ -312,6 +318,19 @@ int main(int argc, char** argv) {
     auto* window = console.showScreens(status, parser.isSet(demo));
     if (window == nullptr) {
         return 1;
+    }
+    if (parser.isSet(windowSize)) {
+        const auto parts = parser.value(windowSize).split(u'x');
+        bool widthOk = false;
+        bool heightOk = false;
+        const int width = parts.size() == 2 ? parts[0].toInt(&widthOk) : 0;
+        const int height = parts.size() == 2 ? parts[1].toInt(&heightOk) : 0;
+        if (!widthOk || !heightOk || width < 640 || height < 480 || width > 7680 || height > 4320) {
+            std::fprintf(stderr,
+                         "telecabine: --window-size takes WxH, from 640x480 to 7680x4320\n");
+            return 2;
+        }
+        window->resize(width, height);
     }
 
     std::unique_ptr<tc::console::Autopilot> pilot;

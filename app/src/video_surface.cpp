@@ -1,6 +1,7 @@
 #include "video_surface.hpp"
 
 #include "states.hpp"
+#include "stored_value.hpp"
 #include "waveform_strip.hpp"
 
 #include <QMutexLocker>
@@ -35,6 +36,7 @@ void registerQmlTypes() {
     qmlRegisterType<VideoSurface>("Telecabine.Media", 1, 0, "VideoSurface");
     qmlRegisterType<WaveformStrip>("Telecabine.Media", 1, 0, "WaveformStrip");
     registerStateTypes();
+    registerSettingsTypes();
 }
 
 // Fixed point (×256) BT.709, limited range: R = 1.164 (Y-16) + 1.793 (V-128), G = 1.164 (Y-16)

@@ -413,242 +413,242 @@
 <context>
     <name>PrescriptionPanel</name>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="69"/>
+        <location filename="../PrescriptionPanel.qml" line="72"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="75"/>
+        <location filename="../PrescriptionPanel.qml" line="78"/>
         <source>Envoyer à la cabine</source>
         <translation>Send to the cabin</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="80"/>
+        <location filename="../PrescriptionPanel.qml" line="83"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="101"/>
+        <location filename="../PrescriptionPanel.qml" line="104"/>
         <source>Réessayer l&apos;impression</source>
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="116"/>
+        <location filename="../PrescriptionPanel.qml" line="119"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="121"/>
+        <location filename="../PrescriptionPanel.qml" line="124"/>
         <source>Signer</source>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="127"/>
+        <location filename="../PrescriptionPanel.qml" line="130"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="218"/>
+        <location filename="../PrescriptionPanel.qml" line="221"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="230"/>
+        <location filename="../PrescriptionPanel.qml" line="233"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="231"/>
+        <location filename="../PrescriptionPanel.qml" line="234"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="232"/>
+        <location filename="../PrescriptionPanel.qml" line="235"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="243"/>
+        <location filename="../PrescriptionPanel.qml" line="246"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="250"/>
+        <location filename="../PrescriptionPanel.qml" line="253"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="254"/>
+        <location filename="../PrescriptionPanel.qml" line="257"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="255"/>
+        <location filename="../PrescriptionPanel.qml" line="258"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="256"/>
+        <location filename="../PrescriptionPanel.qml" line="259"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="258"/>
+        <location filename="../PrescriptionPanel.qml" line="261"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="261"/>
+        <location filename="../PrescriptionPanel.qml" line="264"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="284"/>
+        <location filename="../PrescriptionPanel.qml" line="287"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="290"/>
+        <location filename="../PrescriptionPanel.qml" line="293"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="299"/>
+        <location filename="../PrescriptionPanel.qml" line="302"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="300"/>
+        <location filename="../PrescriptionPanel.qml" line="303"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="303"/>
+        <location filename="../PrescriptionPanel.qml" line="306"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="313"/>
+        <location filename="../PrescriptionPanel.qml" line="316"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="314"/>
+        <location filename="../PrescriptionPanel.qml" line="317"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="317"/>
+        <location filename="../PrescriptionPanel.qml" line="320"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="326"/>
+        <location filename="../PrescriptionPanel.qml" line="329"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="327"/>
+        <location filename="../PrescriptionPanel.qml" line="330"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="331"/>
+        <location filename="../PrescriptionPanel.qml" line="334"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="340"/>
+        <location filename="../PrescriptionPanel.qml" line="343"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="350"/>
+        <location filename="../PrescriptionPanel.qml" line="353"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="351"/>
+        <location filename="../PrescriptionPanel.qml" line="354"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="351"/>
+        <location filename="../PrescriptionPanel.qml" line="354"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="358"/>
+        <location filename="../PrescriptionPanel.qml" line="361"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="385"/>
+        <location filename="../PrescriptionPanel.qml" line="388"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <location filename="../PrescriptionPanel.qml" line="391"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="389"/>
+        <location filename="../PrescriptionPanel.qml" line="392"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="390"/>
+        <location filename="../PrescriptionPanel.qml" line="393"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="412"/>
+        <location filename="../PrescriptionPanel.qml" line="415"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="416"/>
+        <location filename="../PrescriptionPanel.qml" line="419"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="417"/>
+        <location filename="../PrescriptionPanel.qml" line="420"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="418"/>
+        <location filename="../PrescriptionPanel.qml" line="421"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <location filename="../PrescriptionPanel.qml" line="422"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <location filename="../PrescriptionPanel.qml" line="423"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="421"/>
+        <location filename="../PrescriptionPanel.qml" line="424"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="152"/>
+        <location filename="../PrescriptionPanel.qml" line="155"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="170"/>
+        <location filename="../PrescriptionPanel.qml" line="173"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
@@ -773,97 +773,97 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../SessionView.qml" line="215"/>
+        <location filename="../SessionView.qml" line="422"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="229"/>
+        <location filename="../SessionView.qml" line="438"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="246"/>
+        <location filename="../SessionView.qml" line="454"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="298"/>
+        <location filename="../SessionView.qml" line="506"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="115"/>
+        <location filename="../SessionView.qml" line="316"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="168"/>
+        <location filename="../SessionView.qml" line="325"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="168"/>
+        <location filename="../SessionView.qml" line="325"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="37"/>
+        <location filename="../SessionView.qml" line="80"/>
         <source>%1, %2 ans</source>
         <translation>%1, %2 years</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="44"/>
+        <location filename="../SessionView.qml" line="90"/>
         <source>URGENT</source>
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="58"/>
+        <location filename="../SessionView.qml" line="132"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="59"/>
+        <location filename="../SessionView.qml" line="133"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="60"/>
+        <location filename="../SessionView.qml" line="134"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="61"/>
+        <location filename="../SessionView.qml" line="135"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="64"/>
+        <location filename="../SessionView.qml" line="137"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="65"/>
+        <location filename="../SessionView.qml" line="138"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="65"/>
+        <location filename="../SessionView.qml" line="138"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="68"/>
+        <location filename="../SessionView.qml" line="141"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="69"/>
+        <location filename="../SessionView.qml" line="142"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="69"/>
+        <location filename="../SessionView.qml" line="142"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -871,69 +871,192 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="70"/>
+        <location filename="../SessionView.qml" line="146"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="148"/>
+        <location filename="../SessionView.qml" line="182"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="149"/>
+        <location filename="../SessionView.qml" line="183"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="150"/>
+        <location filename="../SessionView.qml" line="184"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="151"/>
+        <location filename="../SessionView.qml" line="185"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="152"/>
+        <location filename="../SessionView.qml" line="186"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="159"/>
+        <location filename="../SessionView.qml" line="195"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="181"/>
+        <location filename="../SessionView.qml" line="209"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="211"/>
+        <source>Raccourcis clavier (?)</source>
+        <translation>Keyboard shortcuts (?)</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="216"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="334"/>
+        <location filename="../SessionView.qml" line="351"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="340"/>
+        <location filename="../SessionView.qml" line="357"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="367"/>
+        <location filename="../SessionView.qml" line="383"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="373"/>
+        <location filename="../SessionView.qml" line="389"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="379"/>
+        <location filename="../SessionView.qml" line="395"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutHelp</name>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="18"/>
+        <source>Pendant la consultation</source>
+        <translation>During the consultation</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="19"/>
+        <source>Onglet stéthoscope</source>
+        <translation>Stethoscope tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="20"/>
+        <source>Onglet constantes et ECG</source>
+        <translation>Vital signs and ECG tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="21"/>
+        <source>Onglet ordonnance</source>
+        <translation>Prescription tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="22"/>
+        <source>Allumer ou couper votre caméra</source>
+        <translation>Turn your camera on or off</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="23"/>
+        <source>Afficher cette aide</source>
+        <translation>Show this help</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="24"/>
+        <source>Échap</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="24"/>
+        <source>Fermer cette aide</source>
+        <translation>Close this help</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="26"/>
+        <source>Stéthoscope (onglet F1)</source>
+        <translation>Stethoscope (F1 tab)</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="27"/>
+        <source>Filtre cloche</source>
+        <translation>Bell filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="28"/>
+        <source>Filtre membrane</source>
+        <translation>Diaphragm filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="29"/>
+        <source>Filtre étendu</source>
+        <translation>Extended filter</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="30"/>
+        <source>Sans filtre (brut)</source>
+        <translation>No filter (raw)</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="31"/>
+        <source>Gain : plus ou moins 1 dB</source>
+        <translation>Gain: 1 dB up or down</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="32"/>
+        <source>Enregistrer, arrêter l&apos;enregistrement</source>
+        <translation>Record, stop recording</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="33"/>
+        <source>Couper, rétablir votre micro</source>
+        <translation>Mute, unmute your microphone</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="35"/>
+        <source>Réécoute d&apos;un enregistrement</source>
+        <translation>Replaying a recording</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="36"/>
+        <source>Lecture, pause</source>
+        <translation>Play, pause</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="37"/>
+        <source>Boucle autour de l&apos;instant</source>
+        <translation>Loop around the current moment</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="38"/>
+        <source>Foyer précédent, suivant</source>
+        <translation>Previous, next site</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="56"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="63"/>
+        <source>Fermer (Échap)</source>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -977,12 +1100,12 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
-        <location filename="../StethoscopePanel.qml" line="267"/>
+        <location filename="../StethoscopePanel.qml" line="271"/>
         <source>Micro :</source>
         <translation>Microphone:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="277"/>
+        <location filename="../StethoscopePanel.qml" line="283"/>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
@@ -1032,79 +1155,79 @@
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="62"/>
+        <location filename="../StethoscopePanel.qml" line="83"/>
         <source>Placé : %1</source>
         <translation>Placed: %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="64"/>
+        <location filename="../StethoscopePanel.qml" line="85"/>
         <source>demandé : %1 (en attente de l&apos;opérateur)</source>
         <translation>requested: %1 (waiting for the operator)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="85"/>
+        <location filename="../StethoscopePanel.qml" line="74"/>
         <source>Demander ce placement</source>
         <translation>Request this placement</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="111"/>
+        <location filename="../StethoscopePanel.qml" line="114"/>
         <source>■ Arrêter (R)  %1</source>
         <translation>■ Stop (R)  %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="112"/>
+        <location filename="../StethoscopePanel.qml" line="115"/>
         <source>● Enregistrer (R)</source>
         <translation>● Record (R)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="123"/>
+        <location filename="../StethoscopePanel.qml" line="126"/>
         <source>Gain</source>
         <translation>Gain</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="133"/>
+        <location filename="../StethoscopePanel.qml" line="136"/>
         <source>+%1 dB</source>
         <translation>+%1 dB</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="145"/>
+        <location filename="../StethoscopePanel.qml" line="148"/>
         <source>saturation</source>
         <translation>clipping</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="145"/>
+        <location filename="../StethoscopePanel.qml" line="148"/>
         <source>niveau sûr</source>
         <translation>safe level</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="171"/>
+        <location filename="../StethoscopePanel.qml" line="174"/>
         <source>Volume stéthoscope</source>
         <translation>Stethoscope volume</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="182"/>
+        <location filename="../StethoscopePanel.qml" line="185"/>
         <source>Voix cabine</source>
         <translation>Cabin voice</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="199"/>
+        <location filename="../StethoscopePanel.qml" line="202"/>
         <source>Micro coupé (M)</source>
         <translation>Microphone muted (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="200"/>
+        <location filename="../StethoscopePanel.qml" line="203"/>
         <source>Micro ouvert (M)</source>
         <translation>Microphone on (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="241"/>
+        <location filename="../StethoscopePanel.qml" line="244"/>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="262"/>
-        <source>Clavier : 1–4 filtres · ↑/↓ gain · R enregistrer · P lecture · L boucle · [ ] sites</source>
-        <translation>Keys: 1–4 filters · ↑/↓ gain · R record · P play · L loop · [ ] sites</translation>
+        <location filename="../StethoscopePanel.qml" line="266"/>
+        <source>Touches : ?</source>
+        <translation>Keys: ?</translation>
     </message>
 </context>
 <context>
@@ -1115,7 +1238,7 @@
         <translation>⏸ Picture frozen for %1 s: the cabin sends no more images</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="203"/>
+        <location filename="../VideoPanel.qml" line="204"/>
         <source>⏸ %1 (figée)</source>
         <translation>⏸ %1 (frozen)</translation>
     </message>
@@ -1157,7 +1280,7 @@
     <message>
         <location filename="../VideoPanel.qml" line="105"/>
         <location filename="../VideoPanel.qml" line="106"/>
-        <location filename="../VideoPanel.qml" line="193"/>
+        <location filename="../VideoPanel.qml" line="194"/>
         <source>Pas de vidéo</source>
         <translation>No video</translation>
     </message>
@@ -1172,12 +1295,12 @@
         <translation>Saves the picture at full resolution in the consultation&apos;s folder</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="218"/>
+        <location filename="../VideoPanel.qml" line="219"/>
         <source>Afficher en grand : %1</source>
         <translation>Show large: %1</translation>
     </message>
     <message>
-        <location filename="../VideoPanel.qml" line="251"/>
+        <location filename="../VideoPanel.qml" line="252"/>
         <source>En attente de la cabine…</source>
         <translation>Waiting for the cabin…</translation>
     </message>
@@ -1205,22 +1328,22 @@
         <translation>Plethysmogram</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="170"/>
+        <location filename="../VitalsPanel.qml" line="173"/>
         <source>Mesurer</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="177"/>
+        <location filename="../VitalsPanel.qml" line="182"/>
         <source>Mesurer : %1</source>
         <translation>Measure: %1</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="229"/>
+        <location filename="../VitalsPanel.qml" line="234"/>
         <source>Pas encore mesuré</source>
         <translation>Not measured yet</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="237"/>
+        <location filename="../VitalsPanel.qml" line="242"/>
         <source> · saisie manuelle</source>
         <translation> · entered by hand</translation>
     </message>
@@ -1238,7 +1361,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="319"/>
+        <location filename="../../app/console/main.cpp" line="325"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>

@@ -1,11 +1,11 @@
 // Every screen of the console, in French and in English, read back from the screen: the real
 // console (Main.qml, the real controllers, the catalogue main installs) against the demo's
 // in-process service and simulated cabin. Sign-in, the queue off and on shift, the session and
-// its three tabs, the ordonnance with a date it cannot read, the signature and end dialogs, the
-// end screen and the queue again. Each visible text (labels, buttons, placeholders, combo
-// boxes, dialog titles) is checked against the language (language_check.hpp); the patient's
-// details, what the test typed and the French ordonnance as it prints are data, shown as they
-// are. The screens are saved as PNG under the build directory (screens/).
+// its three tabs, the keyboard help, the ordonnance with a date it cannot read, the signature and
+// end dialogs, the end screen and the queue again. Each visible text (labels, buttons,
+// placeholders, combo boxes, dialog titles) is checked against the language (language_check.hpp);
+// the patient's details, what the test typed and the French ordonnance as it prints are data, shown
+// as they are. The screens are saved as PNG under the build directory (screens/).
 #include "connection_controller.hpp"
 #include "console.hpp"
 #include "demo_environment.hpp"
@@ -145,6 +145,13 @@ public:
             30s));
         QTest::qWait(1000); // the streams measured, the panels drawn
         look("stethoscope");
+
+        // The keyboard help ("?"), every key with its words.
+        auto* help = m_window->findChild<QObject*>(QStringLiteral("shortcutHelp"));
+        REQUIRE(help != nullptr);
+        openAndLook(help, "shortcut-help");
+        QMetaObject::invokeMethod(help, "close");
+        REQUIRE(waitUntil([&] { return !help->property("visible").toBool(); }, 5s));
 
         m_console->session().vitals()->requestMeasurement(QStringLiteral("oximetry"));
         m_console->session().setWorkspace(QStringLiteral("vitals"));

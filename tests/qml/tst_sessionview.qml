@@ -2,6 +2,7 @@ import QtQuick
 import QtTest
 import Telecabine.Ui
 import Telecabine.States
+import Telecabine.Settings
 
 Item {
     id: root
@@ -119,6 +120,15 @@ Item {
             property int microphone: 0
             function toggleMute() { muted = !muted }
         }
+        // The doctor's camera (CameraController): the self-view and its switch.
+        property QtObject camera: QtObject {
+            property bool active: true
+            property bool cameraOn: true
+            property string text: ""
+            property var selfView: null
+            function setSelfView(surface) { selfView = surface }
+            function toggleCamera() { cameraOn = !cameraOn }
+        }
         property string workspace: "stethoscope"
         property var pendingInstruments: []
         property var endCalls: []
@@ -134,6 +144,12 @@ Item {
         }
     }
 
+    // The split the session screen remembers, as the view stores it.
+    StoredValue {
+        id: storedSplit
+        key: "sessionView/workPaneFraction"
+    }
+
     TestCase {
         name: "SessionView"
         when: windowShown
@@ -142,6 +158,104 @@ Item {
             fakeSession.state = SessionState.Active
             fakeSession.endCalls = []
             fakeSession.cabinConnected = true
+            fakeSession.workspace = "stethoscope"
+            fakeSession.camera.cameraOn = true
+            storedSplit.reset() // each test starts from the default split, whatever ran before
+        }
+
+        // An item's rectangle in the view's coordinates.
+        function rectIn(view, item) {
+            const p = item.mapToItem(view, 0, 0)
+            return Qt.rect(p.x, p.y, item.width, item.height)
+        }
+        function overlaps(a, b) {
+            return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+        }
+
+        function test_the_patients_picture_is_the_largest_thing_on_screen() {
+            const view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const main = rectIn(view, findChild(view, "mainView"))
+            // 1280×800: the picture's frame, once 376×140 in the patient column, now beside the
+            // working tabs, at least 560×300 (the 16:9 picture inside it at least 530×300).
+            verify(main.width >= 560, "main view " + main.width + " px wide")
+            verify(main.height >= 300, "main view " + main.height + " px high")
+            // Wider and taller than anything in the working pane.
+            const work = rectIn(view, findChild(view, "stethoscopePanel"))
+            verify(main.width * main.height > 0.6 * work.width * work.height)
+            // The patient's details stay on screen, above the picture.
+            const header = rectIn(view, findChild(view, "patientHeader"))
+            verify(header.y + header.height <= main.y)
+            verify(findChild(view, "patientReason").visible)
+            verify(findChild(view, "urgentBadge").visible)
+            compare(findChild(view, "patientReason").text, "Essoufflement inhabituel à l'effort")
+        }
+
+        function test_self_view_never_covers_the_patient() {
+            const view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const selfView = findChild(view, "selfView")
+            verify(selfView.visible)
+            compare(fakeSession.camera.selfView, selfView) // the controller paints into it
+            const main = rectIn(view, findChild(view, "mainView"))
+            const self = rectIn(view, selfView)
+            verify(!overlaps(main, self), "self-view " + JSON.stringify(self) + " over " + JSON.stringify(main))
+            // C switches the doctor's camera, the button says which way.
+            compare(findChild(view, "cameraButton").text, "Caméra allumée (C)")
+            keyClick(Qt.Key_C)
+            verify(!fakeSession.camera.cameraOn)
+            compare(findChild(view, "cameraButton").text, "Caméra coupée (C)")
+        }
+
+        function test_split_is_dragged_and_remembered() {
+            let view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const pane = findChild(view, "workPane")
+            const split = findChild(view, "sessionSplit")
+            const before = pane.width
+            verify(before >= 480)
+            // The doctor drags the handle 150 px to the right: the picture grows less, the
+            // working pane shrinks, and the fraction is stored when the handle is let go.
+            const handle = findChild(split, "splitHandle")
+            verify(handle !== null)
+            // (mouseDrag adds the drag threshold to the distance.)
+            mouseDrag(handle, handle.width / 2, handle.height / 2, -150, 0)
+            tryVerify(() => pane.width >= before + 140, 2000, "pane " + pane.width)
+            tryVerify(() => storedSplit.value > 0 && Math.abs(storedSplit.value - pane.width / split.width) < 0.01)
+            const widened = pane.width
+            view.destroy()
+            wait(0)
+            // The next session screen opens with the doctor's split.
+            view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const again = findChild(view, "workPane")
+            tryVerify(() => Math.abs(again.width - widened) <= 2, 2000, "pane " + again.width)
+        }
+
+        function test_shortcut_help_opens_with_question_mark_and_closes_with_escape() {
+            const view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            const help = view.shortcutHelp
+            verify(!help.opened)
+            keyClick(Qt.Key_Question, Qt.ShiftModifier)
+            tryCompare(help, "opened", true)
+            // Every key the session screen answers to is listed, with what it does.
+            for (const key of ["F1", "F2", "F3", "C", "?", "1", "2", "3", "4", "↑ ↓", "R", "M",
+                               "P", "L", "[ ]"]) {
+                const entry = findChild(help.contentItem, "shortcut_" + key)
+                verify(entry !== null, "no line for " + key)
+                verify(entry.description.length > 3, "no words for " + key)
+            }
+            keyClick(Qt.Key_Escape)
+            tryCompare(help, "opened", false)
+            // The "?" button opens it too; its close button closes it.
+            mouseClick(findChild(view, "helpButton"))
+            tryCompare(help, "opened", true)
+            mouseClick(findChild(help.contentItem, "shortcutHelpClose"))
+            tryCompare(help, "opened", false)
+            // The help is not in the way of the keys once closed.
+            keyClick(Qt.Key_F2)
+            compare(fakeSession.workspace, "vitals")
         }
 
         function test_active_session_shows_patient_and_duration() {
@@ -192,10 +306,14 @@ Item {
 
         function test_stethoscope_panel_from_the_keyboard() {
             const view = createTemporaryObject(uut, root)
+            waitForRendering(view) // the split lays its panes out when the view is polished
             const panel = findChild(view, "stethoscopePanel")
             verify(panel.visible)
-            // Everything fits inside the panel (nothing spills past its right edge).
-            verify(findChild(view, "phonocardiogram").width <= panel.width - 24)
+            // Everything fits inside the panel (nothing spills past its right edge), in the
+            // working pane's default width at 1280×800.
+            verify(panel.width >= 560, "panel " + panel.width)
+            verify(findChild(view, "phonocardiogram").width <= panel.width - 24,
+                   "phonocardiogram " + findChild(view, "phonocardiogram").width + " in " + panel.width)
             // The controller paints the phonocardiogram and the spectrogram into these two.
             compare(fakeSession.stethoscope.meterSurfaces.length, 2)
             compare(fakeSession.stethoscope.meterSurfaces[0], findChild(view, "phonocardiogram"))
@@ -273,6 +391,17 @@ Item {
             compare(tabs.currentIndex, 1)
             fakeSession.workspace = "stethoscope" // the controller (the autopilot) may switch too
             compare(tabs.currentIndex, 0)
+        }
+
+        function test_ended_screen_uses_the_whole_width() {
+            fakeSession.state = SessionState.Ended
+            fakeSession.endReasonText = "Consultation terminée"
+            fakeSession.endedBy = "par vous"
+            const view = createTemporaryObject(uut, root)
+            waitForRendering(view)
+            verify(!findChild(view, "workPane").visible)
+            const summary = rectIn(view, findChild(view, "endedSummary"))
+            verify(summary.width >= view.width - 40, "summary " + summary.width + " of " + view.width)
         }
 
         function test_end_dialog_sends_the_chosen_reason() {
