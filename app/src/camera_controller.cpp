@@ -6,7 +6,7 @@
 namespace tc::app {
 
 CameraController::CameraController(QObject* parent)
-    : QObject(parent)
+    : Controller(parent)
     , m_observer(std::make_shared<Observer>()) {}
 
 CameraController::~CameraController() {
@@ -33,6 +33,7 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
     if (!sender) {
         m_text = tr("Vidéo sortante impossible : %1")
                      .arg(QString::fromStdString(sender.error().message()));
+        setError(m_text);
         emit changed();
         return;
     }
@@ -53,6 +54,7 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
         m_sender.reset();
         m_text =
             tr("Caméra inutilisable : %1").arg(QString::fromStdString(capture.error().message()));
+        setError(m_text);
         emit changed();
         return;
     }
@@ -60,6 +62,7 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
     m_camera->setEnabled(m_cameraOn);
     m_text = m_camera->testPattern() ? tr("Pas de caméra : la cabine voit une mire de test.")
                                      : QString();
+    setError({});
     emit changed();
 }
 

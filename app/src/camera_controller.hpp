@@ -4,6 +4,7 @@
 // the cabin, whose screen shows the doctor. The doctor can turn it off. Keyframe requests from
 // the cabin (PLI/FIR) and bitrate changes reach the encoder.
 
+#include "controller.hpp"
 #include "tc/media/bitrate_controller.hpp"
 #include "tc/media/camera_capture.hpp"
 #include "tc/media/video_negotiation.hpp"
@@ -20,7 +21,7 @@ namespace tc::app {
 
 class VideoSurface;
 
-class CameraController : public QObject {
+class CameraController : public Controller {
     Q_OBJECT
     Q_PROPERTY(bool active READ active NOTIFY changed)
     Q_PROPERTY(bool cameraOn READ cameraOn WRITE setCameraOn NOTIFY changed)

@@ -36,7 +36,7 @@ private:
 };
 
 ConnectionController::ConnectionController(QObject* parent)
-    : QObject(parent)
+    : Controller(parent)
     , m_io(std::make_unique<protocol::IoThread>("tc-console-io")) {}
 
 ConnectionController::~ConnectionController() {
@@ -74,13 +74,6 @@ void ConnectionController::setHost(const QString& host) {
 void ConnectionController::setPort(int port) {
     m_port = port;
     emit defaultsChanged();
-}
-
-void ConnectionController::setError(const QString& text) {
-    if (m_errorString != text) {
-        m_errorString = text;
-        emit errorStringChanged();
-    }
 }
 
 void ConnectionController::signIn(const QString& bundlePath, const QString& passphrase,

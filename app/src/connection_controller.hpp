@@ -3,6 +3,7 @@
 // state, presence. Owns the protocol thread and the client; hands events to the models on the
 // UI thread.
 
+#include "controller.hpp"
 #include "states.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -15,11 +16,10 @@
 
 namespace tc::app {
 
-class ConnectionController : public QObject {
+class ConnectionController : public Controller {
     Q_OBJECT
     Q_PROPERTY(tc::app::ConnectionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY stateChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool signedIn READ signedIn NOTIFY stateChanged)
     Q_PROPERTY(QString identityName READ identityName NOTIFY identityChanged)
     Q_PROPERTY(QString rpps READ rpps NOTIFY identityChanged)
@@ -38,7 +38,6 @@ public:
 
     ConnectionState::Value state() const { return m_state; }
     QString statusText() const;
-    QString errorString() const { return m_errorString; }
     bool signedIn() const { return m_client != nullptr; }
     QString identityName() const { return m_identityName; }
     QString rpps() const { return m_rpps; }
@@ -65,7 +64,6 @@ public:
 
 signals:
     void stateChanged();
-    void errorStringChanged();
     void identityChanged();
     void onShiftChanged();
     void defaultsChanged();
@@ -76,12 +74,10 @@ signals:
 private:
     class Bridge;
     void applyState(protocol::ConnectionState state, boost::system::error_code reason);
-    void setError(const QString& text);
 
     std::unique_ptr<protocol::IoThread> m_io;
     std::shared_ptr<protocol::RendezvousClient> m_client;
     ConnectionState::Value m_state = ConnectionState::Disconnected;
-    QString m_errorString;
     QString m_identityName;
     QString m_rpps;
     bool m_onShift = false;

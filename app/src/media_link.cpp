@@ -120,7 +120,7 @@ QString toString(MediaQuality quality) {
 }
 
 MediaLink::MediaLink(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     m_poll.setInterval(1000);
     connect(&m_poll, &QTimer::timeout, this, &MediaLink::poll);
 }
@@ -264,7 +264,7 @@ QString MediaLink::answer(const std::string& sdp) {
                                [this](protocol::TransportState state, boost::system::error_code e) {
                                    postToUi(this, [this, state, e] {
                                        if (e) {
-                                           m_error = QString::fromStdString(e.message());
+                                           setError(QString::fromStdString(e.message()));
                                        }
                                        setState(state);
                                    });
@@ -310,7 +310,7 @@ void MediaLink::close() {
     m_quality = MediaQuality::none;
     m_details.clear();
     m_streams.clear();
-    m_error.clear();
+    setError({});
     m_path.clear();
     m_incidents.clear();
     m_relayProblemsSeen = 0;
@@ -496,7 +496,7 @@ QString MediaLink::text() const {
     case TransportState::securing:
         return tr("Média : échange des clés de chiffrement (DTLS)…");
     case TransportState::failed:
-        return tr("Média refusé : %1").arg(m_error);
+        return tr("Média refusé : %1").arg(errorString());
     case TransportState::disconnected:
         return tr("Média interrompu : plus de trafic authentifié depuis 5 s");
     case TransportState::reconnecting:

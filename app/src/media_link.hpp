@@ -6,6 +6,7 @@
 // through which TURN server), and a timeline of the link's incidents: every path change, ICE
 // restart, and STUN or TURN server that failed.
 
+#include "controller.hpp"
 #include "states.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/video_negotiation.hpp"
@@ -44,7 +45,7 @@ MediaQuality assessQuality(const MediaSnapshot& snapshot, std::uint64_t unrecove
                            std::uint64_t receivedSinceLast);
 QString toString(MediaQuality quality);
 
-class MediaLink : public QObject {
+class MediaLink : public Controller {
     Q_OBJECT
     Q_PROPERTY(tc::app::MediaState::Value state READ state NOTIFY changed)
     Q_PROPERTY(QString quality READ quality NOTIFY changed)
@@ -165,7 +166,6 @@ private:
     protocol::LocalKeying m_keying;
     protocol::HostAddressPolicy m_hostPolicy;
     std::optional<protocol::TransportState> m_state; // none until an offer is answered
-    QString m_error;                                 // why the transport failed, for the doctor
     MediaQuality m_quality = MediaQuality::none;
     QString m_details;
     int m_packetsPerSecond = 0;

@@ -8,7 +8,7 @@ using protocol::DocumentState;
 using Clock = protocol::DocumentSender::Clock;
 
 PrescriptionDeliveryController::PrescriptionDeliveryController(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &PrescriptionDeliveryController::pump);
@@ -88,6 +88,7 @@ void PrescriptionDeliveryController::setState(DeliveryState::Value state, const 
         m_state = state;
         m_reason = reason;
         m_cabinText = cabinText;
+        setError(state == DeliveryState::Failed ? statusText() : QString());
         emit statusChanged();
     }
 }

@@ -4,6 +4,7 @@
 // after a reconnection, never printed twice). Lives on the UI thread: the session's events and
 // request replies reach it there (ConnectionController makes the one queued crossing).
 
+#include "controller.hpp"
 #include "states.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
@@ -16,7 +17,7 @@
 
 namespace tc::app {
 
-class PrescriptionDeliveryController : public QObject {
+class PrescriptionDeliveryController : public Controller {
     Q_OBJECT
     Q_PROPERTY(tc::app::DeliveryState::Value state READ state NOTIFY statusChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusChanged)

@@ -62,7 +62,7 @@ template <class Items> QVariantList choices(const Items& items) {
 } // namespace
 
 PrescriptionEditor::PrescriptionEditor(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(250);
     connect(&m_previewTimer, &QTimer::timeout, this, &PrescriptionEditor::renderPreview);
@@ -160,6 +160,7 @@ void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outco
         break;
     }
     if (outcome.refusal != Refusal::none || !outcome.ordonnance) {
+        setError(m_signText);
         emit changed();
         emit signFinished(false);
         return;
@@ -167,6 +168,7 @@ void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outco
     m_ledger = std::move(outcome.ledger);
     m_signed = std::move(*outcome.ordonnance);
     m_signText = tr("Signée électroniquement (PAdES) · n° %1").arg(idText());
+    setError({});
     // Kept with the consultation: what was signed, as signed.
     if (!m_outputDirectory.isEmpty() && QDir().mkpath(m_outputDirectory)) {
         // The check symbol may be * ~ $ or =, which shells and file managers misread; it is a

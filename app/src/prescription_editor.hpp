@@ -8,6 +8,7 @@
 // telephone, e-mail, qualification) are kept in the workstation's settings between
 // consultations; the patient's come from the visit and what the operator says.
 
+#include "controller.hpp"
 #include "prescription_signing.hpp"
 #include "signing_choices.hpp"
 #include "states.hpp"
@@ -31,7 +32,7 @@ namespace tc::app {
 class PrescriptionDeliveryController;
 class VideoSurface;
 
-class PrescriptionEditor : public QObject {
+class PrescriptionEditor : public Controller {
     Q_OBJECT
     // [{index, kind ("medication", "laboratory", "imaging", "referral"), text: the line as the
     // ordonnance will word it ("" while it cannot be read), hasError}]

@@ -37,7 +37,7 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
 }
 
 SessionController::SessionController(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     buildMessageTables();
     m_durationTick.setInterval(1000);
     connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
@@ -121,13 +121,6 @@ void SessionController::setState(SessionState::Value state) {
         m_state = state;
         emit stateChanged();
         emit durationChanged();
-    }
-}
-
-void SessionController::setError(const QString& text) {
-    if (m_errorString != text) {
-        m_errorString = text;
-        emit errorStringChanged();
     }
 }
 

@@ -3,6 +3,7 @@
 // reason. An explicit state machine with one teardown path.
 
 #include "camera_controller.hpp"
+#include "controller.hpp"
 #include "media_link.hpp"
 #include "message_table.hpp"
 #include "prescription_delivery.hpp"
@@ -29,10 +30,9 @@ namespace tc::app {
 class ConnectionController;
 class QueueModel;
 
-class SessionController : public QObject {
+class SessionController : public Controller {
     Q_OBJECT
     Q_PROPERTY(tc::app::SessionState::Value state READ state NOTIFY stateChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
     Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
     Q_PROPERTY(int durationSeconds READ durationSeconds NOTIFY durationChanged)
@@ -64,7 +64,6 @@ public:
     void attach(ConnectionController* connection, QueueModel* queue);
 
     SessionState::Value state() const { return m_state; }
-    QString errorString() const { return m_errorString; }
     QString sessionId() const { return QString::fromStdString(m_sessionId); }
     bool cabinConnected() const { return m_cabinConnected; }
     int durationSeconds() const;
@@ -114,7 +113,6 @@ public:
 
 signals:
     void stateChanged();
-    void errorStringChanged();
     void cabinConnectedChanged();
     void durationChanged();
     void instrumentsChanged();
@@ -124,7 +122,6 @@ private:
     void buildMessageTables();
     void onAnswer(const nlohmann::json& body);
     void setState(SessionState::Value state);
-    void setError(const QString& text);
     void sendOffer();
     void sendSessionMessage(const std::string& kind, nlohmann::json payload);
     PrescriptionEditor::PrescriberIdentity prescriberIdentity() const;
@@ -135,7 +132,6 @@ private:
     ConnectionController* m_connection = nullptr;
     QueueModel* m_queue = nullptr;
     SessionState::Value m_state = SessionState::Idle;
-    QString m_errorString;
     std::string m_sessionId;
     QString m_snapshotRoot;
     QString m_workspace = QStringLiteral("stethoscope");

@@ -24,7 +24,7 @@ QString snapshotFileName(const QString& name, std::optional<std::uint32_t> count
 } // namespace
 
 VideoController::VideoController(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     m_snapshots.setMaxThreadCount(1);
     m_watchdog.setInterval(250);
     connect(&m_watchdog, &QTimer::timeout, this, &VideoController::checkFrozen);
@@ -275,7 +275,7 @@ void VideoController::pruneSurfaces(View& view) {
 QString VideoController::snapshot(const QString& name) {
     if (m_snapshotDirectory.isEmpty()) {
         setError(tr("Photo impossible : aucun dossier de consultation n'est ouvert."));
-        emit snapshotFailed(m_errorString);
+        emit snapshotFailed(errorString());
         return {};
     }
     boost::system::result<media::ReceivedFrame> last = make_error_code(media::VideoErrc::noFrame);
@@ -288,7 +288,7 @@ QString VideoController::snapshot(const QString& name) {
     }
     if (!last) {
         setError(tr("Photo impossible : aucune image reçue de « %1 ».").arg(labelOf(name)));
-        emit snapshotFailed(m_errorString);
+        emit snapshotFailed(errorString());
         return {};
     }
     media::SnapshotInfo info;
@@ -311,7 +311,7 @@ QString VideoController::snapshot(const QString& name) {
             if (error) {
                 setError(tr("La photo n'a pas pu être enregistrée dans %1 (%2).")
                              .arg(path, QString::fromStdString(error.message())));
-                emit snapshotFailed(m_errorString);
+                emit snapshotFailed(errorString());
             } else {
                 emit snapshotTaken(path);
             }
@@ -383,11 +383,6 @@ media::VideoReceiver::Stats VideoController::stats(const QString& name) const {
     std::lock_guard lock(m_mutex);
     const auto it = m_receivers.find(name.toStdString());
     return it == m_receivers.end() ? media::VideoReceiver::Stats{} : it->second->stats();
-}
-
-void VideoController::setError(const QString& message) {
-    m_errorString = message;
-    emit errorStringChanged();
 }
 
 } // namespace tc::app

@@ -8,6 +8,7 @@
 // while). A decoder that needs a keyframe calls the stream's requestKeyframe (for the app to send
 // a PLI) and the keyframeNeeded signal follows.
 
+#include "controller.hpp"
 #include "tc/media/video_receiver.hpp"
 #include "video_surface.hpp"
 
@@ -39,7 +40,7 @@ struct VideoStreamConfig {
     std::function<void()> requestKeyframe;
 };
 
-class VideoController : public QObject {
+class VideoController : public Controller {
     Q_OBJECT
     Q_PROPERTY(QString mainStream READ mainStream WRITE setMainStream NOTIFY mainStreamChanged)
     // [{name, label, hasVideo, frozen}], in the order the streams were attached.
@@ -48,7 +49,6 @@ class VideoController : public QObject {
     Q_PROPERTY(QVariantList streams READ streams NOTIFY streamsChanged)
     Q_PROPERTY(QString snapshotDirectory READ snapshotDirectory WRITE setSnapshotDirectory NOTIFY
                    snapshotDirectoryChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
 
 public:
     explicit VideoController(QObject* parent = nullptr);
@@ -80,7 +80,6 @@ public:
     QVariantList streams() const;
     QString snapshotDirectory() const { return m_snapshotDirectory; }
     void setSnapshotDirectory(const QString& directory);
-    QString errorString() const { return m_errorString; }
 
     // Every surface, now and later, reports the frames it puts on screen (benchmarks).
     void setRenderObserver(RenderObserver observer);
@@ -98,7 +97,6 @@ signals:
     void mainStreamChanged();
     void streamsChanged();
     void snapshotDirectoryChanged();
-    void errorStringChanged();
     void snapshotTaken(const QString& path);
     void snapshotFailed(const QString& message);
     void keyframeNeeded(const QString& name);
@@ -119,7 +117,6 @@ private:
     void deliver(const QString& name, const std::shared_ptr<VideoFrameSlot>& slot);
     void pruneSurfaces(View& view);
     void chooseMainStream();
-    void setError(const QString& message);
 
     // Receivers, shared with the protocol thread: pushPacket holds the lock while it pushes, so
     // a receiver removed under the lock is used by no one.
@@ -130,7 +127,6 @@ private:
     std::vector<QString> m_order; // attached streams, first attached first
     QString m_mainStream;
     QString m_snapshotDirectory;
-    QString m_errorString;
     QThreadPool m_snapshots; // one writer; waited for before the controller goes
     QTimer m_watchdog;       // looks for frozen streams while any is attached
     RenderObserver m_renderObserver;

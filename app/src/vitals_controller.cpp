@@ -68,7 +68,7 @@ QString displayUnit(const std::string& ucum) {
 } // namespace
 
 VitalsController::VitalsController(QObject* parent)
-    : QObject(parent)
+    : Controller(parent)
     , m_ecg(std::chrono::seconds(30))
     , m_pleth(std::chrono::seconds(30))
     , m_heart(std::chrono::seconds(30)) {
@@ -112,10 +112,7 @@ void VitalsController::end() {
     m_clockOffsetUs.reset();
     m_waveformsLive = false;
     m_waveformText.clear();
-    if (!m_errorString.isEmpty()) {
-        m_errorString.clear();
-        emit errorStringChanged();
-    }
+    setError({});
     emit readingsChanged();
     emit waveformsChanged();
 }
@@ -442,11 +439,6 @@ void VitalsController::setPlethStrip(WaveformStrip* strip) {
 
 int VitalsController::ecgFramesDrawn() const {
     return m_ecgStrip ? m_ecgStrip->framesDrawn() : 0;
-}
-
-void VitalsController::setError(const QString& message) {
-    m_errorString = message;
-    emit errorStringChanged();
 }
 
 } // namespace tc::app

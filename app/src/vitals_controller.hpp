@@ -9,6 +9,7 @@
 // draw; lost stretches stay gaps. The stethoscope's envelope, on the same session clock, is a
 // third trace under the ECG, so an R peak and its S1 line up on screen.
 
+#include "controller.hpp"
 #include "tc/protocol/vitals.hpp"
 #include "tc/protocol/vitals_ranges.hpp"
 #include "waveform_strip.hpp"
@@ -33,7 +34,7 @@ class WaveformReceiver;
 
 namespace tc::app {
 
-class VitalsController : public QObject {
+class VitalsController : public Controller {
     Q_OBJECT
     // One entry per kind of measurement, in a fixed order (blood pressure, oximetry, temperature,
     // anthropometry, glucose): {kind, title, taken, ageText, manual, quality, qualityText,
@@ -43,7 +44,6 @@ class VitalsController : public QObject {
     // Whether the ECG and pleth are streaming, and what is wrong when not.
     Q_PROPERTY(bool waveformsLive READ waveformsLive NOTIFY waveformsChanged)
     Q_PROPERTY(QString waveformText READ waveformText NOTIFY waveformsChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
 
 public:
     // Sends one session message (kind, payload) to the cabin.
@@ -73,7 +73,6 @@ public:
     QVariantList readings() const;
     bool waveformsLive() const { return m_waveformsLive; }
     QString waveformText() const { return m_waveformText; }
-    QString errorString() const { return m_errorString; }
 
     // For the benchmark: the strips' drawn frames so far, and the waveform packets' latencies.
     int ecgFramesDrawn() const;
@@ -88,7 +87,6 @@ public:
 signals:
     void readingsChanged();
     void waveformsChanged();
-    void errorStringChanged();
 
 private:
     struct Taken {
@@ -107,7 +105,6 @@ private:
     void onAck(const nlohmann::json& payload);
     void pullWaveforms();
     void updateStrips();
-    void setError(const QString& message);
     QString ageText(const Taken& taken) const;
     static QString shortLabel(protocol::VitalQuantity quantity);
     std::int64_t sessionNowUs() const; // the cabin's clock, estimated from the waveforms
@@ -131,7 +128,6 @@ private:
     QPointer<WaveformStrip> m_plethStrip;
     QTimer m_pull;  // waveforms into the traces, 30 times a second
     QTimer m_clock; // "il y a 2 min" and staleness, once a second
-    QString m_errorString;
 };
 
 } // namespace tc::app

@@ -10,7 +10,7 @@ constexpr std::uint32_t kDoctorVoiceSsrc = 0xD0C70001;
 } // namespace
 
 VoiceController::VoiceController(QObject* parent)
-    : QObject(parent)
+    : Controller(parent)
     // webrtcdsp finds its far end by this name, process-wide: one per live controller.
     , m_probe("tc-console-echo-" +
               std::to_string(reinterpret_cast<std::uintptr_t>(static_cast<void*>(this)))) {
@@ -110,6 +110,7 @@ std::shared_ptr<VoiceController::Uplink> VoiceController::uplink() {
         if (!packetizer) {
             m_microphoneText = tr("Voix sortante impossible : %1")
                                    .arg(QString::fromStdString(packetizer.error().message()));
+            setError(m_microphoneText);
             return nullptr;
         }
         m_uplink = std::make_shared<Uplink>();
@@ -168,12 +169,14 @@ void VoiceController::startMicrophone() {
     if (!capture) {
         m_microphoneText = tr("Aucun micro utilisable : la cabine ne vous entend pas (%1).")
                                .arg(QString::fromStdString(capture.error().message()));
+        setError(m_microphoneText);
         emit microphoneChanged();
         return;
     }
     m_capture = std::move(*capture);
     m_capture->setMuted(m_muted);
     m_microphoneText = source == "synthetic" ? tr("Micro de test (voix de synthèse)") : QString();
+    setError({});
     emit microphoneChanged();
 }
 

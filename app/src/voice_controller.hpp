@@ -6,6 +6,7 @@
 // cancellation against that playout, noise suppression and gain control, then Opus, to the
 // cabin; it can be muted. The stethoscope never goes through any of this.
 
+#include "controller.hpp"
 #include "tc/media/audio_outputs.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/voice_capture.hpp"
@@ -22,7 +23,7 @@
 
 namespace tc::app {
 
-class VoiceController : public QObject {
+class VoiceController : public Controller {
     Q_OBJECT
     Q_PROPERTY(bool available READ available NOTIFY availableChanged)
     Q_PROPERTY(double volume READ volume WRITE setVolume NOTIFY volumeChanged)

@@ -1351,22 +1351,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/console/main.cpp" line="32"/>
+        <location filename="../../app/console/main.cpp" line="33"/>
         <source>GStreamer indisponible</source>
         <translation>GStreamer unavailable</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="36"/>
+        <location filename="../../app/console/main.cpp" line="37"/>
         <source>%1 · chaîne média complète</source>
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="325"/>
+        <location filename="../../app/console/main.cpp" line="316"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="47"/>
+        <location filename="../../app/console/main.cpp" line="48"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
     </message>
@@ -1384,12 +1384,12 @@
         <translation>Outgoing video impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="55"/>
+        <location filename="../../app/src/camera_controller.cpp" line="56"/>
         <source>Caméra inutilisable : %1</source>
         <translation>Camera unusable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="61"/>
+        <location filename="../../app/src/camera_controller.cpp" line="63"/>
         <source>Pas de caméra : la cabine voit une mire de test.</source>
         <translation>No camera: the cabin sees a test pattern.</translation>
     </message>
@@ -1417,22 +1417,22 @@
         <translation>Disconnected</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="92"/>
+        <location filename="../../app/src/connection_controller.cpp" line="85"/>
         <source>Adresse du service invalide.</source>
         <translation>Invalid service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="97"/>
+        <location filename="../../app/src/connection_controller.cpp" line="90"/>
         <source>Fichier d&apos;identité introuvable : %1</source>
         <translation>Identity file not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="102"/>
+        <location filename="../../app/src/connection_controller.cpp" line="95"/>
         <source>Certificat de l&apos;autorité introuvable : %1</source>
         <translation>Authority certificate not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="112"/>
+        <location filename="../../app/src/connection_controller.cpp" line="105"/>
         <source>Ce fichier n&apos;est pas une identité de médecin.</source>
         <translation>This file is not a doctor identity.</translation>
     </message>
@@ -1729,33 +1729,33 @@
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="169"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="170"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="190"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="192"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="209"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="211"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="219"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="221"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="265"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="267"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="469"/>
-        <location filename="../../app/src/prescription_editor.cpp" line="484"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="471"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="486"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
@@ -1797,47 +1797,47 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="359"/>
+        <location filename="../../app/src/session_controller.cpp" line="366"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="414"/>
+        <location filename="../../app/src/session_controller.cpp" line="421"/>
         <source>La cabine n&apos;a pas pu %1 : %2</source>
         <translation>The cabin could not %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="415"/>
+        <location filename="../../app/src/session_controller.cpp" line="422"/>
         <source>démarrer la caméra</source>
         <translation>start the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="415"/>
+        <location filename="../../app/src/session_controller.cpp" line="422"/>
         <source>arrêter la caméra</source>
         <translation>stop the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="157"/>
+        <location filename="../../app/src/session_controller.cpp" line="151"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="201"/>
+        <location filename="../../app/src/session_controller.cpp" line="195"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="244"/>
+        <location filename="../../app/src/session_controller.cpp" line="238"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="245"/>
+        <location filename="../../app/src/session_controller.cpp" line="239"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="246"/>
+        <location filename="../../app/src/session_controller.cpp" line="240"/>
         <source>par le service</source>
         <translation>by the service</translation>
     </message>
@@ -1923,102 +1923,102 @@
 <context>
     <name>tc::app::StethoscopeController</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="285"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="286"/>
         <source>Enregistrement interrompu : %1</source>
         <translation>Recording interrupted: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="224"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="225"/>
         <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
         <translation>The cabin could not place the stethoscope: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="86"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="87"/>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="88"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="89"/>
         <source>Aucune sortie (réglage du poste)</source>
         <translation>No output (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="89"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="90"/>
         <source>Sortie configurée (%1)</source>
         <translation>Configured output (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="93"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="94"/>
         <source>Aucune (enregistrement seul)</source>
         <translation>None (record only)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="71"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
         <source>foyer aortique</source>
         <translation>aortic focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
         <source>foyer pulmonaire</source>
         <translation>pulmonary focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
         <source>foyer tricuspide</source>
         <translation>tricuspid focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
         <source>foyer mitral</source>
         <translation>mitral focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
         <source>poumon droit, haut</source>
         <translation>right lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
         <source>poumon gauche, haut</source>
         <translation>left lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
         <source>poumon droit, bas</source>
         <translation>right lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
         <source>poumon gauche, bas</source>
         <translation>left lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
         <source>poumon droit, postérieur</source>
         <translation>right lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="187"/>
         <source>poumon gauche, postérieur</source>
         <translation>left lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="210"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="211"/>
         <source>site inconnu</source>
         <translation>unknown site</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="250"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="251"/>
         <source>Enregistrement impossible : %1</source>
         <translation>Recording impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="267"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="268"/>
         <source>Fin d&apos;enregistrement incomplète : %1</source>
         <translation>Recording ended incompletely: %1</translation>
     </message>
@@ -2088,7 +2088,7 @@
     <name>tc::app::VitalsController</name>
     <message>
         <location filename="../../app/src/vitals_controller.cpp" line="83"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="409"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="406"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
@@ -2098,154 +2098,154 @@
         <translation>No more traces from the cabin: what shows is old.</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="126"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="123"/>
         <source>En attente des tracés de la cabine…</source>
         <translation>Waiting for the cabin&apos;s traces…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="127"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="124"/>
         <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
         <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="162"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="159"/>
         <source>Mesure reçue mais refusée (%1 : %2).</source>
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="195"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="192"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="197"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="194"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="198"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="195"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="202"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="199"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="219"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="216"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="234"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="231"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="237"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="234"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="240"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="237"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="242"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="239"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="248"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="245"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="247"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="252"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="249"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="254"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="251"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="255"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="260"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="257"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="262"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="290"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="263"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="265"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="281"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="293"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="290"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="296"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="293"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="307"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="304"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="323"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="320"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="325"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="322"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>
@@ -2273,7 +2273,7 @@
         <translation>None (the cabin cannot hear me)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="147"/>
+        <location filename="../../app/src/voice_controller.cpp" line="148"/>
         <source>Micro désactivé sur ce poste</source>
         <translation>Microphone disabled on this workstation</translation>
     </message>
@@ -2283,13 +2283,13 @@
         <translation>Outgoing voice impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="169"/>
+        <location filename="../../app/src/voice_controller.cpp" line="170"/>
         <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
         <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
     </message>
     <message>
         <location filename="../../app/src/voice_controller.cpp" line="52"/>
-        <location filename="../../app/src/voice_controller.cpp" line="176"/>
+        <location filename="../../app/src/voice_controller.cpp" line="178"/>
         <source>Micro de test (voix de synthèse)</source>
         <translation>Test microphone (synthetic voice)</translation>
     </message>
