@@ -36,8 +36,10 @@ private:
 };
 
 ConnectionController::ConnectionController(QObject* parent)
-    : Controller(parent)
-    , m_io(std::make_unique<protocol::IoThread>("tc-console-io")) {}
+    : ServiceLink(parent)
+    , m_io(std::make_unique<protocol::IoThread>("tc-console-io")) {
+    connect(this, &ConnectionController::stateChanged, this, &ServiceLink::linkChanged);
+}
 
 ConnectionController::~ConnectionController() {
     if (m_client) {

@@ -3,7 +3,7 @@
 // state, presence. Owns the protocol thread and the client; hands events to the models on the
 // UI thread.
 
-#include "controller.hpp"
+#include "service_link.hpp"
 #include "states.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -16,7 +16,7 @@
 
 namespace tc::app {
 
-class ConnectionController : public Controller {
+class ConnectionController : public ServiceLink {
     Q_OBJECT
     Q_PROPERTY(tc::app::ConnectionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY stateChanged)
@@ -31,19 +31,17 @@ class ConnectionController : public Controller {
     Q_PROPERTY(int port READ port WRITE setPort NOTIFY defaultsChanged)
 
 public:
-    using ReplyCallback = std::function<void(const protocol::Reply&)>;
-
     explicit ConnectionController(QObject* parent = nullptr);
     ~ConnectionController() override;
 
     ConnectionState::Value state() const { return m_state; }
     QString statusText() const;
-    bool signedIn() const { return m_client != nullptr; }
-    QString identityName() const { return m_identityName; }
-    QString rpps() const { return m_rpps; }
+    bool signedIn() const override { return m_client != nullptr; }
+    QString identityName() const override { return m_identityName; }
+    QString rpps() const override { return m_rpps; }
     bool onShift() const { return m_onShift; }
-    QString bundlePath() const { return m_bundlePath; }
-    QString caPath() const { return m_caPath; }
+    QString bundlePath() const override { return m_bundlePath; }
+    QString caPath() const override { return m_caPath; }
     QString host() const { return m_host; }
     int port() const { return m_port; }
     void setBundlePath(const QString& path);
@@ -56,20 +54,14 @@ public:
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void setOnShift(bool onShift);
 
-    // The protocol thread, for media transports that live as long as a session.
-    boost::asio::any_io_executor ioExecutor() const { return m_io->executor(); }
-
-    // For the other controllers: the reply callback runs on the UI thread.
-    void request(const std::string& type, nlohmann::json body, ReplyCallback callback);
+    boost::asio::any_io_executor ioExecutor() const override { return m_io->executor(); }
+    void request(const std::string& type, nlohmann::json body, ReplyCallback callback) override;
 
 signals:
     void stateChanged();
     void identityChanged();
     void onShiftChanged();
     void defaultsChanged();
-    // UI thread. `resumed` false means subscriptions must be renewed.
-    void welcomed(bool resumed);
-    void eventReceived(const tc::protocol::Envelope& event);
 
 private:
     class Bridge;

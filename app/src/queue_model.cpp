@@ -1,7 +1,7 @@
 #include "queue_model.hpp"
 
-#include "connection_controller.hpp"
 #include "labels.hpp"
+#include "service_link.hpp"
 
 #include <algorithm>
 
@@ -18,21 +18,20 @@ QueueModel::QueueModel(QObject* parent)
     m_tick.start();
 }
 
-void QueueModel::attach(ConnectionController* connection) {
+void QueueModel::attach(ServiceLink* connection) {
     m_connection = connection;
     // After every (re)connection, resumed or not: queue updates sent while the link was down are
     // lost, so a fresh snapshot replaces the model.
-    connect(connection, &ConnectionController::welcomed, this, [this](bool) { subscribe(); });
-    connect(connection, &ConnectionController::eventReceived, this,
-            [this](const protocol::Envelope& event) {
-                if (event.type != protocol::type::queueUpdate) {
-                    return;
-                }
-                if (const auto update = protocol::fromJson<protocol::QueueUpdate>(event.body)) {
-                    applyUpdate(*update);
-                }
-            });
-    connect(connection, &ConnectionController::stateChanged, this, [this] {
+    connect(connection, &ServiceLink::welcomed, this, [this](bool) { subscribe(); });
+    connect(connection, &ServiceLink::eventReceived, this, [this](const protocol::Envelope& event) {
+        if (event.type != protocol::type::queueUpdate) {
+            return;
+        }
+        if (const auto update = protocol::fromJson<protocol::QueueUpdate>(event.body)) {
+            applyUpdate(*update);
+        }
+    });
+    connect(connection, &ServiceLink::linkChanged, this, [this] {
         if (!m_connection->signedIn()) {
             clear();
         }

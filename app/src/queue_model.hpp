@@ -11,7 +11,7 @@
 
 namespace tc::app {
 
-class ConnectionController;
+class ServiceLink;
 
 class QueueModel : public QAbstractListModel {
     Q_OBJECT
@@ -38,7 +38,7 @@ public:
     explicit QueueModel(QObject* parent = nullptr);
 
     // Follows `connection`: subscribes after every fresh welcome and applies queue events.
-    void attach(ConnectionController* connection);
+    void attach(ServiceLink* connection);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -64,7 +64,7 @@ private:
     void subscribe();
     qint64 waitingSeconds(const Row& row) const;
 
-    ConnectionController* m_connection = nullptr;
+    ServiceLink* m_connection = nullptr;
     std::vector<Row> m_entries;
     QTimer m_tick;
 };

@@ -1,9 +1,9 @@
 #include "session_controller.hpp"
 
-#include "connection_controller.hpp"
 #include "error_text.hpp"
 #include "labels.hpp"
 #include "queue_model.hpp"
+#include "service_link.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/protocol/ice_messages.hpp"
 
@@ -51,7 +51,7 @@ SessionController::~SessionController() {
     m_media.shutdown();
 }
 
-void SessionController::attach(ConnectionController* connection, QueueModel* queue) {
+void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
     m_connection = connection;
     m_queue = queue;
     m_media.setExecutor(connection->ioExecutor());
@@ -60,7 +60,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
     });
     // An ICE restart signalled while our link to the service was dead (the address that
     // changed was the link's too) is lost: sent again once we are back.
-    connect(connection, &ConnectionController::welcomed, this, [this](bool resumed) {
+    connect(connection, &ServiceLink::welcomed, this, [this](bool resumed) {
         if (resumed && !m_sessionId.empty()) {
             m_media.resendIceSignals();
         }
@@ -89,8 +89,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
                                   }
                               });
     });
-    connect(connection, &ConnectionController::eventReceived, this,
-            &SessionController::handleEvent);
+    connect(connection, &ServiceLink::eventReceived, this, &SessionController::handleEvent);
     // Prescriptions to the cabin's printer: document.* session messages of this session.
     m_delivery.setMessageSender([this](const std::string& kind, nlohmann::json payload) {
         if (m_sessionId.empty() || m_state == SessionState::Ended) {
@@ -102,7 +101,7 @@ void SessionController::attach(ConnectionController* connection, QueueModel* que
                               protocol::toJson(message), {});
         return true;
     });
-    connect(connection, &ConnectionController::welcomed, this, [this](bool resumed) {
+    connect(connection, &ServiceLink::welcomed, this, [this](bool resumed) {
         if (resumed) {
             m_delivery.resume();
         }

@@ -27,7 +27,7 @@
 
 namespace tc::app {
 
-class ConnectionController;
+class ServiceLink;
 class QueueModel;
 
 class SessionController : public Controller {
@@ -61,7 +61,7 @@ public:
     // callback of it can queue a call to this object once it is gone.
     ~SessionController() override;
 
-    void attach(ConnectionController* connection, QueueModel* queue);
+    void attach(ServiceLink* connection, QueueModel* queue);
 
     SessionState::Value state() const { return m_state; }
     QString sessionId() const { return QString::fromStdString(m_sessionId); }
@@ -129,7 +129,7 @@ private:
     void onInstrumentAcknowledged(const nlohmann::json& payload);
     void finish(const protocol::SessionEnded& ended);
 
-    ConnectionController* m_connection = nullptr;
+    ServiceLink* m_connection = nullptr;
     QueueModel* m_queue = nullptr;
     SessionState::Value m_state = SessionState::Idle;
     std::string m_sessionId;

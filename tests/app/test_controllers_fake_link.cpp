@@ -1,0 +1,128 @@
+// QueueModel and SessionController against a fake service link: no service, no network, the
+// test plays the service (fake_service_link.hpp). The real-service suites
+// (test_console_controllers.cpp) show the same flows end to end.
+#include "fake_service_link.hpp"
+#include "queue_model.hpp"
+#include "session_controller.hpp"
+#include "tc/protocol/errors.hpp"
+#include "tc/protocol/messages.hpp"
+
+#include <QSignalSpy>
+#include <catch2/catch.hpp>
+
+using namespace tc;
+using namespace tc::test;
+namespace type = protocol::type;
+
+namespace {
+
+protocol::QueueEntry entry(const std::string& visitId, int age, bool urgent) {
+    protocol::QueueEntry e;
+    e.visit.visitId = visitId;
+    e.visit.reason = "Toux depuis trois jours";
+    e.visit.age = age;
+    e.visit.sex = protocol::Sex::female;
+    e.visit.consent = {true, 1'700'000'000'000, "verbal"};
+    e.visit.operatorPresence = {true, protocol::OperatorRole::nurse};
+    e.visit.instruments = {protocol::Instrument::stethoscope};
+    e.visit.site = {"FR-TEST-01", "Gare de test", "Mo-Su 08:00-20:00"};
+    e.visit.priority = urgent ? protocol::Priority::urgent : protocol::Priority::normal;
+    e.cabinName = "Cabine de test";
+    e.checkedInAtMs = 1'700'000'000'000;
+    e.waitedMs = 4 * 60'000;
+    return e;
+}
+
+struct Rig {
+    FakeServiceLink link;
+    app::QueueModel queue;
+    app::SessionController session;
+    Rig() {
+        queue.attach(&link);
+        session.attach(&link, &queue);
+        session.stethoscope()->setAudioSink("none");
+    }
+    // Signed in, the queue subscribed and holding these visits.
+    void signInWith(const std::vector<protocol::QueueEntry>& entries) {
+        link.welcome();
+        REQUIRE(
+            link.reply(type::queueSubscribe, protocol::toJson(protocol::QueueSnapshot{entries})));
+    }
+};
+
+} // namespace
+
+TEST_CASE("fake link: the queue subscribes on every welcome, orders urgent first and follows "
+          "updates",
+          "[app][fake]") {
+    Rig rig;
+    CHECK(rig.link.pending(type::queueSubscribe) == 0);
+    rig.signInWith({entry("V-1", 40, false), entry("V-2", 70, true)});
+    REQUIRE(rig.queue.count() == 2);
+    CHECK(rig.queue.visitIdAt(0) == QStringLiteral("V-2")); // urgent first
+
+    rig.link.push(type::queueUpdate,
+                  protocol::toJson(protocol::QueueUpdate{protocol::QueueOp::removed, "V-2", {}}));
+    REQUIRE(rig.queue.count() == 1);
+    CHECK(rig.queue.visitIdAt(0) == QStringLiteral("V-1"));
+
+    // The link drops: the queue empties (what it showed is stale), and is renewed on return.
+    rig.link.drop();
+    CHECK(rig.queue.count() == 0);
+    rig.link.welcome();
+    CHECK(rig.link.pending(type::queueSubscribe) == 1);
+}
+
+TEST_CASE("fake link: a claim the service refuses returns to Idle and says why", "[app][fake]") {
+    Rig rig;
+    rig.signInWith({entry("V-1", 40, false)});
+    QSignalSpy errors(&rig.session, &app::Controller::errorStringChanged);
+    rig.session.claim(QStringLiteral("V-1"));
+    CHECK(rig.session.state() == app::SessionState::Claiming);
+    const auto sent = rig.link.take(type::visitClaim);
+    REQUIRE(sent);
+    CHECK(sent->body == nlohmann::json{{"visit_id", "V-1"}});
+    sent->callback(protocol::Reply{make_error_code(protocol::Errc::alreadyTaken), {}, {}});
+    CHECK(rig.session.state() == app::SessionState::Idle);
+    CHECK_FALSE(rig.session.errorString().isEmpty());
+    CHECK(errors.count() >= 1);
+}
+
+TEST_CASE("fake link: claimed, the console offers its media; the session's events drive it to "
+          "the end",
+          "[app][fake]") {
+    Rig rig;
+    rig.signInWith({entry("V-1", 40, true)});
+    rig.session.claim(QStringLiteral("V-1"));
+    protocol::ClaimResult claimed{"S-1", entry("V-1", 40, true), {}};
+    REQUIRE(rig.link.reply(type::visitClaim, protocol::toJson(claimed)));
+    CHECK(rig.session.state() == app::SessionState::Joining);
+    CHECK(rig.session.visit()->urgent());
+    CHECK(rig.session.visit()->siteCode() == QStringLiteral("FR-TEST-01"));
+
+    // The offer: our SDP with ICE credentials, candidates and a DTLS fingerprint.
+    const auto offer = rig.link.take(type::sessionOffer);
+    REQUIRE(offer);
+    CHECK(offer->body.at("session_id") == "S-1");
+    const auto sdp = offer->body.at("sdp").get<std::string>();
+    CHECK(sdp.find("a=ice-ufrag:") != std::string::npos);
+    CHECK(sdp.find("a=fingerprint:sha-256") != std::string::npos);
+    CHECK(sdp.find("a=candidate:") != std::string::npos);
+
+    // A message for another session is not this one's; an unknown kind is ignored.
+    rig.link.push(type::sessionMessage,
+                  {{"session_id", "S-other"}, {"kind", "instrument.ack"}, {"payload", {}}});
+    rig.link.push(type::sessionMessage,
+                  {{"session_id", "S-1"}, {"kind", "chat.text"}, {"payload", {{"text", "?"}}}});
+    CHECK(rig.session.state() == app::SessionState::Joining);
+
+    // The service ends the session (the cabin left): the summary says so.
+    rig.link.push(type::sessionEnded,
+                  protocol::toJson(protocol::SessionEnded{"S-1", protocol::EndReason::patientLeft,
+                                                          protocol::Role::cabin, 0}));
+    CHECK(rig.session.state() == app::SessionState::Ended);
+    CHECK_FALSE(rig.session.endReasonText().isEmpty());
+    rig.session.dismiss();
+    CHECK(rig.session.state() == app::SessionState::Idle);
+    CHECK(rig.session.visit()->siteCode().isEmpty());
+}
