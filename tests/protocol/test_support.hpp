@@ -2,6 +2,7 @@
 // Real components for protocol tests: a CA generated at test time, an in-process service on
 // 127.0.0.1:0, and a blocking wrapper around the real client.
 
+#include "catch_result.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/messages.hpp"
@@ -9,12 +10,15 @@
 #include "tc/protocol/rendezvous_client.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace tc::test {
 
@@ -61,16 +65,45 @@ public:
         config.eventLogPath = std::move(eventLog);
         config.maxMessagesPerSecond = 20;
         config.messageBurst = 40;
+        config.log = [log = m_log](const std::string& line) {
+            log->add(line);
+        };
         m_service = *protocol::RendezvousService::start(m_io.executor(), config);
     }
-    ~TestService() {
+    ~TestService() { stop(); }
+    // Stops the service and waits until its loop has run out of work (close handshakes done).
+    // Returns whether it did so within the IoThread's bound.
+    bool stop() {
         m_service->stop();
-        std::this_thread::sleep_for(50ms);
+        return m_io.stop();
     }
     std::uint16_t port() const { return m_service->port(); }
     protocol::RendezvousService& service() { return *m_service; }
+    // Waits for a line of the service's log that contains `text`.
+    bool waitLog(const std::string& text, std::chrono::milliseconds limit = 5s) {
+        return m_log->wait(text, limit);
+    }
 
 private:
+    struct Log {
+        std::mutex mutex;
+        std::condition_variable cv;
+        std::vector<std::string> lines;
+        void add(const std::string& line) {
+            std::lock_guard lock(mutex);
+            lines.push_back(line);
+            cv.notify_all();
+        }
+        bool wait(const std::string& text, std::chrono::milliseconds limit) {
+            std::unique_lock lock(mutex);
+            return cv.wait_for(lock, limit, [&] {
+                return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+                    return line.find(text) != std::string::npos;
+                });
+            });
+        }
+    };
+    std::shared_ptr<Log> m_log = std::make_shared<Log>();
     protocol::IoThread m_io{"test-service"};
     std::shared_ptr<protocol::RendezvousService> m_service;
 };
@@ -91,9 +124,12 @@ public:
         m_client = protocol::RendezvousClient::create(m_io.executor(), config, m_listener);
         m_client->start();
     }
-    ~SyncClient() {
+    ~SyncClient() { stop(); }
+    // Stops the client and waits until its loop has run out of work (the close handshake
+    // done). Returns whether it did so within the IoThread's bound.
+    bool stop(std::chrono::milliseconds limit = protocol::IoThread::kDefaultDrainTimeout) {
         m_client->stop();
-        std::this_thread::sleep_for(20ms);
+        return m_io.stop(limit);
     }
 
     // Waits for a welcome; returns whether it was a resume.
@@ -216,7 +252,8 @@ inline ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std:
     REQUIRE(cabin.waitWelcome());
     REQUIRE(doctor.waitWelcome());
     REQUIRE_FALSE(doctor.request(protocol::type::presenceSet, {{"status", "on_shift"}}).code);
-    REQUIRE_FALSE(cabin.request(protocol::type::visitCheckIn, protocol::toJson(adultVisit(visitId))).code);
+    REQUIRE_FALSE(
+        cabin.request(protocol::type::visitCheckIn, protocol::toJson(adultVisit(visitId))).code);
     const auto claim = doctor.request(protocol::type::visitClaim, {{"visit_id", visitId}});
     REQUIRE_FALSE(claim.code);
     auto result = protocol::fromJson<protocol::ClaimResult>(claim.body);
