@@ -47,8 +47,7 @@ public:
             m_acceptor.close();
             closeAll();
         });
-        std::this_thread::sleep_for(50ms);
-        m_io.stop();
+        CHECK(m_io.stop());
     }
     std::uint16_t port() const { return m_acceptor.local_endpoint().port(); }
     void cut() {
@@ -161,7 +160,7 @@ struct Rig {
         : console(start(printerUri)) {}
     ~Rig() {
         simulator->stop();
-        std::this_thread::sleep_for(100ms);
+        CHECK(cabinIo.stop()); // its close handshake through the relay, still up
     }
 
     Console& start(const std::string& printerUri) {

@@ -119,8 +119,7 @@ public:
         console->stop();
         m_cabinTransport->close();
         m_consoleTransport->close();
-        std::this_thread::sleep_for(30ms);
-        io.stop();
+        CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
     }
     void setVideo(std::shared_ptr<CabinVideo> video) {
         std::lock_guard lock(m_mutex);

@@ -91,10 +91,7 @@ public:
         }
         for (auto* end : {&m_doctor, &m_cabin}) {
             if (end->io) {
-                auto drained = std::make_shared<std::promise<void>>();
-                net::post(end->transport->executor(), [drained] { drained->set_value(); });
-                drained->get_future().wait_for(2s);
-                end->io->stop();
+                end->io->stop(); // runs the closes out, bounded
             }
         }
     }
