@@ -3,16 +3,16 @@
 // the service through a TCP relay that the test can cut, as a network failure would.
 #include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
-#include "catch_result.hpp"
 #include "connection_controller.hpp"
 #include "demo_environment.hpp"
 #include "ipp_printer_process.hpp"
 #include "queue_model.hpp"
-#include "sample_pdf.hpp"
 #include "session_controller.hpp"
+#include "support/catch_result.hpp"
+#include "support/sample_pdf.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 
 #include <QTest>
 #include <array>

@@ -2,9 +2,9 @@
 // that starts losing 30 % of the packets, backs off from 2.5 Mbit/s within seconds, and the
 // stethoscope stream on the same session keeps flowing.
 #include "cabin_cameras.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/protocol/impairment.hpp"
-#include "transport_pair.hpp"
 
 #include <future>
 #include <mutex>

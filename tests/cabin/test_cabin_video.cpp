@@ -5,10 +5,10 @@
 // pixels, in increasing order; a PLI sent by the console reaches CabinVideo through the
 // session's keyframe handler and a new keyframe is decoded.
 #include "cabin_video.hpp"
+#include "support/tls_test_peer.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/media/video_receiver.hpp"
 #include "tc/protocol/rtp_session.hpp"
-#include "tls_test_peer.hpp"
-#include "transport_pair.hpp"
 
 #include <algorithm>
 

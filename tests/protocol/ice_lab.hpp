@@ -6,10 +6,10 @@
 // Asio thread and libnice thread are started inside its namespace, so that every socket they
 // open (host candidates, TURN connections, the TLS tunnel's) lives there.
 
-#include "catch_result.hpp"
 #include "net_lab.hpp"
+#include "support/catch_result.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/protocol/ice_servers.hpp"
-#include "transport_pair.hpp"
 
 #include <atomic>
 #include <filesystem>

@@ -2,10 +2,10 @@
 // handler and what it starts, the rendezvous client's and service's close handshakes), and a
 // peer or timer that never finishes does not hold it beyond its bound (issue 15).
 
-#include "raw_ws_client.hpp"
+#include "support/raw_ws_client.hpp"
+#include "support/test_support.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/tls.hpp"
-#include "test_support.hpp"
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>

@@ -1,7 +1,7 @@
 // The simulated cabin's --impair: the spec it parses (typed refusals), and the impairment the
 // transport applies to what it sends, seen from the real receiving side.
+#include "support/transport_pair.hpp"
 #include "tc/protocol/impairment.hpp"
-#include "transport_pair.hpp"
 
 #include <catch2/catch.hpp>
 

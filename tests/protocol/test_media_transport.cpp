@@ -1,10 +1,10 @@
 // Two media transports over real UDP on loopback: path verification, SRTP both ways, hostile
 // datagrams dropped by cause, and consent freshness through a relay that can black-hole traffic.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
-#include "transport_pair.hpp"
 
 #include <atomic>
 #include <boost/asio/post.hpp>

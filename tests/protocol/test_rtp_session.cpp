@@ -1,8 +1,8 @@
 // RTP sessions on two real transports through the impairment relay: NACK/RTX recovers burst
 // loss, reports give loss, jitter and RTT on both sides (SR/RR for the sender, XR for the
 // receiver-only side), keyframe requests reach the sender, and stray payload types are counted.
+#include "support/transport_pair.hpp"
 #include "tc/protocol/rtp_session.hpp"
-#include "transport_pair.hpp"
 
 #include <map>
 #include <set>

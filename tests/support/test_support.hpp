@@ -2,7 +2,7 @@
 // Real components for protocol tests: a CA generated at test time, an in-process service on
 // 127.0.0.1:0, and a blocking wrapper around the real client.
 
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/messages.hpp"

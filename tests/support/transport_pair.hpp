@@ -2,7 +2,7 @@
 // Two media transports on loopback for tests: what their callbacks saw, keys or DTLS parameters
 // for both sides, and a start through the impairment relay.
 
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
