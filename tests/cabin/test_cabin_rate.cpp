@@ -131,8 +131,12 @@ TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio k
     }
     streaming = false;
     stethoscope.join();
-    boost::asio::post(strand, [&] { cameras.stopAll(); });
-    std::this_thread::sleep_for(100ms);
+    std::promise<void> camerasStopped;
+    boost::asio::post(strand, [&] {
+        cameras.stopAll();
+        camerasStopped.set_value();
+    });
+    camerasStopped.get_future().wait();
     cabinSession->stop();
     console->stop();
     relay->close();
