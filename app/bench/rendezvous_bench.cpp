@@ -277,8 +277,7 @@ int runRendezvous(cli::CommandLine& args) {
     for (auto& c : cabinClients) {
         c->stop();
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    io.stop();
+    io.stop(); // returns once the close handshakes are done
     kill(servicePid, SIGTERM);
     waitpid(servicePid, nullptr, 0);
     return 0;

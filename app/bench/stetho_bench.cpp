@@ -55,7 +55,6 @@ struct Link {
 
     ~Link() {
         media.close();
-        std::this_thread::sleep_for(50ms);
         io.stop();
     }
 };

@@ -114,7 +114,6 @@ int runCabin(int fromConsole, int toConsole, int seconds) {
     }
     session->stop();
     (*transport)->close();
-    std::this_thread::sleep_for(50ms);
     io.stop();
     return 0;
 }
@@ -223,7 +222,6 @@ int runStethoCpu(cli::CommandLine& args) {
         player->reset();
         session->stop();
         (*transport)->close();
-        std::this_thread::sleep_for(50ms);
         io.stop();
         std::filesystem::remove_all(dir);
         const double pct = 100.0 * cpu / wall;

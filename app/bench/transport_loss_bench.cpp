@@ -174,7 +174,6 @@ int runTransportLoss(cli::CommandLine& args) {
     for (const auto& level : levels) {
         level->link.close();
     }
-    std::this_thread::sleep_for(50ms);
     io.stop();
 
     const nlohmann::json report = {

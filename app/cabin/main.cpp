@@ -357,7 +357,6 @@ int main(int argc, char** argv) {
     signals.async_wait([&](boost::system::error_code, int) { stopRequested.set_value(); });
     stopRequested.get_future().wait();
     simulator->stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let the close handshake out
-    io.stop();
+    io.stop(); // returns once the close handshake is out (bounded)
     return 0;
 }

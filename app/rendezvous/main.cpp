@@ -134,8 +134,7 @@ int serve(cli::CommandLine& args) {
     stopRequested.get_future().wait();
     logLine("stopping");
     (*service)->stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    io.stop();
+    io.stop(); // returns once the clients answered the close frames (bounded)
     return 0;
 }
 

@@ -105,8 +105,7 @@ DemoEnvironment::~DemoEnvironment() {
     if (m_runtime) {
         m_runtime->cabin->stop();
         m_runtime->service->stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        m_runtime->io.stop();
+        m_runtime->io.stop(); // the cabin\'s and the service\'s close handshakes
     }
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 
 namespace tc::protocol::detail {
 
@@ -20,9 +21,11 @@ public:
     using Frame = std::shared_ptr<const std::string>;
 
     // `owner` keeps the object holding the queue and the stream alive while a write is in
-    // flight. `afterClose` runs once the close frame is sent (or failed): typically drops TCP.
+    // flight. `afterClose` runs once the close handshake is over, with its outcome (empty: the
+    // peer answered; an error: it failed or was never attempted): typically drops TCP.
+    using AfterClose = std::function<void(boost::system::error_code)>;
     FrameQueue(WsStream& ws, std::size_t maxFrames, std::function<std::shared_ptr<void>()> owner,
-               std::function<void()> afterClose)
+               AfterClose afterClose)
         : m_ws(ws)
         , m_maxFrames(maxFrames)
         , m_owner(std::move(owner))
@@ -76,11 +79,12 @@ private:
             }
         }
         if (m_closing) {
+            boost::system::error_code outcome = boost::asio::error::operation_aborted;
             if (!failed) {
-                co_await m_ws.async_close(m_closeReason, noThrow);
+                std::tie(outcome) = co_await m_ws.async_close(m_closeReason, noThrow);
             }
             if (m_afterClose) {
-                m_afterClose();
+                m_afterClose(outcome);
             }
         }
         m_writing = false;
@@ -90,7 +94,7 @@ private:
     WsStream& m_ws;
     std::size_t m_maxFrames;
     std::function<std::shared_ptr<void>()> m_owner;
-    std::function<void()> m_afterClose;
+    AfterClose m_afterClose;
     std::deque<Frame> m_frames;
     bool m_writing = false;
     bool m_closing = false;

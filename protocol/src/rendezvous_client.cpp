@@ -42,6 +42,8 @@ namespace {
 using namespace detail;
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxQueuedRequests = 1024;
+// How long stop() waits for the service's half of the close handshake.
+constexpr std::chrono::seconds kStopTimeout{2};
 
 bool isCertificateRefusal(const boost::system::error_code& ec) {
     return ec == Errc::noCertificate || ec == Errc::unknownCa || ec == Errc::certificateExpired ||
@@ -52,11 +54,14 @@ bool isCertificateRefusal(const boost::system::error_code& ec) {
 struct Link : std::enable_shared_from_this<Link> {
     Link(net::any_io_executor executor, net::ssl::context& tls, std::uint64_t number)
         : ws(executor, tls)
+        , heartbeatTimer(executor)
         , outbox(
               ws, kMaxQueuedRequests, [this] { return std::shared_ptr<void>(shared_from_this()); },
-              [this] { beast::get_lowest_layer(ws).close(); })
+              [this](boost::system::error_code) { beast::get_lowest_layer(ws).close(); })
         , generation(number) {}
     WsStream ws;
+    // The heartbeat's wait, cancelled when the link ends so that nothing outlives it.
+    net::steady_timer heartbeatTimer;
     detail::FrameQueue<WsStream> outbox;
     std::uint64_t generation;
 };
@@ -90,9 +95,14 @@ public:
             self->m_stopped = true;
             self->m_backoffTimer.cancel();
             if (self->m_link) {
+                self->m_link->heartbeatTimer.cancel();
+                // Before the upgrade, the close fails at once and drops TCP, which ends the
+                // connect or handshake in progress.
                 self->m_link->outbox.close(websocket::close_code::going_away, "signing out");
-                // A service that does not answer the close handshake is not waited for.
-                self->m_stopTimer.expires_after(std::chrono::seconds(2));
+                // A service that does not answer the close handshake is not waited for. The
+                // run loop cancels this timer once the link has ended, so that it does not keep
+                // the executor busy.
+                self->m_stopTimer.expires_after(kStopTimeout);
                 self->m_stopTimer.async_wait([link = self->m_link](boost::system::error_code) {
                     beast::get_lowest_layer(link->ws).close();
                 });
@@ -183,9 +193,13 @@ private:
                                          : ConnectionState::connecting,
                            self->m_lastError);
             const auto ec = co_await self->connectAndServe(everConnected);
+            if (self->m_link) {
+                self->m_link->heartbeatTimer.cancel();
+            }
             self->m_link.reset();
             self->failPending(Errc::connectionLost);
             if (self->m_stopped) {
+                self->m_stopTimer.cancel(); // the link is over: closed, or dropped by the timer
                 break;
             }
             self->m_lastError = ec ? ec : make_error_code(Errc::connectionLost);
@@ -209,6 +223,9 @@ private:
             co_await resolver.async_resolve(m_config.host, std::to_string(m_config.port), kNoThrow);
         if (resolveError) {
             co_return resolveError;
+        }
+        if (m_stopped) { // stopped while resolving: there is no link to close yet
+            co_return make_error_code(Errc::connectionLost);
         }
         m_link = std::make_shared<Link>(m_strand, *m_tls, ++m_linkGeneration);
         auto& ws = m_link->ws;
@@ -285,7 +302,7 @@ private:
             m_listener->onWelcome(*welcome, resumed);
         }
         net::co_spawn(m_strand,
-                      heartbeat(shared_from_this(), m_linkGeneration,
+                      heartbeat(shared_from_this(), m_link,
                                 std::chrono::milliseconds(welcome->heartbeatIntervalMs)),
                       net::detached);
         co_return co_await readLoop(buffer);
@@ -377,16 +394,16 @@ private:
         return ec != boost::system::errc::address_not_available;
     }
 
-    static net::awaitable<void> heartbeat(std::shared_ptr<Client> self, std::uint64_t generation,
+    static net::awaitable<void> heartbeat(std::shared_ptr<Client> self, std::shared_ptr<Link> link,
                                           std::chrono::milliseconds interval) {
-        net::steady_timer timer(self->m_strand);
+        const auto generation = link->generation;
         boost::system::error_code noAddress;
         const auto local =
-            beast::get_lowest_layer(self->m_link->ws).socket().local_endpoint(noAddress).address();
+            beast::get_lowest_layer(link->ws).socket().local_endpoint(noAddress).address();
         while (!self->m_stopped && self->linkIs(generation)) {
-            timer.expires_after(std::min(interval, std::chrono::milliseconds(1000)));
-            co_await timer.async_wait(kNoThrow);
-            if (!self->linkIs(generation)) {
+            link->heartbeatTimer.expires_after(std::min(interval, std::chrono::milliseconds(1000)));
+            co_await link->heartbeatTimer.async_wait(kNoThrow);
+            if (self->m_stopped || !self->linkIs(generation)) {
                 co_return;
             }
             if (!noAddress && !addressStillLocal(local)) {

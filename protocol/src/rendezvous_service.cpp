@@ -33,6 +33,8 @@ using namespace detail;
 constexpr std::size_t kMaxOutboxFrames = 4096;
 // The upgrade request is a few hundred bytes; anything near this is not a WebSocket client.
 constexpr std::uint32_t kMaxUpgradeRequestBytes = 8192;
+// How long stop() waits for the clients' half of the close handshakes before dropping them.
+constexpr std::chrono::seconds kStopTimeout{2};
 
 namespace http = beast::http;
 // The service's stream: the message kind tap sits between TLS and WebSocket so that the
@@ -44,12 +46,24 @@ class Service;
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(tcp::socket socket, net::ssl::context& tls, ConnectionId id)
+    // `log` hears how the service's own close handshakes end.
+    Connection(tcp::socket socket, net::ssl::context& tls, ConnectionId id,
+               std::function<void(const std::string&)> log)
         : m_ws(std::move(socket), tls)
         , m_id(id)
         , m_outbox(
               m_ws, kMaxOutboxFrames, [this] { return std::shared_ptr<void>(shared_from_this()); },
-              [this] { abort(); }) {}
+              [this, log = std::move(log)](boost::system::error_code outcome) {
+                  if (log) {
+                      log("connection " + std::to_string(m_id) +
+                          (outcome ? " dropped, its close handshake failed: " + outcome.message()
+                                   : " closed by the service, answered with code " +
+                                         std::to_string(m_ws.reason().code)));
+                  }
+                  abort();
+              }) {}
+
+    bool closing() const noexcept { return m_outbox.closing(); }
 
     ConnectionId id() const noexcept { return m_id; }
     ServiceWsStream& ws() noexcept { return m_ws; }
@@ -62,9 +76,11 @@ public:
         }
     }
 
-    // Sends what is queued, then the close frame, then drops TCP.
-    void close(boost::system::error_code reason, websocket::close_code code) {
-        m_outbox.close(code, reason.message());
+    // Sends what is queued, then the close frame, then drops TCP. The close reason is the
+    // error's message unless `text` is given.
+    void close(boost::system::error_code reason, websocket::close_code code,
+               std::string text = {}) {
+        m_outbox.close(code, text.empty() ? reason.message() : std::move(text));
     }
 
     // Drops the TCP connection at once (service shutdown, dead peer).
@@ -106,7 +122,8 @@ public:
                               m_config.maxMessagesPerSecond, m_config.ice},
                   &m_log)
         , m_acceptor(m_executor)
-        , m_expiryTimer(m_executor) {}
+        , m_expiryTimer(m_executor)
+        , m_stopTimer(m_executor) {}
 
     Result<void> listen() {
         boost::system::error_code ec;
@@ -143,13 +160,38 @@ public:
 
     void stop() override {
         net::post(m_executor, [self = shared_from_this()] {
+            if (self->m_stopping) {
+                return;
+            }
             self->m_stopping = true;
             boost::system::error_code ignored;
             self->m_acceptor.close(ignored);
             self->m_expiryTimer.cancel();
-            for (auto& [id, connection] : self->m_connections) {
-                connection->abort();
+            // Connected clients get a close handshake; connections still in their TLS or
+            // WebSocket handshake are dropped.
+            for (const auto& [id, weak] : self->m_live) {
+                if (const auto connection = weak.lock()) {
+                    if (self->m_connections.contains(id)) {
+                        connection->close(make_error_code(Errc::connectionLost),
+                                          websocket::close_code::going_away, "service stopping");
+                    } else {
+                        connection->abort();
+                    }
+                }
             }
+            if (self->m_live.empty()) {
+                return;
+            }
+            // Clients that do not answer are not waited for. Cancelled once the last
+            // connection has ended, so that it does not keep the executor busy.
+            self->m_stopTimer.expires_after(kStopTimeout);
+            self->m_stopTimer.async_wait([self](boost::system::error_code) {
+                for (const auto& [id, weak] : self->m_live) {
+                    if (const auto connection = weak.lock()) {
+                        connection->abort();
+                    }
+                }
+            });
         });
     }
 
@@ -175,8 +217,14 @@ private:
                 continue;
             }
             ++self->m_accepted;
-            auto connection = std::make_shared<Connection>(std::move(socket), *self->m_tls,
-                                                           self->m_nextConnectionId++);
+            auto connection = std::make_shared<Connection>(
+                std::move(socket), *self->m_tls, self->m_nextConnectionId++,
+                [weak = std::weak_ptr<Service>(self)](const std::string& line) {
+                    if (const auto service = weak.lock()) {
+                        service->log(line);
+                    }
+                });
+            self->m_live.emplace(connection->id(), connection);
             net::co_spawn(self->m_executor, serve(self, std::move(connection)), net::detached);
         }
     }
@@ -196,8 +244,26 @@ private:
         }
     }
 
+    // A connection is live from accept until serve() ends, on every path.
+    struct LiveConnection {
+        Service& service;
+        ConnectionId id;
+        LiveConnection(Service& s, ConnectionId connection)
+            : service(s)
+            , id(connection) {}
+        LiveConnection(const LiveConnection&) = delete;
+        LiveConnection& operator=(const LiveConnection&) = delete;
+        ~LiveConnection() {
+            service.m_live.erase(id);
+            if (service.m_stopping && service.m_live.empty()) {
+                service.m_stopTimer.cancel();
+            }
+        }
+    };
+
     static net::awaitable<void> serve(std::shared_ptr<Service> self,
                                       std::shared_ptr<Connection> connection) {
+        const LiveConnection live(*self, connection->id());
         auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
         auto [tlsError] =
@@ -283,6 +349,17 @@ private:
                 if (ec == websocket::error::message_too_big) {
                     ++self->m_violations;
                 }
+                if (ec == net::error::operation_aborted && connection->closing()) {
+                    // The service's own close: its outcome is logged when it is over.
+                } else if (ec == websocket::error::closed) {
+                    self->log("connection " + std::to_string(connection->id()) +
+                              " closed with code " + std::to_string(ws.reason().code) + " \"" +
+                              std::string(ws.reason().reason.data(), ws.reason().reason.size()) +
+                              "\"");
+                } else {
+                    self->log("connection " + std::to_string(connection->id()) +
+                              " lost: " + ec.message());
+                }
                 co_return;
             }
             ++self->m_messagesIn;
@@ -353,6 +430,10 @@ private:
     RendezvousState m_state;
     tcp::acceptor m_acceptor;
     net::steady_timer m_expiryTimer;
+    net::steady_timer m_stopTimer;
+    // Every accepted connection, handshaking or not (stop() must end them all).
+    std::unordered_map<ConnectionId, std::weak_ptr<Connection>> m_live;
+    // The connections past their WebSocket upgrade, known to the state.
     std::unordered_map<ConnectionId, std::shared_ptr<Connection>> m_connections;
     ConnectionId m_nextConnectionId = 1;
     std::uint16_t m_port = 0;

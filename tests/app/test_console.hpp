@@ -5,8 +5,8 @@
 
 #include "console.hpp"
 #include "tc/protocol/pki.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 
 namespace tc::test {
 

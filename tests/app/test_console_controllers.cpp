@@ -1,10 +1,10 @@
-#include "catch_result.hpp"
 #include "connection_controller.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "test_console.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 #include "ui_dispatch.hpp"
 
 #include <QSignalSpy>

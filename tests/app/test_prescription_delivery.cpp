@@ -3,17 +3,17 @@
 // the service through a TCP relay that the test can cut, as a network failure would.
 #include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
-#include "catch_result.hpp"
 #include "connection_controller.hpp"
 #include "demo_environment.hpp"
 #include "ipp_printer_process.hpp"
 #include "queue_model.hpp"
-#include "sample_pdf.hpp"
 #include "session_controller.hpp"
+#include "support/catch_result.hpp"
+#include "support/sample_pdf.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "test_console.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 
 #include <QTest>
 #include <array>
@@ -48,8 +48,7 @@ public:
             m_acceptor.close();
             closeAll();
         });
-        std::this_thread::sleep_for(50ms);
-        m_io.stop();
+        CHECK(m_io.stop());
     }
     std::uint16_t port() const { return m_acceptor.local_endpoint().port(); }
     void cut() {
@@ -146,7 +145,7 @@ struct Rig {
         : console(start(printerUri)) {}
     ~Rig() {
         simulator->stop();
-        std::this_thread::sleep_for(100ms);
+        CHECK(cabinIo.stop()); // its close handshake through the relay, still up
     }
 
     Console& start(const std::string& printerUri) {

@@ -3,8 +3,8 @@
 // controls' filter and gain, seeks, jumps between sites, loops and plays at half speed.
 #include "replay_controller.hpp"
 #include "stethoscope_controller.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/media/flac_recorder.hpp"
-#include "tls_test_peer.hpp"
 
 #include <QFileInfo>
 #include <QTest>

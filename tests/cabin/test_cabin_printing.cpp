@@ -3,10 +3,10 @@
 #include "cabin_printer.hpp"
 #include "ipp_codec.hpp"
 #include "ipp_printer_process.hpp"
-#include "sample_pdf.hpp"
+#include "support/sample_pdf.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/io_thread.hpp"
-#include "tls_test_peer.hpp"
 
 #include <boost/asio/strand.hpp>
 #include <catch2/catch.hpp>

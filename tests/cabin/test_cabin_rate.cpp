@@ -2,9 +2,9 @@
 // that starts losing 30 % of the packets, backs off from 2.5 Mbit/s within seconds, and the
 // stethoscope stream on the same session keeps flowing.
 #include "cabin_cameras.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/protocol/impairment.hpp"
-#include "transport_pair.hpp"
 
 #include <future>
 #include <mutex>
@@ -131,13 +131,16 @@ TEST_CASE("cabin cameras: the room camera backs off under reported loss, audio k
     }
     streaming = false;
     stethoscope.join();
-    boost::asio::post(strand, [&] { cameras.stopAll(); });
-    std::this_thread::sleep_for(100ms);
+    std::promise<void> camerasStopped;
+    boost::asio::post(strand, [&] {
+        cameras.stopAll();
+        camerasStopped.set_value();
+    });
+    camerasStopped.get_future().wait();
     cabinSession->stop();
     console->stop();
     relay->close();
     cabinTransport->close();
     consoleTransport->close();
-    std::this_thread::sleep_for(50ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }

@@ -5,10 +5,10 @@
 // (cups-ipp-utils, a required package): without it they fail.
 #include "cabin_documents.hpp"
 #include "ipp_printer_process.hpp"
-#include "sample_pdf.hpp"
+#include "support/sample_pdf.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/io_thread.hpp"
-#include "tls_test_peer.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>

@@ -1,13 +1,13 @@
 // The simulated cabin against the real service, watched by a real doctor client.
 #include "cabin_simulator.hpp"
-#include "catch_result.hpp"
 #include "sdp_answer.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/media/voice_stream.hpp"
 #include "tc/protocol/sdp_transport.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 
 #include <set>
 

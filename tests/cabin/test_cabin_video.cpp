@@ -5,10 +5,10 @@
 // pixels, in increasing order; a PLI sent by the console reaches CabinVideo through the
 // session's keyframe handler and a new keyframe is decoded.
 #include "cabin_video.hpp"
+#include "support/tls_test_peer.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/media/video_receiver.hpp"
 #include "tc/protocol/rtp_session.hpp"
-#include "tls_test_peer.hpp"
-#include "transport_pair.hpp"
 
 #include <algorithm>
 
@@ -119,8 +119,7 @@ public:
         console->stop();
         m_cabinTransport->close();
         m_consoleTransport->close();
-        std::this_thread::sleep_for(30ms);
-        io.stop();
+        CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
     }
     void setVideo(std::shared_ptr<CabinVideo> video) {
         std::lock_guard lock(m_mutex);

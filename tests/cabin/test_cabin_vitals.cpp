@@ -3,8 +3,11 @@
 // session times, refusals, manual entries, the scenarios; and with a real media transport, the
 // ECG and pleth stream it sends once the media are up.
 #include "cabin_simulator.hpp"
-#include "catch_result.hpp"
 #include "sdp_answer.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/media/session_clock.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
@@ -14,9 +17,6 @@
 #include "tc/protocol/sdp_transport.hpp"
 #include "tc/protocol/vitals_messages.hpp"
 #include "tc/protocol/vitals_ranges.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
-#include "transport_pair.hpp"
 
 using namespace tc;
 using namespace tc::test;

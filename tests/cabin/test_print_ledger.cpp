@@ -2,8 +2,8 @@
 // attempt without an outcome (a crash) is "printed, not confirmed", and a damaged file never
 // lets a prescription print twice.
 #include "print_ledger.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
-#include "tls_test_peer.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>

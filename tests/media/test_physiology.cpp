@@ -1,7 +1,7 @@
 // The simulated physiology: ECGSYN's beats and leads (Einthoven exact), heart-rate variability,
 // atrial fibrillation, the pleth following each R peak, the stethoscope's S1 following the QRS,
 // determinism, and the scenario loader's refusals.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/physiology.hpp"
 #include "tc/media/physiology_scenario.hpp"

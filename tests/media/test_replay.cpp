@@ -1,7 +1,7 @@
 // Replay of a recording through the listening path: the FLAC and its manifest load back exactly,
 // a seek lands within 10 ms (here: on the sample), every filter mode plays it, half speed keeps
 // the pitch, loops and site jumps move where they should.
-#include "../protocol/catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/pcm.hpp"
 #include "tc/media/replay.hpp"

@@ -2,10 +2,10 @@
 // Opus's own concealment; negotiated in the SDP (offer order, the cabin's choice, the bitrate
 // floor); and interoperable: GStreamer's rtpopusdepay ! opusdec decodes what our packetiser
 // sends.
+#include "support/tls_test_peer.hpp"
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/protocol/packets.hpp"
-#include "tls_test_peer.hpp"
 
 #include <atomic>
 #include <boost/asio/ip/udp.hpp>

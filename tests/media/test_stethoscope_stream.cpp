@@ -2,7 +2,7 @@
 // heart's timing), WAV files in and out and rate conversion, the L16 packetiser with its site
 // extension, the in-order frame assembly, and the FLAC recorder, decoded back by an independent
 // GStreamer pipeline and compared sample for sample.
-#include "../protocol/catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/pcm.hpp"

@@ -3,10 +3,10 @@
 // to simulate loss), stamps for frame n, raw I420 files as independent tools write them, and
 // child processes for gst-launch-1.0 peers.
 
+#include "support/tls_test_peer.hpp"
 #include "tc/media/video_receiver.hpp"
 #include "tc/media/video_sender.hpp"
 #include "tc/media/video_source.hpp"
-#include "tls_test_peer.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -6,10 +6,10 @@
 // Asio thread and libnice thread are started inside its namespace, so that every socket they
 // open (host candidates, TURN connections, the TLS tunnel's) lives there.
 
-#include "catch_result.hpp"
 #include "net_lab.hpp"
+#include "support/catch_result.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/protocol/ice_servers.hpp"
-#include "transport_pair.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -91,10 +91,7 @@ public:
         }
         for (auto* end : {&m_doctor, &m_cabin}) {
             if (end->io) {
-                auto drained = std::make_shared<std::promise<void>>();
-                net::post(end->transport->executor(), [drained] { drained->set_value(); });
-                drained->get_future().wait_for(2s);
-                end->io->stop();
+                end->io->stop(); // runs the closes out, bounded
             }
         }
     }

@@ -3,10 +3,10 @@
 // certificate whose fingerprint we announce as "its SDP" would; the handshake completes, the
 // SRTP profile is negotiated down to the one gst supports, and media flows both ways: gst's
 // test tone authenticates on our side, our ramp comes out of gst's depayloader sample for sample.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/protocol/dtls_srtp.hpp"
 #include "tc/protocol/packets.hpp"
-#include "tls_test_peer.hpp"
 
 #include <atomic>
 #include <boost/asio/ip/udp.hpp>
@@ -137,8 +137,8 @@ TEST_CASE("interop: DTLS-SRTP with gst-launch dtlssrtpenc/dtlssrtpdec, media bot
                     ++authenticated;
                 } else {
                     ++rejected;
-                    rejections += (error ? error.message() : "length " + std::to_string(length)) +
-                                  "; ";
+                    rejections +=
+                        (error ? error.message() : "length " + std::to_string(length)) + "; ";
                 }
             }
             continue;

@@ -1,7 +1,7 @@
 // The DTLS-SRTP handshake engine, two instances pumped in memory: keys agree crosswise, the
 // fingerprint from the SDP is enforced, lost flights are retransmitted, and hostile datagrams
 // neither crash it nor complete it.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/dtls_srtp.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/protocol/event_log.hpp"
-#include "tls_test_peer.hpp"
 
 #include <memory>
 #include <sqlite3.h>
@@ -65,7 +65,9 @@ TEST_CASE("the event log's SQLite schema is the one the README documents", "[eve
     {
         auto log = EventLog::open(path);
         REQUIRE(log);
-        REQUIRE(log->append({.atUnixMs = 7, .kind = "presence", .doctorRpps = "10101234564",
+        REQUIRE(log->append({.atUnixMs = 7,
+                             .kind = "presence",
+                             .doctorRpps = "10101234564",
                              .reason = "on_shift"}));
     }
     sqlite3* raw = nullptr;

@@ -2,9 +2,9 @@
 // two transports with several addresses check, the pair the controlling side nominates being
 // the one both use, and two hosts in their own network namespaces over a veth link (a peer that
 // is not on 127.0.0.1: the defect outside checks found).
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/protocol/host_addresses.hpp"
-#include "transport_pair.hpp"
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/identity.hpp"
 

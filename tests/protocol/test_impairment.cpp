@@ -1,7 +1,7 @@
 // The simulated cabin's --impair: the spec it parses (typed refusals), and the impairment the
 // transport applies to what it sends, seen from the real receiving side.
+#include "support/transport_pair.hpp"
 #include "tc/protocol/impairment.hpp"
-#include "transport_pair.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -70,6 +70,5 @@ TEST_CASE("impairment: a transport impairs what it sends, and only that",
     CHECK(stats.droppedForged == 0); // what arrives is intact SRTP
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }

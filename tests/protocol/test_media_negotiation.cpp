@@ -1,6 +1,6 @@
 // Offer/answer of the media keying: DTLS-SRTP by default (fingerprint and a=setup through the
 // SDP), SDES on request, and answers that do not match the offer refused with typed errors.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/media_negotiation.hpp"
 
 using namespace tc::protocol;

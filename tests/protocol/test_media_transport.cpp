@@ -1,10 +1,10 @@
 // Two media transports over real UDP on loopback: path verification, SRTP both ways, hostile
 // datagrams dropped by cause, and consent freshness through a relay that can black-hole traffic.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/transport_pair.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
-#include "transport_pair.hpp"
 
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -101,8 +101,9 @@ TEST_CASE("media transport: verified path, keyed, then SRTP both ways", "[transp
     CHECK(statsA.droppedBeforeConnected == 1);
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop(); // no callback may reach the observers once they are gone
+    // No callback may reach the observers once they are gone; closed, the transports leave the
+    // loop with no work.
+    CHECK(io.stop());
 }
 
 TEST_CASE("media transport: datagrams from an unverified source never reach the session",
@@ -144,8 +145,9 @@ TEST_CASE("media transport: datagrams from an unverified source never reach the 
     CHECK(seenB.last() == TransportState::connected); // nothing above disturbed the session
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop(); // no callback may reach the observers once they are gone
+    // No callback may reach the observers once they are gone; closed, the transports leave the
+    // loop with no work.
+    CHECK(io.stop());
 }
 
 TEST_CASE("media transport: consent freshness loses and regains the peer", "[transport]") {
@@ -180,8 +182,9 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     relay->close();
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop(); // no callback may reach the observers once they are gone
+    // No callback may reach the observers once they are gone; closed, the transports leave the
+    // loop with no work.
+    CHECK(io.stop());
 }
 
 TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[transport]") {
@@ -232,8 +235,7 @@ TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[t
     relay->close();
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }
 
 TEST_CASE("media transport: a DTLS certificate that is not the announced one fails the session",
@@ -271,8 +273,7 @@ TEST_CASE("media transport: a DTLS certificate that is not the announced one fai
     a->close();
     b->close();
     c->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }
 
 TEST_CASE("media transport: the DTLS handshake completes through loss and jitter",
@@ -299,8 +300,7 @@ TEST_CASE("media transport: the DTLS handshake completes through loss and jitter
     relay->close();
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }
 
 TEST_CASE("media transport: consent lost restarts ICE through the signalling, keys kept",
@@ -394,6 +394,5 @@ TEST_CASE("media transport: consent lost restarts ICE through the signalling, ke
     relay->close();
     a->close();
     b->close();
-    std::this_thread::sleep_for(20ms);
-    io.stop();
+    CHECK(io.stop()); // the transports closed, the loop runs out of work by itself
 }

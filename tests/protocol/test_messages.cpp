@@ -1,6 +1,6 @@
 // Schema: round trips against fixtures in tests/data, and each malformed case refused with the
 // right typed error and the path of the offending field.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/pki.hpp"
@@ -126,21 +126,22 @@ TEST_CASE("visit validation names the offending field", "[messages]") {
          Errc::invalidField, "body.reason"},
         {"control character", [](json& v) { v["reason"] = std::string("a\x01b"); },
          Errc::invalidField, "body.reason"},
-        {"DEL in a text", [](json& v) { v["reason"] = std::string("a\x7f b"); },
-         Errc::invalidField, "body.reason"},
+        {"DEL in a text", [](json& v) { v["reason"] = std::string("a\x7f b"); }, Errc::invalidField,
+         "body.reason"},
         {"C1 control in a text", [](json& v) { v["reason"] = std::string("a\xc2\x85 b"); },
          Errc::invalidField, "body.reason"},
-        {"DEL in an id", [](json& v) { v["visit_id"] = std::string("V-\x7f"); },
-         Errc::invalidField, "body.visit_id"},
+        {"DEL in an id", [](json& v) { v["visit_id"] = std::string("V-\x7f"); }, Errc::invalidField,
+         "body.visit_id"},
         {"C1 control in an id", [](json& v) { v["visit_id"] = std::string("V-\xc2\x9f"); },
          Errc::invalidField, "body.visit_id"},
         {"C1 control in a nested text", [](json& v) { v["site"]["name"] = "Gare\u0080"; },
          Errc::invalidField, "body.site.name"},
-        {"integer beyond 64 bits", [](json& v) { v["age"] = json::parse("1" + std::string(30, '0')); },
-         Errc::invalidField, "body.age"},
+        {"integer beyond 64 bits",
+         [](json& v) { v["age"] = json::parse("1" + std::string(30, '0')); }, Errc::invalidField,
+         "body.age"},
         {"negative integer beyond 64 bits",
-         [](json& v) { v["age"] = json::parse("-1" + std::string(30, '0')); },
-         Errc::invalidField, "body.age"},
+         [](json& v) { v["age"] = json::parse("-1" + std::string(30, '0')); }, Errc::invalidField,
+         "body.age"},
         {"integer written with an exponent", [](json& v) { v["age"] = json::parse("3.4e1"); },
          Errc::wrongFieldType, "body.age"},
         {"integer written as 34.0", [](json& v) { v["age"] = 34.0; }, Errc::wrongFieldType,

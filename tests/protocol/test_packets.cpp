@@ -1,6 +1,6 @@
 // Media transport packets: RFC 7983 demultiplexing, RTP/RTCP parsing and STUN, each with the
 // hostile cases (truncated, bad lengths and CSRC counts, oversized, forged integrity).
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/packets.hpp"
 
 #include <vector>

@@ -1,7 +1,7 @@
 // The development PKI, checked by OpenSSL's own command-line tools as an independent verifier.
-#include "catch_result.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 
 using namespace tc;
 using namespace tc::test;

@@ -1,6 +1,6 @@
 // The rendezvous service, in process on 127.0.0.1:0, driven by the real client over real TLS.
-#include "catch_result.hpp"
-#include "test_support.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
 
 #include <set>
 #include <thread>

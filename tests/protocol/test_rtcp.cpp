@@ -1,6 +1,6 @@
 // RTCP messages: every type we write parses back to what was written (bitmask NACK packing,
 // 24-bit signed loss, SDES padding, XR blocks), and malformed ones are refused as a whole.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/rtcp.hpp"
 
 using namespace tc::protocol;

@@ -1,5 +1,5 @@
 // SDP transport attributes: a=crypto (RFC 4568), a=candidate and ICE credentials (RFC 8839).
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
 using namespace tc::protocol;

@@ -1,8 +1,8 @@
 // The service does what protocol/README.md says, point by point, checked the way a client
 // written from the README alone would check it: raw frames over real TLS and WebSocket.
-#include "catch_result.hpp"
-#include "raw_ws_client.hpp"
-#include "test_support.hpp"
+#include "support/catch_result.hpp"
+#include "support/raw_ws_client.hpp"
+#include "support/test_support.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -56,12 +56,12 @@ TEST_CASE("README 2, 5: invalid UTF-8 in a text frame is malformed_json, then cl
     const std::string prefix = R"({"v":1,"type":"ping","id":"u-1","body":{"note":")";
     const std::string suffix = "\"}}";
     const std::string invalid[] = {
-        "\xff",                 // never valid
-        "\xc0\xaf",             // overlong '/'
-        "\xed\xa0\x80",         // a UTF-16 surrogate
-        "\xf4\x90\x80\x80",     // above U+10FFFF
-        "\xc3",                 // truncated sequence
-        "caf\xe9",              // Latin-1, not UTF-8
+        "\xff",             // never valid
+        "\xc0\xaf",         // overlong '/'
+        "\xed\xa0\x80",     // a UTF-16 surrogate
+        "\xf4\x90\x80\x80", // above U+10FFFF
+        "\xc3",             // truncated sequence
+        "caf\xe9",          // Latin-1, not UTF-8
     };
     SECTION("invalid bytes in a string") {
         for (const auto& bad : invalid) {
@@ -198,8 +198,8 @@ TEST_CASE("README 4: DEL and C1 control characters are refused in ids and in tex
         {"DEL in visit_id", checkinText(R"("visit_id":"V-)" + del + "1\""), true},
         {"U+0085 in visit_id", checkinText(R"("visit_id":"V-)" + nel + "1\""), true},
         {"U+009B in a cancel reason",
-         R"({"v":1,"type":"visit.cancel","id":"c-1","body":{"visit_id":"V-1","reason":"a)" +
-             csi + "b\"}}",
+         R"({"v":1,"type":"visit.cancel","id":"c-1","body":{"visit_id":"V-1","reason":"a)" + csi +
+             "b\"}}",
          true},
         {"DEL in a request id", R"({"v":1,"type":"ping","id":"r-)" + del + "\"}", false},
         {"U+0085 in a request id", R"({"v":1,"type":"ping","id":"r-)" + nel + "\"}", false},
@@ -335,8 +335,7 @@ TEST_CASE("README 13: WebSocket pings do not keep a connection alive; messages d
             pinger.ping();
             if (std::chrono::steady_clock::now() - lastTalk >= 100ms) {
                 lastTalk = std::chrono::steady_clock::now();
-                talker.send(
-                    envelope("ping", nlohmann::json::object(), "t-" + std::to_string(++n)));
+                talker.send(envelope("ping", nlohmann::json::object(), "t-" + std::to_string(++n)));
             }
             return service.service().stats().connectionsOpen == 1;
         },

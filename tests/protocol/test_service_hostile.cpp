@@ -1,10 +1,10 @@
 // Hostile and broken peers against the in-process service: every bad input gets a typed error,
 // violations close only the offending connection, and TLS refusals carry a clear reason.
-#include "catch_result.hpp"
-#include "raw_ws_client.hpp"
+#include "support/catch_result.hpp"
+#include "support/raw_ws_client.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/protocol/event_log.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 
 #include <algorithm>
 

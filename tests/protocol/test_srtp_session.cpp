@@ -1,9 +1,9 @@
 // SRTP through our libsrtp wrapper: both suites, replay, forgery, malformed input, the libsrtp
 // #817 regression, and interoperability with GStreamer's srtpenc as an independent peer.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/srtp_session.hpp"
-#include "tls_test_peer.hpp"
 
 #include <atomic>
 #include <boost/asio/ip/udp.hpp>

@@ -1,8 +1,8 @@
 // TLS 1.3 mutual authentication on real loopback sockets: each refusal gets its typed reason.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
+#include "support/tls_test_peer.hpp"
 #include "tc/protocol/tls.hpp"
-#include "test_support.hpp"
-#include "tls_test_peer.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -166,8 +166,8 @@ protocol::Credentials opensslCertificate(const TestPki& pki, const TempDir& dir,
     REQUIRE(run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
                 key.string() + " -subj '" + subject + "' -out " + csr.string()) == 0);
     REQUIRE(run("openssl x509 -req -in " + csr.string() + " -CA " + ca.string() + " -CAkey " +
-                caKey.string() + " -set_serial 4242 -days 1 -extfile " + ext.string() +
-                " -out " + pem.string()) == 0);
+                caKey.string() + " -set_serial 4242 -days 1 -extfile " + ext.string() + " -out " +
+                pem.string()) == 0);
     return {*protocol::readFile(pem), *protocol::readFile(key), {}};
 }
 

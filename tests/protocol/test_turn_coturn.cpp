@@ -2,9 +2,9 @@
 // started here on loopback with `use-auth-secret`, must accept what the rendezvous service
 // issued to each party and refuse a tampered or expired credential. coturn's own client,
 // turnutils_uclient, allocates a relay with them. Fails, never skips, when coturn is missing.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
 #include "tc/protocol/ice_servers.hpp"
-#include "test_support.hpp"
 
 #include <array>
 #include <boost/asio/ip/tcp.hpp>

@@ -1,8 +1,8 @@
 // TURN credentials (TURN REST API, coturn's use-auth-secret), STUN/TURN URIs, the service's
 // STUN/TURN configuration, the `ice_servers` field, and both parties of a session receiving them.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
+#include "support/test_support.hpp"
 #include "tc/protocol/ice_servers.hpp"
-#include "test_support.hpp"
 
 #include <array>
 #include <cstdio>

@@ -1,6 +1,6 @@
 // Vital-sign measurements: units and codes, normalisation, and one test per validation rule,
 // each refusal typed and located.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/vitals.hpp"
 
 #include <cmath>

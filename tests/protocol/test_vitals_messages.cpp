@@ -1,6 +1,6 @@
 // The vitals session message payloads: round trips with their units against a fixture, and each
 // malformed payload refused with a typed error naming the field.
-#include "catch_result.hpp"
+#include "support/catch_result.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/vitals_messages.hpp"
