@@ -264,7 +264,14 @@ TEST_CASE("across NATs: the doctor's address changes mid-auscultation, ICE resta
     CHECK(std::count(kinds.begin(), kinds.end(), "end") == 1);
     const auto [recording, pieces] = checkRecording(run, source, kAuscultation);
     INFO("recording: " << describe(recording, pieces));
-    // The break is marked as a gap, and the audio on both sides of it is bit-exact (above).
-    CHECK_FALSE(recording.gaps.empty());
-    CHECK(pieces.size() >= 2);
+    // Either the break is marked as a gap, with the audio on both sides of it bit-exact
+    // (above), or the path came back within the receiver's retransmission window (500 ms) and
+    // NACK/RTX recovered every packet: then the recording is one unbroken, bit-exact piece.
+    if (recording.gaps.empty()) {
+        REQUIRE(pieces.size() == 1);
+        CHECK(pieces.front().length == recording.samples.size());
+        CHECK(pieces.front().mismatches == 0);
+    } else {
+        CHECK(pieces.size() >= 2);
+    }
 }
