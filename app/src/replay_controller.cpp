@@ -8,7 +8,7 @@
 namespace tc::app {
 
 ReplayController::ReplayController(StethoscopeController* live, QObject* parent)
-    : QObject(parent)
+    : Controller(parent)
     , m_live(live) {
     m_tick.setInterval(100);
     connect(&m_tick, &QTimer::timeout, this, [this] {
@@ -112,8 +112,8 @@ void ReplayController::openFile(const QString& file) {
     }
     auto recording = media::loadRecording(file.toStdString());
     if (!recording) {
-        m_error =
-            tr("Réécoute impossible : %1").arg(QString::fromStdString(recording.error().message()));
+        setError(tr("Réécoute impossible : %1")
+                     .arg(QString::fromStdString(recording.error().message())));
         emit stateChanged();
         return;
     }
@@ -126,12 +126,12 @@ void ReplayController::openFile(const QString& file) {
         replay = media::ReplayPlayer::open(std::move(*recording), output);
     }
     if (!replay) {
-        m_error =
-            tr("Réécoute impossible : %1").arg(QString::fromStdString(replay.error().message()));
+        setError(
+            tr("Réécoute impossible : %1").arg(QString::fromStdString(replay.error().message())));
         emit stateChanged();
         return;
     }
-    m_error.clear();
+    setError({});
     m_replay = std::move(*replay);
     m_replay->setSpeed(m_halfSpeed ? 0.5 : 1.0);
     applyControls();

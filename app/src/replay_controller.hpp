@@ -6,6 +6,7 @@
 // At start-up, recordings a crash interrupted are repaired (tc/media/recording_repair.hpp) on a
 // worker thread and listed, marked as recovered.
 
+#include "controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/media/recording_repair.hpp"
 #include "tc/media/replay.hpp"
@@ -17,7 +18,7 @@
 
 namespace tc::app {
 
-class ReplayController : public QObject {
+class ReplayController : public Controller {
     Q_OBJECT
     Q_PROPERTY(bool available READ available NOTIFY availableChanged)
     Q_PROPERTY(bool open READ isOpen NOTIFY stateChanged)
@@ -28,7 +29,6 @@ class ReplayController : public QObject {
     Q_PROPERTY(bool looping READ looping NOTIFY stateChanged)
     Q_PROPERTY(QString siteLabel READ siteLabel NOTIFY positionChanged)
     Q_PROPERTY(QVariantList segments READ segments NOTIFY stateChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
     // The recordings replay can open, newest first: {file, started (UTC), seconds, label,
     // recovered}.
     Q_PROPERTY(QVariantList recordings READ recordings NOTIFY recordingsChanged)
@@ -49,7 +49,6 @@ public:
     bool looping() const { return m_looping; }
     QString siteLabel() const;
     QVariantList segments() const;
-    QString errorString() const { return m_error; }
     QVariantList recordings() const { return m_recordings; }
     int recoveredCount() const { return m_recoveredCount; }
 
@@ -82,7 +81,6 @@ private:
     std::unique_ptr<media::ReplayPlayer> m_replay;
     bool m_halfSpeed = false;
     bool m_looping = false;
-    QString m_error;
     QTimer m_tick;
     QVariantList m_recordings;
     int m_recoveredCount = 0;

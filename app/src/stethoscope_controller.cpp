@@ -28,7 +28,7 @@ std::optional<media::FilterMode> modeFromString(const QString& mode) {
 } // namespace
 
 StethoscopeController::StethoscopeController(QObject* parent)
-    : QObject(parent) {
+    : Controller(parent) {
     m_refresh.setInterval(kRefreshMs);
     connect(&m_refresh, &QTimer::timeout, this, &StethoscopeController::refresh);
 }
@@ -222,7 +222,7 @@ void StethoscopeController::requestSite(const QString& site) {
 
 void StethoscopeController::onSiteAcknowledged(const QString& site, bool accepted) {
     if (!accepted) {
-        m_error = tr("La cabine n'a pas pu placer le stéthoscope : %1").arg(labelOf(site));
+        setError(tr("La cabine n'a pas pu placer le stéthoscope : %1").arg(labelOf(site)));
         emit recordingChanged(); // carries errorString
     }
     if (site == m_requestedSite) {
@@ -248,11 +248,11 @@ void StethoscopeController::startRecording() {
                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const QString path = QDir(m_directory).filePath(name);
     if (const auto ec = m_receiver->startRecording(path.toStdString())) {
-        m_error = tr("Enregistrement impossible : %1").arg(QString::fromStdString(ec.message()));
+        setError(tr("Enregistrement impossible : %1").arg(QString::fromStdString(ec.message())));
         emit recordingChanged();
         return;
     }
-    m_error.clear();
+    setError({});
     m_wasRecording = true;
     m_recordingFile = path;
     m_recordingStarted = QDateTime::currentMSecsSinceEpoch();
@@ -264,8 +264,8 @@ void StethoscopeController::stopRecording() {
         return;
     }
     if (const auto ec = m_receiver->stopRecording()) {
-        m_error =
-            tr("Fin d'enregistrement incomplète : %1").arg(QString::fromStdString(ec.message()));
+        setError(
+            tr("Fin d'enregistrement incomplète : %1").arg(QString::fromStdString(ec.message())));
     }
     m_wasRecording = false;
     emit recordingChanged();
@@ -283,8 +283,8 @@ void StethoscopeController::refresh() {
     if (m_wasRecording && !recording()) {
         // The receive path ended the recording itself: say why; what was written is kept.
         m_wasRecording = false;
-        m_error = tr("Enregistrement interrompu : %1")
-                      .arg(QString::fromStdString(stats.recordingFailure.message()));
+        setError(tr("Enregistrement interrompu : %1")
+                     .arg(QString::fromStdString(stats.recordingFailure.message())));
         emit recordingChanged();
     }
     const QString site =

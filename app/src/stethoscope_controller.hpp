@@ -4,6 +4,7 @@
 // stream reports it) and requests to move it, and recording. It drives the media library's
 // receive path and player; the UI reads it at 20 Hz.
 
+#include "controller.hpp"
 #include "stethoscope_meters.hpp"
 #include "tc/media/audio_outputs.hpp"
 #include "tc/media/stethoscope_player.hpp"
@@ -18,7 +19,7 @@
 
 namespace tc::app {
 
-class StethoscopeController : public QObject {
+class StethoscopeController : public Controller {
     Q_OBJECT
     Q_PROPERTY(bool available READ available NOTIFY availableChanged)
     Q_PROPERTY(QString outputText READ outputText NOTIFY availableChanged)
@@ -39,7 +40,6 @@ class StethoscopeController : public QObject {
     Q_PROPERTY(bool recording READ recording NOTIFY recordingChanged)
     Q_PROPERTY(QString recordingFile READ recordingFile NOTIFY recordingChanged)
     Q_PROPERTY(int recordingSeconds READ recordingSeconds NOTIFY meterChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY recordingChanged)
 
 public:
     using MessageSender = std::function<void(const std::string& kind, const std::string& site)>;
@@ -87,7 +87,6 @@ public:
     bool recording() const { return m_receiver && m_receiver->recording(); }
     QString recordingFile() const { return m_recordingFile; }
     int recordingSeconds() const;
-    QString errorString() const { return m_error; }
 
     QStringList outputs() const;
     int output() const { return m_output; }
@@ -143,7 +142,6 @@ private:
     bool m_liveMuted = false;
     QString m_recordingFile;
     qint64 m_recordingStarted = 0;
-    QString m_error;
     QTimer m_refresh;
 };
 

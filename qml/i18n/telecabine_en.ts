@@ -1397,42 +1397,42 @@
 <context>
     <name>tc::app::ConnectionController</name>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="51"/>
+        <location filename="../../app/src/connection_controller.cpp" line="53"/>
         <source>Connecté</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="54"/>
+        <location filename="../../app/src/connection_controller.cpp" line="56"/>
         <source>Connexion…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="57"/>
+        <location filename="../../app/src/connection_controller.cpp" line="59"/>
         <source>Reconnexion…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="59"/>
+        <location filename="../../app/src/connection_controller.cpp" line="61"/>
         <source>Déconnecté</source>
         <translation>Disconnected</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="85"/>
+        <location filename="../../app/src/connection_controller.cpp" line="87"/>
         <source>Adresse du service invalide.</source>
         <translation>Invalid service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="90"/>
+        <location filename="../../app/src/connection_controller.cpp" line="92"/>
         <source>Fichier d&apos;identité introuvable : %1</source>
         <translation>Identity file not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="95"/>
+        <location filename="../../app/src/connection_controller.cpp" line="97"/>
         <source>Certificat de l&apos;autorité introuvable : %1</source>
         <translation>Authority certificate not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="105"/>
+        <location filename="../../app/src/connection_controller.cpp" line="107"/>
         <source>Ce fichier n&apos;est pas une identité de médecin.</source>
         <translation>This file is not a doctor identity.</translation>
     </message>
@@ -1788,7 +1788,7 @@
         <translation>%1 · %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="116"/>
+        <location filename="../../app/src/replay_controller.cpp" line="115"/>
         <location filename="../../app/src/replay_controller.cpp" line="130"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
@@ -1797,47 +1797,47 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="366"/>
+        <location filename="../../app/src/session_controller.cpp" line="365"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="421"/>
+        <location filename="../../app/src/session_controller.cpp" line="420"/>
         <source>La cabine n&apos;a pas pu %1 : %2</source>
         <translation>The cabin could not %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="422"/>
+        <location filename="../../app/src/session_controller.cpp" line="421"/>
         <source>démarrer la caméra</source>
         <translation>start the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="422"/>
+        <location filename="../../app/src/session_controller.cpp" line="421"/>
         <source>arrêter la caméra</source>
         <translation>stop the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="151"/>
+        <location filename="../../app/src/session_controller.cpp" line="150"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="195"/>
+        <location filename="../../app/src/session_controller.cpp" line="194"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="238"/>
+        <location filename="../../app/src/session_controller.cpp" line="237"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="239"/>
+        <location filename="../../app/src/session_controller.cpp" line="238"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="240"/>
+        <location filename="../../app/src/session_controller.cpp" line="239"/>
         <source>par le service</source>
         <translation>by the service</translation>
     </message>

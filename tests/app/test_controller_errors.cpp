@@ -5,7 +5,9 @@
 #include "media_link.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
+#include "replay_controller.hpp"
 #include "session_controller.hpp"
+#include "stethoscope_controller.hpp"
 #include "video_controller.hpp"
 #include "vitals_controller.hpp"
 #include "voice_controller.hpp"
@@ -41,6 +43,8 @@ TEST_CASE("every controller has errorString and errorStringChanged from one base
     checkReportsErrors<app::VitalsController>();
     checkReportsErrors<app::PrescriptionEditor>();
     checkReportsErrors<app::PrescriptionDeliveryController>();
+    checkReportsErrors<app::StethoscopeController>();
+    checkReportsErrors<app::ReplayController>();
 }
 
 TEST_CASE("a camera that cannot open says so in errorString, and a working one clears it",
