@@ -17,12 +17,8 @@
 #include "tc/protocol/media_transport.hpp"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 #include <future>
 #include <iostream>
 #include <mutex>
@@ -247,7 +243,7 @@ int runConnect(cli::CommandLine& args) {
                 const auto credential = issueTurnCredential(coturn->options().secret, "doctor",
                                                             std::chrono::system_clock::now() + 1h);
                 doctorServers =
-                    std::vector<IceServer>{IceServer{{"turns:203.0.113.10:8443?transport=tcp"},
+                    std::vector<IceServer>{IceServer{{DelayingProxy::kTurnUri},
                                                      credential ? credential->username : "",
                                                      credential ? credential->password : ""}};
             }

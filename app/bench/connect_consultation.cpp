@@ -30,8 +30,8 @@ Consultation consultOnce(const ConnectScenario& scenario, int seed) {
     // With added round trip, the TLS relay goes through the delaying proxy on 8443.
     const std::string turnUris =
         scenario.addedRoundTrip.count() > 0
-            ? "turn:203.0.113.10:3478?transport=udp,turns:203.0.113.10:8443?transport=tcp"
-            : ConsultationLab::kDefaultTurnUris;
+            ? std::string("turn:203.0.113.10:3478?transport=udp,") + DelayingProxy::kTurnUri
+            : std::string(ConsultationLab::kDefaultTurnUris);
     ConsultationLab run(scenario.lab, turnUris);
     if (scenario.blockDoctorUdp) {
         run.lab().blockUdp(Side::doctor);

@@ -21,12 +21,16 @@ namespace tc::bench {
 // trip (no netem in this kernel). coturn's certificate names 203.0.113.10, so TLS still checks.
 class DelayingProxy {
 public:
+    static constexpr unsigned short kPort = 8443;
+    // The TURN-over-TLS URI that goes through the proxy.
+    static constexpr const char* kTurnUri = "turns:203.0.113.10:8443?transport=tcp";
+
     DelayingProxy(const test::NetLab& lab, std::chrono::milliseconds oneWay)
         : m_oneWay(oneWay) {
         // Its thread starts in the namespace, so that the sockets it opens live there.
         lab.runIn(test::Place::publicHost, [this] {
             m_acceptor.emplace(m_io, boost::asio::ip::tcp::endpoint(
-                                         boost::asio::ip::make_address("203.0.113.10"), 8443));
+                                         boost::asio::ip::make_address("203.0.113.10"), kPort));
             accept();
             m_thread = std::thread([this] { m_io.run(); });
         });
