@@ -159,10 +159,10 @@ int runPrescription(cli::CommandLine& args) {
         auto issued = rx::signOrdonnance(prescription, *identity, std::chrono::system_clock::now());
         const double signRenderMs = msSince(start);
         if (!issued || pages != 1) {
-            std::cerr << "prescription: signing failed: " << issued.failure.error.message() << "\n";
+            std::cerr << "prescription: signing failed: " << issued.error().code.message() << "\n";
             return 1;
         }
-        const auto* pdf = &issued.ordonnance->pdf;
+        const auto* pdf = &issued->pdf;
         pdfBytes = pdf->size();
 
         const auto verifyStart = Clock::now();

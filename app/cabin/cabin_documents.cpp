@@ -117,7 +117,7 @@ void CabinDocuments::onMessage(const std::string& sessionId, std::string_view ki
     auto outcome = m_receiver.handle(kind, payload);
     if (outcome.error) {
         log("document " + outcome.transferId + ": refused " + std::string(kind) + " (" +
-            std::string(protocol::wireName(outcome.error->code)) + ": " + outcome.error->detail +
+            std::string(protocol::wireName(outcome.error->errc())) + ": " + outcome.error->detail +
             ")");
     }
     if (outcome.status) {

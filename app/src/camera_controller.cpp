@@ -1,5 +1,6 @@
 #include "camera_controller.hpp"
 
+#include "error_text.hpp"
 #include "ui_dispatch.hpp"
 #include "video_surface.hpp"
 
@@ -31,8 +32,7 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
     config.onPacket = std::move(send);
     auto sender = media::VideoSender::start(config);
     if (!sender) {
-        m_text = tr("Vidéo sortante impossible : %1")
-                     .arg(QString::fromStdString(sender.error().message()));
+        m_text = tr("Vidéo sortante impossible : %1").arg(errorText(sender.error()));
         setError(m_text);
         emit changed();
         return;
@@ -52,8 +52,7 @@ void CameraController::attach(const media::VideoStreamFormat& format, PacketSend
     auto capture = media::CameraCapture::start(camera);
     if (!capture) {
         m_sender.reset();
-        m_text =
-            tr("Caméra inutilisable : %1").arg(QString::fromStdString(capture.error().message()));
+        m_text = tr("Caméra inutilisable : %1").arg(errorText(capture.error()));
         setError(m_text);
         emit changed();
         return;

@@ -1,10 +1,175 @@
 #include "error_text.hpp"
 
+#include "tc/prescriptions/errors.hpp"
+#include "tc/prescriptions/signature_errors.hpp"
 #include "tc/protocol/errors.hpp"
 
 #include <QCoreApplication>
+#include <array>
+#include <cerrno>
+#include <string_view>
 
 namespace tc::app {
+namespace {
+
+QString translated(const char* text) {
+    return QCoreApplication::translate("ErrorText", text);
+}
+
+// errno values as the console meets them: files, devices, sockets.
+QString systemErrorText(int value) {
+    switch (value) {
+    case ENOENT:
+        return translated("fichier ou dossier introuvable");
+    case EACCES:
+    case EPERM:
+        return translated("accès refusé (droits du fichier ou du périphérique)");
+    case ENOSPC:
+    case EDQUOT:
+        return translated("disque plein : libérez de la place");
+    case EROFS:
+        return translated("disque en lecture seule");
+    case EBUSY:
+        return translated("périphérique occupé par un autre programme");
+    case ENODEV:
+    case ENXIO:
+        return translated("périphérique absent ou débranché");
+    case EADDRINUSE:
+        return translated("port réseau déjà utilisé par un autre programme");
+    case EADDRNOTAVAIL:
+        return translated("adresse réseau indisponible sur ce poste");
+    case ECONNREFUSED:
+        return translated("connexion refusée par le serveur");
+    case ECONNRESET:
+    case EPIPE:
+        return translated("connexion coupée par l'autre côté");
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+        return translated("réseau inaccessible");
+    case ETIMEDOUT:
+        return translated("délai dépassé");
+    default:
+        return translated("erreur système n° %1").arg(value);
+    }
+}
+
+QString signatureErrorText(prescriptions::SignatureErrc code) {
+    using prescriptions::SignatureErrc;
+    switch (code) {
+    case SignatureErrc::wrongPassphrase:
+        return translated("phrase secrète incorrecte");
+    case SignatureErrc::malformedPkcs12:
+    case SignatureErrc::noPrivateKey:
+    case SignatureErrc::noCertificate:
+    case SignatureErrc::keyCertificateMismatch:
+        return translated("fichier d'identité inutilisable (clé ou certificat manquant)");
+    case SignatureErrc::pkcs11LoginFailed:
+        return translated("code PIN refusé par la carte (attention : la carte se bloque après "
+                          "plusieurs codes faux)");
+    case SignatureErrc::pkcs11TokenNotFound:
+        return translated("carte absente ou retirée : réinsérez-la puis réessayez");
+    case SignatureErrc::pkcs11ModuleUnavailable:
+    case SignatureErrc::invalidPkcs11Uri:
+        return translated("le module de la carte ne se charge pas");
+    case SignatureErrc::pkcs11KeyNotFound:
+    case SignatureErrc::pkcs11CertificateNotFound:
+        return translated("la carte ne porte pas la clé de ce certificat");
+    case SignatureErrc::certificateExpired:
+        return translated("certificat expiré");
+    case SignatureErrc::certificateNotYetValid:
+        return translated("certificat pas encore valide");
+    case SignatureErrc::signerNotPrescriber:
+        return translated("le certificat est celui d'un autre prescripteur");
+    case SignatureErrc::signerNotAPrescriber:
+        return translated("le certificat n'est pas celui d'un prescripteur");
+    default:
+        return {};
+    }
+}
+
+QString prescriptionErrorText(prescriptions::Errc code) {
+    using prescriptions::Errc;
+    switch (code) {
+    case Errc::validationFailed:
+        return translated("l'ordonnance comporte des erreurs à corriger");
+    case Errc::duplicateId:
+        return translated("une ordonnance porte déjà ce numéro");
+    case Errc::unknownPrevious:
+        return translated("l'ordonnance à remplacer est inconnue");
+    case Errc::alreadyCancelled:
+        return translated("l'ordonnance à remplacer a déjà été annulée");
+    case Errc::amendmentMismatch:
+        return translated("une ordonnance modifiée garde le même prescripteur et le même patient");
+    default:
+        return {};
+    }
+}
+
+// Which part of the console failed, by the error's category.
+QString domainText(std::string_view category) {
+    struct Domain {
+        std::string_view category;
+        const char* text;
+    };
+    static constexpr std::array kDomains{
+        Domain{"tc.media", QT_TRANSLATE_NOOP("ErrorText", "incident du moteur multimédia")},
+        Domain{"tc.video", QT_TRANSLATE_NOOP("ErrorText", "incident vidéo")},
+        Domain{"tc.media.codec", QT_TRANSLATE_NOOP("ErrorText", "incident du codec audio")},
+        Domain{"tc.pcm", QT_TRANSLATE_NOOP("ErrorText", "fichier audio illisible")},
+        Domain{"tc.recorder", QT_TRANSLATE_NOOP("ErrorText", "incident d'enregistrement")},
+        Domain{"tc.recording-repair", QT_TRANSLATE_NOOP("ErrorText", "enregistrement endommagé")},
+        Domain{"tc.srtp", QT_TRANSLATE_NOOP("ErrorText", "incident de chiffrement du flux")},
+        Domain{"tc.dtls", QT_TRANSLATE_NOOP("ErrorText", "échec de la négociation du chiffrement")},
+        Domain{"tc.sdp", QT_TRANSLATE_NOOP("ErrorText", "description média de la cabine refusée")},
+        Domain{"tc.packet", QT_TRANSLATE_NOOP("ErrorText", "paquet média invalide")},
+        Domain{"tc.ice", QT_TRANSLATE_NOOP("ErrorText", "connexion média impossible")},
+        Domain{"tc.protocol.ice",
+               QT_TRANSLATE_NOOP("ErrorText", "serveurs STUN/TURN inutilisables")},
+        Domain{"tc.protocol.host_address",
+               QT_TRANSLATE_NOOP("ErrorText", "aucune interface réseau utilisable")},
+        Domain{"tc.document", QT_TRANSLATE_NOOP("ErrorText", "transfert de document refusé")},
+        Domain{"tc.prescriptions", QT_TRANSLATE_NOOP("ErrorText", "ordonnance refusée")},
+        Domain{"tc.prescriptions.signature", QT_TRANSLATE_NOOP("ErrorText", "échec de signature")},
+        Domain{"tc.impairment", QT_TRANSLATE_NOOP("ErrorText", "simulation réseau invalide")},
+    };
+    for (const auto& domain : kDomains) {
+        if (domain.category == category) {
+            return translated(domain.text);
+        }
+    }
+    return translated("incident technique");
+}
+
+} // namespace
+
+QString errorText(const boost::system::error_code& error) {
+    if (!error) {
+        return {};
+    }
+    const std::string_view category = error.category().name();
+    if (category == "system" || category == "generic") {
+        return systemErrorText(error.value());
+    }
+    if (error.category() == protocol::protocolCategory()) {
+        return describeError(error);
+    }
+    if (error.category() == prescriptions::signatureCategory()) {
+        if (auto text =
+                signatureErrorText(static_cast<prescriptions::SignatureErrc>(error.value()));
+            !text.isEmpty()) {
+            return text;
+        }
+    }
+    if (error.category() == prescriptions::prescriptionsCategory()) {
+        if (auto text = prescriptionErrorText(static_cast<prescriptions::Errc>(error.value()));
+            !text.isEmpty()) {
+            return text;
+        }
+    }
+    return translated("%1 (code %2/%3)")
+        .arg(domainText(category), QString::fromLatin1(error.category().name()))
+        .arg(error.value());
+}
 
 QString describeError(const boost::system::error_code& error) {
     using protocol::Errc;
@@ -13,7 +178,7 @@ QString describeError(const boost::system::error_code& error) {
                    "ErrorText",
                    "Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est "
                    "automatique.")
-            .arg(QString::fromStdString(error.message()));
+            .arg(errorText(error));
     }
     switch (static_cast<Errc>(error.value())) {
     case Errc::noCertificate:
@@ -80,8 +245,7 @@ QString describeError(const boost::system::error_code& error) {
         return QCoreApplication::translate("ErrorText",
                                            "Action impossible à ce stade de la consultation.");
     default:
-        return QCoreApplication::translate("ErrorText", "Erreur : %1")
-            .arg(QString::fromStdString(error.message()));
+        return QCoreApplication::translate("ErrorText", "Erreur : %1").arg(errorText(error));
     }
 }
 

@@ -1,5 +1,6 @@
 #include "media_link.hpp"
 
+#include "error_text.hpp"
 #include "tc/protocol/ice_messages.hpp"
 #include "ui_dispatch.hpp"
 #include "video_controller.hpp"
@@ -149,8 +150,7 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
     config.controlling = true; // the offerer controls
     auto addresses = protocol::hostAddresses(m_hostPolicy);
     if (!addresses) {
-        error = tr("Aucune adresse réseau pour le média : %1")
-                    .arg(QString::fromStdString(addresses.error().message()));
+        error = tr("Aucune adresse réseau pour le média : %1").arg(errorText(addresses.error()));
         return std::nullopt;
     }
     config.hostAddresses = std::move(*addresses);
@@ -159,8 +159,7 @@ std::optional<std::string> MediaLink::offer(const std::string& sdp, QString& err
     config.relayTrustAnchors = m_relayTrust;
     auto transport = protocol::MediaTransport::open(m_executor, config);
     if (!transport) {
-        error = tr("Port média indisponible : %1")
-                    .arg(QString::fromStdString(transport.error().message()));
+        error = tr("Port média indisponible : %1").arg(errorText(transport.error()));
         return std::nullopt;
     }
     auto keying = protocol::offerKeying(m_mode);
@@ -187,13 +186,12 @@ QString MediaLink::answer(const std::string& sdp) {
     }
     const auto remote = protocol::parseTransport(sdp);
     if (!remote) {
-        return tr("La cabine n'a pas négocié de média : %1")
-            .arg(QString::fromStdString(remote.error().message()));
+        return tr("La cabine n'a pas négocié de média : %1").arg(errorText(remote.error()));
     }
     const auto keying = protocol::keyingFromAnswer(m_keying, *remote);
     if (!keying) {
         return tr("Réponse de la cabine incohérente (chiffrement) : %1")
-            .arg(QString::fromStdString(keying.error().message()));
+            .arg(errorText(keying.error()));
     }
     protocol::RtpSessionConfig config;
     config.streams = protocol::rtpStreamsOf(sdp);
@@ -203,7 +201,7 @@ QString MediaLink::answer(const std::string& sdp) {
         auto receiver = media::StethoscopeReceiver::create(*format);
         if (!receiver) {
             return tr("Flux du stéthoscope impossible à décoder : %1")
-                .arg(QString::fromStdString(receiver.error().message()));
+                .arg(errorText(receiver.error()));
         }
         m_stethoscope = std::move(*receiver);
     }
@@ -264,7 +262,7 @@ QString MediaLink::answer(const std::string& sdp) {
                                [this](protocol::TransportState state, boost::system::error_code e) {
                                    postToUi(this, [this, state, e] {
                                        if (e) {
-                                           setError(QString::fromStdString(e.message()));
+                                           setError(errorText(e));
                                        }
                                        setState(state);
                                    });
@@ -402,12 +400,11 @@ void MediaLink::poll() {
             postToUi(this, [this, snapshot, problems = std::move(problems)] {
                 for (; m_relayProblemsSeen < problems.size(); ++m_relayProblemsSeen) {
                     const auto& p = problems[m_relayProblemsSeen];
-                    addIncident(tr("Serveur %1 inutilisable : %2%3")
-                                    .arg(QString::fromStdString(p.server),
-                                         QString::fromStdString(p.error.message()),
-                                         p.detail.empty() ? QString()
-                                                          : QStringLiteral(" (%1)").arg(
-                                                                QString::fromStdString(p.detail))));
+                    // The detail (English, from the TLS or TURN layer) goes to the log only.
+                    qInfo("relay server %s unusable: %s (%s)", p.server.c_str(),
+                          p.error.message().c_str(), p.detail.c_str());
+                    addIncident(tr("Serveur %1 inutilisable : %2")
+                                    .arg(QString::fromStdString(p.server), errorText(p.error)));
                 }
                 apply(snapshot);
             });

@@ -104,7 +104,7 @@ bool PrescriptionDeliveryController::send(const QByteArray& pdf, const QString& 
         std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString());
     if (!sender) {
         setState(DeliveryState::Failed, QStringLiteral("invalid_document"),
-                 QString::fromStdString(sender.error.detail));
+                 QString::fromStdString(sender.error().detail));
         emit progressChanged();
         return false;
     }
@@ -176,7 +176,7 @@ void PrescriptionDeliveryController::onSessionMessage(const std::string& kind,
         return;
     }
     const auto status = protocol::parseDocumentStatus(payload);
-    if (!status || m_sender->onStatus(*status.value, Clock::now())) {
+    if (!status || m_sender->onStatus(*status, Clock::now())) {
         return; // unreadable, or another prescription's
     }
     apply();

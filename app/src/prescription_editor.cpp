@@ -1,5 +1,6 @@
 #include "prescription_editor.hpp"
 
+#include "error_text.hpp"
 #include "parse_error_text.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor_io.hpp"
@@ -122,51 +123,47 @@ void PrescriptionEditor::forgetSigning() {
     m_signingInProgress = false;
 }
 
+QString PrescriptionEditor::refusalText(const SigningRefusal& refusal) const {
+    using Reason = SigningRefusal::Reason;
+    switch (refusal.reason) {
+    case Reason::identity:
+        return tr("Signature refusée : %1").arg(SigningChoices::errorText(refusal.code));
+    case Reason::expired: {
+        // Said now, with its date, rather than found out at the pharmacy.
+        const QDateTime expired = QDateTime::fromSecsSinceEpoch(
+            std::chrono::duration_cast<std::chrono::seconds>(refusal.expiredAt.time_since_epoch())
+                .count());
+        return tr("Signature refusée : ce certificat a expiré le %1.")
+            .arg(QLocale().toString(expired.date(), QLocale::ShortFormat));
+    }
+    case Reason::otherPrescriber:
+        return tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
+                  "prescripteur (%2).")
+            .arg(QString::fromStdString(refusal.signerRpps),
+                 m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
+    case Reason::notAPrescriber:
+        return tr("Signature refusée : ce certificat n'est pas celui d'un prescripteur "
+                  "(médecin identifié par son RPPS).");
+    case Reason::signature:
+        break;
+    }
+    return tr("Signature impossible : %1").arg(errorText(refusal.code));
+}
+
 void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outcome) {
     if (draft != m_draftGeneration) {
         return; // for a draft since closed: nobody waits for it any more
     }
     m_signingInProgress = false;
-    using Refusal = SigningOutcome::Refusal;
-    switch (outcome.refusal) {
-    case Refusal::identity:
-        m_signText = tr("Signature refusée : %1").arg(SigningChoices::errorText(outcome.error));
-        break;
-    case Refusal::expired: {
-        // Said now, with its date, rather than found out at the pharmacy.
-        const QDateTime expired = QDateTime::fromSecsSinceEpoch(
-            std::chrono::duration_cast<std::chrono::seconds>(outcome.expiredAt.time_since_epoch())
-                .count());
-        m_signText = tr("Signature refusée : ce certificat a expiré le %1.")
-                         .arg(QLocale().toString(expired.date(), QLocale::ShortFormat));
-        break;
-    }
-    case Refusal::otherPrescriber:
-        m_signText =
-            tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
-               "prescripteur (%2).")
-                .arg(QString::fromStdString(outcome.signerRpps),
-                     m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
-        break;
-    case Refusal::notAPrescriber:
-        m_signText = tr("Signature refusée : ce certificat n'est pas celui d'un prescripteur "
-                        "(médecin identifié par son RPPS).");
-        break;
-    case Refusal::signature:
-        m_signText =
-            tr("Signature impossible : %1").arg(QString::fromStdString(outcome.error.message()));
-        break;
-    case Refusal::none:
-        break;
-    }
-    if (outcome.refusal != Refusal::none || !outcome.ordonnance) {
+    if (!outcome) {
+        m_signText = refusalText(outcome.error());
         setError(m_signText);
         emit changed();
         emit signFinished(false);
         return;
     }
-    m_ledger = std::move(outcome.ledger);
-    m_signed = std::move(*outcome.ordonnance);
+    m_ledger = std::move(outcome->ledger);
+    m_signed = std::move(outcome->ordonnance);
     m_signText = tr("Signée électroniquement (PAdES) · n° %1").arg(idText());
     setError({});
     // Kept with the consultation: what was signed, as signed.

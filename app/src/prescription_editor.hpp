@@ -147,6 +147,7 @@ signals:
 private:
     void forgetSigning();
     void finishSigning(std::uint64_t draft, SigningOutcome outcome);
+    QString refusalText(const SigningRefusal& refusal) const;
     bool editable() const { return !m_draft.is_null() && !m_signed && !m_signingInProgress; }
     void revalidate();
     void renderPreview();

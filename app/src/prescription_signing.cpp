@@ -9,39 +9,41 @@ namespace rx = tc::prescriptions;
 SigningOutcome signPrescription(const IdentityOpener& open, const rx::Prescription& prescription,
                                 rx::PrescriptionLedger ledger,
                                 std::chrono::system_clock::time_point now) {
-    SigningOutcome outcome;
-    outcome.ledger = std::move(ledger);
+    using Reason = SigningRefusal::Reason;
+    const auto refuse = [](Reason reason, boost::system::error_code code = {}) {
+        SigningRefusal refusal;
+        refusal.reason = reason;
+        refusal.code = code;
+        return refusal;
+    };
     const auto identity = open();
     if (!identity) {
-        outcome.refusal = SigningOutcome::Refusal::identity;
-        outcome.error = identity.error();
-        return outcome;
+        return refuse(Reason::identity, identity.error());
     }
     if (const auto end = identity->notAfter(); end < now) {
-        outcome.refusal = SigningOutcome::Refusal::expired;
-        outcome.expiredAt = end;
-        return outcome;
+        auto refusal = refuse(Reason::expired);
+        refusal.expiredAt = end;
+        return refusal;
     }
     // The library refuses these too; said here with the certificate's own RPPS or role.
     const auto signer = rx::readSignerProfile(identity->certificateDer());
     if (!signer.isPrescriber()) {
-        outcome.refusal = SigningOutcome::Refusal::notAPrescriber;
-        outcome.signerKind = signer.kind;
-        return outcome;
+        auto refusal = refuse(Reason::notAPrescriber);
+        refusal.signerKind = signer.kind;
+        return refusal;
     }
     if (*signer.rpps != prescription.prescriber.rpps) {
-        outcome.refusal = SigningOutcome::Refusal::otherPrescriber;
-        outcome.signerRpps = *signer.rpps;
-        return outcome;
+        auto refusal = refuse(Reason::otherPrescriber);
+        refusal.signerRpps = *signer.rpps;
+        return refusal;
     }
-    auto result = rx::signOrdonnance(prescription, *identity, now, outcome.ledger);
+    auto result = rx::signOrdonnance(prescription, *identity, now, ledger);
     if (!result) {
-        outcome.refusal = SigningOutcome::Refusal::signature;
-        outcome.error = result.failure.error;
-        return outcome;
+        auto refusal = refuse(Reason::signature, result.error().code);
+        refusal.detail = result.error().detail;
+        return refusal;
     }
-    outcome.ordonnance = std::move(*result.ordonnance);
-    return outcome;
+    return SignedPrescription{std::move(*result), std::move(ledger)};
 }
 
 } // namespace tc::app

@@ -4,6 +4,7 @@
 // copies (the prescription as read when the doctor confirmed, the consultation's ledger) and
 // hands back a typed outcome, which the editor turns into words and state on the GUI thread.
 
+#include "tc/errors/outcome.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/prescription.hpp"
@@ -21,23 +22,29 @@ namespace tc::app {
 // Opens the identity the doctor chose (SigningChoices::opener): callable on any thread.
 using IdentityOpener = std::function<boost::system::result<prescriptions::SigningIdentity>()>;
 
-struct SigningOutcome {
-    enum class Refusal {
-        none,            // signed: `ordonnance` holds it, `ledger` has it
-        identity,        // the identity did not open (`error`: a wrong PIN, a card taken out...)
+// Why a signature was refused; `code` says more for `identity` (a wrong PIN, a card taken out...)
+// and `signature` (the library's refusal: a duplicate id, a render or signing failure...).
+struct SigningRefusal : errors::Failure {
+    enum class Reason {
+        identity,        // the identity did not open
         expired,         // the certificate ended at `expiredAt`
         otherPrescriber, // the certificate names `signerRpps`, not the prescriber's
         notAPrescriber,  // a cabin's, service's, coordinator's or RPPS-less certificate
-        signature,       // signing itself failed (`error`)
+        signature,       // signing itself failed
     };
-    Refusal refusal = Refusal::none;
-    boost::system::error_code error;
+    Reason reason = Reason::signature;
     std::chrono::system_clock::time_point expiredAt;
     std::string signerRpps;
     prescriptions::SignerKind signerKind = prescriptions::SignerKind::unreadable;
-    std::optional<prescriptions::SignedOrdonnance> ordonnance;
+};
+
+// The signed ordonnance, and the consultation's ledger with it recorded.
+struct SignedPrescription {
+    prescriptions::SignedOrdonnance ordonnance;
     prescriptions::PrescriptionLedger ledger;
 };
+
+using SigningOutcome = errors::Outcome<SignedPrescription, SigningRefusal>;
 
 // Opens the identity, refuses a certificate past its end, one that is not a prescriber's, or
 // one that names another RPPS than the prescriber's (a pharmacist's check, and

@@ -1,5 +1,6 @@
 #include "replay_controller.hpp"
 
+#include "error_text.hpp"
 #include "ui_dispatch.hpp"
 
 #include <QDateTime>
@@ -112,8 +113,7 @@ void ReplayController::openFile(const QString& file) {
     }
     auto recording = media::loadRecording(file.toStdString());
     if (!recording) {
-        setError(tr("Réécoute impossible : %1")
-                     .arg(QString::fromStdString(recording.error().message())));
+        setError(tr("Réécoute impossible : %1").arg(errorText(recording.error())));
         emit stateChanged();
         return;
     }
@@ -126,8 +126,7 @@ void ReplayController::openFile(const QString& file) {
         replay = media::ReplayPlayer::open(std::move(*recording), output);
     }
     if (!replay) {
-        setError(
-            tr("Réécoute impossible : %1").arg(QString::fromStdString(replay.error().message())));
+        setError(tr("Réécoute impossible : %1").arg(errorText(replay.error())));
         emit stateChanged();
         return;
     }

@@ -362,8 +362,7 @@ void SessionController::attachVideo(const QString& name) {
             if (const auto ec =
                     m_video.attach(name, {video.format.codec, video.format.payloadType,
                                           std::chrono::milliseconds(50), video.requestKeyframe})) {
-                setError(tr("Vidéo de la cabine impossible à décoder : %1")
-                             .arg(QString::fromStdString(ec.message())));
+                setError(tr("Vidéo de la cabine impossible à décoder : %1").arg(errorText(ec)));
             }
         }
     }

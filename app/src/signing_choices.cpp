@@ -1,5 +1,6 @@
 #include "signing_choices.hpp"
 
+#include "error_text.hpp"
 #include "tc/prescriptions/signature_errors.hpp"
 
 #include <QDateTime>
@@ -110,28 +111,10 @@ SigningChoices::opener(const QString& key, const QString& secret) const {
 }
 
 QString SigningChoices::errorText(const boost::system::error_code& error) {
-    using rx::SignatureErrc;
-    if (error == SignatureErrc::wrongPassphrase) {
-        return tr("phrase secrète incorrecte");
-    }
-    if (error == SignatureErrc::pkcs11LoginFailed) {
-        return tr("code PIN refusé par la carte (attention : la carte se bloque après plusieurs "
-                  "codes faux)");
-    }
-    if (error == SignatureErrc::pkcs11TokenNotFound) {
-        return tr("carte absente ou retirée : réinsérez-la puis réessayez");
-    }
-    if (error == SignatureErrc::pkcs11ModuleUnavailable) {
-        return tr("le module de la carte ne se charge pas");
-    }
-    if (error == SignatureErrc::pkcs11KeyNotFound ||
-        error == SignatureErrc::pkcs11CertificateNotFound) {
-        return tr("la carte ne porte pas la clé de ce certificat");
-    }
     if (error == boost::system::errc::no_such_file_or_directory) {
         return tr("fichier d'identité introuvable ou illisible");
     }
-    return QString::fromStdString(error.message());
+    return app::errorText(error); // the card's and the key file's errors are worded there
 }
 
 } // namespace tc::app

@@ -1,5 +1,6 @@
 #include "stethoscope_controller.hpp"
 
+#include "error_text.hpp"
 #include "tc/media/spectrum.hpp"
 #include "tc/protocol/session_kinds.hpp"
 
@@ -248,7 +249,7 @@ void StethoscopeController::startRecording() {
                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const QString path = QDir(m_directory).filePath(name);
     if (const auto ec = m_receiver->startRecording(path.toStdString())) {
-        setError(tr("Enregistrement impossible : %1").arg(QString::fromStdString(ec.message())));
+        setError(tr("Enregistrement impossible : %1").arg(errorText(ec)));
         emit recordingChanged();
         return;
     }
@@ -264,8 +265,7 @@ void StethoscopeController::stopRecording() {
         return;
     }
     if (const auto ec = m_receiver->stopRecording()) {
-        setError(
-            tr("Fin d'enregistrement incomplète : %1").arg(QString::fromStdString(ec.message())));
+        setError(tr("Fin d'enregistrement incomplète : %1").arg(errorText(ec)));
     }
     m_wasRecording = false;
     emit recordingChanged();
@@ -283,8 +283,7 @@ void StethoscopeController::refresh() {
     if (m_wasRecording && !recording()) {
         // The receive path ended the recording itself: say why; what was written is kept.
         m_wasRecording = false;
-        setError(tr("Enregistrement interrompu : %1")
-                     .arg(QString::fromStdString(stats.recordingFailure.message())));
+        setError(tr("Enregistrement interrompu : %1").arg(errorText(stats.recordingFailure)));
         emit recordingChanged();
     }
     const QString site =

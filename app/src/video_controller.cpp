@@ -1,5 +1,6 @@
 #include "video_controller.hpp"
 
+#include "error_text.hpp"
 #include "tc/media/video_snapshot.hpp"
 #include "ui_dispatch.hpp"
 
@@ -73,7 +74,7 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
     auto receiver = media::VideoReceiver::start(std::move(receiving));
     if (!receiver) {
         setError(tr("Impossible d'afficher la vidéo « %1 » : %2")
-                     .arg(labelOf(name), QString::fromStdString(receiver.error().message())));
+                     .arg(labelOf(name), errorText(receiver.error())));
         return receiver.error();
     }
     {
@@ -310,7 +311,7 @@ QString VideoController::snapshot(const QString& name) {
         postToUi(this, [this, path, error] {
             if (error) {
                 setError(tr("La photo n'a pas pu être enregistrée dans %1 (%2).")
-                             .arg(path, QString::fromStdString(error.message())));
+                             .arg(path, errorText(error)));
                 emit snapshotFailed(errorString());
             } else {
                 emit snapshotTaken(path);

@@ -1,5 +1,7 @@
 #include "voice_controller.hpp"
 
+#include "error_text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -108,8 +110,8 @@ std::shared_ptr<VoiceController::Uplink> VoiceController::uplink() {
     if (!m_uplink) {
         auto packetizer = media::VoicePacketizer::create(*m_outgoing, kDoctorVoiceSsrc, 1, 0);
         if (!packetizer) {
-            m_microphoneText = tr("Voix sortante impossible : %1")
-                                   .arg(QString::fromStdString(packetizer.error().message()));
+            m_microphoneText =
+                tr("Voix sortante impossible : %1").arg(errorText(packetizer.error()));
             setError(m_microphoneText);
             return nullptr;
         }
@@ -168,7 +170,7 @@ void VoiceController::startMicrophone() {
     auto capture = media::VoiceCapture::start(config);
     if (!capture) {
         m_microphoneText = tr("Aucun micro utilisable : la cabine ne vous entend pas (%1).")
-                               .arg(QString::fromStdString(capture.error().message()));
+                               .arg(errorText(capture.error()));
         setError(m_microphoneText);
         emit microphoneChanged();
         return;

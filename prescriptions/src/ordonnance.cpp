@@ -12,9 +12,11 @@ namespace {
 
 SignOrdonnanceResult failure(OrdonnanceStage stage, boost::system::error_code error,
                              ValidationReport report = {}) {
-    SignOrdonnanceResult result;
-    result.failure = OrdonnanceFailure{stage, error, std::move(report)};
-    return result;
+    OrdonnanceFailure failed;
+    failed.code = error;
+    failed.stage = stage;
+    failed.validation = std::move(report);
+    return failed;
 }
 
 std::span<const std::byte> bytesOf(const std::string& text) {
@@ -90,10 +92,9 @@ SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentit
             return failure(OrdonnanceStage::ledger, added.error());
         }
     }
-    SignOrdonnanceResult result;
-    result.ordonnance.emplace(SignedOrdonnance{*sealed, std::move(*pdf), canonical, std::move(*cms),
-                                               fhir->dump(), std::move(report)});
-    return result;
+    SignedOrdonnance issued{*sealed,         std::move(*pdf), canonical,
+                            std::move(*cms), fhir->dump(),    std::move(report)};
+    return issued;
 }
 
 } // namespace

@@ -77,7 +77,7 @@ constexpr std::array<std::pair<DocumentState, std::string_view>, 5> kStateNames{
 constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
 
 template <class T> DocumentResult<T> fail(DocumentErrc code, std::string detail) {
-    return {std::nullopt, {code, std::move(detail)}};
+    return DocumentError(code, std::move(detail));
 }
 
 template <class T> std::optional<DocumentResult<T>> finishReader(detail::JsonReader& r) {
@@ -97,8 +97,8 @@ bool readTransferId(detail::JsonReader& r, std::string& out, DocumentError& erro
         out = std::move(*canonical);
         return true;
     }
-    error = {DocumentErrc::invalidTransferId,
-             r.pathOf("transfer_id") + ": \"" + text + "\" is not a prescription id"};
+    error = DocumentError(DocumentErrc::invalidTransferId,
+                          r.pathOf("transfer_id") + ": \"" + text + "\" is not a prescription id");
     return false;
 }
 
@@ -284,7 +284,7 @@ DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
     DocumentOffer v;
     DocumentError idError;
     if (!readTransferId(r, v.transferId, idError)) {
-        return {std::nullopt, idError};
+        return idError;
     }
     std::int64_t size = 0;
     std::int64_t chunkSize = 0;
@@ -339,7 +339,7 @@ DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
     v.chunkSize = static_cast<std::uint32_t>(chunkSize);
     v.chunkCount = static_cast<std::uint32_t>(chunkCount);
     v.seq = static_cast<std::uint64_t>(seq);
-    return {std::move(v), {}};
+    return v;
 }
 
 DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
@@ -347,7 +347,7 @@ DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
     DocumentChunk v;
     DocumentError idError;
     if (!readTransferId(r, v.transferId, idError)) {
-        return {std::nullopt, idError};
+        return idError;
     }
     std::int64_t index = 0;
     std::int64_t seq = 0;
@@ -366,7 +366,7 @@ DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
     v.index = static_cast<std::uint32_t>(index);
     v.data = std::move(*decoded);
     v.seq = static_cast<std::uint64_t>(seq);
-    return {std::move(v), {}};
+    return v;
 }
 
 DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
@@ -374,7 +374,7 @@ DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
     DocumentStatus v;
     DocumentError idError;
     if (!readTransferId(r, v.transferId, idError)) {
-        return {std::nullopt, idError};
+        return idError;
     }
     r.enumeration("state", v.state, kStateNames);
     std::int64_t received = 0;
@@ -404,7 +404,7 @@ DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
     if (ack >= 0) {
         v.ackSeq = static_cast<std::uint64_t>(ack);
     }
-    return {std::move(v), {}};
+    return v;
 }
 
 DocumentResult<DocumentPrint> parseDocumentPrint(const json& payload) {
@@ -412,7 +412,7 @@ DocumentResult<DocumentPrint> parseDocumentPrint(const json& payload) {
     DocumentPrint v;
     DocumentError idError;
     if (!readTransferId(r, v.transferId, idError)) {
-        return {std::nullopt, idError};
+        return idError;
     }
     std::int64_t seq = 0;
     r.integer("seq", seq, 0, kMaxSeq);
@@ -420,7 +420,7 @@ DocumentResult<DocumentPrint> parseDocumentPrint(const json& payload) {
         return *error;
     }
     v.seq = static_cast<std::uint64_t>(seq);
-    return {std::move(v), {}};
+    return v;
 }
 
 } // namespace tc::protocol

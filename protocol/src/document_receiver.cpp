@@ -41,9 +41,9 @@ std::optional<std::uint64_t> seqOf(const nlohmann::json& payload) {
 
 } // namespace
 
-DocumentReceiver::Outcome DocumentReceiver::refuse(std::string id, DocumentError error,
+DocumentReceiver::Reaction DocumentReceiver::refuse(std::string id, DocumentError error,
                                                    std::optional<DocumentStatus> s) {
-    Outcome out;
+    Reaction out;
     out.transferId = std::move(id);
     out.error = std::move(error);
     out.status = std::move(s);
@@ -82,7 +82,7 @@ DocumentStatus DocumentReceiver::statusOf(const std::string& id, const Transfer&
     return s;
 }
 
-DocumentReceiver::Outcome DocumentReceiver::handle(std::string_view kind,
+DocumentReceiver::Reaction DocumentReceiver::handle(std::string_view kind,
                                                    const nlohmann::json& payload) {
     if (kind == kind::documentOffer) {
         return onOffer(payload);
@@ -99,25 +99,25 @@ DocumentReceiver::Outcome DocumentReceiver::handle(std::string_view kind,
                   std::nullopt);
 }
 
-DocumentReceiver::Outcome DocumentReceiver::onOffer(const nlohmann::json& payload) {
+DocumentReceiver::Reaction DocumentReceiver::onOffer(const nlohmann::json& payload) {
     auto parsed = parseDocumentOffer(payload);
     if (!parsed) {
         const auto id = idOf(payload);
         auto status = id.empty() ? std::nullopt
-                                 : std::optional(failedStatus(id, parsed.error.code,
-                                                              parsed.error.detail, seqOf(payload)));
-        return refuse(id, parsed.error, std::move(status));
+                                 : std::optional(failedStatus(id, parsed.error().errc(),
+                                                              parsed.error().detail, seqOf(payload)));
+        return refuse(id, parsed.error(), std::move(status));
     }
-    auto& offer = *parsed.value;
+    auto& offer = *parsed;
     if (offer.size > m_limits.maxDocumentBytes) {
         DocumentError error{DocumentErrc::documentTooLarge,
                             "document.offer.size: " + std::to_string(offer.size) +
                                 " is over this cabin's " +
                                 std::to_string(m_limits.maxDocumentBytes) + " bytes"};
         return refuse(offer.transferId, error,
-                      failedStatus(offer.transferId, error.code, error.detail, offer.seq));
+                      failedStatus(offer.transferId, error.errc(), error.detail, offer.seq));
     }
-    Outcome out;
+    Reaction out;
     out.transferId = offer.transferId;
     const auto it = m_transfers.find(offer.transferId);
     if (it != m_transfers.end()) {
@@ -151,7 +151,7 @@ DocumentReceiver::Outcome DocumentReceiver::onOffer(const nlohmann::json& payloa
         DocumentError error{DocumentErrc::tooManyTransfers,
                             std::to_string(incomplete) + " transfers are already under way"};
         return refuse(offer.transferId, error,
-                      failedStatus(offer.transferId, error.code, error.detail, offer.seq));
+                      failedStatus(offer.transferId, error.errc(), error.detail, offer.seq));
     }
     Transfer t;
     t.offer = offer;
@@ -161,9 +161,9 @@ DocumentReceiver::Outcome DocumentReceiver::onOffer(const nlohmann::json& payloa
     return out;
 }
 
-DocumentReceiver::Outcome DocumentReceiver::onChunk(const nlohmann::json& payload) {
+DocumentReceiver::Reaction DocumentReceiver::onChunk(const nlohmann::json& payload) {
     auto parsed = parseDocumentChunk(payload);
-    const auto id = parsed ? parsed.value->transferId : idOf(payload);
+    const auto id = parsed ? parsed->transferId : idOf(payload);
     const auto it = m_transfers.find(id);
     if (!parsed) {
         // Say what is missing, so that the sender sends this chunk again properly.
@@ -171,16 +171,16 @@ DocumentReceiver::Outcome DocumentReceiver::onChunk(const nlohmann::json& payloa
         if (it != m_transfers.end() && it->second.state == DocumentState::receiving) {
             status = statusOf(id, it->second, seqOf(payload));
         }
-        return refuse(id, parsed.error, std::move(status));
+        return refuse(id, parsed.error(), std::move(status));
     }
-    auto& chunk = *parsed.value;
+    auto& chunk = *parsed;
     if (it == m_transfers.end()) {
         DocumentError error{DocumentErrc::unknownTransfer, "no transfer " + id + " was offered"};
         return refuse(id, error,
-                      failedStatus(id, error.code, "transfert inconnu de la cabine", chunk.seq));
+                      failedStatus(id, error.errc(), "transfert inconnu de la cabine", chunk.seq));
     }
     auto& t = it->second;
-    Outcome out;
+    Reaction out;
     out.transferId = id;
     if (t.state != DocumentState::receiving) {
         // Complete already (a late duplicate) or failed: the last chunk gets the state.
@@ -254,21 +254,21 @@ DocumentReceiver::Outcome DocumentReceiver::onChunk(const nlohmann::json& payloa
     return out;
 }
 
-DocumentReceiver::Outcome DocumentReceiver::onPrint(const nlohmann::json& payload) {
+DocumentReceiver::Reaction DocumentReceiver::onPrint(const nlohmann::json& payload) {
     auto parsed = parseDocumentPrint(payload);
     if (!parsed) {
-        return refuse(idOf(payload), parsed.error, std::nullopt);
+        return refuse(idOf(payload), parsed.error(), std::nullopt);
     }
-    const auto& id = parsed.value->transferId;
-    const auto seq = parsed.value->seq;
+    const auto& id = parsed->transferId;
+    const auto seq = parsed->seq;
     const auto it = m_transfers.find(id);
     if (it == m_transfers.end()) {
         DocumentError error{DocumentErrc::unknownTransfer, "no transfer " + id + " was offered"};
         return refuse(id, error,
-                      failedStatus(id, error.code, "transfert inconnu de la cabine", seq));
+                      failedStatus(id, error.errc(), "transfert inconnu de la cabine", seq));
     }
     auto& t = it->second;
-    Outcome out;
+    Reaction out;
     out.transferId = id;
     if (t.state == DocumentState::failed && t.complete) {
         t.printAck = seq; // printingStarted() answers it

@@ -8,7 +8,7 @@ namespace tc::protocol {
 DocumentResult<DocumentSender> DocumentSender::create(std::string transferId, std::string bytes,
                                                       std::string title, SenderPacing pacing) {
     const auto refuse = [](DocumentErrc code, std::string detail) {
-        return DocumentResult<DocumentSender>{std::nullopt, {code, std::move(detail)}};
+        return DocumentResult<DocumentSender>(DocumentError(code, std::move(detail)));
     };
     auto id = canonicalTransferId(transferId);
     if (!id) {
@@ -44,7 +44,7 @@ DocumentResult<DocumentSender> DocumentSender::create(std::string transferId, st
     sender.m_sentSeq.assign(sender.m_offer.chunkCount, 0);
     sender.m_held.assign(sender.m_offer.chunkCount, false);
     sender.m_pending.assign(sender.m_offer.chunkCount, true);
-    return DocumentResult<DocumentSender>{std::move(sender), {}};
+    return sender;
 }
 
 bool DocumentSender::takeToken(Clock::time_point now) {

@@ -3,6 +3,7 @@
 #include "cabin_printer.hpp"
 #include "ipp_codec.hpp"
 #include "ipp_printer_process.hpp"
+#include "support/catch_result.hpp"
 #include "support/sample_pdf.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
@@ -164,7 +165,7 @@ TEST_CASE("out of paper: failed with the reason, and once paper is back, a retry
             auto status = protocol::parseDocumentStatus(payload);
             REQUIRE(status);
             std::lock_guard lock(mutex);
-            statuses.push_back(*status.value);
+            statuses.push_back(*status);
             arrived.notify_all();
         },
         {},
@@ -258,8 +259,8 @@ TEST_CASE("a cabin without a printer reports failed: no_printer", "[cabin][print
         strand, std::nullopt, {},
         [&](const std::string&, std::string_view, nlohmann::json payload) {
             auto status = protocol::parseDocumentStatus(payload);
-            if (status && status.value->state == protocol::DocumentState::failed) {
-                failed.set_value(*status.value);
+            if (status && status->state == protocol::DocumentState::failed) {
+                failed.set_value(*status);
             }
         },
         {});

@@ -132,7 +132,7 @@ public:
                 auto status = protocol::parseDocumentStatus(payload);
                 std::lock_guard lock(m_mutex);
                 if (status) {
-                    m_statuses.push_back(*status.value);
+                    m_statuses.push_back(*status);
                 }
                 m_changed.notify_all();
             },

@@ -8,6 +8,7 @@
 #include "fixtures.hpp"
 #include "pades_update.hpp"
 #include "pdf_forgery.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
@@ -42,9 +43,9 @@ Prescription adult(const char* id = fx::kAdultId) {
 SignedOrdonnance signedByPrescriber(const Prescription& p) {
     const auto identity = identityOf(testPki().rppsDoctor);
     auto result = signOrdonnance(p, identity, std::chrono::system_clock::now());
-    INFO(result.failure.error.message());
+    INFO(result.error().code.message());
     REQUIRE(result);
-    return std::move(*result.ordonnance);
+    return std::move(*result);
 }
 
 struct Verdict {
@@ -247,8 +248,8 @@ TEST_CASE("Forgery: the library signs an ordonnance only with its prescriber's c
     INFO(identity.subjectName());
     auto result = signOrdonnance(p, identity, std::chrono::system_clock::now());
     REQUIRE_FALSE(result);
-    CHECK(result.failure.stage == OrdonnanceStage::signer);
-    CHECK(result.failure.error == c.error);
+    CHECK(result.error().stage == OrdonnanceStage::signer);
+    CHECK(result.error().code == c.error);
 
     // Nor through signPdf with the ordonnance attached.
     auto table = DciTable::builtIn();

@@ -1,6 +1,7 @@
 // The ordonnance layout (checked through poppler's pdftotext/pdfinfo/pdffonts), the editor's
 // preview, and the signing pipeline's typed failures and ledger rules.
 #include "fixtures.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/cms_signature.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
@@ -186,21 +187,21 @@ TEST_CASE("Ordonnance: the pipeline refuses an invalid prescription with located
     child.patient.weightKg.reset();
     const auto result = signOrdonnance(child, doctor(), kSigningTime);
     REQUIRE_FALSE(result);
-    CHECK(result.failure.stage == OrdonnanceStage::validation);
-    CHECK(result.failure.error == Errc::validationFailed);
-    CHECK(result.failure.validation.has(IssueCode::childWithoutWeight, "/patient/weightKg"));
+    CHECK(result.error().stage == OrdonnanceStage::validation);
+    CHECK(result.error().code == Errc::validationFailed);
+    CHECK(result.error().validation.has(IssueCode::childWithoutWeight, "/patient/weightKg"));
 
     Prescription empty = fx::adultPrescription();
     empty.lines.clear();
     const auto none = signOrdonnance(empty, doctor(), kSigningTime);
     REQUIRE_FALSE(none);
-    CHECK(none.failure.validation.has(IssueCode::emptyPrescription));
+    CHECK(none.error().validation.has(IssueCode::emptyPrescription));
 }
 
 TEST_CASE("Ordonnance: the pipeline's outputs agree with each other", "[ordonnance][pipeline]") {
     const auto result = signOrdonnance(fx::adultPrescription(), doctor(), kSigningTime);
     REQUIRE(result);
-    const auto& o = *result.ordonnance;
+    const auto& o = *result;
     CHECK(o.canonicalJson == o.sealed.canonicalJson());
     CHECK_FALSE(o.validation.hasErrors());
     const auto content = std::span(reinterpret_cast<const std::byte*>(o.canonicalJson.data()),
@@ -223,7 +224,7 @@ TEST_CASE("Ordonnance: one id is never signed with two contents", "[ordonnance][
     PrescriptionLedger ledger;
     const auto first = signOrdonnance(fx::adultPrescription(), doctor(), kSigningTime, ledger);
     REQUIRE(first);
-    CHECK(ledger.find(first.ordonnance->sealed.id()) != nullptr);
+    CHECK(ledger.find(first->sealed.id()) != nullptr);
     // The same content again is a re-issue.
     CHECK(signOrdonnance(fx::adultPrescription(), doctor(), kSigningTime, ledger));
 
@@ -231,23 +232,22 @@ TEST_CASE("Ordonnance: one id is never signed with two contents", "[ordonnance][
     std::get<MedicationLine>(changed.lines[0]).dispense.quantity = Quantity{21, "{capsule}"};
     const auto refused = signOrdonnance(changed, doctor(), kSigningTime, ledger);
     REQUIRE_FALSE(refused);
-    CHECK(refused.failure.stage == OrdonnanceStage::ledger);
-    CHECK(refused.failure.error == Errc::duplicateId);
-    CHECK(ledger.find(first.ordonnance->sealed.id())->canonicalJson() ==
-          first.ordonnance->canonicalJson);
+    CHECK(refused.error().stage == OrdonnanceStage::ledger);
+    CHECK(refused.error().code == Errc::duplicateId);
+    CHECK(ledger.find(first->sealed.id())->canonicalJson() == first->canonicalJson);
 
     // A correction is an amendment: new id, replaces the first, which the ledger cancels.
-    auto amended = amend(first.ordonnance->sealed);
+    auto amended = amend(first->sealed);
     REQUIRE(amended.has_value());
     std::get<MedicationLine>(amended->lines[0]).dispense.quantity = Quantity{21, "{capsule}"};
     const auto second = signOrdonnance(*amended, doctor(), kSigningTime, ledger);
     REQUIRE(second);
-    CHECK(ledger.isCancelled(first.ordonnance->sealed.id()));
+    CHECK(ledger.isCancelled(first->sealed.id()));
     // A second amendment of the cancelled one is refused before signing.
-    auto again = amend(first.ordonnance->sealed);
+    auto again = amend(first->sealed);
     REQUIRE(again.has_value());
     const auto twice = signOrdonnance(*again, doctor(), kSigningTime, ledger);
     REQUIRE_FALSE(twice);
-    CHECK(twice.failure.error == Errc::alreadyCancelled);
+    CHECK(twice.error().code == Errc::alreadyCancelled);
     CHECK(ledger.find(again->id) == nullptr);
 }

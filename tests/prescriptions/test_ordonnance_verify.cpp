@@ -2,6 +2,7 @@
 // cms (the JSON's detached signature), pdfdetach (the embedded canonical JSON), pdftoppm +
 // zbarimg (the QR code), and the real telecabine-verify binary; one byte changed is refused.
 #include "fixtures.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "test_support.hpp"
@@ -18,10 +19,10 @@ SignedOrdonnance signAdult(const Prescription& p) {
     auto identity = SigningIdentity::fromPkcs12(testPki().doctor.pkcs12, TestPki::kPassphrase);
     REQUIRE(identity.has_value());
     auto result = signOrdonnance(p, *identity, std::chrono::system_clock::now());
-    INFO("stage " << static_cast<int>(result.failure.stage) << ": "
-                  << result.failure.error.message());
+    INFO("stage " << static_cast<int>(result.error().stage) << ": "
+                  << result.error().code.message());
     REQUIRE(result);
-    return std::move(*result.ordonnance);
+    return std::move(*result);
 }
 
 Prescription adultFixture() {

@@ -3,6 +3,7 @@
 // README.md, in a directory holding ordonnance.pdf, ordonnance.json, ordonnance.json.p7s and
 // ca.pem, with telecabine-verify on the PATH. A command that fails as written fails the test.
 #include "fixtures.hpp"
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "test_support.hpp"
@@ -58,9 +59,9 @@ TEST_CASE("README: the verification commands work as written on a signed ordonna
     auto signedOrdonnance = signOrdonnance(*parsed, *identity, std::chrono::system_clock::now());
     REQUIRE(signedOrdonnance);
     TempDir dir;
-    writeFile(dir / "ordonnance.pdf", signedOrdonnance.ordonnance->pdf);
-    writeFile(dir / "ordonnance.json", signedOrdonnance.ordonnance->canonicalJson);
-    writeFile(dir / "ordonnance.json.p7s", signedOrdonnance.ordonnance->jsonCmsDer);
+    writeFile(dir / "ordonnance.pdf", signedOrdonnance->pdf);
+    writeFile(dir / "ordonnance.json", signedOrdonnance->canonicalJson);
+    writeFile(dir / "ordonnance.json.p7s", signedOrdonnance->jsonCmsDer);
     writeFile(dir / "ca.pem", testPki().caPem);
 
     std::vector<std::string> commands =

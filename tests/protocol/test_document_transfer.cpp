@@ -1,5 +1,6 @@
 // Document transfer: the doctor's DocumentSender against the cabin's DocumentReceiver, through
 // the real payload encoding, with a simulated clock, losses and hostile input.
+#include "support/catch_result.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/document_transfer.hpp"
 #include "tc/protocol/messages.hpp"
@@ -90,7 +91,7 @@ struct Link {
         // Through the wire form, as the console receives it.
         const auto parsed = parseDocumentStatus(toJson(status));
         REQUIRE(parsed);
-        CHECK_FALSE(sender.onStatus(*parsed.value, now));
+        CHECK_FALSE(sender.onStatus(*parsed, now));
     }
 };
 
@@ -334,7 +335,7 @@ TEST_CASE("a print failure is reported, and document.print prints it once", "[do
     auto sender = *DocumentSender::create(id, bytes, "Ordonnance");
     const auto now = Clock::now();
     sender.poll(now);
-    REQUIRE_FALSE(sender.onStatus(*parseDocumentStatus(toJson(*offered.status)).value, now));
+    REQUIRE_FALSE(sender.onStatus(*parseDocumentStatus(toJson(*offered.status)), now));
     CHECK(sender.state() == DocumentState::failed);
     CHECK(sender.reasonText() == "plus de papier");
     sender.retry(now);
@@ -473,15 +474,15 @@ TEST_CASE("every bad chunk gets a typed error and the receiver keeps running", "
 }
 
 TEST_CASE("the sender refuses what it must not send", "[document]") {
-    CHECK(DocumentSender::create("not-an-id", "x", "").error.code ==
+    CHECK(DocumentSender::create("not-an-id", "x", "").error().code ==
           DocumentErrc::invalidTransferId);
-    CHECK(DocumentSender::create(newId(), "", "").error.code == DocumentErrc::emptyDocument);
-    CHECK(DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "").error.code ==
+    CHECK(DocumentSender::create(newId(), "", "").error().code == DocumentErrc::emptyDocument);
+    CHECK(DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "").error().code ==
           DocumentErrc::documentTooLarge);
     const auto tooLong = DocumentSender::create(newId(), "x", std::string(300, 't'));
     CHECK_FALSE(tooLong);
-    CHECK(tooLong.error.code == DocumentErrc::titleTooLong);
-    CHECK_FALSE(tooLong.error.detail.empty());
+    CHECK(tooLong.error().code == DocumentErrc::titleTooLong);
+    CHECK_FALSE(tooLong.error().detail.empty());
     auto sender = *DocumentSender::create(newId(), "x", "");
     DocumentStatus other;
     other.transferId = newId();
@@ -496,8 +497,8 @@ TEST_CASE("status payloads are parsed strictly", "[document]") {
     s.ackSeq = 5;
     const auto parsed = parseDocumentStatus(toJson(s));
     REQUIRE(parsed);
-    CHECK(parsed.value->missing == s.missing);
-    CHECK(parsed.value->ackSeq == 5u);
+    CHECK(parsed->missing == s.missing);
+    CHECK(parsed->ackSeq == 5u);
     auto bad = toJson(s);
     bad["missing"] = json::array({json::array({3, 1})});
     CHECK_FALSE(parseDocumentStatus(bad));

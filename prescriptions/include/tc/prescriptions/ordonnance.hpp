@@ -18,6 +18,7 @@
 // thread (QPainter on a QImage or QPdfWriter is reentrant, and each thread has its own font
 // cache), which lets a GUI sign on a worker while a card takes its time.
 
+#include "tc/errors/outcome.hpp"
 #include "tc/prescriptions/errors.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
@@ -92,26 +93,21 @@ enum class OrdonnanceStage {
     fhir
 };
 
-struct OrdonnanceFailure {
+// `code`: Errc (validationFailed, duplicateId, unknownPrevious, alreadyCancelled,
+// amendmentMismatch, ...) or SignatureErrc (renderFailed, signingFailed, ...).
+struct OrdonnanceFailure : errors::Failure {
     OrdonnanceStage stage = OrdonnanceStage::validation;
-    // Errc (validationFailed, duplicateId, unknownPrevious, alreadyCancelled,
-    // amendmentMismatch, ...) or SignatureErrc (renderFailed, signingFailed, ...).
-    boost::system::error_code error;
     // For stage validation: every issue, each with its JSON pointer location.
     ValidationReport validation;
 };
 
-struct SignOrdonnanceResult {
-    std::optional<SignedOrdonnance> ordonnance; // set on success
-    OrdonnanceFailure failure;                  // meaningful when ordonnance is empty
-    explicit operator bool() const noexcept { return ordonnance.has_value(); }
-};
+using SignOrdonnanceResult = errors::Outcome<SignedOrdonnance, OrdonnanceFailure>;
 
 // Validates (DciTable::builtIn()), checks that the identity is the prescriber's
-// (prescriber_certificate.hpp) before anything is rendered, seals, renders, PAdES-signs the PDF with the canonical JSON
-// attached (SignatureDetails::attachment, what telecabine-verify compares with the QR code),
-// signs the canonical JSON (detached CMS with signing-time) and exports FHIR. `signingTime`
-// goes into /M, the CMS signing-time and the printed signature block.
+// (prescriber_certificate.hpp) before anything is rendered, seals, renders, PAdES-signs the PDF
+// with the canonical JSON attached (SignatureDetails::attachment, what telecabine-verify compares
+// with the QR code), signs the canonical JSON (detached CMS with signing-time) and exports FHIR.
+// `signingTime` goes into /M, the CMS signing-time and the printed signature block.
 SignOrdonnanceResult signOrdonnance(const Prescription& prescription,
                                     const SigningIdentity& identity,
                                     std::chrono::system_clock::time_point signingTime,

@@ -6,6 +6,7 @@
 // second copy. Pure state machines, no I/O: the caller sends what they return and feeds them
 // what arrives.
 
+#include "tc/errors/outcome.hpp"
 #include "tc/protocol/session_kinds.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -62,9 +63,16 @@ inline boost::system::error_code make_error_code(DocumentErrc e) noexcept {
 // The reason code a `failed` status carries for this error, e.g. "conflict".
 std::string_view wireName(DocumentErrc e) noexcept;
 
-struct DocumentError {
-    DocumentErrc code = DocumentErrc::invalidMessage;
-    std::string detail; // names the field, e.g. "document.chunk.index: 12 is not below 9"
+// `detail` names the field, e.g. "document.chunk.index: 12 is not below 9".
+struct DocumentError : errors::Failure {
+    DocumentError()
+        : DocumentError(DocumentErrc::invalidMessage, {}) {}
+    DocumentError(DocumentErrc errc, std::string detailText)
+        : Failure{make_error_code(errc), std::move(detailText)} {}
+    DocumentErrc errc() const noexcept {
+        return code.category() == documentCategory() ? static_cast<DocumentErrc>(code.value())
+                                                     : DocumentErrc::invalidMessage;
+    }
 };
 
 struct DocumentOffer {
@@ -115,15 +123,7 @@ nlohmann::json toJson(const DocumentChunk& v); // data is written in base64
 nlohmann::json toJson(const DocumentStatus& v);
 nlohmann::json toJson(const DocumentPrint& v);
 // A value, or the typed error that prevented it.
-template <class T> struct DocumentResult {
-    std::optional<T> value;
-    DocumentError error;
-    explicit operator bool() const noexcept { return value.has_value(); }
-    T& operator*() { return *value; }
-    const T& operator*() const { return *value; }
-    T* operator->() { return &*value; }
-    const T* operator->() const { return &*value; }
-};
+template <class T> using DocumentResult = errors::Outcome<T, DocumentError>;
 DocumentResult<DocumentOffer> parseDocumentOffer(const nlohmann::json& payload);
 DocumentResult<DocumentChunk> parseDocumentChunk(const nlohmann::json& payload);
 DocumentResult<DocumentStatus> parseDocumentStatus(const nlohmann::json& payload);
@@ -223,7 +223,7 @@ public:
     };
 
     // What the cabin does after feeding one message.
-    struct Outcome {
+    struct Reaction {
         std::optional<DocumentStatus> status; // send it back
         std::optional<DocumentError> error;   // the input was refused (log it)
         bool print = false;                   // the document is complete: print it now
@@ -235,7 +235,7 @@ public:
         : m_limits(limits) {}
 
     // One session message of a document.* kind (the payload as received).
-    Outcome handle(std::string_view kind, const nlohmann::json& payload);
+    Reaction handle(std::string_view kind, const nlohmann::json& payload);
 
     // The printer's progress for a document the receiver asked to print.
     DocumentStatus printingStarted(const std::string& transferId);
@@ -262,12 +262,12 @@ private:
         bool complete = false;                 // verified; bytes dropped once printed
         std::optional<std::uint64_t> printAck; // a document.print awaiting its status
     };
-    Outcome onOffer(const nlohmann::json& payload);
-    Outcome onChunk(const nlohmann::json& payload);
-    Outcome onPrint(const nlohmann::json& payload);
+    Reaction onOffer(const nlohmann::json& payload);
+    Reaction onChunk(const nlohmann::json& payload);
+    Reaction onPrint(const nlohmann::json& payload);
     DocumentStatus statusOf(const std::string& id, const Transfer& t,
                             std::optional<std::uint64_t> ackSeq) const;
-    static Outcome refuse(std::string id, DocumentError error, std::optional<DocumentStatus> s);
+    static Reaction refuse(std::string id, DocumentError error, std::optional<DocumentStatus> s);
 
     Limits m_limits;
     std::map<std::string, Transfer> m_transfers;
