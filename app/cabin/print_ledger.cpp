@@ -1,8 +1,10 @@
 #include "print_ledger.hpp"
 
+#include "tc/errors/error_table.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <fcntl.h>
@@ -19,48 +21,33 @@ namespace {
 using boost::system::error_code;
 using nlohmann::json;
 
-class LedgerCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.print_ledger"; }
-    std::string message(int value) const override {
-        switch (static_cast<LedgerErrc>(value)) {
-        case LedgerErrc::cannotOpen:
-            return "the print ledger cannot be created, opened or read";
-        case LedgerErrc::inUse:
-            return "another process uses this print ledger";
-        case LedgerErrc::cannotWrite:
-            return "the print ledger cannot be written";
-        case LedgerErrc::tooLarge:
-            return "the print ledger is too large";
-        case LedgerErrc::alreadyPrinted:
-            return "this prescription was printed already";
-        case LedgerErrc::printedUnconfirmed:
-            return "this prescription may have printed: the printer never confirmed it";
-        case LedgerErrc::unreadableEntry:
-            return "the print ledger's entry for this prescription is unreadable";
-        case LedgerErrc::damaged:
-            return "the print ledger has a damaged line that names no prescription";
-        case LedgerErrc::conflict:
-            return "another document is recorded under this prescription id";
-        case LedgerErrc::printing:
-            return "this prescription is being printed";
-        case LedgerErrc::tornLine:
-            return "the last line was cut short by a crash";
-        case LedgerErrc::notJson:
-            return "the line is not JSON";
-        case LedgerErrc::notAnObject:
-            return "the line is not a JSON object";
-        case LedgerErrc::unknownVersion:
-            return "the line has an unknown version";
-        case LedgerErrc::badField:
-            return "a field is missing, of the wrong type, out of range or unknown";
-        case LedgerErrc::badId:
-            return "the id is not a canonical prescription id";
-        case LedgerErrc::unknownEvent:
-            return "the event is unknown";
-        }
-        return "unknown print ledger error";
-    }
+constexpr std::array kLedgerErrors{
+    errors::ErrcEntry{LedgerErrc::cannotOpen, "cannot_open",
+                      "the print ledger cannot be created, opened or read"},
+    errors::ErrcEntry{LedgerErrc::inUse, "in_use", "another process uses this print ledger"},
+    errors::ErrcEntry{LedgerErrc::cannotWrite, "cannot_write",
+                      "the print ledger cannot be written"},
+    errors::ErrcEntry{LedgerErrc::tooLarge, "too_large", "the print ledger is too large"},
+    errors::ErrcEntry{LedgerErrc::alreadyPrinted, "already_printed",
+                      "this prescription was printed already"},
+    errors::ErrcEntry{LedgerErrc::printedUnconfirmed, "printed_unconfirmed",
+                      "this prescription may have printed: the printer never confirmed it"},
+    errors::ErrcEntry{LedgerErrc::unreadableEntry, "unreadable_entry",
+                      "the print ledger's entry for this prescription is unreadable"},
+    errors::ErrcEntry{LedgerErrc::damaged, "damaged",
+                      "the print ledger has a damaged line that names no prescription"},
+    errors::ErrcEntry{LedgerErrc::conflict, "conflict",
+                      "another document is recorded under this prescription id"},
+    errors::ErrcEntry{LedgerErrc::printing, "printing", "this prescription is being printed"},
+    errors::ErrcEntry{LedgerErrc::tornLine, "torn_line", "the last line was cut short by a crash"},
+    errors::ErrcEntry{LedgerErrc::notJson, "not_json", "the line is not JSON"},
+    errors::ErrcEntry{LedgerErrc::notAnObject, "not_an_object", "the line is not a JSON object"},
+    errors::ErrcEntry{LedgerErrc::unknownVersion, "unknown_version",
+                      "the line has an unknown version"},
+    errors::ErrcEntry{LedgerErrc::badField, "bad_field",
+                      "a field is missing, of the wrong type, out of range or unknown"},
+    errors::ErrcEntry{LedgerErrc::badId, "bad_id", "the id is not a canonical prescription id"},
+    errors::ErrcEntry{LedgerErrc::unknownEvent, "unknown_event", "the event is unknown"},
 };
 
 enum class Outcome { none, printed, notPrinted, unconfirmed };
@@ -126,7 +113,7 @@ struct PrintLedger::Facts {
 };
 
 const boost::system::error_category& ledgerCategory() noexcept {
-    static const LedgerCategory category;
+    static const errors::TableCategory category("tc.print_ledger", kLedgerErrors);
     return category;
 }
 

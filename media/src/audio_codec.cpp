@@ -1,6 +1,9 @@
 #include "tc/media/audio_codec.hpp"
 
+#include "tc/errors/error_table.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -10,20 +13,13 @@ namespace tc::media {
 
 namespace {
 
-class CodecCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.media.codec"; }
-    std::string message(int value) const override {
-        switch (static_cast<CodecErrc>(value)) {
-        case CodecErrc::badParameters:
-            return "unsupported codec parameters (rate, frame size or bitrate)";
-        case CodecErrc::encodeFailed:
-            return "the audio encoder refused the frame";
-        case CodecErrc::corruptPayload:
-            return "an audio payload could not be decoded (concealed)";
-        }
-        return "unknown codec error";
-    }
+constexpr std::array kCodecErrors{
+    errors::ErrcEntry{CodecErrc::badParameters, "bad_parameters",
+                      "unsupported codec parameters (rate, frame size or bitrate)"},
+    errors::ErrcEntry{CodecErrc::encodeFailed, "encode_failed",
+                      "the audio encoder refused the frame"},
+    errors::ErrcEntry{CodecErrc::corruptPayload, "corrupt_payload",
+                      "an audio payload could not be decoded (concealed)"},
 };
 
 bool validOpusRate(int rate) {
@@ -110,7 +106,7 @@ std::string_view toString(AudioEncoding encoding) noexcept {
 }
 
 const boost::system::error_category& codecCategory() noexcept {
-    static const CodecCategory category;
+    static const errors::TableCategory category("tc.media.codec", kCodecErrors);
     return category;
 }
 

@@ -1,9 +1,11 @@
 #include "tc/media/flac_recorder.hpp"
+
+#include "tc/errors/error_table.hpp"
+#include "tc/media/gst_runtime.hpp"
 #include "utc_now.hpp"
 
-#include "tc/media/gst_runtime.hpp"
-
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <condition_variable>
@@ -21,20 +23,12 @@
 namespace tc::media {
 namespace {
 
-class RecorderCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.recorder"; }
-    std::string message(int ev) const override {
-        switch (static_cast<RecorderErrc>(ev)) {
-        case RecorderErrc::pipelineFailed:
-            return "the FLAC recording pipeline could not start (flacenc missing?)";
-        case RecorderErrc::writeFailed:
-            return "the recording could not be written";
-        case RecorderErrc::notRecording:
-            return "the recording has ended";
-        }
-        return "unknown recorder error";
-    }
+constexpr std::array kRecorderErrors{
+    errors::ErrcEntry{RecorderErrc::pipelineFailed, "pipeline_failed",
+                      "the FLAC recording pipeline could not start (flacenc missing?)"},
+    errors::ErrcEntry{RecorderErrc::writeFailed, "write_failed",
+                      "the recording could not be written"},
+    errors::ErrcEntry{RecorderErrc::notRecording, "not_recording", "the recording has ended"},
 };
 
 using detail::utcNow;
@@ -42,7 +36,7 @@ using detail::utcNow;
 } // namespace
 
 const boost::system::error_category& recorderCategory() noexcept {
-    static const RecorderCategory category;
+    static const errors::TableCategory category("tc.recorder", kRecorderErrors);
     return category;
 }
 

@@ -1,5 +1,8 @@
 #include "tc/media/gst_runtime.hpp"
 
+#include "tc/errors/error_table.hpp"
+
+#include <array>
 #include <gst/gst.h>
 #include <memory>
 #include <mutex>
@@ -7,26 +10,19 @@
 namespace tc::media {
 namespace {
 
-class MediaCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.media"; }
-    std::string message(int ev) const override {
-        switch (static_cast<MediaErrc>(ev)) {
-        case MediaErrc::initialisationFailed:
-            return "GStreamer could not be initialised";
-        case MediaErrc::missingElements:
-            return "GStreamer elements are missing; install the listed packages";
-        case MediaErrc::unsupportedFormat:
-            return "unsupported audio format for the stethoscope (16 or 48 kHz expected)";
-        }
-        return "unknown media error";
-    }
+constexpr std::array kMediaErrors{
+    errors::ErrcEntry{MediaErrc::initialisationFailed, "initialisation_failed",
+                      "GStreamer could not be initialised"},
+    errors::ErrcEntry{MediaErrc::missingElements, "missing_elements",
+                      "GStreamer elements are missing; install the listed packages"},
+    errors::ErrcEntry{MediaErrc::unsupportedFormat, "unsupported_format",
+                      "unsupported audio format for the stethoscope (16 or 48 kHz expected)"},
 };
 
 } // namespace
 
 const boost::system::error_category& mediaCategory() noexcept {
-    static const MediaCategory category;
+    static const errors::TableCategory category("tc.media", kMediaErrors);
     return category;
 }
 

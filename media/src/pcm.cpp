@@ -1,6 +1,9 @@
 #include "tc/media/pcm.hpp"
 
+#include "tc/errors/error_table.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -10,24 +13,13 @@
 namespace tc::media {
 namespace {
 
-class PcmCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.pcm"; }
-    std::string message(int ev) const override {
-        switch (static_cast<PcmErrc>(ev)) {
-        case PcmErrc::unreadable:
-            return "the audio file cannot be read";
-        case PcmErrc::notWav:
-            return "not a RIFF/WAVE file";
-        case PcmErrc::unsupportedFormat:
-            return "unsupported WAV format (PCM 16 or 24 bits expected)";
-        case PcmErrc::truncated:
-            return "the WAV file is truncated";
-        case PcmErrc::unwritable:
-            return "the audio file cannot be written";
-        }
-        return "unknown PCM error";
-    }
+constexpr std::array kPcmErrors{
+    errors::ErrcEntry{PcmErrc::unreadable, "unreadable", "the audio file cannot be read"},
+    errors::ErrcEntry{PcmErrc::notWav, "not_wav", "not a RIFF/WAVE file"},
+    errors::ErrcEntry{PcmErrc::unsupportedFormat, "unsupported_format",
+                      "unsupported WAV format (PCM 16 or 24 bits expected)"},
+    errors::ErrcEntry{PcmErrc::truncated, "truncated", "the WAV file is truncated"},
+    errors::ErrcEntry{PcmErrc::unwritable, "unwritable", "the audio file cannot be written"},
 };
 
 std::uint32_t le32(const std::string& b, std::size_t at) {
@@ -51,7 +43,7 @@ void put(std::string& out, std::uint32_t v, int bytes) {
 } // namespace
 
 const boost::system::error_category& pcmCategory() noexcept {
-    static const PcmCategory category;
+    static const errors::TableCategory category("tc.pcm", kPcmErrors);
     return category;
 }
 

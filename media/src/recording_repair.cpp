@@ -1,5 +1,6 @@
 #include "tc/media/recording_repair.hpp"
 
+#include "tc/errors/error_table.hpp"
 #include "tc/media/replay.hpp"
 #include "utc_now.hpp"
 
@@ -20,24 +21,14 @@
 namespace tc::media {
 namespace {
 
-class RepairCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.recording-repair"; }
-    std::string message(int ev) const override {
-        switch (static_cast<RepairErrc>(ev)) {
-        case RepairErrc::notFlac:
-            return "not a FLAC stream (no fLaC marker or STREAMINFO)";
-        case RepairErrc::unreadable:
-            return "the recording could not be read";
-        case RepairErrc::unwritable:
-            return "the recording could not be rewritten";
-        case RepairErrc::busy:
-            return "the recording is still being made";
-        case RepairErrc::decodeMismatch:
-            return "the decoded audio does not match the FLAC frames";
-        }
-        return "unknown repair error";
-    }
+constexpr std::array kRepairErrors{
+    errors::ErrcEntry{RepairErrc::notFlac, "not_flac",
+                      "not a FLAC stream (no fLaC marker or STREAMINFO)"},
+    errors::ErrcEntry{RepairErrc::unreadable, "unreadable", "the recording could not be read"},
+    errors::ErrcEntry{RepairErrc::unwritable, "unwritable", "the recording could not be rewritten"},
+    errors::ErrcEntry{RepairErrc::busy, "busy", "the recording is still being made"},
+    errors::ErrcEntry{RepairErrc::decodeMismatch, "decode_mismatch",
+                      "the decoded audio does not match the FLAC frames"},
 };
 
 // A file descriptor, closed on scope exit.
@@ -382,7 +373,7 @@ boost::system::error_code rewriteStreamInfo(int fd, const FlacScan& scan,
 } // namespace
 
 const boost::system::error_category& repairCategory() noexcept {
-    static const RepairCategory category;
+    static const errors::TableCategory category("tc.recording-repair", kRepairErrors);
     return category;
 }
 

@@ -1,5 +1,6 @@
 // document.* payloads: errors, strict parsers, base64 and SHA-256.
 #include "json_reader.hpp"
+#include "tc/errors/error_table.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
@@ -11,52 +12,41 @@ namespace {
 
 using nlohmann::json;
 
-class DocumentCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.document"; }
-    std::string message(int value) const override {
-        switch (static_cast<DocumentErrc>(value)) {
-        case DocumentErrc::invalidMessage:
-            return "malformed document message";
-        case DocumentErrc::invalidTransferId:
-            return "the transfer id is not a prescription id";
-        case DocumentErrc::unsupportedMediaType:
-            return "only application/pdf documents are accepted";
-        case DocumentErrc::emptyDocument:
-            return "the document is empty";
-        case DocumentErrc::documentTooLarge:
-            return "the document is too large";
-        case DocumentErrc::invalidChunkSize:
-            return "the chunk size is out of range";
-        case DocumentErrc::chunkCountMismatch:
-            return "the chunk count does not match the size";
-        case DocumentErrc::invalidSha256:
-            return "the SHA-256 is not 64 lower-case hex digits";
-        case DocumentErrc::titleTooLong:
-            return "the title is too long";
-        case DocumentErrc::unknownTransfer:
-            return "no such transfer";
-        case DocumentErrc::indexOutOfRange:
-            return "chunk index out of range";
-        case DocumentErrc::invalidBase64:
-            return "chunk data is not base64";
-        case DocumentErrc::wrongChunkLength:
-            return "chunk length is not the offered one";
-        case DocumentErrc::chunkMismatch:
-            return "a chunk came again with other bytes";
-        case DocumentErrc::hashMismatch:
-            return "the document's SHA-256 does not match the offer";
-        case DocumentErrc::conflict:
-            return "another document is already held under this id";
-        case DocumentErrc::tooManyTransfers:
-            return "too many transfers at once";
-        case DocumentErrc::notReceived:
-            return "the document is not completely received";
-        case DocumentErrc::unexpectedStatus:
-            return "a status for another transfer";
-        }
-        return "unknown document error";
-    }
+constexpr std::array kDocumentErrors{
+    errors::ErrcEntry{DocumentErrc::invalidMessage, "invalid_message",
+                      "malformed document message"},
+    errors::ErrcEntry{DocumentErrc::invalidTransferId, "invalid_transfer_id",
+                      "the transfer id is not a prescription id"},
+    errors::ErrcEntry{DocumentErrc::unsupportedMediaType, "unsupported_media_type",
+                      "only application/pdf documents are accepted"},
+    errors::ErrcEntry{DocumentErrc::emptyDocument, "empty_document", "the document is empty"},
+    errors::ErrcEntry{DocumentErrc::documentTooLarge, "document_too_large",
+                      "the document is too large"},
+    errors::ErrcEntry{DocumentErrc::invalidChunkSize, "invalid_chunk_size",
+                      "the chunk size is out of range"},
+    errors::ErrcEntry{DocumentErrc::chunkCountMismatch, "chunk_count_mismatch",
+                      "the chunk count does not match the size"},
+    errors::ErrcEntry{DocumentErrc::invalidSha256, "invalid_sha256",
+                      "the SHA-256 is not 64 lower-case hex digits"},
+    errors::ErrcEntry{DocumentErrc::titleTooLong, "title_too_long", "the title is too long"},
+    errors::ErrcEntry{DocumentErrc::unknownTransfer, "unknown_transfer", "no such transfer"},
+    errors::ErrcEntry{DocumentErrc::indexOutOfRange, "index_out_of_range",
+                      "chunk index out of range"},
+    errors::ErrcEntry{DocumentErrc::invalidBase64, "invalid_base64", "chunk data is not base64"},
+    errors::ErrcEntry{DocumentErrc::wrongChunkLength, "wrong_chunk_length",
+                      "chunk length is not the offered one"},
+    errors::ErrcEntry{DocumentErrc::chunkMismatch, "chunk_mismatch",
+                      "a chunk came again with other bytes"},
+    errors::ErrcEntry{DocumentErrc::hashMismatch, "hash_mismatch",
+                      "the document's SHA-256 does not match the offer"},
+    errors::ErrcEntry{DocumentErrc::conflict, "conflict",
+                      "another document is already held under this id"},
+    errors::ErrcEntry{DocumentErrc::tooManyTransfers, "too_many_transfers",
+                      "too many transfers at once"},
+    errors::ErrcEntry{DocumentErrc::notReceived, "not_received",
+                      "the document is not completely received"},
+    errors::ErrcEntry{DocumentErrc::unexpectedStatus, "unexpected_status",
+                      "a status for another transfer"},
 };
 
 constexpr std::array kWireNames{
@@ -133,7 +123,7 @@ int base64Value(char c) {
 } // namespace
 
 const boost::system::error_category& documentCategory() noexcept {
-    static const DocumentCategory category;
+    static const errors::TableCategory category("tc.document", kDocumentErrors);
     return category;
 }
 

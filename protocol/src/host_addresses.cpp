@@ -1,6 +1,9 @@
 #include "tc/protocol/host_addresses.hpp"
 
+#include "tc/errors/error_table.hpp"
+
 #include <algorithm>
+#include <array>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -10,25 +13,18 @@ namespace {
 
 namespace ip = boost::asio::ip;
 
-class HostAddressCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.protocol.host_address"; }
-    std::string message(int ev) const override {
-        switch (static_cast<HostAddressErrc>(ev)) {
-        case HostAddressErrc::interfacesUnreadable:
-            return "the network interfaces could not be read";
-        case HostAddressErrc::noUsableAddress:
-            return "no usable network address for media (only link-local, or none left by the "
-                   "restriction)";
-        case HostAddressErrc::unknownInterface:
-            return "no network interface that is up has this name";
-        case HostAddressErrc::addressNotLocal:
-            return "this address is not one of this machine's";
-        case HostAddressErrc::invalidAddress:
-            return "not an IPv4 or IPv6 address";
-        }
-        return "unknown host address error";
-    }
+constexpr std::array kHostAddressErrors{
+    errors::ErrcEntry{HostAddressErrc::interfacesUnreadable, "interfaces_unreadable",
+                      "the network interfaces could not be read"},
+    errors::ErrcEntry{HostAddressErrc::noUsableAddress, "no_usable_address",
+                      "no usable network address for media (only link-local, or none left by the "
+                      "restriction)"},
+    errors::ErrcEntry{HostAddressErrc::unknownInterface, "unknown_interface",
+                      "no network interface that is up has this name"},
+    errors::ErrcEntry{HostAddressErrc::addressNotLocal, "address_not_local",
+                      "this address is not one of this machine's"},
+    errors::ErrcEntry{HostAddressErrc::invalidAddress, "invalid_address",
+                      "not an IPv4 or IPv6 address"},
 };
 
 bool linkLocal(const ip::address& a) {
@@ -41,7 +37,7 @@ bool linkLocal(const ip::address& a) {
 } // namespace
 
 const boost::system::error_category& hostAddressCategory() noexcept {
-    static const HostAddressCategory category;
+    static const errors::TableCategory category("tc.protocol.host_address", kHostAddressErrors);
     return category;
 }
 

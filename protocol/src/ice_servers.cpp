@@ -1,5 +1,8 @@
 #include "tc/protocol/ice_servers.hpp"
 
+#include "tc/errors/error_table.hpp"
+
+#include <array>
 #include <boost/asio/ip/address_v6.hpp>
 #include <charconv>
 #include <fstream>
@@ -12,37 +15,30 @@ namespace {
 
 using boost::system::result;
 
-class IceConfigCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.protocol.ice"; }
-    std::string message(int ev) const override {
-        switch (static_cast<IceConfigErrc>(ev)) {
-        case IceConfigErrc::badUri:
-            return "not a STUN or TURN server URI (stun:host:port, "
-                   "turn:host:port?transport=udp|tcp, turns:host:port?transport=tcp)";
-        case IceConfigErrc::wrongUriKind:
-            return "a TURN URI among the STUN servers, or a STUN URI among the TURN servers";
-        case IceConfigErrc::tooManyUris:
-            return "too many server URIs (at most 8 STUN and 8 TURN)";
-        case IceConfigErrc::secretFileMissing:
-            return "the TURN secret file does not exist";
-        case IceConfigErrc::secretUnreadable:
-            return "the TURN secret file cannot be read";
-        case IceConfigErrc::secretInvalid:
-            return "the TURN secret must be 1-1024 printable ASCII characters without spaces";
-        case IceConfigErrc::secretWithoutTurn:
-            return "a TURN secret is given but no TURN server";
-        case IceConfigErrc::turnWithoutSecret:
-            return "TURN servers need the shared secret (--turn-secret-file)";
-        case IceConfigErrc::lifetimeOutOfRange:
-            return "the TURN credential lifetime must be between 600 and 86400 seconds";
-        case IceConfigErrc::badPartyId:
-            return "a TURN party id is 1-128 printable ASCII characters without ':' or spaces";
-        case IceConfigErrc::cryptoFailure:
-            return "the TURN credential's HMAC could not be computed";
-        }
-        return "unknown STUN/TURN configuration error";
-    }
+constexpr std::array kIceConfigErrors{
+    errors::ErrcEntry{IceConfigErrc::badUri, "bad_uri",
+                      "not a STUN or TURN server URI (stun:host:port, "
+                      "turn:host:port?transport=udp|tcp, turns:host:port?transport=tcp)"},
+    errors::ErrcEntry{IceConfigErrc::wrongUriKind, "wrong_uri_kind",
+                      "a TURN URI among the STUN servers, or a STUN URI among the TURN servers"},
+    errors::ErrcEntry{IceConfigErrc::tooManyUris, "too_many_uris",
+                      "too many server URIs (at most 8 STUN and 8 TURN)"},
+    errors::ErrcEntry{IceConfigErrc::secretFileMissing, "secret_file_missing",
+                      "the TURN secret file does not exist"},
+    errors::ErrcEntry{IceConfigErrc::secretUnreadable, "secret_unreadable",
+                      "the TURN secret file cannot be read"},
+    errors::ErrcEntry{IceConfigErrc::secretInvalid, "secret_invalid",
+                      "the TURN secret must be 1-1024 printable ASCII characters without spaces"},
+    errors::ErrcEntry{IceConfigErrc::secretWithoutTurn, "secret_without_turn",
+                      "a TURN secret is given but no TURN server"},
+    errors::ErrcEntry{IceConfigErrc::turnWithoutSecret, "turn_without_secret",
+                      "TURN servers need the shared secret (--turn-secret-file)"},
+    errors::ErrcEntry{IceConfigErrc::lifetimeOutOfRange, "lifetime_out_of_range",
+                      "the TURN credential lifetime must be between 600 and 86400 seconds"},
+    errors::ErrcEntry{IceConfigErrc::badPartyId, "bad_party_id",
+                      "a TURN party id is 1-128 printable ASCII characters without ':' or spaces"},
+    errors::ErrcEntry{IceConfigErrc::cryptoFailure, "crypto_failure",
+                      "the TURN credential's HMAC could not be computed"},
 };
 
 bool isHostChar(char c) noexcept {
@@ -167,7 +163,7 @@ std::int64_t unixSeconds(std::chrono::system_clock::time_point t) {
 } // namespace
 
 const boost::system::error_category& iceConfigCategory() noexcept {
-    static const IceConfigCategory category;
+    static const errors::TableCategory category("tc.protocol.ice", kIceConfigErrors);
     return category;
 }
 

@@ -1,5 +1,7 @@
 #include "tc/protocol/impairment.hpp"
 
+#include "tc/errors/error_table.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
@@ -55,20 +57,14 @@ ImpairmentDecision ImpairmentModel::next() {
 
 namespace {
 
-class ImpairmentCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.impairment"; }
-    std::string message(int ev) const override {
-        switch (static_cast<ImpairmentErrc>(ev)) {
-        case ImpairmentErrc::badSyntax:
-            return "expected name=value pairs separated by commas, e.g. loss=10%,delay=40ms";
-        case ImpairmentErrc::unknownName:
-            return "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed)";
-        case ImpairmentErrc::outOfRange:
-            return "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms)";
-        }
-        return "unknown impairment error";
-    }
+constexpr std::array kImpairmentErrors{
+    errors::ErrcEntry{ImpairmentErrc::badSyntax, "bad_syntax",
+                      "expected name=value pairs separated by commas, e.g. loss=10%,delay=40ms"},
+    errors::ErrcEntry{ImpairmentErrc::unknownName, "unknown_name",
+                      "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed)"},
+    errors::ErrcEntry{
+        ImpairmentErrc::outOfRange, "out_of_range",
+        "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms)"},
 };
 
 // "10%" -> 0.10, within [0, max].
@@ -111,7 +107,7 @@ std::optional<long long> integer(std::string_view text, long long min, long long
 } // namespace
 
 const boost::system::error_category& impairmentCategory() noexcept {
-    static const ImpairmentCategory category;
+    static const errors::TableCategory category("tc.impairment", kImpairmentErrors);
     return category;
 }
 

@@ -1,6 +1,9 @@
 // Names for what the transport reports: states, candidate types, relay protocols, the path
 // media takes (the console's media-quality line and the incident timeline), and ICE errors.
+#include "tc/errors/error_table.hpp"
 #include "tc/protocol/media_transport.hpp"
+
+#include <array>
 
 namespace tc::protocol {
 
@@ -69,40 +72,33 @@ std::string describe(const MediaPath& path) {
 
 namespace {
 
-class IceCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.ice"; }
-    std::string message(int ev) const override {
-        switch (static_cast<IceErrc>(ev)) {
-        case IceErrc::gatheringFailed:
-            return "no ICE candidate could be gathered on this machine's addresses";
-        case IceErrc::noPath:
-            return "no network path to the other side: every candidate pair failed";
-        case IceErrc::badServerUri:
-            return "a STUN or TURN server address cannot be used";
-        case IceErrc::tooManyRelays:
-            return "too many TURN servers (at most 8)";
-        case IceErrc::relayCredentialsExpired:
-            return "the TURN credentials have expired";
-        case IceErrc::relayNotAllocated:
-            return "the TURN server gave no relay (refused, wrong credentials, or no answer)";
-        case IceErrc::relayUnreachable:
-            return "the TURN server cannot be reached";
-        case IceErrc::relayTlsFailed:
-            return "the TURN server's TLS certificate was refused";
-        case IceErrc::relayTrustUnreadable:
-            return "the certificate authorities for TURN over TLS cannot be read";
-        case IceErrc::stunUnresolvable:
-            return "the STUN server's name does not resolve";
-        }
-        return "unknown ICE error";
-    }
+constexpr std::array kIceErrors{
+    errors::ErrcEntry{IceErrc::gatheringFailed, "gathering_failed",
+                      "no ICE candidate could be gathered on this machine's addresses"},
+    errors::ErrcEntry{IceErrc::noPath, "no_path",
+                      "no network path to the other side: every candidate pair failed"},
+    errors::ErrcEntry{IceErrc::badServerUri, "bad_server_uri",
+                      "a STUN or TURN server address cannot be used"},
+    errors::ErrcEntry{IceErrc::tooManyRelays, "too_many_relays",
+                      "too many TURN servers (at most 8)"},
+    errors::ErrcEntry{IceErrc::relayCredentialsExpired, "relay_credentials_expired",
+                      "the TURN credentials have expired"},
+    errors::ErrcEntry{IceErrc::relayNotAllocated, "relay_not_allocated",
+                      "the TURN server gave no relay (refused, wrong credentials, or no answer)"},
+    errors::ErrcEntry{IceErrc::relayUnreachable, "relay_unreachable",
+                      "the TURN server cannot be reached"},
+    errors::ErrcEntry{IceErrc::relayTlsFailed, "relay_tls_failed",
+                      "the TURN server's TLS certificate was refused"},
+    errors::ErrcEntry{IceErrc::relayTrustUnreadable, "relay_trust_unreadable",
+                      "the certificate authorities for TURN over TLS cannot be read"},
+    errors::ErrcEntry{IceErrc::stunUnresolvable, "stun_unresolvable",
+                      "the STUN server's name does not resolve"},
 };
 
 } // namespace
 
 const boost::system::error_category& iceCategory() noexcept {
-    static const IceCategory category;
+    static const errors::TableCategory category("tc.ice", kIceErrors);
     return category;
 }
 

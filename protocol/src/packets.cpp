@@ -1,8 +1,10 @@
 #include "tc/protocol/packets.hpp"
 
 #include "byte_order.hpp"
+#include "tc/errors/error_table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -10,36 +12,24 @@
 namespace tc::protocol {
 namespace {
 
-class PacketCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.packet"; }
-    std::string message(int ev) const override {
-        switch (static_cast<PacketErrc>(ev)) {
-        case PacketErrc::truncated:
-            return "packet truncated";
-        case PacketErrc::oversized:
-            return "datagram larger than the media path allows";
-        case PacketErrc::badVersion:
-            return "not an RTP version 2 packet";
-        case PacketErrc::badPadding:
-            return "padding length exceeds the payload";
-        case PacketErrc::badExtension:
-            return "header extension runs past the packet";
-        case PacketErrc::badLength:
-            return "length field does not match the datagram";
-        case PacketErrc::notStun:
-            return "not a STUN message";
-        case PacketErrc::badAttribute:
-            return "malformed STUN attribute";
-        case PacketErrc::missingIntegrity:
-            return "STUN message without MESSAGE-INTEGRITY";
-        case PacketErrc::integrityMismatch:
-            return "STUN MESSAGE-INTEGRITY does not match";
-        case PacketErrc::fingerprintMismatch:
-            return "STUN FINGERPRINT does not match";
-        }
-        return "unknown packet error";
-    }
+constexpr std::array kPacketErrors{
+    errors::ErrcEntry{PacketErrc::truncated, "truncated", "packet truncated"},
+    errors::ErrcEntry{PacketErrc::oversized, "oversized",
+                      "datagram larger than the media path allows"},
+    errors::ErrcEntry{PacketErrc::badVersion, "bad_version", "not an RTP version 2 packet"},
+    errors::ErrcEntry{PacketErrc::badPadding, "bad_padding", "padding length exceeds the payload"},
+    errors::ErrcEntry{PacketErrc::badExtension, "bad_extension",
+                      "header extension runs past the packet"},
+    errors::ErrcEntry{PacketErrc::badLength, "bad_length",
+                      "length field does not match the datagram"},
+    errors::ErrcEntry{PacketErrc::notStun, "not_stun", "not a STUN message"},
+    errors::ErrcEntry{PacketErrc::badAttribute, "bad_attribute", "malformed STUN attribute"},
+    errors::ErrcEntry{PacketErrc::missingIntegrity, "missing_integrity",
+                      "STUN message without MESSAGE-INTEGRITY"},
+    errors::ErrcEntry{PacketErrc::integrityMismatch, "integrity_mismatch",
+                      "STUN MESSAGE-INTEGRITY does not match"},
+    errors::ErrcEntry{PacketErrc::fingerprintMismatch, "fingerprint_mismatch",
+                      "STUN FINGERPRINT does not match"},
 };
 
 using detail::read16;
@@ -75,7 +65,7 @@ std::array<std::uint8_t, 20> hmacSha1(Bytes data, std::string_view key) {
 } // namespace
 
 const boost::system::error_category& packetCategory() noexcept {
-    static const PacketCategory category;
+    static const errors::TableCategory category("tc.packet", kPacketErrors);
     return category;
 }
 

@@ -1,6 +1,9 @@
 #include "tc/protocol/sdp_transport.hpp"
 
+#include "tc/errors/error_table.hpp"
+
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -9,28 +12,18 @@
 namespace tc::protocol {
 namespace {
 
-class SdpCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.sdp"; }
-    std::string message(int ev) const override {
-        switch (static_cast<SdpErrc>(ev)) {
-        case SdpErrc::missingAttribute:
-            return "the description lacks ICE credentials, candidates or keys";
-        case SdpErrc::badCrypto:
-            return "malformed a=crypto attribute";
-        case SdpErrc::unsupportedSuite:
-            return "no offered SRTP suite is supported (AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80)";
-        case SdpErrc::badCandidate:
-            return "malformed a=candidate attribute";
-        case SdpErrc::noMedia:
-            return "the description has no media section";
-        case SdpErrc::badSetup:
-            return "missing or invalid a=setup for DTLS-SRTP";
-        case SdpErrc::keyingMismatch:
-            return "the answer does not key the session the way the offer proposed";
-        }
-        return "unknown SDP error";
-    }
+constexpr std::array kSdpErrors{
+    errors::ErrcEntry{SdpErrc::missingAttribute, "missing_attribute",
+                      "the description lacks ICE credentials, candidates or keys"},
+    errors::ErrcEntry{SdpErrc::badCrypto, "bad_crypto", "malformed a=crypto attribute"},
+    errors::ErrcEntry{
+        SdpErrc::unsupportedSuite, "unsupported_suite",
+        "no offered SRTP suite is supported (AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80)"},
+    errors::ErrcEntry{SdpErrc::badCandidate, "bad_candidate", "malformed a=candidate attribute"},
+    errors::ErrcEntry{SdpErrc::noMedia, "no_media", "the description has no media section"},
+    errors::ErrcEntry{SdpErrc::badSetup, "bad_setup", "missing or invalid a=setup for DTLS-SRTP"},
+    errors::ErrcEntry{SdpErrc::keyingMismatch, "keying_mismatch",
+                      "the answer does not key the session the way the offer proposed"},
 };
 
 std::vector<std::string_view> lines(std::string_view sdp) {
@@ -112,7 +105,7 @@ std::string_view setupName(DtlsSetup setup) {
 } // namespace
 
 const boost::system::error_category& sdpCategory() noexcept {
-    static const SdpCategory category;
+    static const errors::TableCategory category("tc.sdp", kSdpErrors);
     return category;
 }
 

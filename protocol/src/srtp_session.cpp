@@ -1,5 +1,8 @@
 #include "tc/protocol/srtp_session.hpp"
 
+#include "tc/errors/error_table.hpp"
+
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <srtp2/srtp.h>
@@ -7,26 +10,15 @@
 namespace tc::protocol {
 namespace {
 
-class SrtpCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "tc.srtp"; }
-    std::string message(int ev) const override {
-        switch (static_cast<SrtpErrc>(ev)) {
-        case SrtpErrc::replayed:
-            return "SRTP packet replayed or older than the replay window";
-        case SrtpErrc::authenticationFailed:
-            return "SRTP authentication failed (forged or corrupted packet)";
-        case SrtpErrc::malformed:
-            return "malformed SRTP/SRTCP packet";
-        case SrtpErrc::bufferTooSmall:
-            return "no room for the SRTP trailer";
-        case SrtpErrc::badKey:
-            return "SRTP master key of the wrong length";
-        case SrtpErrc::libraryFailure:
-            return "libsrtp failure";
-        }
-        return "unknown SRTP error";
-    }
+constexpr std::array kSrtpErrors{
+    errors::ErrcEntry{SrtpErrc::replayed, "replayed",
+                      "SRTP packet replayed or older than the replay window"},
+    errors::ErrcEntry{SrtpErrc::authenticationFailed, "authentication_failed",
+                      "SRTP authentication failed (forged or corrupted packet)"},
+    errors::ErrcEntry{SrtpErrc::malformed, "malformed", "malformed SRTP/SRTCP packet"},
+    errors::ErrcEntry{SrtpErrc::bufferTooSmall, "buffer_too_small", "no room for the SRTP trailer"},
+    errors::ErrcEntry{SrtpErrc::badKey, "bad_key", "SRTP master key of the wrong length"},
+    errors::ErrcEntry{SrtpErrc::libraryFailure, "library_failure", "libsrtp failure"},
 };
 
 bool initialiseLibrary() {
@@ -42,7 +34,7 @@ constexpr std::size_t kSrtcpIndex = 4;
 } // namespace
 
 const boost::system::error_category& srtpCategory() noexcept {
-    static const SrtpCategory category;
+    static const errors::TableCategory category("tc.srtp", kSrtpErrors);
     return category;
 }
 

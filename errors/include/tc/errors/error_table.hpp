@@ -10,7 +10,7 @@
 //
 // The key is stable snake_case (logs, the wire, the audit trail); the message is English, for
 // logs and operators. The console never shows `message()` to a doctor: it words each code
-// itself, in French and English (app/src/error_texts.*).
+// itself, in French and English (app/src/error_text.*).
 
 #include <array>
 #include <boost/system/error_category.hpp>
