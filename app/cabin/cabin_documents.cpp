@@ -265,21 +265,21 @@ void CabinDocuments::finish(const std::string& sessionId, const std::string& tra
                             std::uint32_t attempt, const PrintOutcome& outcome) {
     boost::system::error_code written;
     DocumentStatus status;
-    if (outcome.printed) {
-        written = m_ledger->printed(transferId, attempt, outcome.jobId);
-        log("document " + transferId + ": printed (job " + std::to_string(outcome.jobId) + ")");
+    if (outcome) {
+        written = m_ledger->printed(transferId, attempt, outcome->jobId);
+        log("document " + transferId + ": printed (job " + std::to_string(outcome->jobId) + ")");
         status = m_receiver.printed(transferId);
-    } else if (outcome.uncertain) {
-        written = m_ledger->unconfirmed(transferId, attempt, outcome.jobId, outcome.reason);
-        log("document " + transferId + ": printed, not confirmed: " + outcome.text + " (" +
-            outcome.reason + "); it will not print again");
+    } else if (const auto& failed = outcome.error(); failed.uncertain) {
+        written = m_ledger->unconfirmed(transferId, attempt, failed.jobId, failed.reason());
+        log("document " + transferId + ": printed, not confirmed: " + failed.text + " (" +
+            failed.reason() + "); it will not print again");
         status = m_receiver.printFailed(transferId, std::string(kUnconfirmed),
-                                        unconfirmedText(outcome.text));
+                                        unconfirmedText(failed.text));
     } else {
-        written = m_ledger->notPrinted(transferId, attempt, outcome.reason);
-        log("document " + transferId + ": not printed: " + outcome.text + " (" + outcome.reason +
+        written = m_ledger->notPrinted(transferId, attempt, failed.reason());
+        log("document " + transferId + ": not printed: " + failed.text + " (" + failed.reason() +
             ")");
-        status = m_receiver.printFailed(transferId, outcome.reason, outcome.text);
+        status = m_receiver.printFailed(transferId, failed.reason(), failed.text);
     }
     if (written) {
         log("print ledger: cannot record the outcome of " + transferId + " (" + written.message() +

@@ -1,7 +1,9 @@
 #include "cabin_printer.hpp"
 
 #include "ipp_codec.hpp"
+#include "tc/errors/error_table.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,9 +32,34 @@ struct Exchanged {
     std::string detail;
 };
 
-PrintOutcome failure(std::string reason, std::string text, std::int32_t job = 0,
+constexpr std::array kPrintErrors{
+    errors::ErrcEntry{PrintErrc::mediaEmpty, "media_empty", "the printer is out of paper"},
+    errors::ErrcEntry{PrintErrc::mediaJam, "media_jam", "paper jam"},
+    errors::ErrcEntry{PrintErrc::tonerEmpty, "toner_empty", "the printer is out of ink or toner"},
+    errors::ErrcEntry{PrintErrc::coverOpen, "cover_open", "a printer cover or door is open"},
+    errors::ErrcEntry{PrintErrc::printerOffline, "printer_offline", "the printer is offline"},
+    errors::ErrcEntry{PrintErrc::printerError, "printer_error", "the printer failed"},
+    errors::ErrcEntry{PrintErrc::printerRefused, "printer_refused", "the printer refused the job"},
+    errors::ErrcEntry{PrintErrc::printerTimeout, "printer_timeout",
+                      "the printer did not finish the job in time"},
+    errors::ErrcEntry{PrintErrc::jobCanceled, "job_canceled",
+                      "the job was canceled at the printer"},
+    errors::ErrcEntry{PrintErrc::jobAborted, "job_aborted", "the printer aborted the job"},
+};
+
+const auto& category() noexcept {
+    static const errors::TableCategory instance("tc.cabin.print", kPrintErrors);
+    return instance;
+}
+
+PrintFailure failure(PrintErrc code, std::string text, std::int32_t job = 0,
                      bool uncertain = false) {
-    return {false, std::move(reason), std::move(text), job, uncertain};
+    PrintFailure failed;
+    failed.code = make_error_code(code);
+    failed.text = std::move(text);
+    failed.jobId = job;
+    failed.uncertain = uncertain;
+    return failed;
 }
 
 std::string stripSeverity(std::string keyword) {
@@ -59,8 +86,8 @@ public:
                       [done = std::move(done)](std::exception_ptr error, PrintOutcome outcome) {
                           if (error) { // coroutine exceptions end here, as a typed failure
                               // Where it stopped is unknown: a job may exist.
-                              outcome =
-                                  failure("printer_error", "erreur interne d'impression", 0, true);
+                              outcome = failure(PrintErrc::printerError,
+                                                "erreur interne d'impression", 0, true);
                           }
                           if (done) {
                               done(std::move(outcome));
@@ -126,7 +153,7 @@ private:
     }
 
     // Why the printer failed, from its printer-state-reasons.
-    static net::awaitable<std::optional<PrintOutcome>> explain(std::shared_ptr<Printer> self,
+    static net::awaitable<std::optional<PrintFailure>> explain(std::shared_ptr<Printer> self,
                                                                bool blockingOnly = false) {
         auto request = ipp::RequestBuilder(ipp::op::getPrinterAttributes, ++self->m_requestId,
                                            self->m_uri.text)
@@ -136,7 +163,7 @@ private:
                            .finish();
         const auto answer = co_await exchange(self, std::move(request));
         if (answer.unreachable) {
-            co_return failure("printer_offline", kOfflineText);
+            co_return failure(PrintErrc::printerOffline, kOfflineText);
         }
         if (!answer.response || !answer.response->successful()) {
             co_return std::nullopt;
@@ -166,10 +193,10 @@ private:
         const auto submitted = co_await exchange(self, std::move(request));
         if (submitted.unreachable) {
             // Once connected, the job may have been created before the link broke.
-            co_return failure("printer_offline", kOfflineText, 0, submitted.sent);
+            co_return failure(PrintErrc::printerOffline, kOfflineText, 0, submitted.sent);
         }
         if (!submitted.response) {
-            co_return failure("printer_error",
+            co_return failure(PrintErrc::printerError,
                               "réponse illisible de l'imprimante (" + submitted.detail + ")", 0,
                               true);
         }
@@ -177,14 +204,14 @@ private:
             if (auto reason = co_await explain(self)) {
                 co_return *reason;
             }
-            co_return failure("printer_refused", "l'imprimante refuse le document (" +
-                                                     ipp::statusName(submitted.response->status) +
-                                                     ")");
+            co_return failure(PrintErrc::printerRefused,
+                              "l'imprimante refuse le document (" +
+                                  ipp::statusName(submitted.response->status) + ")");
         }
         const auto jobId = submitted.response->integer("job-id");
         if (!jobId) {
-            co_return failure("printer_error", "l'imprimante n'a pas donné de numéro de travail", 0,
-                              true);
+            co_return failure(PrintErrc::printerError,
+                              "l'imprimante n'a pas donné de numéro de travail", 0, true);
         }
         const auto deadline = std::chrono::steady_clock::now() + self->m_timeouts.job;
         const auto stuckAt = std::chrono::steady_clock::now() + self->m_timeouts.stuck;
@@ -201,16 +228,17 @@ private:
                             .finish();
             const auto job = co_await exchange(self, std::move(poll));
             if (job.unreachable) { // the job is on the printer, and may still print
-                co_return failure("printer_offline", kOfflineText, *jobId, true);
+                co_return failure(PrintErrc::printerOffline, kOfflineText, *jobId, true);
             }
             const auto state = job.response && job.response->successful()
                                    ? job.response->integer("job-state")
                                    : std::nullopt;
             if (!state) {
-                co_return failure("printer_error", "l'imprimante a perdu le travail", *jobId, true);
+                co_return failure(PrintErrc::printerError, "l'imprimante a perdu le travail",
+                                  *jobId, true);
             }
             if (*state == static_cast<int>(ipp::JobState::completed)) {
-                co_return PrintOutcome{true, {}, {}, *jobId};
+                co_return PrintedJob{*jobId};
             }
             if (*state == static_cast<int>(ipp::JobState::aborted) ||
                 *state == static_cast<int>(ipp::JobState::canceled)) {
@@ -223,7 +251,7 @@ private:
                     co_return *reason;
                 }
                 const bool canceled = *state == static_cast<int>(ipp::JobState::canceled);
-                co_return failure(canceled ? "job_canceled" : "job_aborted",
+                co_return failure(canceled ? PrintErrc::jobCanceled : PrintErrc::jobAborted,
                                   canceled ? "impression annulée à l'imprimante"
                                            : "impression interrompue par l'imprimante",
                                   *jobId, partly);
@@ -239,8 +267,8 @@ private:
             }
             if (std::chrono::steady_clock::now() > deadline) {
                 const bool cancelled = co_await cancel(self, *jobId);
-                co_return failure("printer_timeout", "l'imprimante ne termine pas l'impression",
-                                  *jobId, !cancelled);
+                co_return failure(PrintErrc::printerTimeout,
+                                  "l'imprimante ne termine pas l'impression", *jobId, !cancelled);
             }
         }
     }
@@ -285,26 +313,26 @@ std::optional<PrinterUri> parsePrinterUri(std::string_view uri) {
     return out;
 }
 
-std::optional<PrintOutcome> explainPrinterReasons(const std::vector<std::string>& reasons,
+std::optional<PrintFailure> explainPrinterReasons(const std::vector<std::string>& reasons,
                                                   bool blockingOnly) {
     struct Known {
         std::string_view keyword;
-        std::string_view reason;
+        PrintErrc reason;
         std::string_view text;
     };
     static constexpr Known kKnown[] = {
-        {"media-empty", "media_empty", "plus de papier"},
-        {"media-needed", "media_empty", "plus de papier"},
-        {"input-tray-missing", "media_empty", "bac à papier absent"},
-        {"media-jam", "media_jam", "bourrage papier"},
-        {"toner-empty", "toner_empty", "plus d'encre"},
-        {"marker-supply-empty", "toner_empty", "plus d'encre"},
-        {"door-open", "cover_open", "capot de l'imprimante ouvert"},
-        {"cover-open", "cover_open", "capot de l'imprimante ouvert"},
-        {"offline", "printer_offline", kOfflineText},
-        {"shutdown", "printer_offline", kOfflineText},
-        {"connecting-to-device", "printer_offline", kOfflineText},
-        {"timed-out", "printer_offline", kOfflineText},
+        {"media-empty", PrintErrc::mediaEmpty, "plus de papier"},
+        {"media-needed", PrintErrc::mediaEmpty, "plus de papier"},
+        {"input-tray-missing", PrintErrc::mediaEmpty, "bac à papier absent"},
+        {"media-jam", PrintErrc::mediaJam, "bourrage papier"},
+        {"toner-empty", PrintErrc::tonerEmpty, "plus d'encre"},
+        {"marker-supply-empty", PrintErrc::tonerEmpty, "plus d'encre"},
+        {"door-open", PrintErrc::coverOpen, "capot de l'imprimante ouvert"},
+        {"cover-open", PrintErrc::coverOpen, "capot de l'imprimante ouvert"},
+        {"offline", PrintErrc::printerOffline, kOfflineText},
+        {"shutdown", PrintErrc::printerOffline, kOfflineText},
+        {"connecting-to-device", PrintErrc::printerOffline, kOfflineText},
+        {"timed-out", PrintErrc::printerOffline, kOfflineText},
     };
     for (const auto& known : kKnown) {
         for (const auto& keyword : reasons) {
@@ -312,11 +340,21 @@ std::optional<PrintOutcome> explainPrinterReasons(const std::vector<std::string>
                 continue;
             }
             if (stripSeverity(keyword) == known.keyword) {
-                return failure(std::string(known.reason), std::string(known.text));
+                return failure(known.reason, std::string(known.text));
             }
         }
     }
     return std::nullopt;
+}
+
+const boost::system::error_category& printCategory() noexcept {
+    return category();
+}
+
+std::string PrintFailure::reason() const {
+    return code.category() == printCategory()
+               ? std::string(category().key(PrintErrc(code.value())))
+               : std::string(category().key(PrintErrc::printerError));
 }
 
 std::shared_ptr<CabinPrinter> CabinPrinter::create(net::any_io_executor executor, PrinterUri uri,

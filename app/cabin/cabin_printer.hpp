@@ -10,7 +10,10 @@
 // operations the cabin uses are a few dozen bytes of RFC 8010 encoding each (ipp_codec.hpp);
 // libcups' blocking API would have needed a thread of its own and a second event model.
 
+#include "tc/errors/outcome.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,21 +34,44 @@ struct PrinterUri {
 // ipp://host[:port]/path (the port defaults to 631). Nullopt otherwise.
 std::optional<PrinterUri> parsePrinterUri(std::string_view uri);
 
-struct PrintOutcome {
-    bool printed = false;
-    std::string reason; // failed: "media_empty", "printer_offline", "media_jam", ...
-    std::string text;   // failed: for the operator and the doctor, in French
+// Why a document did not print; each key is the reason code a failed document status carries.
+enum class PrintErrc {
+    mediaEmpty = 1, // "media_empty"
+    mediaJam,
+    tonerEmpty,
+    coverOpen,
+    printerOffline,
+    printerError,
+    printerRefused,
+    printerTimeout,
+    jobCanceled,
+    jobAborted,
+};
+const boost::system::error_category& printCategory() noexcept;
+inline boost::system::error_code make_error_code(PrintErrc e) noexcept {
+    return {static_cast<int>(e), printCategory()};
+}
+
+struct PrintFailure : errors::Failure {
+    std::string text; // for the operator and the doctor, in French
     std::int32_t jobId = 0;
     // Failed, but not certainly: the printer may hold a job for the document that was never
     // seen to end (the link broke after Print-Job was sent, the job was lost, a cancel was not
     // accepted, or it aborted after printing pages). It may still come out: never retry it.
     bool uncertain = false;
+    std::string reason() const; // the wire reason code, e.g. "media_empty"
 };
+
+struct PrintedJob {
+    std::int32_t jobId = 0;
+};
+
+using PrintOutcome = errors::Outcome<PrintedJob, PrintFailure>;
 
 // Maps printer-state-reasons keywords (with or without -error/-warning/-report) to a reason
 // code and its text; nullopt when none of them explains a failure. `blockingOnly` ignores the
 // purely informational "-report" ones (what a held job is waiting for).
-std::optional<PrintOutcome> explainPrinterReasons(const std::vector<std::string>& reasons,
+std::optional<PrintFailure> explainPrinterReasons(const std::vector<std::string>& reasons,
                                                   bool blockingOnly = false);
 
 struct PrinterTimeouts {
@@ -73,3 +99,7 @@ public:
 };
 
 } // namespace tc::cabin
+
+namespace boost::system {
+template <> struct is_error_code_enum<tc::cabin::PrintErrc> : std::true_type {};
+} // namespace boost::system

@@ -104,7 +104,8 @@ TEST_CASE("IPP responses are decoded, and malformed ones refused", "[cabin][prin
           std::vector<std::string>{"media-empty-error", "media-jam-warning"});
     const auto explained = cabin::explainPrinterReasons(response->strings("printer-state-reasons"));
     REQUIRE(explained);
-    CHECK(explained->reason == "media_empty");
+    CHECK(explained->reason() == "media_empty");
+    CHECK(explained->code == cabin::PrintErrc::mediaEmpty);
     CHECK(explained->text == "plus de papier");
     CHECK(cabin::explainPrinterReasons({"offline-report"})->text == "imprimante hors ligne");
     CHECK_FALSE(cabin::explainPrinterReasons({"none"}));
@@ -126,8 +127,8 @@ TEST_CASE("a PDF printed on ippeveprinter arrives byte for byte", "[cabin][print
                                                     *cabin::parsePrinterUri((*printer)->uri()));
     const auto pdf = samplePdf("byte-identical");
     const auto outcome = printOnce(*device, pdf, "7KQM-TEST");
-    CHECK(outcome.printed);
-    CHECK(outcome.jobId > 0);
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->jobId > 0);
     const auto spooled = filesIn((*printer)->spoolDirectory(), ".pdf");
     REQUIRE(spooled.size() == 1);
     CHECK(readAll(spooled[0]) == pdf);
@@ -140,9 +141,9 @@ TEST_CASE("nothing listening: failed, printer offline", "[cabin][printing]") {
         boost::asio::make_strand(io.executor()),
         *cabin::parsePrinterUri("ipp://127.0.0.1:" + std::to_string(port) + "/ipp/print"));
     const auto outcome = printOnce(*device, samplePdf("offline"), "job");
-    CHECK_FALSE(outcome.printed);
-    CHECK(outcome.reason == "printer_offline");
-    CHECK(outcome.text == "imprimante hors ligne");
+    REQUIRE(outcome.has_error());
+    CHECK(outcome.error().reason() == "printer_offline");
+    CHECK(outcome.error().text == "imprimante hors ligne");
 }
 
 TEST_CASE("out of paper: failed with the reason, and once paper is back, a retry prints it once",
