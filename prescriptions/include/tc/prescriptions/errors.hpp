@@ -3,6 +3,8 @@
 // message (see prescriptions/README.md). Validation problems of a prescription's content are not
 // errors but located issues: see validation.hpp.
 
+#include "tc/errors/outcome.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <optional>
@@ -58,10 +60,12 @@ std::optional<Errc> errcFromWireName(std::string_view name) noexcept;
 
 // A parse failure located in the input: `path` is a JSON pointer ("/lines/2/dosage/dose/unit",
 // "" for the document itself) and `detail` a readable explanation.
-struct ParseError {
-    boost::system::error_code code;
+struct ParseError : errors::Failure {
+    ParseError() = default;
+    ParseError(boost::system::error_code errorCode, std::string pointer, std::string text)
+        : Failure{errorCode, std::move(text)}
+        , path(std::move(pointer)) {}
     std::string path;
-    std::string detail;
 };
 
 template <class T> using Result = boost::system::result<T>;
