@@ -16,6 +16,7 @@ void registerStateTypes() {
                                      reason);
     qmlRegisterUncreatableMetaObject(SigningState::staticMetaObject, uri, 1, 0, "SigningState",
                                      reason);
+    qmlRegisterUncreatableMetaObject(Workspace::staticMetaObject, uri, 1, 0, "Workspace", reason);
 }
 
 } // namespace tc::app

@@ -52,6 +52,14 @@ public:
     Q_ENUM(Value)
 };
 
+// The doctor's working tab beside the video (SessionWorkspace::current).
+class Workspace {
+    Q_GADGET
+public:
+    enum Value { Stethoscope, Vitals, Prescription };
+    Q_ENUM(Value)
+};
+
 template <class Enum> QString stateName(Enum value) {
     QString name = QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(value));
     if (!name.isEmpty()) {

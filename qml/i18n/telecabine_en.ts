@@ -57,92 +57,327 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="12"/>
+        <location filename="../../app/src/error_text.cpp" line="23"/>
+        <source>fichier ou dossier introuvable</source>
+        <translation>file or folder not found</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="26"/>
+        <source>accès refusé (droits du fichier ou du périphérique)</source>
+        <translation>access denied (file or device permissions)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="30"/>
+        <source>disque plein : libérez de la place</source>
+        <translation>disk full: free some space</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="32"/>
+        <source>disque en lecture seule</source>
+        <translation>read-only disk</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="34"/>
+        <source>périphérique occupé par un autre programme</source>
+        <translation>device in use by another program</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="38"/>
+        <source>périphérique absent ou débranché</source>
+        <translation>device missing or unplugged</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="40"/>
+        <source>port réseau déjà utilisé par un autre programme</source>
+        <translation>network port already used by another program</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <source>adresse réseau indisponible sur ce poste</source>
+        <translation>network address not available on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="45"/>
+        <source>connexion refusée par le serveur</source>
+        <translation>connection refused by the server</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <source>connexion coupée par l&apos;autre côté</source>
+        <translation>connection closed by the other side</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="51"/>
+        <source>réseau inaccessible</source>
+        <translation>network unreachable</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="53"/>
+        <source>délai dépassé</source>
+        <translation>timed out</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="55"/>
+        <source>erreur système n° %1</source>
+        <translation>system error no. %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="63"/>
+        <source>phrase secrète incorrecte</source>
+        <translation>wrong passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="68"/>
+        <source>fichier d&apos;identité inutilisable (clé ou certificat manquant)</source>
+        <translation>unusable identity file (key or certificate missing)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="71"/>
+        <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
+        <translation>PIN refused by the card (careful: the card locks after several wrong PINs)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="75"/>
+        <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
+        <translation>card missing or removed: insert it again and retry</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="79"/>
+        <source>le module de la carte ne se charge pas</source>
+        <translation>the card&apos;s module does not load</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="82"/>
+        <source>la carte ne porte pas la clé de ce certificat</source>
+        <translation>the card does not hold this certificate&apos;s key</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="85"/>
+        <source>certificat expiré</source>
+        <translation>certificate expired</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="87"/>
+        <source>certificat pas encore valide</source>
+        <translation>certificate not yet valid</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="89"/>
+        <source>le certificat est celui d&apos;un autre prescripteur</source>
+        <translation>the certificate is another prescriber&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="92"/>
+        <source>le certificat n&apos;est pas celui d&apos;un prescripteur</source>
+        <translation>the certificate is not a prescriber&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="103"/>
+        <source>l&apos;ordonnance comporte des erreurs à corriger</source>
+        <translation>the prescription has errors to fix</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="106"/>
+        <source>une ordonnance porte déjà ce numéro</source>
+        <translation>a prescription already has this number</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="108"/>
+        <source>l&apos;ordonnance à remplacer est inconnue</source>
+        <translation>the prescription to replace is unknown</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="110"/>
+        <source>l&apos;ordonnance à remplacer a déjà été annulée</source>
+        <translation>the prescription to replace was already cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="113"/>
+        <source>une ordonnance modifiée garde le même prescripteur et le même patient</source>
+        <translation>an amended prescription keeps the same prescriber and patient</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="127"/>
+        <source>incident du moteur multimédia</source>
+        <translation>media engine failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="128"/>
+        <source>incident vidéo</source>
+        <translation>video failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <source>incident du codec audio</source>
+        <translation>audio codec failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="130"/>
+        <source>fichier audio illisible</source>
+        <translation>unreadable audio file</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <source>incident d&apos;enregistrement</source>
+        <translation>recording failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="132"/>
+        <source>enregistrement endommagé</source>
+        <translation>damaged recording</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="133"/>
+        <source>incident de chiffrement du flux</source>
+        <translation>stream encryption failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="134"/>
+        <source>échec de la négociation du chiffrement</source>
+        <translation>encryption negotiation failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="135"/>
+        <source>description média de la cabine refusée</source>
+        <translation>the cabin&apos;s media description was refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="136"/>
+        <source>paquet média invalide</source>
+        <translation>invalid media packet</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="137"/>
+        <source>connexion média impossible</source>
+        <translation>media connection impossible</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="139"/>
+        <source>serveurs STUN/TURN inutilisables</source>
+        <translation>STUN/TURN servers unusable</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="141"/>
+        <source>aucune interface réseau utilisable</source>
+        <translation>no usable network interface</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="142"/>
+        <source>transfert de document refusé</source>
+        <translation>document transfer refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="143"/>
+        <source>ordonnance refusée</source>
+        <translation>prescription refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="144"/>
+        <source>échec de signature</source>
+        <translation>signature failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="145"/>
+        <source>simulation réseau invalide</source>
+        <translation>invalid network simulation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="152"/>
+        <source>incident technique</source>
+        <translation>technical failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="181"/>
+        <source>%1 (code %2/%3)</source>
+        <translation>%1 (code %2/%3)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="189"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="20"/>
+        <location filename="../../app/src/error_text.cpp" line="197"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="24"/>
+        <location filename="../../app/src/error_text.cpp" line="201"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="29"/>
+        <location filename="../../app/src/error_text.cpp" line="206"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="33"/>
+        <location filename="../../app/src/error_text.cpp" line="210"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="38"/>
+        <location filename="../../app/src/error_text.cpp" line="215"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <location filename="../../app/src/error_text.cpp" line="220"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <location filename="../../app/src/error_text.cpp" line="225"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="53"/>
+        <location filename="../../app/src/error_text.cpp" line="230"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="57"/>
+        <location filename="../../app/src/error_text.cpp" line="234"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="61"/>
+        <location filename="../../app/src/error_text.cpp" line="238"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="64"/>
+        <location filename="../../app/src/error_text.cpp" line="241"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="68"/>
+        <location filename="../../app/src/error_text.cpp" line="245"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="71"/>
+        <location filename="../../app/src/error_text.cpp" line="248"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="74"/>
+        <location filename="../../app/src/error_text.cpp" line="251"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="77"/>
+        <location filename="../../app/src/error_text.cpp" line="254"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="80"/>
+        <location filename="../../app/src/error_text.cpp" line="257"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="83"/>
+        <location filename="../../app/src/error_text.cpp" line="260"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -1374,22 +1609,22 @@
 <context>
     <name>tc::app::CameraController</name>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="19"/>
+        <location filename="../../app/src/camera_controller.cpp" line="20"/>
         <source>Caméra désactivée sur ce poste : la cabine ne vous voit pas.</source>
         <translation>Camera disabled on this workstation: the cabin cannot see you.</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="34"/>
+        <location filename="../../app/src/camera_controller.cpp" line="35"/>
         <source>Vidéo sortante impossible : %1</source>
         <translation>Outgoing video impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="56"/>
+        <location filename="../../app/src/camera_controller.cpp" line="55"/>
         <source>Caméra inutilisable : %1</source>
         <translation>Camera unusable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="63"/>
+        <location filename="../../app/src/camera_controller.cpp" line="62"/>
         <source>Pas de caméra : la cabine voit une mire de test.</source>
         <translation>No camera: the cabin sees a test pattern.</translation>
     </message>
@@ -1440,57 +1675,57 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="152"/>
+        <location filename="../../app/src/media_link.cpp" line="153"/>
         <source>Aucune adresse réseau pour le média : %1</source>
         <translation>No network address for the media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="39"/>
+        <location filename="../../app/src/media_link.cpp" line="40"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="42"/>
+        <location filename="../../app/src/media_link.cpp" line="43"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="205"/>
+        <location filename="../../app/src/media_link.cpp" line="203"/>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="30"/>
+        <location filename="../../app/src/media_link.cpp" line="31"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="33"/>
+        <location filename="../../app/src/media_link.cpp" line="34"/>
         <source>Voix</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="36"/>
+        <location filename="../../app/src/media_link.cpp" line="37"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="55"/>
+        <location filename="../../app/src/media_link.cpp" line="56"/>
         <source>relayé par %1 (TURN %2)</source>
         <translation>relayed by %1 (TURN %2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="62"/>
+        <location filename="../../app/src/media_link.cpp" line="63"/>
         <source>relayé par le serveur TURN de la cabine</source>
         <translation>relayed by the cabin&apos;s TURN server</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="64"/>
+        <location filename="../../app/src/media_link.cpp" line="65"/>
         <source>direct (réseau local)</source>
         <translation>direct (local network)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="65"/>
+        <location filename="../../app/src/media_link.cpp" line="66"/>
         <source>direct (à travers le NAT)</source>
         <translation>direct (through the NAT)</translation>
     </message>
@@ -1500,132 +1735,132 @@
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="169"/>
+        <location filename="../../app/src/media_link.cpp" line="168"/>
         <source>Certificat média impossible à créer.</source>
         <translation>Could not create the media certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="176"/>
+        <location filename="../../app/src/media_link.cpp" line="175"/>
         <source>Offre média invalide.</source>
         <translation>Invalid media offer.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="190"/>
+        <location filename="../../app/src/media_link.cpp" line="189"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="195"/>
+        <location filename="../../app/src/media_link.cpp" line="193"/>
         <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
         <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="274"/>
+        <location filename="../../app/src/media_link.cpp" line="272"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="323"/>
+        <location filename="../../app/src/media_link.cpp" line="321"/>
         <source>Message ICE de la cabine refusé : %1</source>
         <translation>The cabin&apos;s ICE message was refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="329"/>
+        <location filename="../../app/src/media_link.cpp" line="327"/>
         <source>La cabine relance la connexion (ICE restart)</source>
         <translation>The cabin restarts the connection (ICE restart)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="338"/>
+        <location filename="../../app/src/media_link.cpp" line="336"/>
         <source>Chemin média : %1</source>
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="384"/>
+        <location filename="../../app/src/media_link.cpp" line="382"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="386"/>
+        <location filename="../../app/src/media_link.cpp" line="384"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="405"/>
-        <source>Serveur %1 inutilisable : %2%3</source>
-        <translation>Server %1 unusable: %2%3</translation>
+        <location filename="../../app/src/media_link.cpp" line="406"/>
+        <source>Serveur %1 inutilisable : %2</source>
+        <translation>Server %1 unusable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="477"/>
+        <location filename="../../app/src/media_link.cpp" line="474"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="480"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="483"/>
+        <location filename="../../app/src/media_link.cpp" line="480"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="485"/>
+        <location filename="../../app/src/media_link.cpp" line="482"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="495"/>
+        <location filename="../../app/src/media_link.cpp" line="492"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="497"/>
+        <location filename="../../app/src/media_link.cpp" line="494"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="499"/>
+        <location filename="../../app/src/media_link.cpp" line="496"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="501"/>
+        <location filename="../../app/src/media_link.cpp" line="498"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="503"/>
+        <location filename="../../app/src/media_link.cpp" line="500"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="507"/>
+        <location filename="../../app/src/media_link.cpp" line="504"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="509"/>
+        <location filename="../../app/src/media_link.cpp" line="506"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="511"/>
+        <location filename="../../app/src/media_link.cpp" line="508"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="515"/>
+        <location filename="../../app/src/media_link.cpp" line="512"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="519"/>
+        <location filename="../../app/src/media_link.cpp" line="516"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="481"/>
+        <location filename="../../app/src/media_link.cpp" line="478"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -1714,63 +1949,63 @@
 <context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="102"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="103"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="133"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="130"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="150"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="170"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="167"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="192"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="189"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="211"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="221"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="218"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="267"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="264"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="471"/>
-        <location filename="../../app/src/prescription_editor.cpp" line="486"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="468"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="483"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="146"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="152"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="145"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="136"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
@@ -1778,18 +2013,18 @@
 <context>
     <name>tc::app::ReplayController</name>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="62"/>
+        <location filename="../../app/src/replay_controller.cpp" line="63"/>
         <source> · récupéré après un arrêt</source>
         <translation> · recovered after a stop</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="59"/>
+        <location filename="../../app/src/replay_controller.cpp" line="60"/>
         <source>%1 · %2 s</source>
         <translation>%1 · %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="115"/>
-        <location filename="../../app/src/replay_controller.cpp" line="130"/>
+        <location filename="../../app/src/replay_controller.cpp" line="116"/>
+        <location filename="../../app/src/replay_controller.cpp" line="129"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
@@ -1797,125 +2032,106 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="365"/>
+        <location filename="../../app/src/session_controller.cpp" line="358"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="420"/>
-        <source>La cabine n&apos;a pas pu %1 : %2</source>
-        <translation>The cabin could not %1: %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="421"/>
-        <source>démarrer la caméra</source>
-        <translation>start the camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="421"/>
-        <source>arrêter la caméra</source>
-        <translation>stop the camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="150"/>
+        <location filename="../../app/src/session_controller.cpp" line="152"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="194"/>
+        <location filename="../../app/src/session_controller.cpp" line="196"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
+</context>
+<context>
+    <name>tc::app::SessionSummary</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="237"/>
+        <location filename="../../app/src/session_summary.cpp" line="29"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="238"/>
+        <location filename="../../app/src/session_summary.cpp" line="30"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="239"/>
+        <location filename="../../app/src/session_summary.cpp" line="31"/>
         <source>par le service</source>
         <translation>by the service</translation>
     </message>
 </context>
 <context>
+    <name>tc::app::SessionWorkspace</name>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="39"/>
+        <source>La cabine n&apos;a pas pu %1 : %2</source>
+        <translation>The cabin could not %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="40"/>
+        <source>démarrer la caméra</source>
+        <translation>start the camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="40"/>
+        <source>arrêter la caméra</source>
+        <translation>stop the camera</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::SigningChoices</name>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="48"/>
+        <location filename="../../app/src/signing_choices.cpp" line="49"/>
         <source>Certificat du poste (fichier PKCS#12)</source>
         <translation>This workstation&apos;s certificate (PKCS#12 file)</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="51"/>
+        <location filename="../../app/src/signing_choices.cpp" line="52"/>
         <source>Phrase secrète de votre identité de signature :</source>
         <translation>Passphrase of your signing identity:</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="55"/>
+        <location filename="../../app/src/signing_choices.cpp" line="56"/>
         <source>Aucun module PKCS#11 configuré : la carte CPS n&apos;est pas recherchée.</source>
         <translation>No PKCS#11 module configured: no CPS card is looked for.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="59"/>
+        <location filename="../../app/src/signing_choices.cpp" line="60"/>
         <source>Le module de carte %1 ne se charge pas.</source>
         <translation>The card module %1 does not load.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="61"/>
+        <location filename="../../app/src/signing_choices.cpp" line="62"/>
         <source>Aucune carte CPS ni jeton de signature détecté.</source>
         <translation>No CPS card or signing token found.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="75"/>
+        <location filename="../../app/src/signing_choices.cpp" line="76"/>
         <source>Carte « %1 » — %2</source>
         <translation>Card “%1” — %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="79"/>
+        <location filename="../../app/src/signing_choices.cpp" line="80"/>
         <source>certificat expiré le %1</source>
         <translation>certificate expired on %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="79"/>
+        <location filename="../../app/src/signing_choices.cpp" line="80"/>
         <source>certificat valable jusqu&apos;au %1</source>
         <translation>certificate valid until %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="82"/>
+        <location filename="../../app/src/signing_choices.cpp" line="83"/>
         <source>Code PIN de la carte :</source>
         <translation>Card PIN:</translation>
     </message>
     <message>
         <location filename="../../app/src/signing_choices.cpp" line="115"/>
-        <source>phrase secrète incorrecte</source>
-        <translation>wrong passphrase</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="118"/>
-        <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
-        <translation>the card refused the PIN (careful: the card locks after a few wrong PINs)</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="122"/>
-        <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
-        <translation>card missing or removed: insert it again and retry</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="125"/>
-        <source>le module de la carte ne se charge pas</source>
-        <translation>the card&apos;s module does not load</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="129"/>
-        <source>la carte ne porte pas la clé de ce certificat</source>
-        <translation>the card does not hold this certificate&apos;s key</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="132"/>
         <source>fichier d&apos;identité introuvable ou illisible</source>
         <translation>identity file missing or unreadable</translation>
     </message>
@@ -1928,92 +2144,92 @@
         <translation>Recording interrupted: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="225"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="226"/>
         <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
         <translation>The cabin could not place the stethoscope: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="87"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="88"/>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="89"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="90"/>
         <source>Aucune sortie (réglage du poste)</source>
         <translation>No output (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="90"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="91"/>
         <source>Sortie configurée (%1)</source>
         <translation>Configured output (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="94"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="95"/>
         <source>Aucune (enregistrement seul)</source>
         <translation>None (record only)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="73"/>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
         <source>foyer aortique</source>
         <translation>aortic focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
         <source>foyer pulmonaire</source>
         <translation>pulmonary focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
         <source>foyer tricuspide</source>
         <translation>tricuspid focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
         <source>foyer mitral</source>
         <translation>mitral focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
         <source>poumon droit, haut</source>
         <translation>right lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
         <source>poumon gauche, haut</source>
         <translation>left lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
         <source>poumon droit, bas</source>
         <translation>right lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
         <source>poumon gauche, bas</source>
         <translation>left lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="187"/>
         <source>poumon droit, postérieur</source>
         <translation>right lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="187"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="188"/>
         <source>poumon gauche, postérieur</source>
         <translation>left lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="211"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="212"/>
         <source>site inconnu</source>
         <translation>unknown site</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="251"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="252"/>
         <source>Enregistrement impossible : %1</source>
         <translation>Recording impossible: %1</translation>
     </message>
@@ -2026,37 +2242,37 @@
 <context>
     <name>tc::app::VideoController</name>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="75"/>
+        <location filename="../../app/src/video_controller.cpp" line="76"/>
         <source>Impossible d&apos;afficher la vidéo « %1 » : %2</source>
         <translation>Cannot show the “%1” video: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="277"/>
+        <location filename="../../app/src/video_controller.cpp" line="278"/>
         <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
         <translation>Cannot take a photo: no consultation folder is open.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="290"/>
+        <location filename="../../app/src/video_controller.cpp" line="291"/>
         <source>Photo impossible : aucune image reçue de « %1 ».</source>
         <translation>Cannot take a photo: no picture received from “%1”.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="312"/>
+        <location filename="../../app/src/video_controller.cpp" line="313"/>
         <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
         <translation>The photo could not be saved in %1 (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="325"/>
+        <location filename="../../app/src/video_controller.cpp" line="326"/>
         <source>Caméra de la salle</source>
         <translation>Room camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="328"/>
+        <location filename="../../app/src/video_controller.cpp" line="329"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="331"/>
+        <location filename="../../app/src/video_controller.cpp" line="332"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
@@ -2253,43 +2469,43 @@
 <context>
     <name>tc::app::VoiceController</name>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="51"/>
+        <location filename="../../app/src/voice_controller.cpp" line="53"/>
         <source>Micro par défaut du système</source>
         <translation>System default microphone</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="54"/>
+        <location filename="../../app/src/voice_controller.cpp" line="56"/>
         <source>Aucun micro (réglage du poste)</source>
         <translation>No microphone (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="55"/>
+        <location filename="../../app/src/voice_controller.cpp" line="57"/>
         <source>Micro configuré (%1)</source>
         <translation>Configured microphone (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="59"/>
+        <location filename="../../app/src/voice_controller.cpp" line="61"/>
         <source>Aucun (la cabine ne m&apos;entend pas)</source>
         <translation>None (the cabin cannot hear me)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="148"/>
+        <location filename="../../app/src/voice_controller.cpp" line="150"/>
         <source>Micro désactivé sur ce poste</source>
         <translation>Microphone disabled on this workstation</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="111"/>
+        <location filename="../../app/src/voice_controller.cpp" line="114"/>
         <source>Voix sortante impossible : %1</source>
         <translation>Outgoing voice impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="170"/>
+        <location filename="../../app/src/voice_controller.cpp" line="172"/>
         <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
         <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="52"/>
-        <location filename="../../app/src/voice_controller.cpp" line="178"/>
+        <location filename="../../app/src/voice_controller.cpp" line="54"/>
+        <location filename="../../app/src/voice_controller.cpp" line="180"/>
         <source>Micro de test (voix de synthèse)</source>
         <translation>Test microphone (synthetic voice)</translation>
     </message>
