@@ -2,6 +2,8 @@
 
 #include "archive_store_impl.hpp"
 
+#include <algorithm>
+
 namespace tc::protocol {
 
 // The one access rule. Today: the owner doctor alone. The next rules (coordinators reviewing
@@ -30,7 +32,8 @@ const std::vector<ArchivedFile>& ArchiveRecordReader::files() const noexcept {
     return m_impl->files;
 }
 
-ArchiveResult<Bytes> ArchiveRecordReader::read(std::string_view name) const {
+ArchiveResult<void> ArchiveRecordReader::stream(std::string_view name,
+                                                const ChunkSink& sink) const {
     const auto& impl = *m_impl;
     const auto& manifest = impl.context->manifest;
     const auto file = std::find_if(manifest.files.begin(), manifest.files.end(),
@@ -38,9 +41,8 @@ ArchiveResult<Bytes> ArchiveRecordReader::read(std::string_view name) const {
     if (file == manifest.files.end()) {
         return archiveFailure(ArchiveErrc::unknownFile, "'" + std::string(name) + "'");
     }
-    Bytes content;
-    content.reserve(static_cast<std::size_t>(file->size));
     archive::Sha256Stream whole;
+    std::uint64_t size = 0;
     for (const auto& ref : file->chunks) {
         const auto& keyedId = impl.context->chunks.at(ref.sha256).keyedId;
         const auto object = impl.objects.find(keyedId);
@@ -55,12 +57,24 @@ ArchiveResult<Bytes> ArchiveRecordReader::read(std::string_view name) const {
             return plaintext.error();
         }
         whole.update(*plaintext);
-        content.insert(content.end(), plaintext->begin(), plaintext->end());
+        size += plaintext->size();
+        sink(*plaintext);
     }
-    if (content.size() != file->size || whole.finish() != file->sha256) {
+    if (size != file->size || whole.finish() != file->sha256) {
         return archiveFailure(ArchiveErrc::corrupt, "record " + impl.summary.recordId + ": '" +
                                                         file->name +
                                                         "' does not match its SHA-256");
+    }
+    return {};
+}
+
+ArchiveResult<Bytes> ArchiveRecordReader::read(std::string_view name) const {
+    Bytes content;
+    auto streamed = stream(name, [&](std::span<const std::uint8_t> chunk) {
+        content.insert(content.end(), chunk.begin(), chunk.end());
+    });
+    if (!streamed) {
+        return streamed.error();
     }
     return content;
 }

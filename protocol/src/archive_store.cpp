@@ -297,6 +297,9 @@ ArchiveResult<ChunkReceipt> ArchiveStore::putChunk(std::string_view recordId,
                               std::to_string(bytes.size()) + " bytes, at most " +
                                   std::to_string(impl.limits.maxChunkBytes));
     }
+    if (archive::sha256(bytes) != sha256) {
+        return archiveFailure(ArchiveErrc::hashMismatch, "record " + std::string(recordId));
+    }
     std::shared_ptr<const RecordContext> context;
     const RecordContext::Chunk* chunk = nullptr;
     {
@@ -333,9 +336,6 @@ ArchiveResult<ChunkReceipt> ArchiveStore::putChunk(std::string_view recordId,
             }
             return ChunkReceipt{.alreadyStored = true, .missing = *missing};
         }
-    }
-    if (archive::sha256(bytes) != sha256) {
-        return archiveFailure(ArchiveErrc::hashMismatch, "record " + std::string(recordId));
     }
     if (bytes.size() != chunk->size) {
         return archiveFailure(ArchiveErrc::invalidManifest,
@@ -434,6 +434,19 @@ ArchiveResult<RecordSummary> ArchiveStore::commit(std::string_view recordId) {
         }
     }
     const std::lock_guard lock(impl.mutex);
+    // What was verified is what becomes visible: not an upload restarted meanwhile.
+    auto current = impl.index->record(recordId);
+    if (!current) {
+        return current.error();
+    }
+    if (!*current || (*current)->wrappedKey != context->record.wrappedKey) {
+        return archiveFailure(ArchiveErrc::manifestConflict,
+                              "record " + std::string(recordId) +
+                                  ": the upload was restarted during the commit");
+    }
+    if ((*current)->state == RecordState::committed) {
+        return archive::summaryOf(**current); // a concurrent commit of the same upload
+    }
     auto committed = impl.index->commit(recordId, nowUnixMs());
     if (!committed) {
         return committed.error();

@@ -191,6 +191,8 @@ TEST_CASE("archive errors: chunks that do not match, or belong to nothing", "[ar
 
     // Commit with chunks missing: typed, with the count.
     REQUIRE(store.putChunk("S-small", chunks[0].first, chunks[0].second));
+    // A stored chunk is acknowledged again only for the right bytes.
+    CHECK(keyOf(store.putChunk("S-small", chunks[0].first, altered)) == "hash_mismatch");
     const auto early = store.commit("S-small");
     CHECK(keyOf(early) == "chunks_missing");
     // a.bin is 10000 bytes of 1: its first two chunks are one; b.txt is one more.

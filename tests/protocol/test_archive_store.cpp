@@ -4,11 +4,30 @@
 #include "archive_test_support.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace tc::protocol;
 using namespace tc::test::archive;
+
+namespace {
+
+// Each object file's inode: an object written again (temp file, rename) gets a new one.
+std::map<std::string, ino_t> objectInodes(const std::filesystem::path& directory) {
+    std::map<std::string, ino_t> inodes;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory / "objects")) {
+        struct stat info {};
+        if (entry.is_regular_file() && ::stat(entry.path().c_str(), &info) == 0) {
+            inodes[entry.path().filename().string()] = info.st_ino;
+        }
+    }
+    return inodes;
+}
+
+} // namespace
 
 TEST_CASE("archive: several multi-chunk files round-trip bit-exact", "[archive]") {
     ArchiveFixture fx;
@@ -258,4 +277,65 @@ TEST_CASE("archive: a second process (or handle) cannot open an archive in use",
     auto store = fx.open();
     const auto second = ArchiveStore::open(fx.directory, fx.key, smallLimits());
     CHECK(keyOf(second) == "store_in_use");
+}
+
+TEST_CASE("archive: an object written but never indexed (a crash in between) is reused",
+          "[archive]") {
+    ArchiveFixture fx;
+    const auto owner = doctorRpps(10);
+    const auto files = consultationFiles("S-orphan");
+    const auto manifest = manifestFor("S-orphan", owner, files, kChunk);
+    std::size_t objectCount = 0;
+    std::map<std::string, ino_t> inodes;
+    {
+        auto store = fx.open();
+        auto state = store.beginUpload(manifest);
+        REQUIRE(state);
+        putMissing(store, "S-orphan", files, kChunk, state->missing);
+        objectCount = countFiles(fx.directory / "objects");
+        CHECK(objectCount == state->chunkCount);
+        inodes = objectInodes(fx.directory);
+    }
+    // As if the process had died after each object's rename, before its index update.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((fx.directory / "index.sqlite").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE chunks SET object_name = NULL, object_bytes = 0", nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto store = fx.open();
+    auto state = store.beginUpload(manifest);
+    REQUIRE(state);
+    CHECK(state->missing.size() == state->chunkCount);
+    CHECK(keyOf(store.commit("S-orphan")) == "chunks_missing");
+    for (const auto& [sha, bytes] : chunksOf(files, kChunk)) {
+        REQUIRE(store.putChunk("S-orphan", sha, bytes));
+    }
+    CHECK(countFiles(fx.directory / "objects") == objectCount);
+    CHECK(objectInodes(fx.directory) == inodes); // the same files, not written again
+    REQUIRE(store.commit("S-orphan"));
+    checkRecord(store, "S-orphan", owner, files);
+}
+
+TEST_CASE("archive: a file streams chunk by chunk, each verified", "[archive]") {
+    ArchiveFixture fx;
+    auto store = fx.open();
+    const auto owner = doctorRpps(11);
+    const auto files = consultationFiles("S-stream", 3);
+    upload(store, manifestFor("S-stream", owner, files, kChunk), files);
+    const auto reader = store.openRecord("S-stream", {Role::doctor, owner});
+    REQUIRE(reader);
+    const auto& flac = files[2];
+    REQUIRE(flac.name == "stethoscope/mitral.flac");
+    Bytes streamed;
+    std::size_t pieces = 0;
+    const auto done = reader->stream(flac.name, [&](std::span<const std::uint8_t> piece) {
+        CHECK(piece.size() <= kChunk);
+        streamed.insert(streamed.end(), piece.begin(), piece.end());
+        ++pieces;
+    });
+    REQUIRE(done);
+    CHECK(pieces == (flac.content.size() + kChunk - 1) / kChunk);
+    CHECK(streamed == flac.content);
+    CHECK(keyOf(reader->stream("missing", [](std::span<const std::uint8_t>) {})) == "unknown_file");
 }

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -162,9 +163,15 @@ struct ArchivedFile {
 // last copy is destroyed. Thread-safe; outlives the store.
 class ArchiveRecordReader {
 public:
+    using ChunkSink = std::function<void(std::span<const std::uint8_t>)>;
+
     const RecordSummary& summary() const noexcept;
     const std::vector<ArchivedFile>& files() const noexcept;
+    // The whole file, verified.
     ArchiveResult<Bytes> read(std::string_view name) const;
+    // The file chunk by chunk, each verified before `sink` sees it; the whole file's SHA-256
+    // is checked at the end. On an error, discard what `sink` received.
+    ArchiveResult<void> stream(std::string_view name, const ChunkSink& sink) const;
 
 private:
     friend class ArchiveStore;
