@@ -463,9 +463,10 @@ ArchiveResult<RecordSummary> ArchiveStore::commit(std::string_view recordId) {
     return archive::summaryOf(**record);
 }
 
-ArchiveResult<std::vector<PendingUpload>> ArchiveStore::pendingUploads() const {
+ArchiveResult<std::vector<PendingUpload>>
+ArchiveStore::pendingUploads(std::optional<std::string_view> ownerRpps) const {
     const std::lock_guard lock(m_impl->mutex);
-    auto listed = m_impl->index->list(RecordState::pending, std::nullopt);
+    auto listed = m_impl->index->list(RecordState::pending, ownerRpps);
     if (!listed) {
         return listed.error();
     }

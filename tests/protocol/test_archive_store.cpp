@@ -110,6 +110,8 @@ TEST_CASE("archive: an upload resumes after the store is reopened", "[archive]")
     const auto pending = store.pendingUploads();
     REQUIRE(pending);
     REQUIRE(pending->size() == 1);
+    CHECK(store.pendingUploads(owner)->size() == 1);
+    CHECK(store.pendingUploads(doctorRpps(4))->empty());
     CHECK(pending->front().recordId == "S-resume");
     CHECK(pending->front().ownerRpps == owner);
     CHECK(pending->front().chunkCount == all.size());

@@ -208,7 +208,9 @@ public:
     // transaction. chunksMissing (with the count) while chunks are missing. Idempotent.
     ArchiveResult<RecordSummary> commit(std::string_view recordId);
 
-    ArchiveResult<std::vector<PendingUpload>> pendingUploads() const;
+    // Uploads begun and not committed (of one owner, or of all), oldest first.
+    ArchiveResult<std::vector<PendingUpload>>
+    pendingUploads(std::optional<std::string_view> ownerRpps = std::nullopt) const;
     // The owner's committed records, oldest first.
     ArchiveResult<std::vector<RecordSummary>> records(std::string_view ownerRpps) const;
     // unknownRecord for no committed record of this id, notPermitted unless mayReadRecord.
