@@ -233,7 +233,7 @@ ArchiveKey::~ArchiveKey() {
 }
 
 ArchiveResult<ArchiveKey> ArchiveKey::load(const std::filesystem::path& path) {
-    archive::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    archive::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         return archiveFailure(errno == ENOENT ? ArchiveErrc::keyFileMissing
                                               : ArchiveErrc::keyFileUnreadable,

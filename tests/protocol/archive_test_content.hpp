@@ -72,7 +72,7 @@ inline std::vector<TestFile> consultationFiles(std::string_view recordId, std::s
     std::vector<TestFile> files;
     auto report =
         bytesOf("%PDF-1.7\n% report of " + std::string(recordId) + " for " + patient + "\n");
-    const auto body = randomBytes(random, 9000 * scale);
+    const auto body = randomBytes(random, 5000 * scale);
     report.insert(report.end(), body.begin(), body.end());
     files.push_back({"report.pdf", std::move(report)});
     files.push_back(
@@ -81,7 +81,7 @@ inline std::vector<TestFile> consultationFiles(std::string_view recordId, std::s
                  R"("name":[{"text":")" +
                  patient + R"("}]}}],"id":")" + std::string(recordId) + "\"}")});
     auto flac = bytesOf("fLaC");
-    const auto pcm = pcmSamples(12000 * scale, static_cast<double>(random() % 100) / 10.0);
+    const auto pcm = pcmSamples(6000 * scale, static_cast<double>(random() % 100) / 10.0);
     flac.insert(flac.end(), pcm.begin(), pcm.end());
     files.push_back({"stethoscope/mitral.flac", std::move(flac)});
     files.push_back({"stethoscope/mitral.json",
@@ -92,7 +92,7 @@ inline std::vector<TestFile> consultationFiles(std::string_view recordId, std::s
                   std::to_string(60 + random() % 30) + "\n";
     }
     files.push_back({"vitals/spo2.csv", bytesOf(vitals)});
-    files.push_back({"stills/throat.jpg", randomBytes(random, 5000 * scale + random() % 3000)});
+    files.push_back({"stills/throat.jpg", randomBytes(random, 3000 * scale + random() % 3000)});
     files.push_back({"incidents.json", bytesOf(R"([{"t_ms":1200,"kind":"network_gap"}])")});
     return files;
 }

@@ -121,11 +121,15 @@ TEST_CASE("archive crash: kill -9 at random moments leaves no partial record, lo
     std::set<std::string> confirmed; // commits the children saw acknowledged
     int resumed = 0;                 // interrupted uploads completed by resuming
     int resumedPartway = 0;          // ... of which some chunks were already stored
+    int roundsAfterCommit = 0;       // rounds killed after the child's first commit
     for (int round = 0; round < kRounds; ++round) {
         INFO("round " << round);
         auto child = spawnChild({TC_ARCHIVE_UPLOAD_CHILD, fx.directory.string(),
                                  fx.keyFile.string(), std::to_string(round), owner});
         const bool opened = child.waitFor("open\n", std::chrono::seconds(10));
+        // One round in four, after a first acknowledged commit, whatever the disk's speed.
+        const bool afterCommit =
+            round % 4 == 2 && child.waitFor("committed ", std::chrono::seconds(10));
         const auto delay = round % 4 == 0 ? early(random) : later(random);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         ::kill(child.pid, SIGKILL);
@@ -135,6 +139,7 @@ TEST_CASE("archive crash: kill -9 at random moments leaves no partial record, lo
         ::close(child.out);
         INFO("child output:\n" << child.output);
         REQUIRE(opened);
+        roundsAfterCommit += afterCommit ? 1 : 0;
         // Killed, not exited: an error line would mean a call failed.
         REQUIRE(WIFSIGNALED(status));
         CHECK(WTERMSIG(status) == SIGKILL);
@@ -198,6 +203,8 @@ TEST_CASE("archive crash: kill -9 at random moments leaves no partial record, lo
                      << " uploads resumed (" << resumedPartway << " partway)");
     CHECK(resumed >= kRounds / 4);
     CHECK(resumedPartway >= 1);
+    CHECK(roundsAfterCommit == kRounds / 4);
+    CHECK(confirmed.size() >= static_cast<std::size_t>(roundsAfterCommit));
     // Finally: everything listed is what was verified, and reads back once more.
     auto store = fx.open();
     const auto records = store.records(owner);

@@ -127,7 +127,7 @@ TEST_CASE("archive: an upload resumes after the store is reopened", "[archive]")
     checkRecord(store, "S-resume", owner, files);
 }
 
-TEST_CASE("archive: a chunk sent twice is stored once; a committed record uploaded again "
+TEST_CASE("archive: a chunk sent twice is stored once, a committed record uploaded again "
           "writes nothing",
           "[archive]") {
     ArchiveFixture fx;
