@@ -79,7 +79,7 @@ Sha256Digest hmacSha256(std::span<const std::uint8_t> key,
                         std::initializer_list<std::span<const std::uint8_t>> parts) {
     Sha256Digest mac{};
     // One-shot over the concatenation: the parts are small (labels, hashes, record ids).
-    Bytes message;
+    ArchiveBytes message;
     for (const auto& part : parts) {
         message.insert(message.end(), part.begin(), part.end());
     }
@@ -105,13 +105,14 @@ bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uin
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::optional<Bytes> seal(const Secret& key, const Nonce& nonce, std::span<const std::uint8_t> aad,
-                          std::span<const std::uint8_t> plaintext) {
+std::optional<ArchiveBytes> seal(const Secret& key, const Nonce& nonce,
+                                 std::span<const std::uint8_t> aad,
+                                 std::span<const std::uint8_t> plaintext) {
     if (!fitsInt(aad.size()) || !fitsInt(plaintext.size())) {
         return std::nullopt;
     }
     CipherPtr ctx(EVP_CIPHER_CTX_new());
-    Bytes out(kNonceBytes + plaintext.size() + kTagBytes);
+    ArchiveBytes out(kNonceBytes + plaintext.size() + kTagBytes);
     std::copy(nonce.begin(), nonce.end(), out.begin());
     int length = 0;
     int total = 0;
@@ -137,8 +138,8 @@ std::optional<Bytes> seal(const Secret& key, const Nonce& nonce, std::span<const
     return out;
 }
 
-std::optional<Bytes> sealRandom(const Secret& key, std::span<const std::uint8_t> aad,
-                                std::span<const std::uint8_t> plaintext) {
+std::optional<ArchiveBytes> sealRandom(const Secret& key, std::span<const std::uint8_t> aad,
+                                       std::span<const std::uint8_t> plaintext) {
     Nonce nonce{};
     if (!randomBytes(nonce)) {
         return std::nullopt;
@@ -146,8 +147,8 @@ std::optional<Bytes> sealRandom(const Secret& key, std::span<const std::uint8_t>
     return seal(key, nonce, aad, plaintext);
 }
 
-std::optional<Bytes> unseal(const Secret& key, std::span<const std::uint8_t> aad,
-                            std::span<const std::uint8_t> sealed) {
+std::optional<ArchiveBytes> unseal(const Secret& key, std::span<const std::uint8_t> aad,
+                                   std::span<const std::uint8_t> sealed) {
     if (sealed.size() < kSealOverhead || !fitsInt(aad.size()) || !fitsInt(sealed.size())) {
         return std::nullopt;
     }
@@ -157,7 +158,7 @@ std::optional<Bytes> unseal(const Secret& key, std::span<const std::uint8_t> aad
     std::copy(sealed.end() - static_cast<std::ptrdiff_t>(kTagBytes), sealed.end(),
               tagBytes.begin());
     CipherPtr ctx(EVP_CIPHER_CTX_new());
-    Bytes plaintext(body.size());
+    ArchiveBytes plaintext(body.size());
     int length = 0;
     if (!ctx ||
         EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(),

@@ -64,14 +64,15 @@ bool randomBytes(std::span<std::uint8_t> out) noexcept;
 bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
 
 // AES-256-GCM: nonce || ciphertext || tag. nullopt if OpenSSL fails.
-std::optional<Bytes> seal(const Secret& key, const Nonce& nonce, std::span<const std::uint8_t> aad,
-                          std::span<const std::uint8_t> plaintext);
+std::optional<ArchiveBytes> seal(const Secret& key, const Nonce& nonce,
+                                 std::span<const std::uint8_t> aad,
+                                 std::span<const std::uint8_t> plaintext);
 // Same with a random nonce (for what is sealed once: keys, manifests).
-std::optional<Bytes> sealRandom(const Secret& key, std::span<const std::uint8_t> aad,
-                                std::span<const std::uint8_t> plaintext);
+std::optional<ArchiveBytes> sealRandom(const Secret& key, std::span<const std::uint8_t> aad,
+                                       std::span<const std::uint8_t> plaintext);
 // The plaintext, or nullopt if the tag does not verify (or the input is too short).
-std::optional<Bytes> unseal(const Secret& key, std::span<const std::uint8_t> aad,
-                            std::span<const std::uint8_t> sealed);
+std::optional<ArchiveBytes> unseal(const Secret& key, std::span<const std::uint8_t> aad,
+                                   std::span<const std::uint8_t> sealed);
 
 std::string toHex(std::span<const std::uint8_t> bytes);
 

@@ -53,7 +53,7 @@ bool writeAll(int fd, std::span<const std::uint8_t> bytes) {
 }
 
 // Reads the whole of `fd` (at most maxBytes; one more byte means too large).
-std::optional<Bytes> readAll(int fd, std::size_t maxBytes, bool& tooLarge) {
+std::optional<ArchiveBytes> readAll(int fd, std::size_t maxBytes, bool& tooLarge) {
     tooLarge = false;
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
@@ -63,7 +63,7 @@ std::optional<Bytes> readAll(int fd, std::size_t maxBytes, bool& tooLarge) {
         tooLarge = true;
         return std::nullopt;
     }
-    Bytes bytes(static_cast<std::size_t>(info.st_size));
+    ArchiveBytes bytes(static_cast<std::size_t>(info.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {
         const auto n = ::read(fd, bytes.data() + done, bytes.size() - done);
@@ -113,12 +113,12 @@ ArchiveResult<void> ensureDirectory(const std::filesystem::path& directory) {
     return {};
 }
 
-ArchiveResult<std::optional<Bytes>> readFile(const std::filesystem::path& path,
-                                             std::size_t maxBytes) {
+ArchiveResult<std::optional<ArchiveBytes>> readFile(const std::filesystem::path& path,
+                                                    std::size_t maxBytes) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) {
-            return std::optional<Bytes>();
+            return std::optional<ArchiveBytes>();
         }
         return storageFailure("cannot open", path, errno);
     }
@@ -128,7 +128,7 @@ ArchiveResult<std::optional<Bytes>> readFile(const std::filesystem::path& path,
         return storageFailure(tooLarge ? "too large:" : "cannot read", path,
                               tooLarge ? EFBIG : errno);
     }
-    return std::optional<Bytes>(std::move(*bytes));
+    return std::optional<ArchiveBytes>(std::move(*bytes));
 }
 
 ArchiveResult<void> writeDurably(const std::filesystem::path& tempDir,
@@ -181,9 +181,9 @@ std::filesystem::path objectPath(const std::filesystem::path& objectsDir, std::s
     return objectsDir / std::string(name.substr(0, 2)) / std::string(name.substr(2));
 }
 
-ArchiveResult<Bytes> readChunk(const std::filesystem::path& objectsDir, std::string_view recordId,
-                               const RecordKeys& keys, const ChunkRef& chunk,
-                               std::string_view objectName) {
+ArchiveResult<ArchiveBytes> readChunk(const std::filesystem::path& objectsDir,
+                                      std::string_view recordId, const RecordKeys& keys,
+                                      const ChunkRef& chunk, std::string_view objectName) {
     const auto corrupt = [&](std::string what) {
         return archiveFailure(ArchiveErrc::corrupt, "record " + std::string(recordId) +
                                                         ", object " + std::string(objectName) +

@@ -91,10 +91,10 @@ std::string columnText(sqlite3_stmt* s, int index) {
                            : std::string();
 }
 
-Bytes columnBlob(sqlite3_stmt* s, int index) {
+ArchiveBytes columnBlob(sqlite3_stmt* s, int index) {
     const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, index));
     const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, index));
-    return data != nullptr ? Bytes(data, data + size) : Bytes();
+    return data != nullptr ? ArchiveBytes(data, data + size) : ArchiveBytes();
 }
 
 std::uint64_t columnCount(sqlite3_stmt* s, int index) {
@@ -299,20 +299,20 @@ SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
     return std::unique_ptr<SqliteArchiveIndex>(new SqliteArchiveIndex(std::move(impl)));
 }
 
-ArchiveResult<std::optional<Bytes>> SqliteArchiveIndex::keyCheck() {
+ArchiveResult<std::optional<ArchiveBytes>> SqliteArchiveIndex::keyCheck() {
     Use s(m_impl->getMeta.get());
     bindText(s.get(), 1, "key_check");
     const int stepped = sqlite3_step(s.get());
     if (stepped == SQLITE_ROW) {
-        return std::optional<Bytes>(columnBlob(s.get(), 0));
+        return std::optional<ArchiveBytes>(columnBlob(s.get(), 0));
     }
     if (stepped == SQLITE_DONE) {
-        return std::optional<Bytes>();
+        return std::optional<ArchiveBytes>();
     }
     return indexError(m_impl->db.get(), "key_check");
 }
 
-ArchiveResult<void> SqliteArchiveIndex::setKeyCheck(const Bytes& value) {
+ArchiveResult<void> SqliteArchiveIndex::setKeyCheck(const ArchiveBytes& value) {
     Use s(m_impl->putMeta.get());
     bindText(s.get(), 1, "key_check");
     bindBlob(s.get(), 2, value.data(), value.size());

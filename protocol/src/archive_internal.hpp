@@ -25,14 +25,14 @@ struct RecordKeys {
 
 KeyedChunkId keyedChunkId(const RecordKeys& keys, const Sha256Digest& plaintextSha256);
 Nonce chunkNonce(const RecordKeys& keys, const Sha256Digest& plaintextSha256);
-Bytes chunkAad(std::string_view recordId, const Sha256Digest& plaintextSha256);
-Bytes manifestAad(std::string_view recordId);
-Bytes keyCheckValue(const Secret& archiveKey);
+ArchiveBytes chunkAad(std::string_view recordId, const Sha256Digest& plaintextSha256);
+ArchiveBytes manifestAad(std::string_view recordId);
+ArchiveBytes keyCheckValue(const Secret& archiveKey);
 
 // Every distinct chunk of the manifest, in manifest order, with its size.
 std::vector<ChunkRef> distinctChunks(const UploadManifest& manifest);
 
-Bytes encodeManifest(const UploadManifest& manifest);
+ArchiveBytes encodeManifest(const UploadManifest& manifest);
 std::optional<UploadManifest> decodeManifest(std::span<const std::uint8_t> encoded);
 
 // --- On disk ---
@@ -51,8 +51,8 @@ ArchiveResult<void> fsyncDirectory(const std::filesystem::path& directory);
 ArchiveResult<void> ensureDirectory(const std::filesystem::path& directory);
 // Whole file; nullopt when it does not exist; storageFailure when it cannot be read or is
 // larger than `maxBytes`.
-ArchiveResult<std::optional<Bytes>> readFile(const std::filesystem::path& path,
-                                             std::size_t maxBytes);
+ArchiveResult<std::optional<ArchiveBytes>> readFile(const std::filesystem::path& path,
+                                                    std::size_t maxBytes);
 // Durably: a temp file in `tempDir` (0600), written, fsynced, renamed to `path`, the
 // directory of `path` fsynced. When `path` exists with the same bytes (an orphan of a crash, or
 // a concurrent writer), it is synced and kept, not written again.
@@ -63,8 +63,8 @@ ArchiveResult<void> writeDurably(const std::filesystem::path& tempDir,
 // Reads one chunk from its object and verifies it: the object's bytes hash to its name, the
 // GCM tag verifies under the record's key with the record id and chunk hash as AAD, and the
 // plaintext has the manifest's size and SHA-256. Anything else is `corrupt`.
-ArchiveResult<Bytes> readChunk(const std::filesystem::path& objectsDir, std::string_view recordId,
-                               const RecordKeys& keys, const ChunkRef& chunk,
-                               std::string_view objectName);
+ArchiveResult<ArchiveBytes> readChunk(const std::filesystem::path& objectsDir,
+                                      std::string_view recordId, const RecordKeys& keys,
+                                      const ChunkRef& chunk, std::string_view objectName);
 
 } // namespace tc::protocol::archive

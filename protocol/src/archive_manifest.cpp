@@ -217,8 +217,8 @@ Nonce chunkNonce(const RecordKeys& keys, const Sha256Digest& plaintextSha256) {
     return nonce;
 }
 
-Bytes chunkAad(std::string_view recordId, const Sha256Digest& plaintextSha256) {
-    Bytes aad;
+ArchiveBytes chunkAad(std::string_view recordId, const Sha256Digest& plaintextSha256) {
+    ArchiveBytes aad;
     const auto label = asBytes(std::string_view("tc-archive chunk v1", 20)); // with its NUL
     aad.insert(aad.end(), label.begin(), label.end());
     const auto id = asBytes(recordId);
@@ -228,8 +228,8 @@ Bytes chunkAad(std::string_view recordId, const Sha256Digest& plaintextSha256) {
     return aad;
 }
 
-Bytes manifestAad(std::string_view recordId) {
-    Bytes aad;
+ArchiveBytes manifestAad(std::string_view recordId) {
+    ArchiveBytes aad;
     const auto label = asBytes(std::string_view("tc-archive manifest v1", 23));
     aad.insert(aad.end(), label.begin(), label.end());
     const auto id = asBytes(recordId);
@@ -237,9 +237,9 @@ Bytes manifestAad(std::string_view recordId) {
     return aad;
 }
 
-Bytes keyCheckValue(const Secret& archiveKey) {
+ArchiveBytes keyCheckValue(const Secret& archiveKey) {
     const auto mac = hmacSha256(archiveKey.bytes(), {asBytes("tc-archive key check v1")});
-    return Bytes(mac.begin(), mac.end());
+    return ArchiveBytes(mac.begin(), mac.end());
 }
 
 std::vector<ChunkRef> distinctChunks(const UploadManifest& manifest) {
@@ -257,7 +257,7 @@ std::vector<ChunkRef> distinctChunks(const UploadManifest& manifest) {
 
 // The manifest as JSON (it is sealed before it reaches the disk). Hashes in hex; each chunk
 // is [hash, size].
-Bytes encodeManifest(const UploadManifest& manifest) {
+ArchiveBytes encodeManifest(const UploadManifest& manifest) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& file : manifest.files) {
         nlohmann::json chunks = nlohmann::json::array();
@@ -276,7 +276,7 @@ Bytes encodeManifest(const UploadManifest& manifest) {
                                      {"quality_review", manifest.consent.qualityReview},
                                      {"files", std::move(files)}};
     const auto text = document.dump();
-    return Bytes(text.begin(), text.end());
+    return ArchiveBytes(text.begin(), text.end());
 }
 
 std::optional<UploadManifest> decodeManifest(std::span<const std::uint8_t> encoded) {

@@ -68,8 +68,8 @@ ArchiveResult<void> ArchiveRecordReader::stream(std::string_view name,
     return {};
 }
 
-ArchiveResult<Bytes> ArchiveRecordReader::read(std::string_view name) const {
-    Bytes content;
+ArchiveResult<ArchiveBytes> ArchiveRecordReader::read(std::string_view name) const {
+    ArchiveBytes content;
     auto streamed = stream(name, [&](std::span<const std::uint8_t> chunk) {
         content.insert(content.end(), chunk.begin(), chunk.end());
     });

@@ -16,7 +16,7 @@
 
 namespace tc::test::archive {
 
-using protocol::Bytes;
+using Bytes = protocol::ArchiveBytes;
 
 inline constexpr std::string_view kPatientName = "DUPONT Jeanne";
 

@@ -22,7 +22,7 @@
 
 namespace tc::protocol {
 
-using Bytes = std::vector<std::uint8_t>;
+using ArchiveBytes = std::vector<std::uint8_t>;
 using Sha256Digest = std::array<std::uint8_t, 32>;
 using KeyedChunkId = std::array<std::uint8_t, 32>; // HMAC-SHA256 of a chunk hash, data-keyed
 
@@ -51,8 +51,8 @@ struct IndexedRecord {
     std::uint64_t chunkCount = 0;
     std::uint64_t chunksStored = 0;
     std::uint64_t storedBytes = 0;
-    Bytes wrappedKey;     // the data key, AES-256-GCM under the archive key (not in listings)
-    Bytes sealedManifest; // the manifest, AES-256-GCM under the data key (not in listings)
+    ArchiveBytes wrappedKey; // the data key, AES-256-GCM under the archive key (not in listings)
+    ArchiveBytes sealedManifest; // the manifest, AES-256-GCM under the data key (not in listings)
 };
 
 // One chunk of a record: its keyed id, and once stored the object that holds it.
@@ -67,9 +67,9 @@ public:
     virtual ~ArchiveIndex() = default;
 
     // The key-check value the archive was created with, or nullopt for a new index.
-    virtual ArchiveResult<std::optional<Bytes>> keyCheck() = 0;
+    virtual ArchiveResult<std::optional<ArchiveBytes>> keyCheck() = 0;
     // Sets it; fails if one is set already.
-    virtual ArchiveResult<void> setKeyCheck(const Bytes& value) = 0;
+    virtual ArchiveResult<void> setKeyCheck(const ArchiveBytes& value) = 0;
 
     // The record with this id, in any state.
     virtual ArchiveResult<std::optional<IndexedRecord>> record(std::string_view recordId) = 0;
@@ -111,8 +111,8 @@ public:
     SqliteArchiveIndex(const SqliteArchiveIndex&) = delete;
     SqliteArchiveIndex& operator=(const SqliteArchiveIndex&) = delete;
 
-    ArchiveResult<std::optional<Bytes>> keyCheck() override;
-    ArchiveResult<void> setKeyCheck(const Bytes& value) override;
+    ArchiveResult<std::optional<ArchiveBytes>> keyCheck() override;
+    ArchiveResult<void> setKeyCheck(const ArchiveBytes& value) override;
     ArchiveResult<std::optional<IndexedRecord>> record(std::string_view recordId) override;
     ArchiveResult<void> beginUpload(const IndexedRecord& record,
                                     const std::vector<KeyedChunkId>& chunks) override;

@@ -168,7 +168,7 @@ public:
     const RecordSummary& summary() const noexcept;
     const std::vector<ArchivedFile>& files() const noexcept;
     // The whole file, verified.
-    ArchiveResult<Bytes> read(std::string_view name) const;
+    ArchiveResult<ArchiveBytes> read(std::string_view name) const;
     // The file chunk by chunk, each verified before `sink` sees it; the whole file's SHA-256
     // is checked at the end. On an error, discard what `sink` received.
     ArchiveResult<void> stream(std::string_view name, const ChunkSink& sink) const;
