@@ -68,17 +68,18 @@ struct PatientIdentity {
 };
 
 enum class IdentityErrc {
-    missingName = 1,    // no birth name or no first name
-    nameTooLong,        // over 100 characters
-    controlCharacter,   // a control character (or invalid UTF-8) in a text trait
-    impossibleDate,     // not a calendar date, in the future, or before 1890
-    insMalformed,       // not 13 characters of digits (2A/2B at positions 6-7) plus a 2-digit key
-    insKeyMismatch,     // the key is not the number's
-    insSexMismatch,     // the NIR's first digit (1 man, 2 woman) contradicts the sex
-    insSystemMismatch,  // a NIA (first digit 7 or 8) under a NIR system, or the reverse
+    missingName = 1,   // no birth name or no first name
+    nameTooLong,       // over 100 characters
+    controlCharacter,  // a control character (or invalid UTF-8) in a text trait
+    impossibleDate,    // not a calendar date, in the future, or before 1890
+    insMalformed,      // not 13 characters of digits (2A/2B at positions 6-7) plus a 2-digit key
+    insKeyMismatch,    // the key is not the number's
+    insSexMismatch,    // the NIR's first digit (1 man, 2 woman) contradicts the sex
+    insSystemMismatch, // a NIA (first digit 7 or 8) under a NIR system, or the reverse
     birthPlaceMalformed,
     qualifiedWithoutIns, // "qualified" needs an INS
     correctionRefused,   // a qualified identity cannot be corrected
+    malformed,           // JSON: a member missing, unknown or of the wrong type
 };
 const boost::system::error_category& identityCategory() noexcept;
 inline boost::system::error_code make_error_code(IdentityErrc e) noexcept {
