@@ -4,14 +4,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <random>
 
 namespace tc::cabin {
 namespace {
 
 using namespace tc::protocol;
+using prescriptions::IdentityStatus;
 
 struct DemoPatient {
+    const char* birthName;
+    const char* firstNames; // space-separated
+    const char* birthPlace; // INSEE code
     const char* reason;
     int age;
     Sex sex;
@@ -25,84 +30,120 @@ struct DemoPatient {
 const std::vector<DemoPatient>& demoPatients() {
     using I = Instrument;
     static const std::vector<DemoPatient> patients{
-        {"Fièvre à 39 °C et toux depuis trois jours",
+        {"MOREAU",
+         "Camille Anne",
+         "75056",
+         "Fièvre à 39 °C et toux depuis trois jours",
          34,
          Sex::female,
          false,
          OperatorRole::nurse,
          Priority::normal,
          {I::stethoscope, I::thermometer, I::oximeter, I::roomCamera}},
-        {"Renouvellement du traitement de l'hypertension",
+        {"LEROY",
+         "Bernard Jean",
+         "69123",
+         "Renouvellement du traitement de l'hypertension",
          67,
          Sex::male,
          false,
          OperatorRole::pharmacist,
          Priority::normal,
          {I::bloodPressure, I::stethoscope, I::roomCamera, I::scale}},
-        {"Douleur de l'oreille droite depuis hier",
+        {"PETIT",
+         "Lucas",
+         "13055",
+         "Douleur de l'oreille droite depuis hier",
          16,
          Sex::male,
          true,
          OperatorRole::nurse,
          Priority::normal,
          {I::otoscope, I::thermometer, I::roomCamera}},
-        {"Essoufflement inhabituel à l'effort",
+        {"DUPONT",
+         "Jeanne Marie",
+         "2A004",
+         "Essoufflement inhabituel à l'effort",
          72,
          Sex::female,
          false,
          OperatorRole::nurse,
          Priority::urgent,
          {I::stethoscope, I::oximeter, I::bloodPressure, I::ecg, I::roomCamera}},
-        {"Éruption cutanée avec démangeaisons",
+        {"GARCIA",
+         "Inès",
+         "31555",
+         "Éruption cutanée avec démangeaisons",
          29,
          Sex::female,
          false,
          OperatorRole::pharmacist,
          Priority::normal,
          {I::dermatoscope, I::roomCamera}},
-        {"Brûlures urinaires depuis deux jours",
+        {"FOURNIER",
+         "Claire",
+         "44109",
+         "Brûlures urinaires depuis deux jours",
          41,
          Sex::female,
          false,
          OperatorRole::pharmacist,
          Priority::normal,
          {I::thermometer, I::roomCamera}},
-        {"Lombalgie aiguë après un effort de port de charge",
+        {"ROUX",
+         "Thomas Pierre",
+         "33063",
+         "Lombalgie aiguë après un effort de port de charge",
          52,
          Sex::male,
          false,
          OperatorRole::nurse,
          Priority::normal,
          {I::roomCamera, I::bloodPressure}},
-        {"Mal de gorge et fièvre",
+        {"BLANC",
+         "Sacha",
+         "59350",
+         "Mal de gorge et fièvre",
          19,
          Sex::other,
          false,
          OperatorRole::none,
          Priority::normal,
          {I::thermometer, I::roomCamera, I::otoscope}},
-        {"Contrôle glycémique, diabète de type 2",
+        {"GIRARD",
+         "Michel",
+         "67482",
+         "Contrôle glycémique, diabète de type 2",
          58,
          Sex::male,
          false,
          OperatorRole::nurse,
          Priority::normal,
          {I::glucometer, I::bloodPressure, I::scale, I::roomCamera}},
-        {"Entorse de la cheville gauche",
+        {"BONNET",
+         "Hugo",
+         "06088",
+         "Entorse de la cheville gauche",
          24,
          Sex::male,
          false,
          OperatorRole::pharmacist,
          Priority::normal,
          {I::roomCamera}},
-        {"Palpitations depuis ce matin",
+        {"MERCIER",
+         "Françoise",
+         "35238",
+         "Palpitations depuis ce matin",
          63,
          Sex::female,
          false,
          OperatorRole::nurse,
          Priority::urgent,
          {I::ecg, I::stethoscope, I::bloodPressure, I::oximeter}},
-        {"Conjonctivite, œil rouge et collant",
+        {"LAMBERT",
+         "Élodie",
+         "99134",
+         "Conjonctivite, œil rouge et collant",
          37,
          Sex::female,
          false,
@@ -114,6 +155,46 @@ const std::vector<DemoPatient>& demoPatients() {
 }
 
 Result<CabinScript> parseScript(const std::filesystem::path& path);
+
+// A simulated patient's identity, consistent with the visit: born `age` years ago, with a test
+// NIR (the test system: never a real person's) whose sex digit, birth year and month and place
+// agree with the traits, and its key.
+prescriptions::PatientIdentity demoIdentity(const DemoPatient& p, int age, IdentityStatus status,
+                                            int index) {
+    using namespace std::chrono;
+    const year_month_day today{floor<days>(system_clock::now())};
+    const auto birthMonth = static_cast<unsigned>(1 + index * 5 % 12);
+    const year_month_day birth{today.year() - years(age + 1), month(birthMonth),
+                               day(static_cast<unsigned>(1 + index * 7 % 28))};
+    prescriptions::PatientIdentity identity;
+    identity.birthName = p.birthName;
+    std::string names = p.firstNames;
+    for (std::size_t at = 0; at != std::string::npos;) {
+        const auto space = names.find(' ', at);
+        identity.firstNames.push_back(
+            names.substr(at, space == std::string::npos ? space : space - at));
+        at = space == std::string::npos ? space : space + 1;
+    }
+    identity.birthDate = birth;
+    identity.sex = p.sex == Sex::female ? prescriptions::Sex::female
+                   : p.sex == Sex::male ? prescriptions::Sex::male
+                                        : prescriptions::Sex::other;
+    identity.birthPlaceCode = p.birthPlace;
+    identity.status = status;
+    identity.source = status == IdentityStatus::unverified
+                          ? prescriptions::IdentitySource::assistant
+                          : prescriptions::IdentitySource::carteVitale;
+    if (status != IdentityStatus::unverified) {
+        char number[16];
+        std::snprintf(number, sizeof number, "%c%02d%02u%s%03d",
+                      identity.sex == prescriptions::Sex::female ? '2' : '1',
+                      static_cast<int>(birth.year()) % 100, birthMonth, p.birthPlace, 100 + index);
+        prescriptions::Ins ins{prescriptions::InsSystem::testNir, number, ""};
+        ins.key = prescriptions::insKeyOf(ins.number).value_or("00");
+        identity.ins = std::move(ins);
+    }
+    return identity;
+}
 
 } // namespace
 
@@ -142,7 +223,12 @@ CabinScript demoScript(Site site, std::uint32_t seed) {
         visit.operatorPresence = {p.operatorRole != OperatorRole::none, p.operatorRole};
         visit.instruments = p.instruments;
         visit.priority = p.priority;
-        script.patients.push_back(std::move(visit));
+        // A third of the patients each way: qualified (INS checked), provisional (read from the
+        // Carte Vitale, not checked), unverified (entered by the assistant, no INS).
+        const auto status = static_cast<IdentityStatus>((number - 2) % 3);
+        auto patient = demoIdentity(p, visit.age, status, number - 1);
+        visit.consent.qualityReview = (number % 4) != 0; // some patients refuse the review
+        script.patients.push_back(CheckIn{std::move(visit), std::move(patient)});
     }
     script.site = std::move(site);
     return script;
@@ -185,11 +271,11 @@ Result<CabinScript> parseScript(const std::filesystem::path& path) {
         if (!visitJson.contains("visit_id")) {
             visitJson["visit_id"] = "V-" + script.site.code + "-" + std::to_string(i + 1);
         }
-        auto visit = fromJson<Visit>(visitJson);
-        if (!visit) {
-            return visit.error().code;
+        auto checkIn = fromJson<CheckIn>(visitJson);
+        if (!checkIn) {
+            return checkIn.error().code;
         }
-        script.patients.push_back(std::move(*visit));
+        script.patients.push_back(std::move(*checkIn));
     }
     if (!isValidSiteCode(script.site.code) || script.patients.empty()) {
         return make_error_code(Errc::invalidField);

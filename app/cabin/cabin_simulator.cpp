@@ -188,8 +188,9 @@ private:
         }
     }
 
-    protocol::Visit nextPatient() {
-        protocol::Visit visit = m_script.patients[m_nextPatient % m_script.patients.size()];
+    protocol::CheckIn nextPatient() {
+        protocol::CheckIn checkIn = m_script.patients[m_nextPatient % m_script.patients.size()];
+        auto& visit = checkIn.visit;
         const std::size_t round = m_nextPatient / m_script.patients.size();
         ++m_nextPatient;
         if (round > 0) {
@@ -199,7 +200,7 @@ private:
         visit.consent.recordedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                          std::chrono::system_clock::now().time_since_epoch())
                                          .count();
-        return visit;
+        return checkIn;
     }
 
     void topUp() {
@@ -208,10 +209,10 @@ private:
         }
         while (m_waiting.size() < m_script.waitingAtOnce &&
                (m_script.loop || m_nextPatient < m_script.patients.size())) {
-            const auto visit = nextPatient();
-            m_waiting.push_back(visit.visitId);
-            m_client->request(std::string(type::visitCheckIn), toJson(visit),
-                              [self = shared_from_this(), visit](Reply reply) {
+            const auto checkIn = nextPatient();
+            m_waiting.push_back(checkIn.visit.visitId);
+            m_client->request(std::string(type::visitCheckIn), toJson(checkIn),
+                              [self = shared_from_this(), visit = checkIn.visit](Reply reply) {
                                   self->onCheckedIn(visit, reply);
                               });
         }
@@ -225,9 +226,9 @@ private:
         }
         std::erase(m_waiting, visit.visitId);
         emit(m_phase, "check-in of " + visit.visitId + " refused: " + describe(reply));
-        const bool eligibilityRefusal = reply.code == Errc::underage ||
-                                        reply.code == Errc::guardianRequired ||
-                                        reply.code == Errc::consentMissing;
+        const bool eligibilityRefusal =
+            reply.code == Errc::underage || reply.code == Errc::guardianRequired ||
+            reply.code == Errc::consentMissing || reply.code == Errc::invalidIdentity;
         if (eligibilityRefusal) {
             topUp(); // the operator directs this patient elsewhere and calls the next one
         }

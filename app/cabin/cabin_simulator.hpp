@@ -38,7 +38,9 @@ struct StethoscopeSettings {
 
 struct CabinScript {
     protocol::Site site;
-    std::vector<protocol::Visit> patients; // checked in in order; visit ids must be unique
+    // Checked in in order (visit ids must be unique), each with the patient's identity as the
+    // cabin read it (Carte Vitale) or the assistant entered it.
+    std::vector<protocol::CheckIn> patients;
     // How many patients wait in the cabin's queue at once (a waiting room of this size).
     std::size_t waitingAtOnce = 1;
     std::chrono::milliseconds cleaningDelay{5'000};

@@ -195,6 +195,10 @@ const boost::system::error_category& identityCategory() noexcept {
     return category();
 }
 
+std::string_view wireName(IdentityErrc e) noexcept {
+    return category().key(e);
+}
+
 std::string_view wireName(IdentityStatus v) noexcept {
     return wireOf(v, kStatuses);
 }

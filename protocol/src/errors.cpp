@@ -45,6 +45,8 @@ constexpr std::array kErrors{
                       "another doctor has already taken this visit"},
     errors::ErrcEntry{Errc::notOnShift, "not_on_shift", "the doctor is paused; go on shift first"},
     errors::ErrcEntry{Errc::cabinBusy, "cabin_busy", "the cabin is in session or being cleaned"},
+    errors::ErrcEntry{Errc::invalidIdentity, "invalid_identity",
+                      "the patient's identity is refused (impossible date, wrong INS key...)"},
     errors::ErrcEntry{Errc::unknownSession, "unknown_session", "no session has this id"},
     errors::ErrcEntry{Errc::notInSession, "not_in_session",
                       "this connection is not part of the session"},

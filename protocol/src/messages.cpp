@@ -93,6 +93,7 @@ void readVisit(const json& object, const std::string& path, Visit& v, JsonReader
         c.boolean("recorded", v.consent.recorded);
         c.integer("recorded_at_ms", v.consent.recordedAtMs, 0, kMaxUnixMs, false);
         c.string("method", v.consent.method, 0, 16, false);
+        c.boolean("quality_review", v.consent.qualityReview, false);
         if (c.ok() && !v.consent.method.empty() &&
             std::find(kConsentMethods.begin(), kConsentMethods.end(), v.consent.method) ==
                 kConsentMethods.end()) {
@@ -233,6 +234,7 @@ json toJson(const Visit& v) {
     if (!v.consent.method.empty()) {
         consent["method"] = v.consent.method;
     }
+    consent["quality_review"] = v.consent.qualityReview;
     return json{
         {"visit_id", v.visitId},
         {"reason", v.reason},
@@ -288,6 +290,13 @@ json toJson(const QueueUpdate& v) {
     return out;
 }
 
+json toJson(const CheckIn& v) {
+    json out = toJson(v.visit);
+    if (v.patient) {
+        out["patient"] = prescriptions::toJson(*v.patient);
+    }
+    return out;
+}
 json toJson(const VisitRef& v) {
     return json{{"visit_id", v.visitId}};
 }
@@ -296,6 +305,9 @@ json toJson(const VisitCancel& v) {
 }
 json toJson(const ClaimResult& v) {
     json out{{"session_id", v.sessionId}, {"entry", toJson(v.entry)}};
+    if (v.patient) {
+        out["patient"] = prescriptions::toJson(*v.patient);
+    }
     detail::writeIceServers(out, v.iceServers);
     return out;
 }
@@ -347,6 +359,52 @@ template <> Parsed<Visit> fromJson<Visit>(const json& body) {
     Visit v;
     readVisit(body, "body", v, r);
     return finishWith(r, std::move(v));
+}
+
+// The patient's identity under `path`, refused with the identity's own reason and field.
+std::optional<ParseError> readPatient(const json& value, const std::string& path,
+                                      std::optional<prescriptions::PatientIdentity>& out) {
+    const auto today = std::chrono::year_month_day(
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    auto identity = prescriptions::identityFromJson(value, today);
+    if (!identity) {
+        const auto& error = identity.error();
+        return ParseError{make_error_code(Errc::invalidIdentity),
+                          {},
+                          path + (error.field.empty() ? "" : "." + error.field) + ": " +
+                              error.code.message() +
+                              (error.detail.empty() ? "" : " (" + error.detail + ")") + " [" +
+                              std::string(prescriptions::wireName(
+                                  static_cast<prescriptions::IdentityErrc>(error.code.value()))) +
+                              "]"};
+    }
+    out = std::move(*identity);
+    return std::nullopt;
+}
+
+template <> Parsed<CheckIn> fromJson<CheckIn>(const json& body) {
+    CheckIn v;
+    if (!body.is_object() || !body.contains("patient")) {
+        auto visit = fromJson<Visit>(body);
+        if (!visit) {
+            return visit.error();
+        }
+        v.visit = std::move(*visit);
+        return v;
+    }
+    json visitOnly = body;
+    visitOnly.erase("patient");
+    auto visit = fromJson<Visit>(visitOnly);
+    if (!visit) {
+        return visit.error();
+    }
+    v.visit = std::move(*visit);
+    if (!body.at("patient").is_null()) {
+        if (auto error = readPatient(body.at("patient"), "body.patient", v.patient)) {
+            return *error;
+        }
+    }
+    return v;
 }
 
 template <> Parsed<QueueEntry> fromJson<QueueEntry>(const json& body) {
@@ -436,6 +494,11 @@ template <> Parsed<ClaimResult> fromJson<ClaimResult>(const json& body) {
         readEntry(*entry, r.pathOf("entry"), v.entry, r);
     }
     detail::readIceServers(r, v.iceServers);
+    if (const auto* patient = r.object("patient", false)) {
+        if (auto error = readPatient(*patient, r.pathOf("patient"), v.patient)) {
+            return *error;
+        }
+    }
     return finishWith(r, std::move(v));
 }
 

@@ -60,6 +60,8 @@ struct RendezvousState::Party {
 
 struct RendezvousState::VisitRecord {
     Visit visit;
+    // Kept in memory only, for the doctor who claims: never in the queue or the event log.
+    std::optional<prescriptions::PatientIdentity> patient;
     PartyId cabin = 0;
     std::int64_t checkedInAtMs = 0;
     SteadyTime checkedInAt{};

@@ -325,11 +325,11 @@ void RendezvousState::setCabinStatus(Party& cabin, CabinStatus status, Effects& 
 }
 
 void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& e) {
-    const auto parsed = parseBody<Visit>(party, request, e);
+    const auto parsed = parseBody<CheckIn>(party, request, e);
     if (!parsed) {
         return;
     }
-    const Visit& visit = *parsed;
+    const Visit& visit = parsed->visit;
     if (visit.site.code != party.identity.identifier) {
         fail(party, request, Errc::invalidField,
              "body.site.code: \"" + visit.site.code + "\" is not this cabin's site code \"" +
@@ -348,7 +348,8 @@ void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& 
     if (const auto it = m_visits.find(visit.visitId); it != m_visits.end()) {
         // A cabin that resends its own check-in after a reconnect gets the same answer.
         const auto& existing = *it->second;
-        if (existing.cabin == party.id && toJson(existing.visit) == toJson(visit)) {
+        if (existing.cabin == party.id && toJson(existing.visit) == toJson(visit) &&
+            existing.patient == parsed->patient) {
             reply(party, request, json{{"visit_id", visit.visitId}, {"offered", existing.offered}},
                   e);
         } else {
@@ -358,6 +359,7 @@ void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& 
     }
     auto record_ = std::make_unique<VisitRecord>();
     record_->visit = visit;
+    record_->patient = parsed->patient;
     record_->cabin = party.id;
     record_->checkedInAtMs = unixMsNow();
     record_->checkedInAt = SteadyClock::now();
@@ -369,7 +371,12 @@ void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& 
             .detailJson = json{{"age", visit.age},
                                {"sex", std::string(toString(visit.sex))},
                                {"priority", std::string(toString(visit.priority))},
-                               {"operator", std::string(toString(visit.operatorPresence.role))}}
+                               {"operator", std::string(toString(visit.operatorPresence.role))},
+                               {"quality_review", visit.consent.qualityReview},
+                               {"identity_status",
+                                parsed->patient
+                                    ? std::string(prescriptions::wireName(parsed->patient->status))
+                                    : std::string("absent")}}
                               .dump()});
     reconcile(stored, e);
     reply(party, request, json{{"visit_id", visit.visitId}, {"offered", stored.offered}}, e);
@@ -471,7 +478,8 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     const std::string sessionId = session->id;
     m_sessions.emplace(sessionId, std::move(session));
     setCabinStatus(cabin, CabinStatus::inSession, e); // withdraws this and the cabin's others
-    reply(party, request, toJson(ClaimResult{sessionId, entry, std::move(*doctorServers)}), e);
+    reply(party, request,
+          toJson(ClaimResult{sessionId, entry, std::move(*doctorServers), visit.patient}), e);
 }
 
 } // namespace tc::protocol

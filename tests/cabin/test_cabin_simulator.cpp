@@ -9,6 +9,7 @@
 #include "tc/media/voice_stream.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 
+#include <regex>
 #include <set>
 
 using namespace tc;
@@ -111,7 +112,29 @@ TEST_CASE("script files are validated", "[cabin]") {
     CHECK(script->waitingAtOnce == 2);
     CHECK_FALSE(script->loop);
     REQUIRE(script->patients.size() == 1);
-    CHECK(script->patients[0].visitId == "V-FR-58-LUZY-01-1");
+    CHECK(script->patients[0].visit.visitId == "V-FR-58-LUZY-01-1");
+    CHECK_FALSE(script->patients[0].patient.has_value());
+
+    // A patient's identity travels with the visit, and a bad one makes the script invalid.
+    const std::string withIdentity = R"({
+        "site": {"code": "FR-58-LUZY-01", "name": "Mairie de Luzy", "opening_hours": "Mo-Fr"},
+        "patients": [{"reason": "Toux", "age": 71, "sex": "female", "guardian_present": false,
+                      "consent": {"recorded": true, "quality_review": true},
+                      "operator": {"present": false, "role": "none"}, "instruments": [],
+                      "patient": {"birth_name": "DUPONT", "used_name": "", "first_names": ["Jeanne"],
+                                  "used_first_name": "", "birth_date": "1955-03-12", "sex": "female",
+                                  "birth_place_code": "75056", "status": "qualified",
+                                  "source": "carte_vitale", "corrected_fields": [],
+                                  "ins": {"system": "test_nir", "number": "2550375056078",
+                                          "key": "KEY"}}}]})";
+    auto identified = cabin::loadScript(
+        dir.write("identity.json", std::regex_replace(withIdentity, std::regex("KEY"), "66")));
+    REQUIRE(identified);
+    REQUIRE(identified->patients[0].patient.has_value());
+    CHECK(identified->patients[0].patient->ins->text() == "255037505607866");
+    CHECK(identified->patients[0].visit.consent.qualityReview);
+    CHECK_FALSE(cabin::loadScript(
+        dir.write("bad-key.json", std::regex_replace(withIdentity, std::regex("KEY"), "67"))));
 
     CHECK_FALSE(cabin::loadScript(dir.write("bad1.json", "{not json")));
     CHECK_FALSE(
@@ -125,13 +148,24 @@ TEST_CASE("the demo script is realistic and reproducible", "[cabin]") {
     const auto b = cabin::demoScript({"FR-A-01", "A", "Mo-Fr"}, 7);
     REQUIRE(a.patients.size() >= 10);
     std::set<std::string> ids;
+    std::set<prescriptions::IdentityStatus> statuses;
+    const std::chrono::year_month_day today{
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
     for (std::size_t i = 0; i < a.patients.size(); ++i) {
-        CHECK(a.patients[i].reason == b.patients[i].reason);
-        CHECK(a.patients[i].age == b.patients[i].age);
-        CHECK_FALSE(protocol::checkEligibility(a.patients[i]));
-        ids.insert(a.patients[i].visitId);
+        CHECK(a.patients[i].visit.reason == b.patients[i].visit.reason);
+        CHECK(a.patients[i].visit.age == b.patients[i].visit.age);
+        CHECK_FALSE(protocol::checkEligibility(a.patients[i].visit));
+        // Every simulated identity is valid, and the three statuses all occur.
+        if (a.patients[i].patient) {
+            statuses.insert(a.patients[i].patient->status);
+            CHECK(prescriptions::validateIdentity(*a.patients[i].patient, today).has_value());
+            CHECK(a.patients[i].patient->ins.has_value() ==
+                  (a.patients[i].patient->status != prescriptions::IdentityStatus::unverified));
+        }
+        ids.insert(a.patients[i].visit.visitId);
     }
     CHECK(ids.size() == a.patients.size());
+    CHECK(statuses.size() == 3);
 }
 
 TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabin]") {

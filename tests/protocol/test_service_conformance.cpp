@@ -408,3 +408,72 @@ TEST_CASE("README 8, 14: unknown_visit names the visit in its detail",
     CHECK(error["body"]["code"] == "unknown_visit");
     CHECK(error["body"]["detail"] == "visit_id V-MINE");
 }
+
+TEST_CASE("README 11: the patient's identity reaches only the claiming doctor, never the queue; "
+          "a bad identity is invalid_identity",
+          "[rendezvous][conformance][identity]") {
+    TestPki pki;
+    TestService service(pki);
+    SyncClient cabin(pki, pki.cabin(), service.port());
+    SyncClient doctor(pki, pki.doctor(), service.port());
+    SyncClient bystander(pki, pki.doctor(1), service.port());
+    REQUIRE(cabin.waitWelcome());
+    REQUIRE(doctor.waitWelcome());
+    REQUIRE(bystander.waitWelcome());
+    REQUIRE_FALSE(doctor.request(type::presenceSet, {{"status", "on_shift"}}).code);
+    REQUIRE_FALSE(bystander.request(type::presenceSet, {{"status", "on_shift"}}).code);
+    REQUIRE_FALSE(bystander.request(type::queueSubscribe).code);
+
+    prescriptions::PatientIdentity patient;
+    patient.birthName = "DUPONT";
+    patient.firstNames = {"Jeanne"};
+    patient.birthDate = std::chrono::year_month_day{std::chrono::year(1955), std::chrono::month(3),
+                                                    std::chrono::day(12)};
+    patient.sex = prescriptions::Sex::female;
+    patient.birthPlaceCode = "75056";
+    patient.ins = prescriptions::Ins{prescriptions::InsSystem::testNir, "2550375056078", "66"};
+    patient.status = prescriptions::IdentityStatus::qualified;
+    patient.source = prescriptions::IdentitySource::carteVitale;
+
+    SECTION("refused identities") {
+        auto badKey = toJson(protocol::CheckIn{adultVisit("V-BAD-1"), patient});
+        badKey["patient"]["ins"]["key"] = "67";
+        auto reply = cabin.request(type::visitCheckIn, badKey);
+        CHECK(reply.code == protocol::Errc::invalidIdentity);
+        CHECK(reply.body.dump().find("ins_key_mismatch") != std::string::npos);
+
+        auto badDate = toJson(protocol::CheckIn{adultVisit("V-BAD-2"), patient});
+        badDate["patient"]["birth_date"] = "1955-02-30";
+        CHECK(cabin.request(type::visitCheckIn, badDate).code == protocol::Errc::invalidIdentity);
+
+        auto control = toJson(protocol::CheckIn{adultVisit("V-BAD-3"), patient});
+        control["patient"]["birth_name"] = "DU\u0007PONT";
+        reply = cabin.request(type::visitCheckIn, control);
+        CHECK(reply.code == protocol::Errc::invalidIdentity);
+        CHECK(reply.body.dump().find("control_character") != std::string::npos);
+    }
+    SECTION("only the claiming doctor reads it") {
+        REQUIRE_FALSE(cabin
+                          .request(type::visitCheckIn,
+                                   toJson(protocol::CheckIn{adultVisit("V-ID-1"), patient}))
+                          .code);
+        // The queue update that offers the visit (the subscription's snapshot may come first).
+        std::string queueText;
+        while (queueText.find("V-ID-1") == std::string::npos) {
+            const auto update = bystander.nextEvent(type::queueUpdate);
+            REQUIRE(update);
+            queueText = update->body.dump();
+        }
+        CHECK(queueText.find("DUPONT") == std::string::npos);
+        CHECK(queueText.find("2550375056078") == std::string::npos);
+        CHECK(queueText.find("1955") == std::string::npos);
+        const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-ID-1"}});
+        REQUIRE_FALSE(claim.code);
+        const auto result = protocol::fromJson<protocol::ClaimResult>(claim.body);
+        REQUIRE(result);
+        REQUIRE(result->patient.has_value());
+        CHECK(*result->patient == patient);
+        // A visit checked in without an identity is claimed without one.
+        REQUIRE_FALSE(cabin.request(type::visitCheckIn, toJson(adultVisit("V-ID-2"))).code);
+    }
+}

@@ -82,6 +82,7 @@ enum class IdentityErrc {
     malformed,           // JSON: a member missing, unknown or of the wrong type
 };
 const boost::system::error_category& identityCategory() noexcept;
+std::string_view wireName(IdentityErrc e) noexcept; // "ins_key_mismatch", ...
 inline boost::system::error_code make_error_code(IdentityErrc e) noexcept {
     return {static_cast<int>(e), identityCategory()};
 }

@@ -38,6 +38,7 @@ enum class Errc {
     alreadyTaken,
     notOnShift,
     cabinBusy,
+    invalidIdentity, // the patient's identity at check-in (the detail names the trait and why)
     // Sessions.
     unknownSession,
     notInSession,

@@ -2,6 +2,7 @@
 // Typed bodies of the rendezvous messages (protocol/README.md documents each one). Every
 // fromJson validates types, ranges and sizes and refuses unknown or missing fields.
 
+#include "tc/prescriptions/patient_identity.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/identity.hpp"
@@ -67,6 +68,9 @@ struct Consent {
     bool recorded = false;
     std::int64_t recordedAtMs = 0; // Unix ms
     std::string method;            // "verbal", "written" or "electronic"
+    // The second scope: the CPTS coordinators may review this consultation for quality. The
+    // patient may refuse it; care (`recorded`) is required.
+    bool qualityReview = false;
 };
 
 struct OperatorPresence {
@@ -141,6 +145,13 @@ struct QueueUpdate {
     std::optional<QueueEntry> entry; // present when added
 };
 
+// visit.checkin's body: the visit, as the queue shows it, and the patient's identity, which the
+// service keeps for the doctor who claims the visit.
+struct CheckIn {
+    Visit visit;
+    std::optional<prescriptions::PatientIdentity> patient;
+};
+
 struct VisitRef {
     std::string visitId;
 };
@@ -153,10 +164,12 @@ struct VisitCancel {
 // `iceServers`: the STUN and TURN servers the service names, with this party's own TURN
 // credential (empty when the service names none). The doctor gets them in the claim's result,
 // the cabin in `visit.claimed`.
+// The patient's identity reaches only the doctor who claimed the visit (never the queue).
 struct ClaimResult {
     std::string sessionId;
     QueueEntry entry;
     std::vector<IceServer> iceServers;
+    std::optional<prescriptions::PatientIdentity> patient;
 };
 
 struct VisitClaimed {
@@ -229,6 +242,7 @@ nlohmann::json toJson(const ResumeRequest& v);
 nlohmann::json toJson(const PresenceSet& v);
 nlohmann::json toJson(const QueueSnapshot& v);
 nlohmann::json toJson(const QueueUpdate& v);
+nlohmann::json toJson(const CheckIn& v);
 nlohmann::json toJson(const VisitRef& v);
 nlohmann::json toJson(const VisitCancel& v);
 nlohmann::json toJson(const ClaimResult& v);
