@@ -107,6 +107,80 @@ Item {
                             color: Theme.text
                         }
                     }
+                    // Who the patient is, from the cabin's identity, and how far it is trusted.
+                    Flow {
+                        objectName: "patientIdentity"
+                        Layout.fillWidth: true
+                        spacing: 10
+                        visible: view.session.patient !== undefined
+                        Label {
+                            objectName: "patientName"
+                            text: view.session.patient.known ? view.session.patient.fullName
+                                                             : qsTr("Identité non transmise par la cabine")
+                            font.pixelSize: Theme.fontTitle
+                            font.bold: view.session.patient.known
+                            color: Theme.text
+                        }
+                        Label {
+                            visible: view.session.patient.known
+                            text: qsTr("né(e) le %1").arg(view.session.patient.birthText)
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.muted
+                            topPadding: 3
+                        }
+                        Label {
+                            visible: view.session.patient.known
+                            text: qsTr("INS %1").arg(view.session.patient.insText)
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.muted
+                            topPadding: 3
+                        }
+                        Label {
+                            objectName: "identityTrust"
+                            visible: view.session.patient.known
+                            text: view.session.patient.trustText
+                            font.pixelSize: Theme.fontBody
+                            font.bold: view.session.patient.trust === IdentityTrust.Qualified
+                            // The words say it; the colour only repeats it.
+                            color: view.session.patient.trust === IdentityTrust.Qualified ? Theme.ok : Theme.warning
+                            padding: 3
+                            leftPadding: 6
+                            rightPadding: 6
+                            background: Rectangle { radius: 4; color: Theme.chip }
+                        }
+                        Label {
+                            objectName: "identityCorrected"
+                            visible: text !== ""
+                            text: view.session.patient.correctedText
+                            font.pixelSize: Theme.fontBody
+                            font.italic: true
+                            color: Theme.warning
+                            topPadding: 3
+                        }
+                        Button {
+                            objectName: "correctIdentity"
+                            visible: view.session.patient.correctable
+                            text: qsTr("Corriger l'identité")
+                            flat: true
+                            onClicked: identityDialog.open()
+                        }
+                        Label {
+                            visible: text !== ""
+                            text: view.session.patient.errorString
+                            color: Theme.urgent
+                            font.pixelSize: Theme.fontBody
+                            topPadding: 3
+                        }
+                    }
+                    IdentityCorrectionDialog {
+                        id: identityDialog
+                        parent: Overlay.overlay
+                        anchors.centerIn: parent
+                        patient: view.session.patient
+                        birthName: view.session.patient.birthName
+                        firstNames: view.session.patient.firstNames
+                        birthDate: view.session.patient.birthDate
+                    }
                     // The visit's facts, as many to a line as the width allows.
                     Flow {
                         objectName: "patientFacts"

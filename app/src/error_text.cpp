@@ -1,6 +1,7 @@
 #include "error_text.hpp"
 
 #include "tc/prescriptions/errors.hpp"
+#include "tc/prescriptions/patient_identity.hpp"
 #include "tc/prescriptions/signature_errors.hpp"
 #include "tc/protocol/errors.hpp"
 
@@ -117,6 +118,27 @@ QString prescriptionErrorText(prescriptions::Errc code) {
     }
 }
 
+QString identityErrorText(prescriptions::IdentityErrc code) {
+    using prescriptions::IdentityErrc;
+    switch (code) {
+    case IdentityErrc::missingName:
+        return QCoreApplication::translate("ErrorText", "nom ou prénom manquant");
+    case IdentityErrc::nameTooLong:
+        return QCoreApplication::translate("ErrorText", "nom trop long");
+    case IdentityErrc::controlCharacter:
+        return QCoreApplication::translate("ErrorText", "caractère non autorisé dans un nom");
+    case IdentityErrc::impossibleDate:
+        return QCoreApplication::translate("ErrorText", "date de naissance impossible");
+    case IdentityErrc::insKeyMismatch:
+    case IdentityErrc::insMalformed:
+        return QCoreApplication::translate("ErrorText", "INS incorrect (clé ou format)");
+    case IdentityErrc::insSexMismatch:
+        return QCoreApplication::translate("ErrorText", "le sexe ne correspond pas à l'INS");
+    default:
+        return QCoreApplication::translate("ErrorText", "identité incohérente");
+    }
+}
+
 // Which part of the console failed, by the error's category.
 QString domainText(std::string_view category) {
     struct Domain {
@@ -171,6 +193,9 @@ QString errorText(const boost::system::error_code& error) {
             !text.isEmpty()) {
             return text;
         }
+    }
+    if (error.category() == prescriptions::identityCategory()) {
+        return identityErrorText(static_cast<prescriptions::IdentityErrc>(error.value()));
     }
     if (error.category() == prescriptions::prescriptionsCategory()) {
         if (auto text = prescriptionErrorText(static_cast<prescriptions::Errc>(error.value()));

@@ -239,6 +239,7 @@ nlohmann::json PrescriptionEditor::emptyMedication() {
 
 void PrescriptionEditor::begin(const PrescriberIdentity& prescriber, rx::Sex sex) {
     close(); // a new consultation: nothing of the last one's signature or ledger carries over
+    m_patientLocked = false;
     const auto id = rx::PrescriptionId::generate();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QSettings settings;
@@ -305,9 +306,36 @@ QVariant PrescriptionEditor::value(const QString& path) const {
     }
 }
 
+void PrescriptionEditor::setPatientIdentity(const prescriptions::PatientIdentity& identity) {
+    m_patientLocked = false;
+    setValue(QStringLiteral("/patient/familyName"),
+             QString::fromStdString(identity.displayFamilyName()));
+    setValue(QStringLiteral("/patient/givenName"),
+             QString::fromStdString(identity.displayFirstName()));
+    const auto& d = identity.birthDate;
+    setValue(QStringLiteral("/patient/birthDate"),
+             QDate(static_cast<int>(d.year()), static_cast<int>(static_cast<unsigned>(d.month())),
+                   static_cast<int>(static_cast<unsigned>(d.day())))
+                 .toString(Qt::ISODate));
+    if (identity.sex != rx::Sex::unknown) {
+        setValue(QStringLiteral("/patient/sex"), QString::fromLatin1(rx::wireName(identity.sex)));
+    }
+    // A qualified identity is the INS referential's: only the cabin's check can change it.
+    m_patientLocked = identity.status == rx::IdentityStatus::qualified;
+}
+
+bool PrescriptionEditor::isPatientIdentityPath(const QString& path) {
+    return path == QLatin1String("/patient/familyName") ||
+           path == QLatin1String("/patient/givenName") ||
+           path == QLatin1String("/patient/birthDate") || path == QLatin1String("/patient/sex");
+}
+
 void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
     if (!editable()) {
         return; // signed: immutable (amend() makes a new version)
+    }
+    if (m_patientLocked && isPatientIdentityPath(path)) {
+        return; // a qualified identity comes from the cabin, as is
     }
     const std::string key = path.toStdString();
     nlohmann::json::json_pointer pointer;

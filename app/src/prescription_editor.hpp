@@ -13,6 +13,7 @@
 #include "signing_choices.hpp"
 #include "states.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
+#include "tc/prescriptions/patient_identity.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
 #include "tc/prescriptions/validation.hpp"
@@ -73,6 +74,9 @@ public:
     // the workstation's settings, the patient's sex and (approximate) age from the visit.
     void begin(const PrescriberIdentity& prescriber, prescriptions::Sex sex);
     void close();
+    // The patient's traits from the cabin's identity; a qualified identity's are then locked.
+    void setPatientIdentity(const prescriptions::PatientIdentity& identity);
+    bool patientLocked() const { return m_patientLocked; }
 
     // The value at `path` in the JSON form (numbers, strings, booleans; null when unset).
     Q_INVOKABLE QVariant value(const QString& path) const;
@@ -170,6 +174,8 @@ private:
     QPointer<VideoSurface> m_preview;
     QTimer m_previewTimer; // coalesces a burst of edits into one render
     bool m_signingInProgress = false;
+    static bool isPatientIdentityPath(const QString& path);
+    bool m_patientLocked = false;        // the patient's traits are a qualified identity's
     std::uint64_t m_draftGeneration = 0; // a new draft, or none: a signature under way is stale
     // Last: joined first when the editor goes, before anything its result would touch.
     std::jthread m_signer;

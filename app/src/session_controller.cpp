@@ -49,6 +49,13 @@ SessionController::SessionController(QObject* parent)
             m_video.detach(instrument);
         }
     });
+    // A corrected identity (never a qualified one) reaches the ordonnance being written.
+    connect(&m_patient, &PatientIdentityView::changed, this, [this] {
+        if (const auto& identity = m_patient.identity();
+            identity && m_state == SessionState::Active) {
+            m_prescription.setPatientIdentity(*identity);
+        }
+    });
     connect(&m_workspace, &SessionWorkspace::refused, this,
             [this](const QString& text) { setError(text); });
     // One headset for both: the voice follows the stethoscope panel's choice.
@@ -155,6 +162,7 @@ void SessionController::claim(const QString& visitId) {
             }
             m_sessionId = claimed->sessionId;
             m_visit.set(claimed->entry);
+            m_patient.set(claimed->patient);
             m_media.setIceServers(claimed->iceServers);
             if (!m_connection->caPath().isEmpty()) {
                 m_media.setRelayTrustAnchors(m_connection->caPath().toStdString());
@@ -214,6 +222,7 @@ void SessionController::dismiss() {
     m_sessionId.clear();
     m_delivery.reset();
     m_visit.clear();
+    m_patient.clear();
     m_summary.clear();
     setState(SessionState::Idle);
 }

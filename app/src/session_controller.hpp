@@ -6,6 +6,7 @@
 #include "controller.hpp"
 #include "media_link.hpp"
 #include "message_table.hpp"
+#include "patient_identity_view.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "replay_controller.hpp"
@@ -35,6 +36,8 @@ class SessionController : public Controller {
     Q_PROPERTY(tc::app::SessionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
     Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
+    // The patient's identity from the cabin, from the claim on.
+    Q_PROPERTY(tc::app::PatientIdentityView* patient READ patient CONSTANT)
     // Its duration, and how it ended.
     Q_PROPERTY(tc::app::SessionSummary* summary READ summary CONSTANT)
     // The patient and visit, from the queue entry that was claimed.
@@ -65,6 +68,7 @@ public:
     QString sessionId() const { return QString::fromStdString(m_sessionId); }
     bool cabinConnected() const { return m_cabinConnected; }
     SessionSummary* summary() { return &m_summary; }
+    PatientIdentityView* patient() { return &m_patient; }
     VisitDetails* visit() { return &m_visit; }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
@@ -118,6 +122,7 @@ private:
     MessageTable m_messages; // this session's messages by kind (protocol::kind::*)
     bool m_cabinConnected = true;
     SessionSummary m_summary;
+    PatientIdentityView m_patient;
     SessionWorkspace m_workspace;
     VideoController m_video;   // before the link: its callbacks push into it until shutdown()
     VitalsController m_vitals; // before the link too: the stethoscope's envelope tap posts to it

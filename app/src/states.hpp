@@ -60,6 +60,14 @@ public:
     Q_ENUM(Value)
 };
 
+// How far the patient's identity can be trusted (PatientIdentityView::trust).
+class IdentityTrust {
+    Q_GADGET
+public:
+    enum Value { Unknown, Unverified, Provisional, Qualified };
+    Q_ENUM(Value)
+};
+
 template <class Enum> QString stateName(Enum value) {
     QString name = QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(value));
     if (!name.isEmpty()) {

@@ -15,6 +15,22 @@ Item {
         property int state: SessionState.Active
         property string errorString: ""
         property bool cabinConnected: true
+        property QtObject patient: QtObject {
+            property bool known: true
+            property string fullName: "MARTIN (née DUPONT) Jeanne Marie"
+            property string birthText: "12/03/1955 · lieu de naissance 75056"
+            property string insText: "2 55 03 75 056 078 66 (INS de test)"
+            property int trust: IdentityTrust.Provisional
+            property string trustText: "Identité provisoire (lue sur la carte Vitale, non vérifiée)"
+            property bool correctable: true
+            property string correctedText: ""
+            property string errorString: ""
+            property string birthName: "DUPONT"
+            property string firstNames: "Jeanne Marie"
+            property string birthDate: "1955-03-12"
+            property var corrections: []
+            function correct(field, value) { corrections = corrections.concat([[field, value]]); return true }
+        }
         property QtObject summary: QtObject {
             property int durationSeconds: 125
             property string endReasonText: ""
