@@ -16,6 +16,10 @@ void registerStateTypes() {
                                      reason);
     qmlRegisterUncreatableMetaObject(SigningState::staticMetaObject, uri, 1, 0, "SigningState",
                                      reason);
+    qmlRegisterUncreatableMetaObject(StethoscopeMode::staticMetaObject, uri, 1, 0,
+                                     "StethoscopeMode", QStringLiteral("an enumeration of modes"));
+    qmlRegisterUncreatableMetaObject(VitalFlag::staticMetaObject, uri, 1, 0, "VitalFlag",
+                                     QStringLiteral("an enumeration of flags"));
 }
 
 } // namespace tc::app

@@ -57,92 +57,177 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="12"/>
+        <location filename="../../app/src/error_text.cpp" line="115"/>
+        <source>incident du moteur multimédia</source>
+        <translation>media engine failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="116"/>
+        <source>incident vidéo</source>
+        <translation>video failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="117"/>
+        <source>incident du codec audio</source>
+        <translation>audio codec failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="118"/>
+        <source>fichier audio illisible</source>
+        <translation>unreadable audio file</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="119"/>
+        <source>incident d&apos;enregistrement</source>
+        <translation>recording failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="120"/>
+        <source>enregistrement endommagé</source>
+        <translation>damaged recording</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="121"/>
+        <source>incident de chiffrement du flux</source>
+        <translation>stream encryption failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="122"/>
+        <source>échec de la négociation du chiffrement</source>
+        <translation>encryption negotiation failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="123"/>
+        <source>description média de la cabine refusée</source>
+        <translation>the cabin&apos;s media description was refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="124"/>
+        <source>paquet média invalide</source>
+        <translation>invalid media packet</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="125"/>
+        <source>connexion média impossible</source>
+        <translation>media connection impossible</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="127"/>
+        <source>serveurs STUN/TURN inutilisables</source>
+        <translation>STUN/TURN servers unusable</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <source>aucune interface réseau utilisable</source>
+        <translation>no usable network interface</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="130"/>
+        <source>transfert de document refusé</source>
+        <translation>document transfer refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <source>ordonnance refusée</source>
+        <translation>prescription refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="132"/>
+        <source>échec de signature</source>
+        <translation>signature failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="133"/>
+        <source>simulation réseau invalide</source>
+        <translation>invalid network simulation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="177"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="20"/>
+        <location filename="../../app/src/error_text.cpp" line="185"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="24"/>
+        <location filename="../../app/src/error_text.cpp" line="189"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="29"/>
+        <location filename="../../app/src/error_text.cpp" line="194"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="33"/>
+        <location filename="../../app/src/error_text.cpp" line="198"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="38"/>
+        <location filename="../../app/src/error_text.cpp" line="203"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <location filename="../../app/src/error_text.cpp" line="208"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <location filename="../../app/src/error_text.cpp" line="213"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="53"/>
+        <location filename="../../app/src/error_text.cpp" line="218"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="57"/>
+        <location filename="../../app/src/error_text.cpp" line="222"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="61"/>
+        <location filename="../../app/src/error_text.cpp" line="226"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="64"/>
+        <location filename="../../app/src/error_text.cpp" line="229"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="68"/>
+        <location filename="../../app/src/error_text.cpp" line="233"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="71"/>
+        <location filename="../../app/src/error_text.cpp" line="236"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="74"/>
+        <location filename="../../app/src/error_text.cpp" line="239"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="77"/>
+        <location filename="../../app/src/error_text.cpp" line="242"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="80"/>
+        <location filename="../../app/src/error_text.cpp" line="245"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="83"/>
+        <location filename="../../app/src/error_text.cpp" line="248"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -413,242 +498,242 @@
 <context>
     <name>PrescriptionPanel</name>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="72"/>
+        <location filename="../PrescriptionPanel.qml" line="73"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="78"/>
+        <location filename="../PrescriptionPanel.qml" line="79"/>
         <source>Envoyer à la cabine</source>
         <translation>Send to the cabin</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="83"/>
+        <location filename="../PrescriptionPanel.qml" line="84"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="104"/>
+        <location filename="../PrescriptionPanel.qml" line="105"/>
         <source>Réessayer l&apos;impression</source>
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="119"/>
+        <location filename="../PrescriptionPanel.qml" line="120"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="124"/>
+        <location filename="../PrescriptionPanel.qml" line="125"/>
         <source>Signer</source>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="130"/>
+        <location filename="../PrescriptionPanel.qml" line="131"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="221"/>
+        <location filename="../PrescriptionPanel.qml" line="222"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="233"/>
+        <location filename="../PrescriptionPanel.qml" line="234"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="234"/>
+        <location filename="../PrescriptionPanel.qml" line="235"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="235"/>
+        <location filename="../PrescriptionPanel.qml" line="236"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="246"/>
+        <location filename="../PrescriptionPanel.qml" line="248"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="253"/>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <location filename="../PrescriptionPanel.qml" line="259"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="258"/>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="259"/>
+        <location filename="../PrescriptionPanel.qml" line="261"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="260"/>
+        <location filename="../PrescriptionPanel.qml" line="262"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="261"/>
+        <location filename="../PrescriptionPanel.qml" line="263"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="264"/>
+        <location filename="../PrescriptionPanel.qml" line="266"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="287"/>
+        <location filename="../PrescriptionPanel.qml" line="289"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="293"/>
+        <location filename="../PrescriptionPanel.qml" line="295"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="302"/>
+        <location filename="../PrescriptionPanel.qml" line="304"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="303"/>
+        <location filename="../PrescriptionPanel.qml" line="305"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="306"/>
+        <location filename="../PrescriptionPanel.qml" line="308"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="316"/>
+        <location filename="../PrescriptionPanel.qml" line="318"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="317"/>
+        <location filename="../PrescriptionPanel.qml" line="319"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="320"/>
+        <location filename="../PrescriptionPanel.qml" line="322"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="329"/>
+        <location filename="../PrescriptionPanel.qml" line="331"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="330"/>
+        <location filename="../PrescriptionPanel.qml" line="332"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="334"/>
+        <location filename="../PrescriptionPanel.qml" line="336"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="343"/>
+        <location filename="../PrescriptionPanel.qml" line="345"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="353"/>
+        <location filename="../PrescriptionPanel.qml" line="355"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="354"/>
+        <location filename="../PrescriptionPanel.qml" line="356"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="354"/>
+        <location filename="../PrescriptionPanel.qml" line="356"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="361"/>
+        <location filename="../PrescriptionPanel.qml" line="363"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <location filename="../PrescriptionPanel.qml" line="390"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="391"/>
+        <location filename="../PrescriptionPanel.qml" line="393"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="392"/>
+        <location filename="../PrescriptionPanel.qml" line="394"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="393"/>
+        <location filename="../PrescriptionPanel.qml" line="395"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="415"/>
+        <location filename="../PrescriptionPanel.qml" line="417"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <location filename="../PrescriptionPanel.qml" line="421"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <location filename="../PrescriptionPanel.qml" line="422"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="421"/>
+        <location filename="../PrescriptionPanel.qml" line="423"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="422"/>
+        <location filename="../PrescriptionPanel.qml" line="424"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="423"/>
+        <location filename="../PrescriptionPanel.qml" line="425"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="424"/>
+        <location filename="../PrescriptionPanel.qml" line="426"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="155"/>
+        <location filename="../PrescriptionPanel.qml" line="156"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="173"/>
+        <location filename="../PrescriptionPanel.qml" line="174"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
@@ -1100,132 +1185,132 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
-        <location filename="../StethoscopePanel.qml" line="271"/>
+        <location filename="../StethoscopePanel.qml" line="279"/>
         <source>Micro :</source>
         <translation>Microphone:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="283"/>
+        <location filename="../StethoscopePanel.qml" line="291"/>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="25"/>
+        <location filename="../StethoscopePanel.qml" line="28"/>
         <source>Cloche</source>
         <translation>Bell</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="25"/>
+        <location filename="../StethoscopePanel.qml" line="28"/>
         <source>20–1000 Hz · cœur, souffles graves</source>
         <translation>20–1000 Hz · heart, low murmurs</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="26"/>
+        <location filename="../StethoscopePanel.qml" line="29"/>
         <source>Membrane</source>
         <translation>Diaphragm</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="26"/>
+        <location filename="../StethoscopePanel.qml" line="29"/>
         <source>20–2000 Hz · poumons, bruits aigus</source>
         <translation>20–2000 Hz · lungs, high-pitched sounds</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="27"/>
+        <location filename="../StethoscopePanel.qml" line="30"/>
         <source>Étendu</source>
         <translation>Extended</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="27"/>
+        <location filename="../StethoscopePanel.qml" line="30"/>
         <source>20–2000 Hz · large</source>
         <translation>20–2000 Hz · wide</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="28"/>
+        <location filename="../StethoscopePanel.qml" line="31"/>
         <source>Brut</source>
         <translation>Raw</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="28"/>
+        <location filename="../StethoscopePanel.qml" line="31"/>
         <source>sans filtre</source>
         <translation>no filter</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="54"/>
+        <location filename="../StethoscopePanel.qml" line="61"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="83"/>
+        <location filename="../StethoscopePanel.qml" line="90"/>
         <source>Placé : %1</source>
         <translation>Placed: %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="85"/>
+        <location filename="../StethoscopePanel.qml" line="92"/>
         <source>demandé : %1 (en attente de l&apos;opérateur)</source>
         <translation>requested: %1 (waiting for the operator)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="74"/>
+        <location filename="../StethoscopePanel.qml" line="81"/>
         <source>Demander ce placement</source>
         <translation>Request this placement</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="114"/>
+        <location filename="../StethoscopePanel.qml" line="121"/>
         <source>■ Arrêter (R)  %1</source>
         <translation>■ Stop (R)  %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="115"/>
+        <location filename="../StethoscopePanel.qml" line="122"/>
         <source>● Enregistrer (R)</source>
         <translation>● Record (R)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="126"/>
+        <location filename="../StethoscopePanel.qml" line="133"/>
         <source>Gain</source>
         <translation>Gain</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="136"/>
+        <location filename="../StethoscopePanel.qml" line="143"/>
         <source>+%1 dB</source>
         <translation>+%1 dB</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="148"/>
+        <location filename="../StethoscopePanel.qml" line="155"/>
         <source>saturation</source>
         <translation>clipping</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="148"/>
+        <location filename="../StethoscopePanel.qml" line="155"/>
         <source>niveau sûr</source>
         <translation>safe level</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="174"/>
+        <location filename="../StethoscopePanel.qml" line="181"/>
         <source>Volume stéthoscope</source>
         <translation>Stethoscope volume</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="185"/>
+        <location filename="../StethoscopePanel.qml" line="192"/>
         <source>Voix cabine</source>
         <translation>Cabin voice</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="202"/>
+        <location filename="../StethoscopePanel.qml" line="209"/>
         <source>Micro coupé (M)</source>
         <translation>Microphone muted (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="203"/>
+        <location filename="../StethoscopePanel.qml" line="210"/>
         <source>Micro ouvert (M)</source>
         <translation>Microphone on (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="244"/>
+        <location filename="../StethoscopePanel.qml" line="252"/>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="266"/>
+        <location filename="../StethoscopePanel.qml" line="274"/>
         <source>Touches : ?</source>
         <translation>Keys: ?</translation>
     </message>
@@ -1308,42 +1393,42 @@
 <context>
     <name>VitalsPanel</name>
     <message>
-        <location filename="../VitalsPanel.qml" line="56"/>
+        <location filename="../VitalsPanel.qml" line="60"/>
         <source>Constantes</source>
         <translation>Vital signs</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="89"/>
+        <location filename="../VitalsPanel.qml" line="93"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="98"/>
+        <location filename="../VitalsPanel.qml" line="102"/>
         <source>Bruits du cœur (stéthoscope)</source>
         <translation>Heart sounds (stethoscope)</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="121"/>
+        <location filename="../VitalsPanel.qml" line="125"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="173"/>
+        <location filename="../VitalsPanel.qml" line="177"/>
         <source>Mesurer</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="182"/>
+        <location filename="../VitalsPanel.qml" line="186"/>
         <source>Mesurer : %1</source>
         <translation>Measure: %1</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="234"/>
+        <location filename="../VitalsPanel.qml" line="238"/>
         <source>Pas encore mesuré</source>
         <translation>Not measured yet</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="242"/>
+        <location filename="../VitalsPanel.qml" line="246"/>
         <source> · saisie manuelle</source>
         <translation> · entered by hand</translation>
     </message>
@@ -1374,22 +1459,22 @@
 <context>
     <name>tc::app::CameraController</name>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="19"/>
+        <location filename="../../app/src/camera_controller.cpp" line="20"/>
         <source>Caméra désactivée sur ce poste : la cabine ne vous voit pas.</source>
         <translation>Camera disabled on this workstation: the cabin cannot see you.</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="34"/>
+        <location filename="../../app/src/camera_controller.cpp" line="35"/>
         <source>Vidéo sortante impossible : %1</source>
         <translation>Outgoing video impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="56"/>
+        <location filename="../../app/src/camera_controller.cpp" line="55"/>
         <source>Caméra inutilisable : %1</source>
         <translation>Camera unusable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/camera_controller.cpp" line="63"/>
+        <location filename="../../app/src/camera_controller.cpp" line="62"/>
         <source>Pas de caméra : la cabine voit une mire de test.</source>
         <translation>No camera: the cabin sees a test pattern.</translation>
     </message>
@@ -1440,57 +1525,57 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="152"/>
+        <location filename="../../app/src/media_link.cpp" line="153"/>
         <source>Aucune adresse réseau pour le média : %1</source>
         <translation>No network address for the media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="39"/>
+        <location filename="../../app/src/media_link.cpp" line="40"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="42"/>
+        <location filename="../../app/src/media_link.cpp" line="43"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="205"/>
+        <location filename="../../app/src/media_link.cpp" line="203"/>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="30"/>
+        <location filename="../../app/src/media_link.cpp" line="31"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="33"/>
+        <location filename="../../app/src/media_link.cpp" line="34"/>
         <source>Voix</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="36"/>
+        <location filename="../../app/src/media_link.cpp" line="37"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="55"/>
+        <location filename="../../app/src/media_link.cpp" line="56"/>
         <source>relayé par %1 (TURN %2)</source>
         <translation>relayed by %1 (TURN %2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="62"/>
+        <location filename="../../app/src/media_link.cpp" line="63"/>
         <source>relayé par le serveur TURN de la cabine</source>
         <translation>relayed by the cabin&apos;s TURN server</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="64"/>
+        <location filename="../../app/src/media_link.cpp" line="65"/>
         <source>direct (réseau local)</source>
         <translation>direct (local network)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="65"/>
+        <location filename="../../app/src/media_link.cpp" line="66"/>
         <source>direct (à travers le NAT)</source>
         <translation>direct (through the NAT)</translation>
     </message>
@@ -1500,132 +1585,132 @@
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="169"/>
+        <location filename="../../app/src/media_link.cpp" line="168"/>
         <source>Certificat média impossible à créer.</source>
         <translation>Could not create the media certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="176"/>
+        <location filename="../../app/src/media_link.cpp" line="175"/>
         <source>Offre média invalide.</source>
         <translation>Invalid media offer.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="190"/>
+        <location filename="../../app/src/media_link.cpp" line="189"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="195"/>
+        <location filename="../../app/src/media_link.cpp" line="193"/>
         <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
         <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="274"/>
+        <location filename="../../app/src/media_link.cpp" line="272"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="323"/>
+        <location filename="../../app/src/media_link.cpp" line="321"/>
         <source>Message ICE de la cabine refusé : %1</source>
         <translation>The cabin&apos;s ICE message was refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="329"/>
+        <location filename="../../app/src/media_link.cpp" line="327"/>
         <source>La cabine relance la connexion (ICE restart)</source>
         <translation>The cabin restarts the connection (ICE restart)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="338"/>
+        <location filename="../../app/src/media_link.cpp" line="336"/>
         <source>Chemin média : %1</source>
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="384"/>
+        <location filename="../../app/src/media_link.cpp" line="382"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="386"/>
+        <location filename="../../app/src/media_link.cpp" line="384"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="405"/>
-        <source>Serveur %1 inutilisable : %2%3</source>
-        <translation>Server %1 unusable: %2%3</translation>
+        <location filename="../../app/src/media_link.cpp" line="406"/>
+        <source>Serveur %1 inutilisable : %2</source>
+        <translation>Server %1 unusable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="477"/>
+        <location filename="../../app/src/media_link.cpp" line="474"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="480"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="483"/>
+        <location filename="../../app/src/media_link.cpp" line="480"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="485"/>
+        <location filename="../../app/src/media_link.cpp" line="482"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="495"/>
+        <location filename="../../app/src/media_link.cpp" line="492"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="497"/>
+        <location filename="../../app/src/media_link.cpp" line="494"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="499"/>
+        <location filename="../../app/src/media_link.cpp" line="496"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="501"/>
+        <location filename="../../app/src/media_link.cpp" line="498"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="503"/>
+        <location filename="../../app/src/media_link.cpp" line="500"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="507"/>
+        <location filename="../../app/src/media_link.cpp" line="504"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="509"/>
+        <location filename="../../app/src/media_link.cpp" line="506"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="511"/>
+        <location filename="../../app/src/media_link.cpp" line="508"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="515"/>
+        <location filename="../../app/src/media_link.cpp" line="512"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="519"/>
+        <location filename="../../app/src/media_link.cpp" line="516"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="481"/>
+        <location filename="../../app/src/media_link.cpp" line="478"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -1714,82 +1799,85 @@
 <context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="102"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="93"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="133"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="120"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="170"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="192"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="179"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="211"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="198"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="221"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="267"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="254"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="471"/>
-        <location filename="../../app/src/prescription_editor.cpp" line="486"/>
-        <source>À corriger : %1</source>
-        <translation>To fix: %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="146"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="130"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="152"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="135"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="126"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
 </context>
 <context>
+    <name>tc::app::PrescriptionValidation</name>
+    <message>
+        <location filename="../../app/src/prescription_validation.cpp" line="34"/>
+        <location filename="../../app/src/prescription_validation.cpp" line="54"/>
+        <source>À corriger : %1</source>
+        <translation>To fix: %1</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::ReplayController</name>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="62"/>
+        <location filename="../../app/src/replay_controller.cpp" line="58"/>
         <source> · récupéré après un arrêt</source>
         <translation> · recovered after a stop</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="59"/>
+        <location filename="../../app/src/replay_controller.cpp" line="55"/>
         <source>%1 · %2 s</source>
         <translation>%1 · %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="115"/>
-        <location filename="../../app/src/replay_controller.cpp" line="130"/>
+        <location filename="../../app/src/replay_controller.cpp" line="111"/>
+        <location filename="../../app/src/replay_controller.cpp" line="124"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
@@ -1802,17 +1890,17 @@
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="420"/>
+        <location filename="../../app/src/session_controller.cpp" line="419"/>
         <source>La cabine n&apos;a pas pu %1 : %2</source>
         <translation>The cabin could not %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="421"/>
+        <location filename="../../app/src/session_controller.cpp" line="420"/>
         <source>démarrer la caméra</source>
         <translation>start the camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="421"/>
+        <location filename="../../app/src/session_controller.cpp" line="420"/>
         <source>arrêter la caméra</source>
         <translation>stop the camera</translation>
     </message>
@@ -1845,77 +1933,52 @@
 <context>
     <name>tc::app::SigningChoices</name>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="48"/>
+        <location filename="../../app/src/signing_choices.cpp" line="49"/>
         <source>Certificat du poste (fichier PKCS#12)</source>
         <translation>This workstation&apos;s certificate (PKCS#12 file)</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="51"/>
+        <location filename="../../app/src/signing_choices.cpp" line="52"/>
         <source>Phrase secrète de votre identité de signature :</source>
         <translation>Passphrase of your signing identity:</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="55"/>
+        <location filename="../../app/src/signing_choices.cpp" line="56"/>
         <source>Aucun module PKCS#11 configuré : la carte CPS n&apos;est pas recherchée.</source>
         <translation>No PKCS#11 module configured: no CPS card is looked for.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="59"/>
+        <location filename="../../app/src/signing_choices.cpp" line="60"/>
         <source>Le module de carte %1 ne se charge pas.</source>
         <translation>The card module %1 does not load.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="61"/>
+        <location filename="../../app/src/signing_choices.cpp" line="62"/>
         <source>Aucune carte CPS ni jeton de signature détecté.</source>
         <translation>No CPS card or signing token found.</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="75"/>
+        <location filename="../../app/src/signing_choices.cpp" line="76"/>
         <source>Carte « %1 » — %2</source>
         <translation>Card “%1” — %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="79"/>
+        <location filename="../../app/src/signing_choices.cpp" line="80"/>
         <source>certificat expiré le %1</source>
         <translation>certificate expired on %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="79"/>
+        <location filename="../../app/src/signing_choices.cpp" line="80"/>
         <source>certificat valable jusqu&apos;au %1</source>
         <translation>certificate valid until %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/signing_choices.cpp" line="82"/>
+        <location filename="../../app/src/signing_choices.cpp" line="83"/>
         <source>Code PIN de la carte :</source>
         <translation>Card PIN:</translation>
     </message>
     <message>
         <location filename="../../app/src/signing_choices.cpp" line="115"/>
-        <source>phrase secrète incorrecte</source>
-        <translation>wrong passphrase</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="118"/>
-        <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
-        <translation>the card refused the PIN (careful: the card locks after a few wrong PINs)</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="122"/>
-        <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
-        <translation>card missing or removed: insert it again and retry</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="125"/>
-        <source>le module de la carte ne se charge pas</source>
-        <translation>the card&apos;s module does not load</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="129"/>
-        <source>la carte ne porte pas la clé de ce certificat</source>
-        <translation>the card does not hold this certificate&apos;s key</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/signing_choices.cpp" line="132"/>
         <source>fichier d&apos;identité introuvable ou illisible</source>
         <translation>identity file missing or unreadable</translation>
     </message>
@@ -1923,140 +1986,143 @@
 <context>
     <name>tc::app::StethoscopeController</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="286"/>
-        <source>Enregistrement interrompu : %1</source>
-        <translation>Recording interrupted: %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="225"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="222"/>
         <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
         <translation>The cabin could not place the stethoscope: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="87"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="89"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="74"/>
         <source>Aucune sortie (réglage du poste)</source>
         <translation>No output (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="90"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="75"/>
         <source>Sortie configurée (%1)</source>
         <translation>Configured output (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="94"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="79"/>
         <source>Aucune (enregistrement seul)</source>
         <translation>None (record only)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="57"/>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="174"/>
         <source>foyer aortique</source>
         <translation>aortic focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="175"/>
         <source>foyer pulmonaire</source>
         <translation>pulmonary focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="176"/>
         <source>foyer tricuspide</source>
         <translation>tricuspid focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
         <source>foyer mitral</source>
         <translation>mitral focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
         <source>poumon droit, haut</source>
         <translation>right lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
         <source>poumon gauche, haut</source>
         <translation>left lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
         <source>poumon droit, bas</source>
         <translation>right lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
         <source>poumon gauche, bas</source>
         <translation>left lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
         <source>poumon droit, postérieur</source>
         <translation>right lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="187"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
         <source>poumon gauche, postérieur</source>
         <translation>left lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="211"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="207"/>
         <source>site inconnu</source>
         <translation>unknown site</translation>
     </message>
+</context>
+<context>
+    <name>tc::app::StethoscopeRecording</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="251"/>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="58"/>
         <source>Enregistrement impossible : %1</source>
         <translation>Recording impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="268"/>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="75"/>
         <source>Fin d&apos;enregistrement incomplète : %1</source>
         <translation>Recording ended incompletely: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="90"/>
+        <source>Enregistrement interrompu : %1</source>
+        <translation>Recording interrupted: %1</translation>
     </message>
 </context>
 <context>
     <name>tc::app::VideoController</name>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="75"/>
+        <location filename="../../app/src/video_controller.cpp" line="76"/>
         <source>Impossible d&apos;afficher la vidéo « %1 » : %2</source>
         <translation>Cannot show the “%1” video: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="277"/>
+        <location filename="../../app/src/video_controller.cpp" line="278"/>
         <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
         <translation>Cannot take a photo: no consultation folder is open.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="290"/>
+        <location filename="../../app/src/video_controller.cpp" line="291"/>
         <source>Photo impossible : aucune image reçue de « %1 ».</source>
         <translation>Cannot take a photo: no picture received from “%1”.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="312"/>
+        <location filename="../../app/src/video_controller.cpp" line="313"/>
         <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
         <translation>The photo could not be saved in %1 (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="325"/>
+        <location filename="../../app/src/video_controller.cpp" line="326"/>
         <source>Caméra de la salle</source>
         <translation>Room camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="328"/>
+        <location filename="../../app/src/video_controller.cpp" line="329"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="331"/>
+        <location filename="../../app/src/video_controller.cpp" line="332"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
@@ -2087,165 +2153,165 @@
 <context>
     <name>tc::app::VitalsController</name>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="83"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="406"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="102"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="425"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="84"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="103"/>
         <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
         <translation>No more traces from the cabin: what shows is old.</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="123"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="142"/>
         <source>En attente des tracés de la cabine…</source>
         <translation>Waiting for the cabin&apos;s traces…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="124"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="143"/>
         <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
         <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="159"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="178"/>
         <source>Mesure reçue mais refusée (%1 : %2).</source>
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="192"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="211"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="194"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="213"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="195"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="199"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="218"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="216"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="235"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="231"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="234"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="237"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="239"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="245"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="247"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="249"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="251"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="255"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="274"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="272"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="257"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="276"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="278"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="306"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="280"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="263"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="282"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="265"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="286"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="281"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="300"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="290"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="309"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="293"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="312"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="304"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="323"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="320"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="339"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="322"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="341"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>
@@ -2253,43 +2319,43 @@
 <context>
     <name>tc::app::VoiceController</name>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="51"/>
+        <location filename="../../app/src/voice_controller.cpp" line="53"/>
         <source>Micro par défaut du système</source>
         <translation>System default microphone</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="54"/>
+        <location filename="../../app/src/voice_controller.cpp" line="56"/>
         <source>Aucun micro (réglage du poste)</source>
         <translation>No microphone (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="55"/>
+        <location filename="../../app/src/voice_controller.cpp" line="57"/>
         <source>Micro configuré (%1)</source>
         <translation>Configured microphone (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="59"/>
+        <location filename="../../app/src/voice_controller.cpp" line="61"/>
         <source>Aucun (la cabine ne m&apos;entend pas)</source>
         <translation>None (the cabin cannot hear me)</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="148"/>
+        <location filename="../../app/src/voice_controller.cpp" line="150"/>
         <source>Micro désactivé sur ce poste</source>
         <translation>Microphone disabled on this workstation</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="111"/>
+        <location filename="../../app/src/voice_controller.cpp" line="114"/>
         <source>Voix sortante impossible : %1</source>
         <translation>Outgoing voice impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="170"/>
+        <location filename="../../app/src/voice_controller.cpp" line="172"/>
         <source>Aucun micro utilisable : la cabine ne vous entend pas (%1).</source>
         <translation>No usable microphone: the cabin cannot hear you (%1).</translation>
     </message>
     <message>
-        <location filename="../../app/src/voice_controller.cpp" line="52"/>
-        <location filename="../../app/src/voice_controller.cpp" line="178"/>
+        <location filename="../../app/src/voice_controller.cpp" line="54"/>
+        <location filename="../../app/src/voice_controller.cpp" line="180"/>
         <source>Micro de test (voix de synthèse)</source>
         <translation>Test microphone (synthetic voice)</translation>
     </message>
