@@ -181,7 +181,7 @@ Item {
                             switch (view.sessionState) {
                             case SessionState.Claiming: return qsTr("Prise en charge…")
                             case SessionState.Joining: return qsTr("Connexion à la cabine…")
-                            case SessionState.Active: return qsTr("En consultation  ·  %1").arg(TimeFormat.waiting(view.session.durationSeconds))
+                            case SessionState.Active: return qsTr("En consultation  ·  %1").arg(TimeFormat.waiting(view.session.summary.durationSeconds))
                             case SessionState.Ending: return qsTr("Fin de la consultation…")
                             case SessionState.Ended: return qsTr("Consultation terminée")
                             default: return ""
@@ -270,8 +270,8 @@ Item {
                         visible: view.session.video !== undefined
                         video: view.session.video
                         instrumentCameras: view.session.visit.instrumentCameras
-                        pendingInstruments: view.session.pendingInstruments
-                        onInstrumentRequested: (name, start) => view.session.requestInstrument(name, start)
+                        pendingInstruments: view.session.workspace.pendingInstruments
+                        onInstrumentRequested: (name, start) => view.session.workspace.requestInstrument(name, start)
                     }
 
                     // Under the picture, never over it: the link that carries it, and the doctor
@@ -374,13 +374,13 @@ Item {
                         spacing: 10
                         Label {
                             Layout.alignment: Qt.AlignHCenter
-                            text: view.session.endReasonText + " " + view.session.endedBy
+                            text: view.session.summary.endReasonText + " " + view.session.summary.endedBy
                             font.pixelSize: Theme.fontTitle
                             color: Theme.text
                         }
                         Label {
                             Layout.alignment: Qt.AlignHCenter
-                            text: qsTr("Durée : %1").arg(TimeFormat.waiting(view.session.durationSeconds))
+                            text: qsTr("Durée : %1").arg(TimeFormat.waiting(view.session.summary.durationSeconds))
                             color: Theme.muted
                             font.pixelSize: Theme.fontBody
                         }
@@ -413,9 +413,9 @@ Item {
                     id: workTabs
                     objectName: "workTabs"
                     Layout.fillWidth: true
-                    // The session keeps the doctor's tab ("stethoscope", "vitals", "prescription").
-                    currentIndex: view.session.workspace === "vitals" ? 1 : (view.session.workspace === "prescription" ? 2 : 0)
-                    onCurrentIndexChanged: view.session.workspace = ["stethoscope", "vitals", "prescription"][currentIndex]
+                    // The session keeps the doctor's tab; the tabs are in Workspace's order.
+                    currentIndex: view.session.workspace.current
+                    onCurrentIndexChanged: view.session.workspace.current = currentIndex
                     TabButton {
                         id: stethoscopeTab
                         objectName: "stethoscopeTab"
@@ -467,17 +467,17 @@ Item {
                 Shortcut {
                     sequence: "F1"
                     enabled: view.sessionState === SessionState.Active
-                    onActivated: view.session.workspace = "stethoscope"
+                    onActivated: view.session.workspace.current = Workspace.Stethoscope
                 }
                 Shortcut {
                     sequence: "F2"
                     enabled: view.sessionState === SessionState.Active
-                    onActivated: view.session.workspace = "vitals"
+                    onActivated: view.session.workspace.current = Workspace.Vitals
                 }
                 Shortcut {
                     sequence: "F3"
                     enabled: view.sessionState === SessionState.Active && view.session.prescription !== undefined
-                    onActivated: view.session.workspace = "prescription"
+                    onActivated: view.session.workspace.current = Workspace.Prescription
                 }
                 StackLayout {
                     currentIndex: workTabs.currentIndex

@@ -508,7 +508,7 @@ int runVitals(cli::CommandLine& args) {
         return 1;
     }
     auto& session = console.session();
-    session.setWorkspace(QStringLiteral("vitals")); // the ECG strip on screen, video still on
+    session.workspace()->setCurrent(app::Workspace::Vitals); // the ECG strip on screen, video still on
     auto* vitals = session.vitals();
     console.collect(1s); // settle
     const int framesBefore = vitals->ecgFramesDrawn();

@@ -143,7 +143,7 @@ void Autopilot::step() {
         if (!save(grab(), QStringLiteral("-ended"))) {
             return;
         }
-        finish(0, QStringLiteral("session ended: ") + m_session->endReasonText());
+        finish(0, QStringLiteral("session ended: ") + m_session->summary()->endReasonText());
     }
 }
 
@@ -208,7 +208,7 @@ void Autopilot::checkVideo() {
             return;
         }
         // The doctor asks for the otoscope and makes it the main view.
-        m_session->requestInstrument(QStringLiteral("otoscope"), true);
+        m_session->workspace()->requestInstrument(QStringLiteral("otoscope"), true);
         waitForInstrument(second, 80);
     });
 }
@@ -240,7 +240,7 @@ void Autopilot::checkVitals() {
     // The doctor asks for the oxygen saturation and opens the vitals tab.
     auto* vitals = m_session->vitals();
     vitals->requestMeasurement(QStringLiteral("oximetry"));
-    m_session->setWorkspace(QStringLiteral("vitals"));
+    m_session->workspace()->setCurrent(app::Workspace::Vitals);
     waitForVitals(100);
 }
 
@@ -279,7 +279,7 @@ void Autopilot::writePrescription() {
     // The ordonnance tab, filled in the way the doctor would: what the operator reads from the
     // patient's card, the practice's details, then an amoxicilline line by its DCI.
     auto* editor = m_session->prescription();
-    m_session->setWorkspace(QStringLiteral("prescription"));
+    m_session->workspace()->setCurrent(app::Workspace::Prescription);
     const QDate born =
         QDate::currentDate().addYears(-std::max(m_session->visit()->age(), 0)).addDays(-40);
     const std::pair<const char*, QVariant> fields[] = {

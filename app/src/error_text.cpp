@@ -20,36 +20,39 @@ QString translated(const char* text) {
 QString systemErrorText(int value) {
     switch (value) {
     case ENOENT:
-        return translated("fichier ou dossier introuvable");
+        return QCoreApplication::translate("ErrorText", "fichier ou dossier introuvable");
     case EACCES:
     case EPERM:
-        return translated("accès refusé (droits du fichier ou du périphérique)");
+        return QCoreApplication::translate("ErrorText",
+                                           "accès refusé (droits du fichier ou du périphérique)");
     case ENOSPC:
     case EDQUOT:
-        return translated("disque plein : libérez de la place");
+        return QCoreApplication::translate("ErrorText", "disque plein : libérez de la place");
     case EROFS:
-        return translated("disque en lecture seule");
+        return QCoreApplication::translate("ErrorText", "disque en lecture seule");
     case EBUSY:
-        return translated("périphérique occupé par un autre programme");
+        return QCoreApplication::translate("ErrorText",
+                                           "périphérique occupé par un autre programme");
     case ENODEV:
     case ENXIO:
-        return translated("périphérique absent ou débranché");
+        return QCoreApplication::translate("ErrorText", "périphérique absent ou débranché");
     case EADDRINUSE:
-        return translated("port réseau déjà utilisé par un autre programme");
+        return QCoreApplication::translate("ErrorText",
+                                           "port réseau déjà utilisé par un autre programme");
     case EADDRNOTAVAIL:
-        return translated("adresse réseau indisponible sur ce poste");
+        return QCoreApplication::translate("ErrorText", "adresse réseau indisponible sur ce poste");
     case ECONNREFUSED:
-        return translated("connexion refusée par le serveur");
+        return QCoreApplication::translate("ErrorText", "connexion refusée par le serveur");
     case ECONNRESET:
     case EPIPE:
-        return translated("connexion coupée par l'autre côté");
+        return QCoreApplication::translate("ErrorText", "connexion coupée par l'autre côté");
     case ENETUNREACH:
     case EHOSTUNREACH:
-        return translated("réseau inaccessible");
+        return QCoreApplication::translate("ErrorText", "réseau inaccessible");
     case ETIMEDOUT:
-        return translated("délai dépassé");
+        return QCoreApplication::translate("ErrorText", "délai dépassé");
     default:
-        return translated("erreur système n° %1").arg(value);
+        return QCoreApplication::translate("ErrorText", "erreur système n° %1").arg(value);
     }
 }
 
@@ -57,31 +60,37 @@ QString signatureErrorText(prescriptions::SignatureErrc code) {
     using prescriptions::SignatureErrc;
     switch (code) {
     case SignatureErrc::wrongPassphrase:
-        return translated("phrase secrète incorrecte");
+        return QCoreApplication::translate("ErrorText", "phrase secrète incorrecte");
     case SignatureErrc::malformedPkcs12:
     case SignatureErrc::noPrivateKey:
     case SignatureErrc::noCertificate:
     case SignatureErrc::keyCertificateMismatch:
-        return translated("fichier d'identité inutilisable (clé ou certificat manquant)");
+        return QCoreApplication::translate(
+            "ErrorText", "fichier d'identité inutilisable (clé ou certificat manquant)");
     case SignatureErrc::pkcs11LoginFailed:
-        return translated("code PIN refusé par la carte (attention : la carte se bloque après "
-                          "plusieurs codes faux)");
+        return QCoreApplication::translate(
+            "ErrorText", "code PIN refusé par la carte (attention : la carte se bloque après "
+                         "plusieurs codes faux)");
     case SignatureErrc::pkcs11TokenNotFound:
-        return translated("carte absente ou retirée : réinsérez-la puis réessayez");
+        return QCoreApplication::translate(
+            "ErrorText", "carte absente ou retirée : réinsérez-la puis réessayez");
     case SignatureErrc::pkcs11ModuleUnavailable:
     case SignatureErrc::invalidPkcs11Uri:
-        return translated("le module de la carte ne se charge pas");
+        return QCoreApplication::translate("ErrorText", "le module de la carte ne se charge pas");
     case SignatureErrc::pkcs11KeyNotFound:
     case SignatureErrc::pkcs11CertificateNotFound:
-        return translated("la carte ne porte pas la clé de ce certificat");
+        return QCoreApplication::translate("ErrorText",
+                                           "la carte ne porte pas la clé de ce certificat");
     case SignatureErrc::certificateExpired:
-        return translated("certificat expiré");
+        return QCoreApplication::translate("ErrorText", "certificat expiré");
     case SignatureErrc::certificateNotYetValid:
-        return translated("certificat pas encore valide");
+        return QCoreApplication::translate("ErrorText", "certificat pas encore valide");
     case SignatureErrc::signerNotPrescriber:
-        return translated("le certificat est celui d'un autre prescripteur");
+        return QCoreApplication::translate("ErrorText",
+                                           "le certificat est celui d'un autre prescripteur");
     case SignatureErrc::signerNotAPrescriber:
-        return translated("le certificat n'est pas celui d'un prescripteur");
+        return QCoreApplication::translate("ErrorText",
+                                           "le certificat n'est pas celui d'un prescripteur");
     default:
         return {};
     }
@@ -91,15 +100,18 @@ QString prescriptionErrorText(prescriptions::Errc code) {
     using prescriptions::Errc;
     switch (code) {
     case Errc::validationFailed:
-        return translated("l'ordonnance comporte des erreurs à corriger");
+        return QCoreApplication::translate("ErrorText",
+                                           "l'ordonnance comporte des erreurs à corriger");
     case Errc::duplicateId:
-        return translated("une ordonnance porte déjà ce numéro");
+        return QCoreApplication::translate("ErrorText", "une ordonnance porte déjà ce numéro");
     case Errc::unknownPrevious:
-        return translated("l'ordonnance à remplacer est inconnue");
+        return QCoreApplication::translate("ErrorText", "l'ordonnance à remplacer est inconnue");
     case Errc::alreadyCancelled:
-        return translated("l'ordonnance à remplacer a déjà été annulée");
+        return QCoreApplication::translate("ErrorText",
+                                           "l'ordonnance à remplacer a déjà été annulée");
     case Errc::amendmentMismatch:
-        return translated("une ordonnance modifiée garde le même prescripteur et le même patient");
+        return QCoreApplication::translate(
+            "ErrorText", "une ordonnance modifiée garde le même prescripteur et le même patient");
     default:
         return {};
     }
@@ -137,7 +149,7 @@ QString domainText(std::string_view category) {
             return translated(domain.text);
         }
     }
-    return translated("incident technique");
+    return QCoreApplication::translate("ErrorText", "incident technique");
 }
 
 } // namespace
@@ -166,7 +178,7 @@ QString errorText(const boost::system::error_code& error) {
             return text;
         }
     }
-    return translated("%1 (code %2/%3)")
+    return QCoreApplication::translate("ErrorText", "%1 (code %2/%3)")
         .arg(domainText(category), QString::fromLatin1(error.category().name()))
         .arg(error.value());
 }

@@ -39,8 +39,18 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
 SessionController::SessionController(QObject* parent)
     : Controller(parent) {
     buildMessageTables();
-    m_durationTick.setInterval(1000);
-    connect(&m_durationTick, &QTimer::timeout, this, &SessionController::durationChanged);
+    m_workspace.setSender([this](const std::string& kind, nlohmann::json payload) {
+        return sendSessionMessage(kind, std::move(payload));
+    });
+    m_workspace.setShowInstrument([this](const QString& instrument, bool shown) {
+        if (shown) {
+            attachVideo(instrument);
+        } else {
+            m_video.detach(instrument);
+        }
+    });
+    connect(&m_workspace, &SessionWorkspace::refused, this,
+            [this](const QString& text) { setError(text); });
     // One headset for both: the voice follows the stethoscope panel's choice.
     connect(&m_stethoscope, &StethoscopeController::outputsChanged, this,
             [this] { m_voice.setSink(m_stethoscope.selectedSink()); });
@@ -108,18 +118,10 @@ void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
     });
 }
 
-int SessionController::durationSeconds() const {
-    if (m_state == SessionState::Active) {
-        return static_cast<int>(m_activeSince.elapsed() / 1000);
-    }
-    return m_finalDuration;
-}
-
 void SessionController::setState(SessionState::Value state) {
     if (m_state != state) {
         m_state = state;
         emit stateChanged();
-        emit durationChanged();
     }
 }
 
@@ -212,31 +214,23 @@ void SessionController::dismiss() {
     m_sessionId.clear();
     m_delivery.reset();
     m_visit.clear();
-    m_endReasonText.clear();
-    m_endedBy.clear();
-    m_finalDuration = 0;
+    m_summary.clear();
     setState(SessionState::Idle);
 }
 
 void SessionController::finish(const protocol::SessionEnded& ended) {
-    m_durationTick.stop();
     if (const auto receiver = m_media.stethoscope()) {
         receiver->setEnvelopeTap({});
     }
     m_vitals.end();
     m_prescription.close();
     m_video.detachAll();
-    m_pendingInstruments.clear();
-    emit instrumentsChanged();
+    m_workspace.reset();
     m_camera.detach();
     m_voice.detach();
     m_stethoscope.detach();
     m_media.close();
-    m_finalDuration = static_cast<int>(ended.durationMs / 1000);
-    m_endReasonText = endReasonLabel(ended.reason);
-    m_endedBy = ended.endedBy == protocol::Role::doctor  ? tr("par vous")
-                : ended.endedBy == protocol::Role::cabin ? tr("par la cabine")
-                                                         : tr("par le service");
+    m_summary.finish(ended);
     setState(SessionState::Ended);
 }
 
@@ -281,7 +275,7 @@ void SessionController::buildMessageTables() {
             }
         });
     m_messages.on(kind::instrumentAck, [this](std::string_view, const nlohmann::json& payload) {
-        onInstrumentAcknowledged(payload);
+        m_workspace.onAcknowledged(payload);
     });
     m_messages.on(kind::kIceKinds, [this](std::string_view kind, const nlohmann::json& payload) {
         m_media.applyIceMessage(std::string(kind), payload);
@@ -350,8 +344,7 @@ void SessionController::onAnswer(const nlohmann::json& body) {
                                          QString::fromStdString(m_sessionId));
         }
         attachVideo(QStringLiteral("room"));
-        m_activeSince.start();
-        m_durationTick.start();
+        m_summary.start();
         setState(SessionState::Active);
     }
 }
@@ -380,51 +373,14 @@ PrescriptionEditor::PrescriberIdentity SessionController::prescriberIdentity() c
             m_connection != nullptr ? m_connection->rpps().toStdString() : std::string()};
 }
 
-void SessionController::sendSessionMessage(const std::string& kind, nlohmann::json payload) {
+bool SessionController::sendSessionMessage(const std::string& kind, nlohmann::json payload) {
     if (m_sessionId.empty() || m_connection == nullptr) {
-        return;
+        return false;
     }
     const protocol::SessionMessage message{m_sessionId, kind, std::move(payload)};
     m_connection->request(std::string(protocol::type::sessionMessage), protocol::toJson(message),
                           {});
-}
-
-void SessionController::requestInstrument(const QString& instrument, bool start) {
-    if (m_sessionId.empty() || m_pendingInstruments.contains(instrument)) {
-        return;
-    }
-    const protocol::SessionMessage message{
-        m_sessionId,
-        std::string(protocol::kind::instrumentRequest),
-        {{"instrument", instrument.toStdString()}, {"action", start ? "start" : "stop"}}};
-    m_connection->request(std::string(protocol::type::sessionMessage), protocol::toJson(message),
-                          {});
-    m_pendingInstruments << instrument;
-    emit instrumentsChanged();
-}
-
-void SessionController::onInstrumentAcknowledged(const nlohmann::json& payload) {
-    const auto request = payload.value("request", nlohmann::json::object());
-    const auto instrument = request.value("instrument", nlohmann::json());
-    const auto action = request.value("action", nlohmann::json());
-    if (!instrument.is_string() || !action.is_string()) {
-        return;
-    }
-    const auto name = QString::fromStdString(instrument.get<std::string>());
-    m_pendingInstruments.removeAll(name);
-    emit instrumentsChanged();
-    const auto accepted = payload.value("acknowledged", nlohmann::json());
-    if (accepted.is_boolean() && !accepted.get<bool>()) {
-        setError(
-            tr("La cabine n'a pas pu %1 : %2")
-                .arg(action == "start" ? tr("démarrer la caméra") : tr("arrêter la caméra"), name));
-        return;
-    }
-    if (action == "start") {
-        attachVideo(name);
-    } else {
-        m_video.detach(name);
-    }
+    return true;
 }
 
 } // namespace tc::app

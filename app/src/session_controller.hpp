@@ -9,6 +9,8 @@
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "replay_controller.hpp"
+#include "session_summary.hpp"
+#include "session_workspace.hpp"
 #include "states.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/protocol/messages.hpp"
@@ -18,10 +20,8 @@
 #include "vitals_controller.hpp"
 #include "voice_controller.hpp"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 #include <atomic>
 #include <memory>
 
@@ -35,9 +35,8 @@ class SessionController : public Controller {
     Q_PROPERTY(tc::app::SessionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
     Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
-    Q_PROPERTY(int durationSeconds READ durationSeconds NOTIFY durationChanged)
-    Q_PROPERTY(QString endReasonText READ endReasonText NOTIFY stateChanged)
-    Q_PROPERTY(QString endedBy READ endedBy NOTIFY stateChanged)
+    // Its duration, and how it ended.
+    Q_PROPERTY(tc::app::SessionSummary* summary READ summary CONSTANT)
     // The patient and visit, from the queue entry that was claimed.
     Q_PROPERTY(tc::app::VisitDetails* visit READ visit CONSTANT)
     // The media transport (its state a MediaState) and what arrives.
@@ -49,9 +48,8 @@ class SessionController : public Controller {
     Q_PROPERTY(tc::app::VideoController* video READ video CONSTANT)
     Q_PROPERTY(tc::app::VitalsController* vitals READ vitals CONSTANT)
     Q_PROPERTY(tc::app::PrescriptionEditor* prescription READ prescription CONSTANT)
-    // The doctor's working tab beside the video: "stethoscope", "vitals" or "prescription".
-    Q_PROPERTY(QString workspace READ workspace WRITE setWorkspace NOTIFY workspaceChanged)
-    Q_PROPERTY(QStringList pendingInstruments READ pendingInstruments NOTIFY instrumentsChanged)
+    // The doctor's working tab beside the video, and the instrument cameras asked for.
+    Q_PROPERTY(tc::app::SessionWorkspace* workspace READ workspace CONSTANT)
     // The signed prescription sent to the cabin's printer, and what became of it.
     Q_PROPERTY(tc::app::PrescriptionDeliveryController* delivery READ delivery CONSTANT)
 
@@ -66,9 +64,7 @@ public:
     SessionState::Value state() const { return m_state; }
     QString sessionId() const { return QString::fromStdString(m_sessionId); }
     bool cabinConnected() const { return m_cabinConnected; }
-    int durationSeconds() const;
-    QString endReasonText() const { return m_endReasonText; }
-    QString endedBy() const { return m_endedBy; }
+    SessionSummary* summary() { return &m_summary; }
     VisitDetails* visit() { return &m_visit; }
     MediaLink* media() { return &m_media; }
     StethoscopeController* stethoscope() { return &m_stethoscope; }
@@ -83,20 +79,10 @@ public:
     VideoController* video() { return &m_video; }
     VitalsController* vitals() { return &m_vitals; }
     PrescriptionEditor* prescription() { return &m_prescription; }
-    QString workspace() const { return m_workspace; }
-    void setWorkspace(const QString& workspace) {
-        if (workspace != m_workspace &&
-            (workspace == QLatin1String("stethoscope") || workspace == QLatin1String("vitals") ||
-             workspace == QLatin1String("prescription"))) {
-            m_workspace = workspace;
-            emit workspaceChanged();
-        }
-    }
+    SessionWorkspace* workspace() { return &m_workspace; }
     PrescriptionDeliveryController* delivery() { return &m_delivery; }
     // Consultation snapshots go to <root>/<session id>/.
     void setSnapshotRoot(const QString& root) { m_snapshotRoot = root; }
-    // The instrument cameras the doctor has asked for and the cabin has not answered yet.
-    QStringList pendingInstruments() const { return m_pendingInstruments; }
 
     Q_INVOKABLE void claim(const QString& visitId);
     // `reason` is an end-reason wire name ("completed", "referred_in_person", ...).
@@ -104,9 +90,6 @@ public:
     // After "ended": back to the queue.
     Q_INVOKABLE void dismiss();
     Q_INVOKABLE void clearError();
-    // Asks the cabin's operator to start or stop an instrument camera ("otoscope",
-    // "dermatoscope"); its stream shows once the cabin acknowledges.
-    Q_INVOKABLE void requestInstrument(const QString& instrument, bool start);
 
     // Feeds one service event (public for tests).
     void handleEvent(const protocol::Envelope& event);
@@ -114,19 +97,15 @@ public:
 signals:
     void stateChanged();
     void cabinConnectedChanged();
-    void durationChanged();
-    void instrumentsChanged();
-    void workspaceChanged();
 
 private:
     void buildMessageTables();
     void onAnswer(const nlohmann::json& body);
     void setState(SessionState::Value state);
     void sendOffer();
-    void sendSessionMessage(const std::string& kind, nlohmann::json payload);
+    bool sendSessionMessage(const std::string& kind, nlohmann::json payload);
     PrescriptionEditor::PrescriberIdentity prescriberIdentity() const;
     void attachVideo(const QString& name);
-    void onInstrumentAcknowledged(const nlohmann::json& payload);
     void finish(const protocol::SessionEnded& ended);
 
     ServiceLink* m_connection = nullptr;
@@ -134,17 +113,12 @@ private:
     SessionState::Value m_state = SessionState::Idle;
     std::string m_sessionId;
     QString m_snapshotRoot;
-    QString m_workspace = QStringLiteral("stethoscope");
-    QStringList m_pendingInstruments;
     VisitDetails m_visit;
     MessageTable m_events;   // service events by type (protocol::type::*)
     MessageTable m_messages; // this session's messages by kind (protocol::kind::*)
     bool m_cabinConnected = true;
-    QElapsedTimer m_activeSince;
-    int m_finalDuration = 0;
-    QTimer m_durationTick;
-    QString m_endReasonText;
-    QString m_endedBy;
+    SessionSummary m_summary;
+    SessionWorkspace m_workspace;
     VideoController m_video;   // before the link: its callbacks push into it until shutdown()
     VitalsController m_vitals; // before the link too: the stethoscope's envelope tap posts to it
     PrescriptionEditor m_prescription;

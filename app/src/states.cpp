@@ -16,6 +16,7 @@ void registerStateTypes() {
                                      reason);
     qmlRegisterUncreatableMetaObject(SigningState::staticMetaObject, uri, 1, 0, "SigningState",
                                      reason);
+    qmlRegisterUncreatableMetaObject(Workspace::staticMetaObject, uri, 1, 0, "Workspace", reason);
     qmlRegisterUncreatableMetaObject(StethoscopeMode::staticMetaObject, uri, 1, 0,
                                      "StethoscopeMode", QStringLiteral("an enumeration of modes"));
     qmlRegisterUncreatableMetaObject(VitalFlag::staticMetaObject, uri, 1, 0, "VitalFlag",

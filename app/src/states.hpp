@@ -53,6 +53,14 @@ public:
     Q_ENUM(Value)
 };
 
+// The doctor's working tab beside the video (SessionWorkspace::current).
+class Workspace {
+    Q_GADGET
+public:
+    enum Value { Stethoscope, Vitals, Prescription };
+    Q_ENUM(Value)
+};
+
 // The stethoscope's filter (StethoscopeController::mode), as media::FilterMode has them.
 class StethoscopeMode {
     Q_GADGET

@@ -57,177 +57,327 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="115"/>
+        <location filename="../../app/src/error_text.cpp" line="23"/>
+        <source>fichier ou dossier introuvable</source>
+        <translation>file or folder not found</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="26"/>
+        <source>accès refusé (droits du fichier ou du périphérique)</source>
+        <translation>access denied (file or device permissions)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="30"/>
+        <source>disque plein : libérez de la place</source>
+        <translation>disk full: free some space</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="32"/>
+        <source>disque en lecture seule</source>
+        <translation>read-only disk</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="34"/>
+        <source>périphérique occupé par un autre programme</source>
+        <translation>device in use by another program</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="38"/>
+        <source>périphérique absent ou débranché</source>
+        <translation>device missing or unplugged</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="40"/>
+        <source>port réseau déjà utilisé par un autre programme</source>
+        <translation>network port already used by another program</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <source>adresse réseau indisponible sur ce poste</source>
+        <translation>network address not available on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="45"/>
+        <source>connexion refusée par le serveur</source>
+        <translation>connection refused by the server</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <source>connexion coupée par l&apos;autre côté</source>
+        <translation>connection closed by the other side</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="51"/>
+        <source>réseau inaccessible</source>
+        <translation>network unreachable</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="53"/>
+        <source>délai dépassé</source>
+        <translation>timed out</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="55"/>
+        <source>erreur système n° %1</source>
+        <translation>system error no. %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="63"/>
+        <source>phrase secrète incorrecte</source>
+        <translation>wrong passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="68"/>
+        <source>fichier d&apos;identité inutilisable (clé ou certificat manquant)</source>
+        <translation>unusable identity file (key or certificate missing)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="71"/>
+        <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
+        <translation>PIN refused by the card (careful: the card locks after several wrong PINs)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="75"/>
+        <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
+        <translation>card missing or removed: insert it again and retry</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="79"/>
+        <source>le module de la carte ne se charge pas</source>
+        <translation>the card&apos;s module does not load</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="82"/>
+        <source>la carte ne porte pas la clé de ce certificat</source>
+        <translation>the card does not hold this certificate&apos;s key</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="85"/>
+        <source>certificat expiré</source>
+        <translation>certificate expired</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="87"/>
+        <source>certificat pas encore valide</source>
+        <translation>certificate not yet valid</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="89"/>
+        <source>le certificat est celui d&apos;un autre prescripteur</source>
+        <translation>the certificate is another prescriber&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="92"/>
+        <source>le certificat n&apos;est pas celui d&apos;un prescripteur</source>
+        <translation>the certificate is not a prescriber&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="103"/>
+        <source>l&apos;ordonnance comporte des erreurs à corriger</source>
+        <translation>the prescription has errors to fix</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="106"/>
+        <source>une ordonnance porte déjà ce numéro</source>
+        <translation>a prescription already has this number</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="108"/>
+        <source>l&apos;ordonnance à remplacer est inconnue</source>
+        <translation>the prescription to replace is unknown</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="110"/>
+        <source>l&apos;ordonnance à remplacer a déjà été annulée</source>
+        <translation>the prescription to replace was already cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="113"/>
+        <source>une ordonnance modifiée garde le même prescripteur et le même patient</source>
+        <translation>an amended prescription keeps the same prescriber and patient</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="127"/>
         <source>incident du moteur multimédia</source>
         <translation>media engine failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="116"/>
+        <location filename="../../app/src/error_text.cpp" line="128"/>
         <source>incident vidéo</source>
         <translation>video failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="117"/>
+        <location filename="../../app/src/error_text.cpp" line="129"/>
         <source>incident du codec audio</source>
         <translation>audio codec failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="118"/>
+        <location filename="../../app/src/error_text.cpp" line="130"/>
         <source>fichier audio illisible</source>
         <translation>unreadable audio file</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="119"/>
+        <location filename="../../app/src/error_text.cpp" line="131"/>
         <source>incident d&apos;enregistrement</source>
         <translation>recording failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="120"/>
+        <location filename="../../app/src/error_text.cpp" line="132"/>
         <source>enregistrement endommagé</source>
         <translation>damaged recording</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="121"/>
+        <location filename="../../app/src/error_text.cpp" line="133"/>
         <source>incident de chiffrement du flux</source>
         <translation>stream encryption failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="122"/>
+        <location filename="../../app/src/error_text.cpp" line="134"/>
         <source>échec de la négociation du chiffrement</source>
         <translation>encryption negotiation failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="123"/>
+        <location filename="../../app/src/error_text.cpp" line="135"/>
         <source>description média de la cabine refusée</source>
         <translation>the cabin&apos;s media description was refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="124"/>
+        <location filename="../../app/src/error_text.cpp" line="136"/>
         <source>paquet média invalide</source>
         <translation>invalid media packet</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="125"/>
+        <location filename="../../app/src/error_text.cpp" line="137"/>
         <source>connexion média impossible</source>
         <translation>media connection impossible</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="127"/>
+        <location filename="../../app/src/error_text.cpp" line="139"/>
         <source>serveurs STUN/TURN inutilisables</source>
         <translation>STUN/TURN servers unusable</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <location filename="../../app/src/error_text.cpp" line="141"/>
         <source>aucune interface réseau utilisable</source>
         <translation>no usable network interface</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="130"/>
+        <location filename="../../app/src/error_text.cpp" line="142"/>
         <source>transfert de document refusé</source>
         <translation>document transfer refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <location filename="../../app/src/error_text.cpp" line="143"/>
         <source>ordonnance refusée</source>
         <translation>prescription refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="132"/>
+        <location filename="../../app/src/error_text.cpp" line="144"/>
         <source>échec de signature</source>
         <translation>signature failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="133"/>
+        <location filename="../../app/src/error_text.cpp" line="145"/>
         <source>simulation réseau invalide</source>
         <translation>invalid network simulation</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="177"/>
+        <location filename="../../app/src/error_text.cpp" line="152"/>
+        <source>incident technique</source>
+        <translation>technical failure</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="181"/>
+        <source>%1 (code %2/%3)</source>
+        <translation>%1 (code %2/%3)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="189"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="185"/>
+        <location filename="../../app/src/error_text.cpp" line="197"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="189"/>
+        <location filename="../../app/src/error_text.cpp" line="201"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="194"/>
+        <location filename="../../app/src/error_text.cpp" line="206"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="198"/>
+        <location filename="../../app/src/error_text.cpp" line="210"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="203"/>
+        <location filename="../../app/src/error_text.cpp" line="215"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="208"/>
+        <location filename="../../app/src/error_text.cpp" line="220"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="213"/>
+        <location filename="../../app/src/error_text.cpp" line="225"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="218"/>
+        <location filename="../../app/src/error_text.cpp" line="230"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="222"/>
+        <location filename="../../app/src/error_text.cpp" line="234"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="226"/>
+        <location filename="../../app/src/error_text.cpp" line="238"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="229"/>
+        <location filename="../../app/src/error_text.cpp" line="241"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="233"/>
+        <location filename="../../app/src/error_text.cpp" line="245"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="236"/>
+        <location filename="../../app/src/error_text.cpp" line="248"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="239"/>
+        <location filename="../../app/src/error_text.cpp" line="251"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="242"/>
+        <location filename="../../app/src/error_text.cpp" line="254"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="245"/>
+        <location filename="../../app/src/error_text.cpp" line="257"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="248"/>
+        <location filename="../../app/src/error_text.cpp" line="260"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -1885,49 +2035,55 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="365"/>
+        <location filename="../../app/src/session_controller.cpp" line="358"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="419"/>
-        <source>La cabine n&apos;a pas pu %1 : %2</source>
-        <translation>The cabin could not %1: %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="420"/>
-        <source>démarrer la caméra</source>
-        <translation>start the camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="420"/>
-        <source>arrêter la caméra</source>
-        <translation>stop the camera</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/session_controller.cpp" line="150"/>
+        <location filename="../../app/src/session_controller.cpp" line="152"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="194"/>
+        <location filename="../../app/src/session_controller.cpp" line="196"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
+</context>
+<context>
+    <name>tc::app::SessionSummary</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="237"/>
+        <location filename="../../app/src/session_summary.cpp" line="29"/>
         <source>par vous</source>
         <translation>by you</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="238"/>
+        <location filename="../../app/src/session_summary.cpp" line="30"/>
         <source>par la cabine</source>
         <translation>by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="239"/>
+        <location filename="../../app/src/session_summary.cpp" line="31"/>
         <source>par le service</source>
         <translation>by the service</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::SessionWorkspace</name>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="39"/>
+        <source>La cabine n&apos;a pas pu %1 : %2</source>
+        <translation>The cabin could not %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="40"/>
+        <source>démarrer la caméra</source>
+        <translation>start the camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_workspace.cpp" line="40"/>
+        <source>arrêter la caméra</source>
+        <translation>stop the camera</translation>
     </message>
 </context>
 <context>

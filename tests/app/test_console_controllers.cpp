@@ -122,7 +122,7 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     console.session.end(QStringLiteral("referred_in_person"), QStringLiteral("radio du genou"));
     REQUIRE(
         QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Ended; }, 5000));
-    CHECK(console.session.endReasonText().contains(QStringLiteral("présentiel")));
+    CHECK(console.session.summary()->endReasonText().contains(QStringLiteral("présentiel")));
     const auto ended = cabin.nextEvent(type::sessionEnded);
     REQUIRE(ended);
     CHECK(ended->body["reason"] == "referred_in_person");

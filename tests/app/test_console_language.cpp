@@ -154,14 +154,14 @@ public:
         REQUIRE(waitUntil([&] { return !help->property("visible").toBool(); }, 5s));
 
         m_console->session().vitals()->requestMeasurement(QStringLiteral("oximetry"));
-        m_console->session().setWorkspace(QStringLiteral("vitals"));
+        m_console->session().workspace()->setCurrent(app::Workspace::Vitals);
         waitUntil([&] { return !m_console->session().vitals()->readings().isEmpty(); }, 10s);
         QTest::qWait(1500);
         look("vitals");
 
         // The ordonnance, with a medication and a birth date written the way it is not read.
         auto* editor = m_console->session().prescription();
-        m_console->session().setWorkspace(QStringLiteral("prescription"));
+        m_console->session().workspace()->setCurrent(app::Workspace::Prescription);
         m_typed << QStringLiteral("Lefèvre") << QStringLiteral("14/02/1970");
         editor->setValue(QStringLiteral("/patient/familyName"), m_typed[0]);
         editor->setValue(QStringLiteral("/patient/birthDate"), m_typed[1]);

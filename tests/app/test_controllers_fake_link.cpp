@@ -121,7 +121,7 @@ TEST_CASE("fake link: claimed, the console offers its media; the session's event
                   protocol::toJson(protocol::SessionEnded{"S-1", protocol::EndReason::patientLeft,
                                                           protocol::Role::cabin, 0}));
     CHECK(rig.session.state() == app::SessionState::Ended);
-    CHECK_FALSE(rig.session.endReasonText().isEmpty());
+    CHECK_FALSE(rig.session.summary()->endReasonText().isEmpty());
     rig.session.dismiss();
     CHECK(rig.session.state() == app::SessionState::Idle);
     CHECK(rig.session.visit()->siteCode().isEmpty());

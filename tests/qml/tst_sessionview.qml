@@ -15,9 +15,11 @@ Item {
         property int state: SessionState.Active
         property string errorString: ""
         property bool cabinConnected: true
-        property int durationSeconds: 125
-        property string endReasonText: ""
-        property string endedBy: ""
+        property QtObject summary: QtObject {
+            property int durationSeconds: 125
+            property string endReasonText: ""
+            property string endedBy: ""
+        }
         property QtObject visit: QtObject {
             property string reason: "Essoufflement inhabituel à l'effort"
             property int age: 72
@@ -136,8 +138,11 @@ Item {
             function setSelfView(surface) { selfView = surface }
             function toggleCamera() { cameraOn = !cameraOn }
         }
-        property string workspace: "stethoscope"
-        property var pendingInstruments: []
+        property QtObject workspace: QtObject {
+            property int current: Workspace.Stethoscope
+            property var pendingInstruments: []
+            function requestInstrument(name, start) {}
+        }
         property var endCalls: []
         function end(reason, note) { endCalls = endCalls.concat([[reason, note]]) }
         function dismiss() { state = SessionState.Idle }
@@ -165,7 +170,7 @@ Item {
             fakeSession.state = SessionState.Active
             fakeSession.endCalls = []
             fakeSession.cabinConnected = true
-            fakeSession.workspace = "stethoscope"
+            fakeSession.workspace.current = Workspace.Stethoscope
             fakeSession.camera.cameraOn = true
             storedSplit.reset() // each test starts from the default split, whatever ran before
         }
@@ -262,7 +267,7 @@ Item {
             tryCompare(help, "opened", false)
             // The help is not in the way of the keys once closed.
             keyClick(Qt.Key_F2)
-            compare(fakeSession.workspace, "vitals")
+            compare(fakeSession.workspace.current, Workspace.Vitals)
         }
 
         function test_active_session_shows_patient_and_duration() {
@@ -401,21 +406,21 @@ Item {
         }
 
         function test_work_tabs_follow_the_session_and_the_keys() {
-            fakeSession.workspace = "stethoscope"
+            fakeSession.workspace.current = Workspace.Stethoscope
             const view = createTemporaryObject(uut, root)
             const tabs = findChild(view, "workTabs")
             compare(tabs.currentIndex, 0)
             keyClick(Qt.Key_F2)
-            compare(fakeSession.workspace, "vitals")
+            compare(fakeSession.workspace.current, Workspace.Vitals)
             compare(tabs.currentIndex, 1)
-            fakeSession.workspace = "stethoscope" // the controller (the autopilot) may switch too
+            fakeSession.workspace.current = Workspace.Stethoscope // the controller (the autopilot) may switch too
             compare(tabs.currentIndex, 0)
         }
 
         function test_ended_screen_uses_the_whole_width() {
             fakeSession.state = SessionState.Ended
-            fakeSession.endReasonText = "Consultation terminée"
-            fakeSession.endedBy = "par vous"
+            fakeSession.summary.endReasonText = "Consultation terminée"
+            fakeSession.summary.endedBy = "par vous"
             const view = createTemporaryObject(uut, root)
             waitForRendering(view)
             verify(!findChild(view, "workPane").visible)
@@ -448,8 +453,8 @@ Item {
 
         function test_ended_summary() {
             fakeSession.state = SessionState.Ended
-            fakeSession.endReasonText = "Consultation terminée"
-            fakeSession.endedBy = "par vous"
+            fakeSession.summary.endReasonText = "Consultation terminée"
+            fakeSession.summary.endedBy = "par vous"
             const view = createTemporaryObject(uut, root)
             verify(findChild(view, "endedSummary").visible)
             verify(!findChild(view, "endButton").visible)
