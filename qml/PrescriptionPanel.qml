@@ -9,9 +9,10 @@ import Telecabine.States
 // laboratory, imaging, referral), and every validation issue at its field.
 Rectangle {
     id: panel
-    // PrescriptionEditor: lines, issues, errorCount, warningCount, valid, open, idText, revision,
-    // value(path), setValue(path, value), issueAt(path), searchDci(prefix), addMedication(dci),
-    // addNonDrug(kind), removeLine(i), doseUnits, durationUnits, nonSubstitutionReasons.
+    // PrescriptionEditor: lines, open, idText, revision, value(path), setValue(path, value),
+    // issueAt(path), searchDci(prefix), addMedication(dci), addNonDrug(kind), removeLine(i);
+    // validation (PrescriptionValidation: issues, errorCount, warningCount, valid); vocabulary
+    // (PrescriptionVocabulary: doseUnits, durationUnits, nonSubstitutionReasons, ...).
     required property var editor
     // PrescriptionDeliveryController: statusText, reasonText, canRetry, progress, retry().
     property var delivery: null
@@ -68,7 +69,7 @@ Rectangle {
             PrimaryButton {
                 objectName: "signButton"
                 visible: panel.editor.signingState !== SigningState.Signed
-                enabled: panel.editor.valid && panel.editor.signingState !== SigningState.Signing
+                enabled: panel.editor.validation.valid && panel.editor.signingState !== SigningState.Signing
                 text: qsTr("Signer…")
                 onClicked: passphraseDialog.open()
             }
@@ -229,11 +230,12 @@ Rectangle {
                     objectName: "issueSummary"
                     anchors.right: parent.right
                     anchors.baseline: title.baseline
-                    text: panel.editor.errorCount > 0
-                          ? qsTr("À corriger : %1").arg(panel.editor.errorCount)
-                          : (panel.editor.warningCount > 0 ? qsTr("Avertissements : %1").arg(panel.editor.warningCount)
-                                                           : qsTr("✓ complète"))
-                    color: panel.editor.errorCount > 0 ? Theme.urgent : (panel.editor.warningCount > 0 ? Theme.warning : Theme.ok)
+                    text: panel.editor.validation.errorCount > 0
+                          ? qsTr("À corriger : %1").arg(panel.editor.validation.errorCount)
+                          : (panel.editor.validation.warningCount > 0 ? qsTr("Avertissements : %1").arg(panel.editor.validation.warningCount)
+                                                                      : qsTr("✓ complète"))
+                    color: panel.editor.validation.errorCount > 0 ? Theme.urgent
+                           : (panel.editor.validation.warningCount > 0 ? Theme.warning : Theme.ok)
                     font.bold: true
                 }
             }
@@ -307,10 +309,10 @@ Rectangle {
                                 ComboBox {
                                     objectName: "doseUnit_" + lineCard.modelData.index
                                     Layout.preferredWidth: 130
-                                    model: panel.editor.doseUnits
+                                    model: panel.editor.vocabulary.doseUnits
                                     textRole: "label"
-                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.doseUnits, panel.editor.value(lineCard.base + "/dosage/dose/unit")) }
-                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/dose/unit", panel.editor.doseUnits[i].code)
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.vocabulary.doseUnits, panel.editor.value(lineCard.base + "/dosage/dose/unit")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/dose/unit", panel.editor.vocabulary.doseUnits[i].code)
                                 }
                             }
                             RxField { editor: panel.editor; path: lineCard.base + "/dosage/frequency/value"; label: qsTr("Fois par jour"); fieldWidth: 60 }
@@ -320,10 +322,10 @@ Rectangle {
                                 Label { text: qsTr("en"); color: Theme.muted; font.pixelSize: Theme.fontSmall }
                                 ComboBox {
                                     Layout.preferredWidth: 100
-                                    model: panel.editor.durationUnits
+                                    model: panel.editor.vocabulary.durationUnits
                                     textRole: "label"
-                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.durationUnits, panel.editor.value(lineCard.base + "/dosage/duration/unit")) }
-                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/duration/unit", panel.editor.durationUnits[i].code)
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.vocabulary.durationUnits, panel.editor.value(lineCard.base + "/dosage/duration/unit")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/dosage/duration/unit", panel.editor.vocabulary.durationUnits[i].code)
                                 }
                             }
                             RxField { editor: panel.editor; path: lineCard.base + "/dispense/packs"; label: qsTr("Boîtes"); fieldWidth: 50 }
@@ -338,11 +340,11 @@ Rectangle {
                                 ComboBox {
                                     visible: { panel.editor.revision; return panel.editor.value(lineCard.base + "/nonSubstitutable") === true }
                                     Layout.preferredWidth: 220
-                                    model: panel.editor.nonSubstitutionReasons
+                                    model: panel.editor.vocabulary.nonSubstitutionReasons
                                     textRole: "label"
                                     displayText: currentIndex < 0 ? qsTr("Motif (MTE, EFG, CIF)…") : currentText
-                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.nonSubstitutionReasons, panel.editor.value(lineCard.base + "/nonSubstitutionReason")) }
-                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/nonSubstitutionReason", panel.editor.nonSubstitutionReasons[i].code)
+                                    currentIndex: { panel.editor.revision; return panel.choiceIndex(panel.editor.vocabulary.nonSubstitutionReasons, panel.editor.value(lineCard.base + "/nonSubstitutionReason")) }
+                                    onActivated: (i) => panel.editor.setValue(lineCard.base + "/nonSubstitutionReason", panel.editor.vocabulary.nonSubstitutionReasons[i].code)
                                 }
                             }
                         }

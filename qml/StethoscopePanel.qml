@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Telecabine.Media
+import Telecabine.States
 import "TimeFormat.js" as TimeFormat
 
 // The stethoscope during an auscultation: filter modes (keys 1-4), gain with its clip light
@@ -9,7 +10,8 @@ import "TimeFormat.js" as TimeFormat
 // to move it, and recording (R). Everything is usable from the keyboard.
 Rectangle {
     id: panel
-    // A StethoscopeController.
+    // A StethoscopeController, with its meter (StethoscopeMeter) and recorder
+    // (StethoscopeRecording).
     required property var stethoscope
     // A ReplayController for the last recording.
     required property var replay
@@ -21,20 +23,25 @@ Rectangle {
     color: "#1f2a31"
     implicitHeight: column.implicitHeight + 24
 
+    // `name` only names the buttons for the tests ("mode_raw").
     readonly property var modes: [
-        { key: "bell", label: qsTr("Cloche"), hint: qsTr("20–1000 Hz · cœur, souffles graves") },
-        { key: "diaphragm", label: qsTr("Membrane"), hint: qsTr("20–2000 Hz · poumons, bruits aigus") },
-        { key: "extended", label: qsTr("Étendu"), hint: qsTr("20–2000 Hz · large") },
-        { key: "raw", label: qsTr("Brut"), hint: qsTr("sans filtre") }
+        { mode: StethoscopeMode.Bell, name: "bell", label: qsTr("Cloche"), hint: qsTr("20–1000 Hz · cœur, souffles graves") },
+        { mode: StethoscopeMode.Diaphragm, name: "diaphragm", label: qsTr("Membrane"), hint: qsTr("20–2000 Hz · poumons, bruits aigus") },
+        { mode: StethoscopeMode.Extended, name: "extended", label: qsTr("Étendu"), hint: qsTr("20–2000 Hz · large") },
+        { mode: StethoscopeMode.Raw, name: "raw", label: qsTr("Brut"), hint: qsTr("sans filtre") }
     ]
+    // The last failure: the recording's first (what is lost), else the cabin's refusal to move
+    // the stethoscope.
+    readonly property string problem: panel.stethoscope.recorder.errorString !== ""
+                                      ? panel.stethoscope.recorder.errorString : panel.stethoscope.errorString
 
-    Shortcut { sequence: "1"; enabled: panel.active; onActivated: panel.stethoscope.mode = "bell" }
-    Shortcut { sequence: "2"; enabled: panel.active; onActivated: panel.stethoscope.mode = "diaphragm" }
-    Shortcut { sequence: "3"; enabled: panel.active; onActivated: panel.stethoscope.mode = "extended" }
-    Shortcut { sequence: "4"; enabled: panel.active; onActivated: panel.stethoscope.mode = "raw" }
+    Shortcut { sequence: "1"; enabled: panel.active; onActivated: panel.stethoscope.mode = StethoscopeMode.Bell }
+    Shortcut { sequence: "2"; enabled: panel.active; onActivated: panel.stethoscope.mode = StethoscopeMode.Diaphragm }
+    Shortcut { sequence: "3"; enabled: panel.active; onActivated: panel.stethoscope.mode = StethoscopeMode.Extended }
+    Shortcut { sequence: "4"; enabled: panel.active; onActivated: panel.stethoscope.mode = StethoscopeMode.Raw }
     Shortcut { sequence: "Up"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(1) }
     Shortcut { sequence: "Down"; enabled: panel.active; onActivated: panel.stethoscope.stepGain(-1) }
-    Shortcut { sequence: "R"; enabled: panel.active; onActivated: panel.stethoscope.toggleRecording() }
+    Shortcut { sequence: "R"; enabled: panel.active; onActivated: panel.stethoscope.recorder.toggle() }
     Shortcut {
         sequence: "M"
         enabled: panel.active && panel.voice !== null && panel.voice.microphoneOn
@@ -98,24 +105,24 @@ Rectangle {
                 delegate: Button {
                     required property var modelData
                     required property int index
-                    objectName: "mode_" + modelData.key
+                    objectName: "mode_" + modelData.name
                     checkable: true
-                    checked: panel.stethoscope.mode === modelData.key
+                    checked: panel.stethoscope.mode === modelData.mode
                     text: (index + 1) + "  " + modelData.label
                     ToolTip.visible: hovered
                     ToolTip.text: modelData.hint
-                    onClicked: panel.stethoscope.mode = modelData.key
+                    onClicked: panel.stethoscope.mode = modelData.mode
                 }
             }
             Item { Layout.fillWidth: true }
             Button {
                 objectName: "recordButton"
-                text: panel.stethoscope.recording
-                      ? qsTr("■ Arrêter (R)  %1").arg(TimeFormat.waiting(panel.stethoscope.recordingSeconds))
+                text: panel.stethoscope.recorder.recording
+                      ? qsTr("■ Arrêter (R)  %1").arg(TimeFormat.waiting(panel.stethoscope.recorder.seconds))
                       : qsTr("● Enregistrer (R)")
-                palette.button: panel.stethoscope.recording ? Theme.urgent : Theme.chip
-                palette.buttonText: panel.stethoscope.recording ? "white" : Theme.text
-                onClicked: panel.stethoscope.toggleRecording()
+                palette.button: panel.stethoscope.recorder.recording ? Theme.urgent : Theme.chip
+                palette.buttonText: panel.stethoscope.recorder.recording ? "white" : Theme.text
+                onClicked: panel.stethoscope.recorder.toggle()
             }
         }
 
@@ -140,15 +147,15 @@ Rectangle {
             Rectangle {
                 objectName: "clipLight"
                 width: 16; height: 16; radius: 8
-                color: panel.stethoscope.clipping ? "#ff4d4f" : "#3a4750"
+                color: panel.stethoscope.meter.clipping ? "#ff4d4f" : "#3a4750"
                 border.color: "#7d8a93"
             }
             Label {
                 // Words as well as the light: never colour alone.
-                text: panel.stethoscope.clipping ? qsTr("saturation") : qsTr("niveau sûr")
-                color: panel.stethoscope.clipping ? "#ff8080" : "#7d8a93"
+                text: panel.stethoscope.meter.clipping ? qsTr("saturation") : qsTr("niveau sûr")
+                color: panel.stethoscope.meter.clipping ? "#ff8080" : "#7d8a93"
                 font.pixelSize: Theme.fontSmall
-                font.bold: panel.stethoscope.clipping
+                font.bold: panel.stethoscope.meter.clipping
             }
             // Peak level from -60 to 0 dBFS.
             Rectangle {
@@ -160,9 +167,9 @@ Rectangle {
                     objectName: "levelBar"
                     height: parent.height
                     radius: 5
-                    width: parent.width * Math.max(0, Math.min(1, (panel.stethoscope.levelDb + 60) / 60))
-                    color: panel.stethoscope.levelDb > -3 ? "#ff4d4f"
-                           : (panel.stethoscope.levelDb > -12 ? "#f0b429" : "#3fbf7f")
+                    width: parent.width * Math.max(0, Math.min(1, (panel.stethoscope.meter.levelDb + 60) / 60))
+                    color: panel.stethoscope.meter.levelDb > -3 ? "#ff4d4f"
+                           : (panel.stethoscope.meter.levelDb > -12 ? "#f0b429" : "#3fbf7f")
                 }
             }
         }
@@ -218,7 +225,7 @@ Rectangle {
 
         // Phonocardiogram: the last three seconds as heard (after filter and gain); and the
         // spectrogram, 0-2 kHz bottom to top, scrolling left, brighter is louder. Both are
-        // painted by the controller (StethoscopeMeters) and shown stretched.
+        // painted by the controller's meter (StethoscopeMeter) and shown stretched.
         VideoSurface {
             id: phonocardiogram
             objectName: "phonocardiogram"
@@ -233,16 +240,17 @@ Rectangle {
             Layout.preferredHeight: 48
             stretch: true
         }
-        Component.onCompleted: panel.stethoscope.setMeterSurfaces(phonocardiogram, spectrogram)
-        Component.onDestruction: panel.stethoscope.setMeterSurfaces(null, null)
+        Component.onCompleted: panel.stethoscope.meter.setSurfaces(phonocardiogram, spectrogram)
+        Component.onDestruction: panel.stethoscope.meter.setSurfaces(null, null)
 
         Label {
+            objectName: "stethoscopeMessage"
             visible: text !== ""
             Layout.fillWidth: true
-            text: panel.stethoscope.errorString !== "" ? panel.stethoscope.errorString
+            text: panel.problem !== "" ? panel.problem
                   : (panel.stethoscope.outputText !== "" ? panel.stethoscope.outputText
-                     : (panel.stethoscope.recording ? qsTr("Enregistrement brut (FLAC, sans filtre ni gain) : %1").arg(panel.stethoscope.recordingFile) : ""))
-            color: panel.stethoscope.errorString !== "" ? "#ff8080" : "#b8c4cc"
+                     : (panel.stethoscope.recorder.recording ? qsTr("Enregistrement brut (FLAC, sans filtre ni gain) : %1").arg(panel.stethoscope.recorder.file) : ""))
+            color: panel.problem !== "" ? "#ff8080" : "#b8c4cc"
             font.pixelSize: Theme.fontSmall
             elide: Text.ElideMiddle
         }

@@ -3,6 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import QtQuick.Window
 import Telecabine.Media
+import Telecabine.States
 
 // The cabin's instruments: the ECG (lead II, 25 mm/s, 10 mm/mV, on a millimetre grid) with the
 // heart sounds under it on the same time axis, the plethysmogram, and the latest value of each
@@ -16,10 +17,13 @@ Rectangle {
     // Millimetres as the screen has them; 96 dpi when the screen does not say.
     readonly property real pixelsPerMm: Screen.pixelDensity > 1 ? Screen.pixelDensity : 96 / 25.4
 
+    function critical(flag) {
+        return flag === VitalFlag.CriticalLow || flag === VitalFlag.CriticalHigh
+    }
     function flagColour(flag) {
-        if (flag === "critical_low" || flag === "critical_high")
+        if (critical(flag))
             return Theme.urgent
-        if (flag === "low" || flag === "high")
+        if (flag === VitalFlag.Low || flag === VitalFlag.High)
             return Theme.warning
         return Theme.text
     }
@@ -212,11 +216,11 @@ Rectangle {
                                     Label {
                                         objectName: "flag_" + valueRow.modelData.quantity
                                         // Normal values, and values no range applies to, carry no words.
-                                        visible: valueRow.modelData.flag !== "normal" && valueRow.modelData.flag !== "not_assessed"
+                                        visible: valueRow.modelData.flag !== VitalFlag.Normal && valueRow.modelData.flag !== VitalFlag.NotAssessed
                                         text: valueRow.modelData.flagText
                                         color: panel.flagColour(valueRow.modelData.flag)
                                         font.pixelSize: Theme.fontSmall
-                                        font.bold: valueRow.modelData.flag.startsWith("critical")
+                                        font.bold: panel.critical(valueRow.modelData.flag)
                                         anchors.baseline: value.baseline
                                     }
                                 }

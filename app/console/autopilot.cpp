@@ -148,28 +148,28 @@ void Autopilot::step() {
 }
 
 void Autopilot::auscultate() {
-    auto* stethoscope = m_session->stethoscope();
-    stethoscope->startRecording();
-    if (!stethoscope->recording()) {
-        finish(1, QStringLiteral("the stethoscope could not be recorded: ") +
-                      stethoscope->errorString());
+    auto* recorder = m_session->stethoscope()->recorder();
+    recorder->start();
+    if (!recorder->recording()) {
+        finish(1,
+               QStringLiteral("the stethoscope could not be recorded: ") + recorder->errorString());
         return;
     }
     std::fprintf(stderr, "autopilot: recording the stethoscope for %d s: %s\n",
-                 m_auscultationSeconds, qPrintable(stethoscope->recordingFile()));
-    QTimer::singleShot(m_auscultationSeconds * 1000, this, [this, stethoscope] {
+                 m_auscultationSeconds, qPrintable(recorder->file()));
+    QTimer::singleShot(m_auscultationSeconds * 1000, this, [this, recorder] {
         // Still recording, or the receive path ended the recording itself (and says why).
-        const bool wasRecording = stethoscope->recording();
-        stethoscope->stopRecording();
-        if (!wasRecording || !stethoscope->errorString().isEmpty()) {
-            finish(1, QStringLiteral("the stethoscope recording failed: ") +
-                          stethoscope->errorString());
+        const bool wasRecording = recorder->recording();
+        recorder->stop();
+        if (!wasRecording || !recorder->errorString().isEmpty()) {
+            finish(1,
+                   QStringLiteral("the stethoscope recording failed: ") + recorder->errorString());
             return;
         }
         const auto* link = m_session->media();
         std::fprintf(stderr, "autopilot: stethoscope recorded: %s; media %s (%s)\n",
-                     qPrintable(stethoscope->recordingFile()),
-                     qPrintable(app::stateName(link->state())), qPrintable(link->details()));
+                     qPrintable(recorder->file()), qPrintable(app::stateName(link->state())),
+                     qPrintable(link->details()));
         checkVideo();
     });
 }
@@ -298,7 +298,7 @@ void Autopilot::writePrescription() {
     editor->addMedication(QStringLiteral("amoxicilline"));
     QTimer::singleShot(800, this, [this, editor] {
         QStringList issues;
-        for (const auto& issue : editor->issues()) {
+        for (const auto& issue : editor->validation()->issues()) {
             const auto issueFields = issue.toMap();
             issues << issueFields.value(QStringLiteral("location")).toString() +
                           QStringLiteral(": ") +
@@ -306,7 +306,7 @@ void Autopilot::writePrescription() {
         }
         std::fprintf(stderr, "autopilot: ordonnance %s: %d line(s), %d issue(s) to fix%s%s\n",
                      qPrintable(editor->idText()), static_cast<int>(editor->lines().size()),
-                     editor->errorCount(), issues.isEmpty() ? "" : ": ",
+                     editor->validation()->errorCount(), issues.isEmpty() ? "" : ": ",
                      qPrintable(issues.join(QStringLiteral("; "))));
         if (!save(grab(), QStringLiteral("-prescription"))) {
             return;

@@ -20,8 +20,8 @@ Console::Console(const ConsoleOptions& options) {
     m_session.media()->setHostAddressPolicy(options.mediaAddresses);
     // Snapshots and auscultation recordings stay on this workstation, with the consultation.
     m_session.setSnapshotRoot(options.dataDirectory + QStringLiteral("/snapshots"));
-    m_session.stethoscope()->setRecordingDirectory(options.dataDirectory +
-                                                   QStringLiteral("/recordings"));
+    m_session.stethoscope()->recorder()->setDirectory(options.dataDirectory +
+                                                      QStringLiteral("/recordings"));
     m_session.prescription()->signing()->setPkcs11Module(
         options.pkcs11Module.value_or(SigningChoices::defaultPkcs11Module()));
 }

@@ -50,16 +50,6 @@ bool remembered(const std::string& path) {
     return false;
 }
 
-template <class Items> QVariantList choices(const Items& items) {
-    QVariantList out;
-    for (const auto& item : items) {
-        out.push_back(QVariantMap{
-            {QStringLiteral("code"), fromView(item.wire)},
-            {QStringLiteral("label"), fromView(french() ? item.labelFr : item.labelEn)}});
-    }
-    return out;
-}
-
 } // namespace
 
 PrescriptionEditor::PrescriptionEditor(QObject* parent)
@@ -288,8 +278,7 @@ void PrescriptionEditor::close() {
     m_signText.clear();
     m_signedPdfPath.clear();
     m_parsed.reset();
-    m_issues.clear();
-    m_parseErrors.clear();
+    m_validation.clear();
     ++m_revision;
     emit changed();
 }
@@ -354,8 +343,7 @@ void PrescriptionEditor::setValue(const QString& path, const QVariant& value) {
         next = nullptr;
     } else if (next.is_string() && m_draft.contains(pointer) &&
                (m_draft.at(pointer).is_number() || m_draft.at(pointer).is_null() ||
-                std::any_of(m_parseErrors.begin(), m_parseErrors.end(),
-                            [&](const auto& e) { return e.first == key; }))) {
+                m_validation.unreadableAt(key))) {
         // A number field (or one whose typed text could not be read as what it should be).
         // "78,5" or "78.5": the decimal comma is how French doctors type it.
         bool ok = false;
@@ -425,8 +413,8 @@ void PrescriptionEditor::removeLine(int index) {
 void PrescriptionEditor::revalidate() {
     m_parsed.reset();
     m_previewModel.reset();
-    m_issues.clear();
-    m_parseErrors.clear();
+    std::vector<PrescriptionValidation::ParseError> parseErrors;
+    std::vector<rx::Issue> issues;
     // Something the model cannot hold yet (an empty date, a letter in a number) is an issue at
     // its field; the rest of the draft is still checked, with a neutral stand-in there (which
     // never reaches a signature: the draft is not valid while any such issue remains).
@@ -438,10 +426,10 @@ void PrescriptionEditor::revalidate() {
             break;
         }
         const std::string path = parsed.error().path;
-        const bool again = !m_parseErrors.empty() && m_parseErrors.back().first == path;
+        const bool again = !parseErrors.empty() && parseErrors.back().first == path;
         if (!again) {
             // By its code, in the console's language: the reader's detail is English.
-            m_parseErrors.emplace_back(path, describeParseError(parsed.error()));
+            parseErrors.emplace_back(path, describeParseError(parsed.error()));
         }
         try {
             const nlohmann::json::json_pointer pointer(path);
@@ -466,77 +454,25 @@ void PrescriptionEditor::revalidate() {
     }
     if (m_parsed) {
         if (const auto& table = rx::DciTable::builtIn()) {
-            m_issues = rx::validate(*m_parsed, *table).issues;
+            issues = rx::validate(*m_parsed, *table).issues;
         }
         // The preview shows the draft with the unreadable dates left blank (never a stand-in).
         m_previewModel = *m_parsed;
-        for (const auto& [location, detail] : m_parseErrors) {
+        for (const auto& [location, detail] : parseErrors) {
             if (location == "/patient/birthDate") {
                 m_previewModel->patient.birthDate = {};
             } else if (location == "/date") {
                 m_previewModel->date = {};
             }
         }
-        if (!m_parseErrors.empty()) {
+        if (!parseErrors.empty()) {
             m_parsed.reset(); // checked, but not the doctor's draft: nothing to sign
         }
     }
+    m_validation.update(std::move(parseErrors), std::move(issues), m_parsed.has_value());
     ++m_revision;
     emit changed();
     m_previewTimer.start();
-}
-
-QString PrescriptionEditor::issueAt(const QString& path) const {
-    const std::string key = path.toStdString();
-    const auto inside = [&](const std::string& location) {
-        return location == key || location.rfind(key + "/", 0) == 0;
-    };
-    for (const auto& [location, detail] : m_parseErrors) {
-        if (inside(location)) {
-            return tr("À corriger : %1").arg(detail);
-        }
-    }
-    for (const auto& issue : m_issues) {
-        if (inside(issue.location)) {
-            return QString::fromStdString(french() ? issue.messageFr : issue.messageEn);
-        }
-    }
-    return {};
-}
-
-QVariantList PrescriptionEditor::issues() const {
-    QVariantList out;
-    for (const auto& [location, detail] : m_parseErrors) {
-        out.push_back(QVariantMap{{QStringLiteral("location"), QString::fromStdString(location)},
-                                  {QStringLiteral("message"), tr("À corriger : %1").arg(detail)},
-                                  {QStringLiteral("severity"), QStringLiteral("error")}});
-    }
-    for (const auto& issue : m_issues) {
-        out.push_back(
-            QVariantMap{{QStringLiteral("location"), QString::fromStdString(issue.location)},
-                        {QStringLiteral("message"),
-                         QString::fromStdString(french() ? issue.messageFr : issue.messageEn)},
-                        {QStringLiteral("severity"), issue.severity == rx::Severity::error
-                                                         ? QStringLiteral("error")
-                                                         : QStringLiteral("warning")}});
-    }
-    return out;
-}
-
-int PrescriptionEditor::errorCount() const {
-    int n = static_cast<int>(m_parseErrors.size());
-    for (const auto& issue : m_issues) {
-        n += issue.severity == rx::Severity::error ? 1 : 0;
-    }
-    return n;
-}
-
-int PrescriptionEditor::warningCount() const {
-    int n = 0;
-    for (const auto& issue : m_issues) {
-        n += issue.severity == rx::Severity::warning ? 1 : 0;
-    }
-    return n;
 }
 
 QString PrescriptionEditor::idText() const {
@@ -594,34 +530,6 @@ QVariantList PrescriptionEditor::searchDci(const QString& prefix) const {
                                   {QStringLiteral("strengths"), strengths}});
     }
     return out;
-}
-
-QVariantList PrescriptionEditor::doseUnits() {
-    QVariantList out;
-    for (const auto& unit : rx::allUnits()) {
-        if (unit.unit != rx::Unit::pack) {
-            out.push_back(QVariantMap{
-                {QStringLiteral("code"), fromView(unit.code)},
-                {QStringLiteral("label"), fromView(french() ? unit.labelFr : unit.labelEn)}});
-        }
-    }
-    return out;
-}
-
-QVariantList PrescriptionEditor::forms() {
-    return choices(rx::allForms());
-}
-
-QVariantList PrescriptionEditor::routes() {
-    return choices(rx::allRoutes());
-}
-
-QVariantList PrescriptionEditor::durationUnits() {
-    return choices(rx::allDurationUnits());
-}
-
-QVariantList PrescriptionEditor::nonSubstitutionReasons() {
-    return choices(rx::allNonSubstitutionReasons());
 }
 
 } // namespace tc::app

@@ -6,10 +6,13 @@
 // against the shipped DCI table: the editor never holds a state the model cannot express, and
 // what the doctor sees is what would be signed. The prescriber's practice details (address,
 // telephone, e-mail, qualification) are kept in the workstation's settings between
-// consultations; the patient's come from the visit and what the operator says.
+// consultations; the patient's come from the visit and what the operator says. The editor owns
+// the validation summary of its draft (`validation`) and the fields' choices (`vocabulary`).
 
 #include "controller.hpp"
 #include "prescription_signing.hpp"
+#include "prescription_validation.hpp"
+#include "prescription_vocabulary.hpp"
 #include "signing_choices.hpp"
 #include "states.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
@@ -38,11 +41,8 @@ class PrescriptionEditor : public Controller {
     // [{index, kind ("medication", "laboratory", "imaging", "referral"), text: the line as the
     // ordonnance will word it ("" while it cannot be read), hasError}]
     Q_PROPERTY(QVariantList lines READ lines NOTIFY changed)
-    // [{location, message, severity ("error", "warning")}], in the model's order.
-    Q_PROPERTY(QVariantList issues READ issues NOTIFY changed)
-    Q_PROPERTY(int errorCount READ errorCount NOTIFY changed)
-    Q_PROPERTY(int warningCount READ warningCount NOTIFY changed)
-    Q_PROPERTY(bool valid READ valid NOTIFY changed)
+    // The issues, their counts, and whether the draft can be signed (prescription_validation.hpp).
+    Q_PROPERTY(tc::app::PrescriptionValidation* validation READ validation CONSTANT)
     Q_PROPERTY(bool open READ open NOTIFY changed)
     Q_PROPERTY(QString idText READ idText NOTIFY changed)
     // Counts every edit: QML fields bind to it to re-read value(path) and issueAt(path).
@@ -52,12 +52,8 @@ class PrescriptionEditor : public Controller {
     Q_PROPERTY(tc::app::SigningState::Value signingState READ signingState NOTIFY changed)
     Q_PROPERTY(QString signText READ signText NOTIFY changed)
     Q_PROPERTY(QString signedPdfPath READ signedPdfPath NOTIFY changed)
-    // Choices for the fields: [{code, label}].
-    Q_PROPERTY(QVariantList doseUnits READ doseUnits CONSTANT)
-    Q_PROPERTY(QVariantList forms READ forms CONSTANT)
-    Q_PROPERTY(QVariantList routes READ routes CONSTANT)
-    Q_PROPERTY(QVariantList durationUnits READ durationUnits CONSTANT)
-    Q_PROPERTY(QVariantList nonSubstitutionReasons READ nonSubstitutionReasons CONSTANT)
+    // Choices for the fields: [{code, label}] (prescription_vocabulary.hpp).
+    Q_PROPERTY(tc::app::PrescriptionVocabulary* vocabulary READ vocabulary CONSTANT)
     // What the doctor can sign with: the identity file, the cards (signing_choices.hpp).
     Q_PROPERTY(tc::app::SigningChoices* signing READ signing CONSTANT)
 
@@ -83,8 +79,8 @@ public:
     // Sets it: "" for an optional number or choice clears it. Prescriber practice details are
     // remembered for the next consultation.
     Q_INVOKABLE void setValue(const QString& path, const QVariant& value);
-    // The first issue at `path` or inside it, in words; "" when none.
-    Q_INVOKABLE QString issueAt(const QString& path) const;
+    // The first issue at `path` or inside it, in words; "" when none (validation()'s).
+    Q_INVOKABLE QString issueAt(const QString& path) const { return m_validation.issueAt(path); }
     // DCI autocompletion from the shipped table: [{dci, forms: [label], strengths: [text]}].
     Q_INVOKABLE QVariantList searchDci(const QString& prefix) const;
     // A medication line for `dci`, its form and usual dose unit filled from the table.
@@ -116,10 +112,8 @@ public:
     void setDelivery(PrescriptionDeliveryController* delivery);
 
     QVariantList lines() const;
-    QVariantList issues() const;
-    int errorCount() const;
-    int warningCount() const;
-    bool valid() const { return m_parsed.has_value() && errorCount() == 0; }
+    PrescriptionValidation* validation() { return &m_validation; }
+    PrescriptionVocabulary* vocabulary() { return &m_vocabulary; }
     bool open() const { return !m_draft.is_null(); }
     QString idText() const;
     int revision() const { return m_revision; }
@@ -138,12 +132,6 @@ public:
     // The draft as the model reads it (nothing while it cannot be read).
     const std::optional<prescriptions::Prescription>& current() const { return m_parsed; }
 
-    static QVariantList doseUnits();
-    static QVariantList forms();
-    static QVariantList routes();
-    static QVariantList durationUnits();
-    static QVariantList nonSubstitutionReasons();
-
 signals:
     void changed();
     void signFinished(bool signedOk);
@@ -160,9 +148,8 @@ private:
     nlohmann::json m_draft; // null when closed
     std::optional<prescriptions::Prescription> m_parsed;
     std::optional<prescriptions::Prescription> m_previewModel; // the draft as far as it reads
-    std::vector<prescriptions::Issue> m_issues;
-    // Where the draft cannot be read, and why (JSON pointer, describeParseError's words).
-    std::vector<std::pair<std::string, QString>> m_parseErrors;
+    PrescriptionValidation m_validation;
+    PrescriptionVocabulary m_vocabulary;
     int m_revision = 0;
     std::optional<prescriptions::SignedOrdonnance> m_signed;
     prescriptions::PrescriptionLedger m_ledger; // this consultation's signed versions

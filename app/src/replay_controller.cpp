@@ -18,8 +18,8 @@ ReplayController::ReplayController(StethoscopeController* live, QObject* parent)
             emit stateChanged(); // reached the end
         }
     });
-    connect(m_live, &StethoscopeController::recordingChanged, this, [this] {
-        if (!m_live->recording()) {
+    connect(m_live->recorder(), &StethoscopeRecording::recordingChanged, this, [this] {
+        if (!m_live->recorder()->recording()) {
             refreshRecordings(); // a recording just ended
         }
         emit availableChanged();
@@ -40,12 +40,7 @@ void ReplayController::applyControls() {
         return;
     }
     auto& output = m_replay->output();
-    for (const auto mode : {media::FilterMode::bell, media::FilterMode::diaphragm,
-                            media::FilterMode::extended, media::FilterMode::raw}) {
-        if (m_live->mode() == QLatin1String(media::toString(mode).data())) {
-            output.setMode(mode);
-        }
-    }
+    output.setMode(StethoscopeController::filterOf(m_live->mode()));
     output.setGainDb(m_live->gainDb());
     output.setVolume(m_live->volume());
 }
@@ -73,14 +68,14 @@ void ReplayController::setRecordings(const std::vector<media::RecordingEntry>& e
 }
 
 void ReplayController::refreshRecordings() {
-    const auto directory = m_live->recordingDirectory();
+    const auto directory = m_live->recorder()->directory();
     if (!directory.isEmpty()) {
         setRecordings(media::listRecordings(directory.toStdString()));
     }
 }
 
 void ReplayController::recoverInterrupted() {
-    const auto directory = m_live->recordingDirectory().toStdString();
+    const auto directory = m_live->recorder()->directory().toStdString();
     if (directory.empty() || m_recovery.joinable()) {
         return;
     }
@@ -99,17 +94,17 @@ void ReplayController::recoverInterrupted() {
 }
 
 void ReplayController::openLast() {
-    if (m_live->lastRecording().isEmpty() && !m_recordings.isEmpty()) {
+    if (m_live->recorder()->file().isEmpty() && !m_recordings.isEmpty()) {
         openFile(m_recordings.front().toMap().value(QStringLiteral("file")).toString());
         return;
     }
-    openFile(m_live->lastRecording());
+    openFile(m_live->recorder()->file());
 }
 
 void ReplayController::openFile(const QString& file) {
     close();
-    if (m_live->recording()) {
-        m_live->stopRecording(); // what was just heard is what the doctor wants again
+    if (m_live->recorder()->recording()) {
+        m_live->recorder()->stop(); // what was just heard is what the doctor wants again
     }
     auto recording = media::loadRecording(file.toStdString());
     if (!recording) {

@@ -39,7 +39,9 @@ public:
     explicit ReplayController(StethoscopeController* live, QObject* parent = nullptr);
     ~ReplayController() override;
 
-    bool available() const { return !m_live->lastRecording().isEmpty() || !m_recordings.isEmpty(); }
+    bool available() const {
+        return !m_live->recorder()->file().isEmpty() || !m_recordings.isEmpty();
+    }
     bool isOpen() const { return m_replay != nullptr; }
     bool playing() const { return m_replay && m_replay->playing(); }
     double position() const { return m_replay ? m_replay->position() : 0; }

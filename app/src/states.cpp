@@ -19,6 +19,10 @@ void registerStateTypes() {
     qmlRegisterUncreatableMetaObject(Workspace::staticMetaObject, uri, 1, 0, "Workspace", reason);
     qmlRegisterUncreatableMetaObject(IdentityTrust::staticMetaObject, uri, 1, 0, "IdentityTrust",
                                      reason);
+    qmlRegisterUncreatableMetaObject(StethoscopeMode::staticMetaObject, uri, 1, 0,
+                                     "StethoscopeMode", QStringLiteral("an enumeration of modes"));
+    qmlRegisterUncreatableMetaObject(VitalFlag::staticMetaObject, uri, 1, 0, "VitalFlag",
+                                     QStringLiteral("an enumeration of flags"));
 }
 
 } // namespace tc::app

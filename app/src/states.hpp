@@ -1,5 +1,6 @@
 #pragma once
-// The console's states as enums, one type per machine, for C++ and QML alike. QML imports
+// The console's states as enums, one type per machine, for C++ and QML alike, and the other
+// values the screens compare (a filter mode, a vital sign's flag). QML imports
 // `Telecabine.States` and compares `session.state === SessionState.Active`: no state is a
 // string, so a typo is an error instead of a screen that silently never shows.
 //
@@ -65,6 +66,23 @@ class IdentityTrust {
     Q_GADGET
 public:
     enum Value { Unknown, Unverified, Provisional, Qualified };
+    Q_ENUM(Value)
+};
+
+// The stethoscope's filter (StethoscopeController::mode), as media::FilterMode has them.
+class StethoscopeMode {
+    Q_GADGET
+public:
+    enum Value { Bell, Diaphragm, Extended, Raw };
+    Q_ENUM(Value)
+};
+
+// A vital sign's value against the patient's reference range (the `flag` of each value in
+// VitalsController::readings), as protocol::VitalFlag has them.
+class VitalFlag {
+    Q_GADGET
+public:
+    enum Value { Normal, Low, High, CriticalLow, CriticalHigh, NotAssessed };
     Q_ENUM(Value)
 };
 

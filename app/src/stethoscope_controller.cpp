@@ -1,30 +1,14 @@
 #include "stethoscope_controller.hpp"
 
-#include "error_text.hpp"
-#include "tc/media/spectrum.hpp"
 #include "tc/protocol/session_kinds.hpp"
 
-#include <QDateTime>
-#include <QDir>
-#include <cmath>
+#include <algorithm>
 
 namespace tc::app {
 
 namespace {
 
-constexpr int kRefreshMs = 50;
-constexpr int kClipHoldTicks = 20;  // the clip light stays on a second
-constexpr int kWaveformSeconds = 3; // on screen
-
-std::optional<media::FilterMode> modeFromString(const QString& mode) {
-    for (const auto m : {media::FilterMode::bell, media::FilterMode::diaphragm,
-                         media::FilterMode::extended, media::FilterMode::raw}) {
-        if (mode == QLatin1String(media::toString(m).data())) {
-            return m;
-        }
-    }
-    return std::nullopt;
-}
+constexpr int kRefreshMs = 50; // the meter, the site and the recording's seconds: 20 Hz
 
 } // namespace
 
@@ -42,7 +26,7 @@ void StethoscopeController::attach(std::shared_ptr<media::StethoscopeReceiver> r
                                    const QString& sessionId) {
     detach();
     m_receiver = std::move(receiver);
-    m_sessionId = sessionId;
+    m_recorder.attach(m_receiver, sessionId);
     refreshOutputs(); // headsets come and go between consultations
     startPlayer();
     m_refresh.start();
@@ -77,7 +61,7 @@ void StethoscopeController::startPlayer() {
     }
     if (player) {
         m_player = std::move(*player);
-        m_player->setMode(modeFromString(m_mode).value_or(media::FilterMode::bell));
+        m_player->setMode(filterOf(m_mode));
         m_player->setGainDb(m_gainDb);
         m_player->setVolume(m_liveMuted ? 0.0 : m_volume);
     }
@@ -117,28 +101,39 @@ void StethoscopeController::detach() {
     if (!m_receiver) {
         return;
     }
-    stopRecording();
+    m_recorder.detach(); // stops a recording under way
     m_refresh.stop();
     m_player.reset();
     m_receiver.reset();
     m_site.clear();
     m_requestedSite.clear();
-    m_levelDb = -120;
-    m_waveform.clear();
-    m_meters.clear();
+    m_meter.clear();
     emit availableChanged();
     emit siteChanged();
-    emit meterChanged();
 }
 
-void StethoscopeController::setMode(const QString& mode) {
-    const auto parsed = modeFromString(mode);
-    if (!parsed || mode == m_mode) {
+media::FilterMode StethoscopeController::filterOf(StethoscopeMode::Value mode) {
+    switch (mode) {
+    case StethoscopeMode::Bell:
+        return media::FilterMode::bell;
+    case StethoscopeMode::Diaphragm:
+        return media::FilterMode::diaphragm;
+    case StethoscopeMode::Extended:
+        return media::FilterMode::extended;
+    case StethoscopeMode::Raw:
+        return media::FilterMode::raw;
+    }
+    return media::FilterMode::bell;
+}
+
+void StethoscopeController::setMode(StethoscopeMode::Value mode) {
+    if (mode < StethoscopeMode::Bell || mode > StethoscopeMode::Raw || mode == m_mode) {
+        return; // QML may write any number
         return;
     }
     m_mode = mode;
     if (m_player) {
-        m_player->setMode(*parsed);
+        m_player->setMode(filterOf(mode));
     }
     emit controlsChanged();
 }
@@ -217,6 +212,7 @@ void StethoscopeController::requestSite(const QString& site) {
         return;
     }
     m_requestedSite = site;
+    setError({}); // a new request: the last refusal is history
     m_send(std::string(protocol::kind::stethoscopeSiteRequest), site.toStdString());
     emit siteChanged();
 }
@@ -224,7 +220,6 @@ void StethoscopeController::requestSite(const QString& site) {
 void StethoscopeController::onSiteAcknowledged(const QString& site, bool accepted) {
     if (!accepted) {
         setError(tr("La cabine n'a pas pu placer le stéthoscope : %1").arg(labelOf(site)));
-        emit recordingChanged(); // carries errorString
     }
     if (site == m_requestedSite) {
         m_requestedSite.clear(); // the operator confirmed; the stream now says where it is
@@ -232,60 +227,12 @@ void StethoscopeController::onSiteAcknowledged(const QString& site, bool accepte
     }
 }
 
-int StethoscopeController::recordingSeconds() const {
-    return recording()
-               ? static_cast<int>((QDateTime::currentMSecsSinceEpoch() - m_recordingStarted) / 1000)
-               : 0;
-}
-
-void StethoscopeController::startRecording() {
-    if (!m_receiver || recording()) {
-        return;
-    }
-    QDir().mkpath(m_directory);
-    const QString name =
-        QStringLiteral("%1-%2.flac")
-            .arg(m_sessionId.isEmpty() ? QStringLiteral("session") : m_sessionId,
-                 QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
-    const QString path = QDir(m_directory).filePath(name);
-    if (const auto ec = m_receiver->startRecording(path.toStdString())) {
-        setError(tr("Enregistrement impossible : %1").arg(errorText(ec)));
-        emit recordingChanged();
-        return;
-    }
-    setError({});
-    m_wasRecording = true;
-    m_recordingFile = path;
-    m_recordingStarted = QDateTime::currentMSecsSinceEpoch();
-    emit recordingChanged();
-}
-
-void StethoscopeController::stopRecording() {
-    if (!recording()) {
-        return;
-    }
-    if (const auto ec = m_receiver->stopRecording()) {
-        setError(tr("Fin d'enregistrement incomplète : %1").arg(errorText(ec)));
-    }
-    m_wasRecording = false;
-    emit recordingChanged();
-}
-
-void StethoscopeController::toggleRecording() {
-    recording() ? stopRecording() : startRecording();
-}
-
 void StethoscopeController::refresh() {
     if (!m_receiver) {
         return;
     }
     const auto stats = m_receiver->stats();
-    if (m_wasRecording && !recording()) {
-        // The receive path ended the recording itself: say why; what was written is kept.
-        m_wasRecording = false;
-        setError(tr("Enregistrement interrompu : %1").arg(errorText(stats.recordingFailure)));
-        emit recordingChanged();
-    }
+    m_recorder.poll(stats.recordingFailure);
     const QString site =
         stats.site ? QString::fromLatin1(media::toString(*stats.site).data()) : QString();
     if (site != m_site) {
@@ -293,39 +240,8 @@ void StethoscopeController::refresh() {
         emit siteChanged();
     }
     if (m_player) {
-        const auto level = m_player->takeLevel();
-        m_levelDb = level.peakDbfs;
-        if (m_player->takeClipped()) {
-            m_clipHold = kClipHoldTicks;
-        } else if (m_clipHold > 0) {
-            --m_clipHold;
-        }
-        // The phonocardiogram: the player's min/max envelope, so that no click or S1 is missed.
-        const auto envelope = m_player->envelope(kWaveformSeconds);
-        m_waveform.clear();
-        m_waveform.reserve(static_cast<qsizetype>(envelope.size()));
-        for (const float v : envelope) {
-            m_waveform.append(static_cast<double>(v));
-        }
-        // The spectrogram's next column from the last 1024 samples (21 ms at 48 kHz).
-        const auto recent = m_player->recentSamples(1024);
-        const auto bands = media::spectrumDb(recent, m_receiver->format().sampleRate, 40);
-        m_spectrum.clear();
-        std::vector<double> levels;
-        levels.reserve(bands.size());
-        for (const float db : bands) {
-            levels.push_back(std::clamp((static_cast<double>(db) + 80.0) / 80.0, 0.0, 1.0));
-            m_spectrum.append(levels.back());
-        }
-        m_meters.update(envelope, levels);
+        m_meter.update(*m_player, m_receiver->format().sampleRate);
     }
-    emit meterChanged();
-}
-
-void StethoscopeController::setMeterSurfaces(VideoSurface* phonocardiogram,
-                                             VideoSurface* spectrogram) {
-    m_meters.setSurfaces(phonocardiogram, spectrogram);
-    m_meters.clear();
 }
 
 } // namespace tc::app

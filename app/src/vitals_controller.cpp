@@ -38,6 +38,25 @@ QString fromView(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
+// The flag as QML compares it (states.hpp).
+VitalFlag::Value flagOf(protocol::VitalFlag flag) {
+    switch (flag) {
+    case protocol::VitalFlag::normal:
+        return VitalFlag::Normal;
+    case protocol::VitalFlag::low:
+        return VitalFlag::Low;
+    case protocol::VitalFlag::high:
+        return VitalFlag::High;
+    case protocol::VitalFlag::criticalLow:
+        return VitalFlag::CriticalLow;
+    case protocol::VitalFlag::criticalHigh:
+        return VitalFlag::CriticalHigh;
+    case protocol::VitalFlag::notAssessed:
+        break;
+    }
+    return VitalFlag::NotAssessed;
+}
+
 int decimalsOf(VitalQuantity quantity) {
     switch (quantity) {
     case VitalQuantity::perfusionIndex:
@@ -332,7 +351,7 @@ QVariantList VitalsController::readings() const {
                     QStringLiteral("valueText"),
                     locale.toString(flagged.value.value, 'f', decimalsOf(flagged.value.quantity)));
                 value.insert(QStringLiteral("unit"), displayUnit(flagged.value.unit));
-                value.insert(QStringLiteral("flag"), fromView(protocol::toString(flagged.flag)));
+                value.insert(QStringLiteral("flag"), static_cast<int>(flagOf(flagged.flag)));
                 value.insert(QStringLiteral("symbol"), fromView(flagged.label.symbol));
                 value.insert(
                     QStringLiteral("flagText"),

@@ -10,6 +10,7 @@
 // third trace under the ECG, so an R peak and its S1 line up on screen.
 
 #include "controller.hpp"
+#include "states.hpp"
 #include "tc/protocol/vitals.hpp"
 #include "tc/protocol/vitals_ranges.hpp"
 #include "waveform_strip.hpp"
@@ -38,8 +39,8 @@ class VitalsController : public Controller {
     Q_OBJECT
     // One entry per kind of measurement, in a fixed order (blood pressure, oximetry, temperature,
     // anthropometry, glucose): {kind, title, taken, ageText, manual, quality, qualityText,
-    // pending, statusText, values: [{quantity, label, shortLabel, valueText, unit, flag, symbol,
-    // flagText, trend: [numbers, oldest first]}]}.
+    // pending, statusText, values: [{quantity, label, shortLabel, valueText, unit, flag (a
+    // VitalFlag, states.hpp), symbol, flagText, trend: [numbers, oldest first]}]}.
     Q_PROPERTY(QVariantList readings READ readings NOTIFY readingsChanged)
     // Whether the ECG and pleth are streaming, and what is wrong when not.
     Q_PROPERTY(bool waveformsLive READ waveformsLive NOTIFY waveformsChanged)

@@ -648,242 +648,242 @@
 <context>
     <name>PrescriptionPanel</name>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="72"/>
+        <location filename="../PrescriptionPanel.qml" line="73"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="78"/>
+        <location filename="../PrescriptionPanel.qml" line="79"/>
         <source>Envoyer à la cabine</source>
         <translation>Send to the cabin</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="83"/>
+        <location filename="../PrescriptionPanel.qml" line="84"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="104"/>
+        <location filename="../PrescriptionPanel.qml" line="105"/>
         <source>Réessayer l&apos;impression</source>
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="119"/>
+        <location filename="../PrescriptionPanel.qml" line="120"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="124"/>
+        <location filename="../PrescriptionPanel.qml" line="125"/>
         <source>Signer</source>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="130"/>
+        <location filename="../PrescriptionPanel.qml" line="131"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="221"/>
+        <location filename="../PrescriptionPanel.qml" line="222"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="233"/>
+        <location filename="../PrescriptionPanel.qml" line="234"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="234"/>
+        <location filename="../PrescriptionPanel.qml" line="235"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="235"/>
+        <location filename="../PrescriptionPanel.qml" line="236"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="246"/>
+        <location filename="../PrescriptionPanel.qml" line="248"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="253"/>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="257"/>
+        <location filename="../PrescriptionPanel.qml" line="259"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="258"/>
+        <location filename="../PrescriptionPanel.qml" line="260"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="259"/>
+        <location filename="../PrescriptionPanel.qml" line="261"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="260"/>
+        <location filename="../PrescriptionPanel.qml" line="262"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="261"/>
+        <location filename="../PrescriptionPanel.qml" line="263"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="264"/>
+        <location filename="../PrescriptionPanel.qml" line="266"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="287"/>
+        <location filename="../PrescriptionPanel.qml" line="289"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="293"/>
+        <location filename="../PrescriptionPanel.qml" line="295"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="302"/>
+        <location filename="../PrescriptionPanel.qml" line="304"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="303"/>
+        <location filename="../PrescriptionPanel.qml" line="305"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="306"/>
+        <location filename="../PrescriptionPanel.qml" line="308"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="316"/>
+        <location filename="../PrescriptionPanel.qml" line="318"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="317"/>
+        <location filename="../PrescriptionPanel.qml" line="319"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="320"/>
+        <location filename="../PrescriptionPanel.qml" line="322"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="329"/>
+        <location filename="../PrescriptionPanel.qml" line="331"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="330"/>
+        <location filename="../PrescriptionPanel.qml" line="332"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="334"/>
+        <location filename="../PrescriptionPanel.qml" line="336"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="343"/>
+        <location filename="../PrescriptionPanel.qml" line="345"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="353"/>
+        <location filename="../PrescriptionPanel.qml" line="355"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="354"/>
+        <location filename="../PrescriptionPanel.qml" line="356"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="354"/>
+        <location filename="../PrescriptionPanel.qml" line="356"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="361"/>
+        <location filename="../PrescriptionPanel.qml" line="363"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="388"/>
+        <location filename="../PrescriptionPanel.qml" line="390"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="391"/>
+        <location filename="../PrescriptionPanel.qml" line="393"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="392"/>
+        <location filename="../PrescriptionPanel.qml" line="394"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="393"/>
+        <location filename="../PrescriptionPanel.qml" line="395"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="415"/>
+        <location filename="../PrescriptionPanel.qml" line="417"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="419"/>
+        <location filename="../PrescriptionPanel.qml" line="421"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="420"/>
+        <location filename="../PrescriptionPanel.qml" line="422"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="421"/>
+        <location filename="../PrescriptionPanel.qml" line="423"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="422"/>
+        <location filename="../PrescriptionPanel.qml" line="424"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="423"/>
+        <location filename="../PrescriptionPanel.qml" line="425"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="424"/>
+        <location filename="../PrescriptionPanel.qml" line="426"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="155"/>
+        <location filename="../PrescriptionPanel.qml" line="156"/>
         <source>Signer avec :</source>
         <translation>Sign with:</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="173"/>
+        <location filename="../PrescriptionPanel.qml" line="174"/>
         <source>Aucune identité de signature sur ce poste.</source>
         <translation>No signing identity on this workstation.</translation>
     </message>
@@ -1335,132 +1335,132 @@
 <context>
     <name>StethoscopePanel</name>
     <message>
-        <location filename="../StethoscopePanel.qml" line="271"/>
+        <location filename="../StethoscopePanel.qml" line="279"/>
         <source>Micro :</source>
         <translation>Microphone:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="283"/>
+        <location filename="../StethoscopePanel.qml" line="291"/>
         <source>Écoute :</source>
         <translation>Listen on:</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="25"/>
+        <location filename="../StethoscopePanel.qml" line="28"/>
         <source>Cloche</source>
         <translation>Bell</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="25"/>
+        <location filename="../StethoscopePanel.qml" line="28"/>
         <source>20–1000 Hz · cœur, souffles graves</source>
         <translation>20–1000 Hz · heart, low murmurs</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="26"/>
+        <location filename="../StethoscopePanel.qml" line="29"/>
         <source>Membrane</source>
         <translation>Diaphragm</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="26"/>
+        <location filename="../StethoscopePanel.qml" line="29"/>
         <source>20–2000 Hz · poumons, bruits aigus</source>
         <translation>20–2000 Hz · lungs, high-pitched sounds</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="27"/>
+        <location filename="../StethoscopePanel.qml" line="30"/>
         <source>Étendu</source>
         <translation>Extended</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="27"/>
+        <location filename="../StethoscopePanel.qml" line="30"/>
         <source>20–2000 Hz · large</source>
         <translation>20–2000 Hz · wide</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="28"/>
+        <location filename="../StethoscopePanel.qml" line="31"/>
         <source>Brut</source>
         <translation>Raw</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="28"/>
+        <location filename="../StethoscopePanel.qml" line="31"/>
         <source>sans filtre</source>
         <translation>no filter</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="54"/>
+        <location filename="../StethoscopePanel.qml" line="61"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="83"/>
+        <location filename="../StethoscopePanel.qml" line="90"/>
         <source>Placé : %1</source>
         <translation>Placed: %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="85"/>
+        <location filename="../StethoscopePanel.qml" line="92"/>
         <source>demandé : %1 (en attente de l&apos;opérateur)</source>
         <translation>requested: %1 (waiting for the operator)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="74"/>
+        <location filename="../StethoscopePanel.qml" line="81"/>
         <source>Demander ce placement</source>
         <translation>Request this placement</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="114"/>
+        <location filename="../StethoscopePanel.qml" line="121"/>
         <source>■ Arrêter (R)  %1</source>
         <translation>■ Stop (R)  %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="115"/>
+        <location filename="../StethoscopePanel.qml" line="122"/>
         <source>● Enregistrer (R)</source>
         <translation>● Record (R)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="126"/>
+        <location filename="../StethoscopePanel.qml" line="133"/>
         <source>Gain</source>
         <translation>Gain</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="136"/>
+        <location filename="../StethoscopePanel.qml" line="143"/>
         <source>+%1 dB</source>
         <translation>+%1 dB</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="148"/>
+        <location filename="../StethoscopePanel.qml" line="155"/>
         <source>saturation</source>
         <translation>clipping</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="148"/>
+        <location filename="../StethoscopePanel.qml" line="155"/>
         <source>niveau sûr</source>
         <translation>safe level</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="174"/>
+        <location filename="../StethoscopePanel.qml" line="181"/>
         <source>Volume stéthoscope</source>
         <translation>Stethoscope volume</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="185"/>
+        <location filename="../StethoscopePanel.qml" line="192"/>
         <source>Voix cabine</source>
         <translation>Cabin voice</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="202"/>
+        <location filename="../StethoscopePanel.qml" line="209"/>
         <source>Micro coupé (M)</source>
         <translation>Microphone muted (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="203"/>
+        <location filename="../StethoscopePanel.qml" line="210"/>
         <source>Micro ouvert (M)</source>
         <translation>Microphone on (M)</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="244"/>
+        <location filename="../StethoscopePanel.qml" line="252"/>
         <source>Enregistrement brut (FLAC, sans filtre ni gain) : %1</source>
         <translation>Raw recording (FLAC, no filter or gain): %1</translation>
     </message>
     <message>
-        <location filename="../StethoscopePanel.qml" line="266"/>
+        <location filename="../StethoscopePanel.qml" line="274"/>
         <source>Touches : ?</source>
         <translation>Keys: ?</translation>
     </message>
@@ -1543,42 +1543,42 @@
 <context>
     <name>VitalsPanel</name>
     <message>
-        <location filename="../VitalsPanel.qml" line="56"/>
+        <location filename="../VitalsPanel.qml" line="60"/>
         <source>Constantes</source>
         <translation>Vital signs</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="89"/>
+        <location filename="../VitalsPanel.qml" line="93"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="98"/>
+        <location filename="../VitalsPanel.qml" line="102"/>
         <source>Bruits du cœur (stéthoscope)</source>
         <translation>Heart sounds (stethoscope)</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="121"/>
+        <location filename="../VitalsPanel.qml" line="125"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="173"/>
+        <location filename="../VitalsPanel.qml" line="177"/>
         <source>Mesurer</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="182"/>
+        <location filename="../VitalsPanel.qml" line="186"/>
         <source>Mesurer : %1</source>
         <translation>Measure: %1</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="234"/>
+        <location filename="../VitalsPanel.qml" line="238"/>
         <source>Pas encore mesuré</source>
         <translation>Not measured yet</translation>
     </message>
     <message>
-        <location filename="../VitalsPanel.qml" line="242"/>
+        <location filename="../VitalsPanel.qml" line="246"/>
         <source> · saisie manuelle</source>
         <translation> · entered by hand</translation>
     </message>
@@ -1949,82 +1949,85 @@
 <context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="103"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="93"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="130"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="120"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="150"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="167"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="189"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="179"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="198"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="218"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="264"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="254"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="468"/>
-        <location filename="../../app/src/prescription_editor.cpp" line="483"/>
-        <source>À corriger : %1</source>
-        <translation>To fix: %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="130"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="145"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="135"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="136"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="126"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
 </context>
 <context>
+    <name>tc::app::PrescriptionValidation</name>
+    <message>
+        <location filename="../../app/src/prescription_validation.cpp" line="34"/>
+        <location filename="../../app/src/prescription_validation.cpp" line="54"/>
+        <source>À corriger : %1</source>
+        <translation>To fix: %1</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::ReplayController</name>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="63"/>
+        <location filename="../../app/src/replay_controller.cpp" line="58"/>
         <source> · récupéré après un arrêt</source>
         <translation> · recovered after a stop</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="60"/>
+        <location filename="../../app/src/replay_controller.cpp" line="55"/>
         <source>%1 · %2 s</source>
         <translation>%1 · %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/replay_controller.cpp" line="116"/>
-        <location filename="../../app/src/replay_controller.cpp" line="129"/>
+        <location filename="../../app/src/replay_controller.cpp" line="111"/>
+        <location filename="../../app/src/replay_controller.cpp" line="124"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
@@ -2139,104 +2142,107 @@
 <context>
     <name>tc::app::StethoscopeController</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="286"/>
-        <source>Enregistrement interrompu : %1</source>
-        <translation>Recording interrupted: %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="226"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="222"/>
         <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
         <translation>The cabin could not place the stethoscope: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="88"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="90"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="74"/>
         <source>Aucune sortie (réglage du poste)</source>
         <translation>No output (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="91"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="75"/>
         <source>Sortie configurée (%1)</source>
         <translation>Configured output (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="95"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="79"/>
         <source>Aucune (enregistrement seul)</source>
         <translation>None (record only)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="73"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="57"/>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="174"/>
         <source>foyer aortique</source>
         <translation>aortic focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="175"/>
         <source>foyer pulmonaire</source>
         <translation>pulmonary focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="176"/>
         <source>foyer tricuspide</source>
         <translation>tricuspid focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
         <source>foyer mitral</source>
         <translation>mitral focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
         <source>poumon droit, haut</source>
         <translation>right lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="184"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
         <source>poumon gauche, haut</source>
         <translation>left lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="185"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
         <source>poumon droit, bas</source>
         <translation>right lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="186"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
         <source>poumon gauche, bas</source>
         <translation>left lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="187"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
         <source>poumon droit, postérieur</source>
         <translation>right lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="188"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
         <source>poumon gauche, postérieur</source>
         <translation>left lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="212"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="207"/>
         <source>site inconnu</source>
         <translation>unknown site</translation>
     </message>
+</context>
+<context>
+    <name>tc::app::StethoscopeRecording</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="252"/>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="58"/>
         <source>Enregistrement impossible : %1</source>
         <translation>Recording impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="268"/>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="75"/>
         <source>Fin d&apos;enregistrement incomplète : %1</source>
         <translation>Recording ended incompletely: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="90"/>
+        <source>Enregistrement interrompu : %1</source>
+        <translation>Recording interrupted: %1</translation>
     </message>
 </context>
 <context>
@@ -2303,165 +2309,165 @@
 <context>
     <name>tc::app::VitalsController</name>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="83"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="406"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="102"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="425"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="84"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="103"/>
         <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
         <translation>No more traces from the cabin: what shows is old.</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="123"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="142"/>
         <source>En attente des tracés de la cabine…</source>
         <translation>Waiting for the cabin&apos;s traces…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="124"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="143"/>
         <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
         <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="159"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="178"/>
         <source>Mesure reçue mais refusée (%1 : %2).</source>
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="192"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="211"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="194"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="213"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="195"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="199"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="218"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="216"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="235"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="231"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="234"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="237"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="239"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="245"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="247"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="249"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="251"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="255"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="274"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="272"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="257"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="276"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="278"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="306"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="280"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="263"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="282"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="265"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="286"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="281"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="300"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="290"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="309"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="293"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="312"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="304"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="323"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="320"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="339"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="322"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="341"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>

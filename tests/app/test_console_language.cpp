@@ -166,7 +166,7 @@ public:
         editor->setValue(QStringLiteral("/patient/familyName"), m_typed[0]);
         editor->setValue(QStringLiteral("/patient/birthDate"), m_typed[1]);
         editor->addMedication(QStringLiteral("amoxicilline"));
-        REQUIRE(waitUntil([&] { return editor->errorCount() > 0; }, 5s));
+        REQUIRE(waitUntil([&] { return editor->validation()->errorCount() > 0; }, 5s));
         QTest::qWait(500);
         look("prescription");
 

@@ -8,6 +8,7 @@
 #include "replay_controller.hpp"
 #include "session_controller.hpp"
 #include "stethoscope_controller.hpp"
+#include "stethoscope_recording.hpp"
 #include "video_controller.hpp"
 #include "vitals_controller.hpp"
 #include "voice_controller.hpp"
@@ -44,6 +45,7 @@ TEST_CASE("every controller has errorString and errorStringChanged from one base
     checkReportsErrors<app::PrescriptionEditor>();
     checkReportsErrors<app::PrescriptionDeliveryController>();
     checkReportsErrors<app::StethoscopeController>();
+    checkReportsErrors<app::StethoscopeRecording>();
     checkReportsErrors<app::ReplayController>();
 }
 

@@ -100,8 +100,8 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     CHECK(preview.sourceSize().height() > preview.sourceSize().width()); // a portrait page
 
     // An empty draft: not valid, and each missing mention is said at its field.
-    CHECK_FALSE(editor.valid());
-    CHECK(editor.errorCount() > 0);
+    CHECK_FALSE(editor.validation()->valid());
+    CHECK(editor.validation()->errorCount() > 0);
     CHECK_FALSE(editor.issueAt("/patient/familyName").isEmpty());
     CHECK_FALSE(
         signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
@@ -129,32 +129,32 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     CHECK_FALSE(editor.value("/lines/0/form").toString().isEmpty());
     CHECK(editor.lines().first().toMap().value("text").toString().contains("amoxicilline"));
     std::string issues;
-    for (const auto& issue : editor.issues()) {
+    for (const auto& issue : editor.validation()->issues()) {
         issues += issue.toMap().value("location").toString().toStdString() + ": " +
                   issue.toMap().value("message").toString().toStdString() + "; ";
     }
     INFO("issues: " << issues);
-    CHECK(editor.errorCount() == 0);
-    CHECK(editor.valid());
+    CHECK(editor.validation()->errorCount() == 0);
+    CHECK(editor.validation()->valid());
 
     // A line rule, located at the line: non substituable without its legal reason.
     editor.setValue("/lines/0/nonSubstitutable", true);
-    CHECK_FALSE(editor.valid());
+    CHECK_FALSE(editor.validation()->valid());
     CHECK_FALSE(editor.issueAt("/lines/0").isEmpty());
     editor.setValue("/lines/0/nonSubstitutionReason", "CIF"); // as the choice list gives it
     issues.clear();
-    for (const auto& issue : editor.issues()) {
+    for (const auto& issue : editor.validation()->issues()) {
         issues += issue.toMap().value("location").toString().toStdString() + ": " +
                   issue.toMap().value("message").toString().toStdString() + "; ";
     }
     INFO("issues after the reason: " << issues);
-    CHECK(editor.valid());
+    CHECK(editor.validation()->valid());
     // An unreadable value is an issue at its field, not a crash or a silent zero.
     editor.setValue("/lines/0/dosage/duration/value", "sept");
-    CHECK_FALSE(editor.valid());
+    CHECK_FALSE(editor.validation()->valid());
     CHECK_FALSE(editor.issueAt("/lines/0/dosage/duration/value").isEmpty());
     editor.setValue("/lines/0/dosage/duration/value", "7");
-    REQUIRE(editor.valid());
+    REQUIRE(editor.validation()->valid());
 
     // A wrong passphrase is said, and nothing is signed.
     CHECK_FALSE(signAndWait(editor, QStringLiteral("not the passphrase")));
@@ -202,7 +202,7 @@ TEST_CASE("prescription editor: issues at their fields, autocompletion, signing,
     CHECK(editor.value("/replaces").toString() == signedId);
     editor.setValue("/lines/0/dosage/duration/value", "10");
     CHECK(editor.value("/lines/0/dosage/duration/value").toDouble() == 10);
-    CHECK(editor.valid());
+    CHECK(editor.validation()->valid());
     CHECK(
         signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
 
@@ -243,7 +243,7 @@ TEST_CASE("prescription editor: signs with a card chosen by its certificate, and
     editor.setOutputDirectory(dir.filePath("consultation"));
     editor.begin({"Curie", "Marie", "10101234564"}, prescriptions::Sex::female);
     fillValidDraft(editor);
-    REQUIRE(editor.valid());
+    REQUIRE(editor.validation()->valid());
 
     // A wrong PIN is said in words, and nothing is signed.
     CHECK_FALSE(signAndWait(editor, QStringLiteral("0000"), key));
@@ -280,7 +280,7 @@ TEST_CASE("prescription editor: a certificate that names another RPPS than the p
     REQUIRE(colleague.has_value());
     editor.begin({"Durand", "Louise", *colleague}, prescriptions::Sex::female);
     fillValidDraft(editor);
-    REQUIRE(editor.valid());
+    REQUIRE(editor.validation()->valid());
     CHECK_FALSE(
         signAndWait(editor, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase)));
     CHECK_FALSE(editor.signedOrdonnance());
@@ -305,7 +305,7 @@ TEST_CASE("prescription editor: an expired certificate does not sign, and says s
     editor.setOutputDirectory(dir.filePath("consultation"));
     editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
     fillValidDraft(editor);
-    REQUIRE(editor.valid());
+    REQUIRE(editor.validation()->valid());
     CHECK_FALSE(signAndWait(editor, QString::fromLatin1(rxt::TestPki::kPassphrase)));
     CHECK_FALSE(editor.signedOrdonnance());
     CHECK(editor.signText().contains(QStringLiteral("expiré le")));
@@ -325,7 +325,7 @@ TEST_CASE("prescription editor: a signature still under way when the consultatio
         workstation.configure(editor);
         editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
         fillValidDraft(editor);
-        REQUIRE(editor.valid());
+        REQUIRE(editor.validation()->valid());
         QSignalSpy finished(&editor, &app::PrescriptionEditor::signFinished);
         REQUIRE(editor.sign(passphrase));
         // The consultation ends before the signature comes back: the result belongs to no draft.
@@ -336,7 +336,7 @@ TEST_CASE("prescription editor: a signature still under way when the consultatio
         CHECK(editor.signText().isEmpty());
         editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::male);
         fillValidDraft(editor);
-        REQUIRE(editor.valid());
+        REQUIRE(editor.validation()->valid());
         // The next consultation's draft signs as usual, once. Its worker starts after the
         // dropped one has ended (one worker at a time), whose result was posted first: by the
         // time the new one is back, the dropped one has been delivered, and ignored.

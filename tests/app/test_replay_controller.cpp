@@ -41,7 +41,7 @@ TEST_CASE("replay controller: the last recording replays with the live controls"
     test::TempDir dir;
     app::StethoscopeController live;
     live.setAudioSink("none");
-    live.setRecordingDirectory(QString::fromStdString(dir.path().string()));
+    live.recorder()->setDirectory(QString::fromStdString(dir.path().string()));
     app::ReplayController replay(&live);
     CHECK_FALSE(replay.available());
     replay.openLast(); // nothing recorded yet: refused with a reason, nothing opened
@@ -50,16 +50,16 @@ TEST_CASE("replay controller: the last recording replays with the live controls"
     auto receiver = std::make_shared<media::StethoscopeReceiver>(media::StethoscopeFormat{});
     live.attach(receiver, QStringLiteral("S-test"));
     REQUIRE(live.available());
-    live.startRecording();
-    REQUIRE(live.recording());
+    live.recorder()->start();
+    REQUIRE(live.recorder()->recording());
     streamTwoSites(*receiver);
     CHECK(replay.available());
 
     // Opening stops the recording: what was just heard is what the doctor wants again.
     replay.openLast();
     REQUIRE(replay.isOpen());
-    CHECK_FALSE(live.recording());
-    CHECK(QFileInfo::exists(live.lastRecording()));
+    CHECK_FALSE(live.recorder()->recording());
+    CHECK(QFileInfo::exists(live.recorder()->file()));
     CHECK(replay.errorString().isEmpty());
     CHECK(replay.duration() == Approx(4.0).margin(0.05));
     const auto segments = replay.segments();
@@ -76,7 +76,7 @@ TEST_CASE("replay controller: the last recording replays with the live controls"
     CHECK(replay.position() == Approx(3.25).margin(0.01));
 
     // It plays, on whatever filter the doctor picks live (changed on either, applied to both).
-    live.setMode(QStringLiteral("diaphragm"));
+    live.setMode(app::StethoscopeMode::Diaphragm);
     live.setGainDb(12);
     replay.togglePlay();
     CHECK(replay.playing());
@@ -138,7 +138,7 @@ TEST_CASE("replay controller: a recording a crash interrupted is repaired at sta
 
     app::StethoscopeController live;
     live.setAudioSink("none");
-    live.setRecordingDirectory(QString::fromStdString(directory.string()));
+    live.recorder()->setDirectory(QString::fromStdString(directory.string()));
     app::ReplayController replay(&live);
     CHECK_FALSE(replay.available());
     replay.recoverInterrupted();

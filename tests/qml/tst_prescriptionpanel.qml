@@ -15,16 +15,25 @@ Item {
         property var draft: ({ "/patient/familyName": "", "/patient/givenName": "Paul", "/lines/0/dci": "amoxicilline" })
         property var issuesByPath: ({ "/patient/familyName": "Mention obligatoire manquante : nom du patient" })
         property var lines: [{ index: 0, kind: "medication", text: "amoxicilline 500 mg, gélule", hasError: false }]
-        property int errorCount: 1
-        property int warningCount: 0
-        property bool valid: false
+        // PrescriptionValidation
+        property QtObject validation: QtObject {
+            property var issues: []
+            property int errorCount: 1
+            property int warningCount: 0
+            property bool valid: false
+        }
         property bool open: true
         property int signingState: SigningState.Unsigned
         property string idText: "7KQM-2W9D-XH4T-RB3N-5Y8Z-PC6V-J1AH"
         property string signText: ""
-        property var doseUnits: [{ code: "{capsule}", label: "gélule" }, { code: "mg", label: "mg" }]
-        property var durationUnits: [{ code: "d", label: "jours" }]
-        property var nonSubstitutionReasons: [{ code: "MTE", label: "MTE" }]
+        // PrescriptionVocabulary
+        property QtObject vocabulary: QtObject {
+            property var doseUnits: [{ code: "{capsule}", label: "gélule" }, { code: "mg", label: "mg" }]
+            property var forms: []
+            property var routes: []
+            property var durationUnits: [{ code: "d", label: "jours" }]
+            property var nonSubstitutionReasons: [{ code: "MTE", label: "MTE" }]
+        }
         property var setCalls: []
         property var signCalls: []
         property var added: []
@@ -126,8 +135,8 @@ Item {
             const summary = findChild(panel, "issueSummary")
             for (const [errors, warnings, text] of [[0, 0, "✓ complète"], [0, 2, "Avertissements : 2"],
                                                     [12, 0, "À corriger : 12"], [0, 0, "✓ complète"]]) {
-                fakeEditor.errorCount = errors
-                fakeEditor.warningCount = warnings
+                fakeEditor.validation.errorCount = errors
+                fakeEditor.validation.warningCount = warnings
                 compare(summary.text, text)
                 waitForRendering(panel)
                 const at = summary.mapToItem(scroll, 0, 0)
@@ -135,8 +144,8 @@ Item {
                 verify(at.x >= 0 && at.x + summary.width <= scroll.width + 0.5,
                        text + " spans " + at.x + ".." + (at.x + summary.width) + " in " + scroll.width)
             }
-            fakeEditor.errorCount = 1
-            fakeEditor.warningCount = 0
+            fakeEditor.validation.errorCount = 1
+            fakeEditor.validation.warningCount = 0
         }
 
         function test_typed_value_goes_to_its_path() {
@@ -159,7 +168,7 @@ Item {
         }
 
         function test_passphrase_prompt_signs_and_print_failure_can_be_retried() {
-            fakeEditor.valid = true
+            fakeEditor.validation.valid = true
             const panel = createTemporaryObject(uut, root)
             const sign = findChild(panel, "signButton")
             verify(sign.enabled)
@@ -198,11 +207,11 @@ Item {
             compare(findChild(panel, "deliveryText").text, "Échec de l'impression — plus de papier")
             mouseClick(findChild(panel, "retryButton"))
             compare(fakeDelivery.retries, 1)
-            fakeEditor.valid = false
+            fakeEditor.validation.valid = false
         }
 
         function test_form_is_locked_while_signing_and_once_signed() {
-            fakeEditor.valid = true
+            fakeEditor.validation.valid = true
             const panel = createTemporaryObject(uut, root)
             const sign = findChild(panel, "signButton")
             const field = findChild(panel, "field:/patient/givenName")
@@ -222,7 +231,7 @@ Item {
             fakeEditor.signingState = SigningState.Unsigned
             verify(field.enabled)
             fakeEditor.signText = ""
-            fakeEditor.valid = false
+            fakeEditor.validation.valid = false
         }
     }
 }

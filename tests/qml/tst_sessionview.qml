@@ -71,28 +71,35 @@ Item {
             property string outputText: ""
             property var outputs: ["Sortie audio par défaut du système", "Casque USB", "Aucune (enregistrement seul)"]
             property int output: 0
-            property string mode: "bell"
+            property int mode: StethoscopeMode.Bell
             property double gainDb: 12
             property double volume: 0.8
-            property double levelDb: -14
-            property bool clipping: false
-            property var waveform: [-0.2, 0.3, -0.1, 0.1, -0.6, 0.7, -0.05, 0.05]
-            property var spectrum: [0.9, 0.7, 0.5, 0.2, 0.1, 0.0]
-            property var meterSurfaces: []
-            function setMeterSurfaces(phonocardiogram, spectrogram) { meterSurfaces = [phonocardiogram, spectrogram] }
+            // StethoscopeMeter
+            property QtObject meter: QtObject {
+                property double levelDb: -14
+                property bool clipping: false
+                property var waveform: [-0.2, 0.3, -0.1, 0.1, -0.6, 0.7, -0.05, 0.05]
+                property var spectrum: [0.9, 0.7, 0.5, 0.2, 0.1, 0.0]
+                property var surfaces: []
+                function setSurfaces(phonocardiogram, spectrogram) { surfaces = [phonocardiogram, spectrogram] }
+            }
             property string site: "mitral"
             property string siteLabel: "foyer mitral"
             property string requestedSite: ""
-            property bool recording: false
-            property string recordingFile: ""
-            property int recordingSeconds: 0
+            // StethoscopeRecording
+            property QtObject recorder: QtObject {
+                property bool recording: false
+                property string file: ""
+                property int seconds: 0
+                property string errorString: ""
+                function toggle() { recording = !recording }
+            }
             property string errorString: ""
             property var requests: []
             function sites() { return ["aortic", "pulmonary", "tricuspid", "mitral"] }
             function labelOf(site) { return "foyer " + site }
             function requestSite(site) { requests = requests.concat([site]); requestedSite = site }
             function stepGain(delta) { gainDb = Math.max(0, Math.min(40, gainDb + delta)) }
-            function toggleRecording() { recording = !recording }
         }
         property QtObject replay: QtObject {
             property bool available: true
@@ -336,17 +343,21 @@ Item {
             verify(findChild(view, "phonocardiogram").width <= panel.width - 24,
                    "phonocardiogram " + findChild(view, "phonocardiogram").width + " in " + panel.width)
             // The controller paints the phonocardiogram and the spectrogram into these two.
-            compare(fakeSession.stethoscope.meterSurfaces.length, 2)
-            compare(fakeSession.stethoscope.meterSurfaces[0], findChild(view, "phonocardiogram"))
-            compare(fakeSession.stethoscope.meterSurfaces[1], findChild(view, "spectrogram"))
+            compare(fakeSession.stethoscope.meter.surfaces.length, 2)
+            compare(fakeSession.stethoscope.meter.surfaces[0], findChild(view, "phonocardiogram"))
+            compare(fakeSession.stethoscope.meter.surfaces[1], findChild(view, "spectrogram"))
             verify(findChild(view, "spectrogram").stretch)
             compare(findChild(view, "siteLabel").text, "Placé : foyer mitral")
-            fakeSession.stethoscope.mode = "bell"
+            fakeSession.stethoscope.mode = StethoscopeMode.Bell
+            verify(findChild(view, "mode_bell").checked)
             keyClick(Qt.Key_2)
-            compare(fakeSession.stethoscope.mode, "diaphragm")
+            compare(fakeSession.stethoscope.mode, StethoscopeMode.Diaphragm)
             keyClick(Qt.Key_4)
-            compare(fakeSession.stethoscope.mode, "raw")
+            compare(fakeSession.stethoscope.mode, StethoscopeMode.Raw)
             verify(findChild(view, "mode_raw").checked)
+            verify(!findChild(view, "mode_bell").checked)
+            mouseClick(findChild(view, "mode_extended"))
+            compare(fakeSession.stethoscope.mode, StethoscopeMode.Extended)
             const before = fakeSession.stethoscope.gainDb
             keyClick(Qt.Key_Up)
             keyClick(Qt.Key_Up)
@@ -354,16 +365,24 @@ Item {
             keyClick(Qt.Key_Down)
             compare(fakeSession.stethoscope.gainDb, before + 1)
             keyClick(Qt.Key_R)
-            verify(fakeSession.stethoscope.recording)
+            verify(fakeSession.stethoscope.recorder.recording)
+            verify(findChild(view, "recordButton").text.indexOf("Arrêter") >= 0)
             keyClick(Qt.Key_R)
-            verify(!fakeSession.stethoscope.recording)
+            verify(!fakeSession.stethoscope.recorder.recording)
+            // A recording's failure shows before the cabin's refusal to move the stethoscope.
+            fakeSession.stethoscope.errorString = "La cabine n'a pas pu placer le stéthoscope : foyer aortique"
+            fakeSession.stethoscope.recorder.errorString = "Enregistrement impossible : disque plein"
+            compare(findChild(view, "stethoscopeMessage").text, "Enregistrement impossible : disque plein")
+            fakeSession.stethoscope.recorder.errorString = ""
+            compare(findChild(view, "stethoscopeMessage").text, "La cabine n'a pas pu placer le stéthoscope : foyer aortique")
+            fakeSession.stethoscope.errorString = ""
             mouseClick(findChild(view, "requestSite"))
             compare(fakeSession.stethoscope.requests.length, 1)
             verify(findChild(view, "siteLabel").text.indexOf("en attente") >= 0)
             fakeSession.stethoscope.requestedSite = ""
-            fakeSession.stethoscope.clipping = true
+            fakeSession.stethoscope.meter.clipping = true
             compare(String(findChild(view, "clipLight").color), "#ff4d4f")
-            fakeSession.stethoscope.clipping = false
+            fakeSession.stethoscope.meter.clipping = false
             // The recordings on this workstation, a recovered one among them, open from the list.
             const choice = findChild(view, "replayChoice")
             verify(choice.visible)

@@ -1,6 +1,7 @@
 import QtQuick
 import QtTest
 import Telecabine.Ui
+import Telecabine.States
 
 Item {
     id: root
@@ -28,7 +29,7 @@ Item {
                  values: [{ quantity: "systolic", label: "Pression systolique", shortLabel: "Systolique", valueText: "168", unit: "mmHg",
                             flag: flag, symbol: symbol, flagText: flagText, trend: [150, 162, 168] },
                           { quantity: "diastolic", label: "Pression diastolique", shortLabel: "Diastolique", valueText: "88", unit: "mmHg",
-                            flag: "normal", symbol: "", flagText: "normale", trend: [88] }] }
+                            flag: VitalFlag.Normal, symbol: "", flagText: "normale", trend: [88] }] }
     }
     function notTaken(kind, title) {
         return { kind: kind, title: title, taken: false, pending: false, statusText: "", values: [] }
@@ -48,7 +49,7 @@ Item {
 
         function init() {
             fakeVitals.requests = []
-            fakeVitals.readings = [bloodPressure("high", "↑", "↑ élevée"),
+            fakeVitals.readings = [bloodPressure(VitalFlag.High, "↑", "↑ élevée"),
                                    notTaken("oximetry", "Oxymétrie"),
                                    notTaken("temperature", "Température")]
         }
@@ -65,11 +66,33 @@ Item {
             verify(!findChild(panel, "flag_diastolic").visible)
             compare(findChild(panel, "age_blood_pressure").text, "il y a 2 min")
             // Critical: the same words, in bold and in the urgent colour.
-            fakeVitals.readings = [bloodPressure("critical_high", "↑↑", "↑↑ critique")]
+            fakeVitals.readings = [bloodPressure(VitalFlag.CriticalHigh, "↑↑", "↑↑ critique")]
             const critical = findChild(panel, "flag_systolic")
             compare(critical.text, "↑↑ critique")
             verify(critical.font.bold)
             compare(String(critical.color), String(Theme.urgent))
+        }
+
+        // Each flag by its enum (Telecabine.States): words and colour for the abnormal ones, bold
+        // for the critical ones, no words for a value in range or one no range applies to.
+        function test_every_flag_by_its_enum_data() {
+            return [
+                { tag: "low", flag: VitalFlag.Low, words: true, colour: Theme.warning, bold: false },
+                { tag: "high", flag: VitalFlag.High, words: true, colour: Theme.warning, bold: false },
+                { tag: "critical low", flag: VitalFlag.CriticalLow, words: true, colour: Theme.urgent, bold: true },
+                { tag: "critical high", flag: VitalFlag.CriticalHigh, words: true, colour: Theme.urgent, bold: true },
+                { tag: "normal", flag: VitalFlag.Normal, words: false, colour: Theme.text, bold: false },
+                { tag: "not assessed", flag: VitalFlag.NotAssessed, words: false, colour: Theme.text, bold: false }
+            ]
+        }
+        function test_every_flag_by_its_enum(data) {
+            fakeVitals.readings = [bloodPressure(data.flag, "?", "mots du drapeau")]
+            const panel = createTemporaryObject(uut, root)
+            const flag = findChild(panel, "flag_systolic")
+            compare(flag.visible, data.words)
+            compare(String(flag.color), String(data.colour))
+            compare(String(findChild(panel, "value_systolic").color), String(data.colour))
+            compare(flag.font.bold, data.bold)
         }
 
         function test_strips_are_handed_to_the_controller() {
@@ -95,7 +118,7 @@ Item {
 
         function test_manual_entry_is_marked() {
             const panel = createTemporaryObject(uut, root)
-            const reading = bloodPressure("normal", "", "normale")
+            const reading = bloodPressure(VitalFlag.Normal, "", "normale")
             reading.manual = true
             fakeVitals.readings = [reading]
             compare(findChild(panel, "age_blood_pressure").text, "il y a 2 min · saisie manuelle")
