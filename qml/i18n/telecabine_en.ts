@@ -57,327 +57,362 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="23"/>
+        <location filename="../../app/src/error_text.cpp" line="24"/>
         <source>fichier ou dossier introuvable</source>
         <translation>file or folder not found</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="26"/>
+        <location filename="../../app/src/error_text.cpp" line="27"/>
         <source>accès refusé (droits du fichier ou du périphérique)</source>
         <translation>access denied (file or device permissions)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="30"/>
+        <location filename="../../app/src/error_text.cpp" line="31"/>
         <source>disque plein : libérez de la place</source>
         <translation>disk full: free some space</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="32"/>
+        <location filename="../../app/src/error_text.cpp" line="33"/>
         <source>disque en lecture seule</source>
         <translation>read-only disk</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="34"/>
+        <location filename="../../app/src/error_text.cpp" line="35"/>
         <source>périphérique occupé par un autre programme</source>
         <translation>device in use by another program</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="38"/>
+        <location filename="../../app/src/error_text.cpp" line="39"/>
         <source>périphérique absent ou débranché</source>
         <translation>device missing or unplugged</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="40"/>
+        <location filename="../../app/src/error_text.cpp" line="41"/>
         <source>port réseau déjà utilisé par un autre programme</source>
         <translation>network port already used by another program</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="43"/>
+        <location filename="../../app/src/error_text.cpp" line="44"/>
         <source>adresse réseau indisponible sur ce poste</source>
         <translation>network address not available on this computer</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="45"/>
+        <location filename="../../app/src/error_text.cpp" line="46"/>
         <source>connexion refusée par le serveur</source>
         <translation>connection refused by the server</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="48"/>
+        <location filename="../../app/src/error_text.cpp" line="49"/>
         <source>connexion coupée par l&apos;autre côté</source>
         <translation>connection closed by the other side</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="51"/>
+        <location filename="../../app/src/error_text.cpp" line="52"/>
         <source>réseau inaccessible</source>
         <translation>network unreachable</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="53"/>
+        <location filename="../../app/src/error_text.cpp" line="54"/>
         <source>délai dépassé</source>
         <translation>timed out</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="55"/>
+        <location filename="../../app/src/error_text.cpp" line="56"/>
         <source>erreur système n° %1</source>
         <translation>system error no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="63"/>
+        <location filename="../../app/src/error_text.cpp" line="64"/>
         <source>phrase secrète incorrecte</source>
         <translation>wrong passphrase</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="68"/>
+        <location filename="../../app/src/error_text.cpp" line="69"/>
         <source>fichier d&apos;identité inutilisable (clé ou certificat manquant)</source>
         <translation>unusable identity file (key or certificate missing)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="71"/>
+        <location filename="../../app/src/error_text.cpp" line="72"/>
         <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
         <translation>PIN refused by the card (careful: the card locks after several wrong PINs)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="75"/>
+        <location filename="../../app/src/error_text.cpp" line="76"/>
         <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
         <translation>card missing or removed: insert it again and retry</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="79"/>
+        <location filename="../../app/src/error_text.cpp" line="80"/>
         <source>le module de la carte ne se charge pas</source>
         <translation>the card&apos;s module does not load</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="82"/>
+        <location filename="../../app/src/error_text.cpp" line="83"/>
         <source>la carte ne porte pas la clé de ce certificat</source>
         <translation>the card does not hold this certificate&apos;s key</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="85"/>
+        <location filename="../../app/src/error_text.cpp" line="86"/>
         <source>certificat expiré</source>
         <translation>certificate expired</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="87"/>
+        <location filename="../../app/src/error_text.cpp" line="88"/>
         <source>certificat pas encore valide</source>
         <translation>certificate not yet valid</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="89"/>
+        <location filename="../../app/src/error_text.cpp" line="90"/>
         <source>le certificat est celui d&apos;un autre prescripteur</source>
         <translation>the certificate is another prescriber&apos;s</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="92"/>
+        <location filename="../../app/src/error_text.cpp" line="93"/>
         <source>le certificat n&apos;est pas celui d&apos;un prescripteur</source>
         <translation>the certificate is not a prescriber&apos;s</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="103"/>
+        <location filename="../../app/src/error_text.cpp" line="104"/>
         <source>l&apos;ordonnance comporte des erreurs à corriger</source>
         <translation>the prescription has errors to fix</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="106"/>
+        <location filename="../../app/src/error_text.cpp" line="107"/>
         <source>une ordonnance porte déjà ce numéro</source>
         <translation>a prescription already has this number</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="108"/>
+        <location filename="../../app/src/error_text.cpp" line="109"/>
         <source>l&apos;ordonnance à remplacer est inconnue</source>
         <translation>the prescription to replace is unknown</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="110"/>
+        <location filename="../../app/src/error_text.cpp" line="111"/>
         <source>l&apos;ordonnance à remplacer a déjà été annulée</source>
         <translation>the prescription to replace was already cancelled</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="113"/>
+        <location filename="../../app/src/error_text.cpp" line="114"/>
         <source>une ordonnance modifiée garde le même prescripteur et le même patient</source>
         <translation>an amended prescription keeps the same prescriber and patient</translation>
     </message>
     <message>
+        <location filename="../../app/src/error_text.cpp" line="125"/>
+        <source>nom ou prénom manquant</source>
+        <translation>missing name or first name</translation>
+    </message>
+    <message>
         <location filename="../../app/src/error_text.cpp" line="127"/>
+        <source>nom trop long</source>
+        <translation>name too long</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <source>caractère non autorisé dans un nom</source>
+        <translation>character not allowed in a name</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <source>date de naissance impossible</source>
+        <translation>impossible date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="134"/>
+        <source>INS incorrect (clé ou format)</source>
+        <translation>incorrect INS (key or format)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="136"/>
+        <source>le sexe ne correspond pas à l&apos;INS</source>
+        <translation>the sex does not match the INS</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="138"/>
+        <source>identité incohérente</source>
+        <translation>inconsistent identity</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="149"/>
         <source>incident du moteur multimédia</source>
         <translation>media engine failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="128"/>
+        <location filename="../../app/src/error_text.cpp" line="150"/>
         <source>incident vidéo</source>
         <translation>video failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <location filename="../../app/src/error_text.cpp" line="151"/>
         <source>incident du codec audio</source>
         <translation>audio codec failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="130"/>
+        <location filename="../../app/src/error_text.cpp" line="152"/>
         <source>fichier audio illisible</source>
         <translation>unreadable audio file</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <location filename="../../app/src/error_text.cpp" line="153"/>
         <source>incident d&apos;enregistrement</source>
         <translation>recording failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="132"/>
+        <location filename="../../app/src/error_text.cpp" line="154"/>
         <source>enregistrement endommagé</source>
         <translation>damaged recording</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="133"/>
+        <location filename="../../app/src/error_text.cpp" line="155"/>
         <source>incident de chiffrement du flux</source>
         <translation>stream encryption failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="134"/>
+        <location filename="../../app/src/error_text.cpp" line="156"/>
         <source>échec de la négociation du chiffrement</source>
         <translation>encryption negotiation failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="135"/>
+        <location filename="../../app/src/error_text.cpp" line="157"/>
         <source>description média de la cabine refusée</source>
         <translation>the cabin&apos;s media description was refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="136"/>
+        <location filename="../../app/src/error_text.cpp" line="158"/>
         <source>paquet média invalide</source>
         <translation>invalid media packet</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="137"/>
+        <location filename="../../app/src/error_text.cpp" line="159"/>
         <source>connexion média impossible</source>
         <translation>media connection impossible</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="139"/>
+        <location filename="../../app/src/error_text.cpp" line="161"/>
         <source>serveurs STUN/TURN inutilisables</source>
         <translation>STUN/TURN servers unusable</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="141"/>
+        <location filename="../../app/src/error_text.cpp" line="163"/>
         <source>aucune interface réseau utilisable</source>
         <translation>no usable network interface</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="142"/>
+        <location filename="../../app/src/error_text.cpp" line="164"/>
         <source>transfert de document refusé</source>
         <translation>document transfer refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="143"/>
+        <location filename="../../app/src/error_text.cpp" line="165"/>
         <source>ordonnance refusée</source>
         <translation>prescription refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="144"/>
+        <location filename="../../app/src/error_text.cpp" line="166"/>
         <source>échec de signature</source>
         <translation>signature failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="145"/>
+        <location filename="../../app/src/error_text.cpp" line="167"/>
         <source>simulation réseau invalide</source>
         <translation>invalid network simulation</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="152"/>
+        <location filename="../../app/src/error_text.cpp" line="174"/>
         <source>incident technique</source>
         <translation>technical failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="181"/>
+        <location filename="../../app/src/error_text.cpp" line="206"/>
         <source>%1 (code %2/%3)</source>
         <translation>%1 (code %2/%3)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="189"/>
+        <location filename="../../app/src/error_text.cpp" line="214"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="197"/>
+        <location filename="../../app/src/error_text.cpp" line="222"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="201"/>
+        <location filename="../../app/src/error_text.cpp" line="226"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="206"/>
+        <location filename="../../app/src/error_text.cpp" line="231"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="210"/>
+        <location filename="../../app/src/error_text.cpp" line="235"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="215"/>
+        <location filename="../../app/src/error_text.cpp" line="240"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="220"/>
+        <location filename="../../app/src/error_text.cpp" line="245"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="225"/>
+        <location filename="../../app/src/error_text.cpp" line="250"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="230"/>
+        <location filename="../../app/src/error_text.cpp" line="255"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="234"/>
+        <location filename="../../app/src/error_text.cpp" line="259"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="238"/>
+        <location filename="../../app/src/error_text.cpp" line="263"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="241"/>
+        <location filename="../../app/src/error_text.cpp" line="266"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="245"/>
+        <location filename="../../app/src/error_text.cpp" line="270"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="248"/>
+        <location filename="../../app/src/error_text.cpp" line="273"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="251"/>
+        <location filename="../../app/src/error_text.cpp" line="276"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="254"/>
+        <location filename="../../app/src/error_text.cpp" line="279"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="257"/>
+        <location filename="../../app/src/error_text.cpp" line="282"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="260"/>
+        <location filename="../../app/src/error_text.cpp" line="285"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -403,6 +438,44 @@
         <location filename="../HeaderBar.qml" line="64"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCorrectionDialog</name>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="14"/>
+        <source>Corriger l&apos;identité du patient</source>
+        <translation>Correct the patient&apos;s identity</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="20"/>
+        <source>Corriger</source>
+        <translation>Correct</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="25"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="49"/>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="51"/>
+        <source>Prénoms</source>
+        <translation>First names</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="53"/>
+        <source>Né(e) le (AAAA-MM-JJ)</source>
+        <translation>Born on (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <location filename="../IdentityCorrectionDialog.qml" line="60"/>
+        <source>La correction est signalée sur l&apos;ordonnance et le compte rendu.</source>
+        <translation>The correction is shown on the prescription and the report.</translation>
     </message>
 </context>
 <context>
@@ -1008,37 +1081,37 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../SessionView.qml" line="422"/>
+        <location filename="../SessionView.qml" line="496"/>
         <source>Stéthoscope (F1)</source>
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="438"/>
+        <location filename="../SessionView.qml" line="512"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="454"/>
+        <location filename="../SessionView.qml" line="528"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="506"/>
+        <location filename="../SessionView.qml" line="580"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="316"/>
+        <location filename="../SessionView.qml" line="390"/>
         <source>Caméra coupée</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="325"/>
+        <location filename="../SessionView.qml" line="399"/>
         <source>Caméra allumée (C)</source>
         <translation>Camera on (C)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="325"/>
+        <location filename="../SessionView.qml" line="399"/>
         <source>Caméra coupée (C)</source>
         <translation>Camera off (C)</translation>
     </message>
@@ -1053,52 +1126,72 @@
         <translation>URGENT</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="132"/>
+        <location filename="../SessionView.qml" line="119"/>
+        <source>Identité non transmise par la cabine</source>
+        <translation>Identity not sent by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="126"/>
+        <source>né(e) le %1</source>
+        <translation>born %1</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="133"/>
+        <source>INS %1</source>
+        <translation>INS %1</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="163"/>
+        <source>Corriger l&apos;identité</source>
+        <translation>Correct the identity</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="206"/>
         <source>Lieu</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="133"/>
+        <location filename="../SessionView.qml" line="207"/>
         <source>Cabine</source>
         <translation>Cabin</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="134"/>
+        <location filename="../SessionView.qml" line="208"/>
         <source>Horaires du site</source>
         <translation>Opening hours</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="135"/>
+        <location filename="../SessionView.qml" line="209"/>
         <source>Accompagnant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="137"/>
+        <location filename="../SessionView.qml" line="211"/>
         <source>Représentant légal</source>
         <translation>Legal guardian</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="138"/>
+        <location filename="../SessionView.qml" line="212"/>
         <source>présent</source>
         <translation>present</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="138"/>
+        <location filename="../SessionView.qml" line="212"/>
         <source>non (patient majeur)</source>
         <translation>no (adult patient)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="141"/>
+        <location filename="../SessionView.qml" line="215"/>
         <source>Consentement</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="142"/>
+        <location filename="../SessionView.qml" line="216"/>
         <source>Attente</source>
         <translation>Waited</translation>
     </message>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="142"/>
+        <location filename="../SessionView.qml" line="216"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -1106,77 +1199,77 @@
         </translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="146"/>
+        <location filename="../SessionView.qml" line="220"/>
         <source>Instruments disponibles</source>
         <translation>Available instruments</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="182"/>
+        <location filename="../SessionView.qml" line="256"/>
         <source>Prise en charge…</source>
         <translation>Taking the patient…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="183"/>
+        <location filename="../SessionView.qml" line="257"/>
         <source>Connexion à la cabine…</source>
         <translation>Connecting to the cabin…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="184"/>
+        <location filename="../SessionView.qml" line="258"/>
         <source>En consultation  ·  %1</source>
         <translation>In consultation  ·  %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="185"/>
+        <location filename="../SessionView.qml" line="259"/>
         <source>Fin de la consultation…</source>
         <translation>Ending the consultation…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="186"/>
+        <location filename="../SessionView.qml" line="260"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="195"/>
+        <location filename="../SessionView.qml" line="269"/>
         <source>Cabine déconnectée — reconnexion en cours</source>
         <translation>Cabin disconnected — reconnecting</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="209"/>
+        <location filename="../SessionView.qml" line="283"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="211"/>
+        <location filename="../SessionView.qml" line="285"/>
         <source>Raccourcis clavier (?)</source>
         <translation>Keyboard shortcuts (?)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="216"/>
+        <location filename="../SessionView.qml" line="290"/>
         <source>Terminer la consultation</source>
         <translation>End the consultation</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="351"/>
+        <location filename="../SessionView.qml" line="425"/>
         <source>Médias de la cabine</source>
         <translation>Cabin media</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="357"/>
+        <location filename="../SessionView.qml" line="431"/>
         <source>En attente de la réponse de la cabine…</source>
         <translation>Waiting for the cabin&apos;s answer…</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="383"/>
+        <location filename="../SessionView.qml" line="457"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="389"/>
+        <location filename="../SessionView.qml" line="463"/>
         <source>La cabine passe en désinfection avant le patient suivant.</source>
         <translation>The cabin is disinfected before the next patient.</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="395"/>
+        <location filename="../SessionView.qml" line="469"/>
         <source>Retour à la file d&apos;attente</source>
         <translation>Back to the queue</translation>
     </message>
@@ -1869,6 +1962,84 @@
     </message>
 </context>
 <context>
+    <name>tc::app::PatientIdentityView</name>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="42"/>
+        <source>(née %1)</source>
+        <translation>(née %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="42"/>
+        <source>(né %1)</source>
+        <translation>(born %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="57"/>
+        <source> · lieu de naissance %1</source>
+        <translation> · place of birth %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="64"/>
+        <source>pas d&apos;INS</source>
+        <translation>no INS</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="74"/>
+        <source> (INS de test)</source>
+        <translation> (test INS)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="76"/>
+        <source> (NIA)</source>
+        <translation> (NIA)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="99"/>
+        <source>Identité qualifiée (INS vérifié)</source>
+        <translation>Qualified identity (INS checked)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="102"/>
+        <source>Identité provisoire (lue sur la carte Vitale, non vérifiée)</source>
+        <translation>Provisional identity (read from the Carte Vitale, not checked)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="103"/>
+        <source>Identité provisoire (non vérifiée)</source>
+        <translation>Provisional identity (not checked)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="105"/>
+        <source>Identité non vérifiée (déclarée à l&apos;accompagnant)</source>
+        <translation>Unverified identity (declared to the assistant)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="109"/>
+        <source>Identité non transmise par la cabine</source>
+        <translation>Identity not sent by the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="116"/>
+        <source>Corrigée par le médecin</source>
+        <translation>Corrected by the doctor</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="161"/>
+        <source>Date de naissance à corriger : AAAA-MM-JJ.</source>
+        <translation>Date of birth to fix: YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="173"/>
+        <source>Identité qualifiée : elle ne se corrige pas ici.</source>
+        <translation>Qualified identity: it cannot be corrected here.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="174"/>
+        <source>Correction refusée : %1</source>
+        <translation>Correction refused: %1</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::PrescriptionDeliveryController</name>
     <message>
         <location filename="../../app/src/prescription_delivery.cpp" line="30"/>
@@ -1984,7 +2155,7 @@
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="254"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="255"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
@@ -2035,17 +2206,17 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="358"/>
+        <location filename="../../app/src/session_controller.cpp" line="367"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="152"/>
+        <location filename="../../app/src/session_controller.cpp" line="159"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="196"/>
+        <location filename="../../app/src/session_controller.cpp" line="204"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>

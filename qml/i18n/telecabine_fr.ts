@@ -15,7 +15,7 @@
 <context>
     <name>SessionView</name>
     <message numerus="yes">
-        <location filename="../SessionView.qml" line="142"/>
+        <location filename="../SessionView.qml" line="216"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
