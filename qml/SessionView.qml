@@ -130,7 +130,7 @@ Item {
                         }
                         Label {
                             visible: view.session.patient.known
-                            text: qsTr("INS %1").arg(view.session.patient.insText)
+                            text: view.session.patient.insText
                             font.pixelSize: Theme.fontBody
                             color: Theme.muted
                             topPadding: 3

@@ -276,8 +276,9 @@ void Autopilot::waitForVitals(int triesLeft) {
 }
 
 void Autopilot::writePrescription() {
-    // The ordonnance tab, filled in the way the doctor would: what the operator reads from the
-    // patient's card, the practice's details, then an amoxicilline line by its DCI.
+    // The ordonnance tab, filled in the way the doctor would: the patient's traits (from the
+    // cabin's identity when it sent one), the practice's details, then an amoxicilline line by
+    // its DCI.
     auto* editor = m_session->prescription();
     m_session->workspace()->setCurrent(app::Workspace::Prescription);
     const QDate born =
@@ -293,7 +294,12 @@ void Autopilot::writePrescription() {
         {"/prescriber/telephone", QStringLiteral("+33386000000")},
         {"/prescriber/email", QStringLiteral("cabinet@example.fr")}};
     for (const auto& [path, value] : fields) {
-        editor->setValue(QString::fromLatin1(path), value);
+        // The cabin's identity, when it sent one, already named the patient.
+        const bool identityField = QByteArray(path).startsWith("/patient/") &&
+                                   QByteArray(path) != "/patient/weightKg";
+        if (!(identityField && m_session->patient()->known())) {
+            editor->setValue(QString::fromLatin1(path), value);
+        }
     }
     editor->addMedication(QStringLiteral("amoxicilline"));
     QTimer::singleShot(800, this, [this, editor] {

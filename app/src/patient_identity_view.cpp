@@ -54,18 +54,18 @@ QString PatientIdentityView::birthText() const {
                      static_cast<int>(static_cast<unsigned>(d.day())));
     QString text = QLocale().toString(date, QLocale::ShortFormat);
     if (!m_identity->birthPlaceCode.empty()) {
-        text += tr(" · lieu de naissance %1").arg(fromUtf8(m_identity->birthPlaceCode));
+        text += tr(" (lieu %1)").arg(fromUtf8(m_identity->birthPlaceCode));
     }
     return text;
 }
 
 QString PatientIdentityView::insText() const {
     if (!m_identity || !m_identity->ins) {
-        return m_identity ? tr("pas d'INS") : QString();
+        return m_identity ? tr("sans INS") : QString();
     }
     // Grouped as on the Carte Vitale: sex, year, month, place (2+3), order, key.
     const auto n = QString::fromStdString(m_identity->ins->number);
-    QString text = n.left(1) + QLatin1Char(' ') + n.mid(1, 2) + QLatin1Char(' ') + n.mid(3, 2) +
+    QString text = QStringLiteral("INS ") + n.left(1) + QLatin1Char(' ') + n.mid(1, 2) + QLatin1Char(' ') + n.mid(3, 2) +
                    QLatin1Char(' ') + n.mid(5, 2) + QLatin1Char(' ') + n.mid(7, 3) +
                    QLatin1Char(' ') + n.mid(10, 3) + QLatin1Char(' ') +
                    QString::fromStdString(m_identity->ins->key);
@@ -99,10 +99,10 @@ QString PatientIdentityView::trustText() const {
         return tr("Identité qualifiée (INS vérifié)");
     case IdentityTrust::Provisional:
         return m_identity->source == rx::IdentitySource::carteVitale
-                   ? tr("Identité provisoire (lue sur la carte Vitale, non vérifiée)")
-                   : tr("Identité provisoire (non vérifiée)");
+                   ? tr("Identité provisoire (carte Vitale)")
+                   : tr("Identité provisoire");
     case IdentityTrust::Unverified:
-        return tr("Identité non vérifiée (déclarée à l'accompagnant)");
+        return tr("Identité non vérifiée");
     case IdentityTrust::Unknown:
         break;
     }

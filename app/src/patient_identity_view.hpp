@@ -17,8 +17,8 @@ class PatientIdentityView : public Controller {
     Q_OBJECT
     Q_PROPERTY(bool known READ known NOTIFY changed)
     Q_PROPERTY(QString fullName READ fullName NOTIFY changed)   // "MARTIN (née DUPONT) Jeanne"
-    Q_PROPERTY(QString birthText READ birthText NOTIFY changed) // "12/03/1955 · 75056"
-    Q_PROPERTY(QString insText READ insText NOTIFY changed)     // "2 55 03 75 056 078 66"
+    Q_PROPERTY(QString birthText READ birthText NOTIFY changed) // "12/03/1955 (lieu 75056)"
+    Q_PROPERTY(QString insText READ insText NOTIFY changed)     // "INS 2 55 03 75 056 078 66"
     Q_PROPERTY(tc::app::IdentityTrust::Value trust READ trust NOTIFY changed)
     Q_PROPERTY(QString trustText READ trustText NOTIFY changed)
     Q_PROPERTY(bool correctable READ correctable NOTIFY changed)

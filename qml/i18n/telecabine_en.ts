@@ -1136,11 +1136,6 @@
         <translation>born %1</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="133"/>
-        <source>INS %1</source>
-        <translation>INS %1</translation>
-    </message>
-    <message>
         <location filename="../SessionView.qml" line="163"/>
         <source>Corriger l&apos;identité</source>
         <translation>Correct the identity</translation>
@@ -1974,16 +1969,6 @@
         <translation>(born %1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="57"/>
-        <source> · lieu de naissance %1</source>
-        <translation> · place of birth %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="64"/>
-        <source>pas d&apos;INS</source>
-        <translation>no INS</translation>
-    </message>
-    <message>
         <location filename="../../app/src/patient_identity_view.cpp" line="74"/>
         <source> (INS de test)</source>
         <translation> (test INS)</translation>
@@ -1999,19 +1984,29 @@
         <translation>Qualified identity (INS checked)</translation>
     </message>
     <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="57"/>
+        <source> (lieu %1)</source>
+        <translation> (place %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/patient_identity_view.cpp" line="64"/>
+        <source>sans INS</source>
+        <translation>no INS</translation>
+    </message>
+    <message>
         <location filename="../../app/src/patient_identity_view.cpp" line="102"/>
-        <source>Identité provisoire (lue sur la carte Vitale, non vérifiée)</source>
-        <translation>Provisional identity (read from the Carte Vitale, not checked)</translation>
+        <source>Identité provisoire (carte Vitale)</source>
+        <translation>Provisional identity (Carte Vitale)</translation>
     </message>
     <message>
         <location filename="../../app/src/patient_identity_view.cpp" line="103"/>
-        <source>Identité provisoire (non vérifiée)</source>
-        <translation>Provisional identity (not checked)</translation>
+        <source>Identité provisoire</source>
+        <translation>Provisional identity</translation>
     </message>
     <message>
         <location filename="../../app/src/patient_identity_view.cpp" line="105"/>
-        <source>Identité non vérifiée (déclarée à l&apos;accompagnant)</source>
-        <translation>Unverified identity (declared to the assistant)</translation>
+        <source>Identité non vérifiée</source>
+        <translation>Unverified identity</translation>
     </message>
     <message>
         <location filename="../../app/src/patient_identity_view.cpp" line="109"/>
