@@ -126,3 +126,70 @@ TEST_CASE("fake link: claimed, the console offers its media; the session's event
     CHECK(rig.session.state() == app::SessionState::Idle);
     CHECK(rig.session.visit()->siteCode().isEmpty());
 }
+
+TEST_CASE("fake link: the claim brings the patient's identity; a provisional one is corrected "
+          "and marked, a qualified one is not",
+          "[app][fake][identity]") {
+    Rig rig;
+    rig.signInWith({entry("V-1", 70, false)});
+    CHECK_FALSE(rig.session.patient()->known());
+    rig.session.claim(QStringLiteral("V-1"));
+    prescriptions::PatientIdentity patient;
+    patient.birthName = "DUPONT";
+    patient.usedName = "MARTIN";
+    patient.firstNames = {"Jeanne", "Marie"};
+    patient.birthDate = std::chrono::year_month_day{std::chrono::year(1955), std::chrono::month(3),
+                                                    std::chrono::day(12)};
+    patient.sex = prescriptions::Sex::female;
+    patient.birthPlaceCode = "75056";
+    patient.ins = prescriptions::Ins{prescriptions::InsSystem::testNir, "2550375056078", "66"};
+    patient.status = prescriptions::IdentityStatus::provisional;
+    patient.source = prescriptions::IdentitySource::carteVitale;
+    protocol::ClaimResult claimed{"S-1", entry("V-1", 70, false), {}, patient};
+    REQUIRE(rig.link.reply(type::visitClaim, protocol::toJson(claimed)));
+
+    auto* view = rig.session.patient();
+    REQUIRE(view->known());
+    CHECK(view->fullName() == QStringLiteral("MARTIN (née DUPONT) Jeanne Marie"));
+    CHECK(view->insText().startsWith(QStringLiteral("INS 2 55 03 75 056 078 66")));
+    CHECK(view->trust() == app::IdentityTrust::Provisional);
+    CHECK(view->correctable());
+    CHECK(view->correctedText().isEmpty());
+
+    // A bad correction is refused with a reason in words and changes nothing.
+    CHECK_FALSE(view->correct(QStringLiteral("birth_date"), QStringLiteral("2099-01-01")));
+    CHECK_FALSE(view->errorString().isEmpty());
+    CHECK(view->birthDate() == QStringLiteral("1955-03-12"));
+    CHECK_FALSE(view->correct(QStringLiteral("birth_name"), QStringLiteral("DU\tPONT")));
+    // A good one is marked.
+    CHECK(view->correct(QStringLiteral("first_names"), QStringLiteral("Jeanne Marie Louise")));
+    CHECK(view->errorString().isEmpty());
+    CHECK_FALSE(view->correctedText().isEmpty());
+    REQUIRE(view->identity().has_value());
+    CHECK(view->identity()->correctedFields == std::vector<std::string>{"first_names"});
+    CHECK(view->identity()->status == prescriptions::IdentityStatus::provisional);
+
+    // The ordonnance takes the identity; a qualified identity's traits cannot be typed over.
+    auto& editor = *rig.session.prescription();
+    editor.begin({"Martin", "Claire", "10101234564"}, prescriptions::Sex::female);
+    editor.setPatientIdentity(*view->identity());
+    CHECK(editor.value(QStringLiteral("/patient/familyName")).toString() ==
+          QStringLiteral("MARTIN"));
+    CHECK(editor.value(QStringLiteral("/patient/birthDate")).toString() ==
+          QStringLiteral("1955-03-12"));
+    CHECK_FALSE(editor.patientLocked());
+    auto qualified = *view->identity();
+    qualified.status = prescriptions::IdentityStatus::qualified;
+    editor.setPatientIdentity(qualified);
+    CHECK(editor.patientLocked());
+    editor.setValue(QStringLiteral("/patient/familyName"), QStringLiteral("DURAND"));
+    CHECK(editor.value(QStringLiteral("/patient/familyName")).toString() ==
+          QStringLiteral("MARTIN"));
+    editor.setValue(QStringLiteral("/patient/weightKg"), QStringLiteral("61"));
+    CHECK(editor.value(QStringLiteral("/patient/weightKg")).toDouble() == 61.0);
+
+    rig.session.patient()->set(qualified);
+    CHECK_FALSE(view->correctable());
+    CHECK_FALSE(view->correct(QStringLiteral("birth_name"), QStringLiteral("DURAND")));
+    CHECK(view->trust() == app::IdentityTrust::Qualified);
+}
