@@ -597,7 +597,7 @@ Item {
                         sourceComponent: PrescriptionPanel {
                             objectName: "prescriptionPanel"
                             editor: view.session.prescription
-                            delivery: view.session.delivery !== undefined ? view.session.delivery : null
+                            delivery: view.session.prescription.delivery !== undefined ? view.session.prescription.delivery : null
                         }
                     }
                 }

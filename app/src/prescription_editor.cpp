@@ -295,6 +295,10 @@ QVariant PrescriptionEditor::value(const QString& path) const {
     }
 }
 
+PrescriptionDeliveryController* PrescriptionEditor::delivery() const {
+    return m_delivery.data();
+}
+
 void PrescriptionEditor::setPatientIdentity(const prescriptions::PatientIdentity& identity) {
     m_patientLocked = false;
     setValue(QStringLiteral("/patient/familyName"),

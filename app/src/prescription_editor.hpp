@@ -37,9 +37,12 @@ class PrescriptionDeliveryController;
 class VideoSurface;
 
 class PrescriptionEditor : public Controller {
+    Q_MOC_INCLUDE("prescription_delivery.hpp")
     Q_OBJECT
     // [{index, kind ("medication", "laboratory", "imaging", "referral"), text: the line as the
     // ordonnance will word it ("" while it cannot be read), hasError}]
+    // The signed ordonnance on its way to the cabin's printer (set by the session).
+    Q_PROPERTY(tc::app::PrescriptionDeliveryController* delivery READ delivery NOTIFY changed)
     Q_PROPERTY(QVariantList lines READ lines NOTIFY changed)
     // The issues, their counts, and whether the draft can be signed (prescription_validation.hpp).
     Q_PROPERTY(tc::app::PrescriptionValidation* validation READ validation CONSTANT)
@@ -110,6 +113,7 @@ public:
     SigningChoices* signing() { return &m_signing; }
     void setOutputDirectory(const QString& directory) { m_outputDirectory = directory; }
     void setDelivery(PrescriptionDeliveryController* delivery);
+    PrescriptionDeliveryController* delivery() const;
 
     QVariantList lines() const;
     PrescriptionValidation* validation() { return &m_validation; }

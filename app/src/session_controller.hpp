@@ -34,7 +34,6 @@ class QueueModel;
 class SessionController : public Controller {
     Q_OBJECT
     Q_PROPERTY(tc::app::SessionState::Value state READ state NOTIFY stateChanged)
-    Q_PROPERTY(QString sessionId READ sessionId NOTIFY stateChanged)
     Q_PROPERTY(bool cabinConnected READ cabinConnected NOTIFY cabinConnectedChanged)
     // The patient's identity from the cabin, from the claim on.
     Q_PROPERTY(tc::app::PatientIdentityView* patient READ patient CONSTANT)
@@ -53,8 +52,6 @@ class SessionController : public Controller {
     Q_PROPERTY(tc::app::PrescriptionEditor* prescription READ prescription CONSTANT)
     // The doctor's working tab beside the video, and the instrument cameras asked for.
     Q_PROPERTY(tc::app::SessionWorkspace* workspace READ workspace CONSTANT)
-    // The signed prescription sent to the cabin's printer, and what became of it.
-    Q_PROPERTY(tc::app::PrescriptionDeliveryController* delivery READ delivery CONSTANT)
 
 public:
     explicit SessionController(QObject* parent = nullptr);
