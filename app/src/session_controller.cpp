@@ -336,6 +336,9 @@ void SessionController::onAnswer(const nlohmann::json& body) {
             m_visit.entry().visit.sex == protocol::Sex::female ? prescriptions::Sex::female
             : m_visit.entry().visit.sex == protocol::Sex::male ? prescriptions::Sex::male
                                                                : prescriptions::Sex::other);
+        if (const auto& identity = m_patient.identity()) {
+            m_prescription.setPatientIdentity(*identity); // the cabin's identity names the patient
+        }
         if (const auto voice = m_media.voice()) {
             // Two-way in the cabin's answer: the cabin hears the doctor too.
             m_voice.attach(voice, m_stethoscope.selectedSink(),

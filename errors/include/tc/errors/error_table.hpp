@@ -26,6 +26,8 @@ template <class Enum> struct ErrcEntry {
     std::string_view key;
     std::string_view message;
 };
+// Spelled out for compilers without aggregate deduction (clang before 17: the fuzzers' tree).
+template <class Enum> ErrcEntry(Enum, std::string_view, std::string_view) -> ErrcEntry<Enum>;
 
 template <class Enum, std::size_t N>
 class TableCategory final : public boost::system::error_category {
