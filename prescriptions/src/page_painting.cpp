@@ -21,6 +21,8 @@ QFont makeFont(Style style) {
     };
     QFont f(ordonnanceFontFamily());
     f.setHintingPreference(QFont::PreferNoHinting);
+    // No ligatures: DejaVu's "fi" glyph would copy, and read aloud, as U+FB01 ("qualiﬁée").
+    f.setStyleStrategy(QFont::PreferNoShaping);
     switch (style) {
     case Style::body:
         f.setPixelSize(pixels(9));

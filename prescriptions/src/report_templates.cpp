@@ -135,7 +135,7 @@ std::vector<ExaminationItem> examinationItemsFrom(const ConsultationRecord& reco
     std::vector<Timed> timed;
     for (const auto& m : record.acts.measurements) {
         const std::string unit = unitTextFr(m.unit);
-        const bool glued = unit == "%" || unit.starts_with("/");
+        const bool glued = unit.starts_with("/");
         timed.push_back({m.atMs,
                          {m.display + " : " + frenchNumber(m.value) + (glued ? "" : " ") + unit +
                               " (" + clock(m.atMs) + ")",
