@@ -4,8 +4,11 @@
 #include "support/catch_result.hpp"
 #include "tc/prescriptions/canonical_json.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
+#include "tc/prescriptions/fhir_document.hpp"
+#include "tc/prescriptions/sealed_report.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -206,10 +209,25 @@ TEST_CASE("Record: vocabularies have stable wire names", "[record]") {
     CHECK(make_error_code(RecordErrc::invalidRpps).category().name() == std::string("tc.record"));
 }
 
-// Run by hand after a deliberate change of the format:
+// Run by hand after a deliberate change of the formats: the fixture, and the fuzzer's seeds (a
+// record, a report, a signed report's canonical bytes, a FHIR document).
 //   tc_prescriptions_tests "[.regenerate]"
-TEST_CASE("Record: regenerate tests/data/consultation_record.json", "[.regenerate]") {
-    std::ofstream out(TC_TEST_DATA_DIR "/consultation_record.json", std::ios::binary);
-    out << toJson(fx::recordFixture()).dump(2) << "\n";
-    CHECK(out.good());
+TEST_CASE("Record: regenerate tests/data/consultation_record.json and the fuzz seeds",
+          "[.regenerate]") {
+    const auto write = [](const std::string& path, const std::string& text) {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+        CHECK(out.good());
+    };
+    const auto record = fx::recordFixture();
+    write(TC_TEST_DATA_DIR "/consultation_record.json", toJson(record).dump(2) + "\n");
+    const std::string seeds = TC_SOURCE_DIR "/tests/fuzz/corpus-record/";
+    std::filesystem::create_directories(seeds);
+    write(seeds + "record", toJson(record).dump());
+    write(seeds + "report", toJson(fx::reportFixture()).dump());
+    auto sealed = SealedReport::seal(fx::reportFixture(), record);
+    REQUIRE(sealed.has_value());
+    write(seeds + "signed-report", sealed->canonicalJson());
+    const auto now = std::chrono::sys_days(fx::ymd(2024, 5, 3)) + std::chrono::hours(9);
+    write(seeds + "fhir-document", toFhirDocument(*sealed, record, now).value().dump());
 }
