@@ -10,8 +10,10 @@ namespace {
 
 constexpr std::array kKinds{
     SignedDocumentInfo{SignedDocumentKind::ordonnance, "ordonnance", kPrescriptionAttachmentName,
-                       "/prescriber/rpps", "ordonnance", "prescription"},
+                       "Ordonnance, JSON canonique (RFC 8785)", "/prescriber/rpps", "ordonnance",
+                       "prescription"},
     SignedDocumentInfo{SignedDocumentKind::consultationReport, "report", kReportAttachmentName,
+                       "Compte rendu de téléconsultation, JSON canonique (RFC 8785)",
                        "/author/rpps", "compte rendu", "consultation report"},
 };
 

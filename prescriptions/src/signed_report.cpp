@@ -3,11 +3,9 @@
 // document. The same identities and rules as signOrdonnance.
 #include "tc/prescriptions/signed_report.hpp"
 
-#include "tc/prescriptions/cms_signature.hpp"
+#include "document_signing.hpp"
 #include "tc/prescriptions/fhir_document.hpp"
-#include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
-#include "tc/prescriptions/signed_document.hpp"
 
 namespace tc::prescriptions {
 namespace {
@@ -22,10 +20,6 @@ SignReportResult failure(ReportStage stage, boost::system::error_code error,
         failed.detail = failed.issues.front().path + ": " + failed.issues.front().message();
     }
     return failed;
-}
-
-std::span<const std::byte> bytesOf(const std::string& text) {
-    return std::span(reinterpret_cast<const std::byte*>(text.data()), text.size());
 }
 
 } // namespace
@@ -45,7 +39,6 @@ SignReportResult signReport(const ConsultationReport& report, const Consultation
     if (!sealed) {
         return failure(ReportStage::sealing, sealed.error());
     }
-    const std::string& canonical = sealed->canonicalJson();
     auto page = renderReportPdf(*sealed, signingTime);
     if (!page) {
         return failure(ReportStage::rendering, page.error());
@@ -53,22 +46,12 @@ SignReportResult signReport(const ConsultationReport& report, const Consultation
     SignatureDetails details;
     details.reason = "Compte rendu de téléconsultation";
     details.location = record.site.name;
-    details.signingTime = signingTime;
-    details.attachment = PdfAttachment{};
-    details.attachment->fileName = kReportAttachmentName;
-    details.attachment->description = "Compte rendu de téléconsultation, JSON canonique (RFC 8785)";
-    const auto content = bytesOf(canonical);
-    details.attachment->data.assign(content.begin(), content.end());
-    auto pdf = signPdf(*page, identity, details);
-    if (!pdf) {
-        return failure(ReportStage::pdfSignature, pdf.error());
-    }
-    DetachedSignatureOptions cmsOptions;
-    cmsOptions.includeSigningTime = true;
-    cmsOptions.signingTime = signingTime;
-    auto cms = signDetached(content, identity, cmsOptions);
-    if (!cms) {
-        return failure(ReportStage::jsonSignature, cms.error());
+    auto signatures = detail::signDocument(SignedDocumentKind::consultationReport, *page,
+                                           sealed->canonicalJson(), identity, details, signingTime);
+    if (!signatures) {
+        return failure(signatures.error().pdfStep ? ReportStage::pdfSignature
+                                                  : ReportStage::jsonSignature,
+                       signatures.error().code);
     }
     auto fhir = toFhirDocument(*sealed, record, signingTime);
     if (!fhir) {
@@ -78,8 +61,8 @@ SignReportResult signReport(const ConsultationReport& report, const Consultation
         std::chrono::duration_cast<std::chrono::milliseconds>(signingTime.time_since_epoch())
             .count();
     ReportReference reference{sealed->report().id.toString(), sealed->sha256(), signedAtMs};
-    return SignedReport{*sealed, std::move(*pdf), std::move(*cms), fhir->dump(),
-                        std::move(reference)};
+    return SignedReport{*sealed, std::move(signatures->pdf), std::move(signatures->jsonCmsDer),
+                        fhir->dump(), std::move(reference)};
 }
 
 } // namespace tc::prescriptions

@@ -5,6 +5,7 @@
 #include "record_fixtures.hpp"
 #include "support/catch_result.hpp"
 #include "tc/prescriptions/fhir_document.hpp"
+#include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/signed_report.hpp"
 #include "test_support.hpp"
 
@@ -154,6 +155,20 @@ TEST_CASE("Signed report: pdfsig, openssl cms, pdfdetach and telecabine-verify a
     CHECK(asOrdonnance.output.find("--kind report") != std::string::npos);
     CHECK(asOrdonnance.output.find("REJECTED") != std::string::npos);
     CHECK(verify(dir, "compte-rendu.pdf", "--kind letter").exitCode == 2);
+}
+
+TEST_CASE("Signed report: an ordonnance is not accepted as a report", "[report][verify]") {
+    auto ordonnance =
+        signOrdonnance(fx::adultPrescription(), identityOf(testPki().rppsDoctor), kSigningTime);
+    REQUIRE(ordonnance);
+    TempDir dir;
+    writeFile(dir / "o.pdf", ordonnance->pdf);
+    const auto asReport = verify(dir, "o.pdf", "--kind report");
+    INFO(asReport.output);
+    CHECK(asReport.exitCode == 31);
+    CHECK(asReport.output.find("compte-rendu.json) est absent") != std::string::npos);
+    CHECK(asReport.output.find("--kind ordonnance") != std::string::npos);
+    CHECK(verify(dir, "o.pdf", "--kind ordonnance").exitCode == 0);
 }
 
 TEST_CASE("Signed report: an A4 page in French with every mention", "[report]") {

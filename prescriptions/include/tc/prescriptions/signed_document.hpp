@@ -20,11 +20,12 @@ inline constexpr const char* kReportAttachmentName = "compte-rendu.json";
 
 struct SignedDocumentInfo {
     SignedDocumentKind kind;
-    std::string_view wire;           // "ordonnance", "report" (telecabine-verify --kind)
-    std::string_view attachmentName; // EmbeddedFiles name of the canonical JSON
-    std::string_view rppsPointer;    // JSON pointer to the signer's RPPS in that JSON
-    std::string_view labelFr;        // "ordonnance", "compte rendu"
-    std::string_view labelEn;        // "prescription", "consultation report"
+    std::string_view wire;                  // "ordonnance", "report" (telecabine-verify --kind)
+    std::string_view attachmentName;        // EmbeddedFiles name of the canonical JSON
+    std::string_view attachmentDescription; // its /Desc in the PDF
+    std::string_view rppsPointer;           // JSON pointer to the signer's RPPS in that JSON
+    std::string_view labelFr;               // "ordonnance", "compte rendu"
+    std::string_view labelEn;               // "prescription", "consultation report"
 };
 
 std::span<const SignedDocumentInfo> allSignedDocumentKinds() noexcept;
