@@ -10,6 +10,8 @@
 #include "test_support.hpp"
 
 #include <QImage>
+#include <cstdlib>
+#include <filesystem>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -29,12 +31,24 @@ SigningIdentity identityOf(const TestCredentials& credentials) {
     return std::move(*identity);
 }
 
+// TC_REPORT_DUMP_DIR=/some/dir keeps a copy of every report signed here, to look at them.
+void keepCopy(const SignedReport& signedReport) {
+    const char* dir = std::getenv("TC_REPORT_DUMP_DIR");
+    if (dir == nullptr || *dir == '\0') {
+        return;
+    }
+    static int count = 0;
+    writeFile(std::filesystem::path(dir) / ("report-" + std::to_string(++count) + ".pdf"),
+              signedReport.pdf);
+}
+
 SignedReport signFixture(const ConsultationReport& report = fx::reportFixture(),
                          const ConsultationRecord& record = fx::recordFixture(),
                          std::chrono::system_clock::time_point when = kSigningTime) {
     auto result = signReport(report, record, identityOf(testPki().rppsDoctor), when);
     INFO("stage " << static_cast<int>(result.error().stage) << ": " << result.error().message());
     REQUIRE(result);
+    keepCopy(*result);
     return std::move(*result);
 }
 
