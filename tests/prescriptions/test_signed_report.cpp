@@ -10,9 +10,9 @@
 #include "test_support.hpp"
 
 #include <QImage>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
 
