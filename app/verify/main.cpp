@@ -1,6 +1,7 @@
-// telecabine-verify FILE.pdf --ca CA.pem [--json]: the pharmacist's check of a signed
-// ordonnance. One verdict line per check in French and English, then the overall verdict; the
-// exit code tells which check failed first (see prescription_verifier.hpp).
+// telecabine-verify FILE.pdf --ca CA.pem [--kind ordonnance|report] [--json]: the pharmacist's
+// check of a signed ordonnance (the default), or the check of a signed consultation report. One
+// verdict line per check in French and English, then the overall verdict; the exit code tells
+// which check failed first (see prescription_verifier.hpp).
 #include "../cli/command_line.hpp"
 #include "prescription_verifier.hpp"
 
@@ -39,12 +40,14 @@ int usage(const std::string& problem) {
     if (!problem.empty()) {
         std::cerr << "telecabine-verify: " << problem << "\n";
     }
-    std::cerr << "usage: telecabine-verify FILE.pdf --ca CA.pem [--json]\n"
+    std::cerr << "usage: telecabine-verify FILE.pdf --ca CA.pem [--kind ordonnance|report] "
+                 "[--json]\n"
                  "exit codes: 0 valid, 2 usage or unreadable input, 10 unreadable PDF, 11 not "
                  "signed,\n  12 invalid signature, 13 second signature or update after signing,\n"
                  "  20 untrusted certificate, 21 expired certificate, 22 key usage, 23 chain "
                  "rejected,\n  24 signer is another prescriber, 25 signer is not a prescriber,\n"
-                 "  30 no readable QR code, 31 signed content missing, 32 QR code mismatch\n";
+                 "  30 no readable QR code, 31 signed content missing, 32 QR code mismatch,\n"
+                 "  33 signed content not canonical\n";
     return 2;
 }
 
@@ -62,6 +65,13 @@ int main(int argc, char** argv) {
     if (args.positional().size() != 1 || !args.value("ca")) {
         return usage("expected one PDF file and --ca");
     }
+    const auto kind =
+        tc::prescriptions::signedDocumentKindFromWire(args.value("kind", "ordonnance"));
+    if (!kind) {
+        return usage("--kind is ordonnance or report");
+    }
+    const auto& info = tc::prescriptions::infoOf(*kind);
+    const bool isReport = *kind == tc::prescriptions::SignedDocumentKind::consultationReport;
     const std::string file = args.positional().front();
     const auto pdf = readFile(file);
     if (!pdf) {
@@ -80,12 +90,23 @@ int main(int argc, char** argv) {
     }
     const auto bytes = std::span(reinterpret_cast<const std::byte*>(pdf->data()), pdf->size());
     const auto report =
-        tc::verify::verifyPrescription(bytes, *anchors, std::chrono::system_clock::now());
+        tc::verify::verifyDocument(*kind, bytes, *anchors, std::chrono::system_clock::now());
+    // A document of another kind, checked as this one: say which option checks it.
+    std::string otherKind;
+    if (!report.valid()) {
+        for (const auto& other : tc::prescriptions::allSignedDocumentKinds()) {
+            if (other.kind != *kind &&
+                tc::prescriptions::extractEmbeddedFile(bytes, other.attachmentName) &&
+                !tc::prescriptions::extractEmbeddedFile(bytes, info.attachmentName)) {
+                otherKind = other.wire;
+            }
+        }
+    }
 
     if (args.flag("json")) {
         nlohmann::json checks = nlohmann::json::array();
         for (const auto& c : report.checks) {
-            const auto verdict = tc::verify::verdictText(c.error);
+            const auto verdict = tc::verify::verdictText(c.error, *kind);
             nlohmann::json entry = {{"check", tc::verify::checkName(c.check)},
                                     {"ok", !c.error && !c.skipped},
                                     {"skipped", c.skipped}};
@@ -102,22 +123,31 @@ int main(int argc, char** argv) {
             }
             checks.push_back(std::move(entry));
         }
-        const nlohmann::json out = {
-            {"file", file},
-            {"valid", report.valid()},
-            {"exit_code", report.exitCode()},
-            {"signer", report.signer},
-            {"signer_rpps", report.signerRpps},
-            {"signer_kind", tc::prescriptions::signerKindName(report.signerKind)},
-            {"prescriber_rpps", report.prescriberRpps},
-            {"signing_time", report.signingTime},
-            {"prescription_id", report.prescriptionId},
-            {"checks", checks}};
+        nlohmann::json out = {{"file", file},
+                              {"kind", info.wire},
+                              {"valid", report.valid()},
+                              {"exit_code", report.exitCode()},
+                              {"signer", report.signer},
+                              {"signer_rpps", report.signerRpps},
+                              {"signer_kind", tc::prescriptions::signerKindName(report.signerKind)},
+                              {"prescriber_rpps", report.prescriberRpps},
+                              {"signing_time", report.signingTime},
+                              {"prescription_id", report.prescriptionId},
+                              {"checks", checks}};
+        if (isReport) {
+            out["report_id"] = report.reportId;
+            out["consultation_id"] = report.consultationId;
+            out["content_sha256"] = report.contentSha256;
+        }
+        if (!otherKind.empty()) {
+            out["document_kind_found"] = otherKind;
+        }
         std::cout << out.dump(2) << "\n";
         return report.exitCode();
     }
 
-    std::cout << "Ordonnance / Prescription: " << file << "\n";
+    std::cout << (isReport ? "Compte rendu / Consultation report: " : "Ordonnance / Prescription: ")
+              << file << "\n";
     if (!report.signer.empty()) {
         const auto who = tc::verify::signerKindText(report.signerKind);
         std::cout << "  Signataire / Signer: " << report.signer << "\n";
@@ -136,6 +166,13 @@ int main(int argc, char** argv) {
     if (!report.prescriptionId.empty()) {
         std::cout << "  Identifiant (QR) / Id (QR): " << report.prescriptionId << "\n";
     }
+    if (!report.reportId.empty()) {
+        std::cout << "  Compte rendu n° / Report id: " << report.reportId << "\n";
+        std::cout << "  Consultation: " << report.consultationId << "\n";
+        std::cout << "  Contenu signé / Signed content: " << info.attachmentName
+                  << ", JSON canonique / canonical JSON (RFC 8785), SHA-256 "
+                  << report.contentSha256 << "\n";
+    }
     for (const auto& c : report.checks) {
         const auto title = tc::verify::checkTitle(c.check);
         if (c.skipped) {
@@ -143,7 +180,7 @@ int main(int argc, char** argv) {
                       << ": not checked\n";
             continue;
         }
-        const auto verdict = tc::verify::verdictText(c.error);
+        const auto verdict = tc::verify::verdictText(c.error, *kind);
         std::cout << (c.error ? "[ÉCHEC] " : "[OK]    ") << title.fr << " : " << verdict.fr << " / "
                   << title.en << ": " << verdict.en << "\n";
         if (c.error == tc::prescriptions::SignatureErrc::signerNotAPrescriber) {
@@ -151,7 +188,18 @@ int main(int argc, char** argv) {
             std::cout << "        signé avec : " << who.fr << " / signed with: " << who.en << "\n";
         }
     }
-    std::cout << (report.valid() ? "VERDICT : ordonnance VALIDE / prescription VALID\n"
-                                 : "VERDICT : ordonnance REFUSÉE / prescription REJECTED\n");
+    if (!otherKind.empty()) {
+        std::cout << "  Ce fichier porte un autre document : vérifiez-le avec --kind " << otherKind
+                  << " / this file holds another kind of document: check it with --kind "
+                  << otherKind << "\n";
+    }
+    if (isReport) {
+        std::cout << (report.valid()
+                          ? "VERDICT : compte rendu VALIDE / consultation report VALID\n"
+                          : "VERDICT : compte rendu REFUSÉ / consultation report REJECTED\n");
+    } else {
+        std::cout << (report.valid() ? "VERDICT : ordonnance VALIDE / prescription VALID\n"
+                                     : "VERDICT : ordonnance REFUSÉE / prescription REJECTED\n");
+    }
     return report.exitCode();
 }

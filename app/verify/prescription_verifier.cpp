@@ -4,10 +4,12 @@
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/qr_code.hpp"
+#include "tc/prescriptions/sealed_report.hpp"
 
 namespace tc::verify {
 
 using prescriptions::SignatureErrc;
+using prescriptions::SignedDocumentKind;
 
 bool VerificationReport::valid() const {
     for (const auto& c : checks) {
@@ -27,46 +29,60 @@ int VerificationReport::exitCode() const {
     return valid() ? 0 : 1;
 }
 
+namespace {
+
+// Checks 1 and 2, the same for every kind: the signature, then the signer's chain and profile
+// against the RPPS the embedded content names. Returns the embedded content (or its error).
+boost::system::result<std::vector<std::byte>>
+checkSignatureAndSigner(VerificationReport& report, std::span<const std::byte> pdf,
+                        const prescriptions::TrustAnchors& anchors,
+                        std::chrono::system_clock::time_point now) {
+    const auto& info = prescriptions::infoOf(report.kind);
+    auto signature = prescriptions::verifyPdfSignature(pdf);
+    report.checks.push_back(
+        {Check::signature, signature ? boost::system::error_code{} : signature.error()});
+    auto content = prescriptions::extractEmbeddedFile(pdf, info.attachmentName);
+    if (!signature) {
+        report.checks.push_back({Check::certificate, {}, true});
+        return content;
+    }
+    report.signer = signature->cms.signerSubject;
+    report.signingTime = signature->field.signingTimeText;
+    auto chain = prescriptions::verifyCertificateChain(
+        signature->cms.signerCertificateDer, signature->cms.otherCertificatesDer, anchors, now);
+    boost::system::error_code certificateError =
+        chain ? boost::system::error_code{} : chain.error();
+    // Trust is a policy, not only a chain: the same CA certifies cabins, the service and
+    // coordinators. Only a prescriber signs, and only the one the signed content names.
+    const auto signer = prescriptions::readSignerProfile(signature->cms.signerCertificateDer);
+    report.signerKind = signer.kind;
+    report.signerRpps = signer.rpps.value_or(std::string());
+    if (content) {
+        report.prescriberRpps =
+            prescriptions::signerRppsInContent(report.kind, *content).value_or(std::string());
+    }
+    if (!signer.isPrescriber()) {
+        // Whoever issued it, such a certificate never signs an ordonnance or a report.
+        certificateError = SignatureErrc::signerNotAPrescriber;
+    } else if (!certificateError && content) {
+        // Without content, check 3 says so (missing_signed_content).
+        if (auto allowed = prescriptions::checkSignerIsPrescriber(signer, report.prescriberRpps);
+            !allowed) {
+            certificateError = allowed.error();
+        }
+    }
+    report.checks.push_back({Check::certificate, certificateError});
+    return content;
+}
+
+} // namespace
+
 VerificationReport verifyPrescription(std::span<const std::byte> pdf,
                                       const prescriptions::TrustAnchors& anchors,
                                       std::chrono::system_clock::time_point now, double dpi) {
     VerificationReport report;
-    auto signature = prescriptions::verifyPdfSignature(pdf);
-    report.checks.push_back(
-        {Check::signature, signature ? boost::system::error_code{} : signature.error()});
-    const auto content =
-        prescriptions::extractEmbeddedFile(pdf, prescriptions::kPrescriptionAttachmentName);
-    if (signature) {
-        report.signer = signature->cms.signerSubject;
-        report.signingTime = signature->field.signingTimeText;
-        auto chain = prescriptions::verifyCertificateChain(
-            signature->cms.signerCertificateDer, signature->cms.otherCertificatesDer, anchors, now);
-        boost::system::error_code certificateError =
-            chain ? boost::system::error_code{} : chain.error();
-        // Trust is a policy, not only a chain: the same CA certifies cabins, the service and
-        // coordinators. Only a prescriber signs, and only the one the signed content names.
-        const auto signer = prescriptions::readSignerProfile(signature->cms.signerCertificateDer);
-        report.signerKind = signer.kind;
-        report.signerRpps = signer.rpps.value_or(std::string());
-        if (content) {
-            report.prescriberRpps =
-                prescriptions::prescriberRppsInContent(*content).value_or(std::string());
-        }
-        if (!signer.isPrescriber()) {
-            // Whoever issued it, such a certificate never signs an ordonnance.
-            certificateError = SignatureErrc::signerNotAPrescriber;
-        } else if (!certificateError && content) {
-            // Without content, the QR code check says so (missing_signed_content).
-            if (auto allowed =
-                    prescriptions::checkSignerIsPrescriber(signer, report.prescriberRpps);
-                !allowed) {
-                certificateError = allowed.error();
-            }
-        }
-        report.checks.push_back({Check::certificate, certificateError});
-    } else {
-        report.checks.push_back({Check::certificate, {}, true});
-    }
+    report.kind = SignedDocumentKind::ordonnance;
+    const auto content = checkSignatureAndSigner(report, pdf, anchors, now);
     // The QR code is checked against the embedded content even when the signature failed, so
     // that the report says everything that is wrong; a valid verdict needs all three.
     boost::system::error_code qrError;
@@ -94,6 +110,40 @@ VerificationReport verifyPrescription(std::span<const std::byte> pdf,
     }
     report.checks.push_back({Check::qrCode, qrError});
     return report;
+}
+
+VerificationReport verifyReport(std::span<const std::byte> pdf,
+                                const prescriptions::TrustAnchors& anchors,
+                                std::chrono::system_clock::time_point now) {
+    VerificationReport report;
+    report.kind = SignedDocumentKind::consultationReport;
+    const auto content = checkSignatureAndSigner(report, pdf, anchors, now);
+    // Check 3: the embedded content is there, strictly a signed report, and canonical (what the
+    // detached CMS and the record's reference hash are computed over).
+    boost::system::error_code contentError;
+    if (!content) {
+        contentError = content.error();
+    } else {
+        const std::string_view bytes(reinterpret_cast<const char*>(content->data()),
+                                     content->size());
+        if (auto sealed = prescriptions::SealedReport::fromCanonical(bytes)) {
+            report.reportId = sealed->report().id.toString();
+            report.consultationId = sealed->report().consultationId;
+            report.contentSha256 = sealed->sha256();
+        } else {
+            contentError = SignatureErrc::signedContentInvalid;
+        }
+    }
+    report.checks.push_back({Check::content, contentError});
+    return report;
+}
+
+VerificationReport verifyDocument(prescriptions::SignedDocumentKind kind,
+                                  std::span<const std::byte> pdf,
+                                  const prescriptions::TrustAnchors& anchors,
+                                  std::chrono::system_clock::time_point now) {
+    return kind == SignedDocumentKind::consultationReport ? verifyReport(pdf, anchors, now)
+                                                          : verifyPrescription(pdf, anchors, now);
 }
 
 int exitCodeFor(const boost::system::error_code& error) {
@@ -140,6 +190,8 @@ int exitCodeFor(const boost::system::error_code& error) {
     case SignatureErrc::qrIdMismatch:
     case SignatureErrc::qrDigestMismatch:
         return 32;
+    case SignatureErrc::signedContentInvalid:
+        return 33;
     default:
         return 2;
     }
@@ -153,6 +205,8 @@ std::string_view checkName(Check check) {
         return "certificate";
     case Check::qrCode:
         return "qr_code";
+    case Check::content:
+        return "content";
     }
     return "unknown";
 }
@@ -165,16 +219,40 @@ Verdict checkTitle(Check check) {
         return {"Certificat du prescripteur", "Prescriber's certificate"};
     case Check::qrCode:
         return {"QR code et contenu signé", "QR code and signed content"};
+    case Check::content:
+        return {"Contenu signé (compte rendu)", "Signed content (consultation report)"};
     }
     return {"?", "?"};
 }
 
-Verdict verdictText(const boost::system::error_code& error) {
+Verdict verdictText(const boost::system::error_code& error, SignedDocumentKind kind) {
     if (!error) {
         return {"conforme", "valid"};
     }
     if (error.category() != prescriptions::signatureCategory()) {
         return {"erreur inattendue", "unexpected error"};
+    }
+    if (kind == SignedDocumentKind::consultationReport) {
+        switch (static_cast<SignatureErrc>(error.value())) {
+        case SignatureErrc::multipleSignatures:
+            return {"plusieurs signatures : le document a été signé à nouveau après son auteur",
+                    "several signatures: the document was signed again after its author"};
+        case SignatureErrc::signerNotPrescriber:
+            return {"le signataire n'est pas l'auteur du compte rendu (RPPS différent)",
+                    "the signer is not the report's author (another RPPS)"};
+        case SignatureErrc::signerNotAPrescriber:
+            return {"le signataire n'est pas un médecin : seul un médecin identifié par son RPPS "
+                    "signe un compte rendu",
+                    "the signer is not a doctor: only a doctor named by an RPPS signs a report"};
+        case SignatureErrc::missingSignedContent:
+            return {"le contenu signé du compte rendu (compte-rendu.json) est absent",
+                    "the report's signed content (compte-rendu.json) is missing"};
+        case SignatureErrc::signedContentInvalid:
+            return {"le contenu signé n'est pas un compte rendu au format canonique",
+                    "the signed content is not a report in canonical form"};
+        default:
+            break;
+        }
     }
     switch (static_cast<SignatureErrc>(error.value())) {
     case SignatureErrc::malformedPdf:
@@ -239,6 +317,9 @@ Verdict verdictText(const boost::system::error_code& error) {
     case SignatureErrc::qrDigestMismatch:
         return {"le QR code ne correspond pas au contenu signé",
                 "the QR code does not match the signed content"};
+    case SignatureErrc::signedContentInvalid:
+        return {"le contenu signé n'est pas au format canonique attendu",
+                "the signed content is not in the expected canonical form"};
     default:
         return {"erreur", "error"};
     }

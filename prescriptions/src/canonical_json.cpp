@@ -1,5 +1,7 @@
 #include "tc/prescriptions/canonical_json.hpp"
 
+#include "json_reader.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -250,30 +252,19 @@ Result<std::string> canonicalJson(const nlohmann::json& value) {
 }
 
 Result<std::string> canonicalizeJsonText(std::string_view text) {
-    std::vector<std::set<std::string>> openObjects;
-    bool duplicate = false;
-    const nlohmann::json::parser_callback_t onEvent = [&](int, nlohmann::json::parse_event_t event,
-                                                          nlohmann::json& parsed) {
-        using Event = nlohmann::json::parse_event_t;
-        if (event == Event::object_start) {
-            openObjects.emplace_back();
-        } else if (event == Event::object_end && !openObjects.empty()) {
-            openObjects.pop_back();
-        } else if (event == Event::key && !openObjects.empty()) {
-            if (!openObjects.back().insert(parsed.get<std::string>()).second) {
-                duplicate = true;
-            }
-        }
-        return true;
-    };
-    const auto parsed = nlohmann::json::parse(text.begin(), text.end(), onEvent, false);
-    if (parsed.is_discarded()) {
-        return Errc::malformedJson;
+    auto parsed = detail::parseDocument(text, text.size());
+    if (!parsed) {
+        return parsed.error().code;
     }
-    if (duplicate) {
-        return Errc::duplicateKey;
-    }
-    return canonicalJson(parsed);
+    return canonicalJson(*parsed);
 }
+
+namespace detail {
+
+bool isValidUtf8(std::string_view text) {
+    return toUtf16(text).has_value();
+}
+
+} // namespace detail
 
 } // namespace tc::prescriptions

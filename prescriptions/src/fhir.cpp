@@ -45,12 +45,7 @@ json practitioner(const Prescriber& p) {
     json lines = p.address.lines;
     return json{
         {"resourceType", "Practitioner"},
-        // FR Core's two slices: idNatPs (IDNPS, "8" + RPPS) and rpps (the bare RPPS).
-        {"identifier",
-         json::array({typedIdentifier(kIdnpsSystem, "IDNPS",
-                                      "Identifiant National de Professionnel de Santé",
-                                      "8" + p.rpps),
-                      typedIdentifier(kRppsSystem, "RPPS", "N° RPPS", p.rpps)})},
+        {"identifier", practitionerIdentifiers(p.rpps)},
         {"name", json::array({{{"family", p.familyName},
                                {"given", json::array({p.givenName})},
                                {"prefix", json::array({"Dr"})}}})},
@@ -224,6 +219,14 @@ json serviceRequest(const NonDrugLine& n, std::size_t index, const Refs& refs) {
 }
 
 } // namespace
+
+nlohmann::json practitionerIdentifiers(std::string_view rpps) {
+    // FR Core's two slices: idNatPs (IDNPS, "8" + RPPS) and rpps (the bare RPPS).
+    return json::array(
+        {typedIdentifier(kIdnpsSystem, "IDNPS", "Identifiant National de Professionnel de Santé",
+                         "8" + std::string(rpps)),
+         typedIdentifier(kRppsSystem, "RPPS", "N° RPPS", std::string(rpps))});
+}
 
 Result<std::string> nameBasedUuid(std::string_view name) {
     unsigned char digest[EVP_MAX_MD_SIZE];

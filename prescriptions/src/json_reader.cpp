@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace tc::prescriptions::detail {
 
@@ -161,6 +162,34 @@ void ObjectReader::integer(std::string_view key, std::optional<int>& out, int mi
     out = static_cast<int>(number);
 }
 
+void ObjectReader::integer64(std::string_view key, std::int64_t& out, std::int64_t min,
+                             std::int64_t max) {
+    const auto* value = member(key, Nullable::no);
+    if (value == nullptr) {
+        return;
+    }
+    if (!value->is_number_integer()) {
+        m_slot.fail(Errc::wrongFieldType, pointerOf(key), "expected an integer");
+        return;
+    }
+    std::int64_t number = 0;
+    if (value->is_number_unsigned()) {
+        const auto unsignedNumber = value->get<std::uint64_t>();
+        if (max < 0 || unsignedNumber > static_cast<std::uint64_t>(max)) {
+            m_slot.fail(Errc::invalidField, pointerOf(key), "out of range");
+            return;
+        }
+        number = static_cast<std::int64_t>(unsignedNumber);
+    } else {
+        number = value->get<std::int64_t>();
+    }
+    if (number < min || number > max) {
+        m_slot.fail(Errc::invalidField, pointerOf(key), "out of range");
+        return;
+    }
+    out = number;
+}
+
 void ObjectReader::boolean(std::string_view key, bool& out) {
     const auto* value = member(key, Nullable::no);
     if (value == nullptr) {
@@ -183,6 +212,37 @@ void ObjectReader::finish() {
             return;
         }
     }
+}
+
+ParseResult<nlohmann::json> parseDocument(std::string_view text, std::size_t maxBytes) {
+    if (text.size() > maxBytes) {
+        return ParseError{make_error_code(Errc::invalidField), "", "document too large"};
+    }
+    std::vector<std::set<std::string>> openObjects;
+    std::optional<std::string> duplicate;
+    const nlohmann::json::parser_callback_t onEvent = [&](int, nlohmann::json::parse_event_t event,
+                                                          nlohmann::json& parsed) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) {
+            openObjects.emplace_back();
+        } else if (event == Event::object_end && !openObjects.empty()) {
+            openObjects.pop_back();
+        } else if (event == Event::key && !openObjects.empty()) {
+            if (!openObjects.back().insert(parsed.get<std::string>()).second && !duplicate) {
+                duplicate = parsed.get<std::string>();
+            }
+        }
+        return true;
+    };
+    auto parsed = nlohmann::json::parse(text.begin(), text.end(), onEvent, false);
+    if (parsed.is_discarded()) {
+        return ParseError{make_error_code(Errc::malformedJson), "", "not well-formed JSON"};
+    }
+    if (duplicate) {
+        return ParseError{make_error_code(Errc::duplicateKey), "",
+                          "member \"" + *duplicate + "\" given twice"};
+    }
+    return parsed;
 }
 
 } // namespace tc::prescriptions::detail

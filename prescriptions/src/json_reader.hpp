@@ -48,6 +48,7 @@ public:
     void number(std::string_view key, std::optional<double>& out);
     void integer(std::string_view key, int& out, int min, int max);
     void integer(std::string_view key, std::optional<int>& out, int min, int max);
+    void integer64(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max);
     void boolean(std::string_view key, bool& out);
 
     template <class Enum, class Table>
@@ -88,6 +89,13 @@ private:
     ErrorSlot& m_slot;
     std::set<std::string, std::less<>> m_seen;
 };
+
+// Parses a whole document of at most maxBytes: malformed text is Errc::malformedJson, a member
+// name given twice in one object Errc::duplicateKey, an oversized text Errc::invalidField.
+ParseResult<nlohmann::json> parseDocument(std::string_view text, std::size_t maxBytes);
+
+// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF); canonical_json.cpp.
+bool isValidUtf8(std::string_view text);
 
 // A string of at most maxBytes bytes without control characters other than \n and \t.
 bool readText(const nlohmann::json& value, const std::string& pointer, std::string& out,

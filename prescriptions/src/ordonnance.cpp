@@ -2,9 +2,8 @@
 // attached, sign the canonical JSON (detached CMS), export FHIR; optionally against a ledger.
 #include "tc/prescriptions/ordonnance.hpp"
 
-#include "tc/prescriptions/cms_signature.hpp"
+#include "document_signing.hpp"
 #include "tc/prescriptions/fhir.hpp"
-#include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 
 namespace tc::prescriptions {
@@ -17,10 +16,6 @@ SignOrdonnanceResult failure(OrdonnanceStage stage, boost::system::error_code er
     failed.stage = stage;
     failed.validation = std::move(report);
     return failed;
-}
-
-std::span<const std::byte> bytesOf(const std::string& text) {
-    return std::span(reinterpret_cast<const std::byte*>(text.data()), text.size());
 }
 
 SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentity& identity,
@@ -68,20 +63,12 @@ SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentit
     details.reason = "Ordonnance";
     details.location = prescription.prescriber.address.city;
     details.contactInfo = prescription.prescriber.email;
-    details.signingTime = signingTime;
-    details.attachment = PdfAttachment{};
-    const auto content = bytesOf(canonical);
-    details.attachment->data.assign(content.begin(), content.end());
-    auto pdf = signPdf(*page, identity, details);
-    if (!pdf) {
-        return failure(OrdonnanceStage::pdfSignature, pdf.error());
-    }
-    DetachedSignatureOptions cmsOptions;
-    cmsOptions.includeSigningTime = true;
-    cmsOptions.signingTime = signingTime;
-    auto cms = signDetached(content, identity, cmsOptions);
-    if (!cms) {
-        return failure(OrdonnanceStage::jsonSignature, cms.error());
+    auto signatures = detail::signDocument(SignedDocumentKind::ordonnance, *page, canonical,
+                                           identity, details, signingTime);
+    if (!signatures) {
+        return failure(signatures.error().pdfStep ? OrdonnanceStage::pdfSignature
+                                                  : OrdonnanceStage::jsonSignature,
+                       signatures.error().code);
     }
     auto fhir = toFhirBundle(*sealed);
     if (!fhir) {
@@ -92,8 +79,9 @@ SignOrdonnanceResult sign(const Prescription& prescription, const SigningIdentit
             return failure(OrdonnanceStage::ledger, added.error());
         }
     }
-    SignedOrdonnance issued{*sealed,         std::move(*pdf), canonical,
-                            std::move(*cms), fhir->dump(),    std::move(report)};
+    SignedOrdonnance issued{*sealed,      std::move(signatures->pdf),
+                            canonical,    std::move(signatures->jsonCmsDer),
+                            fhir->dump(), std::move(report)};
     return issued;
 }
 

@@ -1,73 +1,27 @@
 // The ordonnance's page layout, painted by the same code into a QPdfWriter (the issued PDF) and
 // a QImage (the editor's preview). Coordinates are dots at 300 dpi; the preview scales them.
-#include "ordonnance_fonts.hpp"
+#include "page_painting.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
 #include "tc/prescriptions/qr_code.hpp"
 
-#include <QBuffer>
-#include <QDateTime>
-#include <QFont>
 #include <QFontMetricsF>
 #include <QPageSize>
 #include <QPainter>
-#include <QPdfWriter>
-#include <QTimeZone>
 #include <algorithm>
 #include <cmath>
 
 namespace tc::prescriptions {
 namespace {
 
-constexpr double kDpi = 300;
-constexpr double mm(double v) {
-    return v * kDpi / 25.4;
-}
+using detail::Fonts;
+using detail::mm;
+using detail::q;
+using detail::Style;
+
 // From the bottom of the last line's text to the top of the signature block's text, a rule in
 // the middle.
 constexpr double kSignatureGap = mm(1.6);
-
-enum class Style { body, bold, small, name, watermark };
-
-QFont font(Style style) {
-    const auto pixels = [](double points) {
-        return static_cast<int>(std::lround(points * kDpi / 72));
-    };
-    QFont f(detail::ordonnanceFontFamily());
-    f.setHintingPreference(QFont::PreferNoHinting);
-    switch (style) {
-    case Style::body:
-        f.setPixelSize(pixels(9));
-        break;
-    case Style::bold:
-        f.setPixelSize(pixels(9));
-        f.setBold(true);
-        break;
-    case Style::small:
-        f.setPixelSize(pixels(7));
-        break;
-    case Style::name:
-        f.setPixelSize(pixels(11));
-        f.setBold(true);
-        break;
-    case Style::watermark:
-        f.setPixelSize(pixels(34));
-        f.setBold(true);
-        break;
-    }
-    return f;
-}
-
-struct Fonts {
-    QFont faces[5] = {font(Style::body), font(Style::bold), font(Style::small), font(Style::name),
-                      font(Style::watermark)};
-    const QFont& operator[](Style s) const { return faces[static_cast<int>(s)]; }
-    double lineHeight(Style s) const { return QFontMetricsF((*this)[s]).lineSpacing(); }
-    double ascent(Style s) const { return QFontMetricsF((*this)[s]).ascent(); }
-    double width(Style s, const QString& t) const {
-        return QFontMetricsF((*this)[s]).horizontalAdvance(t);
-    }
-};
 
 // One line of text at its place: x is the left edge, or the right edge when rightAligned.
 struct Placed {
@@ -97,107 +51,6 @@ struct Layout {
     double footerBaseline = 0;
 };
 
-// Text drawn word by word, the spaces left out. QPdfWriter's ToUnicode map gives the space glyph
-// the first code point that the font engine maps to it, and Qt's FreeType engine maps U+0009
-// (which DejaVu Sans lacks) to the space glyph: a drawn space reads back as a tab in every
-// extractor that trusts the map (copy and paste, screen readers). Without a space glyph, readers
-// infer the spaces from the gaps between words, as they do for any positioned text.
-void drawWords(QPainter& painter, const QFont& font, QPointF origin, const QString& text) {
-    painter.setFont(font);
-    const QFontMetricsF metrics(font);
-    qsizetype start = 0;
-    while (start < text.size()) {
-        if (text[start].isSpace()) {
-            ++start;
-            continue;
-        }
-        qsizetype end = start;
-        while (end < text.size() && !text[end].isSpace()) {
-            ++end;
-        }
-        const double x = origin.x() + metrics.horizontalAdvance(text.left(start));
-        painter.drawText(QPointF(x, origin.y()), text.mid(start, end - start));
-        start = end;
-    }
-}
-
-QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-// Greedy word wrap; a word wider than the line is cut between characters.
-std::vector<QString> wrap(const Fonts& fonts, Style style, const QString& text, double width) {
-    std::vector<QString> out;
-    QString line;
-    for (const QString& word : text.split(u' ', Qt::SkipEmptyParts)) {
-        QString candidate = line.isEmpty() ? word : line + u' ' + word;
-        if (fonts.width(style, candidate) <= width) {
-            line = candidate;
-            continue;
-        }
-        if (!line.isEmpty()) {
-            out.push_back(line);
-        }
-        line = word;
-        while (fonts.width(style, line) > width && line.size() > 1) {
-            qsizetype cut = line.size() - 1;
-            while (cut > 1 && fonts.width(style, line.left(cut)) > width) {
-                --cut;
-            }
-            out.push_back(line.left(cut));
-            line = line.mid(cut);
-        }
-    }
-    if (!line.isEmpty() || out.empty()) {
-        out.push_back(line);
-    }
-    return out;
-}
-
-const char* const kMonths[] = {"janvier",   "février", "mars",     "avril",
-                               "mai",       "juin",    "juillet",  "août",
-                               "septembre", "octobre", "novembre", "décembre"};
-
-QString longDate(std::chrono::year_month_day d) {
-    if (!d.ok()) {
-        return QStringLiteral("(date à renseigner)");
-    }
-    const unsigned day = static_cast<unsigned>(d.day());
-    return (day == 1 ? QStringLiteral("1er") : QString::number(day)) + u' ' +
-           QString::fromUtf8(kMonths[static_cast<unsigned>(d.month()) - 1]) + u' ' +
-           QString::number(static_cast<int>(d.year()));
-}
-
-QString shortDate(std::chrono::year_month_day d) {
-    if (!d.ok()) {
-        return QStringLiteral("—");
-    }
-    return QStringLiteral("%1/%2/%3")
-        .arg(static_cast<unsigned>(d.day()), 2, 10, QLatin1Char('0'))
-        .arg(static_cast<unsigned>(d.month()), 2, 10, QLatin1Char('0'))
-        .arg(static_cast<int>(d.year()), 4, 10, QLatin1Char('0'));
-}
-
-QString ageText(std::chrono::year_month_day birth, std::chrono::year_month_day on) {
-    if (!birth.ok() || !on.ok()) {
-        return {};
-    }
-    const int years = ageInYears(birth, on);
-    if (years < 0) {
-        return {};
-    }
-    if (years >= 2) {
-        return QStringLiteral(" (%1 ans)").arg(years);
-    }
-    int months = (static_cast<int>(on.year()) - static_cast<int>(birth.year())) * 12 +
-                 static_cast<int>(static_cast<unsigned>(on.month())) -
-                 static_cast<int>(static_cast<unsigned>(birth.month()));
-    if (on.day() < birth.day()) {
-        --months;
-    }
-    return QStringLiteral(" (%1 mois)").arg(std::max(months, 0));
-}
-
 QString countryName(const std::string& code) {
     static const std::pair<const char*, const char*> kNames[] = {
         {"FR", "France"},      {"BE", "Belgique"},  {"CH", "Suisse"},  {"LU", "Luxembourg"},
@@ -224,14 +77,7 @@ QString phoneText(const std::string& e164) {
 }
 
 QString doctorName(const Prescriber& p) {
-    QString name = QStringLiteral("Dr");
-    if (!p.givenName.empty()) {
-        name += u' ' + q(p.givenName);
-    }
-    if (!p.familyName.empty()) {
-        name += u' ' + q(p.familyName).toUpper();
-    }
-    return name;
+    return detail::doctorDisplayName(p.givenName, p.familyName);
 }
 
 QString idText(const PrescriptionId& id) {
@@ -259,15 +105,8 @@ std::vector<TextLine> patientLines(const Prescription& p) {
     if (!pt.givenName.empty()) {
         name += u' ' + q(pt.givenName);
     }
-    const bool female = pt.sex == Sex::female;
-    const QString sex = pt.sex == Sex::female  ? QStringLiteral("Femme")
-                        : pt.sex == Sex::male  ? QStringLiteral("Homme")
-                        : pt.sex == Sex::other ? QStringLiteral("Sexe : autre")
-                                               : QStringLiteral("Sexe : non renseigné");
     std::vector<TextLine> lines{{name, Style::bold}};
-    lines.push_back({sex + QStringLiteral(", ") +
-                     (female ? QStringLiteral("née le ") : QStringLiteral("né le ")) +
-                     shortDate(pt.birthDate) + ageText(pt.birthDate, p.date)});
+    lines.push_back({detail::sexAndBirthText(pt.sex, pt.birthDate, p.date)});
     QStringList measures;
     if (pt.weightKg) {
         measures << QStringLiteral("Poids : ") + q(frenchNumber(*pt.weightKg)) +
@@ -335,7 +174,7 @@ std::vector<TextLine> itemLines(const Fonts& fonts, const Line& line, int number
     std::vector<TextLine> out;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         // The first part is the heading; its continuation lines and the details are indented.
-        const auto wrapped = wrap(fonts, parts[i].second, parts[i].first, width - indent);
+        const auto wrapped = detail::wrap(fonts, parts[i].second, parts[i].first, width - indent);
         for (std::size_t j = 0; j < wrapped.size(); ++j) {
             out.push_back({wrapped[j], parts[i].second, i == 0 && j == 0 ? 0 : indent});
         }
@@ -360,8 +199,8 @@ Layout layOut(const Prescription& p, const OrdonnanceOptions& options, const Fon
     }
     const QString place =
         p.prescriber.address.city.empty()
-            ? QStringLiteral("Le ") + longDate(p.date)
-            : q(p.prescriber.address.city) + QStringLiteral(", le ") + longDate(p.date);
+            ? QStringLiteral("Le ") + detail::longDate(p.date)
+            : q(p.prescriber.address.city) + QStringLiteral(", le ") + detail::longDate(p.date);
     layout.header.push_back(
         {place, Style::body, layout.right, margin + fonts.ascent(Style::name), true});
     y += mm(2);
@@ -455,7 +294,7 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
                const Signature& signature) {
     const auto draw = [&](const Placed& t) {
         const double x = t.rightAligned ? t.x - fonts.width(t.style, t.text) : t.x;
-        drawWords(painter, fonts[t.style], QPointF(x, t.baseline), t.text);
+        detail::drawWords(painter, fonts[t.style], QPointF(x, t.baseline), t.text);
     };
     painter.setPen(Qt::black);
     for (const auto& t : layout.header) {
@@ -522,30 +361,8 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
                                .arg(index + 1)
                                .arg(layout.pages.size());
     const double w = fonts.width(Style::small, footer);
-    drawWords(painter, fonts[Style::small],
-              QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
-}
-
-void paintWatermark(QPainter& painter, const Layout& layout, const Fonts& fonts) {
-    painter.save();
-    const QString text = QStringLiteral("BROUILLON — non signé");
-    painter.translate(layout.page.width() / 2, layout.page.height() / 2);
-    painter.rotate(-std::atan2(layout.page.height(), layout.page.width()) * 180 / M_PI);
-    painter.setFont(fonts[Style::watermark]);
-    painter.setPen(QColor(200, 30, 30, 70));
-    const double w = fonts.width(Style::watermark, text);
-    painter.drawText(QPointF(-w / 2, fonts.ascent(Style::watermark) / 2), text);
-    painter.restore();
-}
-
-QString signingTimeText(std::chrono::system_clock::time_point t) {
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    const QTimeZone paris("Europe/Paris");
-    const QDateTime when = paris.isValid() ? QDateTime::fromMSecsSinceEpoch(ms, paris)
-                                           : QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
-    return QStringLiteral("le ") + when.toString(QStringLiteral("dd/MM/yyyy 'à' HH:mm")) +
-           (paris.isValid() ? QStringLiteral(" (heure de Paris)") : QStringLiteral(" (UTC)"));
+    detail::drawWords(painter, fonts[Style::small],
+                      QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
 }
 
 } // namespace
@@ -574,36 +391,13 @@ renderOrdonnancePdf(const SealedPrescription& sealed,
     }
     const Fonts fonts;
     const Layout layout = layOut(p, options, fonts);
-    const Signature signature{doctorName(p.prescriber), signingTimeText(signingTime), &*qr,
+    const Signature signature{doctorName(p.prescriber), detail::signingTimeText(signingTime), &*qr,
                               idText(p.id)};
 
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    {
-        QPdfWriter writer(&buffer);
-        writer.setPageSize(
-            QPageSize(options.paper == PaperSize::a4 ? QPageSize::A4 : QPageSize::A5));
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setResolution(static_cast<int>(kDpi));
-        writer.setTitle(QStringLiteral("Ordonnance ") + signature.id);
-        writer.setCreator(QStringLiteral("telecabine"));
-        QPainter painter;
-        if (!painter.begin(&writer)) {
-            return SignatureErrc::renderFailed;
-        }
-        for (int i = 0; i < static_cast<int>(layout.pages.size()); ++i) {
-            if (i > 0 && !writer.newPage()) {
-                return SignatureErrc::renderFailed;
-            }
-            paintPage(painter, layout, fonts, i, signature);
-        }
-        if (!painter.end()) {
-            return SignatureErrc::renderFailed;
-        }
-    }
-    const QByteArray& bytes = buffer.data();
-    const auto* first = reinterpret_cast<const std::byte*>(bytes.constData());
-    return std::vector<std::byte>(first, first + bytes.size());
+    return detail::renderPdfPages(
+        options.paper == PaperSize::a4 ? QPageSize::A4 : QPageSize::A5,
+        QStringLiteral("Ordonnance ") + signature.id, static_cast<int>(layout.pages.size()),
+        [&](QPainter& painter, int index) { paintPage(painter, layout, fonts, index, signature); });
 }
 
 QImage renderOrdonnancePreview(const Prescription& prescription, int pageIndex, int dpi,
@@ -613,29 +407,11 @@ QImage renderOrdonnancePreview(const Prescription& prescription, int pageIndex, 
     if (pageIndex < 0 || pageIndex >= static_cast<int>(layout.pages.size())) {
         return {};
     }
-    const double scale = std::clamp(dpi, 24, 600) / kDpi;
-    QImage image(static_cast<int>(std::ceil(layout.page.width() * scale)),
-                 static_cast<int>(std::ceil(layout.page.height() * scale)), QImage::Format_ARGB32);
-    if (image.isNull()) {
-        return {};
-    }
-    image.fill(Qt::white);
-    const int dotsPerMeter = static_cast<int>(std::lround(std::clamp(dpi, 24, 600) / 0.0254));
-    image.setDotsPerMeterX(dotsPerMeter);
-    image.setDotsPerMeterY(dotsPerMeter);
-    QPainter painter;
-    if (!painter.begin(&image)) {
-        return {};
-    }
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setRenderHint(QPainter::TextAntialiasing);
-    painter.scale(scale, scale);
     const Signature signature{
         doctorName(prescription.prescriber), {}, nullptr, idText(prescription.id)};
-    paintPage(painter, layout, fonts, pageIndex, signature);
-    paintWatermark(painter, layout, fonts);
-    painter.end();
-    return image;
+    return detail::renderPreviewImage(layout.page, dpi, fonts, [&](QPainter& painter) {
+        paintPage(painter, layout, fonts, pageIndex, signature);
+    });
 }
 
 } // namespace tc::prescriptions

@@ -6,6 +6,7 @@
 #include "tc/prescriptions/cms_signature.hpp"
 #include "tc/prescriptions/pdf_verification.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
+#include "tc/prescriptions/signed_document.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -169,14 +170,24 @@ std::string signatureDictionary(const SigningIdentity& identity, const Signature
 
 namespace {
 
-// The ordonnance a signature would cover: the one being attached, else one already embedded.
-std::optional<std::vector<std::byte>> ordonnanceContent(std::span<const std::byte> pdfBytes,
-                                                        const SignatureDetails& details) {
-    if (details.attachment && details.attachment->fileName == kPrescriptionAttachmentName) {
-        return details.attachment->data;
+// The signed document (ordonnance or consultation report) a signature would cover: the one being
+// attached, else one already embedded.
+struct CoveredDocument {
+    SignedDocumentKind kind;
+    std::vector<std::byte> content;
+};
+
+std::optional<CoveredDocument> coveredDocument(std::span<const std::byte> pdfBytes,
+                                               const SignatureDetails& details) {
+    if (details.attachment) {
+        if (auto kind = signedDocumentKindOfAttachment(details.attachment->fileName)) {
+            return CoveredDocument{*kind, details.attachment->data};
+        }
     }
-    if (auto embedded = extractEmbeddedFile(pdfBytes, kPrescriptionAttachmentName)) {
-        return std::move(*embedded);
+    for (const auto& info : allSignedDocumentKinds()) {
+        if (auto embedded = extractEmbeddedFile(pdfBytes, info.attachmentName)) {
+            return CoveredDocument{info.kind, std::move(*embedded)};
+        }
     }
     return std::nullopt;
 }
@@ -186,13 +197,13 @@ std::optional<std::vector<std::byte>> ordonnanceContent(std::span<const std::byt
 boost::system::result<std::vector<std::byte>> signPdf(std::span<const std::byte> pdfBytes,
                                                       const SigningIdentity& identity,
                                                       const SignatureDetails& details) {
-    // The rule telecabine-verify applies, applied first: an ordonnance is signed once, by the
-    // prescriber it names.
-    if (const auto content = ordonnanceContent(pdfBytes, details)) {
+    // The rule telecabine-verify applies, applied first: an ordonnance or a report is signed
+    // once, by the prescriber it names.
+    if (const auto document = coveredDocument(pdfBytes, details)) {
         if (findLastSignature(pdfBytes)) {
             return SignatureErrc::multipleSignatures;
         }
-        const auto rpps = prescriberRppsInContent(*content);
+        const auto rpps = signerRppsInContent(document->kind, document->content);
         const auto signer = readSignerProfile(identity.certificateDer());
         if (auto allowed = checkSignerIsPrescriber(signer, rpps.value_or(std::string()));
             !allowed) {

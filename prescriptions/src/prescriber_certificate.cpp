@@ -2,9 +2,9 @@
 
 #include "openssl_handles.hpp"
 #include "tc/prescriptions/rpps.hpp"
+#include "tc/prescriptions/signed_document.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <vector>
@@ -141,20 +141,7 @@ std::string_view signerKindName(SignerKind kind) noexcept {
 }
 
 std::optional<std::string> prescriberRppsInContent(std::span<const std::byte> canonicalJson) {
-    const auto text = detail::asChars(canonicalJson);
-    const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        return std::nullopt;
-    }
-    const auto prescriber = json.find("prescriber");
-    if (prescriber == json.end() || !prescriber->is_object()) {
-        return std::nullopt;
-    }
-    const auto rpps = prescriber->find("rpps");
-    if (rpps == prescriber->end() || !rpps->is_string()) {
-        return std::nullopt;
-    }
-    return rpps->get<std::string>();
+    return signerRppsInContent(SignedDocumentKind::ordonnance, canonicalJson);
 }
 
 } // namespace tc::prescriptions

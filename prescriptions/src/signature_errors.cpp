@@ -84,6 +84,8 @@ constexpr std::array kSignatureErrors{
                       "the QR code's SHA-256 does not match the signed content"},
     errors::ErrcEntry{SignatureErrc::renderFailed, "render_failed",
                       "the document could not be rendered"},
+    errors::ErrcEntry{SignatureErrc::signedContentInvalid, "signed_content_invalid",
+                      "the embedded content is not a strict, canonical document of its kind"},
 };
 
 const auto& category() noexcept {

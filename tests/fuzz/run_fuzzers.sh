@@ -25,5 +25,6 @@ run() {
 run fuzz_rendezvous "$root/tests/fuzz/corpus"
 run fuzz_packets "$root/tests/fuzz/corpus-packets"
 run fuzz_prescription "$root/tests/fuzz/corpus-prescriptions"
+run fuzz_record "$root/tests/fuzz/corpus-record"
 run fuzz_pdf "$root/tests/fuzz/corpus-pdf"
 run fuzz_documents "$root/tests/fuzz/corpus-documents"

@@ -1,11 +1,14 @@
-// The verification commands the READMEs show, run as written on a real signed ordonnance: every
-// shell block of prescriptions/README.md, and the pharmacist's `telecabine-verify` line of
-// README.md, in a directory holding ordonnance.pdf, ordonnance.json, ordonnance.json.p7s and
-// ca.pem, with telecabine-verify on the PATH. A command that fails as written fails the test.
+// The verification commands the READMEs show, run as written on a real signed ordonnance and a
+// real signed report: every shell block of prescriptions/README.md, and the pharmacist's
+// `telecabine-verify` line of README.md, in a directory holding ordonnance.pdf, ordonnance.json,
+// ordonnance.json.p7s, compte-rendu.pdf, compte-rendu.json, compte-rendu.json.p7s and ca.pem,
+// with telecabine-verify on the PATH. A command that fails as written fails the test.
 #include "fixtures.hpp"
+#include "record_fixtures.hpp"
 #include "support/catch_result.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
+#include "tc/prescriptions/signed_report.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -63,6 +66,12 @@ TEST_CASE("README: the verification commands work as written on a signed ordonna
     writeFile(dir / "ordonnance.json", signedOrdonnance->canonicalJson);
     writeFile(dir / "ordonnance.json.p7s", signedOrdonnance->jsonCmsDer);
     writeFile(dir / "ca.pem", testPki().caPem);
+    auto signedReport = signReport(fx::reportFixture(), fx::recordFixture(), *identity,
+                                   std::chrono::system_clock::now());
+    REQUIRE(signedReport);
+    writeFile(dir / "compte-rendu.pdf", signedReport->pdf);
+    writeFile(dir / "compte-rendu.json", signedReport->sealed.canonicalJson());
+    writeFile(dir / "compte-rendu.json.p7s", signedReport->jsonCmsDer);
 
     std::vector<std::string> commands =
         shellBlocks(fx::readFile(TC_SOURCE_DIR "/prescriptions/README.md"));

@@ -42,6 +42,10 @@ Result<nlohmann::json> toFhirBundle(const SealedPrescription& prescription);
 // Medication codes from `table` (none when null: text only).
 Result<nlohmann::json> toFhirBundle(const SealedPrescription& prescription, const DciTable* table);
 
+// A practitioner's identifiers as FR Core slices them (the table in the README): idNatPs
+// ("8" + RPPS under kIdnpsSystem, type IDNPS) and rpps (the bare RPPS, type RPPS).
+nlohmann::json practitionerIdentifiers(std::string_view rpps);
+
 // A name-based (version 5, SHA-1) UUID in the telecabine namespace, lower-case text.
 Result<std::string> nameBasedUuid(std::string_view name);
 

@@ -40,11 +40,12 @@ struct SignatureDetails {
     std::string fieldName = "Signature1";
 };
 
-// An ordonnance (the attachment is kPrescriptionAttachmentName, or the PDF already embeds one) is
-// signed once, by its prescriber: a PDF already signed is refused (multipleSignatures), and so is
-// an identity that is not a prescriber (signerNotAPrescriber) or names another RPPS than the
-// content's prescriber (signerNotPrescriber); see prescriber_certificate.hpp. Any other PDF is
-// signed with any identity.
+// An ordonnance or a consultation report (the attachment is kPrescriptionAttachmentName or
+// kReportAttachmentName, or the PDF already embeds one; signed_document.hpp) is signed once, by
+// the prescriber its content names: a PDF already signed is refused (multipleSignatures), and so
+// is an identity that is not a prescriber (signerNotAPrescriber) or names another RPPS than the
+// content's prescriber or author (signerNotPrescriber); see prescriber_certificate.hpp. Any other
+// PDF is signed with any identity.
 // Refuses PDFs it cannot parse (malformedPdf), with cross-reference streams, encryption or an
 // existing EmbeddedFiles tree with /Kids (unsupportedPdf).
 boost::system::result<std::vector<std::byte>> signPdf(std::span<const std::byte> pdf,

@@ -1,9 +1,10 @@
 #pragma once
-// Who may sign an ordonnance: a prescriber, that is a doctor's certificate naming the RPPS of the
-// prescriber in the signed content. A valid chain to the pharmacist's CA is not enough: the same
-// CA issues the cabins', the service's and the coordinators' certificates, and none of them may
-// sign a prescription. The rule is applied where an ordonnance is signed (signPdf with or over an
-// ordonnance, signOrdonnance) and where it is verified (telecabine-verify).
+// Who may sign an ordonnance or a consultation report: a prescriber, that is a doctor's
+// certificate naming the RPPS of the prescriber (the report's author) in the signed content. A
+// valid chain to the pharmacist's CA is not enough: the same CA issues the cabins', the service's
+// and the coordinators' certificates, and none of them may sign a prescription or a report. The
+// rule is applied where a document is signed (signPdf with or over an ordonnance or a report,
+// signOrdonnance, signReport) and where it is verified (telecabine-verify).
 //
 // A certificate is a prescriber's in one of two profiles:
 //   - the deployment's doctor (`pki issue --role doctor`): subject OU "doctor" and a subject
@@ -56,7 +57,7 @@ boost::system::result<void> checkSignerIsPrescriber(const SignerProfile& signer,
 std::string_view signerKindName(SignerKind kind) noexcept;
 
 // The prescriber's RPPS in an ordonnance's canonical JSON (prescriber.rpps), or nullopt when the
-// bytes are not such a JSON object.
+// bytes are not such a JSON object. signerRppsInContent (signed_document.hpp) for any kind.
 std::optional<std::string> prescriberRppsInContent(std::span<const std::byte> canonicalJson);
 
 } // namespace tc::prescriptions

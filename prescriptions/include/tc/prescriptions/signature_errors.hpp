@@ -54,6 +54,7 @@ enum class SignatureErrc {
     qrIdMismatch,
     qrDigestMismatch,
     renderFailed,
+    signedContentInvalid, // the embedded content is not a canonical document of its kind
 };
 
 const boost::system::error_category& signatureCategory() noexcept;
