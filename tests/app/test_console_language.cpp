@@ -10,6 +10,7 @@
 #include "console.hpp"
 #include "demo_environment.hpp"
 #include "language_check.hpp"
+#include "patient_identity_view.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
@@ -226,6 +227,12 @@ private:
             << m_console->session().visit()->cabinName()
             << m_console->session().visit()->openingHours()
             << m_console->connection().identityName();
+        // The patient's identity from the cabin, and the ordonnance's copy of it.
+        const auto* patient = m_console->session().patient();
+        out << patient->fullName() << patient->birthName() << patient->firstNames();
+        for (const char* path : {"/patient/familyName", "/patient/givenName"}) {
+            out << m_console->session().prescription()->value(QLatin1String(path)).toString();
+        }
         for (const auto& line : m_console->session().prescription()->lines()) {
             out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
         }
