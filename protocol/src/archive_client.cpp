@@ -149,23 +149,26 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         return request;
     }
 
-    // Runs `work` on the client's own thread and resumes on the strand with its result.
-    template <class F> net::awaitable<std::invoke_result_t<F&>> offload(F work) {
+    // Runs `work` on the client's own thread; the result comes back on the strand. Not a
+    // coroutine, and callers pass named lambdas and named arguments: GCC 12 destroys a
+    // temporary built inside a co_await expression (a capturing lambda, a string) twice.
+    template <class F>
+    net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work) {
         using R = std::invoke_result_t<F&>;
-        auto result = co_await net::co_spawn(
+        return net::co_spawn(
             blocking.get_executor(),
             [work = std::move(work)]() mutable -> net::awaitable<std::optional<R>> {
                 co_return std::optional<R>(work());
             },
             net::use_awaitable);
-        co_return std::move(*result);
     }
 
     net::awaitable<std::optional<ArchiveClientFailure>> connect(Link& link) {
         const auto where = config.host + ":" + std::to_string(config.port);
         tcp::resolver resolver(strand);
+        const auto service = std::to_string(config.port);
         auto [resolveError, endpoints] =
-            co_await resolver.async_resolve(config.host, std::to_string(config.port), kNoThrow);
+            co_await resolver.async_resolve(config.host, service, kNoThrow);
         if (resolveError) {
             co_return transportFailure(resolveError, "resolving " + where);
         }
@@ -263,12 +266,14 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         co_return answer;
     }
 
-    net::awaitable<ArchiveClientResult<JsonAnswer>> get(std::string target) {
-        co_return co_await exchange(request<http::empty_body>(http::verb::get, std::move(target)));
+    net::awaitable<ArchiveClientResult<JsonAnswer>> get(const std::string& target) {
+        auto message = request<http::empty_body>(http::verb::get, target);
+        co_return co_await exchange(std::move(message));
     }
 
-    net::awaitable<ArchiveClientResult<JsonAnswer>> post(std::string target, std::string body) {
-        auto message = request<http::string_body>(http::verb::post, std::move(target));
+    net::awaitable<ArchiveClientResult<JsonAnswer>> post(const std::string& target,
+                                                         std::string body) {
+        auto message = request<http::string_body>(http::verb::post, target);
         if (!body.empty()) {
             message.set(http::field::content_type, "application/json");
         }
@@ -278,7 +283,8 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     net::awaitable<ArchiveClientResult<ArchiveTransferLimits>> limits() {
-        auto answer = co_await get(archiveLimitsPath());
+        const auto target = archiveLimitsPath();
+        auto answer = co_await get(target);
         if (!answer) {
             co_return answer.error();
         }
@@ -286,8 +292,9 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     net::awaitable<ArchiveClientResult<UploadState>> begin(const UploadManifest& manifest) {
-        auto answer =
-            co_await post(archiveUploadPath(manifest.recordId), manifestBodyToJson(manifest).dump());
+        const auto target = archiveUploadPath(manifest.recordId);
+        auto body = manifestBodyToJson(manifest).dump();
+        auto answer = co_await post(target, std::move(body));
         if (!answer) {
             co_return answer.error();
         }
@@ -310,7 +317,9 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     net::awaitable<ArchiveClientResult<RecordSummary>> commit(const std::string& recordId) {
-        auto answer = co_await post(archiveCommitPath(recordId), {});
+        const auto target = archiveCommitPath(recordId);
+        std::string none;
+        auto answer = co_await post(target, std::move(none));
         if (!answer) {
             co_return answer.error();
         }
@@ -318,7 +327,8 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     net::awaitable<ArchiveClientResult<std::vector<RecordSummary>>> records() {
-        auto answer = co_await get(archiveRecordsPath());
+        const auto target = archiveRecordsPath();
+        auto answer = co_await get(target);
         if (!answer) {
             co_return answer.error();
         }
@@ -327,7 +337,8 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
 
     net::awaitable<ArchiveClientResult<std::vector<ArchivedFile>>>
     files(const std::string& recordId) {
-        auto answer = co_await get(archiveFilesPath(recordId));
+        const auto target = archiveFilesPath(recordId);
+        auto answer = co_await get(target);
         if (!answer) {
             co_return answer.error();
         }
@@ -433,7 +444,9 @@ net::awaitable<void> ArchiveClient::Impl::uploadWorker(std::shared_ptr<Impl> sel
             const auto sha256 = run->queue.front();
             run->queue.pop_front();
             const auto where = run->plan->locations.at(sha256);
-            auto bytes = co_await self->offload([where, sha256] { return readChunk(where, sha256); });
+            auto read = [where, sha256] { return readChunk(where, sha256); };
+            auto done = co_await self->offload(std::move(read));
+            auto& bytes = *done;
             if (!bytes) {
                 run->failure = bytes.error();
                 break;
@@ -471,8 +484,11 @@ ArchiveClient::Impl::upload(UploadSource source, UploadProgressHandler progress)
         co_return limits.error();
     }
     const auto chunkBytes = std::min(config.chunkBytes, limits->store.maxChunkBytes);
-    auto plan = co_await offload(
-        [source = std::move(source), chunkBytes] { return planUpload(source, chunkBytes); });
+    auto describe = [source = std::move(source), chunkBytes] {
+        return planUpload(source, chunkBytes);
+    };
+    auto planned = co_await offload(std::move(describe));
+    auto& plan = *planned;
     if (!plan) {
         co_return plan.error();
     }

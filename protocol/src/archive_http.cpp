@@ -207,17 +207,18 @@ void ArchiveHttp::addTo(ServiceStats& stats) const {
     stats.archiveChunksStored = m_chunksStored.load();
     stats.archiveChunksAlreadyStored = m_chunksAlreadyStored.load();
     stats.archiveCommits = m_commits.load();
+    stats.archiveConnectionsOpen = m_open.load();
 }
 
-template <class F> net::awaitable<std::invoke_result_t<F&>> ArchiveHttp::offload(F work) {
+template <class F>
+net::awaitable<std::optional<std::invoke_result_t<F&>>> ArchiveHttp::offload(F work) {
     using R = std::invoke_result_t<F&>;
-    auto result = co_await net::co_spawn(
+    return net::co_spawn(
         m_pool.get_executor(),
         [work = std::move(work)]() mutable -> net::awaitable<std::optional<R>> {
             co_return std::optional<R>(work());
         },
         net::use_awaitable);
-    co_return std::move(*result);
 }
 
 net::awaitable<void> ArchiveHttp::serve(HttpTlsStream& stream, beast::flat_buffer& buffer,
@@ -243,7 +244,7 @@ net::awaitable<void> ArchiveHttp::serve(HttpTlsStream& stream, beast::flat_buffe
     }
     ++m_open;
     struct Open {
-        std::size_t& open;
+        std::atomic<std::size_t>& open;
         ~Open() { --open; }
     } const counted{m_open};
     std::optional<RequestHeaderParser> next;
@@ -412,9 +413,8 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
     const auto& route = exchange.route;
     const std::string owner = exchange.identity->identifier;
     // Parsing a manifest of thousands of chunks takes a while: not on the service's thread.
-    auto manifest = co_await offload(
-        [body = std::move(body), id = route.recordId, owner,
-         limits = m_limits]() mutable -> errors::Outcome<UploadManifest, Refusal> {
+    auto parse = [body = std::move(body), id = route.recordId, owner,
+                  limits = m_limits]() mutable -> errors::Outcome<UploadManifest, Refusal> {
             auto document = nlohmann::json::parse(body, nullptr, false);
             if (document.is_discarded()) {
                 return Refusal{make_error_code(Errc::malformedJson), "the manifest is not JSON"};
@@ -429,7 +429,9 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
                 return Refusal(valid.error());
             }
             return std::move(*parsed);
-        });
+        };
+    auto parsed = co_await offload(std::move(parse));
+    auto& manifest = *parsed;
     if (!manifest) {
         co_return Reply::refuse(manifest.error());
     }
@@ -437,15 +439,16 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
         co_return Reply::refuse(make_error_code(Errc::unknownSession),
                                 "session " + route.recordId + " is not one of this doctor's");
     }
-    auto state = co_await offload(
-        [store = m_config.store,
-         manifest = std::move(*manifest)]() -> ArchiveResult<std::pair<std::string, bool>> {
-            auto begun = store->beginUpload(manifest);
-            if (!begun) {
-                return begun.error();
-            }
-            return std::pair(toJson(*begun).dump(), begun->alreadyCommitted);
-        });
+    auto work = [store = m_config.store,
+                 manifest = std::move(*manifest)]() -> ArchiveResult<std::pair<std::string, bool>> {
+        auto begun = store->beginUpload(manifest);
+        if (!begun) {
+            return begun.error();
+        }
+        return std::pair(toJson(*begun).dump(), begun->alreadyCommitted);
+    };
+    auto begun = co_await offload(std::move(work));
+    auto& state = *begun;
     if (!state) {
         co_return Reply::refuse(state.error());
     }
@@ -488,14 +491,15 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::putChunk(Exchange& exchange) {
         co_return *refused;
     }
     const auto& route = exchange.route;
-    auto receipt = co_await offload([store = m_config.store, id = route.recordId,
-                                     rpps = exchange.identity->identifier, sha = route.sha256,
-                                     bytes]() -> ArchiveResult<ChunkReceipt> {
+    auto work = [store = m_config.store, id = route.recordId, rpps = exchange.identity->identifier,
+                 sha = route.sha256, bytes]() -> ArchiveResult<ChunkReceipt> {
         if (auto own = ownUpload(*store, id, rpps); !own) {
             return own.error();
         }
         return store->putChunk(id, sha, *bytes);
-    });
+    };
+    auto result = co_await offload(std::move(work));
+    auto& receipt = *result;
     if (!receipt) {
         co_return Reply::refuse(receipt.error());
     }
@@ -505,19 +509,21 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::putChunk(Exchange& exchange) {
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::commit(Exchange& exchange) {
     const auto& route = exchange.route;
-    auto committed = co_await offload(
-        [store = m_config.store, id = route.recordId,
-         rpps = exchange.identity->identifier]() -> ArchiveResult<std::pair<RecordSummary, bool>> {
-            auto own = ownUpload(*store, id, rpps);
-            if (!own) {
-                return own.error();
-            }
-            auto summary = store->commit(id);
-            if (!summary) {
-                return summary.error();
-            }
-            return std::pair(std::move(*summary), !own->committed);
-        });
+    auto work = [store = m_config.store, id = route.recordId,
+                 rpps = exchange.identity->identifier]()
+        -> ArchiveResult<std::pair<RecordSummary, bool>> {
+        auto own = ownUpload(*store, id, rpps);
+        if (!own) {
+            return own.error();
+        }
+        auto summary = store->commit(id);
+        if (!summary) {
+            return summary.error();
+        }
+        return std::pair(std::move(*summary), !own->committed);
+    };
+    auto result = co_await offload(std::move(work));
+    auto& committed = *result;
     if (!committed) {
         co_return Reply::refuse(committed.error());
     }
@@ -531,9 +537,11 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::commit(Exchange& exchange) {
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::list(Exchange& exchange) {
-    auto listed = co_await offload([store = m_config.store, rpps = exchange.identity->identifier] {
+    auto work = [store = m_config.store, rpps = exchange.identity->identifier] {
         return store->records(rpps);
-    });
+    };
+    auto result = co_await offload(std::move(work));
+    auto& listed = *result;
     if (!listed) {
         co_return Reply::refuse(listed.error());
     }
@@ -550,15 +558,16 @@ Requester requesterOf(const Identity& identity) {
 } // namespace
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::files(Exchange& exchange) {
-    auto listed = co_await offload([store = m_config.store, id = exchange.route.recordId,
-                                    requester = requesterOf(*exchange.identity)]()
-                                       -> ArchiveResult<std::string> {
+    auto work = [store = m_config.store, id = exchange.route.recordId,
+                 requester = requesterOf(*exchange.identity)]() -> ArchiveResult<std::string> {
         auto reader = store->openRecord(id, requester);
         if (!reader) {
             return reader.error();
         }
         return fileListToJson(id, reader->files()).dump();
-    });
+    };
+    auto result = co_await offload(std::move(work));
+    auto& listed = *result;
     if (!listed) {
         co_return Reply::refuse(listed.error());
     }
@@ -567,19 +576,20 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::files(Exchange& exchange) {
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::file(Exchange& exchange) {
     using Cursor = std::shared_ptr<ArchiveFileCursor>;
-    auto opened = co_await offload(
-        [store = m_config.store, id = exchange.route.recordId, name = exchange.route.name,
-         requester = requesterOf(*exchange.identity)]() -> ArchiveResult<Cursor> {
-            auto reader = store->openRecord(id, requester);
-            if (!reader) {
-                return reader.error();
-            }
-            auto cursor = reader->openFile(name);
-            if (!cursor) {
-                return cursor.error();
-            }
-            return std::make_shared<ArchiveFileCursor>(std::move(*cursor));
-        });
+    auto open = [store = m_config.store, id = exchange.route.recordId, name = exchange.route.name,
+                 requester = requesterOf(*exchange.identity)]() -> ArchiveResult<Cursor> {
+        auto reader = store->openRecord(id, requester);
+        if (!reader) {
+            return reader.error();
+        }
+        auto cursor = reader->openFile(name);
+        if (!cursor) {
+            return cursor.error();
+        }
+        return std::make_shared<ArchiveFileCursor>(std::move(*cursor));
+    };
+    auto result = co_await offload(std::move(open));
+    auto& opened = *result;
     if (!opened) {
         co_return Reply::refuse(opened.error());
     }
@@ -587,7 +597,8 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::file(Exchange& exchange) {
     const auto next = [cursor] { return cursor->next(); };
     // The first chunk before the header, so that damage found at once is a 500, not a
     // truncated 200.
-    auto chunk = co_await offload(next);
+    auto read = co_await offload(next);
+    auto chunk = std::move(*read);
     if (!chunk) {
         co_return Reply::refuse(chunk.error());
     }
@@ -627,7 +638,8 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::file(Exchange& exchange) {
         if (!response.body().more) {
             break;
         }
-        chunk = co_await offload(next);
+        read = co_await offload(next);
+        chunk = std::move(*read);
         if (!chunk) {
             // The status is sent: the client sees the body cut short, and its digest check
             // fails if it got that far.

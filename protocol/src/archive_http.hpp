@@ -71,8 +71,11 @@ private:
     template <class Body>
     net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,
                                                   typename Body::value_type& out);
-    // Runs `work` on the store's threads and returns its result on the caller's executor.
-    template <class F> net::awaitable<std::invoke_result_t<F&>> offload(F work);
+    // Runs `work` on the store's threads; the result comes back on the awaiting coroutine's
+    // executor. Not a coroutine itself, and callers pass named lambdas: GCC 12 destroys a
+    // capturing lambda built inside a co_await expression twice.
+    template <class F>
+    net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work);
 
     void log(const std::string& line) const;
 
@@ -81,7 +84,7 @@ private:
     SessionCheck m_hadSession;
     std::function<void(const std::string&)> m_log;
     boost::asio::thread_pool m_pool;
-    std::size_t m_open = 0; // connections being served (the service's executor only)
+    std::atomic<std::size_t> m_open{0}; // connections being served
     std::atomic<std::uint64_t> m_requests{0};
     std::atomic<std::uint64_t> m_refusals{0};
     std::atomic<std::uint64_t> m_chunksStored{0};

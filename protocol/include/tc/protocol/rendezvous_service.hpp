@@ -65,6 +65,7 @@ struct ServiceStats {
     std::uint64_t archiveChunksStored = 0;
     std::uint64_t archiveChunksAlreadyStored = 0;
     std::uint64_t archiveCommits = 0;
+    std::uint64_t archiveConnectionsOpen = 0; // being served, store calls in flight included
 };
 
 class RendezvousService {
