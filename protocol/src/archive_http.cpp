@@ -142,6 +142,7 @@ struct ArchiveHttp::Exchange {
     bool keepAlive = true;
     bool expectContinue = false;
     bool bodyPending = false; // bytes of the request's body are still on the wire
+    bool headerTaken = false; // `header` moved into a body parser
     Route route;
 };
 
@@ -189,6 +190,7 @@ ArchiveHttp::ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
         m_limits.store = m_config.store->limits();
     }
     m_limits.maxManifestBytes = m_config.maxManifestBytes;
+    m_drainLimit = std::max<std::uint64_t>(4ULL * m_limits.store.maxChunkBytes, 1024 * 1024);
 }
 
 ArchiveHttp::~ArchiveHttp() {
@@ -291,6 +293,11 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
     if (reply.streamed) {
         co_return exchange.keepAlive;
     }
+    if (exchange.bodyPending) {
+        // A refusal before the body was read: the client is still sending it. Read it away
+        // (bounded) so that it reads this answer rather than a reset, and the connection goes on.
+        co_await drain(exchange);
+    }
     if (reply.status >= 400) {
         ++m_refusals;
         const auto who = identity ? std::string(toString(identity->role)) + " " +
@@ -364,6 +371,29 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::route(Exchange& exchange) {
     co_return Reply::refuse(make_error_code(ArchiveTransferErrc::unknownRoute), exchange.target);
 }
 
+net::awaitable<void> ArchiveHttp::drain(Exchange& exchange) {
+    const auto length = exchange.header.content_length();
+    if (exchange.headerTaken || (length && *length > m_drainLimit)) {
+        co_return; // answered with "Connection: close"
+    }
+    http::request_parser<http::buffer_body> parser(std::move(exchange.header));
+    exchange.headerTaken = true;
+    parser.body_limit(m_drainLimit);
+    std::vector<char> scratch(64 * 1024);
+    beast::get_lowest_layer(exchange.stream).expires_after(m_config.transferTimeout);
+    while (!parser.is_done()) {
+        parser.get().body().data = scratch.data();
+        parser.get().body().size = scratch.size();
+        auto [ec, n] =
+            co_await http::async_read(exchange.stream, exchange.buffer, parser, kNoThrow);
+        static_cast<void>(n);
+        if (ec && ec != http::error::need_buffer) {
+            co_return;
+        }
+    }
+    exchange.bodyPending = false;
+}
+
 template <class Body>
 net::awaitable<std::optional<ArchiveHttp::Reply>>
 ArchiveHttp::readBody(Exchange& exchange, std::uint64_t limit, typename Body::value_type& out) {
@@ -390,6 +420,7 @@ ArchiveHttp::readBody(Exchange& exchange, std::uint64_t limit, typename Body::va
         }
     }
     http::request_parser<Body> parser(std::move(exchange.header));
+    exchange.headerTaken = true;
     parser.body_limit(limit);
     auto [ec, n] = co_await http::async_read(exchange.stream, exchange.buffer, parser, kNoThrow);
     static_cast<void>(n);
@@ -481,9 +512,7 @@ ArchiveResult<RecordOwnership> ownUpload(const ArchiveStore& store, const std::s
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::putChunk(Exchange& exchange) {
     if (exchange.header.chunked() || !exchange.header.content_length()) {
-        auto reply = Reply::refuse(make_error_code(ArchiveTransferErrc::lengthRequired), {});
-        reply.closeAfter = true;
-        co_return reply;
+        co_return Reply::refuse(make_error_code(ArchiveTransferErrc::lengthRequired), {});
     }
     auto bytes = std::make_shared<std::vector<std::uint8_t>>();
     if (auto refused = co_await readBody<http::vector_body<std::uint8_t>>(

@@ -71,6 +71,8 @@ private:
     template <class Body>
     net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,
                                                   typename Body::value_type& out);
+    // Reads and discards the rest of a refused request's body, at most m_drainLimit bytes.
+    net::awaitable<void> drain(Exchange& exchange);
     // Runs `work` on the store's threads; the result comes back on the awaiting coroutine's
     // executor. Not a coroutine itself, and callers pass named lambdas: GCC 12 destroys a
     // capturing lambda built inside a co_await expression twice.
@@ -81,6 +83,7 @@ private:
 
     ArchiveServiceConfig m_config;
     ArchiveTransferLimits m_limits;
+    std::uint64_t m_drainLimit = 0; // the most of a refused body read away
     SessionCheck m_hadSession;
     std::function<void(const std::string&)> m_log;
     boost::asio::thread_pool m_pool;
