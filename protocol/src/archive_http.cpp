@@ -254,6 +254,7 @@ net::awaitable<void> ArchiveHttp::serve(HttpTlsStream& stream, beast::flat_buffe
     while (co_await handle(stream, buffer, *header, identity)) {
         next.emplace();
         next->header_limit(kMaxArchiveHeaderBytes);
+        next->body_limit(boost::none); // each route bounds its own body
         socket.expires_after(m_config.idleTimeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, *next, kNoThrow);
         static_cast<void>(n);

@@ -313,6 +313,9 @@ private:
         beast::flat_buffer requestBuffer;
         http::request_parser<http::empty_body> upgrade;
         upgrade.header_limit(kMaxUpgradeRequestBytes);
+        // The archive's routes judge a body's length themselves (archive_http.hpp): the header
+        // alone must not fail on it.
+        upgrade.body_limit(boost::none);
         auto [requestError, requestBytes] =
             co_await http::async_read_header(ws.next_layer(), requestBuffer, upgrade, kNoThrow);
         static_cast<void>(requestBytes);

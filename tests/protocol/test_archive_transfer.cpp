@@ -296,3 +296,27 @@ TEST_CASE("archive transfer: a chunk is refused when its body does not hash to i
     // The client then finishes the upload: the connection survived the refusals.
     REQUIRE(client.upload(session, dossier));
 }
+
+// Regression: the first request's header was read with Beast's default body limit (1 MiB), so a
+// manifest over a megabyte dropped the connection before the route could judge it.
+TEST_CASE("archive transfer: a manifest over a megabyte (15,000 chunk entries) is taken",
+          "[archive][transfer]") {
+    TestPki pki;
+    TempDir temp;
+    ArchiveService service(pki, temp.path() / "archive");
+    const auto doctor = pki.doctor(11);
+    const auto session = service.claimSession(doctor, "V-11");
+    const Bytes content(15'000, 'a');
+    auto manifest = archive::manifestFor(session, {}, {{"long.txt", content}}, 1);
+    REQUIRE(protocol::manifestBodyToJson(manifest).dump().size() > 1024 * 1024);
+    Client client(service, doctor);
+    const auto state = client.run(client.client.begin(manifest));
+    INFO(describe(state));
+    REQUIRE(state);
+    REQUIRE(state->missing.size() == 1);
+    REQUIRE(client.run(client.client.putChunk(session, state->missing[0], Bytes{'a'})));
+    REQUIRE(client.run(client.client.commit(session)));
+    const auto read = client.read(session, "long.txt");
+    REQUIRE(read);
+    CHECK(*read == content);
+}
