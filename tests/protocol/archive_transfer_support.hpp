@@ -73,6 +73,7 @@ struct ServiceOptions {
     std::uint32_t maxChunkBytes = 16 * 1024;
     std::size_t maxConnections = 64;
     std::string eventLog = ":memory:";
+    std::uint16_t port = 0;
 };
 
 // A rendezvous service holding an archive, in process.
@@ -92,6 +93,7 @@ public:
         protocol::ServiceConfig config;
         config.tls = {pki.service, pki.ca.certificatePem()};
         config.eventLogPath = options.eventLog;
+        config.port = options.port;
         config.archive.store = store;
         config.archive.maxConnections = options.maxConnections;
         config.log = [log = m_log](const std::string& line) {
