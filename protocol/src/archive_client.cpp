@@ -52,7 +52,8 @@ ArchiveClientFailure cancelledFailure() {
     return failureOf(make_error_code(ArchiveTransferErrc::cancelled), {});
 }
 
-ArchiveClientFailure transportFailure(const boost::system::error_code& ec, const std::string& what) {
+ArchiveClientFailure transportFailure(const boost::system::error_code& ec,
+                                      const std::string& what) {
     if (ec == beast::error::timeout) {
         return failureOf(make_error_code(Errc::timeout), what);
     }
@@ -86,8 +87,8 @@ ArchiveClientFailure answerFailure(unsigned status, const std::string& body) {
 
 // The body of a 200 answer, parsed by `parse`; the named failure otherwise.
 template <class Parse>
-auto decode(const JsonAnswer& answer, Parse parse)
-    -> ArchiveClientResult<typename std::invoke_result_t<Parse, const nlohmann::json&>::value_type> {
+auto decode(const JsonAnswer& answer, Parse parse) -> ArchiveClientResult<
+    typename std::invoke_result_t<Parse, const nlohmann::json&>::value_type> {
     if (answer.result() != http::status::ok) {
         return answerFailure(answer.result_int(), answer.body());
     }
@@ -152,8 +153,7 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     // Runs `work` on the client's own thread; the result comes back on the strand. Not a
     // coroutine, and callers pass named lambdas and named arguments: GCC 12 destroys a
     // temporary built inside a co_await expression (a capturing lambda, a string) twice.
-    template <class F>
-    net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work) {
+    template <class F> net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work) {
         using R = std::invoke_result_t<F&>;
         return net::co_spawn(
             blocking.get_executor(),
@@ -185,8 +185,8 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
             SSL_ctrl(link.stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
                      TLSEXT_NAMETYPE_host_name, const_cast<char*>(config.host.c_str()));
         }
-        auto [tlsError] = co_await link.stream.async_handshake(net::ssl::stream_base::client,
-                                                               kNoThrow);
+        auto [tlsError] =
+            co_await link.stream.async_handshake(net::ssl::stream_base::client, kNoThrow);
         if (tlsError) {
             // Our own verdict on the service's certificate is more precise than the alert.
             const long verify = SSL_get_verify_result(link.stream.native_handle());
@@ -202,8 +202,8 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     // kept-alive connection the service closed meanwhile is replaced once: every archive
     // request is idempotent.
     template <class Body, class Parser>
-    net::awaitable<ArchiveClientResult<std::shared_ptr<Link>>>
-    send(http::request<Body>& request, std::optional<Parser>& parser) {
+    net::awaitable<ArchiveClientResult<std::shared_ptr<Link>>> send(http::request<Body>& request,
+                                                                    std::optional<Parser>& parser) {
         for (int attempt = 0;; ++attempt) {
             if (stopped) {
                 co_return cancelledFailure();
@@ -241,16 +241,16 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // One request and its whole JSON answer.
-    template <class Body> net::awaitable<ArchiveClientResult<JsonAnswer>> exchange(
-        http::request<Body> request) {
+    template <class Body>
+    net::awaitable<ArchiveClientResult<JsonAnswer>> exchange(http::request<Body> request) {
         std::optional<http::response_parser<http::string_body>> parser;
         auto link = co_await send(request, parser);
         if (!link) {
             co_return link.error();
         }
         parser->body_limit(kMaxJsonAnswer);
-        auto [ec, n] = co_await http::async_read((*link)->stream, (*link)->buffer, *parser,
-                                                 kNoThrow);
+        auto [ec, n] =
+            co_await http::async_read((*link)->stream, (*link)->buffer, *parser, kNoThrow);
         static_cast<void>(n);
         if (ec) {
             (*link)->close();
@@ -301,11 +301,10 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         co_return decode(*answer, uploadStateFromJson);
     }
 
-    net::awaitable<ArchiveClientResult<ChunkReceipt>> putChunk(const std::string& recordId,
-                                                               const Sha256Digest& sha256,
-                                                               ArchiveBytes bytes) {
-        auto message = request<http::vector_body<std::uint8_t>>(
-            http::verb::put, archiveChunkPath(recordId, sha256));
+    net::awaitable<ArchiveClientResult<ChunkReceipt>>
+    putChunk(const std::string& recordId, const Sha256Digest& sha256, ArchiveBytes bytes) {
+        auto message = request<http::vector_body<std::uint8_t>>(http::verb::put,
+                                                                archiveChunkPath(recordId, sha256));
         message.set(http::field::content_type, "application/octet-stream");
         message.body() = std::move(bytes);
         message.prepare_payload();
@@ -345,11 +344,10 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         co_return decode(*answer, fileListFromJson);
     }
 
-    net::awaitable<ArchiveClientResult<ArchivedFile>> readFile(const std::string& recordId,
-                                                               const std::string& name,
-                                                               const ArchiveSink& sink);
+    net::awaitable<ArchiveClientResult<ArchivedFile>>
+    readFile(const std::string& recordId, const std::string& name, const ArchiveSink& sink);
     net::awaitable<ArchiveClientResult<UploadReport>> upload(UploadSource source,
-                                                            UploadProgressHandler progress);
+                                                             UploadProgressHandler progress);
 
     struct UploadRun;
     static net::awaitable<void> uploadWorker(std::shared_ptr<Impl> self,
@@ -444,7 +442,9 @@ net::awaitable<void> ArchiveClient::Impl::uploadWorker(std::shared_ptr<Impl> sel
             const auto sha256 = run->queue.front();
             run->queue.pop_front();
             const auto where = run->plan->locations.at(sha256);
-            auto read = [where, sha256] { return readChunk(where, sha256); };
+            auto read = [where, sha256] {
+                return readChunk(where, sha256);
+            };
             auto done = co_await self->offload(std::move(read));
             auto& bytes = *done;
             if (!bytes) {
@@ -559,8 +559,8 @@ namespace {
 // Runs an operation on the client's strand; its result, or an exception turned into
 // `internal`, comes back on the awaiting coroutine's executor.
 template <class T>
-net::awaitable<ArchiveClientResult<T>>
-onStrand(std::shared_ptr<ArchiveClient::Impl> impl, net::awaitable<ArchiveClientResult<T>> op) {
+net::awaitable<ArchiveClientResult<T>> onStrand(std::shared_ptr<ArchiveClient::Impl> impl,
+                                                net::awaitable<ArchiveClientResult<T>> op) {
     try {
         co_return co_await net::co_spawn(impl->strand, std::move(op), net::use_awaitable);
     } catch (const std::exception& e) {
@@ -606,25 +606,29 @@ net::awaitable<ArchiveClientResult<ArchiveTransferLimits>> ArchiveClient::limits
 net::awaitable<ArchiveClientResult<UploadState>>
 ArchiveClient::begin(UploadManifest manifest) const {
     auto impl = m_impl;
-    return onStrand(impl, [](std::shared_ptr<Impl> self, UploadManifest m)
-                              -> net::awaitable<ArchiveClientResult<UploadState>> {
-        co_return co_await self->begin(m);
-    }(impl, std::move(manifest)));
+    return onStrand(impl,
+                    [](std::shared_ptr<Impl> self,
+                       UploadManifest m) -> net::awaitable<ArchiveClientResult<UploadState>> {
+                        co_return co_await self->begin(m);
+                    }(impl, std::move(manifest)));
 }
 
 net::awaitable<ArchiveClientResult<ChunkReceipt>>
 ArchiveClient::putChunk(std::string recordId, Sha256Digest sha256, ArchiveBytes bytes) const {
-    return onStrand(m_impl, [](std::shared_ptr<Impl> self, std::string id, Sha256Digest sha,
-                               ArchiveBytes data) -> net::awaitable<ArchiveClientResult<ChunkReceipt>> {
-        co_return co_await self->putChunk(id, sha, std::move(data));
-    }(m_impl, std::move(recordId), sha256, std::move(bytes)));
+    return onStrand(m_impl,
+                    [](std::shared_ptr<Impl> self, std::string id, Sha256Digest sha,
+                       ArchiveBytes data) -> net::awaitable<ArchiveClientResult<ChunkReceipt>> {
+                        co_return co_await self->putChunk(id, sha, std::move(data));
+                    }(m_impl, std::move(recordId), sha256, std::move(bytes)));
 }
 
-net::awaitable<ArchiveClientResult<RecordSummary>> ArchiveClient::commit(std::string recordId) const {
-    return onStrand(m_impl, [](std::shared_ptr<Impl> self, std::string id)
-                                -> net::awaitable<ArchiveClientResult<RecordSummary>> {
-        co_return co_await self->commit(id);
-    }(m_impl, std::move(recordId)));
+net::awaitable<ArchiveClientResult<RecordSummary>>
+ArchiveClient::commit(std::string recordId) const {
+    return onStrand(m_impl,
+                    [](std::shared_ptr<Impl> self,
+                       std::string id) -> net::awaitable<ArchiveClientResult<RecordSummary>> {
+                        co_return co_await self->commit(id);
+                    }(m_impl, std::move(recordId)));
 }
 
 net::awaitable<ArchiveClientResult<std::vector<RecordSummary>>> ArchiveClient::records() const {
@@ -633,18 +637,20 @@ net::awaitable<ArchiveClientResult<std::vector<RecordSummary>>> ArchiveClient::r
 
 net::awaitable<ArchiveClientResult<std::vector<ArchivedFile>>>
 ArchiveClient::files(std::string recordId) const {
-    return onStrand(m_impl, [](std::shared_ptr<Impl> self, std::string id)
-                                -> net::awaitable<ArchiveClientResult<std::vector<ArchivedFile>>> {
-        co_return co_await self->files(id);
-    }(m_impl, std::move(recordId)));
+    return onStrand(m_impl,
+                    [](std::shared_ptr<Impl> self, std::string id)
+                        -> net::awaitable<ArchiveClientResult<std::vector<ArchivedFile>>> {
+                        co_return co_await self->files(id);
+                    }(m_impl, std::move(recordId)));
 }
 
 net::awaitable<ArchiveClientResult<ArchivedFile>>
 ArchiveClient::readFile(std::string recordId, std::string name, ArchiveSink sink) const {
-    return onStrand(m_impl, [](std::shared_ptr<Impl> self, std::string id, std::string file,
-                               ArchiveSink to) -> net::awaitable<ArchiveClientResult<ArchivedFile>> {
-        co_return co_await self->readFile(id, file, to);
-    }(m_impl, std::move(recordId), std::move(name), std::move(sink)));
+    return onStrand(m_impl,
+                    [](std::shared_ptr<Impl> self, std::string id, std::string file,
+                       ArchiveSink to) -> net::awaitable<ArchiveClientResult<ArchivedFile>> {
+                        co_return co_await self->readFile(id, file, to);
+                    }(m_impl, std::move(recordId), std::move(name), std::move(sink)));
 }
 
 } // namespace tc::protocol

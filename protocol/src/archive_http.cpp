@@ -270,8 +270,8 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
                                          const Result<Identity>& identity) {
     ++m_requests;
     const auto& request = header.get();
-    Exchange exchange{stream, buffer, header, identity, request.method(),
-                      std::string(request.target())};
+    Exchange exchange{stream,   buffer,           header,
+                      identity, request.method(), std::string(request.target())};
     exchange.version = request.version();
     exchange.keepAlive = request.keep_alive();
     exchange.expectContinue = beast::iequals(request[http::field::expect], "100-continue");
@@ -301,9 +301,9 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
     }
     if (reply.status >= 400) {
         ++m_refusals;
-        const auto who = identity ? std::string(toString(identity->role)) + " " +
-                                        identity->identifier
-                                  : std::string("an invalid identity");
+        const auto who = identity
+                             ? std::string(toString(identity->role)) + " " + identity->identifier
+                             : std::string("an invalid identity");
         log("archive: " + who + " " + std::string(http::to_string(exchange.method)) + " " +
             exchange.target + " refused: " + std::to_string(reply.status) + " " + reply.key);
     }
@@ -331,9 +331,9 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::route(Exchange& exchange) {
     exchange.route = std::move(*matched);
     const auto expected = methodOf(exchange.route.kind);
     if (exchange.method != expected) {
-        auto reply = Reply::refuse(make_error_code(ArchiveTransferErrc::methodNotAllowed),
-                                   std::string(http::to_string(exchange.method)) + " " +
-                                       exchange.target);
+        auto reply =
+            Reply::refuse(make_error_code(ArchiveTransferErrc::methodNotAllowed),
+                          std::string(http::to_string(exchange.method)) + " " + exchange.target);
         reply.allow = std::string(http::to_string(expected));
         co_return reply;
     }
@@ -438,8 +438,8 @@ ArchiveHttp::readBody(Exchange& exchange, std::uint64_t limit, typename Body::va
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
     std::string body;
-    if (auto refused = co_await readBody<http::string_body>(exchange, m_limits.maxManifestBytes,
-                                                            body)) {
+    if (auto refused =
+            co_await readBody<http::string_body>(exchange, m_limits.maxManifestBytes, body)) {
         co_return *refused;
     }
     const auto& route = exchange.route;
@@ -447,21 +447,21 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
     // Parsing a manifest of thousands of chunks takes a while: not on the service's thread.
     auto parse = [body = std::move(body), id = route.recordId, owner,
                   limits = m_limits]() mutable -> errors::Outcome<UploadManifest, Refusal> {
-            auto document = nlohmann::json::parse(body, nullptr, false);
-            if (document.is_discarded()) {
-                return Refusal{make_error_code(Errc::malformedJson), "the manifest is not JSON"};
-            }
-            auto parsed = manifestBodyFromJson(document, id, limits.store.maxFilesPerRecord,
-                                               limits.store.maxChunksPerRecord);
-            if (!parsed) {
-                return refusalOf(parsed.error());
-            }
-            parsed->ownerRpps = owner; // the certificate's, never the request's
-            if (auto valid = validateManifest(*parsed, limits.store); !valid) {
-                return Refusal(valid.error());
-            }
-            return std::move(*parsed);
-        };
+        auto document = nlohmann::json::parse(body, nullptr, false);
+        if (document.is_discarded()) {
+            return Refusal{make_error_code(Errc::malformedJson), "the manifest is not JSON"};
+        }
+        auto parsed = manifestBodyFromJson(document, id, limits.store.maxFilesPerRecord,
+                                           limits.store.maxChunksPerRecord);
+        if (!parsed) {
+            return refusalOf(parsed.error());
+        }
+        parsed->ownerRpps = owner; // the certificate's, never the request's
+        if (auto valid = validateManifest(*parsed, limits.store); !valid) {
+            return Refusal(valid.error());
+        }
+        return std::move(*parsed);
+    };
     auto parsed = co_await offload(std::move(parse));
     auto& manifest = *parsed;
     if (!manifest) {
@@ -503,8 +503,8 @@ ArchiveResult<RecordOwnership> ownUpload(const ArchiveStore& store, const std::s
         return archiveFailure(ArchiveErrc::unknownUpload, recordId);
     }
     if ((*ownership)->ownerRpps != rpps) {
-        return archiveFailure(ArchiveErrc::notPermitted, "record " + recordId +
-                                                             " is another doctor's upload");
+        return archiveFailure(ArchiveErrc::notPermitted,
+                              "record " + recordId + " is another doctor's upload");
     }
     return **ownership;
 }
@@ -539,9 +539,9 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::putChunk(Exchange& exchange) {
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::commit(Exchange& exchange) {
     const auto& route = exchange.route;
-    auto work = [store = m_config.store, id = route.recordId,
-                 rpps = exchange.identity->identifier]()
-        -> ArchiveResult<std::pair<RecordSummary, bool>> {
+    auto work =
+        [store = m_config.store, id = route.recordId,
+         rpps = exchange.identity->identifier]() -> ArchiveResult<std::pair<RecordSummary, bool>> {
         auto own = ownUpload(*store, id, rpps);
         if (!own) {
             return own.error();
@@ -624,7 +624,9 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::file(Exchange& exchange) {
         co_return Reply::refuse(opened.error());
     }
     const Cursor cursor = *opened;
-    const auto next = [cursor] { return cursor->next(); };
+    const auto next = [cursor] {
+        return cursor->next();
+    };
     // The first chunk before the header, so that damage found at once is a 500, not a
     // truncated 200.
     auto read = co_await offload(next);

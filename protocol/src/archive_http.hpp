@@ -76,8 +76,7 @@ private:
     // Runs `work` on the store's threads; the result comes back on the awaiting coroutine's
     // executor. Not a coroutine itself, and callers pass named lambdas: GCC 12 destroys a
     // capturing lambda built inside a co_await expression twice.
-    template <class F>
-    net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work);
+    template <class F> net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work);
 
     void log(const std::string& line) const;
 

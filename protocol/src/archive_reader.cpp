@@ -77,8 +77,8 @@ ArchiveResult<std::optional<ArchiveBytes>> ArchiveFileCursor::next() {
                                                         ": a chunk of '" + file.name +
                                                         "' has no object in the index");
     }
-    auto plaintext = archive::readChunk(impl.objectsDir, impl.summary.recordId,
-                                        impl.context->keys, ref, object->second);
+    auto plaintext = archive::readChunk(impl.objectsDir, impl.summary.recordId, impl.context->keys,
+                                        ref, object->second);
     if (!plaintext) {
         state.finished = true;
         return plaintext.error();

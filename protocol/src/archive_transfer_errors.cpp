@@ -179,8 +179,8 @@ std::string archiveFilePath(std::string_view recordId, std::string_view name) {
 std::string reprDigest(const Sha256Digest& sha256) {
     std::array<unsigned char, 48> encoded{};
     const int n = EVP_EncodeBlock(encoded.data(), sha256.data(), static_cast<int>(sha256.size()));
-    return "sha-256=:" + std::string(reinterpret_cast<const char*>(encoded.data()),
-                                     static_cast<std::size_t>(n)) +
+    return "sha-256=:" +
+           std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)) +
            ":";
 }
 
@@ -196,8 +196,8 @@ std::optional<Sha256Digest> parseReprDigest(std::string_view header) {
         return std::nullopt;
     }
     std::array<unsigned char, 33> decoded{};
-    if (EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(value.data()),
-                        44) != 33 ||
+    if (EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(value.data()), 44) !=
+            33 ||
         value[43] != '=') {
         return std::nullopt;
     }

@@ -72,15 +72,15 @@ struct JournalEntry {
 };
 
 std::string encode(const JournalEntry& entry) {
-    return nlohmann::json{{"version", kJournalVersion},
-                          {"record_id", entry.recordId},
-                          {"directory", entry.directory.string()},
-                          {"consent",
-                           {{"care", entry.consent.care},
-                            {"quality_review", entry.consent.qualityReview}}},
-                          {"state", entry.blocked ? "blocked" : "pending"},
-                          {"error", entry.error},
-                          {"enqueued_unix_ms", entry.enqueuedUnixMs}}
+    return nlohmann::json{
+        {"version", kJournalVersion},
+        {"record_id", entry.recordId},
+        {"directory", entry.directory.string()},
+        {"consent",
+         {{"care", entry.consent.care}, {"quality_review", entry.consent.qualityReview}}},
+        {"state", entry.blocked ? "blocked" : "pending"},
+        {"error", entry.error},
+        {"enqueued_unix_ms", entry.enqueuedUnixMs}}
         .dump();
 }
 
@@ -177,7 +177,7 @@ public:
         if (!isRecordIdSyntax(recordId)) {
             return archiveClientFailure(make_error_code(ArchiveErrc::invalidRecordId), recordId);
         }
-        JournalEntry entry{recordId, std::filesystem::absolute(directory), consent, false, {},
+        JournalEntry entry{recordId,   std::filesystem::absolute(directory), consent, false, {},
                            unixMsNow()};
         {
             const std::lock_guard lock(m_mutex);
@@ -268,10 +268,9 @@ private:
     // With m_mutex held.
     ArchiveClientResult<void> write(const JournalEntry& entry) {
         const auto text = encode(entry);
-        const auto path =
-            m_config.journalDirectory / (entry.recordId + std::string(kEntrySuffix));
-        auto written = archive::writeDurably(m_config.journalDirectory, path,
-                                             archive::asBytes(text));
+        const auto path = m_config.journalDirectory / (entry.recordId + std::string(kEntrySuffix));
+        auto written =
+            archive::writeDurably(m_config.journalDirectory, path, archive::asBytes(text));
         if (!written) {
             return journalFailure(written.error().message());
         }

@@ -29,8 +29,7 @@ ArchiveClientFailure unreadable(const std::filesystem::path& path, const std::st
 }
 
 ArchiveClientFailure changed(const std::filesystem::path& path) {
-    return archiveClientFailure(make_error_code(ArchiveTransferErrc::sourceChanged),
-                                path.string());
+    return archiveClientFailure(make_error_code(ArchiveTransferErrc::sourceChanged), path.string());
 }
 
 // A file descriptor that closes itself.
@@ -55,8 +54,8 @@ private:
 bool readAt(int fd, std::uint64_t offset, std::span<std::uint8_t> out, int& error) {
     std::size_t done = 0;
     while (done < out.size()) {
-        const auto n = ::pread(fd, out.data() + done, out.size() - done,
-                               static_cast<off_t>(offset + done));
+        const auto n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -80,9 +79,9 @@ bool ArchiveClientFailure::transient() const noexcept {
         return httpStatus >= 500;
     }
     if (code == ArchiveTransferErrc::sourceUnreadable || code == ArchiveTransferErrc::badResponse ||
-        code == Errc::noCertificate || code == Errc::unknownCa || code == Errc::certificateExpired ||
-        code == Errc::certificateRejected || code == Errc::badIdentity ||
-        code == Errc::invalidRpps || code == Errc::pkiFailure) {
+        code == Errc::noCertificate || code == Errc::unknownCa ||
+        code == Errc::certificateExpired || code == Errc::certificateRejected ||
+        code == Errc::badIdentity || code == Errc::invalidRpps || code == Errc::pkiFailure) {
         return false;
     }
     return true; // no answer, a timeout, cancelled, a source that changed while read
@@ -136,7 +135,7 @@ ArchiveClientResult<UploadPlan> planUpload(const UploadSource& source, std::uint
     ArchiveBytes block(chunkBytes);
     for (const auto& file : source.files) {
         const Fd fd(file.path);
-        struct stat info{};
+        struct stat info {};
         if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) {
             return unreadable(file.path, std::strerror(errno));
         }
@@ -148,12 +147,13 @@ ArchiveClientResult<UploadPlan> planUpload(const UploadSource& source, std::uint
         entry.size = static_cast<std::uint64_t>(info.st_size);
         archive::Sha256Stream whole;
         for (std::uint64_t offset = 0; offset < entry.size; offset += chunkBytes) {
-            const auto size =
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(chunkBytes, entry.size - offset));
+            const auto size = static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(chunkBytes, entry.size - offset));
             const std::span<std::uint8_t> bytes(block.data(), size);
             int error = 0;
             if (!readAt(fd.get(), offset, bytes, error)) {
-                return error != 0 ? unreadable(file.path, std::strerror(error)) : changed(file.path);
+                return error != 0 ? unreadable(file.path, std::strerror(error))
+                                  : changed(file.path);
             }
             whole.update(bytes);
             const ChunkRef ref{sha256Of(bytes), size};

@@ -24,7 +24,6 @@ ArchiveClientResult<UploadPlan> planUpload(const UploadSource& source, std::uint
 
 // The chunk's bytes, checked against its SHA-256: source_changed if the file changed since the
 // plan, source_unreadable if it cannot be read.
-ArchiveClientResult<ArchiveBytes> readChunk(const ChunkLocation& where,
-                                            const Sha256Digest& sha256);
+ArchiveClientResult<ArchiveBytes> readChunk(const ChunkLocation& where, const Sha256Digest& sha256);
 
 } // namespace tc::protocol::detail

@@ -217,8 +217,7 @@ private:
         }
         const auto logged = m_log.claimingDoctor(sessionId);
         if (!logged) {
-            log("event log: cannot look up session " + sessionId + ": " +
-                logged.error().message());
+            log("event log: cannot look up session " + sessionId + ": " + logged.error().message());
             return false;
         }
         return *logged && **logged == rpps;

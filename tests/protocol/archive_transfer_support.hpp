@@ -178,7 +178,8 @@ struct Client {
     }
 
     // The whole file, streamed.
-    protocol::ArchiveClientResult<Bytes> read(const std::string& recordId, const std::string& name) {
+    protocol::ArchiveClientResult<Bytes> read(const std::string& recordId,
+                                              const std::string& name) {
         auto content = std::make_shared<Bytes>();
         auto sink = [content](std::span<const std::uint8_t> bytes) {
             content->insert(content->end(), bytes.begin(), bytes.end());

@@ -106,7 +106,8 @@ TEST_CASE("archive transfer: the client's manifest of a directory is describeFil
               [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
     REQUIRE(manifest->files.size() == sorted.size());
     for (std::size_t i = 0; i < sorted.size(); ++i) {
-        CHECK(manifest->files[i] == protocol::describeFile(sorted[i].name, sorted[i].content, 4096));
+        CHECK(manifest->files[i] ==
+              protocol::describeFile(sorted[i].name, sorted[i].content, 4096));
     }
     // A symbolic link is not archived silently.
     std::filesystem::create_symlink(temp.path() / "report.pdf", temp.path() / "link.pdf");
@@ -246,9 +247,10 @@ TEST_CASE("archive transfer: a doctor uploads only for a session they had",
     CHECK(service.store->pendingUploads()->empty());
 }
 
-TEST_CASE("archive transfer: a chunk is refused when its body does not hash to its URL, when it is "
-          "larger than the limit, or not in the manifest; an early commit says how many are missing",
-          "[archive][transfer]") {
+TEST_CASE(
+    "archive transfer: a chunk is refused when its body does not hash to its URL, when it is "
+    "larger than the limit, or not in the manifest; an early commit says how many are missing",
+    "[archive][transfer]") {
     TestPki pki;
     TempDir temp;
     ArchiveService service(pki, temp.path() / "archive");
@@ -267,7 +269,8 @@ TEST_CASE("archive transfer: a chunk is refused when its body does not hash to i
     const auto chunks = archive::chunksOf(files, 16 * 1024);
     REQUIRE(chunks.size() > 2);
 
-    const auto swapped = client.run(client.client.putChunk(session, chunks[0].first, chunks[1].second));
+    const auto swapped =
+        client.run(client.client.putChunk(session, chunks[0].first, chunks[1].second));
     CHECK(keyOf(swapped) == "hash_mismatch");
     CHECK(swapped.error().httpStatus == 400);
 
@@ -282,10 +285,12 @@ TEST_CASE("archive transfer: a chunk is refused when its body does not hash to i
         client.run(client.client.putChunk(session, protocol::sha256Of(stranger), stranger));
     CHECK(keyOf(unlisted) == "chunk_not_in_manifest");
 
-    const auto stored = client.run(client.client.putChunk(session, chunks[0].first, chunks[0].second));
+    const auto stored =
+        client.run(client.client.putChunk(session, chunks[0].first, chunks[0].second));
     REQUIRE(stored);
     CHECK_FALSE(stored->alreadyStored);
-    const auto twice = client.run(client.client.putChunk(session, chunks[0].first, chunks[0].second));
+    const auto twice =
+        client.run(client.client.putChunk(session, chunks[0].first, chunks[0].second));
     REQUIRE(twice);
     CHECK(twice->alreadyStored); // idempotent
 

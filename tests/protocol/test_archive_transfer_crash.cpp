@@ -27,7 +27,8 @@ struct Pems {
 
 Pems writePems(const TempDir& dir, const std::string& name, const protocol::Credentials& own,
                const TestPki& pki) {
-    return {dir.write("ca.pem", pki.ca.certificatePem()), dir.write(name + ".pem", own.certificatePem),
+    return {dir.write("ca.pem", pki.ca.certificatePem()),
+            dir.write(name + ".pem", own.certificatePem),
             dir.write(name + ".key", own.privateKeyPem)};
 }
 
@@ -67,11 +68,26 @@ public:
     };
 
     static std::vector<std::string> args(const Files& f, const std::filesystem::path& portFile) {
-        return {TC_RENDEZVOUS_BINARY, "serve",        "--ca",          f.pems.ca.string(),
-                "--cert",             f.pems.cert.string(), "--key",   f.pems.key.string(),
-                "--port",             "0",          "--port-file",   portFile.string(),
-                "--event-log",        f.eventLog.string(), "--archive-dir", f.archive.string(),
-                "--archive-key",      f.archiveKey.string(), "--archive-chunk-bytes", "16384"};
+        return {TC_RENDEZVOUS_BINARY,
+                "serve",
+                "--ca",
+                f.pems.ca.string(),
+                "--cert",
+                f.pems.cert.string(),
+                "--key",
+                f.pems.key.string(),
+                "--port",
+                "0",
+                "--port-file",
+                portFile.string(),
+                "--event-log",
+                f.eventLog.string(),
+                "--archive-dir",
+                f.archive.string(),
+                "--archive-key",
+                f.archiveKey.string(),
+                "--archive-chunk-bytes",
+                "16384"};
     }
 
     RendezvousProcess(const Files& files, const std::filesystem::path& portFile)

@@ -151,8 +151,7 @@ TEST_CASE("archive wire: malformed and hostile requests get typed refusals",
          request("POST", records + "/" + session + "/upload",
                  R"({"consent":{"care":true,"quality_review":false},"files":[{"name":"../a",)"
                  R"("size":1,"sha256":")" +
-                     hex({'a'}) + R"(","chunks":[{"sha256":")" + hex({'a'}) +
-                     R"(","size":1}]}]})"),
+                     hex({'a'}) + R"(","chunks":[{"sha256":")" + hex({'a'}) + R"(","size":1}]}]})"),
          400, "invalid_file_name"},
         {"a chunk for no upload", request("PUT", chunkPath, "x"), 404, "unknown_upload"},
         {"a commit for no upload", request("POST", records + "/S-nothing/commit"), 404,
@@ -241,18 +240,17 @@ TEST_CASE("archive wire: curl uploads a record and reads it back from the README
                             content.begin() + static_cast<std::ptrdiff_t>(end));
         chunks.push_back({{"sha256", hex(pieces.back())}, {"size", pieces.back().size()}});
     }
-    const nlohmann::json manifest = {
-        {"consent", {{"care", true}, {"quality_review", false}}},
-        {"files",
-         {{{"name", "notes/letter.bin"},
-           {"size", content.size()},
-           {"sha256", hex(content)},
-           {"chunks", chunks}}}}};
+    const nlohmann::json manifest = {{"consent", {{"care", true}, {"quality_review", false}}},
+                                     {"files",
+                                      {{{"name", "notes/letter.bin"},
+                                        {"size", content.size()},
+                                        {"sha256", hex(content)},
+                                        {"chunks", chunks}}}}};
     const auto manifestFile = temp.write("manifest.json", manifest.dump());
     const auto begun = temp.path() / "begun.json";
     REQUIRE(shell(curl + "-H 'Content-Type: application/json' --data-binary @" +
-                manifestFile.string() + " -o " + begun.string() + " " + base + "/records/" +
-                session + "/upload") == 0);
+                  manifestFile.string() + " -o " + begun.string() + " " + base + "/records/" +
+                  session + "/upload") == 0);
     const auto state = nlohmann::json::parse(slurp(begun));
     REQUIRE(state["missing"].size() == 3);
     CHECK(state["already_committed"] == false);
@@ -260,25 +258,25 @@ TEST_CASE("archive wire: curl uploads a record and reads it back from the README
         const auto piece = temp.path() / ("piece" + std::to_string(i));
         archive::writeWhole(piece, pieces[i]);
         REQUIRE(shell(curl + "-o /dev/null -X PUT --data-binary @" + piece.string() + " " + base +
-                    "/records/" + session + "/chunks/" + hex(pieces[i])) == 0);
+                      "/records/" + session + "/chunks/" + hex(pieces[i])) == 0);
     }
     const auto committed = temp.path() / "committed.json";
     REQUIRE(shell(curl + "-X POST -o " + committed.string() + " " + base + "/records/" + session +
-                "/commit") == 0);
+                  "/commit") == 0);
     const auto summary = nlohmann::json::parse(slurp(committed));
     CHECK(summary["record_id"] == session);
-    CHECK(summary["owner_rpps"] == protocol::identityFromCertificatePem(doctor.certificatePem)
-                                       ->identifier);
+    CHECK(summary["owner_rpps"] ==
+          protocol::identityFromCertificatePem(doctor.certificatePem)->identifier);
 
     // And back, with its digest header, by curl too.
     const auto out = temp.path() / "letter.bin";
     const auto headers = temp.path() / "headers.txt";
     REQUIRE(shell(curl + "-D " + headers.string() + " -o " + out.string() + " " + base +
-                "/records/" + session + "/files/notes/letter.bin") == 0);
+                  "/records/" + session + "/files/notes/letter.bin") == 0);
     CHECK(archive::readWhole(out) == content);
     CHECK(slurp(headers).find(protocol::reprDigest(protocol::sha256Of(content))) !=
           std::string::npos);
     // The same client without a certificate gets no further than TLS.
-    CHECK(shell("curl -sS -o /dev/null --cacert " + ca.string() + " " + base + "/records 2>/dev/null") !=
-          0);
+    CHECK(shell("curl -sS -o /dev/null --cacert " + ca.string() + " " + base +
+                "/records 2>/dev/null") != 0);
 }

@@ -18,8 +18,8 @@ nlohmann::json journalEntry(const std::filesystem::path& journal, const std::str
     return nlohmann::json::parse(bytes.begin(), bytes.end());
 }
 
-std::optional<protocol::QueuedUploadStatus>
-statusOf(const protocol::ArchiveUploadQueue& queue, const std::string& recordId) {
+std::optional<protocol::QueuedUploadStatus> statusOf(const protocol::ArchiveUploadQueue& queue,
+                                                     const std::string& recordId) {
     for (const auto& status : queue.snapshot()) {
         if (status.recordId == recordId) {
             return status;
@@ -67,8 +67,7 @@ TEST_CASE("upload queue: enqueue is durable before it returns; a refused record 
             const std::lock_guard lock(mutex);
             heard.push_back(status);
         });
-        CHECK(keyOf((*queue)->enqueue("../escape", dossier, {true, false})) ==
-              "invalid_record_id");
+        CHECK(keyOf((*queue)->enqueue("../escape", dossier, {true, false})) == "invalid_record_id");
         REQUIRE((*queue)->enqueue(unknown, dossier, {true, false}));
         // On disk, owner-only, before anything was sent.
         const auto entry = journalEntry(journal, unknown);

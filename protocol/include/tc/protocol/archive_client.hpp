@@ -34,8 +34,8 @@ namespace tc::protocol {
 struct ArchiveClientConfig {
     std::string host = "127.0.0.1"; // the service, as its certificate names it
     std::uint16_t port = 0;
-    TlsConfig tls;                         // the doctor's certificate and key, the deployment CA
-    unsigned parallelUploads = 3;          // chunks in flight at once, 1 to 8
+    TlsConfig tls;                          // the doctor's certificate and key, the deployment CA
+    unsigned parallelUploads = 3;           // chunks in flight at once, 1 to 8
     std::uint32_t chunkBytes = 1024 * 1024; // at most the service's max_chunk_bytes
     std::chrono::milliseconds connectTimeout{10'000}; // TCP and TLS
     std::chrono::milliseconds requestTimeout{60'000}; // one request and its answer
@@ -91,10 +91,10 @@ struct UploadProgress {
 using UploadProgressHandler = std::function<void(const UploadProgress&)>;
 
 struct UploadReport {
-    RecordSummary record;          // as the service committed it
-    bool alreadyCommitted = false; // committed by an earlier call: nothing was sent
-    std::uint64_t chunksTotal = 0; // distinct chunks of the record
-    std::uint64_t chunksSent = 0;  // by this call
+    RecordSummary record;            // as the service committed it
+    bool alreadyCommitted = false;   // committed by an earlier call: nothing was sent
+    std::uint64_t chunksTotal = 0;   // distinct chunks of the record
+    std::uint64_t chunksSent = 0;    // by this call
     std::uint64_t chunksSkipped = 0; // the service held them when this call began
     std::uint64_t bytesSent = 0;
 };

@@ -61,13 +61,13 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept;
 
 inline constexpr std::string_view kArchiveRoutePrefix = "/archive/v1";
 
-std::string archiveLimitsPath();                                    // GET
-std::string archiveRecordsPath();                                   // GET
-std::string archiveUploadPath(std::string_view recordId);           // POST
+std::string archiveLimitsPath();                                                     // GET
+std::string archiveRecordsPath();                                                    // GET
+std::string archiveUploadPath(std::string_view recordId);                            // POST
 std::string archiveChunkPath(std::string_view recordId, const Sha256Digest& sha256); // PUT
-std::string archiveCommitPath(std::string_view recordId);           // POST
-std::string archiveFilesPath(std::string_view recordId);            // GET
-std::string archiveFilePath(std::string_view recordId, std::string_view name); // GET
+std::string archiveCommitPath(std::string_view recordId);                            // POST
+std::string archiveFilesPath(std::string_view recordId);                             // GET
+std::string archiveFilePath(std::string_view recordId, std::string_view name);       // GET
 
 // The `Repr-Digest` header of a file download (RFC 9530): "sha-256=:<base64>:".
 std::string reprDigest(const Sha256Digest& sha256);
@@ -77,8 +77,8 @@ std::optional<Sha256Digest> parseReprDigest(std::string_view header);
 
 // What a service accepts, announced by GET /archive/v1/limits.
 struct ArchiveTransferLimits {
-    ArchiveLimits store;                        // the store's limits (chunk size, files, ...)
-    std::uint64_t maxManifestBytes = 16 << 20;  // body of the upload request
+    ArchiveLimits store;                       // the store's limits (chunk size, files, ...)
+    std::uint64_t maxManifestBytes = 16 << 20; // body of the upload request
 };
 
 template <class T> using ArchiveParsed = boost::system::result<T, ParseError>;
@@ -88,9 +88,8 @@ template <class T> using ArchiveParsed = boost::system::result<T, ParseError>;
 nlohmann::json manifestBodyToJson(const UploadManifest& manifest);
 // `recordId` is set from the path, `ownerRpps` left empty for the service to fill. At most
 // `maxFiles` files and `maxChunks` chunk entries in all are read (invalid_field beyond).
-ArchiveParsed<UploadManifest> manifestBodyFromJson(const nlohmann::json& body,
-                                                   std::string recordId, std::size_t maxFiles,
-                                                   std::size_t maxChunks);
+ArchiveParsed<UploadManifest> manifestBodyFromJson(const nlohmann::json& body, std::string recordId,
+                                                   std::size_t maxFiles, std::size_t maxChunks);
 
 nlohmann::json toJson(const ArchiveTransferLimits& limits);
 nlohmann::json toJson(const UploadState& state);

@@ -45,10 +45,10 @@ struct QueuedUploadStatus {
     std::string recordId;
     std::filesystem::path directory;
     QueuedUploadState state = QueuedUploadState::waiting;
-    UploadProgress progress;                     // of the last attempt
+    UploadProgress progress;                       // of the last attempt
     std::optional<ArchiveClientFailure> lastError; // of the last failed attempt
-    unsigned attempts = 0;                       // since this process started
-    std::optional<RecordSummary> record;         // once done
+    unsigned attempts = 0;                         // since this process started
+    std::optional<RecordSummary> record;           // once done
 };
 
 struct ArchiveUploadQueueConfig {
