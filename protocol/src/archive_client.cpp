@@ -221,6 +221,9 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
             auto [ec, written] = co_await http::async_write(link->stream, request, kNoThrow);
             static_cast<void>(written);
             parser.emplace();
+            // Each caller bounds the body itself: the header alone must not fail on its length
+            // (Beast's default limit is 8 MB, less than a recording).
+            parser->body_limit(boost::none);
             if (!ec) {
                 auto [readError, read] =
                     co_await http::async_read_header(link->stream, link->buffer, *parser, kNoThrow);
@@ -247,6 +250,11 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         auto link = co_await send(request, parser);
         if (!link) {
             co_return link.error();
+        }
+        if (parser->content_length() && *parser->content_length() > kMaxJsonAnswer) {
+            (*link)->close();
+            co_return badResponse("an answer of " + std::to_string(*parser->content_length()) +
+                                  " bytes");
         }
         parser->body_limit(kMaxJsonAnswer);
         auto [ec, n] =
@@ -385,7 +393,6 @@ ArchiveClient::Impl::readFile(const std::string& recordId, const std::string& na
         link->close();
         co_return badResponse("a file without its Repr-Digest sha-256");
     }
-    parser->body_limit(boost::none); // the length is the header's; the digest checks it
     archive::Sha256Stream whole;
     std::uint64_t size = 0;
     ArchiveBytes block(kReadBlock);

@@ -325,3 +325,31 @@ TEST_CASE("archive transfer: a manifest over a megabyte (15,000 chunk entries) i
     REQUIRE(read);
     CHECK(*read == content);
 }
+
+// Regression: the client read an answer's header with Beast's default body limit (8 MB), so a
+// recording longer than that could not be read back.
+TEST_CASE("archive transfer: a file over 8 MB streams back whole", "[archive][transfer]") {
+    TestPki pki;
+    TempDir temp;
+    ArchiveService service(pki, temp.path() / "archive");
+    const auto doctor = pki.doctor(12);
+    const auto session = service.claimSession(doctor, "V-12");
+    std::mt19937_64 random(12);
+    const auto block = archive::randomBytes(random, 16 * 1024);
+    Bytes content;
+    for (int i = 0; i < 600; ++i) { // 9.8 MB, one distinct chunk
+        content.insert(content.end(), block.begin(), block.end());
+    }
+    const auto manifest = archive::manifestFor(session, {}, {{"long.flac", content}}, 16 * 1024);
+    Client client(service, doctor);
+    const auto state = client.run(client.client.begin(manifest));
+    REQUIRE(state);
+    REQUIRE(state->missing.size() == 1);
+    REQUIRE(client.run(client.client.putChunk(session, state->missing[0], block)));
+    REQUIRE(client.run(client.client.commit(session)));
+    const auto read = client.read(session, "long.flac");
+    INFO(describe(read));
+    REQUIRE(read);
+    CHECK(read->size() == content.size());
+    CHECK(*read == content);
+}
