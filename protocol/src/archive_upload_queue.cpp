@@ -4,6 +4,7 @@
 #include "tc/protocol/archive_upload_queue.hpp"
 
 #include "archive_internal.hpp"
+#include "archive_routes.hpp"
 #include "websocket_types.hpp"
 
 #include <algorithm>
@@ -45,16 +46,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kEntrySuffix = ".upload";
 constexpr std::size_t kMaxEntryBytes = 64 * 1024;
 constexpr int kJournalVersion = 1;
-
-bool isRecordIdSyntax(std::string_view id) noexcept {
-    if (id.empty() || id.size() > 64 || id.front() == '-' || id.front() == '_') {
-        return false;
-    }
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '-' || c == '_';
-    });
-}
 
 ArchiveClientFailure journalFailure(std::string detail) {
     return archiveClientFailure(make_error_code(ArchiveTransferErrc::journalFailure),
