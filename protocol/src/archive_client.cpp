@@ -110,7 +110,13 @@ void ArchiveClient::stop() const {
 
 net::awaitable<ArchiveClientResult<UploadReport>>
 ArchiveClient::upload(UploadSource source, UploadProgressHandler progress) const {
-    return onStrand(m_impl, m_impl->upload(std::move(source), std::move(progress)));
+    return onStrand(m_impl,
+                    [](std::shared_ptr<Impl> self, UploadSource what, UploadProgressHandler heard)
+                        -> net::awaitable<ArchiveClientResult<UploadReport>> {
+                        auto report = co_await self->upload(std::move(what), std::move(heard));
+                        self->keepIdle(1);
+                        co_return report;
+                    }(m_impl, std::move(source), std::move(progress)));
 }
 
 net::awaitable<ArchiveClientResult<ArchiveTransferLimits>> ArchiveClient::limits() const {

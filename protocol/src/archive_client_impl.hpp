@@ -137,6 +137,14 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
         return link;
     }
 
+    // Closes idle connections beyond `count`: the parallel ones are not needed between records.
+    void keepIdle(std::size_t count) {
+        while (idle.size() > count) {
+            idle.back()->close();
+            idle.pop_back();
+        }
+    }
+
     void give(const std::shared_ptr<Link>& link) {
         if (!stopped && link->connected) {
             idle.push_back(link);
