@@ -279,8 +279,10 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::route(Exchange& exchange) {
 
 net::awaitable<void> ArchiveHttp::drain(Exchange& exchange) {
     const auto length = exchange.header.content_length();
-    if (exchange.headerTaken || (length && *length > m_drainLimit)) {
-        co_return; // answered with "Connection: close"
+    // A client waiting for "100 Continue" sends no body after a refusal; a body beyond the
+    // limit is not worth reading. Both are answered with "Connection: close".
+    if (exchange.headerTaken || exchange.expectContinue || (length && *length > m_drainLimit)) {
+        co_return;
     }
     http::request_parser<http::buffer_body> parser(std::move(exchange.header));
     exchange.headerTaken = true;
@@ -308,7 +310,7 @@ ArchiveHttp::readBody(Exchange& exchange, std::uint64_t limit, typename Body::va
                               : make_error_code(ArchiveTransferErrc::requestTooLarge);
     const auto length = exchange.header.content_length();
     if (length && *length > limit) {
-        // Refused from its header: the body is never read, and the connection ends.
+        // Refused from its header, before a byte of the body is read (handle() drains it).
         co_return Reply::refuse(tooLarge, std::to_string(*length) + " bytes, at most " +
                                               std::to_string(limit));
     }
