@@ -94,8 +94,8 @@ std::uint64_t writeDossier(const fs::path& dir, std::uint64_t flacBytes) {
     }
     std::string ecg = "t_ms,uv\n";
     for (int i = 0; i < 1200 * 250; ++i) {
-        ecg += std::to_string(i * 4) + "," + std::to_string(static_cast<int>(random() % 2000) - 400) +
-               "\n";
+        ecg += std::to_string(i * 4) + "," +
+               std::to_string(static_cast<int>(random() % 2000) - 400) + "\n";
     }
     writeText(dir / "vitals/spo2.csv", spo2);
     writeText(dir / "vitals/pulse.csv", pulse);
@@ -249,12 +249,12 @@ int runArchive(cli::CommandLine& args) {
             const auto start = Clock::now();
             std::optional<double> first;
             const auto listed = await(io, client.files(recordId));
-            const auto whole = await(io, client.readFile(recordId, flacName,
-                                                         [&](std::span<const std::uint8_t>) {
-                                                             if (!first) {
-                                                                 first = secondsSince(start);
-                                                             }
-                                                         }));
+            const auto whole =
+                await(io, client.readFile(recordId, flacName, [&](std::span<const std::uint8_t>) {
+                    if (!first) {
+                        first = secondsSince(start);
+                    }
+                }));
             readFlac.push_back(secondsSince(start));
             if (!listed || !whole) {
                 std::cerr << "telecabine-bench archive: reading: "
@@ -274,28 +274,27 @@ int runArchive(cli::CommandLine& args) {
     const double sizeMb = static_cast<double>(plainBytes) / 1e6;
     const double uploadP50 = percentile(upload, 0.5);
     const double referenceP50 = percentile(reference, 0.5);
-    const nlohmann::json out = {
-        {"benchmark", "archive"},
-        {"runs", runs},
-        {"dossier",
-         {{"files", files},
-          {"size_mb", sizeMb},
-          {"flac_mb", static_cast<double>(flacMb)},
-          {"chunks", chunks},
-          {"chunk_bytes", clientConfig.chunkBytes},
-          {"parallel_uploads", clientConfig.parallelUploads}}},
-        {"upload_p50_s", uploadP50},
-        {"upload_min_s", percentile(upload, 0.0)},
-        {"upload_max_s", percentile(upload, 1.0)},
-        {"upload_mb_per_s", sizeMb / uploadP50},
-        {"store_only_p50_s", referenceP50},
-        {"ratio_vs_store_only", uploadP50 / referenceP50},
-        {"first_bytes_p50_ms", percentile(firstBytes, 0.5)},
-        {"first_bytes_max_ms", percentile(firstBytes, 1.0)},
-        {"read_flac_p50_s", percentile(readFlac, 0.5)},
-        {"read_back_bit_exact", exact},
-        {"targets", {{"first_bytes_p50_ms", 1000}}},
-        {"machine", machineDescription()}};
+    const nlohmann::json out = {{"benchmark", "archive"},
+                                {"runs", runs},
+                                {"dossier",
+                                 {{"files", files},
+                                  {"size_mb", sizeMb},
+                                  {"flac_mb", static_cast<double>(flacMb)},
+                                  {"chunks", chunks},
+                                  {"chunk_bytes", clientConfig.chunkBytes},
+                                  {"parallel_uploads", clientConfig.parallelUploads}}},
+                                {"upload_p50_s", uploadP50},
+                                {"upload_min_s", percentile(upload, 0.0)},
+                                {"upload_max_s", percentile(upload, 1.0)},
+                                {"upload_mb_per_s", sizeMb / uploadP50},
+                                {"store_only_p50_s", referenceP50},
+                                {"ratio_vs_store_only", uploadP50 / referenceP50},
+                                {"first_bytes_p50_ms", percentile(firstBytes, 0.5)},
+                                {"first_bytes_max_ms", percentile(firstBytes, 1.0)},
+                                {"read_flac_p50_s", percentile(readFlac, 0.5)},
+                                {"read_back_bit_exact", exact},
+                                {"targets", {{"first_bytes_p50_ms", 1000}}},
+                                {"machine", machineDescription()}};
     std::cout << (args.flag("json") ? out.dump() : out.dump(2)) << "\n";
     return exact ? 0 : 1;
 }
