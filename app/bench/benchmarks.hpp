@@ -37,6 +37,10 @@ int runRecordingCrash(cli::CommandLine& args);
 // chain, QR code against the signed content).
 int runPrescription(cli::CommandLine& args);
 
+// A 20-minute consultation's dossier (about 75 MB) uploaded to the archive over loopback TLS,
+// and the time from a fresh connection to the first bytes of its stethoscope recording.
+int runArchive(cli::CommandLine& args);
+
 // ICE across the network lab (needs root, nftables, coturn): from both descriptions in to the
 // first media packet, per kind of path (host, server-reflexive, relay over UDP, relay over TLS),
 // and an ICE restart from the address change to media again.

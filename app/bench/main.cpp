@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
                      "  vitals-latency [--seconds N (10)] [--jitter-ms N (0)]\n"
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  recording-crash [--runs N (20)]     (needs flac, metaflac)\n"
+                     "  archive     [--runs N (5)] [--flac-mb N (70)]\n"
                      "  connect     [--runs N (5)] [--consultations N (3)] [--path NAME]  (root, "
                      "nftables, coturn: the NAT lab;\n"
                      "              the consultations run the console: a display)\n"
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "recording-crash") {
         return tc::bench::runRecordingCrash(args);
+    }
+    if (words[0] == "archive") {
+        return tc::bench::runArchive(args);
     }
     if (words[0] == "vitals-latency") {
         return tc::bench::runVitalsLatency(args);

@@ -1,5 +1,6 @@
 // telecabine-rendezvous: the reference rendezvous service, and its development PKI tool.
 #include "../cli/command_line.hpp"
+#include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
@@ -33,6 +34,15 @@ constexpr const char* kUsage = R"(usage:
                             the secret shared with the TURN server (coturn static-auth-secret),
                             alone in the file; required with --turn
       --turn-lifetime-s S   how long each party's TURN credential is valid, 600-86400 (3600)
+      --archive-dir DIR     serve the consultation archive in DIR (created 0700), on the same
+                            port; needs --archive-key
+      --archive-key FILE    the archive key (32 bytes, mode 0600), created if missing; back it
+                            up apart from the archive: losing it loses the archive
+      --archive-chunk-bytes N   largest chunk accepted, 4096-16777216 (1048576)
+      --archive-record-mb N     largest record (2048)
+      --archive-quota-mb N      each doctor's share of the archive, pending uploads included
+                                (65536)
+      --archive-connections N   archive connections at once (64)
   telecabine-rendezvous pki init DIR
       creates a development CA in DIR, a service certificate for localhost, a doctor
       (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
@@ -54,6 +64,55 @@ void logLine(const std::string& line) {
 int fail(const std::string& message) {
     std::cerr << "telecabine-rendezvous: " << message << "\n";
     return 1;
+}
+
+std::string archiveProblem(const protocol::ArchiveFailure& failure) {
+    const auto& code = failure.code;
+    const std::string key =
+        code.category() == protocol::archiveCategory()
+            ? std::string(protocol::wireName(static_cast<protocol::ArchiveErrc>(code.value())))
+            : std::string(code.category().name());
+    return key + ": " + failure.message();
+}
+
+// The archive options: 0 when the archive is open (or not asked for), else the exit status.
+int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
+    const auto dir = args.value("archive-dir");
+    const auto keyFile = args.value("archive-key");
+    const auto chunk = args.number("archive-chunk-bytes", 1024 * 1024);
+    const auto recordMb = args.number("archive-record-mb", 2048);
+    const auto quotaMb = args.number("archive-quota-mb", 64 * 1024);
+    const auto connections = args.number("archive-connections", 64);
+    if (!args.errors().empty() || dir.has_value() != keyFile.has_value() || chunk < 4096 ||
+        chunk > 16 * 1024 * 1024 || recordMb < 1 || quotaMb < 1 || connections < 1) {
+        for (const auto& e : args.errors()) {
+            std::cerr << "telecabine-rendezvous: " << e << "\n";
+        }
+        std::cerr << "telecabine-rendezvous: "
+                  << (dir.has_value() != keyFile.has_value()
+                          ? "--archive-dir and --archive-key go together\n"
+                          : "an archive option is out of range\n")
+                  << kUsage;
+        return 2;
+    }
+    if (!dir) {
+        return 0;
+    }
+    auto key = protocol::ArchiveKey::loadOrCreate(*keyFile);
+    if (!key) {
+        return fail("archive key " + *keyFile + ": " + archiveProblem(key.error()));
+    }
+    protocol::ArchiveLimits limits;
+    limits.maxChunkBytes = static_cast<std::uint32_t>(chunk);
+    limits.maxRecordBytes = static_cast<std::uint64_t>(recordMb) * 1024 * 1024;
+    limits.ownerQuotaBytes = static_cast<std::uint64_t>(quotaMb) * 1024 * 1024;
+    auto store = protocol::ArchiveStore::open(*dir, *key, limits);
+    if (!store) {
+        return fail("cannot open the archive " + *dir + ": " + archiveProblem(store.error()));
+    }
+    config.archive.store = std::make_shared<protocol::ArchiveStore>(std::move(*store));
+    config.archive.maxConnections = static_cast<std::size_t>(connections);
+    return 0;
 }
 
 int serve(cli::CommandLine& args) {
@@ -105,6 +164,9 @@ int serve(cli::CommandLine& args) {
         return fail("STUN/TURN configuration: " + loaded.error().message());
     }
     config.ice = std::move(*loaded);
+    if (const int status = openArchive(args, config); status != 0) {
+        return status;
+    }
 
     protocol::IoThread io("tc-rendezvous");
     auto service = protocol::RendezvousService::start(io.executor(), config);
@@ -118,6 +180,10 @@ int serve(cli::CommandLine& args) {
         for (const auto& uri : *list) {
             logLine("ICE server " + protocol::toString(uri));
         }
+    }
+    if (config.archive.store) {
+        logLine("archive " + *args.value("archive-dir") + ", chunks up to " +
+                std::to_string(config.archive.store->limits().maxChunkBytes) + " bytes");
     }
     if (!config.ice.turn.empty()) {
         logLine("TURN credentials valid " + std::to_string(config.ice.credentialLifetime.count()) +

@@ -32,40 +32,92 @@ const std::vector<ArchivedFile>& ArchiveRecordReader::files() const noexcept {
     return m_impl->files;
 }
 
-ArchiveResult<void> ArchiveRecordReader::stream(std::string_view name,
-                                                const ChunkSink& sink) const {
-    const auto& impl = *m_impl;
-    const auto& manifest = impl.context->manifest;
+struct ArchiveFileCursor::State {
+    std::shared_ptr<const ArchiveRecordReader::Impl> reader;
+    const ManifestFile* file = nullptr; // in reader->context->manifest
+    ArchivedFile listed;
+    std::size_t nextChunk = 0;
+    std::uint64_t size = 0;
+    archive::Sha256Stream whole;
+    bool finished = false;
+};
+
+ArchiveFileCursor::ArchiveFileCursor(std::unique_ptr<State> state)
+    : m_state(std::move(state)) {}
+ArchiveFileCursor::ArchiveFileCursor(ArchiveFileCursor&&) noexcept = default;
+ArchiveFileCursor& ArchiveFileCursor::operator=(ArchiveFileCursor&&) noexcept = default;
+ArchiveFileCursor::~ArchiveFileCursor() = default;
+
+const ArchivedFile& ArchiveFileCursor::file() const noexcept {
+    return m_state->listed;
+}
+
+ArchiveResult<std::optional<ArchiveBytes>> ArchiveFileCursor::next() {
+    auto& state = *m_state;
+    const auto& impl = *state.reader;
+    const ManifestFile& file = *state.file;
+    if (state.finished) {
+        return std::optional<ArchiveBytes>();
+    }
+    if (state.nextChunk == file.chunks.size()) {
+        state.finished = true;
+        if (state.size != file.size || state.whole.finish() != file.sha256) {
+            return archiveFailure(ArchiveErrc::corrupt, "record " + impl.summary.recordId + ": '" +
+                                                            file.name +
+                                                            "' does not match its SHA-256");
+        }
+        return std::optional<ArchiveBytes>();
+    }
+    const auto& ref = file.chunks[state.nextChunk++];
+    const auto& keyedId = impl.context->chunks.at(ref.sha256).keyedId;
+    const auto object = impl.objects.find(keyedId);
+    if (object == impl.objects.end()) {
+        state.finished = true;
+        return archiveFailure(ArchiveErrc::corrupt, "record " + impl.summary.recordId +
+                                                        ": a chunk of '" + file.name +
+                                                        "' has no object in the index");
+    }
+    auto plaintext = archive::readChunk(impl.objectsDir, impl.summary.recordId, impl.context->keys,
+                                        ref, object->second);
+    if (!plaintext) {
+        state.finished = true;
+        return plaintext.error();
+    }
+    state.whole.update(*plaintext);
+    state.size += plaintext->size();
+    return std::optional<ArchiveBytes>(std::move(*plaintext));
+}
+
+ArchiveResult<ArchiveFileCursor> ArchiveRecordReader::openFile(std::string_view name) const {
+    const auto& manifest = m_impl->context->manifest;
     const auto file = std::find_if(manifest.files.begin(), manifest.files.end(),
                                    [&](const ManifestFile& f) { return f.name == name; });
     if (file == manifest.files.end()) {
         return archiveFailure(ArchiveErrc::unknownFile, "'" + std::string(name) + "'");
     }
-    archive::Sha256Stream whole;
-    std::uint64_t size = 0;
-    for (const auto& ref : file->chunks) {
-        const auto& keyedId = impl.context->chunks.at(ref.sha256).keyedId;
-        const auto object = impl.objects.find(keyedId);
-        if (object == impl.objects.end()) {
-            return archiveFailure(ArchiveErrc::corrupt, "record " + impl.summary.recordId +
-                                                            ": a chunk of '" + file->name +
-                                                            "' has no object in the index");
-        }
-        auto plaintext = archive::readChunk(impl.objectsDir, impl.summary.recordId,
-                                            impl.context->keys, ref, object->second);
-        if (!plaintext) {
-            return plaintext.error();
-        }
-        whole.update(*plaintext);
-        size += plaintext->size();
-        sink(*plaintext);
+    auto state = std::make_unique<ArchiveFileCursor::State>();
+    state->reader = m_impl;
+    state->file = &*file;
+    state->listed = {file->name, file->size, file->sha256};
+    return ArchiveFileCursor(std::move(state));
+}
+
+ArchiveResult<void> ArchiveRecordReader::stream(std::string_view name,
+                                                const ChunkSink& sink) const {
+    auto cursor = openFile(name);
+    if (!cursor) {
+        return cursor.error();
     }
-    if (size != file->size || whole.finish() != file->sha256) {
-        return archiveFailure(ArchiveErrc::corrupt, "record " + impl.summary.recordId + ": '" +
-                                                        file->name +
-                                                        "' does not match its SHA-256");
+    for (;;) {
+        auto chunk = cursor->next();
+        if (!chunk) {
+            return chunk.error();
+        }
+        if (!*chunk) {
+            return {};
+        }
+        sink(**chunk);
     }
-    return {};
 }
 
 ArchiveResult<ArchiveBytes> ArchiveRecordReader::read(std::string_view name) const {
@@ -115,6 +167,20 @@ ArchiveResult<ArchiveRecordReader> ArchiveStore::openRecord(std::string_view rec
         reader->files.push_back({file.name, file.size, file.sha256});
     }
     return ArchiveRecordReader(std::move(reader));
+}
+
+ArchiveResult<std::optional<RecordOwnership>>
+ArchiveStore::ownership(std::string_view recordId) const {
+    const std::lock_guard lock(m_impl->mutex);
+    auto record = m_impl->index->record(recordId);
+    if (!record) {
+        return record.error();
+    }
+    if (!*record) {
+        return std::optional<RecordOwnership>();
+    }
+    return std::optional<RecordOwnership>(
+        RecordOwnership{(*record)->ownerRpps, (*record)->state == RecordState::committed});
 }
 
 } // namespace tc::protocol

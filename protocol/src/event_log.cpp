@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_kind_time ON events (kind, at_unix_ms);
 CREATE INDEX IF NOT EXISTS events_site_time ON events (site_code, at_unix_ms);
+CREATE INDEX IF NOT EXISTS events_session ON events (session_id, kind);
 )sql";
 
 boost::system::error_code storageError() {
@@ -78,6 +79,7 @@ struct EventLog::Impl {
     DbPtr db;
     StatementPtr insert;
     StatementPtr select;
+    StatementPtr claim;
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl)
@@ -125,7 +127,9 @@ Result<EventLog> EventLog::open(const std::string& path) {
     impl->select = prepare(raw, "SELECT sequence, at_unix_ms, kind, visit_id, session_id, "
                                 "site_code, doctor_rpps, reason, wait_ms, duration_ms, detail "
                                 "FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?");
-    if (!impl->insert || !impl->select) {
+    impl->claim = prepare(raw, "SELECT doctor_rpps FROM events WHERE session_id = ? AND "
+                               "kind = 'claim' ORDER BY sequence LIMIT 1");
+    if (!impl->insert || !impl->select || !impl->claim) {
         return storageError();
     }
     return EventLog(std::move(impl));
@@ -181,6 +185,22 @@ Result<std::vector<LoggedEvent>> EventLog::read(std::int64_t afterSequence,
         return storageError();
     }
     return events;
+}
+
+Result<std::optional<std::string>> EventLog::claimingDoctor(const std::string& sessionId) const {
+    sqlite3_stmt* s = m_impl->claim.get();
+    sqlite3_reset(s);
+    bindText(s, 1, sessionId);
+    const int stepped = sqlite3_step(s);
+    std::optional<std::string> doctor;
+    if (stepped == SQLITE_ROW) {
+        doctor = columnText(s, 0);
+    }
+    sqlite3_reset(s);
+    if (stepped != SQLITE_ROW && stepped != SQLITE_DONE) {
+        return storageError();
+    }
+    return doctor;
 }
 
 } // namespace tc::protocol

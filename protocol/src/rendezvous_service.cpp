@@ -1,5 +1,6 @@
 #include "tc/protocol/rendezvous_service.hpp"
 
+#include "archive_http.hpp"
 #include "frame_queue.hpp"
 #include "message_kind_tap.hpp"
 #include "tc/protocol/envelope.hpp"
@@ -123,7 +124,17 @@ public:
                   &m_log)
         , m_acceptor(m_executor)
         , m_expiryTimer(m_executor)
-        , m_stopTimer(m_executor) {}
+        , m_stopTimer(m_executor)
+        , m_archive(
+              m_config.archive,
+              [this](const std::string& rpps, const std::string& sessionId) {
+                  return doctorHadSession(rpps, sessionId);
+              },
+              [log = m_config.log](const std::string& line) {
+                  if (log) {
+                      log(line);
+                  }
+              }) {}
 
     Result<void> listen() {
         boost::system::error_code ec;
@@ -154,8 +165,10 @@ public:
     std::uint16_t port() const noexcept override { return m_port; }
 
     ServiceStats stats() const override {
-        return ServiceStats{m_accepted.load(),   m_open.load(),       m_tlsRefusals.load(),
-                            m_violations.load(), m_messagesIn.load(), m_messagesOut.load()};
+        ServiceStats stats{m_accepted.load(),   m_open.load(),       m_tlsRefusals.load(),
+                           m_violations.load(), m_messagesIn.load(), m_messagesOut.load()};
+        m_archive.addTo(stats);
+        return stats;
     }
 
     void stop() override {
@@ -196,6 +209,20 @@ public:
     }
 
 private:
+    // The archive's rule for beginning an upload: the record id is a session this doctor had,
+    // in progress (the state) or ended, before a restart included (the durable event log).
+    bool doctorHadSession(const std::string& rpps, const std::string& sessionId) {
+        if (const auto doctor = m_state.sessionDoctor(sessionId)) {
+            return *doctor == rpps;
+        }
+        const auto logged = m_log.claimingDoctor(sessionId);
+        if (!logged) {
+            log("event log: cannot look up session " + sessionId + ": " + logged.error().message());
+            return false;
+        }
+        return *logged && **logged == rpps;
+    }
+
     void log(const std::string& line) const {
         if (m_config.log) {
             m_config.log(line);
@@ -285,10 +312,24 @@ private:
         beast::flat_buffer requestBuffer;
         http::request_parser<http::empty_body> upgrade;
         upgrade.header_limit(kMaxUpgradeRequestBytes);
+        // The archive's routes judge a body's length themselves (archive_http.hpp): the header
+        // alone must not fail on it.
+        upgrade.body_limit(boost::none);
         auto [requestError, requestBytes] =
-            co_await http::async_read(ws.next_layer(), requestBuffer, upgrade, kNoThrow);
+            co_await http::async_read_header(ws.next_layer(), requestBuffer, upgrade, kNoThrow);
         static_cast<void>(requestBytes);
-        if (requestError || requestBuffer.size() != 0) {
+        if (requestError) {
+            connection->abort();
+            co_return;
+        }
+        if (!websocket::is_upgrade(upgrade.get())) {
+            // Plain HTTPS on the same port: the archive (protocol/README.md, "Archive
+            // transfer"), authenticated by the same client certificate.
+            co_await self->m_archive.serve(connection->tls(), requestBuffer, upgrade, identity);
+            connection->abort();
+            co_return;
+        }
+        if (!upgrade.is_done() || requestBuffer.size() != 0) {
             connection->abort();
             co_return;
         }
@@ -435,6 +476,7 @@ private:
     std::unordered_map<ConnectionId, std::weak_ptr<Connection>> m_live;
     // The connections past their WebSocket upgrade, known to the state.
     std::unordered_map<ConnectionId, std::shared_ptr<Connection>> m_connections;
+    detail::ArchiveHttp m_archive;
     ConnectionId m_nextConnectionId = 1;
     std::uint16_t m_port = 0;
     bool m_stopping = false;

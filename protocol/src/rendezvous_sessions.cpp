@@ -6,6 +6,18 @@ namespace tc::protocol {
 using namespace detail;
 using nlohmann::json;
 
+std::optional<std::string> RendezvousState::sessionDoctor(const std::string& sessionId) const {
+    const auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end()) {
+        return std::nullopt;
+    }
+    const auto doctor = m_parties.find(it->second->doctor);
+    if (doctor == m_parties.end()) {
+        return std::nullopt;
+    }
+    return doctor->second->identity.identifier;
+}
+
 RendezvousState::SessionRecord* RendezvousState::sessionFor(Party& party, const Envelope& request,
                                                             const std::string& id, Effects& e) {
     const auto it = m_sessions.find(id);

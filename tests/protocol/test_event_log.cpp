@@ -106,8 +106,33 @@ TEST_CASE("the event log's SQLite schema is the one the README documents", "[eve
                {"duration_ms", "INTEGER", "0", "NULL"},
                {"detail", "TEXT", "1", "'{}'"}});
     CHECK(rows("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE "
-               "'sqlite_%' ORDER BY name") == Rows{{"events_kind_time"}, {"events_site_time"}});
+               "'sqlite_%' ORDER BY name") ==
+          Rows{{"events_kind_time"}, {"events_session"}, {"events_site_time"}});
     CHECK(rows("PRAGMA journal_mode") == Rows{{"wal"}});
     CHECK(rows("SELECT sequence, kind, doctor_rpps, reason, wait_ms, detail FROM events") ==
           Rows{{"1", "presence", "10101234564", "on_shift", "NULL", "{}"}});
+}
+
+TEST_CASE("the event log names the doctor who claimed a session, after a reopen too",
+          "[event_log]") {
+    tc::test::TempDir dir;
+    const auto path = (dir.path() / "events.sqlite").string();
+    {
+        auto log = EventLog::open(path);
+        REQUIRE(log);
+        REQUIRE(log->append(
+            {.atUnixMs = 1, .kind = "claim", .sessionId = "S-1", .doctorRpps = "10101234564"}));
+        REQUIRE(log->append(
+            {.atUnixMs = 2, .kind = "end", .sessionId = "S-1", .doctorRpps = "10101234564"}));
+        REQUIRE(log->append(
+            {.atUnixMs = 3, .kind = "join", .sessionId = "S-2", .doctorRpps = "10101234572"}));
+    }
+    auto log = EventLog::open(path);
+    REQUIRE(log);
+    const auto claimed = log->claimingDoctor("S-1");
+    REQUIRE(claimed);
+    CHECK(*claimed == std::optional<std::string>("10101234564"));
+    // Only a claim row counts; an unknown session is none.
+    CHECK(*log->claimingDoctor("S-2") == std::nullopt);
+    CHECK(*log->claimingDoctor("S-3") == std::nullopt);
 }

@@ -157,6 +157,27 @@ struct ArchivedFile {
     Sha256Digest sha256{};
 };
 
+// One file of a record, read chunk by chunk (a server streaming it over the network): each
+// chunk is verified before next() returns it, and the whole file's size and SHA-256 are checked
+// before next() reports the end. On an error, discard what was returned. Move-only; keeps its
+// record's data key alive, like ArchiveRecordReader.
+class ArchiveFileCursor {
+public:
+    ArchiveFileCursor(ArchiveFileCursor&&) noexcept;
+    ArchiveFileCursor& operator=(ArchiveFileCursor&&) noexcept;
+    ~ArchiveFileCursor();
+
+    const ArchivedFile& file() const noexcept;
+    // The next chunk's plaintext, verified; nullopt once the whole file is read and checked.
+    ArchiveResult<std::optional<ArchiveBytes>> next();
+
+private:
+    friend class ArchiveRecordReader;
+    struct State;
+    explicit ArchiveFileCursor(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+};
+
 // A committed record opened for reading. Every chunk read is verified (object name, GCM tag,
 // plaintext SHA-256 against the manifest) and so is every whole file: damage on disk is a
 // `corrupt` error, never wrong bytes. Holds the record's data key in memory; wipes it when the
@@ -172,12 +193,22 @@ public:
     // The file chunk by chunk, each verified before `sink` sees it; the whole file's SHA-256
     // is checked at the end. On an error, discard what `sink` received.
     ArchiveResult<void> stream(std::string_view name, const ChunkSink& sink) const;
+    // The file as a cursor (unknownFile if the record has no file of this name).
+    ArchiveResult<ArchiveFileCursor> openFile(std::string_view name) const;
 
 private:
     friend class ArchiveStore;
+    friend class ArchiveFileCursor;
     struct Impl;
     explicit ArchiveRecordReader(std::shared_ptr<const Impl> impl);
     std::shared_ptr<const Impl> m_impl;
+};
+
+// Whose record (or pending upload) an id is: what a server checks before it lets a requester
+// send chunks for it or commit it.
+struct RecordOwnership {
+    std::string ownerRpps;
+    bool committed = false;
 };
 
 // --- The store ---------------------------------------------------------------------------
@@ -216,6 +247,8 @@ public:
     // unknownRecord for no committed record of this id, notPermitted unless mayReadRecord.
     ArchiveResult<ArchiveRecordReader> openRecord(std::string_view recordId,
                                                   const Requester& requester) const;
+    // The owner and state of the record or pending upload `recordId`; nullopt if there is none.
+    ArchiveResult<std::optional<RecordOwnership>> ownership(std::string_view recordId) const;
 
     const ArchiveLimits& limits() const noexcept;
 

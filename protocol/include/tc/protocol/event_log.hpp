@@ -40,6 +40,9 @@ public:
     Result<std::int64_t> append(const LoggedEvent& event);
     Result<std::vector<LoggedEvent>> read(std::int64_t afterSequence = 0,
                                           std::size_t limit = 10000) const;
+    // The RPPS of the doctor who claimed `sessionId` (its `claim` row), nullopt if the log has
+    // no claim of that session. Indexed: the archive asks it for every upload it begins.
+    Result<std::optional<std::string>> claimingDoctor(const std::string& sessionId) const;
 
 private:
     struct Impl;

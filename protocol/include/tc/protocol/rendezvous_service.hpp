@@ -1,6 +1,8 @@
 #pragma once
-// The rendezvous service: TLS 1.3 + WebSocket listener in front of RendezvousState.
-// Runs on the executor it is given (single-threaded io_context: the state needs no locks).
+// The rendezvous service: TLS 1.3 + WebSocket listener in front of RendezvousState, and on the
+// same port the archive's HTTPS routes (a request that is not a WebSocket upgrade).
+// Runs on the executor it is given (single-threaded io_context: the state needs no locks); the
+// archive's blocking store calls run on threads of their own.
 
 #include "tc/protocol/errors.hpp"
 #include "tc/protocol/ice_servers.hpp"
@@ -14,6 +16,22 @@
 #include <string>
 
 namespace tc::protocol {
+
+class ArchiveStore;
+
+// The consultation archive served on the service's TLS port (protocol/README.md, "Archive
+// transfer"): a request that is not a WebSocket upgrade goes to the archive routes.
+struct ArchiveServiceConfig {
+    // The open store (ArchiveStore::open); null: the service holds no archive, and the archive
+    // routes answer 503 archive_unavailable.
+    std::shared_ptr<ArchiveStore> store;
+    std::uint64_t maxManifestBytes = 16 * 1024 * 1024; // body of an upload request
+    std::size_t maxConnections = 64;                   // archive connections at once
+    // The store's blocking file and index work runs on these threads, never on the service's.
+    std::size_t storeThreads = 2;
+    std::chrono::milliseconds idleTimeout{30'000};     // between requests of a connection
+    std::chrono::milliseconds transferTimeout{60'000}; // to receive a body or send a response
+};
 
 struct ServiceConfig {
     std::string bindAddress = "127.0.0.1";
@@ -29,6 +47,7 @@ struct ServiceConfig {
     // STUN and TURN servers handed to both parties of every session (loadIceConfig); empty:
     // none. start() refuses an invalid one with its IceConfigErrc.
     IceConfig ice;
+    ArchiveServiceConfig archive;
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 
@@ -39,6 +58,14 @@ struct ServiceStats {
     std::uint64_t protocolViolations = 0;
     std::uint64_t messagesIn = 0;
     std::uint64_t messagesOut = 0;
+    // The archive routes: requests answered, refused (HTTP 4xx and 5xx), chunks written, chunks
+    // acknowledged that were stored already, and records committed (not counting repeats).
+    std::uint64_t archiveRequests = 0;
+    std::uint64_t archiveRefusals = 0;
+    std::uint64_t archiveChunksStored = 0;
+    std::uint64_t archiveChunksAlreadyStored = 0;
+    std::uint64_t archiveCommits = 0;
+    std::uint64_t archiveConnectionsOpen = 0; // being served, store calls in flight included
 };
 
 class RendezvousService {

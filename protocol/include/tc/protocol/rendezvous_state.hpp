@@ -74,6 +74,9 @@ public:
     std::size_t partyCount() const noexcept { return m_parties.size(); }
     std::size_t waitingVisitCount() const noexcept { return m_visits.size(); }
     std::size_t sessionCount() const noexcept { return m_sessions.size(); }
+    // The RPPS of the doctor of a session in progress (claimed, not ended yet); nullopt for
+    // an unknown or ended one (the event log keeps those: EventLog::claimingDoctor).
+    std::optional<std::string> sessionDoctor(const std::string& sessionId) const;
     std::uint64_t eventLogFailures() const noexcept { return m_logFailures; }
 
 private:

@@ -1,0 +1,97 @@
+#pragma once
+// The archive's HTTPS routes on the rendezvous service's port (protocol/README.md, "Archive
+// transfer"). RendezvousService hands over every connection whose first request is not a
+// WebSocket upgrade, once that request's header is read. The connection's coroutine runs on the
+// service's executor; every store call (blocking file and index I/O, encryption) runs on a small
+// pool of threads of its own, so that the WebSocket connections never wait for the disk.
+//
+// Policy, checked here, where the data is served:
+// - uploads (begin, chunks, commit), the listing and the limits: a doctor certificate only; the
+//   owner is the certificate's RPPS; a doctor begins an upload only for a session they had
+//   (`SessionCheck`), and sends chunks or commits only for their own uploads;
+// - reads: ArchiveStore::openRecord's rule (mayReadRecord), with the requester read from the
+//   certificate.
+
+#include "tc/protocol/archive_transfer.hpp"
+#include "tc/protocol/identity.hpp"
+#include "tc/protocol/rendezvous_service.hpp"
+#include "websocket_types.hpp"
+
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tc::protocol::detail {
+
+namespace http = beast::http;
+using HttpTlsStream = beast::ssl_stream<beast::tcp_stream>;
+using RequestHeaderParser = http::request_parser<http::empty_body>;
+
+// The most a request header may take (request line and fields).
+inline constexpr std::uint32_t kMaxArchiveHeaderBytes = 8192;
+
+class ArchiveHttp {
+public:
+    // Whether the doctor of RPPS `doctorRpps` had the session `sessionId`. Called on the
+    // service's executor.
+    using SessionCheck =
+        std::function<bool(const std::string& doctorRpps, const std::string& sessionId)>;
+
+    ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
+                std::function<void(const std::string&)> log);
+    ArchiveHttp(const ArchiveHttp&) = delete;
+    ArchiveHttp& operator=(const ArchiveHttp&) = delete;
+    ~ArchiveHttp(); // waits for the store calls in flight
+
+    // Serves the requests of one connection, the first one's header already read into `first`
+    // (bytes after it in `buffer`), until the client closes, a timeout, or an answer that ends
+    // the connection. The caller drops the TCP connection afterwards.
+    net::awaitable<void> serve(HttpTlsStream& stream, beast::flat_buffer& buffer,
+                               RequestHeaderParser& first, const Result<Identity>& identity);
+
+    void addTo(ServiceStats& stats) const;
+
+private:
+    struct Exchange;
+    struct Reply;
+
+    net::awaitable<bool> handle(HttpTlsStream& stream, beast::flat_buffer& buffer,
+                                RequestHeaderParser& header, const Result<Identity>& identity);
+    net::awaitable<Reply> route(Exchange& exchange);
+    net::awaitable<Reply> begin(Exchange& exchange);
+    net::awaitable<Reply> putChunk(Exchange& exchange);
+    net::awaitable<Reply> commit(Exchange& exchange);
+    net::awaitable<Reply> list(Exchange& exchange);
+    net::awaitable<Reply> files(Exchange& exchange);
+    net::awaitable<Reply> file(Exchange& exchange);
+    // Reads the request's body (at most `limit` bytes) into `out`; a Reply when it cannot.
+    template <class Body>
+    net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,
+                                                  typename Body::value_type& out);
+    // Reads and discards the rest of a refused request's body, at most m_drainLimit bytes.
+    net::awaitable<void> drain(Exchange& exchange);
+    // Runs `work` on the store's threads; the result comes back on the awaiting coroutine's
+    // executor. Not a coroutine itself, and callers pass named lambdas: GCC 12 destroys a
+    // capturing lambda built inside a co_await expression twice.
+    template <class F> net::awaitable<std::optional<std::invoke_result_t<F&>>> offload(F work);
+
+    void log(const std::string& line) const;
+
+    ArchiveServiceConfig m_config;
+    ArchiveTransferLimits m_limits;
+    std::uint64_t m_drainLimit = 0; // the most of a refused body read away
+    SessionCheck m_hadSession;
+    std::function<void(const std::string&)> m_log;
+    boost::asio::thread_pool m_pool;
+    std::atomic<std::size_t> m_open{0}; // connections being served
+    std::atomic<std::uint64_t> m_requests{0};
+    std::atomic<std::uint64_t> m_refusals{0};
+    std::atomic<std::uint64_t> m_chunksStored{0};
+    std::atomic<std::uint64_t> m_chunksAlreadyStored{0};
+    std::atomic<std::uint64_t> m_commits{0};
+};
+
+} // namespace tc::protocol::detail
