@@ -29,10 +29,6 @@ template <class Enum> struct ErrcEntry {
 // Spelled out for compilers without aggregate deduction (clang before 17: the fuzzers' tree).
 template <class Enum> ErrcEntry(Enum, std::string_view, std::string_view) -> ErrcEntry<Enum>;
 
-// Spelled out for clang 14 (the fuzzers' compiler), which does not deduce an aggregate's
-// template arguments from its initialiser.
-template <class Enum> ErrcEntry(Enum, std::string_view, std::string_view) -> ErrcEntry<Enum>;
-
 template <class Enum, std::size_t N>
 class TableCategory final : public boost::system::error_category {
 public:
