@@ -74,7 +74,8 @@ link-local ones, loopback only when it is all there is):
   --media-address LIST     only these addresses (comma-separated, IPv4 or IPv6)
   --impair SPEC            impairs the media the cabin sends, for demos and tests, e.g.
                            loss=10%,delay=40ms,jitter=20ms,reorder=2% (also burst=N,
-                           duplicate=P%, seed=N)
+                           duplicate=P%, seed=N); from=Ns,for=Ns make it an episode:
+                           loss=30%,from=20s,for=3s is a 3 s loss burst 20 s in
 voice (the cabin's microphone, Opus, its own stream):
   --voice-file FILE        a WAV recording (PCM 16/24-bit), looped; without it, a
                            synthetic talker

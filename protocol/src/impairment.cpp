@@ -20,11 +20,22 @@ void ImpairmentModel::set(const Impairment& impairment) {
     m_impairment = impairment;
     m_random.seed(impairment.seed);
     m_burstLeft = 0;
+    m_firstPacket.reset();
 }
 
-ImpairmentDecision ImpairmentModel::next() {
+ImpairmentDecision ImpairmentModel::next(std::chrono::steady_clock::time_point now) {
     std::lock_guard lock(m_mutex);
     ImpairmentDecision d;
+    if (!m_firstPacket) {
+        m_firstPacket = now;
+    }
+    const auto elapsed = now - *m_firstPacket;
+    if (elapsed < m_impairment.from ||
+        (m_impairment.duration.count() > 0 &&
+         elapsed >= m_impairment.from + m_impairment.duration)) {
+        m_burstLeft = 0; // outside the episode: the network is clean
+        return d;
+    }
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     if (m_burstLeft > 0) {
         --m_burstLeft;
@@ -61,10 +72,11 @@ constexpr std::array kImpairmentErrors{
     errors::ErrcEntry{ImpairmentErrc::badSyntax, "bad_syntax",
                       "expected name=value pairs separated by commas, e.g. loss=10%,delay=40ms"},
     errors::ErrcEntry{ImpairmentErrc::unknownName, "unknown_name",
-                      "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed)"},
+                      "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed, from, for)"},
     errors::ErrcEntry{
         ImpairmentErrc::outOfRange, "out_of_range",
-        "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms)"},
+        "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms, from and "
+        "for 0-3600 s)"},
 };
 
 // "10%" -> 0.10, within [0, max].
@@ -92,6 +104,26 @@ std::optional<std::chrono::milliseconds> millis(std::string_view text) {
         return std::nullopt;
     }
     return std::chrono::milliseconds(value);
+}
+
+// "20s" or "1500ms", within [0, 3600 s]: when an episode starts, and how long it lasts.
+std::optional<std::chrono::milliseconds> episodeTime(std::string_view text) {
+    long long scale = 1;
+    if (text.size() >= 3 && text.substr(text.size() - 2) == "ms") {
+        text.remove_suffix(2);
+    } else if (text.size() >= 2 && text.back() == 's') {
+        text.remove_suffix(1);
+        scale = 1000;
+    } else {
+        return std::nullopt;
+    }
+    long long value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < 0 ||
+        value * scale > 3'600'000) {
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds(value * scale);
 }
 
 std::optional<long long> integer(std::string_view text, long long min, long long max) {
@@ -146,6 +178,10 @@ boost::system::result<Impairment> parseImpairment(std::string_view spec) {
             const auto v = percent(value, 100);
             ok = v.has_value();
             (name == "reorder" ? out.reorderRate : out.duplicateRate) = v.value_or(0);
+        } else if (name == "from" || name == "for") {
+            const auto v = episodeTime(value);
+            ok = v.has_value();
+            (name == "from" ? out.from : out.duration) = v.value_or(std::chrono::milliseconds(0));
         } else if (name == "seed") {
             const auto v = integer(value, 0, 0xFFFFFFFFLL);
             ok = v.has_value();

@@ -33,6 +33,35 @@ TEST_CASE("impairment spec: the cabin's --impair", "[impairment]") {
     CHECK(parseImpairment("delay=40").error() == ImpairmentErrc::outOfRange);
     CHECK(parseImpairment("delay=5000ms").error() == ImpairmentErrc::outOfRange);
     CHECK(parseImpairment("reorder=-1%").error() == ImpairmentErrc::outOfRange);
+    // An episode.
+    const auto episode = parseImpairment("loss=30%,from=20s,for=1500ms");
+    REQUIRE(episode.has_value());
+    CHECK(episode->from == 20s);
+    CHECK(episode->duration == 1500ms);
+    CHECK(parseImpairment("from=20").error() == ImpairmentErrc::outOfRange);
+    CHECK(parseImpairment("for=s").error() == ImpairmentErrc::outOfRange);
+    CHECK(parseImpairment("for=3601s").error() == ImpairmentErrc::outOfRange);
+}
+
+TEST_CASE("impairment episode: clean before and after, impaired only within it",
+          "[impairment]") {
+    Impairment loss50;
+    loss50.singleLossRate = 0.5;
+    loss50.from = 2s;
+    loss50.duration = 3s;
+    ImpairmentModel model(loss50);
+    const auto start = std::chrono::steady_clock::time_point{} + 100s;
+    int before = 0;
+    int within = 0;
+    int after = 0;
+    for (int ms = 0; ms < 7000; ms += 5) {
+        const bool dropped = model.next(start + std::chrono::milliseconds(ms)).drop;
+        (ms < 2000 ? before : ms < 5000 ? within : after) += dropped ? 1 : 0;
+    }
+    CHECK(before == 0);
+    CHECK(after == 0);
+    CHECK(within > 200); // of 600 packets at 50 %
+    CHECK(within < 400);
 }
 
 TEST_CASE("impairment: a transport impairs what it sends, and only that",

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string_view>
 
@@ -27,10 +28,15 @@ struct Impairment {
     double reorderRate = 0;   // probability that a packet is held back by an extra `delay`+5 ms
     double duplicateRate = 0; // probability that a packet is sent twice
     std::uint32_t seed = 1;
+    // An episode rather than a whole session: impaired only from `from` after the first packet,
+    // for `duration` (zero: to the end). "loss=30%,from=20s,for=3s" is a 3 s loss burst.
+    std::chrono::milliseconds from{0};
+    std::chrono::milliseconds duration{0};
 };
 
-// "loss=10%,delay=40ms,jitter=20ms,reorder=2%" (also "burst=3", "duplicate=1%", "seed=7"):
-// the cabin's --impair. Percentages 0-100 (loss 0-50), delays 0-2000 ms.
+// "loss=10%,delay=40ms,jitter=20ms,reorder=2%" (also "burst=3", "duplicate=1%", "seed=7",
+// "from=20s", "for=3s"): the cabin's --impair. Percentages 0-100 (loss 0-50), delays 0-2000 ms,
+// from and for 0-3600 s (in s or ms).
 enum class ImpairmentErrc { badSyntax = 1, unknownName, outOfRange };
 const boost::system::error_category& impairmentCategory() noexcept;
 inline boost::system::error_code make_error_code(ImpairmentErrc e) noexcept {
@@ -51,10 +57,12 @@ class ImpairmentModel {
 public:
     explicit ImpairmentModel(const Impairment& impairment = {}) { set(impairment); }
     void set(const Impairment& impairment);
-    ImpairmentDecision next();
+    // What happens to the packet sent at `now`; the first call starts the episode's clock.
+    ImpairmentDecision next(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
 private:
     std::mutex m_mutex;
+    std::optional<std::chrono::steady_clock::time_point> m_firstPacket;
     Impairment m_impairment;
     std::mt19937 m_random{1};
     int m_burstLeft = 0;
