@@ -3,6 +3,7 @@
 #include "tc/protocol/pki.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -198,6 +199,24 @@ prescriptions::PatientIdentity demoIdentity(const DemoPatient& p, int age, Ident
 
 } // namespace
 
+namespace {
+// The professional on duty beside the patient, as they give their name at check-in.
+std::string operatorNameFor(OperatorRole role, int number) {
+    static constexpr std::array kNurses{"Sophie Bernard", "Karim Haddad", "Julie Morel"};
+    static constexpr std::array kPharmacists{"Antoine Roussel", "Nadia Benali"};
+    switch (role) {
+    case OperatorRole::nurse:
+        return kNurses[static_cast<std::size_t>(number) % kNurses.size()];
+    case OperatorRole::pharmacist:
+    case OperatorRole::doctorAssistant:
+        return kPharmacists[static_cast<std::size_t>(number) % kPharmacists.size()];
+    case OperatorRole::none:
+        break;
+    }
+    return {};
+}
+} // namespace
+
 CabinScript demoScript(Site site, std::uint32_t seed) {
     CabinScript script;
     std::mt19937 random(seed);
@@ -220,7 +239,8 @@ CabinScript demoScript(Site site, std::uint32_t seed) {
         visit.sex = p.sex;
         visit.guardianPresent = p.guardian;
         visit.consent = {true, 0, "verbal"};
-        visit.operatorPresence = {p.operatorRole != OperatorRole::none, p.operatorRole};
+        visit.operatorPresence = {p.operatorRole != OperatorRole::none, p.operatorRole,
+                                  operatorNameFor(p.operatorRole, number)};
         visit.instruments = p.instruments;
         visit.priority = p.priority;
         // A third of the patients each way: qualified (INS checked), provisional (read from the

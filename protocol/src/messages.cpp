@@ -106,6 +106,10 @@ void readVisit(const json& object, const std::string& path, Visit& v, JsonReader
         JsonReader o(*op, r.pathOf("operator"));
         o.boolean("present", v.operatorPresence.present);
         o.enumeration("role", v.operatorPresence.role, kOperatorNames);
+        o.string("name", v.operatorPresence.name, 1, 64, false);
+        if (o.ok() && v.operatorPresence.name.find('\n') != std::string::npos) {
+            o.fail(Errc::invalidField, o.pathOf("name") + ": one line");
+        }
         o.finish();
         r.merge(o);
     }
@@ -222,6 +226,16 @@ json toJson(const Identity& v) {
                 {"display_name", v.displayName}};
 }
 
+namespace {
+json operatorJson(const OperatorPresence& op) {
+    json out{{"present", op.present}, {"role", std::string(toString(op.role))}};
+    if (!op.name.empty()) {
+        out["name"] = op.name;
+    }
+    return out;
+}
+} // namespace
+
 json toJson(const Visit& v) {
     json instruments = json::array();
     for (const auto i : v.instruments) {
@@ -242,9 +256,7 @@ json toJson(const Visit& v) {
         {"sex", std::string(toString(v.sex))},
         {"guardian_present", v.guardianPresent},
         {"consent", std::move(consent)},
-        {"operator",
-         {{"present", v.operatorPresence.present},
-          {"role", std::string(toString(v.operatorPresence.role))}}},
+        {"operator", operatorJson(v.operatorPresence)},
         {"instruments", std::move(instruments)},
         {"site",
          {{"code", v.site.code}, {"name", v.site.name}, {"opening_hours", v.site.openingHours}}},

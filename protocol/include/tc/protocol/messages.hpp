@@ -76,6 +76,9 @@ struct Consent {
 struct OperatorPresence {
     bool present = false;
     OperatorRole role = OperatorRole::none;
+    // As the professional gave it at check-in ("Sophie Bernard"); the consultation record
+    // names who assisted. Optional: empty when not given.
+    std::string name;
 };
 
 struct Site {
