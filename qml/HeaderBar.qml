@@ -6,6 +6,7 @@ import Telecabine.States
 ToolBar {
     id: bar
     required property var connection
+    property var archive: null
     property bool demoMode: false
 
     background: Rectangle {
@@ -39,6 +40,13 @@ ToolBar {
             color: Theme.warning
         }
         Item { Layout.fillWidth: true }
+        Label {
+            objectName: "archiveSummary"
+            visible: bar.archive !== null && bar.archive.text !== ""
+            text: bar.archive !== null ? bar.archive.text : ""
+            color: bar.archive !== null && bar.archive.blocked ? Theme.warning : Theme.muted
+            font.pixelSize: Theme.fontSmall
+        }
         StatusPill {
             connectionState: bar.connection.state
             text: bar.connection.statusText

@@ -8,6 +8,8 @@ ApplicationWindow {
     required property var connection
     required property var queueModel
     required property var session
+    // The dossiers on their way to the archive (ArchiveUploads); null in the view tests.
+    property var archive: null
     required property string mediaStatus
     required property bool demoMode
 
@@ -19,6 +21,7 @@ ApplicationWindow {
 
     header: HeaderBar {
         connection: window.connection
+        archive: window.archive
         demoMode: window.demoMode
     }
 
@@ -54,6 +57,7 @@ ApplicationWindow {
         }
         QueueView {
             queueModel: window.queueModel
+            archive: window.archive
             canClaim: window.connection.onShift && window.connection.state === ConnectionState.Connected
             errorText: window.session.errorString
             onClaimRequested: visitId => window.session.claim(visitId)

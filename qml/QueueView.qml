@@ -6,6 +6,7 @@ import QtQuick.Layouts
 Item {
     id: view
     required property var queueModel
+    property var archive: null
     property bool canClaim: true
     property string errorText: ""
     signal claimRequested(string visitId)
@@ -88,6 +89,11 @@ Item {
                 color: Theme.muted
                 font.pixelSize: Theme.fontTitle
             }
+        }
+        ArchivePanel {
+            objectName: "archivePanel"
+            Layout.fillWidth: true
+            archive: view.archive
         }
     }
 }

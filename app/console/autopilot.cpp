@@ -1,5 +1,7 @@
 #include "autopilot.hpp"
 
+#include "archive_uploads.hpp"
+
 #include "connection_controller.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
@@ -143,7 +145,17 @@ void Autopilot::step() {
         if (!save(grab(), QStringLiteral("-ended"))) {
             return;
         }
-        finish(0, QStringLiteral("session ended: ") + m_session->summary()->endReasonText());
+        if (m_ended) {
+            return; // the end screen is seen once
+        }
+        m_ended = true;
+        std::fprintf(stderr, "autopilot: session ended: %s\n",
+                     qPrintable(m_session->summary()->endReasonText()));
+        if (m_archive != nullptr && m_archive->isOpen()) {
+            waitForArchive(m_session->sessionId(), 600); // a minute
+            return;
+        }
+        finish(0, QStringLiteral("done"));
     }
 }
 
@@ -232,6 +244,10 @@ void Autopilot::waitForInstrument(const QImage& roomView, int triesLeft) {
         if (!save(view, QStringLiteral("-otoscope"))) {
             return;
         }
+        // A still of the ear for the record.
+        const QString still = video->snapshot(QStringLiteral("otoscope"));
+        std::fprintf(stderr, "autopilot: still of the otoscope: %s\n",
+                     still.isEmpty() ? qPrintable(video->errorString()) : qPrintable(still));
         checkVitals();
     });
 }
@@ -240,6 +256,7 @@ void Autopilot::checkVitals() {
     // The doctor asks for the oxygen saturation and opens the vitals tab.
     auto* vitals = m_session->vitals();
     vitals->requestMeasurement(QStringLiteral("oximetry"));
+    vitals->requestMeasurement(QStringLiteral("temperature"));
     m_session->workspace()->setCurrent(app::Workspace::Vitals);
     waitForVitals(100);
 }
@@ -381,6 +398,25 @@ void Autopilot::waitForPrint(int triesLeft) {
         }
         m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
     });
+}
+
+void Autopilot::waitForArchive(const QString& recordId, int triesLeft) {
+    const auto& rows = m_archive->rows();
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) {
+        return r.recordId == recordId;
+    });
+    const QString state = row != rows.end() ? row->state : QString();
+    const bool settled = state == QLatin1String("done") || state == QLatin1String("blocked") ||
+                         state == QLatin1String("failed");
+    if (!settled && triesLeft > 0) {
+        QTimer::singleShot(100, this,
+                           [this, recordId, triesLeft] { waitForArchive(recordId, triesLeft - 1); });
+        return;
+    }
+    std::fprintf(stderr, "autopilot: dossier %s: %s %s\n", qPrintable(recordId),
+                 state.isEmpty() ? "never handed over" : qPrintable(state),
+                 row != rows.end() ? qPrintable(row->detail) : "");
+    finish(state == QLatin1String("done") ? 0 : 1, QStringLiteral("done"));
 }
 
 void Autopilot::finish(int code, const QString& message) {

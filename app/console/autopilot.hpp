@@ -16,6 +16,7 @@
 class QQuickWindow;
 
 namespace tc::app {
+class ArchiveUploads;
 class ConnectionController;
 class QueueModel;
 class SessionController;
@@ -37,6 +38,9 @@ public:
     // then compares the recording with what the cabin sent, and can disturb the network
     // meanwhile. 0 records nothing.
     void setAuscultationSeconds(int seconds) { m_auscultationSeconds = seconds; }
+    // Where the consultation's dossier goes at the end: the autopilot then waits until it is
+    // archived (or refused) before it exits.
+    void setArchive(app::ArchiveUploads* archive) { m_archive = archive; }
 
 private:
     void step();
@@ -55,6 +59,8 @@ private:
     void writePrescription();
     void signAndSend();
     void waitForPrint(int triesLeft);
+    // After the end: until the dossier is archived, refused, or the timeout.
+    void waitForArchive(const QString& recordId, int triesLeft);
     QImage grab() const;
     bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);
@@ -76,6 +82,8 @@ private:
         std::make_shared<std::atomic<std::int64_t>>(0);
     QTimer m_firstSoundWatch;
     bool m_ending = false;
+    app::ArchiveUploads* m_archive = nullptr;
+    bool m_ended = false;
 };
 
 } // namespace tc::console

@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
                                                          parser.value(screenshot), passphrase,
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
+        pilot->setArchive(&console.archive());
         bool auscultationValid = false;
         const int auscultationSeconds =
             parser.value(autopilotAuscultation).toInt(&auscultationValid);

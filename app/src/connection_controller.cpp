@@ -109,13 +109,17 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     }
     m_identityName = QString::fromStdString(identity->displayName);
     m_rpps = QString::fromStdString(identity->identifier);
-    emit identityChanged();
     setError({});
 
     protocol::ClientConfig config;
     config.host = host.trimmed().toStdString();
     config.port = static_cast<std::uint16_t>(port);
     config.tls = {std::move(*credentials), *ca};
+    m_archiveConfig = protocol::ArchiveClientConfig{};
+    m_archiveConfig->host = config.host;
+    m_archiveConfig->port = config.port;
+    m_archiveConfig->tls = config.tls;
+    emit identityChanged();
     m_client = protocol::RendezvousClient::create(m_io->executor(), config,
                                                   std::make_shared<Bridge>(this));
     m_client->start();
@@ -128,6 +132,8 @@ void ConnectionController::signOut() {
     }
     m_client->stop();
     m_client.reset();
+    m_archiveConfig.reset();
+    emit identityChanged();
     m_onShift = false;
     emit onShiftChanged();
     m_state = ConnectionState::Disconnected;

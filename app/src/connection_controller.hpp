@@ -4,6 +4,7 @@
 // UI thread.
 
 #include "service_link.hpp"
+#include "tc/protocol/archive_client.hpp"
 #include "states.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -55,6 +56,11 @@ public:
     Q_INVOKABLE void setOnShift(bool onShift);
 
     boost::asio::any_io_executor ioExecutor() const override { return m_io->executor(); }
+    // The archive's HTTPS client, as the signed-in doctor (same host, port, certificate and
+    // deployment CA as the rendezvous link); nothing when signed out.
+    const std::optional<protocol::ArchiveClientConfig>& archiveClientConfig() const {
+        return m_archiveConfig;
+    }
     void request(const std::string& type, nlohmann::json body, ReplyCallback callback) override;
 
 signals:
@@ -77,6 +83,7 @@ private:
     QString m_caPath;
     QString m_host = QStringLiteral("127.0.0.1");
     int m_port = 8443;
+    std::optional<protocol::ArchiveClientConfig> m_archiveConfig;
 };
 
 } // namespace tc::app

@@ -9,9 +9,25 @@
 
 namespace tc::app {
 
-Console::Console(const ConsoleOptions& options) {
+Console::Console(const ConsoleOptions& options)
+    : m_dataDirectory(options.dataDirectory) {
     m_queue.attach(&m_connection);
     m_session.attach(&m_connection, &m_queue);
+    // Dossiers go to the archive the rendezvous service holds, as the signed-in doctor: the
+    // queue's journal is per doctor, and what an earlier run left resumes at sign-in.
+    m_archive.setDossierRoot((options.dataDirectory + QStringLiteral("/dossiers")).toStdString());
+    m_session.setArchive(&m_archive);
+    QObject::connect(&m_connection, &ConnectionController::identityChanged, &m_archive, [this] {
+        const auto& config = m_connection.archiveClientConfig();
+        if (!config || m_dataDirectory.isEmpty()) {
+            m_archive.close();
+            return;
+        }
+        m_archive.open(m_connection.ioExecutor(),
+                       (m_dataDirectory + QStringLiteral("/archive-queue/") + m_connection.rpps())
+                           .toStdString(),
+                       *config);
+    });
     m_session.stethoscope()->setAudioSink(options.audioSink);
     m_session.voice()->setConfiguredMicrophone(options.microphone);
     m_session.camera()->setSource(options.camera);
@@ -40,6 +56,7 @@ QQuickWindow* Console::showScreens(const QString& mediaStatus, bool demoMode, in
         {{QStringLiteral("connection"), QVariant::fromValue(&m_connection)},
          {QStringLiteral("queueModel"), QVariant::fromValue(&m_queue)},
          {QStringLiteral("session"), QVariant::fromValue(&m_session)},
+         {QStringLiteral("archive"), QVariant::fromValue(&m_archive)},
          {QStringLiteral("mediaStatus"), mediaStatus},
          {QStringLiteral("demoMode"), demoMode}});
     m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));

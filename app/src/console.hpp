@@ -4,6 +4,7 @@
 // QML screens. `telecabine`'s main, `telecabine-bench` and the tests all build the console
 // through it, so that they run the same wiring (app/README.md, "Who owns what").
 
+#include "archive_uploads.hpp"
 #include "connection_controller.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
@@ -46,6 +47,7 @@ public:
     ConnectionController& connection() { return m_connection; }
     QueueModel& queue() { return m_queue; }
     SessionController& session() { return m_session; }
+    ArchiveUploads& archive() { return m_archive; }
 
     // Loads Main.qml with the controllers (QML types and fonts registered first) into a window
     // of that size; nullptr if QML failed to load (the engine's warnings say why).
@@ -57,7 +59,9 @@ private:
     // consultation (which closes its media), the queue, and the connection's protocol thread.
     ConnectionController m_connection;
     QueueModel m_queue;
+    ArchiveUploads m_archive; // outlives the consultation, which hands it its dossiers
     SessionController m_session;
+    QString m_dataDirectory;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
 };
 

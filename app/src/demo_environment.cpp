@@ -1,5 +1,7 @@
 #include "demo_environment.hpp"
 
+#include "tc/protocol/archive_store.hpp"
+
 #include "cabin_simulator.hpp"
 #include "ipp_printer_process.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -73,6 +75,17 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     config.tls = {protocol::Credentials{*serviceCert, *serviceKey, {}}, *ca};
     config.eventLogPath = (directory / "demo-events.sqlite").string();
     config.log = log;
+    // The demo's archive, beside its event log: the dossiers of the demo's consultations go
+    // there, encrypted under a key of its own.
+    auto archiveKey = protocol::ArchiveKey::loadOrCreate(directory / "demo-archive.key");
+    if (!archiveKey) {
+        return archiveKey.error().code;
+    }
+    auto store = protocol::ArchiveStore::open(directory / "demo-archive", *archiveKey);
+    if (!store) {
+        return store.error().code;
+    }
+    config.archive.store = std::make_shared<protocol::ArchiveStore>(std::move(*store));
     auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
     if (!service) {
         return service.error();

@@ -165,6 +165,12 @@ QString domainText(std::string_view category) {
         Domain{"tc.prescriptions", QT_TRANSLATE_NOOP("ErrorText", "ordonnance refusée")},
         Domain{"tc.prescriptions.signature", QT_TRANSLATE_NOOP("ErrorText", "échec de signature")},
         Domain{"tc.impairment", QT_TRANSLATE_NOOP("ErrorText", "simulation réseau invalide")},
+        Domain{"tc.archive", QT_TRANSLATE_NOOP("ErrorText", "archive refusée")},
+        Domain{"tc.archive_transfer", QT_TRANSLATE_NOOP("ErrorText", "envoi à l'archive refusé")},
+        Domain{"tc.record", QT_TRANSLATE_NOOP("ErrorText", "dossier de consultation invalide")},
+        Domain{"tc.fhir_document", QT_TRANSLATE_NOOP("ErrorText", "document FHIR invalide")},
+        Domain{"tc.dossier",
+               QT_TRANSLATE_NOOP("ErrorText", "dossier de consultation non constitué")},
     };
     for (const auto& domain : kDomains) {
         if (domain.category == category) {

@@ -5,6 +5,7 @@
 #include "ui_dispatch.hpp"
 #include "video_controller.hpp"
 
+#include <QDateTime>
 #include <QLocale>
 #include <QTime>
 #include <QVariantMap>
@@ -304,6 +305,7 @@ void MediaLink::close() {
     m_videos.clear();
     m_lastReceived = 0;
     m_lastUnrecovered = 0;
+    m_lastLostOrRecovered = 0;
     m_packetsPerSecond = 0;
     m_quality = MediaQuality::none;
     m_details.clear();
@@ -333,6 +335,10 @@ bool MediaLink::applyIceMessage(const std::string& kind, const nlohmann::json& p
 
 void MediaLink::onPath(const protocol::MediaPath& path) {
     m_path = describePath(path);
+    if (m_timeline != nullptr) {
+        m_timeline->pathSelected(QDateTime::currentMSecsSinceEpoch(), m_path.toStdString(),
+                                 path.relayed());
+    }
     addIncident(tr("Chemin média : %1").arg(m_path));
 }
 
@@ -378,6 +384,9 @@ MediaState::Value MediaLink::state() const {
 void MediaLink::setState(std::optional<protocol::TransportState> state) {
     if (m_state != state) {
         m_state = state;
+        if (m_timeline != nullptr && state) {
+            m_timeline->transportState(QDateTime::currentMSecsSinceEpoch(), *state);
+        }
         if (state == protocol::TransportState::reconnecting) {
             addIncident(tr("Reconnexion : le chemin média a changé ou a été perdu"));
         } else if (state == protocol::TransportState::disconnected) {
@@ -454,6 +463,16 @@ void MediaLink::apply(const MediaSnapshot& polled) {
         });
     }
     m_quality = assessQuality(snapshot, unrecovered - m_lastUnrecovered, received - m_lastReceived);
+    const std::uint64_t lostOrRecovered =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, lost)) + recovered;
+    if (m_timeline != nullptr) {
+        m_timeline->mediaSample(
+            QDateTime::currentMSecsSinceEpoch(),
+            {received - m_lastReceived,
+             lostOrRecovered > m_lastLostOrRecovered ? lostOrRecovered - m_lastLostOrRecovered : 0,
+             unrecovered - m_lastUnrecovered, jitter});
+    }
+    m_lastLostOrRecovered = lostOrRecovered;
     m_packetsPerSecond = static_cast<int>(received - m_lastReceived);
     m_lastReceived = received;
     m_lastUnrecovered = unrecovered;

@@ -7,6 +7,7 @@
 // restart, and STUN or TURN server that failed.
 
 #include "controller.hpp"
+#include "incident_timeline.hpp"
 #include "states.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/video_negotiation.hpp"
@@ -97,6 +98,9 @@ public:
     void setOutboundReportHandler(std::function<void(std::uint32_t ssrc, double lost)> handler) {
         m_onOutboundReport = std::move(handler);
     }
+    // Where the link's incidents go for the consultation's record (the session's; it outlives
+    // the link's use of it); none: not recorded.
+    void setIncidentTimeline(IncidentTimeline* timeline) { m_timeline = timeline; }
     // Opens the transport and adds it to `sdp`; on failure returns nothing and sets `error`.
     std::optional<std::string> offer(const std::string& sdp, QString& error);
     // Keys and starts the transport from the cabin's answer; an empty string on success.
@@ -178,6 +182,8 @@ private:
     std::size_t m_relayProblemsSeen = 0;
     std::uint64_t m_lastReceived = 0;
     std::uint64_t m_lastUnrecovered = 0;
+    std::uint64_t m_lastLostOrRecovered = 0; // the network's losses, recovered or not
+    IncidentTimeline* m_timeline = nullptr;
     QTimer m_poll;
 };
 

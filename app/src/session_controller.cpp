@@ -55,7 +55,11 @@ SessionController::SessionController(QObject* parent)
             identity && m_state == SessionState::Active) {
             m_prescription.setPatientIdentity(*identity);
         }
+        if (const auto& identity = m_patient.identity()) {
+            m_dossier.setPatient(*identity); // the record names the patient as corrected
+        }
     });
+    m_dossier.attach({&m_stethoscope, &m_vitals, &m_video, &m_prescription, &m_media, &m_voice});
     connect(&m_workspace, &SessionWorkspace::refused, this,
             [this](const QString& text) { setError(text); });
     // One headset for both: the voice follows the stethoscope panel's choice.
@@ -163,6 +167,10 @@ void SessionController::claim(const QString& visitId) {
             m_sessionId = claimed->sessionId;
             m_visit.set(claimed->entry);
             m_patient.set(claimed->patient);
+            const auto doctor = prescriberIdentity();
+            m_dossier.begin({m_sessionId, claimed->entry, claimed->patient,
+                             {doctor.rpps, doctor.familyName, doctor.givenName},
+                             QDateTime::currentMSecsSinceEpoch()});
             m_media.setIceServers(claimed->iceServers);
             if (!m_connection->caPath().isEmpty()) {
                 m_media.setRelayTrustAnchors(m_connection->caPath().toStdString());
@@ -231,6 +239,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     if (const auto receiver = m_media.stethoscope()) {
         receiver->setEnvelopeTap({});
     }
+    m_stethoscope.recorder()->stop(); // a recording under way goes into the dossier
     m_vitals.end();
     m_prescription.close();
     m_video.detachAll();
@@ -239,6 +248,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     m_voice.detach();
     m_stethoscope.detach();
     m_media.close();
+    m_dossier.finish(std::string(protocol::toString(ended.reason)));
     m_summary.finish(ended);
     setState(SessionState::Ended);
 }
@@ -356,6 +366,7 @@ void SessionController::onAnswer(const nlohmann::json& body) {
                                          QString::fromStdString(m_sessionId));
         }
         attachVideo(QStringLiteral("room"));
+        m_dossier.mediaStarted();
         m_summary.start();
         setState(SessionState::Active);
     }

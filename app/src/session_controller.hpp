@@ -3,6 +3,7 @@
 // reason. An explicit state machine with one teardown path.
 
 #include "camera_controller.hpp"
+#include "dossier_keeper.hpp"
 #include "controller.hpp"
 #include "media_link.hpp"
 #include "message_table.hpp"
@@ -82,6 +83,9 @@ public:
     PrescriptionEditor* prescription() { return &m_prescription; }
     SessionWorkspace* workspace() { return &m_workspace; }
     PrescriptionDeliveryController* delivery() { return &m_delivery; }
+    // The consultation's dossier, kept from the claim to the end, then handed to `archive`.
+    DossierKeeper* dossier() { return &m_dossier; }
+    void setArchive(ArchiveUploads* archive) { m_dossier.setArchive(archive); }
     // Consultation snapshots go to <root>/<session id>/.
     void setSnapshotRoot(const QString& root) { m_snapshotRoot = root; }
 
@@ -131,6 +135,7 @@ private:
     CameraController m_camera; // the doctor's, to the cabin
     media::StethoscopeFormat m_stethoscopeFormat;
     PrescriptionDeliveryController m_delivery;
+    DossierKeeper m_dossier; // last: it listens to the parts above
 };
 
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin, before

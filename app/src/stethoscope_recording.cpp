@@ -77,6 +77,7 @@ void StethoscopeRecording::stop() {
     m_wasRecording = false;
     emit recordingChanged();
     showSeconds();
+    emit finished(m_file, m_started, QDateTime::currentMSecsSinceEpoch() - m_started);
 }
 
 void StethoscopeRecording::toggle() {
@@ -89,6 +90,7 @@ void StethoscopeRecording::poll(const boost::system::error_code& failure) {
         m_wasRecording = false;
         setError(tr("Enregistrement interrompu : %1").arg(errorText(failure)));
         emit recordingChanged();
+        emit finished(m_file, m_started, QDateTime::currentMSecsSinceEpoch() - m_started);
     }
     showSeconds();
 }

@@ -52,6 +52,9 @@ public:
 signals:
     void recordingChanged();
     void secondsChanged();
+    // A recording ended (stopped, or cut short by the receive path) and its file is complete:
+    // for the consultation's record. Times in Unix ms.
+    void finished(const QString& file, qint64 startedMs, qint64 durationMs);
 
 private:
     void showSeconds();

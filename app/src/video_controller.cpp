@@ -236,6 +236,7 @@ void VideoController::checkFrozen() {
         if (frozen != view.frozen) {
             changed = true;
             view.frozen = frozen;
+            emit frozenChanged(name, frozen);
             pruneSurfaces(view);
             for (const auto& surface : view.surfaces) {
                 surface->setFrozen(frozen);

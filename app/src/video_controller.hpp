@@ -98,6 +98,8 @@ signals:
     void streamsChanged();
     void snapshotDirectoryChanged();
     void snapshotTaken(const QString& path);
+    // A stream stopped showing new frames, or showed them again (for the incidents).
+    void frozenChanged(const QString& name, bool frozen);
     void snapshotFailed(const QString& message);
     void keyframeNeeded(const QString& name);
 

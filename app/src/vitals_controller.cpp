@@ -188,6 +188,9 @@ void VitalsController::onMeasurement(const nlohmann::json& payload) {
     }
     kind.history.push_back(
         {measurement, protocol::flagMeasurement(measurement, m_ageYears), steadyNowUs()});
+    if (m_measurementObserver) {
+        m_measurementObserver(measurement);
+    }
     emit readingsChanged();
 }
 
@@ -382,6 +385,9 @@ void VitalsController::pullWaveforms() {
     }
     const std::int64_t now = steadyNowUs();
     for (const auto& span : spans) {
+        if (m_waveformObserver) {
+            m_waveformObserver(span);
+        }
         if (!span.startUs) {
             continue; // without the capture-time extension nothing can be placed in time
         }

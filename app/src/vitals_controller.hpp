@@ -11,6 +11,7 @@
 
 #include "controller.hpp"
 #include "states.hpp"
+#include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/vitals.hpp"
 #include "tc/protocol/vitals_ranges.hpp"
 #include "waveform_strip.hpp"
@@ -61,6 +62,15 @@ public:
     // The stethoscope's envelope on the session clock (from its receive path), any thread: a
     // queued call appends it to the phonocardiogram trace.
     void appendHeartSound(std::int64_t startUs, int rateHz, std::vector<float> envelope);
+
+    // Who keeps the consultation's record hears each accepted measurement and each waveform
+    // span as it is taken in (UI thread).
+    void setMeasurementObserver(std::function<void(const protocol::Measurement&)> observer) {
+        m_measurementObserver = std::move(observer);
+    }
+    void setWaveformObserver(std::function<void(const media::WaveformSpan&)> observer) {
+        m_waveformObserver = std::move(observer);
+    }
 
     // `vitals.measure_ack` and `vitals.measurement` payloads from the cabin.
     void handleMessage(const std::string& kind, const nlohmann::json& payload);
@@ -129,6 +139,8 @@ private:
     QPointer<WaveformStrip> m_plethStrip;
     QTimer m_pull;  // waveforms into the traces, 30 times a second
     QTimer m_clock; // "il y a 2 min" and staleness, once a second
+    std::function<void(const protocol::Measurement&)> m_measurementObserver;
+    std::function<void(const media::WaveformSpan&)> m_waveformObserver;
 };
 
 } // namespace tc::app
