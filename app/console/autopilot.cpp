@@ -82,6 +82,16 @@ void Autopilot::step() {
     if (m_connection->state() != app::ConnectionState::Connected) {
         return;
     }
+    if (m_archiveOnly) {
+        // Signed in: the journal's dossiers are listed and resume; wait until none is left.
+        if (!m_ended) {
+            m_ended = true;
+            std::fprintf(stderr, "autopilot: %d dossier(s) pending at sign-in\n",
+                         m_archive != nullptr ? m_archive->pending() : 0);
+            waitForArchive({}, 600);
+        }
+        return;
+    }
     if (!m_connection->onShift()) {
         m_connection->setOnShift(true);
         return;
@@ -401,6 +411,18 @@ void Autopilot::waitForPrint(int triesLeft) {
 }
 
 void Autopilot::waitForArchive(const QString& recordId, int triesLeft) {
+    if (recordId.isEmpty()) { // every dossier of the journal
+        if (m_archive->pending() > 0 && triesLeft > 0) {
+            QTimer::singleShot(100, this, [this, triesLeft] { waitForArchive({}, triesLeft - 1); });
+            return;
+        }
+        for (const auto& row : m_archive->rows()) {
+            std::fprintf(stderr, "autopilot: dossier %s: %s %s\n", qPrintable(row.recordId),
+                         qPrintable(row.state), qPrintable(row.detail));
+        }
+        finish(m_archive->pending() == 0 && !m_archive->blocked() ? 0 : 1, QStringLiteral("done"));
+        return;
+    }
     const auto& rows = m_archive->rows();
     const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) {
         return r.recordId == recordId;

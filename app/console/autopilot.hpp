@@ -41,6 +41,8 @@ public:
     // Where the consultation's dossier goes at the end: the autopilot then waits until it is
     // archived (or refused) before it exits.
     void setArchive(app::ArchiveUploads* archive) { m_archive = archive; }
+    // Only sign in and let the dossiers an earlier run left resume; exit once none is pending.
+    void setArchiveOnly(bool archiveOnly) { m_archiveOnly = archiveOnly; }
 
 private:
     void step();
@@ -84,6 +86,7 @@ private:
     bool m_ending = false;
     app::ArchiveUploads* m_archive = nullptr;
     bool m_ended = false;
+    bool m_archiveOnly = false;
 };
 
 } // namespace tc::console

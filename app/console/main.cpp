@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
         QStringLiteral("Autopilot: once the media flows, record the stethoscope for this many "
                        "seconds before examining further (0, the default: no recording)."),
         QStringLiteral("s"), QStringLiteral("0"));
+    const QCommandLineOption autopilotArchiveOnly(
+        QStringLiteral("autopilot-archive-only"),
+        QStringLiteral("Autopilot: only sign in and wait until the dossiers left by an earlier "
+                       "run are archived."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Autopilot: save the session screen."),
                                         QStringLiteral("png"));
@@ -164,6 +168,7 @@ int main(int argc, char** argv) {
                        autopilot,
                        autopilotTimeout,
                        autopilotAuscultation,
+                       autopilotArchiveOnly,
                        screenshot,
                        lang,
                        mediaKeying,
@@ -340,6 +345,7 @@ int main(int argc, char** argv) {
                                                          parser.value(autopilotTimeout).toInt());
         pilot->setWindow(window);
         pilot->setArchive(&console.archive());
+        pilot->setArchiveOnly(parser.isSet(autopilotArchiveOnly));
         bool auscultationValid = false;
         const int auscultationSeconds =
             parser.value(autopilotAuscultation).toInt(&auscultationValid);

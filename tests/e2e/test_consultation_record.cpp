@@ -111,9 +111,11 @@ public:
     fs::path archiveDirectory() const { return m_directory / "archive"; }
     int port() const { return m_port; }
 
-    void startService() {
+    // `port` 0: any; `chunkBytes` the largest chunk it takes (small: an upload of many).
+    void startService(int port = 0, int chunkBytes = 1024 * 1024) {
         fs::remove(m_directory / "port");
-        m_service = spawn({TC_E2E_RENDEZVOUS, "serve", "--port", "0", "--port-file",
+        m_service = spawn({TC_E2E_RENDEZVOUS, "serve", "--port", std::to_string(port),
+                           "--archive-chunk-bytes", std::to_string(chunkBytes), "--port-file",
                            (m_directory / "port").string(), "--event-log",
                            (m_directory / "events.sqlite").string(), "--ca", pki("ca.pem"),
                            "--cert", pki("service.pem"), "--key", pki("service.key"),
@@ -123,9 +125,11 @@ public:
         for (int i = 0; i < 200 && readText(m_directory / "port").empty(); ++i) {
             std::this_thread::sleep_for(50ms);
         }
-        const auto port = readText(m_directory / "port");
-        REQUIRE_FALSE(port.empty());
-        m_port = std::stoi(port);
+        const auto written = readText(m_directory / "port");
+        if (written.empty()) {
+            FAIL("the service did not start\n" + diagnostics());
+        }
+        m_port = std::stoi(written);
     }
 
     void startCabin(const fs::path& wav, const std::string& impairment) {
@@ -138,18 +142,46 @@ public:
                         m_directory / "cabin.log");
     }
 
+    // `auscultationSeconds` < 0: only sign in and let the journal's dossiers resume.
     void startConsole(int auscultationSeconds) {
-        m_console = spawn({TC_E2E_CONSOLE, "--autopilot", "--autopilot-timeout", "120",
-                           "--autopilot-auscultation", std::to_string(auscultationSeconds),
+        std::vector<std::string> argv{TC_E2E_CONSOLE, "--autopilot", "--autopilot-timeout", "120"};
+        if (auscultationSeconds < 0) {
+            argv.push_back("--autopilot-archive-only");
+        } else {
+            argv.push_back("--autopilot-auscultation");
+            argv.push_back(std::to_string(auscultationSeconds));
+        }
+        argv.insert(argv.end(), {
                            "--host", "127.0.0.1", "--port", std::to_string(m_port), "--ca",
                            pki("ca.pem"), "--bundle", pki("doctor.p12"), "--data-dir",
                            (m_directory / "console").string(), "--screenshot",
                            (m_directory / "console.png").string(), "--audio-sink", "none",
-                           "--microphone", "synthetic", "--camera", "test"},
-                          m_directory / "console.log", {{"TELECABINE_PASSPHRASE", "telecabine"}});
+                           "--microphone", "synthetic", "--camera", "test"});
+        m_console = spawn(argv, m_directory / "console.log", {{"TELECABINE_PASSPHRASE", "telecabine"}});
     }
     std::optional<int> waitForConsole(std::chrono::seconds timeout) {
         return m_console.wait(timeout);
+    }
+    // SIGKILL, then reaped: the kernel has released what it held (the archive's lock) once the
+    // process is gone, as a supervisor's restart would wait for.
+    void killConsole() {
+        m_console.kill();
+        REQUIRE(m_console.wait(10s).has_value());
+    }
+    void killService() {
+        m_service.kill();
+        REQUIRE(m_service.wait(10s).has_value());
+    }
+    // Whether `log` ("console.log", ...) has a line holding `text` within `timeout`.
+    bool waitForText(const char* log, const std::string& text, std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (readText(m_directory / log).find(text) == std::string::npos) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            std::this_thread::sleep_for(2ms);
+        }
+        return true;
     }
 
     // The archive client as the holder of `bundle` (a PKCS#12 of the development PKI).
@@ -249,8 +281,9 @@ TEST_CASE("the consultation record: three real programs, a 3 s loss burst, and t
     const auto doctor = run.client(io, "doctor.p12");
     const auto records = await(io, doctor.records());
     REQUIRE(records.has_value());
-    INFO(run.diagnostics());
-    REQUIRE(records->size() == 1); // exactly one record
+    if (records->size() != 1) { // exactly one record
+        FAIL(std::to_string(records->size()) + " records\n" + run.diagnostics());
+    }
     const std::string recordId = records->front().recordId;
     const auto files = readRecord(io, doctor, recordId);
 
@@ -375,4 +408,56 @@ TEST_CASE("the consultation record: three real programs, a 3 s loss burst, and t
         refused += read.has_value() ? 0 : 1;
     }
     CHECK(refused >= 1);
+}
+
+TEST_CASE("the consultation record: the console and the service killed with SIGKILL mid-upload; "
+          "the dossier resumes at the console's next start and is archived once, whole",
+          "[e2e][record][crash]") {
+    RecordRun run;
+    run.startService(0, 4096); // 4 KB chunks: an upload of hundreds of requests
+    const int port = run.port();
+    const auto source = stethoscopeNoise(20 * kRate, 9);
+    const auto wav = run.directory() / "stethoscope.wav";
+    writeWav(wav, source, kRate);
+    run.startCabin(wav, "loss=0%");
+    run.startConsole(8);
+    // The console dies as soon as the service has begun taking its dossier.
+    if (!run.waitForText("rendezvous.log", "began the upload of record", 150s)) {
+        FAIL("the dossier's upload never began\n" + run.diagnostics());
+    }
+    run.killConsole();
+    protocol::IoThread io("e2e-record-crash");
+    {
+        const auto doctor = run.client(io, "doctor.p12");
+        const auto records = await(io, doctor.records());
+        REQUIRE(records.has_value());
+        CHECK(records->empty()); // nothing partial is visible
+    }
+    // The console comes back: its journal lists the dossier, which resumes; the service is
+    // killed as soon as chunks flow again, and restarted on the same port.
+    const auto before = readText(run.directory() / "rendezvous.log").size();
+    run.startConsole(-1);
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (readText(run.directory() / "rendezvous.log").size() == before &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(2ms);
+    }
+    run.killService();
+    run.startService(port, 4096);
+    const auto status = run.waitForConsole(150s);
+    if (status != 0) {
+        FAIL("the console did not archive the dossier left by its first run\n" +
+             run.diagnostics());
+    }
+    CHECK(run.waitForText("console.log", "autopilot: 1 dossier(s) pending at sign-in", 1s));
+    const auto doctor = run.client(io, "doctor.p12");
+    const auto records = await(io, doctor.records());
+    REQUIRE(records.has_value());
+    REQUIRE(records->size() == 1);
+    const auto files = readRecord(io, doctor, records->front().recordId);
+    const auto record = rx::parseConsultationRecord(files.at("record.json"));
+    REQUIRE(record.has_value());
+    REQUIRE(record->acts.auscultations.size() == 1);
+    const auto& auscultation = record->acts.auscultations.front();
+    CHECK(sha256Hex(files.at(auscultation.recording)) == auscultation.sha256);
 }
