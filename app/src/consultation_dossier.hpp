@@ -136,3 +136,5 @@ using DossierResult = errors::Outcome<prescriptions::ConsultationRecord, Dossier
 DossierResult writeDossier(DossierContent content, const std::filesystem::path& directory);
 
 } // namespace tc::app
+
+template <> struct boost::system::is_error_code_enum<tc::app::DossierErrc> : std::true_type {};
