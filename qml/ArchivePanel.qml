@@ -47,14 +47,22 @@ Rectangle {
             delegate: RowLayout {
                 width: ListView.view.width
                 height: 34
-                spacing: 10
+                spacing: 12
                 Label {
-                    text: model.recordId
+                    objectName: "archiveTitle"
+                    Layout.fillWidth: true
+                    text: model.title
                     color: Theme.text
                     font.pixelSize: Theme.fontSmall
-                    font.family: "monospace"
-                    Layout.preferredWidth: 220
-                    elide: Text.ElideMiddle
+                    elide: Text.ElideRight
+                }
+                Label {
+                    Layout.maximumWidth: 360
+                    text: model.detail
+                    visible: model.detail !== ""
+                    color: Theme.muted
+                    font.pixelSize: Theme.fontSmall
+                    elide: Text.ElideRight
                 }
                 ProgressBar {
                     Layout.preferredWidth: 160
@@ -65,18 +73,12 @@ Rectangle {
                 }
                 Label {
                     objectName: "archiveState"
+                    Layout.preferredWidth: 190
+                    horizontalAlignment: Text.AlignRight
                     text: model.stateText
                     color: model.state === "blocked" || model.state === "failed" ? Theme.warning
                          : model.state === "done" ? Theme.muted : Theme.text
                     font.pixelSize: Theme.fontSmall
-                }
-                Label {
-                    Layout.fillWidth: true
-                    text: model.detail
-                    visible: model.detail !== ""
-                    color: Theme.muted
-                    font.pixelSize: Theme.fontSmall
-                    elide: Text.ElideRight
                 }
                 Button {
                     visible: model.state === "blocked"

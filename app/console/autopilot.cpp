@@ -438,7 +438,14 @@ void Autopilot::waitForArchive(const QString& recordId, int triesLeft) {
     std::fprintf(stderr, "autopilot: dossier %s: %s %s\n", qPrintable(recordId),
                  state.isEmpty() ? "never handed over" : qPrintable(state),
                  row != rows.end() ? qPrintable(row->detail) : "");
-    finish(state == QLatin1String("done") ? 0 : 1, QStringLiteral("done"));
+    // Back to the queue, whose archive panel lists the dossier.
+    m_session->dismiss();
+    const int code = state == QLatin1String("done") ? 0 : 1;
+    QTimer::singleShot(500, this, [this, code] {
+        if (save(grab(), QStringLiteral("-archive"))) {
+            finish(code, QStringLiteral("done"));
+        }
+    });
 }
 
 void Autopilot::finish(int code, const QString& message) {

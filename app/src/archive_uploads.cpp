@@ -3,6 +3,8 @@
 #include "error_text.hpp"
 #include "ui_dispatch.hpp"
 
+#include <QDateTime>
+#include <QFile>
 #include <QPointer>
 #include <algorithm>
 
@@ -83,6 +85,7 @@ void ArchiveUploads::close() {
 void ArchiveUploads::submit(DossierContent content, protocol::ConsentScopes consent) {
     const QString recordId = QString::fromStdString(content.record.consultationId);
     Row& row = rowFor(recordId);
+    row.title = titleOf(content.record);
     row.state = QStringLiteral("writing");
     row.detail.clear();
     row.progress = 0;
@@ -140,6 +143,9 @@ void ArchiveUploads::apply(const protocol::QueuedUploadStatus& status) {
     Row& row = rowFor(QString::fromStdString(status.recordId));
     row.state = stateOf(status.state);
     row.directory = status.directory;
+    if (row.title.isEmpty()) {
+        row.title = titleFromDirectory(row.directory);
+    }
     const auto& p = status.progress;
     row.progress = p.bytesTotal > 0 ? static_cast<double>(p.bytesAcknowledged) /
                                           static_cast<double>(p.bytesTotal)
@@ -163,7 +169,7 @@ ArchiveUploads::Row& ArchiveUploads::rowFor(const QString& recordId) {
     }
     const int at = static_cast<int>(m_rows.size());
     beginInsertRows({}, at, at);
-    m_rows.push_back(Row{recordId, QStringLiteral("waiting"), 0, {}, {}, {}});
+    m_rows.push_back(Row{recordId, {}, QStringLiteral("waiting"), 0, {}, {}, {}});
     endInsertRows();
     return m_rows.back();
 }
@@ -186,6 +192,8 @@ QVariant ArchiveUploads::data(const QModelIndex& index, int role) const {
     switch (role) {
     case RecordIdRole:
         return row.recordId;
+    case TitleRole:
+        return row.title.isEmpty() ? tr("Consultation %1").arg(row.recordId) : row.title;
     case StateRole:
         return row.state;
     case StateTextRole: {
@@ -227,7 +235,30 @@ QHash<int, QByteArray> ArchiveUploads::roleNames() const {
             {StateRole, "state"},
             {StateTextRole, "stateText"},
             {ProgressRole, "progress"},
-            {DetailRole, "detail"}};
+            {DetailRole, "detail"},
+            {TitleRole, "title"}};
+}
+
+QString ArchiveUploads::titleOf(const prescriptions::ConsultationRecord& record) {
+    const auto& patient = record.patient;
+    const QString name = QString::fromStdString(patient.displayFamilyName()) + QLatin1Char(' ') +
+                         QString::fromStdString(patient.displayFirstName());
+    const QString when = QDateTime::fromMSecsSinceEpoch(record.times.claimMs)
+                             .toLocalTime()
+                             .toString(QStringLiteral("dd/MM HH:mm"));
+    return name.trimmed().isEmpty() ? when : name.trimmed() + QStringLiteral(" · ") + when;
+}
+
+QString ArchiveUploads::titleFromDirectory(const std::filesystem::path& directory) {
+    QFile file(QString::fromStdString((directory / "record.json").string()));
+    if (!file.open(QIODevice::ReadOnly) ||
+        file.size() > static_cast<qint64>(prescriptions::kMaxRecordBytes)) {
+        return {};
+    }
+    const QByteArray bytes = file.readAll();
+    const auto record = prescriptions::parseConsultationRecord(
+        std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    return record ? titleOf(*record) : QString();
 }
 
 int ArchiveUploads::pending() const {

@@ -43,6 +43,7 @@ public:
         StateTextRole, // in words
         ProgressRole, // 0..1
         DetailRole,   // why it is blocked or retried, in words
+        TitleRole,    // "MERCIER Françoise · 14:02", from the dossier's record
     };
 
     explicit ArchiveUploads(QObject* parent = nullptr);
@@ -73,6 +74,7 @@ public:
     // For tests: the rows as they stand.
     struct Row {
         QString recordId;
+        QString title;
         QString state;
         double progress = 0;
         QString detail;
@@ -91,6 +93,9 @@ private:
     Row& rowFor(const QString& recordId);
     void changed(const Row& row);
     void enqueue(Row& row);
+    // The patient and the time of a dossier, read from its record (for one the journal listed).
+    static QString titleOf(const prescriptions::ConsultationRecord& record);
+    static QString titleFromDirectory(const std::filesystem::path& directory);
 
     std::shared_ptr<protocol::ArchiveUploadQueue> m_queue;
     std::filesystem::path m_dossierRoot;
