@@ -236,6 +236,9 @@ private:
         for (const auto& line : m_console->session().prescription()->lines()) {
             out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
         }
+        for (const auto& row : m_console->archive().rows()) {
+            out << row.title; // the dossiers being archived, by patient
+        }
         out.removeAll(QString());
         // Longest first: a name inside a longer text goes with it.
         std::sort(out.begin(), out.end(),
