@@ -133,6 +133,9 @@ public:
     const std::optional<prescriptions::SignedOrdonnance>& signedDocument() const {
         return m_signed;
     }
+    // Why a signature was refused, in the doctor's words (`prescriberRpps`: the one the document
+    // names); the compte rendu says it the same way.
+    static QString refusalText(const SigningRefusal& refusal, const QString& prescriberRpps);
     // The draft as the model reads it (nothing while it cannot be read).
     const std::optional<prescriptions::Prescription>& current() const { return m_parsed; }
 
@@ -143,7 +146,6 @@ signals:
 private:
     void forgetSigning();
     void finishSigning(std::uint64_t draft, SigningOutcome outcome);
-    QString refusalText(const SigningRefusal& refusal) const;
     bool editable() const { return !m_draft.is_null() && !m_signed && !m_signingInProgress; }
     void revalidate();
     void renderPreview();
