@@ -4,6 +4,7 @@
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
+#include "report_editor.hpp"
 #include "session_controller.hpp"
 #include "signing_choices.hpp"
 #include "stethoscope_controller.hpp"
@@ -295,8 +296,8 @@ void Autopilot::writePrescription() {
         {"/prescriber/email", QStringLiteral("cabinet@example.fr")}};
     for (const auto& [path, value] : fields) {
         // The cabin's identity, when it sent one, already named the patient.
-        const bool identityField = QByteArray(path).startsWith("/patient/") &&
-                                   QByteArray(path) != "/patient/weightKg";
+        const bool identityField =
+            QByteArray(path).startsWith("/patient/") && QByteArray(path) != "/patient/weightKg";
         if (!(identityField && m_session->patient()->known())) {
             editor->setValue(QString::fromLatin1(path), value);
         }
@@ -377,6 +378,34 @@ void Autopilot::waitForPrint(int triesLeft) {
     // The signed ordonnance drawn in the preview, with the cabin's answer beside it.
     QTimer::singleShot(500, this, [this] {
         if (!save(grab(), QStringLiteral("-prescription-printed"))) {
+            return;
+        }
+        writeReport();
+    });
+}
+
+void Autopilot::writeReport() {
+    // The compte rendu tab: a template for the motif, the doctor's conclusion, a follow-up.
+    auto* report = m_session->report();
+    m_session->workspace()->setCurrent(app::Workspace::Report);
+    report->applyTemplate(QStringLiteral("fever_ent"));
+    report->setValue(QStringLiteral("conclusion"),
+                     QStringLiteral("Angine probablement virale. Traitement symptomatique."));
+    report->setFollowUp(app::ReportFollowUp::GpInPerson);
+    report->setPatientCopy(true);
+    QTimer::singleShot(800, this, [this, report] {
+        std::fprintf(stderr, "autopilot: compte rendu %s: %d item(s), %d issue(s)%s\n",
+                     qPrintable(report->idText()), static_cast<int>(report->items().size()),
+                     report->validation()->issueCount(),
+                     report->validation()->issueCount() > 0
+                         ? qPrintable(QStringLiteral(": ") + report->validation()
+                                                                 ->issues()
+                                                                 .first()
+                                                                 .toMap()
+                                                                 .value(QStringLiteral("message"))
+                                                                 .toString())
+                         : "");
+        if (!save(grab(), QStringLiteral("-report"))) {
             return;
         }
         m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));

@@ -55,6 +55,7 @@ private:
     void writePrescription();
     void signAndSend();
     void waitForPrint(int triesLeft);
+    void writeReport();
     QImage grab() const;
     bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);

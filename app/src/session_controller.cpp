@@ -4,6 +4,7 @@
 #include "labels.hpp"
 #include "queue_model.hpp"
 #include "service_link.hpp"
+#include "session_record.hpp"
 #include "tc/media/video_negotiation.hpp"
 #include "tc/protocol/ice_messages.hpp"
 
@@ -55,6 +56,7 @@ SessionController::SessionController(QObject* parent)
             identity && m_state == SessionState::Active) {
             m_prescription.setPatientIdentity(*identity);
         }
+        updateReportRecord();
     });
     connect(&m_workspace, &SessionWorkspace::refused, this,
             [this](const QString& text) { setError(text); });
@@ -161,6 +163,9 @@ void SessionController::claim(const QString& visitId) {
                 return;
             }
             m_sessionId = claimed->sessionId;
+            m_claimedAtMs = QDateTime::currentMSecsSinceEpoch();
+            m_startedAtMs = 0;
+            m_report.close(); // a new claim: the last consultation's report is not this one's
             m_visit.set(claimed->entry);
             m_patient.set(claimed->patient);
             m_media.setIceServers(claimed->iceServers);
@@ -233,6 +238,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     }
     m_vitals.end();
     m_prescription.close();
+    m_report.close();
     m_video.detachAll();
     m_workspace.reset();
     m_camera.detach();
@@ -339,6 +345,15 @@ void SessionController::onAnswer(const nlohmann::json& body) {
         if (const auto& identity = m_patient.identity()) {
             m_prescription.setPatientIdentity(*identity); // the cabin's identity names the patient
         }
+        m_report.setBundlePath(m_connection->bundlePath());
+        if (!m_snapshotRoot.isEmpty()) {
+            // The report's draft and signed files, beside the ordonnances: a restarted console
+            // claiming the same session takes the draft back from there.
+            m_report.setOutputDirectory(QDir::cleanPath(m_snapshotRoot +
+                                                        QStringLiteral("/../reports/") +
+                                                        QString::fromStdString(m_sessionId)));
+        }
+        m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
         if (const auto voice = m_media.voice()) {
             // Two-way in the cabin's answer: the cabin hears the doctor too.
             m_voice.attach(voice, m_stethoscope.selectedSink(),
@@ -358,6 +373,7 @@ void SessionController::onAnswer(const nlohmann::json& body) {
         attachVideo(QStringLiteral("room"));
         m_summary.start();
         setState(SessionState::Active);
+        updateReportRecord();
     }
 }
 
@@ -371,6 +387,21 @@ void SessionController::attachVideo(const QString& name) {
             }
         }
     }
+}
+
+void SessionController::updateReportRecord() {
+    if (m_sessionId.empty() || m_state != SessionState::Active || m_connection == nullptr) {
+        return; // the report opens with the consultation
+    }
+    SessionFacts facts;
+    facts.sessionId = m_sessionId;
+    facts.patient = m_patient.identity();
+    facts.doctor = doctorFromDisplayName(m_connection->identityName().toStdString(),
+                                         m_connection->rpps().toStdString());
+    facts.entry = m_visit.entry();
+    facts.claimMs = m_claimedAtMs;
+    facts.startMs = m_startedAtMs;
+    m_report.setRecord(baseRecordOf(facts, QDateTime::currentMSecsSinceEpoch()));
 }
 
 PrescriptionEditor::PrescriberIdentity SessionController::prescriberIdentity() const {
