@@ -56,7 +56,12 @@ ColumnLayout {
             border.width: field.issue !== "" ? 2 : 1
             radius: 4
         }
-        onTextChanged: if (activeFocus && text !== field.current) field.editor.setValue(field.section, text)
+        onTextChanged: {
+            if (activeFocus && text !== field.current)
+                field.editor.setValue(field.section, text)
+            else if (!activeFocus)
+                cursorPosition = 0 // a long motif shows its beginning
+        }
         Accessible.name: field.label
     }
     Label {

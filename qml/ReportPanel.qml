@@ -80,6 +80,16 @@ Rectangle {
                 verticalAlignment: Text.AlignVCenter
             }
         }
+        Label {
+            objectName: "copyDeliveryText"
+            readonly property var delivery: panel.editor.copyDelivery !== undefined ? panel.editor.copyDelivery : null
+            visible: text !== ""
+            Layout.fillWidth: true
+            text: delivery === null || delivery.statusText === "" ? "" : qsTr("Copie patient : %1").arg(delivery.statusText)
+            color: delivery !== null && delivery.state === DeliveryState.Failed ? Theme.urgent : Theme.text
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.WordWrap
+        }
         Flow {
             Layout.fillWidth: true
             spacing: 6
@@ -89,6 +99,12 @@ Rectangle {
                 enabled: panel.editor.validation.valid && panel.editor.signingState !== SigningState.Signing
                 text: qsTr("Signer…")
                 onClicked: signDialog.open()
+            }
+            Button {
+                objectName: "sendPatientCopy"
+                visible: panel.editor.signingState === SigningState.Signed && panel.editor.patientCopy
+                text: qsTr("Imprimer la copie maintenant")
+                onClicked: panel.editor.sendPatientCopy()
             }
             Button {
                 objectName: "reportAmend"

@@ -207,7 +207,11 @@ bool PrescriptionEditor::send() {
     }
     const QByteArray pdf(reinterpret_cast<const char*>(m_signed->pdf.data()),
                          static_cast<qsizetype>(m_signed->pdf.size()));
-    return m_delivery->send(pdf, idText(), tr("Ordonnance %1").arg(idText()));
+    if (!m_delivery->send(pdf, idText(), tr("Ordonnance %1").arg(idText()))) {
+        return false;
+    }
+    emit sent();
+    return true;
 }
 
 nlohmann::json PrescriptionEditor::emptyMedication() {

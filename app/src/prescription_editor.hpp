@@ -142,6 +142,8 @@ public:
 signals:
     void changed();
     void signFinished(bool signedOk);
+    // The signed ordonnance went to the cabin's printer (the report's patient copy follows it).
+    void sent();
 
 private:
     void forgetSigning();

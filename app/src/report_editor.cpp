@@ -39,6 +39,7 @@ ReportEditor::ReportEditor(QObject* parent)
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(250);
     connect(&m_previewTimer, &QTimer::timeout, this, &ReportEditor::renderPreview);
+    m_copyDelivery.setDocumentKind(protocol::DocumentKind::consultationReport);
 }
 
 ReportEditor::~ReportEditor() {
@@ -133,6 +134,7 @@ void ReportEditor::close() {
     m_followUpChosen = false;
     m_patientCopy = false;
     m_validation.clear();
+    m_copyDelivery.reset();
     setError({});
     ++m_revision;
     emit changed();
@@ -519,6 +521,21 @@ void ReportEditor::amend() {
     }
     edited();
     emit signedChanged();
+}
+
+bool ReportEditor::sendPatientCopy() {
+    if (!m_signed) {
+        return false;
+    }
+    const QByteArray pdf(reinterpret_cast<const char*>(m_signed->pdf.data()),
+                         static_cast<qsizetype>(m_signed->pdf.size()));
+    return m_copyDelivery.send(pdf, idText(), tr("Compte rendu %1 (copie patient)").arg(idText()));
+}
+
+void ReportEditor::onOrdonnanceSent() {
+    if (m_patientCopy && m_signed) {
+        sendPatientCopy();
+    }
 }
 
 } // namespace tc::app

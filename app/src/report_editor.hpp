@@ -15,6 +15,7 @@
 // changes (amend() starts a new version under a new id).
 
 #include "controller.hpp"
+#include "prescription_delivery.hpp"
 #include "prescription_signing.hpp"
 #include "report_files.hpp"
 #include "report_validation.hpp"
@@ -55,9 +56,9 @@ class ReportEditor : public Controller {
     Q_PROPERTY(tc::app::SigningChoices* signing READ signing CONSTANT)
     Q_PROPERTY(tc::app::SigningState::Value signingState READ signingState NOTIFY changed)
     Q_PROPERTY(QString signText READ signText NOTIFY changed)
-    Q_PROPERTY(QString signedPdfPath READ signedPdfPath NOTIFY changed)
-    // A copy for the patient goes to the cabin's printer with the ordonnance.
+    // A copy for the patient goes to the cabin's printer with the ordonnance, and how it went.
     Q_PROPERTY(bool patientCopy READ patientCopy WRITE setPatientCopy NOTIFY changed)
+    Q_PROPERTY(tc::app::PrescriptionDeliveryController* copyDelivery READ copyDelivery CONSTANT)
 
 public:
     explicit ReportEditor(QObject* parent = nullptr);
@@ -97,6 +98,11 @@ public:
     Q_INVOKABLE bool sign(const QString& secret, const QString& choice = QStringLiteral("file"));
     // A new version of the signed report, under a new id.
     Q_INVOKABLE void amend();
+    // Sends the signed report's PDF to the cabin's printer (copyDelivery shows the status);
+    // false when it is not signed.
+    Q_INVOKABLE bool sendPatientCopy();
+    // The ordonnance went to the cabin: the copy goes with it if the doctor asked for one.
+    void onOrdonnanceSent();
 
     bool open() const { return m_report.has_value(); }
     QString idText() const;
@@ -116,6 +122,7 @@ public:
     QString signedPdfPath() const { return m_signedPdfPath; }
     bool patientCopy() const { return m_patientCopy; }
     void setPatientCopy(bool print);
+    PrescriptionDeliveryController* copyDelivery() { return &m_copyDelivery; }
 
     // The draft as it stands, and the record it is written against.
     const std::optional<prescriptions::ConsultationReport>& current() const { return m_report; }
@@ -162,6 +169,7 @@ private:
     QTimer m_saveTimer;    // the autosave, 300 ms after the last edit
     QTimer m_previewTimer; // coalesces a burst of edits into one render
     QPointer<VideoSurface> m_preview;
+    PrescriptionDeliveryController m_copyDelivery;
     std::uint64_t m_draftGeneration = 0; // a new draft, or none: a signature under way is stale
     // Last: joined first when the editor goes, before anything its result would touch.
     std::jthread m_signer;

@@ -109,8 +109,9 @@ void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
                               });
     });
     connect(connection, &ServiceLink::eventReceived, this, &SessionController::handleEvent);
-    // Prescriptions to the cabin's printer: document.* session messages of this session.
-    m_delivery.setMessageSender([this](const std::string& kind, nlohmann::json payload) {
+    // Prescriptions (and the report's patient copy) to the cabin's printer: document.* session
+    // messages of this session.
+    const auto sendDocument = [this](const std::string& kind, nlohmann::json payload) {
         if (m_sessionId.empty() || m_state == SessionState::Ended) {
             return false;
         }
@@ -119,10 +120,14 @@ void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
         m_connection->request(std::string(protocol::type::sessionMessage),
                               protocol::toJson(message), {});
         return true;
-    });
+    };
+    m_delivery.setMessageSender(sendDocument);
+    m_report.copyDelivery()->setMessageSender(sendDocument);
+    connect(&m_prescription, &PrescriptionEditor::sent, &m_report, &ReportEditor::onOrdonnanceSent);
     connect(connection, &ServiceLink::welcomed, this, [this](bool resumed) {
         if (resumed) {
             m_delivery.resume();
+            m_report.copyDelivery()->resume();
         }
     });
 }
@@ -274,6 +279,7 @@ void SessionController::buildMessageTables() {
             emit cabinConnectedChanged();
             if (m_cabinConnected) {
                 m_delivery.resume();
+                m_report.copyDelivery()->resume();
                 m_media.resendIceSignals(); // what the cabin missed while away
             }
         }
@@ -300,7 +306,9 @@ void SessionController::buildMessageTables() {
     });
     m_messages.on(kind::kDocumentKinds,
                   [this](std::string_view kind, const nlohmann::json& payload) {
+                      // Each delivery takes the statuses of its own transfer only.
                       m_delivery.onSessionMessage(std::string(kind), payload);
+                      m_report.copyDelivery()->onSessionMessage(std::string(kind), payload);
                   });
 }
 

@@ -1157,25 +1157,25 @@
     <name>ReportPanel</name>
     <message>
         <location filename="../ReportPanel.qml" line="24"/>
-        <location filename="../ReportPanel.qml" line="227"/>
+        <location filename="../ReportPanel.qml" line="243"/>
         <source>Motif</source>
         <translation>Reason</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="25"/>
-        <location filename="../ReportPanel.qml" line="228"/>
+        <location filename="../ReportPanel.qml" line="244"/>
         <source>Histoire et antécédents</source>
         <translation>History</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="26"/>
-        <location filename="../ReportPanel.qml" line="230"/>
+        <location filename="../ReportPanel.qml" line="246"/>
         <source>Examen</source>
         <translation>Examination</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="27"/>
-        <location filename="../ReportPanel.qml" line="277"/>
+        <location filename="../ReportPanel.qml" line="293"/>
         <source>Suite</source>
         <translation>Follow-up</translation>
     </message>
@@ -1185,137 +1185,147 @@
         <translation>Print a copy for the patient (with the prescription)</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="90"/>
+        <location filename="../ReportPanel.qml" line="88"/>
+        <source>Copie patient : %1</source>
+        <translation>Patient copy: %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="100"/>
         <source>Signer…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="96"/>
+        <location filename="../ReportPanel.qml" line="106"/>
+        <source>Imprimer la copie maintenant</source>
+        <translation>Print the copy now</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="112"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="115"/>
+        <location filename="../ReportPanel.qml" line="131"/>
         <source>Signer le compte rendu</source>
         <translation>Sign the report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="142"/>
+        <location filename="../ReportPanel.qml" line="158"/>
         <source>Compte rendu</source>
         <translation>Consultation report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="154"/>
+        <location filename="../ReportPanel.qml" line="170"/>
         <source>À compléter : %1</source>
         <translation>To complete: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="155"/>
+        <location filename="../ReportPanel.qml" line="171"/>
         <source>✓ complet</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="164"/>
+        <location filename="../ReportPanel.qml" line="180"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="175"/>
+        <location filename="../ReportPanel.qml" line="191"/>
         <source>Dossier : %1</source>
         <translation>Record: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="192"/>
+        <location filename="../ReportPanel.qml" line="208"/>
         <source>Modèle…</source>
         <translation>Template…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="198"/>
+        <location filename="../ReportPanel.qml" line="214"/>
         <source>Appliquer le modèle</source>
         <translation>Apply the template</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="211"/>
+        <location filename="../ReportPanel.qml" line="227"/>
         <source>Déjà rédigé, conservé : %1</source>
         <translation>Already written, kept: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="218"/>
+        <location filename="../ReportPanel.qml" line="234"/>
         <source>Remplacer aussi</source>
         <translation>Replace them too</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="234"/>
+        <location filename="../ReportPanel.qml" line="250"/>
         <source>Aucun acte enregistré pour l&apos;instant : mesures, auscultations et photos s&apos;ajoutent ici.</source>
         <translation>No act recorded yet: measurements, auscultations and photos are added here.</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="250"/>
+        <location filename="../ReportPanel.qml" line="266"/>
         <source>Mesure</source>
         <translation>Measurement</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="251"/>
+        <location filename="../ReportPanel.qml" line="267"/>
         <source>Écouter</source>
         <translation>Listen</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="251"/>
+        <location filename="../ReportPanel.qml" line="267"/>
         <source>Photo</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="256"/>
+        <location filename="../ReportPanel.qml" line="272"/>
         <source>Afficher l&apos;acte (%1)</source>
         <translation>Show the act (%1)</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="270"/>
+        <location filename="../ReportPanel.qml" line="286"/>
         <source>Revenir au texte de l&apos;acte</source>
         <translation>Back to the act&apos;s text</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="274"/>
+        <location filename="../ReportPanel.qml" line="290"/>
         <source>Vos constatations…</source>
         <translation>Your findings…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="275"/>
+        <location filename="../ReportPanel.qml" line="291"/>
         <source>Conclusion</source>
         <translation>Conclusion</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="284"/>
+        <location filename="../ReportPanel.qml" line="300"/>
         <source>Pas de suite</source>
         <translation>No follow-up</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="285"/>
+        <location filename="../ReportPanel.qml" line="301"/>
         <source>Médecin traitant en présentiel</source>
         <translation>GP in person</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="286"/>
+        <location filename="../ReportPanel.qml" line="302"/>
         <source>Urgences</source>
         <translation>Emergency department</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="287"/>
+        <location filename="../ReportPanel.qml" line="303"/>
         <source>Avis spécialisé</source>
         <translation>Specialist</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="300"/>
+        <location filename="../ReportPanel.qml" line="316"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="300"/>
+        <location filename="../ReportPanel.qml" line="316"/>
         <source>cardiologie, dermatologie…</source>
         <translation>cardiology, dermatology…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="302"/>
+        <location filename="../ReportPanel.qml" line="318"/>
         <source>Remarques</source>
         <translation>Remarks</translation>
     </message>
@@ -2383,6 +2393,11 @@
     </message>
     <message>
         <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
+        <source>la cabine n&apos;a pas pu vérifier la signature du compte rendu (%1)</source>
+        <translation>the cabin could not verify the report&apos;s signature (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="84"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
     </message>
@@ -2425,7 +2440,7 @@
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="257"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="261"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
@@ -2476,91 +2491,96 @@
 <context>
     <name>tc::app::ReportEditor</name>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="87"/>
-        <location filename="../../app/src/report_editor.cpp" line="486"/>
+        <location filename="../../app/src/report_editor.cpp" line="88"/>
+        <location filename="../../app/src/report_editor.cpp" line="488"/>
         <source>Signé électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="96"/>
+        <location filename="../../app/src/report_editor.cpp" line="97"/>
         <source>Compte rendu impossible à ouvrir : %1</source>
         <translation>The report cannot be opened: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="353"/>
+        <location filename="../../app/src/report_editor.cpp" line="355"/>
         <source>Sauvegarde automatique du compte rendu impossible : %1</source>
         <translation>The report cannot be saved automatically: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="365"/>
+        <location filename="../../app/src/report_editor.cpp" line="367"/>
         <source>Fièvre, symptômes ORL</source>
         <translation>Fever, ENT symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="367"/>
+        <location filename="../../app/src/report_editor.cpp" line="369"/>
         <source>Toux, symptômes respiratoires</source>
         <translation>Cough, respiratory symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="369"/>
+        <location filename="../../app/src/report_editor.cpp" line="371"/>
         <source>Symptômes urinaires</source>
         <translation>Urinary symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="371"/>
+        <location filename="../../app/src/report_editor.cpp" line="373"/>
         <source>Lésion cutanée</source>
         <translation>Skin lesion</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="373"/>
+        <location filename="../../app/src/report_editor.cpp" line="375"/>
         <source>Renouvellement, suivi de traitement chronique</source>
         <translation>Renewal, follow-up of a long-term treatment</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="375"/>
+        <location filename="../../app/src/report_editor.cpp" line="377"/>
         <source>Contrôle tensionnel</source>
         <translation>Blood pressure check</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="439"/>
+        <location filename="../../app/src/report_editor.cpp" line="441"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="473"/>
+        <location filename="../../app/src/report_editor.cpp" line="475"/>
         <source>Signature impossible : le compte rendu ou le dossier de la consultation comporte des erreurs à corriger.</source>
         <translation>Cannot sign: the report or the consultation record has errors to correct.</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="491"/>
+        <location filename="../../app/src/report_editor.cpp" line="493"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué (%2)</source>
         <translation> — but saving it in %1 failed (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="509"/>
+        <location filename="../../app/src/report_editor.cpp" line="511"/>
         <source>Nouvelle version impossible : %1</source>
         <translation>No new version possible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="516"/>
+        <location filename="../../app/src/report_editor.cpp" line="518"/>
         <source>Nouvelle version du compte rendu : à signer de nouveau.</source>
         <translation>New version of the report: sign it again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="532"/>
+        <source>Compte rendu %1 (copie patient)</source>
+        <translation>Report %1 (patient copy)</translation>
     </message>
 </context>
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="386"/>
+        <location filename="../../app/src/session_controller.cpp" line="394"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="161"/>
+        <location filename="../../app/src/session_controller.cpp" line="166"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="209"/>
+        <location filename="../../app/src/session_controller.cpp" line="214"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
