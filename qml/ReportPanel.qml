@@ -276,6 +276,8 @@ Rectangle {
                         Layout.fillWidth: true
                         text: itemRow.modelData.text
                         font.italic: itemRow.modelData.edited
+                        // Written when the doctor leaves the line (Enter, Tab, a click elsewhere):
+                        // the items' list is rebuilt on each change, which would take the focus.
                         onEditingFinished: panel.editor.setItemText(itemRow.modelData.index, text)
                     }
                     Button {

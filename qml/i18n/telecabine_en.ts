@@ -1175,7 +1175,7 @@
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="27"/>
-        <location filename="../ReportPanel.qml" line="293"/>
+        <location filename="../ReportPanel.qml" line="295"/>
         <source>Suite</source>
         <translation>Follow-up</translation>
     </message>
@@ -1280,52 +1280,52 @@
         <translation>Show the act (%1)</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="286"/>
+        <location filename="../ReportPanel.qml" line="288"/>
         <source>Revenir au texte de l&apos;acte</source>
         <translation>Back to the act&apos;s text</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="290"/>
+        <location filename="../ReportPanel.qml" line="292"/>
         <source>Vos constatations…</source>
         <translation>Your findings…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="291"/>
+        <location filename="../ReportPanel.qml" line="293"/>
         <source>Conclusion</source>
         <translation>Conclusion</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="300"/>
+        <location filename="../ReportPanel.qml" line="302"/>
         <source>Pas de suite</source>
         <translation>No follow-up</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="301"/>
+        <location filename="../ReportPanel.qml" line="303"/>
         <source>Médecin traitant en présentiel</source>
         <translation>GP in person</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="302"/>
+        <location filename="../ReportPanel.qml" line="304"/>
         <source>Urgences</source>
         <translation>Emergency department</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="303"/>
+        <location filename="../ReportPanel.qml" line="305"/>
         <source>Avis spécialisé</source>
         <translation>Specialist</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="316"/>
+        <location filename="../ReportPanel.qml" line="318"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="316"/>
+        <location filename="../ReportPanel.qml" line="318"/>
         <source>cardiologie, dermatologie…</source>
         <translation>cardiology, dermatology…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="318"/>
+        <location filename="../ReportPanel.qml" line="320"/>
         <source>Remarques</source>
         <translation>Remarks</translation>
     </message>
