@@ -102,7 +102,11 @@ Rectangle {
             }
             Button {
                 objectName: "sendPatientCopy"
+                // Not yet on its way (or failed): once sent, the line above follows it.
                 visible: panel.editor.signingState === SigningState.Signed && panel.editor.patientCopy
+                         && (panel.editor.copyDelivery === null || panel.editor.copyDelivery === undefined
+                             || panel.editor.copyDelivery.state === DeliveryState.Idle
+                             || panel.editor.copyDelivery.state === DeliveryState.Failed)
                 text: qsTr("Imprimer la copie maintenant")
                 onClicked: panel.editor.sendPatientCopy()
             }

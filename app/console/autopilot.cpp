@@ -408,6 +408,61 @@ void Autopilot::writeReport() {
         if (!save(grab(), QStringLiteral("-report"))) {
             return;
         }
+        signReport();
+    });
+}
+
+void Autopilot::signReport() {
+    // Signed as the ordonnance was (the card when its PIN is known), then the patient's copy to
+    // the cabin, which verifies it before it prints.
+    auto* report = m_session->report();
+    report->signing()->refresh();
+    QString key = QStringLiteral("file");
+    for (const auto& choice : report->signing()->choices()) {
+        const auto fields = choice.toMap();
+        if (!m_cardPin.isEmpty() &&
+            fields.value(QStringLiteral("kind")) == QLatin1String("token")) {
+            key = fields.value(QStringLiteral("key")).toString();
+            break;
+        }
+    }
+    connect(
+        report, &app::ReportEditor::signFinished, this,
+        [this, report](bool signedOk) {
+            if (!signedOk) {
+                finish(1, QStringLiteral("compte rendu not signed: ") + report->signText());
+                return;
+            }
+            std::fprintf(stderr, "autopilot: compte rendu %s signed: %s\n",
+                         qPrintable(report->idText()), qPrintable(report->signedPdfPath()));
+            if (!report->sendPatientCopy()) {
+                finish(1, QStringLiteral("patient copy not sent: ") +
+                              report->copyDelivery()->statusText());
+                return;
+            }
+            waitForCopy(300);
+        },
+        Qt::SingleShotConnection);
+    if (!report->sign(key == QLatin1String("file") ? m_passphrase : m_cardPin, key)) {
+        finish(1, QStringLiteral("compte rendu: nothing to sign: ") + report->signText());
+    }
+}
+
+void Autopilot::waitForCopy(int triesLeft) {
+    const auto* copy = m_session->report()->copyDelivery();
+    const auto state = copy->state();
+    if (state != app::DeliveryState::Printed && state != app::DeliveryState::Failed &&
+        triesLeft > 0) {
+        QTimer::singleShot(100, this, [this, triesLeft] { waitForCopy(triesLeft - 1); });
+        return;
+    }
+    std::fprintf(stderr, "autopilot: patient copy of the compte rendu: %s %s %s\n",
+                 qPrintable(app::stateName(state)), qPrintable(copy->statusText()),
+                 qPrintable(copy->reasonText()));
+    QTimer::singleShot(500, this, [this] {
+        if (!save(grab(), QStringLiteral("-report-printed"))) {
+            return;
+        }
         m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));
     });
 }

@@ -56,6 +56,8 @@ private:
     void signAndSend();
     void waitForPrint(int triesLeft);
     void writeReport();
+    void signReport();
+    void waitForCopy(int triesLeft);
     QImage grab() const;
     bool save(const QImage& image, const QString& suffix);
     void finish(int code, const QString& message);

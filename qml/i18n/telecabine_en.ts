@@ -1157,25 +1157,25 @@
     <name>ReportPanel</name>
     <message>
         <location filename="../ReportPanel.qml" line="24"/>
-        <location filename="../ReportPanel.qml" line="243"/>
+        <location filename="../ReportPanel.qml" line="247"/>
         <source>Motif</source>
         <translation>Reason</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="25"/>
-        <location filename="../ReportPanel.qml" line="244"/>
+        <location filename="../ReportPanel.qml" line="248"/>
         <source>Histoire et antécédents</source>
         <translation>History</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="26"/>
-        <location filename="../ReportPanel.qml" line="246"/>
+        <location filename="../ReportPanel.qml" line="250"/>
         <source>Examen</source>
         <translation>Examination</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="27"/>
-        <location filename="../ReportPanel.qml" line="295"/>
+        <location filename="../ReportPanel.qml" line="299"/>
         <source>Suite</source>
         <translation>Follow-up</translation>
     </message>
@@ -1195,137 +1195,137 @@
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="106"/>
+        <location filename="../ReportPanel.qml" line="110"/>
         <source>Imprimer la copie maintenant</source>
         <translation>Print the copy now</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="112"/>
+        <location filename="../ReportPanel.qml" line="116"/>
         <source>Nouvelle version</source>
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="131"/>
+        <location filename="../ReportPanel.qml" line="135"/>
         <source>Signer le compte rendu</source>
         <translation>Sign the report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="158"/>
+        <location filename="../ReportPanel.qml" line="162"/>
         <source>Compte rendu</source>
         <translation>Consultation report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="170"/>
+        <location filename="../ReportPanel.qml" line="174"/>
         <source>À compléter : %1</source>
         <translation>To complete: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="171"/>
+        <location filename="../ReportPanel.qml" line="175"/>
         <source>✓ complet</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="180"/>
+        <location filename="../ReportPanel.qml" line="184"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="191"/>
+        <location filename="../ReportPanel.qml" line="195"/>
         <source>Dossier : %1</source>
         <translation>Record: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="208"/>
+        <location filename="../ReportPanel.qml" line="212"/>
         <source>Modèle…</source>
         <translation>Template…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="214"/>
+        <location filename="../ReportPanel.qml" line="218"/>
         <source>Appliquer le modèle</source>
         <translation>Apply the template</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="227"/>
+        <location filename="../ReportPanel.qml" line="231"/>
         <source>Déjà rédigé, conservé : %1</source>
         <translation>Already written, kept: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="234"/>
+        <location filename="../ReportPanel.qml" line="238"/>
         <source>Remplacer aussi</source>
         <translation>Replace them too</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="250"/>
+        <location filename="../ReportPanel.qml" line="254"/>
         <source>Aucun acte enregistré pour l&apos;instant : mesures, auscultations et photos s&apos;ajoutent ici.</source>
         <translation>No act recorded yet: measurements, auscultations and photos are added here.</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="266"/>
+        <location filename="../ReportPanel.qml" line="270"/>
         <source>Mesure</source>
         <translation>Measurement</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="267"/>
+        <location filename="../ReportPanel.qml" line="271"/>
         <source>Écouter</source>
         <translation>Listen</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="267"/>
+        <location filename="../ReportPanel.qml" line="271"/>
         <source>Photo</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="272"/>
+        <location filename="../ReportPanel.qml" line="276"/>
         <source>Afficher l&apos;acte (%1)</source>
         <translation>Show the act (%1)</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="288"/>
+        <location filename="../ReportPanel.qml" line="292"/>
         <source>Revenir au texte de l&apos;acte</source>
         <translation>Back to the act&apos;s text</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="292"/>
+        <location filename="../ReportPanel.qml" line="296"/>
         <source>Vos constatations…</source>
         <translation>Your findings…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="293"/>
+        <location filename="../ReportPanel.qml" line="297"/>
         <source>Conclusion</source>
         <translation>Conclusion</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="302"/>
+        <location filename="../ReportPanel.qml" line="306"/>
         <source>Pas de suite</source>
         <translation>No follow-up</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="303"/>
+        <location filename="../ReportPanel.qml" line="307"/>
         <source>Médecin traitant en présentiel</source>
         <translation>GP in person</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="304"/>
+        <location filename="../ReportPanel.qml" line="308"/>
         <source>Urgences</source>
         <translation>Emergency department</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="305"/>
+        <location filename="../ReportPanel.qml" line="309"/>
         <source>Avis spécialisé</source>
         <translation>Specialist</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="318"/>
+        <location filename="../ReportPanel.qml" line="322"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="318"/>
+        <location filename="../ReportPanel.qml" line="322"/>
         <source>cardiologie, dermatologie…</source>
         <translation>cardiology, dermatology…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="320"/>
+        <location filename="../ReportPanel.qml" line="324"/>
         <source>Remarques</source>
         <translation>Remarks</translation>
     </message>
