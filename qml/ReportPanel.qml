@@ -117,8 +117,9 @@ Rectangle {
                 onClicked: panel.editor.amend()
             }
         }
+        // What failed beside the signature (the autosave...); a refusal is signText's already.
         Label {
-            visible: text !== ""
+            visible: text !== "" && text !== panel.editor.signText
             Layout.fillWidth: true
             text: panel.editor.errorString
             color: Theme.urgent

@@ -490,68 +490,27 @@ Item {
                     // The session keeps the doctor's tab; the tabs are in Workspace's order.
                     currentIndex: view.session.workspace.current
                     onCurrentIndexChanged: view.session.workspace.current = currentIndex
-                    TabButton {
+                    WorkTab {
                         id: stethoscopeTab
                         objectName: "stethoscopeTab"
                         text: qsTr("Stéthoscope (F1)")
-                        font.bold: checked
-                        // The chosen tab in the console's primary colour and bold: never colour alone.
-                        background: Rectangle { color: stethoscopeTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: stethoscopeTab.text
-                            font: stethoscopeTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: stethoscopeTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
-                    TabButton {
+                    WorkTab {
                         id: vitalsTab
                         objectName: "vitalsTab"
                         text: qsTr("Constantes et ECG (F2)")
-                        font.bold: checked
-                        background: Rectangle { color: vitalsTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: vitalsTab.text
-                            font: vitalsTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: vitalsTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
-                    TabButton {
+                    WorkTab {
                         id: prescriptionTab
                         objectName: "prescriptionTab"
                         visible: view.session.prescription !== undefined
                         text: qsTr("Ordonnance (F3)")
-                        font.bold: checked
-                        background: Rectangle { color: prescriptionTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: prescriptionTab.text
-                            font: prescriptionTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: prescriptionTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
-                    TabButton {
+                    WorkTab {
                         id: reportTab
                         objectName: "reportTab"
                         visible: view.session.report !== undefined
                         text: qsTr("Compte rendu (F4)")
-                        font.bold: checked
-                        background: Rectangle { color: reportTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: reportTab.text
-                            font: reportTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: reportTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
                 }
                 Shortcut {

@@ -1,16 +1,15 @@
 #include "report_editor.hpp"
 
 #include "error_text.hpp"
-#include "prescription_editor.hpp"
 #include "prescription_editor_io.hpp"
-#include "tc/prescriptions/ordonnance.hpp"
 #include "video_surface.hpp"
 
-#include <QDateTime>
+#include <QDir>
 #include <QVariantMap>
 #include <algorithm>
-#include <chrono>
 #include <map>
+#include <type_traits>
+#include <utility>
 
 namespace tc::app {
 
@@ -20,10 +19,6 @@ namespace {
 
 QString fromView(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
-
-rx::UnixMs toUnixMs(std::chrono::system_clock::time_point at) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
 // The sections a template fills, by the names value() takes.
@@ -83,8 +78,9 @@ void ReportEditor::openDraft(const rx::ConsultationRecord& record) {
         if (auto restored = report_files::loadSigned(m_outputDirectory, *saved)) {
             m_signed = std::move(restored);
             m_signedAtMs = saved->signedAtMs;
-            m_signedPdfPath = report_files::fileStem(*m_report) + QStringLiteral(".pdf");
-            m_signedPdfPath = m_outputDirectory + QLatin1Char('/') + m_signedPdfPath;
+            m_signedPdfPath =
+                QDir(m_outputDirectory)
+                    .filePath(report_files::fileStem(*m_report) + QStringLiteral(".pdf"));
             m_signText = tr("Signé électroniquement (PAdES) · n° %1").arg(idText());
             revalidate();
             emit signedChanged();
@@ -143,34 +139,36 @@ void ReportEditor::close() {
     }
 }
 
-std::string* ReportEditor::section(const QString& name) {
-    if (!m_report) {
-        return nullptr;
-    }
-    auto& r = *m_report;
+namespace {
+
+// The report's text behind a section's name (value() and setValue()), const or not.
+template <class Report> auto* sectionOf(Report& r, const QString& name) {
+    using Text = std::conditional_t<std::is_const_v<Report>, const std::string, std::string>;
+    Text* text = nullptr;
     if (name == QLatin1String("motif")) {
-        return &r.motif;
+        text = &r.motif;
+    } else if (name == QLatin1String("history")) {
+        text = &r.history;
+    } else if (name == QLatin1String("examination")) {
+        text = &r.examination.text;
+    } else if (name == QLatin1String("conclusion")) {
+        text = &r.conclusion;
+    } else if (name == QLatin1String("specialty")) {
+        text = &r.followUp.specialty;
+    } else if (name == QLatin1String("freeText")) {
+        text = &r.freeText;
     }
-    if (name == QLatin1String("history")) {
-        return &r.history;
-    }
-    if (name == QLatin1String("examination")) {
-        return &r.examination.text;
-    }
-    if (name == QLatin1String("conclusion")) {
-        return &r.conclusion;
-    }
-    if (name == QLatin1String("specialty")) {
-        return &r.followUp.specialty;
-    }
-    if (name == QLatin1String("freeText")) {
-        return &r.freeText;
-    }
-    return nullptr;
+    return text;
+}
+
+} // namespace
+
+std::string* ReportEditor::section(const QString& name) {
+    return m_report ? sectionOf(*m_report, name) : nullptr;
 }
 
 QString ReportEditor::value(const QString& name) const {
-    const auto* text = const_cast<ReportEditor*>(this)->section(name);
+    const auto* text = m_report ? sectionOf(std::as_const(*m_report), name) : nullptr;
     return text != nullptr ? QString::fromStdString(*text) : QString();
 }
 
@@ -428,113 +426,6 @@ void ReportEditor::renderPreview() {
                                  : rx::renderReportPreview(*m_report, *m_record, 0, 110);
     if (!page.isNull()) {
         m_preview->present(page, -1);
-    }
-}
-
-bool ReportEditor::sign(const QString& secret, const QString& choice) {
-    if (!editable() || !m_record) {
-        return false;
-    }
-    saveNow();
-    rx::registerOrdonnanceFonts(); // here, on the GUI thread, before the worker renders
-    m_signingInProgress = true;
-    m_signText = tr("Signature en cours…");
-    emit changed();
-    const auto now = std::chrono::system_clock::now();
-    auto record = *m_record;
-    if (record.endReason == "in_progress") {
-        // A running consultation is reported on up to the signature.
-        record.times.endMs = std::max(record.times.endMs, toUnixMs(now));
-    }
-    m_signer = std::jthread([this, open = m_signing.opener(choice, secret), report = *m_report,
-                             record = std::move(record), now, draft = m_draftGeneration] {
-        auto outcome = std::make_shared<ReportSigningOutcome>(
-            signConsultationReport(open, report, record, now));
-        // Dropped by Qt if the editor is gone by then (its destructor joins this thread first).
-        QMetaObject::invokeMethod(
-            this,
-            [this, draft, outcome, at = toUnixMs(now)] {
-                finishSigning(draft, std::move(*outcome), at);
-            },
-            Qt::QueuedConnection);
-    });
-    return true;
-}
-
-void ReportEditor::finishSigning(std::uint64_t draft, ReportSigningOutcome outcome,
-                                 rx::UnixMs signedAtMs) {
-    if (draft != m_draftGeneration) {
-        return; // for a draft since closed: nobody waits for it any more
-    }
-    m_signingInProgress = false;
-    if (!outcome) {
-        const auto& refusal = outcome.error();
-        const bool contentIssue = refusal.reason == SigningRefusal::Reason::signature &&
-                                  refusal.code == rx::Errc::validationFailed;
-        m_signText = contentIssue
-                         ? tr("Signature impossible : le compte rendu ou le dossier de la "
-                              "consultation comporte des erreurs à corriger.")
-                         : PrescriptionEditor::refusalText(
-                               refusal, m_record ? QString::fromStdString(m_record->doctor.rpps)
-                                                 : QString());
-        setError(m_signText);
-        ++m_revision;
-        emit changed();
-        emit signFinished(false);
-        return;
-    }
-    m_signed = std::move(*outcome);
-    m_signedAtMs = signedAtMs;
-    m_signText = tr("Signé électroniquement (PAdES) · n° %1").arg(idText());
-    setError({});
-    if (!m_outputDirectory.isEmpty()) {
-        if (const auto error =
-                report_files::writeSigned(m_outputDirectory, *m_signed, m_signedPdfPath)) {
-            m_signText += tr(" — mais l'enregistrement dans %1 a échoué (%2)")
-                              .arg(m_outputDirectory, errorText(error));
-        }
-        save(); // the draft now says it is signed: a restart finds the signed files again
-    }
-    ++m_revision;
-    emit changed();
-    renderPreview();
-    emit signedChanged();
-    emit signFinished(true);
-}
-
-void ReportEditor::amend() {
-    if (!m_signed || m_signingInProgress) {
-        return;
-    }
-    auto id = rx::PrescriptionId::generate();
-    if (!id) {
-        setError(tr("Nouvelle version impossible : %1").arg(errorText(id.error())));
-        return;
-    }
-    m_report->id = *id;
-    m_signed.reset();
-    m_signedAtMs.reset();
-    m_signedPdfPath.clear();
-    m_signText = tr("Nouvelle version du compte rendu : à signer de nouveau.");
-    if (m_record) {
-        mergeItems(); // acts since the signature come in now
-    }
-    edited();
-    emit signedChanged();
-}
-
-bool ReportEditor::sendPatientCopy() {
-    if (!m_signed) {
-        return false;
-    }
-    const QByteArray pdf(reinterpret_cast<const char*>(m_signed->pdf.data()),
-                         static_cast<qsizetype>(m_signed->pdf.size()));
-    return m_copyDelivery.send(pdf, idText(), tr("Compte rendu %1 (copie patient)").arg(idText()));
-}
-
-void ReportEditor::onOrdonnanceSent() {
-    if (m_patientCopy && m_signed) {
-        sendPatientCopy();
     }
 }
 

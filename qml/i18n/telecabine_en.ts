@@ -1157,25 +1157,25 @@
     <name>ReportPanel</name>
     <message>
         <location filename="../ReportPanel.qml" line="24"/>
-        <location filename="../ReportPanel.qml" line="247"/>
+        <location filename="../ReportPanel.qml" line="248"/>
         <source>Motif</source>
         <translation>Reason</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="25"/>
-        <location filename="../ReportPanel.qml" line="248"/>
+        <location filename="../ReportPanel.qml" line="249"/>
         <source>Histoire et antécédents</source>
         <translation>History</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="26"/>
-        <location filename="../ReportPanel.qml" line="250"/>
+        <location filename="../ReportPanel.qml" line="251"/>
         <source>Examen</source>
         <translation>Examination</translation>
     </message>
     <message>
         <location filename="../ReportPanel.qml" line="27"/>
-        <location filename="../ReportPanel.qml" line="299"/>
+        <location filename="../ReportPanel.qml" line="300"/>
         <source>Suite</source>
         <translation>Follow-up</translation>
     </message>
@@ -1205,127 +1205,127 @@
         <translation>New version</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="135"/>
+        <location filename="../ReportPanel.qml" line="136"/>
         <source>Signer le compte rendu</source>
         <translation>Sign the report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="162"/>
+        <location filename="../ReportPanel.qml" line="163"/>
         <source>Compte rendu</source>
         <translation>Consultation report</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="174"/>
+        <location filename="../ReportPanel.qml" line="175"/>
         <source>À compléter : %1</source>
         <translation>To complete: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="175"/>
+        <location filename="../ReportPanel.qml" line="176"/>
         <source>✓ complet</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="184"/>
+        <location filename="../ReportPanel.qml" line="185"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="195"/>
+        <location filename="../ReportPanel.qml" line="196"/>
         <source>Dossier : %1</source>
         <translation>Record: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="212"/>
+        <location filename="../ReportPanel.qml" line="213"/>
         <source>Modèle…</source>
         <translation>Template…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="218"/>
+        <location filename="../ReportPanel.qml" line="219"/>
         <source>Appliquer le modèle</source>
         <translation>Apply the template</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="231"/>
+        <location filename="../ReportPanel.qml" line="232"/>
         <source>Déjà rédigé, conservé : %1</source>
         <translation>Already written, kept: %1</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="238"/>
+        <location filename="../ReportPanel.qml" line="239"/>
         <source>Remplacer aussi</source>
         <translation>Replace them too</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="254"/>
+        <location filename="../ReportPanel.qml" line="255"/>
         <source>Aucun acte enregistré pour l&apos;instant : mesures, auscultations et photos s&apos;ajoutent ici.</source>
         <translation>No act recorded yet: measurements, auscultations and photos are added here.</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="270"/>
+        <location filename="../ReportPanel.qml" line="271"/>
         <source>Mesure</source>
         <translation>Measurement</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="271"/>
+        <location filename="../ReportPanel.qml" line="272"/>
         <source>Écouter</source>
         <translation>Listen</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="271"/>
+        <location filename="../ReportPanel.qml" line="272"/>
         <source>Photo</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="276"/>
+        <location filename="../ReportPanel.qml" line="277"/>
         <source>Afficher l&apos;acte (%1)</source>
         <translation>Show the act (%1)</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="292"/>
+        <location filename="../ReportPanel.qml" line="293"/>
         <source>Revenir au texte de l&apos;acte</source>
         <translation>Back to the act&apos;s text</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="296"/>
+        <location filename="../ReportPanel.qml" line="297"/>
         <source>Vos constatations…</source>
         <translation>Your findings…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="297"/>
+        <location filename="../ReportPanel.qml" line="298"/>
         <source>Conclusion</source>
         <translation>Conclusion</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="306"/>
+        <location filename="../ReportPanel.qml" line="307"/>
         <source>Pas de suite</source>
         <translation>No follow-up</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="307"/>
+        <location filename="../ReportPanel.qml" line="308"/>
         <source>Médecin traitant en présentiel</source>
         <translation>GP in person</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="308"/>
+        <location filename="../ReportPanel.qml" line="309"/>
         <source>Urgences</source>
         <translation>Emergency department</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="309"/>
+        <location filename="../ReportPanel.qml" line="310"/>
         <source>Avis spécialisé</source>
         <translation>Specialist</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="322"/>
+        <location filename="../ReportPanel.qml" line="323"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="322"/>
+        <location filename="../ReportPanel.qml" line="323"/>
         <source>cardiologie, dermatologie…</source>
         <translation>cardiology, dermatology…</translation>
     </message>
     <message>
-        <location filename="../ReportPanel.qml" line="324"/>
+        <location filename="../ReportPanel.qml" line="325"/>
         <source>Remarques</source>
         <translation>Remarks</translation>
     </message>
@@ -1338,22 +1338,22 @@
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="512"/>
+        <location filename="../SessionView.qml" line="501"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="528"/>
+        <location filename="../SessionView.qml" line="507"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="544"/>
+        <location filename="../SessionView.qml" line="513"/>
         <source>Compte rendu (F4)</source>
         <translation>Report (F4)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="632"/>
+        <location filename="../SessionView.qml" line="591"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
@@ -2491,78 +2491,78 @@
 <context>
     <name>tc::app::ReportEditor</name>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="88"/>
-        <location filename="../../app/src/report_editor.cpp" line="488"/>
+        <location filename="../../app/src/report_editor.cpp" line="84"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="80"/>
         <source>Signé électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="97"/>
+        <location filename="../../app/src/report_editor.cpp" line="93"/>
         <source>Compte rendu impossible à ouvrir : %1</source>
         <translation>The report cannot be opened: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="355"/>
+        <location filename="../../app/src/report_editor.cpp" line="353"/>
         <source>Sauvegarde automatique du compte rendu impossible : %1</source>
         <translation>The report cannot be saved automatically: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="367"/>
+        <location filename="../../app/src/report_editor.cpp" line="365"/>
         <source>Fièvre, symptômes ORL</source>
         <translation>Fever, ENT symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="369"/>
+        <location filename="../../app/src/report_editor.cpp" line="367"/>
         <source>Toux, symptômes respiratoires</source>
         <translation>Cough, respiratory symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="371"/>
+        <location filename="../../app/src/report_editor.cpp" line="369"/>
         <source>Symptômes urinaires</source>
         <translation>Urinary symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="373"/>
+        <location filename="../../app/src/report_editor.cpp" line="371"/>
         <source>Lésion cutanée</source>
         <translation>Skin lesion</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="375"/>
+        <location filename="../../app/src/report_editor.cpp" line="373"/>
         <source>Renouvellement, suivi de traitement chronique</source>
         <translation>Renewal, follow-up of a long-term treatment</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="377"/>
+        <location filename="../../app/src/report_editor.cpp" line="375"/>
         <source>Contrôle tensionnel</source>
         <translation>Blood pressure check</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="441"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="33"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="475"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="67"/>
         <source>Signature impossible : le compte rendu ou le dossier de la consultation comporte des erreurs à corriger.</source>
         <translation>Cannot sign: the report or the consultation record has errors to correct.</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="493"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="85"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué (%2)</source>
         <translation> — but saving it in %1 failed (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="511"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="103"/>
         <source>Nouvelle version impossible : %1</source>
         <translation>No new version possible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="518"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="110"/>
         <source>Nouvelle version du compte rendu : à signer de nouveau.</source>
         <translation>New version of the report: sign it again.</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="532"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="124"/>
         <source>Compte rendu %1 (copie patient)</source>
         <translation>Report %1 (patient copy)</translation>
     </message>
