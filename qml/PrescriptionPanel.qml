@@ -107,90 +107,13 @@ Rectangle {
         }
     }
 
-    // What to sign with (the identity file, or a card found on the workstation) and its secret.
-    // A card is preferred when one is present and valid: it is the doctor's legal signing device.
-    Dialog {
+    // What to sign with and its secret (SigningDialog.qml, shared with the compte rendu).
+    SigningDialog {
         id: passphraseDialog
         objectName: "passphraseDialog"
-        readonly property var choices: panel.editor.signing ? panel.editor.signing.choices : []
-        property int choiceIndex: 0
-        readonly property var choice: choiceIndex >= 0 && choiceIndex < choices.length ? choices[choiceIndex] : null
+        editor: panel.editor
         anchors.centerIn: parent
-        modal: true
         title: qsTr("Signer l'ordonnance")
-        // Our own buttons, in the console's language (Qt's standard ones are English).
-        footer: DialogButtonBox {
-            Button {
-                objectName: "signConfirm"
-                text: qsTr("Signer")
-                enabled: passphraseDialog.choice !== null
-                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
-            }
-            Button {
-                objectName: "signCancel"
-                text: qsTr("Annuler")
-                flat: true
-                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
-            }
-        }
-        onOpened: {
-            if (panel.editor.signing)
-                panel.editor.signing.refresh()
-            let preferred = 0
-            for (let i = choices.length - 1; i >= 0; --i)
-                if (choices[i].kind === "token" && !choices[i].expired)
-                    preferred = i
-            choiceIndex = preferred
-            passphrase.text = ""
-            passphrase.forceActiveFocus()
-        }
-        onAccepted: {
-            if (choice === null)
-                return
-            // The editor signs on a worker thread and says "in progress" meanwhile.
-            panel.editor.sign(passphrase.text, choice.key)
-            passphrase.text = ""
-        }
-        ColumnLayout {
-            spacing: 6
-            Label { text: qsTr("Signer avec :"); visible: passphraseDialog.choices.length > 1 }
-            ComboBox {
-                objectName: "signingChoice"
-                visible: passphraseDialog.choices.length > 1
-                Layout.preferredWidth: 400
-                model: passphraseDialog.choices
-                textRole: "label"
-                currentIndex: passphraseDialog.choiceIndex
-                onActivated: (i) => { passphraseDialog.choiceIndex = i; passphrase.forceActiveFocus() }
-            }
-            Label {
-                text: passphraseDialog.choice !== null ? passphraseDialog.choice.detail : ""
-                color: Theme.muted
-                font.pixelSize: Theme.fontSmall
-            }
-            Label {
-                objectName: "secretLabel"
-                text: passphraseDialog.choice !== null ? passphraseDialog.choice.secretLabel
-                                                       : qsTr("Aucune identité de signature sur ce poste.")
-            }
-            TextField {
-                id: passphrase
-                objectName: "passphrase"
-                enabled: passphraseDialog.choice !== null
-                echoMode: TextInput.Password
-                Layout.preferredWidth: 280
-                onAccepted: passphraseDialog.accept()
-            }
-            Label {
-                objectName: "tokenStatus"
-                visible: text !== ""
-                Layout.preferredWidth: 400
-                text: panel.editor.signing ? panel.editor.signing.tokenStatus : ""
-                color: Theme.muted
-                font.pixelSize: Theme.fontSmall
-                wrapMode: Text.WordWrap
-            }
-        }
     }
     ScrollView {
         id: scroll

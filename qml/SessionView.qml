@@ -474,7 +474,7 @@ Item {
             }
 
             // What the doctor works with: the stethoscope, or the instruments' readings and
-            // traces, or the ordonnance (F1, F2, F3).
+            // traces, the ordonnance or the compte rendu (F1, F2, F3, F4).
             ColumnLayout {
                 id: workPane
                 objectName: "workPane"
@@ -490,52 +490,27 @@ Item {
                     // The session keeps the doctor's tab; the tabs are in Workspace's order.
                     currentIndex: view.session.workspace.current
                     onCurrentIndexChanged: view.session.workspace.current = currentIndex
-                    TabButton {
+                    WorkTab {
                         id: stethoscopeTab
                         objectName: "stethoscopeTab"
                         text: qsTr("Stéthoscope (F1)")
-                        font.bold: checked
-                        // The chosen tab in the console's primary colour and bold: never colour alone.
-                        background: Rectangle { color: stethoscopeTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: stethoscopeTab.text
-                            font: stethoscopeTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: stethoscopeTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
-                    TabButton {
+                    WorkTab {
                         id: vitalsTab
                         objectName: "vitalsTab"
                         text: qsTr("Constantes et ECG (F2)")
-                        font.bold: checked
-                        background: Rectangle { color: vitalsTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: vitalsTab.text
-                            font: vitalsTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: vitalsTab.checked ? Theme.primaryText : Theme.text
-                        }
                     }
-                    TabButton {
+                    WorkTab {
                         id: prescriptionTab
                         objectName: "prescriptionTab"
                         visible: view.session.prescription !== undefined
                         text: qsTr("Ordonnance (F3)")
-                        font.bold: checked
-                        background: Rectangle { color: prescriptionTab.checked ? Theme.primary : Theme.chip; radius: 4 }
-                        contentItem: Label {
-                            text: prescriptionTab.text
-                            font: prescriptionTab.font
-                            elide: Text.ElideRight
-                            horizontalAlignment: Text.AlignHCenter
-                            verticalAlignment: Text.AlignVCenter
-                            color: prescriptionTab.checked ? Theme.primaryText : Theme.text
-                        }
+                    }
+                    WorkTab {
+                        id: reportTab
+                        objectName: "reportTab"
+                        visible: view.session.report !== undefined
+                        text: qsTr("Compte rendu (F4)")
                     }
                 }
                 Shortcut {
@@ -552,6 +527,42 @@ Item {
                     sequence: "F3"
                     enabled: view.sessionState === SessionState.Active && view.session.prescription !== undefined
                     onActivated: view.session.workspace.current = Workspace.Prescription
+                }
+                Shortcut {
+                    sequence: "F4"
+                    enabled: view.sessionState === SessionState.Active && view.session.report !== undefined
+                    onActivated: view.session.workspace.current = Workspace.Report
+                }
+                // Leaving the compte rendu saves it at once (the autosave waits for a pause).
+                Connections {
+                    target: view.session.workspace
+                    property int previous: Workspace.Stethoscope
+                    function onCurrentChanged() {
+                        if (previous === Workspace.Report && view.session.report !== undefined)
+                            view.session.report.saveNow()
+                        previous = view.session.workspace.current
+                    }
+                }
+                // A click on an examination item shows its act: the vitals tab for a measurement,
+                // the recording in replay, the photo in the image viewer.
+                Connections {
+                    target: view.session.report !== undefined ? view.session.report : null
+                    ignoreUnknownSignals: true
+                    function onShowSourceRequested(kind, id) {
+                        if (kind === "measurement") {
+                            view.session.workspace.current = Workspace.Vitals
+                        } else if (kind === "recording") {
+                            view.session.workspace.current = Workspace.Stethoscope
+                            const recordings = view.session.replay.recordings
+                            for (let i = 0; i < recordings.length; ++i)
+                                if (recordings[i].file === id || recordings[i].file.endsWith("/" + id)) {
+                                    view.session.replay.openFile(recordings[i].file)
+                                    break
+                                }
+                        } else if (kind === "still" && view.session.video.snapshotDirectory !== "") {
+                            Qt.openUrlExternally("file://" + view.session.video.snapshotDirectory + "/" + id)
+                        }
+                    }
                 }
                 StackLayout {
                     currentIndex: workTabs.currentIndex
@@ -598,6 +609,14 @@ Item {
                             objectName: "prescriptionPanel"
                             editor: view.session.prescription
                             delivery: view.session.prescription.delivery !== undefined ? view.session.prescription.delivery : null
+                        }
+                    }
+                    Loader {
+                        objectName: "reportLoader"
+                        active: view.session.report !== undefined
+                        sourceComponent: ReportPanel {
+                            objectName: "reportPanel"
+                            editor: view.session.report
                         }
                     }
                 }

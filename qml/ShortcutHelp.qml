@@ -19,6 +19,7 @@ Popup {
             { key: "F1", text: qsTr("Onglet stéthoscope") },
             { key: "F2", text: qsTr("Onglet constantes et ECG") },
             { key: "F3", text: qsTr("Onglet ordonnance") },
+            { key: "F4", text: qsTr("Onglet compte rendu") },
             { key: "C", text: qsTr("Allumer ou couper votre caméra") },
             { key: "?", text: qsTr("Afficher cette aide") },
             { key: qsTr("Échap"), text: qsTr("Fermer cette aide") }

@@ -201,6 +201,20 @@ void CabinDocuments::print(const std::string& sessionId, const std::string& tran
         log("document " + transferId + ": not printed, this cabin has no printer");
         return;
     }
+    if (m_receiver.kind(transferId) == protocol::DocumentKind::consultationReport) {
+        // The patient takes this home as the doctor's signed word: a report that does not
+        // verify never prints (nothing goes to the ledger either: nothing was printed).
+        const auto refusal = m_checkReport
+                                 ? m_checkReport(*document)
+                                 : std::optional<std::string>(
+                                       "cette cabine ne sait pas vérifier un compte rendu signé");
+        if (refusal) {
+            reply(sessionId, m_receiver.printFailed(transferId, "unverified_report", *refusal));
+            log("document " + transferId + ": consultation report not printed, " + *refusal);
+            return;
+        }
+        log("document " + transferId + ": consultation report, signature verified");
+    }
     if (!m_ledger) {
         refuse(sessionId, transferId, m_ledgerError);
         return;

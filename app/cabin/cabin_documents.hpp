@@ -1,6 +1,7 @@
 #pragma once
 // The cabin's side of prescription delivery: document.* session messages go through the
-// protocol's DocumentReceiver, and a complete, verified document goes to the printer. Statuses
+// protocol's DocumentReceiver, and a complete, verified document goes to the printer (a
+// consultation report, the patient's copy, only once its signature checks out). Statuses
 // (receiving, received, printing, printed, failed with a reason) go back to the doctor. Runs on
 // the cabin's strand; no Qt.
 //
@@ -39,6 +40,12 @@ public:
                                                   Send send, Log log,
                                                   PrinterTimeouts timeouts = {});
 
+    // Checks a consultation report's PDF before it prints (its signature against the
+    // deployment's CA, its signer a prescriber naming its author, its embedded report): nullopt
+    // when it may print, else why not, in French for the doctor. Without one, no report prints.
+    using ReportCheck = std::function<std::optional<std::string>(std::string_view pdf)>;
+    void setReportCheck(ReportCheck check) { m_checkReport = std::move(check); }
+
     static bool handles(std::string_view kind) {
         return protocol::kind::isOneOf(kind, protocol::kind::kDocumentKinds);
     }
@@ -71,6 +78,7 @@ private:
     protocol::DocumentReceiver m_receiver;
     std::optional<PrintLedger> m_ledger;
     boost::system::error_code m_ledgerError; // why there is no ledger
+    ReportCheck m_checkReport;
 };
 
 } // namespace tc::cabin

@@ -2,6 +2,7 @@
 
 #include "cabin_cameras.hpp"
 #include "cabin_documents.hpp"
+#include "cabin_report_check.hpp"
 #include "doctor_screen.hpp"
 #include "sdp_answer.hpp"
 #include "tc/media/session_clock.hpp"
@@ -179,6 +180,9 @@ private:
                     self->emit(self->m_phase, line);
                 }
             });
+        // The patient's copy of a report is checked against the CA the cabin trusts for its
+        // own connection: the deployment's.
+        m_documents->setReportCheck(makeReportCheck(m_clientConfig.tls.trustedCaPem));
     }
 
     void emit(CabinPhase phase, std::string detail) {

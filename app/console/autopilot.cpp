@@ -6,6 +6,7 @@
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
+#include "report_editor.hpp"
 #include "session_controller.hpp"
 #include "signing_choices.hpp"
 #include "stethoscope_controller.hpp"
@@ -322,8 +323,8 @@ void Autopilot::writePrescription() {
         {"/prescriber/email", QStringLiteral("cabinet@example.fr")}};
     for (const auto& [path, value] : fields) {
         // The cabin's identity, when it sent one, already named the patient.
-        const bool identityField = QByteArray(path).startsWith("/patient/") &&
-                                   QByteArray(path) != "/patient/weightKg";
+        const bool identityField =
+            QByteArray(path).startsWith("/patient/") && QByteArray(path) != "/patient/weightKg";
         if (!(identityField && m_session->patient()->known())) {
             editor->setValue(QString::fromLatin1(path), value);
         }
@@ -404,6 +405,89 @@ void Autopilot::waitForPrint(int triesLeft) {
     // The signed ordonnance drawn in the preview, with the cabin's answer beside it.
     QTimer::singleShot(500, this, [this] {
         if (!save(grab(), QStringLiteral("-prescription-printed"))) {
+            return;
+        }
+        writeReport();
+    });
+}
+
+void Autopilot::writeReport() {
+    // The compte rendu tab: a template for the motif, the doctor's conclusion, a follow-up.
+    auto* report = m_session->report();
+    m_session->workspace()->setCurrent(app::Workspace::Report);
+    report->applyTemplate(QStringLiteral("fever_ent"));
+    report->setValue(QStringLiteral("conclusion"),
+                     QStringLiteral("Angine probablement virale. Traitement symptomatique."));
+    report->setFollowUp(app::ReportFollowUp::GpInPerson);
+    report->setPatientCopy(true);
+    QTimer::singleShot(800, this, [this, report] {
+        std::fprintf(stderr, "autopilot: compte rendu %s: %d item(s), %d issue(s)%s\n",
+                     qPrintable(report->idText()), static_cast<int>(report->items().size()),
+                     report->validation()->issueCount(),
+                     report->validation()->issueCount() > 0
+                         ? qPrintable(QStringLiteral(": ") + report->validation()
+                                                                 ->issues()
+                                                                 .first()
+                                                                 .toMap()
+                                                                 .value(QStringLiteral("message"))
+                                                                 .toString())
+                         : "");
+        if (!save(grab(), QStringLiteral("-report"))) {
+            return;
+        }
+        signReport();
+    });
+}
+
+void Autopilot::signReport() {
+    // Signed as the ordonnance was (the card when its PIN is known), then the patient's copy to
+    // the cabin, which verifies it before it prints.
+    auto* report = m_session->report();
+    report->signing()->refresh();
+    QString key = QStringLiteral("file");
+    for (const auto& choice : report->signing()->choices()) {
+        const auto fields = choice.toMap();
+        if (!m_cardPin.isEmpty() &&
+            fields.value(QStringLiteral("kind")) == QLatin1String("token")) {
+            key = fields.value(QStringLiteral("key")).toString();
+            break;
+        }
+    }
+    connect(
+        report, &app::ReportEditor::signFinished, this,
+        [this, report](bool signedOk) {
+            if (!signedOk) {
+                finish(1, QStringLiteral("compte rendu not signed: ") + report->signText());
+                return;
+            }
+            std::fprintf(stderr, "autopilot: compte rendu %s signed: %s\n",
+                         qPrintable(report->idText()), qPrintable(report->signedPdfPath()));
+            if (!report->sendPatientCopy()) {
+                finish(1, QStringLiteral("patient copy not sent: ") +
+                              report->copyDelivery()->statusText());
+                return;
+            }
+            waitForCopy(300);
+        },
+        Qt::SingleShotConnection);
+    if (!report->sign(key == QLatin1String("file") ? m_passphrase : m_cardPin, key)) {
+        finish(1, QStringLiteral("compte rendu: nothing to sign: ") + report->signText());
+    }
+}
+
+void Autopilot::waitForCopy(int triesLeft) {
+    const auto* copy = m_session->report()->copyDelivery();
+    const auto state = copy->state();
+    if (state != app::DeliveryState::Printed && state != app::DeliveryState::Failed &&
+        triesLeft > 0) {
+        QTimer::singleShot(100, this, [this, triesLeft] { waitForCopy(triesLeft - 1); });
+        return;
+    }
+    std::fprintf(stderr, "autopilot: patient copy of the compte rendu: %s %s %s\n",
+                 qPrintable(app::stateName(state)), qPrintable(copy->statusText()),
+                 qPrintable(copy->reasonText()));
+    QTimer::singleShot(500, this, [this] {
+        if (!save(grab(), QStringLiteral("-report-printed"))) {
             return;
         }
         m_session->end(QStringLiteral("completed"), QStringLiteral("autopilot"));

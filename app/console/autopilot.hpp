@@ -61,6 +61,9 @@ private:
     void writePrescription();
     void signAndSend();
     void waitForPrint(int triesLeft);
+    void writeReport();
+    void signReport();
+    void waitForCopy(int triesLeft);
     // After the end: until the dossier is archived, refused, or the timeout.
     void waitForArchive(const QString& recordId, int triesLeft);
     QImage grab() const;

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
                        "prescribe (with a card if $TELECABINE_CARD_PIN), end (tests)."));
     const QCommandLineOption autopilotTimeout(QStringLiteral("autopilot-timeout"),
                                               QStringLiteral("Seconds before giving up."),
-                                              QStringLiteral("s"), QStringLiteral("30"));
+                                              QStringLiteral("s"), QStringLiteral("60"));
     const QCommandLineOption autopilotAuscultation(
         QStringLiteral("autopilot-auscultation"),
         QStringLiteral("Autopilot: once the media flows, record the stethoscope for this many "

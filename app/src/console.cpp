@@ -40,6 +40,9 @@ Console::Console(const ConsoleOptions& options)
                                                       QStringLiteral("/recordings"));
     m_session.prescription()->signing()->setPkcs11Module(
         options.pkcs11Module.value_or(SigningChoices::defaultPkcs11Module()));
+    // The compte rendu signs with the same cards.
+    m_session.report()->signing()->setPkcs11Module(
+        m_session.prescription()->signing()->pkcs11Module());
 }
 
 Console::~Console() {

@@ -263,6 +263,7 @@ prescriptions::ConsultationRecord ConsultationDossier::current(prescriptions::Un
         record.times.startMs = std::max(record.times.claimMs, now);
     }
     record.times.endMs = std::max(now, record.times.startMs);
+    record.endReason = "in_progress"; // a report signed now covers the consultation so far
     record.incidents = m_incidents.snapshot(now);
     return record;
 }

@@ -2,6 +2,7 @@
 
 #include "tc/prescriptions/errors.hpp"
 #include "tc/prescriptions/patient_identity.hpp"
+#include "tc/prescriptions/record_errors.hpp"
 #include "tc/prescriptions/signature_errors.hpp"
 #include "tc/protocol/errors.hpp"
 
@@ -139,6 +140,53 @@ QString identityErrorText(prescriptions::IdentityErrc code) {
     }
 }
 
+// The compte rendu's and the consultation record's problems (validateReport, validateRecord).
+QString recordErrorText(prescriptions::RecordErrc code) {
+    using prescriptions::RecordErrc;
+    switch (code) {
+    case RecordErrc::missingMotif:
+        return QCoreApplication::translate("ErrorText", "motif de consultation à renseigner");
+    case RecordErrc::missingConclusion:
+        return QCoreApplication::translate("ErrorText", "conclusion à renseigner");
+    case RecordErrc::missingField:
+        return QCoreApplication::translate("ErrorText", "information manquante");
+    case RecordErrc::controlCharacter:
+        return QCoreApplication::translate("ErrorText", "caractère non autorisé dans le texte");
+    case RecordErrc::textTooLong:
+        return QCoreApplication::translate("ErrorText", "texte trop long : raccourcissez-le");
+    case RecordErrc::tooManyItems:
+        return QCoreApplication::translate("ErrorText", "trop d'éléments dans la liste");
+    case RecordErrc::invalidIdentifier:
+        return QCoreApplication::translate("ErrorText", "identifiant invalide");
+    case RecordErrc::invalidRpps:
+        return QCoreApplication::translate("ErrorText", "numéro RPPS du médecin invalide");
+    case RecordErrc::invalidDigest:
+        return QCoreApplication::translate("ErrorText", "empreinte de fichier invalide");
+    case RecordErrc::invalidCode:
+        return QCoreApplication::translate("ErrorText", "code LOINC ou unité invalide");
+    case RecordErrc::invalidValue:
+        return QCoreApplication::translate("ErrorText", "valeur impossible");
+    case RecordErrc::invalidTime:
+        return QCoreApplication::translate("ErrorText", "heure incohérente");
+    case RecordErrc::duplicateId:
+        return QCoreApplication::translate("ErrorText", "le même élément figure deux fois");
+    case RecordErrc::unknownSource:
+        return QCoreApplication::translate(
+            "ErrorText", "cet élément d'examen ne correspond à aucun acte de la consultation");
+    case RecordErrc::specialtyMisplaced:
+        return QCoreApplication::translate(
+            "ErrorText", "une spécialité ne se précise que pour un avis spécialisé");
+    case RecordErrc::recordMismatch:
+        return QCoreApplication::translate("ErrorText",
+                                           "ce compte rendu est celui d'une autre consultation");
+    case RecordErrc::identityIncomplete:
+        return QCoreApplication::translate(
+            "ErrorText",
+            "identité du patient incomplète (nom de naissance, prénom, date de naissance)");
+    }
+    return {};
+}
+
 // Which part of the console failed, by the error's category.
 QString domainText(std::string_view category) {
     struct Domain {
@@ -164,6 +212,9 @@ QString domainText(std::string_view category) {
         Domain{"tc.document", QT_TRANSLATE_NOOP("ErrorText", "transfert de document refusé")},
         Domain{"tc.prescriptions", QT_TRANSLATE_NOOP("ErrorText", "ordonnance refusée")},
         Domain{"tc.prescriptions.signature", QT_TRANSLATE_NOOP("ErrorText", "échec de signature")},
+        Domain{"tc.record", QT_TRANSLATE_NOOP("ErrorText", "compte rendu refusé")},
+        Domain{"tc.fhir_document",
+               QT_TRANSLATE_NOOP("ErrorText", "document FHIR du compte rendu invalide")},
         Domain{"tc.impairment", QT_TRANSLATE_NOOP("ErrorText", "simulation réseau invalide")},
         Domain{"tc.archive", QT_TRANSLATE_NOOP("ErrorText", "archive refusée")},
         Domain{"tc.archive_transfer", QT_TRANSLATE_NOOP("ErrorText", "envoi à l'archive refusé")},
@@ -202,6 +253,12 @@ QString errorText(const boost::system::error_code& error) {
     }
     if (error.category() == prescriptions::identityCategory()) {
         return identityErrorText(static_cast<prescriptions::IdentityErrc>(error.value()));
+    }
+    if (error.category() == prescriptions::recordCategory()) {
+        if (auto text = recordErrorText(static_cast<prescriptions::RecordErrc>(error.value()));
+            !text.isEmpty()) {
+            return text;
+        }
     }
     if (error.category() == prescriptions::prescriptionsCategory()) {
         if (auto text = prescriptionErrorText(static_cast<prescriptions::Errc>(error.value()));

@@ -76,6 +76,10 @@ QString PrescriptionDeliveryController::reasonText() const {
     if (r == QLatin1String("no_session")) {
         return tr("aucune consultation en cours");
     }
+    if (r == QLatin1String("unverified_report")) {
+        return tr("la cabine n'a pas pu vérifier la signature du compte rendu (%1)")
+            .arg(m_cabinText);
+    }
     if (r == QLatin1String("invalid_document")) {
         return tr("document refusé (%1)").arg(m_cabinText);
     }
@@ -101,7 +105,8 @@ bool PrescriptionDeliveryController::send(const QByteArray& pdf, const QString& 
     m_title = title;
     auto sender = protocol::DocumentSender::create(
         prescriptionId.toStdString(),
-        std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString());
+        std::string(pdf.constData(), static_cast<std::size_t>(pdf.size())), title.toStdString(), {},
+        m_kind);
     if (!sender) {
         setState(DeliveryState::Failed, QStringLiteral("invalid_document"),
                  QString::fromStdString(sender.error().detail));

@@ -42,6 +42,8 @@ public:
     explicit PrescriptionDeliveryController(QObject* parent = nullptr);
 
     void setMessageSender(MessageSender sender) { m_send = std::move(sender); }
+    // What this controller sends: ordonnances (by default), or the report's patient copies.
+    void setDocumentKind(protocol::DocumentKind kind) { m_kind = kind; }
 
     DeliveryState::Value state() const { return m_state; }
     QString statusText() const;
@@ -81,6 +83,7 @@ private:
     void setState(DeliveryState::Value state, const QString& reason, const QString& cabinText);
 
     MessageSender m_send;
+    protocol::DocumentKind m_kind = protocol::DocumentKind::ordonnance;
     std::optional<protocol::DocumentSender> m_sender;
     QTimer m_timer;
     DeliveryState::Value m_state = DeliveryState::Idle;

@@ -113,7 +113,8 @@ void PrescriptionEditor::forgetSigning() {
     m_signingInProgress = false;
 }
 
-QString PrescriptionEditor::refusalText(const SigningRefusal& refusal) const {
+QString PrescriptionEditor::refusalText(const SigningRefusal& refusal,
+                                        const QString& prescriberRpps) {
     using Reason = SigningRefusal::Reason;
     switch (refusal.reason) {
     case Reason::identity:
@@ -129,8 +130,7 @@ QString PrescriptionEditor::refusalText(const SigningRefusal& refusal) const {
     case Reason::otherPrescriber:
         return tr("Signature refusée : ce certificat est celui du RPPS %1, pas celui du "
                   "prescripteur (%2).")
-            .arg(QString::fromStdString(refusal.signerRpps),
-                 m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
+            .arg(QString::fromStdString(refusal.signerRpps), prescriberRpps);
     case Reason::notAPrescriber:
         return tr("Signature refusée : ce certificat n'est pas celui d'un prescripteur "
                   "(médecin identifié par son RPPS).");
@@ -146,7 +146,9 @@ void PrescriptionEditor::finishSigning(std::uint64_t draft, SigningOutcome outco
     }
     m_signingInProgress = false;
     if (!outcome) {
-        m_signText = refusalText(outcome.error());
+        m_signText =
+            refusalText(outcome.error(),
+                        m_parsed ? QString::fromStdString(m_parsed->prescriber.rpps) : QString());
         setError(m_signText);
         emit changed();
         emit signFinished(false);
@@ -205,7 +207,11 @@ bool PrescriptionEditor::send() {
     }
     const QByteArray pdf(reinterpret_cast<const char*>(m_signed->pdf.data()),
                          static_cast<qsizetype>(m_signed->pdf.size()));
-    return m_delivery->send(pdf, idText(), tr("Ordonnance %1").arg(idText()));
+    if (!m_delivery->send(pdf, idText(), tr("Ordonnance %1").arg(idText()))) {
+        return false;
+    }
+    emit sent();
+    return true;
 }
 
 nlohmann::json PrescriptionEditor::emptyMedication() {

@@ -133,17 +133,21 @@ public:
     const std::optional<prescriptions::SignedOrdonnance>& signedDocument() const {
         return m_signed;
     }
+    // Why a signature was refused, in the doctor's words (`prescriberRpps`: the one the document
+    // names); the compte rendu says it the same way.
+    static QString refusalText(const SigningRefusal& refusal, const QString& prescriberRpps);
     // The draft as the model reads it (nothing while it cannot be read).
     const std::optional<prescriptions::Prescription>& current() const { return m_parsed; }
 
 signals:
     void changed();
     void signFinished(bool signedOk);
+    // The signed ordonnance went to the cabin's printer (the report's patient copy follows it).
+    void sent();
 
 private:
     void forgetSigning();
     void finishSigning(std::uint64_t draft, SigningOutcome outcome);
-    QString refusalText(const SigningRefusal& refusal) const;
     bool editable() const { return !m_draft.is_null() && !m_signed && !m_signingInProgress; }
     void revalidate();
     void renderPreview();

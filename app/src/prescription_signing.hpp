@@ -1,14 +1,16 @@
 #pragma once
-// Signing an ordonnance away from the GUI thread: a card's two signatures (the PDF's and the
-// JSON's) take a moment, during which the console must keep showing the cabin. The job works on
-// copies (the prescription as read when the doctor confirmed, the consultation's ledger) and
-// hands back a typed outcome, which the editor turns into words and state on the GUI thread.
+// Signing an ordonnance, or the consultation report, away from the GUI thread: a card's two
+// signatures (the PDF's and the JSON's) take a moment, during which the console must keep showing
+// the cabin. The job works on copies (the prescription as read when the doctor confirmed, the
+// consultation's ledger) and hands back a typed outcome, which the editor turns into words and
+// state on the GUI thread.
 
 #include "tc/errors/outcome.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/prescription.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
+#include "tc/prescriptions/signed_report.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
 
 #include <boost/system/result.hpp>
@@ -54,5 +56,21 @@ SigningOutcome signPrescription(const IdentityOpener& open,
                                 const prescriptions::Prescription& prescription,
                                 prescriptions::PrescriptionLedger ledger,
                                 std::chrono::system_clock::time_point now);
+
+// The checks above on their own, for any document the doctor signs: opens the identity and
+// refuses it when expired, not a prescriber's, or naming another RPPS than `rpps`.
+errors::Outcome<prescriptions::SigningIdentity, SigningRefusal>
+openPrescriberIdentity(const IdentityOpener& open, const std::string& rpps,
+                       std::chrono::system_clock::time_point now);
+
+using ReportSigningOutcome = errors::Outcome<prescriptions::SignedReport, SigningRefusal>;
+
+// The consultation report, under the same rules as the ordonnance (the RPPS being the record's
+// doctor's): `signature` refusals carry the library's code (validationFailed for a report or
+// record with problems). Touches only its arguments.
+ReportSigningOutcome signConsultationReport(const IdentityOpener& open,
+                                            const prescriptions::ConsultationReport& report,
+                                            const prescriptions::ConsultationRecord& record,
+                                            std::chrono::system_clock::time_point now);
 
 } // namespace tc::app

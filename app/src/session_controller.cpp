@@ -58,8 +58,19 @@ SessionController::SessionController(QObject* parent)
         if (const auto& identity = m_patient.identity()) {
             m_dossier.setPatient(*identity); // the record names the patient as corrected
         }
+        updateReportRecord();
     });
     m_dossier.attach({&m_stethoscope, &m_vitals, &m_video, &m_prescription, &m_media, &m_voice});
+    connect(&m_dossier, &DossierKeeper::actsChanged, this, &SessionController::updateReportRecord);
+    // The signed compte rendu goes into the dossier with its files.
+    connect(&m_report, &ReportEditor::signedChanged, this, [this] {
+        if (const auto& signedReport = m_report.signedReport();
+            signedReport && !m_report.signedPdfPath().isEmpty()) {
+            const std::string base = m_report.signedPdfPath().chopped(4).toStdString();
+            m_dossier.setReport(signedReport->reference, {base + ".pdf", base + ".json",
+                                                           base + ".p7s", base + ".fhir.json"});
+        }
+    });
     connect(&m_workspace, &SessionWorkspace::refused, this,
             [this](const QString& text) { setError(text); });
     // One headset for both: the voice follows the stethoscope panel's choice.
@@ -111,8 +122,9 @@ void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
                               });
     });
     connect(connection, &ServiceLink::eventReceived, this, &SessionController::handleEvent);
-    // Prescriptions to the cabin's printer: document.* session messages of this session.
-    m_delivery.setMessageSender([this](const std::string& kind, nlohmann::json payload) {
+    // Prescriptions (and the report's patient copy) to the cabin's printer: document.* session
+    // messages of this session.
+    const auto sendDocument = [this](const std::string& kind, nlohmann::json payload) {
         if (m_sessionId.empty() || m_state == SessionState::Ended) {
             return false;
         }
@@ -121,10 +133,14 @@ void SessionController::attach(ServiceLink* connection, QueueModel* queue) {
         m_connection->request(std::string(protocol::type::sessionMessage),
                               protocol::toJson(message), {});
         return true;
-    });
+    };
+    m_delivery.setMessageSender(sendDocument);
+    m_report.copyDelivery()->setMessageSender(sendDocument);
+    connect(&m_prescription, &PrescriptionEditor::sent, &m_report, &ReportEditor::onOrdonnanceSent);
     connect(connection, &ServiceLink::welcomed, this, [this](bool resumed) {
         if (resumed) {
             m_delivery.resume();
+            m_report.copyDelivery()->resume();
         }
     });
 }
@@ -165,6 +181,7 @@ void SessionController::claim(const QString& visitId) {
                 return;
             }
             m_sessionId = claimed->sessionId;
+            m_report.close(); // a new claim: the last consultation's report is not this one's
             m_visit.set(claimed->entry);
             m_patient.set(claimed->patient);
             const auto doctor = prescriberIdentity();
@@ -242,6 +259,7 @@ void SessionController::finish(const protocol::SessionEnded& ended) {
     m_stethoscope.recorder()->stop(); // a recording under way goes into the dossier
     m_vitals.end();
     m_prescription.close();
+    m_report.close();
     m_video.detachAll();
     m_workspace.reset();
     m_camera.detach();
@@ -278,6 +296,7 @@ void SessionController::buildMessageTables() {
             emit cabinConnectedChanged();
             if (m_cabinConnected) {
                 m_delivery.resume();
+                m_report.copyDelivery()->resume();
                 m_media.resendIceSignals(); // what the cabin missed while away
             }
         }
@@ -304,7 +323,9 @@ void SessionController::buildMessageTables() {
     });
     m_messages.on(kind::kDocumentKinds,
                   [this](std::string_view kind, const nlohmann::json& payload) {
+                      // Each delivery takes the statuses of its own transfer only.
                       m_delivery.onSessionMessage(std::string(kind), payload);
+                      m_report.copyDelivery()->onSessionMessage(std::string(kind), payload);
                   });
 }
 
@@ -349,6 +370,14 @@ void SessionController::onAnswer(const nlohmann::json& body) {
         if (const auto& identity = m_patient.identity()) {
             m_prescription.setPatientIdentity(*identity); // the cabin's identity names the patient
         }
+        m_report.setBundlePath(m_connection->bundlePath());
+        if (!m_snapshotRoot.isEmpty()) {
+            // The report's draft and signed files, beside the ordonnances: a restarted console
+            // claiming the same session takes the draft back from there.
+            m_report.setOutputDirectory(QDir::cleanPath(m_snapshotRoot +
+                                                        QStringLiteral("/../reports/") +
+                                                        QString::fromStdString(m_sessionId)));
+        }
         if (const auto voice = m_media.voice()) {
             // Two-way in the cabin's answer: the cabin hears the doctor too.
             m_voice.attach(voice, m_stethoscope.selectedSink(),
@@ -369,6 +398,7 @@ void SessionController::onAnswer(const nlohmann::json& body) {
         m_dossier.mediaStarted();
         m_summary.start();
         setState(SessionState::Active);
+        updateReportRecord();
     }
 }
 
@@ -382,6 +412,13 @@ void SessionController::attachVideo(const QString& name) {
             }
         }
     }
+}
+
+void SessionController::updateReportRecord() {
+    if (m_sessionId.empty() || m_state != SessionState::Active || !m_dossier.open()) {
+        return; // the report opens with the consultation
+    }
+    m_report.setRecord(m_dossier.current()); // its examination follows the acts
 }
 
 PrescriptionEditor::PrescriberIdentity SessionController::prescriberIdentity() const {

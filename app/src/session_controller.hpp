@@ -11,6 +11,7 @@
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
 #include "replay_controller.hpp"
+#include "report_editor.hpp"
 #include "session_summary.hpp"
 #include "session_workspace.hpp"
 #include "states.hpp"
@@ -51,6 +52,8 @@ class SessionController : public Controller {
     Q_PROPERTY(tc::app::VideoController* video READ video CONSTANT)
     Q_PROPERTY(tc::app::VitalsController* vitals READ vitals CONSTANT)
     Q_PROPERTY(tc::app::PrescriptionEditor* prescription READ prescription CONSTANT)
+    // The compte rendu (F4), written against the consultation's record.
+    Q_PROPERTY(tc::app::ReportEditor* report READ report CONSTANT)
     // The doctor's working tab beside the video, and the instrument cameras asked for.
     Q_PROPERTY(tc::app::SessionWorkspace* workspace READ workspace CONSTANT)
 
@@ -81,6 +84,7 @@ public:
     VideoController* video() { return &m_video; }
     VitalsController* vitals() { return &m_vitals; }
     PrescriptionEditor* prescription() { return &m_prescription; }
+    ReportEditor* report() { return &m_report; }
     SessionWorkspace* workspace() { return &m_workspace; }
     PrescriptionDeliveryController* delivery() { return &m_delivery; }
     // The consultation's dossier, kept from the claim to the end, then handed to `archive`.
@@ -112,6 +116,8 @@ private:
     PrescriptionEditor::PrescriberIdentity prescriberIdentity() const;
     void attachVideo(const QString& name);
     void finish(const protocol::SessionEnded& ended);
+    // The record as far as the session knows it (session_record.hpp), to the report.
+    void updateReportRecord();
 
     ServiceLink* m_connection = nullptr;
     QueueModel* m_queue = nullptr;
@@ -128,6 +134,7 @@ private:
     VideoController m_video;   // before the link: its callbacks push into it until shutdown()
     VitalsController m_vitals; // before the link too: the stethoscope's envelope tap posts to it
     PrescriptionEditor m_prescription;
+    ReportEditor m_report;
     MediaLink m_media; // opened for the offer, keyed by the answer, closed with the session
     StethoscopeController m_stethoscope; // declared after m_media: detached before it closes
     ReplayController m_replay{&m_stethoscope};

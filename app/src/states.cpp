@@ -17,6 +17,8 @@ void registerStateTypes() {
     qmlRegisterUncreatableMetaObject(SigningState::staticMetaObject, uri, 1, 0, "SigningState",
                                      reason);
     qmlRegisterUncreatableMetaObject(Workspace::staticMetaObject, uri, 1, 0, "Workspace", reason);
+    qmlRegisterUncreatableMetaObject(ReportFollowUp::staticMetaObject, uri, 1, 0, "ReportFollowUp",
+                                     reason);
     qmlRegisterUncreatableMetaObject(IdentityTrust::staticMetaObject, uri, 1, 0, "IdentityTrust",
                                      reason);
     qmlRegisterUncreatableMetaObject(StethoscopeMode::staticMetaObject, uri, 1, 0,

@@ -57,7 +57,16 @@ public:
 class Workspace {
     Q_GADGET
 public:
-    enum Value { Stethoscope, Vitals, Prescription };
+    enum Value { Stethoscope, Vitals, Prescription, Report };
+    Q_ENUM(Value)
+};
+
+// What happens after the consultation, in the compte rendu (ReportEditor::followUp), as
+// prescriptions::FollowUpKind has them.
+class ReportFollowUp {
+    Q_GADGET
+public:
+    enum Value { None, GpInPerson, Emergency, Specialist };
     Q_ENUM(Value)
 };
 

@@ -64,6 +64,11 @@ constexpr std::array<std::pair<DocumentState, std::string_view>, 5> kStateNames{
     {DocumentState::failed, "failed"},
 }};
 
+constexpr std::array<std::pair<DocumentKind, std::string_view>, 2> kKindNames{{
+    {DocumentKind::ordonnance, "ordonnance"},
+    {DocumentKind::consultationReport, "consultation_report"},
+}};
+
 constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
 
 template <class T> DocumentResult<T> fail(DocumentErrc code, std::string detail) {
@@ -130,6 +135,15 @@ const boost::system::error_category& documentCategory() noexcept {
 std::string_view wireName(DocumentErrc e) noexcept {
     const auto i = static_cast<std::size_t>(e) - 1;
     return i < kWireNames.size() ? kWireNames[i] : "internal";
+}
+
+std::string_view wireName(DocumentKind kind) noexcept {
+    for (const auto& [value, name] : kKindNames) {
+        if (value == kind) {
+            return name;
+        }
+    }
+    return "unknown";
 }
 
 std::string_view toString(DocumentState s) noexcept {
@@ -227,14 +241,18 @@ std::optional<std::string> base64Decode(std::string_view text) {
 }
 
 json toJson(const DocumentOffer& v) {
-    return json{{"transfer_id", v.transferId},
-                {"media_type", v.mediaType},
-                {"size", v.size},
-                {"sha256", v.sha256},
-                {"chunk_size", v.chunkSize},
-                {"chunk_count", v.chunkCount},
-                {"title", v.title},
-                {"seq", v.seq}};
+    json body{{"transfer_id", v.transferId},
+              {"media_type", v.mediaType},
+              {"size", v.size},
+              {"sha256", v.sha256},
+              {"chunk_size", v.chunkSize},
+              {"chunk_count", v.chunkCount},
+              {"title", v.title},
+              {"seq", v.seq}};
+    if (v.kind != DocumentKind::ordonnance) {
+        body["kind"] = std::string(wireName(v.kind));
+    }
+    return body;
 }
 
 json toJson(const DocumentChunk& v) {
@@ -287,6 +305,7 @@ DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
     r.integer("chunk_count", chunkCount, 0, std::numeric_limits<std::int64_t>::max());
     r.string("title", v.title, 0, 1 << 20);
     r.integer("seq", seq, 0, kMaxSeq);
+    r.enumeration("kind", v.kind, kKindNames, /*required=*/false);
     if (auto error = finishReader<DocumentOffer>(r)) {
         return *error;
     }

@@ -42,7 +42,7 @@ std::optional<std::uint64_t> seqOf(const nlohmann::json& payload) {
 } // namespace
 
 DocumentReceiver::Reaction DocumentReceiver::refuse(std::string id, DocumentError error,
-                                                   std::optional<DocumentStatus> s) {
+                                                    std::optional<DocumentStatus> s) {
     Reaction out;
     out.transferId = std::move(id);
     out.error = std::move(error);
@@ -83,7 +83,7 @@ DocumentStatus DocumentReceiver::statusOf(const std::string& id, const Transfer&
 }
 
 DocumentReceiver::Reaction DocumentReceiver::handle(std::string_view kind,
-                                                   const nlohmann::json& payload) {
+                                                    const nlohmann::json& payload) {
     if (kind == kind::documentOffer) {
         return onOffer(payload);
     }
@@ -103,9 +103,10 @@ DocumentReceiver::Reaction DocumentReceiver::onOffer(const nlohmann::json& paylo
     auto parsed = parseDocumentOffer(payload);
     if (!parsed) {
         const auto id = idOf(payload);
-        auto status = id.empty() ? std::nullopt
-                                 : std::optional(failedStatus(id, parsed.error().errc(),
-                                                              parsed.error().detail, seqOf(payload)));
+        auto status = id.empty()
+                          ? std::nullopt
+                          : std::optional(failedStatus(id, parsed.error().errc(),
+                                                       parsed.error().detail, seqOf(payload)));
         return refuse(id, parsed.error(), std::move(status));
     }
     auto& offer = *parsed;
@@ -329,6 +330,11 @@ std::optional<DocumentState> DocumentReceiver::state(const std::string& transfer
 std::string DocumentReceiver::title(const std::string& transferId) const {
     const auto it = m_transfers.find(transferId);
     return it == m_transfers.end() ? std::string() : it->second.offer.title;
+}
+
+std::optional<DocumentKind> DocumentReceiver::kind(const std::string& transferId) const {
+    const auto it = m_transfers.find(transferId);
+    return it == m_transfers.end() ? std::nullopt : std::optional(it->second.offer.kind);
 }
 
 std::size_t DocumentReceiver::printCount(const std::string& transferId) const {

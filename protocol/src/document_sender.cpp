@@ -6,7 +6,8 @@
 namespace tc::protocol {
 
 DocumentResult<DocumentSender> DocumentSender::create(std::string transferId, std::string bytes,
-                                                      std::string title, SenderPacing pacing) {
+                                                      std::string title, SenderPacing pacing,
+                                                      DocumentKind kind) {
     const auto refuse = [](DocumentErrc code, std::string detail) {
         return DocumentResult<DocumentSender>(DocumentError(code, std::move(detail)));
     };
@@ -39,6 +40,7 @@ DocumentResult<DocumentSender> DocumentSender::create(std::string transferId, st
     sender.m_offer.chunkCount =
         static_cast<std::uint32_t>((bytes.size() + kDocumentChunkBytes - 1) / kDocumentChunkBytes);
     sender.m_offer.title = std::move(title);
+    sender.m_offer.kind = kind;
     sender.m_bytes = std::move(bytes);
     sender.m_pacing = pacing;
     sender.m_sentSeq.assign(sender.m_offer.chunkCount, 0);

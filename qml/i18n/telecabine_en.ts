@@ -57,362 +57,457 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="24"/>
+        <location filename="../../app/src/error_text.cpp" line="25"/>
         <source>fichier ou dossier introuvable</source>
         <translation>file or folder not found</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="27"/>
+        <location filename="../../app/src/error_text.cpp" line="28"/>
         <source>accès refusé (droits du fichier ou du périphérique)</source>
         <translation>access denied (file or device permissions)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="31"/>
+        <location filename="../../app/src/error_text.cpp" line="32"/>
         <source>disque plein : libérez de la place</source>
         <translation>disk full: free some space</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="33"/>
+        <location filename="../../app/src/error_text.cpp" line="34"/>
         <source>disque en lecture seule</source>
         <translation>read-only disk</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="35"/>
+        <location filename="../../app/src/error_text.cpp" line="36"/>
         <source>périphérique occupé par un autre programme</source>
         <translation>device in use by another program</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="39"/>
+        <location filename="../../app/src/error_text.cpp" line="40"/>
         <source>périphérique absent ou débranché</source>
         <translation>device missing or unplugged</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="41"/>
+        <location filename="../../app/src/error_text.cpp" line="42"/>
         <source>port réseau déjà utilisé par un autre programme</source>
         <translation>network port already used by another program</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="44"/>
+        <location filename="../../app/src/error_text.cpp" line="45"/>
         <source>adresse réseau indisponible sur ce poste</source>
         <translation>network address not available on this computer</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="46"/>
+        <location filename="../../app/src/error_text.cpp" line="47"/>
         <source>connexion refusée par le serveur</source>
         <translation>connection refused by the server</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="49"/>
+        <location filename="../../app/src/error_text.cpp" line="50"/>
         <source>connexion coupée par l&apos;autre côté</source>
         <translation>connection closed by the other side</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="52"/>
+        <location filename="../../app/src/error_text.cpp" line="53"/>
         <source>réseau inaccessible</source>
         <translation>network unreachable</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="54"/>
+        <location filename="../../app/src/error_text.cpp" line="55"/>
         <source>délai dépassé</source>
         <translation>timed out</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="56"/>
+        <location filename="../../app/src/error_text.cpp" line="57"/>
         <source>erreur système n° %1</source>
         <translation>system error no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="64"/>
+        <location filename="../../app/src/error_text.cpp" line="65"/>
         <source>phrase secrète incorrecte</source>
         <translation>wrong passphrase</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="69"/>
+        <location filename="../../app/src/error_text.cpp" line="70"/>
         <source>fichier d&apos;identité inutilisable (clé ou certificat manquant)</source>
         <translation>unusable identity file (key or certificate missing)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="72"/>
+        <location filename="../../app/src/error_text.cpp" line="73"/>
         <source>code PIN refusé par la carte (attention : la carte se bloque après plusieurs codes faux)</source>
         <translation>PIN refused by the card (careful: the card locks after several wrong PINs)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="76"/>
+        <location filename="../../app/src/error_text.cpp" line="77"/>
         <source>carte absente ou retirée : réinsérez-la puis réessayez</source>
         <translation>card missing or removed: insert it again and retry</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="80"/>
+        <location filename="../../app/src/error_text.cpp" line="81"/>
         <source>le module de la carte ne se charge pas</source>
         <translation>the card&apos;s module does not load</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="83"/>
+        <location filename="../../app/src/error_text.cpp" line="84"/>
         <source>la carte ne porte pas la clé de ce certificat</source>
         <translation>the card does not hold this certificate&apos;s key</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="86"/>
+        <location filename="../../app/src/error_text.cpp" line="87"/>
         <source>certificat expiré</source>
         <translation>certificate expired</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="88"/>
+        <location filename="../../app/src/error_text.cpp" line="89"/>
         <source>certificat pas encore valide</source>
         <translation>certificate not yet valid</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="90"/>
+        <location filename="../../app/src/error_text.cpp" line="91"/>
         <source>le certificat est celui d&apos;un autre prescripteur</source>
         <translation>the certificate is another prescriber&apos;s</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="93"/>
+        <location filename="../../app/src/error_text.cpp" line="94"/>
         <source>le certificat n&apos;est pas celui d&apos;un prescripteur</source>
         <translation>the certificate is not a prescriber&apos;s</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="104"/>
+        <location filename="../../app/src/error_text.cpp" line="105"/>
         <source>l&apos;ordonnance comporte des erreurs à corriger</source>
         <translation>the prescription has errors to fix</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="107"/>
+        <location filename="../../app/src/error_text.cpp" line="108"/>
         <source>une ordonnance porte déjà ce numéro</source>
         <translation>a prescription already has this number</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="109"/>
+        <location filename="../../app/src/error_text.cpp" line="110"/>
         <source>l&apos;ordonnance à remplacer est inconnue</source>
         <translation>the prescription to replace is unknown</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="111"/>
+        <location filename="../../app/src/error_text.cpp" line="112"/>
         <source>l&apos;ordonnance à remplacer a déjà été annulée</source>
         <translation>the prescription to replace was already cancelled</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="114"/>
+        <location filename="../../app/src/error_text.cpp" line="115"/>
         <source>une ordonnance modifiée garde le même prescripteur et le même patient</source>
         <translation>an amended prescription keeps the same prescriber and patient</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="125"/>
+        <location filename="../../app/src/error_text.cpp" line="126"/>
         <source>nom ou prénom manquant</source>
         <translation>missing name or first name</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="127"/>
+        <location filename="../../app/src/error_text.cpp" line="128"/>
         <source>nom trop long</source>
         <translation>name too long</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="129"/>
+        <location filename="../../app/src/error_text.cpp" line="130"/>
         <source>caractère non autorisé dans un nom</source>
         <translation>character not allowed in a name</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="131"/>
+        <location filename="../../app/src/error_text.cpp" line="132"/>
         <source>date de naissance impossible</source>
         <translation>impossible date of birth</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="134"/>
+        <location filename="../../app/src/error_text.cpp" line="135"/>
         <source>INS incorrect (clé ou format)</source>
         <translation>incorrect INS (key or format)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="136"/>
+        <location filename="../../app/src/error_text.cpp" line="137"/>
         <source>le sexe ne correspond pas à l&apos;INS</source>
         <translation>the sex does not match the INS</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="138"/>
+        <location filename="../../app/src/error_text.cpp" line="139"/>
         <source>identité incohérente</source>
         <translation>inconsistent identity</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="149"/>
+        <location filename="../../app/src/error_text.cpp" line="148"/>
+        <source>motif de consultation à renseigner</source>
+        <translation>reason for the consultation to fill in</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="150"/>
+        <source>conclusion à renseigner</source>
+        <translation>conclusion to fill in</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="152"/>
+        <source>information manquante</source>
+        <translation>missing information</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="154"/>
+        <source>caractère non autorisé dans le texte</source>
+        <translation>character not allowed in the text</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="156"/>
+        <source>texte trop long : raccourcissez-le</source>
+        <translation>text too long: shorten it</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="158"/>
+        <source>trop d&apos;éléments dans la liste</source>
+        <translation>too many items in the list</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="160"/>
+        <source>identifiant invalide</source>
+        <translation>invalid identifier</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="162"/>
+        <source>numéro RPPS du médecin invalide</source>
+        <translation>invalid RPPS number for the doctor</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="164"/>
+        <source>empreinte de fichier invalide</source>
+        <translation>invalid file digest</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="166"/>
+        <source>code LOINC ou unité invalide</source>
+        <translation>invalid LOINC code or unit</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="168"/>
+        <source>valeur impossible</source>
+        <translation>impossible value</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="170"/>
+        <source>heure incohérente</source>
+        <translation>inconsistent time</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="172"/>
+        <source>le même élément figure deux fois</source>
+        <translation>the same item appears twice</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="174"/>
+        <source>cet élément d&apos;examen ne correspond à aucun acte de la consultation</source>
+        <translation>this examination item matches no act of the consultation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="177"/>
+        <source>une spécialité ne se précise que pour un avis spécialisé</source>
+        <translation>a specialty is given only for a specialist referral</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="180"/>
+        <source>ce compte rendu est celui d&apos;une autre consultation</source>
+        <translation>this report belongs to another consultation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="183"/>
+        <source>identité du patient incomplète (nom de naissance, prénom, date de naissance)</source>
+        <translation>patient identity incomplete (birth name, first name, date of birth)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="197"/>
         <source>incident du moteur multimédia</source>
         <translation>media engine failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="150"/>
+        <location filename="../../app/src/error_text.cpp" line="198"/>
         <source>incident vidéo</source>
         <translation>video failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="151"/>
+        <location filename="../../app/src/error_text.cpp" line="199"/>
         <source>incident du codec audio</source>
         <translation>audio codec failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="152"/>
+        <location filename="../../app/src/error_text.cpp" line="200"/>
         <source>fichier audio illisible</source>
         <translation>unreadable audio file</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="153"/>
+        <location filename="../../app/src/error_text.cpp" line="201"/>
         <source>incident d&apos;enregistrement</source>
         <translation>recording failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="154"/>
+        <location filename="../../app/src/error_text.cpp" line="202"/>
         <source>enregistrement endommagé</source>
         <translation>damaged recording</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="155"/>
+        <location filename="../../app/src/error_text.cpp" line="203"/>
         <source>incident de chiffrement du flux</source>
         <translation>stream encryption failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="156"/>
+        <location filename="../../app/src/error_text.cpp" line="204"/>
         <source>échec de la négociation du chiffrement</source>
         <translation>encryption negotiation failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="157"/>
+        <location filename="../../app/src/error_text.cpp" line="205"/>
         <source>description média de la cabine refusée</source>
         <translation>the cabin&apos;s media description was refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="158"/>
+        <location filename="../../app/src/error_text.cpp" line="206"/>
         <source>paquet média invalide</source>
         <translation>invalid media packet</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="159"/>
+        <location filename="../../app/src/error_text.cpp" line="207"/>
         <source>connexion média impossible</source>
         <translation>media connection impossible</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="161"/>
+        <location filename="../../app/src/error_text.cpp" line="209"/>
         <source>serveurs STUN/TURN inutilisables</source>
         <translation>STUN/TURN servers unusable</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="163"/>
+        <location filename="../../app/src/error_text.cpp" line="211"/>
         <source>aucune interface réseau utilisable</source>
         <translation>no usable network interface</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="164"/>
+        <location filename="../../app/src/error_text.cpp" line="212"/>
         <source>transfert de document refusé</source>
         <translation>document transfer refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="165"/>
+        <location filename="../../app/src/error_text.cpp" line="213"/>
         <source>ordonnance refusée</source>
         <translation>prescription refused</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="166"/>
+        <location filename="../../app/src/error_text.cpp" line="214"/>
         <source>échec de signature</source>
         <translation>signature failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="167"/>
+        <location filename="../../app/src/error_text.cpp" line="215"/>
+        <source>compte rendu refusé</source>
+        <translation>report refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="217"/>
+        <source>document FHIR du compte rendu invalide</source>
+        <translation>invalid FHIR document for the report</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="218"/>
         <source>simulation réseau invalide</source>
         <translation>invalid network simulation</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="174"/>
+        <location filename="../../app/src/error_text.cpp" line="225"/>
         <source>incident technique</source>
         <translation>technical failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="206"/>
+        <location filename="../../app/src/error_text.cpp" line="263"/>
         <source>%1 (code %2/%3)</source>
         <translation>%1 (code %2/%3)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="214"/>
+        <location filename="../../app/src/error_text.cpp" line="271"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="222"/>
+        <location filename="../../app/src/error_text.cpp" line="279"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="226"/>
+        <location filename="../../app/src/error_text.cpp" line="283"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="231"/>
+        <location filename="../../app/src/error_text.cpp" line="288"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="235"/>
+        <location filename="../../app/src/error_text.cpp" line="292"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="240"/>
+        <location filename="../../app/src/error_text.cpp" line="297"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="245"/>
+        <location filename="../../app/src/error_text.cpp" line="302"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="250"/>
+        <location filename="../../app/src/error_text.cpp" line="307"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="255"/>
+        <location filename="../../app/src/error_text.cpp" line="312"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="259"/>
+        <location filename="../../app/src/error_text.cpp" line="316"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="263"/>
+        <location filename="../../app/src/error_text.cpp" line="320"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="266"/>
+        <location filename="../../app/src/error_text.cpp" line="323"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="270"/>
+        <location filename="../../app/src/error_text.cpp" line="327"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="273"/>
+        <location filename="../../app/src/error_text.cpp" line="330"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="276"/>
+        <location filename="../../app/src/error_text.cpp" line="333"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="279"/>
+        <location filename="../../app/src/error_text.cpp" line="336"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="282"/>
+        <location filename="../../app/src/error_text.cpp" line="339"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="285"/>
+        <location filename="../../app/src/error_text.cpp" line="342"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -741,224 +836,204 @@
         <translation>Retry printing</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="120"/>
+        <location filename="../PrescriptionPanel.qml" line="116"/>
         <source>Signer l&apos;ordonnance</source>
         <translation>Sign the prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="125"/>
-        <source>Signer</source>
-        <translation>Sign</translation>
-    </message>
-    <message>
-        <location filename="../PrescriptionPanel.qml" line="131"/>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../PrescriptionPanel.qml" line="222"/>
+        <location filename="../PrescriptionPanel.qml" line="145"/>
         <source>Ordonnance</source>
         <translation>Prescription</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="234"/>
+        <location filename="../PrescriptionPanel.qml" line="157"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="235"/>
+        <location filename="../PrescriptionPanel.qml" line="158"/>
         <source>Avertissements : %1</source>
         <translation>Warnings: %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="236"/>
+        <location filename="../PrescriptionPanel.qml" line="159"/>
         <source>✓ complète</source>
         <translation>✓ complete</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="248"/>
+        <location filename="../PrescriptionPanel.qml" line="171"/>
         <source>N° %1</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="255"/>
+        <location filename="../PrescriptionPanel.qml" line="178"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="259"/>
+        <location filename="../PrescriptionPanel.qml" line="182"/>
         <source>Nom</source>
         <translation>Family name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="260"/>
+        <location filename="../PrescriptionPanel.qml" line="183"/>
         <source>Prénom</source>
         <translation>Given name</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="261"/>
+        <location filename="../PrescriptionPanel.qml" line="184"/>
         <source>Né(e) le (AAAA-MM-JJ)</source>
         <translation>Born on (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="262"/>
+        <location filename="../PrescriptionPanel.qml" line="185"/>
         <source>Poids (kg)</source>
         <translation>Weight (kg)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="263"/>
+        <location filename="../PrescriptionPanel.qml" line="186"/>
         <source>Taille (cm)</source>
         <translation>Height (cm)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="266"/>
+        <location filename="../PrescriptionPanel.qml" line="189"/>
         <source>Lignes de l&apos;ordonnance</source>
         <translation>Prescription lines</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="289"/>
+        <location filename="../PrescriptionPanel.qml" line="212"/>
         <source>Ligne %1</source>
         <translation>Line %1</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="295"/>
+        <location filename="../PrescriptionPanel.qml" line="218"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="304"/>
+        <location filename="../PrescriptionPanel.qml" line="227"/>
         <source>DCI</source>
         <translation>INN</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="305"/>
+        <location filename="../PrescriptionPanel.qml" line="228"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="308"/>
+        <location filename="../PrescriptionPanel.qml" line="231"/>
         <source>Unité</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="318"/>
+        <location filename="../PrescriptionPanel.qml" line="241"/>
         <source>Fois par jour</source>
         <translation>Times a day</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="319"/>
+        <location filename="../PrescriptionPanel.qml" line="242"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="322"/>
+        <location filename="../PrescriptionPanel.qml" line="245"/>
         <source>en</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="331"/>
+        <location filename="../PrescriptionPanel.qml" line="254"/>
         <source>Boîtes</source>
         <translation>Packs</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="332"/>
+        <location filename="../PrescriptionPanel.qml" line="255"/>
         <source>Renouveler</source>
         <translation>Renewals</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="336"/>
+        <location filename="../PrescriptionPanel.qml" line="259"/>
         <source>Non substituable</source>
         <translation>Not substitutable</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="345"/>
+        <location filename="../PrescriptionPanel.qml" line="268"/>
         <source>Motif (MTE, EFG, CIF)…</source>
         <translation>Reason (MTE, EFG, CIF)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="355"/>
+        <location filename="../PrescriptionPanel.qml" line="278"/>
         <source>Examens de biologie</source>
         <translation>Laboratory tests</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="356"/>
+        <location filename="../PrescriptionPanel.qml" line="279"/>
         <source>Imagerie</source>
         <translation>Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="356"/>
+        <location filename="../PrescriptionPanel.qml" line="279"/>
         <source>Motif de l&apos;avis</source>
         <translation>Reason for referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="363"/>
+        <location filename="../PrescriptionPanel.qml" line="286"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="390"/>
+        <location filename="../PrescriptionPanel.qml" line="313"/>
         <source>Ajouter un médicament (DCI)…</source>
         <translation>Add a medication (INN)…</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="393"/>
+        <location filename="../PrescriptionPanel.qml" line="316"/>
         <source>+ Biologie</source>
         <translation>+ Laboratory</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="394"/>
+        <location filename="../PrescriptionPanel.qml" line="317"/>
         <source>+ Imagerie</source>
         <translation>+ Imaging</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="395"/>
+        <location filename="../PrescriptionPanel.qml" line="318"/>
         <source>+ Avis spécialisé</source>
         <translation>+ Referral</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="417"/>
+        <location filename="../PrescriptionPanel.qml" line="340"/>
         <source>Prescripteur (mémorisé sur ce poste)</source>
         <translation>Prescriber (remembered on this workstation)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="421"/>
+        <location filename="../PrescriptionPanel.qml" line="344"/>
         <source>Qualification</source>
         <translation>Qualification</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="422"/>
+        <location filename="../PrescriptionPanel.qml" line="345"/>
         <source>Adresse du cabinet</source>
         <translation>Practice address</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="423"/>
+        <location filename="../PrescriptionPanel.qml" line="346"/>
         <source>Code postal</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="424"/>
+        <location filename="../PrescriptionPanel.qml" line="347"/>
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="425"/>
+        <location filename="../PrescriptionPanel.qml" line="348"/>
         <source>Téléphone (+33…)</source>
         <translation>Telephone (+33…)</translation>
     </message>
     <message>
-        <location filename="../PrescriptionPanel.qml" line="426"/>
+        <location filename="../PrescriptionPanel.qml" line="349"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../PrescriptionPanel.qml" line="156"/>
-        <source>Signer avec :</source>
-        <translation>Sign with:</translation>
-    </message>
-    <message>
-        <location filename="../PrescriptionPanel.qml" line="174"/>
-        <source>Aucune identité de signature sur ce poste.</source>
-        <translation>No signing identity on this workstation.</translation>
     </message>
 </context>
 <context>
@@ -1079,6 +1154,183 @@
     </message>
 </context>
 <context>
+    <name>ReportPanel</name>
+    <message>
+        <location filename="../ReportPanel.qml" line="24"/>
+        <location filename="../ReportPanel.qml" line="248"/>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="25"/>
+        <location filename="../ReportPanel.qml" line="249"/>
+        <source>Histoire et antécédents</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="26"/>
+        <location filename="../ReportPanel.qml" line="251"/>
+        <source>Examen</source>
+        <translation>Examination</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="27"/>
+        <location filename="../ReportPanel.qml" line="300"/>
+        <source>Suite</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="71"/>
+        <source>Imprimer une copie pour le patient (avec l&apos;ordonnance)</source>
+        <translation>Print a copy for the patient (with the prescription)</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="88"/>
+        <source>Copie patient : %1</source>
+        <translation>Patient copy: %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="100"/>
+        <source>Signer…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="110"/>
+        <source>Imprimer la copie maintenant</source>
+        <translation>Print the copy now</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="116"/>
+        <source>Nouvelle version</source>
+        <translation>New version</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="136"/>
+        <source>Signer le compte rendu</source>
+        <translation>Sign the report</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="163"/>
+        <source>Compte rendu</source>
+        <translation>Consultation report</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="175"/>
+        <source>À compléter : %1</source>
+        <translation>To complete: %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="176"/>
+        <source>✓ complet</source>
+        <translation>✓ complete</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="185"/>
+        <source>N° %1</source>
+        <translation>No. %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="196"/>
+        <source>Dossier : %1</source>
+        <translation>Record: %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="213"/>
+        <source>Modèle…</source>
+        <translation>Template…</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="219"/>
+        <source>Appliquer le modèle</source>
+        <translation>Apply the template</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="232"/>
+        <source>Déjà rédigé, conservé : %1</source>
+        <translation>Already written, kept: %1</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="239"/>
+        <source>Remplacer aussi</source>
+        <translation>Replace them too</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="255"/>
+        <source>Aucun acte enregistré pour l&apos;instant : mesures, auscultations et photos s&apos;ajoutent ici.</source>
+        <translation>No act recorded yet: measurements, auscultations and photos are added here.</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="271"/>
+        <source>Mesure</source>
+        <translation>Measurement</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="272"/>
+        <source>Écouter</source>
+        <translation>Listen</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="272"/>
+        <source>Photo</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="277"/>
+        <source>Afficher l&apos;acte (%1)</source>
+        <translation>Show the act (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="293"/>
+        <source>Revenir au texte de l&apos;acte</source>
+        <translation>Back to the act&apos;s text</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="297"/>
+        <source>Vos constatations…</source>
+        <translation>Your findings…</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="298"/>
+        <source>Conclusion</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="307"/>
+        <source>Pas de suite</source>
+        <translation>No follow-up</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="308"/>
+        <source>Médecin traitant en présentiel</source>
+        <translation>GP in person</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="309"/>
+        <source>Urgences</source>
+        <translation>Emergency department</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="310"/>
+        <source>Avis spécialisé</source>
+        <translation>Specialist</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="323"/>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="323"/>
+        <source>cardiologie, dermatologie…</source>
+        <translation>cardiology, dermatology…</translation>
+    </message>
+    <message>
+        <location filename="../ReportPanel.qml" line="325"/>
+        <source>Remarques</source>
+        <translation>Remarks</translation>
+    </message>
+</context>
+<context>
     <name>SessionView</name>
     <message>
         <location filename="../SessionView.qml" line="496"/>
@@ -1086,17 +1338,22 @@
         <translation>Stethoscope (F1)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="512"/>
+        <location filename="../SessionView.qml" line="501"/>
         <source>Constantes et ECG (F2)</source>
         <translation>Vital signs and ECG (F2)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="528"/>
+        <location filename="../SessionView.qml" line="507"/>
         <source>Ordonnance (F3)</source>
         <translation>Prescription (F3)</translation>
     </message>
     <message>
-        <location filename="../SessionView.qml" line="580"/>
+        <location filename="../SessionView.qml" line="513"/>
+        <source>Compte rendu (F4)</source>
+        <translation>Report (F4)</translation>
+    </message>
+    <message>
+        <location filename="../SessionView.qml" line="591"/>
         <source>La cabine n&apos;envoie pas de stéthoscope.</source>
         <translation>The cabin sends no stethoscope.</translation>
     </message>
@@ -1293,91 +1550,96 @@
     </message>
     <message>
         <location filename="../ShortcutHelp.qml" line="22"/>
+        <source>Onglet compte rendu</source>
+        <translation>Report tab</translation>
+    </message>
+    <message>
+        <location filename="../ShortcutHelp.qml" line="23"/>
         <source>Allumer ou couper votre caméra</source>
         <translation>Turn your camera on or off</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="23"/>
+        <location filename="../ShortcutHelp.qml" line="24"/>
         <source>Afficher cette aide</source>
         <translation>Show this help</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="24"/>
+        <location filename="../ShortcutHelp.qml" line="25"/>
         <source>Échap</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="24"/>
+        <location filename="../ShortcutHelp.qml" line="25"/>
         <source>Fermer cette aide</source>
         <translation>Close this help</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="26"/>
+        <location filename="../ShortcutHelp.qml" line="27"/>
         <source>Stéthoscope (onglet F1)</source>
         <translation>Stethoscope (F1 tab)</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="27"/>
+        <location filename="../ShortcutHelp.qml" line="28"/>
         <source>Filtre cloche</source>
         <translation>Bell filter</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="28"/>
+        <location filename="../ShortcutHelp.qml" line="29"/>
         <source>Filtre membrane</source>
         <translation>Diaphragm filter</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="29"/>
+        <location filename="../ShortcutHelp.qml" line="30"/>
         <source>Filtre étendu</source>
         <translation>Extended filter</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="30"/>
+        <location filename="../ShortcutHelp.qml" line="31"/>
         <source>Sans filtre (brut)</source>
         <translation>No filter (raw)</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="31"/>
+        <location filename="../ShortcutHelp.qml" line="32"/>
         <source>Gain : plus ou moins 1 dB</source>
         <translation>Gain: 1 dB up or down</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="32"/>
+        <location filename="../ShortcutHelp.qml" line="33"/>
         <source>Enregistrer, arrêter l&apos;enregistrement</source>
         <translation>Record, stop recording</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="33"/>
+        <location filename="../ShortcutHelp.qml" line="34"/>
         <source>Couper, rétablir votre micro</source>
         <translation>Mute, unmute your microphone</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="35"/>
+        <location filename="../ShortcutHelp.qml" line="36"/>
         <source>Réécoute d&apos;un enregistrement</source>
         <translation>Replaying a recording</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="36"/>
+        <location filename="../ShortcutHelp.qml" line="37"/>
         <source>Lecture, pause</source>
         <translation>Play, pause</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="37"/>
+        <location filename="../ShortcutHelp.qml" line="38"/>
         <source>Boucle autour de l&apos;instant</source>
         <translation>Loop around the current moment</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="38"/>
+        <location filename="../ShortcutHelp.qml" line="39"/>
         <source>Foyer précédent, suivant</source>
         <translation>Previous, next site</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="56"/>
+        <location filename="../ShortcutHelp.qml" line="57"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../ShortcutHelp.qml" line="63"/>
+        <location filename="../ShortcutHelp.qml" line="64"/>
         <source>Fermer (Échap)</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -1418,6 +1680,29 @@
         <location filename="../SignInView.qml" line="82"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
+    </message>
+</context>
+<context>
+    <name>SigningDialog</name>
+    <message>
+        <location filename="../SigningDialog.qml" line="21"/>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location filename="../SigningDialog.qml" line="27"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../SigningDialog.qml" line="52"/>
+        <source>Signer avec :</source>
+        <translation>Sign with:</translation>
+    </message>
+    <message>
+        <location filename="../SigningDialog.qml" line="70"/>
+        <source>Aucune identité de signature sur ce poste.</source>
+        <translation>No signing identity on this workstation.</translation>
     </message>
 </context>
 <context>
@@ -2108,6 +2393,11 @@
     </message>
     <message>
         <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
+        <source>la cabine n&apos;a pas pu vérifier la signature du compte rendu (%1)</source>
+        <translation>the cabin could not verify the report&apos;s signature (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/prescription_delivery.cpp" line="84"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
     </message>
@@ -2120,7 +2410,7 @@
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="120"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="121"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
@@ -2130,32 +2420,32 @@
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="157"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="159"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="179"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="181"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="198"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="200"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="208"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="210"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="255"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="261"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="130"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="131"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
@@ -2165,7 +2455,7 @@
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="126"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="127"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
@@ -2199,19 +2489,98 @@
     </message>
 </context>
 <context>
+    <name>tc::app::ReportEditor</name>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="84"/>
+        <location filename="../../app/src/report_editor_signing.cpp" line="80"/>
+        <source>Signé électroniquement (PAdES) · n° %1</source>
+        <translation>Signed electronically (PAdES) · no. %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="93"/>
+        <source>Compte rendu impossible à ouvrir : %1</source>
+        <translation>The report cannot be opened: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="353"/>
+        <source>Sauvegarde automatique du compte rendu impossible : %1</source>
+        <translation>The report cannot be saved automatically: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="365"/>
+        <source>Fièvre, symptômes ORL</source>
+        <translation>Fever, ENT symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="367"/>
+        <source>Toux, symptômes respiratoires</source>
+        <translation>Cough, respiratory symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="369"/>
+        <source>Symptômes urinaires</source>
+        <translation>Urinary symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="371"/>
+        <source>Lésion cutanée</source>
+        <translation>Skin lesion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="373"/>
+        <source>Renouvellement, suivi de traitement chronique</source>
+        <translation>Renewal, follow-up of a long-term treatment</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor.cpp" line="375"/>
+        <source>Contrôle tensionnel</source>
+        <translation>Blood pressure check</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="33"/>
+        <source>Signature en cours…</source>
+        <translation>Signing…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="67"/>
+        <source>Signature impossible : le compte rendu ou le dossier de la consultation comporte des erreurs à corriger.</source>
+        <translation>Cannot sign: the report or the consultation record has errors to correct.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="85"/>
+        <source> — mais l&apos;enregistrement dans %1 a échoué (%2)</source>
+        <translation> — but saving it in %1 failed (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="103"/>
+        <source>Nouvelle version impossible : %1</source>
+        <translation>No new version possible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="110"/>
+        <source>Nouvelle version du compte rendu : à signer de nouveau.</source>
+        <translation>New version of the report: sign it again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/report_editor_signing.cpp" line="124"/>
+        <source>Compte rendu %1 (copie patient)</source>
+        <translation>Report %1 (patient copy)</translation>
+    </message>
+</context>
+<context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="367"/>
+        <location filename="../../app/src/session_controller.cpp" line="394"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="159"/>
+        <location filename="../../app/src/session_controller.cpp" line="166"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="204"/>
+        <location filename="../../app/src/session_controller.cpp" line="214"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>

@@ -1,7 +1,8 @@
 // Every screen of the console, in French and in English, read back from the screen: the real
 // console (Main.qml, the real controllers, the catalogue main installs) against the demo's
 // in-process service and simulated cabin. Sign-in, the queue off and on shift, the session and
-// its three tabs, the keyboard help, the ordonnance with a date it cannot read, the signature and
+// its four tabs, the keyboard help, the ordonnance with a date it cannot read, the compte rendu
+// from a template, the signature and
 // end dialogs, the end screen and the queue again. Each visible text (labels, buttons,
 // placeholders, combo boxes, dialog titles) is checked against the language (language_check.hpp);
 // the patient's details, what the test typed and the French ordonnance as it prints are data, shown
@@ -13,6 +14,7 @@
 #include "patient_identity_view.hpp"
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
+#include "report_editor.hpp"
 #include "session_controller.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "ui_language.hpp"
@@ -178,6 +180,14 @@ public:
         QMetaObject::invokeMethod(signDialog, "close");
         REQUIRE(waitUntil([&] { return !signDialog->property("visible").toBool(); }, 5s));
 
+        // The compte rendu (F4), from a template, with what is still to write said at its field.
+        auto* report = m_console->session().report();
+        m_console->session().workspace()->setCurrent(app::Workspace::Report);
+        report->applyTemplate(QStringLiteral("cough"));
+        REQUIRE(waitUntil([&] { return report->validation()->issueCount() > 0; }, 5s));
+        QTest::qWait(500);
+        look("report");
+
         auto* endDialog = m_window->findChild<QObject*>(QStringLiteral("endDialog"));
         REQUIRE(endDialog != nullptr);
         openAndLook(endDialog, "end-dialog");
@@ -238,6 +248,15 @@ private:
         }
         for (const auto& row : m_console->archive().rows()) {
             out << row.title; // the dossiers being archived, by patient
+        }
+        // The compte rendu is written for the patient, in French: its sections and items.
+        const auto* report = m_console->session().report();
+        for (const char* section :
+             {"motif", "history", "examination", "conclusion", "specialty", "freeText"}) {
+            out << report->value(QLatin1String(section));
+        }
+        for (const auto& item : report->items()) {
+            out << item.toMap().value(QStringLiteral("text")).toString();
         }
         out.removeAll(QString());
         // Longest first: a name inside a longer text goes with it.

@@ -3,6 +3,7 @@
 // validation and vocabulary, each a CONSTANT property of its owner; and the values QML compares
 // as enums (states.hpp), never as strings: the filter mode and a vital sign's flag.
 #include "prescription_editor.hpp"
+#include "report_editor.hpp"
 #include "states.hpp"
 #include "stethoscope_controller.hpp"
 #include "support/tls_test_peer.hpp"
@@ -44,12 +45,17 @@ TEST_CASE("split controllers: each part is a CONSTANT property of its owner, and
     app::PrescriptionEditor editor;
     CHECK(constantPart(editor, "validation") == editor.validation());
     CHECK(constantPart(editor, "vocabulary") == editor.vocabulary());
+    app::ReportEditor report;
+    CHECK(constantPart(report, "validation") == report.validation());
+    CHECK(constantPart(report, "signing") == report.signing());
+    CHECK(constantPart(report, "copyDelivery") == report.copyDelivery());
 
     for (const QMetaObject* meta :
          {&app::StethoscopeController::staticMetaObject, &app::StethoscopeMeter::staticMetaObject,
           &app::StethoscopeRecording::staticMetaObject, &app::PrescriptionEditor::staticMetaObject,
           &app::PrescriptionValidation::staticMetaObject,
-          &app::PrescriptionVocabulary::staticMetaObject}) {
+          &app::PrescriptionVocabulary::staticMetaObject, &app::ReportEditor::staticMetaObject,
+          &app::ReportValidation::staticMetaObject}) {
         INFO(meta->className());
         CHECK(ownProperties(*meta) <= 12);
     }

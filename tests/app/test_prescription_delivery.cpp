@@ -6,7 +6,9 @@
 #include "connection_controller.hpp"
 #include "demo_environment.hpp"
 #include "ipp_printer_process.hpp"
+#include "prescription_editor.hpp"
 #include "queue_model.hpp"
+#include "report_editor.hpp"
 #include "session_controller.hpp"
 #include "support/catch_result.hpp"
 #include "support/sample_pdf.hpp"
@@ -15,6 +17,7 @@
 #include "tc/prescriptions/prescription_id.hpp"
 #include "test_console.hpp"
 
+#include <QSignalSpy>
 #include <QTest>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -255,6 +258,99 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     REQUIRE(copies.size() == 2);
     const auto second = readAll(copies[0]) == pdf ? copies[1] : copies[0];
     CHECK(readAll(second) == pdf2);
+}
+
+TEST_CASE("the patient's copy of the signed report prints with the ordonnance; a forged or "
+          "unsigned report does not",
+          "[app][delivery][report]") {
+    // A required package (cups-ipp-utils): missing, the test fails.
+    REQUIRE(cabin::IppPrinterProcess::findBinary());
+    TempDir dir;
+    fs::create_directories(dir.path() / "printed");
+    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
+                                                   (dir.path() / "printed").string() + "/'\n");
+    ::chmod(command.c_str(), 0755);
+    auto printer =
+        cabin::IppPrinterProcess::start({.directory = dir.path() / "printer", .command = command});
+    REQUIRE(printer);
+    Rig rig((*printer)->uri());
+    auto& session = rig.console.session;
+    REQUIRE(rig.inSession());
+    REQUIRE(QTest::qWaitFor([&] { return session.state() == app::SessionState::Active; }, 20000));
+
+    // The compte rendu, written against the session's record (the cabin's identity, the
+    // signed-in doctor), signed, and its patient copy asked for.
+    // The identity the test console signed in with (the session hands the editors the
+    // connection's default, which a test sign-in does not set).
+    const auto bundle = QString::fromStdString((rig.console.dir.path() / "doctor.p12").string());
+    auto* report = session.report();
+    report->setBundlePath(bundle);
+    session.prescription()->setBundlePath(bundle);
+    REQUIRE(report->open());
+    report->applyTemplate(QStringLiteral("fever_ent"));
+    report->setValue(QStringLiteral("conclusion"), QStringLiteral("Angine virale."));
+    report->setPatientCopy(true);
+    INFO(report->validation()->issues().size());
+    REQUIRE(report->validation()->valid());
+    {
+        QSignalSpy signedOk(report, &app::ReportEditor::signFinished);
+        REQUIRE(report->sign(QStringLiteral("pass")));
+        REQUIRE(signedOk.wait(60000));
+        INFO(report->signText().toStdString());
+        REQUIRE(signedOk.takeFirst().at(0).toBool());
+    }
+
+    // The ordonnance, signed and sent: the copy follows it.
+    auto* rx = session.prescription();
+    const std::pair<const char*, const char*> fields[] = {
+        {"/patient/weightKg", "70"},
+        {"/prescriber/address/lines/0", "12 rue de la Paix"},
+        {"/prescriber/address/postalCode", "75002"},
+        {"/prescriber/address/city", "Paris"},
+        {"/prescriber/telephone", "+33123456789"},
+        {"/prescriber/email", "test@example.fr"}};
+    for (const auto& [path, value] : fields) {
+        rx->setValue(QLatin1String(path), QString::fromUtf8(value));
+    }
+    rx->addMedication(QStringLiteral("paracétamol"));
+    REQUIRE(rx->validation()->valid());
+    {
+        QSignalSpy signedOk(rx, &app::PrescriptionEditor::signFinished);
+        REQUIRE(rx->sign(QStringLiteral("pass")));
+        REQUIRE(signedOk.wait(60000));
+        REQUIRE(signedOk.takeFirst().at(0).toBool());
+    }
+    REQUIRE(rx->send());
+    auto& copy = *report->copyDelivery();
+    CHECK(copy.state() == app::DeliveryState::Sending);
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            return session.delivery()->state() == app::DeliveryState::Printed &&
+                   copy.state() == app::DeliveryState::Printed;
+        },
+        60000));
+    auto copies = printedCopies(dir.path() / "printed");
+    REQUIRE(copies.size() == 2);
+    const std::string reportPdf(reinterpret_cast<const char*>(report->signedReport()->pdf.data()),
+                                report->signedReport()->pdf.size());
+    CHECK((readAll(copies[0]) == reportPdf || readAll(copies[1]) == reportPdf));
+
+    // A forged report (one byte of the signed content changed) and an unsigned PDF sent as
+    // reports: refused with the reason, nothing printed.
+    auto forged = reportPdf;
+    const auto at = forged.find("/Contents") - 200; // in the page's signed bytes
+    forged[at] = forged[at] == 'a' ? 'b' : 'a';
+    const auto unsigned_ = samplePdf("non-signe", 9'000);
+    for (const auto& bytes : {forged, unsigned_}) {
+        const auto id = prescriptions::PrescriptionId::generate()->toString();
+        REQUIRE(copy.send(bytesOf(bytes), QString::fromStdString(id), QStringLiteral("faux")));
+        REQUIRE(QTest::qWaitFor([&] { return copy.state() == app::DeliveryState::Failed; }, 30000));
+        CHECK(copy.reason() == QStringLiteral("unverified_report"));
+        CHECK(copy.reasonText().startsWith(
+            QStringLiteral("la cabine n'a pas pu vérifier la signature du compte rendu")));
+    }
+    QTest::qWait(500);
+    CHECK(printedCopies(dir.path() / "printed").size() == 2);
 }
 
 TEST_CASE("the printer is offline: the console says why, and its retry prints once it is back",

@@ -154,10 +154,26 @@ grep -q "document .*: printed (job [0-9]*)" "$work/cabin.log" || fail "the cabin
 [ -x "${TC_VERIFY:-}" ] || fail "TC_VERIFY does not name the telecabine-verify binary"
 "$TC_VERIFY" "$pdf" --ca "$work/pki/ca.pem" >"$work/verify.log" 2>&1 ||
     fail "telecabine-verify refused the ordonnance: $(cat "$work/verify.log")"
-# ...and the printer received exactly the signed document.
-printed=$(find "$work/printer/spool" -type f -name '*.pdf' | head -n 1)
-[ -n "$printed" ] || fail "ippeveprinter kept no document"
-cmp -s "$pdf" "$printed" || fail "the printed document differs from the signed PDF"
+# ...and the printer received exactly the signed document (beside the report's patient copy).
+printed_exactly() {
+    for printed in $(find "$work/printer/spool" -type f -name '*.pdf'); do
+        cmp -s "$1" "$printed" && return 0
+    done
+    return 1
+}
+[ -n "$(find "$work/printer/spool" -type f -name '*.pdf')" ] || fail "ippeveprinter kept no document"
+printed_exactly "$pdf" || fail "no printed document is the signed PDF"
+# The compte rendu: signed, verified as a report, and its patient copy printed after the cabin
+# checked its signature.
+report=$(sed -n 's/^autopilot: compte rendu .* signed: \(.*\.pdf\)$/\1/p' "$work/console.log")
+[ -n "$report" ] && [ -s "$report" ] || fail "the signed report was not kept with the consultation"
+"$TC_VERIFY" "$report" --ca "$work/pki/ca.pem" --kind report >"$work/verify-report.log" 2>&1 ||
+    fail "telecabine-verify refused the report: $(cat "$work/verify-report.log")"
+grep -q "consultation report, signature verified" "$work/cabin.log" ||
+    fail "the cabin did not verify the report's signature"
+grep -q "autopilot: patient copy of the compte rendu: printed" "$work/console.log" ||
+    fail "the console was not told the patient copy printed"
+printed_exactly "$report" || fail "no printed document is the signed report"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"

@@ -350,6 +350,33 @@ TEST_CASE("a print failure is reported, and document.print prints it once", "[do
     CHECK(receiver.printCount(id) == 1);
 }
 
+TEST_CASE("a document's kind: an ordonnance when unsaid, a report said and kept by the cabin",
+          "[document]") {
+    const auto bytes = randomBytes(9'000, 3);
+    // An ordonnance's offer reads as it always did: no "kind" on the wire.
+    auto ordonnance = DocumentSender::create(newId(), bytes, "Ordonnance");
+    REQUIRE(ordonnance);
+    const auto plain = toJson(ordonnance->offer());
+    CHECK_FALSE(plain.contains("kind"));
+    REQUIRE(parseDocumentOffer(plain));
+    CHECK(parseDocumentOffer(plain)->kind == DocumentKind::ordonnance);
+
+    auto report = DocumentSender::create(newId(), bytes, "Compte rendu", {},
+                                         DocumentKind::consultationReport);
+    REQUIRE(report);
+    const auto offer = report->poll(Clock::now());
+    REQUIRE_FALSE(offer.empty());
+    CHECK(offer[0].payload["kind"] == "consultation_report");
+    const auto parsed = parseDocumentOffer(offer[0].payload);
+    REQUIRE(parsed);
+    CHECK(parsed->kind == DocumentKind::consultationReport);
+    DocumentReceiver receiver;
+    const auto reaction = receiver.handle(offer[0].kind, offer[0].payload);
+    CHECK_FALSE(reaction.error);
+    CHECK(receiver.kind(report->offer().transferId) == DocumentKind::consultationReport);
+    CHECK_FALSE(receiver.kind(newId()));
+}
+
 TEST_CASE("every bad offer gets a typed error and the receiver keeps running", "[document]") {
     const auto id = newId();
     const auto bytes = randomBytes(9'000, 8);
@@ -367,6 +394,8 @@ TEST_CASE("every bad offer gets a typed error and the receiver keeps running", "
         {json::array(), DocumentErrc::invalidMessage},
         {mutate([](json& o) { o.erase("sha256"); }), DocumentErrc::invalidMessage},
         {mutate([](json& o) { o["extra"] = 1; }), DocumentErrc::invalidMessage},
+        {mutate([](json& o) { o["kind"] = "leaflet"; }), DocumentErrc::invalidMessage},
+        {mutate([](json& o) { o["kind"] = 2; }), DocumentErrc::invalidMessage},
         {mutate([](json& o) { o["size"] = "9000"; }), DocumentErrc::invalidMessage},
         {mutate([](json& o) { o["transfer_id"] = "7KQM-2W9D"; }), DocumentErrc::invalidTransferId},
         {mutate([](json& o) { o["media_type"] = "text/html"; }),
@@ -477,8 +506,9 @@ TEST_CASE("the sender refuses what it must not send", "[document]") {
     CHECK(DocumentSender::create("not-an-id", "x", "").error().code ==
           DocumentErrc::invalidTransferId);
     CHECK(DocumentSender::create(newId(), "", "").error().code == DocumentErrc::emptyDocument);
-    CHECK(DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "").error().code ==
-          DocumentErrc::documentTooLarge);
+    CHECK(
+        DocumentSender::create(newId(), std::string(kMaxDocumentBytes + 1, 'x'), "").error().code ==
+        DocumentErrc::documentTooLarge);
     const auto tooLong = DocumentSender::create(newId(), "x", std::string(300, 't'));
     CHECK_FALSE(tooLong);
     CHECK(tooLong.error().code == DocumentErrc::titleTooLong);

@@ -268,7 +268,7 @@ Item {
             keyClick(Qt.Key_Question, Qt.ShiftModifier)
             tryCompare(help, "opened", true)
             // Every key the session screen answers to is listed, with what it does.
-            for (const key of ["F1", "F2", "F3", "C", "?", "1", "2", "3", "4", "↑ ↓", "R", "M",
+            for (const key of ["F1", "F2", "F3", "F4", "C", "?", "1", "2", "3", "4", "↑ ↓", "R", "M",
                                "P", "L", "[ ]"]) {
                 const entry = findChild(help.contentItem, "shortcut_" + key)
                 verify(entry !== null, "no line for " + key)

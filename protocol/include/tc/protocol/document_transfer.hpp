@@ -75,8 +75,17 @@ struct DocumentError : errors::Failure {
     }
 };
 
+// What a document is. A cabin prints an ordonnance as it comes; a consultation report (the
+// patient's copy of the compte rendu) only once its signature checks out against the
+// deployment's CA (the cabin's own decision: the protocol only carries the kind).
+enum class DocumentKind { ordonnance, consultationReport };
+std::string_view wireName(DocumentKind kind) noexcept; // "ordonnance", "consultation_report"
+
 struct DocumentOffer {
-    std::string transferId; // canonical prescription id
+    std::string transferId; // canonical prescription id (a report's id is one too)
+    // Optional on the wire, "ordonnance" when absent (and then not written, so that a cabin that
+    // predates it still reads an ordonnance's offer).
+    DocumentKind kind = DocumentKind::ordonnance;
     std::string mediaType{kPdfMediaType};
     std::uint64_t size = 0;
     std::string sha256; // 64 lower-case hex digits
@@ -157,7 +166,8 @@ public:
 
     // Fails with invalidTransferId, emptyDocument, documentTooLarge or titleTooLong.
     static DocumentResult<DocumentSender> create(std::string transferId, std::string bytes,
-                                                 std::string title, SenderPacing pacing = {});
+                                                 std::string title, SenderPacing pacing = {},
+                                                 DocumentKind kind = DocumentKind::ordonnance);
 
     // What to send now (the offer first, then chunks as pacing allows).
     std::vector<OutgoingMessage> poll(Clock::time_point now);
@@ -246,6 +256,7 @@ public:
     const std::string* document(const std::string& transferId) const;
     std::optional<DocumentState> state(const std::string& transferId) const;
     std::string title(const std::string& transferId) const;
+    std::optional<DocumentKind> kind(const std::string& transferId) const;
     std::size_t printCount(const std::string& transferId) const;
 
 private:
