@@ -44,18 +44,6 @@ std::string cameraCaptionFr(const std::string& camera) {
     return camera;
 }
 
-// Lowercase hex SHA-256 of a file, read in blocks; empty if it cannot be read.
-std::string sha256OfFile(const std::filesystem::path& path) {
-    QFile file(QString::fromStdString(path.string()));
-    if (!file.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file)) {
-        return {};
-    }
-    return hash.result().toHex().toStdString();
-}
 
 bool syncDirectory(const std::filesystem::path& directory) {
     const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -91,6 +79,18 @@ std::error_code placeFile(const std::filesystem::path& source, const std::filesy
 }
 
 } // namespace
+
+std::string sha256OfFile(const std::filesystem::path& path) {
+    QFile file(QString::fromStdString(path.string()));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file)) {
+        return {};
+    }
+    return hash.result().toHex().toStdString();
+}
 
 const boost::system::error_category& dossierCategory() noexcept {
     static const errors::TableCategory category("tc.dossier", kDossierErrors);
@@ -180,9 +180,10 @@ void ConsultationDossier::mediaStarted(prescriptions::UnixMs at) {
     }
 }
 
-void ConsultationDossier::addAuscultation(std::string site, const std::filesystem::path& flac,
-                                          prescriptions::UnixMs startMs,
-                                          prescriptions::UnixMs durationMs) {
+std::string ConsultationDossier::addAuscultation(std::string site,
+                                                 const std::filesystem::path& flac,
+                                                 prescriptions::UnixMs startMs,
+                                                 prescriptions::UnixMs durationMs) {
     if (site.empty()) {
         site = "unspecified";
     }
@@ -195,6 +196,7 @@ void ConsultationDossier::addAuscultation(std::string site, const std::filesyste
     m_content.record.acts.auscultations.push_back(
         {std::move(site), base + ".flac", startMs, durationMs, {}});
     addInstrument("stethoscope");
+    return base + ".flac";
 }
 
 void ConsultationDossier::addMeasurement(const protocol::Measurement& measurement,
@@ -220,12 +222,26 @@ void ConsultationDossier::addMeasurement(const protocol::Measurement& measuremen
     addInstrument(measurement.instrumentId);
 }
 
-void ConsultationDossier::addStill(const std::filesystem::path& png, std::string camera,
-                                   prescriptions::UnixMs at) {
+std::string ConsultationDossier::addStill(const std::filesystem::path& png, std::string camera,
+                                          prescriptions::UnixMs at) {
     const std::string name = "still-" + camera + "-" + std::to_string(++m_perCamera[camera]) + ".png";
     m_content.files.push_back({name, png});
     m_content.record.acts.stills.push_back({name, {}, at, cameraCaptionFr(camera)});
     addInstrument(camera);
+    return name;
+}
+
+void ConsultationDossier::setDigest(const std::string& archivedName, const std::string& sha256) {
+    for (auto& a : m_content.record.acts.auscultations) {
+        if (a.recording == archivedName) {
+            a.sha256 = sha256;
+        }
+    }
+    for (auto& s : m_content.record.acts.stills) {
+        if (s.fileName == archivedName) {
+            s.sha256 = sha256;
+        }
+    }
 }
 
 void ConsultationDossier::addInstrument(std::string id) {
@@ -264,6 +280,9 @@ prescriptions::ConsultationRecord ConsultationDossier::current(prescriptions::Un
     }
     record.times.endMs = std::max(now, record.times.startMs);
     record.endReason = "in_progress"; // a report signed now covers the consultation so far
+    // An act whose file is still being hashed joins the record once its digest is known.
+    std::erase_if(record.acts.auscultations, [](const auto& a) { return a.sha256.empty(); });
+    std::erase_if(record.acts.stills, [](const auto& s) { return s.sha256.empty(); });
     record.incidents = m_incidents.snapshot(now);
     return record;
 }

@@ -89,6 +89,9 @@ public:
     // A new consultation: who, where, when claimed, under which consent (the record's base).
     void begin(prescriptions::ConsultationRecord base);
     bool open() const noexcept { return m_open; }
+    const std::string& consultationId() const noexcept {
+        return m_content.record.consultationId;
+    }
     void mediaStarted(prescriptions::UnixMs at);
     // The identity as it stands (a correction by the doctor replaces it).
     void setPatient(prescriptions::PatientIdentity patient) {
@@ -96,12 +99,16 @@ public:
     }
 
     // `site` the auscultation site's wire name ("aortic"; "" unknown); `flac` the recording,
-    // its manifest beside it (.json).
-    void addAuscultation(std::string site, const std::filesystem::path& flac,
-                         prescriptions::UnixMs startMs, prescriptions::UnixMs durationMs);
+    // its manifest beside it (.json). Returns the act's archived name; its digest follows
+    // (setDigest): until then current() leaves the act out.
+    std::string addAuscultation(std::string site, const std::filesystem::path& flac,
+                                prescriptions::UnixMs startMs, prescriptions::UnixMs durationMs);
     // One act per value (a blood pressure is systolic, diastolic, mean and pulse).
     void addMeasurement(const protocol::Measurement& measurement, prescriptions::UnixMs at);
-    void addStill(const std::filesystem::path& png, std::string caption, prescriptions::UnixMs at);
+    std::string addStill(const std::filesystem::path& png, std::string camera,
+                         prescriptions::UnixMs at);
+    // The SHA-256 (lowercase hex) of an act's file, hashed off the UI thread.
+    void setDigest(const std::string& archivedName, const std::string& sha256);
     void addInstrument(std::string id);
     void addWaveforms(const media::WaveformSpan& span) { m_content.waveforms.append(span); }
     // A signed ordonnance: its id, the SHA-256 of its canonical JSON, and its files.
@@ -127,6 +134,9 @@ private:
     std::map<std::string, int> m_perCamera;
     int m_measurements = 0;
 };
+
+// Lowercase hex SHA-256 of a file, read in blocks; empty if it cannot be read. Blocking.
+std::string sha256OfFile(const std::filesystem::path& path);
 
 struct DossierFailure : errors::Failure {};
 using DossierResult = errors::Outcome<prescriptions::ConsultationRecord, DossierFailure>;

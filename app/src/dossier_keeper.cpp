@@ -7,6 +7,8 @@
 #include "vitals_controller.hpp"
 #include "voice_controller.hpp"
 
+#include "ui_dispatch.hpp"
+
 #include <QDateTime>
 #include <QFileInfo>
 
@@ -60,7 +62,13 @@ prescriptions::ConsultationRecord recordBaseOf(const DossierStart& start) {
 }
 
 DossierKeeper::DossierKeeper(QObject* parent)
-    : QObject(parent) {}
+    : QObject(parent) {
+    m_hasher.setMaxThreadCount(1);
+}
+
+DossierKeeper::~DossierKeeper() {
+    m_hasher.waitForDone();
+}
 
 void DossierKeeper::attach(const DossierParts& parts) {
     m_parts = parts;
@@ -83,8 +91,8 @@ void DossierKeeper::attach(const DossierParts& parts) {
         }
         // The file is named "<camera>-<time>[-f<frame>].png" (video_controller.cpp).
         const QString camera = QFileInfo(path).fileName().section(QLatin1Char('-'), 0, 0);
-        m_dossier.addStill(path.toStdString(), camera.toStdString(), nowMs());
-        emit actsChanged();
+        hash(m_dossier.addStill(path.toStdString(), camera.toStdString(), nowMs()),
+             path.toStdString());
     });
     connect(parts.video, &VideoController::frozenChanged, this,
             [this](const QString& name, bool frozen) {
@@ -141,9 +149,9 @@ void DossierKeeper::onRecordingFinished(const QString& file, qint64 startedMs,
     if (!m_dossier.open() || file.isEmpty()) {
         return;
     }
-    m_dossier.addAuscultation(m_parts.stethoscope->site().toStdString(), file.toStdString(),
-                              startedMs, durationMs);
-    emit actsChanged();
+    hash(m_dossier.addAuscultation(m_parts.stethoscope->site().toStdString(), file.toStdString(),
+                                   startedMs, durationMs),
+         file.toStdString());
 }
 
 void DossierKeeper::onPrescriptionSigned(bool signedOk) {
@@ -160,6 +168,23 @@ void DossierKeeper::onPrescriptionSigned(bool signedOk) {
     const auto& sealed = signedDocument->sealed;
     m_dossier.addPrescription(sealed.id().toString(), sealed.sha256(), files);
     emit actsChanged();
+}
+
+void DossierKeeper::hash(const std::string& archivedName, const std::filesystem::path& file) {
+    const std::string consultation = m_dossier.consultationId();
+    QPointer<DossierKeeper> self(this);
+    m_hasher.start([self, archivedName, file, consultation] {
+        const auto digest = sha256OfFile(file); // a long recording: off the UI thread
+        if (self) {
+            postToUi(self.data(), [self, archivedName, digest, consultation] {
+                if (self && self->m_dossier.open() &&
+                    self->m_dossier.consultationId() == consultation) {
+                    self->m_dossier.setDigest(archivedName, digest);
+                    emit self->actsChanged();
+                }
+            });
+        }
+    });
 }
 
 prescriptions::ConsultationRecord DossierKeeper::current() const {

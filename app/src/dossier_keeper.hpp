@@ -14,6 +14,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 #include <optional>
 
 namespace tc::app {
@@ -47,6 +48,7 @@ class DossierKeeper : public QObject {
     Q_OBJECT
 public:
     explicit DossierKeeper(QObject* parent = nullptr);
+    ~DossierKeeper() override;
 
     void attach(const DossierParts& parts);
     // Where finished dossiers go; none: kept nowhere (a console without an archive).
@@ -74,12 +76,15 @@ signals:
 private:
     void onRecordingFinished(const QString& file, qint64 startedMs, qint64 durationMs);
     void onPrescriptionSigned(bool signedOk);
+    // Hashes an act's file on a worker thread, then gives the dossier its digest.
+    void hash(const std::string& archivedName, const std::filesystem::path& file);
 
     DossierParts m_parts;
     ConsultationDossier m_dossier;
     QPointer<ArchiveUploads> m_archive;
     protocol::ConsentScopes m_consent;
     QString m_lastOutputText; // the stethoscope's, to hear a new failure once
+    QThreadPool m_hasher;     // one file at a time; waited for before the keeper goes
 };
 
 // The record's first lines from the claim: patient, doctor, cabin, assistant, times, consent.

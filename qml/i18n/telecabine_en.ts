@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>ArchivePanel</name>
+    <message>
+        <location filename="../ArchivePanel.qml" line="28"/>
+        <source>Dossiers en cours d&apos;archivage</source>
+        <translation>Dossiers being archived</translation>
+    </message>
+    <message>
+        <location filename="../ArchivePanel.qml" line="29"/>
+        <source>Dossiers archivés</source>
+        <translation>Archived dossiers</translation>
+    </message>
+    <message>
+        <location filename="../ArchivePanel.qml" line="85"/>
+        <source>Réessayer</source>
+        <translation>Retry</translation>
+    </message>
+</context>
+<context>
     <name>EndReasonDialog</name>
     <message>
         <location filename="../EndReasonDialog.qml" line="11"/>
@@ -412,102 +430,127 @@
         <translation>invalid network simulation</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="225"/>
+        <location filename="../../app/src/error_text.cpp" line="219"/>
+        <source>archive refusée</source>
+        <translation>archive refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="220"/>
+        <source>envoi à l&apos;archive refusé</source>
+        <translation>upload to the archive refused</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="221"/>
+        <source>dossier de consultation invalide</source>
+        <translation>invalid consultation record</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="222"/>
+        <source>document FHIR invalide</source>
+        <translation>invalid FHIR document</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="224"/>
+        <source>dossier de consultation non constitué</source>
+        <translation>consultation dossier not assembled</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/error_text.cpp" line="231"/>
         <source>incident technique</source>
         <translation>technical failure</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="263"/>
+        <location filename="../../app/src/error_text.cpp" line="269"/>
         <source>%1 (code %2/%3)</source>
         <translation>%1 (code %2/%3)</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="271"/>
+        <location filename="../../app/src/error_text.cpp" line="277"/>
         <source>Erreur réseau : %1. Vérifiez la connexion internet ; la reconnexion est automatique.</source>
         <translation>Network error: %1. Check the internet connection; reconnection is automatic.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="279"/>
+        <location filename="../../app/src/error_text.cpp" line="285"/>
         <source>Le service exige un certificat. Choisissez votre fichier d&apos;identité (.p12).</source>
         <translation>The service requires a certificate. Choose your identity file (.p12).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="283"/>
+        <location filename="../../app/src/error_text.cpp" line="289"/>
         <source>Certificat non reconnu : il n&apos;a pas été émis par l&apos;autorité de ce service. Vérifiez le fichier d&apos;identité ou l&apos;adresse du service.</source>
         <translation>Certificate not recognised: it was not issued by this service&apos;s authority. Check the identity file or the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="288"/>
+        <location filename="../../app/src/error_text.cpp" line="294"/>
         <source>Certificat expiré ou pas encore valide. Demandez un nouveau certificat à votre administrateur.</source>
         <translation>Certificate expired or not yet valid. Ask your administrator for a new certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="292"/>
+        <location filename="../../app/src/error_text.cpp" line="298"/>
         <source>Certificat refusé (serveur inattendu ou certificat invalide). Vérifiez l&apos;adresse du service.</source>
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="297"/>
+        <location filename="../../app/src/error_text.cpp" line="303"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="302"/>
+        <location filename="../../app/src/error_text.cpp" line="308"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="307"/>
+        <location filename="../../app/src/error_text.cpp" line="313"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="312"/>
+        <location filename="../../app/src/error_text.cpp" line="318"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="316"/>
+        <location filename="../../app/src/error_text.cpp" line="322"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="320"/>
+        <location filename="../../app/src/error_text.cpp" line="326"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="323"/>
+        <location filename="../../app/src/error_text.cpp" line="329"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="327"/>
+        <location filename="../../app/src/error_text.cpp" line="333"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="330"/>
+        <location filename="../../app/src/error_text.cpp" line="336"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="333"/>
+        <location filename="../../app/src/error_text.cpp" line="339"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="336"/>
+        <location filename="../../app/src/error_text.cpp" line="342"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="339"/>
+        <location filename="../../app/src/error_text.cpp" line="345"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="342"/>
+        <location filename="../../app/src/error_text.cpp" line="348"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -515,22 +558,22 @@
 <context>
     <name>HeaderBar</name>
     <message>
-        <location filename="../HeaderBar.qml" line="36"/>
+        <location filename="../HeaderBar.qml" line="37"/>
         <source>DÉMONSTRATION</source>
         <translation>DEMONSTRATION</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="58"/>
+        <location filename="../HeaderBar.qml" line="66"/>
         <source>En service</source>
         <translation>On shift</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="58"/>
+        <location filename="../HeaderBar.qml" line="66"/>
         <source>En pause</source>
         <translation>On break</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="64"/>
+        <location filename="../HeaderBar.qml" line="72"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
@@ -699,7 +742,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../Main.qml" line="17"/>
+        <location filename="../Main.qml" line="19"/>
         <source>telecabine — console médecin</source>
         <translation>telecabine — physician console</translation>
     </message>
@@ -1077,12 +1120,12 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../QueueView.qml" line="22"/>
+        <location filename="../QueueView.qml" line="23"/>
         <source>Patients en attente</source>
         <translation>Waiting patients</translation>
     </message>
     <message numerus="yes">
-        <location filename="../QueueView.qml" line="30"/>
+        <location filename="../QueueView.qml" line="31"/>
         <source>%n patient(s) en attente</source>
         <translation>
             <numerusform>%n patient waiting</numerusform>
@@ -1090,17 +1133,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="38"/>
+        <location filename="../QueueView.qml" line="39"/>
         <source>Vous êtes en pause : passez « En service » pour prendre un patient en charge.</source>
         <translation>You are on a break: switch to “On shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="64"/>
+        <location filename="../QueueView.qml" line="65"/>
         <source>Fermer</source>
         <translation>Dismiss</translation>
     </message>
     <message>
-        <location filename="../QueueView.qml" line="87"/>
+        <location filename="../QueueView.qml" line="88"/>
         <source>Aucun patient en attente</source>
         <translation>No patient waiting</translation>
     </message>
@@ -1969,7 +2012,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="316"/>
+        <location filename="../../app/console/main.cpp" line="321"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
@@ -1977,6 +2020,88 @@
         <location filename="../../app/console/main.cpp" line="48"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ArchiveUploads</name>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="47"/>
+        <source>Archivage impossible : %1</source>
+        <translation>Archiving impossible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="196"/>
+        <source>Consultation %1</source>
+        <translation>Consultation %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="202"/>
+        <source>Préparation du dossier…</source>
+        <translation>Preparing the dossier…</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="205"/>
+        <source>Prêt, en attente de connexion</source>
+        <translation>Ready, waiting for a connection</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="208"/>
+        <source>En attente d&apos;envoi</source>
+        <translation>Waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="211"/>
+        <source>Envoi : %1 %</source>
+        <translation>Sending: %1 %</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="214"/>
+        <source>Nouvel essai bientôt</source>
+        <translation>Retrying soon</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="217"/>
+        <source>Bloqué</source>
+        <translation>Blocked</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="220"/>
+        <source>Archivé</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="222"/>
+        <source>Dossier non constitué</source>
+        <translation>Dossier not assembled</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/archive_uploads.cpp" line="279"/>
+        <source>Archivage : un dossier n&apos;a pas pu être constitué</source>
+        <translation>Archive: a dossier could not be assembled</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
+        <translation>
+            <numerusform>Archive: %n dossier pending, sending %1 %</numerusform>
+            <numerusform>Archive: %n dossiers pending, sending %1 %</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <source>Archivage bloqué : %n dossier(s) en attente</source>
+        <translation>
+            <numerusform>Archive blocked: %n dossier pending</numerusform>
+            <numerusform>Archive blocked: %n dossiers pending</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <source>Archivage : %n dossier(s) en attente</source>
+        <translation>
+            <numerusform>Archive: %n dossier pending</numerusform>
+            <numerusform>Archive: %n dossiers pending</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2048,192 +2173,192 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="153"/>
+        <location filename="../../app/src/media_link.cpp" line="154"/>
         <source>Aucune adresse réseau pour le média : %1</source>
         <translation>No network address for the media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="40"/>
+        <location filename="../../app/src/media_link.cpp" line="41"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="43"/>
+        <location filename="../../app/src/media_link.cpp" line="44"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="203"/>
+        <location filename="../../app/src/media_link.cpp" line="204"/>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="31"/>
+        <location filename="../../app/src/media_link.cpp" line="32"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="34"/>
+        <location filename="../../app/src/media_link.cpp" line="35"/>
         <source>Voix</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="37"/>
+        <location filename="../../app/src/media_link.cpp" line="38"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="56"/>
+        <location filename="../../app/src/media_link.cpp" line="57"/>
         <source>relayé par %1 (TURN %2)</source>
         <translation>relayed by %1 (TURN %2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="63"/>
+        <location filename="../../app/src/media_link.cpp" line="64"/>
         <source>relayé par le serveur TURN de la cabine</source>
         <translation>relayed by the cabin&apos;s TURN server</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="65"/>
+        <location filename="../../app/src/media_link.cpp" line="66"/>
         <source>direct (réseau local)</source>
         <translation>direct (local network)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="66"/>
+        <location filename="../../app/src/media_link.cpp" line="67"/>
         <source>direct (à travers le NAT)</source>
         <translation>direct (through the NAT)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="162"/>
+        <location filename="../../app/src/media_link.cpp" line="163"/>
         <source>Port média indisponible : %1</source>
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="168"/>
+        <location filename="../../app/src/media_link.cpp" line="169"/>
         <source>Certificat média impossible à créer.</source>
         <translation>Could not create the media certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="175"/>
+        <location filename="../../app/src/media_link.cpp" line="176"/>
         <source>Offre média invalide.</source>
         <translation>Invalid media offer.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="189"/>
+        <location filename="../../app/src/media_link.cpp" line="190"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="193"/>
+        <location filename="../../app/src/media_link.cpp" line="194"/>
         <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
         <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="272"/>
+        <location filename="../../app/src/media_link.cpp" line="273"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="321"/>
+        <location filename="../../app/src/media_link.cpp" line="323"/>
         <source>Message ICE de la cabine refusé : %1</source>
         <translation>The cabin&apos;s ICE message was refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="327"/>
+        <location filename="../../app/src/media_link.cpp" line="329"/>
         <source>La cabine relance la connexion (ICE restart)</source>
         <translation>The cabin restarts the connection (ICE restart)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="336"/>
+        <location filename="../../app/src/media_link.cpp" line="342"/>
         <source>Chemin média : %1</source>
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="382"/>
+        <location filename="../../app/src/media_link.cpp" line="391"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="384"/>
+        <location filename="../../app/src/media_link.cpp" line="393"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="406"/>
+        <location filename="../../app/src/media_link.cpp" line="415"/>
         <source>Serveur %1 inutilisable : %2</source>
         <translation>Server %1 unusable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="474"/>
+        <location filename="../../app/src/media_link.cpp" line="493"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="477"/>
+        <location filename="../../app/src/media_link.cpp" line="496"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="480"/>
+        <location filename="../../app/src/media_link.cpp" line="499"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="482"/>
+        <location filename="../../app/src/media_link.cpp" line="501"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="492"/>
+        <location filename="../../app/src/media_link.cpp" line="511"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="494"/>
+        <location filename="../../app/src/media_link.cpp" line="513"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="496"/>
+        <location filename="../../app/src/media_link.cpp" line="515"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="498"/>
+        <location filename="../../app/src/media_link.cpp" line="517"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="500"/>
+        <location filename="../../app/src/media_link.cpp" line="519"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="504"/>
+        <location filename="../../app/src/media_link.cpp" line="523"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="506"/>
+        <location filename="../../app/src/media_link.cpp" line="525"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="508"/>
+        <location filename="../../app/src/media_link.cpp" line="527"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="512"/>
+        <location filename="../../app/src/media_link.cpp" line="531"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="516"/>
+        <location filename="../../app/src/media_link.cpp" line="535"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="478"/>
+        <location filename="../../app/src/media_link.cpp" line="497"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -2570,17 +2695,17 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="394"/>
+        <location filename="../../app/src/session_controller.cpp" line="411"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="166"/>
+        <location filename="../../app/src/session_controller.cpp" line="179"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="214"/>
+        <location filename="../../app/src/session_controller.cpp" line="229"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
     </message>
@@ -2775,7 +2900,7 @@
         <translation>Recording ended incompletely: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_recording.cpp" line="90"/>
+        <location filename="../../app/src/stethoscope_recording.cpp" line="91"/>
         <source>Enregistrement interrompu : %1</source>
         <translation>Recording interrupted: %1</translation>
     </message>
@@ -2788,32 +2913,32 @@
         <translation>Cannot show the “%1” video: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="278"/>
+        <location filename="../../app/src/video_controller.cpp" line="279"/>
         <source>Photo impossible : aucun dossier de consultation n&apos;est ouvert.</source>
         <translation>Cannot take a photo: no consultation folder is open.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="291"/>
+        <location filename="../../app/src/video_controller.cpp" line="292"/>
         <source>Photo impossible : aucune image reçue de « %1 ».</source>
         <translation>Cannot take a photo: no picture received from “%1”.</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="313"/>
+        <location filename="../../app/src/video_controller.cpp" line="314"/>
         <source>La photo n&apos;a pas pu être enregistrée dans %1 (%2).</source>
         <translation>The photo could not be saved in %1 (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="326"/>
+        <location filename="../../app/src/video_controller.cpp" line="327"/>
         <source>Caméra de la salle</source>
         <translation>Room camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="329"/>
+        <location filename="../../app/src/video_controller.cpp" line="330"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/video_controller.cpp" line="332"/>
+        <location filename="../../app/src/video_controller.cpp" line="333"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
@@ -2845,7 +2970,7 @@
     <name>tc::app::VitalsController</name>
     <message>
         <location filename="../../app/src/vitals_controller.cpp" line="102"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="425"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="431"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
@@ -2870,139 +2995,139 @@
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="211"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="213"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="216"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="217"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="218"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="221"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="235"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="238"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="269"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="271"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="274"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="273"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="277"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="272"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="275"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="276"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="279"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="278"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="306"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="281"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="309"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="280"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="283"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="282"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="285"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="284"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="286"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="289"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="300"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="306"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="309"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="312"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="312"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="315"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="323"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="326"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="339"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="342"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="341"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="344"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>

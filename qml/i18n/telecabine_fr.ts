@@ -4,7 +4,7 @@
 <context>
     <name>QueueView</name>
     <message numerus="yes">
-        <location filename="../QueueView.qml" line="30"/>
+        <location filename="../QueueView.qml" line="31"/>
         <source>%n patient(s) en attente</source>
         <translation>
             <numerusform>%n patient en attente</numerusform>
@@ -24,9 +24,36 @@
     </message>
 </context>
 <context>
+    <name>tc::app::ArchiveUploads</name>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
+        <translation>
+            <numerusform>Archivage : %n dossier en attente, envoi %1 %</numerusform>
+            <numerusform>Archivage : %n dossiers en attente, envoi %1 %</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <source>Archivage bloqué : %n dossier(s) en attente</source>
+        <translation>
+            <numerusform>Archivage bloqué : %n dossier en attente</numerusform>
+            <numerusform>Archivage bloqué : %n dossiers en attente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <source>Archivage : %n dossier(s) en attente</source>
+        <translation>
+            <numerusform>Archivage : %n dossier en attente</numerusform>
+            <numerusform>Archivage : %n dossiers en attente</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>tc::app::MediaLink</name>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="478"/>
+        <location filename="../../app/src/media_link.cpp" line="497"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n paquet perdu</numerusform>

@@ -410,7 +410,7 @@ TEST_CASE("the consultation record: three real programs, a 3 s loss burst, and t
     CHECK(refused >= 1);
 }
 
-TEST_CASE("the consultation record: the console and the service killed with SIGKILL mid-upload; "
+TEST_CASE("the consultation record: the console and the service killed with SIGKILL mid-upload: "
           "the dossier resumes at the console's next start and is archived once, whole",
           "[e2e][record][crash]") {
     RecordRun run;
