@@ -34,6 +34,7 @@ fail() { echo "e2e: FAIL: $*" >&2; keep=1; tail -n 30 "$work"/*.log >&2 || true;
 
 "$rendezvous" serve --port 0 --port-file "$work/port" --event-log "$work/events.sqlite" \
     --ca "$work/pki/ca.pem" --cert "$work/pki/service.pem" --key "$work/pki/service.key" \
+    --archive-dir "$work/archive" --archive-key "$work/archive.key" \
     >"$work/rendezvous.log" 2>&1 &
 pids="$pids $!"
 i=0
@@ -174,6 +175,12 @@ grep -q "consultation report, signature verified" "$work/cabin.log" ||
 grep -q "autopilot: patient copy of the compte rendu: printed" "$work/console.log" ||
     fail "the console was not told the patient copy printed"
 printed_exactly "$report" || fail "no printed document is the signed report"
+
+# The consultation's dossier went to the service's archive, whole (committed).
+grep -q "autopilot: dossier S-[0-9a-f]*: done" "$work/console.log" ||
+    fail "the consultation's dossier was not archived"
+grep -q "archive: doctor [0-9]* committed record S-" "$work/rendezvous.log" ||
+    fail "the service did not commit the dossier"
 
 kinds=$(sqlite3 "$work/events.sqlite" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY sequence);")
 echo "e2e: event log: $kinds"
