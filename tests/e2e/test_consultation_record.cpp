@@ -355,6 +355,40 @@ TEST_CASE("the consultation record: three real programs, a 3 s loss burst, and t
     INFO(verified.output);
     CHECK(verified.status == 0);
 
+    // The signed compte rendu: referenced by the record, its PDF accepted by pdfsig and by the
+    // verifier as a report, its FHIR document well formed with every reference resolved.
+    REQUIRE(record->report.has_value());
+    std::string reportPdf;
+    std::string reportFhir;
+    for (const auto& [name, bytes] : files) {
+        if (name.starts_with("report/") && name.ends_with(".pdf")) {
+            reportPdf = bytes;
+        } else if (name.starts_with("report/") && name.ends_with(".fhir.json")) {
+            reportFhir = bytes;
+        } else if (name.starts_with("report/") && name.ends_with(".json")) {
+            CHECK(sha256Hex(bytes) == record->report->sha256);
+        }
+    }
+    REQUIRE_FALSE(reportPdf.empty());
+    const auto reportPath = run.directory() / "fetched-report.pdf";
+    std::ofstream(reportPath, std::ios::binary) << reportPdf;
+    const auto pdfsig = runCommand({"pdfsig", reportPath.string()});
+    INFO(pdfsig.output);
+    CHECK(pdfsig.status == 0);
+    CHECK(pdfsig.output.find("Signature Validation: Signature is Valid.") != std::string::npos);
+    const auto reportVerified = runCommand({TC_E2E_VERIFY, reportPath.string(), "--ca",
+                                            (run.directory() / "pki/ca.pem").string(), "--kind",
+                                            "report"});
+    INFO(reportVerified.output);
+    CHECK(reportVerified.status == 0);
+    const auto bundle = nlohmann::json::parse(reportFhir, nullptr, false);
+    REQUIRE(bundle.is_object());
+    const auto problems = rx::checkFhirDocument(bundle);
+    for (const auto& problem : problems) {
+        INFO(problem.path << ": " << problem.detail);
+    }
+    CHECK(problems.empty());
+
     // The vitals and the incidents travel beside the record.
     CHECK(files.count("vitals/measurements.json") == 1);
     CHECK(files.count("vitals/waveforms.json") == 1);
