@@ -14,7 +14,6 @@ namespace fx = tc::prescriptions::test;
 using fx::hasIssue;
 using nlohmann::json;
 
-
 TEST_CASE("Report: templates for the common motifs, in French, leave the conclusion to the doctor",
           "[report]") {
     const auto templates = allReportTemplates();
