@@ -3,10 +3,8 @@
 // PAdES, the QR payload, the pharmacist's checks). Each value has a stable snake_case name and a
 // readable English message; the verifier prints its own French/English verdicts.
 
+// The enum, signatureCategory() and signatureErrcName() are generated from
+// prescriptions/errors.json.
 #include "tc/prescriptions/errc/signature_errc.hpp"
 
-#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
-#include <string_view>
-
-namespace tc::prescriptions {} // namespace tc::prescriptions
