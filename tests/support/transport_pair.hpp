@@ -3,6 +3,7 @@
 // for both sides, and a start through the impairment relay.
 
 #include "support/catch_result.hpp"
+#include "support/eventually.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
@@ -37,14 +38,7 @@ struct Observer {
 };
 
 template <class Pred> inline bool eventually(Pred pred, std::chrono::milliseconds limit = 5000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
+    return pollUntil(pred, limit, 5ms);
 }
 
 TransportStats statsOf(IoThread& io, MediaTransport& transport);
