@@ -59,9 +59,7 @@ TEST_CASE("stethoscope over the wire: bit-exact recording through 10 % loss", "[
 
     IoThread io("test-stetho");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto cabinTransport = *MediaTransport::open(io.executor(), pair.a);
-    auto consoleTransport = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [cabinTransport, consoleTransport, relay] = openRelayed(io, pair);
     StethoscopeFormat format;
     format.encoding = encoding;
     format.payloadType = encoding == AudioEncoding::opus ? 102 : 96;

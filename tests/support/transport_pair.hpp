@@ -74,6 +74,14 @@ struct Pair {
 void startDirect(const Pair& pair, MediaTransport& a, MediaTransport& b, Observer& seenA,
                  Observer& seenB);
 
+// Both ends of `pair` open on `io`, and a relay to put between them (startThroughRelay).
+struct RelayedTransports {
+    std::shared_ptr<MediaTransport> a;
+    std::shared_ptr<MediaTransport> b;
+    std::shared_ptr<ImpairedRelay> relay;
+};
+RelayedTransports openRelayed(IoThread& io, const Pair& pair);
+
 // Starts both transports so that all their traffic crosses `relay`.
 void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a, MediaTransport& b,
                        Observer& seenA, Observer& seenB);
