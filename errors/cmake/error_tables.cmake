@@ -127,10 +127,9 @@ endfunction()
 
 function(tc_error_tables target data)
   get_filename_component(data "${data}" ABSOLUTE)
-  file(RELATIVE_PATH source ${PROJECT_SOURCE_DIR} ${data})
-  if(source MATCHES "^\\.\\./")
-    get_filename_component(source ${data} NAME)
-  endif()
+  # The data file's path from the repository's root (errors/cmake/../..), in any build tree.
+  get_filename_component(root "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../.." ABSOLUTE)
+  file(RELATIVE_PATH source ${root} ${data})
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${data}
                                                                 ${CMAKE_CURRENT_FUNCTION_LIST_FILE})
   file(READ ${data} json)
