@@ -32,8 +32,8 @@ function(_tc_write_if_changed path content)
   file(REMOVE ${path}.tmp)
 endfunction()
 
-# Reads one category (a JSON object) and appends to the header text ${hpp} and the source
-# text ${cpp} in the caller's scope.
+# Reads one category (a JSON object) and sets ${hpp} and ${cpp}, in the caller's scope, to its
+# declarations (for its header) and its table and functions (for the source).
 function(_tc_error_category category hpp cpp)
   string(JSON enum GET "${category}" enum)
   string(JSON function GET "${category}" category)
