@@ -2,7 +2,33 @@
 
 #include "../cli/command_line.hpp"
 
+#include <iostream>
+#include <optional>
+#include <string>
+#include <sys/resource.h>
+
 namespace tc::bench {
+
+// The integer option --<name> (`fallback` when absent) of the benchmark `bench`, when the command
+// line is well formed and the value within [low, high]; otherwise says "<bench>: --<name>
+// low..high" on stderr and gives nothing (the benchmark then exits with 2).
+inline std::optional<int> rangedOption(cli::CommandLine& args, const char* bench,
+                                       const std::string& name, int fallback, int low, int high) {
+    const auto value = args.number(name, fallback);
+    if (!args.errors().empty() || value < low || value > high) {
+        std::cerr << bench << ": --" << name << " " << low << ".." << high << "\n";
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+// User and system CPU time of this process (not of its children), in seconds.
+inline double processCpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 // N cabins and M doctors over loopback TLS against a service in a child process.
 int runRendezvous(cli::CommandLine& args);

@@ -361,19 +361,11 @@ private:
     std::uint16_t m_port = 0;
 };
 
-double processCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 } // namespace
 
 int runJoin(cli::CommandLine& args) {
-    const auto runs = static_cast<int>(args.number("runs", 5));
-    if (!args.errors().empty() || runs < 1 || runs > 50) {
-        std::cerr << "join: --runs 1..50\n";
+    const auto runs = rangedOption(args, "join", "runs", 5, 1, 50);
+    if (!runs) {
         return 2;
     }
     auto gui = guiApplication("join", args);
@@ -387,7 +379,7 @@ int runJoin(cli::CommandLine& args) {
     }
     std::vector<double> audio;
     std::vector<double> video;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < *runs; ++i) {
         const auto join = console.join();
         if (!join) {
             return 1;
@@ -404,7 +396,7 @@ int runJoin(cli::CommandLine& args) {
         {"what", "doctor's claim of the first waiting patient to the first stethoscope sample "
                  "played and the first room-camera frame on screen, the real console against "
                  "the embedded demo service and cabin, loopback, DTLS-SRTP"},
-        {"runs", runs},
+        {"runs", *runs},
         {"first_audio_ms", percentile(audio, 0.5)},
         {"first_video_ms", percentile(video, 0.5)},
         {"first_audio_ms_max", *std::max_element(audio.begin(), audio.end())},
@@ -418,9 +410,8 @@ int runJoin(cli::CommandLine& args) {
 }
 
 int runVideoLatency(cli::CommandLine& args) {
-    const auto seconds = static_cast<int>(args.number("seconds", 10));
-    if (!args.errors().empty() || seconds < 2 || seconds > 120) {
-        std::cerr << "video-latency: --seconds 2..120\n";
+    const auto seconds = rangedOption(args, "video-latency", "seconds", 10, 2, 120);
+    if (!seconds) {
         return 2;
     }
     auto gui = guiApplication("video-latency", args);
@@ -432,7 +423,7 @@ int runVideoLatency(cli::CommandLine& args) {
         {"what", "glass to glass: the cabin's frame capture time (stamped in its pixels) to the "
                  "console window's buffer swap showing it; 1280x720 at 30 frames/s, the real "
                  "console and the embedded cabin in one process, loopback, DTLS-SRTP"},
-        {"seconds", seconds},
+        {"seconds", *seconds},
         {"target_p95_ms", 100},
         {"machine", machine(gui.sceneGraph)}};
     for (const auto& [codec, name, payloadType] :
@@ -453,11 +444,11 @@ int runVideoLatency(cli::CommandLine& args) {
                       << console.roomPayloadType() << ", not " << name << "\n";
             return 1;
         }
-        const auto latencies = console.collect(std::chrono::seconds(seconds));
+        const auto latencies = console.collect(std::chrono::seconds(*seconds));
         static_cast<void>(console.end());
-        if (latencies.size() < static_cast<std::size_t>(seconds) * 10) {
+        if (latencies.size() < static_cast<std::size_t>(*seconds) * 10) {
             std::cerr << "video-latency: only " << latencies.size() << " frames on screen in "
-                      << seconds << " s (" << name << ")\n";
+                      << *seconds << " s (" << name << ")\n";
             return 1;
         }
         const auto decoded = console.decodedLatencies();
@@ -469,7 +460,7 @@ int runVideoLatency(cli::CommandLine& args) {
                      {"decoded_p95_ms", decoded.empty() ? 0.0 : percentile(decoded, 0.95)},
                      {"max_ms", percentile(latencies, 1.0)},
                      {"frames_on_screen", latencies.size()},
-                     {"fps_on_screen", static_cast<double>(latencies.size()) / seconds}};
+                     {"fps_on_screen", static_cast<double>(latencies.size()) / *seconds}};
     }
     std::cout << out.dump(args.flag("json") ? -1 : 2) << "\n";
     return 0;
@@ -480,9 +471,8 @@ int runVideoLatency(cli::CommandLine& args) {
 namespace tc::bench {
 
 int runVitals(cli::CommandLine& args) {
-    const auto seconds = static_cast<int>(args.number("seconds", 10));
-    if (!args.errors().empty() || seconds < 2 || seconds > 120) {
-        std::cerr << "vitals: --seconds 2..120\n";
+    const auto seconds = rangedOption(args, "vitals", "seconds", 10, 2, 120);
+    if (!seconds) {
         return 2;
     }
     ForkedDemo demo; // first: no thread may exist when it forks
@@ -514,7 +504,7 @@ int runVitals(cli::CommandLine& args) {
     const int framesBefore = vitals->ecgFramesDrawn();
     const double cpuBefore = processCpuSeconds();
     const auto wallBefore = Clock::now();
-    console.collect(std::chrono::seconds(seconds));
+    console.collect(std::chrono::seconds(*seconds));
     const double wall = std::chrono::duration<double>(Clock::now() - wallBefore).count();
     const double cpu = processCpuSeconds() - cpuBefore;
     const int frames = vitals->ecgFramesDrawn() - framesBefore;
@@ -536,7 +526,7 @@ int runVitals(cli::CommandLine& args) {
                  "time at the cabin to its arrival in the console's traces (same machine, same "
                  "clock); the ECG strip's frames drawn by the scene graph per second; the "
                  "console process's CPU"},
-        {"seconds", seconds},
+        {"seconds", *seconds},
         {"waveform_latency_p50_ms", percentile(latencies, 0.50)},
         {"waveform_latency_p95_ms", percentile(latencies, 0.95)},
         {"ecg_strip_fps", frames / wall},

@@ -139,14 +139,13 @@ nlohmann::json measureLatency(std::chrono::milliseconds jitter, int impulses) {
 } // namespace
 
 int runStethoLatency(cli::CommandLine& args) {
-    const auto impulses = static_cast<int>(args.number("impulses", 50));
-    if (!args.errors().empty() || impulses < 5 || impulses > 1000) {
-        std::cerr << "stetho-latency: --impulses 5..1000\n";
+    const auto impulses = rangedOption(args, "stetho-latency", "impulses", 50, 5, 1000);
+    if (!impulses) {
         return 2;
     }
     nlohmann::json levels = nlohmann::json::array();
     for (const auto jitter : {0ms, 20ms, 50ms}) {
-        levels.push_back(measureLatency(jitter, impulses));
+        levels.push_back(measureLatency(jitter, *impulses));
     }
     const bool met = levels[0].value("p95_ms", 1e9) <= 40 && levels[2].value("p95_ms", 1e9) <= 80;
     const nlohmann::json report = {{"benchmark", "stetho-latency"},

@@ -118,19 +118,11 @@ int runCabin(int fromConsole, int toConsole, int seconds) {
     return 0;
 }
 
-double cpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage); // this process only: the cabin child is not counted
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 } // namespace
 
 int runStethoCpu(cli::CommandLine& args) {
-    const auto seconds = static_cast<int>(args.number("seconds", 10));
-    if (!args.errors().empty() || seconds < 2 || seconds > 600) {
-        std::cerr << "stetho-cpu: --seconds 2..600\n";
+    const auto seconds = rangedOption(args, "stetho-cpu", "seconds", 10, 2, 600);
+    if (!seconds) {
         return 2;
     }
     int toCabin[2];
@@ -148,7 +140,7 @@ int runStethoCpu(cli::CommandLine& args) {
     if (cabin == 0) {
         ::close(toCabin[1]);
         ::close(toConsole[0]);
-        ::_exit(runCabin(toCabin[0], toConsole[1], seconds + 1));
+        ::_exit(runCabin(toCabin[0], toConsole[1], *seconds + 1));
     }
     ::close(toCabin[0]);
     ::close(toConsole[1]);
@@ -212,10 +204,11 @@ int runStethoCpu(cli::CommandLine& args) {
         (*player)->setMode(media::FilterMode::diaphragm);
         (*player)->setGainDb(12);
         std::this_thread::sleep_for(500ms); // past start-up: the steady state is measured
-        const double cpuBefore = cpuSeconds();
+        // This process only: the cabin child is not counted.
+        const double cpuBefore = processCpuSeconds();
         const auto start = Clock::now();
-        std::this_thread::sleep_for(std::chrono::seconds(seconds - 1));
-        const double cpu = cpuSeconds() - cpuBefore;
+        std::this_thread::sleep_for(std::chrono::seconds(*seconds - 1));
+        const double cpu = processCpuSeconds() - cpuBefore;
         const double wall = std::chrono::duration<double>(Clock::now() - start).count();
         const auto frames = receiver.stats().frames;
         receiver.stopRecording();

@@ -29,13 +29,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace net = boost::asio;
 
-double processCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 // utime + stime of another process, from /proc (Linux).
 double childCpuSeconds(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -112,12 +105,11 @@ void paced(const Frames& frames, net::ip::udp::socket& socket,
 } // namespace
 
 int runVideoCpu(cli::CommandLine& args) {
-    const auto seconds = static_cast<int>(args.number("seconds", 10));
-    if (!args.errors().empty() || seconds < 2 || seconds > 120) {
-        std::cerr << "video-cpu: --seconds 2..120\n";
+    const auto seconds = rangedOption(args, "video-cpu", "seconds", 10, 2, 120);
+    if (!seconds) {
         return 2;
     }
-    auto frames = encodeAhead(seconds * 30);
+    auto frames = encodeAhead(*seconds * 30);
     if (!frames) {
         std::cerr << "video-cpu: cannot encode the stream: " << frames.error().message() << "\n";
         return 1;
@@ -200,7 +192,7 @@ int runVideoCpu(cli::CommandLine& args) {
     const nlohmann::json report = {
         {"benchmark", "video-cpu"},
         {"stream", "1280x720 30 fps VP8, encoded ahead, over loopback UDP"},
-        {"seconds", seconds},
+        {"seconds", *seconds},
         {"frames_decoded", oursFrames},
         {"cpu_pct_one_core", oursPct},
         {"gst_launch_cpu_pct_one_core", gstPct},

@@ -1,9 +1,7 @@
 #include "cabin_printer.hpp"
 
 #include "ipp_codec.hpp"
-#include "tc/errors/error_table.hpp"
 
-#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,26 +29,6 @@ struct Exchanged {
     bool sent = false;        // connected: the request may have reached the printer
     std::string detail;
 };
-
-constexpr std::array kPrintErrors{
-    errors::ErrcEntry{PrintErrc::mediaEmpty, "media_empty", "the printer is out of paper"},
-    errors::ErrcEntry{PrintErrc::mediaJam, "media_jam", "paper jam"},
-    errors::ErrcEntry{PrintErrc::tonerEmpty, "toner_empty", "the printer is out of ink or toner"},
-    errors::ErrcEntry{PrintErrc::coverOpen, "cover_open", "a printer cover or door is open"},
-    errors::ErrcEntry{PrintErrc::printerOffline, "printer_offline", "the printer is offline"},
-    errors::ErrcEntry{PrintErrc::printerError, "printer_error", "the printer failed"},
-    errors::ErrcEntry{PrintErrc::printerRefused, "printer_refused", "the printer refused the job"},
-    errors::ErrcEntry{PrintErrc::printerTimeout, "printer_timeout",
-                      "the printer did not finish the job in time"},
-    errors::ErrcEntry{PrintErrc::jobCanceled, "job_canceled",
-                      "the job was canceled at the printer"},
-    errors::ErrcEntry{PrintErrc::jobAborted, "job_aborted", "the printer aborted the job"},
-};
-
-const auto& category() noexcept {
-    static const errors::TableCategory instance("tc.cabin.print", kPrintErrors);
-    return instance;
-}
 
 PrintFailure failure(PrintErrc code, std::string text, std::int32_t job = 0,
                      bool uncertain = false) {
@@ -347,14 +325,9 @@ std::optional<PrintFailure> explainPrinterReasons(const std::vector<std::string>
     return std::nullopt;
 }
 
-const boost::system::error_category& printCategory() noexcept {
-    return category();
-}
-
 std::string PrintFailure::reason() const {
-    return code.category() == printCategory()
-               ? std::string(category().key(PrintErrc(code.value())))
-               : std::string(category().key(PrintErrc::printerError));
+    return code.category() == printCategory() ? std::string(wireName(PrintErrc(code.value())))
+                                              : std::string(wireName(PrintErrc::printerError));
 }
 
 std::shared_ptr<CabinPrinter> CabinPrinter::create(net::any_io_executor executor, PrinterUri uri,

@@ -10,6 +10,7 @@
 // operations the cabin uses are a few dozen bytes of RFC 8010 encoding each (ipp_codec.hpp);
 // libcups' blocking API would have needed a thread of its own and a second event model.
 
+#include "tc/cabin/errc/print_errc.hpp"
 #include "tc/errors/outcome.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -33,24 +34,6 @@ struct PrinterUri {
 };
 // ipp://host[:port]/path (the port defaults to 631). Nullopt otherwise.
 std::optional<PrinterUri> parsePrinterUri(std::string_view uri);
-
-// Why a document did not print; each key is the reason code a failed document status carries.
-enum class PrintErrc {
-    mediaEmpty = 1, // "media_empty"
-    mediaJam,
-    tonerEmpty,
-    coverOpen,
-    printerOffline,
-    printerError,
-    printerRefused,
-    printerTimeout,
-    jobCanceled,
-    jobAborted,
-};
-const boost::system::error_category& printCategory() noexcept;
-inline boost::system::error_code make_error_code(PrintErrc e) noexcept {
-    return {static_cast<int>(e), printCategory()};
-}
 
 struct PrintFailure : errors::Failure {
     std::string text; // for the operator and the doctor, in French
@@ -99,7 +82,3 @@ public:
 };
 
 } // namespace tc::cabin
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::cabin::PrintErrc> : std::true_type {};
-} // namespace boost::system

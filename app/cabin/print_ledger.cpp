@@ -1,10 +1,8 @@
 #include "print_ledger.hpp"
 
-#include "tc/errors/error_table.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <fcntl.h>
@@ -20,35 +18,6 @@ namespace {
 
 using boost::system::error_code;
 using nlohmann::json;
-
-constexpr std::array kLedgerErrors{
-    errors::ErrcEntry{LedgerErrc::cannotOpen, "cannot_open",
-                      "the print ledger cannot be created, opened or read"},
-    errors::ErrcEntry{LedgerErrc::inUse, "in_use", "another process uses this print ledger"},
-    errors::ErrcEntry{LedgerErrc::cannotWrite, "cannot_write",
-                      "the print ledger cannot be written"},
-    errors::ErrcEntry{LedgerErrc::tooLarge, "too_large", "the print ledger is too large"},
-    errors::ErrcEntry{LedgerErrc::alreadyPrinted, "already_printed",
-                      "this prescription was printed already"},
-    errors::ErrcEntry{LedgerErrc::printedUnconfirmed, "printed_unconfirmed",
-                      "this prescription may have printed: the printer never confirmed it"},
-    errors::ErrcEntry{LedgerErrc::unreadableEntry, "unreadable_entry",
-                      "the print ledger's entry for this prescription is unreadable"},
-    errors::ErrcEntry{LedgerErrc::damaged, "damaged",
-                      "the print ledger has a damaged line that names no prescription"},
-    errors::ErrcEntry{LedgerErrc::conflict, "conflict",
-                      "another document is recorded under this prescription id"},
-    errors::ErrcEntry{LedgerErrc::printing, "printing", "this prescription is being printed"},
-    errors::ErrcEntry{LedgerErrc::tornLine, "torn_line", "the last line was cut short by a crash"},
-    errors::ErrcEntry{LedgerErrc::notJson, "not_json", "the line is not JSON"},
-    errors::ErrcEntry{LedgerErrc::notAnObject, "not_an_object", "the line is not a JSON object"},
-    errors::ErrcEntry{LedgerErrc::unknownVersion, "unknown_version",
-                      "the line has an unknown version"},
-    errors::ErrcEntry{LedgerErrc::badField, "bad_field",
-                      "a field is missing, of the wrong type, out of range or unknown"},
-    errors::ErrcEntry{LedgerErrc::badId, "bad_id", "the id is not a canonical prescription id"},
-    errors::ErrcEntry{LedgerErrc::unknownEvent, "unknown_event", "the event is unknown"},
-};
 
 enum class Outcome { none, printed, notPrinted, unconfirmed };
 
@@ -111,11 +80,6 @@ struct PrintLedger::Facts {
     std::string reason;
     bool blocked = false; // a damaged line names it
 };
-
-const boost::system::error_category& ledgerCategory() noexcept {
-    static const errors::TableCategory category("tc.print_ledger", kLedgerErrors);
-    return category;
-}
 
 std::string_view toString(PrintState state) noexcept {
     switch (state) {

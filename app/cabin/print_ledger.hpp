@@ -13,6 +13,8 @@
 //
 // Synchronous, on the cabin's strand: three small fsync'ed appends per print (a few ms each).
 
+#include "tc/cabin/errc/ledger_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -24,33 +26,6 @@
 #include <vector>
 
 namespace tc::cabin {
-
-enum class LedgerErrc {
-    // Opening and writing.
-    cannotOpen = 1, // the directory or file cannot be created, opened or read
-    inUse,          // another process holds this ledger (another cabin on the same state)
-    cannotWrite,    // a write or fsync failed: the ledger refuses every print from then on
-    tooLarge,       // over kMaxLedgerBytes
-    // Why begin() refuses a print.
-    alreadyPrinted,
-    printedUnconfirmed, // an attempt may have printed: its outcome was never recorded
-    unreadableEntry,    // a damaged line names this id
-    damaged,            // a damaged line names no id: nothing new is printed
-    conflict,           // another document (other SHA-256 or size) was printed under this id
-    printing,           // an attempt is under way in this process
-    // Bad lines (typed, reported by problems()).
-    tornLine, // the last line has no newline: a crash while it was written; dropped
-    notJson,
-    notAnObject,
-    unknownVersion,
-    badField, // missing, of the wrong type, out of range, or unknown
-    badId,    // not a prescription id
-    unknownEvent,
-};
-const boost::system::error_category& ledgerCategory() noexcept;
-inline boost::system::error_code make_error_code(LedgerErrc e) noexcept {
-    return {static_cast<int>(e), ledgerCategory()};
-}
 
 inline constexpr std::size_t kMaxLedgerBytes = 64 * 1024 * 1024;
 inline constexpr std::string_view kLedgerFileName = "print-ledger.jsonl";
@@ -134,7 +109,3 @@ private:
 };
 
 } // namespace tc::cabin
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::cabin::LedgerErrc> : std::true_type {};
-} // namespace boost::system

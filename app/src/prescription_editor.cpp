@@ -10,6 +10,7 @@
 #include "tc/prescriptions/prescription_text.hpp"
 #include "tc/prescriptions/signing_identity.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
+#include "ui_text.hpp"
 #include "video_surface.hpp"
 
 #include <QDateTime>
@@ -26,14 +27,6 @@ namespace tc::app {
 namespace {
 
 namespace rx = tc::prescriptions;
-
-bool french() {
-    return QLocale().language() == QLocale::French;
-}
-
-QString fromView(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 // The practice details remembered between consultations, by JSON path.
 constexpr const char* kRemembered[] = {

@@ -1,5 +1,7 @@
 #include "prescription_validation.hpp"
 
+#include "ui_text.hpp"
+
 #include <QLocale>
 #include <QVariantMap>
 #include <algorithm>
@@ -9,10 +11,6 @@ namespace tc::app {
 namespace {
 
 namespace rx = tc::prescriptions;
-
-bool french() {
-    return QLocale().language() == QLocale::French;
-}
 
 } // namespace
 

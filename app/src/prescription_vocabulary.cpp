@@ -1,6 +1,7 @@
 #include "prescription_vocabulary.hpp"
 
 #include "tc/prescriptions/vocabulary.hpp"
+#include "ui_text.hpp"
 
 #include <QLocale>
 #include <QVariantMap>
@@ -11,14 +12,6 @@ namespace tc::app {
 namespace {
 
 namespace rx = tc::prescriptions;
-
-bool french() {
-    return QLocale().language() == QLocale::French;
-}
-
-QString fromView(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 template <class Items> QVariantList choices(const Items& items) {
     QVariantList out;

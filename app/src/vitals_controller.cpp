@@ -3,6 +3,7 @@
 #include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/vitals_messages.hpp"
 #include "ui_dispatch.hpp"
+#include "ui_text.hpp"
 
 #include <QLocale>
 #include <QVariantMap>
@@ -28,14 +29,6 @@ std::int64_t steadyNowUs() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
-}
-
-bool french() {
-    return QLocale().language() == QLocale::French;
-}
-
-QString fromView(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
 // The flag as QML compares it (states.hpp).

@@ -1,9 +1,6 @@
 #include "tc/media/audio_codec.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -12,15 +9,6 @@
 namespace tc::media {
 
 namespace {
-
-constexpr std::array kCodecErrors{
-    errors::ErrcEntry{CodecErrc::badParameters, "bad_parameters",
-                      "unsupported codec parameters (rate, frame size or bitrate)"},
-    errors::ErrcEntry{CodecErrc::encodeFailed, "encode_failed",
-                      "the audio encoder refused the frame"},
-    errors::ErrcEntry{CodecErrc::corruptPayload, "corrupt_payload",
-                      "an audio payload could not be decoded (concealed)"},
-};
 
 bool validOpusRate(int rate) {
     return rate == 8000 || rate == 12000 || rate == 16000 || rate == 24000 || rate == 48000;
@@ -103,11 +91,6 @@ private:
 
 std::string_view toString(AudioEncoding encoding) noexcept {
     return encoding == AudioEncoding::opus ? "opus" : "L16";
-}
-
-const boost::system::error_category& codecCategory() noexcept {
-    static const errors::TableCategory category("tc.media.codec", kCodecErrors);
-    return category;
 }
 
 struct OpusFrameEncoder::State {

@@ -1,11 +1,9 @@
 #include "tc/media/flac_recorder.hpp"
 
-#include "tc/errors/error_table.hpp"
 #include "tc/media/gst_runtime.hpp"
 #include "utc_now.hpp"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <chrono>
 #include <condition_variable>
@@ -23,22 +21,9 @@
 namespace tc::media {
 namespace {
 
-constexpr std::array kRecorderErrors{
-    errors::ErrcEntry{RecorderErrc::pipelineFailed, "pipeline_failed",
-                      "the FLAC recording pipeline could not start (flacenc missing?)"},
-    errors::ErrcEntry{RecorderErrc::writeFailed, "write_failed",
-                      "the recording could not be written"},
-    errors::ErrcEntry{RecorderErrc::notRecording, "not_recording", "the recording has ended"},
-};
-
 using detail::utcNow;
 
 } // namespace
-
-const boost::system::error_category& recorderCategory() noexcept {
-    static const errors::TableCategory category("tc.recorder", kRecorderErrors);
-    return category;
-}
 
 struct FlacRecorder::Impl {
     std::mutex mutex;

@@ -1,30 +1,10 @@
 #include "tc/media/gst_runtime.hpp"
 
-#include "tc/errors/error_table.hpp"
-
-#include <array>
 #include <gst/gst.h>
 #include <memory>
 #include <mutex>
 
 namespace tc::media {
-namespace {
-
-constexpr std::array kMediaErrors{
-    errors::ErrcEntry{MediaErrc::initialisationFailed, "initialisation_failed",
-                      "GStreamer could not be initialised"},
-    errors::ErrcEntry{MediaErrc::missingElements, "missing_elements",
-                      "GStreamer elements are missing; install the listed packages"},
-    errors::ErrcEntry{MediaErrc::unsupportedFormat, "unsupported_format",
-                      "unsupported audio format for the stethoscope (16 or 48 kHz expected)"},
-};
-
-} // namespace
-
-const boost::system::error_category& mediaCategory() noexcept {
-    static const errors::TableCategory category("tc.media", kMediaErrors);
-    return category;
-}
 
 const std::vector<ElementRequirement>& consoleRequirements() {
     static const std::vector<ElementRequirement> requirements{

@@ -1,9 +1,6 @@
 #include "tc/media/pcm.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -12,15 +9,6 @@
 
 namespace tc::media {
 namespace {
-
-constexpr std::array kPcmErrors{
-    errors::ErrcEntry{PcmErrc::unreadable, "unreadable", "the audio file cannot be read"},
-    errors::ErrcEntry{PcmErrc::notWav, "not_wav", "not a RIFF/WAVE file"},
-    errors::ErrcEntry{PcmErrc::unsupportedFormat, "unsupported_format",
-                      "unsupported WAV format (PCM 16 or 24 bits expected)"},
-    errors::ErrcEntry{PcmErrc::truncated, "truncated", "the WAV file is truncated"},
-    errors::ErrcEntry{PcmErrc::unwritable, "unwritable", "the audio file cannot be written"},
-};
 
 std::uint32_t le32(const std::string& b, std::size_t at) {
     return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) |
@@ -41,11 +29,6 @@ void put(std::string& out, std::uint32_t v, int bytes) {
 }
 
 } // namespace
-
-const boost::system::error_category& pcmCategory() noexcept {
-    static const errors::TableCategory category("tc.pcm", kPcmErrors);
-    return category;
-}
 
 boost::system::result<PcmAudio> readWav(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,5 @@
 #include "tc/media/recording_repair.hpp"
 
-#include "tc/errors/error_table.hpp"
 #include "tc/media/replay.hpp"
 #include "utc_now.hpp"
 
@@ -20,16 +19,6 @@
 
 namespace tc::media {
 namespace {
-
-constexpr std::array kRepairErrors{
-    errors::ErrcEntry{RepairErrc::notFlac, "not_flac",
-                      "not a FLAC stream (no fLaC marker or STREAMINFO)"},
-    errors::ErrcEntry{RepairErrc::unreadable, "unreadable", "the recording could not be read"},
-    errors::ErrcEntry{RepairErrc::unwritable, "unwritable", "the recording could not be rewritten"},
-    errors::ErrcEntry{RepairErrc::busy, "busy", "the recording is still being made"},
-    errors::ErrcEntry{RepairErrc::decodeMismatch, "decode_mismatch",
-                      "the decoded audio does not match the FLAC frames"},
-};
 
 // A file descriptor, closed on scope exit.
 class Fd {
@@ -371,11 +360,6 @@ boost::system::error_code rewriteStreamInfo(int fd, const FlacScan& scan,
 }
 
 } // namespace
-
-const boost::system::error_category& repairCategory() noexcept {
-    static const errors::TableCategory category("tc.recording-repair", kRepairErrors);
-    return category;
-}
 
 boost::system::result<FlacScan> scanFlac(const std::filesystem::path& flacPath) {
     auto data = readAll(flacPath);

@@ -1,39 +1,10 @@
 #include "tc/media/video_frame.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <string>
 
 namespace tc::media {
-namespace {
-
-constexpr std::array kVideoErrors{
-    errors::ErrcEntry{VideoErrc::badFrame, "bad_frame",
-                      "the video frame is empty, odd-sized or too small"},
-    errors::ErrcEntry{VideoErrc::pipelineFailed, "pipeline_failed",
-                      "the video pipeline could not be built or started"},
-    errors::ErrcEntry{VideoErrc::missingElement, "missing_element",
-                      "a GStreamer video element is missing (encoder, decoder or payloader)"},
-    errors::ErrcEntry{VideoErrc::notRunning, "not_running", "the video pipeline has stopped"},
-    errors::ErrcEntry{VideoErrc::pushFailed, "push_failed", "the video pipeline refused data"},
-    errors::ErrcEntry{VideoErrc::noFrame, "no_frame", "no video frame has been decoded yet"},
-    errors::ErrcEntry{VideoErrc::openFailed, "open_failed",
-                      "the video file could not be opened or decoded"},
-    errors::ErrcEntry{VideoErrc::writeFailed, "write_failed",
-                      "the image file could not be written"},
-    errors::ErrcEntry{VideoErrc::timeout, "timeout", "the video pipeline did not answer in time"},
-    errors::ErrcEntry{VideoErrc::unsupportedCodec, "unsupported_codec", "unsupported video codec"},
-};
-
-} // namespace
-
-const boost::system::error_category& videoCategory() noexcept {
-    static const errors::TableCategory category("tc.video", kVideoErrors);
-    return category;
-}
 
 VideoFrame::VideoFrame(int width, int height)
     : m_width(std::max(0, width))

@@ -10,11 +10,7 @@
 namespace tc::prescriptions {
 namespace {
 
-using detail::ErrorSlot;
-using detail::Nullable;
-using detail::ObjectReader;
-using detail::pointerAppend;
-using nlohmann::json;
+using namespace detail::reading;
 
 template <class Enum> struct Named {
     Enum value;

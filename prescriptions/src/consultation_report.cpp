@@ -10,12 +10,8 @@
 namespace tc::prescriptions {
 namespace {
 
-using detail::ErrorSlot;
 using detail::IssueCollector;
-using detail::Nullable;
-using detail::ObjectReader;
-using detail::pointerAppend;
-using nlohmann::json;
+using namespace detail::reading;
 
 struct FollowUpInfo {
     FollowUpKind value;

@@ -14,11 +14,7 @@ std::string_view embeddedDciTable() noexcept;
 
 namespace {
 
-using detail::ErrorSlot;
-using detail::Nullable;
-using detail::ObjectReader;
-using detail::pointerAppend;
-using nlohmann::json;
+using namespace detail::reading;
 
 bool isDoseDimension(const std::string& unit) {
     const auto u = unitFromCode(unit);

@@ -2,7 +2,6 @@
 // located by a JSON pointer.
 #include "json_reader.hpp"
 #include "record_json.hpp"
-#include "tc/errors/error_table.hpp"
 #include "tc/prescriptions/fhir.hpp"
 #include "tc/prescriptions/fhir_document.hpp"
 
@@ -15,34 +14,6 @@ namespace {
 
 using detail::pointerAppend;
 using nlohmann::json;
-
-constexpr std::array kFhirErrors{
-    errors::ErrcEntry{FhirErrc::notABundle, "not_a_bundle", "the resource is not a Bundle"},
-    errors::ErrcEntry{FhirErrc::notADocument, "not_a_document", "Bundle.type is not document"},
-    errors::ErrcEntry{FhirErrc::missingElement, "missing_element",
-                      "a required element is absent or empty"},
-    errors::ErrcEntry{FhirErrc::badFullUrl, "bad_full_url",
-                      "an entry's fullUrl is not a unique urn:uuid"},
-    errors::ErrcEntry{FhirErrc::firstNotComposition, "first_not_composition",
-                      "the first entry of a document is not a Composition"},
-    errors::ErrcEntry{FhirErrc::wrongCode, "wrong_code",
-                      "a code or its system is not the expected one"},
-    errors::ErrcEntry{FhirErrc::danglingReference, "dangling_reference",
-                      "a reference names no entry of the bundle"},
-    errors::ErrcEntry{FhirErrc::wrongTarget, "wrong_target",
-                      "a reference names a resource of the wrong type"},
-    errors::ErrcEntry{FhirErrc::missingIns, "missing_ins",
-                      "a qualified patient has no INS identifier"},
-    errors::ErrcEntry{FhirErrc::insNotAllowed, "ins_not_allowed",
-                      "an INS identifier is given for an identity that is not qualified"},
-    errors::ErrcEntry{FhirErrc::malformedIns, "malformed_ins",
-                      "an INS identifier has an unknown system or is not 15 characters"},
-};
-
-const auto& category() noexcept {
-    static const errors::TableCategory instance("tc.fhir_document", kFhirErrors);
-    return instance;
-}
 
 constexpr std::array kInsSystems{InsSystem::nir, InsSystem::nia, InsSystem::testNir,
                                  InsSystem::testNia};
@@ -302,10 +273,6 @@ private:
 };
 
 } // namespace
-
-const boost::system::error_category& fhirDocumentCategory() noexcept {
-    return category();
-}
 
 std::vector<FhirProblem> checkFhirDocument(const nlohmann::json& bundle) {
     std::vector<FhirProblem> out;

@@ -102,3 +102,12 @@ bool readText(const nlohmann::json& value, const std::string& pointer, std::stri
               std::size_t maxBytes, ErrorSlot& slot);
 
 } // namespace tc::prescriptions::detail
+
+namespace tc::prescriptions::detail::reading {
+// What a document parser uses: `using namespace detail::reading;` in its anonymous namespace.
+using detail::ErrorSlot;
+using detail::Nullable;
+using detail::ObjectReader;
+using detail::pointerAppend;
+using nlohmann::json;
+} // namespace tc::prescriptions::detail::reading

@@ -1,8 +1,6 @@
 // The patient identity: INS key arithmetic, trait checks and strict JSON.
 #include "tc/prescriptions/patient_identity.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -11,37 +9,6 @@
 
 namespace tc::prescriptions {
 namespace {
-
-constexpr std::array kIdentityErrors{
-    errors::ErrcEntry{IdentityErrc::missingName, "missing_name",
-                      "the birth name and at least one first name are required"},
-    errors::ErrcEntry{IdentityErrc::nameTooLong, "name_too_long", "a name is over 100 characters"},
-    errors::ErrcEntry{IdentityErrc::controlCharacter, "control_character",
-                      "a trait holds a control character or invalid UTF-8"},
-    errors::ErrcEntry{IdentityErrc::impossibleDate, "impossible_date",
-                      "the date of birth is not a possible date"},
-    errors::ErrcEntry{IdentityErrc::insMalformed, "ins_malformed",
-                      "the INS is not 13 characters and a 2-digit key"},
-    errors::ErrcEntry{IdentityErrc::insKeyMismatch, "ins_key_mismatch",
-                      "the INS key does not match its number"},
-    errors::ErrcEntry{IdentityErrc::insSexMismatch, "ins_sex_mismatch",
-                      "the NIR's first digit contradicts the sex"},
-    errors::ErrcEntry{IdentityErrc::insSystemMismatch, "ins_system_mismatch",
-                      "the number is not of its identifier system (NIR or NIA)"},
-    errors::ErrcEntry{IdentityErrc::birthPlaceMalformed, "birth_place_malformed",
-                      "the birth place is not a 5-character INSEE code"},
-    errors::ErrcEntry{IdentityErrc::qualifiedWithoutIns, "qualified_without_ins",
-                      "a qualified identity carries an INS"},
-    errors::ErrcEntry{IdentityErrc::correctionRefused, "correction_refused",
-                      "a qualified identity cannot be corrected"},
-    errors::ErrcEntry{IdentityErrc::malformed, "malformed",
-                      "the identity is not an object with the expected members and types"},
-};
-
-const auto& category() noexcept {
-    static const errors::TableCategory instance("tc.prescriptions.identity", kIdentityErrors);
-    return instance;
-}
 
 IdentityError refuse(IdentityErrc code, std::string field, std::string detail = {}) {
     IdentityError error;
@@ -190,14 +157,6 @@ std::optional<IdentityError> checkIns(const Ins& ins, Sex sex) {
 }
 
 } // namespace
-
-const boost::system::error_category& identityCategory() noexcept {
-    return category();
-}
-
-std::string_view wireName(IdentityErrc e) noexcept {
-    return category().key(e);
-}
 
 std::string_view wireName(IdentityStatus v) noexcept {
     return wireOf(v, kStatuses);

@@ -7,11 +7,7 @@
 namespace tc::prescriptions {
 namespace {
 
-using detail::ErrorSlot;
-using detail::Nullable;
-using detail::ObjectReader;
-using detail::pointerAppend;
-using nlohmann::json;
+using namespace detail::reading;
 
 constexpr std::size_t kMaxText = 512;
 constexpr std::size_t kMaxLongText = 4000;

@@ -8,11 +8,7 @@
 namespace tc::prescriptions {
 namespace {
 
-using detail::ErrorSlot;
-using detail::Nullable;
-using detail::ObjectReader;
-using detail::pointerAppend;
-using nlohmann::json;
+using namespace detail::reading;
 
 ParseResult<SealedReport> parseError(boost::system::error_code code, std::string detail) {
     return ParseError{code, "", std::move(detail)};

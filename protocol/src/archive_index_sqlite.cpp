@@ -1,10 +1,10 @@
 // SqliteArchiveIndex: the archive index in one SQLite file (WAL, synchronous=FULL).
 
+#include "sqlite_handles.hpp"
 #include "tc/protocol/archive_index.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <system_error>
 #include <unistd.h>
 #include <utility>
@@ -12,14 +12,7 @@
 namespace tc::protocol {
 namespace {
 
-struct DbClose {
-    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StatementFinalize {
-    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbClose>;
-using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalize>;
+using namespace detail; // sqlite_handles.hpp
 
 constexpr std::int64_t kSchemaVersion = 1;
 
@@ -76,19 +69,8 @@ ArchiveFailure indexError(sqlite3* db, std::string_view what) {
     return archiveFailure(ArchiveErrc::indexFailure, std::move(detail));
 }
 
-void bindText(sqlite3_stmt* s, int index, std::string_view text) {
-    sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
 void bindBlob(sqlite3_stmt* s, int index, const std::uint8_t* data, std::size_t size) {
     sqlite3_bind_blob(s, index, data, static_cast<int>(size), SQLITE_TRANSIENT);
-}
-
-std::string columnText(sqlite3_stmt* s, int index) {
-    const auto* text = sqlite3_column_text(s, index);
-    return text != nullptr ? std::string(reinterpret_cast<const char*>(text),
-                                         static_cast<std::size_t>(sqlite3_column_bytes(s, index)))
-                           : std::string();
 }
 
 ArchiveBytes columnBlob(sqlite3_stmt* s, int index) {
@@ -167,14 +149,7 @@ struct SqliteArchiveIndex::Impl {
         return {};
     }
 
-    StatementPtr prepare(const char* sql) {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v3(db.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
-            SQLITE_OK) {
-            return nullptr;
-        }
-        return StatementPtr(statement);
-    }
+    StatementPtr prepare(const char* sql) { return prepareStatement(db.get(), sql); }
 
     // Runs `body` in one IMMEDIATE transaction; rolls back if it fails.
     template <class Body> auto transaction(Body body) -> decltype(body()) {

@@ -1,6 +1,5 @@
 // The archive transfer's errors, their HTTP statuses, its routes and the Repr-Digest header.
 
-#include "tc/errors/error_table.hpp"
 #include "tc/protocol/archive_transfer.hpp"
 
 #include <array>
@@ -11,50 +10,14 @@ namespace {
 
 using T = ArchiveTransferErrc;
 
-constexpr std::array kTransferErrors{
-    errors::ErrcEntry{T::unknownRoute, "unknown_route", "no archive route has this path"},
-    errors::ErrcEntry{T::methodNotAllowed, "method_not_allowed",
-                      "this archive route does not take this method"},
-    errors::ErrcEntry{T::lengthRequired, "length_required",
-                      "a chunk must be sent with a Content-Length"},
-    errors::ErrcEntry{T::requestTooLarge, "request_too_large",
-                      "the request's header or body exceeds the service's limit"},
-    errors::ErrcEntry{T::malformedRequest, "malformed_request",
-                      "the request's path, header or body is not what the route takes"},
-    errors::ErrcEntry{T::archiveUnavailable, "archive_unavailable",
-                      "this rendezvous service holds no archive"},
-    errors::ErrcEntry{T::serviceBusy, "service_busy",
-                      "the service serves too many archive connections; try again later"},
-    errors::ErrcEntry{T::badResponse, "bad_response",
-                      "the service's answer does not follow the archive protocol"},
-    errors::ErrcEntry{T::httpStatus, "http_status",
-                      "the service answered with an HTTP error that names no known error"},
-    errors::ErrcEntry{T::sourceUnreadable, "source_unreadable",
-                      "a file of the record cannot be listed or read"},
-    errors::ErrcEntry{T::sourceChanged, "source_changed",
-                      "a file of the record changed on disk during the upload"},
-    errors::ErrcEntry{T::journalFailure, "journal_failure",
-                      "the upload queue's journal cannot be written or read"},
-    errors::ErrcEntry{T::cancelled, "cancelled", "the archive client was stopped"},
-};
-
-const auto& transferCategory() noexcept {
-    static const errors::TableCategory instance("tc.archive_transfer", kTransferErrors);
-    return instance;
-}
-
 } // namespace
-
-const boost::system::error_category& archiveTransferCategory() noexcept {
-    return transferCategory();
-}
 
 std::string_view archiveErrorKey(const boost::system::error_code& code) noexcept {
     if (code.category() == archiveCategory()) {
         return wireName(static_cast<ArchiveErrc>(code.value()));
     }
     if (code.category() == archiveTransferCategory()) {
-        return transferCategory().key(static_cast<ArchiveTransferErrc>(code.value()));
+        return wireName(static_cast<ArchiveTransferErrc>(code.value()));
     }
     if (code.category() == protocolCategory()) {
         return wireName(static_cast<Errc>(code.value()));
@@ -66,7 +29,7 @@ std::optional<boost::system::error_code> archiveErrorFromKey(std::string_view ke
     if (const auto archive = archiveErrcFromWireName(key)) {
         return make_error_code(*archive);
     }
-    if (const auto transfer = transferCategory().fromKey(key)) {
+    if (const auto transfer = archiveTransferErrcFromWireName(key)) {
         return make_error_code(*transfer);
     }
     if (const auto protocol = errcFromWireName(key)) {

@@ -1,6 +1,5 @@
 // document.* payloads: errors, strict parsers, base64 and SHA-256.
 #include "json_reader.hpp"
-#include "tc/errors/error_table.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/document_transfer.hpp"
 
@@ -11,50 +10,6 @@ namespace tc::protocol {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array kDocumentErrors{
-    errors::ErrcEntry{DocumentErrc::invalidMessage, "invalid_message",
-                      "malformed document message"},
-    errors::ErrcEntry{DocumentErrc::invalidTransferId, "invalid_transfer_id",
-                      "the transfer id is not a prescription id"},
-    errors::ErrcEntry{DocumentErrc::unsupportedMediaType, "unsupported_media_type",
-                      "only application/pdf documents are accepted"},
-    errors::ErrcEntry{DocumentErrc::emptyDocument, "empty_document", "the document is empty"},
-    errors::ErrcEntry{DocumentErrc::documentTooLarge, "document_too_large",
-                      "the document is too large"},
-    errors::ErrcEntry{DocumentErrc::invalidChunkSize, "invalid_chunk_size",
-                      "the chunk size is out of range"},
-    errors::ErrcEntry{DocumentErrc::chunkCountMismatch, "chunk_count_mismatch",
-                      "the chunk count does not match the size"},
-    errors::ErrcEntry{DocumentErrc::invalidSha256, "invalid_sha256",
-                      "the SHA-256 is not 64 lower-case hex digits"},
-    errors::ErrcEntry{DocumentErrc::titleTooLong, "title_too_long", "the title is too long"},
-    errors::ErrcEntry{DocumentErrc::unknownTransfer, "unknown_transfer", "no such transfer"},
-    errors::ErrcEntry{DocumentErrc::indexOutOfRange, "index_out_of_range",
-                      "chunk index out of range"},
-    errors::ErrcEntry{DocumentErrc::invalidBase64, "invalid_base64", "chunk data is not base64"},
-    errors::ErrcEntry{DocumentErrc::wrongChunkLength, "wrong_chunk_length",
-                      "chunk length is not the offered one"},
-    errors::ErrcEntry{DocumentErrc::chunkMismatch, "chunk_mismatch",
-                      "a chunk came again with other bytes"},
-    errors::ErrcEntry{DocumentErrc::hashMismatch, "hash_mismatch",
-                      "the document's SHA-256 does not match the offer"},
-    errors::ErrcEntry{DocumentErrc::conflict, "conflict",
-                      "another document is already held under this id"},
-    errors::ErrcEntry{DocumentErrc::tooManyTransfers, "too_many_transfers",
-                      "too many transfers at once"},
-    errors::ErrcEntry{DocumentErrc::notReceived, "not_received",
-                      "the document is not completely received"},
-    errors::ErrcEntry{DocumentErrc::unexpectedStatus, "unexpected_status",
-                      "a status for another transfer"},
-};
-
-constexpr std::array kWireNames{
-    "invalid_message",    "invalid_transfer_id", "unsupported_media_type", "empty_document",
-    "too_large",          "invalid_chunk_size",  "chunk_count_mismatch",   "invalid_sha256",
-    "title_too_long",     "unknown_transfer",    "index_out_of_range",     "invalid_base64",
-    "wrong_chunk_length", "chunk_mismatch",      "hash_mismatch",          "conflict",
-    "too_many_transfers", "not_received",        "unexpected_status"};
 
 constexpr std::array<std::pair<DocumentState, std::string_view>, 5> kStateNames{{
     {DocumentState::receiving, "receiving"},
@@ -126,16 +81,6 @@ int base64Value(char c) {
 }
 
 } // namespace
-
-const boost::system::error_category& documentCategory() noexcept {
-    static const errors::TableCategory category("tc.document", kDocumentErrors);
-    return category;
-}
-
-std::string_view wireName(DocumentErrc e) noexcept {
-    const auto i = static_cast<std::size_t>(e) - 1;
-    return i < kWireNames.size() ? kWireNames[i] : "internal";
-}
 
 std::string_view wireName(DocumentKind kind) noexcept {
     for (const auto& [value, name] : kKindNames) {

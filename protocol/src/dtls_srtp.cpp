@@ -1,11 +1,9 @@
 #include "tc/protocol/dtls_srtp.hpp"
 
 #include "random_id.hpp"
-#include "tc/errors/error_table.hpp"
 #include "x509_builder.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -27,24 +25,6 @@ constexpr auto kHandshakeDeadline = std::chrono::seconds(15);
 constexpr unsigned kFirstRetransmitUs = 250'000; // OpenSSL's 1 s default is slow for media
 constexpr unsigned kMaxRetransmitUs = 4'000'000;
 constexpr std::string_view kExporterLabel = "EXTRACTOR-dtls_srtp";
-
-constexpr std::array kDtlsErrors{
-    errors::ErrcEntry{DtlsErrc::fingerprintMismatch, "fingerprint_mismatch",
-                      "the peer's DTLS certificate does not match the fingerprint in its session "
-                      "description"},
-    errors::ErrcEntry{DtlsErrc::badFingerprint, "bad_fingerprint",
-                      "malformed or non-SHA-256 a=fingerprint"},
-    errors::ErrcEntry{DtlsErrc::noPeerCertificate, "no_peer_certificate",
-                      "the peer presented no DTLS certificate"},
-    errors::ErrcEntry{DtlsErrc::noCommonSrtpProfile, "no_common_srtp_profile",
-                      "no common SRTP protection profile (AEAD_AES_128_GCM, AES128_CM_SHA1_80)"},
-    errors::ErrcEntry{DtlsErrc::handshakeFailed, "handshake_failed", "the DTLS handshake failed"},
-    errors::ErrcEntry{DtlsErrc::timedOut, "timed_out",
-                      "the DTLS handshake did not complete in time"},
-    errors::ErrcEntry{DtlsErrc::peerClosed, "peer_closed", "the peer closed the DTLS association"},
-    errors::ErrcEntry{DtlsErrc::certificateFailure, "certificate_failure",
-                      "could not create the session's DTLS certificate"},
-};
 
 std::string hexFingerprint(X509* certificate) {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -153,11 +133,6 @@ unsigned retransmitTimer(SSL*, unsigned previousUs) {
 }
 
 } // namespace
-
-const boost::system::error_category& dtlsCategory() noexcept {
-    static const errors::TableCategory category("tc.dtls", kDtlsErrors);
-    return category;
-}
 
 boost::system::result<Fingerprint> parseFingerprint(std::string_view text) {
     const auto space = text.find(' ');

@@ -1,18 +1,11 @@
 #include "tc/protocol/event_log.hpp"
 
-#include <sqlite3.h>
+#include "sqlite_handles.hpp"
 
 namespace tc::protocol {
 namespace {
 
-struct DbClose {
-    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StatementFinalize {
-    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbClose>;
-using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalize>;
+using namespace detail; // sqlite_handles.hpp
 
 constexpr int kSchemaVersion = 1;
 
@@ -40,30 +33,12 @@ boost::system::error_code storageError() {
     return make_error_code(Errc::storageFailure);
 }
 
-StatementPtr prepare(sqlite3* db, const char* sql) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
-        SQLITE_OK) {
-        return nullptr;
-    }
-    return StatementPtr(statement);
-}
-
-void bindText(sqlite3_stmt* s, int index, const std::string& text) {
-    sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
 void bindOptional(sqlite3_stmt* s, int index, const std::optional<std::int64_t>& value) {
     if (value) {
         sqlite3_bind_int64(s, index, *value);
     } else {
         sqlite3_bind_null(s, index);
     }
-}
-
-std::string columnText(sqlite3_stmt* s, int index) {
-    const auto* text = sqlite3_column_text(s, index);
-    return text != nullptr ? std::string(reinterpret_cast<const char*>(text)) : std::string();
 }
 
 std::optional<std::int64_t> columnOptional(sqlite3_stmt* s, int index) {
@@ -105,7 +80,7 @@ Result<EventLog> EventLog::open(const std::string& path) {
         return storageError();
     }
     {
-        auto version = prepare(raw, "SELECT version FROM schema_version LIMIT 1");
+        auto version = prepareStatement(raw, "SELECT version FROM schema_version LIMIT 1");
         if (!version) {
             return storageError();
         }
@@ -121,14 +96,17 @@ Result<EventLog> EventLog::open(const std::string& path) {
             }
         }
     }
-    impl->insert = prepare(raw, "INSERT INTO events (at_unix_ms, kind, visit_id, session_id, "
-                                "site_code, doctor_rpps, reason, wait_ms, duration_ms, detail) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    impl->select = prepare(raw, "SELECT sequence, at_unix_ms, kind, visit_id, session_id, "
-                                "site_code, doctor_rpps, reason, wait_ms, duration_ms, detail "
-                                "FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?");
-    impl->claim = prepare(raw, "SELECT doctor_rpps FROM events WHERE session_id = ? AND "
-                               "kind = 'claim' ORDER BY sequence LIMIT 1");
+    impl->insert = prepareStatement(
+        raw, "INSERT INTO events (at_unix_ms, kind, visit_id, session_id, "
+             "site_code, doctor_rpps, reason, wait_ms, duration_ms, detail) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    impl->select = prepareStatement(
+        raw, "SELECT sequence, at_unix_ms, kind, visit_id, session_id, "
+             "site_code, doctor_rpps, reason, wait_ms, duration_ms, detail "
+             "FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?");
+    impl->claim =
+        prepareStatement(raw, "SELECT doctor_rpps FROM events WHERE session_id = ? AND "
+                                      "kind = 'claim' ORDER BY sequence LIMIT 1");
     if (!impl->insert || !impl->select || !impl->claim) {
         return storageError();
     }

@@ -1,9 +1,6 @@
 #include "tc/protocol/host_addresses.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
-#include <array>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -13,20 +10,6 @@ namespace {
 
 namespace ip = boost::asio::ip;
 
-constexpr std::array kHostAddressErrors{
-    errors::ErrcEntry{HostAddressErrc::interfacesUnreadable, "interfaces_unreadable",
-                      "the network interfaces could not be read"},
-    errors::ErrcEntry{HostAddressErrc::noUsableAddress, "no_usable_address",
-                      "no usable network address for media (only link-local, or none left by the "
-                      "restriction)"},
-    errors::ErrcEntry{HostAddressErrc::unknownInterface, "unknown_interface",
-                      "no network interface that is up has this name"},
-    errors::ErrcEntry{HostAddressErrc::addressNotLocal, "address_not_local",
-                      "this address is not one of this machine's"},
-    errors::ErrcEntry{HostAddressErrc::invalidAddress, "invalid_address",
-                      "not an IPv4 or IPv6 address"},
-};
-
 bool linkLocal(const ip::address& a) {
     if (a.is_v4()) {
         return (a.to_v4().to_uint() & 0xFFFF0000u) == 0xA9FE0000u; // 169.254.0.0/16
@@ -35,11 +18,6 @@ bool linkLocal(const ip::address& a) {
 }
 
 } // namespace
-
-const boost::system::error_category& hostAddressCategory() noexcept {
-    static const errors::TableCategory category("tc.protocol.host_address", kHostAddressErrors);
-    return category;
-}
 
 boost::system::result<std::vector<InterfaceAddress>> listInterfaceAddresses() {
     ifaddrs* list = nullptr;

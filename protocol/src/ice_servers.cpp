@@ -1,8 +1,5 @@
 #include "tc/protocol/ice_servers.hpp"
 
-#include "tc/errors/error_table.hpp"
-
-#include <array>
 #include <boost/asio/ip/address_v6.hpp>
 #include <charconv>
 #include <fstream>
@@ -14,32 +11,6 @@ namespace tc::protocol {
 namespace {
 
 using boost::system::result;
-
-constexpr std::array kIceConfigErrors{
-    errors::ErrcEntry{IceConfigErrc::badUri, "bad_uri",
-                      "not a STUN or TURN server URI (stun:host:port, "
-                      "turn:host:port?transport=udp|tcp, turns:host:port?transport=tcp)"},
-    errors::ErrcEntry{IceConfigErrc::wrongUriKind, "wrong_uri_kind",
-                      "a TURN URI among the STUN servers, or a STUN URI among the TURN servers"},
-    errors::ErrcEntry{IceConfigErrc::tooManyUris, "too_many_uris",
-                      "too many server URIs (at most 8 STUN and 8 TURN)"},
-    errors::ErrcEntry{IceConfigErrc::secretFileMissing, "secret_file_missing",
-                      "the TURN secret file does not exist"},
-    errors::ErrcEntry{IceConfigErrc::secretUnreadable, "secret_unreadable",
-                      "the TURN secret file cannot be read"},
-    errors::ErrcEntry{IceConfigErrc::secretInvalid, "secret_invalid",
-                      "the TURN secret must be 1-1024 printable ASCII characters without spaces"},
-    errors::ErrcEntry{IceConfigErrc::secretWithoutTurn, "secret_without_turn",
-                      "a TURN secret is given but no TURN server"},
-    errors::ErrcEntry{IceConfigErrc::turnWithoutSecret, "turn_without_secret",
-                      "TURN servers need the shared secret (--turn-secret-file)"},
-    errors::ErrcEntry{IceConfigErrc::lifetimeOutOfRange, "lifetime_out_of_range",
-                      "the TURN credential lifetime must be between 600 and 86400 seconds"},
-    errors::ErrcEntry{IceConfigErrc::badPartyId, "bad_party_id",
-                      "a TURN party id is 1-128 printable ASCII characters without ':' or spaces"},
-    errors::ErrcEntry{IceConfigErrc::cryptoFailure, "crypto_failure",
-                      "the TURN credential's HMAC could not be computed"},
-};
 
 bool isHostChar(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -161,11 +132,6 @@ std::int64_t unixSeconds(std::chrono::system_clock::time_point t) {
 }
 
 } // namespace
-
-const boost::system::error_category& iceConfigCategory() noexcept {
-    static const errors::TableCategory category("tc.protocol.ice", kIceConfigErrors);
-    return category;
-}
 
 result<IceServerUri> parseIceServerUri(std::string_view text) {
     const auto bad = make_error_code(IceConfigErrc::badUri);

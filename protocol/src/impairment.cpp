@@ -1,7 +1,5 @@
 #include "tc/protocol/impairment.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
@@ -68,17 +66,6 @@ ImpairmentDecision ImpairmentModel::next(std::chrono::steady_clock::time_point n
 
 namespace {
 
-constexpr std::array kImpairmentErrors{
-    errors::ErrcEntry{ImpairmentErrc::badSyntax, "bad_syntax",
-                      "expected name=value pairs separated by commas, e.g. loss=10%,delay=40ms"},
-    errors::ErrcEntry{ImpairmentErrc::unknownName, "unknown_name",
-                      "unknown impairment (loss, burst, delay, jitter, reorder, duplicate, seed, from, for)"},
-    errors::ErrcEntry{
-        ImpairmentErrc::outOfRange, "out_of_range",
-        "impairment out of range (loss 0-50 %, other rates 0-100 %, delays 0-2000 ms, from and "
-        "for 0-3600 s)"},
-};
-
 // "10%" -> 0.10, within [0, max].
 std::optional<double> percent(std::string_view text, double max) {
     if (text.empty() || text.back() != '%') {
@@ -137,11 +124,6 @@ std::optional<long long> integer(std::string_view text, long long min, long long
 }
 
 } // namespace
-
-const boost::system::error_category& impairmentCategory() noexcept {
-    static const errors::TableCategory category("tc.impairment", kImpairmentErrors);
-    return category;
-}
 
 boost::system::result<Impairment> parseImpairment(std::string_view spec) {
     Impairment out;

@@ -1,7 +1,6 @@
 #include "tc/protocol/packets.hpp"
 
 #include "byte_order.hpp"
-#include "tc/errors/error_table.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,26 +10,6 @@
 
 namespace tc::protocol {
 namespace {
-
-constexpr std::array kPacketErrors{
-    errors::ErrcEntry{PacketErrc::truncated, "truncated", "packet truncated"},
-    errors::ErrcEntry{PacketErrc::oversized, "oversized",
-                      "datagram larger than the media path allows"},
-    errors::ErrcEntry{PacketErrc::badVersion, "bad_version", "not an RTP version 2 packet"},
-    errors::ErrcEntry{PacketErrc::badPadding, "bad_padding", "padding length exceeds the payload"},
-    errors::ErrcEntry{PacketErrc::badExtension, "bad_extension",
-                      "header extension runs past the packet"},
-    errors::ErrcEntry{PacketErrc::badLength, "bad_length",
-                      "length field does not match the datagram"},
-    errors::ErrcEntry{PacketErrc::notStun, "not_stun", "not a STUN message"},
-    errors::ErrcEntry{PacketErrc::badAttribute, "bad_attribute", "malformed STUN attribute"},
-    errors::ErrcEntry{PacketErrc::missingIntegrity, "missing_integrity",
-                      "STUN message without MESSAGE-INTEGRITY"},
-    errors::ErrcEntry{PacketErrc::integrityMismatch, "integrity_mismatch",
-                      "STUN MESSAGE-INTEGRITY does not match"},
-    errors::ErrcEntry{PacketErrc::fingerprintMismatch, "fingerprint_mismatch",
-                      "STUN FINGERPRINT does not match"},
-};
 
 using detail::read16;
 using detail::read32;
@@ -63,11 +42,6 @@ std::array<std::uint8_t, 20> hmacSha1(Bytes data, std::string_view key) {
 }
 
 } // namespace
-
-const boost::system::error_category& packetCategory() noexcept {
-    static const errors::TableCategory category("tc.packet", kPacketErrors);
-    return category;
-}
 
 std::string_view toString(PacketKind kind) noexcept {
     switch (kind) {

@@ -1,9 +1,6 @@
 #include "tc/protocol/sdp_transport.hpp"
 
-#include "tc/errors/error_table.hpp"
-
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -11,20 +8,6 @@
 
 namespace tc::protocol {
 namespace {
-
-constexpr std::array kSdpErrors{
-    errors::ErrcEntry{SdpErrc::missingAttribute, "missing_attribute",
-                      "the description lacks ICE credentials, candidates or keys"},
-    errors::ErrcEntry{SdpErrc::badCrypto, "bad_crypto", "malformed a=crypto attribute"},
-    errors::ErrcEntry{
-        SdpErrc::unsupportedSuite, "unsupported_suite",
-        "no offered SRTP suite is supported (AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80)"},
-    errors::ErrcEntry{SdpErrc::badCandidate, "bad_candidate", "malformed a=candidate attribute"},
-    errors::ErrcEntry{SdpErrc::noMedia, "no_media", "the description has no media section"},
-    errors::ErrcEntry{SdpErrc::badSetup, "bad_setup", "missing or invalid a=setup for DTLS-SRTP"},
-    errors::ErrcEntry{SdpErrc::keyingMismatch, "keying_mismatch",
-                      "the answer does not key the session the way the offer proposed"},
-};
 
 std::vector<std::string_view> lines(std::string_view sdp) {
     std::vector<std::string_view> out;
@@ -103,11 +86,6 @@ std::string_view setupName(DtlsSetup setup) {
 }
 
 } // namespace
-
-const boost::system::error_category& sdpCategory() noexcept {
-    static const errors::TableCategory category("tc.sdp", kSdpErrors);
-    return category;
-}
 
 std::string formatCrypto(const CryptoAttribute& crypto) {
     return "a=crypto:" + std::to_string(crypto.tag) + " " + std::string(toString(crypto.suite)) +

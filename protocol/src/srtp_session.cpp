@@ -1,25 +1,11 @@
 #include "tc/protocol/srtp_session.hpp"
 
-#include "tc/errors/error_table.hpp"
-
-#include <array>
 #include <cstring>
 #include <mutex>
 #include <srtp2/srtp.h>
 
 namespace tc::protocol {
 namespace {
-
-constexpr std::array kSrtpErrors{
-    errors::ErrcEntry{SrtpErrc::replayed, "replayed",
-                      "SRTP packet replayed or older than the replay window"},
-    errors::ErrcEntry{SrtpErrc::authenticationFailed, "authentication_failed",
-                      "SRTP authentication failed (forged or corrupted packet)"},
-    errors::ErrcEntry{SrtpErrc::malformed, "malformed", "malformed SRTP/SRTCP packet"},
-    errors::ErrcEntry{SrtpErrc::bufferTooSmall, "buffer_too_small", "no room for the SRTP trailer"},
-    errors::ErrcEntry{SrtpErrc::badKey, "bad_key", "SRTP master key of the wrong length"},
-    errors::ErrcEntry{SrtpErrc::libraryFailure, "library_failure", "libsrtp failure"},
-};
 
 bool initialiseLibrary() {
     static std::once_flag once;
@@ -32,11 +18,6 @@ constexpr std::size_t kRtcpHeader = 8;
 constexpr std::size_t kSrtcpIndex = 4;
 
 } // namespace
-
-const boost::system::error_category& srtpCategory() noexcept {
-    static const errors::TableCategory category("tc.srtp", kSrtpErrors);
-    return category;
-}
 
 std::string_view toString(SrtpSuite suite) noexcept {
     return suite == SrtpSuite::aeadAes128Gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80";

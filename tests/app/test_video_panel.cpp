@@ -2,6 +2,7 @@
 // room camera (VP8) main, the otoscope (H.264) as a thumbnail, the dermatoscope offered but not
 // streaming. Pixels on screen in both places, a click on the thumbnail makes it main, and a
 // stream that goes leaves its "Pas de vidéo" placeholder.
+#include "frame_pump.hpp"
 #include "tc/media/video_sender.hpp"
 #include "tc/media/video_source.hpp"
 #include "video_controller.hpp"
@@ -38,17 +39,7 @@ public:
             console.pushPacket(name, packet);
         };
         m_sender = std::move(media::VideoSender::start(std::move(config)).value());
-        m_thread = std::jthread([this](std::stop_token stop) {
-            const auto start = std::chrono::steady_clock::now();
-            for (int n = 0; !stop.stop_requested(); ++n) {
-                std::this_thread::sleep_until(start + n * 33333us);
-                const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch());
-                if (auto frame = m_source->next(static_cast<std::uint64_t>(now.count()))) {
-                    m_sender->push(*frame);
-                }
-            }
-        });
+        m_thread = test::pumpFrames(*m_source, *m_sender);
     }
     ~LiveCamera() {
         m_thread.request_stop();

@@ -4,6 +4,7 @@
 // (setSurface from QML, as the VideoPanel does). The window's pixels move, the main stream can be
 // switched, and a snapshot is a full-resolution PNG whose stamp, read back from its pixels,
 // matches what the surface showed.
+#include "frame_pump.hpp"
 #include "tc/media/video_frame_code.hpp"
 #include "tc/media/video_sender.hpp"
 #include "tc/media/video_snapshot.hpp"
@@ -53,17 +54,7 @@ public:
             console.pushPacket(name, packet);
         };
         m_sender = std::move(media::VideoSender::start(std::move(config)).value());
-        m_thread = std::jthread([this](std::stop_token stop) {
-            const auto start = std::chrono::steady_clock::now();
-            for (int n = 0; !stop.stop_requested(); ++n) {
-                std::this_thread::sleep_until(start + n * 33333us);
-                const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch());
-                if (auto frame = m_source->next(static_cast<std::uint64_t>(now.count()))) {
-                    m_sender->push(*frame);
-                }
-            }
-        });
+        m_thread = test::pumpFrames(*m_source, *m_sender);
     }
     ~Camera() {
         m_thread.request_stop();
@@ -139,6 +130,19 @@ media::VideoFrame lumaOf(const QImage& rgb) {
     return frame;
 }
 
+// kQml in `view`, shown, with `video` as its controller; the file is written into `dir`.
+void showSurfaces(QQuickView& view, const QTemporaryDir& dir, app::VideoController& video) {
+    QFile qml(dir.filePath(QStringLiteral("surfaces.qml")));
+    REQUIRE(qml.open(QIODevice::WriteOnly));
+    qml.write(kQml);
+    qml.close();
+    view.setInitialProperties({{QStringLiteral("video"), QVariant::fromValue(&video)}});
+    view.setSource(QUrl::fromLocalFile(qml.fileName()));
+    REQUIRE(view.status() == QQuickView::Ready);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+}
+
 } // namespace
 
 TEST_CASE("video surface: decoded frames on screen, main stream switch, snapshot", "[video][app]") {
@@ -164,16 +168,8 @@ TEST_CASE("video surface: decoded frames on screen, main stream switch, snapshot
     Camera otoscope(video, "otoscope", media::SceneKind::otoscope, media::VideoCodec::h264, 102);
 
     QTemporaryDir dir;
-    QFile qml(dir.filePath(QStringLiteral("surfaces.qml")));
-    REQUIRE(qml.open(QIODevice::WriteOnly));
-    qml.write(kQml);
-    qml.close();
     QQuickView view;
-    view.setInitialProperties({{QStringLiteral("video"), QVariant::fromValue(&video)}});
-    view.setSource(QUrl::fromLocalFile(qml.fileName()));
-    REQUIRE(view.status() == QQuickView::Ready);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    showSurfaces(view, dir, video);
     auto* root = view.rootObject();
     auto* mainSurface = qvariant_cast<app::VideoSurface*>(root->property("mainSurface"));
     auto* thumbSurface = qvariant_cast<app::VideoSurface*>(root->property("thumbSurface"));
@@ -363,16 +359,8 @@ TEST_CASE("video surface: a stream that stops is marked frozen, and each frame o
     Camera room(video, "room", media::SceneKind::roomCamera, media::VideoCodec::vp8, 96);
 
     QTemporaryDir dir;
-    QFile qml(dir.filePath(QStringLiteral("surfaces.qml")));
-    REQUIRE(qml.open(QIODevice::WriteOnly));
-    qml.write(kQml);
-    qml.close();
     QQuickView view;
-    view.setInitialProperties({{QStringLiteral("video"), QVariant::fromValue(&video)}});
-    view.setSource(QUrl::fromLocalFile(qml.fileName()));
-    REQUIRE(view.status() == QQuickView::Ready);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    showSurfaces(view, dir, video);
     auto* mainSurface =
         qvariant_cast<app::VideoSurface*>(view.rootObject()->property("mainSurface"));
     REQUIRE(mainSurface != nullptr);

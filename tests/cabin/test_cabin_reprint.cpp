@@ -5,6 +5,7 @@
 // (cups-ipp-utils, a required package): without it they fail.
 #include "cabin_documents.hpp"
 #include "ipp_printer_process.hpp"
+#include "support/eventually.hpp"
 #include "support/sample_pdf.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
@@ -68,14 +69,7 @@ std::vector<fs::path> jobsFor(const fs::path& spool, const std::string& id) {
 }
 
 template <class Predicate> bool eventually(Predicate done, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
+    return test::pollUntil(done, limit, 20ms);
 }
 
 std::unique_ptr<cabin::IppPrinterProcess> startPrinter(const cabin::IppPrinterOptions& options) {

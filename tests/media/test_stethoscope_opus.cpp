@@ -2,6 +2,7 @@
 // Opus's own concealment; negotiated in the SDP (offer order, the cabin's choice, the bitrate
 // floor); and interoperable: GStreamer's rtpopusdepay ! opusdec decodes what our packetiser
 // sends.
+#include "support/free_udp_port.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_stream.hpp"
@@ -167,12 +168,7 @@ TEST_CASE("interop: gst-launch rtpopusdepay ! opusdec decodes our Opus stethosco
           "[stetho][opus][interop]") {
     namespace net = boost::asio;
     net::io_context io;
-    std::uint16_t port = 0;
-    {
-        net::ip::udp::socket probe(io,
-                                   net::ip::udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-        port = probe.local_endpoint().port();
-    }
+    const std::uint16_t port = tc::test::freeUdpPort();
     tc::test::TempDir dir;
     const auto output = dir.path() / "decoded.raw";
     constexpr int kBuffers = 100;

@@ -2,6 +2,7 @@
 // heart's timing), WAV files in and out and rate conversion, the L16 packetiser with its site
 // extension, the in-order frame assembly, and the FLAC recorder, decoded back by an independent
 // GStreamer pipeline and compared sample for sample.
+#include "flac_decode.hpp"
 #include "support/catch_result.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/flac_recorder.hpp"
@@ -259,14 +260,7 @@ TEST_CASE("FLAC recorder: lossless, with the site segments and gaps in its manif
     CHECK((*recorder)->write(all, std::nullopt) == RecorderErrc::notRecording);
 
     // Decoded by GStreamer's own flacdec, independently of our pipeline.
-    const auto raw = dir.path / "decoded.raw";
-    const std::string command = "gst-launch-1.0 -q filesrc location=" + flac.string() +
-                                " ! flacparse ! flacdec ! audio/x-raw,format=S16LE ! filesink "
-                                "location=" +
-                                raw.string() + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-    std::ifstream in(raw, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string bytes = tc::test::decodeFlacIndependently(flac, dir.path / "decoded.raw");
     REQUIRE(bytes.size() == all.size() * 2);
     CHECK(std::memcmp(bytes.data(), all.data(), bytes.size()) == 0); // bit-exact
 

@@ -2,6 +2,7 @@
 // cabin's source and packetiser through SRTP over loopback UDP with 10 % loss (bursts included)
 // and RTT 20 ms, repaired by NACK/RTX, reassembled and recorded by the console's receive path;
 // the FLAC file, decoded by GStreamer's own flacdec, equals the WAV samples bit for bit.
+#include "flac_decode.hpp"
 #include "support/tls_test_peer.hpp"
 #include "support/transport_pair.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
@@ -59,9 +60,7 @@ TEST_CASE("stethoscope over the wire: bit-exact recording through 10 % loss", "[
 
     IoThread io("test-stetho");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto cabinTransport = *MediaTransport::open(io.executor(), pair.a);
-    auto consoleTransport = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [cabinTransport, consoleTransport, relay] = openRelayed(io, pair);
     StethoscopeFormat format;
     format.encoding = encoding;
     format.payloadType = encoding == AudioEncoding::opus ? 102 : 96;
@@ -117,14 +116,7 @@ TEST_CASE("stethoscope over the wire: bit-exact recording through 10 % loss", "[
     CHECK(stats.undecodable == 0);
     CHECK(relay->stats().dropped > 20); // the network did lose packets
 
-    const auto raw = dir.path() / "decoded.raw";
-    const std::string command = "gst-launch-1.0 -q filesrc location=" + flac.string() +
-                                " ! flacparse ! flacdec ! audio/x-raw,format=S16LE ! filesink "
-                                "location=" +
-                                raw.string() + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-    std::ifstream in(raw, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string bytes = tc::test::decodeFlacIndependently(flac, dir.path() / "decoded.raw");
     // The whole file once, from the first sample: the stream started at the file's start.
     REQUIRE(bytes.size() >= wav.samples.size() * 2);
     REQUIRE(expected.size() >= wav.samples.size());

@@ -114,11 +114,7 @@ TEST_CASE("video interop: gst-launch's depayloader and decoder read our RTP and 
     // Encoded first, so that the peer can be told how many packets end its stream.
     std::mutex mutex;
     std::vector<std::vector<std::uint8_t>> packets;
-    auto sender = VideoSender::start(
-        {.codec = codec, .dropWhenBehind = false, .onPacket = [&](std::vector<std::uint8_t> p) {
-             std::lock_guard lock(mutex);
-             packets.push_back(std::move(p));
-         }});
+    auto sender = startCollectingSender(codec, mutex, packets);
     REQUIRE(sender.has_value());
     auto source = VideoSource::synthetic({SceneKind::roomCamera, 1280, 720, 30, 8});
     REQUIRE(source.has_value());

@@ -53,11 +53,7 @@ TEST_CASE("video measure: source rendering, encoding and decoding at 720p", "[.v
         }
         std::mutex mutex;
         std::vector<std::vector<std::uint8_t>> packets;
-        auto sender = VideoSender::start(
-            {.codec = codec, .dropWhenBehind = false, .onPacket = [&](std::vector<std::uint8_t> p) {
-                 std::lock_guard lock(mutex);
-                 packets.push_back(std::move(p));
-             }});
+        auto sender = startCollectingSender(codec, mutex, packets);
         REQUIRE(sender.has_value());
         auto start = std::chrono::steady_clock::now();
         double cpu = cpuSeconds();

@@ -30,6 +30,16 @@ inline std::string codecLabel(VideoCodec codec) {
     return std::string(encodingName(codec));
 }
 
+// A sender of `codec` that never drops a frame, its packets appended to `packets` under `mutex`.
+inline auto startCollectingSender(VideoCodec codec, std::mutex& mutex,
+                                  std::vector<std::vector<std::uint8_t>>& packets) {
+    return VideoSender::start(
+        {.codec = codec, .dropWhenBehind = false, .onPacket = [&](std::vector<std::uint8_t> p) {
+             std::lock_guard lock(mutex);
+             packets.push_back(std::move(p));
+         }});
+}
+
 struct ReceivedInfo {
     std::optional<FrameStamp> stamp;
     int width = 0;

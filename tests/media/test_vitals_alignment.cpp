@@ -66,9 +66,7 @@ TEST_CASE("ECG R peaks and stethoscope S1 onsets align on the session clock afte
 
     IoThread io("test-align");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto cabinTransport = *MediaTransport::open(io.executor(), pair.a);
-    auto consoleTransport = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [cabinTransport, consoleTransport, relay] = openRelayed(io, pair);
     RtpSessionConfig config;
     config.cname = "test";
     config.streams = {

@@ -116,9 +116,7 @@ TEST_CASE("waveforms over the wire: 10 % loss gives exact gaps, the rest bit-exa
           "[vitals][wire]") {
     IoThread io("test-vitals");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto cabinTransport = *MediaTransport::open(io.executor(), pair.a);
-    auto consoleTransport = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [cabinTransport, consoleTransport, relay] = openRelayed(io, pair);
     RtpSessionConfig config;
     config.cname = "test";
     // No RTX: what the relay drops stays lost, as on a path where repair came too late.

@@ -8,8 +8,10 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace tc::prescriptions::test {
 
@@ -138,6 +140,18 @@ inline std::string readFile(const std::string& path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+// The resources of type `type` in a FHIR bundle, in entry order.
+inline std::vector<nlohmann::json> resources(const nlohmann::json& bundle,
+                                             const std::string& type) {
+    std::vector<nlohmann::json> out;
+    for (const auto& entry : bundle["entry"]) {
+        if (entry["resource"]["resourceType"] == type) {
+            out.push_back(entry["resource"]);
+        }
+    }
+    return out;
 }
 
 } // namespace tc::prescriptions::test

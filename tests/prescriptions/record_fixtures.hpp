@@ -22,6 +22,16 @@ inline constexpr const char* kReportId = kChildId;
 inline constexpr UnixMs kCheckInMs = 1714725000000;
 inline constexpr UnixMs kMinuteMs = 60'000;
 
+// Whether `issues` hold `code` at `path`.
+inline bool hasIssue(const RecordIssues& issues, RecordErrc code, const std::string& path) {
+    for (const auto& issue : issues) {
+        if (issue.code == code && issue.path == path) {
+            return true;
+        }
+    }
+    return false;
+}
+
 inline std::string hash(char c) {
     return std::string(64, c);
 }

@@ -14,18 +14,10 @@
 
 using namespace tc::prescriptions;
 namespace fx = tc::prescriptions::test;
+using fx::hasIssue;
 using nlohmann::json;
 
 namespace {
-
-bool hasIssue(const RecordIssues& issues, RecordErrc code, const std::string& path) {
-    for (const auto& issue : issues) {
-        if (issue.code == code && issue.path == path) {
-            return true;
-        }
-    }
-    return false;
-}
 
 std::string describe(const RecordIssues& issues) {
     std::string out;

@@ -11,20 +11,8 @@
 
 using namespace tc::prescriptions;
 namespace fx = tc::prescriptions::test;
+using fx::hasIssue;
 using nlohmann::json;
-
-namespace {
-
-bool hasIssue(const RecordIssues& issues, RecordErrc code, const std::string& path) {
-    for (const auto& issue : issues) {
-        if (issue.code == code && issue.path == path) {
-            return true;
-        }
-    }
-    return false;
-}
-
-} // namespace
 
 TEST_CASE("Report: templates for the common motifs, in French, leave the conclusion to the doctor",
           "[report]") {

@@ -9,6 +9,7 @@
 
 using namespace tc::prescriptions;
 using nlohmann::json;
+using tc::prescriptions::test::resources;
 
 namespace {
 
@@ -18,16 +19,6 @@ json bundleOf(const Prescription& p) {
     const auto bundle = toFhirBundle(*sealed);
     REQUIRE(bundle.has_value());
     return *bundle;
-}
-
-std::vector<json> resources(const json& bundle, const std::string& type) {
-    std::vector<json> out;
-    for (const auto& entry : bundle["entry"]) {
-        if (entry["resource"]["resourceType"] == type) {
-            out.push_back(entry["resource"]);
-        }
-    }
-    return out;
 }
 
 // The resource a reference names, by fullUrl; fails the test when nothing in the bundle has it.

@@ -11,6 +11,7 @@
 using namespace tc::prescriptions;
 namespace fx = tc::prescriptions::test;
 using nlohmann::json;
+using tc::prescriptions::test::resources;
 
 namespace {
 
@@ -23,16 +24,6 @@ json documentOf(const ConsultationRecord& record,
     auto bundle = toFhirDocument(*sealed, record, kSignedAt, prescriptions);
     REQUIRE(bundle.has_value());
     return *bundle;
-}
-
-std::vector<json> resources(const json& bundle, const std::string& type) {
-    std::vector<json> out;
-    for (const auto& entry : bundle["entry"]) {
-        if (entry["resource"]["resourceType"] == type) {
-            out.push_back(entry["resource"]);
-        }
-    }
-    return out;
 }
 
 std::size_t indexOf(const json& bundle, const std::string& type) {

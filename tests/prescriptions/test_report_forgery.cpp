@@ -8,6 +8,7 @@
 #include "pades_update.hpp"
 #include "pdf_forgery.hpp"
 #include "record_fixtures.hpp"
+#include "signing_checks.hpp"
 #include "support/catch_result.hpp"
 #include "tc/prescriptions/signed_document.hpp"
 #include "tc/prescriptions/signed_report.hpp"
@@ -22,12 +23,6 @@ namespace fx = tc::prescriptions::test;
 
 namespace {
 
-SigningIdentity identityOf(const TestCredentials& credentials) {
-    auto identity = SigningIdentity::fromPkcs12(credentials.pkcs12, TestPki::kPassphrase);
-    REQUIRE(identity.has_value());
-    return std::move(*identity);
-}
-
 SignedReport signedByAuthor(const ConsultationRecord& record = fx::recordFixture()) {
     auto report = fx::reportFixture();
     auto result = signReport(report, record, identityOf(testPki().rppsDoctor),
@@ -37,34 +32,8 @@ SignedReport signedByAuthor(const ConsultationRecord& record = fx::recordFixture
     return std::move(*result);
 }
 
-struct Verdict {
-    int exitCode = -1;
-    nlohmann::json json;
-    std::string pdfsig;
-};
-
 Verdict check(const std::vector<std::byte>& pdf) {
-    TempDir dir;
-    writeFile(dir / "forged.pdf", pdf);
-    writeFile(dir / "ca.pem", testPki().caPem);
-    const auto result = run(std::string(TC_VERIFY_BINARY) + " " + quote(dir / "forged.pdf") +
-                                " --ca " + quote(dir / "ca.pem") + " --kind report --json",
-                            false);
-    Verdict out;
-    out.exitCode = result.exitCode;
-    out.json = nlohmann::json::parse(result.output, nullptr, false);
-    REQUIRE_FALSE(out.json.is_discarded());
-    out.pdfsig = run("pdfsig " + quote(dir / "forged.pdf")).output;
-    return out;
-}
-
-std::string checkError(const Verdict& v, const char* name) {
-    for (const auto& c : v.json["checks"]) {
-        if (c["check"] == name && c.contains("error")) {
-            return c["error"].get<std::string>();
-        }
-    }
-    return {};
+    return verifyForged(pdf, " --kind report");
 }
 
 struct Objects {

@@ -3,6 +3,7 @@
 // pdftotext and pdfinfo (what the patient reads), the FHIR checker, and the real
 // telecabine-verify in its report mode; the pipeline's typed failures.
 #include "record_fixtures.hpp"
+#include "signing_checks.hpp"
 #include "support/catch_result.hpp"
 #include "tc/prescriptions/fhir_document.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
@@ -24,12 +25,6 @@ namespace {
 
 const auto kSigningTime =
     std::chrono::sys_days(fx::ymd(2024, 5, 3)) + std::chrono::hours(9) + std::chrono::minutes(14);
-
-SigningIdentity identityOf(const TestCredentials& credentials) {
-    auto identity = SigningIdentity::fromPkcs12(credentials.pkcs12, TestPki::kPassphrase);
-    REQUIRE(identity.has_value());
-    return std::move(*identity);
-}
 
 // TC_REPORT_DUMP_DIR=/some/dir keeps a copy of every report signed here, to look at them.
 void keepCopy(const SignedReport& signedReport) {

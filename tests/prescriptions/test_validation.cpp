@@ -1,35 +1,13 @@
-#include "fixtures.hpp"
-#include "tc/prescriptions/validation.hpp"
+#include "validation_checks.hpp"
 
 #include <catch2/catch.hpp>
 #include <set>
 
 using namespace tc::prescriptions;
 using namespace std::chrono;
+using test::check;
+using test::requireOnly;
 using test::ymd;
-
-namespace {
-
-ValidationReport check(const Prescription& p) {
-    return validate(p, test::table());
-}
-
-// The report holds exactly this one issue, with a French and an English message.
-void requireOnly(const Prescription& p, IssueCode code, const std::string& location) {
-    const auto report = check(p);
-    INFO(wireName(code) << " at " << location);
-    for (const auto& issue : report.issues) {
-        UNSCOPED_INFO("got " << wireName(issue.code) << " at " << issue.location << ": "
-                             << issue.messageFr);
-    }
-    REQUIRE(report.issues.size() == 1);
-    CHECK(report.issues[0].code == code);
-    CHECK(report.issues[0].location == location);
-    CHECK_FALSE(report.issues[0].messageFr.empty());
-    CHECK_FALSE(report.issues[0].messageEn.empty());
-}
-
-} // namespace
 
 TEST_CASE("Validation: the fixtures are valid", "[validation]") {
     for (const auto& p : {test::adultPrescription(), test::childPrescription()}) {

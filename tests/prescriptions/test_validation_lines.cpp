@@ -1,35 +1,16 @@
-#include "fixtures.hpp"
-#include "tc/prescriptions/validation.hpp"
+#include "validation_checks.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace tc::prescriptions;
+using test::check;
+using test::requireOnly;
 using test::ymd;
 
 namespace {
 
-ValidationReport check(const Prescription& p) {
-    return validate(p, test::table());
-}
-
 MedicationLine& med(Prescription& p, std::size_t i) {
     return std::get<MedicationLine>(p.lines[i]);
-}
-
-const Issue& requireOnly(const Prescription& p, IssueCode code, const std::string& location) {
-    static ValidationReport report;
-    report = check(p);
-    INFO(wireName(code) << " at " << location);
-    for (const auto& issue : report.issues) {
-        UNSCOPED_INFO("got " << wireName(issue.code) << " at " << issue.location << ": "
-                             << issue.messageFr);
-    }
-    REQUIRE(report.issues.size() == 1);
-    CHECK(report.issues[0].code == code);
-    CHECK(report.issues[0].location == location);
-    CHECK_FALSE(report.issues[0].messageFr.empty());
-    CHECK_FALSE(report.issues[0].messageEn.empty());
-    return report.issues[0];
 }
 
 } // namespace

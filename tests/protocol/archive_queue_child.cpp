@@ -9,6 +9,7 @@
 // Usage: tc_archive_queue_child <journal> <port> <ca.pem> <cert.pem> <key.pem>
 //                               [<record id> <directory>]
 
+#include "child_output.hpp"
 #include "tc/protocol/archive_upload_queue.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
@@ -22,21 +23,7 @@
 namespace {
 
 using namespace tc::protocol;
-
-void say(const std::string& line) {
-    const std::string text = line + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-}
+using tc::test::say;
 
 } // namespace
 

@@ -4,6 +4,7 @@
 // written as directories, and a way to run the client's coroutines from a test.
 
 #include "archive_test_support.hpp"
+#include "support/eventually.hpp"
 #include "support/test_support.hpp"
 #include "tc/protocol/archive_client.hpp"
 #include "tc/protocol/archive_upload_queue.hpp"
@@ -41,14 +42,7 @@ template <class T> std::string describe(const protocol::ArchiveClientResult<T>& 
 
 // Waits until `done()` holds, polling; false after `limit`.
 template <class F> bool waitUntil(F done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
+    return pollUntil(done, limit, 5ms);
 }
 
 // A consultation record as the console leaves it on disk: archive_test_content's files (scaled)

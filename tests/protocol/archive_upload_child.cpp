@@ -8,6 +8,7 @@
 // Usage: tc_archive_upload_child <archive directory> <key file> <round> <owner RPPS>
 
 #include "archive_test_content.hpp"
+#include "child_output.hpp"
 
 #include <cerrno>
 #include <string>
@@ -16,24 +17,10 @@
 namespace {
 
 using namespace tc::protocol;
+using tc::test::say;
 using namespace tc::test::archive;
 
 constexpr std::uint32_t kChunkBytes = 4096;
-
-void say(const std::string& line) {
-    const std::string text = line + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-}
 
 template <class T> int fail(const std::string& what, const ArchiveResult<T>& result) {
     say("error " + what + " " +

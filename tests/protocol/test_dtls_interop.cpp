@@ -4,6 +4,7 @@
 // SRTP profile is negotiated down to the one gst supports, and media flows both ways: gst's
 // test tone authenticates on our side, our ramp comes out of gst's depayloader sample for sample.
 #include "support/catch_result.hpp"
+#include "support/free_udp_port.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/protocol/dtls_srtp.hpp"
 #include "tc/protocol/packets.hpp"
@@ -48,11 +49,7 @@ TEST_CASE("interop: DTLS-SRTP with gst-launch dtlssrtpenc/dtlssrtpdec, media bot
     net::io_context io;
     udp::socket socket(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     const auto ourPort = socket.local_endpoint().port();
-    std::uint16_t gstPort = 0;
-    {
-        udp::socket probe(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-        gstPort = probe.local_endpoint().port();
-    }
+    const std::uint16_t gstPort = tc::test::freeUdpPort();
     const udp::endpoint gst(net::ip::make_address("127.0.0.1"), gstPort);
 
     tc::test::TempDir dir;

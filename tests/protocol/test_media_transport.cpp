@@ -155,9 +155,7 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
     Pair pair(SrtpSuite::aeadAes128Gcm, 400ms);
     pair.a.restartAfterConsentLoss = 0ms; // this test: the same path comes back
     pair.b.restartAfterConsentLoss = 0ms;
-    auto a = *MediaTransport::open(io.executor(), pair.a);
-    auto b = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [a, b, relay] = openRelayed(io, pair);
     Observer seenA;
     Observer seenB;
     startThroughRelay(*relay, pair, *a, *b, seenA, seenB);
@@ -190,9 +188,7 @@ TEST_CASE("media transport: consent freshness loses and regains the peer", "[tra
 TEST_CASE("media transport: burst loss, jitter, reordering and duplication", "[transport]") {
     IoThread io("test-transport");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto a = *MediaTransport::open(io.executor(), pair.a);
-    auto b = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [a, b, relay] = openRelayed(io, pair);
     Observer seenA;
     Observer seenB;
     startThroughRelay(*relay, pair, *a, *b, seenA, seenB);
@@ -280,9 +276,7 @@ TEST_CASE("media transport: the DTLS handshake completes through loss and jitter
           "[transport][dtls]") {
     IoThread io("test-transport");
     Pair pair(SrtpSuite::aeadAes128Gcm, 5000ms, Pair::Keying::dtls);
-    auto a = *MediaTransport::open(io.executor(), pair.a);
-    auto b = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [a, b, relay] = openRelayed(io, pair);
     Impairment bad;
     bad.lossRate = 0.25; // a quarter of all datagrams, flights included
     bad.delay = 10ms;

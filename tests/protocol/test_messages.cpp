@@ -5,6 +5,10 @@
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/pki.hpp"
 
+#include <sstream>
+#include <utility>
+#include <vector>
+
 using namespace tc::protocol;
 using nlohmann::json;
 
@@ -221,5 +225,36 @@ TEST_CASE("error replies carry the wire code", "[messages]") {
         const auto code = static_cast<Errc>(e);
         CHECK(errcFromWireName(wireName(code)) == code);
         CHECK(make_error_code(code).message() != "tc.protocol error " + std::to_string(e));
+    }
+}
+
+// protocol/README.md section 14 is the list a second implementation works from: every code of
+// protocol/errors.json (the table the library is generated from), in order, each with its message
+// (the README may shorten it).
+TEST_CASE("README 14 lists every error code in order, with its message", "[messages]") {
+    const auto readme = readFile(std::string(TC_TEST_DATA_DIR) + "/../../protocol/README.md");
+    REQUIRE(readme);
+    const auto begin = readme->find("## 14. Error codes");
+    const auto end = readme->find("\n## 15.", begin);
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    std::istringstream section(readme->substr(begin, end - begin));
+    std::vector<std::pair<std::string, std::string>> rows; // code, message
+    for (std::string line; std::getline(section, line);) {
+        if (line.starts_with("| `")) {
+            const auto codeEnd = line.find("` |", 3);
+            const auto messageEnd = line.find(" |", codeEnd + 3);
+            REQUIRE(messageEnd != std::string::npos);
+            rows.emplace_back(line.substr(3, codeEnd - 3),
+                              line.substr(codeEnd + 4, messageEnd - codeEnd - 4));
+        }
+    }
+    const auto count = static_cast<std::size_t>(Errc::internal);
+    REQUIRE(rows.size() == count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto code = static_cast<Errc>(i + 1);
+        INFO(rows[i].first);
+        CHECK(rows[i].first == wireName(code));
+        CHECK(make_error_code(code).message().starts_with(rows[i].second));
     }
 }

@@ -79,9 +79,7 @@ TEST_CASE("rtp session: NACK and RTX recover burst loss; reports give loss, jitt
           "[rtp][transport]") {
     IoThread io("test-rtp");
     Pair pair(SrtpSuite::aeadAes128Gcm);
-    auto a = *MediaTransport::open(io.executor(), pair.a);
-    auto b = *MediaTransport::open(io.executor(), pair.b);
-    auto relay = *ImpairedRelay::open(io.executor());
+    auto [a, b, relay] = openRelayed(io, pair);
     std::atomic<int> keyframeRequests{0};
     std::atomic<std::uint32_t> keyframeSsrc{0};
     Received atA;

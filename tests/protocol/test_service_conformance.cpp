@@ -1,6 +1,7 @@
 // The service does what protocol/README.md says, point by point, checked the way a client
 // written from the README alone would check it: raw frames over real TLS and WebSocket.
 #include "support/catch_result.hpp"
+#include "support/eventually.hpp"
 #include "support/raw_ws_client.hpp"
 #include "support/test_support.hpp"
 
@@ -34,14 +35,7 @@ std::string checkinText(const std::string& visitField, const std::string& id = "
 }
 
 template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit = 3s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
+    return test::pollUntil(pred, limit, 10ms);
 }
 
 } // namespace

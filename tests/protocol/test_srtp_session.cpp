@@ -1,6 +1,7 @@
 // SRTP through our libsrtp wrapper: both suites, replay, forgery, malformed input, the libsrtp
 // #817 regression, and interoperability with GStreamer's srtpenc as an independent peer.
 #include "support/catch_result.hpp"
+#include "support/free_udp_port.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/srtp_session.hpp"
@@ -230,13 +231,7 @@ TEST_CASE("interop: our sender to gst-launch srtpdec", "[srtp][interop]") {
     INFO(toString(c.suite));
     namespace net = boost::asio;
     net::io_context io;
-    std::uint16_t port = 0;
-    {
-        // A free port for gst's udpsrc.
-        net::ip::udp::socket probe(io,
-                                   net::ip::udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-        port = probe.local_endpoint().port();
-    }
+    const std::uint16_t port = tc::test::freeUdpPort(); // for gst's udpsrc
     const auto key = keyFor(c.suite);
     const std::string hex = hexOf(key);
     tc::test::TempDir dir;

@@ -105,4 +105,11 @@ void startSessionsThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTran
     REQUIRE(eventually([&] { return seenB.last() == TransportState::connected; }));
 }
 
+RelayedTransports openRelayed(IoThread& io, const Pair& pair) {
+    auto a = *MediaTransport::open(io.executor(), pair.a);
+    auto b = *MediaTransport::open(io.executor(), pair.b);
+    auto relay = *ImpairedRelay::open(io.executor());
+    return {std::move(a), std::move(b), std::move(relay)};
+}
+
 } // namespace tc::test

@@ -3,6 +3,7 @@
 // for both sides, and a start through the impairment relay.
 
 #include "support/catch_result.hpp"
+#include "support/eventually.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/media_transport.hpp"
@@ -37,14 +38,7 @@ struct Observer {
 };
 
 template <class Pred> inline bool eventually(Pred pred, std::chrono::milliseconds limit = 5000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
+    return pollUntil(pred, limit, 5ms);
 }
 
 TransportStats statsOf(IoThread& io, MediaTransport& transport);
@@ -79,6 +73,14 @@ struct Pair {
 // connected.
 void startDirect(const Pair& pair, MediaTransport& a, MediaTransport& b, Observer& seenA,
                  Observer& seenB);
+
+// Both ends of `pair` open on `io`, and a relay to put between them (startThroughRelay).
+struct RelayedTransports {
+    std::shared_ptr<MediaTransport> a;
+    std::shared_ptr<MediaTransport> b;
+    std::shared_ptr<ImpairedRelay> relay;
+};
+RelayedTransports openRelayed(IoThread& io, const Pair& pair);
 
 // Starts both transports so that all their traffic crosses `relay`.
 void startThroughRelay(ImpairedRelay& relay, const Pair& pair, MediaTransport& a, MediaTransport& b,

@@ -1,10 +1,12 @@
 #pragma once
-// One way to declare a library's error category: a table of {code, stable key, message}.
+// One way to declare a library's error category: a table of {code, stable key, message}. The
+// tables are generated from each library's errors.json by tc_error_tables()
+// (errors/cmake/error_tables.cmake), as:
 //
-//     constexpr std::array kPcmErrors{
+//     constexpr std::array kPcmErrcTable{
 //         errors::ErrcEntry{PcmErrc::truncated, "truncated", "the WAV file is truncated"}, ...};
 //     const boost::system::error_category& pcmCategory() noexcept {
-//         static const errors::TableCategory category("tc.pcm", kPcmErrors);
+//         static const errors::TableCategory category("tc.pcm", kPcmErrcTable);
 //         return category;
 //     }
 //

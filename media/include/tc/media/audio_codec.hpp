@@ -9,6 +9,8 @@
 // playout path calls them at playout time, so a late frame is concealed, never decoded out of
 // order.
 
+#include "tc/media/errc/codec_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -22,12 +24,6 @@ namespace tc::media {
 
 enum class AudioEncoding { l16, opus };
 std::string_view toString(AudioEncoding encoding) noexcept;
-
-enum class CodecErrc { badParameters = 1, encodeFailed, corruptPayload };
-const boost::system::error_category& codecCategory() noexcept;
-inline boost::system::error_code make_error_code(CodecErrc e) noexcept {
-    return {static_cast<int>(e), codecCategory()};
-}
 
 // The stethoscope's floor: below this Opus starts to trade away the band heart sounds live in.
 inline constexpr int kMinStethoscopeOpusBitrate = 128000;
@@ -78,7 +74,3 @@ boost::system::result<std::unique_ptr<AudioFrameDecoder>> makeOpusDecoder(int sa
 std::optional<int> opusPacketSamples(std::span<const std::uint8_t> packet, int sampleRate);
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::CodecErrc> : std::true_type {};
-} // namespace boost::system

@@ -14,6 +14,7 @@
 // FLAC file is held under flock(2) while recording, so that repair never touches a live one.
 
 #include "tc/media/auscultation.hpp"
+#include "tc/media/errc/recorder_errc.hpp"
 
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -23,12 +24,6 @@
 #include <span>
 
 namespace tc::media {
-
-enum class RecorderErrc { pipelineFailed = 1, writeFailed, notRecording };
-const boost::system::error_category& recorderCategory() noexcept;
-inline boost::system::error_code make_error_code(RecorderErrc e) noexcept {
-    return {static_cast<int>(e), recorderCategory()};
-}
 
 class FlacRecorder {
 public:
@@ -57,7 +52,3 @@ private:
 };
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::RecorderErrc> : std::true_type {};
-} // namespace boost::system

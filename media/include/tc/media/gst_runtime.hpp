@@ -2,18 +2,14 @@
 // GStreamer start-up and a check that the elements telecabine's pipelines need are installed,
 // so that a missing plugin package is reported by name before a consultation, not during one.
 
+#include "tc/media/errc/media_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tc::media {
-
-enum class MediaErrc { initialisationFailed = 1, missingElements, unsupportedFormat };
-const boost::system::error_category& mediaCategory() noexcept;
-inline boost::system::error_code make_error_code(MediaErrc e) noexcept {
-    return {static_cast<int>(e), mediaCategory()};
-}
 
 struct ElementRequirement {
     std::string_view factory; // e.g. "rtpjitterbuffer"
@@ -33,7 +29,3 @@ missingElements(const std::vector<ElementRequirement>& requirements);
 std::string gstreamerVersion();
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::MediaErrc> : std::true_type {};
-} // namespace boost::system

@@ -3,6 +3,8 @@
 // sound editors write them), and sample-rate conversion for a recording made at another rate
 // than the one negotiated.
 
+#include "tc/media/errc/pcm_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -11,12 +13,6 @@
 #include <vector>
 
 namespace tc::media {
-
-enum class PcmErrc { unreadable = 1, notWav, unsupportedFormat, truncated, unwritable };
-const boost::system::error_category& pcmCategory() noexcept;
-inline boost::system::error_code make_error_code(PcmErrc e) noexcept {
-    return {static_cast<int>(e), pcmCategory()};
-}
 
 struct PcmAudio {
     int sampleRate = 48000;
@@ -33,7 +29,3 @@ boost::system::error_code writeWav(const std::filesystem::path& path, const PcmA
 std::vector<std::int16_t> resample(std::span<const std::int16_t> in, int fromRate, int toRate);
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::PcmErrc> : std::true_type {};
-} // namespace boost::system

@@ -10,6 +10,8 @@
 // segments and gaps trimmed to it, state "recovered". Every step can run again: a crash during
 // repair is repaired at the next start.
 
+#include "tc/media/errc/repair_errc.hpp"
+
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -17,12 +19,6 @@
 #include <vector>
 
 namespace tc::media {
-
-enum class RepairErrc { notFlac = 1, unreadable, unwritable, busy, decodeMismatch };
-const boost::system::error_category& repairCategory() noexcept;
-inline boost::system::error_code make_error_code(RepairErrc e) noexcept {
-    return {static_cast<int>(e), repairCategory()};
-}
 
 // What the frame scan found in a FLAC file.
 struct FlacScan {
@@ -69,7 +65,3 @@ struct RecordingEntry {
 std::vector<RecordingEntry> listRecordings(const std::filesystem::path& directory);
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::RepairErrc> : std::true_type {};
-} // namespace boost::system

@@ -4,29 +4,14 @@
 // tightly packed copy; `I420View` / `I420Span` look at planes that live elsewhere (a decoded
 // GStreamer buffer, with its own strides) without copying them. Also the video errors.
 
+#include "tc/media/errc/video_errc.hpp"
+
 #include <array>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <vector>
 
 namespace tc::media {
-
-enum class VideoErrc {
-    badFrame = 1,     // empty, odd-sized or smaller than the stamp needs
-    pipelineFailed,   // a GStreamer pipeline could not be built or started
-    missingElement,   // an encoder, decoder or payloader is not installed
-    notRunning,       // the pipeline has stopped (end of stream, error, or stop())
-    pushFailed,       // GStreamer refused a buffer
-    noFrame,          // nothing decoded yet
-    openFailed,       // a clip could not be opened or decoded
-    writeFailed,      // a file could not be written
-    timeout,          // a pipeline did not answer in time
-    unsupportedCodec, // an encoding name the video path does not speak
-};
-const boost::system::error_category& videoCategory() noexcept;
-inline boost::system::error_code make_error_code(VideoErrc e) noexcept {
-    return {static_cast<int>(e), videoCategory()};
-}
 
 // Read-only planes: [0] Y, [1] U, [2] V.
 struct I420View {
@@ -80,7 +65,3 @@ private:
 };
 
 } // namespace tc::media
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::media::VideoErrc> : std::true_type {};
-} // namespace boost::system

@@ -29,6 +29,7 @@
 
 #include "tc/errors/outcome.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
+#include "tc/prescriptions/errc/fhir_errc.hpp"
 #include "tc/prescriptions/errors.hpp"
 #include "tc/prescriptions/sealed_prescription.hpp"
 #include "tc/prescriptions/sealed_report.hpp"
@@ -66,24 +67,6 @@ Result<nlohmann::json> toFhirDocument(const SealedReport& report, const Consulta
 
 // ---- Structure checker --------------------------------------------------------------------------
 
-enum class FhirErrc {
-    notABundle = 1,      // resourceType is not Bundle
-    notADocument,        // Bundle.type is not "document"
-    missingElement,      // a required element is absent or empty
-    badFullUrl,          // an entry's fullUrl is not a urn:uuid (or is given twice)
-    firstNotComposition, // the first entry is not a Composition
-    wrongCode,           // a code or system is not the expected one
-    danglingReference,   // a literal reference names no entry of the bundle
-    wrongTarget,         // a reference resolves to a resource of the wrong type
-    missingIns,          // a qualified Patient without its INS identifier
-    insNotAllowed,       // an INS identifier on a Patient whose identity is not qualified
-    malformedIns,        // an INS identifier with an unknown system or not 15 characters
-};
-const boost::system::error_category& fhirDocumentCategory() noexcept;
-inline boost::system::error_code make_error_code(FhirErrc e) noexcept {
-    return {static_cast<int>(e), fhirDocumentCategory()};
-}
-
 // A problem and where: a JSON pointer into the bundle ("/entry/3/resource/subject").
 struct FhirProblem : errors::Failure {
     std::string path;
@@ -99,7 +82,3 @@ struct FhirProblem : errors::Failure {
 std::vector<FhirProblem> checkFhirDocument(const nlohmann::json& bundle);
 
 } // namespace tc::prescriptions
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::prescriptions::FhirErrc> : std::true_type {};
-} // namespace boost::system

@@ -10,6 +10,7 @@
 // corrected by the doctor, and a correction is marked (`correctedFields`).
 
 #include "tc/errors/outcome.hpp"
+#include "tc/prescriptions/errc/identity_errc.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -67,26 +68,6 @@ struct PatientIdentity {
     const std::string& displayFirstName() const;
 };
 
-enum class IdentityErrc {
-    missingName = 1,   // no birth name or no first name
-    nameTooLong,       // over 100 characters
-    controlCharacter,  // a control character (or invalid UTF-8) in a text trait
-    impossibleDate,    // not a calendar date, in the future, or before 1890
-    insMalformed,      // not 13 characters of digits (2A/2B at positions 6-7) plus a 2-digit key
-    insKeyMismatch,    // the key is not the number's
-    insSexMismatch,    // the NIR's first digit (1 man, 2 woman) contradicts the sex
-    insSystemMismatch, // a NIA (first digit 7 or 8) under a NIR system, or the reverse
-    birthPlaceMalformed,
-    qualifiedWithoutIns, // "qualified" needs an INS
-    correctionRefused,   // a qualified identity cannot be corrected
-    malformed,           // JSON: a member missing, unknown or of the wrong type
-};
-const boost::system::error_category& identityCategory() noexcept;
-std::string_view wireName(IdentityErrc e) noexcept; // "ins_key_mismatch", ...
-inline boost::system::error_code make_error_code(IdentityErrc e) noexcept {
-    return {static_cast<int>(e), identityCategory()};
-}
-
 // A refusal names the field ("birth_date", "ins.key", "first_names/1") it is about.
 struct IdentityError : errors::Failure {
     std::string field;
@@ -109,7 +90,3 @@ IdentityResult<PatientIdentity> correctIdentity(const PatientIdentity& original,
                                                 std::chrono::year_month_day today);
 
 } // namespace tc::prescriptions
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::prescriptions::IdentityErrc> : std::true_type {};
-} // namespace boost::system

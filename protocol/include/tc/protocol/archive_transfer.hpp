@@ -10,6 +10,7 @@
 #include "tc/errors/outcome.hpp"
 #include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/envelope.hpp"
+#include "tc/protocol/errc/archive_transfer_errc.hpp"
 
 #include <boost/system/error_code.hpp>
 #include <cstdint>
@@ -20,32 +21,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-// Errors of the transfer itself: the service's HTTP layer (wire keys, with their HTTP status)
-// and the client's side (never on the wire).
-enum class ArchiveTransferErrc {
-    // Answered by the service.
-    unknownRoute = 1,   // 404: no route has this path
-    methodNotAllowed,   // 405: the path exists, not with this method
-    lengthRequired,     // 411: a chunk without Content-Length
-    requestTooLarge,    // 413: a manifest body beyond maxManifestBytes, a header beyond 8 KiB
-    malformedRequest,   // 400: a hash in the path that is not 64 lowercase hex, a body where none
-    archiveUnavailable, // 503: this service holds no archive
-    serviceBusy,        // 503: too many archive connections at once
-    // The client's own.
-    badResponse,      // the service's answer breaks this protocol
-    httpStatus,       // an error status whose body names no known error
-    sourceUnreadable, // a file of the record cannot be listed or read
-    sourceChanged,    // a file changed on disk while it was being uploaded
-    journalFailure,   // the upload queue's journal cannot be written or read
-    cancelled,        // the client was stopped
-};
-
-const boost::system::error_category& archiveTransferCategory() noexcept;
-
-inline boost::system::error_code make_error_code(ArchiveTransferErrc e) noexcept {
-    return {static_cast<int>(e), archiveTransferCategory()};
-}
 
 // The stable key of an error of the archive (ArchiveErrc), of the transfer
 // (ArchiveTransferErrc) or of the protocol (Errc); "unknown" otherwise.
@@ -115,7 +90,3 @@ nlohmann::json toJson(const ArchiveErrorBody& body);
 ArchiveParsed<ArchiveErrorBody> errorBodyFromJson(const nlohmann::json& body);
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::ArchiveTransferErrc> : std::true_type {};
-} // namespace boost::system

@@ -7,6 +7,7 @@
 // what arrives.
 
 #include "tc/errors/outcome.hpp"
+#include "tc/protocol/errc/document_errc.hpp"
 #include "tc/protocol/session_kinds.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -34,34 +35,6 @@ inline constexpr std::size_t kMaxDocumentBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxDocumentTitleBytes = 256;
 inline constexpr std::size_t kMaxMissingRanges = 64; // per status; more follow in later ones
 inline constexpr std::string_view kPdfMediaType = "application/pdf";
-
-enum class DocumentErrc {
-    invalidMessage = 1, // not an object, missing/unknown field, wrong type
-    invalidTransferId,  // not a prescription id
-    unsupportedMediaType,
-    emptyDocument,
-    documentTooLarge,
-    invalidChunkSize,
-    chunkCountMismatch,
-    invalidSha256,
-    titleTooLong,
-    unknownTransfer,
-    indexOutOfRange,
-    invalidBase64,
-    wrongChunkLength,
-    chunkMismatch, // a chunk already held came again with other bytes
-    hashMismatch,  // the whole document's SHA-256 is not the offered one
-    conflict,      // another document under an id already held
-    tooManyTransfers,
-    notReceived, // print asked for a document not complete yet
-    unexpectedStatus,
-};
-const boost::system::error_category& documentCategory() noexcept;
-inline boost::system::error_code make_error_code(DocumentErrc e) noexcept {
-    return {static_cast<int>(e), documentCategory()};
-}
-// The reason code a `failed` status carries for this error, e.g. "conflict".
-std::string_view wireName(DocumentErrc e) noexcept;
 
 // `detail` names the field, e.g. "document.chunk.index: 12 is not below 9".
 struct DocumentError : errors::Failure {
@@ -285,7 +258,3 @@ private:
 };
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::DocumentErrc> : std::true_type {};
-} // namespace boost::system

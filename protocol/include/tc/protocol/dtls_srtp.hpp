@@ -7,6 +7,7 @@
 // master keys are exported (RFC 5705 "EXTRACTOR-dtls_srtp") for libsrtp; the rendezvous
 // service only ever sees fingerprints.
 
+#include "tc/protocol/errc/dtls_errc.hpp"
 #include "tc/protocol/srtp_session.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -21,21 +22,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-enum class DtlsErrc {
-    fingerprintMismatch = 1, // the peer's certificate is not the one announced in the SDP
-    badFingerprint,          // the SDP's a=fingerprint is malformed or not SHA-256
-    noPeerCertificate,
-    noCommonSrtpProfile,
-    handshakeFailed, // alert, bad record, protocol error
-    timedOut,
-    peerClosed,
-    certificateFailure, // could not make our own certificate
-};
-const boost::system::error_category& dtlsCategory() noexcept;
-inline boost::system::error_code make_error_code(DtlsErrc e) noexcept {
-    return {static_cast<int>(e), dtlsCategory()};
-}
 
 // "sha-256 AB:CD:..." as in RFC 8122's a=fingerprint, upper-case hex.
 using Fingerprint = std::string;
@@ -102,7 +88,3 @@ private:
 };
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::DtlsErrc> : std::true_type {};
-} // namespace boost::system

@@ -6,6 +6,8 @@
 // the operator may restrict them to named interfaces or addresses (--media-interface,
 // --media-address), e.g. to keep media off a VPN.
 
+#include "tc/protocol/errc/host_address_errc.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -14,18 +16,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-enum class HostAddressErrc {
-    interfacesUnreadable = 1, // getifaddrs failed
-    noUsableAddress,          // nothing left to gather on
-    unknownInterface,         // --media-interface names no interface that is up
-    addressNotLocal,          // --media-address is no address of this machine
-    invalidAddress,           // --media-address does not parse
-};
-const boost::system::error_category& hostAddressCategory() noexcept;
-inline boost::system::error_code make_error_code(HostAddressErrc e) noexcept {
-    return {static_cast<int>(e), hostAddressCategory()};
-}
 
 struct InterfaceAddress {
     std::string interfaceName;
@@ -52,7 +42,3 @@ boost::system::result<std::vector<boost::asio::ip::address>>
 hostAddresses(const HostAddressPolicy& policy = {});
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::HostAddressErrc> : std::true_type {};
-} // namespace boost::system

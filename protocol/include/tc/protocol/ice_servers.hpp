@@ -6,6 +6,8 @@
 // The service's configuration (IceConfig) names the servers, the shared secret (read from a
 // file) and the credentials' lifetime; protocol/README.md, "Deploying across networks".
 
+#include "tc/protocol/errc/ice_config_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
@@ -17,26 +19,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-// Local configuration errors (never on the wire).
-enum class IceConfigErrc {
-    badUri = 1,         // not a stun:/stuns:/turn:/turns: URI of RFC 7064 / RFC 7065
-    wrongUriKind,       // a TURN URI where STUN servers are listed, or the reverse
-    tooManyUris,        // more than kMaxIceUris
-    secretFileMissing,  // the secret file does not exist
-    secretUnreadable,   // it exists but cannot be read (permissions, a directory...)
-    secretInvalid,      // empty, longer than kMaxTurnSecretBytes, or with spaces or controls
-    secretWithoutTurn,  // a secret but no TURN server
-    turnWithoutSecret,  // TURN servers but no secret
-    lifetimeOutOfRange, // outside [kMinTurnCredentialLifetime, kMaxTurnCredentialLifetime]
-    badPartyId,         // empty, too long, or not printable ASCII without ':'
-    cryptoFailure,      // OpenSSL refused the HMAC
-};
-
-const boost::system::error_category& iceConfigCategory() noexcept;
-inline boost::system::error_code make_error_code(IceConfigErrc e) noexcept {
-    return {static_cast<int>(e), iceConfigCategory()};
-}
 
 enum class IceScheme { stun, stuns, turn, turns };
 enum class IceTransport { none, udp, tcp }; // none: no "?transport=" (or a STUN URI)
@@ -121,7 +103,3 @@ iceServersFor(const IceConfig& config, std::string_view partyId,
               std::chrono::system_clock::time_point now);
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::IceConfigErrc> : std::true_type {};
-} // namespace boost::system

@@ -5,6 +5,8 @@
 // endpoints that applies it (and a black hole), for the transport tests and the loss
 // benchmarks; the simulated cabin applies it to the media it sends (--impair), for demos.
 
+#include "tc/protocol/errc/impairment_errc.hpp"
+
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -37,11 +39,6 @@ struct Impairment {
 // "loss=10%,delay=40ms,jitter=20ms,reorder=2%" (also "burst=3", "duplicate=1%", "seed=7",
 // "from=20s", "for=3s"): the cabin's --impair. Percentages 0-100 (loss 0-50), delays 0-2000 ms,
 // from and for 0-3600 s (in s or ms).
-enum class ImpairmentErrc { badSyntax = 1, unknownName, outOfRange };
-const boost::system::error_category& impairmentCategory() noexcept;
-inline boost::system::error_code make_error_code(ImpairmentErrc e) noexcept {
-    return {static_cast<int>(e), impairmentCategory()};
-}
 boost::system::result<Impairment> parseImpairment(std::string_view spec);
 
 // What happens to one packet.
@@ -95,7 +92,3 @@ public:
 };
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::ImpairmentErrc> : std::true_type {};
-} // namespace boost::system

@@ -11,6 +11,7 @@
 // on the transport's strand.
 
 #include "tc/protocol/dtls_srtp.hpp"
+#include "tc/protocol/errc/ice_errc.hpp"
 #include "tc/protocol/host_addresses.hpp"
 #include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/impairment.hpp"
@@ -49,25 +50,6 @@ struct IceCredentials {
 };
 IceCredentials makeIceCredentials();
 
-// Why ICE could not gather, find a path, or use a STUN or TURN server. The relay errors are
-// reported through MediaTransport::relayProblems(); the consultation falls back to the other
-// candidates.
-enum class IceErrc {
-    gatheringFailed = 1,     // libnice could not gather on the host addresses
-    noPath,                  // every pair failed, with both sides' candidates all in
-    badServerUri,            // an ice_servers URL that does not parse, or a name TLS cannot check
-    tooManyRelays,           // more than kMaxRelays TURN URIs
-    relayCredentialsExpired, // the TURN username's expiry has passed
-    relayNotAllocated,       // a TURN server gave no relay: refused, wrong credentials, silent
-    relayUnreachable,        // no TCP connection to a turns: server
-    relayTlsFailed,          // its certificate did not verify, or TLS failed
-    relayTrustUnreadable,    // relayTrustAnchors cannot be read
-    stunUnresolvable,        // the STUN server's name does not resolve
-};
-const boost::system::error_category& iceCategory() noexcept;
-inline boost::system::error_code make_error_code(IceErrc e) noexcept {
-    return {static_cast<int>(e), iceCategory()};
-}
 inline constexpr std::size_t kMaxRelays = 8; // libnice's limit per component
 
 // A STUN or TURN server that could not be used, and why.
@@ -236,7 +218,3 @@ public:
 };
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::IceErrc> : std::true_type {};
-} // namespace boost::system

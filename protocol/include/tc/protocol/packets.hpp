@@ -4,6 +4,8 @@
 // and STUN (RFC 8489) with MESSAGE-INTEGRITY and FINGERPRINT. Parsers never trust a length:
 // every field is bounds-checked against the datagram and errors are typed.
 
+#include "tc/protocol/errc/packet_errc.hpp"
+
 #include <array>
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -16,24 +18,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-enum class PacketErrc {
-    truncated = 1,
-    oversized,
-    badVersion,
-    badPadding,
-    badExtension,
-    badLength,
-    notStun,
-    badAttribute,
-    missingIntegrity,
-    integrityMismatch,
-    fingerprintMismatch,
-};
-const boost::system::error_category& packetCategory() noexcept;
-inline boost::system::error_code make_error_code(PacketErrc e) noexcept {
-    return {static_cast<int>(e), packetCategory()};
-}
 
 using Bytes = std::span<const std::uint8_t>;
 template <class T> using PacketResult = boost::system::result<T>;
@@ -127,7 +111,3 @@ buildStun(std::uint16_t type, const TransactionId& transactionId,
 std::uint32_t crc32(Bytes data) noexcept;
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::PacketErrc> : std::true_type {};
-} // namespace boost::system

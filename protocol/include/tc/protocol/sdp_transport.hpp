@@ -4,6 +4,7 @@
 // a=setup), or SDES keys (RFC 4568 a=crypto) for peers keyed over the TLS signalling. All
 // streams share one transport (BUNDLE), so these attributes live in the first media section.
 
+#include "tc/protocol/errc/sdp_errc.hpp"
 #include "tc/protocol/media_transport.hpp"
 #include "tc/protocol/rtp_session.hpp"
 #include "tc/protocol/srtp_session.hpp"
@@ -15,20 +16,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-enum class SdpErrc {
-    missingAttribute = 1,
-    badCrypto,
-    unsupportedSuite,
-    badCandidate,
-    noMedia,
-    badSetup,       // a=setup absent with a fingerprint, or actpass in an answer
-    keyingMismatch, // the answer keys differently from the offer (DTLS vs SDES, unknown tag)
-};
-const boost::system::error_category& sdpCategory() noexcept;
-inline boost::system::error_code make_error_code(SdpErrc e) noexcept {
-    return {static_cast<int>(e), sdpCategory()};
-}
 
 struct CryptoAttribute {
     int tag = 1;
@@ -77,7 +64,3 @@ boost::system::result<CryptoAttribute> chooseCrypto(const std::vector<CryptoAttr
 CryptoAttribute freshCrypto(SrtpSuite suite, int tag = 1);
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::SdpErrc> : std::true_type {};
-} // namespace boost::system

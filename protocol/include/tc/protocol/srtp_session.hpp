@@ -3,6 +3,8 @@
 // sized for the jitter buffer (1024), every drop counted by cause, and SRTCP length and E-flag
 // validated before libsrtp sees a packet (libsrtp issue #817: AEAD SRTCP heap overflow).
 
+#include "tc/protocol/errc/srtp_errc.hpp"
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <cstddef>
@@ -13,19 +15,6 @@
 #include <vector>
 
 namespace tc::protocol {
-
-enum class SrtpErrc {
-    replayed = 1,
-    authenticationFailed,
-    malformed,
-    bufferTooSmall,
-    badKey,
-    libraryFailure,
-};
-const boost::system::error_category& srtpCategory() noexcept;
-inline boost::system::error_code make_error_code(SrtpErrc e) noexcept {
-    return {static_cast<int>(e), srtpCategory()};
-}
 
 enum class SrtpSuite { aeadAes128Gcm, aesCm128HmacSha1_80 };
 std::string_view toString(SrtpSuite suite) noexcept; // RFC 4568 / 7714 names
@@ -79,7 +68,3 @@ private:
 };
 
 } // namespace tc::protocol
-
-namespace boost::system {
-template <> struct is_error_code_enum<tc::protocol::SrtpErrc> : std::true_type {};
-} // namespace boost::system
