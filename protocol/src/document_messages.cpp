@@ -100,6 +100,20 @@ std::string_view toString(DocumentState s) noexcept {
     return "unknown";
 }
 
+std::string boundedStatusText(std::string text) {
+    if (text.size() <= kMaxDocumentStatusTextBytes) {
+        return text;
+    }
+    static constexpr std::string_view kEllipsis = "…";
+    std::size_t cut = kMaxDocumentStatusTextBytes - kEllipsis.size();
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut; // not inside a character
+    }
+    text.resize(cut);
+    text += kEllipsis;
+    return text;
+}
+
 std::optional<std::string> canonicalTransferId(std::string_view text) {
     const auto id = prescriptions::PrescriptionId::parse(text);
     if (!id || id->isNil()) {
@@ -350,7 +364,7 @@ DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
     std::int64_t ack = -1;
     r.integer("ack_seq", ack, 0, kMaxSeq, false);
     r.string("reason", v.reason, 1, 64, failed);
-    r.string("text", v.text, 0, 512, failed);
+    r.string("text", v.text, 0, kMaxDocumentStatusTextBytes, failed);
     if (auto error = finishReader<DocumentStatus>(r)) {
         return *error;
     }

@@ -24,7 +24,7 @@ DocumentStatus failedStatus(const std::string& id, DocumentErrc code, std::strin
     s.transferId = id;
     s.state = DocumentState::failed;
     s.reason = std::string(wireName(code));
-    s.text = std::move(text);
+    s.text = boundedStatusText(std::move(text)); // the detail may quote what the peer sent
     s.ackSeq = ack;
     return s;
 }
@@ -309,7 +309,7 @@ DocumentStatus DocumentReceiver::printFailed(const std::string& transferId, std:
     auto& t = m_transfers.at(transferId);
     t.state = DocumentState::failed;
     t.reason = std::move(reason);
-    t.text = std::move(text);
+    t.text = boundedStatusText(std::move(text));
     const auto ack = t.printAck; // when no printing could start
     t.printAck.reset();
     return statusOf(transferId, t, ack);

@@ -153,6 +153,11 @@ ConsultationLab::ConsultationLab(NetLabOptions options, std::string turnUris) {
                                 (m_directory / "service.pem").string(),
                                 "--key",
                                 (m_directory / "service.key").string(),
+                                // The consultation's dossier is archived there at the end.
+                                "--archive-dir",
+                                (m_directory / "archive").string(),
+                                "--archive-key",
+                                (m_directory / "archive.key").string(),
                                 "--stun",
                                 "stun:203.0.113.10:3478",
                                 "--turn",

@@ -540,3 +540,25 @@ TEST_CASE("status payloads are parsed strictly", "[document]") {
     failed.erase("reason");
     CHECK_FALSE(parseDocumentStatus(failed));
 }
+
+TEST_CASE("a refusal that quotes a hostile field name still makes a valid, bounded status "
+          "(fuzz_documents' finding)",
+          "[document]") {
+    DocumentReceiver receiver(DocumentReceiver::Limits{64 * 1024, 2, 3});
+    nlohmann::json offer{{"transfer_id", "F8QY-40YG-ECYY-S9E9-R04A-2K1H-YRVS"},
+                         {"media_type", "application/pdf"},
+                         {"size", 700},
+                         {"sha256", std::string(64, 'a')},
+                         {"chunk_size", 256}};
+    offer["chunk_count" + std::string(900, 'Y') + "é"] = 3; // an unknown field, quoted back
+    const auto outcome = receiver.handle(kind::documentOffer, offer);
+    REQUIRE(outcome.status.has_value());
+    CHECK(outcome.status->state == DocumentState::failed);
+    CHECK(outcome.status->text.size() <= kMaxDocumentStatusTextBytes);
+    const auto reparsed = parseDocumentStatus(toJson(*outcome.status));
+    CHECK(reparsed.has_value());
+    // Cut on a character boundary: a 2-byte character straddling the limit is left out whole.
+    const auto bounded = boundedStatusText(std::string(508, 'a') + "éé" + "x");
+    CHECK(bounded == std::string(508, 'a') + "…");
+    CHECK(boundedStatusText("court") == "court");
+}

@@ -31,6 +31,10 @@ namespace tc::protocol {
 inline constexpr std::size_t kDocumentChunkBytes = 4096;
 inline constexpr std::size_t kMinDocumentChunkBytes = 256;
 inline constexpr std::size_t kMaxDocumentChunkBytes = 5632; // base64 7,512 characters
+// A status's text, in bytes; a longer one (an error naming what a peer sent) is cut, on a UTF-8
+// character boundary, with "…".
+inline constexpr std::size_t kMaxDocumentStatusTextBytes = 512;
+std::string boundedStatusText(std::string text);
 inline constexpr std::size_t kMaxDocumentBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxDocumentTitleBytes = 256;
 inline constexpr std::size_t kMaxMissingRanges = 64; // per status; more follow in later ones
