@@ -1,13 +1,18 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang in BUILD_DIR and runs each for SECONDS / 3.
 # usage: run_fuzzers.sh SOURCE_ROOT BUILD_DIR SECONDS
+#        run_fuzzers.sh SOURCE_ROOT BUILD_DIR --build-only
 set -eu
 root=$1
 build=$2
 seconds=$3
-cmake -S "$root/tests/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" >/dev/null
+mkdir -p "$build"
+# Quiet when it works, the whole log when it does not.
+quietly() { "$@" >"$build/last-step.log" 2>&1 || { cat "$build/last-step.log"; return 1; }; }
+quietly cmake -S "$root/tests/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo
+quietly cmake --build "$build"
+if [ "$seconds" = "--build-only" ]; then exit 0; fi
 each=$((seconds / 3))
 run() {
     target=$1
