@@ -281,6 +281,22 @@ Result<CabinScript> parseScript(const std::filesystem::path& path) {
     script.waitingAtOnce = json.value("waiting_at_once", std::size_t{1});
     script.cleaningDelay = std::chrono::milliseconds(json.value("cleaning_delay_ms", 5000));
     script.loop = json.value("loop", true);
+    if (const auto answers = json.find("satisfaction_answers"); answers != json.end()) {
+        if (!answers->is_array() || answers->empty()) {
+            return make_error_code(Errc::wrongFieldType);
+        }
+        script.satisfactionAnswers.clear();
+        for (const auto& answer : *answers) {
+            if (answer.is_null()) {
+                script.satisfactionAnswers.emplace_back();
+            } else if (answer.is_number_integer() && answer.get<int>() >= kMinSatisfaction &&
+                       answer.get<int>() <= kMaxSatisfaction) {
+                script.satisfactionAnswers.emplace_back(answer.get<int>());
+            } else {
+                return make_error_code(Errc::invalidField);
+            }
+        }
+    }
     const auto patients = json.value("patients", nlohmann::json::array());
     for (std::size_t i = 0; i < patients.size(); ++i) {
         auto visitJson = patients[i];

@@ -125,6 +125,7 @@ public:
                 emit(CabinPhase::cleaning, "session ended (" +
                                                std::string(toString(ended->reason)) +
                                                "); cleaning the cabin");
+                askSatisfaction(ended->sessionId);
                 scheduleReady();
             }
         } else if (event.type == type::peerStatus) {
@@ -631,6 +632,27 @@ private:
         return m_vitals;
     }
 
+    // The cabin's screen asks the patient for a score; the simulated patient answers (or
+    // declines) from the script's list, in turn.
+    void askSatisfaction(const std::string& sessionId) {
+        const auto& answers = m_script.satisfactionAnswers;
+        if (answers.empty()) {
+            return;
+        }
+        const auto answer = answers[m_surveysAsked++ % answers.size()];
+        if (!answer) {
+            emit(m_phase, "the patient declined the satisfaction survey");
+            return;
+        }
+        m_client->request(std::string(type::surveyAnswer), toJson(SurveyAnswer{sessionId, *answer}),
+                          [self = shared_from_this(), score = *answer](Reply reply) {
+                              self->emit(self->m_phase,
+                                         reply.code ? "satisfaction refused: " + describe(reply)
+                                                    : "the patient rated the consultation " +
+                                                          std::to_string(score) + "/5");
+                          });
+    }
+
     void scheduleReady() {
         m_cleaningTimer.expires_after(m_script.cleaningDelay);
         m_cleaningTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -655,6 +677,7 @@ private:
     EventSink m_sink;
     std::shared_ptr<RendezvousClient> m_client;
     net::steady_timer m_cleaningTimer;
+    std::size_t m_surveysAsked = 0;
     net::steady_timer m_frameTimer;
     std::shared_ptr<MediaTransport> m_media;
     std::shared_ptr<RtpSession> m_rtp;

@@ -45,6 +45,9 @@ struct CabinScript {
     std::size_t waitingAtOnce = 1;
     std::chrono::milliseconds cleaningDelay{5'000};
     bool loop = true; // start the list again (with fresh visit ids) when it runs out
+    // After each consultation the cabin's screen asks the patient how satisfied they were
+    // (1 to 5); the simulated patients answer these in turn, nullopt for one who declines.
+    std::vector<std::optional<int>> satisfactionAnswers{5, 4, 5, 5, 3, 4, std::nullopt};
     StethoscopeSettings stethoscope;
     VoiceSettings voice; // the cabin's microphone: the patient and the operator
     // The video codec this cabin would rather send when offered (else the doctor's first).

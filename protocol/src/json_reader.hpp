@@ -69,4 +69,7 @@ private:
     std::optional<ParseError> m_error;
 };
 
+// The "session_id" every session-scoped body carries (messages.cpp).
+void readSessionId(JsonReader& r, std::string& out);
+
 } // namespace tc::protocol::detail

@@ -163,11 +163,14 @@ void readEntry(const json& object, const std::string& path, QueueEntry& e, JsonR
     parent.merge(r);
 }
 
+} // namespace
+
+namespace detail {
 void readSessionId(JsonReader& r, std::string& out) {
     r.string("session_id", out, 1, kMaxIdBytes);
 }
-
-} // namespace
+} // namespace detail
+using detail::readSessionId;
 
 std::string_view toString(Sex v) noexcept {
     return nameOf(v, kSexNames);

@@ -139,12 +139,59 @@ void RendezvousState::endSession(SessionRecord& session, EndReason reason, Role 
             e.send(p->connection, frame);
         }
     }
+    rememberEnded(session.id, {cabin.identity.identifier, session.visitId,
+                               doctor.identity.identifier, SteadyClock::now()});
     m_visits.erase(session.visitId);
     const std::string sessionId = session.id;
     m_sessions.erase(sessionId); // `session` is dangling from here on
     // Hygiene protocol: disinfection after every patient before the cabin is offered again.
     record({.kind = "cleaning", .sessionId = sessionId, .siteCode = cabin.identity.identifier});
     setCabinStatus(cabin, CabinStatus::cleaning, e);
+}
+
+void RendezvousState::rememberEnded(const std::string& sessionId, EndedSession ended) {
+    const auto now = ended.endedAt;
+    while (!m_endedOrder.empty() &&
+           (m_endedOrder.size() >= kMaxEndedSessions ||
+            now - m_endedSessions.at(m_endedOrder.front()).endedAt > kSurveyWindow)) {
+        m_endedSessions.erase(m_endedOrder.front());
+        m_endedOrder.pop_front();
+    }
+    m_endedSessions.insert_or_assign(sessionId, std::move(ended));
+    m_endedOrder.push_back(sessionId);
+}
+
+// The patient's satisfaction, from the cabin that held the session, once, within the window.
+// Another cabin's session is as unknown as a made-up one.
+void RendezvousState::onSurveyAnswer(Party& party, const Envelope& request, Effects& e) {
+    const auto parsed = parseBody<SurveyAnswer>(party, request, e);
+    if (!parsed) {
+        return;
+    }
+    if (m_sessions.contains(parsed->sessionId) && party.sessions.contains(parsed->sessionId)) {
+        fail(party, request, Errc::invalidSessionState,
+             "the session has not ended: the patient answers after the end", e);
+        return;
+    }
+    const auto it = m_endedSessions.find(parsed->sessionId);
+    if (it == m_endedSessions.end() || it->second.siteCode != party.identity.identifier ||
+        SteadyClock::now() - it->second.endedAt > kSurveyWindow) {
+        fail(party, request, Errc::unknownSession,
+             "no session of this cabin ended in the last 30 minutes under this id", e);
+        return;
+    }
+    if (it->second.answered) {
+        fail(party, request, Errc::invalidSessionState, "this session's survey is answered", e);
+        return;
+    }
+    it->second.answered = true;
+    record({.kind = "satisfaction",
+            .visitId = it->second.visitId,
+            .sessionId = parsed->sessionId,
+            .siteCode = it->second.siteCode,
+            .doctorRpps = it->second.doctorRpps,
+            .detailJson = json{{"score", parsed->satisfaction}}.dump()});
+    reply(party, request, json::object(), e);
 }
 
 } // namespace tc::protocol

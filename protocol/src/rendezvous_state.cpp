@@ -174,6 +174,7 @@ void RendezvousState::handle(ConnectionId connection, const Envelope& request, E
         {type::sessionAnswer, roleMayCabin, &RendezvousState::onDescription},
         {type::sessionMessage, roleMaySession, &RendezvousState::onSessionMessage},
         {type::sessionEnd, roleMaySession, &RendezvousState::onSessionEnd},
+        {type::surveyAnswer, roleMayCabin, &RendezvousState::onSurveyAnswer},
     };
     // `resume` checks this itself: it must be the connection's first request, whatever came
     // before it (a ping, a refused or unknown request) and whether that succeeded.

@@ -136,6 +136,23 @@ TEST_CASE("script files are validated", "[cabin]") {
     CHECK_FALSE(cabin::loadScript(
         dir.write("bad-key.json", std::regex_replace(withIdentity, std::regex("KEY"), "67"))));
 
+    // The simulated patients' satisfaction answers: 1 to 5, or null for one who declines.
+    const std::string withAnswers = R"({
+        "site": {"code": "FR-58-LUZY-01", "name": "Mairie de Luzy", "opening_hours": "Mo-Fr"},
+        "satisfaction_answers": ANSWERS,
+        "patients": [{"reason": "Toux", "age": 40, "sex": "male", "guardian_present": false,
+                      "consent": {"recorded": true}, "operator": {"present": false, "role": "none"},
+                      "instruments": []}]})";
+    const auto answered = cabin::loadScript(dir.write(
+        "answers.json", std::regex_replace(withAnswers, std::regex("ANSWERS"), "[2, null, 5]")));
+    REQUIRE(answered);
+    CHECK(answered->satisfactionAnswers == std::vector<std::optional<int>>{2, std::nullopt, 5});
+    for (const char* bad : {"[0]", "[6]", "[]", "[\"5\"]", "5"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(cabin::loadScript(dir.write(
+            "bad-answers.json", std::regex_replace(withAnswers, std::regex("ANSWERS"), bad))));
+    }
+
     CHECK_FALSE(cabin::loadScript(dir.write("bad1.json", "{not json")));
     CHECK_FALSE(
         cabin::loadScript(dir.write("bad2.json", R"({"site": {"code": "x"}, "patients": []})")));
@@ -180,10 +197,13 @@ TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabi
     script.cleaningDelay = std::chrono::milliseconds(300);
     std::mutex mutex;
     std::vector<cabin::CabinPhase> phases;
+    std::vector<std::string> details;
+    script.satisfactionAnswers = {3};
     auto simulator = cabin::CabinSimulator::create(io.executor(), client, script,
                                                    [&](const cabin::CabinEvent& e) {
                                                        std::lock_guard lock(mutex);
                                                        phases.push_back(e.phase);
+                                                       details.push_back(e.detail);
                                                    });
     simulator->start();
 
@@ -259,6 +279,9 @@ TEST_CASE("the simulated cabin checks in, answers, acknowledges, cleans", "[cabi
         CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::cleaning) != phases.end());
         CHECK(std::find(phases.begin(), phases.end(), cabin::CabinPhase::inSession) !=
               phases.end());
+        // The patient's answer to the survey was taken by the service.
+        CHECK(std::find(details.begin(), details.end(), "the patient rated the consultation 3/5") !=
+              details.end());
     }
     simulator->stop();
     std::this_thread::sleep_for(50ms);

@@ -7,6 +7,7 @@
 #include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/identity.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@ inline constexpr std::string_view sessionOffer = "session.offer";
 inline constexpr std::string_view sessionAnswer = "session.answer";
 inline constexpr std::string_view sessionMessage = "session.message";
 inline constexpr std::string_view sessionEnd = "session.end";
+inline constexpr std::string_view surveyAnswer = "survey.answer";
 // service -> client replies and events
 inline constexpr std::string_view result = "result";
 inline constexpr std::string_view error = "error";
@@ -224,6 +226,17 @@ struct SessionEnded {
     std::int64_t durationMs = 0;
 };
 
+// survey.answer (cabin -> service), after session.ended: the patient's satisfaction, 1 (not at
+// all) to 5 (very), as they gave it on the cabin's screen. A patient who declines: no answer.
+// Accepted once per session, from the cabin that held it, within kSurveyWindow of the end.
+inline constexpr int kMinSatisfaction = 1;
+inline constexpr int kMaxSatisfaction = 5;
+inline constexpr std::chrono::minutes kSurveyWindow{30};
+struct SurveyAnswer {
+    std::string sessionId;
+    int satisfaction = 0;
+};
+
 struct PeerStatus {
     std::string sessionId;
     bool connected = false;
@@ -255,6 +268,7 @@ nlohmann::json toJson(const SessionMessage& v);
 nlohmann::json toJson(const SessionEnd& v);
 nlohmann::json toJson(const SessionEnded& v);
 nlohmann::json toJson(const PeerStatus& v);
+nlohmann::json toJson(const SurveyAnswer& v);
 
 template <class T> Parsed<T> fromJson(const nlohmann::json& body);
 

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -84,6 +85,17 @@ private:
     struct Party;
     struct VisitRecord;
     struct SessionRecord;
+    // A session that ended less than kSurveyWindow ago: its cabin may still send the
+    // patient's satisfaction (survey.answer), once.
+    struct EndedSession {
+        std::string siteCode;
+        std::string visitId;
+        std::string doctorRpps;
+        SteadyTime endedAt{};
+        bool answered = false;
+    };
+    static constexpr std::size_t kMaxEndedSessions = 10'000;
+    void rememberEnded(const std::string& sessionId, EndedSession ended);
     using Handler = void (RendezvousState::*)(Party&, const Envelope&, Effects&);
 
     Party* partyOf(ConnectionId connection);
@@ -105,6 +117,7 @@ private:
     void onDescription(Party& party, const Envelope& request, Effects& e);
     void onSessionMessage(Party& party, const Envelope& request, Effects& e);
     void onSessionEnd(Party& party, const Envelope& request, Effects& e);
+    void onSurveyAnswer(Party& party, const Envelope& request, Effects& e);
 
     SessionRecord* sessionFor(Party& party, const Envelope& request, const std::string& id,
                               Effects& e);
@@ -131,6 +144,8 @@ private:
     std::set<PartyId> m_subscribers;
     std::map<std::string, std::unique_ptr<VisitRecord>> m_visits;
     std::map<std::string, std::unique_ptr<SessionRecord>> m_sessions;
+    std::map<std::string, EndedSession> m_endedSessions;
+    std::deque<std::string> m_endedOrder; // oldest first
 };
 
 } // namespace tc::protocol
