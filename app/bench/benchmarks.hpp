@@ -30,6 +30,9 @@ inline double processCpuSeconds() {
            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// The coordinators' indicators over a year of seeded consultations (review_bench.cpp).
+int runReview(cli::CommandLine& args);
+
 // N cabins and M doctors over loopback TLS against a service in a child process.
 int runRendezvous(cli::CommandLine& args);
 

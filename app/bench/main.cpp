@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  recording-crash [--runs N (20)]     (needs flac, metaflac)\n"
                      "  archive     [--runs N (5)] [--flac-mb N (70)]\n"
+                     "  review      [--consultations N (100000)] [--runs N (20)]\n"
                      "  connect     [--runs N (5)] [--consultations N (3)] [--path NAME]  (root, "
                      "nftables, coturn: the NAT lab;\n"
                      "              the consultations run the console: a display)\n"
@@ -34,6 +35,11 @@ int main(int argc, char** argv) {
     if (words[0] == "rendezvous") {
         return tc::bench::runRendezvous(args);
     }
+#ifdef TC_BENCH_REVIEW
+    if (words[0] == "review") {
+        return tc::bench::runReview(args);
+    }
+#endif
 #ifdef TC_BENCH_CONNECT
     if (words[0] == "connect") {
         return tc::bench::runConnect(args);

@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_kind_time ON events (kind, at_unix_ms);
 CREATE INDEX IF NOT EXISTS events_site_time ON events (site_code, at_unix_ms);
 CREATE INDEX IF NOT EXISTS events_session ON events (session_id, kind);
+-- The coordinators' indicators (review_indicators.cpp) read these alone, never the table.
+CREATE INDEX IF NOT EXISTS events_ended
+    ON events (at_unix_ms, site_code, session_id, reason, wait_ms, duration_ms) WHERE kind = 'end';
+CREATE INDEX IF NOT EXISTS events_cancelled
+    ON events (at_unix_ms, site_code, reason, wait_ms) WHERE kind = 'cancel';
+CREATE INDEX IF NOT EXISTS events_satisfaction
+    ON events (session_id, sequence, detail) WHERE kind = 'satisfaction';
 )sql";
 
 boost::system::error_code storageError() {
