@@ -106,8 +106,12 @@ TEST_CASE("the event log's SQLite schema is the one the README documents", "[eve
                {"duration_ms", "INTEGER", "0", "NULL"},
                {"detail", "TEXT", "1", "'{}'"}});
     CHECK(rows("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE "
-               "'sqlite_%' ORDER BY name") ==
-          Rows{{"events_kind_time"}, {"events_session"}, {"events_site_time"}});
+               "'sqlite_%' ORDER BY name") == Rows{{"events_cancelled"},
+                                                   {"events_ended"},
+                                                   {"events_kind_time"},
+                                                   {"events_satisfaction"},
+                                                   {"events_session"},
+                                                   {"events_site_time"}});
     CHECK(rows("PRAGMA journal_mode") == Rows{{"wal"}});
     CHECK(rows("SELECT sequence, kind, doctor_rpps, reason, wait_ms, detail FROM events") ==
           Rows{{"1", "presence", "10101234564", "on_shift", "NULL", "{}"}});
