@@ -95,7 +95,7 @@ TimeStretcher::TimeStretcher(int sampleRate)
 }
 
 void TimeStretcher::setSpeed(double speed) noexcept {
-    m_speed = std::clamp(speed, 0.25, 1.0);
+    m_speed = std::clamp(speed, 0.25, 2.0);
 }
 
 void TimeStretcher::reset() noexcept {
@@ -138,7 +138,7 @@ void TimeStretcher::nextGrain(std::span<const std::int16_t> source, double& posi
 
 void TimeStretcher::render(std::span<const std::int16_t> source, double& position,
                            std::span<std::int16_t> out) {
-    if (m_speed >= 1.0 || source.size() <= m_grain) {
+    if (m_speed == 1.0 || source.size() <= m_grain) {
         // Real time: the samples themselves, bit for bit.
         for (auto& sample : out) {
             const auto at = static_cast<std::size_t>(position);

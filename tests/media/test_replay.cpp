@@ -163,18 +163,21 @@ TEST_CASE("replay: seek lands on the asked sample, each filter plays, loops and 
     CHECK(player.position() == Approx(0.0));
 }
 
-TEST_CASE("replay: half speed keeps the pitch", "[stetho][replay]") {
-    std::vector<std::int16_t> tone(48000 * 2);
+TEST_CASE("replay: half and double speed keep the pitch", "[stetho][replay]") {
+    const double speed = GENERATE(0.5, 2.0);
+    CAPTURE(speed);
+    std::vector<std::int16_t> tone(48000 * 4);
     for (std::size_t i = 0; i < tone.size(); ++i) {
         tone[i] = static_cast<std::int16_t>(
             8000 * std::sin(2 * std::numbers::pi * 200.0 * static_cast<double>(i) / 48000));
     }
     TimeStretcher stretcher(48000);
-    stretcher.setSpeed(0.5);
+    stretcher.setSpeed(speed);
+    CHECK(stretcher.speed() == speed);
     double position = 0;
-    std::vector<std::int16_t> out(48000 * 2); // two seconds out of one second in
+    std::vector<std::int16_t> out(48000 * 3 / 2); // 1.5 s out of 0.75 s or 3 s in
     stretcher.render(tone, position, out);
-    CHECK(position == Approx(48000).margin(480));
+    CHECK(position == Approx(speed * 48000 * 3 / 2).margin(480));
     // Pitch from the zero-crossing rate, past the first grain.
     int crossings = 0;
     for (std::size_t i = 4800; i < out.size(); ++i) {

@@ -32,7 +32,7 @@ struct Recording {
 // Decodes the FLAC file (GStreamer flacdec) and reads its manifest, if there is one.
 boost::system::result<Recording> loadRecording(const std::filesystem::path& flacPath);
 
-// WSOLA: time-scales `speed` (0.25-1.0) without changing pitch. Reads the source from a cursor
+// WSOLA: time-scales `speed` (0.25-2.0) without changing pitch (1.0: the samples themselves). Reads the source from a cursor
 // that the caller may move (seek); produces output in any block size.
 class TimeStretcher {
 public:
@@ -74,7 +74,7 @@ public:
     // Loops [from, to) seconds; an empty range ends the loop.
     void setLoop(double fromSeconds, double toSeconds);
     void clearLoop();
-    // 1.0 or 0.5 (any value in [0.25, 1]); the pitch is kept.
+    // 1.0, 0.5 or 2.0 (any value in [0.25, 2]); the pitch is kept.
     void setSpeed(double speed);
     // The next/previous site segment's start (the start of the current one when `next` is false
     // and we are more than a second into it).
