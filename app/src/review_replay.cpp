@@ -1,0 +1,349 @@
+#include "review_replay.hpp"
+
+#include "error_text.hpp"
+#include "tc/protocol/pki.hpp"
+#include "ui_dispatch.hpp"
+
+#include <QUrl>
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace tc::app {
+
+namespace {
+
+using prescriptions::TimelineItem;
+using prescriptions::TimelineLane;
+
+constexpr int kTickMs = 40;
+
+QString fromView(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QVariantMap toVariant(const TimelineItem& item) {
+    return {{QStringLiteral("lane"), fromView(wireName(item.lane))},
+            {QStringLiteral("id"), QString::fromStdString(item.id)},
+            {QStringLiteral("kind"), QString::fromStdString(item.kind)},
+            {QStringLiteral("from"), item.fromMs / 1000.0},
+            {QStringLiteral("to"), item.toMs / 1000.0}};
+}
+
+std::optional<TimelineLane> laneOf(const QString& name) {
+    for (const auto lane :
+         {TimelineLane::milestones, TimelineLane::auscultations, TimelineLane::measurements,
+          TimelineLane::stills, TimelineLane::incidents}) {
+        if (name.toStdString() == wireName(lane)) {
+            return lane;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ReviewReplayController::ReviewReplayController(StethoscopeController* live, QObject* parent)
+    : Controller(parent)
+    , m_live(live) {
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &ReviewReplayController::tick);
+    // The live controls apply to the replay as they change.
+    const auto apply = [this] {
+        if (m_player) {
+            auto& output = m_player->output();
+            output.setMode(StethoscopeController::filterOf(m_live->mode()));
+            output.setGainDb(m_live->gainDb());
+            output.setVolume(m_live->volume());
+        }
+    };
+    connect(m_live, &StethoscopeController::controlsChanged, this, apply);
+}
+
+ReviewReplayController::~ReviewReplayController() {
+    ++m_generation;
+    m_loader.request_stop();
+}
+
+void ReviewReplayController::joinLoader() {
+    ++m_generation;
+    if (m_loader.joinable()) {
+        m_loader.request_stop();
+        m_loader.join();
+    }
+}
+
+void ReviewReplayController::openDossier(const QString& directory) {
+    close();
+    const std::filesystem::path dir = directory.toStdString();
+    const auto text = protocol::readFile(dir / "record.json");
+    if (!text) {
+        setError(tr("Dossier illisible : %1").arg(errorText(text.error())));
+        emit stateChanged();
+        return;
+    }
+    auto record = prescriptions::parseConsultationRecord(*text);
+    if (!record) {
+        setError(tr("Dossier illisible : record.json n'est pas un dossier de consultation"));
+        emit stateChanged();
+        return;
+    }
+    setError({});
+    m_record = std::make_unique<prescriptions::ConsultationRecord>(std::move(*record));
+    m_timeline = prescriptions::buildTimeline(*m_record);
+    m_directory = directory;
+    m_items.clear();
+    for (const auto& item : m_timeline.items) {
+        m_items.push_back(toVariant(item));
+    }
+    std::vector<std::string> files;
+    for (const auto& a : m_record->acts.auscultations) {
+        files.push_back(a.recording);
+    }
+    m_progress = files.empty() ? 1.0 : 0.0;
+    m_loaded = false;
+    const auto generation = ++m_generation;
+    // Decoding the recordings (GStreamer's flacdec) takes a moment: not on the UI thread.
+    m_loader = std::jthread([this, dir, files, generation](std::stop_token stop) {
+        for (std::size_t i = 0; i < files.size() && !stop.stop_requested(); ++i) {
+            auto recording = media::loadRecording(dir / files[i]);
+            const double progress = static_cast<double>(i + 1) / static_cast<double>(files.size());
+            postToUi(this, [this, generation, name = files[i], progress,
+                            recording = std::move(recording)]() mutable {
+                if (generation != m_generation) {
+                    return;
+                }
+                if (recording) {
+                    m_recordings.emplace(name, std::move(*recording));
+                } else {
+                    setError(tr("Enregistrement %1 illisible : %2")
+                                 .arg(QString::fromStdString(name), errorText(recording.error())));
+                }
+                m_progress = progress;
+                emit stateChanged();
+            });
+        }
+        postToUi(this, [this, generation] {
+            if (generation == m_generation) {
+                m_loaded = true;
+                emit stateChanged();
+            }
+        });
+    });
+    m_anchorMs = 0;
+    emit stateChanged();
+    emit positionChanged();
+}
+
+void ReviewReplayController::close() {
+    joinLoader();
+    stopClock();
+    m_player.reset();
+    m_playerFile.clear();
+    m_recordings.clear();
+    m_record.reset();
+    m_timeline = {};
+    m_items.clear();
+    m_anchorMs = 0;
+    m_loaded = false;
+    m_progress = 0;
+    emit stateChanged();
+    emit positionChanged();
+}
+
+std::int64_t ReviewReplayController::positionMs() const {
+    if (!m_playing) {
+        return m_anchorMs;
+    }
+    const auto elapsed = static_cast<double>(m_clock.elapsed()) * m_speed;
+    return std::min(m_anchorMs + static_cast<std::int64_t>(elapsed), m_timeline.durationMs);
+}
+
+double ReviewReplayController::position() const {
+    return positionMs() / 1000.0;
+}
+
+void ReviewReplayController::stopClock() {
+    m_anchorMs = positionMs();
+    m_playing = false;
+    m_tick.stop();
+    if (m_player) {
+        m_player->pause();
+    }
+    m_live->setLiveMuted(false);
+}
+
+void ReviewReplayController::togglePlay() {
+    if (!m_record || loading()) {
+        return;
+    }
+    if (m_playing) {
+        stopClock();
+    } else {
+        if (m_anchorMs >= m_timeline.durationMs) {
+            m_anchorMs = 0; // from the start again
+        }
+        m_playing = true;
+        m_clock.start();
+        m_tick.start();
+        m_live->setLiveMuted(true); // one thing in the reviewer's ears at a time
+        settle(m_anchorMs);
+    }
+    emit stateChanged();
+    emit positionChanged();
+}
+
+void ReviewReplayController::seek(double seconds) {
+    if (!m_record) {
+        return;
+    }
+    const auto target = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+    m_anchorMs = std::clamp<std::int64_t>(target, 0, m_timeline.durationMs);
+    if (m_playing) {
+        m_clock.restart();
+    }
+    settle(m_anchorMs);
+    emit positionChanged();
+}
+
+void ReviewReplayController::setSpeed(double speed) {
+    if ((speed != 0.5 && speed != 1.0 && speed != 2.0) || speed == m_speed) {
+        return;
+    }
+    m_anchorMs = positionMs();
+    if (m_playing) {
+        m_clock.restart();
+    }
+    m_speed = speed;
+    if (m_player) {
+        m_player->setSpeed(speed);
+    }
+    emit stateChanged();
+}
+
+void ReviewReplayController::jump(const QString& lane, bool forward) {
+    const auto which = laneOf(lane);
+    if (!m_record || !which) {
+        return;
+    }
+    const auto now = positionMs();
+    const auto* item = forward ? m_timeline.next(*which, now) : m_timeline.previous(*which, now);
+    if (item != nullptr) {
+        seek(std::max<std::int64_t>(item->fromMs, 0) / 1000.0);
+    }
+}
+
+void ReviewReplayController::tick() {
+    const auto now = positionMs();
+    settle(now);
+    emit positionChanged();
+    if (now >= m_timeline.durationMs) {
+        stopClock();
+        emit stateChanged();
+    }
+}
+
+// Plays the recording the clock is in, at the clock's offset into it; nothing between them.
+void ReviewReplayController::settle(std::int64_t atMs) {
+    const TimelineItem* inside = nullptr;
+    for (const auto* item : m_timeline.activeAt(atMs)) {
+        if (item->lane == TimelineLane::auscultations && m_recordings.contains(item->id)) {
+            inside = item;
+        }
+    }
+    if (inside == nullptr) {
+        m_player.reset();
+        m_playerFile.clear();
+        return;
+    }
+    const double offset = static_cast<double>(atMs - inside->fromMs) / 1000.0;
+    if (m_playerFile != inside->id) {
+        media::PlayerConfig output;
+        output.sink = m_live->selectedSink();
+        auto player = media::ReplayPlayer::open(m_recordings.at(inside->id), output);
+        if (!player && output.sink != "none") {
+            output.sink = "none"; // a device that refuses: the clock goes on, silent
+            player = media::ReplayPlayer::open(m_recordings.at(inside->id), output);
+        }
+        if (!player) {
+            setError(tr("Réécoute impossible : %1").arg(errorText(player.error())));
+            return;
+        }
+        m_player = std::move(*player);
+        m_playerFile = inside->id;
+        m_player->setSpeed(m_speed);
+        auto& controls = m_player->output();
+        controls.setMode(StethoscopeController::filterOf(m_live->mode()));
+        controls.setGainDb(m_live->gainDb());
+        controls.setVolume(m_live->volume());
+        m_player->seek(offset);
+    } else if (std::abs(m_player->position() - offset) > 0.25) {
+        m_player->seek(offset); // a seek, or drift between the clock and the audio device
+    }
+    if (m_playing && !m_player->playing()) {
+        m_player->play();
+    } else if (!m_playing && m_player->playing()) {
+        m_player->pause();
+    }
+}
+
+QVariantMap ReviewReplayController::auscultation() const {
+    for (const auto* item : m_timeline.activeAt(positionMs())) {
+        if (item->lane == TimelineLane::auscultations) {
+            return toVariant(*item);
+        }
+    }
+    return {};
+}
+
+QVariantList ReviewReplayController::vitals() const {
+    QVariantList out;
+    if (!m_record) {
+        return out;
+    }
+    for (const auto* m : m_timeline.vitalsAt(*m_record, positionMs())) {
+        out.push_back(
+            QVariantMap{{QStringLiteral("loinc"), QString::fromStdString(m->loinc)},
+                        {QStringLiteral("display"), QString::fromStdString(m->display)},
+                        {QStringLiteral("value"), m->value},
+                        {QStringLiteral("unit"), QString::fromStdString(m->unit)},
+                        {QStringLiteral("at"),
+                         static_cast<double>(m->atMs - m_record->times.startMs) / 1000.0}});
+    }
+    return out;
+}
+
+QString ReviewReplayController::still() const {
+    const auto* item = m_timeline.stillAt(positionMs());
+    if (item == nullptr) {
+        return {};
+    }
+    return QUrl::fromLocalFile(m_directory + QLatin1Char('/') + QString::fromStdString(item->id))
+        .toString();
+}
+
+QVariantList ReviewReplayController::incidents() const {
+    QVariantList out;
+    if (!m_record) {
+        return out;
+    }
+    const auto now = positionMs();
+    for (const auto& incident : m_record->incidents) {
+        const auto from = incident.startMs - m_record->times.startMs;
+        const auto to = incident.endMs - m_record->times.startMs;
+        if (from <= now && now < std::max(to, from + 1)) {
+            out.push_back(QVariantMap{
+                {QStringLiteral("kind"), fromView(wireName(incident.kind))},
+                {QStringLiteral("from"), from / 1000.0},
+                {QStringLiteral("to"), to / 1000.0},
+                {QStringLiteral("description"), QString::fromStdString(incident.descriptionFr)}});
+        }
+    }
+    return out;
+}
+
+QString ReviewReplayController::recordId() const {
+    return m_record ? QString::fromStdString(m_record->consultationId) : QString();
+}
+
+} // namespace tc::app
