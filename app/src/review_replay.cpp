@@ -4,6 +4,7 @@
 #include "tc/protocol/pki.hpp"
 #include "ui_dispatch.hpp"
 
+#include <QLocale>
 #include <QUrl>
 #include <algorithm>
 #include <cmath>
@@ -22,8 +23,9 @@ QString fromView(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-QVariantMap toVariant(const TimelineItem& item) {
-    return {{QStringLiteral("lane"), fromView(wireName(item.lane))},
+QVariantMap toVariant(const TimelineItem& item, const QString& label = {}) {
+    return {{QStringLiteral("label"), label},
+            {QStringLiteral("lane"), fromView(wireName(item.lane))},
             {QStringLiteral("id"), QString::fromStdString(item.id)},
             {QStringLiteral("kind"), QString::fromStdString(item.kind)},
             {QStringLiteral("from"), item.fromMs / 1000.0},
@@ -94,7 +96,7 @@ void ReviewReplayController::openDossier(const QString& directory) {
     m_directory = directory;
     m_items.clear();
     for (const auto& item : m_timeline.items) {
-        m_items.push_back(toVariant(item));
+        m_items.push_back(toVariant(item, labelOf(item)));
     }
     std::vector<std::string> files;
     for (const auto& a : m_record->acts.auscultations) {
@@ -290,10 +292,65 @@ void ReviewReplayController::settle(std::int64_t atMs) {
 QVariantMap ReviewReplayController::auscultation() const {
     for (const auto* item : m_timeline.activeAt(positionMs())) {
         if (item->lane == TimelineLane::auscultations) {
-            return toVariant(*item);
+            return toVariant(*item, labelOf(*item));
         }
     }
     return {};
+}
+
+// In the console's language; the measurements' names are the record's own (data, French).
+QString ReviewReplayController::labelOf(const TimelineItem& item) const {
+    const auto kind = QString::fromStdString(item.kind);
+    switch (item.lane) {
+    case TimelineLane::milestones:
+        if (kind == QLatin1String("checkin")) {
+            return tr("arrivée en cabine");
+        }
+        if (kind == QLatin1String("claim")) {
+            return tr("prise en charge");
+        }
+        if (kind == QLatin1String("start")) {
+            return tr("début de la téléconsultation");
+        }
+        if (kind == QLatin1String("end")) {
+            return tr("fin");
+        }
+        return tr("compte rendu signé");
+    case TimelineLane::auscultations:
+        return StethoscopeController::labelOf(kind);
+    case TimelineLane::measurements:
+        for (const auto& m : m_record->acts.measurements) {
+            if (m.id == item.id) {
+                return QStringLiteral("%1 %2 %3")
+                    .arg(QString::fromStdString(m.display), QLocale().toString(m.value),
+                         QString::fromStdString(m.unit));
+            }
+        }
+        return kind;
+    case TimelineLane::stills:
+        return tr("photo");
+    case TimelineLane::incidents:
+        return incidentLabel(kind);
+    }
+    return kind;
+}
+
+QString ReviewReplayController::incidentLabel(const QString& kind) {
+    static const std::pair<const char*, const char*> kLabels[] = {
+        {"media_path_change", QT_TR_NOOP("changement de chemin du média")},
+        {"consent_lost", QT_TR_NOOP("consentement réseau perdu")},
+        {"drop_and_resume", QT_TR_NOOP("média interrompu puis rétabli")},
+        {"loss_burst", QT_TR_NOOP("pertes de paquets")},
+        {"jitter_burst", QT_TR_NOOP("gigue")},
+        {"frozen_video", QT_TR_NOOP("vidéo figée")},
+        {"audio_device_error", QT_TR_NOOP("périphérique audio en erreur")},
+    };
+    for (const auto& [wire, label] : kLabels) {
+        if (kind == QLatin1String(wire)) {
+            return tr(label);
+        }
+    }
+    return kind;
 }
 
 QVariantList ReviewReplayController::vitals() const {
@@ -332,8 +389,10 @@ QVariantList ReviewReplayController::incidents() const {
         const auto from = incident.startMs - m_record->times.startMs;
         const auto to = incident.endMs - m_record->times.startMs;
         if (from <= now && now < std::max(to, from + 1)) {
+            const auto kind = fromView(wireName(incident.kind));
             out.push_back(QVariantMap{
-                {QStringLiteral("kind"), fromView(wireName(incident.kind))},
+                {QStringLiteral("kind"), kind},
+                {QStringLiteral("label"), incidentLabel(kind)},
                 {QStringLiteral("from"), from / 1000.0},
                 {QStringLiteral("to"), to / 1000.0},
                 {QStringLiteral("description"), QString::fromStdString(incident.descriptionFr)}});

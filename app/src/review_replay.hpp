@@ -34,11 +34,11 @@ class ReviewReplayController : public Controller {
     Q_PROPERTY(double position READ position NOTIFY positionChanged)
     Q_PROPERTY(double begin READ begin NOTIFY stateChanged)
     Q_PROPERTY(double duration READ duration NOTIFY stateChanged)
-    // The timeline: {lane, id, kind, from, to} (seconds), by start.
+    // The timeline: {label, lane, id, kind, from, to} (seconds), by start.
     Q_PROPERTY(QVariantList items READ items NOTIFY stateChanged)
     // At the position: the auscultation playing ({id, kind, from, to} or empty), the latest
     // measurement of each code ({loinc, display, value, unit, at}), the still's file URL ("" before
-    // the first), the incidents on ({kind, from, to, description}).
+    // the first), the incidents on ({kind, label, from, to, description}).
     Q_PROPERTY(QVariantMap auscultation READ auscultation NOTIFY positionChanged)
     Q_PROPERTY(QVariantList vitals READ vitals NOTIFY positionChanged)
     Q_PROPERTY(QString still READ still NOTIFY positionChanged)
@@ -80,6 +80,8 @@ signals:
     void positionChanged();
 
 private:
+    QString labelOf(const prescriptions::TimelineItem& item) const;
+    static QString incidentLabel(const QString& kind);
     void tick();
     void settle(std::int64_t atMs); // the stethoscope follows the clock
     std::int64_t positionMs() const;

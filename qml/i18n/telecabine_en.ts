@@ -20,6 +20,79 @@
     </message>
 </context>
 <context>
+    <name>ConsultationReplayView</name>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="17"/>
+        <source>Jalons</source>
+        <translation>Milestones</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="18"/>
+        <source>Auscultations</source>
+        <translation>Auscultations</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="19"/>
+        <source>Mesures</source>
+        <translation>Measurements</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="20"/>
+        <source>Photos</source>
+        <translation>Stills</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="21"/>
+        <source>Incidents techniques</source>
+        <translation>Technical incidents</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="59"/>
+        <source>Préparation de la relecture…</source>
+        <translation>Preparing the replay…</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="86"/>
+        <source>❚❚ Pause (Espace)</source>
+        <translation>❚❚ Pause (Space)</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="86"/>
+        <source>▶ Lecture (Espace)</source>
+        <translation>▶ Play (Space)</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="98"/>
+        <source>vitesse %1</source>
+        <translation>speed %1</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="111"/>
+        <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse</source>
+        <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · 1 2 3 speed</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="241"/>
+        <source>Pas encore de photo à ce moment</source>
+        <translation>No still yet at this moment</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="252"/>
+        <source>♥ Auscultation : %1</source>
+        <translation>♥ Auscultation: %1</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="253"/>
+        <source>Pas d&apos;auscultation à ce moment</source>
+        <translation>No auscultation at this moment</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="258"/>
+        <source>Mesures prises jusqu&apos;ici</source>
+        <translation>Measurements taken so far</translation>
+    </message>
+</context>
+<context>
     <name>EndReasonDialog</name>
     <message>
         <location filename="../EndReasonDialog.qml" line="11"/>
@@ -2530,57 +2603,57 @@
 <context>
     <name>tc::app::PrescriptionEditor</name>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="93"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="86"/>
         <source>Signature en cours…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="121"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="114"/>
         <source>Signature refusée : %1</source>
         <translation>Signature refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="140"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="133"/>
         <source>Signature impossible : %1</source>
         <translation>Cannot sign: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="159"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="152"/>
         <source>Signée électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="181"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="174"/>
         <source> — mais l&apos;enregistrement dans %1 a échoué</source>
         <translation> — but saving in %1 failed</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="200"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="193"/>
         <source>Nouvelle version : elle annulera la précédente une fois signée.</source>
         <translation>New version: once signed it cancels the previous one.</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="210"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="203"/>
         <source>Ordonnance %1</source>
         <translation>Prescription %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="261"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="254"/>
         <source>Médecin généraliste</source>
         <translation>General practitioner</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="131"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="124"/>
         <source>Signature refusée : ce certificat est celui du RPPS %1, pas celui du prescripteur (%2).</source>
         <translation>Signature refused: this certificate is RPPS %1&apos;s, not the prescriber&apos;s (%2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="135"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="128"/>
         <source>Signature refusée : ce certificat n&apos;est pas celui d&apos;un prescripteur (médecin identifié par son RPPS).</source>
         <translation>Signature refused: this certificate is not a prescriber&apos;s (a doctor named by an RPPS).</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_editor.cpp" line="127"/>
+        <location filename="../../app/src/prescription_editor.cpp" line="120"/>
         <source>Signature refusée : ce certificat a expiré le %1.</source>
         <translation>Signature refused: this certificate expired on %1.</translation>
     </message>
@@ -2588,8 +2661,8 @@
 <context>
     <name>tc::app::PrescriptionValidation</name>
     <message>
-        <location filename="../../app/src/prescription_validation.cpp" line="34"/>
-        <location filename="../../app/src/prescription_validation.cpp" line="54"/>
+        <location filename="../../app/src/prescription_validation.cpp" line="32"/>
+        <location filename="../../app/src/prescription_validation.cpp" line="52"/>
         <source>À corriger : %1</source>
         <translation>To fix: %1</translation>
     </message>
@@ -2690,6 +2763,94 @@
         <location filename="../../app/src/report_editor_signing.cpp" line="124"/>
         <source>Compte rendu %1 (copie patient)</source>
         <translation>Report %1 (patient copy)</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ReviewReplayController</name>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="83"/>
+        <source>Dossier illisible : %1</source>
+        <translation>Unreadable dossier: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="89"/>
+        <source>Dossier illisible : record.json n&apos;est pas un dossier de consultation</source>
+        <translation>Unreadable dossier: record.json is not a consultation record</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="121"/>
+        <source>Enregistrement %1 illisible : %2</source>
+        <translation>Recording %1 unreadable: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="271"/>
+        <source>Réécoute impossible : %1</source>
+        <translation>Replay impossible: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="307"/>
+        <source>arrivée en cabine</source>
+        <translation>arrival in the cabin</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="310"/>
+        <source>prise en charge</source>
+        <translation>taken by the doctor</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="313"/>
+        <source>début de la téléconsultation</source>
+        <translation>teleconsultation start</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="316"/>
+        <source>fin</source>
+        <translation>end</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="318"/>
+        <source>compte rendu signé</source>
+        <translation>report signed</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="331"/>
+        <source>photo</source>
+        <translation>still</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="340"/>
+        <source>changement de chemin du média</source>
+        <translation>media path change</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="341"/>
+        <source>consentement réseau perdu</source>
+        <translation>network consent lost</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="342"/>
+        <source>média interrompu puis rétabli</source>
+        <translation>media interrupted then restored</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="343"/>
+        <source>pertes de paquets</source>
+        <translation>packet loss</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="344"/>
+        <source>gigue</source>
+        <translation>jitter</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="345"/>
+        <source>vidéo figée</source>
+        <translation>frozen video</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay.cpp" line="346"/>
+        <source>périphérique audio en erreur</source>
+        <translation>audio device error</translation>
     </message>
 </context>
 <context>
@@ -2969,165 +3130,165 @@
 <context>
     <name>tc::app::VitalsController</name>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="102"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="431"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="95"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="424"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="103"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="96"/>
         <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
         <translation>No more traces from the cabin: what shows is old.</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="142"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="135"/>
         <source>En attente des tracés de la cabine…</source>
         <translation>Waiting for the cabin&apos;s traces…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="143"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="136"/>
         <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
         <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="178"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="171"/>
         <source>Mesure reçue mais refusée (%1 : %2).</source>
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="207"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="216"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="209"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="217"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="210"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="221"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="238"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="231"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="253"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="246"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="256"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="249"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="252"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="254"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="260"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="269"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="262"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="271"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="273"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="277"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="275"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="279"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="272"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="281"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="309"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="274"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="302"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="283"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="276"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="285"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="278"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="280"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="289"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="282"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="296"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="306"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="299"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="312"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="305"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="315"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="308"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="326"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="319"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="342"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="335"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="344"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="337"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>
