@@ -1,6 +1,9 @@
 #include "tc/prescriptions/vocabulary.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <array>
+#include <ranges>
 
 namespace tc::prescriptions {
 namespace {
@@ -111,12 +114,7 @@ constexpr std::array kNonDrugKinds{
 };
 
 template <class Table, class Enum> const auto& entryOf(const Table& table, Enum value) noexcept {
-    for (const auto& entry : table) {
-        if (entry.value == value) {
-            return entry;
-        }
-    }
-    return table.front(); // unreachable: every enumerator is listed
+    return errors::entryOrFirst(table, &std::ranges::range_value_t<Table>::value, value);
 }
 
 } // namespace
@@ -126,21 +124,11 @@ std::span<const UnitInfo> allUnits() noexcept {
 }
 
 const UnitInfo& unitInfo(Unit unit) noexcept {
-    for (const auto& info : kUnits) {
-        if (info.unit == unit) {
-            return info;
-        }
-    }
-    return kUnits.front();
+    return errors::entryOrFirst(kUnits, &UnitInfo::unit, unit);
 }
 
 std::optional<Unit> unitFromCode(std::string_view code) noexcept {
-    for (const auto& info : kUnits) {
-        if (info.code == code) {
-            return info.unit;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kUnits, &UnitInfo::code, code, &UnitInfo::unit);
 }
 
 std::span<const FormInfo> allForms() noexcept {
