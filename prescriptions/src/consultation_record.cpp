@@ -274,12 +274,7 @@ ParseResult<ConsultationRecord> consultationRecordFromJson(const nlohmann::json&
     ErrorSlot slot;
     ConsultationRecord record;
     ObjectReader r(value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kRecordFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kRecordFormat) + "\"");
-    }
+    r.format(kRecordFormat);
     r.text("consultationId", record.consultationId, 64);
     if (const auto* patient = r.object("patient", Nullable::no)) {
         detail::readIdentity(*patient, "/patient", record.patient, slot);

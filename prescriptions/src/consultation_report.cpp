@@ -100,12 +100,7 @@ ParseResult<ConsultationReport> consultationReportFromJson(const nlohmann::json&
     ErrorSlot slot;
     ConsultationReport report;
     ObjectReader r(value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kReportFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kReportFormat) + "\"");
-    }
+    r.format(kReportFormat);
     std::string id;
     r.text("id", id, 64);
     if (r.ok()) {
