@@ -3,7 +3,6 @@
 #include "tc/errors/table_lookup.hpp"
 
 #include <array>
-#include <ranges>
 
 namespace tc::prescriptions {
 namespace {
@@ -114,7 +113,7 @@ constexpr std::array kNonDrugKinds{
 };
 
 template <class Table, class Enum> const auto& entryOf(const Table& table, Enum value) noexcept {
-    return errors::entryOrFirst(table, &std::ranges::range_value_t<Table>::value, value);
+    return errors::entryOrFirst(table, &Table::value_type::value, value);
 }
 
 } // namespace
