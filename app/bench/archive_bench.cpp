@@ -34,12 +34,6 @@ using namespace tc::protocol;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-double percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
-}
-
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -272,8 +266,8 @@ int runArchive(cli::CommandLine& args) {
     serviceIo.stop();
 
     const double sizeMb = static_cast<double>(plainBytes) / 1e6;
-    const double uploadP50 = percentile(upload, 0.5);
-    const double referenceP50 = percentile(reference, 0.5);
+    const double uploadP50 = roundedPercentile(upload, 0.5);
+    const double referenceP50 = roundedPercentile(reference, 0.5);
     const nlohmann::json out = {{"benchmark", "archive"},
                                 {"runs", runs},
                                 {"dossier",
@@ -284,14 +278,14 @@ int runArchive(cli::CommandLine& args) {
                                   {"chunk_bytes", clientConfig.chunkBytes},
                                   {"parallel_uploads", clientConfig.parallelUploads}}},
                                 {"upload_p50_s", uploadP50},
-                                {"upload_min_s", percentile(upload, 0.0)},
-                                {"upload_max_s", percentile(upload, 1.0)},
+                                {"upload_min_s", roundedPercentile(upload, 0.0)},
+                                {"upload_max_s", roundedPercentile(upload, 1.0)},
                                 {"upload_mb_per_s", sizeMb / uploadP50},
                                 {"store_only_p50_s", referenceP50},
                                 {"ratio_vs_store_only", uploadP50 / referenceP50},
-                                {"first_bytes_p50_ms", percentile(firstBytes, 0.5)},
-                                {"first_bytes_max_ms", percentile(firstBytes, 1.0)},
-                                {"read_flac_p50_s", percentile(readFlac, 0.5)},
+                                {"first_bytes_p50_ms", roundedPercentile(firstBytes, 0.5)},
+                                {"first_bytes_max_ms", roundedPercentile(firstBytes, 1.0)},
+                                {"read_flac_p50_s", roundedPercentile(readFlac, 0.5)},
                                 {"read_back_bit_exact", exact},
                                 {"targets", {{"first_bytes_p50_ms", 1000}}},
                                 {"machine", machineDescription()}};

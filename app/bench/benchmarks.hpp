@@ -2,10 +2,12 @@
 
 #include "../cli/command_line.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <sys/resource.h>
+#include <vector>
 
 namespace tc::bench {
 
@@ -20,6 +22,14 @@ inline std::optional<int> rangedOption(cli::CommandLine& args, const char* bench
         return std::nullopt;
     }
     return static_cast<int>(value);
+}
+
+// The `p` quantile (0 to 1) of `values`, the nearest rank rounded (a value of the set, not an
+// interpolation); `values` not empty.
+inline double roundedPercentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
 }
 
 // User and system CPU time of this process (not of its children), in seconds.

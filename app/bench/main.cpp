@@ -3,6 +3,8 @@
 #include "benchmarks.hpp"
 
 #include <iostream>
+#include <map>
+#include <string>
 
 int main(int argc, char** argv) {
     tc::cli::CommandLine args(argc, argv, {"json", "help"});
@@ -32,57 +34,33 @@ int main(int argc, char** argv) {
                      "  (join, video-latency, vitals: [--scene-graph auto|gpu|software (auto)])\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
-    if (words[0] == "rendezvous") {
-        return tc::bench::runRendezvous(args);
-    }
+    using Benchmark = int (*)(tc::cli::CommandLine&);
+    const std::map<std::string, Benchmark> benchmarks{
+        {"rendezvous", tc::bench::runRendezvous},
 #ifdef TC_BENCH_REVIEW
-    if (words[0] == "review") {
-        return tc::bench::runReview(args);
-    }
+        {"review", tc::bench::runReview},
 #endif
 #ifdef TC_BENCH_CONNECT
-    if (words[0] == "connect") {
-        return tc::bench::runConnect(args);
-    }
+        {"connect", tc::bench::runConnect},
 #endif
-    if (words[0] == "srtp") {
-        return tc::bench::runSrtp(args);
-    }
-    if (words[0] == "transport-loss") {
-        return tc::bench::runTransportLoss(args);
-    }
-    if (words[0] == "stetho-latency") {
-        return tc::bench::runStethoLatency(args);
-    }
-    if (words[0] == "stetho-cpu") {
-        return tc::bench::runStethoCpu(args);
-    }
-    if (words[0] == "video-cpu") {
-        return tc::bench::runVideoCpu(args);
-    }
-    if (words[0] == "prescription") {
-        return tc::bench::runPrescription(args);
-    }
-    if (words[0] == "recording-crash") {
-        return tc::bench::runRecordingCrash(args);
-    }
-    if (words[0] == "archive") {
-        return tc::bench::runArchive(args);
-    }
-    if (words[0] == "vitals-latency") {
-        return tc::bench::runVitalsLatency(args);
-    }
+        {"srtp", tc::bench::runSrtp},
+        {"transport-loss", tc::bench::runTransportLoss},
+        {"stetho-latency", tc::bench::runStethoLatency},
+        {"stetho-cpu", tc::bench::runStethoCpu},
+        {"video-cpu", tc::bench::runVideoCpu},
+        {"prescription", tc::bench::runPrescription},
+        {"recording-crash", tc::bench::runRecordingCrash},
+        {"archive", tc::bench::runArchive},
+        {"vitals-latency", tc::bench::runVitalsLatency},
 #ifdef TC_BENCH_CONSOLE
-    if (words[0] == "join") {
-        return tc::bench::runJoin(args);
-    }
-    if (words[0] == "video-latency") {
-        return tc::bench::runVideoLatency(args);
-    }
-    if (words[0] == "vitals") {
-        return tc::bench::runVitals(args);
-    }
+        {"join", tc::bench::runJoin},
+        {"video-latency", tc::bench::runVideoLatency},
+        {"vitals", tc::bench::runVitals},
 #endif
+    };
+    if (const auto found = benchmarks.find(words[0]); found != benchmarks.end()) {
+        return found->second(args);
+    }
     std::cerr << "telecabine-bench: unknown benchmark \"" << words[0] << "\"\n";
     return 2;
 }

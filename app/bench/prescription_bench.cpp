@@ -28,14 +28,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace rx = tc::prescriptions;
 
-double percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
-}
-
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// A medication line taken by mouth, one substance of `strength` per unit of `form`.
+rx::MedicationLine oralLine(std::string dci, rx::Quantity strength, rx::Form form,
+                            rx::Dosage dosage) {
+    rx::MedicationLine m;
+    m.dci = std::move(dci);
+    m.strength = rx::Strength{{std::move(strength)}, std::nullopt};
+    m.form = form;
+    m.dosage = std::move(dosage);
+    m.route = rx::Route::oral;
+    return m;
 }
 
 // The content of tests/data/prescription_adult.json: three medication lines (one non
@@ -55,34 +61,21 @@ rx::Prescription adultPrescription(const std::string& rpps) {
                        "+33123456789",
                        "claire.martin@example.fr"};
     p.patient = rx::Patient{"Durand", "Paul", rx::Sex::male, year(1970) / 2 / 14, 78.5, 180};
-    rx::MedicationLine amoxicillin;
-    amoxicillin.dci = "amoxicilline";
-    amoxicillin.strength = rx::Strength{{rx::Quantity{500, "mg"}}, std::nullopt};
-    amoxicillin.form = rx::Form::capsule;
-    amoxicillin.dosage.dose = rx::Dose{2, "{capsule}", false};
-    amoxicillin.dosage.frequency = rx::Frequency{rx::FrequencyKind::timesPerDay, 3};
-    amoxicillin.dosage.duration = rx::Duration{7, rx::DurationUnit::day};
-    amoxicillin.route = rx::Route::oral;
+    auto amoxicillin =
+        oralLine("amoxicilline", rx::Quantity{500, "mg"}, rx::Form::capsule,
+                 {rx::Dose{2, "{capsule}", false}, rx::Frequency{rx::FrequencyKind::timesPerDay, 3},
+                  rx::Duration{7, rx::DurationUnit::day}});
     amoxicillin.dispense.quantity = rx::Quantity{42, "{capsule}"};
     amoxicillin.instructions = "Au milieu des repas.";
-    rx::MedicationLine paracetamol;
-    paracetamol.dci = "paracétamol";
-    paracetamol.strength = rx::Strength{{rx::Quantity{1, "g"}}, std::nullopt};
-    paracetamol.form = rx::Form::tablet;
-    paracetamol.dosage.dose = rx::Dose{1, "{tablet}", false};
-    paracetamol.dosage.frequency = rx::Frequency{rx::FrequencyKind::everyHours, 6};
-    paracetamol.dosage.duration = rx::Duration{5, rx::DurationUnit::day};
-    paracetamol.dosage.asNeeded = true;
-    paracetamol.route = rx::Route::oral;
+    auto paracetamol =
+        oralLine("paracétamol", rx::Quantity{1, "g"}, rx::Form::tablet,
+                 {rx::Dose{1, "{tablet}", false}, rx::Frequency{rx::FrequencyKind::everyHours, 6},
+                  rx::Duration{5, rx::DurationUnit::day}, true});
     paracetamol.dispense.packs = 1;
-    rx::MedicationLine levothyroxine;
-    levothyroxine.dci = "lévothyroxine";
-    levothyroxine.strength = rx::Strength{{rx::Quantity{75, "ug"}}, std::nullopt};
-    levothyroxine.form = rx::Form::tablet;
-    levothyroxine.dosage.dose = rx::Dose{1, "{tablet}", false};
-    levothyroxine.dosage.frequency = rx::Frequency{rx::FrequencyKind::timesPerDay, 1};
-    levothyroxine.dosage.duration = rx::Duration{3, rx::DurationUnit::month};
-    levothyroxine.route = rx::Route::oral;
+    auto levothyroxine =
+        oralLine("lévothyroxine", rx::Quantity{75, "ug"}, rx::Form::tablet,
+                 {rx::Dose{1, "{tablet}", false}, rx::Frequency{rx::FrequencyKind::timesPerDay, 1},
+                  rx::Duration{3, rx::DurationUnit::month}});
     levothyroxine.dispense.packs = 3;
     levothyroxine.renewals = 3;
     levothyroxine.nonSubstitutable = true;
@@ -211,13 +204,13 @@ int runPrescription(cli::CommandLine& args) {
         {"key", "ECDSA P-256 (PKCS#12), SHA-256"},
         {"pdf_bytes", pdfBytes},
         {"verify_dpi", dpi},
-        {"seal_render_p50_ms", percentile(render, 0.5)},
-        {"sign_render_p50_ms", percentile(signRender, 0.5)},
-        {"sign_render_p95_ms", percentile(signRender, 0.95)},
-        {"verify_p50_ms", percentile(verify, 0.5)},
-        {"verify_p95_ms", percentile(verify, 0.95)},
-        {"verify_signature_chain_p50_ms", percentile(verifyCrypto, 0.5)},
-        {"raw_openssl_cms_sign_p50_ms", percentile(rawCms, 0.5)},
+        {"seal_render_p50_ms", roundedPercentile(render, 0.5)},
+        {"sign_render_p50_ms", roundedPercentile(signRender, 0.5)},
+        {"sign_render_p95_ms", roundedPercentile(signRender, 0.95)},
+        {"verify_p50_ms", roundedPercentile(verify, 0.5)},
+        {"verify_p95_ms", roundedPercentile(verify, 0.95)},
+        {"verify_signature_chain_p50_ms", roundedPercentile(verifyCrypto, 0.5)},
+        {"raw_openssl_cms_sign_p50_ms", roundedPercentile(rawCms, 0.5)},
         {"targets", {{"sign_render_p95_ms", 100}, {"verify_p50_ms", 20}}},
         {"machine", machineDescription()}};
     std::cout << (args.flag("json") ? out.dump() : out.dump(2)) << "\n";

@@ -21,15 +21,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-double percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
-}
-
 nlohmann::json summary(const std::vector<double>& ms) {
-    return {{"p50_ms", percentile(ms, 0.5)},
-            {"p95_ms", percentile(ms, 0.95)},
+    return {{"p50_ms", roundedPercentile(ms, 0.5)},
+            {"p95_ms", roundedPercentile(ms, 0.95)},
             {"max_ms", *std::max_element(ms.begin(), ms.end())}};
 }
 

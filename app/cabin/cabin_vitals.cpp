@@ -1,6 +1,7 @@
 #include "cabin_vitals.hpp"
 
 #include "cabin_simulator.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/media/session_clock.hpp"
 
 #include <cmath>
@@ -34,12 +35,7 @@ constexpr Instrument kInstruments[] = {
 };
 
 const Instrument& instrumentFor(MeasurementKind kind) {
-    for (const auto& i : kInstruments) {
-        if (i.kind == kind) {
-            return i;
-        }
-    }
-    return kInstruments[0];
+    return errors::entryOrFirst(kInstruments, &Instrument::kind, kind);
 }
 
 net::steady_timer::time_point atSessionTime(std::int64_t us) {

@@ -1,6 +1,7 @@
 #include "print_ledger.hpp"
 
 #include "tc/protocol/document_transfer.hpp"
+#include "tc/protocol/posix_io.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -138,17 +139,8 @@ boost::system::result<PrintLedger> PrintLedger::open(const std::filesystem::path
         return make_error_code(LedgerErrc::tooLarge);
     }
     std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n =
-            ::pread(ledger.m_fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return make_error_code(LedgerErrc::cannotOpen);
-        }
-        done += static_cast<std::size_t>(n);
+    if (protocol::readFull(ledger.m_fd, text.data(), text.size(), 0) != text.size()) {
+        return make_error_code(LedgerErrc::cannotOpen);
     }
     // A torn last line: the crash came while it was written, so its fsync never returned and
     // nothing was done on its account. Cut it off, so that the next line starts cleanly.
@@ -358,17 +350,9 @@ error_code PrintLedger::append(const std::string& line) {
     if (m_broken || m_fd < 0) {
         return make_error_code(LedgerErrc::cannotWrite);
     }
-    std::size_t done = 0;
-    while (done < line.size()) {
-        const auto n = ::write(m_fd, line.data() + done, line.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            m_broken = true; // a partial line may be on disk: write nothing after it
-            return n < 0 ? lastError() : make_error_code(LedgerErrc::cannotWrite);
-        }
-        done += static_cast<std::size_t>(n);
+    if (!protocol::writeAll(m_fd, line.data(), line.size())) {
+        m_broken = true; // a partial line may be on disk: write nothing after it
+        return errno != 0 ? lastError() : make_error_code(LedgerErrc::cannotWrite);
     }
     if (::fdatasync(m_fd) != 0) {
         m_broken = true; // after a failed fsync the data's fate is unknown

@@ -61,125 +61,87 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(
         QStringLiteral("Console médecin de téléconsultation assistée"));
     parser.addHelpOption();
-    const QCommandLineOption demo(
-        QStringLiteral("demo"), QStringLiteral("Embedded rendezvous service and simulated cabin."));
-    const QCommandLineOption dataDir(
-        QStringLiteral("data-dir"),
-        QStringLiteral("Data directory (demo PKI and event log, consultations, settings)."),
-        QStringLiteral("dir"));
-    const QCommandLineOption ca(QStringLiteral("ca"), QStringLiteral("Deployment CA (PEM)."),
-                                QStringLiteral("file"));
-    const QCommandLineOption bundle(QStringLiteral("bundle"),
-                                    QStringLiteral("Your identity (PKCS#12)."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Service host."),
-                                  QStringLiteral("host"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Service port."),
-                                  QStringLiteral("port"), QStringLiteral("8443"));
-    const QCommandLineOption autopilot(
-        QStringLiteral("autopilot"),
-        QStringLiteral("Sign in ($TELECABINE_PASSPHRASE), take the first patient, examine, "
-                       "prescribe (with a card if $TELECABINE_CARD_PIN), end (tests)."));
-    const QCommandLineOption autopilotTimeout(QStringLiteral("autopilot-timeout"),
-                                              QStringLiteral("Seconds before giving up."),
-                                              QStringLiteral("s"), QStringLiteral("60"));
-    const QCommandLineOption autopilotAuscultation(
-        QStringLiteral("autopilot-auscultation"),
-        QStringLiteral("Autopilot: once the media flows, record the stethoscope for this many "
-                       "seconds before examining further (0, the default: no recording)."),
-        QStringLiteral("s"), QStringLiteral("0"));
-    const QCommandLineOption autopilotArchiveOnly(
-        QStringLiteral("autopilot-archive-only"),
-        QStringLiteral("Autopilot: only sign in and wait until the dossiers left by an earlier "
-                       "run are archived."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Autopilot: save the session screen."),
-                                        QStringLiteral("png"));
-    const QCommandLineOption mediaKeying(
-        QStringLiteral("media-keying"),
-        QStringLiteral("dtls (default: DTLS-SRTP, keys never leave the two ends) or sdes (keys "
-                       "in the SDP over the TLS signalling, for SIP-style carts)."),
-        QStringLiteral("mode"), QStringLiteral("dtls"));
-    const QCommandLineOption mediaInterface(
-        QStringLiteral("media-interface"),
-        QStringLiteral("Media only on these network interfaces (comma-separated names); by "
-                       "default every usable address (no link-local, loopback only when alone)."),
-        QStringLiteral("names"));
-    const QCommandLineOption mediaAddress(
-        QStringLiteral("media-address"),
-        QStringLiteral("Media only on these addresses of this machine (comma-separated)."),
-        QStringLiteral("addresses"));
-    const QCommandLineOption audioSink(
-        QStringLiteral("audio-sink"),
-        QStringLiteral("Stethoscope output: a GStreamer sink (\"pulsesink device=...\"), empty "
-                       "for the system default, or none."),
-        QStringLiteral("sink"));
-    const QCommandLineOption stethoscopeRate(
-        QStringLiteral("stethoscope-rate"),
-        QStringLiteral("L16 rate asked of the cabin's stethoscope: 48000 (default) or 16000."),
-        QStringLiteral("hz"), QStringLiteral("48000"));
-    const QCommandLineOption stethoscopeCodec(
-        QStringLiteral("stethoscope-codec"),
-        QStringLiteral("Stethoscope codec asked of the cabin first: l16 (default, lossless) or "
-                       "opus (CELT fullband, constant bitrate, for thin links)."),
-        QStringLiteral("codec"), QStringLiteral("l16"));
-    const QCommandLineOption stethoscopeBitrate(
-        QStringLiteral("stethoscope-bitrate"),
-        QStringLiteral("Opus stethoscope bitrate in bit/s: 128000 (default) to 510000."),
-        QStringLiteral("bps"), QStringLiteral("128000"));
-    const QCommandLineOption microphone(
-        QStringLiteral("microphone"),
-        QStringLiteral("The doctor's microphone: a GStreamer source (\"pulsesrc device=...\"), "
-                       "empty for the system default, synthetic (a labelled test voice), or "
-                       "none."),
-        QStringLiteral("source"));
-    const QCommandLineOption camera(
-        QStringLiteral("camera"),
-        QStringLiteral("The doctor's camera: a GStreamer source (\"v4l2src device=/dev/video2\"), "
-                       "empty for the first webcam (a labelled test pattern without one), test, "
-                       "or none."),
-        QStringLiteral("source"));
-    const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("fr or en."),
-                                  QStringLiteral("lang"));
-    const QCommandLineOption pkcs11Module(
-        QStringLiteral("pkcs11-module"),
-        QStringLiteral("PKCS#11 module of the CPS card's middleware (default: $TC_PKCS11_MODULE, "
-                       "else p11-kit's proxy); \"none\" signs with the identity file only."),
-        QStringLiteral("so"));
-    const QCommandLineOption sceneGraph(
-        QStringLiteral("scene-graph"),
-        QStringLiteral("auto (the software scene graph where OpenGL is a CPU rasteriser such as "
-                       "llvmpipe), gpu or software."),
-        QStringLiteral("kind"), QStringLiteral("auto"));
-    const QCommandLineOption windowSize(
-        QStringLiteral("window-size"),
-        QStringLiteral("The window's size in pixels, WxH (default 1280x800): screenshots at a "
-                       "given size."),
-        QStringLiteral("WxH"));
-    parser.addOptions({sceneGraph,
-                       windowSize,
-                       pkcs11Module,
-                       demo,
-                       dataDir,
-                       ca,
-                       bundle,
-                       host,
-                       port,
-                       autopilot,
-                       autopilotTimeout,
-                       autopilotAuscultation,
-                       autopilotArchiveOnly,
-                       screenshot,
-                       lang,
-                       mediaKeying,
-                       mediaInterface,
-                       mediaAddress,
-                       audioSink,
-                       stethoscopeRate,
-                       stethoscopeCodec,
-                       stethoscopeBitrate,
-                       microphone,
-                       camera});
+    // Each option once: its name, help, value name (none: a flag) and default, in the order
+    // --help lists them.
+    const auto option = [&parser](const char* name, const char* help, const char* valueName = "",
+                                  const char* defaultValue = "") {
+        QCommandLineOption added(QString::fromUtf8(name), QString::fromUtf8(help),
+                                 QString::fromUtf8(valueName), QString::fromUtf8(defaultValue));
+        parser.addOption(added);
+        return added;
+    };
+    const auto sceneGraph = option("scene-graph",
+                                   "auto (the software scene graph where OpenGL is a CPU "
+                                   "rasteriser such as llvmpipe), gpu or software.",
+                                   "kind", "auto");
+    const auto windowSize = option(
+        "window-size",
+        "The window's size in pixels, WxH (default 1280x800): screenshots at a given size.", "WxH");
+    const auto pkcs11Module =
+        option("pkcs11-module",
+               "PKCS#11 module of the CPS card's middleware (default: $TC_PKCS11_MODULE, else "
+               "p11-kit's proxy); \"none\" signs with the identity file only.",
+               "so");
+    const auto demo = option("demo", "Embedded rendezvous service and simulated cabin.");
+    const auto dataDir = option(
+        "data-dir", "Data directory (demo PKI and event log, consultations, settings).", "dir");
+    const auto ca = option("ca", "Deployment CA (PEM).", "file");
+    const auto bundle = option("bundle", "Your identity (PKCS#12).", "file");
+    const auto host = option("host", "Service host.", "host", "127.0.0.1");
+    const auto port = option("port", "Service port.", "port", "8443");
+    const auto autopilot =
+        option("autopilot", "Sign in ($TELECABINE_PASSPHRASE), take the first patient, examine, "
+                            "prescribe (with a card if $TELECABINE_CARD_PIN), end (tests).");
+    const auto autopilotTimeout =
+        option("autopilot-timeout", "Seconds before giving up.", "s", "60");
+    const auto autopilotAuscultation =
+        option("autopilot-auscultation",
+               "Autopilot: once the media flows, record the stethoscope for this many seconds "
+               "before examining further (0, the default: no recording).",
+               "s", "0");
+    const auto autopilotArchiveOnly = option(
+        "autopilot-archive-only",
+        "Autopilot: only sign in and wait until the dossiers left by an earlier run are archived.");
+    const auto screenshot = option("screenshot", "Autopilot: save the session screen.", "png");
+    const auto lang = option("lang", "fr or en.", "lang");
+    const auto mediaKeying =
+        option("media-keying",
+               "dtls (default: DTLS-SRTP, keys never leave the two ends) or sdes (keys in the SDP "
+               "over the TLS signalling, for SIP-style carts).",
+               "mode", "dtls");
+    const auto mediaInterface =
+        option("media-interface",
+               "Media only on these network interfaces (comma-separated names); by default every "
+               "usable address (no link-local, loopback only when alone).",
+               "names");
+    const auto mediaAddress =
+        option("media-address", "Media only on these addresses of this machine (comma-separated).",
+               "addresses");
+    const auto audioSink = option("audio-sink",
+                                  "Stethoscope output: a GStreamer sink (\"pulsesink "
+                                  "device=...\"), empty for the system default, or none.",
+                                  "sink");
+    const auto stethoscopeRate = option(
+        "stethoscope-rate", "L16 rate asked of the cabin's stethoscope: 48000 (default) or 16000.",
+        "hz", "48000");
+    const auto stethoscopeCodec =
+        option("stethoscope-codec",
+               "Stethoscope codec asked of the cabin first: l16 (default, lossless) or opus (CELT "
+               "fullband, constant bitrate, for thin links).",
+               "codec", "l16");
+    const auto stethoscopeBitrate =
+        option("stethoscope-bitrate",
+               "Opus stethoscope bitrate in bit/s: 128000 (default) to 510000.", "bps", "128000");
+    const auto microphone =
+        option("microphone",
+               "The doctor's microphone: a GStreamer source (\"pulsesrc device=...\"), empty for "
+               "the system default, synthetic (a labelled test voice), or none.",
+               "source");
+    const auto camera =
+        option("camera",
+               "The doctor's camera: a GStreamer source (\"v4l2src device=/dev/video2\"), empty "
+               "for the first webcam (a labelled test pattern without one), test, or none.",
+               "source");
     parser.process(app);
     // Before any window: the scene graph is chosen once for the process (scene_graph.hpp).
     const auto sceneGraphChoice = tc::app::parseSceneGraphChoice(parser.value(sceneGraph));

@@ -16,6 +16,20 @@ QString stateOf(protocol::QueuedUploadState state) {
     return QString::fromLatin1(protocol::toString(state).data());
 }
 
+// A queued upload's state (QueuedUploadState's wire name) in words; tr() at the point of use.
+struct StateWords {
+    const char* state;
+    const char* words;
+};
+constexpr StateWords kStateWords[] = {
+    {"writing", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "Préparation du dossier…")},
+    {"written", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "Prêt, en attente de connexion")},
+    {"waiting", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "En attente d'envoi")},
+    {"retrying", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "Nouvel essai bientôt")},
+    {"blocked", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "Bloqué")},
+    {"done", QT_TRANSLATE_NOOP("tc::app::ArchiveUploads", "Archivé")},
+};
+
 } // namespace
 
 ArchiveUploads::ArchiveUploads(QObject* parent)
@@ -35,8 +49,8 @@ void ArchiveUploads::open(boost::asio::any_io_executor executor,
     // <data>/archive-queue/ holds one journal per doctor; only this user reads it.
     std::error_code ignored;
     std::filesystem::create_directories(journalDirectory.parent_path(), ignored);
-    std::filesystem::permissions(journalDirectory.parent_path(),
-                                 std::filesystem::perms::owner_all, ignored);
+    std::filesystem::permissions(journalDirectory.parent_path(), std::filesystem::perms::owner_all,
+                                 ignored);
     protocol::ArchiveUploadQueueConfig config;
     config.journalDirectory = std::move(journalDirectory);
     config.client = std::move(client);
@@ -93,29 +107,29 @@ void ArchiveUploads::submit(DossierContent content, protocol::ConsentScopes cons
     row.consent = consent;
     changed(row);
     QPointer<ArchiveUploads> self(this);
-    m_writer.start([self, content = std::move(content), directory = row.directory,
-                    recordId]() mutable {
-        auto written = writeDossier(std::move(content), directory);
-        if (!self) {
-            return;
-        }
-        postToUi(self.data(), [self, recordId, written = std::move(written)] {
+    m_writer.start(
+        [self, content = std::move(content), directory = row.directory, recordId]() mutable {
+            auto written = writeDossier(std::move(content), directory);
             if (!self) {
                 return;
             }
-            Row& done = self->rowFor(recordId);
-            if (!written) {
-                qWarning("archive: dossier %s not written: %s", qPrintable(recordId),
-                         written.error().detail.c_str());
-                done.state = QStringLiteral("failed");
-                done.detail = errorText(written.error().code);
-                self->changed(done);
-                return;
-            }
-            done.state = QStringLiteral("written");
-            self->enqueue(done);
+            postToUi(self.data(), [self, recordId, written = std::move(written)] {
+                if (!self) {
+                    return;
+                }
+                Row& done = self->rowFor(recordId);
+                if (!written) {
+                    qWarning("archive: dossier %s not written: %s", qPrintable(recordId),
+                             written.error().detail.c_str());
+                    done.state = QStringLiteral("failed");
+                    done.detail = errorText(written.error().code);
+                    self->changed(done);
+                    return;
+                }
+                done.state = QStringLiteral("written");
+                self->enqueue(done);
+            });
         });
-    });
 }
 
 void ArchiveUploads::enqueue(Row& row) {
@@ -198,26 +212,13 @@ QVariant ArchiveUploads::data(const QModelIndex& index, int role) const {
         return row.state;
     case StateTextRole: {
         const auto& s = row.state;
-        if (s == QLatin1String("writing")) {
-            return tr("Préparation du dossier…");
-        }
-        if (s == QLatin1String("written")) {
-            return tr("Prêt, en attente de connexion");
-        }
-        if (s == QLatin1String("waiting")) {
-            return tr("En attente d'envoi");
-        }
         if (s == QLatin1String("uploading")) {
             return tr("Envoi : %1 %").arg(qRound(row.progress * 100));
         }
-        if (s == QLatin1String("retrying")) {
-            return tr("Nouvel essai bientôt");
-        }
-        if (s == QLatin1String("blocked")) {
-            return tr("Bloqué");
-        }
-        if (s == QLatin1String("done")) {
-            return tr("Archivé");
+        for (const auto& [state, words] : kStateWords) {
+            if (s == QLatin1String(state)) {
+                return tr(words);
+            }
         }
         return tr("Dossier non constitué");
     }
@@ -231,12 +232,8 @@ QVariant ArchiveUploads::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> ArchiveUploads::roleNames() const {
-    return {{RecordIdRole, "recordId"},
-            {StateRole, "state"},
-            {StateTextRole, "stateText"},
-            {ProgressRole, "progress"},
-            {DetailRole, "detail"},
-            {TitleRole, "title"}};
+    return {{RecordIdRole, "recordId"}, {StateRole, "state"},   {StateTextRole, "stateText"},
+            {ProgressRole, "progress"}, {DetailRole, "detail"}, {TitleRole, "title"}};
 }
 
 QString ArchiveUploads::titleOf(const prescriptions::ConsultationRecord& record) {

@@ -5,6 +5,34 @@
 namespace tc::app {
 
 using protocol::DocumentState;
+
+namespace {
+
+// The cabin's reasons for not printing (document.status), in words; tr() at the point of use.
+struct ReasonWords {
+    const char* reason;
+    const char* words;
+};
+constexpr ReasonWords kReasonWords[] = {
+    {"media_empty", QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "plus de papier")},
+    {"printer_offline",
+     QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "imprimante hors ligne")},
+    {"media_jam", QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "bourrage papier")},
+    {"toner_empty", QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "plus d'encre")},
+    {"cover_open",
+     QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "capot de l'imprimante ouvert")},
+    {"no_printer", QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController",
+                                     "la cabine n'a pas d'imprimante")},
+    {"conflict",
+     QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController",
+                       "une autre ordonnance porte déjà cet identifiant dans la cabine")},
+    {"hash_mismatch", QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController",
+                                        "document altéré en route ; renvoyez-le")},
+    {"no_session",
+     QT_TRANSLATE_NOOP("tc::app::PrescriptionDeliveryController", "aucune consultation en cours")},
+};
+
+} // namespace
 using Clock = protocol::DocumentSender::Clock;
 
 PrescriptionDeliveryController::PrescriptionDeliveryController(QObject* parent)
@@ -49,32 +77,10 @@ QString PrescriptionDeliveryController::reasonText() const {
     if (r.isEmpty()) {
         return {};
     }
-    if (r == QLatin1String("media_empty")) {
-        return tr("plus de papier");
-    }
-    if (r == QLatin1String("printer_offline")) {
-        return tr("imprimante hors ligne");
-    }
-    if (r == QLatin1String("media_jam")) {
-        return tr("bourrage papier");
-    }
-    if (r == QLatin1String("toner_empty")) {
-        return tr("plus d'encre");
-    }
-    if (r == QLatin1String("cover_open")) {
-        return tr("capot de l'imprimante ouvert");
-    }
-    if (r == QLatin1String("no_printer")) {
-        return tr("la cabine n'a pas d'imprimante");
-    }
-    if (r == QLatin1String("conflict")) {
-        return tr("une autre ordonnance porte déjà cet identifiant dans la cabine");
-    }
-    if (r == QLatin1String("hash_mismatch")) {
-        return tr("document altéré en route ; renvoyez-le");
-    }
-    if (r == QLatin1String("no_session")) {
-        return tr("aucune consultation en cours");
+    for (const auto& [reason, words] : kReasonWords) {
+        if (r == QLatin1String(reason)) {
+            return tr(words);
+        }
     }
     if (r == QLatin1String("unverified_report")) {
         return tr("la cabine n'a pas pu vérifier la signature du compte rendu (%1)")

@@ -1,5 +1,7 @@
 #include "tc/media/auscultation.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -44,21 +46,11 @@ double onePole(double cutoff, double rate) {
 } // namespace
 
 std::string_view toString(AuscultationSite site) noexcept {
-    for (const auto& s : kSites) {
-        if (s.site == site) {
-            return s.name;
-        }
-    }
-    return "unknown";
+    return errors::valueWhere(kSites, &SiteName::site, site, &SiteName::name).value_or("unknown");
 }
 
 std::optional<AuscultationSite> siteFromString(std::string_view name) noexcept {
-    for (const auto& s : kSites) {
-        if (s.name == name) {
-            return s.site;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kSites, &SiteName::name, name, &SiteName::site);
 }
 
 std::optional<AuscultationSite> siteFromWire(std::uint8_t value) noexcept {

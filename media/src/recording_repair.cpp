@@ -1,6 +1,7 @@
 #include "tc/media/recording_repair.hpp"
 
 #include "tc/media/replay.hpp"
+#include "tc/protocol/posix_io.hpp"
 #include "utc_now.hpp"
 
 #include <algorithm>
@@ -20,25 +21,8 @@
 namespace tc::media {
 namespace {
 
-// A file descriptor, closed on scope exit.
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return m_fd; }
-
-private:
-    int m_fd;
-};
-
 using detail::utcNow;
+using protocol::UniqueFd;
 
 // CRC-8 (polynomial 0x07) of a frame header, CRC-16 (polynomial 0x8005) of a whole frame.
 std::uint8_t crc8(const std::uint8_t* data, std::size_t size) {
@@ -372,7 +356,7 @@ boost::system::result<FlacScan> scanFlac(const std::filesystem::path& flacPath) 
 boost::system::result<RepairReport> repairRecording(const std::filesystem::path& flacPath) {
     RepairReport report;
     report.flac = flacPath;
-    const Fd fd(::open(flacPath.c_str(), O_RDWR | O_CLOEXEC));
+    const UniqueFd fd(::open(flacPath.c_str(), O_RDWR | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno != ENOENT) {
             return make_error_code(RepairErrc::unreadable);

@@ -3,8 +3,10 @@
 // that names what is missing, bus polling (no GLib main loop), and I420 between GstBuffers and
 // the video path's views.
 
+#include "tc/media/gst_runtime.hpp"
 #include "tc/media/video_frame.hpp"
 
+#include <boost/system/result.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -40,6 +42,21 @@ struct PipelineDeleter {
     }
 };
 using PipelinePtr = std::unique_ptr<GstElement, PipelineDeleter>;
+
+// A video endpoint's Impl (the sender's, the receiver's) holding `config`, its pipeline built
+// (Impl::build) once GStreamer is initialised.
+template <class Impl, class Config>
+boost::system::result<std::unique_ptr<Impl>> buildPipeline(Config config) {
+    if (initialise()) {
+        return make_error_code(VideoErrc::pipelineFailed);
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->config = std::move(config);
+    if (const auto ec = impl->build()) {
+        return ec;
+    }
+    return impl;
+}
 
 // Makes an element and adds it to `bin`; nullptr when the factory is not installed.
 GstElement* addElement(GstElement* bin, const char* factory, const char* name = nullptr);

@@ -329,15 +329,11 @@ VideoReceiver::start(VideoReceiverConfig config) {
     if (config.clockRate <= 0 || config.payloadType > 127 || config.decoderThreads < 0) {
         return make_error_code(VideoErrc::pipelineFailed);
     }
-    if (initialise()) {
-        return make_error_code(VideoErrc::pipelineFailed);
+    auto impl = detail::buildPipeline<Impl>(std::move(config));
+    if (!impl) {
+        return impl.error();
     }
-    auto impl = std::make_unique<Impl>();
-    impl->config = std::move(config);
-    if (const auto ec = impl->build()) {
-        return ec;
-    }
-    return std::unique_ptr<VideoReceiver>(new VideoReceiver(std::move(impl)));
+    return std::unique_ptr<VideoReceiver>(new VideoReceiver(std::move(*impl)));
 }
 
 boost::system::error_code VideoReceiver::pushPacket(std::span<const std::uint8_t> rtp) {

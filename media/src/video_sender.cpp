@@ -211,15 +211,11 @@ boost::system::result<std::unique_ptr<VideoSender>> VideoSender::start(VideoSend
         config.height % 2 != 0 || config.fps <= 0 || config.mtu < 100) {
         return make_error_code(VideoErrc::badFrame);
     }
-    if (initialise()) {
-        return make_error_code(VideoErrc::pipelineFailed);
+    auto impl = detail::buildPipeline<Impl>(std::move(config));
+    if (!impl) {
+        return impl.error();
     }
-    auto impl = std::make_unique<Impl>();
-    impl->config = std::move(config);
-    if (const auto ec = impl->build()) {
-        return ec;
-    }
-    return std::unique_ptr<VideoSender>(new VideoSender(std::move(impl)));
+    return std::unique_ptr<VideoSender>(new VideoSender(std::move(*impl)));
 }
 
 boost::system::error_code VideoSender::push(I420View frame, std::uint64_t captureUs) {

@@ -69,6 +69,13 @@ private:
 };
 
 // Fixed per-pixel texture in [-1, 1] (skin pores, canal wall), from a hash of the position.
+// Outside an instrument's circular field: the black around the image.
+bool outside(const FieldOfView& field, double x, double y) {
+    const double fx = x - field.centreX;
+    const double fy = y - field.centreY;
+    return fx * fx + fy * fy >= field.radius * field.radius;
+}
+
 double grain(int x, int y, std::uint64_t seed) {
     std::uint64_t h = seed ^ (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) ^
                       static_cast<std::uint32_t>(y);
@@ -283,9 +290,7 @@ private:
         std::uint64_t seed;
 
         Yuv at(double x, double y, int px, int py) const {
-            const double fx = x - field.centreX;
-            const double fy = y - field.centreY;
-            if (fx * fx + fy * fy >= field.radius * field.radius) {
+            if (outside(field, x, y)) {
                 return kBlack;
             }
             const double r = field.radius;
@@ -327,9 +332,7 @@ private:
         std::uint64_t seed;
 
         Yuv at(double x, double y, int px, int py) const {
-            const double fx = x - field.centreX;
-            const double fy = y - field.centreY;
-            if (fx * fx + fy * fy >= field.radius * field.radius) {
+            if (outside(field, x, y)) {
                 return kBlack;
             }
             // Skin lines and pores.

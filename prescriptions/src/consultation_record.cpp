@@ -3,6 +3,7 @@
 
 #include "json_reader.hpp"
 #include "record_json.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/canonical_json.hpp"
 
 #include <array>
@@ -43,23 +44,11 @@ constexpr std::array<Named<SourceKind>, 3> kSourceKinds{{
 }};
 
 template <class Table, class Enum> const auto& entryOf(const Table& table, Enum value) {
-    for (const auto& entry : table) {
-        if (entry.value == value) {
-            return entry;
-        }
-    }
-    return table.front();
+    return errors::entryOrFirst(table, &Table::value_type::value, value);
 }
 
-template <class Table>
-auto fromWire(const Table& table, std::string_view wire)
-    -> std::optional<decltype(table.front().value)> {
-    for (const auto& entry : table) {
-        if (entry.wire == wire) {
-            return entry.value;
-        }
-    }
-    return std::nullopt;
+template <class Table> auto fromWire(const Table& table, std::string_view wire) {
+    return errors::valueWhere(table, &Table::value_type::wire, wire, &Table::value_type::value);
 }
 
 // ---- Writing ------------------------------------------------------------------------------------
@@ -285,12 +274,7 @@ ParseResult<ConsultationRecord> consultationRecordFromJson(const nlohmann::json&
     ErrorSlot slot;
     ConsultationRecord record;
     ObjectReader r(value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kRecordFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kRecordFormat) + "\"");
-    }
+    r.format(kRecordFormat);
     r.text("consultationId", record.consultationId, 64);
     if (const auto* patient = r.object("patient", Nullable::no)) {
         detail::readIdentity(*patient, "/patient", record.patient, slot);

@@ -3,6 +3,7 @@
 
 #include "json_reader.hpp"
 #include "record_json.hpp"
+#include "tc/errors/table_lookup.hpp"
 
 #include <array>
 #include <set>
@@ -54,34 +55,24 @@ void readSource(ObjectReader& r, SourceRef& out) {
 } // namespace
 
 std::string_view wireName(FollowUpKind kind) noexcept {
-    for (const auto& f : kFollowUps) {
-        if (f.value == kind) {
-            return f.wire;
-        }
-    }
-    return "none";
+    return errors::valueWhere(kFollowUps, &FollowUpInfo::value, kind, &FollowUpInfo::wire)
+        .value_or("none");
 }
 
 std::optional<FollowUpKind> followUpKindFromWire(std::string_view wire) noexcept {
-    for (const auto& f : kFollowUps) {
-        if (f.wire == wire) {
-            return f.value;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kFollowUps, &FollowUpInfo::wire, wire, &FollowUpInfo::value);
 }
 
 std::string followUpTextFr(FollowUpKind kind, std::string_view specialty) {
-    for (const auto& f : kFollowUps) {
-        if (f.value == kind) {
-            std::string text(f.textFr);
-            if (kind == FollowUpKind::specialist) {
-                text += specialty.empty() ? "." : " (" + std::string(specialty) + ").";
-            }
-            return text;
-        }
+    const auto* f = errors::findEntry(kFollowUps, &FollowUpInfo::value, kind);
+    if (f == nullptr) {
+        return {};
     }
-    return {};
+    std::string text(f->textFr);
+    if (kind == FollowUpKind::specialist) {
+        text += specialty.empty() ? "." : " (" + std::string(specialty) + ").";
+    }
+    return text;
 }
 
 nlohmann::json toJson(const ConsultationReport& report) {
@@ -109,12 +100,7 @@ ParseResult<ConsultationReport> consultationReportFromJson(const nlohmann::json&
     ErrorSlot slot;
     ConsultationReport report;
     ObjectReader r(value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kReportFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kReportFormat) + "\"");
-    }
+    r.format(kReportFormat);
     std::string id;
     r.text("id", id, 64);
     if (r.ok()) {

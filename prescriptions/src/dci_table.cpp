@@ -232,13 +232,8 @@ ParseResult<DciTable> DciTable::fromJsonText(std::string_view text) {
     ErrorSlot slot;
     DciTable table;
     ObjectReader r(value, "", slot);
-    std::string format;
     std::string note;
-    r.text("format", format, 64);
-    if (r.ok() && format != kDciTableFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kDciTableFormat) + "\"");
-    }
+    r.format(kDciTableFormat);
     r.text("note", note, 1024);
     std::set<std::string> names;
     if (const auto* entries = r.array("entries", 1000)) {

@@ -305,7 +305,7 @@ json section(std::string_view title, std::string_view loinc, std::string_view di
 } // namespace
 
 std::string insFhirSystem(InsSystem system) {
-    return "urn:oid:" + std::string(detail::insOid(system));
+    return fhirSystemOf(system);
 }
 
 Result<nlohmann::json> toFhirDocument(const SealedReport& sealed, const ConsultationRecord& record,

@@ -105,6 +105,15 @@ void ObjectReader::text(std::string_view key, std::string& out, std::size_t maxB
     }
 }
 
+void ObjectReader::format(std::string_view expected) {
+    std::string format;
+    text("format", format, 64);
+    if (ok() && format != expected) {
+        m_slot.fail(Errc::unknownEnumValue, pointerOf("format"),
+                    "expected \"" + std::string(expected) + "\"");
+    }
+}
+
 void ObjectReader::number(std::string_view key, double& out) {
     std::optional<double> value;
     if (member(key, Nullable::no) == nullptr) {

@@ -44,6 +44,8 @@ public:
     const nlohmann::json* array(std::string_view key, std::size_t maxItems);
 
     void text(std::string_view key, std::string& out, std::size_t maxBytes);
+    // The document's "format" member, which must be `expected` ("tc.record/1", ...).
+    void format(std::string_view expected);
     void number(std::string_view key, double& out);
     void number(std::string_view key, std::optional<double>& out);
     void integer(std::string_view key, int& out, int min, int max);

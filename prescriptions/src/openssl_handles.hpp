@@ -1,6 +1,8 @@
 #pragma once
-// unique_ptr aliases with deleters for the OpenSSL handles the prescriptions library owns, and
-// byte-view helpers.
+// unique_ptr aliases with deleters for the OpenSSL handles the prescriptions library owns (the
+// ones protocol shares are in tc/prescriptions/detail/openssl_ptr.hpp), and byte-view helpers.
+
+#include "tc/prescriptions/detail/openssl_ptr.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -18,19 +20,11 @@
 
 namespace tc::prescriptions::detail {
 
-template <auto Free> struct OpenSslDeleter {
-    template <class T> void operator()(T* p) const noexcept { Free(p); }
-};
-
 inline void freeX509Stack(STACK_OF(X509) * stack) noexcept {
     sk_X509_pop_free(stack, X509_free);
 }
 
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509_free>>;
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), OpenSslDeleter<freeX509Stack>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY_free>>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, OpenSslDeleter<PKCS12_free>>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, OpenSslDeleter<CMS_ContentInfo_free>>;
 using StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE_free>>;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter<X509_STORE_CTX_free>>;

@@ -80,10 +80,6 @@ QString doctorName(const Prescriber& p) {
     return detail::doctorDisplayName(p.givenName, p.familyName);
 }
 
-QString idText(const PrescriptionId& id) {
-    return id.isNil() ? QStringLiteral("(non attribué)") : q(id.toString());
-}
-
 std::vector<TextLine> headerLines(const Prescription& p) {
     const auto& d = p.prescriber;
     std::vector<TextLine> lines{{doctorName(d), Style::name}};
@@ -356,13 +352,8 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
         draw({QStringLiteral("N° ") + signature.id, Style::small, layout.right,
               top + side + mm(1) + fonts.ascent(Style::small), true});
     }
-    const QString footer = QStringLiteral("Ordonnance n° %1 — page %2/%3")
-                               .arg(signature.id)
-                               .arg(index + 1)
-                               .arg(layout.pages.size());
-    const double w = fonts.width(Style::small, footer);
-    detail::drawWords(painter, fonts[Style::small],
-                      QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
+    detail::drawPageFooter(painter, fonts, layout.page.width(), layout.footerBaseline,
+                           QStringLiteral("Ordonnance"), signature.id, index, layout.pages.size());
 }
 
 } // namespace
@@ -392,7 +383,7 @@ renderOrdonnancePdf(const SealedPrescription& sealed,
     const Fonts fonts;
     const Layout layout = layOut(p, options, fonts);
     const Signature signature{doctorName(p.prescriber), detail::signingTimeText(signingTime), &*qr,
-                              idText(p.id)};
+                              detail::idText(p.id)};
 
     return detail::renderPdfPages(
         options.paper == PaperSize::a4 ? QPageSize::A4 : QPageSize::A5,
@@ -408,7 +399,7 @@ QImage renderOrdonnancePreview(const Prescription& prescription, int pageIndex, 
         return {};
     }
     const Signature signature{
-        doctorName(prescription.prescriber), {}, nullptr, idText(prescription.id)};
+        doctorName(prescription.prescriber), {}, nullptr, detail::idText(prescription.id)};
     return detail::renderPreviewImage(layout.page, dpi, fonts, [&](QPainter& painter) {
         paintPage(painter, layout, fonts, pageIndex, signature);
     });

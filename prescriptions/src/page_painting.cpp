@@ -164,6 +164,18 @@ QString ageText(std::chrono::year_month_day birth, std::chrono::year_month_day o
     return QStringLiteral(" (%1 mois)").arg(std::max(months, 0));
 }
 
+void drawPageFooter(QPainter& painter, const Fonts& fonts, double pageWidth, double baseline,
+                    const QString& document, const QString& id, int index, std::size_t count) {
+    const QString footer =
+        QStringLiteral("%1 n° %2 — page %3/%4").arg(document, id).arg(index + 1).arg(count);
+    const double w = fonts.width(Style::small, footer);
+    drawWords(painter, fonts[Style::small], QPointF((pageWidth - w) / 2, baseline), footer);
+}
+
+QString idText(const PrescriptionId& id) {
+    return id.isNil() ? QStringLiteral("(non attribué)") : q(id.toString());
+}
+
 QString doctorDisplayName(std::string_view givenName, std::string_view familyName) {
     QString name = QStringLiteral("Dr");
     if (!givenName.empty()) {

@@ -4,6 +4,7 @@
 // without space glyphs, word wrap, French dates, the signing time in French civil time, and the
 // QPdfWriter set-up that turns painted pages into PDF bytes. QtGui only.
 
+#include "tc/prescriptions/prescription_id.hpp"
 #include "tc/prescriptions/vocabulary.hpp"
 
 #include <QFont>
@@ -62,10 +63,17 @@ QString signingTimeText(std::chrono::system_clock::time_point t);
 QImage renderPreviewImage(QSizeF page, int dpi, const Fonts& fonts,
                           const std::function<void(QPainter&)>& paint);
 
+// A document's number as printed: "(non attribué)" before it has one.
+QString idText(const PrescriptionId& id);
 // "Dr Claire MARTIN".
 QString doctorDisplayName(std::string_view givenName, std::string_view familyName);
 // "Homme, né le 14/02/1970 (54 ans)", "Femme, née le ...", "Sexe : autre, né le ...".
 QString sexAndBirthText(Sex sex, std::chrono::year_month_day birth, std::chrono::year_month_day on);
+
+// The footer of a signed document's page `index` (from 0) of `count`: "<document> n° <id> —
+// page 2/3", in the small style, centred on a page `pageWidth` wide at `baseline`.
+void drawPageFooter(QPainter& painter, const Fonts& fonts, double pageWidth, double baseline,
+                    const QString& document, const QString& id, int index, std::size_t count);
 
 // A PDF of `pages` pages of `size` at kDpi, no margins, each painted by `paint(painter, index)`.
 // SignatureErrc::renderFailed when the painter cannot start or finish.

@@ -1,6 +1,8 @@
 // The patient identity: INS key arithmetic, trait checks and strict JSON.
 #include "tc/prescriptions/patient_identity.hpp"
 
+#include "identity_wire.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -92,42 +94,11 @@ bool validBirthPlace(std::string_view code) {
            isDigit(code[3]) && isDigit(code[4]);
 }
 
-template <class Enum, std::size_t N>
-std::optional<Enum> enumFromWire(std::string_view name,
-                                 const std::array<std::pair<Enum, std::string_view>, N>& table) {
-    for (const auto& [value, wire] : table) {
-        if (wire == name) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
-constexpr std::array<std::pair<IdentityStatus, std::string_view>, 3> kStatuses{{
-    {IdentityStatus::unverified, "unverified"},
-    {IdentityStatus::provisional, "provisional"},
-    {IdentityStatus::qualified, "qualified"},
-}};
-constexpr std::array<std::pair<IdentitySource, std::string_view>, 2> kSources{{
-    {IdentitySource::carteVitale, "carte_vitale"},
-    {IdentitySource::assistant, "assistant"},
-}};
-constexpr std::array<std::pair<InsSystem, std::string_view>, 4> kSystems{{
-    {InsSystem::nir, "nir"},
-    {InsSystem::nia, "nia"},
-    {InsSystem::testNir, "test_nir"},
-    {InsSystem::testNia, "test_nia"},
-}};
-
-template <class Enum, std::size_t N>
-std::string_view wireOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& table) {
-    for (const auto& [entry, wire] : table) {
-        if (entry == value) {
-            return wire;
-        }
-    }
-    return "unknown";
-}
+using detail::identityValue;
+using detail::identityWire;
+using detail::kIdentitySources;
+using detail::kIdentityStatuses;
+using detail::kInsSystems;
 
 std::optional<IdentityError> checkIns(const Ins& ins, Sex sex) {
     const auto expected = insKeyOf(ins.number);
@@ -159,13 +130,13 @@ std::optional<IdentityError> checkIns(const Ins& ins, Sex sex) {
 } // namespace
 
 std::string_view wireName(IdentityStatus v) noexcept {
-    return wireOf(v, kStatuses);
+    return identityWire(kIdentityStatuses, v);
 }
 std::string_view wireName(IdentitySource v) noexcept {
-    return wireOf(v, kSources);
+    return identityWire(kIdentitySources, v);
 }
 std::string_view wireName(InsSystem v) noexcept {
-    return wireOf(v, kSystems);
+    return identityWire(kInsSystems, v);
 }
 
 std::string_view oidOf(InsSystem v) noexcept {
@@ -323,13 +294,13 @@ public:
     }
     template <class Enum, std::size_t N>
     void enumeration(const std::string& key, Enum& out,
-                     const std::array<std::pair<Enum, std::string_view>, N>& table) {
+                     const std::array<detail::IdentityWire<Enum>, N>& table) {
         std::string name;
         text(key, name, true);
         if (error) {
             return;
         }
-        if (const auto value = enumFromWire(name, table)) {
+        if (const auto value = identityValue(table, name)) {
             out = *value;
         } else {
             error = refuse(IdentityErrc::malformed, m_path + key, "unknown value " + name);
@@ -404,8 +375,8 @@ IdentityResult<PatientIdentity> identityFromJson(const nlohmann::json& value,
     r.text("sex", sex, true);
     r.text("birth_place_code", identity.birthPlaceCode, false);
     const auto* ins = r.member("ins", false);
-    r.enumeration("status", identity.status, kStatuses);
-    r.enumeration("source", identity.source, kSources);
+    r.enumeration("status", identity.status, kIdentityStatuses);
+    r.enumeration("source", identity.source, kIdentitySources);
     if (const auto* corrected = r.member("corrected_fields", false)) {
         if (!corrected->is_array() || corrected->size() > 16) {
             return refuse(IdentityErrc::malformed, "corrected_fields", "expected an array");
@@ -442,7 +413,7 @@ IdentityResult<PatientIdentity> identityFromJson(const nlohmann::json& value,
         }
         Ins parsed;
         Reader insReader(*ins, "ins/");
-        insReader.enumeration("system", parsed.system, kSystems);
+        insReader.enumeration("system", parsed.system, kInsSystems);
         insReader.text("number", parsed.number, true);
         insReader.text("key", parsed.key, true);
         insReader.finish();

@@ -1,5 +1,7 @@
 #include "pdf_objects.hpp"
 
+#include "hex_digit.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -9,19 +11,6 @@ namespace {
 
 constexpr int kMaxDepth = 32;
 constexpr std::size_t kMaxContainerItems = 100000;
-
-int hexDigit(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 bool isRegularNameChar(unsigned char c) noexcept {
     return c > 0x20 && c < 0x7F && c != '#' && !isPdfDelimiter(static_cast<char>(c));
@@ -333,7 +322,7 @@ boost::system::result<Object> Parser::parseHexString() {
         if (isPdfWhitespace(c)) {
             continue;
         }
-        const int v = hexDigit(c);
+        const int v = detail::hexDigitValue(c);
         if (v < 0) {
             return SignatureErrc::malformedPdf;
         }
@@ -353,8 +342,9 @@ boost::system::result<Object> Parser::parseName() {
     while (!atDelimiterOrEnd(m_pos)) {
         const char c = m_data[m_pos++];
         if (c == '#') {
-            const int high = m_pos < m_data.size() ? hexDigit(m_data[m_pos]) : -1;
-            const int low = m_pos + 1 < m_data.size() ? hexDigit(m_data[m_pos + 1]) : -1;
+            const int high = m_pos < m_data.size() ? detail::hexDigitValue(m_data[m_pos]) : -1;
+            const int low =
+                m_pos + 1 < m_data.size() ? detail::hexDigitValue(m_data[m_pos + 1]) : -1;
             if (high < 0 || low < 0) {
                 return SignatureErrc::malformedPdf;
             }

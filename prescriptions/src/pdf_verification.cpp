@@ -1,5 +1,6 @@
 #include "tc/prescriptions/pdf_verification.hpp"
 
+#include "hex_digit.hpp"
 #include "openssl_handles.hpp"
 #include "pdf_reader.hpp"
 
@@ -11,10 +12,6 @@ namespace tc::prescriptions {
 namespace {
 
 using pdf::Object;
-
-bool isHexDigit(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 boost::system::result<PdfSignatureField> readField(const pdf::PdfReader& reader,
                                                    const Object& field) {
@@ -121,6 +118,33 @@ boost::system::result<Object> findInNameTree(const pdf::PdfReader& reader, const
 
 namespace {
 
+// The document catalog (the trailer's /Root), a dictionary.
+boost::system::result<Object> catalogOf(const pdf::PdfReader& reader) {
+    auto root = reader.rootRef();
+    if (!root) {
+        return root.error();
+    }
+    auto catalog = reader.resolve(Object::reference(*root));
+    if (!catalog || !catalog->isDict()) {
+        return SignatureErrc::malformedPdf;
+    }
+    return catalog;
+}
+
+// The dictionary under `key` of `dict`, resolved: `absent` when there is no such key.
+boost::system::result<Object> dictionaryAt(const pdf::PdfReader& reader, const Object& dict,
+                                           std::string_view key, SignatureErrc absent) {
+    const Object* entry = dict.get(key);
+    if (entry == nullptr) {
+        return absent;
+    }
+    auto value = reader.resolve(*entry);
+    if (!value || !value->isDict()) {
+        return SignatureErrc::malformedPdf;
+    }
+    return value;
+}
+
 // Every signed signature field of the form (AcroForm /Fields).
 boost::system::result<std::vector<PdfSignatureField>>
 allSignatures(std::span<const std::byte> pdfBytes) {
@@ -128,20 +152,15 @@ allSignatures(std::span<const std::byte> pdfBytes) {
     if (!reader) {
         return reader.error();
     }
-    auto root = reader->rootRef();
-    if (!root) {
-        return root.error();
+    auto catalog = catalogOf(*reader);
+    if (!catalog) {
+        return catalog.error();
     }
-    auto catalog = reader->resolve(Object::reference(*root));
-    if (!catalog || !catalog->isDict()) {
-        return SignatureErrc::malformedPdf;
+    auto acroForm = dictionaryAt(*reader, *catalog, "AcroForm", SignatureErrc::noSignature);
+    if (!acroForm) {
+        return acroForm.error();
     }
-    const Object* acroFormEntry = catalog->get("AcroForm");
-    if (acroFormEntry == nullptr) {
-        return SignatureErrc::noSignature;
-    }
-    auto acroForm = reader->resolve(*acroFormEntry);
-    if (!acroForm || !acroForm->isDict() || acroForm->get("Fields") == nullptr) {
+    if (acroForm->get("Fields") == nullptr) {
         return SignatureErrc::malformedPdf;
     }
     auto fields = reader->resolve(*acroForm->get("Fields"));
@@ -159,13 +178,6 @@ allSignatures(std::span<const std::byte> pdfBytes) {
 
 std::size_t rangeEnd(const PdfSignatureField& f) {
     return f.byteRange[2] + f.byteRange[3];
-}
-
-int hexValue(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
 }
 
 // The byte range must be [0, gapStart, gapEnd, rest] ending at the end of the file, the gap
@@ -188,10 +200,10 @@ boost::system::result<void> checkCoverage(const PdfSignatureField& field, std::s
         return SignatureErrc::byteRangeIncomplete;
     }
     for (std::size_t i = 0; i < digits; i += 2) {
-        const char high = data[r[1] + 1 + i];
-        const char low = data[r[1] + 2 + i];
-        if (!isHexDigit(high) || !isHexDigit(low) ||
-            static_cast<std::byte>(hexValue(high) * 16 + hexValue(low)) != field.contents[i / 2]) {
+        const int high = detail::hexDigitValue(data[r[1] + 1 + i]);
+        const int low = detail::hexDigitValue(data[r[1] + 2 + i]);
+        if (high < 0 || low < 0 ||
+            static_cast<std::byte>(high * 16 + low) != field.contents[i / 2]) {
             return SignatureErrc::byteRangeIncomplete;
         }
     }
@@ -332,29 +344,18 @@ boost::system::result<std::vector<std::byte>> extractEmbeddedFile(std::span<cons
     if (!reader) {
         return reader.error();
     }
-    auto root = reader->rootRef();
-    if (!root) {
-        return root.error();
+    auto catalog = catalogOf(*reader);
+    if (!catalog) {
+        return catalog.error();
     }
-    auto catalog = reader->resolve(Object::reference(*root));
-    if (!catalog || !catalog->isDict()) {
-        return SignatureErrc::malformedPdf;
+    constexpr auto absent = SignatureErrc::missingSignedContent;
+    auto names = dictionaryAt(*reader, *catalog, "Names", absent);
+    if (!names) {
+        return names.error();
     }
-    const Object* namesEntry = catalog->get("Names");
-    if (namesEntry == nullptr) {
-        return SignatureErrc::missingSignedContent;
-    }
-    auto names = reader->resolve(*namesEntry);
-    if (!names || !names->isDict()) {
-        return SignatureErrc::malformedPdf;
-    }
-    const Object* treeEntry = names->get("EmbeddedFiles");
-    if (treeEntry == nullptr) {
-        return SignatureErrc::missingSignedContent;
-    }
-    auto tree = reader->resolve(*treeEntry);
-    if (!tree || !tree->isDict()) {
-        return SignatureErrc::malformedPdf;
+    auto tree = dictionaryAt(*reader, *names, "EmbeddedFiles", absent);
+    if (!tree) {
+        return tree.error();
     }
     auto specEntry = findInNameTree(*reader, *tree, name, 0);
     if (!specEntry) {

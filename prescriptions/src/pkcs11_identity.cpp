@@ -1,5 +1,6 @@
 // PKCS#11 signing identities through libp11 (no OpenSSL ENGINE: libp11 hands back an EVP_PKEY
 // whose signing operations go to the token), and RFC 7512 URIs.
+#include "hex_digit.hpp"
 #include "openssl_handles.hpp"
 #include "signing_identity_impl.hpp"
 
@@ -15,19 +16,6 @@
 namespace tc::prescriptions {
 namespace {
 
-int hexValue(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 std::optional<std::string> percentDecode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -39,8 +27,8 @@ std::optional<std::string> percentDecode(std::string_view text) {
         if (i + 2 >= text.size()) {
             return std::nullopt;
         }
-        const int high = hexValue(text[i + 1]);
-        const int low = hexValue(text[i + 2]);
+        const int high = detail::hexDigitValue(text[i + 1]);
+        const int low = detail::hexDigitValue(text[i + 2]);
         if (high < 0 || low < 0) {
             return std::nullopt;
         }

@@ -289,12 +289,7 @@ ParseResult<Prescription> prescriptionFromJson(const nlohmann::json& value) {
     ErrorSlot slot;
     Prescription p;
     ObjectReader r(value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kPrescriptionFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kPrescriptionFormat) + "\"");
-    }
+    r.format(kPrescriptionFormat);
     std::optional<PrescriptionId> id;
     readId(r, "id", id, Nullable::no);
     if (id) {

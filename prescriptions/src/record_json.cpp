@@ -1,5 +1,6 @@
 #include "record_json.hpp"
 
+#include "identity_wire.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
 #include "tc/prescriptions/rpps.hpp"
 
@@ -11,41 +12,6 @@ namespace tc::prescriptions::detail {
 namespace {
 
 using nlohmann::json;
-
-template <class Enum> struct WireEntry {
-    Enum value;
-    std::string_view wire;
-};
-
-constexpr std::array<WireEntry<IdentityStatus>, 3> kStatuses{{
-    {IdentityStatus::unverified, "unverified"},
-    {IdentityStatus::provisional, "provisional"},
-    {IdentityStatus::qualified, "qualified"},
-}};
-constexpr std::array<WireEntry<IdentitySource>, 2> kSources{{
-    {IdentitySource::carteVitale, "carte_vitale"},
-    {IdentitySource::assistant, "assistant"},
-}};
-struct InsSystemEntry {
-    InsSystem value;
-    std::string_view wire;
-    std::string_view oid;
-};
-constexpr std::array<InsSystemEntry, 4> kInsSystems{{
-    {InsSystem::nir, "nir", "1.2.250.1.213.1.4.8"},
-    {InsSystem::nia, "nia", "1.2.250.1.213.1.4.9"},
-    {InsSystem::testNir, "test_nir", "1.2.250.1.213.1.4.10"},
-    {InsSystem::testNia, "test_nia", "1.2.250.1.213.1.4.11"},
-}};
-
-template <class Table, class Enum> std::string_view wireOf(const Table& table, Enum value) {
-    for (const auto& entry : table) {
-        if (entry.value == value) {
-            return entry.wire;
-        }
-    }
-    return "unknown";
-}
 
 void readTextList(ObjectReader& r, std::string_view key, std::vector<std::string>& out,
                   std::size_t maxItems, std::size_t maxBytes) {
@@ -66,23 +32,6 @@ bool isDigit(char c) {
 
 } // namespace
 
-std::string_view statusWire(IdentityStatus status) noexcept {
-    return wireOf(kStatuses, status);
-}
-
-std::string_view insSystemWire(InsSystem system) noexcept {
-    return wireOf(kInsSystems, system);
-}
-
-std::string_view insOid(InsSystem system) noexcept {
-    for (const auto& entry : kInsSystems) {
-        if (entry.value == system) {
-            return entry.oid;
-        }
-    }
-    return {};
-}
-
 json identityJson(const PatientIdentity& identity) {
     json out{
         {"birth_name", identity.birthName},
@@ -93,12 +42,12 @@ json identityJson(const PatientIdentity& identity) {
         {"sex", wireName(identity.sex)},
         {"birth_place_code", identity.birthPlaceCode},
         {"ins", nullptr},
-        {"status", statusWire(identity.status)},
-        {"source", wireOf(kSources, identity.source)},
+        {"status", wireName(identity.status)},
+        {"source", wireName(identity.source)},
         {"corrected_fields", identity.correctedFields},
     };
     if (identity.ins) {
-        out["ins"] = json{{"system", insSystemWire(identity.ins->system)},
+        out["ins"] = json{{"system", wireName(identity.ins->system)},
                           {"number", identity.ins->number},
                           {"key", identity.ins->key}};
     }
@@ -132,8 +81,8 @@ void readIdentity(const json& value, const std::string& pointer, PatientIdentity
         i.finish();
         out.ins = read;
     }
-    r.enumeration("status", out.status, kStatuses);
-    r.enumeration("source", out.source, kSources);
+    r.enumeration("status", out.status, kIdentityStatuses);
+    r.enumeration("source", out.source, kIdentitySources);
     readTextList(r, "corrected_fields", out.correctedFields, 16, 64);
     r.finish();
 }

@@ -90,9 +90,4 @@ void validateSite(const RecordSite& site, const std::string& pointer, IssueColle
 void validateAssistant(const std::optional<RecordAssistant>& assistant, const std::string& pointer,
                        IssueCollector& issues);
 
-// The identity's wire names, as patient_identity.hpp spells them.
-std::string_view statusWire(IdentityStatus status) noexcept;
-std::string_view insSystemWire(InsSystem system) noexcept;
-std::string_view insOid(InsSystem system) noexcept; // "1.2.250.1.213.1.4.8", ...
-
 } // namespace tc::prescriptions::detail

@@ -58,10 +58,6 @@ struct Signature {
     QString id;
 };
 
-QString idText(const PrescriptionId& id) {
-    return id.isNil() ? QStringLiteral("(non attribué)") : q(id.toString());
-}
-
 QString statusText(IdentityStatus status) {
     switch (status) {
     case IdentityStatus::qualified:
@@ -328,13 +324,9 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
             draw({signature.when, Style::body, layout.left, y + fonts.lineHeight(Style::body)});
         }
     }
-    const QString footer = QStringLiteral("Compte rendu n° %1 — page %2/%3")
-                               .arg(signature.id)
-                               .arg(index + 1)
-                               .arg(layout.pages.size());
-    const double w = fonts.width(Style::small, footer);
-    detail::drawWords(painter, fonts[Style::small],
-                      QPointF((layout.page.width() - w) / 2, layout.footerBaseline), footer);
+    detail::drawPageFooter(painter, fonts, layout.page.width(), layout.footerBaseline,
+                           QStringLiteral("Compte rendu"), signature.id, index,
+                           layout.pages.size());
 }
 
 } // namespace
@@ -346,7 +338,7 @@ renderReportPdf(const SealedReport& sealed, std::chrono::system_clock::time_poin
     const Layout layout = layOut(sealed.report(), context, fonts);
     const Signature signature{
         detail::doctorDisplayName(context.author.givenName, context.author.familyName),
-        detail::signingTimeText(signingTime), idText(sealed.report().id)};
+        detail::signingTimeText(signingTime), detail::idText(sealed.report().id)};
     return detail::renderPdfPages(
         QPageSize::A4, QStringLiteral("Compte rendu ") + signature.id,
         static_cast<int>(layout.pages.size()),
@@ -369,7 +361,7 @@ QImage renderReportPreview(const ConsultationReport& report, const ConsultationR
     const Signature signature{
         detail::doctorDisplayName(context.author.givenName, context.author.familyName),
         {},
-        idText(report.id)};
+        detail::idText(report.id)};
     return detail::renderPreviewImage(layout.page, dpi, fonts, [&](QPainter& painter) {
         paintPage(painter, layout, fonts, pageIndex, signature);
     });

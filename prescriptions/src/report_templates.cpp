@@ -1,6 +1,7 @@
 // The report's templates for common motifs, the examination items drawn from the record's acts,
 // and the draft that puts them together.
 #include "paris_time.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/consultation_report.hpp"
 #include "tc/prescriptions/prescription_text.hpp"
 
@@ -102,21 +103,12 @@ std::span<const ReportTemplateInfo> allReportTemplates() noexcept {
 }
 
 const ReportTemplateInfo& infoOf(ReportTemplate value) noexcept {
-    for (const auto& info : kTemplates) {
-        if (info.value == value) {
-            return info;
-        }
-    }
-    return kTemplates.front();
+    return errors::entryOrFirst(kTemplates, &ReportTemplateInfo::value, value);
 }
 
 std::optional<ReportTemplate> reportTemplateFromWire(std::string_view wire) noexcept {
-    for (const auto& info : kTemplates) {
-        if (info.wire == wire) {
-            return info.value;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kTemplates, &ReportTemplateInfo::wire, wire,
+                              &ReportTemplateInfo::value);
 }
 
 std::string unitTextFr(std::string_view ucum) {

@@ -75,12 +75,7 @@ ParseResult<SealedReport> SealedReport::fromCanonical(std::string_view bytes,
     }
     ErrorSlot slot;
     ObjectReader r(*value, "", slot);
-    std::string format;
-    r.text("format", format, 64);
-    if (r.ok() && format != kSignedReportFormat) {
-        slot.fail(Errc::unknownEnumValue, "/format",
-                  "expected \"" + std::string(kSignedReportFormat) + "\"");
-    }
+    r.format(kSignedReportFormat);
     ConsultationReport report;
     if (const auto* member = r.object("report", Nullable::no)) {
         auto parsed = consultationReportFromJson(*member);

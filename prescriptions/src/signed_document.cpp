@@ -1,5 +1,6 @@
 #include "tc/prescriptions/signed_document.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/pades.hpp"
 
 #include <array>
@@ -24,30 +25,16 @@ std::span<const SignedDocumentInfo> allSignedDocumentKinds() noexcept {
 }
 
 const SignedDocumentInfo& infoOf(SignedDocumentKind kind) noexcept {
-    for (const auto& info : kKinds) {
-        if (info.kind == kind) {
-            return info;
-        }
-    }
-    return kKinds.front();
+    return errors::entryOrFirst(kKinds, &SignedDocumentInfo::kind, kind);
 }
 
 std::optional<SignedDocumentKind> signedDocumentKindFromWire(std::string_view wire) noexcept {
-    for (const auto& info : kKinds) {
-        if (info.wire == wire) {
-            return info.kind;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kKinds, &SignedDocumentInfo::wire, wire, &SignedDocumentInfo::kind);
 }
 
 std::optional<SignedDocumentKind> signedDocumentKindOfAttachment(std::string_view name) noexcept {
-    for (const auto& info : kKinds) {
-        if (info.attachmentName == name) {
-            return info.kind;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kKinds, &SignedDocumentInfo::attachmentName, name,
+                              &SignedDocumentInfo::kind);
 }
 
 std::optional<std::string> signerRppsInContent(SignedDocumentKind kind,

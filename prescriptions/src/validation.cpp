@@ -1,5 +1,6 @@
 #include "tc/prescriptions/validation.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "validation_collector.hpp"
 
@@ -109,12 +110,7 @@ constexpr std::array kCodes{
 };
 
 const IssueCodeInfo& infoOf(IssueCode code) noexcept {
-    for (const auto& info : kCodes) {
-        if (info.code == code) {
-            return info;
-        }
-    }
-    return kCodes.front();
+    return errors::entryOrFirst(kCodes, &IssueCodeInfo::code, code);
 }
 
 using detail::formatNumber;
@@ -349,12 +345,7 @@ std::string_view wireName(IssueCode code) noexcept {
 }
 
 std::optional<IssueCode> issueCodeFromWireName(std::string_view wire) noexcept {
-    for (const auto& info : kCodes) {
-        if (info.wire == wire) {
-            return info.code;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kCodes, &IssueCodeInfo::wire, wire, &IssueCodeInfo::code);
 }
 
 ValidationReport validate(const Prescription& prescription, const DciTable& table) {

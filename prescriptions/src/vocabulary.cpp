@@ -1,5 +1,7 @@
 #include "tc/prescriptions/vocabulary.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <array>
 
 namespace tc::prescriptions {
@@ -111,12 +113,7 @@ constexpr std::array kNonDrugKinds{
 };
 
 template <class Table, class Enum> const auto& entryOf(const Table& table, Enum value) noexcept {
-    for (const auto& entry : table) {
-        if (entry.value == value) {
-            return entry;
-        }
-    }
-    return table.front(); // unreachable: every enumerator is listed
+    return errors::entryOrFirst(table, &Table::value_type::value, value);
 }
 
 } // namespace
@@ -126,21 +123,11 @@ std::span<const UnitInfo> allUnits() noexcept {
 }
 
 const UnitInfo& unitInfo(Unit unit) noexcept {
-    for (const auto& info : kUnits) {
-        if (info.unit == unit) {
-            return info;
-        }
-    }
-    return kUnits.front();
+    return errors::entryOrFirst(kUnits, &UnitInfo::unit, unit);
 }
 
 std::optional<Unit> unitFromCode(std::string_view code) noexcept {
-    for (const auto& info : kUnits) {
-        if (info.code == code) {
-            return info.unit;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kUnits, &UnitInfo::code, code, &UnitInfo::unit);
 }
 
 std::span<const FormInfo> allForms() noexcept {

@@ -1,6 +1,7 @@
 // The archive's files: durable writes, reads, verified chunk objects, and the key file.
 
 #include "archive_internal.hpp"
+#include "tc/protocol/posix_io.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -12,45 +13,6 @@
 namespace tc::protocol {
 namespace archive {
 namespace {
-
-// Closes the descriptor when the scope ends.
-class Fd {
-public:
-    explicit Fd(int fd) noexcept
-        : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return m_fd; }
-    // close(2) reports a deferred write error; the caller checks it.
-    bool close() noexcept {
-        const int fd = m_fd;
-        m_fd = -1;
-        return ::close(fd) == 0;
-    }
-
-private:
-    int m_fd;
-};
-
-bool writeAll(int fd, std::span<const std::uint8_t> bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 // Reads the whole of `fd` (at most maxBytes; one more byte means too large).
 std::optional<ArchiveBytes> readAll(int fd, std::size_t maxBytes, bool& tooLarge) {
@@ -64,21 +26,11 @@ std::optional<ArchiveBytes> readAll(int fd, std::size_t maxBytes, bool& tooLarge
         return std::nullopt;
     }
     ArchiveBytes bytes(static_cast<std::size_t>(info.st_size));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto n = ::read(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            return std::nullopt;
-        }
-        if (n == 0) {
-            bytes.resize(done); // shrank meanwhile
-            break;
-        }
-        done += static_cast<std::size_t>(n);
+    const auto got = readFull(fd, bytes.data(), bytes.size());
+    if (!got) {
+        return std::nullopt;
     }
+    bytes.resize(*got); // shorter when the file shrank meanwhile
     return bytes;
 }
 
@@ -90,7 +42,7 @@ ArchiveFailure storageFailure(std::string what, const std::filesystem::path& pat
 }
 
 ArchiveResult<void> fsyncDirectory(const std::filesystem::path& directory) {
-    Fd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
         return storageFailure("cannot sync directory", directory, errno);
     }
@@ -115,7 +67,7 @@ ArchiveResult<void> ensureDirectory(const std::filesystem::path& directory) {
 
 ArchiveResult<std::optional<ArchiveBytes>> readFile(const std::filesystem::path& path,
                                                     std::size_t maxBytes) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) {
             return std::optional<ArchiveBytes>();
@@ -137,7 +89,7 @@ ArchiveResult<void> writeDurably(const std::filesystem::path& tempDir,
     // Already there with these bytes: written before a crash (an orphan, not yet indexed) or
     // by a concurrent writer. Make sure it is on disk, and keep it.
     {
-        Fd existing(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        UniqueFd existing(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         if (existing.get() >= 0) {
             bool tooLarge = false;
             const auto current = readAll(existing.get(), bytes.size(), tooLarge);
@@ -156,11 +108,11 @@ ArchiveResult<void> writeDurably(const std::filesystem::path& tempDir,
         return archiveFailure(ArchiveErrc::cryptoFailure, "random temp name");
     }
     const auto temp = tempDir / (toHex(random) + ".part");
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) {
         return storageFailure("cannot create", temp, errno);
     }
-    if (!writeAll(fd.get(), bytes) || ::fsync(fd.get()) != 0 || !fd.close()) {
+    if (!writeAll(fd.get(), bytes.data(), bytes.size()) || ::fsync(fd.get()) != 0 || !fd.close()) {
         const int error = errno;
         ::unlink(temp.c_str());
         return storageFailure("cannot write", temp, error);
@@ -193,7 +145,7 @@ ArchiveResult<ArchiveBytes> readChunk(const std::filesystem::path& objectsDir,
         return corrupt("not an object name");
     }
     const auto path = objectPath(objectsDir, objectName);
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         return errno == ENOENT ? corrupt("missing") : storageFailure("cannot open", path, errno);
     }
@@ -233,7 +185,7 @@ ArchiveKey::~ArchiveKey() {
 }
 
 ArchiveResult<ArchiveKey> ArchiveKey::load(const std::filesystem::path& path) {
-    archive::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         return archiveFailure(errno == ENOENT ? ArchiveErrc::keyFileMissing
                                               : ArchiveErrc::keyFileUnreadable,
@@ -253,20 +205,13 @@ ArchiveResult<ArchiveKey> ArchiveKey::load(const std::filesystem::path& path) {
                               path.string() + " holds " + std::to_string(info.st_size) + " bytes");
     }
     ArchiveKey key;
-    std::size_t done = 0;
-    while (done < kBytes) {
-        const auto n = ::read(fd.get(), key.m_bytes.data() + done, kBytes - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            return archiveFailure(ArchiveErrc::keyFileUnreadable,
-                                  path.string() + ": " + std::system_category().message(errno));
-        }
-        if (n == 0) {
-            return archiveFailure(ArchiveErrc::keyFileWrongSize, path.string() + " is short");
-        }
-        done += static_cast<std::size_t>(n);
+    const auto got = readFull(fd.get(), key.m_bytes.data(), kBytes);
+    if (!got) {
+        return archiveFailure(ArchiveErrc::keyFileUnreadable,
+                              path.string() + ": " + std::system_category().message(errno));
+    }
+    if (*got < kBytes) {
+        return archiveFailure(ArchiveErrc::keyFileWrongSize, path.string() + " is short");
     }
     return key;
 }
@@ -293,11 +238,12 @@ ArchiveResult<ArchiveKey> ArchiveKey::loadOrCreate(const std::filesystem::path& 
         return archiveFailure(ArchiveErrc::keyFileUnwritable,
                               p.string() + ": " + std::system_category().message(error));
     };
-    archive::Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) {
         return unwritable(temp, errno);
     }
-    if (!archive::writeAll(fd.get(), key.m_bytes) || ::fsync(fd.get()) != 0 || !fd.close()) {
+    if (!writeAll(fd.get(), key.m_bytes.data(), key.m_bytes.size()) || ::fsync(fd.get()) != 0 ||
+        !fd.close()) {
         return unwritable(temp, errno);
     }
     if (::link(temp.c_str(), path.c_str()) != 0) {

@@ -4,6 +4,7 @@
 #include "archive_upload_source.hpp"
 
 #include "archive_crypto.hpp"
+#include "tc/protocol/posix_io.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -32,44 +33,20 @@ ArchiveClientFailure changed(const std::filesystem::path& path) {
     return archiveClientFailure(make_error_code(ArchiveTransferErrc::sourceChanged), path.string());
 }
 
-// A file descriptor that closes itself.
-class Fd {
-public:
-    explicit Fd(const std::filesystem::path& path)
-        : m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    int get() const noexcept { return m_fd; }
+// Opens a source file to read, never through a symbolic link.
+UniqueFd openSource(const std::filesystem::path& path) {
+    return UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+}
 
-private:
-    int m_fd;
-};
-
-// Reads exactly `out.size()` bytes at `offset`; false on a short read (the file shrank).
+// Reads exactly `out.size()` bytes at `offset`; false on a short read (the file shrank, error 0).
 bool readAt(int fd, std::uint64_t offset, std::span<std::uint8_t> out, int& error) {
-    std::size_t done = 0;
-    while (done < out.size()) {
-        const auto n =
-            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            error = errno;
-            return false;
-        }
-        if (n == 0) {
-            error = 0;
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
+    const auto got = readFull(fd, out.data(), out.size(), static_cast<off_t>(offset));
+    if (!got) {
+        error = errno;
+        return false;
     }
-    return true;
+    error = 0;
+    return *got == out.size();
 }
 
 } // namespace
@@ -134,7 +111,7 @@ ArchiveClientResult<UploadPlan> planUpload(const UploadSource& source, std::uint
     plan.manifest.consent = source.consent;
     ArchiveBytes block(chunkBytes);
     for (const auto& file : source.files) {
-        const Fd fd(file.path);
+        const auto fd = openSource(file.path);
         struct stat info {};
         if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) {
             return unreadable(file.path, std::strerror(errno));
@@ -171,7 +148,7 @@ ArchiveClientResult<UploadPlan> planUpload(const UploadSource& source, std::uint
 
 ArchiveClientResult<ArchiveBytes> readChunk(const ChunkLocation& where,
                                             const Sha256Digest& sha256) {
-    const Fd fd(where.path);
+    const auto fd = openSource(where.path);
     if (fd.get() < 0) {
         return unreadable(where.path, std::strerror(errno));
     }

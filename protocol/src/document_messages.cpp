@@ -37,19 +37,20 @@ template <class T> std::optional<DocumentResult<T>> finishReader(detail::JsonRea
     return std::nullopt;
 }
 
-bool readTransferId(detail::JsonReader& r, std::string& out, DocumentError& error) {
+// Reads the transfer id into `out`: an error of its own when it is there but not a prescription
+// id (a missing or mistyped one is the reader's to report, when it finishes).
+std::optional<DocumentError> readTransferId(detail::JsonReader& r, std::string& out) {
     std::string text;
     r.string("transfer_id", text, 1, 64);
     if (!r.ok()) {
-        return true; // the reader reports it
+        return std::nullopt;
     }
     if (auto canonical = canonicalTransferId(text)) {
         out = std::move(*canonical);
-        return true;
+        return std::nullopt;
     }
-    error = DocumentError(DocumentErrc::invalidTransferId,
-                          r.pathOf("transfer_id") + ": \"" + text + "\" is not a prescription id");
-    return false;
+    return DocumentError(DocumentErrc::invalidTransferId,
+                         r.pathOf("transfer_id") + ": \"" + text + "\" is not a prescription id");
 }
 
 bool isLowerHex(std::string_view text) {
@@ -249,9 +250,8 @@ json toJson(const DocumentPrint& v) {
 DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
     detail::JsonReader r(payload, "document.offer");
     DocumentOffer v;
-    DocumentError idError;
-    if (!readTransferId(r, v.transferId, idError)) {
-        return idError;
+    if (auto error = readTransferId(r, v.transferId)) {
+        return *error;
     }
     std::int64_t size = 0;
     std::int64_t chunkSize = 0;
@@ -313,9 +313,8 @@ DocumentResult<DocumentOffer> parseDocumentOffer(const json& payload) {
 DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
     detail::JsonReader r(payload, "document.chunk");
     DocumentChunk v;
-    DocumentError idError;
-    if (!readTransferId(r, v.transferId, idError)) {
-        return idError;
+    if (auto error = readTransferId(r, v.transferId)) {
+        return *error;
     }
     std::int64_t index = 0;
     std::int64_t seq = 0;
@@ -340,9 +339,8 @@ DocumentResult<DocumentChunk> parseDocumentChunk(const json& payload) {
 DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
     detail::JsonReader r(payload, "document.status");
     DocumentStatus v;
-    DocumentError idError;
-    if (!readTransferId(r, v.transferId, idError)) {
-        return idError;
+    if (auto error = readTransferId(r, v.transferId)) {
+        return *error;
     }
     r.enumeration("state", v.state, kStateNames);
     std::int64_t received = 0;
@@ -378,9 +376,8 @@ DocumentResult<DocumentStatus> parseDocumentStatus(const json& payload) {
 DocumentResult<DocumentPrint> parseDocumentPrint(const json& payload) {
     detail::JsonReader r(payload, "document.print");
     DocumentPrint v;
-    DocumentError idError;
-    if (!readTransferId(r, v.transferId, idError)) {
-        return idError;
+    if (auto error = readTransferId(r, v.transferId)) {
+        return *error;
     }
     std::int64_t seq = 0;
     r.integer("seq", seq, 0, kMaxSeq);

@@ -1,5 +1,8 @@
 #pragma once
-// unique_ptr aliases with deleters for the OpenSSL handles the protocol library owns.
+// unique_ptr aliases with deleters for the OpenSSL handles the protocol library owns: those it
+// shares with the prescriptions library, and its own.
+
+#include "tc/prescriptions/detail/openssl_ptr.hpp"
 
 #include <memory>
 #include <openssl/bio.h>
@@ -12,14 +15,11 @@
 
 namespace tc::protocol::detail {
 
-template <auto Free> struct OpenSslDeleter {
-    template <class T> void operator()(T* p) const noexcept { Free(p); }
-};
-
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY_free>>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, OpenSslDeleter<PKCS12_free>>;
+using prescriptions::detail::BioPtr;
+using prescriptions::detail::OpenSslDeleter;
+using prescriptions::detail::Pkcs12Ptr;
+using prescriptions::detail::PkeyPtr;
+using prescriptions::detail::X509Ptr;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, OpenSslDeleter<BN_free>>;
 

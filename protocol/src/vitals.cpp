@@ -1,5 +1,7 @@
 #include "tc/protocol/vitals.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -175,12 +177,7 @@ const QuantityInfo& infoOf(VitalQuantity quantity) noexcept {
 }
 
 std::optional<VitalQuantity> quantityFromName(std::string_view name) noexcept {
-    for (const auto& q : kQuantities) {
-        if (q.name == name) {
-            return q.quantity;
-        }
-    }
-    return std::nullopt;
+    return errors::valueWhere(kQuantities, &QuantityInfo::name, name, &QuantityInfo::quantity);
 }
 
 std::span<const QuantityInfo> allQuantities() noexcept {

@@ -4,6 +4,7 @@
 #include "fake_service_link.hpp"
 #include "queue_model.hpp"
 #include "session_controller.hpp"
+#include "support/test_patient.hpp"
 #include "tc/protocol/errors.hpp"
 #include "tc/protocol/messages.hpp"
 
@@ -134,17 +135,7 @@ TEST_CASE("fake link: the claim brings the patient's identity; a provisional one
     rig.signInWith({entry("V-1", 70, false)});
     CHECK_FALSE(rig.session.patient()->known());
     rig.session.claim(QStringLiteral("V-1"));
-    prescriptions::PatientIdentity patient;
-    patient.birthName = "DUPONT";
-    patient.usedName = "MARTIN";
-    patient.firstNames = {"Jeanne", "Marie"};
-    patient.birthDate = std::chrono::year_month_day{std::chrono::year(1955), std::chrono::month(3),
-                                                    std::chrono::day(12)};
-    patient.sex = prescriptions::Sex::female;
-    patient.birthPlaceCode = "75056";
-    patient.ins = prescriptions::Ins{prescriptions::InsSystem::testNir, "2550375056078", "66"};
-    patient.status = prescriptions::IdentityStatus::provisional;
-    patient.source = prescriptions::IdentitySource::carteVitale;
+    const auto patient = jeanneDupont(prescriptions::IdentityStatus::provisional);
     protocol::ClaimResult claimed{"S-1", entry("V-1", 70, false), {}, patient};
     REQUIRE(rig.link.reply(type::visitClaim, protocol::toJson(claimed)));
 

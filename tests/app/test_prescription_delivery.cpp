@@ -128,6 +128,20 @@ std::vector<fs::path> printedCopies(const fs::path& dir) {
     return found;
 }
 
+// A real IPP printer (ippeveprinter) in `dir` that copies each printed document into
+// dir/printed: one file per copy. `port` 0: a free one.
+std::unique_ptr<cabin::IppPrinterProcess> startCopyingPrinter(const TempDir& dir,
+                                                              std::uint16_t port = 0) {
+    fs::create_directories(dir.path() / "printed");
+    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
+                                                   (dir.path() / "printed").string() + "/'\n");
+    ::chmod(command.c_str(), 0755);
+    auto printer = cabin::IppPrinterProcess::start(
+        {.directory = dir.path() / "printer", .command = command, .port = port});
+    REQUIRE(printer);
+    return std::move(*printer);
+}
+
 QByteArray bytesOf(const std::string& s) {
     return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
 }
@@ -191,16 +205,9 @@ TEST_CASE("a prescription goes to the cabin's printer once, and survives a dropp
     // A required package (cups-ipp-utils): missing, the test fails.
     REQUIRE(cabin::IppPrinterProcess::findBinary());
     TempDir dir;
-    // The printer copies each printed document into printed/: one file per copy.
-    fs::create_directories(dir.path() / "printed");
-    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
-                                                   (dir.path() / "printed").string() + "/'\n");
-    ::chmod(command.c_str(), 0755);
-    auto printer =
-        cabin::IppPrinterProcess::start({.directory = dir.path() / "printer", .command = command});
-    REQUIRE(printer);
+    const auto printer = startCopyingPrinter(dir);
 
-    Rig rig((*printer)->uri());
+    Rig rig(printer->uri());
     auto& console = rig.console;
     auto& relay = rig.relay;
     REQUIRE(rig.inSession());
@@ -266,14 +273,8 @@ TEST_CASE("the patient's copy of the signed report prints with the ordonnance; a
     // A required package (cups-ipp-utils): missing, the test fails.
     REQUIRE(cabin::IppPrinterProcess::findBinary());
     TempDir dir;
-    fs::create_directories(dir.path() / "printed");
-    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
-                                                   (dir.path() / "printed").string() + "/'\n");
-    ::chmod(command.c_str(), 0755);
-    auto printer =
-        cabin::IppPrinterProcess::start({.directory = dir.path() / "printer", .command = command});
-    REQUIRE(printer);
-    Rig rig((*printer)->uri());
+    const auto printer = startCopyingPrinter(dir);
+    Rig rig(printer->uri());
     auto& session = rig.console.session;
     REQUIRE(rig.inSession());
     REQUIRE(QTest::qWaitFor([&] { return session.state() == app::SessionState::Active; }, 20000));
@@ -372,13 +373,7 @@ TEST_CASE("the printer is offline: the console says why, and its retry prints on
     CHECK(delivery.canRetry());
 
     // The printer comes back on its address; the doctor retries: printed, once.
-    fs::create_directories(dir.path() / "printed");
-    const auto command = dir.write("print.sh", "#!/bin/sh\ncp \"$1\" '" +
-                                                   (dir.path() / "printed").string() + "/'\n");
-    ::chmod(command.c_str(), 0755);
-    auto printer = cabin::IppPrinterProcess::start(
-        {.directory = dir.path() / "printer", .command = command, .port = port});
-    REQUIRE(printer);
+    const auto printer = startCopyingPrinter(dir, port);
     const auto chunksBefore = delivery.chunkMessages();
     delivery.retry();
     REQUIRE(

@@ -35,6 +35,24 @@ void mustRun(const std::vector<std::string>& argv, const char* needs) {
     }
 }
 
+// A client of the lab's service (the cabin, the console): `program`, then how it reaches the
+// service (its public address and `port`, the lab's CA) with its identity `bundle`, then `rest`.
+std::vector<std::string> clientArgv(const char* program, int port,
+                                    const std::filesystem::path& bundle,
+                                    std::initializer_list<std::string> rest) {
+    std::vector<std::string> argv{program,
+                                  "--host",
+                                  NetLab::kPublicAddress,
+                                  "--port",
+                                  std::to_string(port),
+                                  "--ca",
+                                  (bundle.parent_path() / "ca.pem").string(),
+                                  "--bundle",
+                                  bundle.string()};
+    argv.insert(argv.end(), rest);
+    return argv;
+}
+
 std::string readText(const std::filesystem::path& path) {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), {}};
@@ -136,35 +154,17 @@ ConsultationLab::ConsultationLab(NetLabOptions options, std::string turnUris) {
     std::ofstream(m_directory / "turn-secret") << turn.secret << "\n";
 
     const auto portFile = m_directory / "port";
-    m_service = m_lab->spawnIn(Place::publicHost,
-                               {TC_E2E_RENDEZVOUS,
-                                "serve",
-                                "--bind",
-                                NetLab::kPublicAddress,
-                                "--port",
-                                "0",
-                                "--port-file",
-                                portFile.string(),
-                                "--event-log",
-                                (m_directory / "events.sqlite").string(),
-                                "--ca",
-                                (pki / "ca.pem").string(),
-                                "--cert",
-                                (m_directory / "service.pem").string(),
-                                "--key",
-                                (m_directory / "service.key").string(),
-                                // The consultation's dossier is archived there at the end.
-                                "--archive-dir",
-                                (m_directory / "archive").string(),
-                                "--archive-key",
-                                (m_directory / "archive.key").string(),
-                                "--stun",
-                                "stun:203.0.113.10:3478",
-                                "--turn",
-                                turnUris,
-                                "--turn-secret-file",
-                                (m_directory / "turn-secret").string()},
-                               m_directory / "rendezvous.log");
+    m_service = m_lab->spawnIn(
+        Place::publicHost,
+        {TC_E2E_RENDEZVOUS, "serve", "--bind", NetLab::kPublicAddress, "--port", "0", "--port-file",
+         portFile.string(), "--event-log", (m_directory / "events.sqlite").string(), "--ca",
+         (pki / "ca.pem").string(), "--cert", (m_directory / "service.pem").string(), "--key",
+         (m_directory / "service.key").string(),
+         // The consultation's dossier is archived there at the end.
+         "--archive-dir", (m_directory / "archive").string(), "--archive-key",
+         (m_directory / "archive.key").string(), "--stun", "stun:203.0.113.10:3478", "--turn",
+         turnUris, "--turn-secret-file", (m_directory / "turn-secret").string()},
+        m_directory / "rendezvous.log");
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!std::filesystem::exists(portFile)) {
         if (!m_service.running() || std::chrono::steady_clock::now() > deadline) {
@@ -194,27 +194,21 @@ ConsultationLab::~ConsultationLab() {
 void ConsultationLab::startCabin(const std::filesystem::path& stethoscopeWav) {
     const auto pki = m_directory / "pki";
     m_cabin = m_lab->spawnIn(Place::cabin,
-                             {TC_E2E_CABIN,
-                              "--host",
-                              NetLab::kPublicAddress,
-                              "--port",
-                              std::to_string(m_port),
-                              "--ca",
-                              (pki / "ca.pem").string(),
-                              "--bundle",
-                              (pki / "cabin.p12").string(),
-                              "--passphrase",
-                              kPassphrase,
-                              "--waiting",
-                              "1",
-                              "--cleaning-delay-ms",
-                              "500",
-                              "--stethoscope-codec",
-                              "l16",
-                              "--stethoscope-file",
-                              stethoscopeWav.string(),
-                              "--state-dir",
-                              (m_directory / "cabin-state").string()},
+                             clientArgv(TC_E2E_CABIN, m_port, pki / "cabin.p12",
+                                        {
+                                            "--passphrase",
+                                            kPassphrase,
+                                            "--waiting",
+                                            "1",
+                                            "--cleaning-delay-ms",
+                                            "500",
+                                            "--stethoscope-codec",
+                                            "l16",
+                                            "--stethoscope-file",
+                                            stethoscopeWav.string(),
+                                            "--state-dir",
+                                            (m_directory / "cabin-state").string(),
+                                        }),
                              m_directory / "cabin.log");
 }
 
@@ -223,32 +217,26 @@ void ConsultationLab::startConsole(int auscultationSeconds, int timeoutSeconds) 
     // Inherited by the child: the autopilot signs in, and signs the ordonnance, with it.
     ::setenv("TELECABINE_PASSPHRASE", kPassphrase, 1);
     m_console = m_lab->spawnIn(Place::doctor,
-                               {TC_E2E_CONSOLE,
-                                "--autopilot",
-                                "--autopilot-timeout",
-                                std::to_string(timeoutSeconds),
-                                "--autopilot-auscultation",
-                                std::to_string(auscultationSeconds),
-                                "--host",
-                                NetLab::kPublicAddress,
-                                "--port",
-                                std::to_string(m_port),
-                                "--ca",
-                                (pki / "ca.pem").string(),
-                                "--bundle",
-                                (pki / "doctor.p12").string(),
-                                "--screenshot",
-                                (m_directory / "console.png").string(),
-                                "--data-dir",
-                                (m_directory / "console").string(),
-                                "--pkcs11-module",
-                                "none",
-                                "--audio-sink",
-                                "none",
-                                "--microphone",
-                                "synthetic",
-                                "--camera",
-                                "test"},
+                               clientArgv(TC_E2E_CONSOLE, m_port, pki / "doctor.p12",
+                                          {
+                                              "--autopilot",
+                                              "--autopilot-timeout",
+                                              std::to_string(timeoutSeconds),
+                                              "--autopilot-auscultation",
+                                              std::to_string(auscultationSeconds),
+                                              "--screenshot",
+                                              (m_directory / "console.png").string(),
+                                              "--data-dir",
+                                              (m_directory / "console").string(),
+                                              "--pkcs11-module",
+                                              "none",
+                                              "--audio-sink",
+                                              "none",
+                                              "--microphone",
+                                              "synthetic",
+                                              "--camera",
+                                              "test",
+                                          }),
                                m_directory / "console.log");
 }
 

@@ -1,6 +1,7 @@
 // Replay of a recording through the listening path: the FLAC and its manifest load back exactly,
 // a seek lands within 10 ms (here: on the sample), every filter mode plays it, half speed keeps
 // the pitch, loops and site jumps move where they should.
+#include "audio_checks.hpp"
 #include "support/catch_result.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/pcm.hpp"
@@ -77,15 +78,10 @@ TEST_CASE("replay: seek lands on the asked sample, each filter plays, loops and 
     const auto samples = signature(48000 * 4);
     auto recording = loadRecording(record(dir.path, samples));
     REQUIRE(recording);
-    std::mutex mutex;
-    std::vector<std::int16_t> rendered;
-    PlayerConfig output;
-    output.sink = "none";
-    output.onRendered = [&](std::span<const std::int16_t> s) {
-        std::lock_guard lock(mutex);
-        rendered.insert(rendered.end(), s.begin(), s.end());
-    };
-    auto replay = ReplayPlayer::open(std::move(*recording), output);
+    test::RenderedAudio audio;
+    auto& mutex = audio.mutex;
+    auto& rendered = audio.samples;
+    auto replay = ReplayPlayer::open(std::move(*recording), audio.headless());
     REQUIRE(replay);
     auto& player = **replay;
     player.output().setMode(FilterMode::raw);
@@ -128,11 +124,7 @@ TEST_CASE("replay: seek lands on the asked sample, each filter plays, loops and 
         std::this_thread::sleep_for(250ms);
         player.pause();
         std::lock_guard lock(mutex);
-        double sum = 0;
-        for (const auto s : rendered) {
-            sum += static_cast<double>(s) * s;
-        }
-        energies.push_back(sum / std::max<std::size_t>(1, rendered.size()));
+        energies.push_back(test::meanSquare(rendered));
     }
     for (const auto e : energies) {
         CHECK(e > 1e5); // audible

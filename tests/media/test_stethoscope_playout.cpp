@@ -1,6 +1,7 @@
 // The listening path: the playout jitter buffer on a simulated clock (order, concealment, late
 // frames, adaptation to jitter), and the player through a real GStreamer pipeline to a
 // clock-synchronised sink: what comes out keeps its level (no AGC, no noise suppression).
+#include "audio_checks.hpp"
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_player.hpp"
 
@@ -96,15 +97,8 @@ TEST_CASE("jitter buffer: the delay follows measured jitter within its bounds",
 TEST_CASE("player: a steady tone keeps its level for 10 s through filter and gain (no AGC, no NS)",
           "[stetho][gst][player]") {
     auto buffer = std::make_shared<AudioJitterBuffer>(JitterBufferConfig{48000, 480, 20ms, 120ms});
-    std::mutex mutex;
-    std::vector<std::int16_t> rendered;
-    PlayerConfig config;
-    config.sink = "none";
-    config.onRendered = [&](std::span<const std::int16_t> samples) {
-        std::lock_guard lock(mutex);
-        rendered.insert(rendered.end(), samples.begin(), samples.end());
-    };
-    auto player = StethoscopePlayer::start(buffer, config);
+    test::RenderedAudio audio;
+    auto player = StethoscopePlayer::start(buffer, audio.headless());
     REQUIRE(player);
     (*player)->setMode(FilterMode::bell);
     (*player)->setGainDb(20);
@@ -122,7 +116,8 @@ TEST_CASE("player: a steady tone keeps its level for 10 s through filter and gai
     }
     std::this_thread::sleep_for(100ms);
     player->reset();
-    std::lock_guard lock(mutex);
+    std::lock_guard lock(audio.mutex);
+    const auto& rendered = audio.samples;
     // Skip the start (silence before the first frame, filter settling), then 1 s windows.
     const auto first = std::find_if(rendered.begin(), rendered.end(),
                                     [](std::int16_t s) { return std::abs(s) > 100; });

@@ -2,6 +2,7 @@
 // heart's timing), WAV files in and out and rate conversion, the L16 packetiser with its site
 // extension, the in-order frame assembly, and the FLAC recorder, decoded back by an independent
 // GStreamer pipeline and compared sample for sample.
+#include "audio_checks.hpp"
 #include "flac_decode.hpp"
 #include "support/catch_result.hpp"
 #include "tc/media/auscultation.hpp"
@@ -41,11 +42,7 @@ std::vector<std::int16_t> render(AuscultationSynth& synth, std::size_t count) {
 }
 
 double rms(std::span<const std::int16_t> s) {
-    double sum = 0;
-    for (const auto v : s) {
-        sum += static_cast<double>(v) * v;
-    }
-    return std::sqrt(sum / static_cast<double>(s.size()));
+    return std::sqrt(test::meanSquare(s));
 }
 
 // Energy in 20 ms windows: the heart sounds stand out as periodic peaks.

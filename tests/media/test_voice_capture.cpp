@@ -3,6 +3,7 @@
 // attenuated, as a room would), and goes through the real webrtcdsp with noise suppression and
 // gain control on, as deployed. The echo return loss enhancement must reach 20 dB; the near
 // end's own voice still comes through.
+#include "audio_checks.hpp"
 #include "tc/media/jitter_buffer.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/voice_capture.hpp"
@@ -21,11 +22,7 @@ using namespace std::chrono_literals;
 namespace {
 
 double powerOf(std::span<const std::int16_t> x) {
-    double sum = 0;
-    for (const auto v : x) {
-        sum += static_cast<double>(v) * v;
-    }
-    return sum / static_cast<double>(std::max<std::size_t>(1, x.size()));
+    return test::meanSquare(x);
 }
 
 // The room, on the clock: what the speaker played is kept by the moment it was due (in 48 kHz

@@ -1,6 +1,7 @@
 // The cabin's voice: the synthetic talker sounds like speech (syllables and pauses, in the speech
 // band), travels as its own Opus stream, and plays in the console beside the stethoscope, each
 // with its own volume through the real GStreamer output.
+#include "audio_checks.hpp"
 #include "tc/media/stethoscope_player.hpp"
 #include "tc/media/stethoscope_receiver.hpp"
 #include "tc/media/voice_stream.hpp"
@@ -17,13 +18,7 @@ using namespace std::chrono_literals;
 namespace {
 
 double rmsDb(std::span<const std::int16_t> x) {
-    double sum = 0;
-    for (const auto v : x) {
-        sum += static_cast<double>(v) * v;
-    }
-    return 10 * std::log10(
-                    std::max(sum / static_cast<double>(std::max<std::size_t>(1, x.size())), 1e-9) /
-                    (32768.0 * 32768.0));
+    return 10 * std::log10(std::max(test::meanSquare(x), 1e-9) / (32768.0 * 32768.0));
 }
 
 } // namespace

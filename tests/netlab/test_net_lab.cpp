@@ -4,6 +4,7 @@
 // command runs as root), iproute2, nftables and coturn: without them the tests fail, never skip.
 #define CATCH_CONFIG_MAIN
 #include "net_lab.hpp"
+#include "support/uclient_output.hpp"
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -137,13 +138,7 @@ CommandResult allocate(const NetLab& lab, const Coturn& coturn, Via via,
 }
 
 void requireRelayed(const CommandResult& outcome) {
-    INFO(outcome.output);
-    REQUIRE(outcome.status == 0);
-    CHECK(outcome.output.find("ERROR") == std::string::npos);
-    const auto summary = outcome.output.rfind("tot_recv_msgs=");
-    REQUIRE(summary != std::string::npos);
-    CHECK(std::stoi(outcome.output.substr(summary + 14)) > 0);
-    CHECK(outcome.output.find("Total lost packets 0 (") != std::string::npos);
+    tc::test::requireUclientRelayed(outcome.status, outcome.output);
 }
 
 } // namespace

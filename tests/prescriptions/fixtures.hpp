@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tc::prescriptions::test {
@@ -30,6 +31,10 @@ inline std::chrono::year_month_day ymd(int y, unsigned m, unsigned d) {
                                        std::chrono::day(d)};
 }
 
+// When the fixtures' documents are signed: the adult prescription's day, 11:14 in Paris.
+inline const auto kSigningTime =
+    std::chrono::sys_days(ymd(2024, 5, 3)) + std::chrono::hours(9) + std::chrono::minutes(14);
+
 inline PrescriptionId parseId(const char* text) {
     auto id = PrescriptionId::parse(text);
     REQUIRE(id.has_value());
@@ -48,30 +53,31 @@ inline Prescriber prescriber() {
     return p;
 }
 
-inline MedicationLine amoxicillinCapsules() {
+// A medication line: what is taken and how; the dispensing and the rest are the caller's.
+inline MedicationLine medication(std::string dci, Strength strength, Form form, Dosage dosage,
+                                 Route route = Route::oral) {
     MedicationLine m;
-    m.dci = "amoxicilline";
-    m.strength = Strength{{Quantity{500, "mg"}}, std::nullopt};
-    m.form = Form::capsule;
-    m.dosage.dose = Dose{2, "{capsule}", false};
-    m.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 3};
-    m.dosage.duration = Duration{7, DurationUnit::day};
-    m.route = Route::oral;
+    m.dci = std::move(dci);
+    m.strength = std::move(strength);
+    m.form = form;
+    m.dosage = std::move(dosage);
+    m.route = route;
+    return m;
+}
+
+inline MedicationLine amoxicillinCapsules() {
+    auto m = medication("amoxicilline", {{Quantity{500, "mg"}}, std::nullopt}, Form::capsule,
+                        {Dose{2, "{capsule}", false}, Frequency{FrequencyKind::timesPerDay, 3},
+                         Duration{7, DurationUnit::day}});
     m.dispense.quantity = Quantity{42, "{capsule}"};
     m.instructions = "Au milieu des repas.";
     return m;
 }
 
 inline MedicationLine paracetamolTablets() {
-    MedicationLine m;
-    m.dci = "paracétamol";
-    m.strength = Strength{{Quantity{1, "g"}}, std::nullopt};
-    m.form = Form::tablet;
-    m.dosage.dose = Dose{1, "{tablet}", false};
-    m.dosage.frequency = Frequency{FrequencyKind::everyHours, 6};
-    m.dosage.duration = Duration{5, DurationUnit::day};
-    m.dosage.asNeeded = true;
-    m.route = Route::oral;
+    auto m = medication("paracétamol", {{Quantity{1, "g"}}, std::nullopt}, Form::tablet,
+                        {Dose{1, "{tablet}", false}, Frequency{FrequencyKind::everyHours, 6},
+                         Duration{5, DurationUnit::day}, true});
     m.dispense.packs = 1;
     return m;
 }
@@ -84,14 +90,10 @@ inline Prescription adultPrescription() {
     p.issuedAt = sys_days(ymd(2024, 5, 3)) + hours(9) + minutes(12);
     p.prescriber = prescriber();
     p.patient = Patient{"Durand", "Paul", Sex::male, ymd(1970, 2, 14), 78.5, 180};
-    auto levothyroxine = MedicationLine{};
-    levothyroxine.dci = "lévothyroxine";
-    levothyroxine.strength = Strength{{Quantity{75, "ug"}}, std::nullopt};
-    levothyroxine.form = Form::tablet;
-    levothyroxine.dosage.dose = Dose{1, "{tablet}", false};
-    levothyroxine.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 1};
-    levothyroxine.dosage.duration = Duration{3, DurationUnit::month};
-    levothyroxine.route = Route::oral;
+    auto levothyroxine =
+        medication("lévothyroxine", {{Quantity{75, "ug"}}, std::nullopt}, Form::tablet,
+                   {Dose{1, "{tablet}", false}, Frequency{FrequencyKind::timesPerDay, 1},
+                    Duration{3, DurationUnit::month}});
     levothyroxine.dispense.packs = 3;
     levothyroxine.renewals = 3;
     levothyroxine.nonSubstitutable = true;
@@ -111,24 +113,16 @@ inline Prescription childPrescription() {
     p.issuedAt = sys_days(ymd(2024, 11, 20)) + hours(16) + minutes(45) + seconds(30);
     p.prescriber = prescriber();
     p.patient = Patient{"Durand", "Léa", Sex::female, ymd(2020, 7, 1), 16, 104.5};
-    MedicationLine m;
-    m.dci = "amoxicilline";
-    m.strength = Strength{{Quantity{250, "mg"}}, Quantity{5, "mL"}};
-    m.form = Form::oralSuspension;
-    m.dosage.dose = Dose{25, "mg", true};
-    m.dosage.frequency = Frequency{FrequencyKind::timesPerDay, 2};
-    m.dosage.duration = Duration{6, DurationUnit::day};
-    m.route = Route::oral;
+    auto m =
+        medication("amoxicilline", {{Quantity{250, "mg"}}, Quantity{5, "mL"}}, Form::oralSuspension,
+                   {Dose{25, "mg", true}, Frequency{FrequencyKind::timesPerDay, 2},
+                    Duration{6, DurationUnit::day}});
     m.dispense.packs = 1;
-    MedicationLine para;
-    para.dci = "Paracetamol"; // the table lookup ignores case and accents
-    para.strength = Strength{{Quantity{24, "mg"}}, Quantity{1, "mL"}};
-    para.form = Form::oralSuspension;
-    para.dosage.dose = Dose{15, "mg", true};
-    para.dosage.frequency = Frequency{FrequencyKind::everyHours, 6};
-    para.dosage.duration = Duration{3, DurationUnit::day};
-    para.dosage.asNeeded = true;
-    para.route = Route::oral;
+    // The table lookup ignores case and accents.
+    auto para =
+        medication("Paracetamol", {{Quantity{24, "mg"}}, Quantity{1, "mL"}}, Form::oralSuspension,
+                   {Dose{15, "mg", true}, Frequency{FrequencyKind::everyHours, 6},
+                    Duration{3, DurationUnit::day}, true});
     para.dispense.quantity = Quantity{100, "mL"};
     p.lines = {m, para, NonDrugLine{NonDrugKind::imaging, "Radiographie thoracique de face", ""}};
     return p;

@@ -11,6 +11,7 @@
 #include "tc/prescriptions/sealed_prescription.hpp"
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <string>
 
 namespace tc::prescriptions::test {
@@ -103,5 +104,14 @@ inline ConsultationReport reportFixture() {
     r.followUp = FollowUp{FollowUpKind::gpInPerson, ""};
     return r;
 }
+
+// One way to damage a valid `Target` (its JSON, or the parsed value) and the error expected
+// at `path`: the rows of the strict-parsing and validation tests.
+template <class Target, class Code> struct DamageCase {
+    const char* name;
+    std::function<void(Target&)> damage;
+    Code code;
+    std::string path;
+};
 
 } // namespace tc::prescriptions::test

@@ -20,6 +20,25 @@ inline SigningIdentity identityOf(const TestCredentials& credentials) {
     return std::move(*identity);
 }
 
+// A certificate of testPki() that must not sign the fixtures' documents (an ordonnance, a
+// compte rendu), and the refusal it gets: not a prescriber at all, or not their prescriber.
+struct WrongSigner {
+    const TestCredentials* who;
+    SignatureErrc error;
+};
+// Every such certificate: the other roles, a doctor without an RPPS, a CA, another doctor.
+inline std::vector<WrongSigner> wrongSigners() {
+    const auto& pki = testPki();
+    constexpr auto notAPrescriber = SignatureErrc::signerNotAPrescriber;
+    return {{&pki.cabin, notAPrescriber},
+            {&pki.service, notAPrescriber},
+            {&pki.coordinator, notAPrescriber},
+            {&pki.noRpps, notAPrescriber},
+            {&pki.doctorWithoutRpps, notAPrescriber},
+            {&pki.authority, notAPrescriber},
+            {&pki.otherDoctor, SignatureErrc::signerNotPrescriber}};
+}
+
 struct Verdict {
     int exitCode = -1;
     nlohmann::json json;
@@ -50,6 +69,23 @@ inline std::string checkError(const Verdict& v, const char* name) {
         }
     }
     return {};
+}
+
+// What the verifier and pdfsig say of a document signed directly by a certificate of `kind`
+// that is not a prescriber's: refused (exit 25) for the certificate alone, the `contentCheck`
+// ("qr_code", "content") and the signature itself passing; pdfsig, which knows nothing of roles,
+// finds a valid signature over the whole file.
+inline void checkSignedByNonPrescriber(const Verdict& v, const std::string& kind,
+                                       const char* contentCheck) {
+    INFO(v.json.dump(2) << "\n" << v.pdfsig);
+    CHECK(v.exitCode == 25);
+    CHECK_FALSE(v.json["valid"].get<bool>());
+    CHECK(v.json["signer_kind"] == kind);
+    CHECK(checkError(v, "certificate") == "signer_not_a_prescriber");
+    CHECK(checkError(v, "signature").empty());
+    CHECK(checkError(v, contentCheck).empty());
+    CHECK(v.pdfsig.find("Signature is Valid.") != std::string::npos);
+    CHECK(v.pdfsig.find("Total document signed") != std::string::npos);
 }
 
 } // namespace tc::prescriptions::testing

@@ -71,12 +71,7 @@ TEST_CASE("Record: tests/data/consultation_record.json is the fixture", "[record
 }
 
 TEST_CASE("Record: strict parsing refuses malformed records with a located error", "[record]") {
-    struct Case {
-        const char* name;
-        std::function<void(json&)> damage;
-        Errc code;
-        std::string path;
-    };
+    using Case = fx::DamageCase<json, Errc>;
     const auto c = GENERATE(
         Case{"unknown member", [](json& j) { j["extra"] = 1; }, Errc::unknownField, "/extra"},
         Case{"missing member", [](json& j) { j.erase("endReason"); }, Errc::missingField,
@@ -130,12 +125,7 @@ TEST_CASE("Record: text that is not a single JSON document is refused", "[record
 }
 
 TEST_CASE("Record: validation locates every problem", "[record]") {
-    struct Case {
-        const char* name;
-        std::function<void(ConsultationRecord&)> damage;
-        RecordErrc code;
-        std::string path;
-    };
+    using Case = fx::DamageCase<ConsultationRecord, RecordErrc>;
     const auto c = GENERATE(
         Case{"RPPS check digit", [](auto& r) { r.doctor.rpps = "10101234565"; },
              RecordErrc::invalidRpps, "/doctor/rpps"},

@@ -99,12 +99,7 @@ TEST_CASE("Report: JSON round trip and strict parsing", "[report]") {
     REQUIRE(parsed.has_value());
     CHECK(*parsed == report);
 
-    struct Case {
-        const char* name;
-        std::function<void(json&)> damage;
-        Errc code;
-        std::string path;
-    };
+    using Case = fx::DamageCase<json, Errc>;
     const auto c = GENERATE(
         Case{"unknown member", [](json& j) { j["examination"]["notes"] = ""; }, Errc::unknownField,
              "/examination/notes"},
@@ -133,12 +128,7 @@ TEST_CASE("Report: JSON round trip and strict parsing", "[report]") {
 TEST_CASE("Report: validation locates every problem", "[report]") {
     const auto record = fx::recordFixture();
     CHECK(validateReport(fx::reportFixture(), &record).empty());
-    struct Case {
-        const char* name;
-        std::function<void(ConsultationReport&)> damage;
-        RecordErrc code;
-        std::string path;
-    };
+    using Case = fx::DamageCase<ConsultationReport, RecordErrc>;
     const auto c = GENERATE(
         Case{"no motif", [](auto& r) { r.motif = "  \n"; }, RecordErrc::missingMotif, "/motif"},
         Case{"no conclusion", [](auto& r) { r.conclusion.clear(); }, RecordErrc::missingConclusion,

@@ -19,8 +19,7 @@ namespace fx = tc::prescriptions::test;
 
 namespace {
 
-const auto kSigningTime =
-    std::chrono::sys_days(fx::ymd(2024, 5, 3)) + std::chrono::hours(9) + std::chrono::minutes(14);
+using fx::kSigningTime;
 
 SealedPrescription sealed(const Prescription& p) {
     auto s = SealedPrescription::seal(p, fx::table());

@@ -8,9 +8,9 @@
 
 #include <QImage>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <functional>
-#include <catch2/catch.hpp>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -26,8 +26,7 @@ constexpr double kPointsPerMm = 72 / 25.4;
 // signature block's text (poppler's word boxes: font ascent to descent).
 constexpr double kMaxSignatureGapMm = 3;
 
-const auto kSigningTime =
-    std::chrono::sys_days(fx::ymd(2024, 5, 3)) + std::chrono::hours(9) + std::chrono::minutes(14);
+using fx::kSigningTime;
 
 struct Word {
     int page = 0; // 0-based
@@ -81,7 +80,8 @@ Prescription withLines(int count) {
     p.lines.clear();
     for (int i = 0; i < count; ++i) {
         MedicationLine m = i % 2 == 0 ? fx::amoxicillinCapsules() : fx::paracetamolTablets();
-        m.instructions = "Consigne de la ligne " + std::to_string(i + 1) + (i + 1 == count ? " FIN" : "");
+        m.instructions =
+            "Consigne de la ligne " + std::to_string(i + 1) + (i + 1 == count ? " FIN" : "");
         if (i % 5 == 4) {
             m.renewals = 1;
         }

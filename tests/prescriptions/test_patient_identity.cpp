@@ -1,6 +1,7 @@
 // The patient identity from the cabin: INS keys (Corsica included), trait checks with typed
 // refusals, strict JSON both ways, and the doctor's marked corrections.
 #include "support/catch_result.hpp"
+#include "support/test_patient.hpp"
 #include "tc/prescriptions/patient_identity.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,17 +14,7 @@ namespace {
 constexpr year_month_day kToday{year(2026), month(12), day(6)};
 
 PatientIdentity jeanne() {
-    PatientIdentity p;
-    p.birthName = "DUPONT";
-    p.usedName = "MARTIN";
-    p.firstNames = {"Jeanne", "Marie"};
-    p.birthDate = year_month_day{year(1955), month(3), day(12)};
-    p.sex = Sex::female;
-    p.birthPlaceCode = "75056";
-    p.ins = Ins{InsSystem::testNir, "2550375056078", "66"};
-    p.status = IdentityStatus::qualified;
-    p.source = IdentitySource::carteVitale;
-    return p;
+    return tc::test::jeanneDupont();
 }
 
 IdentityErrc errcOf(const IdentityResult<void>& result) {

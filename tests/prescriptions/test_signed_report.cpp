@@ -23,8 +23,7 @@ namespace fx = tc::prescriptions::test;
 
 namespace {
 
-const auto kSigningTime =
-    std::chrono::sys_days(fx::ymd(2024, 5, 3)) + std::chrono::hours(9) + std::chrono::minutes(14);
+using fx::kSigningTime;
 
 // TC_REPORT_DUMP_DIR=/some/dir keeps a copy of every report signed here, to look at them.
 void keepCopy(const SignedReport& signedReport) {
@@ -313,16 +312,7 @@ TEST_CASE("Signed report: the pipeline's typed failures", "[report]") {
         CHECK(result.error().issues.at(0).path == "/record/times/endMs");
     }
     SECTION("only a prescriber signs, and only the author") {
-        struct Case {
-            const TestCredentials* who;
-            SignatureErrc error;
-        };
-        const auto c = GENERATE(Case{&testPki().cabin, SignatureErrc::signerNotAPrescriber},
-                                Case{&testPki().service, SignatureErrc::signerNotAPrescriber},
-                                Case{&testPki().coordinator, SignatureErrc::signerNotAPrescriber},
-                                Case{&testPki().noRpps, SignatureErrc::signerNotAPrescriber},
-                                Case{&testPki().authority, SignatureErrc::signerNotAPrescriber},
-                                Case{&testPki().otherDoctor, SignatureErrc::signerNotPrescriber});
+        const auto c = GENERATE(from_range(wrongSigners()));
         const auto identity = identityOf(*c.who);
         INFO(identity.subjectName());
         auto result = signReport(fx::reportFixture(), record, identity, kSigningTime);

@@ -136,13 +136,9 @@ TEST_CASE("Lines: twelve months at most, renewals included", "[validation][lines
 TEST_CASE("Lines: substance-specific maximum duration (tramadol, 12 weeks)",
           "[validation][lines]") {
     auto p = test::adultPrescription();
-    MedicationLine t;
-    t.dci = "tramadol";
-    t.strength = Strength{{Quantity{50, "mg"}}, std::nullopt};
-    t.form = Form::capsule;
-    t.dosage = Dosage{Dose{1, "{capsule}", false}, Frequency{FrequencyKind::everyHours, 6},
-                      Duration{4, DurationUnit::week}, true};
-    t.route = Route::oral;
+    auto t = test::medication("tramadol", {{Quantity{50, "mg"}}, std::nullopt}, Form::capsule,
+                              {Dose{1, "{capsule}", false}, Frequency{FrequencyKind::everyHours, 6},
+                               Duration{4, DurationUnit::week}, true});
     t.dispense.packs = 2;
     t.renewals = 2; // 12 weeks
     p.lines.push_back(t);
@@ -215,13 +211,11 @@ TEST_CASE("Lines: paediatric maxima per kg, from mL of a suspension", "[validati
 
 TEST_CASE("Lines: each substance of a combination has its maximum", "[validation][lines]") {
     auto p = test::adultPrescription();
-    MedicationLine c;
-    c.dci = "amoxicilline + acide clavulanique";
-    c.strength = Strength{{Quantity{1, "g"}, Quantity{125, "mg"}}, std::nullopt};
-    c.form = Form::filmCoatedTablet;
-    c.dosage = Dosage{Dose{1, "{tablet}", false}, Frequency{FrequencyKind::timesPerDay, 3},
-                      Duration{7, DurationUnit::day}, false};
-    c.route = Route::oral;
+    auto c = test::medication("amoxicilline + acide clavulanique",
+                              {{Quantity{1, "g"}, Quantity{125, "mg"}}, std::nullopt},
+                              Form::filmCoatedTablet,
+                              {Dose{1, "{tablet}", false}, Frequency{FrequencyKind::timesPerDay, 3},
+                               Duration{7, DurationUnit::day}, false});
     c.dispense.packs = 2;
     p.lines.push_back(c);
     CHECK(check(p).issues.empty()); // 3 g + 375 mg: both at their maxima
@@ -238,13 +232,11 @@ TEST_CASE("Lines: each substance of a combination has its maximum", "[validation
 
 TEST_CASE("Lines: micrograms per puff (salbutamol)", "[validation][lines]") {
     auto p = test::adultPrescription();
-    MedicationLine s;
-    s.dci = "salbutamol";
-    s.strength = Strength{{Quantity{100, "ug"}}, Quantity{1, "{puff}"}};
-    s.form = Form::inhalation;
-    s.dosage = Dosage{Dose{2, "{puff}", false}, Frequency{FrequencyKind::timesPerDay, 4},
-                      Duration{1, DurationUnit::month}, true};
-    s.route = Route::inhalation;
+    auto s = test::medication("salbutamol", {{Quantity{100, "ug"}}, Quantity{1, "{puff}"}},
+                              Form::inhalation,
+                              {Dose{2, "{puff}", false}, Frequency{FrequencyKind::timesPerDay, 4},
+                               Duration{1, DurationUnit::month}, true},
+                              Route::inhalation);
     s.dispense.packs = 1;
     p.lines.push_back(s);
     CHECK(check(p).issues.empty());  // 800 µg/day
@@ -254,13 +246,9 @@ TEST_CASE("Lines: micrograms per puff (salbutamol)", "[validation][lines]") {
 
 TEST_CASE("Lines: below the substance's minimum age", "[validation][lines]") {
     auto p = test::childPrescription(); // 4 years old
-    MedicationLine d;
-    d.dci = "doxycycline";
-    d.strength = Strength{{Quantity{100, "mg"}}, std::nullopt};
-    d.form = Form::tablet;
-    d.dosage = Dosage{Dose{1, "{tablet}", false}, Frequency{FrequencyKind::timesPerDay, 1},
-                      Duration{10, DurationUnit::day}, false};
-    d.route = Route::oral;
+    auto d = test::medication("doxycycline", {{Quantity{100, "mg"}}, std::nullopt}, Form::tablet,
+                              {Dose{1, "{tablet}", false}, Frequency{FrequencyKind::timesPerDay, 1},
+                               Duration{10, DurationUnit::day}, false});
     d.dispense.packs = 1;
     p.lines.push_back(d);
     // 100 mg/day is also above 4 mg/kg/day for 16 kg (64 mg): two problems, both reported.

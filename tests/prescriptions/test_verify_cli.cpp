@@ -71,6 +71,14 @@ struct Verifier {
     }
 };
 
+// What the verifier says of the sample ordonnance signed with `signer`'s certificate.
+CommandResult verifySignedBy(const TestCredentials& signer) {
+    Ordonnance o;
+    o.signer = &signer;
+    Verifier verify;
+    return verify(make(o));
+}
+
 } // namespace
 
 TEST_CASE("telecabine-verify accepts a good ordonnance", "[verify]") {
@@ -161,20 +169,14 @@ TEST_CASE("telecabine-verify refuses a signer who is not the prescriber", "[veri
 }
 
 TEST_CASE("telecabine-verify refuses an expired certificate", "[verify]") {
-    Ordonnance o;
-    o.signer = &testPki().expiredDoctor;
-    Verifier verify;
-    const auto result = verify(make(o));
+    const auto result = verifySignedBy(testPki().expiredDoctor);
     INFO(result.output);
     CHECK(result.exitCode == 21);
     CHECK(result.output.find("certificat expiré") != std::string::npos);
 }
 
 TEST_CASE("telecabine-verify refuses a key whose usage does not allow signing", "[verify]") {
-    Ordonnance o;
-    o.signer = &testPki().encipherOnly;
-    Verifier verify;
-    const auto result = verify(make(o));
+    const auto result = verifySignedBy(testPki().encipherOnly);
     INFO(result.output);
     CHECK(result.exitCode == 22);
 }

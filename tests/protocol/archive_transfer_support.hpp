@@ -150,6 +150,23 @@ private:
     std::shared_ptr<protocol::RendezvousService> m_service;
 };
 
+// Where most archive tests start: a CA, a temporary directory, and a service holding an archive
+// in it. TEST_CASE_METHOD(ArchiveServiceFixture, ...) gives the test these names.
+struct ArchiveServiceFixture {
+    TestPki pki;
+    TempDir temp;
+    ArchiveService service{pki, temp.path() / "archive"};
+    // Where writeDossierOf writes.
+    const std::filesystem::path dossier = temp.path() / "dossier";
+
+    // dossierFiles(recordId, scale), written under `dossier`.
+    std::vector<TestFile> writeDossierOf(const std::string& recordId, std::size_t scale) const {
+        auto files = dossierFiles(recordId, scale);
+        writeDossier(dossier, files);
+        return files;
+    }
+};
+
 // A client on its own io thread.
 struct Client {
     Client(const ArchiveService& service, protocol::Credentials own)

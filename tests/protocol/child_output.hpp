@@ -3,7 +3,8 @@
 // archive_queue_child.cpp) print: one line per step, written straight to stdout with write(2),
 // so that a line the parent reads was out before the SIGKILL.
 
-#include <cerrno>
+#include "tc/protocol/posix_io.hpp"
+
 #include <string>
 #include <unistd.h>
 
@@ -11,17 +12,7 @@ namespace tc::test {
 
 inline void say(const std::string& line) {
     const std::string text = line + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    protocol::writeAll(STDOUT_FILENO, text.data(), text.size());
 }
 
 } // namespace tc::test

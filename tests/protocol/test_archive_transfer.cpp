@@ -32,17 +32,14 @@ std::uint64_t plainBytes(const std::vector<TestFile>& files) {
 
 } // namespace
 
-TEST_CASE("archive transfer: a dossier uploaded over HTTPS reads back bit-exact, is listed once, "
-          "and a second upload sends nothing",
-          "[archive][transfer]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "archive transfer: a dossier uploaded over HTTPS reads back bit-exact, is listed once, "
+    "and a second upload sends nothing",
+    "[archive][transfer]") {
     const auto doctor = pki.doctor(1);
     const auto session = service.claimSession(doctor, "V-1");
-    const auto files = dossierFiles(session, 80);
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, files);
+    const auto files = writeDossierOf(session, 80);
 
     Client client(service, doctor);
     std::vector<UploadProgress> seen;
@@ -115,17 +112,14 @@ TEST_CASE("archive transfer: the client's manifest of a directory is describeFil
     CHECK(keyOf(refused) == "source_unreadable");
 }
 
-TEST_CASE("archive transfer: an interrupted upload resumes and sends only the chunks the service "
-          "still misses",
-          "[archive][transfer]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "archive transfer: an interrupted upload resumes and sends only the chunks the service "
+    "still misses",
+    "[archive][transfer]") {
     const auto doctor = pki.doctor(2);
     const auto session = service.claimSession(doctor, "V-2");
-    const auto files = dossierFiles(session, 200);
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, files);
+    const auto files = writeDossierOf(session, 200);
 
     {
         Client first(service, doctor);
@@ -161,18 +155,15 @@ TEST_CASE("archive transfer: an interrupted upload resumes and sends only the ch
     CHECK(*flac == files[2].content);
 }
 
-TEST_CASE("archive transfer: only the owner doctor reads a record; cabins, coordinators and the "
-          "service are refused uploads and reads; another doctor cannot touch an upload",
-          "[archive][transfer][policy]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "archive transfer: only the owner doctor reads a record; cabins, coordinators and the "
+    "service are refused uploads and reads; another doctor cannot touch an upload",
+    "[archive][transfer][policy]") {
     const auto owner = pki.doctor(3);
     const auto session = service.claimSession(owner, "V-3");
     const auto pendingSession = service.claimSession(owner, "V-4");
-    const auto files = dossierFiles(session, 4);
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, files);
+    const auto files = writeDossierOf(session, 4);
     Client ownerClient(service, owner);
     REQUIRE(ownerClient.upload(session, dossier));
     // A second upload of the owner, begun and not finished.
@@ -226,16 +217,13 @@ TEST_CASE("archive transfer: only the owner doctor reads a record; cabins, coord
     CHECK(service.stats().archiveCommits == 1);
 }
 
-TEST_CASE("archive transfer: a doctor uploads only for a session they had",
-          "[archive][transfer][policy]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(ArchiveServiceFixture,
+                 "archive transfer: a doctor uploads only for a session they had",
+                 "[archive][transfer][policy]") {
     const auto doctor = pki.doctor(5);
     const auto colleague = pki.doctor(6);
     const auto colleagueSession = service.claimSession(colleague, "V-5");
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, dossierFiles("S-none", 2));
+    writeDossierOf("S-none", 2);
     Client client(service, doctor);
     for (const auto& id : {std::string("S-000000000000000000000000"), colleagueSession}) {
         INFO("session " << id);
@@ -247,18 +235,14 @@ TEST_CASE("archive transfer: a doctor uploads only for a session they had",
     CHECK(service.store->pendingUploads()->empty());
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
     "archive transfer: a chunk is refused when its body does not hash to its URL, when it is "
     "larger than the limit, or not in the manifest; an early commit says how many are missing",
     "[archive][transfer]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
     const auto doctor = pki.doctor(7);
     const auto session = service.claimSession(doctor, "V-7");
-    const auto files = dossierFiles(session, 10);
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, files);
+    const auto files = writeDossierOf(session, 10);
     Client client(service, doctor);
     auto source = protocol::uploadSourceFromDirectory(session, dossier, {true, true});
     REQUIRE(source);
@@ -304,11 +288,9 @@ TEST_CASE(
 
 // Regression: the first request's header was read with Beast's default body limit (1 MiB), so a
 // manifest over a megabyte dropped the connection before the route could judge it.
-TEST_CASE("archive transfer: a manifest over a megabyte (15,000 chunk entries) is taken",
-          "[archive][transfer]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(ArchiveServiceFixture,
+                 "archive transfer: a manifest over a megabyte (15,000 chunk entries) is taken",
+                 "[archive][transfer]") {
     const auto doctor = pki.doctor(11);
     const auto session = service.claimSession(doctor, "V-11");
     const Bytes content(15'000, 'a');
@@ -328,10 +310,8 @@ TEST_CASE("archive transfer: a manifest over a megabyte (15,000 chunk entries) i
 
 // Regression: the client read an answer's header with Beast's default body limit (8 MB), so a
 // recording longer than that could not be read back.
-TEST_CASE("archive transfer: a file over 8 MB streams back whole", "[archive][transfer]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(ArchiveServiceFixture, "archive transfer: a file over 8 MB streams back whole",
+                 "[archive][transfer]") {
     const auto doctor = pki.doctor(12);
     const auto session = service.claimSession(doctor, "V-12");
     std::mt19937_64 random(12);

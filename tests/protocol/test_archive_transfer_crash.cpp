@@ -110,17 +110,14 @@ public:
 
 } // namespace
 
-TEST_CASE("archive crash: the console's upload queue killed with SIGKILL mid-upload resumes at the "
-          "next start and commits exactly once",
-          "[archive][transfer][crash]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "archive crash: the console's upload queue killed with SIGKILL mid-upload resumes at the "
+    "next start and commits exactly once",
+    "[archive][transfer][crash]") {
     const auto doctor = pki.doctor(21);
     const auto session = service.claimSession(doctor, "V-21");
-    const auto files = dossierFiles(session, 300);
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, files);
+    const auto files = writeDossierOf(session, 300);
     const auto pems = writePems(temp, "doctor", doctor, pki);
     const auto journal = temp.path() / "journal";
     const auto entry = journal / (session + ".upload");

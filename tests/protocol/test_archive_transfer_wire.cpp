@@ -102,11 +102,9 @@ std::string slurp(const std::filesystem::path& path) {
 
 } // namespace
 
-TEST_CASE("archive wire: malformed and hostile requests get typed refusals",
-          "[archive][transfer][hostile]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(ArchiveServiceFixture,
+                 "archive wire: malformed and hostile requests get typed refusals",
+                 "[archive][transfer][hostile]") {
     const auto doctor = pki.doctor(8);
     const auto session = service.claimSession(doctor, "V-8");
     RawConnection raw(pki, doctor, service.port());
@@ -215,11 +213,10 @@ TEST_CASE("archive wire: a service without an archive answers 503, and the archi
     CHECK_FALSE(busy.keepAlive);
 }
 
-TEST_CASE("archive wire: curl uploads a record and reads it back from the README's routes alone",
-          "[archive][transfer][curl]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "archive wire: curl uploads a record and reads it back from the README's routes alone",
+    "[archive][transfer][curl]") {
     const auto doctor = pki.doctor(10);
     const auto session = service.claimSession(doctor, "V-10");
     const auto ca = temp.write("ca.pem", pki.ca.certificatePem());

@@ -40,16 +40,14 @@ bool waitState(const protocol::ArchiveUploadQueue& queue, const std::string& rec
 
 } // namespace
 
-TEST_CASE("upload queue: enqueue is durable before it returns; a refused record is blocked, kept "
-          "in the journal across a restart, and sent again on retry",
-          "[archive][queue]") {
-    TestPki pki;
-    TempDir temp;
-    ArchiveService service(pki, temp.path() / "archive");
+TEST_CASE_METHOD(
+    ArchiveServiceFixture,
+    "upload queue: enqueue is durable before it returns; a refused record is blocked, kept "
+    "in the journal across a restart, and sent again on retry",
+    "[archive][queue]") {
     const auto doctor = pki.doctor(30);
     const auto session = service.claimSession(doctor, "V-30");
-    const auto dossier = temp.path() / "dossier";
-    writeDossier(dossier, dossierFiles(session, 20));
+    writeDossierOf(session, 20);
     const auto journal = temp.path() / "journal";
     const std::string unknown = "S-000000000000000000000000";
     protocol::ArchiveUploadQueueConfig config;

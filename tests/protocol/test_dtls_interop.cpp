@@ -5,6 +5,7 @@
 // test tone authenticates on our side, our ramp comes out of gst's depayloader sample for sample.
 #include "support/catch_result.hpp"
 #include "support/free_udp_port.hpp"
+#include "support/rtp_packet.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/protocol/dtls_srtp.hpp"
 #include "tc/protocol/packets.hpp"
@@ -24,22 +25,7 @@ using udp = net::ip::udp;
 namespace {
 
 std::vector<std::uint8_t> rampPacket(std::uint16_t seq) {
-    std::vector<std::uint8_t> p{0x80,
-                                96,
-                                static_cast<std::uint8_t>(seq >> 8),
-                                static_cast<std::uint8_t>(seq),
-                                0,
-                                0,
-                                0,
-                                0,
-                                0xCA,
-                                0xB1,
-                                0x00,
-                                0x01};
-    for (std::size_t i = 0; i < 960; ++i) {
-        p.push_back(static_cast<std::uint8_t>(i + seq));
-    }
-    return p;
+    return tc::test::testRtpPacket(seq, 0xCAB10001);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // Two media transports over real UDP on loopback: path verification, SRTP both ways, hostile
 // datagrams dropped by cause, and consent freshness through a relay that can black-hole traffic.
 #include "support/catch_result.hpp"
+#include "support/rtp_packet.hpp"
 #include "support/transport_pair.hpp"
 #include "tc/protocol/impairment.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -22,22 +23,7 @@ using namespace tc::test;
 namespace {
 
 std::vector<std::uint8_t> l16Packet(std::uint16_t seq) {
-    std::vector<std::uint8_t> p{0x80,
-                                96,
-                                static_cast<std::uint8_t>(seq >> 8),
-                                static_cast<std::uint8_t>(seq),
-                                0,
-                                0,
-                                0,
-                                0,
-                                1,
-                                2,
-                                3,
-                                4};
-    for (int i = 0; i < 960; ++i) {
-        p.push_back(static_cast<std::uint8_t>(i * 3 + seq));
-    }
-    return p;
+    return tc::test::testRtpPacket(seq, 0x01020304, 960, 3);
 }
 
 } // namespace

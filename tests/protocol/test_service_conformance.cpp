@@ -3,6 +3,7 @@
 #include "support/catch_result.hpp"
 #include "support/eventually.hpp"
 #include "support/raw_ws_client.hpp"
+#include "support/test_patient.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
@@ -418,16 +419,7 @@ TEST_CASE("README 11: the patient's identity reaches only the claiming doctor, n
     REQUIRE_FALSE(bystander.request(type::presenceSet, {{"status", "on_shift"}}).code);
     REQUIRE_FALSE(bystander.request(type::queueSubscribe).code);
 
-    prescriptions::PatientIdentity patient;
-    patient.birthName = "DUPONT";
-    patient.firstNames = {"Jeanne"};
-    patient.birthDate = std::chrono::year_month_day{std::chrono::year(1955), std::chrono::month(3),
-                                                    std::chrono::day(12)};
-    patient.sex = prescriptions::Sex::female;
-    patient.birthPlaceCode = "75056";
-    patient.ins = prescriptions::Ins{prescriptions::InsSystem::testNir, "2550375056078", "66"};
-    patient.status = prescriptions::IdentityStatus::qualified;
-    patient.source = prescriptions::IdentitySource::carteVitale;
+    const auto patient = jeanneDupont();
 
     SECTION("refused identities") {
         auto badKey = toJson(protocol::CheckIn{adultVisit("V-BAD-1"), patient});

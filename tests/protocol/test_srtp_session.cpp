@@ -2,6 +2,7 @@
 // #817 regression, and interoperability with GStreamer's srtpenc as an independent peer.
 #include "support/catch_result.hpp"
 #include "support/free_udp_port.hpp"
+#include "support/rtp_packet.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/srtp_session.hpp"
@@ -25,24 +26,9 @@ std::vector<std::uint8_t> keyFor(SrtpSuite suite) {
 
 // An RTP packet of 160 L16 bytes in a buffer with room for the trailer.
 std::vector<std::uint8_t> rtpPacket(std::uint16_t sequence, std::size_t& length) {
-    std::vector<std::uint8_t> buffer(12 + 160 + 64, 0);
-    const std::uint8_t header[12] = {0x80,
-                                     96,
-                                     static_cast<std::uint8_t>(sequence >> 8),
-                                     static_cast<std::uint8_t>(sequence),
-                                     0,
-                                     0,
-                                     0,
-                                     160,
-                                     0x11,
-                                     0x22,
-                                     0x33,
-                                     0x44};
-    std::copy(std::begin(header), std::end(header), buffer.begin());
-    for (std::size_t i = 0; i < 160; ++i) {
-        buffer[12 + i] = static_cast<std::uint8_t>(i + sequence);
-    }
-    length = 12 + 160;
+    auto buffer = tc::test::testRtpPacket(sequence, 0x11223344, 160, 1, 160);
+    length = buffer.size();
+    buffer.resize(length + 64);
     return buffer;
 }
 

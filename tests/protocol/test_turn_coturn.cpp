@@ -4,6 +4,7 @@
 // turnutils_uclient, allocates a relay with them. Fails, never skips, when coturn is missing.
 #include "support/catch_result.hpp"
 #include "support/test_support.hpp"
+#include "support/uclient_output.hpp"
 #include "tc/protocol/ice_servers.hpp"
 
 #include <array>
@@ -193,14 +194,7 @@ Outcome allocate(const Coturn& coturn, const std::string& user, const std::strin
 }
 
 void requireAccepted(const Outcome& outcome) {
-    INFO(outcome.output);
-    REQUIRE(outcome.status == 0);
-    CHECK(outcome.output.find("ERROR") == std::string::npos);
-    // The final summary: messages went through the relays, none lost.
-    const auto summary = outcome.output.rfind("tot_recv_msgs=");
-    REQUIRE(summary != std::string::npos);
-    CHECK(std::stoi(outcome.output.substr(summary + 14)) > 0);
-    CHECK(outcome.output.find("Total lost packets 0 (") != std::string::npos);
+    test::requireUclientRelayed(outcome.status, outcome.output);
 }
 
 void requireRefused(const Outcome& outcome) {
