@@ -258,3 +258,22 @@ TEST_CASE("A purge killed at any moment never leaves a kept file unreadable", "[
     REQUIRE(log->close());
     CHECK(protocol::verifyAuditLog(fx.audit.file, fx.audit.caPem));
 }
+
+TEST_CASE("A version 1 archive index is upgraded in place", "[retention]") {
+    RetentionFixture fx;
+    {
+        auto store = fx.archive.open();
+        fx.add(store, "REC-V1");
+    }
+    const auto index = fx.archive.directory / "index.sqlite";
+    audit::sql(index, "DROP TABLE purged_records; DROP TABLE purged_files; DROP TABLE purge_queue; "
+                      "UPDATE meta SET value = 1 WHERE name = 'schema_version'");
+    auto store = fx.archive.open();
+    fx.check(store, "REC-V1", false);
+    CHECK(audit::scalar(index, "SELECT value FROM meta WHERE name = 'schema_version'") == 2);
+    auto log = fx.audit.open();
+    const auto purged = store.purgeMedia(nowMs() + 1, log->sink());
+    REQUIRE(purged);
+    CHECK(purged->records == 1);
+    fx.check(store, "REC-V1", true);
+}
