@@ -1,6 +1,8 @@
 // telecabine-rendezvous: the reference rendezvous service, and its development PKI tool.
 #include "../cli/command_line.hpp"
+#include "audit_command.hpp"
 #include "tc/protocol/archive_store.hpp"
+#include "tc/protocol/audit_log.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
@@ -43,6 +45,20 @@ constexpr const char* kUsage = R"(usage:
       --archive-quota-mb N      each doctor's share of the archive, pending uploads included
                                 (65536)
       --archive-connections N   archive connections at once (64)
+      --media-retention-days N  purge the media (stethoscope recordings, stills) of records
+                                committed more than N days ago, at start and then hourly; the
+                                rest of the dossier is kept (off)
+      --audit-log FILE      the tamper-evident audit trail of archive accesses (SQLite, 0600),
+                            checkpoints signed with the service's key (--cert, --key)
+      --audit-checkpoint-entries N   sign a checkpoint every N entries (1000)
+      --audit-checkpoint-s S         and every S seconds when entries came (300)
+  telecabine-rendezvous audit verify --audit-log FILE (--ca CA.pem | --cert SERVICE.pem)
+      checks every entry's hash, the chain and every signed checkpoint; exit 0 and a summary
+      when intact, 1 and the first bad entry and what is wrong with it otherwise
+  telecabine-rendezvous audit export --audit-log FILE --record ID [--csv]
+      who opened, played or purged the record, and when (the patient-rights export)
+  telecabine-rendezvous audit trail --audit-log FILE --actor RPPS [--csv]
+      one actor's own trail
   telecabine-rendezvous pki init DIR
       creates a development CA in DIR, a service certificate for localhost, a doctor
       (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
@@ -115,6 +131,40 @@ int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
     return 0;
 }
 
+// The audit and retention options: 0 when set up (or not asked for), else the exit status.
+int openAudit(cli::CommandLine& args, protocol::ServiceConfig& config,
+              std::unique_ptr<protocol::AuditLog>& audit) {
+    const auto every = args.number("audit-checkpoint-entries", 1000);
+    const auto period = args.number("audit-checkpoint-s", 300);
+    const auto retentionDays = args.number("media-retention-days", 0);
+    if (!args.errors().empty() || every < 1 || period < 1 || retentionDays < 0) {
+        return fail("an audit or retention option is out of range");
+    }
+    if (retentionDays > 0) {
+        if (!config.archive.store) {
+            return fail("--media-retention-days needs the archive (--archive-dir)");
+        }
+        config.archive.mediaRetention = std::chrono::days(retentionDays);
+    }
+    const auto file = args.value("audit-log");
+    if (!file) {
+        // Every purge is audited: without a log there is none.
+        return retentionDays > 0 ? fail("--media-retention-days needs --audit-log") : 0;
+    }
+    protocol::AuditLogOptions options;
+    options.checkpointEvery = static_cast<std::uint64_t>(every);
+    options.checkpointPeriod = std::chrono::seconds(period);
+    options.log = logLine;
+    auto opened = protocol::AuditLog::open(*file, config.tls.own, std::move(options));
+    if (!opened) {
+        return fail("audit log " + *file + ": " + opened.error().message());
+    }
+    audit = std::move(*opened);
+    config.audit = audit->sink();
+    logLine("audit log " + *file);
+    return 0;
+}
+
 int serve(cli::CommandLine& args) {
     const auto port = args.number("port", 8443);
     const auto grace = args.number("grace-ms", 60'000);
@@ -165,6 +215,12 @@ int serve(cli::CommandLine& args) {
     }
     config.ice = std::move(*loaded);
     if (const int status = openArchive(args, config); status != 0) {
+        return status;
+    }
+    // Declared before the service: it outlives it, and its destructor signs the last
+    // checkpoint once the service has stopped.
+    std::unique_ptr<protocol::AuditLog> audit;
+    if (const int status = openAudit(args, config, audit); status != 0) {
         return status;
     }
 
@@ -277,7 +333,7 @@ int pki(cli::CommandLine& args) {
 } // namespace
 
 int main(int argc, char** argv) {
-    cli::CommandLine args(argc, argv, {"help"});
+    cli::CommandLine args(argc, argv, {"help", "csv"});
     const auto& words = args.positional();
     if (args.flag("help") || words.empty()) {
         std::cout << kUsage;
@@ -288,6 +344,9 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "pki") {
         return pki(args);
+    }
+    if (words[0] == "audit") {
+        return rendezvous::auditCommand(args, kUsage);
     }
     std::cerr << kUsage;
     return 2;

@@ -128,6 +128,17 @@ net::awaitable<std::optional<std::invoke_result_t<F&>>> ArchiveHttp::offload(F w
         net::use_awaitable);
 }
 
+net::awaitable<std::optional<ArchiveResult<MediaPurgeReport>>>
+ArchiveHttp::purgeMedia(std::int64_t committedBeforeUnixMs, AuditSink audit) {
+    if (!m_config.store) {
+        co_return std::nullopt;
+    }
+    auto work = [store = m_config.store, committedBeforeUnixMs, audit = std::move(audit)] {
+        return store->purgeMedia(committedBeforeUnixMs, audit);
+    };
+    co_return co_await offload(std::move(work));
+}
+
 net::awaitable<void> ArchiveHttp::serve(HttpTlsStream& stream, beast::flat_buffer& buffer,
                                         RequestHeaderParser& first,
                                         const Result<Identity>& identity) {

@@ -54,6 +54,11 @@ public:
 
     void addTo(ServiceStats& stats) const;
 
+    // ArchiveStore::purgeMedia on the store's threads; nullopt when the service holds no
+    // archive.
+    net::awaitable<std::optional<ArchiveResult<MediaPurgeReport>>>
+    purgeMedia(std::int64_t committedBeforeUnixMs, AuditSink audit);
+
 private:
     struct Exchange;
     struct Reply;

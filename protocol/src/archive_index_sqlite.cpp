@@ -14,7 +14,9 @@ namespace {
 
 using namespace detail; // sqlite_handles.hpp
 
-constexpr std::int64_t kSchemaVersion = 1;
+// 2: media retention's tables (purged_records, purged_files, purge_queue). A version 1 index
+// is upgraded in place: its tables are unchanged.
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,6 +44,22 @@ CREATE TABLE IF NOT EXISTS chunks (
     object_name  TEXT,
     object_bytes INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (record_id, keyed_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunks_object ON chunks (object_name);
+CREATE INDEX IF NOT EXISTS records_committed ON records (state, committed_unix_ms);
+CREATE TABLE IF NOT EXISTS purged_records (
+    record_id      TEXT PRIMARY KEY REFERENCES records (record_id),
+    purged_unix_ms INTEGER NOT NULL,
+    file_count     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS purged_files (
+    record_id      TEXT NOT NULL REFERENCES records (record_id),
+    file_index     INTEGER NOT NULL,
+    purged_unix_ms INTEGER NOT NULL,
+    PRIMARY KEY (record_id, file_index)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS purge_queue (
+    object_name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 )sql";
 
@@ -180,6 +198,10 @@ SqliteArchiveIndex::SqliteArchiveIndex(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl)) {}
 SqliteArchiveIndex::~SqliteArchiveIndex() = default;
 
+sqlite3* SqliteArchiveIndex::database() const noexcept {
+    return m_impl->db.get();
+}
+
 ArchiveResult<std::unique_ptr<SqliteArchiveIndex>>
 SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
     // Created 0600 before SQLite opens it: SQLite gives its WAL and shared-memory files the
@@ -256,7 +278,13 @@ SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
         bindText(get.get(), 1, "schema_version");
         const int stepped = sqlite3_step(get.get());
         if (stepped == SQLITE_ROW) {
-            if (sqlite3_column_int64(get.get(), 0) != kSchemaVersion) {
+            const auto version = sqlite3_column_int64(get.get(), 0);
+            if (version == 1) {
+                if (auto r = i.exec("UPDATE meta SET value = 2 WHERE name = 'schema_version'");
+                    !r) {
+                    return r.error();
+                }
+            } else if (version != kSchemaVersion) {
                 return archiveFailure(ArchiveErrc::indexFailure,
                                       "the index was written by another schema version");
             }

@@ -95,6 +95,11 @@ ArchiveResult<ArchiveFileCursor> ArchiveRecordReader::openFile(std::string_view 
     if (file == manifest.files.end()) {
         return archiveFailure(ArchiveErrc::unknownFile, "'" + std::string(name) + "'");
     }
+    const auto& listed = m_impl->files[static_cast<std::size_t>(file - manifest.files.begin())];
+    if (listed.purgedUnixMs != 0) {
+        return archiveFailure(ArchiveErrc::purged,
+                              "'" + std::string(name) + "' of record " + m_impl->summary.recordId);
+    }
     auto state = std::make_unique<ArchiveFileCursor::State>();
     state->reader = m_impl;
     state->file = &*file;
@@ -161,10 +166,18 @@ ArchiveResult<ArchiveRecordReader> ArchiveStore::openRecord(std::string_view rec
     for (auto& chunk : *chunks) {
         reader->objects.emplace(chunk.keyedId, std::move(chunk.objectName));
     }
+    // An index without retention has purged nothing.
+    std::map<std::uint32_t, std::int64_t> purgedAt;
+    if (auto purged = impl.index->purgedFiles(recordId)) {
+        purgedAt = std::move(*purged);
+    }
     reader->objectsDir = impl.objectsDir;
     reader->context = std::move(*context);
-    for (const auto& file : reader->context->manifest.files) {
-        reader->files.push_back({file.name, file.size, file.sha256});
+    const auto& files = reader->context->manifest.files;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto at = purgedAt.find(static_cast<std::uint32_t>(i));
+        reader->files.push_back(
+            {files[i].name, files[i].size, files[i].sha256, at != purgedAt.end() ? at->second : 0});
     }
     return ArchiveRecordReader(std::move(reader));
 }

@@ -55,6 +55,8 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept {
         case ArchiveErrc::unknownRecord:
         case ArchiveErrc::unknownFile:
             return 404;
+        case ArchiveErrc::purged:
+            return 410;
         case ArchiveErrc::manifestConflict:
         case ArchiveErrc::chunksMissing:
         case ArchiveErrc::fileHashMismatch:

@@ -257,7 +257,11 @@ ArchiveParsed<std::vector<RecordSummary>> recordListFromJson(const json& body) {
 json fileListToJson(std::string_view recordId, const std::vector<ArchivedFile>& files) {
     json list = json::array();
     for (const auto& file : files) {
-        list.push_back({{"name", file.name}, {"size", file.size}, {"sha256", toHex(file.sha256)}});
+        json item = {{"name", file.name}, {"size", file.size}, {"sha256", toHex(file.sha256)}};
+        if (file.purgedUnixMs != 0) {
+            item["purged_unix_ms"] = file.purgedUnixMs; // media retention: listed, not readable
+        }
+        list.push_back(std::move(item));
     }
     return {{"record_id", recordId}, {"files", std::move(list)}};
 }
@@ -274,6 +278,9 @@ ArchiveParsed<std::vector<ArchivedFile>> fileListFromJson(const json& body) {
         item.string("name", file.name, 1, 4096);
         readUnsigned(item, "size", file.size);
         readHash(item, "sha256", file.sha256);
+        if ((*list)[i].is_object() && (*list)[i].contains("purged_unix_ms")) {
+            item.integer("purged_unix_ms", file.purgedUnixMs, 1, kMaxInt);
+        }
         item.finish();
         reader.merge(item);
         files.push_back(std::move(file));

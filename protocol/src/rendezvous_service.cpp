@@ -3,6 +3,7 @@
 #include "archive_http.hpp"
 #include "frame_queue.hpp"
 #include "message_kind_tap.hpp"
+#include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
@@ -159,6 +160,9 @@ public:
         m_port = m_acceptor.local_endpoint().port();
         net::co_spawn(m_executor, acceptLoop(shared_from_this()), net::detached);
         net::co_spawn(m_executor, expiryLoop(shared_from_this()), net::detached);
+        if (m_config.archive.store && m_config.archive.mediaRetention.count() > 0) {
+            net::co_spawn(m_executor, retentionLoop(shared_from_this()), net::detached);
+        }
         return {};
     }
 
@@ -180,6 +184,7 @@ public:
             boost::system::error_code ignored;
             self->m_acceptor.close(ignored);
             self->m_expiryTimer.cancel();
+            self->m_retentionTimer.cancel();
             // Connected clients get a close handshake; connections still in their TLS or
             // WebSocket handshake are dropped.
             for (const auto& [id, weak] : self->m_live) {
@@ -268,6 +273,31 @@ private:
             Effects effects;
             self->m_state.expire(std::chrono::steady_clock::now(), effects);
             self->apply(effects);
+        }
+    }
+
+    // Media retention: a purge at start, then every sweep period, on the store's threads
+    // (ArchiveHttp::purgeMedia); the timer is the service's, cancelled by stop().
+    static net::awaitable<void> retentionLoop(std::shared_ptr<Service> self) {
+        const auto& archive = self->m_config.archive;
+        while (!self->m_stopping) {
+            const auto cutoff =
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    (std::chrono::system_clock::now() - archive.mediaRetention).time_since_epoch())
+                    .count();
+            const auto purged = co_await self->m_archive.purgeMedia(cutoff, self->m_config.audit);
+            if (purged && !*purged) {
+                self->log("media retention: " + (*purged).error().message());
+            } else if (purged && (**purged).records != 0) {
+                self->log("media retention: purged " + std::to_string((**purged).files) +
+                          " files (" + std::to_string((**purged).bytes) + " bytes) of " +
+                          std::to_string((**purged).records) + " records");
+            }
+            if (self->m_stopping) {
+                co_return;
+            }
+            self->m_retentionTimer.expires_after(archive.retentionSweep);
+            co_await self->m_retentionTimer.async_wait(kNoThrow);
         }
     }
 
@@ -472,6 +502,7 @@ private:
     tcp::acceptor m_acceptor;
     net::steady_timer m_expiryTimer;
     net::steady_timer m_stopTimer;
+    net::steady_timer m_retentionTimer{m_executor};
     // Every accepted connection, handshaking or not (stop() must end them all).
     std::unordered_map<ConnectionId, std::weak_ptr<Connection>> m_live;
     // The connections past their WebSocket upgrade, known to the state.

@@ -14,11 +14,14 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+typedef struct sqlite3 sqlite3;
 
 namespace tc::protocol {
 
@@ -98,6 +101,30 @@ public:
     // Sum of plainBytes of the owner's records in any state, except `exceptRecordId`.
     virtual ArchiveResult<std::uint64_t> ownerBytes(std::string_view ownerRpps,
                                                     std::string_view exceptRecordId) = 0;
+
+    // --- Media retention (ArchiveStore::purgeMedia). An index without them refuses retention
+    // (indexFailure); the rest of the archive works without.
+
+    // Committed records with committed time before `committedBeforeUnixMs` that retention has
+    // not processed yet, oldest first.
+    virtual ArchiveResult<std::vector<std::string>>
+    purgeCandidates(std::int64_t committedBeforeUnixMs);
+    // The record's purged files: manifest index -> when.
+    virtual ArchiveResult<std::map<std::uint32_t, std::int64_t>>
+    purgedFiles(std::string_view recordId);
+    // In one transaction: the files (manifest indexes) marked purged at `atUnixMs`, the record
+    // marked processed, and each chunk's object moved from the chunk to the purge queue (the
+    // chunk keeps no object).
+    virtual ArchiveResult<void> markPurged(std::string_view recordId,
+                                           const std::vector<std::uint32_t>& fileIndexes,
+                                           const std::vector<KeyedChunkId>& chunks,
+                                           std::int64_t atUnixMs);
+    // Objects whose removal is decided and not yet done.
+    virtual ArchiveResult<std::vector<std::string>> purgeQueue();
+    // Whether any chunk (of any record) still has this object.
+    virtual ArchiveResult<bool> objectReferenced(std::string_view objectName);
+    // The object is gone from disk: off the queue.
+    virtual ArchiveResult<void> dequeuePurged(std::string_view objectName);
 };
 
 // The index in an SQLite database (WAL, synchronous=FULL; every multi-row change in one
@@ -127,10 +154,22 @@ public:
     list(RecordState state, std::optional<std::string_view> ownerRpps) override;
     ArchiveResult<std::uint64_t> ownerBytes(std::string_view ownerRpps,
                                             std::string_view exceptRecordId) override;
+    ArchiveResult<std::vector<std::string>>
+    purgeCandidates(std::int64_t committedBeforeUnixMs) override;
+    ArchiveResult<std::map<std::uint32_t, std::int64_t>>
+    purgedFiles(std::string_view recordId) override;
+    ArchiveResult<void> markPurged(std::string_view recordId,
+                                   const std::vector<std::uint32_t>& fileIndexes,
+                                   const std::vector<KeyedChunkId>& chunks,
+                                   std::int64_t atUnixMs) override;
+    ArchiveResult<std::vector<std::string>> purgeQueue() override;
+    ArchiveResult<bool> objectReferenced(std::string_view objectName) override;
+    ArchiveResult<void> dequeuePurged(std::string_view objectName) override;
 
 private:
     struct Impl;
     explicit SqliteArchiveIndex(std::unique_ptr<Impl> impl);
+    ::sqlite3* database() const noexcept; // for archive_index_retention.cpp
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -15,6 +15,7 @@
 
 #include "tc/protocol/archive_errors.hpp"
 #include "tc/protocol/archive_index.hpp"
+#include "tc/protocol/audit_event.hpp"
 #include "tc/protocol/identity.hpp"
 
 #include <array>
@@ -155,7 +156,27 @@ struct ArchivedFile {
     std::string name;
     std::uint64_t size = 0;
     Sha256Digest sha256{};
+    // When media retention purged its content (reading it is then `purged`); 0: present.
+    std::int64_t purgedUnixMs = 0;
 };
+
+// --- Media retention ---------------------------------------------------------------------
+
+// Which files of a record media retention purges, as indexes into `files`: stethoscope
+// recordings (*.flac, *.wav) with their recording manifest (the .json of the same name beside
+// them), and stills (*.png, *.jpg, *.jpeg). Never anything under report/, prescriptions/ or
+// vitals/, nor record.json and incidents.json: the dossier (compte rendu, ordonnances,
+// incidents, measurements and ECG/pleth traces) is kept.
+std::vector<std::size_t> retentionMediaFiles(const std::vector<ManifestFile>& files);
+
+struct MediaPurgeReport {
+    std::uint64_t records = 0; // records whose media were purged by this call
+    std::uint64_t files = 0;
+    std::uint64_t bytes = 0; // the purged files' sizes
+};
+
+// The actor of purge events in the audit trail (role service).
+inline constexpr std::string_view kRetentionActor = "retention";
 
 // One file of a record, read chunk by chunk (a server streaming it over the network): each
 // chunk is verified before next() returns it, and the whole file's size and SHA-256 are checked
@@ -249,6 +270,17 @@ public:
                                                   const Requester& requester) const;
     // The owner and state of the record or pending upload `recordId`; nullopt if there is none.
     ArchiveResult<std::optional<RecordOwnership>> ownership(std::string_view recordId) const;
+
+    // Media retention: for each committed record committed before `committedBeforeUnixMs`, its
+    // media (retentionMediaFiles) are purged and the rest kept. Per record: one AuditEvent
+    // (purge, actor service "retention", detail {"files": [...], "bytes": N}) appended through
+    // `audit` first (notAudited, and nothing of that record purged, if it fails); then the
+    // index marks the files purged and queues their objects in one transaction; then the
+    // objects no kept file shares are deleted. A crash after the index transaction leaves
+    // objects in the queue, which the next call deletes first: a kept file is never touched,
+    // a purged one reads `purged` from the transaction on. Idempotent.
+    ArchiveResult<MediaPurgeReport> purgeMedia(std::int64_t committedBeforeUnixMs,
+                                               const AuditSink& audit);
 
     const ArchiveLimits& limits() const noexcept;
 

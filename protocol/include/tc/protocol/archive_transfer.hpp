@@ -28,8 +28,8 @@ std::string_view archiveErrorKey(const boost::system::error_code& code) noexcept
 // The error a key names; an ArchiveErrc first, then ArchiveTransferErrc, then Errc (the
 // protocol's "storage_failure" is never sent by the archive routes).
 std::optional<boost::system::error_code> archiveErrorFromKey(std::string_view key) noexcept;
-// The HTTP status the service answers `code` with (400, 403, 404, 405, 409, 411, 413, 500, 503,
-// 507).
+// The HTTP status the service answers `code` with (400, 403, 404, 405, 409, 410 for a file
+// purged by media retention, 411, 413, 500, 503, 507).
 unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept;
 
 // --- Routes --------------------------------------------------------------------------------

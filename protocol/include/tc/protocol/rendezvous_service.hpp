@@ -4,6 +4,7 @@
 // Runs on the executor it is given (single-threaded io_context: the state needs no locks); the
 // archive's blocking store calls run on threads of their own.
 
+#include "tc/protocol/audit_event.hpp"
 #include "tc/protocol/errors.hpp"
 #include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/tls.hpp"
@@ -31,6 +32,11 @@ struct ArchiveServiceConfig {
     std::size_t storeThreads = 2;
     std::chrono::milliseconds idleTimeout{30'000};     // between requests of a connection
     std::chrono::milliseconds transferTimeout{60'000}; // to receive a body or send a response
+    // Media retention (ArchiveStore::purgeMedia): the media of records committed longer ago
+    // than this are purged at start and then every `retentionSweep`, on the store's threads;
+    // each purge is audited through ServiceConfig::audit. Zero: media are kept.
+    std::chrono::milliseconds mediaRetention{0};
+    std::chrono::milliseconds retentionSweep{std::chrono::hours(1)};
 };
 
 struct ServiceConfig {
@@ -48,6 +54,8 @@ struct ServiceConfig {
     // none. start() refuses an invalid one with its IceConfigErrc.
     IceConfig ice;
     ArchiveServiceConfig archive;
+    // Where archive accesses and purges are recorded (AuditLog::sink, audit_log.hpp).
+    AuditSink audit;
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 
