@@ -6,6 +6,7 @@
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
+#include "tc/protocol/review_index.hpp"
 #include "websocket_types.hpp"
 
 #include <atomic>
@@ -502,6 +503,17 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
     auto log = EventLog::open(config.eventLogPath);
     if (!log) {
         return log.error();
+    }
+    // The review index lives in the event log's file, so that indicators join both in SQL.
+    if (config.archive.store && !config.archive.reviewIndex && config.eventLogPath != ":memory:") {
+        auto index = SqliteReviewIndex::open(config.eventLogPath);
+        if (!index) {
+            if (config.log) {
+                config.log("review index: " + index.error().message());
+            }
+            return make_error_code(Errc::storageFailure);
+        }
+        config.archive.reviewIndex = std::move(*index);
     }
     auto service =
         std::make_shared<Service>(std::move(executor), std::move(config), *tls, std::move(*log));

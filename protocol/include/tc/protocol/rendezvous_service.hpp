@@ -4,6 +4,7 @@
 // Runs on the executor it is given (single-threaded io_context: the state needs no locks); the
 // archive's blocking store calls run on threads of their own.
 
+#include "tc/protocol/audit_event.hpp"
 #include "tc/protocol/errors.hpp"
 #include "tc/protocol/ice_servers.hpp"
 #include "tc/protocol/tls.hpp"
@@ -18,6 +19,8 @@
 namespace tc::protocol {
 
 class ArchiveStore;
+class CptsMap;
+class ReviewIndex;
 
 // The consultation archive served on the service's TLS port (protocol/README.md, "Archive
 // transfer"): a request that is not a WebSocket upgrade goes to the archive routes.
@@ -31,6 +34,19 @@ struct ArchiveServiceConfig {
     std::size_t storeThreads = 2;
     std::chrono::milliseconds idleTimeout{30'000};     // between requests of a connection
     std::chrono::milliseconds transferTimeout{60'000}; // to receive a body or send a response
+
+    // The review routes (protocol/README.md, "Review routes"), on the same port.
+    // Every read they answer is first sent to `audit`; without a sink they answer 503
+    // audit_unavailable: never an unaudited read.
+    AuditSink audit;
+    // Which cabin sites each CPTS covers (--cpts-map); null or empty: no coordinator sees a
+    // record.
+    std::shared_ptr<const CptsMap> cptsMap;
+    // The review index. Null: RendezvousService::start opens SqliteReviewIndex in the event
+    // log's file when the service holds an archive and the log is a file (not ":memory:");
+    // otherwise the review routes answer 503 review_unavailable. Committed records without a
+    // row are indexed when the service starts.
+    std::shared_ptr<ReviewIndex> reviewIndex;
 };
 
 struct ServiceConfig {
