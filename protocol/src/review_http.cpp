@@ -281,7 +281,9 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewFile(Exchange& exchange,
             }
             pseudonymise(document, opened->row.ageBand, opened->row.sex);
             auto text = document.dump();
-            if (containsAny(text, identityNeedles(record->patient))) {
+            // A FHIR Patient resource names the patient outside any "patient" member.
+            if (containsAny(text, identityNeedles(record->patient)) ||
+                text.find(R"("resourceType":"Patient")") != std::string::npos) {
                 return Refusal{make_error_code(ReviewErrc::identityBearing),
                                name + " names the patient outside a patient object"};
             }

@@ -526,3 +526,23 @@ TEST_CASE("indexing is idempotent and a record without its row is indexed at the
     CHECK(waitUntil([&] { return rowCount(database, record) == 1; }));
     CHECK(lab.get(doctor, recordPath(record)).status == 200);
 }
+
+TEST_CASE("age bands are wide at both ends and counted on the consultation day", "[review]") {
+    using std::chrono::day;
+    using std::chrono::month;
+    using std::chrono::year;
+    using std::chrono::year_month_day;
+    const year_month_day on{year(2026), month(5), day(3)};
+    const auto bornOn = [](int y, unsigned m, unsigned d) {
+        return year_month_day{year(y), month(m), day(d)};
+    };
+    CHECK(protocol::ageBandOf(bornOn(2026, 1, 1), on) == "0-17");
+    CHECK(protocol::ageBandOf(bornOn(2008, 5, 4), on) == "0-17"); // 18 tomorrow
+    CHECK(protocol::ageBandOf(bornOn(2008, 5, 3), on) == "18-29");
+    CHECK(protocol::ageBandOf(bornOn(1996, 5, 4), on) == "18-29");
+    CHECK(protocol::ageBandOf(bornOn(1996, 5, 3), on) == "30-39");
+    CHECK(protocol::ageBandOf(bornOn(1970, 2, 14), on) == "50-59");
+    CHECK(protocol::ageBandOf(bornOn(1947, 5, 3), on) == "70-79");
+    CHECK(protocol::ageBandOf(bornOn(1946, 5, 3), on) == "80+");
+    CHECK(protocol::ageBandOf(bornOn(1920, 1, 1), on) == "80+");
+}
