@@ -10,7 +10,9 @@
 // operator delete, which calls aligned_delete, i.e. free) and then reports them as mismatched:
 // a false positive of -Wmismatched-new-delete on the offloaded store calls below. The pragma
 // comes before the includes: GCC places the warning in asio's headers.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 #include "archive_http_exchange.hpp"
 #include "review_rules.hpp"
