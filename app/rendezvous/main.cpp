@@ -3,6 +3,7 @@
 #include "audit_command.hpp"
 #include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/audit_log.hpp"
+#include "tc/protocol/cpts_map.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
@@ -59,15 +60,20 @@ constexpr const char* kUsage = R"(usage:
       who opened, played or purged the record, and when (the patient-rights export)
   telecabine-rendezvous audit trail --audit-log FILE --actor RPPS [--csv]
       one actor's own trail
+      --cpts-map FILE       which cabin sites each CPTS covers, for the coordinators' review
+                            (JSON, protocol/README.md "Review routes"); without it no
+                            coordinator sees any record
   telecabine-rendezvous pki init DIR
       creates a development CA in DIR, a service certificate for localhost, a doctor
-      (doctor.p12) and a cabin (cabin.p12), passphrase "telecabine"; existing files are kept
+      (doctor.p12), a cabin (cabin.p12) and a coordinator of CPTS-DEMO (coordinator.p12),
+      passphrase "telecabine"; existing files are kept
   telecabine-rendezvous pki issue --dir DIR --role cabin|doctor|coordinator|service
       --id IDENTIFIER --name "DISPLAY NAME" --out FILE.p12 [--passphrase TEXT] [--days N]
-      [--dns NAMES] [--ip ADDRESSES]
+      [--dns NAMES] [--ip ADDRESSES] [--cpts ID]
       issues a PKCS#12 identity from the CA in DIR (ca.pem, ca.key); a service certificate
       is valid for the comma-separated --dns names and --ip addresses clients connect to
-      (default: localhost, 127.0.0.1 and ::1)
+      (default: localhost, 127.0.0.1 and ::1); a coordinator certificate names its CPTS,
+      --cpts ID (3-32 of A-Z 0-9 -), which no other role takes
 )";
 
 void logLine(const std::string& line) {
@@ -127,6 +133,16 @@ int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
         return fail("cannot open the archive " + *dir + ": " + archiveProblem(store.error()));
     }
     config.archive.store = std::make_shared<protocol::ArchiveStore>(std::move(*store));
+    if (const auto mapFile = args.value("cpts-map")) {
+        auto map = protocol::CptsMap::load(*mapFile);
+        if (!map) {
+            return fail("CPTS map " + *mapFile + ": " + map.error().message() + " (" +
+                        std::string(protocol::wireName(
+                            static_cast<protocol::CptsMapErrc>(map.error().code.value()))) +
+                        ")");
+        }
+        config.archive.cptsMap = std::make_shared<const protocol::CptsMap>(std::move(*map));
+    }
     config.archive.maxConnections = static_cast<std::size_t>(connections);
     return 0;
 }
@@ -160,7 +176,7 @@ int openAudit(cli::CommandLine& args, protocol::ServiceConfig& config,
         return fail("audit log " + *file + ": " + opened.error().message());
     }
     audit = std::move(*opened);
-    config.audit = audit->sink();
+    config.archive.audit = audit->sink();
     logLine("audit log " + *file);
     return 0;
 }
@@ -272,6 +288,8 @@ int pki(cli::CommandLine& args) {
                   << "  service: " << created->serviceCertificate() << "\n"
                   << "  doctor:  " << created->doctorBundle() << "\n"
                   << "  cabin:   " << created->cabinBundle() << "\n"
+                  << "  coordinator: " << created->coordinatorBundle() << " (CPTS "
+                  << protocol::DevelopmentPki::kDevelopmentCpts << ")\n"
                   << "  passphrase: " << protocol::DevelopmentPki::kDevelopmentPassphrase << "\n";
         return 0;
     }
@@ -292,7 +310,7 @@ int pki(cli::CommandLine& args) {
         return fail("pki issue: " + (!ca ? ca.error() : role.error()).message());
     }
     protocol::CertificateRequest request;
-    request.identity = {*role, *args.value("id"), *args.value("name")};
+    request.identity = {*role, *args.value("id"), *args.value("name"), args.value("cpts", "")};
     const auto days = args.number("days", 365);
     request.notAfter = std::chrono::hours(24 * days);
     const auto dnsNames = args.list("dns");
@@ -315,6 +333,12 @@ int pki(cli::CommandLine& args) {
     }
     auto issued = ca->issue(request);
     if (!issued) {
+        if (issued.error() == protocol::Errc::invalidCpts) {
+            return fail("pki issue: a coordinator needs --cpts ID (3-32 of A-Z 0-9 -)");
+        }
+        if (issued.error() == protocol::Errc::unexpectedCpts) {
+            return fail("pki issue: --cpts is for a coordinator certificate only");
+        }
         return fail("pki issue: " + issued.error().message());
     }
     const std::string passphrase =

@@ -1,17 +1,23 @@
 #include "demo_environment.hpp"
 
-#include "tc/protocol/archive_store.hpp"
-
 #include "cabin_simulator.hpp"
 #include "ipp_printer_process.hpp"
+#include "tc/protocol/archive_store.hpp"
+#include "tc/protocol/cpts_map.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 namespace tc::app {
+
+namespace {
+// The demo cabin's site code: the development PKI's cabin.p12 names it too.
+constexpr std::string_view kDemoCabinSite = "FR-NEV-GARE-01";
+} // namespace
 
 struct DemoEnvironment::Runtime {
     std::unique_ptr<cabin::IppPrinterProcess> printer; // the cabin's, when ippeveprinter exists
@@ -86,6 +92,18 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
         return store.error().code;
     }
     config.archive.store = std::make_shared<protocol::ArchiveStore>(std::move(*store));
+    // The demo's CPTS covers the demo cabin's site, so that the coordinator the development PKI
+    // makes (coordinator.p12, CPTS-DEMO) reviews the demo's consultations.
+    const nlohmann::json cptsMap = {
+        {"cpts",
+         {{{"id", std::string(protocol::DevelopmentPki::kDevelopmentCpts)},
+           {"name", "CPTS de démonstration"},
+           {"sites", {std::string(kDemoCabinSite)}}}}}};
+    auto map = protocol::CptsMap::parse(cptsMap.dump());
+    if (!map) {
+        return map.error().code;
+    }
+    config.archive.cptsMap = std::make_shared<const protocol::CptsMap>(std::move(*map));
     auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
     if (!service) {
         return service.error();
@@ -97,7 +115,8 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     client.port = demo->m_port;
     client.tls = {std::move(*cabinCredentials), *ca};
     auto script = cabin::demoScript(
-        {"FR-NEV-GARE-01", "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"}, std::random_device{}());
+        {std::string(kDemoCabinSite), "Cabine gare de Nevers", "Mo-Sa 07:00-21:00"},
+        std::random_device{}());
     script.waitingAtOnce = 3;
     script.cleaningDelay = options.cleaningDelay;
     script.videoCodec = options.cabinVideoCodec;

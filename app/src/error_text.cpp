@@ -300,6 +300,8 @@ QString describeError(const boost::system::error_code& error) {
                          "l'adresse du service.");
     case Errc::badIdentity:
     case Errc::invalidRpps:
+    case Errc::invalidCpts:
+    case Errc::unexpectedCpts:
         return QCoreApplication::translate(
             "ErrorText",
             "Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre "

@@ -3,16 +3,17 @@
 
 #include "archive_http.hpp"
 
+#include "archive_http_exchange.hpp"
 #include "archive_routes.hpp"
+#include "tc/protocol/review_index.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 
 namespace tc::protocol::detail {
 namespace {
-
-using Refusal = errors::Failure;
 
 http::verb methodOf(RouteKind kind) {
     switch (kind) {
@@ -36,55 +37,6 @@ Refusal refusalOf(const ParseError& error) {
 
 } // namespace
 
-struct ArchiveHttp::Exchange {
-    HttpTlsStream& stream;
-    beast::flat_buffer& buffer;
-    RequestHeaderParser& header; // moved from once the body is read
-    const Result<Identity>& identity;
-    http::verb method;
-    std::string target;
-    unsigned version = 11;
-    bool keepAlive = true;
-    bool expectContinue = false;
-    bool bodyPending = false; // bytes of the request's body are still on the wire
-    bool headerTaken = false; // `header` moved into a body parser
-    Route route;
-};
-
-struct ArchiveHttp::Reply {
-    unsigned status = 200;
-    std::string body; // JSON
-    std::string allow;
-    bool closeAfter = false; // the connection cannot carry another request
-    bool dropped = false;    // the connection failed: nothing more can be written
-    bool streamed = false;   // the route wrote its answer itself
-    std::string key;         // the error's key, for the log
-
-    static Reply json(const nlohmann::json& value) { return Reply{200, value.dump()}; }
-    static Reply jsonText(std::string text) { return Reply{200, std::move(text)}; }
-    static Reply refuse(const Refusal& refusal, std::optional<std::uint64_t> missing = {}) {
-        Reply reply;
-        reply.status = archiveHttpStatus(refusal.code);
-        reply.key = std::string(archiveErrorKey(refusal.code));
-        reply.body = toJson(ArchiveErrorBody{reply.key, refusal.message(), missing}).dump();
-        return reply;
-    }
-    static Reply refuse(const ArchiveFailure& failure) {
-        return refuse(static_cast<const Refusal&>(failure),
-                      failure.code == ArchiveErrc::chunksMissing
-                          ? std::optional<std::uint64_t>(failure.missingChunks)
-                          : std::nullopt);
-    }
-    static Reply refuse(boost::system::error_code code, std::string detail) {
-        return refuse(Refusal{code, std::move(detail)});
-    }
-    static Reply drop() {
-        Reply reply;
-        reply.dropped = true;
-        return reply;
-    }
-};
-
 ArchiveHttp::ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
                          std::function<void(const std::string&)> log)
     : m_config(std::move(config))
@@ -96,6 +48,16 @@ ArchiveHttp::ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
     }
     m_limits.maxManifestBytes = m_config.maxManifestBytes;
     m_drainLimit = std::max<std::uint64_t>(4ULL * m_limits.store.maxChunkBytes, 1024 * 1024);
+    if (m_config.store && m_config.reviewIndex) {
+        // Records committed while indexing failed (or before the index existed) get their row
+        // now, off the service's thread.
+        net::post(m_pool, [store = m_config.store, index = m_config.reviewIndex, log = m_log] {
+            const auto indexed = indexMissingRecords(*store, *index, log);
+            if (indexed > 0 && log) {
+                log("review index: " + std::to_string(indexed) + " records indexed at start");
+            }
+        });
+    }
 }
 
 ArchiveHttp::~ArchiveHttp() {
@@ -240,6 +202,9 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::route(Exchange& exchange) {
+    if (isReviewTarget(exchange.target)) {
+        co_return co_await review(exchange);
+    }
     auto matched = matchTarget(exchange.target);
     if (!matched) {
         co_return Reply::refuse(matched.error());
@@ -457,9 +422,13 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::putChunk(Exchange& exchange) {
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::commit(Exchange& exchange) {
     const auto& route = exchange.route;
-    auto work =
-        [store = m_config.store, id = route.recordId,
-         rpps = exchange.identity->identifier]() -> ArchiveResult<std::pair<RecordSummary, bool>> {
+    struct Committed {
+        RecordSummary summary;
+        bool now = false;       // committed by this request (not a repeat)
+        std::string indexError; // why the review index has no row for it, if it has none
+    };
+    auto work = [store = m_config.store, index = m_config.reviewIndex, id = route.recordId,
+                 rpps = exchange.identity->identifier]() -> ArchiveResult<Committed> {
         auto own = ownUpload(*store, id, rpps);
         if (!own) {
             return own.error();
@@ -468,20 +437,32 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::commit(Exchange& exchange) {
         if (!summary) {
             return summary.error();
         }
-        return std::pair(std::move(*summary), !own->committed);
+        Committed committed{std::move(*summary), !own->committed, {}};
+        // Indexed on every commit, repeats included (idempotent): a row that failed before is
+        // written now. A failure here loses nothing: the record is committed, and the service
+        // indexes what is missing when it starts.
+        if (index) {
+            if (auto row = indexRecord(*store, *index, id); !row) {
+                committed.indexError = row.error().message();
+            }
+        }
+        return committed;
     };
     auto result = co_await offload(std::move(work));
     auto& committed = *result;
     if (!committed) {
         co_return Reply::refuse(committed.error());
     }
-    if (committed->second) {
+    if (!committed->indexError.empty()) {
+        log("review index: record " + route.recordId + " not indexed: " + committed->indexError);
+    }
+    if (committed->now) {
         ++m_commits;
         log("archive: doctor " + exchange.identity->identifier + " committed record " +
-            route.recordId + " (" + std::to_string(committed->first.fileCount) + " files, " +
-            std::to_string(committed->first.plainBytes) + " bytes)");
+            route.recordId + " (" + std::to_string(committed->summary.fileCount) + " files, " +
+            std::to_string(committed->summary.plainBytes) + " bytes)");
     }
-    co_return Reply::json(toJson(committed->first));
+    co_return Reply::json(toJson(committed->summary));
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::list(Exchange& exchange) {
@@ -541,7 +522,11 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::file(Exchange& exchange) {
     if (!opened) {
         co_return Reply::refuse(opened.error());
     }
-    const Cursor cursor = *opened;
+    co_return co_await streamFile(exchange, *opened);
+}
+
+net::awaitable<ArchiveHttp::Reply>
+ArchiveHttp::streamFile(Exchange& exchange, std::shared_ptr<ArchiveFileCursor> cursor) {
     const auto next = [cursor] {
         return cursor->next();
     };

@@ -72,6 +72,13 @@ private:
     net::awaitable<Reply> list(Exchange& exchange);
     net::awaitable<Reply> files(Exchange& exchange);
     net::awaitable<Reply> file(Exchange& exchange);
+    // Sends the cursor's file as the answer, each chunk verified before it is sent.
+    net::awaitable<Reply> streamFile(Exchange& exchange, std::shared_ptr<ArchiveFileCursor> cursor);
+    // The review routes (review_http.cpp, protocol/README.md "Review routes").
+    net::awaitable<Reply> review(Exchange& exchange);
+    net::awaitable<Reply> reviewList(Exchange& exchange, const Requester& requester);
+    net::awaitable<Reply> reviewOpen(Exchange& exchange, const Requester& requester);
+    net::awaitable<Reply> reviewFile(Exchange& exchange, const Requester& requester);
     // Reads the request's body (at most `limit` bytes) into `out`; a Reply when it cannot.
     template <class Body>
     net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,

@@ -6,11 +6,22 @@
 
 namespace tc::protocol {
 
-// The one access rule. Today: the owner doctor alone. The next rules (coordinators reviewing
-// records whose patient consented to quality review) go here and nowhere else.
-bool mayReadRecord(const Requester& requester, const RecordSummary& record) noexcept {
-    return requester.role == Role::doctor && !requester.rpps.empty() &&
-           requester.rpps == record.ownerRpps;
+// The one access rule (archive_store.hpp). Any further rule goes here and nowhere else.
+bool mayReadRecord(const Requester& requester, const RecordSummary& record,
+                   std::string_view site) noexcept {
+    switch (requester.role) {
+    case Role::doctor:
+        return !requester.rpps.empty() && requester.rpps == record.ownerRpps;
+    case Role::coordinator:
+        return record.consent.qualityReview && !site.empty() &&
+               std::find(requester.reviewSites.begin(), requester.reviewSites.end(), site) !=
+                   requester.reviewSites.end();
+    case Role::service:
+        return requester.serviceItself;
+    case Role::cabin:
+        return false;
+    }
+    return false;
 }
 
 struct ArchiveRecordReader::Impl {
@@ -137,7 +148,8 @@ ArchiveResult<ArchiveBytes> ArchiveRecordReader::read(std::string_view name) con
 }
 
 ArchiveResult<ArchiveRecordReader> ArchiveStore::openRecord(std::string_view recordId,
-                                                            const Requester& requester) const {
+                                                            const Requester& requester,
+                                                            std::string_view site) const {
     auto& impl = *m_impl;
     const std::lock_guard lock(impl.mutex);
     auto record = impl.index->record(recordId);
@@ -150,7 +162,7 @@ ArchiveResult<ArchiveRecordReader> ArchiveStore::openRecord(std::string_view rec
     }
     auto reader = std::make_shared<ArchiveRecordReader::Impl>();
     reader->summary = archive::summaryOf(**record);
-    if (!mayReadRecord(requester, reader->summary)) {
+    if (!mayReadRecord(requester, reader->summary, site)) {
         return archiveFailure(ArchiveErrc::notPermitted, std::string(toString(requester.role)) +
                                                              " " + requester.rpps + " for record " +
                                                              std::string(recordId));

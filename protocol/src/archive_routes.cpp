@@ -23,6 +23,12 @@ std::vector<std::string_view> segmentsOf(std::string_view path) {
 
 } // namespace
 
+bool isReviewTarget(std::string_view target) noexcept {
+    const auto path = target.substr(0, target.find_first_of("?#"));
+    return path == kReviewRoutePrefix ||
+           (path.starts_with(kReviewRoutePrefix) && path[kReviewRoutePrefix.size()] == '/');
+}
+
 // A record id as the store takes it: 1 to 64 of [A-Za-z0-9_-], the first a letter or digit.
 bool isRecordIdSyntax(std::string_view id) noexcept {
     if (id.empty() || id.size() > 64 || id.front() == '-' || id.front() == '_') {

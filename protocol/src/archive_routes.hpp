@@ -20,6 +20,11 @@ struct Route {
     std::string name;      // file
 };
 
+// The review routes' prefix (review_http.cpp): "/review/v1".
+inline constexpr std::string_view kReviewRoutePrefix = "/review/v1";
+// Whether `target` is under the review routes' prefix (the path, before any query).
+bool isReviewTarget(std::string_view target) noexcept;
+
 // A record id as the store takes it: 1 to 64 of [A-Za-z0-9_-], the first a letter or digit.
 bool isRecordIdSyntax(std::string_view id) noexcept;
 

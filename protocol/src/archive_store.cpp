@@ -484,8 +484,17 @@ ArchiveStore::pendingUploads(std::optional<std::string_view> ownerRpps) const {
 }
 
 ArchiveResult<std::vector<RecordSummary>> ArchiveStore::records(std::string_view ownerRpps) const {
-    const std::lock_guard lock(m_impl->mutex);
-    auto listed = m_impl->index->list(RecordState::committed, ownerRpps);
+    return committedRecords(*m_impl, ownerRpps);
+}
+
+ArchiveResult<std::vector<RecordSummary>> ArchiveStore::allRecords() const {
+    return committedRecords(*m_impl, std::nullopt);
+}
+
+ArchiveResult<std::vector<RecordSummary>>
+ArchiveStore::committedRecords(Impl& impl, std::optional<std::string_view> ownerRpps) {
+    const std::lock_guard lock(impl.mutex);
+    auto listed = impl.index->list(RecordState::committed, ownerRpps);
     if (!listed) {
         return listed.error();
     }

@@ -1,6 +1,7 @@
 // The archive transfer's errors, their HTTP statuses, its routes and the Repr-Digest header.
 
 #include "tc/protocol/archive_transfer.hpp"
+#include "tc/protocol/review_index.hpp"
 
 #include <array>
 #include <openssl/evp.h>
@@ -22,6 +23,9 @@ std::string_view archiveErrorKey(const boost::system::error_code& code) noexcept
     if (code.category() == protocolCategory()) {
         return wireName(static_cast<Errc>(code.value()));
     }
+    if (code.category() == reviewCategory()) {
+        return wireName(static_cast<ReviewErrc>(code.value()));
+    }
     return "unknown";
 }
 
@@ -34,6 +38,9 @@ std::optional<boost::system::error_code> archiveErrorFromKey(std::string_view ke
     }
     if (const auto protocol = errcFromWireName(key)) {
         return make_error_code(*protocol);
+    }
+    if (const auto review = reviewErrcFromWireName(key)) {
+        return make_error_code(*review);
     }
     return std::nullopt;
 }
@@ -97,6 +104,8 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept {
         switch (static_cast<Errc>(code.value())) {
         case Errc::badIdentity:
         case Errc::invalidRpps:
+        case Errc::invalidCpts:
+        case Errc::unexpectedCpts:
         case Errc::forbiddenRole:
         case Errc::unknownSession:
             return 403;
@@ -106,6 +115,21 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept {
         case Errc::invalidField:
         case Errc::unknownField:
             return 400;
+        default:
+            return 500;
+        }
+    }
+    if (code.category() == reviewCategory()) {
+        switch (static_cast<ReviewErrc>(code.value())) {
+        case ReviewErrc::invalidFilter:
+        case ReviewErrc::filterTooLarge:
+            return 400;
+        case ReviewErrc::identityBearing:
+            return 403;
+        case ReviewErrc::auditUnavailable:
+        case ReviewErrc::auditFailed:
+        case ReviewErrc::reviewUnavailable:
+            return 503;
         default:
             return 500;
         }

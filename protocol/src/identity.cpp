@@ -18,6 +18,16 @@ constexpr std::array kRoles{std::pair{Role::cabin, std::string_view{"cabin"}},
                             std::pair{Role::coordinator, std::string_view{"coordinator"}},
                             std::pair{Role::service, std::string_view{"service"}}};
 
+// How many values of `nid` the subject holds.
+int subjectFieldCount(X509_NAME* name, int nid) {
+    int count = 0;
+    for (int index = X509_NAME_get_index_by_NID(name, nid, -1); index >= 0;
+         index = X509_NAME_get_index_by_NID(name, nid, index)) {
+        ++count;
+    }
+    return count;
+}
+
 // The single value of `nid` in the subject, as UTF-8; empty if absent or repeated.
 std::optional<std::string> subjectField(X509_NAME* name, int nid) {
     const int index = X509_NAME_get_index_by_NID(name, nid, -1);
@@ -88,9 +98,19 @@ bool isValidSiteCode(std::string_view code) noexcept {
     return true;
 }
 
+bool isValidCptsId(std::string_view id) noexcept {
+    return isValidSiteCode(id); // the same alphabet and lengths
+}
+
 Result<Identity> validateIdentity(Identity identity) {
     if (!isValidDisplayName(identity.displayName)) {
         return make_error_code(Errc::badIdentity);
+    }
+    if (identity.role == Role::coordinator && !isValidCptsId(identity.cpts)) {
+        return make_error_code(Errc::invalidCpts);
+    }
+    if (identity.role != Role::coordinator && !identity.cpts.empty()) {
+        return make_error_code(Errc::unexpectedCpts);
     }
     switch (identity.role) {
     case Role::doctor:
@@ -128,7 +148,26 @@ Result<Identity> identityFromCertificate(X509* certificate) {
     if (!parsedRole) {
         return parsedRole.error();
     }
-    return validateIdentity(Identity{*parsedRole, *identifier, *name});
+    // The CPTS: absent (empty), or exactly one organizationIdentifier that must read "CPTS:id".
+    std::string cpts;
+    const int cptsFields = subjectFieldCount(subject, NID_organizationIdentifier);
+    if (cptsFields > 1) {
+        return make_error_code(Errc::badIdentity);
+    }
+    if (cptsFields == 1) {
+        const auto field = subjectField(subject, NID_organizationIdentifier);
+        if (!field || !field->starts_with(kCptsPrefix)) {
+            return make_error_code(*parsedRole == Role::coordinator ? Errc::invalidCpts
+                                                                    : Errc::unexpectedCpts);
+        }
+        cpts = field->substr(kCptsPrefix.size());
+        if (cpts.empty()) {
+            // "CPTS:" alone is a CPTS field all the same: never read as "no CPTS".
+            return make_error_code(*parsedRole == Role::coordinator ? Errc::invalidCpts
+                                                                    : Errc::unexpectedCpts);
+        }
+    }
+    return validateIdentity(Identity{*parsedRole, *identifier, *name, std::move(cpts)});
 }
 
 } // namespace tc::protocol

@@ -102,6 +102,8 @@ Result<Credentials> CertificateAuthority::issue(const CertificateRequest& reques
               addNameEntry(name, NID_organizationalUnitName, std::string(toString(id.role))) &&
               addNameEntry(name, NID_serialNumber, id.identifier) &&
               addNameEntry(name, NID_commonName, id.displayName) &&
+              (id.cpts.empty() || addNameEntry(name, NID_organizationIdentifier,
+                                               std::string(kCptsPrefix) + id.cpts)) &&
               X509_set_issuer_name(leaf, X509_get_subject_name(ca)) == 1 &&
               addExtension(leaf, ca, NID_basic_constraints, "critical,CA:FALSE") &&
               addExtension(leaf, ca, NID_key_usage, "critical,digitalSignature") &&
@@ -303,6 +305,13 @@ Result<DevelopmentPki> ensureDevelopmentPki(const std::filesystem::path& directo
     }
     if (auto r = issueBundle(pki.cabinBundle(),
                              {Role::cabin, "FR-NEV-GARE-01", "Cabine gare de Nevers"});
+        !r) {
+        return r.error();
+    }
+    const auto coordinatorRpps = prescriptions::completeRpps("1010123459");
+    if (auto r = issueBundle(pki.coordinatorBundle(),
+                             {Role::coordinator, *coordinatorRpps, "Anne Lefèvre, CPTS du Val",
+                              std::string(DevelopmentPki::kDevelopmentCpts)});
         !r) {
         return r.error();
     }

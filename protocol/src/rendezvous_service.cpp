@@ -7,6 +7,7 @@
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
+#include "tc/protocol/review_index.hpp"
 #include "websocket_types.hpp"
 
 #include <atomic>
@@ -285,7 +286,7 @@ private:
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     (std::chrono::system_clock::now() - archive.mediaRetention).time_since_epoch())
                     .count();
-            const auto purged = co_await self->m_archive.purgeMedia(cutoff, self->m_config.audit);
+            const auto purged = co_await self->m_archive.purgeMedia(cutoff, self->m_config.archive.audit);
             if (purged && !*purged) {
                 self->log("media retention: " + (*purged).error().message());
             } else if (purged && (**purged).records != 0) {
@@ -533,6 +534,17 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
     auto log = EventLog::open(config.eventLogPath);
     if (!log) {
         return log.error();
+    }
+    // The review index lives in the event log's file, so that indicators join both in SQL.
+    if (config.archive.store && !config.archive.reviewIndex && config.eventLogPath != ":memory:") {
+        auto index = SqliteReviewIndex::open(config.eventLogPath);
+        if (!index) {
+            if (config.log) {
+                config.log("review index: " + index.error().message());
+            }
+            return make_error_code(Errc::storageFailure);
+        }
+        config.archive.reviewIndex = std::move(*index);
     }
     auto service =
         std::make_shared<Service>(std::move(executor), std::move(config), *tls, std::move(*log));

@@ -8,6 +8,7 @@
 #include "support/test_support.hpp"
 #include "tc/protocol/archive_client.hpp"
 #include "tc/protocol/archive_upload_queue.hpp"
+#include "tc/protocol/cpts_map.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
@@ -68,6 +69,8 @@ struct ServiceOptions {
     std::size_t maxConnections = 64;
     std::string eventLog = ":memory:";
     std::uint16_t port = 0;
+    protocol::AuditSink audit;                        // the review routes' (none: 503)
+    std::shared_ptr<const protocol::CptsMap> cptsMap; // the coordinators' sites
 };
 
 // A rendezvous service holding an archive, in process.
@@ -90,6 +93,8 @@ public:
         config.port = options.port;
         config.archive.store = store;
         config.archive.maxConnections = options.maxConnections;
+        config.archive.audit = options.audit;
+        config.archive.cptsMap = options.cptsMap;
         config.log = [log = m_log](const std::string& line) {
             const std::lock_guard lock(log->mutex);
             log->lines.push_back(line);
@@ -182,8 +187,9 @@ struct Client {
 
     protocol::ArchiveClientResult<protocol::UploadReport>
     upload(const std::string& recordId, const std::filesystem::path& directory,
-           protocol::UploadProgressHandler progress = {}) {
-        auto source = protocol::uploadSourceFromDirectory(recordId, directory, {true, false});
+           protocol::UploadProgressHandler progress = {},
+           protocol::ConsentScopes consent = {true, false}) {
+        auto source = protocol::uploadSourceFromDirectory(recordId, directory, consent);
         REQUIRE(source);
         return run(client.upload(std::move(*source), std::move(progress)));
     }

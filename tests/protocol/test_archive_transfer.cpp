@@ -183,12 +183,10 @@ TEST_CASE_METHOD(
         std::string listKey;   // listing records
         std::string chunkKey;  // a chunk or a commit for the owner's pending upload
     };
-    const auto coordinatorRpps = *prescriptions::completeRpps("1010123499");
     const std::vector<Stranger> strangers{
         {"a cabin", pki.cabin("FR-STRANGER-01"), "forbidden_role", "forbidden_role",
          "forbidden_role"},
-        {"a coordinator", pki.issue(protocol::Role::coordinator, coordinatorRpps, "Coordinatrice"),
-         "forbidden_role", "forbidden_role", "forbidden_role"},
+        {"a coordinator", pki.coordinator(), "forbidden_role", "forbidden_role", "forbidden_role"},
         {"another doctor", pki.doctor(4), "unknown_session", "ok", "not_permitted"},
         {"the service's certificate", pki.service, "forbidden_role", "forbidden_role",
          "forbidden_role"},

@@ -2,6 +2,7 @@
 // oversized requests), curl as an independent client doing a whole upload and a download from
 // the README's description alone, and the service's bounds (connections, no archive).
 
+#include "archive_raw_http.hpp"
 #include "archive_transfer_support.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -20,61 +21,6 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-struct RawAnswer {
-    unsigned status = 0; // 0: the connection ended without an answer
-    std::string body;
-    std::string allow;
-    bool keepAlive = false;
-
-    std::string error() const {
-        const auto document = nlohmann::json::parse(body, nullptr, false);
-        return document.is_object() && document.contains("error")
-                   ? document["error"].get<std::string>()
-                   : std::string("(none)");
-    }
-};
-
-// One TLS connection to the service, writing raw bytes and reading HTTP answers.
-class RawConnection {
-public:
-    RawConnection(const TestPki& pki, const protocol::Credentials& own, std::uint16_t port)
-        : m_tls(*protocol::makeClientContext({own, pki.ca.certificatePem()}, "127.0.0.1"))
-        , m_stream(m_io, *m_tls) {
-        m_stream.next_layer().connect(
-            net::ip::tcp::endpoint(net::ip::address_v4::loopback(), port));
-        m_stream.handshake(net::ssl::stream_base::client);
-    }
-
-    void send(const std::string& bytes) {
-        boost::system::error_code ignored;
-        net::write(m_stream, net::buffer(bytes), ignored);
-    }
-
-    RawAnswer read() {
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(1 << 20);
-        boost::system::error_code ec;
-        http::read(m_stream, m_buffer, parser, ec);
-        if (ec) {
-            return {};
-        }
-        const auto& answer = parser.get();
-        return {answer.result_int(), answer.body(), std::string(answer[http::field::allow]),
-                answer.keep_alive()};
-    }
-
-    RawAnswer exchange(const std::string& request) {
-        send(request);
-        return read();
-    }
-
-private:
-    net::io_context m_io;
-    std::shared_ptr<net::ssl::context> m_tls;
-    beast::ssl_stream<net::ip::tcp::socket> m_stream;
-    beast::flat_buffer m_buffer;
-};
 
 std::string request(const std::string& method, const std::string& target,
                     const std::string& body = {}, const std::string& extra = {}) {

@@ -2,6 +2,8 @@
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/identity.hpp"
 
+#include <vector>
+
 using namespace tc::protocol;
 
 TEST_CASE("roles round-trip by name", "[identity]") {
@@ -15,7 +17,7 @@ TEST_CASE("roles round-trip by name", "[identity]") {
 TEST_CASE("identity rules per role", "[identity]") {
     const auto rpps = *tc::prescriptions::completeRpps("8000123456");
     CHECK(validateIdentity({Role::doctor, rpps, "Dr Anne Leroy"}));
-    CHECK(validateIdentity({Role::coordinator, rpps, "CPTS Nièvre"}));
+    CHECK(validateIdentity({Role::coordinator, rpps, "CPTS Nièvre", "CPTS-58"}));
     std::string badKey = rpps;
     badKey.back() = badKey.back() == '9' ? '0' : static_cast<char>(badKey.back() + 1);
     CHECK(validateIdentity({Role::doctor, badKey, "Dr X"}).error() == Errc::invalidRpps);
@@ -37,4 +39,24 @@ TEST_CASE("identity rules per role", "[identity]") {
     CHECK(validateIdentity({Role::service, "Rendez Vous", "service"}).error() == Errc::badIdentity);
     CHECK(identityFromCertificate(nullptr).error() == Errc::noCertificate);
     CHECK(identityFromCertificatePem("garbage").error() == Errc::badIdentity);
+}
+
+TEST_CASE("a coordinator names a valid CPTS and no other role names one", "[identity]") {
+    const auto rpps = *tc::prescriptions::completeRpps("8000123456");
+    CHECK(validateIdentity({Role::coordinator, rpps, "Coord"}).error() == Errc::invalidCpts);
+    for (const std::string& bad :
+         std::vector<std::string>{"AB", "cpts-58", "CPTS 58", std::string(33, 'C'), "CPTS:58"}) {
+        INFO(bad);
+        CHECK(validateIdentity({Role::coordinator, rpps, "Coord", bad}).error() ==
+              Errc::invalidCpts);
+    }
+    CHECK(validateIdentity({Role::coordinator, rpps, "Coord", std::string(32, 'C')}));
+    CHECK(validateIdentity({Role::doctor, rpps, "Dr X", "CPTS-58"}).error() ==
+          Errc::unexpectedCpts);
+    CHECK(validateIdentity({Role::cabin, "FR-NEV-01", "Cabine", "CPTS-58"}).error() ==
+          Errc::unexpectedCpts);
+    CHECK(validateIdentity({Role::service, "rendezvous", "service", "CPTS-58"}).error() ==
+          Errc::unexpectedCpts);
+    CHECK(isValidCptsId("CPTS-DEMO"));
+    CHECK_FALSE(isValidCptsId(""));
 }

@@ -46,6 +46,64 @@ TEST_CASE("identities are validated before issuing", "[pki]") {
     CHECK(pki.ca.issue(request).error() == Errc::badIdentity);
 }
 
+TEST_CASE("a coordinator certificate carries its CPTS as organizationIdentifier", "[pki]") {
+    TestPki pki;
+    TempDir dir;
+    const auto coordinator = pki.coordinator("CPTS-VAL");
+    const auto identity = protocol::identityFromCertificatePem(coordinator.certificatePem);
+    REQUIRE(identity);
+    CHECK(identity->role == Role::coordinator);
+    CHECK(identity->cpts == "CPTS-VAL");
+    CHECK(prescriptions::isValidRpps(identity->identifier));
+    // openssl reads the attribute by its name: the OID 2.5.4.97 with the prefix.
+    const auto pem = dir.write("coordinator.pem", coordinator.certificatePem);
+    CHECK(run("openssl x509 -in " + pem.string() +
+              " -noout -subject -nameopt sep_multiline,sname | grep -qx "
+              "'    organizationIdentifier=CPTS:CPTS-VAL'") == 0);
+    const auto doctor = protocol::identityFromCertificatePem(pki.doctor().certificatePem);
+    REQUIRE(doctor);
+    CHECK(doctor->cpts.empty());
+
+    // issue() refuses what the rules refuse.
+    protocol::CertificateRequest request;
+    const auto rpps = *prescriptions::completeRpps("1010123459");
+    request.identity = {Role::coordinator, rpps, "Sans CPTS"};
+    CHECK(pki.ca.issue(request).error() == Errc::invalidCpts);
+    request.identity = {Role::doctor, rpps, "Dr CPTS", "CPTS-VAL"};
+    CHECK(pki.ca.issue(request).error() == Errc::unexpectedCpts);
+}
+
+TEST_CASE("certificates made elsewhere with a missing, bad or stray CPTS are refused", "[pki]") {
+    TestPki pki;
+    const auto rpps = *prescriptions::completeRpps("1010123459");
+    const std::string base = "/O=telecabine development/serialNumber=" + rpps + "/CN=Coord";
+    struct Case {
+        std::string subject;
+        Errc code;
+    };
+    const std::vector<Case> cases{
+        {base + "/OU=coordinator", Errc::invalidCpts},
+        {base + "/OU=coordinator/organizationIdentifier=CPTS:", Errc::invalidCpts},
+        {base + "/OU=coordinator/organizationIdentifier=CPTS-VAL", Errc::invalidCpts},
+        {base + "/OU=coordinator/organizationIdentifier=CPTS:cpts-val", Errc::invalidCpts},
+        {base + "/OU=coordinator/organizationIdentifier=CPTS:CPTS-A" +
+             "/organizationIdentifier=CPTS:CPTS-B",
+         Errc::badIdentity},
+        {base + "/OU=doctor/organizationIdentifier=CPTS:CPTS-VAL", Errc::unexpectedCpts},
+        {"/O=x/OU=cabin/serialNumber=FR-NEV-01/CN=Cabine/organizationIdentifier=CPTS:CPTS-VAL",
+         Errc::unexpectedCpts},
+    };
+    for (const auto& c : cases) {
+        INFO(c.subject);
+        const auto forged = pki.forge(c.subject);
+        CHECK(protocol::identityFromCertificatePem(forged.certificatePem).error() == c.code);
+    }
+    const auto fine = pki.forge(base + "/OU=coordinator/organizationIdentifier=CPTS:CPTS-VAL");
+    const auto identity = protocol::identityFromCertificatePem(fine.certificatePem);
+    REQUIRE(identity);
+    CHECK(identity->cpts == "CPTS-VAL");
+}
+
 TEST_CASE("PKCS#12 bundles round-trip and are readable by openssl", "[pki]") {
     TestPki pki;
     TempDir dir;
@@ -93,6 +151,14 @@ TEST_CASE("the development PKI is created once and kept", "[pki]") {
     REQUIRE(cabin);
     CHECK(run("openssl verify -CAfile " + second->caCertificate().string() + " " +
               dir.write("cabin.pem", cabin->certificatePem).string()) == 0);
+    // The coordinator of the demo's CPTS.
+    const auto coordinator = protocol::fromPkcs12(*protocol::readFile(second->coordinatorBundle()),
+                                                  protocol::DevelopmentPki::kDevelopmentPassphrase);
+    REQUIRE(coordinator);
+    const auto identity = protocol::identityFromCertificatePem(coordinator->certificatePem);
+    REQUIRE(identity);
+    CHECK(identity->role == Role::coordinator);
+    CHECK(identity->cpts == protocol::DevelopmentPki::kDevelopmentCpts);
     const auto perms = std::filesystem::status(second->caKey()).permissions();
     CHECK((perms & std::filesystem::perms::group_all) == std::filesystem::perms::none);
     CHECK((perms & std::filesystem::perms::others_all) == std::filesystem::perms::none);

@@ -228,10 +228,7 @@ TEST_CASE("a role that does not fit the message is refused", "[rendezvous]") {
     TestService service(pki);
     SyncClient cabin(pki, pki.cabin(), service.port());
     SyncClient doctor(pki, pki.doctor(), service.port());
-    SyncClient coordinator(pki,
-                           pki.issue(protocol::Role::coordinator,
-                                     *prescriptions::completeRpps("2000000000"), "Coordinatrice"),
-                           service.port());
+    SyncClient coordinator(pki, pki.coordinator(), service.port());
     REQUIRE(cabin.waitWelcome());
     REQUIRE(doctor.waitWelcome());
     REQUIRE(coordinator.waitWelcome());

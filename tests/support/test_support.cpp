@@ -1,15 +1,17 @@
 #include "support/test_support.hpp"
 
+#include "support/tls_test_peer.hpp"
+
 #include <algorithm>
 #include <future>
 
 namespace tc::test {
 
 protocol::Credentials TestPki::issue(protocol::Role role, std::string identifier, std::string name,
-                                     std::chrono::seconds notBefore,
-                                     std::chrono::seconds notAfter) const {
+                                     std::chrono::seconds notBefore, std::chrono::seconds notAfter,
+                                     std::string cpts) const {
     protocol::CertificateRequest request;
-    request.identity = {role, std::move(identifier), std::move(name)};
+    request.identity = {role, std::move(identifier), std::move(name), std::move(cpts)};
     request.notBefore = notBefore;
     request.notAfter = notAfter;
     if (role == protocol::Role::service) {
@@ -26,6 +28,38 @@ protocol::Credentials TestPki::doctor(int n) const {
 
 protocol::Credentials TestPki::cabin(const std::string& site) const {
     return issue(protocol::Role::cabin, site, "Cabine " + site);
+}
+
+protocol::Credentials TestPki::coordinator(const std::string& cpts, int n,
+                                           std::chrono::seconds notBefore,
+                                           std::chrono::seconds notAfter) const {
+    const auto rpps = *prescriptions::completeRpps("101012370" + std::to_string(n % 10));
+    return issue(protocol::Role::coordinator, rpps, "Coordinatrice " + cpts, notBefore, notAfter,
+                 cpts);
+}
+
+protocol::Credentials TestPki::forge(const std::string& subject) const {
+    TempDir dir;
+    const auto caPem = dir.write("ca.pem", ca.certificatePem());
+    const auto caKey = dir.write("ca.key", ca.privateKeyPem());
+    const auto ext = dir.write("ext.cnf", "basicConstraints=critical,CA:FALSE\n"
+                                          "keyUsage=critical,digitalSignature\n"
+                                          "extendedKeyUsage=clientAuth\n");
+    const auto key = dir.path() / "leaf.key";
+    const auto csr = dir.path() / "leaf.csr";
+    const auto pem = dir.path() / "leaf.pem";
+    const std::string made =
+        "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -utf8 -subj '" +
+        subject + "' -keyout " + key.string() + " -out " + csr.string() +
+        " && openssl x509 -req -in " + csr.string() + " -CA " + caPem.string() + " -CAkey " +
+        caKey.string() + " -set_serial 0x4242 -days 1 -extfile " + ext.string() + " -out " +
+        pem.string();
+    REQUIRE(run(made) == 0);
+    auto certificate = protocol::readFile(pem);
+    auto privateKey = protocol::readFile(key);
+    REQUIRE(certificate);
+    REQUIRE(privateKey);
+    return protocol::Credentials{*certificate, *privateKey, {ca.certificatePem()}};
 }
 
 TestService::TestService(const TestPki& pki, std::chrono::milliseconds grace, std::string eventLog,
@@ -186,12 +220,14 @@ protocol::Visit adultVisit(const std::string& id, const std::string& site) {
     return v;
 }
 
-ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std::string& visitId) {
+ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std::string& visitId,
+                        const std::string& site) {
     REQUIRE(cabin.waitWelcome());
     REQUIRE(doctor.waitWelcome());
     REQUIRE_FALSE(doctor.request(protocol::type::presenceSet, {{"status", "on_shift"}}).code);
     REQUIRE_FALSE(
-        cabin.request(protocol::type::visitCheckIn, protocol::toJson(adultVisit(visitId))).code);
+        cabin.request(protocol::type::visitCheckIn, protocol::toJson(adultVisit(visitId, site)))
+            .code);
     const auto claim = doctor.request(protocol::type::visitClaim, {{"visit_id", visitId}});
     REQUIRE_FALSE(claim.code);
     auto result = protocol::fromJson<protocol::ClaimResult>(claim.body);

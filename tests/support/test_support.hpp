@@ -30,9 +30,17 @@ struct TestPki {
 
     protocol::Credentials issue(protocol::Role role, std::string identifier, std::string name,
                                 std::chrono::seconds notBefore = -300s,
-                                std::chrono::seconds notAfter = 86400s) const;
+                                std::chrono::seconds notAfter = 86400s,
+                                std::string cpts = {}) const;
     protocol::Credentials doctor(int n = 0) const;
     protocol::Credentials cabin(const std::string& site = "FR-TEST-01") const;
+    // A coordinator of `cpts`, RPPS 101012370n (n < 10, with its check digit).
+    protocol::Credentials coordinator(const std::string& cpts = "CPTS-TEST", int n = 0,
+                                      std::chrono::seconds notBefore = -300s,
+                                      std::chrono::seconds notAfter = 86400s) const;
+    // A client certificate from this CA with the subject given as is ("/OU=coordinator/..."),
+    // made by the openssl command line: what CertificateAuthority::issue refuses to make.
+    protocol::Credentials forge(const std::string& subject) const;
 };
 
 class TestService {
@@ -115,6 +123,7 @@ struct ClaimedVisit {
     nlohmann::json cabinBody;
 };
 
-ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std::string& visitId);
+ClaimedVisit claimVisit(SyncClient& cabin, SyncClient& doctor, const std::string& visitId,
+                        const std::string& site = "FR-TEST-01");
 
 } // namespace tc::test

@@ -4,7 +4,7 @@
 // SHA-256 and the SHA-256 of each of their chunks), then the chunks, in any order, then a
 // commit. A console killed mid-upload calls beginUpload again with the same manifest and sends
 // only what the store says is missing. Until the commit, no reader and no listing sees the
-// record; after it, only its owner doctor may read it (mayReadRecord).
+// record; after it, only who mayReadRecord allows may read it.
 //
 // Everything at rest is encrypted: each record has its own data key, wrapped by the archive
 // key; chunks are AES-256-GCM objects named by the SHA-256 of their bytes; the manifest is
@@ -147,10 +147,22 @@ struct PendingUpload {
 struct Requester {
     Role role = Role::cabin;
     std::string rpps; // doctors and coordinators
+    // Coordinators: the cabin sites their certificate's CPTS covers in the service's CPTS map
+    // (cpts_map.hpp); empty when the service has no map or the CPTS is not in it.
+    std::vector<std::string> reviewSites;
+    // The service reading for itself (the review index); never set from a certificate.
+    bool serviceItself = false;
 };
 
-// The access rule, in one place: only the record's owner doctor may read it.
-bool mayReadRecord(const Requester& requester, const RecordSummary& record) noexcept;
+// The access rule, in one place. May read a record:
+// - its owner doctor;
+// - a coordinator, when the record's cabin `site` (as the service's review index knows it,
+//   from its own event log) is one of the coordinator's reviewSites AND the patient consented
+//   to quality review;
+// - the service itself (indexing).
+// Nobody else: other doctors, cabins, coordinators of another CPTS or without consent.
+bool mayReadRecord(const Requester& requester, const RecordSummary& record,
+                   std::string_view site = {}) noexcept;
 
 struct ArchivedFile {
     std::string name;
@@ -265,9 +277,13 @@ public:
     pendingUploads(std::optional<std::string_view> ownerRpps = std::nullopt) const;
     // The owner's committed records, oldest first.
     ArchiveResult<std::vector<RecordSummary>> records(std::string_view ownerRpps) const;
-    // unknownRecord for no committed record of this id, notPermitted unless mayReadRecord.
+    // Committed records of every owner, oldest first (the review index's catch-up).
+    ArchiveResult<std::vector<RecordSummary>> allRecords() const;
+    // unknownRecord for no committed record of this id, notPermitted unless mayReadRecord
+    // (`site`: the record's cabin site, for the coordinators' rule).
     ArchiveResult<ArchiveRecordReader> openRecord(std::string_view recordId,
-                                                  const Requester& requester) const;
+                                                  const Requester& requester,
+                                                  std::string_view site = {}) const;
     // The owner and state of the record or pending upload `recordId`; nullopt if there is none.
     ArchiveResult<std::optional<RecordOwnership>> ownership(std::string_view recordId) const;
 
@@ -287,6 +303,8 @@ public:
 private:
     struct Impl;
     explicit ArchiveStore(std::unique_ptr<Impl> impl);
+    static ArchiveResult<std::vector<RecordSummary>>
+    committedRecords(Impl& impl, std::optional<std::string_view> ownerRpps);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -7,6 +7,8 @@
 //                          service name (service)
 //   subject CN           = display name
 //   subject O            = deployment name
+//   subject organizationIdentifier (2.5.4.97) = "CPTS:<id>" on a coordinator's certificate
+//                          (the CPTS it works for), and on no other
 
 #include "tc/protocol/errors.hpp"
 
@@ -26,6 +28,7 @@ struct Identity {
     Role role = Role::cabin;
     std::string identifier;
     std::string displayName;
+    std::string cpts; // coordinators: their CPTS (a site-code-like id); empty for other roles
 
     friend bool operator==(const Identity&, const Identity&) = default;
 };
@@ -33,8 +36,14 @@ struct Identity {
 // Site codes are what a deployment prints on a cabin: 3 to 32 of [A-Z0-9-].
 bool isValidSiteCode(std::string_view code) noexcept;
 
+// A CPTS identifier: 3 to 32 of [A-Z0-9-], like a site code. In a certificate it is written
+// with kCptsPrefix before it.
+bool isValidCptsId(std::string_view id) noexcept;
+inline constexpr std::string_view kCptsPrefix = "CPTS:";
+
 // Checks the identifier against the role's rules (RPPS for doctors and coordinators, site code
-// for cabins) and the display name (1 to 128 printable UTF-8 bytes).
+// for cabins), the display name (1 to 128 printable UTF-8 bytes) and the CPTS: a coordinator
+// must carry a valid one (invalidCpts), any other role none (unexpectedCpts).
 Result<Identity> validateIdentity(Identity identity);
 
 // Reads and validates the identity fields of a certificate. The chain must already be verified.

@@ -65,7 +65,8 @@ Result<void> writeFile(const std::filesystem::path& path, const std::string& dat
                        bool privateFile);
 
 // The development PKI of `telecabine --demo` and `telecabine-rendezvous pki init`: a CA, a
-// service certificate for localhost/127.0.0.1, one doctor and one cabin. Files that already
+// service certificate for localhost/127.0.0.1, one doctor, one cabin and one coordinator of
+// the CPTS kDevelopmentCpts. Files that already
 // exist are kept, so the call is idempotent.
 struct DevelopmentPki {
     std::filesystem::path directory;
@@ -75,7 +76,9 @@ struct DevelopmentPki {
     std::filesystem::path serviceKey() const { return directory / "service.key"; }
     std::filesystem::path doctorBundle() const { return directory / "doctor.p12"; }
     std::filesystem::path cabinBundle() const { return directory / "cabin.p12"; }
+    std::filesystem::path coordinatorBundle() const { return directory / "coordinator.p12"; }
     static constexpr const char* kDevelopmentPassphrase = "telecabine";
+    static constexpr std::string_view kDevelopmentCpts = "CPTS-DEMO";
 };
 Result<DevelopmentPki> ensureDevelopmentPki(const std::filesystem::path& directory);
 

@@ -19,6 +19,8 @@
 namespace tc::protocol {
 
 class ArchiveStore;
+class CptsMap;
+class ReviewIndex;
 
 // The consultation archive served on the service's TLS port (protocol/README.md, "Archive
 // transfer"): a request that is not a WebSocket upgrade goes to the archive routes.
@@ -34,9 +36,23 @@ struct ArchiveServiceConfig {
     std::chrono::milliseconds transferTimeout{60'000}; // to receive a body or send a response
     // Media retention (ArchiveStore::purgeMedia): the media of records committed longer ago
     // than this are purged at start and then every `retentionSweep`, on the store's threads;
-    // each purge is audited through ServiceConfig::audit. Zero: media are kept.
+    // each purge is audited through `audit` below. Zero: media are kept.
     std::chrono::milliseconds mediaRetention{0};
     std::chrono::milliseconds retentionSweep{std::chrono::hours(1)};
+
+    // The audit trail (AuditLog::sink, audit_log.hpp). The review routes (protocol/README.md,
+    // "Review routes"), on the same port, send every read they answer to it first; without a
+    // sink they answer 503 audit_unavailable: never an unaudited read. The retention's purges
+    // are recorded there too.
+    AuditSink audit;
+    // Which cabin sites each CPTS covers (--cpts-map); null or empty: no coordinator sees a
+    // record.
+    std::shared_ptr<const CptsMap> cptsMap;
+    // The review index. Null: RendezvousService::start opens SqliteReviewIndex in the event
+    // log's file when the service holds an archive and the log is a file (not ":memory:");
+    // otherwise the review routes answer 503 review_unavailable. Committed records without a
+    // row are indexed when the service starts.
+    std::shared_ptr<ReviewIndex> reviewIndex;
 };
 
 struct ServiceConfig {
@@ -53,9 +69,7 @@ struct ServiceConfig {
     // STUN and TURN servers handed to both parties of every session (loadIceConfig); empty:
     // none. start() refuses an invalid one with its IceConfigErrc.
     IceConfig ice;
-    ArchiveServiceConfig archive;
-    // Where archive accesses and purges are recorded (AuditLog::sink, audit_log.hpp).
-    AuditSink audit;
+    ArchiveServiceConfig archive; // its `audit` also records the retention's purges
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 
