@@ -3,6 +3,7 @@
 #include "cabin_simulator.hpp"
 #include "ipp_printer_process.hpp"
 #include "tc/protocol/archive_store.hpp"
+#include "tc/protocol/audit_log.hpp"
 #include "tc/protocol/cpts_map.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
@@ -20,6 +21,7 @@ constexpr std::string_view kDemoCabinSite = "FR-NEV-GARE-01";
 } // namespace
 
 struct DemoEnvironment::Runtime {
+    std::unique_ptr<protocol::AuditLog> audit; // first: it outlives the service that appends
     std::unique_ptr<cabin::IppPrinterProcess> printer; // the cabin's, when ippeveprinter exists
     protocol::IoThread io{"tc-demo"};
     std::shared_ptr<protocol::RendezvousService> service;
@@ -104,6 +106,13 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
         return map.error().code;
     }
     config.archive.cptsMap = std::make_shared<const protocol::CptsMap>(std::move(*map));
+    // Every review read is audited first (the review routes refuse without an audit trail).
+    auto audit = protocol::AuditLog::open(directory / "demo-audit.sqlite", config.tls.own);
+    if (!audit) {
+        return audit.error().code;
+    }
+    demo->m_runtime->audit = std::move(*audit);
+    config.archive.audit = demo->m_runtime->audit->sink();
     auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
     if (!service) {
         return service.error();

@@ -79,17 +79,6 @@ void ArchiveHttp::addTo(ServiceStats& stats) const {
     stats.archiveConnectionsOpen = m_open.load();
 }
 
-template <class F>
-net::awaitable<std::optional<std::invoke_result_t<F&>>> ArchiveHttp::offload(F work) {
-    using R = std::invoke_result_t<F&>;
-    return net::co_spawn(
-        m_pool.get_executor(),
-        [work = std::move(work)]() mutable -> net::awaitable<std::optional<R>> {
-            co_return std::optional<R>(work());
-        },
-        net::use_awaitable);
-}
-
 net::awaitable<std::optional<ArchiveResult<MediaPurgeReport>>>
 ArchiveHttp::purgeMedia(std::int64_t committedBeforeUnixMs, AuditSink audit) {
     if (!m_config.store) {
