@@ -2,6 +2,7 @@
 
 #include "tc/protocol/event_log.hpp"
 #include "tc/protocol/messages.hpp"
+#include "tc/protocol/review_index.hpp"
 
 #include <array>
 #include <memory>
@@ -20,18 +21,6 @@ struct StatementFinalize {
     void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalize>;
-
-// The review index's table, as the service creates it (protocol/README.md, "Review index").
-constexpr const char* kReviewRecordsTable = R"sql(
-CREATE TABLE IF NOT EXISTS review_records(
-  record_id TEXT PRIMARY KEY, site TEXT NOT NULL, doctor_rpps TEXT NOT NULL,
-  visit_id TEXT NOT NULL, checkin_ms INTEGER NOT NULL, claim_ms INTEGER NOT NULL,
-  start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
-  wait_ms INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
-  end_reason TEXT NOT NULL, orientation TEXT NOT NULL,
-  incident_count INTEGER NOT NULL, prescription_count INTEGER NOT NULL,
-  age_band TEXT NOT NULL, sex TEXT NOT NULL,
-  quality_review INTEGER NOT NULL, care INTEGER NOT NULL, committed_ms INTEGER NOT NULL))sql";
 
 constexpr std::array kEndReasons{
     "completed",          "completed",    "completed",    "completed",         "referred_in_person",
@@ -155,15 +144,17 @@ protocol::Result<ReviewSeedSummary> seedReviewDatabase(const std::filesystem::pa
     if (plan.sites.empty() || plan.toUnixMs <= plan.fromUnixMs) {
         return make_error_code(Errc::invalidField);
     }
-    // The service's own schema first.
+    // The service's own schemas first: the event log's, then the review index's.
     if (auto log = protocol::EventLog::open(database.string()); !log) {
         return log.error();
+    }
+    if (auto index = protocol::SqliteReviewIndex::open(database); !index) {
+        return make_error_code(Errc::storageFailure);
     }
     sqlite3* raw = nullptr;
     const int opened = sqlite3_open(database.c_str(), &raw);
     const std::unique_ptr<sqlite3, DbClose> db(raw);
     if (opened != SQLITE_OK ||
-        sqlite3_exec(db.get(), kReviewRecordsTable, nullptr, nullptr, nullptr) != SQLITE_OK ||
         sqlite3_exec(db.get(), "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
         return make_error_code(Errc::storageFailure);
     }

@@ -3,7 +3,7 @@
 // indicators: the rows the service writes (check-in, claim, join, end, cleaning, satisfaction,
 // cancel) and the review index rows of the archived ones. Bulk SQL in one transaction, so a
 // benchmark can seed 100,000 consultations in seconds; the schema is the service's own
-// (EventLog::open creates it first). No Catch2: the benchmarks use it too.
+// (EventLog::open and SqliteReviewIndex::open create it first). No Catch2: the benchmarks use it too.
 
 #include "tc/protocol/errors.hpp"
 
