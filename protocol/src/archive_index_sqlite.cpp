@@ -136,23 +136,6 @@ const char* stateText(RecordState state) {
     return state == RecordState::committed ? "committed" : "pending";
 }
 
-// Resets the statement when the scope ends, whatever the path out.
-class Use {
-public:
-    explicit Use(sqlite3_stmt* s)
-        : m_s(s) {
-        sqlite3_reset(m_s);
-        sqlite3_clear_bindings(m_s);
-    }
-    ~Use() { sqlite3_reset(m_s); }
-    Use(const Use&) = delete;
-    Use& operator=(const Use&) = delete;
-    sqlite3_stmt* get() const { return m_s; }
-
-private:
-    sqlite3_stmt* m_s;
-};
-
 } // namespace
 
 struct SqliteArchiveIndex::Impl {
@@ -274,7 +257,7 @@ SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
 
     // The schema version, set once; an index written by another version is not mixed with.
     {
-        Use get(i.getMeta.get());
+        StatementUse get(i.getMeta.get());
         bindText(get.get(), 1, "schema_version");
         const int stepped = sqlite3_step(get.get());
         if (stepped == SQLITE_ROW) {
@@ -289,7 +272,7 @@ SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
                                       "the index was written by another schema version");
             }
         } else if (stepped == SQLITE_DONE) {
-            Use put(i.putMeta.get());
+            StatementUse put(i.putMeta.get());
             bindText(put.get(), 1, "schema_version");
             sqlite3_bind_int64(put.get(), 2, kSchemaVersion);
             if (auto r = i.done(put.get(), "schema_version"); !r) {
@@ -303,7 +286,7 @@ SqliteArchiveIndex::open(const std::filesystem::path& databaseFile) {
 }
 
 ArchiveResult<std::optional<ArchiveBytes>> SqliteArchiveIndex::keyCheck() {
-    Use s(m_impl->getMeta.get());
+    StatementUse s(m_impl->getMeta.get());
     bindText(s.get(), 1, "key_check");
     const int stepped = sqlite3_step(s.get());
     if (stepped == SQLITE_ROW) {
@@ -316,14 +299,14 @@ ArchiveResult<std::optional<ArchiveBytes>> SqliteArchiveIndex::keyCheck() {
 }
 
 ArchiveResult<void> SqliteArchiveIndex::setKeyCheck(const ArchiveBytes& value) {
-    Use s(m_impl->putMeta.get());
+    StatementUse s(m_impl->putMeta.get());
     bindText(s.get(), 1, "key_check");
     bindBlob(s.get(), 2, value.data(), value.size());
     return m_impl->done(s.get(), "set key_check");
 }
 
 ArchiveResult<std::optional<IndexedRecord>> SqliteArchiveIndex::record(std::string_view recordId) {
-    Use s(m_impl->getRecord.get());
+    StatementUse s(m_impl->getRecord.get());
     bindText(s.get(), 1, recordId);
     const int stepped = sqlite3_step(s.get());
     if (stepped == SQLITE_DONE) {
@@ -343,7 +326,7 @@ ArchiveResult<void> SqliteArchiveIndex::beginUpload(const IndexedRecord& record,
     auto& i = *m_impl;
     return i.transaction([&]() -> ArchiveResult<void> {
         {
-            Use s(i.getRecord.get());
+            StatementUse s(i.getRecord.get());
             bindText(s.get(), 1, record.recordId);
             const int stepped = sqlite3_step(s.get());
             if (stepped == SQLITE_ROW && columnText(s.get(), 2) == "committed") {
@@ -355,21 +338,21 @@ ArchiveResult<void> SqliteArchiveIndex::beginUpload(const IndexedRecord& record,
             }
         }
         {
-            Use s(i.deleteChunks.get());
+            StatementUse s(i.deleteChunks.get());
             bindText(s.get(), 1, record.recordId);
             if (auto r = i.done(s.get(), "delete chunks"); !r) {
                 return r;
             }
         }
         {
-            Use s(i.deleteRecord.get());
+            StatementUse s(i.deleteRecord.get());
             bindText(s.get(), 1, record.recordId);
             if (auto r = i.done(s.get(), "delete record"); !r) {
                 return r;
             }
         }
         {
-            Use s(i.insertRecord.get());
+            StatementUse s(i.insertRecord.get());
             bindText(s.get(), 1, record.recordId);
             bindText(s.get(), 2, record.ownerRpps);
             sqlite3_bind_int(s.get(), 3, record.consent.care ? 1 : 0);
@@ -384,7 +367,7 @@ ArchiveResult<void> SqliteArchiveIndex::beginUpload(const IndexedRecord& record,
             }
         }
         for (const auto& id : chunks) {
-            Use s(i.insertChunk.get());
+            StatementUse s(i.insertChunk.get());
             bindText(s.get(), 1, record.recordId);
             bindBlob(s.get(), 2, id.data(), id.size());
             if (auto r = i.done(s.get(), "insert chunk"); !r) {
@@ -396,7 +379,7 @@ ArchiveResult<void> SqliteArchiveIndex::beginUpload(const IndexedRecord& record,
 }
 
 ArchiveResult<std::vector<IndexedChunk>> SqliteArchiveIndex::chunks(std::string_view recordId) {
-    Use s(m_impl->selectChunks.get());
+    StatementUse s(m_impl->selectChunks.get());
     bindText(s.get(), 1, recordId);
     std::vector<IndexedChunk> chunks;
     int stepped = SQLITE_ROW;
@@ -415,7 +398,7 @@ ArchiveResult<std::vector<IndexedChunk>> SqliteArchiveIndex::chunks(std::string_
 
 ArchiveResult<std::optional<IndexedChunk>> SqliteArchiveIndex::chunk(std::string_view recordId,
                                                                      const KeyedChunkId& keyedId) {
-    Use s(m_impl->selectChunk.get());
+    StatementUse s(m_impl->selectChunk.get());
     bindText(s.get(), 1, recordId);
     bindBlob(s.get(), 2, keyedId.data(), keyedId.size());
     const int stepped = sqlite3_step(s.get());
@@ -436,7 +419,7 @@ ArchiveResult<bool> SqliteArchiveIndex::markStored(std::string_view recordId,
                                                    const KeyedChunkId& keyedId,
                                                    std::string_view objectName,
                                                    std::uint64_t objectBytes) {
-    Use s(m_impl->markStored.get());
+    StatementUse s(m_impl->markStored.get());
     bindText(s.get(), 1, objectName);
     sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(objectBytes));
     bindText(s.get(), 3, recordId);
@@ -448,7 +431,7 @@ ArchiveResult<bool> SqliteArchiveIndex::markStored(std::string_view recordId,
 }
 
 ArchiveResult<std::uint64_t> SqliteArchiveIndex::missingCount(std::string_view recordId) {
-    Use s(m_impl->countMissing.get());
+    StatementUse s(m_impl->countMissing.get());
     bindText(s.get(), 1, recordId);
     if (sqlite3_step(s.get()) != SQLITE_ROW) {
         return indexError(m_impl->db.get(), "missing count");
@@ -464,7 +447,7 @@ ArchiveResult<std::uint64_t> SqliteArchiveIndex::commit(std::string_view recordI
         if (!missing || *missing != 0) {
             return missing;
         }
-        Use s(i.commit.get());
+        StatementUse s(i.commit.get());
         sqlite3_bind_int64(s.get(), 1, atUnixMs);
         bindText(s.get(), 2, recordId);
         if (auto r = i.done(s.get(), "commit"); !r) {
@@ -480,7 +463,7 @@ ArchiveResult<std::uint64_t> SqliteArchiveIndex::commit(std::string_view recordI
 
 ArchiveResult<std::vector<IndexedRecord>>
 SqliteArchiveIndex::list(RecordState state, std::optional<std::string_view> ownerRpps) {
-    Use s(m_impl->list.get());
+    StatementUse s(m_impl->list.get());
     bindText(s.get(), 1, stateText(state));
     if (ownerRpps) {
         bindText(s.get(), 2, *ownerRpps);
@@ -500,7 +483,7 @@ SqliteArchiveIndex::list(RecordState state, std::optional<std::string_view> owne
 
 ArchiveResult<std::uint64_t> SqliteArchiveIndex::ownerBytes(std::string_view ownerRpps,
                                                             std::string_view exceptRecordId) {
-    Use s(m_impl->ownerBytes.get());
+    StatementUse s(m_impl->ownerBytes.get());
     bindText(s.get(), 1, ownerRpps);
     bindText(s.get(), 2, exceptRecordId);
     if (sqlite3_step(s.get()) != SQLITE_ROW) {

@@ -8,7 +8,6 @@
 #include <vector>
 
 namespace tc::protocol::detail {
-namespace {
 
 std::vector<std::string_view> segmentsOf(std::string_view path) {
     std::vector<std::string_view> segments;
@@ -21,7 +20,7 @@ std::vector<std::string_view> segmentsOf(std::string_view path) {
     return segments;
 }
 
-} // namespace
+namespace {} // namespace
 
 bool isReviewTarget(std::string_view target) noexcept {
     const auto path = target.substr(0, target.find_first_of("?#"));

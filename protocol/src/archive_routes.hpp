@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tc::protocol::detail {
 
@@ -24,6 +25,9 @@ struct Route {
 inline constexpr std::string_view kReviewRoutePrefix = "/review/v1";
 // Whether `target` is under the review routes' prefix (the path, before any query).
 bool isReviewTarget(std::string_view target) noexcept;
+
+// The '/'-separated segments of a request path, empty ones included ("a//b" has three).
+std::vector<std::string_view> segmentsOf(std::string_view path);
 
 // A record id as the store takes it: 1 to 64 of [A-Za-z0-9_-], the first a letter or digit.
 bool isRecordIdSyntax(std::string_view id) noexcept;

@@ -57,23 +57,6 @@ std::int64_t nowUnixMs() {
         .count();
 }
 
-// Resets the statement when the scope ends.
-class Use {
-public:
-    explicit Use(sqlite3_stmt* s)
-        : m_s(s) {
-        sqlite3_reset(m_s);
-        sqlite3_clear_bindings(m_s);
-    }
-    ~Use() { sqlite3_reset(m_s); }
-    Use(const Use&) = delete;
-    Use& operator=(const Use&) = delete;
-    sqlite3_stmt* get() const { return m_s; }
-
-private:
-    sqlite3_stmt* m_s;
-};
-
 bool printableId(std::string_view text) {
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
@@ -290,7 +273,7 @@ struct AuditLog::Impl {
 
     // With `mutex` held: the last entry's sequence and hash (0 and zeros when empty).
     AuditResult<std::pair<std::int64_t, AuditHash>> head() {
-        Use s(last.get());
+        StatementUse s(last.get());
         const int stepped = sqlite3_step(s.get());
         if (stepped == SQLITE_DONE) {
             return std::pair<std::int64_t, AuditHash>{0, AuditHash{}};
@@ -308,7 +291,7 @@ struct AuditLog::Impl {
     }
 
     AuditResult<std::int64_t> lastCheckpointSequence() {
-        Use s(lastCheckpoint.get());
+        StatementUse s(lastCheckpoint.get());
         const int stepped = sqlite3_step(s.get());
         if (stepped == SQLITE_DONE) {
             return std::int64_t{0};
@@ -352,7 +335,7 @@ struct AuditLog::Impl {
             return auditFailure(AuditErrc::signingFailure,
                                 "signing checkpoint " + std::to_string(sequence));
         }
-        Use s(insertCheckpoint.get());
+        StatementUse s(insertCheckpoint.get());
         sqlite3_bind_int64(s.get(), 1, sequence);
         bindBlob(s.get(), 2, hash);
         sqlite3_bind_int64(s.get(), 3, at);
@@ -387,7 +370,7 @@ struct AuditLog::Impl {
                                 std::int64_t afterSequence, std::size_t limit) const {
         limit = std::clamp<std::size_t>(limit, 1, kMaxAuditPage);
         const std::lock_guard lock(mutex);
-        Use s(statement);
+        StatementUse s(statement);
         bindText(s.get(), 1, value);
         sqlite3_bind_int64(s.get(), 2, afterSequence);
         sqlite3_bind_int64(s.get(), 3, static_cast<sqlite3_int64>(limit + 1));
@@ -515,7 +498,7 @@ AuditResult<std::int64_t> AuditLog::append(const AuditEvent& event) {
     AuditEntry entry{current->first + 1, event, current->second, {}};
     entry.hash = auditEntryHash(entry);
     {
-        Use s(impl.insert.get());
+        StatementUse s(impl.insert.get());
         sqlite3_bind_int64(s.get(), 1, entry.sequence);
         sqlite3_bind_int64(s.get(), 2, event.atUnixMs);
         bindText(s.get(), 3, toString(event.actorRole));

@@ -15,6 +15,7 @@
 #endif
 
 #include "archive_http_exchange.hpp"
+#include "archive_routes.hpp"
 #include "review_rules.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
 #include "tc/protocol/cpts_map.hpp"
@@ -29,17 +30,6 @@ std::int64_t nowUnixMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-std::vector<std::string_view> pathSegments(std::string_view path) {
-    std::vector<std::string_view> segments;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        const auto end = std::min(path.find('/', start), path.size());
-        segments.push_back(path.substr(start, end - start));
-        start = end + 1;
-    }
-    return segments;
 }
 
 // The one answer for a record that does not exist and for one the requester may not read: the
@@ -131,7 +121,7 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::review(Exchange& exchange) {
         requester.reviewSites = m_config.cptsMap->sitesOf(identity.cpts);
     }
     const auto segments =
-        pathSegments(path.substr(std::min(path.size(), kReviewRoutePrefix.size() + 1)));
+        segmentsOf(path.substr(std::min(path.size(), kReviewRoutePrefix.size() + 1)));
     const auto unknown = [&] {
         return Reply::refuse(make_error_code(ArchiveTransferErrc::unknownRoute), std::string(path));
     };

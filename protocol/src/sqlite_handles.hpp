@@ -40,4 +40,22 @@ inline std::string columnText(sqlite3_stmt* s, int index) {
                            : std::string();
 }
 
+// Resets (and clears the bindings of) a prepared statement on entry, and resets it again when
+// the scope ends, whatever the path out.
+class StatementUse {
+public:
+    explicit StatementUse(sqlite3_stmt* s)
+        : m_s(s) {
+        sqlite3_reset(m_s);
+        sqlite3_clear_bindings(m_s);
+    }
+    ~StatementUse() { sqlite3_reset(m_s); }
+    StatementUse(const StatementUse&) = delete;
+    StatementUse& operator=(const StatementUse&) = delete;
+    sqlite3_stmt* get() const { return m_s; }
+
+private:
+    sqlite3_stmt* m_s;
+};
+
 } // namespace tc::protocol::detail
