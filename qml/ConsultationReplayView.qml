@@ -1,24 +1,36 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Window
+import Telecabine.Media
 import "TimeFormat.js" as TimeFormat
 
 // A whole consultation replayed on one timeline (a ReviewReplayController): the milestones, the
 // stethoscope recordings (heard with the live filter and gain), the measurements, the stills and
 // the technical incidents laid over the same time axis; play/pause, seek, 0.5x/1x/2x, and the
 // keyboard throughout: Space play/pause, ←/→ 5 s, [ and ] the previous/next auscultation,
-// Page Up/Down the previous/next incident, 1/2/3 the speeds.
+// Page Up/Down the previous/next incident, 1/2/3 the speeds. The ECG and pleth strips show the
+// 25 mm/s window ending at the playhead, in the screen's millimetres; the signed documents sit
+// on their own lane (itemActivated tells the page which one was chosen).
 FocusScope {
     id: view
     // A ReviewReplayController.
     required property var replay
     property bool active: visible
+    // Screen.pixelDensity is 0 before the window is known (and on some virtual displays).
+    readonly property real pixelsPerMm: Screen.pixelDensity > 0 ? Screen.pixelDensity : 96 / 25.4
+    signal itemActivated(var item)
+    Component.onCompleted: {
+        view.replay.setEcgStrip(ecgStrip)
+        view.replay.setPlethStrip(plethStrip)
+    }
     readonly property var lanes: [
         { lane: "milestones", title: qsTr("Jalons") },
         { lane: "auscultations", title: qsTr("Auscultations") },
         { lane: "measurements", title: qsTr("Mesures") },
         { lane: "stills", title: qsTr("Photos") },
-        { lane: "incidents", title: qsTr("Incidents techniques") }
+        { lane: "incidents", title: qsTr("Incidents techniques") },
+        { lane: "documents", title: qsTr("Documents signés") }
     ]
     readonly property real span: Math.max(1, replay.duration - replay.begin)
     function xOf(seconds, width) { return (seconds - replay.begin) / span * width }
@@ -186,6 +198,7 @@ FocusScope {
                                     radius: 3
                                     color: modelData.lane === "incidents" ? Theme.urgent
                                          : modelData.lane === "auscultations" ? Theme.primary
+                                         : modelData.lane === "documents" ? Theme.warning
                                          : modelData.lane === "milestones" ? Theme.muted : Theme.ok
                                     ToolTip.visible: itemMouse.containsMouse
                                     ToolTip.text: modelData.label
@@ -193,7 +206,10 @@ FocusScope {
                                         id: itemMouse
                                         anchors.fill: parent
                                         hoverEnabled: true
-                                        onClicked: view.replay.seek(Math.max(0, modelData.from))
+                                        onClicked: {
+                                            view.itemActivated(modelData)
+                                            view.replay.seek(Math.max(0, modelData.from))
+                                        }
                                     }
                                 }
                             }
@@ -267,6 +283,55 @@ FocusScope {
                               + "  (" + TimeFormat.waiting(Math.floor(modelData.at)) + ")"
                         color: Theme.text
                         font.pixelSize: Theme.fontBody
+                    }
+                }
+                // The strips at 25 mm/s, their right edge at the playhead; a lost stretch is a gap.
+                Rectangle {
+                    objectName: "replayEcg"
+                    visible: view.replay.hasWaveforms
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.round(25 * view.pixelsPerMm)
+                    color: "#fff6f6"
+                    border.color: Theme.border
+                    WaveformStrip {
+                        id: ecgStrip
+                        objectName: "replayEcgStrip"
+                        anchors.fill: parent
+                        anchors.margins: 1
+                        mmPerSecond: 25
+                        pixelsPerMm: view.pixelsPerMm
+                    }
+                    Label {
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        anchors.margins: 4
+                        text: qsTr("ECG D II · 25 mm/s · 10 mm/mV")
+                        font.pixelSize: Theme.fontSmall
+                        color: "#7a2e2e"
+                    }
+                }
+                Rectangle {
+                    objectName: "replayPleth"
+                    visible: view.replay.hasWaveforms
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.round(12 * view.pixelsPerMm)
+                    color: "#f6fffb"
+                    border.color: Theme.border
+                    WaveformStrip {
+                        id: plethStrip
+                        objectName: "replayPlethStrip"
+                        anchors.fill: parent
+                        anchors.margins: 1
+                        mmPerSecond: 25
+                        pixelsPerMm: view.pixelsPerMm
+                    }
+                    Label {
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        anchors.margins: 4
+                        text: qsTr("Pléthysmogramme")
+                        font.pixelSize: Theme.fontSmall
+                        color: "#0a7d6e"
                     }
                 }
                 Repeater {
