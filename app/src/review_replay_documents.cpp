@@ -55,7 +55,8 @@ std::string servedSex(const json& patient) {
 }
 
 QString dateTimeText(std::int64_t unixMs) {
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(unixMs), QStringLiteral("dd/MM/yyyy HH:mm"));
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(unixMs),
+                              QStringLiteral("dd/MM/yyyy HH:mm"));
 }
 
 QVariantMap section(const QString& title, const std::string& text) {
@@ -64,9 +65,10 @@ QVariantMap section(const QString& title, const std::string& text) {
 
 QVariantMap timelineItem(const QString& label, const QString& id, const QString& kind,
                          double atSeconds) {
-    return {{QStringLiteral("label"), label},    {QStringLiteral("lane"), QStringLiteral("documents")},
-            {QStringLiteral("id"), id},          {QStringLiteral("kind"), kind},
-            {QStringLiteral("from"), atSeconds}, {QStringLiteral("to"), atSeconds}};
+    return {
+        {QStringLiteral("label"), label},    {QStringLiteral("lane"), QStringLiteral("documents")},
+        {QStringLiteral("id"), id},          {QStringLiteral("kind"), kind},
+        {QStringLiteral("from"), atSeconds}, {QStringLiteral("to"), atSeconds}};
 }
 
 // The signed JSON files of a folder (their .fhir.json twins bear the identity and are not read).
@@ -84,7 +86,8 @@ std::vector<fs::path> signedJsonFiles(const fs::path& folder) {
 }
 
 std::optional<QVariantMap> reportDocument(const json& document, const ConsultationRecord& record) {
-    if (document.value("format", "") != "telecabine.signed-report/1" || !document.contains("report")) {
+    if (document.value("format", "") != "telecabine.signed-report/1" ||
+        !document.contains("report")) {
         return std::nullopt;
     }
     auto report = prescriptions::parseConsultationReport(document["report"].dump());
@@ -96,18 +99,16 @@ std::optional<QVariantMap> reportDocument(const json& document, const Consultati
         examination += "• " + item.text + "\n";
     }
     examination += report->examination.text;
-    QVariantList sections{section(tr("Motif"), report->motif),
-                          section(tr("Histoire de la maladie"), report->history),
-                          section(tr("Examen"), examination),
-                          section(tr("Conclusion"), report->conclusion),
-                          section(tr("Orientation"),
-                                  prescriptions::followUpTextFr(report->followUp.kind,
-                                                                report->followUp.specialty))};
+    QVariantList sections{
+        section(tr("Motif"), report->motif), section(tr("Histoire de la maladie"), report->history),
+        section(tr("Examen"), examination), section(tr("Conclusion"), report->conclusion),
+        section(tr("Orientation"),
+                prescriptions::followUpTextFr(report->followUp.kind, report->followUp.specialty))};
     if (!report->freeText.empty()) {
         sections.push_back(section(tr("Remarques"), report->freeText));
     }
     const auto signedAt = record.report && record.report->signedAtMs > 0 ? record.report->signedAtMs
-                                                                          : record.times.endMs;
+                                                                         : record.times.endMs;
     return QVariantMap{
         {QStringLiteral("id"), fromStd(report->id.toString())},
         {QStringLiteral("kind"), QStringLiteral("report")},
@@ -155,9 +156,11 @@ std::optional<QVariantMap> prescriptionDocument(json document, const Consultatio
                                                 int number) {
     if (pseudonymised(document["patient"])) {
         // A stand-in patient that parses; the ordonnance's lines are what is shown.
-        document["patient"] = json{{"familyName", "-"},  {"givenName", "-"},
+        document["patient"] = json{{"familyName", "-"},
+                                   {"givenName", "-"},
                                    {"sex", servedSex(document["patient"])},
-                                   {"birthDate", "1900-01-01"}, {"weightKg", nullptr},
+                                   {"birthDate", "1900-01-01"},
+                                   {"weightKg", nullptr},
                                    {"heightCm", nullptr}};
     }
     auto prescription = prescriptions::prescriptionFromJson(document);
@@ -226,9 +229,10 @@ ReplayDocuments readReplayDocuments(const fs::path& dossier, const ConsultationR
     std::vector<QVariantMap> prescriptions;
     for (const auto& path : signedJsonFiles(dossier / "prescriptions")) {
         const auto document = readJson(path);
-        auto prescription = document ? prescriptionDocument(*document, record,
-                                                            static_cast<int>(prescriptions.size()) + 1)
-                                     : std::nullopt;
+        auto prescription = document
+                                ? prescriptionDocument(*document, record,
+                                                       static_cast<int>(prescriptions.size()) + 1)
+                                : std::nullopt;
         if (prescription) {
             prescriptions.push_back(std::move(*prescription));
         } else {

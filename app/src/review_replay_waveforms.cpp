@@ -1,6 +1,5 @@
 // loadReplayWaveforms (review_replay_documents.hpp): WaveformLog::describe's files read back.
 #include "review_replay_documents.hpp"
-
 #include "tc/protocol/pki.hpp"
 
 #include <QCoreApplication>
@@ -78,7 +77,8 @@ std::optional<Described> describedOf(const json& value) {
         std::size_t samples = 0;
         if (!c.is_object() || !c.contains("channel") || !c["channel"].is_string() ||
             !c.contains("file") || !c["file"].is_string() || !c.contains("segments") ||
-            !c["segments"].is_array() || !integer(c, "sample_rate_hz", channel.rateHz, 1, 100'000) ||
+            !c["segments"].is_array() ||
+            !integer(c, "sample_rate_hz", channel.rateHz, 1, 100'000) ||
             !integer<std::size_t>(c, "samples", samples, 0, kMaxSamplesFile / 2)) {
             return std::nullopt;
         }
@@ -90,7 +90,8 @@ std::optional<Described> describedOf(const json& value) {
         }
         for (const auto& s : c["segments"]) {
             Segment segment;
-            if (!s.is_object() || !integer<std::int64_t>(s, "first_tick", segment.firstTick, 0, kMaxInt) ||
+            if (!s.is_object() ||
+                !integer<std::int64_t>(s, "first_tick", segment.firstTick, 0, kMaxInt) ||
                 !integer<std::int64_t>(s, "start_us", segment.startUs, -1, kMaxInt) ||
                 !integer<std::size_t>(s, "offset", segment.offset, 0, samples) ||
                 !integer<std::size_t>(s, "samples", segment.samples, 0, samples - segment.offset)) {
@@ -147,7 +148,8 @@ std::optional<std::int64_t> shiftFromMeasurements(const fs::path& dossier,
         std::int64_t acquired = 0;
         if (m.is_object() && m.contains("report") && m["report"].is_object() &&
             integer<std::int64_t>(m, "received_unix_ms", received, 0, std::int64_t{1} << 50) &&
-            integer<std::int64_t>(m["report"], "acquired_at_us", acquired, 0, std::int64_t{1} << 60)) {
+            integer<std::int64_t>(m["report"], "acquired_at_us", acquired, 0,
+                                  std::int64_t{1} << 60)) {
             const auto candidate = (received - record.times.startMs) * 1000 - acquired;
             shift = std::min(shift.value_or(candidate), candidate);
         }
@@ -169,9 +171,9 @@ ReplayWaveforms loadReplayWaveforms(const fs::path& dossier,
         return out;
     }
     const auto unreadable = [&out](const QString& name) {
-        out.problem =
-            QCoreApplication::translate("ReplayDocuments", "Tracés ECG et pléthysmogramme illisibles (%1)")
-                .arg(name);
+        out.problem = QCoreApplication::translate("ReplayDocuments",
+                                                  "Tracés ECG et pléthysmogramme illisibles (%1)")
+                          .arg(name);
         return out;
     };
     const auto value = readJson(path);
@@ -220,7 +222,8 @@ ReplayWaveforms loadReplayWaveforms(const fs::path& dossier,
             values.resize(s.samples);
             std::transform(samples->begin() + static_cast<std::ptrdiff_t>(s.offset),
                            samples->begin() + static_cast<std::ptrdiff_t>(s.offset + s.samples),
-                           values.begin(), [](std::int16_t v) { return static_cast<float>(v) / 1000.0f; });
+                           values.begin(),
+                           [](std::int16_t v) { return static_cast<float>(v) / 1000.0f; });
             const auto startUs = s.startUs >= 0 ? s.startUs : usOfTick(s.firstTick);
             trace.append(startUs + shift, channel.rateHz, values);
             out.present = true;
