@@ -118,8 +118,10 @@ FocusScope {
                 font.pixelSize: Theme.fontBody
                 font.family: "monospace"
             }
-            Item { Layout.fillWidth: true }
             Label {
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignRight
+                elide: Text.ElideRight
                 text: qsTr("Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse")
                 color: Theme.muted
                 font.pixelSize: Theme.fontSmall

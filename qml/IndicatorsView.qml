@@ -220,14 +220,6 @@ FocusScope {
                         bars: view.all ? view.barsOf(view.all.orientations, ReviewLabels.orientation) : []
                     }
                     BarChart {
-                        objectName: "chartEndReasons"
-                        Layout.fillWidth: true
-                        Layout.alignment: Qt.AlignTop
-                        title: qsTr("Motifs de fin")
-                        barColour: Theme.muted
-                        bars: view.all ? view.barsOf(view.all.end_reasons, ReviewLabels.endReason) : []
-                    }
-                    BarChart {
                         objectName: "chartSiteConsultations"
                         Layout.fillWidth: true
                         Layout.alignment: Qt.AlignTop
@@ -242,6 +234,15 @@ FocusScope {
                         barColour: Theme.warning
                         bars: view.siteRows.map(s => ({ label: s.site, value: s.wait_ms.p50 === null ? 0 : s.wait_ms.p50,
                                                         text: ReviewLabels.duration(s.wait_ms.p50) }))
+                    }
+                    BarChart {
+                        objectName: "chartEndReasons"
+                        Layout.fillWidth: true
+                        Layout.columnSpan: 2
+                        Layout.alignment: Qt.AlignTop
+                        title: qsTr("Motifs de fin")
+                        barColour: Theme.muted
+                        bars: view.all ? view.barsOf(view.all.end_reasons, ReviewLabels.endReason) : []
                     }
                 }
             }

@@ -101,11 +101,11 @@ FocusScope {
                 spacing: 8
                 Repeater {
                     model: [
-                        { t: qsTr("Date"), w: 128 }, { t: qsTr("Site"), w: 140 },
-                        { t: qsTr("Patient"), w: 130 }, { t: qsTr("Durée"), w: 90 },
-                        { t: qsTr("Attente"), w: 90 }, { t: qsTr("Motif de fin"), w: -1 },
-                        { t: qsTr("Orientation"), w: 170 }, { t: qsTr("Incidents"), w: 86 },
-                        { t: qsTr("Ordonn."), w: 60 }
+                        { t: qsTr("Date"), w: 140 }, { t: qsTr("Site"), w: 150 },
+                        { t: qsTr("Patient"), w: 175 }, { t: qsTr("Durée"), w: 95 },
+                        { t: qsTr("Attente"), w: 95 }, { t: qsTr("Motif de fin"), w: -1 },
+                        { t: qsTr("Orientation"), w: 160 }, { t: qsTr("Incidents"), w: 100 },
+                        { t: qsTr("Ordonn."), w: 44 }
                     ]
                     delegate: Label {
                         required property var modelData
@@ -113,7 +113,7 @@ FocusScope {
                         Layout.fillWidth: modelData.w < 0
                         Layout.minimumWidth: modelData.w < 0 ? 120 : -1
                         text: modelData.t
-                        horizontalAlignment: modelData.w === 60 ? Text.AlignRight : Text.AlignLeft
+                        horizontalAlignment: modelData.w === 44 ? Text.AlignRight : Text.AlignLeft
                         color: Theme.muted
                         font.pixelSize: Theme.fontSmall
                         font.bold: true

@@ -21,7 +21,7 @@ Rectangle {
     property bool current: ListView.isCurrentItem
     signal openRequested(string recordId)
 
-    implicitHeight: 44
+    implicitHeight: 48
     radius: 6
     color: current ? Theme.chip : (mouse.containsMouse ? "#f7f9fb" : Theme.surface)
     border.color: current && ListView.view.activeFocus ? Theme.primary : Theme.border
@@ -42,13 +42,13 @@ Rectangle {
         anchors.rightMargin: 10
         spacing: 8
         Label {
-            Layout.preferredWidth: 128
+            Layout.preferredWidth: 140
             text: ReviewLabels.dateTime(row.startedAt)
             color: Theme.text
             font.pixelSize: Theme.fontBody
         }
         Label {
-            Layout.preferredWidth: 140
+            Layout.preferredWidth: 150
             text: row.site
             elide: Text.ElideRight
             color: Theme.text
@@ -56,20 +56,20 @@ Rectangle {
         }
         Label {
             objectName: "rowPatient"
-            Layout.preferredWidth: 130
+            Layout.preferredWidth: 175
             text: ReviewLabels.ageBand(row.ageBand) + " · " + ReviewLabels.sex(row.sex)
             elide: Text.ElideRight
             color: Theme.text
             font.pixelSize: Theme.fontBody
         }
         Label {
-            Layout.preferredWidth: 90
+            Layout.preferredWidth: 95
             text: ReviewLabels.duration(row.durationMs)
             color: Theme.text
             font.pixelSize: Theme.fontBody
         }
         Label {
-            Layout.preferredWidth: 90
+            Layout.preferredWidth: 95
             text: ReviewLabels.duration(row.waitMs)
             color: Theme.text
             font.pixelSize: Theme.fontBody
@@ -78,20 +78,24 @@ Rectangle {
             Layout.fillWidth: true
             Layout.minimumWidth: 120
             text: ReviewLabels.endReason(row.endReason)
+            wrapMode: Text.WordWrap
+            maximumLineCount: 2
             elide: Text.ElideRight
             color: Theme.text
             font.pixelSize: Theme.fontSmall
         }
         Label {
-            Layout.preferredWidth: 170
+            Layout.preferredWidth: 160
             text: ReviewLabels.orientation(row.orientation)
+            wrapMode: Text.WordWrap
+            maximumLineCount: 2
             elide: Text.ElideRight
             color: row.orientation === "" ? Theme.muted : Theme.text
             font.pixelSize: Theme.fontSmall
         }
         Rectangle {
             objectName: "rowIncident"
-            Layout.preferredWidth: 86
+            Layout.preferredWidth: 100
             implicitHeight: 24
             radius: 12
             color: row.incidentCount > 0 ? Theme.urgentBackground : "transparent"
@@ -103,7 +107,7 @@ Rectangle {
             }
         }
         Label {
-            Layout.preferredWidth: 60
+            Layout.preferredWidth: 44
             horizontalAlignment: Text.AlignRight
             text: row.prescriptionCount > 0 ? "℞ " + row.prescriptionCount : "—"
             color: row.prescriptionCount > 0 ? Theme.text : Theme.muted

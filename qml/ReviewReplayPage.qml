@@ -45,6 +45,7 @@ FocusScope {
                 id: replayView
                 objectName: "replayView"
                 Layout.fillWidth: true
+                Layout.preferredWidth: 100 // not its implicit width: the documents keep theirs
                 Layout.fillHeight: true
                 replay: page.replay
                 active: page.active
@@ -57,7 +58,8 @@ FocusScope {
             ReplayDocumentsPanel {
                 id: documents
                 objectName: "replayDocuments"
-                Layout.preferredWidth: Math.round(page.width * 0.3)
+                Layout.preferredWidth: Math.round(page.width * 0.28)
+                Layout.minimumWidth: 300
                 Layout.fillHeight: true
                 Layout.topMargin: Theme.spacing
                 Layout.bottomMargin: Theme.spacing

@@ -10,6 +10,33 @@ FocusScope {
     required property var review
     property alias currentTab: tabs.currentIndex
 
+    // A tab of the header: the chosen one underlined in the primary colour, focus shaded.
+    component ReviewTab: TabButton {
+        id: tab
+        width: implicitWidth
+        leftPadding: 16
+        rightPadding: 16
+        font.pixelSize: Theme.fontBody
+        font.bold: tab.checked
+        contentItem: Label {
+            text: tab.text
+            font: tab.font
+            color: tab.checked ? Theme.primary : Theme.muted
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            implicitHeight: 52
+            color: tab.visualFocus ? Theme.chip : "transparent"
+            Rectangle {
+                anchors.bottom: parent.bottom
+                width: parent.width
+                height: 3
+                color: tab.checked ? Theme.primary : "transparent"
+            }
+        }
+    }
+
     Shortcut { sequence: "Ctrl+1"; onActivated: tabs.currentIndex = 0 }
     Shortcut { sequence: "Ctrl+2"; onActivated: tabs.currentIndex = 1 }
     Shortcut { sequence: "Ctrl+3"; onActivated: tabs.currentIndex = 2 }
@@ -54,20 +81,18 @@ FocusScope {
                     id: tabs
                     objectName: "reviewTabs"
                     Layout.alignment: Qt.AlignBottom
-                    TabButton {
+                    background: Item {}
+                    ReviewTab {
                         objectName: "tabConsultations"
                         text: qsTr("Consultations")
-                        width: implicitWidth
                     }
-                    TabButton {
+                    ReviewTab {
                         objectName: "tabIndicators"
                         text: qsTr("Indicateurs")
-                        width: implicitWidth
                     }
-                    TabButton {
+                    ReviewTab {
                         objectName: "tabTrail"
                         text: qsTr("Mon journal d'accès")
-                        width: implicitWidth
                     }
                 }
             }

@@ -20,9 +20,10 @@ using prescriptions::ConsultationRecord;
 
 constexpr std::uintmax_t kMaxJson = 4 * 1024 * 1024;
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("ReplayDocuments", text);
-}
+// The replay's words about its documents, in the catalogue's "ReplayDocuments" context.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(ReplayDocuments)
+};
 
 QString fromStd(const std::string& text) {
     return QString::fromStdString(text);
@@ -100,20 +101,23 @@ std::optional<QVariantMap> reportDocument(const json& document, const Consultati
     }
     examination += report->examination.text;
     QVariantList sections{
-        section(tr("Motif"), report->motif), section(tr("Histoire de la maladie"), report->history),
-        section(tr("Examen"), examination), section(tr("Conclusion"), report->conclusion),
-        section(tr("Orientation"),
+        section(Text::tr("Motif"), report->motif),
+        section(Text::tr("Histoire de la maladie"), report->history),
+        section(Text::tr("Examen"), examination),
+        section(Text::tr("Conclusion"), report->conclusion),
+        section(Text::tr("Orientation"),
                 prescriptions::followUpTextFr(report->followUp.kind, report->followUp.specialty))};
     if (!report->freeText.empty()) {
-        sections.push_back(section(tr("Remarques"), report->freeText));
+        sections.push_back(section(Text::tr("Remarques"), report->freeText));
     }
     const auto signedAt = record.report && record.report->signedAtMs > 0 ? record.report->signedAtMs
                                                                          : record.times.endMs;
     return QVariantMap{
         {QStringLiteral("id"), fromStd(report->id.toString())},
         {QStringLiteral("kind"), QStringLiteral("report")},
-        {QStringLiteral("title"), tr("Compte rendu")},
-        {QStringLiteral("heading"), tr("Compte rendu signé le %1").arg(dateTimeText(signedAt))},
+        {QStringLiteral("title"), Text::tr("Compte rendu")},
+        {QStringLiteral("heading"),
+         Text::tr("Compte rendu signé le %1").arg(dateTimeText(signedAt))},
         {QStringLiteral("at"), static_cast<double>(signedAt - record.times.startMs) / 1000.0},
         {QStringLiteral("orientation"), fromStd(std::string(wireName(report->followUp.kind)))},
         {QStringLiteral("sections"), sections},
@@ -143,9 +147,10 @@ QVariantMap lineOf(const prescriptions::Line& line) {
                 {QStringLiteral("note"), fromStd(note)}};
     }
     const auto& n = std::get<prescriptions::NonDrugLine>(line);
-    const QString kind = n.kind == prescriptions::NonDrugKind::laboratory ? tr("Biologie")
-                         : n.kind == prescriptions::NonDrugKind::imaging  ? tr("Imagerie")
-                                                                          : tr("Avis spécialisé");
+    const QString kind = n.kind == prescriptions::NonDrugKind::laboratory ? Text::tr("Biologie")
+                         : n.kind == prescriptions::NonDrugKind::imaging
+                             ? Text::tr("Imagerie")
+                             : Text::tr("Avis spécialisé");
     return {{QStringLiteral("medicine"), kind + QStringLiteral(" : ") + fromStd(n.text)},
             {QStringLiteral("dosage"), fromStd(n.specialty)},
             {QStringLiteral("duration"), QString()},
@@ -178,8 +183,9 @@ std::optional<QVariantMap> prescriptionDocument(json document, const Consultatio
     return QVariantMap{
         {QStringLiteral("id"), id},
         {QStringLiteral("kind"), QStringLiteral("prescription")},
-        {QStringLiteral("title"), tr("Ordonnance %1").arg(number)},
-        {QStringLiteral("heading"), tr("Ordonnance %1 du %2").arg(id, dateTimeText(issuedMs))},
+        {QStringLiteral("title"), Text::tr("Ordonnance %1").arg(number)},
+        {QStringLiteral("heading"),
+         Text::tr("Ordonnance %1 du %2").arg(id, dateTimeText(issuedMs))},
         {QStringLiteral("at"), static_cast<double>(issuedMs - record.times.startMs) / 1000.0},
         {QStringLiteral("orientation"), QString()},
         {QStringLiteral("sections"), QVariantList{}},
@@ -244,11 +250,12 @@ ReplayDocuments readReplayDocuments(const fs::path& dossier, const ConsultationR
     });
     for (std::size_t i = 0; i < prescriptions.size(); ++i) {
         auto& p = prescriptions[i];
-        p[QStringLiteral("title")] = tr("Ordonnance %1").arg(i + 1);
+        p[QStringLiteral("title")] = Text::tr("Ordonnance %1").arg(i + 1);
         add(p);
     }
     if (!unreadable.isEmpty()) {
-        out.problem = tr("Documents illisibles : %1").arg(unreadable.join(QStringLiteral(", ")));
+        out.problem =
+            Text::tr("Documents illisibles : %1").arg(unreadable.join(QStringLiteral(", ")));
     }
     return out;
 }

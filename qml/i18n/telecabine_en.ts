@@ -16,7 +16,7 @@
     <message>
         <location filename="../AccessTrailView.qml" line="39"/>
         <source>Chaque consultation de la liste, ouverture de dossier, relecture et export est inscrite au journal d&apos;audit du service, chaîné et signé.</source>
-        <translation>Every listing, record opening, replay and export is written to the service's audit log, hash-chained and signed.</translation>
+        <translation>Every listing, record opening, replay and export is written to the service&apos;s audit log, hash-chained and signed.</translation>
     </message>
     <message>
         <location filename="../AccessTrailView.qml" line="48"/>
@@ -1520,6 +1520,77 @@
         <source>Tracés ECG et pléthysmogramme illisibles (%1)</source>
         <translation>ECG and plethysmogram traces unreadable (%1)</translation>
     </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="104"/>
+        <source>Motif</source>
+        <translation>Reason for visit</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="105"/>
+        <source>Histoire de la maladie</source>
+        <translation>History of the illness</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="106"/>
+        <source>Examen</source>
+        <translation>Examination</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="107"/>
+        <source>Conclusion</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="108"/>
+        <source>Orientation</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="111"/>
+        <source>Remarques</source>
+        <translation>Remarks</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="118"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="120"/>
+        <source>Compte rendu signé le %1</source>
+        <translation>Report signed on %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="150"/>
+        <source>Biologie</source>
+        <translation>Laboratory</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="152"/>
+        <source>Imagerie</source>
+        <translation>Imaging</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="153"/>
+        <source>Avis spécialisé</source>
+        <translation>Specialist opinion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="186"/>
+        <location filename="../../app/src/review_replay_documents.cpp" line="253"/>
+        <source>Ordonnance %1</source>
+        <translation>Prescription %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="188"/>
+        <source>Ordonnance %1 du %2</source>
+        <translation>Prescription %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="258"/>
+        <source>Documents illisibles : %1</source>
+        <translation>Unreadable documents: %1</translation>
+    </message>
 </context>
 <context>
     <name>ReplayDocumentsPanel</name>
@@ -1756,7 +1827,7 @@
     <message>
         <location filename="../ReviewFilters.qml" line="64"/>
         <source>Le RPPS d&apos;un médecin a 11 chiffres.</source>
-        <translation>A doctor's RPPS number has 11 digits.</translation>
+        <translation>A doctor&apos;s RPPS number has 11 digits.</translation>
     </message>
     <message>
         <location filename="../ReviewFilters.qml" line="101"/>
@@ -2768,80 +2839,6 @@
         <location filename="../../app/console/main.cpp" line="48"/>
         <source>Éléments média manquants : installez %1</source>
         <translation>Missing media elements: install %1</translation>
-    </message>
-</context>
-<context>
-    <name>tc::app</name>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="103"/>
-        <source>Motif</source>
-        <translation>Reason for visit</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="103"/>
-        <source>Histoire de la maladie</source>
-        <translation>History of the illness</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="104"/>
-        <source>Examen</source>
-        <translation>Examination</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="104"/>
-        <source>Conclusion</source>
-        <translation>Conclusion</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="105"/>
-        <source>Orientation</source>
-        <translation>Orientation</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="108"/>
-        <source>Remarques</source>
-        <translation>Remarks</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="115"/>
-        <source>Compte rendu</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="116"/>
-        <source>Compte rendu signé le %1</source>
-        <translation>Report signed on %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="146"/>
-        <source>Biologie</source>
-        <translation>Laboratory</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="147"/>
-        <source>Imagerie</source>
-        <translation>Imaging</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="148"/>
-        <source>Avis spécialisé</source>
-        <translation>Specialist opinion</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="181"/>
-        <location filename="../../app/src/review_replay_documents.cpp" line="247"/>
-        <source>Ordonnance %1</source>
-        <translation>Prescription %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="182"/>
-        <source>Ordonnance %1 du %2</source>
-        <translation>Prescription %1 of %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/review_replay_documents.cpp" line="251"/>
-        <source>Documents illisibles : %1</source>
-        <translation>Unreadable documents: %1</translation>
     </message>
 </context>
 <context>

@@ -29,18 +29,24 @@ QtObject {
     property string still: ""
     property var incidents: []
     property bool hasWaveforms: true
+    // As ReviewReplayController makes them: its words in the console's language (the catalogue
+    // installed, if any), the documents' own text French as signed.
+    function t(text) { return qsTranslate("ReplayDocuments", text) }
     property var documents: [
-        { id: "R-1", kind: "report", title: "Compte rendu", heading: "Compte rendu signé le 18/11/2026 10:31",
+        { id: "R-1", kind: "report", title: t("Compte rendu"),
+          heading: t("Compte rendu signé le %1").arg("18/11/2026 10:31"),
           at: 930, orientation: "gp_in_person", lines: [],
-          sections: [{ title: "Motif", text: "Fièvre depuis trois jours" },
-                     { title: "Examen", text: "• Température : 38,4 °C\nGorge érythémateuse" },
-                     { title: "Conclusion", text: "Angine probablement bactérienne" },
-                     { title: "Orientation", text: "Consulter votre médecin traitant en présentiel." }] },
-        { id: "7KQM-2W9D", kind: "prescription", title: "Ordonnance 1", heading: "Ordonnance 7KQM-2W9D du 18/11/2026 10:29",
+          sections: [{ title: t("Motif"), text: "Fièvre depuis trois jours" },
+                     { title: t("Histoire de la maladie"), text: "Pas d'antécédent notable" },
+                     { title: t("Examen"), text: "• Température : 38,4 °C\nGorge érythémateuse" },
+                     { title: t("Conclusion"), text: "Angine probablement bactérienne" },
+                     { title: t("Orientation"), text: "Consulter votre médecin traitant en présentiel." }] },
+        { id: "7KQM-2W9D", kind: "prescription", title: t("Ordonnance %1").arg(1),
+          heading: t("Ordonnance %1 du %2").arg("7KQM-2W9D").arg("18/11/2026 10:29"),
           at: 840, orientation: "", sections: [],
           lines: [{ medicine: "amoxicilline 500 mg, gélule", dosage: "1 gélule 3 fois par jour", duration: "7 jours",
                     note: "Non renouvelable" },
-                  { medicine: "Biologie : NFS, CRP", dosage: "", duration: "", note: "" }] }
+                  { medicine: t("Biologie") + " : NFS, CRP", dosage: "", duration: "", note: "" }] }
     ]
     property var strips: []
     property var calls: []
