@@ -20,10 +20,16 @@ FocusScope {
     // Screen.pixelDensity is 0 before the window is known (and on some virtual displays).
     readonly property real pixelsPerMm: Screen.pixelDensity > 0 ? Screen.pixelDensity : 96 / 25.4
     signal itemActivated(var item)
-    Component.onCompleted: {
+    property var stripsOf: null // the replay the strips were given to
+    function attachStrips() {
+        if (view.stripsOf === view.replay)
+            return
+        view.stripsOf = view.replay
         view.replay.setEcgStrip(ecgStrip)
         view.replay.setPlethStrip(plethStrip)
     }
+    Component.onCompleted: attachStrips()
+    onReplayChanged: attachStrips()
     readonly property var lanes: [
         { lane: "milestones", title: qsTr("Jalons") },
         { lane: "auscultations", title: qsTr("Auscultations") },
@@ -310,6 +316,7 @@ FocusScope {
                         text: qsTr("ECG D II · 25 mm/s · 10 mm/mV")
                         font.pixelSize: Theme.fontSmall
                         color: "#7a2e2e"
+                        background: Rectangle { color: "#ccfff6f6" }
                     }
                 }
                 Rectangle {
@@ -334,6 +341,7 @@ FocusScope {
                         text: qsTr("Pléthysmogramme")
                         font.pixelSize: Theme.fontSmall
                         color: "#0a7d6e"
+                        background: Rectangle { color: "#ccf6fffb" }
                     }
                 }
                 Repeater {

@@ -102,7 +102,7 @@ FocusScope {
                 Repeater {
                     model: [
                         { t: qsTr("Date"), w: 140 }, { t: qsTr("Site"), w: 150 },
-                        { t: qsTr("Patient"), w: 175 }, { t: qsTr("Durée"), w: 95 },
+                        { t: qsTr("Patient"), w: 190 }, { t: qsTr("Durée"), w: 95 },
                         { t: qsTr("Attente"), w: 95 }, { t: qsTr("Motif de fin"), w: -1 },
                         { t: qsTr("Orientation"), w: 160 }, { t: qsTr("Incidents"), w: 100 },
                         { t: qsTr("Ordonn."), w: 44 }

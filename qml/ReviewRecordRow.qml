@@ -56,7 +56,7 @@ Rectangle {
         }
         Label {
             objectName: "rowPatient"
-            Layout.preferredWidth: 175
+            Layout.preferredWidth: 190
             text: ReviewLabels.ageBand(row.ageBand) + " · " + ReviewLabels.sex(row.sex)
             elide: Text.ElideRight
             color: Theme.text

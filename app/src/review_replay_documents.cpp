@@ -151,7 +151,7 @@ QVariantMap lineOf(const prescriptions::Line& line) {
                          : n.kind == prescriptions::NonDrugKind::imaging
                              ? Text::tr("Imagerie")
                              : Text::tr("Avis spécialisé");
-    return {{QStringLiteral("medicine"), kind + QStringLiteral(" : ") + fromStd(n.text)},
+    return {{QStringLiteral("medicine"), Text::tr("%1 : %2").arg(kind, fromStd(n.text))},
             {QStringLiteral("dosage"), fromStd(n.specialty)},
             {QStringLiteral("duration"), QString()},
             {QStringLiteral("note"), QString()}};

@@ -73,87 +73,87 @@
 <context>
     <name>ConsultationReplayView</name>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="28"/>
+        <location filename="../ConsultationReplayView.qml" line="30"/>
         <source>Jalons</source>
         <translation>Milestones</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="29"/>
+        <location filename="../ConsultationReplayView.qml" line="31"/>
         <source>Auscultations</source>
         <translation>Auscultations</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="30"/>
+        <location filename="../ConsultationReplayView.qml" line="32"/>
         <source>Mesures</source>
         <translation>Measurements</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="31"/>
+        <location filename="../ConsultationReplayView.qml" line="33"/>
         <source>Photos</source>
         <translation>Stills</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="32"/>
+        <location filename="../ConsultationReplayView.qml" line="34"/>
         <source>Incidents techniques</source>
         <translation>Technical incidents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="33"/>
+        <location filename="../ConsultationReplayView.qml" line="35"/>
         <source>Documents signés</source>
         <translation>Signed documents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="71"/>
+        <location filename="../ConsultationReplayView.qml" line="73"/>
         <source>Préparation de la relecture…</source>
         <translation>Preparing the replay…</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="98"/>
+        <location filename="../ConsultationReplayView.qml" line="100"/>
         <source>❚❚ Pause (Espace)</source>
         <translation>❚❚ Pause (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="98"/>
+        <location filename="../ConsultationReplayView.qml" line="100"/>
         <source>▶ Lecture (Espace)</source>
         <translation>▶ Play (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="110"/>
+        <location filename="../ConsultationReplayView.qml" line="112"/>
         <source>vitesse %1</source>
         <translation>speed %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="123"/>
+        <location filename="../ConsultationReplayView.qml" line="127"/>
         <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse</source>
         <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · 1 2 3 speed</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="257"/>
+        <location filename="../ConsultationReplayView.qml" line="261"/>
         <source>Pas encore de photo à ce moment</source>
         <translation>No still yet at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="268"/>
+        <location filename="../ConsultationReplayView.qml" line="272"/>
         <source>♥ Auscultation : %1</source>
         <translation>♥ Auscultation: %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="269"/>
+        <location filename="../ConsultationReplayView.qml" line="273"/>
         <source>Pas d&apos;auscultation à ce moment</source>
         <translation>No auscultation at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="274"/>
+        <location filename="../ConsultationReplayView.qml" line="278"/>
         <source>Mesures prises jusqu&apos;ici</source>
         <translation>Measurements taken so far</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="308"/>
+        <location filename="../ConsultationReplayView.qml" line="312"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="332"/>
+        <location filename="../ConsultationReplayView.qml" line="337"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>
@@ -918,17 +918,17 @@
         <translation>Where patients were sent next</translation>
     </message>
     <message>
-        <location filename="../IndicatorsView.qml" line="226"/>
+        <location filename="../IndicatorsView.qml" line="243"/>
         <source>Motifs de fin</source>
         <translation>End reasons</translation>
     </message>
     <message>
-        <location filename="../IndicatorsView.qml" line="234"/>
+        <location filename="../IndicatorsView.qml" line="226"/>
         <source>Consultations par site</source>
         <translation>Consultations per site</translation>
     </message>
     <message>
-        <location filename="../IndicatorsView.qml" line="241"/>
+        <location filename="../IndicatorsView.qml" line="233"/>
         <source>Attente médiane par site</source>
         <translation>Median wait per site</translation>
     </message>
@@ -1576,6 +1576,11 @@
         <translation>Specialist opinion</translation>
     </message>
     <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="154"/>
+        <source>%1 : %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
         <location filename="../../app/src/review_replay_documents.cpp" line="186"/>
         <location filename="../../app/src/review_replay_documents.cpp" line="253"/>
         <source>Ordonnance %1</source>
@@ -1584,7 +1589,7 @@
     <message>
         <location filename="../../app/src/review_replay_documents.cpp" line="188"/>
         <source>Ordonnance %1 du %2</source>
-        <translation>Prescription %1 of %2</translation>
+        <translation>Prescription %1, issued %2</translation>
     </message>
     <message>
         <location filename="../../app/src/review_replay_documents.cpp" line="258"/>
@@ -2143,7 +2148,7 @@
 <context>
     <name>ReviewRecordRow</name>
     <message numerus="yes">
-        <location filename="../ReviewRecordRow.qml" line="100"/>
+        <location filename="../ReviewRecordRow.qml" line="104"/>
         <source>⚠ %n incident(s)</source>
         <translation>
             <numerusform>⚠ %n incident</numerusform>
@@ -2167,27 +2172,27 @@
 <context>
     <name>ReviewView</name>
     <message>
-        <location filename="../ReviewView.qml" line="47"/>
+        <location filename="../ReviewView.qml" line="74"/>
         <source>Revue des consultations · coordination CPTS</source>
         <translation>Consultation review · CPTS coordination</translation>
     </message>
     <message>
-        <location filename="../ReviewView.qml" line="48"/>
+        <location filename="../ReviewView.qml" line="75"/>
         <source>Revue de mes consultations</source>
         <translation>Review of my consultations</translation>
     </message>
     <message>
-        <location filename="../ReviewView.qml" line="59"/>
+        <location filename="../ReviewView.qml" line="87"/>
         <source>Consultations</source>
         <translation>Consultations</translation>
     </message>
     <message>
-        <location filename="../ReviewView.qml" line="64"/>
+        <location filename="../ReviewView.qml" line="91"/>
         <source>Indicateurs</source>
         <translation>Indicators</translation>
     </message>
     <message>
-        <location filename="../ReviewView.qml" line="69"/>
+        <location filename="../ReviewView.qml" line="95"/>
         <source>Mon journal d&apos;accès</source>
         <translation>My access trail</translation>
     </message>

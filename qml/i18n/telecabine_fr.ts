@@ -42,7 +42,7 @@
 <context>
     <name>ReviewRecordRow</name>
     <message numerus="yes">
-        <location filename="../ReviewRecordRow.qml" line="100"/>
+        <location filename="../ReviewRecordRow.qml" line="104"/>
         <source>⚠ %n incident(s)</source>
         <translation>
             <numerusform>⚠ %n incident</numerusform>

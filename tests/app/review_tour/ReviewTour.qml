@@ -4,7 +4,8 @@ import Telecabine.Ui
 import "../../qml"
 
 // The review screens at 1280x800 over the QML test fakes (tests/qml/FakeReview.qml), staged one
-// after the other by test_review_language.cpp, which reads and saves each.
+// after the other by test_review_language.cpp, which reads and saves each (and puts a real
+// ReviewReplayController in the fake's `replay` before the replay screen).
 Window {
     id: window
     width: 1280
@@ -39,9 +40,6 @@ Window {
             break
         case "replay":
             fake.opening = false
-            fake.replay.position = 305
-            fake.replay.auscultation = { label: "foyer aortique", id: "steth-aortic-1.flac" }
-            fake.replay.vitals = [{ display: "Température", value: 38.4, unit: "Cel", at: 180 }]
             fake.recordOpened()
             break
         case "indicators":
