@@ -4,6 +4,7 @@
 // demand pseudonymised as the service serves every JSON file to a coordinator. Shared by the
 // replay's tests and the review screens' language tour.
 #include "consultation_dossier.hpp"
+#include "support/test_patient.hpp"
 #include "tc/media/physiology.hpp"
 #include "tc/prescriptions/canonical_json.hpp"
 #include "tc/prescriptions/prescription_json.hpp"
@@ -32,13 +33,7 @@ inline rx::PrescriptionId idOf(const char* text) {
 inline rx::ConsultationRecord baseRecord() {
     rx::ConsultationRecord record;
     record.consultationId = "S-docs-0001";
-    rx::PatientIdentity patient;
-    patient.birthName = "MERCIER";
-    patient.firstNames = {"Françoise"};
-    patient.birthDate = std::chrono::year{1961} / 4 / 12;
-    patient.sex = rx::Sex::female;
-    patient.birthPlaceCode = "35238";
-    record.patient = patient;
+    record.patient = jeanneDupont();
     record.doctor = {"10101234564", "Martin", "Claire"};
     record.site = {"FR-NEV-GARE-01", "Cabine gare de Nevers"};
     record.times = {kT0, kT0 + 30'000, 0, 0};
@@ -91,8 +86,7 @@ inline rx::Prescription prescriptionFor(const rx::ConsultationRecord& record) {
     p.date = std::chrono::year{2026} / 11 / 18;
     p.issuedAt = std::chrono::sys_seconds(std::chrono::seconds((kStart + 40'000) / 1000));
     p.prescriber = {"Martin", "Claire", "Médecin généraliste", record.doctor.rpps, {}, "", ""};
-    p.patient = {"MERCIER", "Françoise", rx::Sex::female, record.patient.birthDate,
-                 62,        std::nullopt};
+    p.patient = {"DUPONT", "Jeanne", rx::Sex::female, record.patient.birthDate, 62, std::nullopt};
     rx::MedicationLine amoxicillin;
     amoxicillin.dci = "amoxicilline";
     amoxicillin.strength.amounts = {{500, "mg"}};
@@ -116,7 +110,7 @@ inline void pseudonymise(nlohmann::json& document) {
     if (document.is_object()) {
         for (auto& [key, value] : document.items()) {
             if (key == "patient" && !value.is_null()) {
-                value = {{"ageBand", "60-69"}, {"sex", "female"}};
+                value = {{"ageBand", "70-79"}, {"sex", "female"}};
             } else {
                 pseudonymise(value);
             }

@@ -19,19 +19,31 @@ namespace fs = std::filesystem;
 
 using namespace tc::test::review;
 
+namespace {
+
+// A dossier written (the coordinator's copy on demand) and replayed, heard nowhere.
+struct OpenedReplay {
+    test::TempDir temp;
+    fs::path dir;
+    app::StethoscopeController live;
+    app::ReviewReplayController replay{&live};
+    explicit OpenedReplay(bool coordinatorCopy)
+        : dir(writeDossierWithDocuments(temp.path(), coordinatorCopy)) {
+        live.setAudioSink("none");
+        open();
+    }
+    void open() { replay.openDossier(QString::fromStdString(dir.string())); }
+};
+
+} // namespace
+
 TEST_CASE("review replay documents: the ECG and pleth on the replay's clock, the gap kept, the "
           "strip standing at the clock",
           "[app][review][replay]") {
-    test::TempDir temp;
-    const auto dir = writeDossierWithDocuments(temp.path(), false);
-    app::StethoscopeController live;
-    live.setAudioSink("none");
-    app::ReviewReplayController replay(&live);
-    replay.openDossier(QString::fromStdString(dir.string()));
-    REQUIRE(replay.isOpen());
+    OpenedReplay opened(false);
+    auto& replay = opened.replay;
     INFO(replay.errorString().toStdString());
-    CHECK(replay.errorString().isEmpty());
-    REQUIRE(replay.hasWaveforms());
+    REQUIRE((replay.isOpen() && replay.errorString().isEmpty() && replay.hasWaveforms()));
 
     // The measurement arrived 40 ms after its acquisition: the cabin's clock maps to the
     // replay's through that arrival, so the samples sit 40 ms late (the least delay seen).
@@ -69,15 +81,10 @@ TEST_CASE("review replay documents: the report and the ordonnance rendered as te
           "[app][review][replay]") {
     const bool coordinator = GENERATE(false, true);
     INFO((coordinator ? "coordinator" : "doctor"));
-    test::TempDir temp;
-    const auto dir = writeDossierWithDocuments(temp.path(), coordinator);
-    app::StethoscopeController live;
-    live.setAudioSink("none");
-    app::ReviewReplayController replay(&live);
-    replay.openDossier(QString::fromStdString(dir.string()));
-    REQUIRE(replay.isOpen());
+    OpenedReplay opened(coordinator);
+    auto& replay = opened.replay;
     INFO(replay.errorString().toStdString());
-    CHECK(replay.errorString().isEmpty());
+    REQUIRE((replay.isOpen() && replay.errorString().isEmpty()));
     CHECK(replay.recordId() == "S-docs-0001");
 
     const auto documents = replay.documents();
@@ -116,22 +123,21 @@ TEST_CASE("review replay documents: the report and the ordonnance rendered as te
     // Nothing shown names the patient (the coordinator's copy never had the name to show).
     const auto shown = QString::fromUtf8(
         QJsonDocument::fromVariant(QVariant(documents)).toJson(QJsonDocument::Compact));
-    CHECK_FALSE(shown.contains("MERCIER"));
+    CHECK_FALSE(shown.contains("DUPONT"));
+    CHECK_FALSE(shown.contains("Jeanne"));
 }
 
 TEST_CASE("review replay documents: hostile waveform descriptions are refused, never followed",
           "[app][review][replay]") {
-    test::TempDir temp;
-    const auto dir = writeDossierWithDocuments(temp.path(), false);
+    OpenedReplay opened(false);
+    const auto& dir = opened.dir;
+    const auto& replay = opened.replay;
     auto description = nlohmann::json::parse(std::ifstream(dir / "vitals" / "waveforms.json"));
     const auto breakWith = [&](const std::function<void(nlohmann::json&)>& change) {
         auto changed = description;
         change(changed);
         std::ofstream(dir / "vitals" / "waveforms.json", std::ios::trunc) << changed.dump();
-        app::StethoscopeController live;
-        live.setAudioSink("none");
-        app::ReviewReplayController replay(&live);
-        replay.openDossier(QString::fromStdString(dir.string()));
+        opened.open();
         REQUIRE(replay.isOpen()); // the rest of the record still replays
         CHECK_FALSE(replay.hasWaveforms());
         CHECK(replay.errorString().contains("illisibles"));
