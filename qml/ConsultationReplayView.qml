@@ -9,7 +9,8 @@ import "TimeFormat.js" as TimeFormat
 // stethoscope recordings (heard with the live filter and gain), the measurements, the stills and
 // the technical incidents laid over the same time axis; play/pause, seek, 0.5x/1x/2x, and the
 // keyboard throughout: Space play/pause, ←/→ 5 s, [ and ] the previous/next auscultation,
-// Page Up/Down the previous/next incident, 1/2/3 the speeds. The ECG and pleth strips show the
+// Page Up/Down the previous/next incident, D/Shift+D the next/previous signed document, 1/2/3 the
+// speeds. The ECG and pleth strips show the
 // 25 mm/s window ending at the playhead, in the screen's millimetres; the signed documents sit
 // on their own lane (itemActivated tells the page which one was chosen).
 FocusScope {
@@ -63,6 +64,20 @@ FocusScope {
     Shortcut { sequence: "1"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 0.5 }
     Shortcut { sequence: "2"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 1 }
     Shortcut { sequence: "3"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 2 }
+    Shortcut { sequence: "D"; enabled: view.active && view.replay.open; onActivated: view.jumpDocument(true) }
+    Shortcut { sequence: "Shift+D"; enabled: view.active && view.replay.open; onActivated: view.jumpDocument(false) }
+
+    // The next (or previous) signed document from the playhead: there, and chosen.
+    function jumpDocument(forward) {
+        const documents = view.replay.items.filter(i => i.lane === "documents").sort((a, b) => a.from - b.from)
+        const now = view.replay.position
+        const target = forward ? documents.find(d => d.from > now + 0.5)
+                               : documents.reverse().find(d => d.from < now - 0.5)
+        if (target !== undefined) {
+            view.itemActivated(target)
+            view.replay.seek(Math.max(0, target.from))
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -124,14 +139,14 @@ FocusScope {
                 font.pixelSize: Theme.fontBody
                 font.family: "monospace"
             }
-            Label {
-                Layout.fillWidth: true
-                horizontalAlignment: Text.AlignRight
-                elide: Text.ElideRight
-                text: qsTr("Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse")
-                color: Theme.muted
-                font.pixelSize: Theme.fontSmall
-            }
+            Item { Layout.fillWidth: true }
+        }
+        Label {
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            text: qsTr("Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · D/Maj+D documents · 1 2 3 vitesse")
+            color: Theme.muted
+            font.pixelSize: Theme.fontSmall
         }
 
         // The timeline: one row per lane, the playhead across them; a click seeks.

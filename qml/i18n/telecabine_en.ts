@@ -73,87 +73,87 @@
 <context>
     <name>ConsultationReplayView</name>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="30"/>
+        <location filename="../ConsultationReplayView.qml" line="35"/>
         <source>Jalons</source>
         <translation>Milestones</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="31"/>
+        <location filename="../ConsultationReplayView.qml" line="36"/>
         <source>Auscultations</source>
         <translation>Auscultations</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="32"/>
+        <location filename="../ConsultationReplayView.qml" line="37"/>
         <source>Mesures</source>
         <translation>Measurements</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="33"/>
+        <location filename="../ConsultationReplayView.qml" line="38"/>
         <source>Photos</source>
         <translation>Stills</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="34"/>
+        <location filename="../ConsultationReplayView.qml" line="39"/>
         <source>Incidents techniques</source>
         <translation>Technical incidents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="35"/>
+        <location filename="../ConsultationReplayView.qml" line="40"/>
         <source>Documents signés</source>
         <translation>Signed documents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="73"/>
+        <location filename="../ConsultationReplayView.qml" line="92"/>
         <source>Préparation de la relecture…</source>
         <translation>Preparing the replay…</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="100"/>
+        <location filename="../ConsultationReplayView.qml" line="119"/>
         <source>❚❚ Pause (Espace)</source>
         <translation>❚❚ Pause (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="100"/>
+        <location filename="../ConsultationReplayView.qml" line="119"/>
         <source>▶ Lecture (Espace)</source>
         <translation>▶ Play (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="112"/>
+        <location filename="../ConsultationReplayView.qml" line="131"/>
         <source>vitesse %1</source>
         <translation>speed %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="127"/>
-        <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse</source>
-        <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · 1 2 3 speed</translation>
+        <location filename="../ConsultationReplayView.qml" line="147"/>
+        <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · D/Maj+D documents · 1 2 3 vitesse</source>
+        <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · D/Shift+D documents · 1 2 3 speed</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="261"/>
+        <location filename="../ConsultationReplayView.qml" line="280"/>
         <source>Pas encore de photo à ce moment</source>
         <translation>No still yet at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="272"/>
+        <location filename="../ConsultationReplayView.qml" line="291"/>
         <source>♥ Auscultation : %1</source>
         <translation>♥ Auscultation: %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="273"/>
+        <location filename="../ConsultationReplayView.qml" line="292"/>
         <source>Pas d&apos;auscultation à ce moment</source>
         <translation>No auscultation at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="278"/>
+        <location filename="../ConsultationReplayView.qml" line="297"/>
         <source>Mesures prises jusqu&apos;ici</source>
         <translation>Measurements taken so far</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="312"/>
+        <location filename="../ConsultationReplayView.qml" line="331"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="337"/>
+        <location filename="../ConsultationReplayView.qml" line="356"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>

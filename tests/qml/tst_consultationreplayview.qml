@@ -55,6 +55,17 @@ Item {
             compare(spy.count, 1)
             compare(spy.signalArguments[0][0].id, "R-1")
             compare(fakeReplay.position, 930)
+            // By keyboard: D the next document, Shift+D the one before.
+            view.forceActiveFocus()
+            fakeReplay.seek(100)
+            keyClick(Qt.Key_D)
+            compare(fakeReplay.position, 840)
+            compare(spy.signalArguments[1][0].id, "7KQM-2W9D")
+            keyClick(Qt.Key_D)
+            compare(fakeReplay.position, 930)
+            keyClick(Qt.Key_D, Qt.ShiftModifier)
+            compare(fakeReplay.position, 840)
+            compare(spy.count, 4)
         }
 
         function test_keyboard_drives_the_replay() {
