@@ -31,7 +31,13 @@ FocusScope {
             view.replayShown = true
             replayPage.forceActiveFocus()
         }
+        // A failed open: the contract's errorOccurred, or the Controller base's errorStringChanged.
+        ignoreUnknownSignals: true
         function onErrorOccurred() { view.opening = false }
+        function onErrorStringChanged() {
+            if (view.review.errorString !== "")
+                view.opening = false
+        }
     }
 
     StackLayout {

@@ -141,6 +141,8 @@ Item {
             verify(!findChild(t.view, "openingProgress").visible)
             mouseDoubleClickSequence(list.itemAtIndex(0))
             compare(t.review.callsNamed("openRecord").length, 2)
+            t.review.errorString = "Dossier introuvable" // errorStringChanged alone says it too
+            verify(!findChild(t.view, "openingProgress").visible)
         }
 
         function test_empty_and_error_states() {
