@@ -41,6 +41,18 @@ Item {
             compare(findChild(t.view, "cptsName").text, "CPTS du Nivernais")
         }
 
+        function test_a_doctor_reviews_their_own_without_a_site_filter() {
+            const review = fake()
+            review.coordinator = false
+            review.sites = []
+            review.cptsName = ""
+            const view = createTemporaryObject(uut, root, { review: review })
+            verify(!findChild(view, "filterSite").enabled)
+            compare(findChild(view, "cptsName").text, "CPTS-58-NIV")
+            mouseClick(findChild(view, "filterApply"))
+            verify(review.callsNamed("applyFilters")[0][1].site === undefined)
+        }
+
         function test_the_filters_make_the_map_applyFilters_takes() {
             const t = make()
             const filters = findChild(t.view, "reviewFilters")
