@@ -1,24 +1,43 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Window
+import Telecabine.Media
 import "TimeFormat.js" as TimeFormat
 
 // A whole consultation replayed on one timeline (a ReviewReplayController): the milestones, the
 // stethoscope recordings (heard with the live filter and gain), the measurements, the stills and
 // the technical incidents laid over the same time axis; play/pause, seek, 0.5x/1x/2x, and the
 // keyboard throughout: Space play/pause, ←/→ 5 s, [ and ] the previous/next auscultation,
-// Page Up/Down the previous/next incident, 1/2/3 the speeds.
+// Page Up/Down the previous/next incident, D/Shift+D the next/previous signed document, 1/2/3 the
+// speeds. The ECG and pleth strips show the
+// 25 mm/s window ending at the playhead, in the screen's millimetres; the signed documents sit
+// on their own lane (itemActivated tells the page which one was chosen).
 FocusScope {
     id: view
     // A ReviewReplayController.
     required property var replay
     property bool active: visible
+    // Screen.pixelDensity is 0 before the window is known (and on some virtual displays).
+    readonly property real pixelsPerMm: Screen.pixelDensity > 0 ? Screen.pixelDensity : 96 / 25.4
+    signal itemActivated(var item)
+    property var stripsOf: null // the replay the strips were given to
+    function attachStrips() {
+        if (view.stripsOf === view.replay)
+            return
+        view.stripsOf = view.replay
+        view.replay.setEcgStrip(ecgStrip)
+        view.replay.setPlethStrip(plethStrip)
+    }
+    Component.onCompleted: attachStrips()
+    onReplayChanged: attachStrips()
     readonly property var lanes: [
         { lane: "milestones", title: qsTr("Jalons") },
         { lane: "auscultations", title: qsTr("Auscultations") },
         { lane: "measurements", title: qsTr("Mesures") },
         { lane: "stills", title: qsTr("Photos") },
-        { lane: "incidents", title: qsTr("Incidents techniques") }
+        { lane: "incidents", title: qsTr("Incidents techniques") },
+        { lane: "documents", title: qsTr("Documents signés") }
     ]
     readonly property real span: Math.max(1, replay.duration - replay.begin)
     function xOf(seconds, width) { return (seconds - replay.begin) / span * width }
@@ -45,6 +64,20 @@ FocusScope {
     Shortcut { sequence: "1"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 0.5 }
     Shortcut { sequence: "2"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 1 }
     Shortcut { sequence: "3"; enabled: view.active && view.replay.open; onActivated: view.replay.speed = 2 }
+    Shortcut { sequence: "D"; enabled: view.active && view.replay.open; onActivated: view.jumpDocument(true) }
+    Shortcut { sequence: "Shift+D"; enabled: view.active && view.replay.open; onActivated: view.jumpDocument(false) }
+
+    // The next (or previous) signed document from the playhead: there, and chosen.
+    function jumpDocument(forward) {
+        const documents = view.replay.items.filter(i => i.lane === "documents").sort((a, b) => a.from - b.from)
+        const now = view.replay.position
+        const target = forward ? documents.find(d => d.from > now + 0.5)
+                               : documents.reverse().find(d => d.from < now - 0.5)
+        if (target !== undefined) {
+            view.itemActivated(target)
+            view.replay.seek(Math.max(0, target.from))
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -107,11 +140,13 @@ FocusScope {
                 font.family: "monospace"
             }
             Item { Layout.fillWidth: true }
-            Label {
-                text: qsTr("Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse")
-                color: Theme.muted
-                font.pixelSize: Theme.fontSmall
-            }
+        }
+        Label {
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            text: qsTr("Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · D/Maj+D documents · 1 2 3 vitesse")
+            color: Theme.muted
+            font.pixelSize: Theme.fontSmall
         }
 
         // The timeline: one row per lane, the playhead across them; a click seeks.
@@ -186,6 +221,7 @@ FocusScope {
                                     radius: 3
                                     color: modelData.lane === "incidents" ? Theme.urgent
                                          : modelData.lane === "auscultations" ? Theme.primary
+                                         : modelData.lane === "documents" ? Theme.warning
                                          : modelData.lane === "milestones" ? Theme.muted : Theme.ok
                                     ToolTip.visible: itemMouse.containsMouse
                                     ToolTip.text: modelData.label
@@ -193,7 +229,10 @@ FocusScope {
                                         id: itemMouse
                                         anchors.fill: parent
                                         hoverEnabled: true
-                                        onClicked: view.replay.seek(Math.max(0, modelData.from))
+                                        onClicked: {
+                                            view.itemActivated(modelData)
+                                            view.replay.seek(Math.max(0, modelData.from))
+                                        }
                                     }
                                 }
                             }
@@ -267,6 +306,57 @@ FocusScope {
                               + "  (" + TimeFormat.waiting(Math.floor(modelData.at)) + ")"
                         color: Theme.text
                         font.pixelSize: Theme.fontBody
+                    }
+                }
+                // The strips at 25 mm/s, their right edge at the playhead; a lost stretch is a gap.
+                Rectangle {
+                    objectName: "replayEcg"
+                    visible: view.replay.hasWaveforms
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.round(25 * view.pixelsPerMm)
+                    color: "#fff6f6"
+                    border.color: Theme.border
+                    WaveformStrip {
+                        id: ecgStrip
+                        objectName: "replayEcgStrip"
+                        anchors.fill: parent
+                        anchors.margins: 1
+                        mmPerSecond: 25
+                        pixelsPerMm: view.pixelsPerMm
+                    }
+                    Label {
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        anchors.margins: 4
+                        text: qsTr("ECG D II · 25 mm/s · 10 mm/mV")
+                        font.pixelSize: Theme.fontSmall
+                        color: "#7a2e2e"
+                        background: Rectangle { color: "#ccfff6f6" }
+                    }
+                }
+                Rectangle {
+                    objectName: "replayPleth"
+                    visible: view.replay.hasWaveforms
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.round(12 * view.pixelsPerMm)
+                    color: "#f6fffb"
+                    border.color: Theme.border
+                    WaveformStrip {
+                        id: plethStrip
+                        objectName: "replayPlethStrip"
+                        anchors.fill: parent
+                        anchors.margins: 1
+                        mmPerSecond: 25
+                        pixelsPerMm: view.pixelsPerMm
+                    }
+                    Label {
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        anchors.margins: 4
+                        text: qsTr("Pléthysmogramme")
+                        font.pixelSize: Theme.fontSmall
+                        color: "#0a7d6e"
+                        background: Rectangle { color: "#ccf6fffb" }
                     }
                 }
                 Repeater {

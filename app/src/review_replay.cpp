@@ -1,6 +1,7 @@
 #include "review_replay.hpp"
 
 #include "error_text.hpp"
+#include "review_replay_documents.hpp"
 #include "tc/protocol/pki.hpp"
 #include "ui_dispatch.hpp"
 
@@ -60,6 +61,8 @@ ReviewReplayController::ReviewReplayController(StethoscopeController* live, QObj
         }
     };
     connect(m_live, &StethoscopeController::controlsChanged, this, apply);
+    connect(this, &ReviewReplayController::positionChanged, this,
+            &ReviewReplayController::updateStrips);
 }
 
 ReviewReplayController::~ReviewReplayController() {
@@ -84,7 +87,7 @@ void ReviewReplayController::openDossier(const QString& directory) {
         emit stateChanged();
         return;
     }
-    auto record = prescriptions::parseConsultationRecord(*text);
+    auto record = parseReviewRecord(*text);
     if (!record) {
         setError(tr("Dossier illisible : record.json n'est pas un dossier de consultation"));
         emit stateChanged();
@@ -98,6 +101,20 @@ void ReviewReplayController::openDossier(const QString& directory) {
     for (const auto& item : m_timeline.items) {
         m_items.push_back(toVariant(item, labelOf(item)));
     }
+    // Small beside the recordings (minutes of two channels at 500 Hz): read here, on the UI
+    // thread that owns the traces.
+    QStringList problems;
+    const auto waveforms = loadReplayWaveforms(dir, *m_record, m_ecg, m_pleth);
+    m_hasWaveforms = waveforms.present;
+    auto documents = readReplayDocuments(dir, *m_record);
+    m_documents = documents.documents;
+    m_items.append(documents.items);
+    for (const auto& problem : {waveforms.problem, documents.problem}) {
+        if (!problem.isEmpty()) {
+            problems.push_back(problem);
+        }
+    }
+    setError(problems.join(QStringLiteral(" · ")));
     std::vector<std::string> files;
     for (const auto& a : m_record->acts.auscultations) {
         files.push_back(a.recording);
@@ -146,6 +163,10 @@ void ReviewReplayController::close() {
     m_record.reset();
     m_timeline = {};
     m_items.clear();
+    m_documents.clear();
+    m_ecg.clear();
+    m_pleth.clear();
+    m_hasWaveforms = false;
     m_anchorMs = 0;
     m_loaded = false;
     m_progress = 0;
@@ -232,6 +253,30 @@ void ReviewReplayController::jump(const QString& lane, bool forward) {
     const auto* item = forward ? m_timeline.next(*which, now) : m_timeline.previous(*which, now);
     if (item != nullptr) {
         seek(std::max<std::int64_t>(item->fromMs, 0) / 1000.0);
+    }
+}
+
+void ReviewReplayController::setEcgStrip(WaveformStrip* strip) {
+    m_ecgStrip = strip;
+    if (strip != nullptr) {
+        strip->setTraces({{&m_ecg, QColor(0x10, 0x10, 0x10), 10, 0.5, true}});
+        updateStrips();
+    }
+}
+
+void ReviewReplayController::setPlethStrip(WaveformStrip* strip) {
+    m_plethStrip = strip;
+    if (strip != nullptr) {
+        strip->setTraces({{&m_pleth, QColor(0x0a, 0x7d, 0x6e), 14, 0.85, false}});
+        updateStrips();
+    }
+}
+
+void ReviewReplayController::updateStrips() {
+    for (const auto& strip : {m_ecgStrip, m_plethStrip}) {
+        if (strip) {
+            strip->setRightEdge(positionMs() * 1000);
+        }
     }
 }
 

@@ -6,15 +6,20 @@
 // inside them, with the live stethoscope's filter, gain and volume and on its headset (the
 // replay engine of replay_controller.hpp, pitch kept at every speed); the vitals panel shows the
 // measurements taken so far; the still is the last one taken; the incidents on at that moment
-// are listed. Opening decodes the recordings on a worker thread and reports its progress.
+// are listed; the ECG and pleth strips (WaveformStrip items given by the view) show the 25 mm/s
+// window that ends at the clock; the signed report and ordonnances are read as text, each on the
+// timeline's "documents" lane. Opening decodes the recordings on a worker thread and reports its
+// progress. A coordinator's dossier is pseudonymised (review_replay_documents.hpp): it opens too.
 
 #include "controller.hpp"
 #include "stethoscope_controller.hpp"
 #include "tc/media/replay.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
 #include "tc/prescriptions/record_timeline.hpp"
+#include "waveform_strip.hpp"
 
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QTimer>
 #include <QVariantList>
 #include <map>
@@ -44,6 +49,10 @@ class ReviewReplayController : public Controller {
     Q_PROPERTY(QString still READ still NOTIFY positionChanged)
     Q_PROPERTY(QVariantList incidents READ incidents NOTIFY positionChanged)
     Q_PROPERTY(QString recordId READ recordId NOTIFY stateChanged)
+    // The signed documents as text (readReplayDocuments: {id, kind, title, heading, at, sections,
+    // lines}), and whether the dossier has ECG/pleth to draw.
+    Q_PROPERTY(QVariantList documents READ documents NOTIFY stateChanged)
+    Q_PROPERTY(bool hasWaveforms READ hasWaveforms NOTIFY stateChanged)
 
 public:
     explicit ReviewReplayController(StethoscopeController* live, QObject* parent = nullptr);
@@ -64,6 +73,11 @@ public:
     QString still() const;
     QVariantList incidents() const;
     QString recordId() const;
+    QVariantList documents() const { return m_documents; }
+    bool hasWaveforms() const { return m_hasWaveforms; }
+    // The replay's traces (session time: µs from the start), for tests and the strips.
+    const WaveformTrace& ecgTrace() const { return m_ecg; }
+    const WaveformTrace& plethTrace() const { return m_pleth; }
 
     // Opens the dossier in `directory`: its record at once, its recordings on a worker thread
     // (loading, loadingProgress); the clock stands at the start until they are decoded.
@@ -74,6 +88,9 @@ public:
     // The next (or previous) item of a lane: "auscultations", "measurements", "stills",
     // "incidents", "milestones".
     Q_INVOKABLE void jump(const QString& lane, bool forward);
+    // The view's strips: they draw this replay's ECG and pleth, their right edge at the clock.
+    Q_INVOKABLE void setEcgStrip(tc::app::WaveformStrip* strip);
+    Q_INVOKABLE void setPlethStrip(tc::app::WaveformStrip* strip);
 
 signals:
     void stateChanged();
@@ -87,6 +104,7 @@ private:
     std::int64_t positionMs() const;
     void stopClock();
     void joinLoader();
+    void updateStrips();
 
     StethoscopeController* m_live;
     std::unique_ptr<prescriptions::ConsultationRecord> m_record;
@@ -103,6 +121,12 @@ private:
     QTimer m_tick;
     double m_progress = 0;
     bool m_loaded = false;
+    QVariantList m_documents;
+    WaveformTrace m_ecg{std::chrono::hours(24)}; // the whole consultation: nothing is forgotten
+    WaveformTrace m_pleth{std::chrono::hours(24)};
+    bool m_hasWaveforms = false;
+    QPointer<WaveformStrip> m_ecgStrip;
+    QPointer<WaveformStrip> m_plethStrip;
     std::uint64_t m_generation = 0; // a close or another open drops a loader's late results
     std::jthread m_loader;          // last: joined before the rest goes
 };

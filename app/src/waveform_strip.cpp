@@ -191,7 +191,15 @@ void WaveformStrip::setRunning(bool running) {
     emit runningChanged();
 }
 
+void WaveformStrip::setRightEdge(std::optional<std::int64_t> us) {
+    m_rightEdgeUs = us;
+    update();
+}
+
 std::int64_t WaveformStrip::rightEdgeUs() const {
+    if (m_rightEdgeUs) {
+        return *m_rightEdgeUs;
+    }
     return steadyNowUs() - m_offsetUs - m_delayUs;
 }
 

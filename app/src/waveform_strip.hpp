@@ -92,6 +92,9 @@ public:
     // The strip's right edge on the session clock: the console's steady clock minus `offsetUs`
     // (the cabin's clock is another machine's) minus `delayUs` (time for samples to arrive).
     void setClock(std::int64_t offsetUs, std::int64_t delayUs);
+    // A replay's strip stands where the replay's clock is: the right edge at `us` (session time)
+    // until the next call; nothing returns it to the live clock.
+    void setRightEdge(std::optional<std::int64_t> us);
 
     double mmPerSecond() const { return m_mmPerSecond; }
     void setMmPerSecond(double value);
@@ -132,6 +135,7 @@ private:
     std::vector<TraceStyle> m_traces;
     std::int64_t m_offsetUs = 0;
     std::int64_t m_delayUs = 0;
+    std::optional<std::int64_t> m_rightEdgeUs;
     std::atomic<int> m_framesDrawn{0};
     QTimer m_timer; // asks for a frame at the display's pace while running
     // Render thread: the size and scale the grid nodes were built for.

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>AccessTrailView</name>
+    <message>
+        <location filename="../AccessTrailView.qml" line="19"/>
+        <source>Mon journal d&apos;accès</source>
+        <translation>My access trail</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="33"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="39"/>
+        <source>Chaque consultation de la liste, ouverture de dossier, relecture et export est inscrite au journal d&apos;audit du service, chaîné et signé.</source>
+        <translation>Every listing, record opening, replay and export is written to the service&apos;s audit log, hash-chained and signed.</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="48"/>
+        <source>Heure</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="49"/>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="50"/>
+        <source>Dossier</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="51"/>
+        <source>Détail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../AccessTrailView.qml" line="110"/>
+        <source>Aucun accès enregistré</source>
+        <translation>No access recorded</translation>
+    </message>
+</context>
+<context>
     <name>ArchivePanel</name>
     <message>
         <location filename="../ArchivePanel.qml" line="28"/>
@@ -20,76 +63,99 @@
     </message>
 </context>
 <context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../BarChart.qml" line="31"/>
+        <source>Aucune donnée</source>
+        <translation>No data</translation>
+    </message>
+</context>
+<context>
     <name>ConsultationReplayView</name>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="17"/>
+        <location filename="../ConsultationReplayView.qml" line="35"/>
         <source>Jalons</source>
         <translation>Milestones</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="18"/>
+        <location filename="../ConsultationReplayView.qml" line="36"/>
         <source>Auscultations</source>
         <translation>Auscultations</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="19"/>
+        <location filename="../ConsultationReplayView.qml" line="37"/>
         <source>Mesures</source>
         <translation>Measurements</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="20"/>
+        <location filename="../ConsultationReplayView.qml" line="38"/>
         <source>Photos</source>
         <translation>Stills</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="21"/>
+        <location filename="../ConsultationReplayView.qml" line="39"/>
         <source>Incidents techniques</source>
         <translation>Technical incidents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="59"/>
+        <location filename="../ConsultationReplayView.qml" line="40"/>
+        <source>Documents signés</source>
+        <translation>Signed documents</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="92"/>
         <source>Préparation de la relecture…</source>
         <translation>Preparing the replay…</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="86"/>
+        <location filename="../ConsultationReplayView.qml" line="119"/>
         <source>❚❚ Pause (Espace)</source>
         <translation>❚❚ Pause (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="86"/>
+        <location filename="../ConsultationReplayView.qml" line="119"/>
         <source>▶ Lecture (Espace)</source>
         <translation>▶ Play (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="98"/>
+        <location filename="../ConsultationReplayView.qml" line="131"/>
         <source>vitesse %1</source>
         <translation>speed %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="111"/>
-        <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · 1 2 3 vitesse</source>
-        <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · 1 2 3 speed</translation>
+        <location filename="../ConsultationReplayView.qml" line="147"/>
+        <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · D/Maj+D documents · 1 2 3 vitesse</source>
+        <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · D/Shift+D documents · 1 2 3 speed</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="241"/>
+        <location filename="../ConsultationReplayView.qml" line="280"/>
         <source>Pas encore de photo à ce moment</source>
         <translation>No still yet at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="252"/>
+        <location filename="../ConsultationReplayView.qml" line="291"/>
         <source>♥ Auscultation : %1</source>
         <translation>♥ Auscultation: %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="253"/>
+        <location filename="../ConsultationReplayView.qml" line="292"/>
         <source>Pas d&apos;auscultation à ce moment</source>
         <translation>No auscultation at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="258"/>
+        <location filename="../ConsultationReplayView.qml" line="297"/>
         <source>Mesures prises jusqu&apos;ici</source>
         <translation>Measurements taken so far</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="331"/>
+        <source>ECG D II · 25 mm/s · 10 mm/mV</source>
+        <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="356"/>
+        <source>Pléthysmogramme</source>
+        <translation>Plethysmogram</translation>
     </message>
 </context>
 <context>
@@ -563,67 +629,67 @@
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="303"/>
+        <location filename="../../app/src/error_text.cpp" line="305"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="308"/>
+        <location filename="../../app/src/error_text.cpp" line="310"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="313"/>
+        <location filename="../../app/src/error_text.cpp" line="315"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="318"/>
+        <location filename="../../app/src/error_text.cpp" line="320"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="322"/>
+        <location filename="../../app/src/error_text.cpp" line="324"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="326"/>
+        <location filename="../../app/src/error_text.cpp" line="328"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="329"/>
+        <location filename="../../app/src/error_text.cpp" line="331"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="333"/>
+        <location filename="../../app/src/error_text.cpp" line="335"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="336"/>
+        <location filename="../../app/src/error_text.cpp" line="338"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="339"/>
+        <location filename="../../app/src/error_text.cpp" line="341"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="342"/>
+        <location filename="../../app/src/error_text.cpp" line="344"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="345"/>
+        <location filename="../../app/src/error_text.cpp" line="347"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="348"/>
+        <location filename="../../app/src/error_text.cpp" line="350"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -687,6 +753,184 @@
         <location filename="../IdentityCorrectionDialog.qml" line="60"/>
         <source>La correction est signalée sur l&apos;ordonnance et le compte rendu.</source>
         <translation>The correction is shown on the prescription and the report.</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsView</name>
+    <message>
+        <location filename="../IndicatorsView.qml" line="29"/>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="32"/>
+        <source>p50 %1 · p90 %2</source>
+        <translation>p50 %1 · p90 %2</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="50"/>
+        <source>Exporter les indicateurs en CSV</source>
+        <translation>Export the indicators as CSV</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="52"/>
+        <source>Fichiers CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="64"/>
+        <source>Indicateurs trimestriels</source>
+        <translation>Quarterly indicators</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="75"/>
+        <source>Trimestre</source>
+        <translation>Quarter</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="81"/>
+        <source>Tous mes sites</source>
+        <translation>All my sites</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="83"/>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="87"/>
+        <source>Afficher</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="93"/>
+        <source>Exporter CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="101"/>
+        <source>Indicateurs exportés dans %1</source>
+        <translation>Indicators exported to %1</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="122"/>
+        <source>Choisissez un trimestre puis « Afficher »</source>
+        <translation>Choose a quarter, then “Show”</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="139"/>
+        <source>Trimestre %1 · %2</source>
+        <translation>Quarter %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="140"/>
+        <source>tous mes sites</source>
+        <translation>all my sites</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="152"/>
+        <source>Consultations</source>
+        <translation>Consultations</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="154"/>
+        <source>%n dossier(s) indexé(s)</source>
+        <translation>
+            <numerusform>%n indexed record</numerusform>
+            <numerusform>%n indexed records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="159"/>
+        <source>Attente avant prise en charge (médiane)</source>
+        <translation>Wait before a doctor takes the patient (median)</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="161"/>
+        <location filename="../IndicatorsView.qml" line="168"/>
+        <source>p90 %1</source>
+        <translation>p90 %1</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="166"/>
+        <source>Durée de consultation (médiane)</source>
+        <translation>Consultation length (median)</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="173"/>
+        <source>Satisfaction des patients</source>
+        <translation>Patient satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="174"/>
+        <source>%1 / 5</source>
+        <translation>%1 / 5</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="175"/>
+        <source>%n réponse(s)</source>
+        <translation>
+            <numerusform>%n answer</numerusform>
+            <numerusform>%n answers</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="180"/>
+        <source>Consultations avec incident technique</source>
+        <translation>Consultations with a technical incident</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="182"/>
+        <source>%1 sur %2 dossiers</source>
+        <translation>%1 of %2 records</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="188"/>
+        <source>Ordonnances par consultation</source>
+        <translation>Prescriptions per consultation</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="190"/>
+        <source>%n ordonnance(s)</source>
+        <translation>
+            <numerusform>%n prescription</numerusform>
+            <numerusform>%n prescriptions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="196"/>
+        <source>Visites annulées avant prise en charge (délais d&apos;accès)</source>
+        <translation>Visits cancelled before a doctor took them (access delays)</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="198"/>
+        <source>attente avant l&apos;annulation : %1</source>
+        <translation>wait before cancelling: %1</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="211"/>
+        <source>Satisfaction (note de 1 à 5)</source>
+        <translation>Satisfaction (score 1 to 5)</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="219"/>
+        <source>Orientation des patients</source>
+        <translation>Where patients were sent next</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="243"/>
+        <source>Motifs de fin</source>
+        <translation>End reasons</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="226"/>
+        <source>Consultations par site</source>
+        <translation>Consultations per site</translation>
+    </message>
+    <message>
+        <location filename="../IndicatorsView.qml" line="233"/>
+        <source>Attente médiane par site</source>
+        <translation>Median wait per site</translation>
     </message>
 </context>
 <context>
@@ -1270,6 +1514,108 @@
     </message>
 </context>
 <context>
+    <name>ReplayDocuments</name>
+    <message>
+        <location filename="../../app/src/review_replay_waveforms.cpp" line="174"/>
+        <source>Tracés ECG et pléthysmogramme illisibles (%1)</source>
+        <translation>ECG and plethysmogram traces unreadable (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="104"/>
+        <source>Motif</source>
+        <translation>Reason for visit</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="105"/>
+        <source>Histoire de la maladie</source>
+        <translation>History of the illness</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="106"/>
+        <source>Examen</source>
+        <translation>Examination</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="107"/>
+        <source>Conclusion</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="108"/>
+        <source>Orientation</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="111"/>
+        <source>Remarques</source>
+        <translation>Remarks</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="118"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="120"/>
+        <source>Compte rendu signé le %1</source>
+        <translation>Report signed on %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="150"/>
+        <source>Biologie</source>
+        <translation>Laboratory</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="152"/>
+        <source>Imagerie</source>
+        <translation>Imaging</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="153"/>
+        <source>Avis spécialisé</source>
+        <translation>Specialist opinion</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="154"/>
+        <source>%1 : %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="186"/>
+        <location filename="../../app/src/review_replay_documents.cpp" line="253"/>
+        <source>Ordonnance %1</source>
+        <translation>Prescription %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="188"/>
+        <source>Ordonnance %1 du %2</source>
+        <translation>Prescription %1, issued %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_replay_documents.cpp" line="258"/>
+        <source>Documents illisibles : %1</source>
+        <translation>Unreadable documents: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayDocumentsPanel</name>
+    <message>
+        <location filename="../ReplayDocumentsPanel.qml" line="25"/>
+        <source>Documents signés</source>
+        <translation>Signed documents</translation>
+    </message>
+    <message>
+        <location filename="../ReplayDocumentsPanel.qml" line="50"/>
+        <source>Ni compte rendu signé ni ordonnance dans ce dossier</source>
+        <translation>No signed report or prescription in this record</translation>
+    </message>
+    <message>
+        <location filename="../ReplayDocumentsPanel.qml" line="128"/>
+        <source>Durée : %1</source>
+        <translation>Duration: %1</translation>
+    </message>
+</context>
+<context>
     <name>ReportPanel</name>
     <message>
         <location filename="../ReportPanel.qml" line="24"/>
@@ -1444,6 +1790,411 @@
         <location filename="../ReportPanel.qml" line="325"/>
         <source>Remarques</source>
         <translation>Remarks</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewFilters</name>
+    <message>
+        <location filename="../ReviewFilters.qml" line="16"/>
+        <source>Toute période</source>
+        <translation>Any period</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="17"/>
+        <source>Ce trimestre</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="18"/>
+        <source>Trimestre précédent</source>
+        <translation>Last quarter</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="19"/>
+        <source>30 derniers jours</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="20"/>
+        <source>Dates choisies</source>
+        <translation>Chosen dates</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="55"/>
+        <source>Date invalide : écrivez-la AAAA-MM-JJ.</source>
+        <translation>Invalid date: write it YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="59"/>
+        <source>La date de fin précède la date de début.</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="64"/>
+        <source>Le RPPS d&apos;un médecin a 11 chiffres.</source>
+        <translation>A doctor&apos;s RPPS number has 11 digits.</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="101"/>
+        <location filename="../ReviewFilters.qml" line="113"/>
+        <source>Période</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="102"/>
+        <location filename="../ReviewFilters.qml" line="121"/>
+        <source>Du</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="103"/>
+        <location filename="../ReviewFilters.qml" line="130"/>
+        <source>Au</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="104"/>
+        <location filename="../ReviewFilters.qml" line="139"/>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="105"/>
+        <location filename="../ReviewFilters.qml" line="148"/>
+        <source>Médecin (RPPS)</source>
+        <translation>Doctor (RPPS)</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="120"/>
+        <location filename="../ReviewFilters.qml" line="129"/>
+        <source>AAAA-MM-JJ</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="138"/>
+        <source>Tous les sites</source>
+        <translation>All sites</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="145"/>
+        <source>11 chiffres</source>
+        <translation>11 digits</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="153"/>
+        <location filename="../ReviewFilters.qml" line="163"/>
+        <source>Motif de fin</source>
+        <translation>End reason</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="154"/>
+        <location filename="../ReviewFilters.qml" line="172"/>
+        <source>Orientation</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="155"/>
+        <location filename="../ReviewFilters.qml" line="179"/>
+        <source>Incident technique</source>
+        <translation>Technical incident</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="162"/>
+        <source>Tous</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="170"/>
+        <source>Toutes</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="178"/>
+        <source>Indifférent</source>
+        <translation>Either</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="178"/>
+        <source>Avec incident</source>
+        <translation>With an incident</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="178"/>
+        <source>Sans incident</source>
+        <translation>Without incidents</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="187"/>
+        <source>Réinitialiser</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../ReviewFilters.qml" line="193"/>
+        <source>Appliquer</source>
+        <translation>Apply</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewLabels</name>
+    <message>
+        <location filename="../ReviewLabels.qml" line="13"/>
+        <source>Consultation terminée</source>
+        <translation>Consultation completed</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="14"/>
+        <source>Orienté vers une consultation en présentiel</source>
+        <translation>Referred to an in-person consultation</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="15"/>
+        <source>Orienté vers les urgences</source>
+        <translation>Referred to the emergency department</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="16"/>
+        <source>Téléconsultation non adaptée</source>
+        <translation>Teleconsultation not suitable</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="17"/>
+        <source>Patient parti</source>
+        <translation>Patient left</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="18"/>
+        <source>Problème technique</source>
+        <translation>Technical problem</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="19"/>
+        <source>Cabine injoignable</source>
+        <translation>Cabin unreachable</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="25"/>
+        <source>Pas de suivi particulier</source>
+        <translation>No particular follow-up</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="26"/>
+        <source>Médecin traitant en présentiel</source>
+        <translation>Own GP, in person</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="27"/>
+        <source>Urgences</source>
+        <translation>Emergency department</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="28"/>
+        <source>Spécialiste</source>
+        <translation>Specialist</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="29"/>
+        <source>Sans compte rendu signé</source>
+        <translation>No signed report</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="35"/>
+        <source>femme</source>
+        <translation>female</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="36"/>
+        <source>homme</source>
+        <translation>male</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="37"/>
+        <source>autre</source>
+        <translation>other</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="38"/>
+        <source>sexe inconnu</source>
+        <translation>sex unknown</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="43"/>
+        <source>âge inconnu</source>
+        <translation>age unknown</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="43"/>
+        <source>%1 ans</source>
+        <translation>%1 years</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="47"/>
+        <source>Liste consultée</source>
+        <translation>List viewed</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="48"/>
+        <source>Dossier ouvert</source>
+        <translation>Record opened</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="49"/>
+        <source>Média relu</source>
+        <translation>Media replayed</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="50"/>
+        <source>Export CSV</source>
+        <translation>CSV export</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="51"/>
+        <source>Indicateurs consultés</source>
+        <translation>Indicators viewed</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="61"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="64"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location filename="../ReviewLabels.qml" line="65"/>
+        <source>%1 h %2</source>
+        <translation>%1 h %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewListView</name>
+    <message>
+        <location filename="../ReviewListView.qml" line="71"/>
+        <source>Réessayer</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="82"/>
+        <source>Téléchargement du dossier…</source>
+        <translation>Downloading the record…</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="83"/>
+        <source>Préparation de la relecture…</source>
+        <translation>Preparing the replay…</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="104"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="104"/>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="105"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="105"/>
+        <source>Durée</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="106"/>
+        <source>Attente</source>
+        <translation>Wait</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="106"/>
+        <source>Motif de fin</source>
+        <translation>End reason</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="107"/>
+        <source>Orientation</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="107"/>
+        <source>Incidents</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="108"/>
+        <source>Ordonn.</source>
+        <translation>Rx</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="153"/>
+        <source>Charger plus</source>
+        <translation>Load more</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="166"/>
+        <source>Aucune consultation pour ces critères</source>
+        <translation>No consultation matches these criteria</translation>
+    </message>
+    <message>
+        <location filename="../ReviewListView.qml" line="173"/>
+        <source>↑/↓ choisir · Entrée ouvrir · double clic ouvrir · Échap revenir à la liste</source>
+        <translation>↑/↓ choose · Enter open · double-click open · Esc back to the list</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewRecordRow</name>
+    <message numerus="yes">
+        <location filename="../ReviewRecordRow.qml" line="104"/>
+        <source>⚠ %n incident(s)</source>
+        <translation>
+            <numerusform>⚠ %n incident</numerusform>
+            <numerusform>⚠ %n incidents</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewReplayPage</name>
+    <message>
+        <location filename="../ReviewReplayPage.qml" line="28"/>
+        <source>← Retour à la liste (Échap)</source>
+        <translation>← Back to the list (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../ReviewReplayPage.qml" line="32"/>
+        <source>Consultation %1</source>
+        <translation>Consultation %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message>
+        <location filename="../ReviewView.qml" line="74"/>
+        <source>Revue des consultations · coordination CPTS</source>
+        <translation>Consultation review · CPTS coordination</translation>
+    </message>
+    <message>
+        <location filename="../ReviewView.qml" line="75"/>
+        <source>Revue de mes consultations</source>
+        <translation>Review of my consultations</translation>
+    </message>
+    <message>
+        <location filename="../ReviewView.qml" line="87"/>
+        <source>Consultations</source>
+        <translation>Consultations</translation>
+    </message>
+    <message>
+        <location filename="../ReviewView.qml" line="91"/>
+        <source>Indicateurs</source>
+        <translation>Indicators</translation>
+    </message>
+    <message>
+        <location filename="../ReviewView.qml" line="95"/>
+        <source>Mon journal d&apos;accès</source>
+        <translation>My access trail</translation>
     </message>
 </context>
 <context>
@@ -2085,7 +2836,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="321"/>
+        <location filename="../../app/console/main.cpp" line="283"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
@@ -2098,62 +2849,62 @@
 <context>
     <name>tc::app::ArchiveUploads</name>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="47"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="61"/>
         <source>Archivage impossible : %1</source>
         <translation>Archiving impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="196"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="210"/>
         <source>Consultation %1</source>
         <translation>Consultation %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="202"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="25"/>
         <source>Préparation du dossier…</source>
         <translation>Preparing the dossier…</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="205"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="26"/>
         <source>Prêt, en attente de connexion</source>
         <translation>Ready, waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="208"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="27"/>
         <source>En attente d&apos;envoi</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="211"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="216"/>
         <source>Envoi : %1 %</source>
         <translation>Sending: %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="214"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="28"/>
         <source>Nouvel essai bientôt</source>
         <translation>Retrying soon</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="217"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="29"/>
         <source>Bloqué</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="220"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="30"/>
         <source>Archivé</source>
         <translation>Archived</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="222"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="223"/>
         <source>Dossier non constitué</source>
         <translation>Dossier not assembled</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="279"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="276"/>
         <source>Archivage : un dossier n&apos;a pas pu être constitué</source>
         <translation>Archive: a dossier could not be assembled</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="282"/>
         <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
         <translation>
             <numerusform>Archive: %n dossier pending, sending %1 %</numerusform>
@@ -2161,7 +2912,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="286"/>
         <source>Archivage bloqué : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archive blocked: %n dossier pending</numerusform>
@@ -2169,7 +2920,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="288"/>
         <source>Archivage : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archive: %n dossier pending</numerusform>
@@ -2520,82 +3271,82 @@
 <context>
     <name>tc::app::PrescriptionDeliveryController</name>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="30"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="58"/>
         <source>Envoi à la cabine… %1/%2</source>
         <translation>Sending to the cabin… %1/%2</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="33"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="61"/>
         <source>Reçue par la cabine</source>
         <translation>Received by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="36"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="64"/>
         <source>Impression en cours dans la cabine</source>
         <translation>Printing in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="39"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="67"/>
         <source>Imprimée dans la cabine</source>
         <translation>Printed in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="42"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="70"/>
         <source>Échec : %1</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="53"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="17"/>
         <source>plus de papier</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="56"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="19"/>
         <source>imprimante hors ligne</source>
         <translation>printer offline</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="59"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="20"/>
         <source>bourrage papier</source>
         <translation>paper jam</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="62"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="21"/>
         <source>plus d&apos;encre</source>
         <translation>out of ink</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="65"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="23"/>
         <source>capot de l&apos;imprimante ouvert</source>
         <translation>printer cover open</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="68"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="24"/>
         <source>la cabine n&apos;a pas d&apos;imprimante</source>
         <translation>the cabin has no printer</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="71"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="27"/>
         <source>une autre ordonnance porte déjà cet identifiant dans la cabine</source>
         <translation>another prescription already has this identifier in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="74"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="29"/>
         <source>document altéré en route ; renvoyez-le</source>
         <translation>document altered in transit; send it again</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="77"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="32"/>
         <source>aucune consultation en cours</source>
         <translation>no consultation in progress</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="86"/>
         <source>la cabine n&apos;a pas pu vérifier la signature du compte rendu (%1)</source>
         <translation>the cabin could not verify the report&apos;s signature (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="84"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="90"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
     </message>
@@ -2768,87 +3519,87 @@
 <context>
     <name>tc::app::ReviewReplayController</name>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="83"/>
+        <location filename="../../app/src/review_replay.cpp" line="86"/>
         <source>Dossier illisible : %1</source>
         <translation>Unreadable dossier: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="89"/>
+        <location filename="../../app/src/review_replay.cpp" line="92"/>
         <source>Dossier illisible : record.json n&apos;est pas un dossier de consultation</source>
         <translation>Unreadable dossier: record.json is not a consultation record</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="121"/>
+        <location filename="../../app/src/review_replay.cpp" line="138"/>
         <source>Enregistrement %1 illisible : %2</source>
         <translation>Recording %1 unreadable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="271"/>
+        <location filename="../../app/src/review_replay.cpp" line="316"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="307"/>
+        <location filename="../../app/src/review_replay.cpp" line="352"/>
         <source>arrivée en cabine</source>
         <translation>arrival in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="310"/>
+        <location filename="../../app/src/review_replay.cpp" line="355"/>
         <source>prise en charge</source>
         <translation>taken by the doctor</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="313"/>
+        <location filename="../../app/src/review_replay.cpp" line="358"/>
         <source>début de la téléconsultation</source>
         <translation>teleconsultation start</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="316"/>
+        <location filename="../../app/src/review_replay.cpp" line="361"/>
         <source>fin</source>
         <translation>end</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="318"/>
+        <location filename="../../app/src/review_replay.cpp" line="363"/>
         <source>compte rendu signé</source>
         <translation>report signed</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="331"/>
+        <location filename="../../app/src/review_replay.cpp" line="376"/>
         <source>photo</source>
         <translation>still</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="340"/>
+        <location filename="../../app/src/review_replay.cpp" line="385"/>
         <source>changement de chemin du média</source>
         <translation>media path change</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="341"/>
+        <location filename="../../app/src/review_replay.cpp" line="386"/>
         <source>consentement réseau perdu</source>
         <translation>network consent lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="342"/>
+        <location filename="../../app/src/review_replay.cpp" line="387"/>
         <source>média interrompu puis rétabli</source>
         <translation>media interrupted then restored</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="343"/>
+        <location filename="../../app/src/review_replay.cpp" line="388"/>
         <source>pertes de paquets</source>
         <translation>packet loss</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="344"/>
+        <location filename="../../app/src/review_replay.cpp" line="389"/>
         <source>gigue</source>
         <translation>jitter</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="345"/>
+        <location filename="../../app/src/review_replay.cpp" line="390"/>
         <source>vidéo figée</source>
         <translation>frozen video</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="346"/>
+        <location filename="../../app/src/review_replay.cpp" line="391"/>
         <source>périphérique audio en erreur</source>
         <translation>audio device error</translation>
     </message>

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="fr">
 <context>
+    <name>IndicatorsView</name>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="154"/>
+        <source>%n dossier(s) indexé(s)</source>
+        <translation>
+            <numerusform>%n dossier indexé</numerusform>
+            <numerusform>%n dossiers indexés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="175"/>
+        <source>%n réponse(s)</source>
+        <translation>
+            <numerusform>%n réponse</numerusform>
+            <numerusform>%n réponses</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="190"/>
+        <source>%n ordonnance(s)</source>
+        <translation>
+            <numerusform>%n ordonnance</numerusform>
+            <numerusform>%n ordonnances</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message numerus="yes">
         <location filename="../QueueView.qml" line="31"/>
@@ -9,6 +36,17 @@
         <translation>
             <numerusform>%n patient en attente</numerusform>
             <numerusform>%n patients en attente</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewRecordRow</name>
+    <message numerus="yes">
+        <location filename="../ReviewRecordRow.qml" line="104"/>
+        <source>⚠ %n incident(s)</source>
+        <translation>
+            <numerusform>⚠ %n incident</numerusform>
+            <numerusform>⚠ %n incidents</numerusform>
         </translation>
     </message>
 </context>
@@ -26,7 +64,7 @@
 <context>
     <name>tc::app::ArchiveUploads</name>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="282"/>
         <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
         <translation>
             <numerusform>Archivage : %n dossier en attente, envoi %1 %</numerusform>
@@ -34,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="286"/>
         <source>Archivage bloqué : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archivage bloqué : %n dossier en attente</numerusform>
@@ -42,7 +80,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="288"/>
         <source>Archivage : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archivage : %n dossier en attente</numerusform>

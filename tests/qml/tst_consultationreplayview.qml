@@ -7,37 +7,8 @@ Item {
     width: 1280
     height: 720
 
-    // A stand-in for ReviewReplayController: the same properties and calls.
-    QtObject {
+    FakeReplay {
         id: fakeReplay
-        property bool loading: false
-        property real loadingProgress: 1
-        property bool open: true
-        property bool playing: false
-        property real speed: 1
-        property real position: 0
-        property real begin: -420
-        property real duration: 960
-        property string errorString: ""
-        property string recordId: "S-review-0001"
-        property var items: [
-            { label: "arrivée en cabine", lane: "milestones", id: "checkin", kind: "checkin", from: -420, to: -420 },
-            { label: "prise en charge", lane: "milestones", id: "claim", kind: "claim", from: -60, to: -60 },
-            { label: "début", lane: "milestones", id: "start", kind: "start", from: 0, to: 0 },
-            { label: "Température 38,4 Cel", lane: "measurements", id: "m-1", kind: "8310-5", from: 180, to: 180 },
-            { label: "foyer aortique", lane: "auscultations", id: "steth-aortic-1.flac", kind: "aortic", from: 300, to: 312 },
-            { label: "photo", lane: "stills", id: "still-1.png", kind: "", from: 420, to: 420 },
-            { label: "pertes de paquets", lane: "incidents", id: "incident-1", kind: "loss_burst", from: 600, to: 620 },
-            { label: "fin", lane: "milestones", id: "end", kind: "end", from: 960, to: 960 }
-        ]
-        property var auscultation: ({})
-        property var vitals: []
-        property string still: ""
-        property var incidents: []
-        property var calls: []
-        function togglePlay() { playing = !playing; calls = calls.concat(["toggle"]) }
-        function seek(s) { position = Math.max(0, Math.min(duration, s)); calls = calls.concat(["seek " + Math.round(position)]) }
-        function jump(lane, forward) { calls = calls.concat(["jump " + lane + " " + forward]) }
     }
 
     Component {
@@ -69,6 +40,32 @@ Item {
             verify(aortic && incident && still)
             verify(aortic.x < still.x && still.x < incident.x)
             verify(incident.width > 6) // a span, not a tick
+            verify(findChild(view, "timeline_R-1")) // the signed documents on their lane
+        }
+
+        function test_the_strips_are_the_replays_and_a_document_on_the_timeline_is_chosen() {
+            fakeReplay.strips = []
+            const view = createTemporaryObject(uut, root)
+            compare(fakeReplay.strips, ["ecg", "pleth"])
+            verify(findChild(view, "replayEcg").visible)
+            const spy = createTemporaryQmlObject("import QtTest; SignalSpy { signalName: \"itemActivated\" }", root)
+            spy.target = view
+            waitForRendering(view)
+            mouseClick(findChild(view, "timeline_R-1"))
+            compare(spy.count, 1)
+            compare(spy.signalArguments[0][0].id, "R-1")
+            compare(fakeReplay.position, 930)
+            // By keyboard: D the next document, Shift+D the one before.
+            view.forceActiveFocus()
+            fakeReplay.seek(100)
+            keyClick(Qt.Key_D)
+            compare(fakeReplay.position, 840)
+            compare(spy.signalArguments[1][0].id, "7KQM-2W9D")
+            keyClick(Qt.Key_D)
+            compare(fakeReplay.position, 930)
+            keyClick(Qt.Key_D, Qt.ShiftModifier)
+            compare(fakeReplay.position, 840)
+            compare(spy.count, 4)
         }
 
         function test_keyboard_drives_the_replay() {
