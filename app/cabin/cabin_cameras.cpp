@@ -1,5 +1,7 @@
 #include "cabin_cameras.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <cstdlib>
 
 namespace tc::cabin {
@@ -20,15 +22,9 @@ std::optional<media::SceneKind> sceneOf(const std::string& mid) {
 }
 
 std::uint32_t ssrcOf(media::SceneKind kind) {
-    switch (kind) {
-    case media::SceneKind::otoscope:
-        return 0x7C0A1E02;
-    case media::SceneKind::dermatoscope:
-        return 0x7C0A1E03;
-    case media::SceneKind::roomCamera:
-        break;
-    }
-    return 0x7C0A1E01;
+    static constexpr errors::EnumMap<media::SceneKind::dermatoscope, std::uint32_t> ssrcs{
+        {0x7C0A1E01, 0x7C0A1E02, 0x7C0A1E03}};
+    return ssrcs(kind, 0x7C0A1E01);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // Scripted patients for the simulated cabin: a built-in French demo list and JSON script files.
 #include "cabin_simulator.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/protocol/pki.hpp"
 
 #include <algorithm>
@@ -321,19 +322,9 @@ Result<CabinScript> parseScript(const std::filesystem::path& path) {
 } // namespace
 
 std::string_view toString(CabinPhase phase) noexcept {
-    switch (phase) {
-    case CabinPhase::connecting:
-        return "connecting";
-    case CabinPhase::waitingForDoctor:
-        return "waiting_for_doctor";
-    case CabinPhase::inSession:
-        return "in_session";
-    case CabinPhase::cleaning:
-        return "cleaning";
-    case CabinPhase::stopped:
-        return "stopped";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<CabinPhase::stopped> names{
+        {"connecting", "waiting_for_doctor", "in_session", "cleaning", "stopped"}};
+    return names(phase, "unknown");
 }
 
 } // namespace tc::cabin

@@ -1,5 +1,7 @@
 #include "cabin_video.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -12,15 +14,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::string sceneLabel(media::SceneKind kind) {
-    switch (kind) {
-    case media::SceneKind::roomCamera:
-        return "room camera";
-    case media::SceneKind::otoscope:
-        return "otoscope";
-    case media::SceneKind::dermatoscope:
-        return "dermatoscope";
-    }
-    return "camera";
+    static constexpr errors::EnumNames<media::SceneKind::dermatoscope> names{
+        {"room camera", "otoscope", "dermatoscope"}};
+    return std::string(names(kind, "camera"));
 }
 
 std::uint64_t steadyMicroseconds(Clock::time_point t) {

@@ -1,5 +1,6 @@
 #include "print_ledger.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/protocol/document_transfer.hpp"
 #include "tc/protocol/posix_io.hpp"
 
@@ -83,19 +84,9 @@ struct PrintLedger::Facts {
 };
 
 std::string_view toString(PrintState state) noexcept {
-    switch (state) {
-    case PrintState::notPrinted:
-        return "not_printed";
-    case PrintState::printing:
-        return "printing";
-    case PrintState::printed:
-        return "printed";
-    case PrintState::unconfirmed:
-        return "unconfirmed";
-    case PrintState::unreadable:
-        return "unreadable";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<PrintState::unreadable> names{
+        {"not_printed", "printing", "printed", "unconfirmed", "unreadable"}};
+    return names(state, "unknown");
 }
 
 boost::system::result<PrintLedger> PrintLedger::open(const std::filesystem::path& directory) {

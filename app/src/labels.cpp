@@ -1,59 +1,44 @@
 #include "labels.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <QCoreApplication>
 
 namespace tc::app {
+
+namespace {
+
+// Each label is marked for lupdate in the "Labels" context and translated when asked for.
+template <class Labels, class Enum> QString translated(const Labels& labels, Enum value) {
+    const char* label = labels(value, nullptr);
+    return label != nullptr ? QCoreApplication::translate("Labels", label) : QString();
+}
+
+} // namespace
+
 QString sexLabel(protocol::Sex sex) {
-    switch (sex) {
-    case protocol::Sex::female:
-        return QCoreApplication::translate("Labels", "Femme");
-    case protocol::Sex::male:
-        return QCoreApplication::translate("Labels", "Homme");
-    case protocol::Sex::other:
-        return QCoreApplication::translate("Labels", "Autre");
-    }
-    return {};
+    static constexpr errors::EnumMap<protocol::Sex::other, const char*> labels{
+        {QT_TRANSLATE_NOOP("Labels", "Femme"), QT_TRANSLATE_NOOP("Labels", "Homme"),
+         QT_TRANSLATE_NOOP("Labels", "Autre")}};
+    return translated(labels, sex);
 }
 
 QString operatorLabel(protocol::OperatorRole role) {
-    switch (role) {
-    case protocol::OperatorRole::none:
-        return QCoreApplication::translate("Labels", "sans accompagnant");
-    case protocol::OperatorRole::nurse:
-        return QCoreApplication::translate("Labels", "infirmier·e");
-    case protocol::OperatorRole::pharmacist:
-        return QCoreApplication::translate("Labels", "pharmacien·ne");
-    case protocol::OperatorRole::doctorAssistant:
-        return QCoreApplication::translate("Labels", "assistant·e médical·e");
-    }
-    return {};
+    static constexpr errors::EnumMap<protocol::OperatorRole::doctorAssistant, const char*> labels{
+        {QT_TRANSLATE_NOOP("Labels", "sans accompagnant"),
+         QT_TRANSLATE_NOOP("Labels", "infirmier·e"), QT_TRANSLATE_NOOP("Labels", "pharmacien·ne"),
+         QT_TRANSLATE_NOOP("Labels", "assistant·e médical·e")}};
+    return translated(labels, role);
 }
 
 QString instrumentLabel(protocol::Instrument instrument) {
-    using I = protocol::Instrument;
-    switch (instrument) {
-    case I::stethoscope:
-        return QCoreApplication::translate("Labels", "Stéthoscope");
-    case I::roomCamera:
-        return QCoreApplication::translate("Labels", "Caméra");
-    case I::otoscope:
-        return QCoreApplication::translate("Labels", "Otoscope");
-    case I::dermatoscope:
-        return QCoreApplication::translate("Labels", "Dermatoscope");
-    case I::bloodPressure:
-        return QCoreApplication::translate("Labels", "Tensiomètre");
-    case I::oximeter:
-        return QCoreApplication::translate("Labels", "Oxymètre");
-    case I::thermometer:
-        return QCoreApplication::translate("Labels", "Thermomètre");
-    case I::scale:
-        return QCoreApplication::translate("Labels", "Balance");
-    case I::ecg:
-        return QCoreApplication::translate("Labels", "ECG");
-    case I::glucometer:
-        return QCoreApplication::translate("Labels", "Glucomètre");
-    }
-    return {};
+    static constexpr errors::EnumMap<protocol::Instrument::glucometer, const char*> labels{
+        {QT_TRANSLATE_NOOP("Labels", "Stéthoscope"), QT_TRANSLATE_NOOP("Labels", "Caméra"),
+         QT_TRANSLATE_NOOP("Labels", "Otoscope"), QT_TRANSLATE_NOOP("Labels", "Dermatoscope"),
+         QT_TRANSLATE_NOOP("Labels", "Tensiomètre"), QT_TRANSLATE_NOOP("Labels", "Oxymètre"),
+         QT_TRANSLATE_NOOP("Labels", "Thermomètre"), QT_TRANSLATE_NOOP("Labels", "Balance"),
+         QT_TRANSLATE_NOOP("Labels", "ECG"), QT_TRANSLATE_NOOP("Labels", "Glucomètre")}};
+    return translated(labels, instrument);
 }
 
 QStringList instrumentLabels(const std::vector<protocol::Instrument>& instruments) {
@@ -65,24 +50,15 @@ QStringList instrumentLabels(const std::vector<protocol::Instrument>& instrument
 }
 
 QString endReasonLabel(protocol::EndReason reason) {
-    using R = protocol::EndReason;
-    switch (reason) {
-    case R::completed:
-        return QCoreApplication::translate("Labels", "Consultation terminée");
-    case R::referredInPerson:
-        return QCoreApplication::translate("Labels", "Orienté vers une consultation en présentiel");
-    case R::referredEmergency:
-        return QCoreApplication::translate("Labels", "Orienté vers les urgences");
-    case R::notSuitable:
-        return QCoreApplication::translate("Labels", "Téléconsultation non adaptée");
-    case R::patientLeft:
-        return QCoreApplication::translate("Labels", "Patient parti");
-    case R::technicalFailure:
-        return QCoreApplication::translate("Labels", "Problème technique");
-    case R::peerLost:
-        return QCoreApplication::translate("Labels", "Cabine injoignable");
-    }
-    return {};
+    static constexpr errors::EnumMap<protocol::EndReason::peerLost, const char*> labels{
+        {QT_TRANSLATE_NOOP("Labels", "Consultation terminée"),
+         QT_TRANSLATE_NOOP("Labels", "Orienté vers une consultation en présentiel"),
+         QT_TRANSLATE_NOOP("Labels", "Orienté vers les urgences"),
+         QT_TRANSLATE_NOOP("Labels", "Téléconsultation non adaptée"),
+         QT_TRANSLATE_NOOP("Labels", "Patient parti"),
+         QT_TRANSLATE_NOOP("Labels", "Problème technique"),
+         QT_TRANSLATE_NOOP("Labels", "Cabine injoignable")}};
+    return translated(labels, reason);
 }
 
 } // namespace tc::app

@@ -1,6 +1,7 @@
 #include "media_link.hpp"
 
 #include "error_text.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/protocol/ice_messages.hpp"
 #include "ui_dispatch.hpp"
 #include "video_controller.hpp"
@@ -108,17 +109,9 @@ MediaQuality assessQuality(const MediaSnapshot& snapshot, std::uint64_t unrecove
 }
 
 QString toString(MediaQuality quality) {
-    switch (quality) {
-    case MediaQuality::good:
-        return QStringLiteral("good");
-    case MediaQuality::fair:
-        return QStringLiteral("fair");
-    case MediaQuality::poor:
-        return QStringLiteral("poor");
-    case MediaQuality::none:
-        break;
-    }
-    return QStringLiteral("none");
+    static constexpr errors::EnumNames<MediaQuality::poor> names{{"none", "good", "fair", "poor"}};
+    const std::string_view name = names(quality, "none");
+    return QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
 }
 
 MediaLink::MediaLink(QObject* parent)
@@ -362,23 +355,11 @@ MediaState::Value MediaLink::state() const {
     if (!m_state) {
         return MediaState::None;
     }
-    switch (*m_state) {
-    case protocol::TransportState::checking:
-        return MediaState::Checking;
-    case protocol::TransportState::securing:
-        return MediaState::Securing;
-    case protocol::TransportState::connected:
-        return MediaState::Connected;
-    case protocol::TransportState::disconnected:
-        return MediaState::Disconnected;
-    case protocol::TransportState::reconnecting:
-        return MediaState::Reconnecting;
-    case protocol::TransportState::failed:
-        return MediaState::Failed;
-    case protocol::TransportState::closed:
-        return MediaState::Closed;
-    }
-    return MediaState::None;
+    static constexpr errors::EnumMap<protocol::TransportState::closed, MediaState::Value> states{
+        {MediaState::Checking, MediaState::Securing, MediaState::Connected,
+         MediaState::Disconnected, MediaState::Reconnecting, MediaState::Failed,
+         MediaState::Closed}};
+    return states(*m_state, MediaState::None);
 }
 
 void MediaLink::setState(std::optional<protocol::TransportState> state) {

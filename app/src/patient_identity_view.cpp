@@ -1,6 +1,7 @@
 #include "patient_identity_view.hpp"
 
 #include "error_text.hpp"
+#include "tc/errors/table_lookup.hpp"
 
 #include <QDate>
 #include <QLocale>
@@ -65,10 +66,10 @@ QString PatientIdentityView::insText() const {
     }
     // Grouped as on the Carte Vitale: sex, year, month, place (2+3), order, key.
     const auto n = QString::fromStdString(m_identity->ins->number);
-    QString text = QStringLiteral("INS ") + n.left(1) + QLatin1Char(' ') + n.mid(1, 2) + QLatin1Char(' ') + n.mid(3, 2) +
-                   QLatin1Char(' ') + n.mid(5, 2) + QLatin1Char(' ') + n.mid(7, 3) +
-                   QLatin1Char(' ') + n.mid(10, 3) + QLatin1Char(' ') +
-                   QString::fromStdString(m_identity->ins->key);
+    QString text = QStringLiteral("INS ") + n.left(1) + QLatin1Char(' ') + n.mid(1, 2) +
+                   QLatin1Char(' ') + n.mid(3, 2) + QLatin1Char(' ') + n.mid(5, 2) +
+                   QLatin1Char(' ') + n.mid(7, 3) + QLatin1Char(' ') + n.mid(10, 3) +
+                   QLatin1Char(' ') + QString::fromStdString(m_identity->ins->key);
     const auto system = m_identity->ins->system;
     if (system == rx::InsSystem::testNir || system == rx::InsSystem::testNia) {
         text += tr(" (INS de test)");
@@ -82,15 +83,9 @@ IdentityTrust::Value PatientIdentityView::trust() const {
     if (!m_identity) {
         return IdentityTrust::Unknown;
     }
-    switch (m_identity->status) {
-    case rx::IdentityStatus::qualified:
-        return IdentityTrust::Qualified;
-    case rx::IdentityStatus::provisional:
-        return IdentityTrust::Provisional;
-    case rx::IdentityStatus::unverified:
-        break;
-    }
-    return IdentityTrust::Unverified;
+    static constexpr errors::EnumMap<rx::IdentityStatus::qualified, IdentityTrust::Value> trusts{
+        {IdentityTrust::Unverified, IdentityTrust::Provisional, IdentityTrust::Qualified}};
+    return trusts(m_identity->status, IdentityTrust::Unverified);
 }
 
 QString PatientIdentityView::trustText() const {

@@ -1,5 +1,7 @@
 #include "prescription_delivery.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 
 namespace tc::app {
@@ -199,24 +201,16 @@ void PrescriptionDeliveryController::onSessionMessage(const std::string& kind,
 }
 
 void PrescriptionDeliveryController::apply() {
-    switch (m_sender->state()) {
-    case DocumentState::receiving:
-        setState(DeliveryState::Sending, {}, {});
-        break;
-    case DocumentState::received:
-        setState(DeliveryState::Received, {}, {});
-        break;
-    case DocumentState::printing:
-        setState(DeliveryState::Printing, {}, {});
-        break;
-    case DocumentState::printed:
-        setState(DeliveryState::Printed, {}, {});
-        break;
-    case DocumentState::failed:
+    const DocumentState state = m_sender->state();
+    if (state == DocumentState::failed) {
         setState(DeliveryState::Failed, QString::fromStdString(m_sender->reason()),
                  QString::fromStdString(m_sender->reasonText()));
-        break;
+        return;
     }
+    static constexpr errors::EnumMap<DocumentState::failed, DeliveryState::Value> states{
+        {DeliveryState::Sending, DeliveryState::Received, DeliveryState::Printing,
+         DeliveryState::Printed, DeliveryState::Failed}};
+    setState(states(state, DeliveryState::Failed), {}, {});
 }
 
 } // namespace tc::app

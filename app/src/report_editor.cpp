@@ -2,6 +2,7 @@
 
 #include "error_text.hpp"
 #include "prescription_editor_io.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "video_surface.hpp"
 
 #include <QDir>
@@ -23,6 +24,11 @@ QString fromView(std::string_view text) {
 
 // The sections a template fills, by the names value() takes.
 constexpr const char* kTemplateSections[] = {"motif", "history", "examination"};
+
+// The follow-up as QML shows and sets it (states.hpp).
+constexpr errors::EnumMap<rx::FollowUpKind::specialist, ReportFollowUp::Value> kFollowUps{
+    {ReportFollowUp::None, ReportFollowUp::GpInPerson, ReportFollowUp::Emergency,
+     ReportFollowUp::Specialist}};
 
 } // namespace
 
@@ -258,40 +264,18 @@ ReportFollowUp::Value ReportEditor::followUp() const {
     if (!m_report) {
         return ReportFollowUp::None;
     }
-    switch (m_report->followUp.kind) {
-    case rx::FollowUpKind::none:
-        return ReportFollowUp::None;
-    case rx::FollowUpKind::gpInPerson:
-        return ReportFollowUp::GpInPerson;
-    case rx::FollowUpKind::emergency:
-        return ReportFollowUp::Emergency;
-    case rx::FollowUpKind::specialist:
-        return ReportFollowUp::Specialist;
-    }
-    return ReportFollowUp::None;
+    return kFollowUps(m_report->followUp.kind, ReportFollowUp::None);
 }
 
 void ReportEditor::setFollowUp(ReportFollowUp::Value kind) {
     if (!editable()) {
         return;
     }
-    rx::FollowUpKind next = rx::FollowUpKind::none;
-    switch (kind) {
-    case ReportFollowUp::None:
-        next = rx::FollowUpKind::none;
-        break;
-    case ReportFollowUp::GpInPerson:
-        next = rx::FollowUpKind::gpInPerson;
-        break;
-    case ReportFollowUp::Emergency:
-        next = rx::FollowUpKind::emergency;
-        break;
-    case ReportFollowUp::Specialist:
-        next = rx::FollowUpKind::specialist;
-        break;
-    default:
+    const auto found = kFollowUps.find(kind);
+    if (!found) {
         return; // not a follow-up (QML writes numbers)
     }
+    const rx::FollowUpKind next = *found;
     m_followUpChosen = true;
     if (m_report->followUp.kind == next) {
         save(); // chosen, even if unchanged: a template no longer sets it
@@ -360,21 +344,16 @@ QString ReportEditor::idText() const {
 
 QString ReportEditor::templateLabel(rx::ReportTemplate value) {
     // The picker speaks the console's language; what a template writes is the report's French.
-    switch (value) {
-    case rx::ReportTemplate::feverEnt:
-        return tr("Fièvre, symptômes ORL");
-    case rx::ReportTemplate::cough:
-        return tr("Toux, symptômes respiratoires");
-    case rx::ReportTemplate::urinary:
-        return tr("Symptômes urinaires");
-    case rx::ReportTemplate::skinLesion:
-        return tr("Lésion cutanée");
-    case rx::ReportTemplate::chronicRenewal:
-        return tr("Renouvellement, suivi de traitement chronique");
-    case rx::ReportTemplate::bloodPressure:
-        return tr("Contrôle tensionnel");
-    }
-    return fromView(rx::infoOf(value).labelFr);
+    static constexpr errors::EnumMap<rx::ReportTemplate::bloodPressure, const char*> labels{
+        {QT_TRANSLATE_NOOP("tc::app::ReportEditor", "Fièvre, symptômes ORL"),
+         QT_TRANSLATE_NOOP("tc::app::ReportEditor", "Toux, symptômes respiratoires"),
+         QT_TRANSLATE_NOOP("tc::app::ReportEditor", "Symptômes urinaires"),
+         QT_TRANSLATE_NOOP("tc::app::ReportEditor", "Lésion cutanée"),
+         QT_TRANSLATE_NOOP("tc::app::ReportEditor",
+                           "Renouvellement, suivi de traitement chronique"),
+         QT_TRANSLATE_NOOP("tc::app::ReportEditor", "Contrôle tensionnel")}};
+    const char* label = labels(value, nullptr);
+    return label != nullptr ? tr(label) : fromView(rx::infoOf(value).labelFr);
 }
 
 QVariantList ReportEditor::templates() const {

@@ -1,5 +1,6 @@
 #include "stethoscope_controller.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/protocol/session_kinds.hpp"
 
 #include <algorithm>
@@ -113,17 +114,10 @@ void StethoscopeController::detach() {
 }
 
 media::FilterMode StethoscopeController::filterOf(StethoscopeMode::Value mode) {
-    switch (mode) {
-    case StethoscopeMode::Bell:
-        return media::FilterMode::bell;
-    case StethoscopeMode::Diaphragm:
-        return media::FilterMode::diaphragm;
-    case StethoscopeMode::Extended:
-        return media::FilterMode::extended;
-    case StethoscopeMode::Raw:
-        return media::FilterMode::raw;
-    }
-    return media::FilterMode::bell;
+    static constexpr errors::EnumMap<StethoscopeMode::Raw, media::FilterMode> filters{
+        {media::FilterMode::bell, media::FilterMode::diaphragm, media::FilterMode::extended,
+         media::FilterMode::raw}};
+    return filters(mode, media::FilterMode::bell);
 }
 
 void StethoscopeController::setMode(StethoscopeMode::Value mode) {

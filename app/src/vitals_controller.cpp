@@ -1,5 +1,6 @@
 #include "vitals_controller.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/vitals_messages.hpp"
 #include "ui_dispatch.hpp"
@@ -18,6 +19,14 @@ namespace {
 using protocol::MeasurementKind;
 using protocol::VitalQuantity;
 
+// The readings' titles, by kind (tr() in readings()).
+constexpr errors::EnumMap<MeasurementKind::glucose, const char*> kTitles{
+    {QT_TRANSLATE_NOOP("tc::app::VitalsController", "Tension artérielle"),
+     QT_TRANSLATE_NOOP("tc::app::VitalsController", "Oxymétrie"),
+     QT_TRANSLATE_NOOP("tc::app::VitalsController", "Température"),
+     QT_TRANSLATE_NOOP("tc::app::VitalsController", "Poids et taille"),
+     QT_TRANSLATE_NOOP("tc::app::VitalsController", "Glycémie capillaire")}};
+
 constexpr std::array kKinds{MeasurementKind::bloodPressure, MeasurementKind::oximetry,
                             MeasurementKind::temperature, MeasurementKind::anthropometry,
                             MeasurementKind::glucose};
@@ -33,21 +42,10 @@ std::int64_t steadyNowUs() {
 
 // The flag as QML compares it (states.hpp).
 VitalFlag::Value flagOf(protocol::VitalFlag flag) {
-    switch (flag) {
-    case protocol::VitalFlag::normal:
-        return VitalFlag::Normal;
-    case protocol::VitalFlag::low:
-        return VitalFlag::Low;
-    case protocol::VitalFlag::high:
-        return VitalFlag::High;
-    case protocol::VitalFlag::criticalLow:
-        return VitalFlag::CriticalLow;
-    case protocol::VitalFlag::criticalHigh:
-        return VitalFlag::CriticalHigh;
-    case protocol::VitalFlag::notAssessed:
-        break;
-    }
-    return VitalFlag::NotAssessed;
+    static constexpr errors::EnumMap<protocol::VitalFlag::notAssessed, VitalFlag::Value> flags{
+        {VitalFlag::Normal, VitalFlag::Low, VitalFlag::High, VitalFlag::CriticalLow,
+         VitalFlag::CriticalHigh, VitalFlag::NotAssessed}};
+    return flags(flag, VitalFlag::NotAssessed);
 }
 
 int decimalsOf(VitalQuantity quantity) {
@@ -255,33 +253,21 @@ QString VitalsController::ageText(const Taken& taken) const {
 }
 
 QString VitalsController::shortLabel(protocol::VitalQuantity quantity) {
-    switch (quantity) {
-    case VitalQuantity::systolic:
-        return tr("Systolique");
-    case VitalQuantity::diastolic:
-        return tr("Diastolique");
-    case VitalQuantity::meanPressure:
-        return tr("Moyenne");
-    case VitalQuantity::heartRate:
-        return tr("Pouls");
-    case VitalQuantity::spo2:
-        return tr("SpO₂");
-    case VitalQuantity::pulseRate:
-        return tr("Pouls");
-    case VitalQuantity::perfusionIndex:
-        return tr("Perfusion");
-    case VitalQuantity::temperature:
-        return tr("Température");
-    case VitalQuantity::weight:
-        return tr("Poids");
-    case VitalQuantity::height:
-        return tr("Taille");
-    case VitalQuantity::bmi:
-        return tr("IMC");
-    case VitalQuantity::glucose:
-        return tr("Glycémie");
-    }
-    return {};
+    static constexpr errors::EnumMap<VitalQuantity::glucose, const char*> labels{
+        {QT_TRANSLATE_NOOP("tc::app::VitalsController", "Systolique"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Diastolique"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Moyenne"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Pouls"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "SpO₂"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Pouls"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Perfusion"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Température"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Poids"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Taille"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "IMC"),
+         QT_TRANSLATE_NOOP("tc::app::VitalsController", "Glycémie")}};
+    const char* label = labels(quantity, nullptr);
+    return label != nullptr ? tr(label) : QString();
 }
 
 QVariantList VitalsController::readings() const {
@@ -290,25 +276,7 @@ QVariantList VitalsController::readings() const {
     for (const auto kindName : kKinds) {
         QVariantMap entry;
         entry.insert(QStringLiteral("kind"), fromView(protocol::toString(kindName)));
-        QString title;
-        switch (kindName) {
-        case MeasurementKind::bloodPressure:
-            title = tr("Tension artérielle");
-            break;
-        case MeasurementKind::oximetry:
-            title = tr("Oxymétrie");
-            break;
-        case MeasurementKind::temperature:
-            title = tr("Température");
-            break;
-        case MeasurementKind::anthropometry:
-            title = tr("Poids et taille");
-            break;
-        case MeasurementKind::glucose:
-            title = tr("Glycémie capillaire");
-            break;
-        }
-        entry.insert(QStringLiteral("title"), title);
+        entry.insert(QStringLiteral("title"), tr(kTitles(kindName, "")));
         const auto found = m_kinds.find(kindName);
         const Kind* kind = found == m_kinds.end() ? nullptr : &found->second;
         const bool pending = kind != nullptr && kind->pendingRequest.has_value();

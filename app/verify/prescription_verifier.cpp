@@ -1,6 +1,7 @@
 #include "prescription_verifier.hpp"
 
 #include "page_qr_reader.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/pades.hpp"
 #include "tc/prescriptions/prescriber_certificate.hpp"
 #include "tc/prescriptions/qr_code.hpp"
@@ -198,17 +199,9 @@ int exitCodeFor(const boost::system::error_code& error) {
 }
 
 std::string_view checkName(Check check) {
-    switch (check) {
-    case Check::signature:
-        return "signature";
-    case Check::certificate:
-        return "certificate";
-    case Check::qrCode:
-        return "qr_code";
-    case Check::content:
-        return "content";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<Check::content> names{
+        {"signature", "certificate", "qr_code", "content"}};
+    return names(check, "unknown");
 }
 
 Verdict checkTitle(Check check) {

@@ -1,5 +1,7 @@
 #include "tc/media/stethoscope_dsp.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -106,17 +108,9 @@ float softLimit(double x) noexcept {
 } // namespace
 
 std::string_view toString(FilterMode mode) noexcept {
-    switch (mode) {
-    case FilterMode::bell:
-        return "bell";
-    case FilterMode::diaphragm:
-        return "diaphragm";
-    case FilterMode::extended:
-        return "extended";
-    case FilterMode::raw:
-        return "raw";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<FilterMode::raw> names{
+        {"bell", "diaphragm", "extended", "raw"}};
+    return names(mode, "unknown");
 }
 
 FilterSpec filterSpec(FilterMode mode) noexcept {

@@ -1,5 +1,6 @@
 #include "tc/media/video_source.hpp"
 
+#include "tc/errors/table_lookup.hpp"
 #include "tc/media/video_frame_code.hpp"
 
 #include <algorithm>
@@ -380,15 +381,9 @@ private:
 } // namespace
 
 std::string_view sceneName(SceneKind kind) noexcept {
-    switch (kind) {
-    case SceneKind::roomCamera:
-        return "room-camera";
-    case SceneKind::otoscope:
-        return "otoscope";
-    case SceneKind::dermatoscope:
-        return "dermatoscope";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<SceneKind::dermatoscope> names{
+        {"room-camera", "otoscope", "dermatoscope"}};
+    return names(kind, "unknown");
 }
 
 std::optional<FieldOfView> fieldOfView(SceneKind kind, int width, int height) {

@@ -23,15 +23,6 @@ using detail::Style;
 // the middle.
 constexpr double kSignatureGap = mm(1.6);
 
-// One line of text at its place: x is the left edge, or the right edge when rightAligned.
-struct Placed {
-    QString text;
-    Style style = Style::body;
-    double x = 0;
-    double baseline = 0;
-    bool rightAligned = false;
-};
-
 struct TextLine {
     QString text;
     Style style = Style::body;
@@ -41,9 +32,9 @@ struct TextLine {
 struct Layout {
     QSizeF page;
     double left = 0, right = 0;
-    std::vector<Placed> header; // every page: prescriber, date, patient
-    double ruleY[2] = {0, 0};   // the rules under the prescriber and the patient
-    std::vector<std::vector<Placed>> pages;
+    std::vector<detail::Placed> header; // every page: prescriber, date, patient
+    double ruleY[2] = {0, 0};           // the rules under the prescriber and the patient
+    std::vector<std::vector<detail::Placed>> pages;
     std::vector<double> bodyEnd; // per page: the bottom of its last body line
     double strikeBottom = 0;     // where the stroke through a page's unused foot ends
     int signaturePage = 0;
@@ -288,21 +279,13 @@ struct Signature {
 
 void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int index,
                const Signature& signature) {
-    const auto draw = [&](const Placed& t) {
-        const double x = t.rightAligned ? t.x - fonts.width(t.style, t.text) : t.x;
-        detail::drawWords(painter, fonts[t.style], QPointF(x, t.baseline), t.text);
-    };
     painter.setPen(Qt::black);
-    for (const auto& t : layout.header) {
-        draw(t);
-    }
+    detail::drawPlacedLines(painter, fonts, layout.header);
     painter.setPen(QPen(Qt::black, mm(0.25)));
     for (const double r : layout.ruleY) {
         painter.drawLine(QPointF(layout.left, r), QPointF(layout.right, r));
     }
-    for (const auto& t : layout.pages[static_cast<std::size_t>(index)]) {
-        draw(t);
-    }
+    detail::drawPlacedLines(painter, fonts, layout.pages[static_cast<std::size_t>(index)]);
     if (index != layout.signaturePage) {
         // The page continues on the next one: its unused foot is hatched, 45° strokes 5 mm
         // apart, so that nothing can be added before the signature (R5132-4).
@@ -327,16 +310,22 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
         painter.drawLine(QPointF(layout.left, top - kSignatureGap / 2),
                          QPointF(layout.right, top - kSignatureGap / 2));
         double y = top;
-        draw({signature.signer, Style::bold, layout.left, y + fonts.ascent(Style::bold)});
+        detail::drawPlaced(
+            painter, fonts,
+            {signature.signer, Style::bold, layout.left, y + fonts.ascent(Style::bold)});
         y += fonts.lineHeight(Style::bold);
         if (signature.when.isEmpty()) {
-            draw({QStringLiteral("Non signé (brouillon)"), Style::body, layout.left,
-                  y + fonts.ascent(Style::body)});
+            detail::drawPlaced(painter, fonts,
+                               {QStringLiteral("Non signé (brouillon)"), Style::body, layout.left,
+                                y + fonts.ascent(Style::body)});
         } else {
-            draw({QStringLiteral("Signé électroniquement (PAdES)"), Style::body, layout.left,
-                  y + fonts.ascent(Style::body)});
+            detail::drawPlaced(painter, fonts,
+                               {QStringLiteral("Signé électroniquement (PAdES)"), Style::body,
+                                layout.left, y + fonts.ascent(Style::body)});
             y += fonts.lineHeight(Style::body);
-            draw({signature.when, Style::body, layout.left, y + fonts.ascent(Style::body)});
+            detail::drawPlaced(
+                painter, fonts,
+                {signature.when, Style::body, layout.left, y + fonts.ascent(Style::body)});
         }
         if (signature.qr != nullptr) {
             paintQrCode(painter, qrRect, *signature.qr);
@@ -349,8 +338,9 @@ void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int 
             painter.drawText(qrRect, Qt::AlignCenter, QStringLiteral("brouillon"));
             painter.restore();
         }
-        draw({QStringLiteral("N° ") + signature.id, Style::small, layout.right,
-              top + side + mm(1) + fonts.ascent(Style::small), true});
+        detail::drawPlaced(painter, fonts,
+                           {QStringLiteral("N° ") + signature.id, Style::small, layout.right,
+                            top + side + mm(1) + fonts.ascent(Style::small), true});
     }
     detail::drawPageFooter(painter, fonts, layout.page.width(), layout.footerBaseline,
                            QStringLiteral("Ordonnance"), signature.id, index, layout.pages.size());

@@ -84,6 +84,27 @@ void drawWords(QPainter& painter, const QFont& font, QPointF origin, const QStri
     }
 }
 
+void drawPlaced(QPainter& painter, const Fonts& fonts, const Placed& placed) {
+    const double w = fonts.width(placed.style, placed.text);
+    const double x = placed.rightAligned ? placed.x - w : placed.x;
+    drawWords(painter, fonts[placed.style], QPointF(x, placed.baseline), placed.text);
+    if (placed.framed) {
+        painter.save();
+        painter.setPen(QPen(Qt::black, mm(0.35)));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(QRectF(
+            QPointF(x - mm(1.5), placed.baseline - fonts.ascent(placed.style) - mm(0.8)),
+            QPointF(x + w + mm(1.5), placed.baseline + fonts.descent(placed.style) + mm(0.8))));
+        painter.restore();
+    }
+}
+
+void drawPlacedLines(QPainter& painter, const Fonts& fonts, const std::vector<Placed>& lines) {
+    for (const auto& line : lines) {
+        drawPlaced(painter, fonts, line);
+    }
+}
+
 QString q(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }

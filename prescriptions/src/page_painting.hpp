@@ -47,6 +47,22 @@ void drawWords(QPainter& painter, const QFont& font, QPointF origin, const QStri
 
 QString q(std::string_view s);
 
+// One line of text at its place on a page: x is its left edge, or its right edge when
+// rightAligned. A framed line is boxed: the doctor's correction of the identity on a report.
+struct Placed {
+    QString text;
+    Style style = Style::body;
+    double x = 0;
+    double baseline = 0;
+    bool rightAligned = false;
+    bool framed = false;
+};
+
+// `placed` drawn word by word (drawWords), in its style, with its frame if it has one.
+void drawPlaced(QPainter& painter, const Fonts& fonts, const Placed& placed);
+// Each of `lines` (drawPlaced): a page's header or body.
+void drawPlacedLines(QPainter& painter, const Fonts& fonts, const std::vector<Placed>& lines);
+
 // Greedy word wrap; a word wider than the line is cut between characters.
 std::vector<QString> wrap(const Fonts& fonts, Style style, const QString& text, double width);
 

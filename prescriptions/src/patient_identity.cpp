@@ -2,6 +2,7 @@
 #include "tc/prescriptions/patient_identity.hpp"
 
 #include "identity_wire.hpp"
+#include "tc/errors/table_lookup.hpp"
 
 #include <algorithm>
 #include <array>
@@ -140,17 +141,10 @@ std::string_view wireName(InsSystem v) noexcept {
 }
 
 std::string_view oidOf(InsSystem v) noexcept {
-    switch (v) {
-    case InsSystem::nir:
-        return "1.2.250.1.213.1.4.8";
-    case InsSystem::nia:
-        return "1.2.250.1.213.1.4.9";
-    case InsSystem::testNir:
-        return "1.2.250.1.213.1.4.10";
-    case InsSystem::testNia:
-        return "1.2.250.1.213.1.4.11";
-    }
-    return "1.2.250.1.213.1.4.8";
+    static constexpr errors::EnumNames<InsSystem::testNia> names{
+        {"1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
+         "1.2.250.1.213.1.4.11"}};
+    return names(v, "1.2.250.1.213.1.4.8");
 }
 
 std::string fhirSystemOf(InsSystem v) {

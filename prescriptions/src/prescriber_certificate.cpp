@@ -1,6 +1,7 @@
 #include "tc/prescriptions/prescriber_certificate.hpp"
 
 #include "openssl_handles.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/prescriptions/signed_document.hpp"
 
@@ -117,27 +118,10 @@ boost::system::result<void> checkSignerIsPrescriber(const SignerProfile& signer,
 }
 
 std::string_view signerKindName(SignerKind kind) noexcept {
-    switch (kind) {
-    case SignerKind::doctor:
-        return "doctor";
-    case SignerKind::cpsCard:
-        return "cps_card";
-    case SignerKind::cabin:
-        return "cabin";
-    case SignerKind::service:
-        return "service";
-    case SignerKind::coordinator:
-        return "coordinator";
-    case SignerKind::authority:
-        return "authority";
-    case SignerKind::doctorWithoutRpps:
-        return "doctor_without_rpps";
-    case SignerKind::unidentified:
-        return "unidentified";
-    case SignerKind::unreadable:
-        return "unreadable";
-    }
-    return "unreadable";
+    static constexpr errors::EnumNames<SignerKind::unreadable> names{
+        {"doctor", "cps_card", "cabin", "service", "coordinator", "authority",
+         "doctor_without_rpps", "unidentified", "unreadable"}};
+    return names(kind, "unreadable");
 }
 
 std::optional<std::string> prescriberRppsInContent(std::span<const std::byte> canonicalJson) {

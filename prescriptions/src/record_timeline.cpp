@@ -1,6 +1,8 @@
 // The replay's timeline of a consultation record (record_timeline.hpp).
 #include "tc/prescriptions/record_timeline.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -8,19 +10,9 @@
 namespace tc::prescriptions {
 
 std::string_view wireName(TimelineLane lane) noexcept {
-    switch (lane) {
-    case TimelineLane::milestones:
-        return "milestones";
-    case TimelineLane::auscultations:
-        return "auscultations";
-    case TimelineLane::measurements:
-        return "measurements";
-    case TimelineLane::stills:
-        return "stills";
-    case TimelineLane::incidents:
-        return "incidents";
-    }
-    return "milestones";
+    static constexpr errors::EnumNames<TimelineLane::incidents> names{
+        {"milestones", "auscultations", "measurements", "stills", "incidents"}};
+    return names(lane, "milestones");
 }
 
 RecordTimeline buildTimeline(const ConsultationRecord& record) {

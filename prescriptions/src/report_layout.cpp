@@ -30,22 +30,13 @@ struct FlowLine {
     bool framed = false;       // boxed: the doctor's correction of the identity
 };
 
-struct Placed {
-    QString text;
-    Style style = Style::body;
-    double x = 0;
-    double baseline = 0;
-    bool rightAligned = false;
-    bool framed = false;
-};
-
 struct Layout {
     QSizeF page{mm(210), mm(297)};
     double left = kMargin;
     double right = mm(210) - kMargin;
-    std::vector<Placed> header; // every page
+    std::vector<detail::Placed> header; // every page
     double headerRule = 0;
-    std::vector<std::vector<Placed>> pages;
+    std::vector<std::vector<detail::Placed>> pages;
     int signaturePage = 0;
     double signatureTop = 0;
     double footerBaseline = 0;
@@ -285,43 +276,31 @@ Layout layOut(const ConsultationReport& r, const ReportContext& c, const Fonts& 
 
 void paintPage(QPainter& painter, const Layout& layout, const Fonts& fonts, int index,
                const Signature& signature) {
-    const auto draw = [&](const Placed& t) {
-        const double w = fonts.width(t.style, t.text);
-        const double x = t.rightAligned ? t.x - w : t.x;
-        detail::drawWords(painter, fonts[t.style], QPointF(x, t.baseline), t.text);
-        if (t.framed) {
-            painter.save();
-            painter.setPen(QPen(Qt::black, mm(0.35)));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawRect(
-                QRectF(QPointF(x - mm(1.5), t.baseline - fonts.ascent(t.style) - mm(0.8)),
-                       QPointF(x + w + mm(1.5), t.baseline + fonts.descent(t.style) + mm(0.8))));
-            painter.restore();
-        }
-    };
     painter.setPen(Qt::black);
-    for (const auto& t : layout.header) {
-        draw(t);
-    }
+    detail::drawPlacedLines(painter, fonts, layout.header);
     painter.setPen(QPen(Qt::black, mm(0.25)));
     painter.drawLine(QPointF(layout.left, layout.headerRule),
                      QPointF(layout.right, layout.headerRule));
-    for (const auto& t : layout.pages[static_cast<std::size_t>(index)]) {
-        draw(t);
-    }
+    detail::drawPlacedLines(painter, fonts, layout.pages[static_cast<std::size_t>(index)]);
     if (index == layout.signaturePage) {
         const double top = layout.signatureTop;
         painter.setPen(QPen(Qt::black, mm(0.25)));
         painter.drawLine(QPointF(layout.left, top - kSignatureGap / 2),
                          QPointF(layout.right, top - kSignatureGap / 2));
         double y = top + fonts.ascent(Style::bold);
-        draw({signature.signer, Style::bold, layout.left, y});
+        detail::drawPlaced(painter, fonts, {signature.signer, Style::bold, layout.left, y});
         y += fonts.lineHeight(Style::bold);
         if (signature.when.isEmpty()) {
-            draw({QStringLiteral("Non signé (brouillon)"), Style::body, layout.left, y});
+            detail::drawPlaced(
+                painter, fonts,
+                {QStringLiteral("Non signé (brouillon)"), Style::body, layout.left, y});
         } else {
-            draw({QStringLiteral("Signé électroniquement (PAdES)"), Style::body, layout.left, y});
-            draw({signature.when, Style::body, layout.left, y + fonts.lineHeight(Style::body)});
+            detail::drawPlaced(
+                painter, fonts,
+                {QStringLiteral("Signé électroniquement (PAdES)"), Style::body, layout.left, y});
+            detail::drawPlaced(
+                painter, fonts,
+                {signature.when, Style::body, layout.left, y + fonts.lineHeight(Style::body)});
         }
     }
     detail::drawPageFooter(painter, fonts, layout.page.width(), layout.footerBaseline,

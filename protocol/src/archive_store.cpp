@@ -84,6 +84,17 @@ std::shared_ptr<RecordContext> ArchiveStore::Impl::makeContext(IndexedRecord rec
     return context;
 }
 
+ArchiveResult<IndexedRecord> ArchiveStore::Impl::uploadOf(std::string_view recordId) const {
+    auto record = index->record(recordId);
+    if (!record) {
+        return record.error();
+    }
+    if (!*record) {
+        return archiveFailure(ArchiveErrc::unknownUpload, std::string(recordId));
+    }
+    return std::move(**record);
+}
+
 ArchiveResult<std::shared_ptr<const RecordContext>>
 ArchiveStore::Impl::contextOf(const IndexedRecord& record) const {
     if (const auto cached = contexts.find(record.recordId);
@@ -304,14 +315,11 @@ ArchiveResult<ChunkReceipt> ArchiveStore::putChunk(std::string_view recordId,
     const RecordContext::Chunk* chunk = nullptr;
     {
         const std::lock_guard lock(impl.mutex);
-        auto record = impl.index->record(recordId);
+        auto record = impl.uploadOf(recordId);
         if (!record) {
             return record.error();
         }
-        if (!*record) {
-            return archiveFailure(ArchiveErrc::unknownUpload, std::string(recordId));
-        }
-        auto opened = impl.contextOf(**record);
+        auto opened = impl.contextOf(*record);
         if (!opened) {
             return opened.error();
         }
@@ -382,17 +390,14 @@ ArchiveResult<RecordSummary> ArchiveStore::commit(std::string_view recordId) {
     std::map<KeyedChunkId, std::string> objects;
     {
         const std::lock_guard lock(impl.mutex);
-        auto record = impl.index->record(recordId);
+        auto record = impl.uploadOf(recordId);
         if (!record) {
             return record.error();
         }
-        if (!*record) {
-            return archiveFailure(ArchiveErrc::unknownUpload, std::string(recordId));
+        if (record->state == RecordState::committed) {
+            return archive::summaryOf(*record);
         }
-        if ((*record)->state == RecordState::committed) {
-            return archive::summaryOf(**record);
-        }
-        auto opened = impl.contextOf(**record);
+        auto opened = impl.contextOf(*record);
         if (!opened) {
             return opened.error();
         }

@@ -52,6 +52,9 @@ struct ArchiveStore::Impl {
     // cache). corrupt if its key or manifest does not open.
     ArchiveResult<std::shared_ptr<const archive::RecordContext>>
     contextOf(const IndexedRecord& record) const;
+    // With `mutex` held: the upload or record `recordId` as indexed; unknownUpload when the
+    // index has none (a chunk or a commit for an upload never begun).
+    ArchiveResult<IndexedRecord> uploadOf(std::string_view recordId) const;
     // Builds a context for a new upload: unwrapped `dataKey`, `manifest`.
     static std::shared_ptr<archive::RecordContext>
     makeContext(IndexedRecord record, const archive::Secret& dataKey, UploadManifest manifest);

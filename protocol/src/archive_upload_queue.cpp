@@ -5,6 +5,7 @@
 
 #include "archive_internal.hpp"
 #include "archive_routes.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "websocket_types.hpp"
 
 #include <algorithm>
@@ -23,19 +24,9 @@
 namespace tc::protocol {
 
 std::string_view toString(QueuedUploadState state) noexcept {
-    switch (state) {
-    case QueuedUploadState::waiting:
-        return "waiting";
-    case QueuedUploadState::uploading:
-        return "uploading";
-    case QueuedUploadState::retrying:
-        return "retrying";
-    case QueuedUploadState::blocked:
-        return "blocked";
-    case QueuedUploadState::done:
-        return "done";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<QueuedUploadState::done> names{
+        {"waiting", "uploading", "retrying", "blocked", "done"}};
+    return names(state, "unknown");
 }
 
 namespace {

@@ -1,21 +1,13 @@
 #include "tc/protocol/audit_event.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 namespace tc::protocol {
 
 std::string_view wireName(AuditAction action) noexcept {
-    switch (action) {
-    case AuditAction::list:
-        return "list";
-    case AuditAction::open:
-        return "open";
-    case AuditAction::play:
-        return "play";
-    case AuditAction::export_:
-        return "export";
-    case AuditAction::purge:
-        return "purge";
-    }
-    return "open";
+    static constexpr errors::EnumNames<AuditAction::purge> names{
+        {"list", "open", "play", "export", "purge"}};
+    return names(action, "open");
 }
 
 } // namespace tc::protocol

@@ -1,5 +1,7 @@
 #include "tc/protocol/ice_servers.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <boost/asio/ip/address_v6.hpp>
 #include <charconv>
 #include <fstream>
@@ -34,17 +36,8 @@ std::optional<std::uint16_t> parsePort(std::string_view text) {
 }
 
 std::string_view schemeName(IceScheme s) noexcept {
-    switch (s) {
-    case IceScheme::stun:
-        return "stun";
-    case IceScheme::stuns:
-        return "stuns";
-    case IceScheme::turn:
-        return "turn";
-    case IceScheme::turns:
-        return "turns";
-    }
-    return "stun";
+    static constexpr errors::EnumNames<IceScheme::turns> names{{"stun", "stuns", "turn", "turns"}};
+    return names(s, "stun");
 }
 
 std::vector<std::string_view> splitList(std::string_view text) {

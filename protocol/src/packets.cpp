@@ -1,6 +1,7 @@
 #include "tc/protocol/packets.hpp"
 
 #include "byte_order.hpp"
+#include "tc/errors/table_lookup.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,19 +45,9 @@ std::array<std::uint8_t, 20> hmacSha1(Bytes data, std::string_view key) {
 } // namespace
 
 std::string_view toString(PacketKind kind) noexcept {
-    switch (kind) {
-    case PacketKind::stun:
-        return "stun";
-    case PacketKind::dtls:
-        return "dtls";
-    case PacketKind::rtp:
-        return "rtp";
-    case PacketKind::rtcp:
-        return "rtcp";
-    case PacketKind::unknown:
-        return "unknown";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<PacketKind::unknown> names{
+        {"stun", "dtls", "rtp", "rtcp", "unknown"}};
+    return names(kind, "unknown");
 }
 
 PacketKind classify(Bytes datagram) noexcept {

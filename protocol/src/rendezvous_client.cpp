@@ -1,6 +1,7 @@
 #include "tc/protocol/rendezvous_client.hpp"
 
 #include "frame_queue.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "websocket_types.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -22,19 +23,9 @@
 namespace tc::protocol {
 
 std::string_view toString(ConnectionState state) noexcept {
-    switch (state) {
-    case ConnectionState::disconnected:
-        return "disconnected";
-    case ConnectionState::connecting:
-        return "connecting";
-    case ConnectionState::connected:
-        return "connected";
-    case ConnectionState::reconnecting:
-        return "reconnecting";
-    case ConnectionState::stopped:
-        return "stopped";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<ConnectionState::stopped> names{
+        {"disconnected", "connecting", "connected", "reconnecting", "stopped"}};
+    return names(state, "unknown");
 }
 
 namespace {

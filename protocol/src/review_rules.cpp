@@ -3,6 +3,7 @@
 #include "review_rules.hpp"
 
 #include "archive_routes.hpp"
+#include "tc/errors/table_lookup.hpp"
 #include "tc/prescriptions/patient_identity.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/identity.hpp"
@@ -175,15 +176,9 @@ CoordinatorAccess coordinatorAccessOf(std::string_view name) noexcept {
 }
 
 std::string_view wireName(CoordinatorAccess access) noexcept {
-    switch (access) {
-    case CoordinatorAccess::whole:
-        return "whole";
-    case CoordinatorAccess::pseudonymised:
-        return "pseudonymised";
-    case CoordinatorAccess::refused:
-        return "identity_bearing";
-    }
-    return "identity_bearing";
+    static constexpr errors::EnumNames<CoordinatorAccess::refused> names{
+        {"whole", "pseudonymised", "identity_bearing"}};
+    return names(access, "identity_bearing");
 }
 
 void pseudonymise(nlohmann::json& document, const std::string& ageBand, const std::string& sex) {

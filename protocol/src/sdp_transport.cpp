@@ -1,5 +1,7 @@
 #include "tc/protocol/sdp_transport.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <openssl/evp.h>
@@ -72,17 +74,10 @@ bool unbase64(std::string_view text, std::vector<std::uint8_t>& out) {
 }
 
 std::string_view setupName(DtlsSetup setup) {
-    switch (setup) {
-    case DtlsSetup::actpass:
-        return "actpass";
-    case DtlsSetup::active:
-        return "active";
-    case DtlsSetup::passive:
-        return "passive";
-    case DtlsSetup::none:
-        break;
-    }
-    return "";
+    // none writes no a=setup line: its name is empty.
+    static constexpr errors::EnumNames<DtlsSetup::passive> names{
+        {"", "actpass", "active", "passive"}};
+    return names(setup, "");
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "tc/protocol/vitals_ranges.hpp"
 
+#include "tc/errors/table_lookup.hpp"
+
 #include <algorithm>
 
 // Sources of the thresholds (canonical units; each is the first abnormal value on its side):
@@ -91,37 +93,15 @@ AgeBand ageBandOf(int ageYears) noexcept {
 }
 
 std::string_view toString(AgeBand band) noexcept {
-    switch (band) {
-    case AgeBand::infant:
-        return "infant";
-    case AgeBand::preschool:
-        return "preschool";
-    case AgeBand::schoolAge:
-        return "school_age";
-    case AgeBand::adolescent:
-        return "adolescent";
-    case AgeBand::adult:
-        return "adult";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<AgeBand::adult> names{
+        {"infant", "preschool", "school_age", "adolescent", "adult"}};
+    return names(band, "unknown");
 }
 
 std::string_view toString(VitalFlag flag) noexcept {
-    switch (flag) {
-    case VitalFlag::normal:
-        return "normal";
-    case VitalFlag::low:
-        return "low";
-    case VitalFlag::high:
-        return "high";
-    case VitalFlag::criticalLow:
-        return "critical_low";
-    case VitalFlag::criticalHigh:
-        return "critical_high";
-    case VitalFlag::notAssessed:
-        return "not_assessed";
-    }
-    return "unknown";
+    static constexpr errors::EnumNames<VitalFlag::notAssessed> names{
+        {"normal", "low", "high", "critical_low", "critical_high", "not_assessed"}};
+    return names(flag, "unknown");
 }
 
 std::optional<ReferenceRange> referenceRange(VitalQuantity quantity, int ageYears) noexcept {

@@ -1,6 +1,7 @@
 // The consultation's dossier as the console writes it at the end: every act's file taken in and
 // hashed, a record that validates, written last; what cannot be read is a typed refusal.
 #include "consultation_dossier.hpp"
+#include "support/test_record.hpp"
 #include "tc/protocol/archive_store.hpp"
 
 #include <QTemporaryDir>
@@ -26,17 +27,7 @@ std::string readBytes(const fs::path& path) {
 }
 
 rx::ConsultationRecord base() {
-    rx::ConsultationRecord record;
-    record.consultationId = "S-0123456789abcdef";
-    rx::PatientIdentity patient;
-    patient.birthName = "MERCIER";
-    patient.firstNames = {"Françoise"};
-    patient.birthDate = std::chrono::year{1961} / 4 / 12;
-    patient.sex = rx::Sex::female;
-    patient.birthPlaceCode = "35238";
-    record.patient = patient;
-    record.doctor = {"10101234564", "Martin", "Claire"};
-    record.site = {"FR-NEV-GARE-01", "Cabine gare de Nevers"};
+    auto record = tc::test::francoiseMercierRecord("S-0123456789abcdef");
     record.assistant = rx::RecordAssistant{rx::AssistantRole::nurse, "Sophie Bernard"};
     record.times.checkInMs = kT0;
     record.times.claimMs = kT0 + 60'000;

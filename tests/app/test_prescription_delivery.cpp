@@ -113,12 +113,7 @@ private:
 
 using Console = TestConsole;
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using tc::test::readAll;
 
 std::vector<fs::path> printedCopies(const fs::path& dir) {
     std::vector<fs::path> found;

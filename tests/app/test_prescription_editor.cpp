@@ -3,6 +3,7 @@
 // the PDF written beside the consultation), immutability once signed, and an amendment; signing
 // with a card (a SoftHSM2 token) chosen by the certificate on it, and refusing a certificate
 // that names another prescriber.
+#include "development_workstation.hpp"
 #include "prescription_editor.hpp"
 #include "softhsm_token.hpp"
 #include "tc/prescriptions/rpps.hpp"
@@ -53,27 +54,7 @@ bool signAndWait(app::PrescriptionEditor& editor, const QString& secret,
     return finished.takeFirst().at(0).toBool();
 }
 
-// A workstation for one test: its settings out of $HOME, a temporary directory, the development
-// PKI, and editors that sign with the development doctor's identity file (no card looked for).
-struct DevelopmentWorkstation {
-    DevelopmentWorkstation() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
-        auto made = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
-        if (made) {
-            pki = std::move(*made);
-        }
-    }
-    void configure(app::PrescriptionEditor& editor) const {
-        editor.signing()->setPkcs11Module({});
-        editor.setBundlePath(QString::fromStdString(pki->doctorBundle().string()));
-        editor.setOutputDirectory(output());
-    }
-    QString output() const { return dir.filePath(QStringLiteral("consultation")); }
-
-    QTemporaryDir dir;
-    std::optional<protocol::DevelopmentPki> pki;
-};
+using test::DevelopmentWorkstation;
 
 } // namespace
 
@@ -270,7 +251,7 @@ TEST_CASE("prescription editor: signs with a card chosen by its certificate, and
 TEST_CASE("prescription editor: a certificate that names another RPPS than the prescriber's "
           "does not sign",
           "[app][prescriptions]") {
-    const DevelopmentWorkstation workstation;
+    const DevelopmentWorkstation workstation(QStringLiteral("consultation"));
     REQUIRE(workstation.pki.has_value());
     app::PrescriptionEditor editor;
     workstation.configure(editor);
@@ -315,7 +296,7 @@ TEST_CASE("prescription editor: an expired certificate does not sign, and says s
 TEST_CASE("prescription editor: a signature still under way when the consultation closes is "
           "dropped",
           "[app][prescriptions]") {
-    const DevelopmentWorkstation workstation;
+    const DevelopmentWorkstation workstation(QStringLiteral("consultation"));
     REQUIRE(workstation.pki.has_value());
     const QString passphrase =
         QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase);

@@ -4,6 +4,7 @@
 // --kind report and pdfsig, independent checks, accept the PDF written beside the consultation),
 // the report locked once signed and found signed again by a new editor; a cabin's certificate
 // refused; and the autosave surviving kill -9 of a console mid-typing.
+#include "development_workstation.hpp"
 #include "dossier_keeper.hpp"
 #include "record_fixtures.hpp"
 #include "report_editor.hpp"
@@ -43,25 +44,7 @@ bool signAndWait(app::ReportEditor& editor, const QString& secret) {
     return finished.takeFirst().at(0).toBool();
 }
 
-struct Workstation {
-    Workstation() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("telecabine-tests"));
-        auto made = protocol::ensureDevelopmentPki((dir.path() + "/pki").toStdString());
-        REQUIRE(made.has_value());
-        pki = std::move(*made);
-    }
-    void configure(app::ReportEditor& editor, bool cabin = false) const {
-        editor.signing()->setPkcs11Module({});
-        editor.setBundlePath(
-            QString::fromStdString((cabin ? pki->cabinBundle() : pki->doctorBundle()).string()));
-        editor.setOutputDirectory(output());
-    }
-    QString output() const { return dir.filePath(QStringLiteral("reports/sess-1")); }
-
-    QTemporaryDir dir;
-    std::optional<protocol::DevelopmentPki> pki;
-};
+using test::DevelopmentWorkstation;
 
 const QString kPassphrase = QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase);
 
@@ -195,7 +178,7 @@ TEST_CASE("report editor: each issue at its field, the record's own problems sai
 
 TEST_CASE("report editor: signed by the doctor, verified independently, locked, found again",
           "[app][report][sign]") {
-    Workstation station;
+    DevelopmentWorkstation station(QStringLiteral("reports/sess-1"));
     auto editor = std::make_unique<app::ReportEditor>();
     station.configure(*editor);
     editor->setRecord(rx::test::recordFixture());
@@ -258,7 +241,7 @@ TEST_CASE("report editor: signed by the doctor, verified independently, locked, 
 }
 
 TEST_CASE("report editor: a cabin's certificate does not sign a report", "[app][report][sign]") {
-    Workstation station;
+    DevelopmentWorkstation station(QStringLiteral("reports/sess-1"));
     app::ReportEditor editor;
     station.configure(editor, /*cabin=*/true);
     editor.setRecord(rx::test::recordFixture());
@@ -372,7 +355,8 @@ TEST_CASE("session record: what the session knows makes a valid record for the r
     start.doctor = {"10101234564", "Martin", "Claire"};
     start.entry.visit.site = {"SFL-01", "Cabine de la mairie", "Mo-Fr 08:00-19:00"};
     start.entry.visit.consent = {true, rx::test::kCheckInMs, "verbal", true};
-    start.entry.visit.operatorPresence = {true, tc::protocol::OperatorRole::nurse, "Sophie Bernard"};
+    start.entry.visit.operatorPresence = {true, tc::protocol::OperatorRole::nurse,
+                                          "Sophie Bernard"};
     start.entry.checkedInAtMs = rx::test::kCheckInMs;
     start.claimMs = rx::test::kCheckInMs + 60'000;
     app::ConsultationDossier dossier;

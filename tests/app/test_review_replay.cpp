@@ -4,6 +4,7 @@
 // GStreamer's flacenc (gst-launch-1.0), the record real canonical JSON.
 #include "review_replay.hpp"
 #include "stethoscope_controller.hpp"
+#include "support/test_record.hpp"
 #include "support/tls_test_peer.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
 
@@ -22,17 +23,7 @@ constexpr rx::UnixMs kT0 = 1'795'000'000'000;
 constexpr rx::UnixMs kStart = kT0 + 120'000; // the media flowed two minutes after check-in
 
 rx::ConsultationRecord replayedRecord() {
-    rx::ConsultationRecord record;
-    record.consultationId = "S-review-0001";
-    rx::PatientIdentity patient;
-    patient.birthName = "MERCIER";
-    patient.firstNames = {"Françoise"};
-    patient.birthDate = std::chrono::year{1961} / 4 / 12;
-    patient.sex = rx::Sex::female;
-    patient.birthPlaceCode = "35238";
-    record.patient = patient;
-    record.doctor = {"10101234564", "Martin", "Claire"};
-    record.site = {"FR-NEV-GARE-01", "Cabine gare de Nevers"};
+    auto record = test::francoiseMercierRecord("S-review-0001");
     record.times = {kT0, kT0 + 60'000, kStart, kStart + 60'000};
     record.consent = {true, true};
     record.endReason = "completed";

@@ -23,12 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using tc::test::readAll;
 
 std::vector<fs::path> filesIn(const fs::path& dir, const std::string& extension) {
     std::vector<fs::path> found;

@@ -37,12 +37,7 @@ namespace {
 
 constexpr const char* kChildTest = "print ledger child: a cabin printing until it is killed";
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using tc::test::readAll;
 
 // The printer's jobs for `id`: ippeveprinter spools each job's document as
 // "<job id>-<job name>.pdf", the job name in lower case with each run of other characters than

@@ -25,12 +25,7 @@ std::string newId() {
     return prescriptions::PrescriptionId::generate()->toString();
 }
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using tc::test::readAll;
 
 void appendRaw(const fs::path& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::app);

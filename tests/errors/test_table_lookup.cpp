@@ -47,3 +47,30 @@ TEST_CASE("table lookup: an entry by any member, the first entry standing in, a 
     // Usable in constant expressions.
     static_assert(findEntry(kColours, &ColourName::value, Colour::red)->rank == 1);
 }
+
+TEST_CASE("enum names: one name per value in the enum's order, a stand-in beyond the last, the "
+          "value of a name",
+          "[errors][table]") {
+    enum class Light { off, dim, bright };
+    constexpr tc::errors::EnumNames<Light::bright> names{{"off", "dim", "bright"}};
+    static_assert(names(Light::dim, "?") == "dim");
+    CHECK(names(Light::off, "?") == "off");
+    CHECK(names(Light::bright, "?") == "bright");
+    CHECK(names(static_cast<Light>(7), "?") == "?");
+    CHECK(names.find("bright") == Light::bright);
+    CHECK(names.find("off") == Light::off);
+    CHECK_FALSE(names.find("dazzling"));
+    CHECK_FALSE(names.find(""));
+}
+
+TEST_CASE("enum map: another enum's value for each value, and back", "[errors][table]") {
+    enum class Light { off, dim, bright };
+    enum Shown { Dark, Lit, Unknown };
+    constexpr tc::errors::EnumMap<Light::bright, Shown> shown{{Dark, Lit, Lit}};
+    static_assert(shown(Light::off, Unknown) == Dark);
+    CHECK(shown(Light::dim, Unknown) == Lit);
+    CHECK(shown(static_cast<Light>(3), Unknown) == Unknown);
+    // The first value that stands for it.
+    CHECK(shown.find(Lit) == Light::dim);
+    CHECK_FALSE(shown.find(Unknown));
+}

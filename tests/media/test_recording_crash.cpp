@@ -3,6 +3,7 @@
 // reference decoder (flac -d, Debian package flac) gives back the signal sent, sample for
 // sample, short of at most 100 ms. Repair on its own: files cut at any byte, live recordings
 // left alone, the replay list.
+#include "support/temp_dir.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/recording_drill.hpp"
 #include "tc/media/recording_repair.hpp"
@@ -19,18 +20,7 @@ using namespace tc::media;
 
 namespace {
 
-struct Scratch {
-    fs::path path;
-    Scratch() {
-        path = fs::temp_directory_path() / ("tc-recording-crash-" + std::to_string(::getpid()) +
-                                            "-" + std::to_string(std::random_device{}()));
-        fs::create_directories(path);
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tc::test::TempDir;
 
 std::vector<std::int16_t> drillSignal(std::size_t count) {
     std::vector<std::int16_t> out(count);
@@ -73,7 +63,7 @@ int flacTest(const fs::path& flac) {
 TEST_CASE("recording crash: kill -9 at random moments loses at most 100 ms, and the repaired "
           "file decodes (flac -d) to the signal sent, sample for sample",
           "[recording][crash][gst]") {
-    Scratch dir;
+    TempDir dir;
     const auto self = fs::read_symlink("/proc/self/exe");
     std::random_device entropy;
     std::mt19937 random(entropy());
@@ -81,7 +71,7 @@ TEST_CASE("recording crash: kill -9 at random moments loses at most 100 ms, and 
     for (int run = 0; run < 4; ++run) {
         DrillOptions options;
         options.childCommand = {self.string(), "--recording-drill-child"};
-        options.directory = dir.path / ("run" + std::to_string(run));
+        options.directory = dir.path() / ("run" + std::to_string(run));
         options.killAfter = std::chrono::microseconds(moment(random));
         INFO("run " << run << ", killed " << options.killAfter.count() << " µs in");
         const auto result = runRecordingDrill(options);
@@ -113,9 +103,9 @@ TEST_CASE("recording crash: kill -9 at random moments loses at most 100 ms, and 
 TEST_CASE("recording repair: a file cut at any byte keeps every whole frame, and STREAMINFO and "
           "the manifest say so",
           "[recording][repair][gst]") {
-    Scratch dir;
+    TempDir dir;
     const auto samples = drillSignal(48000 / 2);
-    const auto original = record(dir.path / "whole.flac", samples);
+    const auto original = record(dir.path() / "whole.flac", samples);
     const auto whole = scanFlac(original);
     REQUIRE(whole.has_value());
     CHECK(whole->samples == samples.size());
@@ -140,16 +130,16 @@ TEST_CASE("recording repair: a file cut at any byte keeps every whole frame, and
     for (const auto cut : cuts) {
         ++tested;
         INFO("cut at byte " << cut << " of " << bytes.size());
-        const auto flac = dir.path / "cut.flac";
+        const auto flac = dir.path() / "cut.flac";
         std::ofstream(flac, std::ios::binary | std::ios::trunc)
             .write(bytes.data(), static_cast<long>(cut));
         writeManifest(flac, manifest);
-        const auto outcomes = repairRecordings(dir.path);
+        const auto outcomes = repairRecordings(dir.path());
         REQUIRE(outcomes.size() == 1);
         REQUIRE(outcomes[0].result.has_value());
         const auto kept = outcomes[0].result->samples;
         CHECK((kept % block == 0 || kept == samples.size())); // whole frames
-        CHECK(kept >= previous); // a longer file never keeps less
+        CHECK(kept >= previous);                              // a longer file never keeps less
         CHECK(kept + 3 * block > samples.size() * cut / bytes.size()); // about the bytes kept
         previous = kept;
         const auto repaired = scanFlac(flac);
@@ -177,31 +167,31 @@ TEST_CASE("recording repair: a file cut at any byte keeps every whole frame, and
 TEST_CASE("recording repair: a live recording is left alone, and replay lists finished and "
           "recovered recordings, newest first",
           "[recording][repair][gst]") {
-    Scratch dir;
+    TempDir dir;
     const auto samples = drillSignal(48000 / 5);
-    record(dir.path / "a-older.flac", samples);
-    auto live = FlacRecorder::start(dir.path / "b-live.flac", 48000);
+    record(dir.path() / "a-older.flac", samples);
+    auto live = FlacRecorder::start(dir.path() / "b-live.flac", 48000);
     REQUIRE(live.has_value());
     REQUIRE_FALSE((*live)->write(samples, AuscultationSite::mitral));
-    CHECK(repairRecordings(dir.path).empty()); // held under flock: not interrupted
-    REQUIRE(listRecordings(dir.path).size() == 1);
+    CHECK(repairRecordings(dir.path()).empty()); // held under flock: not interrupted
+    REQUIRE(listRecordings(dir.path()).size() == 1);
 
     // Interrupted before its first frame: an empty file, then no file at all.
-    std::ofstream(dir.path / "c-empty.flac").flush();
-    writeManifest(dir.path / "c-empty.flac", {{"format", "FLAC"}, {"state", "recording"}});
-    writeManifest(dir.path / "d-nofile.flac", {{"format", "FLAC"}, {"state", "recording"}});
+    std::ofstream(dir.path() / "c-empty.flac").flush();
+    writeManifest(dir.path() / "c-empty.flac", {{"format", "FLAC"}, {"state", "recording"}});
+    writeManifest(dir.path() / "d-nofile.flac", {{"format", "FLAC"}, {"state", "recording"}});
     // A damaged manifest stops nothing.
-    std::ofstream(dir.path / "e-garbage.json") << "{\"format\": 3, \"state\": [";
-    const auto outcomes = repairRecordings(dir.path);
+    std::ofstream(dir.path() / "e-garbage.json") << "{\"format\": 3, \"state\": [";
+    const auto outcomes = repairRecordings(dir.path());
     REQUIRE(outcomes.size() == 2);
     for (const auto& outcome : outcomes) {
         REQUIRE(outcome.result.has_value());
         CHECK(outcome.result->samples == 0);
     }
-    CHECK(readManifest(dir.path / "c-empty.flac")["state"] == "recovered");
+    CHECK(readManifest(dir.path() / "c-empty.flac")["state"] == "recovered");
 
     REQUIRE_FALSE((*live)->stop());
-    const auto listed = listRecordings(dir.path);
+    const auto listed = listRecordings(dir.path());
     REQUIRE(listed.size() == 2); // the empty ones hold nothing to hear
     for (const auto& entry : listed) {
         CHECK_FALSE(entry.recovered);

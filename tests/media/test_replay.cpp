@@ -3,6 +3,7 @@
 // the pitch, loops and site jumps move where they should.
 #include "audio_checks.hpp"
 #include "support/catch_result.hpp"
+#include "support/temp_dir.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/pcm.hpp"
 #include "tc/media/replay.hpp"
@@ -20,17 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch {
-    fs::path path;
-    Scratch() {
-        char pattern[] = "/tmp/tc-replay-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tc::test::TempDir;
 
 // Pseudo-random samples within +-10000 (linear through the limiter), so that any 32 consecutive
 // samples say where in the recording they come from.
@@ -60,23 +51,23 @@ fs::path record(const fs::path& dir, const std::vector<std::int16_t>& samples) {
 } // namespace
 
 TEST_CASE("replay: the recording loads back with its segments", "[stetho][replay][gst]") {
-    Scratch dir;
+    TempDir dir;
     const auto samples = signature(48000 * 4);
-    const auto recording = loadRecording(record(dir.path, samples));
+    const auto recording = loadRecording(record(dir.path(), samples));
     REQUIRE(recording);
     CHECK(recording->sampleRate == 48000);
     CHECK(recording->samples == samples);
     REQUIRE(recording->segments.size() == 2);
     CHECK(recording->segments[1].startSample == 48000 * 2);
     CHECK(recording->segments[1].site == AuscultationSite::lungLeftLower);
-    CHECK(loadRecording(dir.path / "missing.flac").error() == PcmErrc::unreadable);
+    CHECK(loadRecording(dir.path() / "missing.flac").error() == PcmErrc::unreadable);
 }
 
 TEST_CASE("replay: seek lands on the asked sample, each filter plays, loops and site jumps",
           "[stetho][replay][gst]") {
-    Scratch dir;
+    TempDir dir;
     const auto samples = signature(48000 * 4);
-    auto recording = loadRecording(record(dir.path, samples));
+    auto recording = loadRecording(record(dir.path(), samples));
     REQUIRE(recording);
     test::RenderedAudio audio;
     auto& mutex = audio.mutex;

@@ -5,6 +5,7 @@
 #include "audio_checks.hpp"
 #include "flac_decode.hpp"
 #include "support/catch_result.hpp"
+#include "support/temp_dir.hpp"
 #include "tc/media/auscultation.hpp"
 #include "tc/media/flac_recorder.hpp"
 #include "tc/media/pcm.hpp"
@@ -23,17 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char pattern[] = "/tmp/tc-media-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tc::test::TempDir;
 
 std::vector<std::int16_t> render(AuscultationSynth& synth, std::size_t count) {
     std::vector<std::int16_t> out(count);
@@ -135,7 +126,7 @@ TEST_CASE("WAV files: round trip, refusals, and rate conversion", "[stetho]") {
         audio.samples.push_back(
             static_cast<std::int16_t>(12000 * std::sin(2 * std::numbers::pi * 200 * i / 44100.0)));
     }
-    const auto path = dir.path / "heart.wav";
+    const auto path = dir.path() / "heart.wav";
     REQUIRE_FALSE(writeWav(path, audio));
     const auto back = readWav(path);
     REQUIRE(back);
@@ -149,9 +140,9 @@ TEST_CASE("WAV files: round trip, refusals, and rate conversion", "[stetho]") {
     CHECK(std::abs(20 * std::log10(rms(middle) / (12000 / std::sqrt(2.0)))) < 0.1);
     CHECK(resample(audio.samples, 44100, 44100) == audio.samples);
 
-    std::ofstream(dir.path / "text.wav") << "not audio at all";
-    CHECK(readWav(dir.path / "text.wav").error() == PcmErrc::notWav);
-    CHECK(readWav(dir.path / "missing.wav").error() == PcmErrc::unreadable);
+    std::ofstream(dir.path() / "text.wav") << "not audio at all";
+    CHECK(readWav(dir.path() / "text.wav").error() == PcmErrc::notWav);
+    CHECK(readWav(dir.path() / "missing.wav").error() == PcmErrc::unreadable);
     // A float WAV (format 3) is refused with its reason.
     std::string wav;
     {
@@ -159,8 +150,8 @@ TEST_CASE("WAV files: round trip, refusals, and rate conversion", "[stetho]") {
         wav.assign(std::istreambuf_iterator<char>(in), {});
     }
     wav[20] = 3;
-    std::ofstream(dir.path / "float.wav", std::ios::binary) << wav;
-    CHECK(readWav(dir.path / "float.wav").error() == PcmErrc::unsupportedFormat);
+    std::ofstream(dir.path() / "float.wav", std::ios::binary) << wav;
+    CHECK(readWav(dir.path() / "float.wav").error() == PcmErrc::unsupportedFormat);
 }
 
 TEST_CASE("L16 packets carry samples big-endian and the site in a header extension", "[stetho]") {
@@ -233,7 +224,7 @@ TEST_CASE("frame assembly: order restored, duplicates dropped, gaps after the de
 TEST_CASE("FLAC recorder: lossless, with the site segments and gaps in its manifest",
           "[stetho][gst]") {
     TempDir dir;
-    const auto flac = dir.path / "auscultation.flac";
+    const auto flac = dir.path() / "auscultation.flac";
     auto recorder = FlacRecorder::start(flac, 48000);
     REQUIRE(recorder);
     AuscultationModel model;
@@ -257,7 +248,7 @@ TEST_CASE("FLAC recorder: lossless, with the site segments and gaps in its manif
     CHECK((*recorder)->write(all, std::nullopt) == RecorderErrc::notRecording);
 
     // Decoded by GStreamer's own flacdec, independently of our pipeline.
-    const std::string bytes = tc::test::decodeFlacIndependently(flac, dir.path / "decoded.raw");
+    const std::string bytes = tc::test::decodeFlacIndependently(flac, dir.path() / "decoded.raw");
     REQUIRE(bytes.size() == all.size() * 2);
     CHECK(std::memcmp(bytes.data(), all.data(), bytes.size()) == 0); // bit-exact
 

@@ -1,23 +1,35 @@
 #pragma once
 // A child process for the archive's kill -9 tests: spawned with posix_spawn, its stdout and
-// stderr read through pipes, killed by its own pid, its exit status collected.
+// stderr read through pipes, killed by its own pid, its exit status collected. serveCommand
+// starts the command line of the real service binary.
 
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <filesystem>
 #include <poll.h>
 #include <spawn.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 extern char** environ;
 
 namespace tc::test::transfer {
+
+// The service binary's command line up to its stores: `serve` with its CA, certificate and key
+// files, on a port of its choosing. The caller appends the stores and its options.
+inline std::vector<std::string> serveCommand(std::string binary, const std::filesystem::path& ca,
+                                             const std::filesystem::path& cert,
+                                             const std::filesystem::path& key) {
+    return {std::move(binary), "serve", "--ca",       ca.string(), "--cert",
+            cert.string(),     "--key", key.string(), "--port",    "0"};
+}
 
 class ChildProcess {
 public:

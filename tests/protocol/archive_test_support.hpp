@@ -15,14 +15,7 @@ namespace tc::test::archive {
 
 // "ok", or the failure's stable key ("hash_mismatch"), or another category's message.
 template <class T> std::string keyOf(const protocol::ArchiveResult<T>& result) {
-    if (result) {
-        return "ok";
-    }
-    const auto& code = result.error().code;
-    if (code.category() == protocol::archiveCategory()) {
-        return std::string(protocol::wireName(static_cast<protocol::ArchiveErrc>(code.value())));
-    }
-    return code.message();
+    return failureKey<protocol::ArchiveErrc>(result, protocol::archiveCategory());
 }
 
 inline protocol::ArchiveLimits smallLimits() {

@@ -170,6 +170,20 @@ struct ArchiveServiceFixture {
         writeDossier(dossier, files);
         return files;
     }
+
+    // Where an upload test starts: doctor `index` of the CA claims visit V-<index>, and the
+    // session's dossier (writeDossierOf at `scale`) waits under `dossier`.
+    struct ClaimedDossier {
+        protocol::Credentials doctor;
+        std::string session;
+        std::vector<TestFile> files;
+    };
+    ClaimedDossier claimWithDossier(int index, std::size_t scale) {
+        auto doctor = pki.doctor(index);
+        auto session = service.claimSession(doctor, "V-" + std::to_string(index));
+        auto files = writeDossierOf(session, scale);
+        return {std::move(doctor), std::move(session), std::move(files)};
+    }
 };
 
 // A client on its own io thread.

@@ -28,14 +28,7 @@ inline constexpr const char* kCoordinator = "20000000004";
 inline constexpr const char* kDoctor = "10101234567";
 
 template <class T> std::string keyOf(const protocol::AuditResult<T>& result) {
-    if (result) {
-        return "ok";
-    }
-    const auto& code = result.error().code;
-    if (code.category() == protocol::auditCategory()) {
-        return std::string(protocol::wireName(static_cast<protocol::AuditErrc>(code.value())));
-    }
-    return code.message();
+    return failureKey<protocol::AuditErrc>(result, protocol::auditCategory());
 }
 
 // Odd sequences a coordinator, even ones a doctor; records in turn.

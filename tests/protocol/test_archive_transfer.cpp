@@ -37,9 +37,7 @@ TEST_CASE_METHOD(
     "archive transfer: a dossier uploaded over HTTPS reads back bit-exact, is listed once, "
     "and a second upload sends nothing",
     "[archive][transfer]") {
-    const auto doctor = pki.doctor(1);
-    const auto session = service.claimSession(doctor, "V-1");
-    const auto files = writeDossierOf(session, 80);
+    const auto [doctor, session, files] = claimWithDossier(1, 80);
 
     Client client(service, doctor);
     std::vector<UploadProgress> seen;
@@ -117,9 +115,7 @@ TEST_CASE_METHOD(
     "archive transfer: an interrupted upload resumes and sends only the chunks the service "
     "still misses",
     "[archive][transfer]") {
-    const auto doctor = pki.doctor(2);
-    const auto session = service.claimSession(doctor, "V-2");
-    const auto files = writeDossierOf(session, 200);
+    const auto [doctor, session, files] = claimWithDossier(2, 200);
 
     {
         Client first(service, doctor);
@@ -238,9 +234,7 @@ TEST_CASE_METHOD(
     "archive transfer: a chunk is refused when its body does not hash to its URL, when it is "
     "larger than the limit, or not in the manifest; an early commit says how many are missing",
     "[archive][transfer]") {
-    const auto doctor = pki.doctor(7);
-    const auto session = service.claimSession(doctor, "V-7");
-    const auto files = writeDossierOf(session, 10);
+    const auto [doctor, session, files] = claimWithDossier(7, 10);
     Client client(service, doctor);
     auto source = protocol::uploadSourceFromDirectory(session, dossier, {true, true});
     REQUIRE(source);

@@ -68,26 +68,13 @@ public:
     };
 
     static std::vector<std::string> args(const Files& f, const std::filesystem::path& portFile) {
-        return {TC_RENDEZVOUS_BINARY,
-                "serve",
-                "--ca",
-                f.pems.ca.string(),
-                "--cert",
-                f.pems.cert.string(),
-                "--key",
-                f.pems.key.string(),
-                "--port",
-                "0",
-                "--port-file",
-                portFile.string(),
-                "--event-log",
-                f.eventLog.string(),
-                "--archive-dir",
-                f.archive.string(),
-                "--archive-key",
-                f.archiveKey.string(),
-                "--archive-chunk-bytes",
-                "16384"};
+        auto command =
+            transfer::serveCommand(TC_RENDEZVOUS_BINARY, f.pems.ca, f.pems.cert, f.pems.key);
+        command.insert(command.end(),
+                       {"--port-file", portFile.string(), "--event-log", f.eventLog.string(),
+                        "--archive-dir", f.archive.string(), "--archive-key", f.archiveKey.string(),
+                        "--archive-chunk-bytes", "16384"});
+        return command;
     }
 
     RendezvousProcess(const Files& files, const std::filesystem::path& portFile)
@@ -115,9 +102,7 @@ TEST_CASE_METHOD(
     "archive crash: the console's upload queue killed with SIGKILL mid-upload resumes at the "
     "next start and commits exactly once",
     "[archive][transfer][crash]") {
-    const auto doctor = pki.doctor(21);
-    const auto session = service.claimSession(doctor, "V-21");
-    const auto files = writeDossierOf(session, 300);
+    const auto [doctor, session, files] = claimWithDossier(21, 300);
     const auto pems = writePems(temp, "doctor", doctor, pki);
     const auto journal = temp.path() / "journal";
     const auto entry = journal / (session + ".upload");

@@ -45,9 +45,7 @@ TEST_CASE_METHOD(
     "upload queue: enqueue is durable before it returns; a refused record is blocked, kept "
     "in the journal across a restart, and sent again on retry",
     "[archive][queue]") {
-    const auto doctor = pki.doctor(30);
-    const auto session = service.claimSession(doctor, "V-30");
-    writeDossierOf(session, 20);
+    const auto [doctor, session, files] = claimWithDossier(30, 20);
     const auto journal = temp.path() / "journal";
     const std::string unknown = "S-000000000000000000000000";
     protocol::ArchiveUploadQueueConfig config;

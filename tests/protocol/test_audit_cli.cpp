@@ -113,26 +113,12 @@ TEST_CASE("serve --media-retention-days purges old media at start and audits it"
     // Committed three days ago, as far as the index knows.
     sql(store.directory / "index.sqlite",
         "UPDATE records SET committed_unix_ms = committed_unix_ms - 3 * 86400000");
-    transfer::ChildProcess service({kBinary,
-                                    "serve",
-                                    "--ca",
-                                    fx.caFile.string(),
-                                    "--cert",
-                                    fx.certFile.string(),
-                                    "--key",
-                                    fx.keyFile.string(),
-                                    "--port",
-                                    "0",
-                                    "--event-log",
-                                    (fx.temp.path() / "events.sqlite").string(),
-                                    "--archive-dir",
-                                    store.directory.string(),
-                                    "--archive-key",
-                                    store.keyFile.string(),
-                                    "--audit-log",
-                                    fx.file.string(),
-                                    "--media-retention-days",
-                                    "2"});
+    auto command = transfer::serveCommand(kBinary, fx.caFile, fx.certFile, fx.keyFile);
+    command.insert(command.end(),
+                   {"--event-log", (fx.temp.path() / "events.sqlite").string(), "--archive-dir",
+                    store.directory.string(), "--archive-key", store.keyFile.string(),
+                    "--audit-log", fx.file.string(), "--media-retention-days", "2"});
+    transfer::ChildProcess service(command);
     CHECK(eventually([&] { return scalar(fx.file, "SELECT count(*) FROM entries") == 1; }, 10s));
     service.kill(SIGTERM);
     CHECK(service.wait() == 0);

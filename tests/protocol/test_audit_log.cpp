@@ -170,25 +170,22 @@ TEST_CASE("verify names a changed entry", "[audit][tamper]") {
 }
 
 TEST_CASE("verify names a removed entry", "[audit][tamper]") {
+    // Which entries go, the SQL that removes them, and the sequence verify reports.
+    const auto [where, removal, first] = GENERATE(table<const char*, const char*, std::int64_t>({
+        {"in the middle", "DELETE FROM entries WHERE sequence = 6", 6},
+        {"the first", "DELETE FROM entries WHERE sequence = 1", 1},
+        {"in the middle, the rest renumbered",
+         "DELETE FROM entries WHERE sequence = 6; "
+         "UPDATE entries SET sequence = sequence - 1 WHERE sequence > 6",
+         6},
+        {"at the end: the signed checkpoint still counts them",
+         "DELETE FROM entries WHERE sequence >= 9", 9},
+    }));
+    INFO(where);
     AuditFixture fx;
     fx.write(10, 100);
-    SECTION("in the middle") {
-        sql(fx.file, "DELETE FROM entries WHERE sequence = 6");
-        expectProblem(fx, AuditErrc::removed, 6);
-    }
-    SECTION("the first") {
-        sql(fx.file, "DELETE FROM entries WHERE sequence = 1");
-        expectProblem(fx, AuditErrc::removed, 1);
-    }
-    SECTION("in the middle, the rest renumbered") {
-        sql(fx.file, "DELETE FROM entries WHERE sequence = 6; "
-                     "UPDATE entries SET sequence = sequence - 1 WHERE sequence > 6");
-        expectProblem(fx, AuditErrc::removed, 6);
-    }
-    SECTION("at the end: the signed checkpoint still counts them") {
-        sql(fx.file, "DELETE FROM entries WHERE sequence >= 9");
-        expectProblem(fx, AuditErrc::removed, 9);
-    }
+    sql(fx.file, removal);
+    expectProblem(fx, AuditErrc::removed, first);
 }
 
 TEST_CASE("verify names reordered entries", "[audit][tamper]") {
