@@ -14,6 +14,8 @@ std::string_view wireName(AuditAction action) noexcept {
         return "export";
     case AuditAction::purge:
         return "purge";
+    case AuditAction::indicators:
+        return "indicators";
     }
     return "open";
 }
