@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 namespace tc::app {
 
@@ -18,6 +19,30 @@ using prescriptions::TimelineItem;
 using prescriptions::TimelineLane;
 
 constexpr int kTickMs = 40;
+
+// The record as the replay reads it. A coordinator's copy is pseudonymised by the service: its
+// "patient" is {"ageBand", "sex"} (protocol/README.md, "Pseudonymisation"), which the record's
+// parser refuses. The replay shows no identity, so that patient is read as a neutral stand-in
+// (never displayed, never written back) rather than the whole record refused.
+prescriptions::ParseResult<prescriptions::ConsultationRecord>
+parseReplayedRecord(const std::string& text) {
+    auto record = prescriptions::parseConsultationRecord(text);
+    if (record) {
+        return record;
+    }
+    auto document = nlohmann::json::parse(text, nullptr, false);
+    if (!document.is_object() || !document.contains("patient") ||
+        !document["patient"].is_object() || !document["patient"].contains("ageBand")) {
+        return record;
+    }
+    prescriptions::ConsultationRecord neutral;
+    neutral.patient.birthName = "PSEUDONYME";
+    neutral.patient.firstNames = {"PSEUDONYME"};
+    neutral.patient.birthDate = std::chrono::year{1900} / 1 / 1;
+    neutral.patient.birthPlaceCode = "99999";
+    document["patient"] = prescriptions::toJson(neutral)["patient"];
+    return prescriptions::parseConsultationRecord(document.dump());
+}
 
 QString fromView(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
@@ -84,7 +109,7 @@ void ReviewReplayController::openDossier(const QString& directory) {
         emit stateChanged();
         return;
     }
-    auto record = prescriptions::parseConsultationRecord(*text);
+    auto record = parseReplayedRecord(*text);
     if (!record) {
         setError(tr("Dossier illisible : record.json n'est pas un dossier de consultation"));
         emit stateChanged();
