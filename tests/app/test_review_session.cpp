@@ -6,6 +6,7 @@
 #include "review_lab.hpp"
 #include "review_session.hpp"
 #include "stethoscope_controller.hpp"
+#include "tc/protocol/quarter_period.hpp"
 #include "test_console.hpp"
 
 #include <QSignalSpy>
