@@ -108,7 +108,8 @@ bool archive(ArchiveStore& store, const std::string& recordId, const std::string
                                               std::istreambuf_iterator<char>()};
         const auto described = describeFile(file.name, bytes, chunkBytes);
         for (std::size_t i = 0; i < described.chunks.size(); ++i) {
-            if (!store.putChunk(recordId, described.chunks[i], chunkOf(bytes, chunkBytes, i))) {
+            if (!store.putChunk(recordId, described.chunks[i].sha256,
+                                chunkOf(bytes, chunkBytes, i))) {
                 return false;
             }
         }

@@ -1,61 +1,94 @@
 #include "review_records_model.hpp"
 
+#include <array>
+
 namespace tc::app {
 
 int ReviewRecordsModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : count();
 }
 
+namespace {
+
+using protocol::ReviewRow;
+
+QVariant text(const std::string& value) {
+    return QString::fromStdString(value);
+}
+
+// The roles, from Qt::UserRole + 1, in order: their names (the screens' contract) and values.
+struct Column {
+    const char* name;
+    QVariant (*value)(const ReviewRow&);
+};
+const std::array<Column, 12> kColumns{{
+    {"recordId",
+     [](const ReviewRow& r) {
+         return text(r.recordId);
+     }},
+    {"site",
+     [](const ReviewRow& r) {
+         return text(r.site);
+     }},
+    {"doctorRpps",
+     [](const ReviewRow& r) {
+         return text(r.doctorRpps);
+     }},
+    {"startedAt",
+     [](const ReviewRow& r) {
+         return QVariant(static_cast<double>(r.startMs));
+     }},
+    {"waitMs",
+     [](const ReviewRow& r) {
+         return QVariant(static_cast<double>(r.waitMs));
+     }},
+    {"durationMs",
+     [](const ReviewRow& r) {
+         return QVariant(static_cast<double>(r.durationMs));
+     }},
+    {"endReason",
+     [](const ReviewRow& r) {
+         return text(r.endReason);
+     }},
+    {"orientation",
+     [](const ReviewRow& r) {
+         return text(r.orientation);
+     }},
+    {"incidentCount",
+     [](const ReviewRow& r) {
+         return QVariant(static_cast<int>(r.incidentCount));
+     }},
+    {"prescriptionCount",
+     [](const ReviewRow& r) {
+         return QVariant(static_cast<int>(r.prescriptionCount));
+     }},
+    {"ageBand",
+     [](const ReviewRow& r) {
+         return text(r.ageBand);
+     }},
+    {"sex",
+     [](const ReviewRow& r) {
+         return text(r.sex);
+     }},
+}};
+
+} // namespace
+
 QVariant ReviewRecordsModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() < 0 || index.row() >= count()) {
+    const auto column = static_cast<std::size_t>(role - Qt::UserRole - 1);
+    if (!index.isValid() || index.row() < 0 || index.row() >= count() || role <= Qt::UserRole ||
+        column >= kColumns.size()) {
         return {};
     }
-    const auto& row = m_rows[static_cast<std::size_t>(index.row())];
-    switch (role) {
-    case RecordIdRole:
-        return QString::fromStdString(row.recordId);
-    case SiteRole:
-        return QString::fromStdString(row.site);
-    case DoctorRppsRole:
-        return QString::fromStdString(row.doctorRpps);
-    case StartedAtRole:
-        return static_cast<double>(row.startMs);
-    case WaitMsRole:
-        return static_cast<double>(row.waitMs);
-    case DurationMsRole:
-        return static_cast<double>(row.durationMs);
-    case EndReasonRole:
-        return QString::fromStdString(row.endReason);
-    case OrientationRole:
-        return QString::fromStdString(row.orientation);
-    case IncidentCountRole:
-        return static_cast<int>(row.incidentCount);
-    case PrescriptionCountRole:
-        return static_cast<int>(row.prescriptionCount);
-    case AgeBandRole:
-        return QString::fromStdString(row.ageBand);
-    case SexRole:
-        return QString::fromStdString(row.sex);
-    default:
-        return {};
-    }
+    return kColumns[column].value(m_rows[static_cast<std::size_t>(index.row())]);
 }
 
 QHash<int, QByteArray> ReviewRecordsModel::roleNames() const {
-    return {
-        {RecordIdRole, "recordId"},
-        {SiteRole, "site"},
-        {DoctorRppsRole, "doctorRpps"},
-        {StartedAtRole, "startedAt"},
-        {WaitMsRole, "waitMs"},
-        {DurationMsRole, "durationMs"},
-        {EndReasonRole, "endReason"},
-        {OrientationRole, "orientation"},
-        {IncidentCountRole, "incidentCount"},
-        {PrescriptionCountRole, "prescriptionCount"},
-        {AgeBandRole, "ageBand"},
-        {SexRole, "sex"},
-    };
+    QHash<int, QByteArray> names;
+    for (std::size_t i = 0; i < kColumns.size(); ++i) {
+        names.insert(Qt::UserRole + 1 + static_cast<int>(i), kColumns[i].name);
+    }
+    return names;
 }
 
 void ReviewRecordsModel::clear() {

@@ -17,21 +17,6 @@ class ReviewRecordsModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role {
-        RecordIdRole = Qt::UserRole + 1,
-        SiteRole,
-        DoctorRppsRole,
-        StartedAtRole,
-        WaitMsRole,
-        DurationMsRole,
-        EndReasonRole,
-        OrientationRole,
-        IncidentCountRole,
-        PrescriptionCountRole,
-        AgeBandRole,
-        SexRole,
-    };
-
     using QAbstractListModel::QAbstractListModel;
 
     int rowCount(const QModelIndex& parent = {}) const override;

@@ -359,13 +359,21 @@ void ReviewSession::loadMore() {
     loadPage();
 }
 
-void ReviewSession::loadPage() {
+bool ReviewSession::begin(std::uint64_t Generations::*generation, bool& busy,
+                          void (ReviewSession::*changed)()) {
     if (!m_client) {
+        return false;
+    }
+    ++(m_generation.*generation);
+    busy = true;
+    emit(this->*changed)();
+    return true;
+}
+
+void ReviewSession::loadPage() {
+    if (!begin(&Generations::list, m_listing, &ReviewSession::listingChanged)) {
         return;
     }
-    ++m_generation.list;
-    m_listing = true;
-    emit listingChanged();
     launch(m_client->records(m_filters, m_next.value_or(std::string()), kPageSize),
            &Generations::list, [this](protocol::ArchiveClientResult<protocol::ReviewPage> page) {
                m_listing = false;
@@ -434,14 +442,11 @@ void ReviewSession::openRecord(const QString& recordId) {
 }
 
 void ReviewSession::loadIndicators(const QString& quarter, const QString& site) {
-    if (!m_client) {
-        return;
-    }
-    ++m_generation.indicators;
-    m_indicatorsLoading = true;
     m_indicatorsQuarter = quarter;
     m_indicatorsSite = site;
-    emit indicatorsChanged();
+    if (!begin(&Generations::indicators, m_indicatorsLoading, &ReviewSession::indicatorsChanged)) {
+        return;
+    }
     launch(m_client->indicators(quarter.toStdString(), site.toStdString(), false),
            &Generations::indicators, [this](protocol::ArchiveClientResult<std::string> text) {
                m_indicatorsLoading = false;
@@ -488,12 +493,9 @@ void ReviewSession::exportIndicatorsCsv(const QUrl& file) {
 }
 
 void ReviewSession::loadTrail() {
-    if (!m_client) {
+    if (!begin(&Generations::trail, m_trailLoading, &ReviewSession::trailChanged)) {
         return;
     }
-    ++m_generation.trail;
-    m_trailLoading = true;
-    emit trailChanged();
     launch(m_client->trail(0, 200), &Generations::trail,
            [this](protocol::ArchiveClientResult<protocol::TrailPage> page) {
                m_trailLoading = false;

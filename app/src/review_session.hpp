@@ -124,6 +124,10 @@ private:
     // `generation` moved on meanwhile (the result is stale).
     template <class T, class Done>
     void launch(boost::asio::awaitable<T> op, std::uint64_t Generations::*generation, Done done);
+    // A request of the kind `generation` begins: `busy` set, `changed` emitted; false when
+    // signed out (no request).
+    bool begin(std::uint64_t Generations::*generation, bool& busy,
+               void (ReviewSession::*changed)());
     void fail(const protocol::ArchiveClientFailure& failure);
     void fail(const QString& text);
     void loadPage();

@@ -40,14 +40,19 @@ void readRow(JsonReader& r, ReviewRow& row) {
     r.string("sex", row.sex, 0, 16);
 }
 
+// What a reader read, or its first error (an unknown field included).
+template <class T> ArchiveParsed<T> finished(JsonReader& reader, T value) {
+    if (auto error = reader.finish()) {
+        return *error;
+    }
+    return value;
+}
+
 ArchiveParsed<ReviewRow> rowFromJson(const nlohmann::json& value, const std::string& path) {
     JsonReader r(value, path);
     ReviewRow row;
     readRow(r, row);
-    if (auto error = r.finish()) {
-        return *error;
-    }
-    return row;
+    return finished(r, std::move(row));
 }
 
 ArchiveParsed<ReviewPage> pageFromJson(const nlohmann::json& body) {
@@ -66,10 +71,7 @@ ArchiveParsed<ReviewPage> pageFromJson(const nlohmann::json& body) {
     if (!next.empty()) {
         page.next = std::move(next);
     }
-    if (auto error = r.finish()) {
-        return *error;
-    }
-    return page;
+    return finished(r, std::move(page));
 }
 
 ArchiveParsed<ReviewRecord> recordFromJson(const nlohmann::json& body) {
@@ -97,10 +99,7 @@ ArchiveParsed<ReviewRecord> recordFromJson(const nlohmann::json& body) {
         file.size = static_cast<std::uint64_t>(size);
         record.files.push_back(std::move(file));
     }
-    if (auto error = r.finish()) {
-        return *error;
-    }
-    return record;
+    return finished(r, std::move(record));
 }
 
 ArchiveParsed<ReviewScope> scopeFromJson(const nlohmann::json& body) {
@@ -131,10 +130,7 @@ ArchiveParsed<ReviewScope> scopeFromJson(const nlohmann::json& body) {
         }
         scope.sites.push_back((*sites)[i].get<std::string>());
     }
-    if (auto error = r.finish()) {
-        return *error;
-    }
-    return scope;
+    return finished(r, std::move(scope));
 }
 
 ArchiveParsed<TrailPage> trailFromJson(const nlohmann::json& body) {
@@ -158,10 +154,7 @@ ArchiveParsed<TrailPage> trailFromJson(const nlohmann::json& body) {
     if (next > 0) {
         page.next = next;
     }
-    if (auto error = r.finish()) {
-        return *error;
-    }
-    return page;
+    return finished(r, std::move(page));
 }
 
 // The JSON text of a 200 answer (an object), as is.

@@ -44,6 +44,17 @@ std::optional<std::int64_t> millisecondsOf(std::string_view text) {
     return value;
 }
 
+// Why `value` is not a `site` parameter, if it is not.
+std::optional<errors::Failure> siteRefusal(std::string_view value) {
+    if (value.size() > 32) {
+        return tooLarge("site: at most 32 characters");
+    }
+    if (!isValidSiteCode(value)) {
+        return invalid("site: a site code");
+    }
+    return std::nullopt;
+}
+
 // A page's `limit`: 1 to kMaxReviewPage.
 errors::Outcome<std::size_t, errors::Failure> pageLimitOf(std::string_view value) {
     const auto limit = value.size() <= 3 ? millisecondsOf(value) : std::nullopt;
@@ -112,11 +123,8 @@ errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view 
             }
             (key == "from" ? q.fromMs : q.toMs) = *ms;
         } else if (key == "site") {
-            if (value.size() > 32) {
-                return tooLarge("site: at most 32 characters");
-            }
-            if (!isValidSiteCode(value)) {
-                return invalid("site: a site code");
+            if (auto refused = siteRefusal(value)) {
+                return *refused;
             }
             q.site = text;
         } else if (key == "doctor") {
@@ -181,11 +189,8 @@ errors::Outcome<IndicatorsRequest, errors::Failure> parseIndicatorsQuery(std::st
                                        "quarter: a label such as 2026-T4"};
             }
         } else if (key == "site") {
-            if (value.size() > 32) {
-                return tooLarge("site: at most 32 characters");
-            }
-            if (!isValidSiteCode(value)) {
-                return invalid("site: a site code");
+            if (auto refused = siteRefusal(value)) {
+                return *refused;
             }
             request.site = value;
         } else if (key == "format") {
