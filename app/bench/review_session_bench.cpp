@@ -56,13 +56,15 @@ template <class P> bool spinUntil(P done) {
 }
 
 // A dossier for the seeded row `row`: record.json (canonical) naming one auscultation, and its
-// recording, ten seconds of a tone encoded by GStreamer's flacenc.
+// recording, ten seconds of a tone encoded by GStreamer's flacenc. The patient's names appear
+// nowhere else in the record (not in the site codes): the service refuses to pseudonymise a
+// record.json that would still name them.
 bool writeDossier(const fs::path& dir, const ReviewRow& row) {
     fs::create_directories(dir);
     rx::ConsultationRecord record;
     record.consultationId = row.recordId;
-    record.patient = {.birthName = "BENCH",
-                      .firstNames = {"Camille"},
+    record.patient = {.birthName = "MERCIER",
+                      .firstNames = {"Françoise"},
                       .birthDate = std::chrono::year{1961} / 4 / 12,
                       .sex = rx::Sex::female,
                       .birthPlaceCode = "35238"};
