@@ -563,67 +563,67 @@
         <translation>Certificate refused (unexpected server or invalid certificate). Check the service address.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="303"/>
+        <location filename="../../app/src/error_text.cpp" line="305"/>
         <source>Ce certificat ne porte pas une identité valide (RPPS, rôle). Contactez votre administrateur.</source>
         <translation>This certificate does not carry a valid identity (RPPS, role). Contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="308"/>
+        <location filename="../../app/src/error_text.cpp" line="310"/>
         <source>Impossible d&apos;ouvrir le fichier d&apos;identité : phrase de passe incorrecte ou fichier illisible.</source>
         <translation>Cannot open the identity file: wrong passphrase or unreadable file.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="313"/>
+        <location filename="../../app/src/error_text.cpp" line="315"/>
         <source>Un autre médecin a déjà pris en charge ce patient. Choisissez un autre patient dans la file.</source>
         <translation>Another doctor has already taken this patient. Choose another patient from the queue.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="318"/>
+        <location filename="../../app/src/error_text.cpp" line="320"/>
         <source>Vous êtes en pause. Passez « en service » pour prendre un patient en charge.</source>
         <translation>You are on a break. Go “on shift” to take a patient.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="322"/>
+        <location filename="../../app/src/error_text.cpp" line="324"/>
         <source>La cabine est occupée ou en cours de désinfection. Réessayez dans un instant.</source>
         <translation>The cabin is busy or being disinfected. Try again in a moment.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="326"/>
+        <location filename="../../app/src/error_text.cpp" line="328"/>
         <source>Ce patient n&apos;est plus dans la file (parti ou pris en charge).</source>
         <translation>This patient is no longer in the queue (left or taken).</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="329"/>
+        <location filename="../../app/src/error_text.cpp" line="331"/>
         <source>Votre certificat ne permet pas cette action.</source>
         <translation>Your certificate does not allow this action.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="333"/>
+        <location filename="../../app/src/error_text.cpp" line="335"/>
         <source>Connexion au service perdue. Reconnexion automatique en cours…</source>
         <translation>Connection to the service lost. Reconnecting automatically…</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="336"/>
+        <location filename="../../app/src/error_text.cpp" line="338"/>
         <source>Le service ne répond pas. Réessayez ; la connexion est surveillée.</source>
         <translation>The service does not answer. Try again; the connection is being monitored.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="339"/>
+        <location filename="../../app/src/error_text.cpp" line="341"/>
         <source>La cabine ne répond plus et n&apos;est pas revenue à temps.</source>
         <translation>The cabin stopped answering and did not come back in time.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="342"/>
+        <location filename="../../app/src/error_text.cpp" line="344"/>
         <source>Trop de demandes en peu de temps. Patientez quelques secondes.</source>
         <translation>Too many requests in a short time. Wait a few seconds.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="345"/>
+        <location filename="../../app/src/error_text.cpp" line="347"/>
         <source>Action impossible à ce stade de la consultation.</source>
         <translation>This action is not possible at this stage of the consultation.</translation>
     </message>
     <message>
-        <location filename="../../app/src/error_text.cpp" line="348"/>
+        <location filename="../../app/src/error_text.cpp" line="350"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -815,7 +815,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../Main.qml" line="19"/>
+        <location filename="../Main.qml" line="22"/>
         <source>telecabine — console médecin</source>
         <translation>telecabine — physician console</translation>
     </message>
@@ -2085,7 +2085,7 @@
         <translation>%1 · media chain complete</translation>
     </message>
     <message>
-        <location filename="../../app/console/main.cpp" line="321"/>
+        <location filename="../../app/console/main.cpp" line="283"/>
         <source> · affichage sans accélération graphique</source>
         <translation> · display without graphics acceleration</translation>
     </message>
@@ -2098,62 +2098,62 @@
 <context>
     <name>tc::app::ArchiveUploads</name>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="47"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="61"/>
         <source>Archivage impossible : %1</source>
         <translation>Archiving impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="196"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="210"/>
         <source>Consultation %1</source>
         <translation>Consultation %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="202"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="25"/>
         <source>Préparation du dossier…</source>
         <translation>Preparing the dossier…</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="205"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="26"/>
         <source>Prêt, en attente de connexion</source>
         <translation>Ready, waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="208"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="27"/>
         <source>En attente d&apos;envoi</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="211"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="216"/>
         <source>Envoi : %1 %</source>
         <translation>Sending: %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="214"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="28"/>
         <source>Nouvel essai bientôt</source>
         <translation>Retrying soon</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="217"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="29"/>
         <source>Bloqué</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="220"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="30"/>
         <source>Archivé</source>
         <translation>Archived</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="222"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="223"/>
         <source>Dossier non constitué</source>
         <translation>Dossier not assembled</translation>
     </message>
     <message>
-        <location filename="../../app/src/archive_uploads.cpp" line="279"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="276"/>
         <source>Archivage : un dossier n&apos;a pas pu être constitué</source>
         <translation>Archive: a dossier could not be assembled</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="282"/>
         <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
         <translation>
             <numerusform>Archive: %n dossier pending, sending %1 %</numerusform>
@@ -2161,7 +2161,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="286"/>
         <source>Archivage bloqué : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archive blocked: %n dossier pending</numerusform>
@@ -2169,7 +2169,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="288"/>
         <source>Archivage : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archive: %n dossier pending</numerusform>
@@ -2238,9 +2238,9 @@
         <translation>Authority certificate not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="107"/>
-        <source>Ce fichier n&apos;est pas une identité de médecin.</source>
-        <translation>This file is not a doctor identity.</translation>
+        <location filename="../../app/src/connection_controller.cpp" line="108"/>
+        <source>Ce fichier n&apos;est pas une identité de médecin ni de coordinateur de CPTS.</source>
+        <translation>This file is not a doctor&apos;s or a CPTS coordinator&apos;s identity.</translation>
     </message>
 </context>
 <context>
@@ -2520,82 +2520,82 @@
 <context>
     <name>tc::app::PrescriptionDeliveryController</name>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="30"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="58"/>
         <source>Envoi à la cabine… %1/%2</source>
         <translation>Sending to the cabin… %1/%2</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="33"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="61"/>
         <source>Reçue par la cabine</source>
         <translation>Received by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="36"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="64"/>
         <source>Impression en cours dans la cabine</source>
         <translation>Printing in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="39"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="67"/>
         <source>Imprimée dans la cabine</source>
         <translation>Printed in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="42"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="70"/>
         <source>Échec : %1</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="53"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="17"/>
         <source>plus de papier</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="56"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="19"/>
         <source>imprimante hors ligne</source>
         <translation>printer offline</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="59"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="20"/>
         <source>bourrage papier</source>
         <translation>paper jam</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="62"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="21"/>
         <source>plus d&apos;encre</source>
         <translation>out of ink</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="65"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="23"/>
         <source>capot de l&apos;imprimante ouvert</source>
         <translation>printer cover open</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="68"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="24"/>
         <source>la cabine n&apos;a pas d&apos;imprimante</source>
         <translation>the cabin has no printer</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="71"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="27"/>
         <source>une autre ordonnance porte déjà cet identifiant dans la cabine</source>
         <translation>another prescription already has this identifier in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="74"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="29"/>
         <source>document altéré en route ; renvoyez-le</source>
         <translation>document altered in transit; send it again</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="77"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="32"/>
         <source>aucune consultation en cours</source>
         <translation>no consultation in progress</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="80"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="86"/>
         <source>la cabine n&apos;a pas pu vérifier la signature du compte rendu (%1)</source>
         <translation>the cabin could not verify the report&apos;s signature (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="84"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="90"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
     </message>
@@ -2768,89 +2768,152 @@
 <context>
     <name>tc::app::ReviewReplayController</name>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="83"/>
+        <location filename="../../app/src/review_replay.cpp" line="108"/>
         <source>Dossier illisible : %1</source>
         <translation>Unreadable dossier: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="89"/>
+        <location filename="../../app/src/review_replay.cpp" line="114"/>
         <source>Dossier illisible : record.json n&apos;est pas un dossier de consultation</source>
         <translation>Unreadable dossier: record.json is not a consultation record</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="121"/>
+        <location filename="../../app/src/review_replay.cpp" line="146"/>
         <source>Enregistrement %1 illisible : %2</source>
         <translation>Recording %1 unreadable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="271"/>
+        <location filename="../../app/src/review_replay.cpp" line="296"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="307"/>
+        <location filename="../../app/src/review_replay.cpp" line="332"/>
         <source>arrivée en cabine</source>
         <translation>arrival in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="310"/>
+        <location filename="../../app/src/review_replay.cpp" line="335"/>
         <source>prise en charge</source>
         <translation>taken by the doctor</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="313"/>
+        <location filename="../../app/src/review_replay.cpp" line="338"/>
         <source>début de la téléconsultation</source>
         <translation>teleconsultation start</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="316"/>
+        <location filename="../../app/src/review_replay.cpp" line="341"/>
         <source>fin</source>
         <translation>end</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="318"/>
+        <location filename="../../app/src/review_replay.cpp" line="343"/>
         <source>compte rendu signé</source>
         <translation>report signed</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="331"/>
+        <location filename="../../app/src/review_replay.cpp" line="356"/>
         <source>photo</source>
         <translation>still</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="340"/>
+        <location filename="../../app/src/review_replay.cpp" line="365"/>
         <source>changement de chemin du média</source>
         <translation>media path change</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="341"/>
+        <location filename="../../app/src/review_replay.cpp" line="366"/>
         <source>consentement réseau perdu</source>
         <translation>network consent lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="342"/>
+        <location filename="../../app/src/review_replay.cpp" line="367"/>
         <source>média interrompu puis rétabli</source>
         <translation>media interrupted then restored</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="343"/>
+        <location filename="../../app/src/review_replay.cpp" line="368"/>
         <source>pertes de paquets</source>
         <translation>packet loss</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="344"/>
+        <location filename="../../app/src/review_replay.cpp" line="369"/>
         <source>gigue</source>
         <translation>jitter</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="345"/>
+        <location filename="../../app/src/review_replay.cpp" line="370"/>
         <source>vidéo figée</source>
         <translation>frozen video</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="346"/>
+        <location filename="../../app/src/review_replay.cpp" line="371"/>
         <source>périphérique audio en erreur</source>
         <translation>audio device error</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ReviewSession</name>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="60"/>
+        <source>Ce dossier n&apos;existe pas ou ne vous est pas accessible.</source>
+        <translation>This record does not exist or is not available to you.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="63"/>
+        <source>Votre certificat ne donne pas accès à cette revue.</source>
+        <translation>Your certificate does not give access to this review.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="66"/>
+        <source>Ce site n&apos;appartient pas à votre CPTS.</source>
+        <translation>This site does not belong to your CPTS.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="69"/>
+        <source>Trimestre invalide : choisissez-en un dans la liste.</source>
+        <translation>Invalid quarter: choose one from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="73"/>
+        <source>Filtre invalide : corrigez-le et réessayez.</source>
+        <translation>Invalid filter: correct it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="77"/>
+        <source>Le service ne peut pas tracer cet accès : rien n&apos;a été transmis. Réessayez plus tard.</source>
+        <translation>The service cannot record this access: nothing was sent. Try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="81"/>
+        <source>Le service est occupé : réessayez dans quelques secondes.</source>
+        <translation>The service is busy: try again in a few seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="83"/>
+        <source>Revue impossible : %1</source>
+        <translation>Review failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="402"/>
+        <source>Connectez-vous pour revoir une consultation.</source>
+        <translation>Sign in to review a consultation.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="435"/>
+        <source>Ce dossier ne peut pas être rejoué.</source>
+        <translation>This record cannot be replayed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="471"/>
+        <source>Choisissez d&apos;abord un trimestre.</source>
+        <translation>Choose a quarter first.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="488"/>
+        <source>Impossible d&apos;écrire %1.</source>
+        <translation>Cannot write %1.</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,7 @@
 <context>
     <name>tc::app::ArchiveUploads</name>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="285"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="282"/>
         <source>Archivage : %n dossier(s) en attente, envoi %1 %</source>
         <translation>
             <numerusform>Archivage : %n dossier en attente, envoi %1 %</numerusform>
@@ -34,7 +34,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="289"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="286"/>
         <source>Archivage bloqué : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archivage bloqué : %n dossier en attente</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/archive_uploads.cpp" line="291"/>
+        <location filename="../../app/src/archive_uploads.cpp" line="288"/>
         <source>Archivage : %n dossier(s) en attente</source>
         <translation>
             <numerusform>Archivage : %n dossier en attente</numerusform>
