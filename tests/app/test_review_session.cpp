@@ -3,6 +3,7 @@
 // consented records of its CPTS, filters and pages them, opens one (downloaded to the private
 // cache, then replayed, its real FLAC recording decoded), reads the quarter's indicators,
 // exports them as CSV and reads its own trail. Sign-out clears everything, the cache included.
+#include "demo_environment.hpp"
 #include "review_lab.hpp"
 #include "review_session.hpp"
 #include "stethoscope_controller.hpp"
@@ -259,4 +260,31 @@ TEST_CASE("a coordinator's certificate signs the console in for review only, wit
     CHECK(connection.role() == app::SignedInRole::Doctor);
     CHECK_FALSE(review.started());
     CHECK(review.records()->rowCount() == 0);
+}
+
+TEST_CASE("the demo's coordinator signs in to review mode and reads its own trail",
+          "[app][review][demo]") {
+    TempDir dir;
+    auto demo = app::DemoEnvironment::start(dir.path() / "demo", [](const std::string&) {});
+    REQUIRE(demo);
+    const auto& pki = (*demo)->pki();
+    app::Console console(testConsoleOptions(dir));
+    auto& connection = console.connection();
+    connection.setCaPath(QString::fromStdString(pki.caCertificate().string()));
+    connection.signIn(QString::fromStdString(pki.coordinatorBundle().string()),
+                      QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
+                      QStringLiteral("127.0.0.1"), (*demo)->port());
+    CHECK(connection.role() == app::SignedInRole::Coordinator);
+    auto& review = console.review();
+    REQUIRE(QTest::qWaitFor([&] { return review.coordinator() && !review.listing(); }, 20000));
+    CHECK(review.cptsId() ==
+          QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentCpts.data(),
+                              protocol::DevelopmentPki::kDevelopmentCpts.size()));
+    CHECK_FALSE(review.sites().isEmpty());
+    CHECK(review.errorString().isEmpty());
+    review.loadTrail();
+    REQUIRE(QTest::qWaitFor([&] { return !review.trailLoading(); }, 20000));
+    CHECK(review.errorString().isEmpty());
+    REQUIRE_FALSE(review.trail().isEmpty());
+    CHECK(review.trail().back().toMap().value("action") == "list");
 }
