@@ -10,6 +10,9 @@ ApplicationWindow {
     required property var session
     // The dossiers on their way to the archive (ArchiveUploads); null in the view tests.
     property var archive: null
+    // The review session (ReviewSession): a coordinator's console shows ReviewView; null in the
+    // view tests.
+    property var review: null
     required property string mediaStatus
     required property bool demoMode
 
@@ -50,7 +53,9 @@ ApplicationWindow {
 
     StackLayout {
         anchors.fill: parent
-        currentIndex: !window.connection.signedIn ? 0 : (window.session.state === SessionState.Idle ? 1 : 2)
+        currentIndex: !window.connection.signedIn ? 0
+                      : window.connection.role === SignedInRole.Coordinator ? 3
+                      : (window.session.state === SessionState.Idle ? 1 : 2)
 
         SignInView {
             connection: window.connection
@@ -65,6 +70,9 @@ ApplicationWindow {
         }
         SessionView {
             session: window.session
+        }
+        ReviewView {
+            review: window.review
         }
     }
 }

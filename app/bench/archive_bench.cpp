@@ -149,18 +149,11 @@ int runArchive(cli::CommandLine& args) {
         std::cerr << "telecabine-bench archive: invalid options\n";
         return 2;
     }
-    char pattern[] = "/tmp/tc-bench-archive-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) {
+    const ScratchDirectory scratch("tc-bench-archive");
+    if (scratch.path.empty()) {
         return 1;
     }
-    const fs::path temp = pattern;
-    struct Cleanup {
-        fs::path path;
-        ~Cleanup() {
-            std::error_code ignored;
-            fs::remove_all(path, ignored);
-        }
-    } const cleanup{temp};
+    const fs::path& temp = scratch.path;
 
     auto ca = CertificateAuthority::create("bench CA");
     CertificateRequest serviceRequest;

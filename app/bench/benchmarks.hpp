@@ -3,13 +3,36 @@
 #include "../cli/command_line.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <optional>
+#include <stdlib.h>
 #include <string>
 #include <sys/resource.h>
+#include <system_error>
 #include <vector>
 
 namespace tc::bench {
+
+// A fresh directory /tmp/<prefix>-XXXXXX, removed with its content when this goes; `path` is
+// empty when it could not be made.
+struct ScratchDirectory {
+    explicit ScratchDirectory(const std::string& prefix) {
+        std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+        if (::mkdtemp(pattern.data()) != nullptr) {
+            path = pattern;
+        }
+    }
+    ScratchDirectory(const ScratchDirectory&) = delete;
+    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+    ~ScratchDirectory() {
+        std::error_code ignored;
+        if (!path.empty()) {
+            std::filesystem::remove_all(path, ignored);
+        }
+    }
+    std::filesystem::path path;
+};
 
 // The integer option --<name> (`fallback` when absent) of the benchmark `bench`, when the command
 // line is well formed and the value within [low, high]; otherwise says "<bench>: --<name>

@@ -149,7 +149,7 @@ int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
 
 // The audit and retention options: 0 when set up (or not asked for), else the exit status.
 int openAudit(cli::CommandLine& args, protocol::ServiceConfig& config,
-              std::unique_ptr<protocol::AuditLog>& audit) {
+              std::shared_ptr<protocol::AuditLog>& audit) {
     const auto every = args.number("audit-checkpoint-entries", 1000);
     const auto period = args.number("audit-checkpoint-s", 300);
     const auto retentionDays = args.number("media-retention-days", 0);
@@ -177,6 +177,7 @@ int openAudit(cli::CommandLine& args, protocol::ServiceConfig& config,
     }
     audit = std::move(*opened);
     config.archive.audit = audit->sink();
+    config.archive.auditLog = audit; // read back for a requester's own trail
     logLine("audit log " + *file);
     return 0;
 }
@@ -235,7 +236,7 @@ int serve(cli::CommandLine& args) {
     }
     // Declared before the service: it outlives it, and its destructor signs the last
     // checkpoint once the service has stopped.
-    std::unique_ptr<protocol::AuditLog> audit;
+    std::shared_ptr<protocol::AuditLog> audit;
     if (const int status = openAudit(args, config, audit); status != 0) {
         return status;
     }

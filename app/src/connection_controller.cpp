@@ -80,7 +80,7 @@ void ConnectionController::setPort(int port) {
 
 void ConnectionController::signIn(const QString& bundlePath, const QString& passphrase,
                                   const QString& host, int port) {
-    if (m_client) {
+    if (m_client || m_reviewer) {
         return;
     }
     if (port <= 0 || port > 65535 || host.trimmed().isEmpty()) {
@@ -103,10 +103,13 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
         return;
     }
     const auto identity = protocol::identityFromCertificatePem(credentials->certificatePem);
-    if (!identity || identity->role != protocol::Role::doctor) {
-        setError(tr("Ce fichier n'est pas une identité de médecin."));
+    if (!identity || (identity->role != protocol::Role::doctor &&
+                      identity->role != protocol::Role::coordinator)) {
+        setError(tr("Ce fichier n'est pas une identité de médecin ni de coordinateur de CPTS."));
         return;
     }
+    m_role = identity->role == protocol::Role::coordinator ? SignedInRole::Coordinator
+                                                           : SignedInRole::Doctor;
     m_identityName = QString::fromStdString(identity->displayName);
     m_rpps = QString::fromStdString(identity->identifier);
     setError({});
@@ -119,6 +122,14 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     m_archiveConfig->host = config.host;
     m_archiveConfig->port = config.port;
     m_archiveConfig->tls = config.tls;
+    if (m_role == SignedInRole::Coordinator) {
+        // Coordinators review: the queue and the consultations are the doctors' (the service
+        // routes every rendezvous request by role and answers a coordinator forbidden_role).
+        m_reviewer = true;
+        emit identityChanged();
+        emit stateChanged();
+        return;
+    }
     emit identityChanged();
     m_client = protocol::RendezvousClient::create(m_io->executor(), config,
                                                   std::make_shared<Bridge>(this));
@@ -127,11 +138,15 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
 }
 
 void ConnectionController::signOut() {
-    if (!m_client) {
+    if (!m_client && !m_reviewer) {
         return;
     }
-    m_client->stop();
-    m_client.reset();
+    if (m_client) {
+        m_client->stop();
+        m_client.reset();
+    }
+    m_reviewer = false;
+    m_role = SignedInRole::Doctor;
     m_archiveConfig.reset();
     emit identityChanged();
     m_onShift = false;

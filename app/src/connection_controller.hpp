@@ -1,11 +1,11 @@
 #pragma once
 // The doctor's link to the rendezvous service: sign-in with a PKCS#12 identity, connection
-// state, presence. Owns the protocol thread and the client; hands events to the models on the
-// UI thread.
+// state, presence. A CPTS coordinator's identity signs in too, for review only (no link). Owns the
+// protocol thread and the client; hands events to the models on the UI thread.
 
 #include "service_link.hpp"
-#include "tc/protocol/archive_client.hpp"
 #include "states.hpp"
+#include "tc/protocol/archive_client.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/rendezvous_client.hpp"
@@ -22,6 +22,9 @@ class ConnectionController : public ServiceLink {
     Q_PROPERTY(tc::app::ConnectionState::Value state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY stateChanged)
     Q_PROPERTY(bool signedIn READ signedIn NOTIFY stateChanged)
+    // A coordinator signs in for review only: no rendezvous link (state stays Disconnected),
+    // the archive's HTTPS configuration as for a doctor.
+    Q_PROPERTY(tc::app::SignedInRole::Value role READ role NOTIFY identityChanged)
     Q_PROPERTY(QString identityName READ identityName NOTIFY identityChanged)
     Q_PROPERTY(QString rpps READ rpps NOTIFY identityChanged)
     Q_PROPERTY(bool onShift READ onShift NOTIFY onShiftChanged)
@@ -37,7 +40,8 @@ public:
 
     ConnectionState::Value state() const { return m_state; }
     QString statusText() const;
-    bool signedIn() const override { return m_client != nullptr; }
+    bool signedIn() const override { return m_client != nullptr || m_reviewer; }
+    SignedInRole::Value role() const { return m_role; }
     QString identityName() const override { return m_identityName; }
     QString rpps() const override { return m_rpps; }
     bool onShift() const { return m_onShift; }
@@ -84,6 +88,8 @@ private:
     QString m_host = QStringLiteral("127.0.0.1");
     int m_port = 8443;
     std::optional<protocol::ArchiveClientConfig> m_archiveConfig;
+    SignedInRole::Value m_role = SignedInRole::Doctor;
+    bool m_reviewer = false; // a coordinator signed in (no rendezvous client)
 };
 
 } // namespace tc::app

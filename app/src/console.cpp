@@ -17,9 +17,22 @@ Console::Console(const ConsoleOptions& options)
     // queue's journal is per doctor, and what an earlier run left resumes at sign-in.
     m_archive.setDossierRoot((options.dataDirectory + QStringLiteral("/dossiers")).toStdString());
     m_session.setArchive(&m_archive);
+    m_review = std::make_unique<ReviewSession>(m_connection.ioExecutor(), options.dataDirectory,
+                                               m_session.stethoscope());
+    // A coordinator's console opens in review mode; a doctor keeps the consultation screens
+    // (and uploads dossiers, which coordinators never do).
+    QObject::connect(&m_connection, &ConnectionController::identityChanged, m_review.get(), [this] {
+        const auto& config = m_connection.archiveClientConfig();
+        if (config && m_connection.role() == SignedInRole::Coordinator) {
+            m_review->start(*config);
+        } else if (m_review->started()) {
+            m_review->stop();
+        }
+    });
     QObject::connect(&m_connection, &ConnectionController::identityChanged, &m_archive, [this] {
         const auto& config = m_connection.archiveClientConfig();
-        if (!config || m_dataDirectory.isEmpty()) {
+        if (!config || m_dataDirectory.isEmpty() ||
+            m_connection.role() == SignedInRole::Coordinator) {
             m_archive.close();
             return;
         }
@@ -47,6 +60,7 @@ Console::Console(const ConsoleOptions& options)
 
 Console::~Console() {
     m_engine.reset(); // the screens before the controllers they show
+    m_review.reset(); // before the stethoscope its replay plays on
 }
 
 QQuickWindow* Console::showScreens(const QString& mediaStatus, bool demoMode, int width,
@@ -60,6 +74,7 @@ QQuickWindow* Console::showScreens(const QString& mediaStatus, bool demoMode, in
          {QStringLiteral("queueModel"), QVariant::fromValue(&m_queue)},
          {QStringLiteral("session"), QVariant::fromValue(&m_session)},
          {QStringLiteral("archive"), QVariant::fromValue(&m_archive)},
+         {QStringLiteral("review"), QVariant::fromValue(m_review.get())},
          {QStringLiteral("mediaStatus"), mediaStatus},
          {QStringLiteral("demoMode"), demoMode}});
     m_engine->load(QUrl(QStringLiteral("qrc:/Telecabine/Ui/Main.qml")));

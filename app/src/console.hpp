@@ -7,6 +7,7 @@
 #include "archive_uploads.hpp"
 #include "connection_controller.hpp"
 #include "queue_model.hpp"
+#include "review_session.hpp"
 #include "session_controller.hpp"
 #include "tc/media/stethoscope_stream.hpp"
 #include "tc/protocol/host_addresses.hpp"
@@ -48,6 +49,8 @@ public:
     QueueModel& queue() { return m_queue; }
     SessionController& session() { return m_session; }
     ArchiveUploads& archive() { return m_archive; }
+    // Review mode (issue 17): started when a coordinator signs in, stopped at sign-out.
+    ReviewSession& review() { return *m_review; }
 
     // Loads Main.qml with the controllers (QML types and fonts registered first) into a window
     // of that size; nullptr if QML failed to load (the engine's warnings say why).
@@ -62,6 +65,8 @@ private:
     ArchiveUploads m_archive; // outlives the consultation, which hands it its dossiers
     SessionController m_session;
     QString m_dataDirectory;
+    // After the consultation: its replay plays on the consultation's live stethoscope.
+    std::unique_ptr<ReviewSession> m_review;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
 };
 

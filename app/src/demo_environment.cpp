@@ -21,7 +21,7 @@ constexpr std::string_view kDemoCabinSite = "FR-NEV-GARE-01";
 } // namespace
 
 struct DemoEnvironment::Runtime {
-    std::unique_ptr<protocol::AuditLog> audit; // first: it outlives the service that appends
+    std::shared_ptr<protocol::AuditLog> audit; // first: it outlives the service that appends
     std::unique_ptr<cabin::IppPrinterProcess> printer; // the cabin's, when ippeveprinter exists
     protocol::IoThread io{"tc-demo"};
     std::shared_ptr<protocol::RendezvousService> service;
@@ -113,6 +113,7 @@ DemoEnvironment::start(const std::filesystem::path& directory, Log log, DemoOpti
     }
     demo->m_runtime->audit = std::move(*audit);
     config.archive.audit = demo->m_runtime->audit->sink();
+    config.archive.auditLog = demo->m_runtime->audit; // the coordinator's own trail, read back
     auto service = protocol::RendezvousService::start(demo->m_runtime->io.executor(), config);
     if (!service) {
         return service.error();

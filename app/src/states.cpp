@@ -21,6 +21,8 @@ void registerStateTypes() {
                                      reason);
     qmlRegisterUncreatableMetaObject(IdentityTrust::staticMetaObject, uri, 1, 0, "IdentityTrust",
                                      reason);
+    qmlRegisterUncreatableMetaObject(SignedInRole::staticMetaObject, uri, 1, 0, "SignedInRole",
+                                     QStringLiteral("an enumeration of roles"));
     qmlRegisterUncreatableMetaObject(StethoscopeMode::staticMetaObject, uri, 1, 0,
                                      "StethoscopeMode", QStringLiteral("an enumeration of modes"));
     qmlRegisterUncreatableMetaObject(VitalFlag::staticMetaObject, uri, 1, 0, "VitalFlag",

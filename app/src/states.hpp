@@ -70,6 +70,15 @@ public:
     Q_ENUM(Value)
 };
 
+// Who signed in (ConnectionController::role): a doctor takes consultations; a CPTS coordinator
+// reviews them (the console opens in review mode).
+class SignedInRole {
+    Q_GADGET
+public:
+    enum Value { Doctor, Coordinator };
+    Q_ENUM(Value)
+};
+
 // How far the patient's identity can be trusted (PatientIdentityView::trust).
 class IdentityTrust {
     Q_GADGET

@@ -10,7 +10,14 @@ namespace tc::protocol {
 net::awaitable<ArchiveClientResult<ArchivedFile>>
 ArchiveClient::Impl::readFile(const std::string& recordId, const std::string& name,
                               const ArchiveSink& sink) {
-    auto message = request<http::empty_body>(http::verb::get, archiveFilePath(recordId, name));
+    const auto target = archiveFilePath(recordId, name);
+    co_return co_await readAt(target, name, sink, true);
+}
+
+net::awaitable<ArchiveClientResult<ArchivedFile>>
+ArchiveClient::Impl::readAt(const std::string& target, const std::string& name,
+                            const ArchiveSink& sink, bool digestRequired) {
+    auto message = request<http::empty_body>(http::verb::get, target);
     std::optional<http::response_parser<http::buffer_body>> parser;
     auto sent = co_await send(message, parser);
     if (!sent) {
@@ -33,10 +40,18 @@ ArchiveClient::Impl::readFile(const std::string& recordId, const std::string& na
         error.get().keep_alive() ? give(link) : link->close();
         co_return answerFailure(error.get().result_int(), error.get().body());
     }
-    const auto digest = parseReprDigest(parser->get()["Repr-Digest"]);
-    if (!digest) {
+    const auto announced = parser->get().find("Repr-Digest");
+    const auto digest = announced == parser->get().end()
+                            ? std::optional<Sha256Digest>()
+                            : parseReprDigest(parser->get()["Repr-Digest"]);
+    if (!digest && (digestRequired || announced != parser->get().end())) {
         link->close();
         co_return badResponse("a file without its Repr-Digest sha-256");
+    }
+    if (!digest && parser->content_length() && *parser->content_length() > kMaxJsonAnswer) {
+        link->close(); // an answer made for this request (no digest) is JSON: bounded
+        co_return badResponse("an answer of " + std::to_string(*parser->content_length()) +
+                              " bytes");
     }
     archive::Sha256Stream whole;
     std::uint64_t size = 0;
@@ -55,34 +70,24 @@ ArchiveClient::Impl::readFile(const std::string& recordId, const std::string& na
             const std::span<const std::uint8_t> bytes(block.data(), got);
             whole.update(bytes);
             size += got;
+            if (!digest && size > kMaxJsonAnswer) {
+                link->close();
+                co_return badResponse("an answer beyond " + std::to_string(kMaxJsonAnswer) +
+                                      " bytes");
+            }
             if (sink) {
                 sink(bytes);
             }
         }
     }
     parser->get().keep_alive() ? give(link) : link->close();
-    if (whole.finish() != *digest) {
+    const auto got = whole.finish();
+    if (digest && got != *digest) {
         co_return failureOf(make_error_code(ArchiveErrc::corrupt),
                             "'" + name + "' does not match the SHA-256 the service announced");
     }
-    co_return ArchivedFile{name, size, *digest};
+    co_return ArchivedFile{name, size, got};
 }
-
-namespace {
-
-// Runs an operation on the client's strand; its result, or an exception turned into
-// `internal`, comes back on the awaiting coroutine's executor.
-template <class T>
-net::awaitable<ArchiveClientResult<T>> onStrand(std::shared_ptr<ArchiveClient::Impl> impl,
-                                                net::awaitable<ArchiveClientResult<T>> op) {
-    try {
-        co_return co_await net::co_spawn(impl->strand, std::move(op), net::use_awaitable);
-    } catch (const std::exception& e) {
-        co_return failureOf(make_error_code(Errc::internal), e.what());
-    }
-}
-
-} // namespace
 
 ArchiveClient::ArchiveClient(std::shared_ptr<Impl> impl)
     : m_impl(std::move(impl)) {}

@@ -365,6 +365,14 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
 
     net::awaitable<ArchiveClientResult<ArchivedFile>>
     readFile(const std::string& recordId, const std::string& name, const ArchiveSink& sink);
+    // Streams the answer to GET `target` to `sink`. With a Repr-Digest, the content is checked
+    // against it (corrupt otherwise); without one it is refused when `digestRequired`, else
+    // taken as a JSON answer of at most kMaxJsonAnswer bytes (a review route's pseudonymised
+    // file). The result's sha256 is the content's.
+    net::awaitable<ArchiveClientResult<ArchivedFile>> readAt(const std::string& target,
+                                                             const std::string& name,
+                                                             const ArchiveSink& sink,
+                                                             bool digestRequired);
     net::awaitable<ArchiveClientResult<UploadReport>> upload(UploadSource source,
                                                              UploadProgressHandler progress);
 
@@ -372,5 +380,17 @@ struct ArchiveClient::Impl : std::enable_shared_from_this<Impl> {
     static net::awaitable<void> uploadWorker(std::shared_ptr<Impl> self,
                                              std::shared_ptr<UploadRun> run);
 };
+
+// Runs an operation on the client's strand; its result, or an exception turned into
+// `internal`, comes back on the awaiting coroutine's executor.
+template <class T>
+net::awaitable<ArchiveClientResult<T>> onStrand(std::shared_ptr<ArchiveClient::Impl> impl,
+                                                net::awaitable<ArchiveClientResult<T>> op) {
+    try {
+        co_return co_await net::co_spawn(impl->strand, std::move(op), net::use_awaitable);
+    } catch (const std::exception& e) {
+        co_return failureOf(make_error_code(Errc::internal), e.what());
+    }
+}
 
 } // namespace tc::protocol

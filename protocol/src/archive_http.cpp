@@ -176,7 +176,8 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
     }
     http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                exchange.version};
-    response.set(http::field::content_type, "application/json");
+    response.set(http::field::content_type,
+                 reply.contentType.empty() ? "application/json" : reply.contentType);
     response.set(http::field::cache_control, "no-store");
     if (!reply.allow.empty()) {
         response.set(http::field::allow, reply.allow);

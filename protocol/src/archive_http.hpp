@@ -79,6 +79,9 @@ private:
     net::awaitable<Reply> reviewList(Exchange& exchange, const Requester& requester);
     net::awaitable<Reply> reviewOpen(Exchange& exchange, const Requester& requester);
     net::awaitable<Reply> reviewFile(Exchange& exchange, const Requester& requester);
+    net::awaitable<Reply> reviewScope(const Identity& identity, const Requester& requester);
+    net::awaitable<Reply> reviewIndicators(Exchange& exchange, const Requester& requester);
+    net::awaitable<Reply> reviewTrail(Exchange& exchange, const Requester& requester);
     // Reads the request's body (at most `limit` bytes) into `out`; a Reply when it cannot.
     template <class Body>
     net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,
@@ -99,6 +102,10 @@ private:
     std::function<void(const std::string&)> m_log;
     boost::asio::thread_pool m_pool;
     std::atomic<std::size_t> m_open{0}; // connections being served
+    // Indicator computations in flight (ArchiveServiceConfig::maxIndicatorRuns); shared with
+    // the work on the store's threads, which releases its slot.
+    std::shared_ptr<std::atomic<std::size_t>> m_indicatorRuns =
+        std::make_shared<std::atomic<std::size_t>>(0);
     std::atomic<std::uint64_t> m_requests{0};
     std::atomic<std::uint64_t> m_refusals{0};
     std::atomic<std::uint64_t> m_chunksStored{0};

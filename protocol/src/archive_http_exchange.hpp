@@ -32,12 +32,13 @@ struct ArchiveHttp::Exchange {
 
 struct ArchiveHttp::Reply {
     unsigned status = 200;
-    std::string body; // JSON
+    std::string body; // JSON, unless contentType says otherwise
     std::string allow;
     bool closeAfter = false; // the connection cannot carry another request
     bool dropped = false;    // the connection failed: nothing more can be written
     bool streamed = false;   // the route wrote its answer itself
     std::string key;         // the error's key, for the log
+    std::string contentType; // empty: application/json
 
     static Reply json(const nlohmann::json& value) { return Reply{200, value.dump()}; }
     static Reply jsonText(std::string text) { return Reply{200, std::move(text)}; }
@@ -56,6 +57,10 @@ struct ArchiveHttp::Reply {
     }
     static Reply refuse(boost::system::error_code code, std::string detail) {
         return refuse(Refusal{code, std::move(detail)});
+    }
+    // A store call's answer: its JSON text, or its refusal.
+    static Reply of(errors::Outcome<std::string, Refusal>&& answer) {
+        return answer ? jsonText(std::move(*answer)) : refuse(answer.error());
     }
     static Reply drop() {
         Reply reply;

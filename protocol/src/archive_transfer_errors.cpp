@@ -123,8 +123,10 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept {
         switch (static_cast<ReviewErrc>(code.value())) {
         case ReviewErrc::invalidFilter:
         case ReviewErrc::filterTooLarge:
+        case ReviewErrc::invalidQuarter:
             return 400;
         case ReviewErrc::identityBearing:
+        case ReviewErrc::siteNotCovered:
             return 403;
         case ReviewErrc::auditUnavailable:
         case ReviewErrc::auditFailed:

@@ -5,8 +5,8 @@
 namespace tc::protocol {
 
 std::string_view wireName(AuditAction action) noexcept {
-    static constexpr errors::EnumNames<AuditAction::purge> names{
-        {"list", "open", "play", "export", "purge"}};
+    static constexpr errors::EnumNames<AuditAction::indicators> names{
+        {"list", "open", "play", "export", "purge", "indicators"}};
     return names(action, "open");
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fcntl.h>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <openssl/err.h>
@@ -222,7 +223,7 @@ AuditFailure auditFailure(AuditErrc code, std::string detail, std::int64_t seque
 
 std::optional<AuditAction> auditActionFromWireName(std::string_view name) noexcept {
     for (const auto action : {AuditAction::list, AuditAction::open, AuditAction::play,
-                              AuditAction::export_, AuditAction::purge}) {
+                              AuditAction::export_, AuditAction::purge, AuditAction::indicators}) {
         if (wireName(action) == name) {
             return action;
         }
@@ -256,7 +257,7 @@ AuditHash auditEntryHash(const AuditEntry& entry) {
 
 struct AuditLog::Impl {
     DbPtr db;
-    StatementPtr last, insert, lastCheckpoint, insertCheckpoint, byRecord, byActor;
+    StatementPtr last, insert, lastCheckpoint, insertCheckpoint, byRecord, byActor, byActorDesc;
     bool readOnly = false;
     AuditLogOptions options;
     PkeyPtr key;
@@ -428,7 +429,12 @@ AuditResult<std::unique_ptr<AuditLog::Impl>> AuditLog::openImpl(const std::files
         raw, ("SELECT " + columns +
               " FROM entries WHERE actor_id = ? AND sequence > ? ORDER BY sequence LIMIT ?")
                  .c_str());
-    for (const auto* s : {&impl->last, &impl->lastCheckpoint, &impl->byRecord, &impl->byActor}) {
+    impl->byActorDesc = prepareStatement(
+        raw, ("SELECT " + columns +
+              " FROM entries WHERE actor_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?")
+                 .c_str());
+    for (const auto* s : {&impl->last, &impl->lastCheckpoint, &impl->byRecord, &impl->byActor,
+                          &impl->byActorDesc}) {
         if (!*s) {
             return auditFailure(AuditErrc::notAnAuditLog,
                                 file.string() + ": " + sqlite3_errmsg(raw));
@@ -572,6 +578,14 @@ AuditResult<AuditPage> AuditLog::byRecord(std::string_view recordId, std::int64_
 AuditResult<AuditPage> AuditLog::byActor(std::string_view actorId, std::int64_t afterSequence,
                                          std::size_t limit) const {
     return m_impl->page(m_impl->byActor.get(), actorId, afterSequence, limit);
+}
+
+AuditResult<AuditPage> AuditLog::byActorNewestFirst(std::string_view actorId,
+                                                    std::int64_t beforeSequence,
+                                                    std::size_t limit) const {
+    const auto before =
+        beforeSequence > 0 ? beforeSequence : std::numeric_limits<std::int64_t>::max();
+    return m_impl->page(m_impl->byActorDesc.get(), actorId, before, limit);
 }
 
 } // namespace tc::protocol

@@ -286,7 +286,8 @@ private:
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     (std::chrono::system_clock::now() - archive.mediaRetention).time_since_epoch())
                     .count();
-            const auto purged = co_await self->m_archive.purgeMedia(cutoff, self->m_config.archive.audit);
+            const auto purged =
+                co_await self->m_archive.purgeMedia(cutoff, self->m_config.archive.audit);
             if (purged && !*purged) {
                 self->log("media retention: " + (*purged).error().message());
             } else if (purged && (**purged).records != 0) {
@@ -545,6 +546,10 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
             return make_error_code(Errc::storageFailure);
         }
         config.archive.reviewIndex = std::move(*index);
+    }
+    if (config.archive.reviewIndex && config.archive.indicatorsDatabase.empty() &&
+        config.eventLogPath != ":memory:") {
+        config.archive.indicatorsDatabase = config.eventLogPath;
     }
     auto service =
         std::make_shared<Service>(std::move(executor), std::move(config), *tls, std::move(*log));

@@ -18,8 +18,11 @@
 #include "archive_routes.hpp"
 #include "review_rules.hpp"
 #include "tc/prescriptions/consultation_record.hpp"
+#include "tc/protocol/audit_log.hpp"
 #include "tc/protocol/cpts_map.hpp"
+#include "tc/protocol/quarter_period.hpp"
 #include "tc/protocol/review_index.hpp"
+#include "tc/protocol/review_indicators.hpp"
 
 #include <chrono>
 
@@ -81,6 +84,41 @@ std::optional<Refusal> audited(const AuditSink& sink, const AuditEvent& event) {
     return std::nullopt;
 }
 
+std::string_view queryOf(std::string_view target) {
+    const auto at = target.find('?');
+    return at == std::string_view::npos ? std::string_view() : target.substr(at + 1);
+}
+
+// A trail entry as the route sends it: the requester's own actions, so no hash chain fields.
+nlohmann::json trailEntryJson(const AuditEntry& entry) {
+    const auto& e = entry.event;
+    return {{"sequence", entry.sequence},
+            {"at_ms", e.atUnixMs},
+            {"action", wireName(e.action)},
+            {"record_id", e.recordId},
+            {"detail", e.detailJson}};
+}
+
+// An indicator slot: released by the work as it ends (before its answer is sent, so that a
+// client's next request finds it free), or, if the work never ran, when it is destroyed.
+class RunSlot {
+public:
+    explicit RunSlot(std::shared_ptr<std::atomic<std::size_t>> runs)
+        : m_runs(std::move(runs)) {}
+    RunSlot(const RunSlot&) = delete;
+    RunSlot& operator=(const RunSlot&) = delete;
+    ~RunSlot() { release(); }
+    void release() {
+        if (m_held.exchange(false)) {
+            --*m_runs;
+        }
+    }
+
+private:
+    std::shared_ptr<std::atomic<std::size_t>> m_runs;
+    std::atomic<bool> m_held{true};
+};
+
 } // namespace
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::review(Exchange& exchange) {
@@ -125,7 +163,23 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::review(Exchange& exchange) {
     const auto unknown = [&] {
         return Reply::refuse(make_error_code(ArchiveTransferErrc::unknownRoute), std::string(path));
     };
-    if (segments.empty() || segments[0] != "records" || path.size() <= kReviewRoutePrefix.size()) {
+    if (segments.empty() || path.size() <= kReviewRoutePrefix.size()) {
+        co_return unknown();
+    }
+    if (segments.size() == 1 && segments[0] == "scope") {
+        if (hasQuery) {
+            co_return Reply::refuse(make_error_code(ArchiveTransferErrc::malformedRequest),
+                                    "the scope takes no query");
+        }
+        co_return co_await reviewScope(identity, requester);
+    }
+    if (segments.size() == 1 && segments[0] == "indicators") {
+        co_return co_await reviewIndicators(exchange, requester);
+    }
+    if (segments.size() == 1 && segments[0] == "trail") {
+        co_return co_await reviewTrail(exchange, requester);
+    }
+    if (segments[0] != "records") {
         co_return unknown();
     }
     if (segments.size() == 1) {
@@ -192,11 +246,7 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewList(Exchange& exchange,
         return nlohmann::json{{"records", std::move(records)}, {"next", std::move(next)}}.dump();
     };
     auto result = co_await offload(std::move(work));
-    auto& page = *result;
-    if (!page) {
-        co_return Reply::refuse(page.error());
-    }
-    co_return Reply::jsonText(std::move(*page));
+    co_return Reply::of(std::move(*result));
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewOpen(Exchange& exchange,
@@ -225,11 +275,7 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewOpen(Exchange& exchange,
             .dump();
     };
     auto result = co_await offload(std::move(work));
-    auto& answer = *result;
-    if (!answer) {
-        co_return Reply::refuse(answer.error());
-    }
-    co_return Reply::jsonText(std::move(*answer));
+    co_return Reply::of(std::move(*result));
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewFile(Exchange& exchange,
@@ -298,6 +344,121 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewFile(Exchange& exchange,
         co_return Reply::jsonText(std::move(*served->json));
     }
     co_return co_await streamFile(exchange, std::move(served->cursor));
+}
+
+net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewScope(const Identity& identity,
+                                                            const Requester& requester) {
+    // What the certificate and the CPTS map say: no record is read, so nothing is audited.
+    nlohmann::json scope{{"role", toString(identity.role)},
+                         {"cpts", nullptr},
+                         {"name", nullptr},
+                         {"sites", requester.reviewSites}};
+    if (identity.role == Role::coordinator) {
+        scope["cpts"] = identity.cpts;
+        if (m_config.cptsMap) {
+            for (const auto& entry : m_config.cptsMap->entries()) {
+                if (entry.id == identity.cpts) {
+                    scope["name"] = entry.name;
+                }
+            }
+        }
+    }
+    co_return Reply::json(scope);
+}
+
+net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewIndicators(Exchange& exchange,
+                                                                 const Requester& requester) {
+    if (requester.role != Role::coordinator) {
+        co_return Reply::refuse(make_error_code(Errc::forbiddenRole),
+                                "the indicators are for CPTS coordinators");
+    }
+    auto parsed = parseIndicatorsQuery(queryOf(exchange.target));
+    if (!parsed) {
+        co_return Reply::refuse(parsed.error());
+    }
+    if (m_config.indicatorsDatabase.empty()) {
+        co_return Reply::refuse(make_error_code(ReviewErrc::reviewUnavailable), {});
+    }
+    std::vector<std::string> sites = requester.reviewSites;
+    if (parsed->site) {
+        if (std::find(sites.begin(), sites.end(), *parsed->site) == sites.end()) {
+            co_return Reply::refuse(make_error_code(ReviewErrc::siteNotCovered), *parsed->site);
+        }
+        sites = {*parsed->site};
+    }
+    // One slot per computation: the rest wait for a retry rather than queue up CPU work.
+    if (++*m_indicatorRuns > std::max<std::size_t>(1, m_config.maxIndicatorRuns)) {
+        --*m_indicatorRuns;
+        co_return Reply::refuse(make_error_code(ArchiveTransferErrc::serviceBusy),
+                                "indicators are being computed; retry shortly");
+    }
+    auto work = [database = m_config.indicatorsDatabase, zoneFile = m_config.timeZoneFile,
+                 audit = m_config.audit, requester, sites, request = *parsed,
+                 slot = std::make_shared<RunSlot>(
+                     m_indicatorRuns)]() -> errors::Outcome<std::string, Refusal> {
+        const struct Release {
+            RunSlot& held;
+            ~Release() { held.release(); }
+        } released{*slot};
+        auto zone = ZoneRules::load(zoneFile);
+        if (!zone) {
+            return Refusal{make_error_code(ReviewErrc::indicatorsFailed),
+                           "time zone " + zoneFile.string() + ": " + zone.error().message()};
+        }
+        const auto period = quarterPeriod(request.quarter, *zone);
+        auto indicators = computeIndicators(database, period, sites);
+        if (!indicators) {
+            return Refusal{make_error_code(ReviewErrc::indicatorsFailed),
+                           indicators.error().message()};
+        }
+        const auto action = request.csv ? AuditAction::export_ : AuditAction::indicators;
+        nlohmann::json detail{{"quarter", period.label}, {"sites", sites}};
+        if (request.csv) {
+            detail["format"] = "csv";
+        }
+        if (auto refused = audited(audit, auditEventOf(requester, action, {}, detail))) {
+            return *refused;
+        }
+        return request.csv ? toCsv(*indicators) : toJson(*indicators).dump();
+    };
+    const bool csv = parsed->csv;
+    auto result = co_await offload(std::move(work));
+    auto reply = Reply::of(std::move(*result));
+    if (csv && reply.status == 200) {
+        reply.contentType = "text/csv; charset=utf-8";
+    }
+    co_return reply;
+}
+
+net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewTrail(Exchange& exchange,
+                                                            const Requester& requester) {
+    auto parsed = parseTrailQuery(queryOf(exchange.target));
+    if (!parsed) {
+        co_return Reply::refuse(parsed.error());
+    }
+    if (!m_config.auditLog) {
+        co_return Reply::refuse(make_error_code(ReviewErrc::auditUnavailable),
+                                "this service cannot read its audit trail back");
+    }
+    // Reading one's own trail is not audited: an entry per look would fill the very trail
+    // shown (each refresh adding a line), and it discloses no record, only what the requester
+    // did.
+    auto work = [log = m_config.auditLog, actor = requester.rpps,
+                 request = *parsed]() -> errors::Outcome<std::string, Refusal> {
+        auto page = log->byActorNewestFirst(actor, request.before, request.limit);
+        if (!page) {
+            return Refusal{make_error_code(ReviewErrc::auditFailed), page.error().message()};
+        }
+        nlohmann::json entries = nlohmann::json::array();
+        for (const auto& entry : page->entries) {
+            entries.push_back(trailEntryJson(entry));
+        }
+        return nlohmann::json{{"entries", std::move(entries)},
+                              {"next", page->next ? nlohmann::json(*page->next) : nullptr}}
+            .dump();
+    };
+    auto result = co_await offload(std::move(work));
+    co_return Reply::of(std::move(*result));
 }
 
 } // namespace tc::protocol::detail

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS review_records(
   quality_review INTEGER NOT NULL, care INTEGER NOT NULL, committed_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS review_by_site_time ON review_records(site, start_ms);
 CREATE INDEX IF NOT EXISTS review_by_doctor_time ON review_records(doctor_rpps, start_ms);
+CREATE INDEX IF NOT EXISTS review_by_time ON review_records(start_ms, record_id);
 )sql";
 
 constexpr const char* kColumns =
@@ -170,7 +171,10 @@ ReviewResult<std::vector<ReviewRow>> SqliteReviewIndex::page(const ReviewQuery& 
         sql += " AND doctor_rpps = ?";
     }
     if (q.consentedSites) {
-        sql += " AND quality_review = 1 AND site IN (?";
+        // "+site": the coordinator's page walks review_by_time newest first and stops at the
+        // page's last row, instead of gathering and sorting every row of its CPTS's sites
+        // (80 ms for 28,000 rows, under 1 ms this way; telecabine-bench review).
+        sql += " AND quality_review = 1 AND +site IN (?";
         for (std::size_t i = 1; i < q.consentedSites->size(); ++i) {
             sql += ",?";
         }

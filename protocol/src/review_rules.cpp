@@ -45,17 +45,35 @@ std::optional<std::int64_t> millisecondsOf(std::string_view text) {
     return value;
 }
 
+// Why `value` is not a `site` parameter, if it is not.
+std::optional<errors::Failure> siteRefusal(std::string_view value) {
+    if (value.size() > 32) {
+        return tooLarge("site: at most 32 characters");
+    }
+    if (!isValidSiteCode(value)) {
+        return invalid("site: a site code");
+    }
+    return std::nullopt;
+}
+
+// A page's `limit`: 1 to kMaxReviewPage.
+errors::Outcome<std::size_t, errors::Failure> pageLimitOf(std::string_view value) {
+    const auto limit = value.size() <= 3 ? millisecondsOf(value) : std::nullopt;
+    if (!limit || *limit < 1 || *limit > static_cast<std::int64_t>(kMaxReviewPage)) {
+        return invalid("limit: 1 to " + std::to_string(kMaxReviewPage));
+    }
+    return static_cast<std::size_t>(*limit);
+}
+
 } // namespace
 
-errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view query,
-                                                               nlohmann::json& filters) {
-    filters = nlohmann::json::object();
+errors::Outcome<std::vector<std::pair<std::string, std::string>>, errors::Failure>
+splitReviewQuery(std::string_view query) {
     if (query.size() > kMaxReviewQueryBytes) {
         return tooLarge(std::to_string(query.size()) + " bytes of query, at most " +
                         std::to_string(kMaxReviewQueryBytes));
     }
-    ReviewQuery q;
-    q.limit = kDefaultReviewPage;
+    std::vector<std::pair<std::string, std::string>> pairs;
     std::size_t start = 0;
     while (!query.empty() && start <= query.size()) {
         const auto end = std::min(query.find('&', start), query.size());
@@ -65,20 +83,37 @@ errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view 
         if (pair.empty() || equals == std::string_view::npos) {
             return invalid("a parameter is not name=value");
         }
-        const std::string key(pair.substr(0, equals));
+        std::string key(pair.substr(0, equals));
         const auto value = pair.substr(equals + 1);
         // Every value the routes take is plain ASCII: no percent-encoding to undo.
         for (const char c : value) {
             const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                             (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
             if (!ok) {
-                return invalid(key + ": a character outside [A-Za-z0-9._-]");
+                return invalid(key.substr(0, 32) + ": a character outside [A-Za-z0-9._-]");
             }
         }
-        if (filters.contains(key)) {
-            return invalid(key + " given twice");
+        for (const auto& [seen, unused] : pairs) {
+            if (seen == key) {
+                return invalid(key.substr(0, 32) + " given twice");
+            }
         }
-        const std::string text(value);
+        pairs.emplace_back(std::move(key), std::string(value));
+    }
+    return pairs;
+}
+
+errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view query,
+                                                               nlohmann::json& filters) {
+    filters = nlohmann::json::object();
+    auto pairs = splitReviewQuery(query);
+    if (!pairs) {
+        return pairs.error();
+    }
+    ReviewQuery q;
+    q.limit = kDefaultReviewPage;
+    for (const auto& [key, text] : *pairs) {
+        const std::string_view value = text;
         if (key == "from" || key == "to") {
             if (value.size() > 15) {
                 return tooLarge(key + ": at most 15 digits");
@@ -89,11 +124,8 @@ errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view 
             }
             (key == "from" ? q.fromMs : q.toMs) = *ms;
         } else if (key == "site") {
-            if (value.size() > 32) {
-                return tooLarge("site: at most 32 characters");
-            }
-            if (!isValidSiteCode(value)) {
-                return invalid("site: a site code");
+            if (auto refused = siteRefusal(value)) {
+                return *refused;
             }
             q.site = text;
         } else if (key == "doctor") {
@@ -119,11 +151,11 @@ errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view 
             }
             q.incident = value == "yes";
         } else if (key == "limit") {
-            const auto limit = value.size() <= 3 ? millisecondsOf(value) : std::nullopt;
-            if (!limit || *limit < 1 || *limit > static_cast<std::int64_t>(kMaxReviewPage)) {
-                return invalid("limit: 1 to " + std::to_string(kMaxReviewPage));
+            auto limit = pageLimitOf(value);
+            if (!limit) {
+                return limit.error();
             }
-            q.limit = static_cast<std::size_t>(*limit);
+            q.limit = *limit;
         } else if (key == "after") {
             if (value.size() > 16 + 64) {
                 return tooLarge("after: a cursor from a previous page");
@@ -141,6 +173,68 @@ errors::Outcome<ReviewQuery, errors::Failure> parseReviewQuery(std::string_view 
         filters[key] = text;
     }
     return q;
+}
+
+errors::Outcome<IndicatorsRequest, errors::Failure> parseIndicatorsQuery(std::string_view query) {
+    auto pairs = splitReviewQuery(query);
+    if (!pairs) {
+        return pairs.error();
+    }
+    IndicatorsRequest request;
+    std::optional<Quarter> quarter;
+    for (const auto& [key, value] : *pairs) {
+        if (key == "quarter") {
+            quarter = parseQuarterLabel(value);
+            if (!quarter) {
+                return errors::Failure{make_error_code(ReviewErrc::invalidQuarter),
+                                       "quarter: a label such as 2026-T4"};
+            }
+        } else if (key == "site") {
+            if (auto refused = siteRefusal(value)) {
+                return *refused;
+            }
+            request.site = value;
+        } else if (key == "format") {
+            if (value != "json" && value != "csv") {
+                return invalid("format: json or csv");
+            }
+            request.csv = value == "csv";
+        } else {
+            return invalid("unknown parameter " + key.substr(0, 32));
+        }
+    }
+    if (!quarter) {
+        return errors::Failure{make_error_code(ReviewErrc::invalidQuarter),
+                               "quarter is required, a label such as 2026-T4"};
+    }
+    request.quarter = *quarter;
+    return request;
+}
+
+errors::Outcome<TrailRequest, errors::Failure> parseTrailQuery(std::string_view query) {
+    auto pairs = splitReviewQuery(query);
+    if (!pairs) {
+        return pairs.error();
+    }
+    TrailRequest request;
+    for (const auto& [key, value] : *pairs) {
+        if (key == "before") {
+            const auto sequence = millisecondsOf(value);
+            if (!sequence || *sequence < 1) {
+                return invalid("before: the previous page's next");
+            }
+            request.before = *sequence;
+        } else if (key == "limit") {
+            auto limit = pageLimitOf(value);
+            if (!limit) {
+                return limit.error();
+            }
+            request.limit = *limit;
+        } else {
+            return invalid("unknown parameter " + key.substr(0, 32));
+        }
+    }
+    return request;
 }
 
 std::string cursorAfter(const ReviewRow& row) {

@@ -4,11 +4,14 @@
 // query and the file names come from the network.
 
 #include "tc/errors/outcome.hpp"
+#include "tc/protocol/quarter_period.hpp"
 #include "tc/protocol/review_index.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tc::prescriptions {
@@ -20,6 +23,29 @@ namespace tc::protocol::detail {
 inline constexpr std::size_t kMaxReviewQueryBytes = 2048;
 inline constexpr std::size_t kDefaultReviewPage = 50;
 inline constexpr std::size_t kMaxReviewPage = 200;
+
+// A review route's query as name=value pairs, in order: filter_too_large beyond
+// kMaxReviewQueryBytes; invalid_filter for a pair without '=', a name given twice, a value with a
+// character outside [A-Za-z0-9._-] (the routes take no percent-encoding).
+errors::Outcome<std::vector<std::pair<std::string, std::string>>, errors::Failure>
+splitReviewQuery(std::string_view query);
+
+// GET /review/v1/indicators?quarter=2026-T4[&site=CODE][&format=json|csv]: invalid_quarter for
+// a missing or malformed quarter, invalid_filter / filter_too_large for the rest.
+struct IndicatorsRequest {
+    Quarter quarter;
+    std::optional<std::string> site;
+    bool csv = false;
+};
+errors::Outcome<IndicatorsRequest, errors::Failure> parseIndicatorsQuery(std::string_view query);
+
+// GET /review/v1/trail[?before=SEQ][&limit=N]: newest first, `before` the previous page's next
+// (a sequence, 1 or more), limit 1-200 (default 50).
+struct TrailRequest {
+    std::int64_t before = 0; // 0: from the newest
+    std::size_t limit = kDefaultReviewPage;
+};
+errors::Outcome<TrailRequest, errors::Failure> parseTrailQuery(std::string_view query);
 
 // The list's query (after '?', possibly empty) as a ReviewQuery without visibility, or the
 // refusal: filter_too_large (the query beyond kMaxReviewQueryBytes, a value beyond its field's

@@ -8,6 +8,7 @@
 #include "support/test_support.hpp"
 #include "tc/protocol/archive_client.hpp"
 #include "tc/protocol/archive_upload_queue.hpp"
+#include "tc/protocol/audit_log.hpp"
 #include "tc/protocol/cpts_map.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -69,8 +70,9 @@ struct ServiceOptions {
     std::size_t maxConnections = 64;
     std::string eventLog = ":memory:";
     std::uint16_t port = 0;
-    protocol::AuditSink audit;                        // the review routes' (none: 503)
-    std::shared_ptr<const protocol::CptsMap> cptsMap; // the coordinators' sites
+    protocol::AuditSink audit;                          // the review routes' (none: 503)
+    std::shared_ptr<const protocol::CptsMap> cptsMap;   // the coordinators' sites
+    std::shared_ptr<const protocol::AuditLog> auditLog; // read back for the trail route
 };
 
 // A rendezvous service holding an archive, in process.
@@ -95,6 +97,7 @@ public:
         config.archive.maxConnections = options.maxConnections;
         config.archive.audit = options.audit;
         config.archive.cptsMap = options.cptsMap;
+        config.archive.auditLog = options.auditLog;
         config.log = [log = m_log](const std::string& line) {
             const std::lock_guard lock(log->mutex);
             log->lines.push_back(line);

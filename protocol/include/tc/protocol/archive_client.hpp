@@ -133,6 +133,7 @@ public:
     struct Impl;
 
 private:
+    friend class ReviewClient; // the review routes over the same connections (review_client.hpp)
     explicit ArchiveClient(std::shared_ptr<Impl> impl);
     std::shared_ptr<Impl> m_impl;
 };

@@ -16,11 +16,12 @@
 namespace tc::protocol {
 
 enum class AuditAction {
-    list,    // a page of the review list (recordId empty; detail: the filters)
-    open,    // a record's summary or a non-media file read
-    play,    // a media file read (stethoscope recording, still)
-    export_, // indicators or a list exported (CSV)
-    purge,   // a record's media removed by the retention rule (actor: the service)
+    list,       // a page of the review list (recordId empty; detail: the filters)
+    open,       // a record's summary or a non-media file read
+    play,       // a media file read (stethoscope recording, still)
+    export_,    // indicators or a list exported (CSV)
+    purge,      // a record's media removed by the retention rule (actor: the service)
+    indicators, // a coordinator's indicators read (recordId empty; detail: quarter and sites)
 };
 
 std::string_view wireName(AuditAction action) noexcept;

@@ -49,8 +49,8 @@ struct AuditEntry {
     AuditHash hash{};
 };
 
-// One page of a query, oldest first; `next` is the `afterSequence` of the following page, or
-// nullopt after the last one.
+// One page of a query, oldest first (newest first for byActorNewestFirst); `next` is the
+// cursor of the following page, or nullopt after the last one.
 struct AuditPage {
     std::vector<AuditEntry> entries;
     std::optional<std::int64_t> next;
@@ -106,6 +106,12 @@ public:
     // One actor's own trail (a coordinator's RPPS).
     AuditResult<AuditPage> byActor(std::string_view actorId, std::int64_t afterSequence = 0,
                                    std::size_t limit = 100) const;
+    // The same trail newest first (the review route /review/v1/trail): the entries before
+    // `beforeSequence` (0: from the newest); the page's `next` is the following page's
+    // `beforeSequence`.
+    AuditResult<AuditPage> byActorNewestFirst(std::string_view actorId,
+                                              std::int64_t beforeSequence = 0,
+                                              std::size_t limit = 100) const;
 
 private:
     struct Impl;

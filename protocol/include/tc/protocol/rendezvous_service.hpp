@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 namespace tc::protocol {
 
 class ArchiveStore;
+class AuditLog;
 class CptsMap;
 class ReviewIndex;
 
@@ -53,6 +55,18 @@ struct ArchiveServiceConfig {
     // otherwise the review routes answer 503 review_unavailable. Committed records without a
     // row are indexed when the service starts.
     std::shared_ptr<ReviewIndex> reviewIndex;
+    // The audit log read back for a requester's own trail (GET /review/v1/trail); null: that
+    // route answers 503 audit_unavailable. The log whose sink `audit` is.
+    std::shared_ptr<const AuditLog> auditLog;
+    // The SQLite file the indicators are computed over (GET /review/v1/indicators): the event
+    // log's, which holds the review index. Empty: RendezvousService::start sets it when it
+    // opens the review index there; still empty, the route answers 503 review_unavailable.
+    std::filesystem::path indicatorsDatabase;
+    // The TZif file of the zone whose local midnights bound a quarter (quarter_period.hpp).
+    std::filesystem::path timeZoneFile{"/usr/share/zoneinfo/Europe/Paris"};
+    // Indicator computations at once (each is seconds of CPU over a large log, on the store's
+    // threads); a request beyond it is answered 503 service_busy, Retry-After.
+    std::size_t maxIndicatorRuns = 1;
 };
 
 struct ServiceConfig {
@@ -69,7 +83,7 @@ struct ServiceConfig {
     // STUN and TURN servers handed to both parties of every session (loadIceConfig); empty:
     // none. start() refuses an invalid one with its IceConfigErrc.
     IceConfig ice;
-    ArchiveServiceConfig archive; // its `audit` also records the retention's purges
+    ArchiveServiceConfig archive;                // its `audit` also records the retention's purges
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 

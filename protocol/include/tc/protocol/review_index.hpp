@@ -78,8 +78,9 @@ struct SessionFacts {
     std::string endReason;
 };
 
-// A page of the list: filters, the requester's visibility and the keyset cursor.
-struct ReviewQuery {
+// The list's filters; unset: any. `orientation` "" asks for the rows without a signed report.
+// The review routes' query (ReviewClient sends them, the service parses them).
+struct ReviewFilters {
     std::optional<std::int64_t> fromMs; // start_ms >= from
     std::optional<std::int64_t> toMs;   // start_ms < to
     std::optional<std::string> site;
@@ -87,6 +88,10 @@ struct ReviewQuery {
     std::optional<std::string> endReason;
     std::optional<std::string> orientation;
     std::optional<bool> incident; // incident_count > 0, or = 0
+};
+
+// A page of the list: filters, the requester's visibility and the keyset cursor.
+struct ReviewQuery : ReviewFilters {
     // Visibility, from the requester: a doctor sees `ownerRpps`'s rows; a coordinator the rows
     // of `sites` with the quality-review consent. Exactly one of the two is set.
     std::optional<std::string> ownerRpps;
