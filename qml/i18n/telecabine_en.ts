@@ -936,37 +936,37 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/src/labels.cpp" line="9"/>
+        <location filename="../../app/src/labels.cpp" line="21"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="11"/>
+        <location filename="../../app/src/labels.cpp" line="21"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="13"/>
+        <location filename="../../app/src/labels.cpp" line="22"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="21"/>
+        <location filename="../../app/src/labels.cpp" line="28"/>
         <source>sans accompagnant</source>
         <translation>no assistant</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="23"/>
+        <location filename="../../app/src/labels.cpp" line="29"/>
         <source>infirmier·e</source>
         <translation>nurse</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="25"/>
+        <location filename="../../app/src/labels.cpp" line="29"/>
         <source>pharmacien·ne</source>
         <translation>pharmacist</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="27"/>
+        <location filename="../../app/src/labels.cpp" line="30"/>
         <source>assistant·e médical·e</source>
         <translation>medical assistant</translation>
     </message>
@@ -976,82 +976,82 @@
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="38"/>
+        <location filename="../../app/src/labels.cpp" line="36"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="40"/>
+        <location filename="../../app/src/labels.cpp" line="37"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="42"/>
+        <location filename="../../app/src/labels.cpp" line="37"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="44"/>
+        <location filename="../../app/src/labels.cpp" line="38"/>
         <source>Tensiomètre</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="46"/>
+        <location filename="../../app/src/labels.cpp" line="38"/>
         <source>Oxymètre</source>
         <translation>Oximeter</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="48"/>
+        <location filename="../../app/src/labels.cpp" line="39"/>
         <source>Thermomètre</source>
         <translation>Thermometer</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="50"/>
+        <location filename="../../app/src/labels.cpp" line="39"/>
         <source>Balance</source>
         <translation>Scales</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="52"/>
+        <location filename="../../app/src/labels.cpp" line="40"/>
         <source>ECG</source>
         <translation>ECG</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="54"/>
+        <location filename="../../app/src/labels.cpp" line="40"/>
         <source>Glucomètre</source>
         <translation>Glucometer</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="71"/>
+        <location filename="../../app/src/labels.cpp" line="54"/>
         <source>Consultation terminée</source>
         <translation>Consultation completed</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="73"/>
+        <location filename="../../app/src/labels.cpp" line="55"/>
         <source>Orienté vers une consultation en présentiel</source>
         <translation>Referred to an in-person consultation</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="75"/>
+        <location filename="../../app/src/labels.cpp" line="56"/>
         <source>Orienté vers les urgences</source>
         <translation>Referred to the emergency department</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="77"/>
+        <location filename="../../app/src/labels.cpp" line="57"/>
         <source>Téléconsultation non adaptée</source>
         <translation>Teleconsultation not suitable</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="79"/>
+        <location filename="../../app/src/labels.cpp" line="58"/>
         <source>Patient parti</source>
         <translation>Patient left</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="81"/>
+        <location filename="../../app/src/labels.cpp" line="59"/>
         <source>Problème technique</source>
         <translation>Technical problem</translation>
     </message>
     <message>
-        <location filename="../../app/src/labels.cpp" line="83"/>
+        <location filename="../../app/src/labels.cpp" line="60"/>
         <source>Cabine injoignable</source>
         <translation>Cabin unreachable</translation>
     </message>
@@ -1059,7 +1059,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../Main.qml" line="19"/>
+        <location filename="../Main.qml" line="22"/>
         <source>telecabine — console médecin</source>
         <translation>telecabine — physician console</translation>
     </message>
@@ -2070,77 +2070,77 @@
 <context>
     <name>ReviewListView</name>
     <message>
-        <location filename="../ReviewListView.qml" line="71"/>
+        <location filename="../ReviewListView.qml" line="77"/>
         <source>Réessayer</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="82"/>
+        <location filename="../ReviewListView.qml" line="88"/>
         <source>Téléchargement du dossier…</source>
         <translation>Downloading the record…</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="83"/>
+        <location filename="../ReviewListView.qml" line="89"/>
         <source>Préparation de la relecture…</source>
         <translation>Preparing the replay…</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="104"/>
+        <location filename="../ReviewListView.qml" line="110"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="104"/>
+        <location filename="../ReviewListView.qml" line="110"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="105"/>
+        <location filename="../ReviewListView.qml" line="111"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="105"/>
+        <location filename="../ReviewListView.qml" line="111"/>
         <source>Durée</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="106"/>
+        <location filename="../ReviewListView.qml" line="112"/>
         <source>Attente</source>
         <translation>Wait</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="106"/>
+        <location filename="../ReviewListView.qml" line="112"/>
         <source>Motif de fin</source>
         <translation>End reason</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="107"/>
+        <location filename="../ReviewListView.qml" line="113"/>
         <source>Orientation</source>
         <translation>Orientation</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="107"/>
+        <location filename="../ReviewListView.qml" line="113"/>
         <source>Incidents</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="108"/>
+        <location filename="../ReviewListView.qml" line="114"/>
         <source>Ordonn.</source>
         <translation>Rx</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="153"/>
+        <location filename="../ReviewListView.qml" line="159"/>
         <source>Charger plus</source>
         <translation>Load more</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="166"/>
+        <location filename="../ReviewListView.qml" line="172"/>
         <source>Aucune consultation pour ces critères</source>
         <translation>No consultation matches these criteria</translation>
     </message>
     <message>
-        <location filename="../ReviewListView.qml" line="173"/>
+        <location filename="../ReviewListView.qml" line="179"/>
         <source>↑/↓ choisir · Entrée ouvrir · double clic ouvrir · Échap revenir à la liste</source>
         <translation>↑/↓ choose · Enter open · double-click open · Esc back to the list</translation>
     </message>
@@ -2989,200 +2989,200 @@
         <translation>Authority certificate not found: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/connection_controller.cpp" line="107"/>
-        <source>Ce fichier n&apos;est pas une identité de médecin.</source>
-        <translation>This file is not a doctor identity.</translation>
+        <location filename="../../app/src/connection_controller.cpp" line="108"/>
+        <source>Ce fichier n&apos;est pas une identité de médecin ni de coordinateur de CPTS.</source>
+        <translation>This file is not a doctor&apos;s or a CPTS coordinator&apos;s identity.</translation>
     </message>
 </context>
 <context>
     <name>tc::app::MediaLink</name>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="154"/>
+        <location filename="../../app/src/media_link.cpp" line="147"/>
         <source>Aucune adresse réseau pour le média : %1</source>
         <translation>No network address for the media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="41"/>
+        <location filename="../../app/src/media_link.cpp" line="42"/>
         <source>Otoscope</source>
         <translation>Otoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="44"/>
+        <location filename="../../app/src/media_link.cpp" line="45"/>
         <source>Dermatoscope</source>
         <translation>Dermatoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="204"/>
+        <location filename="../../app/src/media_link.cpp" line="197"/>
         <source>Flux du stéthoscope impossible à décoder : %1</source>
         <translation>The stethoscope stream cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="32"/>
+        <location filename="../../app/src/media_link.cpp" line="33"/>
         <source>Stéthoscope</source>
         <translation>Stethoscope</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="35"/>
+        <location filename="../../app/src/media_link.cpp" line="36"/>
         <source>Voix</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="38"/>
+        <location filename="../../app/src/media_link.cpp" line="39"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="57"/>
+        <location filename="../../app/src/media_link.cpp" line="58"/>
         <source>relayé par %1 (TURN %2)</source>
         <translation>relayed by %1 (TURN %2)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="64"/>
+        <location filename="../../app/src/media_link.cpp" line="65"/>
         <source>relayé par le serveur TURN de la cabine</source>
         <translation>relayed by the cabin&apos;s TURN server</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="66"/>
+        <location filename="../../app/src/media_link.cpp" line="67"/>
         <source>direct (réseau local)</source>
         <translation>direct (local network)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="67"/>
+        <location filename="../../app/src/media_link.cpp" line="68"/>
         <source>direct (à travers le NAT)</source>
         <translation>direct (through the NAT)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="163"/>
+        <location filename="../../app/src/media_link.cpp" line="156"/>
         <source>Port média indisponible : %1</source>
         <translation>Media port unavailable: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="169"/>
+        <location filename="../../app/src/media_link.cpp" line="162"/>
         <source>Certificat média impossible à créer.</source>
         <translation>Could not create the media certificate.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="176"/>
+        <location filename="../../app/src/media_link.cpp" line="169"/>
         <source>Offre média invalide.</source>
         <translation>Invalid media offer.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="190"/>
+        <location filename="../../app/src/media_link.cpp" line="183"/>
         <source>La cabine n&apos;a pas négocié de média : %1</source>
         <translation>The cabin did not negotiate media: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="194"/>
+        <location filename="../../app/src/media_link.cpp" line="187"/>
         <source>Réponse de la cabine incohérente (chiffrement) : %1</source>
         <translation>Inconsistent answer from the cabin (encryption): %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="273"/>
+        <location filename="../../app/src/media_link.cpp" line="266"/>
         <source>Clés média invalides.</source>
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="323"/>
+        <location filename="../../app/src/media_link.cpp" line="316"/>
         <source>Message ICE de la cabine refusé : %1</source>
         <translation>The cabin&apos;s ICE message was refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="329"/>
+        <location filename="../../app/src/media_link.cpp" line="322"/>
         <source>La cabine relance la connexion (ICE restart)</source>
         <translation>The cabin restarts the connection (ICE restart)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="342"/>
+        <location filename="../../app/src/media_link.cpp" line="335"/>
         <source>Chemin média : %1</source>
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="391"/>
+        <location filename="../../app/src/media_link.cpp" line="372"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="393"/>
+        <location filename="../../app/src/media_link.cpp" line="374"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="415"/>
+        <location filename="../../app/src/media_link.cpp" line="396"/>
         <source>Serveur %1 inutilisable : %2</source>
         <translation>Server %1 unusable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="493"/>
+        <location filename="../../app/src/media_link.cpp" line="474"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="496"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="499"/>
+        <location filename="../../app/src/media_link.cpp" line="480"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="501"/>
+        <location filename="../../app/src/media_link.cpp" line="482"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="511"/>
+        <location filename="../../app/src/media_link.cpp" line="492"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="513"/>
+        <location filename="../../app/src/media_link.cpp" line="494"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="515"/>
+        <location filename="../../app/src/media_link.cpp" line="496"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="517"/>
+        <location filename="../../app/src/media_link.cpp" line="498"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="519"/>
+        <location filename="../../app/src/media_link.cpp" line="500"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="523"/>
+        <location filename="../../app/src/media_link.cpp" line="504"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="525"/>
+        <location filename="../../app/src/media_link.cpp" line="506"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="527"/>
+        <location filename="../../app/src/media_link.cpp" line="508"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="531"/>
+        <location filename="../../app/src/media_link.cpp" line="512"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="535"/>
+        <location filename="../../app/src/media_link.cpp" line="516"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="497"/>
+        <location filename="../../app/src/media_link.cpp" line="478"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -3193,77 +3193,77 @@
 <context>
     <name>tc::app::PatientIdentityView</name>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="42"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="43"/>
         <source>(née %1)</source>
         <translation>(née %1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="42"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="43"/>
         <source>(né %1)</source>
         <translation>(born %1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="74"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="75"/>
         <source> (INS de test)</source>
         <translation> (test INS)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="76"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="77"/>
         <source> (NIA)</source>
         <translation> (NIA)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="99"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="94"/>
         <source>Identité qualifiée (INS vérifié)</source>
         <translation>Qualified identity (INS checked)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="57"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="58"/>
         <source> (lieu %1)</source>
         <translation> (place %1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="64"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="65"/>
         <source>sans INS</source>
         <translation>no INS</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="102"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="97"/>
         <source>Identité provisoire (carte Vitale)</source>
         <translation>Provisional identity (Carte Vitale)</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="103"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="98"/>
         <source>Identité provisoire</source>
         <translation>Provisional identity</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="105"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="100"/>
         <source>Identité non vérifiée</source>
         <translation>Unverified identity</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="109"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="104"/>
         <source>Identité non transmise par la cabine</source>
         <translation>Identity not sent by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="116"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="111"/>
         <source>Corrigée par le médecin</source>
         <translation>Corrected by the doctor</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="161"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="156"/>
         <source>Date de naissance à corriger : AAAA-MM-JJ.</source>
         <translation>Date of birth to fix: YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="173"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="168"/>
         <source>Identité qualifiée : elle ne se corrige pas ici.</source>
         <translation>Qualified identity: it cannot be corrected here.</translation>
     </message>
     <message>
-        <location filename="../../app/src/patient_identity_view.cpp" line="174"/>
+        <location filename="../../app/src/patient_identity_view.cpp" line="169"/>
         <source>Correction refusée : %1</source>
         <translation>Correction refused: %1</translation>
     </message>
@@ -3271,82 +3271,82 @@
 <context>
     <name>tc::app::PrescriptionDeliveryController</name>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="58"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="60"/>
         <source>Envoi à la cabine… %1/%2</source>
         <translation>Sending to the cabin… %1/%2</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="61"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="63"/>
         <source>Reçue par la cabine</source>
         <translation>Received by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="64"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="66"/>
         <source>Impression en cours dans la cabine</source>
         <translation>Printing in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="67"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="69"/>
         <source>Imprimée dans la cabine</source>
         <translation>Printed in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="70"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="72"/>
         <source>Échec : %1</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="17"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="19"/>
         <source>plus de papier</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="19"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="21"/>
         <source>imprimante hors ligne</source>
         <translation>printer offline</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="20"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="22"/>
         <source>bourrage papier</source>
         <translation>paper jam</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="21"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="23"/>
         <source>plus d&apos;encre</source>
         <translation>out of ink</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="23"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="25"/>
         <source>capot de l&apos;imprimante ouvert</source>
         <translation>printer cover open</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="24"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="26"/>
         <source>la cabine n&apos;a pas d&apos;imprimante</source>
         <translation>the cabin has no printer</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="27"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="29"/>
         <source>une autre ordonnance porte déjà cet identifiant dans la cabine</source>
         <translation>another prescription already has this identifier in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="29"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="31"/>
         <source>document altéré en route ; renvoyez-le</source>
         <translation>document altered in transit; send it again</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="32"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="34"/>
         <source>aucune consultation en cours</source>
         <translation>no consultation in progress</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="86"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="88"/>
         <source>la cabine n&apos;a pas pu vérifier la signature du compte rendu (%1)</source>
         <translation>the cabin could not verify the report&apos;s signature (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/prescription_delivery.cpp" line="90"/>
+        <location filename="../../app/src/prescription_delivery.cpp" line="92"/>
         <source>document refusé (%1)</source>
         <translation>document refused (%1)</translation>
     </message>
@@ -3440,48 +3440,48 @@
 <context>
     <name>tc::app::ReportEditor</name>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="84"/>
+        <location filename="../../app/src/report_editor.cpp" line="90"/>
         <location filename="../../app/src/report_editor_signing.cpp" line="80"/>
         <source>Signé électroniquement (PAdES) · n° %1</source>
         <translation>Signed electronically (PAdES) · no. %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="93"/>
+        <location filename="../../app/src/report_editor.cpp" line="99"/>
         <source>Compte rendu impossible à ouvrir : %1</source>
         <translation>The report cannot be opened: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="353"/>
+        <location filename="../../app/src/report_editor.cpp" line="337"/>
         <source>Sauvegarde automatique du compte rendu impossible : %1</source>
         <translation>The report cannot be saved automatically: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="365"/>
+        <location filename="../../app/src/report_editor.cpp" line="348"/>
         <source>Fièvre, symptômes ORL</source>
         <translation>Fever, ENT symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="367"/>
+        <location filename="../../app/src/report_editor.cpp" line="349"/>
         <source>Toux, symptômes respiratoires</source>
         <translation>Cough, respiratory symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="369"/>
+        <location filename="../../app/src/report_editor.cpp" line="350"/>
         <source>Symptômes urinaires</source>
         <translation>Urinary symptoms</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="371"/>
+        <location filename="../../app/src/report_editor.cpp" line="351"/>
         <source>Lésion cutanée</source>
         <translation>Skin lesion</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="373"/>
+        <location filename="../../app/src/report_editor.cpp" line="352"/>
         <source>Renouvellement, suivi de traitement chronique</source>
         <translation>Renewal, follow-up of a long-term treatment</translation>
     </message>
     <message>
-        <location filename="../../app/src/report_editor.cpp" line="375"/>
+        <location filename="../../app/src/report_editor.cpp" line="354"/>
         <source>Contrôle tensionnel</source>
         <translation>Blood pressure check</translation>
     </message>
@@ -3519,89 +3519,152 @@
 <context>
     <name>tc::app::ReviewReplayController</name>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="86"/>
+        <location filename="../../app/src/review_replay.cpp" line="87"/>
         <source>Dossier illisible : %1</source>
         <translation>Unreadable dossier: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="92"/>
+        <location filename="../../app/src/review_replay.cpp" line="93"/>
         <source>Dossier illisible : record.json n&apos;est pas un dossier de consultation</source>
         <translation>Unreadable dossier: record.json is not a consultation record</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="138"/>
+        <location filename="../../app/src/review_replay.cpp" line="139"/>
         <source>Enregistrement %1 illisible : %2</source>
         <translation>Recording %1 unreadable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="316"/>
+        <location filename="../../app/src/review_replay.cpp" line="317"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="352"/>
+        <location filename="../../app/src/review_replay.cpp" line="353"/>
         <source>arrivée en cabine</source>
         <translation>arrival in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="355"/>
+        <location filename="../../app/src/review_replay.cpp" line="356"/>
         <source>prise en charge</source>
         <translation>taken by the doctor</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="358"/>
+        <location filename="../../app/src/review_replay.cpp" line="359"/>
         <source>début de la téléconsultation</source>
         <translation>teleconsultation start</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="361"/>
+        <location filename="../../app/src/review_replay.cpp" line="362"/>
         <source>fin</source>
         <translation>end</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="363"/>
+        <location filename="../../app/src/review_replay.cpp" line="364"/>
         <source>compte rendu signé</source>
         <translation>report signed</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="376"/>
+        <location filename="../../app/src/review_replay.cpp" line="377"/>
         <source>photo</source>
         <translation>still</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="385"/>
+        <location filename="../../app/src/review_replay.cpp" line="386"/>
         <source>changement de chemin du média</source>
         <translation>media path change</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="386"/>
+        <location filename="../../app/src/review_replay.cpp" line="387"/>
         <source>consentement réseau perdu</source>
         <translation>network consent lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="387"/>
+        <location filename="../../app/src/review_replay.cpp" line="388"/>
         <source>média interrompu puis rétabli</source>
         <translation>media interrupted then restored</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="388"/>
+        <location filename="../../app/src/review_replay.cpp" line="389"/>
         <source>pertes de paquets</source>
         <translation>packet loss</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="389"/>
+        <location filename="../../app/src/review_replay.cpp" line="390"/>
         <source>gigue</source>
         <translation>jitter</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="390"/>
+        <location filename="../../app/src/review_replay.cpp" line="391"/>
         <source>vidéo figée</source>
         <translation>frozen video</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="391"/>
+        <location filename="../../app/src/review_replay.cpp" line="392"/>
         <source>périphérique audio en erreur</source>
         <translation>audio device error</translation>
+    </message>
+</context>
+<context>
+    <name>tc::app::ReviewSession</name>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="60"/>
+        <source>Ce dossier n&apos;existe pas ou ne vous est pas accessible.</source>
+        <translation>This record does not exist or is not available to you.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="63"/>
+        <source>Votre certificat ne donne pas accès à cette revue.</source>
+        <translation>Your certificate does not give access to this review.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="66"/>
+        <source>Ce site n&apos;appartient pas à votre CPTS.</source>
+        <translation>This site does not belong to your CPTS.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="69"/>
+        <source>Trimestre invalide : choisissez-en un dans la liste.</source>
+        <translation>Invalid quarter: choose one from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="73"/>
+        <source>Filtre invalide : corrigez-le et réessayez.</source>
+        <translation>Invalid filter: correct it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="77"/>
+        <source>Le service ne peut pas tracer cet accès : rien n&apos;a été transmis. Réessayez plus tard.</source>
+        <translation>The service cannot record this access: nothing was sent. Try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="81"/>
+        <source>Le service est occupé : réessayez dans quelques secondes.</source>
+        <translation>The service is busy: try again in a few seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="83"/>
+        <source>Revue impossible : %1</source>
+        <translation>Review failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="402"/>
+        <source>Connectez-vous pour revoir une consultation.</source>
+        <translation>Sign in to review a consultation.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="435"/>
+        <source>Ce dossier ne peut pas être rejoué.</source>
+        <translation>This record cannot be replayed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="471"/>
+        <source>Choisissez d&apos;abord un trimestre.</source>
+        <translation>Choose a quarter first.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/review_session.cpp" line="488"/>
+        <source>Impossible d&apos;écrire %1.</source>
+        <translation>Cannot write %1.</translation>
     </message>
 </context>
 <context>
@@ -3714,87 +3777,87 @@
 <context>
     <name>tc::app::StethoscopeController</name>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="222"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="216"/>
         <source>La cabine n&apos;a pas pu placer le stéthoscope : %1</source>
         <translation>The cabin could not place the stethoscope: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="72"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="73"/>
         <source>Sortie audio par défaut du système</source>
         <translation>System default audio output</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="74"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="75"/>
         <source>Aucune sortie (réglage du poste)</source>
         <translation>No output (workstation setting)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="75"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="76"/>
         <source>Sortie configurée (%1)</source>
         <translation>Configured output (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="79"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="80"/>
         <source>Aucune (enregistrement seul)</source>
         <translation>None (record only)</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="57"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="58"/>
         <source>Aucune sortie audio disponible : écoute impossible, enregistrement possible.</source>
         <translation>No audio output available: listening impossible, recording possible.</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="174"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="168"/>
         <source>foyer aortique</source>
         <translation>aortic focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="175"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="169"/>
         <source>foyer pulmonaire</source>
         <translation>pulmonary focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="176"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="170"/>
         <source>foyer tricuspide</source>
         <translation>tricuspid focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="171"/>
         <source>foyer mitral</source>
         <translation>mitral focus</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="178"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="172"/>
         <source>poumon droit, haut</source>
         <translation>right lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="179"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="173"/>
         <source>poumon gauche, haut</source>
         <translation>left lung, upper</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="180"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="174"/>
         <source>poumon droit, bas</source>
         <translation>right lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="181"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="175"/>
         <source>poumon gauche, bas</source>
         <translation>left lung, lower</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="182"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="176"/>
         <source>poumon droit, postérieur</source>
         <translation>right lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="183"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="177"/>
         <source>poumon gauche, postérieur</source>
         <translation>left lung, posterior</translation>
     </message>
     <message>
-        <location filename="../../app/src/stethoscope_controller.cpp" line="207"/>
+        <location filename="../../app/src/stethoscope_controller.cpp" line="201"/>
         <source>site inconnu</source>
         <translation>unknown site</translation>
     </message>
@@ -3881,165 +3944,165 @@
 <context>
     <name>tc::app::VitalsController</name>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="95"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="424"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="93"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="392"/>
         <source>ECG et pléthysmogramme en direct</source>
         <translation>ECG and plethysmogram live</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="96"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="94"/>
         <source>Plus de tracé reçu de la cabine : ce qui s&apos;affiche est ancien.</source>
         <translation>No more traces from the cabin: what shows is old.</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="135"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="133"/>
         <source>En attente des tracés de la cabine…</source>
         <translation>Waiting for the cabin&apos;s traces…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="136"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="134"/>
         <source>La cabine n&apos;envoie pas de tracés (ECG, pléthysmogramme).</source>
         <translation>The cabin sends no traces (ECG, plethysmogram).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="171"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="169"/>
         <source>Mesure reçue mais refusée (%1 : %2).</source>
         <translation>Measurement received but refused (%1: %2).</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="207"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="205"/>
         <source>Refusée : l&apos;instrument mesure déjà</source>
         <translation>Refused: the instrument is already measuring</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="209"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="207"/>
         <source>Refusée : pas d&apos;instrument pour cette mesure dans la cabine</source>
         <translation>Refused: the cabin has no instrument for this</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="210"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="208"/>
         <source>Refusée par la cabine</source>
         <translation>Refused by the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="214"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="212"/>
         <source>Mesure en cours…</source>
         <translation>Measuring…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="231"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="229"/>
         <source>Demande envoyée à la cabine…</source>
         <translation>Request sent to the cabin…</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="246"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="244"/>
         <source>à l&apos;instant</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="249"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="247"/>
         <source>il y a %1 s</source>
         <translation>%1 s ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="252"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="250"/>
         <source>il y a %1 min</source>
         <translation>%1 min ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="254"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="252"/>
         <source>il y a %1 h %2</source>
         <translation>%1 h %2 ago</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="260"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="257"/>
         <source>Systolique</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="262"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="258"/>
         <source>Diastolique</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="259"/>
         <source>Moyenne</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="270"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="260"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="262"/>
         <source>Pouls</source>
         <translation>Pulse</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="261"/>
         <source>SpO₂</source>
         <translation>SpO₂</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="272"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="263"/>
         <source>Perfusion</source>
         <translation>Perfusion</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="274"/>
-        <location filename="../../app/src/vitals_controller.cpp" line="302"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="26"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="264"/>
         <source>Température</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="276"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="265"/>
         <source>Poids</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="278"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="266"/>
         <source>Taille</source>
         <translation>Height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="280"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="267"/>
         <source>IMC</source>
         <translation>BMI</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="282"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="268"/>
         <source>Glycémie</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="296"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="24"/>
         <source>Tension artérielle</source>
         <translation>Blood pressure</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="299"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="25"/>
         <source>Oxymétrie</source>
         <translation>Oximetry</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="305"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="27"/>
         <source>Poids et taille</source>
         <translation>Weight and height</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="308"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="28"/>
         <source>Glycémie capillaire</source>
         <translation>Capillary glucose</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="319"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="287"/>
         <source>Mesure en cours… (encore %1 s environ)</source>
         <translation>Measuring… (about %1 s left)</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="335"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="303"/>
         <source>artefact signalé par l&apos;instrument</source>
         <translation>artefact flagged by the instrument</translation>
     </message>
     <message>
-        <location filename="../../app/src/vitals_controller.cpp" line="337"/>
+        <location filename="../../app/src/vitals_controller.cpp" line="305"/>
         <source>valeur douteuse (signal faible)</source>
         <translation>doubtful value (weak signal)</translation>
     </message>

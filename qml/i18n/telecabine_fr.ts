@@ -91,7 +91,7 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="497"/>
+        <location filename="../../app/src/media_link.cpp" line="478"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n paquet perdu</numerusform>
