@@ -302,8 +302,10 @@ FocusScope {
                     model: view.replay.vitals
                     delegate: Label {
                         required property var modelData
-                        text: modelData.display + " : " + modelData.value.toLocaleString(Qt.locale(), "f", 1) + " " + modelData.unit
-                              + "  (" + TimeFormat.waiting(Math.floor(modelData.at)) + ")"
+                        //: A measurement: its name, value, unit and when it was taken.
+                        text: qsTr("%1 : %2 %3  (%4)").arg(modelData.display)
+                              .arg(modelData.value.toLocaleString(Qt.locale(), "f", 1))
+                              .arg(modelData.unit).arg(TimeFormat.waiting(Math.floor(modelData.at)))
                         color: Theme.text
                         font.pixelSize: Theme.fontBody
                     }

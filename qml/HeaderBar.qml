@@ -8,6 +8,7 @@ ToolBar {
     required property var connection
     property var archive: null
     property bool demoMode: false
+    readonly property bool reviewer: connection.signedIn && connection.role === SignedInRole.Coordinator
 
     background: Rectangle {
         color: Theme.surface
@@ -48,19 +49,22 @@ ToolBar {
             font.pixelSize: Theme.fontSmall
         }
         StatusPill {
+            // A coordinator reviews over HTTPS only: no live link to show.
+            visible: !bar.reviewer
             connectionState: bar.connection.state
             text: bar.connection.statusText
         }
         Label {
             visible: bar.connection.identityName !== ""
-            text: bar.connection.identityName + "  ·  RPPS " + bar.connection.rpps
+            text: bar.reviewer ? qsTr("%1  ·  coordination CPTS").arg(bar.connection.identityName)
+                               : bar.connection.identityName + "  ·  RPPS " + bar.connection.rpps
             color: Theme.text
             font.pixelSize: Theme.fontBody
         }
         Switch {
             id: shiftSwitch
             objectName: "shiftSwitch"
-            visible: bar.connection.signedIn
+            visible: bar.connection.signedIn && !bar.reviewer
             enabled: bar.connection.state === ConnectionState.Connected
             checked: bar.connection.onShift
             text: checked ? qsTr("En service") : qsTr("En pause")

@@ -59,6 +59,7 @@ ApplicationWindow {
 
         SignInView {
             connection: window.connection
+            demoMode: window.demoMode
         }
         QueueView {
             queueModel: window.queueModel
@@ -72,6 +73,7 @@ ApplicationWindow {
             session: window.session
         }
         ReviewView {
+            objectName: "reviewView"
             review: window.review
         }
     }

@@ -5,6 +5,16 @@ import QtQuick.Layouts
 Item {
     id: view
     required property var connection
+    // The demo's development PKI holds a doctor and a CPTS coordinator side by side
+    // (doctor.p12, coordinator.p12): one click picks either.
+    property bool demoMode: false
+
+    function demoIdentity(fileName) {
+        const path = bundleField.text !== "" ? bundleField.text : view.connection.bundlePath
+        const slash = path.lastIndexOf("/")
+        bundleField.text = path.substring(0, slash + 1) + fileName
+        passphraseField.forceActiveFocus()
+    }
 
     Rectangle {
         anchors.centerIn: parent
@@ -39,6 +49,32 @@ Item {
                 Layout.fillWidth: true
                 text: view.connection.bundlePath
                 placeholderText: "/home/…/identite.p12"
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                visible: view.demoMode
+                spacing: Theme.spacing
+                Label {
+                    text: qsTr("Démonstration :")
+                    color: Theme.muted
+                    font.pixelSize: Theme.fontBody
+                }
+                Button {
+                    objectName: "demoDoctorIdentity"
+                    text: qsTr("Médecin")
+                    checkable: true
+                    autoExclusive: true
+                    checked: bundleField.text.endsWith("/doctor.p12")
+                    onClicked: view.demoIdentity("doctor.p12")
+                }
+                Button {
+                    objectName: "demoCoordinatorIdentity"
+                    text: qsTr("Coordination CPTS (revue)")
+                    checkable: true
+                    autoExclusive: true
+                    checked: bundleField.text.endsWith("/coordinator.p12")
+                    onClicked: view.demoIdentity("coordinator.p12")
+                }
             }
             Label { text: qsTr("Phrase de passe"); color: Theme.text }
             TextField {

@@ -248,7 +248,9 @@ CabinScript demoScript(Site site, std::uint32_t seed) {
         // Carte Vitale, not checked), unverified (entered by the assistant, no INS).
         const auto status = static_cast<IdentityStatus>((number - 2) % 3);
         auto patient = demoIdentity(p, visit.age, status, number - 1);
-        visit.consent.qualityReview = (number % 4) != 0; // some patients refuse the review
+        // Every fourth patient refuses the review, from the fourth on: the demo's first
+        // patients (those waiting when the doctor arrives) can be replayed by its coordinator.
+        visit.consent.qualityReview = (number - 1) % 4 != 0;
         script.patients.push_back(CheckIn{std::move(visit), std::move(patient)});
     }
     script.site = std::move(site);

@@ -24,6 +24,9 @@
 #include "tc/protocol/review_index.hpp"
 #include "tc/protocol/review_indicators.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 namespace tc::protocol::detail {
@@ -98,6 +101,9 @@ nlohmann::json trailEntryJson(const AuditEntry& entry) {
             {"record_id", e.recordId},
             {"detail", e.detailJson}};
 }
+
+// How long an indicators request waits for a computation slot before it is refused.
+constexpr std::chrono::seconds kIndicatorWait{10};
 
 // An indicator slot: released by the work as it ends (before its answer is sent, so that a
 // client's next request finds it free), or, if the work never ran, when it is destroyed.
@@ -386,11 +392,18 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::reviewIndicators(Exchange& excha
         }
         sites = {*parsed->site};
     }
-    // One slot per computation: the rest wait for a retry rather than queue up CPU work.
-    if (++*m_indicatorRuns > std::max<std::size_t>(1, m_config.maxIndicatorRuns)) {
+    // One slot per computation. A request that finds them taken waits its turn for a while (a
+    // coordinator's second click, the screen and the export at once), polling rather than
+    // queueing CPU work; still taken after kIndicatorWait, it is refused, to be retried.
+    const auto waitUntil = std::chrono::steady_clock::now() + kIndicatorWait;
+    while (++*m_indicatorRuns > std::max<std::size_t>(1, m_config.maxIndicatorRuns)) {
         --*m_indicatorRuns;
-        co_return Reply::refuse(make_error_code(ArchiveTransferErrc::serviceBusy),
-                                "indicators are being computed; retry shortly");
+        if (std::chrono::steady_clock::now() >= waitUntil) {
+            co_return Reply::refuse(make_error_code(ArchiveTransferErrc::serviceBusy),
+                                    "indicators are being computed; retry shortly");
+        }
+        net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(20));
+        co_await pause.async_wait(net::use_awaitable);
     }
     auto work = [database = m_config.indicatorsDatabase, zoneFile = m_config.timeZoneFile,
                  audit = m_config.audit, requester, sites, request = *parsed,

@@ -148,12 +148,18 @@
         <translation>Measurements taken so far</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="331"/>
+        <location filename="../ConsultationReplayView.qml" line="306"/>
+        <source>%1 : %2 %3  (%4)</source>
+        <extracomment>A measurement: its name, value, unit and when it was taken.</extracomment>
+        <translation>%1: %2 %3  (%4)</translation>
+    </message>
+    <message>
+        <location filename="../ConsultationReplayView.qml" line="333"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="356"/>
+        <location filename="../ConsultationReplayView.qml" line="358"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>
@@ -697,22 +703,27 @@
 <context>
     <name>HeaderBar</name>
     <message>
-        <location filename="../HeaderBar.qml" line="37"/>
+        <location filename="../HeaderBar.qml" line="38"/>
         <source>DÉMONSTRATION</source>
         <translation>DEMONSTRATION</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="66"/>
+        <location filename="../HeaderBar.qml" line="59"/>
+        <source>%1  ·  coordination CPTS</source>
+        <translation>%1  ·  CPTS coordination</translation>
+    </message>
+    <message>
+        <location filename="../HeaderBar.qml" line="70"/>
         <source>En service</source>
         <translation>On shift</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="66"/>
+        <location filename="../HeaderBar.qml" line="70"/>
         <source>En pause</source>
         <translation>On break</translation>
     </message>
     <message>
-        <location filename="../HeaderBar.qml" line="72"/>
+        <location filename="../HeaderBar.qml" line="76"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
@@ -2514,37 +2525,52 @@
 <context>
     <name>SignInView</name>
     <message>
-        <location filename="../SignInView.qml" line="24"/>
+        <location filename="../SignInView.qml" line="34"/>
         <source>Connexion</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="31"/>
+        <location filename="../SignInView.qml" line="41"/>
         <source>Identifiez-vous avec votre certificat professionnel (fichier PKCS#12).</source>
         <translation>Sign in with your professional certificate (PKCS#12 file).</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="36"/>
+        <location filename="../SignInView.qml" line="46"/>
         <source>Fichier d&apos;identité (.p12)</source>
         <translation>Identity file (.p12)</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="43"/>
+        <location filename="../SignInView.qml" line="58"/>
+        <source>Démonstration :</source>
+        <translation>Demo:</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="64"/>
+        <source>Médecin</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="72"/>
+        <source>Coordination CPTS (revue)</source>
+        <translation>CPTS coordination (review)</translation>
+    </message>
+    <message>
+        <location filename="../SignInView.qml" line="79"/>
         <source>Phrase de passe</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="54"/>
+        <location filename="../SignInView.qml" line="90"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="62"/>
+        <location filename="../SignInView.qml" line="98"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../SignInView.qml" line="82"/>
+        <location filename="../SignInView.qml" line="118"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>

@@ -15,6 +15,8 @@
 #include "prescription_editor.hpp"
 #include "queue_model.hpp"
 #include "report_editor.hpp"
+#include "review_replay.hpp"
+#include "review_session.hpp"
 #include "session_controller.hpp"
 #include "tc/prescriptions/ordonnance.hpp"
 #include "ui_language.hpp"
@@ -207,6 +209,58 @@ public:
         QTest::qWait(300);
         look("queue-again");
 
+        // The demo's CPTS coordinator then reviews that consultation, once it is archived: the
+        // same console signed in with the demo's coordinator.p12 (README, "Review mode").
+        REQUIRE(waitUntil([&] { return m_console->archive().pending() == 0; }, 60s));
+        m_console->connection().signOut();
+        auto* coordinatorChoice = m_window->findChild<QObject*>(QStringLiteral("demoCoordinatorIdentity"));
+        REQUIRE(coordinatorChoice != nullptr);
+        QMetaObject::invokeMethod(coordinatorChoice, "clicked");
+        QTest::qWait(300);
+        look("sign-in-coordinator");
+        const auto coordinatorBundle =
+            QString::fromStdString(m_demo->pki().coordinatorBundle().string());
+        m_console->connection().signIn(
+            coordinatorBundle, QString::fromLatin1(protocol::DevelopmentPki::kDevelopmentPassphrase),
+            m_console->connection().host(), m_console->connection().port());
+        auto& review = m_console->review();
+        REQUIRE(waitUntil([&] { return review.records()->rowCount() > 0 && !review.listing(); },
+                          20s));
+        REQUIRE(review.records()->rowCount() == 1); // the consultation the doctor just held
+        QTest::qWait(300);
+        look("review-list");
+
+        auto* records = review.records();
+        const auto recordId =
+            records->data(records->index(0, 0), records->roleNames().key("recordId")).toString();
+        review.openRecord(recordId);
+        REQUIRE(waitUntil(
+            [&] { return review.replay()->isOpen() && !review.replay()->loading(); }, 20s));
+        review.replay()->seek(5);
+        QTest::qWait(500);
+        look("review-replay");
+
+        auto* reviewView = m_window->findChild<QObject*>(QStringLiteral("reviewView"));
+        REQUIRE(reviewView != nullptr);
+        auto* listView = m_window->findChild<QObject*>(QStringLiteral("reviewListView"));
+        REQUIRE(listView != nullptr);
+        QMetaObject::invokeMethod(listView, "back");
+        reviewView->setProperty("currentTab", 1);
+        // The screen asks for this quarter's indicators as it shows.
+        REQUIRE(waitUntil([&] { return !review.indicators().isEmpty(); }, 20s));
+        CHECK(review.indicators()
+                  .value(QStringLiteral("all"))
+                  .toMap()
+                  .value(QStringLiteral("consultations"))
+                  .toInt() >= 1);
+        QTest::qWait(500);
+        look("review-indicators");
+
+        reviewView->setProperty("currentTab", 2);
+        REQUIRE(waitUntil([&] { return review.trail().size() >= 3; }, 20s)); // list, open, play
+        QTest::qWait(300);
+        look("review-trail");
+
         for (const auto& problem : m_problems) {
             std::cerr << m_language.toStdString() << ": " << problem.toStdString() << "\n";
         }
@@ -245,6 +299,11 @@ private:
         }
         for (const auto& line : m_console->session().prescription()->lines()) {
             out << line.toMap().value(QStringLiteral("text")).toString(); // the ordonnance's
+        }
+        // The review: the CPTS's name and the record's measurements, as the service holds them.
+        out << m_console->review().cptsName();
+        for (const auto& vital : m_console->review().replay()->vitals()) {
+            out << vital.toMap().value(QStringLiteral("display")).toString();
         }
         for (const auto& row : m_console->archive().rows()) {
             out << row.title; // the dossiers being archived, by patient
