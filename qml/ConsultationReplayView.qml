@@ -84,12 +84,12 @@ FocusScope {
         anchors.margins: Theme.spacing
         spacing: Theme.spacing
 
-        // Opening: the recordings are decoded first.
+        // Opening: the recordings are decoded meanwhile; the replay may already play.
         RowLayout {
             visible: view.replay.loading
             Layout.fillWidth: true
             Label {
-                text: qsTr("Préparation de la relecture…")
+                text: qsTr("Préparation des enregistrements…")
                 color: Theme.text
                 font.pixelSize: Theme.fontBody
             }
@@ -115,7 +115,7 @@ FocusScope {
             Layout.fillWidth: true
             Button {
                 objectName: "replayToggle"
-                enabled: view.replay.open && !view.replay.loading
+                enabled: view.replay.open
                 text: view.replay.playing ? qsTr("❚❚ Pause (Espace)") : qsTr("▶ Lecture (Espace)")
                 onClicked: view.replay.togglePlay()
             }

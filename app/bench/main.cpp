@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
                      "  prescription [--runs N (100, at least 50)]\n"
                      "  recording-crash [--runs N (20)]     (needs flac, metaflac)\n"
                      "  archive     [--runs N (5)] [--flac-mb N (70)]\n"
-                     "  review      [--consultations N (100000)] [--runs N (20)]\n"
+                     "  review      [--consultations N (100000)] [--runs N (20)] [--recording-s N (300)]\n"
                      "  connect     [--runs N (5)] [--consultations N (3)] [--path NAME]  (root, "
                      "nftables, coturn: the NAT lab;\n"
                      "              the consultations run the console: a display)\n"

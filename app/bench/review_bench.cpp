@@ -40,7 +40,9 @@ int runReview(cli::CommandLine& args) {
     const auto consultations =
         rangedOption(args, "review", "consultations", 100'000, 1'000, 2'000'000);
     const auto runs = rangedOption(args, "review", "runs", 20, 3, 1000);
-    if (!consultations || !runs) {
+    // The replayed record's auscultation: 5 minutes by default, a long one at 48 kHz.
+    const auto recordingSeconds = rangedOption(args, "review", "recording-s", 300, 1, 1800);
+    if (!consultations || !runs || !recordingSeconds) {
         return 2;
     }
     // --keep FILE: seed FILE once and keep it, so that later runs measure without reseeding.
@@ -97,7 +99,7 @@ int runReview(cli::CommandLine& args) {
 #ifdef TC_BENCH_REVIEW_SESSION
     // The console's side on the same log: list pages, and a record opened to its replay.
     const auto session =
-        cptsMs.empty() ? std::nullopt : measureReviewSession(database, cpts, *runs);
+        cptsMs.empty() ? std::nullopt : measureReviewSession(database, cpts, *runs, *recordingSeconds);
 #endif
     if (!dir.empty()) {
         fs::remove_all(dir);

@@ -12,6 +12,7 @@
 namespace tc::bench {
 
 std::optional<nlohmann::json> measureReviewSession(const std::filesystem::path& database,
-                                                   const std::vector<std::string>& sites, int runs);
+                                                   const std::vector<std::string>& sites, int runs,
+                                                   int recordingSeconds);
 
 } // namespace tc::bench

@@ -56,10 +56,11 @@ template <class P> bool spinUntil(P done) {
 }
 
 // A dossier for the seeded row `row`: record.json (canonical) naming one auscultation, and its
-// recording, ten seconds of a tone encoded by GStreamer's flacenc. The patient's names appear
+// recording, `recordingSeconds` of pink noise (about as compressible as a real auscultation:
+// a tone would shrink to nothing) encoded by GStreamer's flacenc. The patient's names appear
 // nowhere else in the record (not in the site codes): the service refuses to pseudonymise a
 // record.json that would still name them.
-bool writeDossier(const fs::path& dir, const ReviewRow& row) {
+bool writeDossier(const fs::path& dir, const ReviewRow& row, int recordingSeconds) {
     fs::create_directories(dir);
     rx::ConsultationRecord record;
     record.consultationId = row.recordId;
@@ -71,19 +72,22 @@ bool writeDossier(const fs::path& dir, const ReviewRow& row) {
     record.doctor = {*prescriptions::completeRpps("1010123456"), "Bench", "Claire"};
     record.site = {row.site, "Cabine " + row.site};
     record.times = {row.startMs - row.waitMs - 1000, row.startMs - 1000, row.startMs,
-                    std::max(row.endMs, row.startMs + 60'000)};
+                    std::max(row.endMs, row.startMs + 10'000 + std::int64_t{recordingSeconds} * 1000)};
     record.consent = {true, true};
     record.endReason = row.endReason;
     record.acts.auscultations = {
-        {"aortic", "steth-aortic-1.flac", row.startMs + 5'000, 10'000, std::string(64, 'a')}};
+        {"aortic", "steth-aortic-1.flac", row.startMs + 5'000,
+         std::int64_t{recordingSeconds} * 1000, std::string(64, 'a')}};
     const auto canonical = rx::canonicalJson(record);
     if (!canonical) {
         return false;
     }
     std::ofstream(dir / "record.json", std::ios::binary) << *canonical;
     const std::string command =
-        "gst-launch-1.0 -q audiotestsrc freq=200 num-buffers=500 samplesperbuffer=960 ! "
-        "audio/x-raw,rate=48000,channels=1,format=S16LE ! flacenc ! filesink location=" +
+        "gst-launch-1.0 -q audiotestsrc wave=pink-noise volume=0.3 num-buffers=" +
+        std::to_string(recordingSeconds * 50) +
+        " samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=1,format=S16LE ! flacenc ! "
+        "filesink location=" +
         (dir / "steth-aortic-1.flac").string();
     return std::system(command.c_str()) == 0;
 }
@@ -126,7 +130,8 @@ nlohmann::json timing(const std::vector<double>& ms) {
 } // namespace
 
 std::optional<nlohmann::json>
-measureReviewSession(const fs::path& database, const std::vector<std::string>& sites, int runs) {
+measureReviewSession(const fs::path& database, const std::vector<std::string>& sites, int runs,
+                     int recordingSeconds) {
     const auto fail = [](const std::string& what) {
         std::cerr << "review: " << what << "\n";
         return std::optional<nlohmann::json>();
@@ -218,7 +223,7 @@ measureReviewSession(const fs::path& database, const std::vector<std::string>& s
 
     // Open and replay: one consented row of the first page gets a real dossier in the archive.
     const auto& row = first->records.front();
-    if (!writeDossier(temp / "dossier", row) ||
+    if (!writeDossier(temp / "dossier", row, recordingSeconds) ||
         !archive(*config.archive.store, row.recordId, *prescriptions::completeRpps("1010123456"),
                  temp / "dossier")) {
         return fail("cannot archive the replayed record (gst-launch-1.0 and flacenc needed)");
@@ -234,6 +239,7 @@ measureReviewSession(const fs::path& database, const std::vector<std::string>& s
     const auto id = QString::fromStdString(row.recordId);
     std::vector<double> openMs;
     std::vector<double> downloadMs;
+    std::vector<double> decodedMs;
     for (int run = 0; run < runs + 1; ++run) {
         bool opened = false;
         const auto connection =
@@ -244,14 +250,17 @@ measureReviewSession(const fs::path& database, const std::vector<std::string>& s
             spinUntil([&] { return opened || !review.errorString().isEmpty(); }) && opened;
         const double downloaded = msSince(start);
         auto* replay = review.replay();
-        const bool loaded = ok && spinUntil([&] { return !replay->loading(); });
-        if (loaded) {
+        // The reviewer presses play as soon as the record is open: the clock runs while the
+        // recordings decode; `decoded` is when the last one is ready to play.
+        if (ok) {
             replay->togglePlay();
         }
-        const bool playing = loaded && spinUntil([&] { return replay->playing(); });
+        const bool playing = ok && spinUntil([&] { return replay->playing(); });
         const double total = msSince(start);
+        const bool loaded = playing && spinUntil([&] { return !replay->loading(); });
+        const double decoded = msSince(start);
         QObject::disconnect(connection);
-        if (!playing) {
+        if (!playing || !loaded) {
             return fail("the replay did not start: " + review.errorString().toStdString() + " " +
                         replay->errorString().toStdString());
         }
@@ -259,6 +268,7 @@ measureReviewSession(const fs::path& database, const std::vector<std::string>& s
         if (run > 0) { // the first is the warm-up (GStreamer's plugins, the decoder)
             openMs.push_back(total);
             downloadMs.push_back(downloaded);
+            decodedMs.push_back(decoded);
         }
     }
     review.stop();
@@ -272,6 +282,8 @@ measureReviewSession(const fs::path& database, const std::vector<std::string>& s
         {"open_replay_p50_ms", roundedPercentile(openMs, 0.5)},
         {"open_replay_p95_ms", roundedPercentile(openMs, 0.95)},
         {"open_download", timing(downloadMs)},
+        {"open_recordings_decoded", timing(decodedMs)},
+        {"open_recording_s", recordingSeconds},
         {"open_record_bytes", fs::file_size(temp / "dossier" / "steth-aortic-1.flac") +
                                   fs::file_size(temp / "dossier" / "record.json")}};
 }

@@ -197,8 +197,11 @@ void ReviewReplayController::stopClock() {
     m_live->setLiveMuted(false);
 }
 
+// The clock may run while the recordings are still being decoded: the timeline, the vitals,
+// the strips and the documents need none of them, and each recording plays (tick → settle) as
+// soon as it is decoded, which is long before the clock reaches it in all but a seek.
 void ReviewReplayController::togglePlay() {
-    if (!m_record || loading()) {
+    if (!m_record) {
         return;
     }
     if (m_playing) {

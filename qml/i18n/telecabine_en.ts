@@ -104,8 +104,8 @@
     </message>
     <message>
         <location filename="../ConsultationReplayView.qml" line="92"/>
-        <source>Préparation de la relecture…</source>
-        <translation>Preparing the replay…</translation>
+        <source>Préparation des enregistrements…</source>
+        <translation>Preparing the recordings…</translation>
     </message>
     <message>
         <location filename="../ConsultationReplayView.qml" line="119"/>
@@ -3560,72 +3560,72 @@
         <translation>Recording %1 unreadable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="317"/>
+        <location filename="../../app/src/review_replay.cpp" line="320"/>
         <source>Réécoute impossible : %1</source>
         <translation>Replay impossible: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="353"/>
+        <location filename="../../app/src/review_replay.cpp" line="356"/>
         <source>arrivée en cabine</source>
         <translation>arrival in the cabin</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="356"/>
+        <location filename="../../app/src/review_replay.cpp" line="359"/>
         <source>prise en charge</source>
         <translation>taken by the doctor</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="359"/>
+        <location filename="../../app/src/review_replay.cpp" line="362"/>
         <source>début de la téléconsultation</source>
         <translation>teleconsultation start</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="362"/>
+        <location filename="../../app/src/review_replay.cpp" line="365"/>
         <source>fin</source>
         <translation>end</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="364"/>
+        <location filename="../../app/src/review_replay.cpp" line="367"/>
         <source>compte rendu signé</source>
         <translation>report signed</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="377"/>
+        <location filename="../../app/src/review_replay.cpp" line="380"/>
         <source>photo</source>
         <translation>still</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="386"/>
+        <location filename="../../app/src/review_replay.cpp" line="389"/>
         <source>changement de chemin du média</source>
         <translation>media path change</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="387"/>
+        <location filename="../../app/src/review_replay.cpp" line="390"/>
         <source>consentement réseau perdu</source>
         <translation>network consent lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="388"/>
+        <location filename="../../app/src/review_replay.cpp" line="391"/>
         <source>média interrompu puis rétabli</source>
         <translation>media interrupted then restored</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="389"/>
+        <location filename="../../app/src/review_replay.cpp" line="392"/>
         <source>pertes de paquets</source>
         <translation>packet loss</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="390"/>
+        <location filename="../../app/src/review_replay.cpp" line="393"/>
         <source>gigue</source>
         <translation>jitter</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="391"/>
+        <location filename="../../app/src/review_replay.cpp" line="394"/>
         <source>vidéo figée</source>
         <translation>frozen video</translation>
     </message>
     <message>
-        <location filename="../../app/src/review_replay.cpp" line="392"/>
+        <location filename="../../app/src/review_replay.cpp" line="395"/>
         <source>périphérique audio en erreur</source>
         <translation>audio device error</translation>
     </message>

@@ -89,14 +89,17 @@ Item {
             compare(fakeReplay.position, 600)
         }
 
-        function test_opening_shows_its_progress_and_the_controls_wait() {
+        function test_opening_shows_its_progress_and_the_replay_can_already_play() {
             fakeReplay.loading = true
             fakeReplay.loadingProgress = 0.5
             const view = createTemporaryObject(uut, root)
             const bar = findChild(view, "replayLoading")
             verify(bar.visible)
             compare(bar.value, 0.5)
-            verify(!findChild(view, "replayToggle").enabled)
+            const toggle = findChild(view, "replayToggle")
+            verify(toggle.enabled)
+            mouseClick(toggle)
+            verify(fakeReplay.playing)
         }
 
         function test_the_moment_shows_its_auscultation_vitals_and_incidents() {
