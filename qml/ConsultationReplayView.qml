@@ -39,6 +39,8 @@ FocusScope {
         { lane: "incidents", title: qsTr("Incidents techniques") },
         { lane: "documents", title: qsTr("Documents signés") }
     ]
+    // Six lanes stay compact, so that the strips at their physical size fit under them at 1280×800.
+    readonly property int laneHeight: 28
     readonly property real span: Math.max(1, replay.duration - replay.begin)
     function xOf(seconds, width) { return (seconds - replay.begin) / span * width }
     // Axis ticks every 30 s to 10 min, at most about ten, from the session's start both ways.
@@ -153,7 +155,7 @@ FocusScope {
         Rectangle {
             id: timeline
             Layout.fillWidth: true
-            Layout.preferredHeight: view.lanes.length * 34 + 30
+            Layout.preferredHeight: view.lanes.length * view.laneHeight + 30
             color: Theme.surface
             border.color: Theme.border
             radius: Theme.radius
@@ -188,7 +190,7 @@ FocusScope {
                     delegate: Item {
                         required property var modelData
                         width: laneColumn.width
-                        height: 34
+                        height: view.laneHeight
                         Label {
                             id: laneTitle
                             width: 150

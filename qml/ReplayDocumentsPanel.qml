@@ -51,6 +51,10 @@ Rectangle {
             color: Theme.muted
             wrapMode: Text.WordWrap
         }
+        Item { // keeps the title and the empty line at the top
+            visible: panel.selected === null
+            Layout.fillHeight: true
+        }
         ScrollView {
             Layout.fillWidth: true
             Layout.fillHeight: true

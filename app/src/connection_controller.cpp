@@ -148,6 +148,8 @@ void ConnectionController::signOut() {
     m_reviewer = false;
     m_role = SignedInRole::Doctor;
     m_archiveConfig.reset();
+    m_identityName.clear(); // a signed-out console shows nobody's name
+    m_rpps.clear();
     emit identityChanged();
     m_onShift = false;
     emit onShiftChanged();
