@@ -179,8 +179,8 @@ FocusScope {
                         Layout.fillWidth: true
                         title: qsTr("Consultations avec incident technique")
                         value: view.all ? view.percent(view.all.incident_share) : ""
-                        detail: view.all ? qsTr("%1 sur %2 dossiers").arg(view.all.records_with_incidents)
-                                           .arg(view.all.records_indexed) : ""
+                        detail: view.all ? qsTr("%1 sur %n dossier(s)", "", view.all.records_indexed)
+                                           .arg(view.all.records_with_incidents) : ""
                     }
                     IndicatorTile {
                         objectName: "tilePrescriptions"

@@ -103,63 +103,63 @@
         <translation>Signed documents</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="92"/>
+        <location filename="../ConsultationReplayView.qml" line="94"/>
         <source>Préparation des enregistrements…</source>
         <translation>Preparing the recordings…</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="119"/>
+        <location filename="../ConsultationReplayView.qml" line="121"/>
         <source>❚❚ Pause (Espace)</source>
         <translation>❚❚ Pause (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="119"/>
+        <location filename="../ConsultationReplayView.qml" line="121"/>
         <source>▶ Lecture (Espace)</source>
         <translation>▶ Play (Space)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="131"/>
+        <location filename="../ConsultationReplayView.qml" line="133"/>
         <source>vitesse %1</source>
         <translation>speed %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="147"/>
+        <location filename="../ConsultationReplayView.qml" line="149"/>
         <source>Espace lecture · ←/→ 5 s · [ ] auscultations · Pg↑/Pg↓ incidents · D/Maj+D documents · 1 2 3 vitesse</source>
         <translation>Space play · ←/→ 5 s · [ ] auscultations · PgUp/PgDn incidents · D/Shift+D documents · 1 2 3 speed</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="280"/>
+        <location filename="../ConsultationReplayView.qml" line="282"/>
         <source>Pas encore de photo à ce moment</source>
         <translation>No still yet at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="291"/>
+        <location filename="../ConsultationReplayView.qml" line="293"/>
         <source>♥ Auscultation : %1</source>
         <translation>♥ Auscultation: %1</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="292"/>
+        <location filename="../ConsultationReplayView.qml" line="294"/>
         <source>Pas d&apos;auscultation à ce moment</source>
         <translation>No auscultation at this moment</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="297"/>
+        <location filename="../ConsultationReplayView.qml" line="299"/>
         <source>Mesures prises jusqu&apos;ici</source>
         <translation>Measurements taken so far</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="306"/>
+        <location filename="../ConsultationReplayView.qml" line="308"/>
         <source>%1 : %2 %3  (%4)</source>
         <extracomment>A measurement: its name, value, unit and when it was taken.</extracomment>
         <translation>%1: %2 %3  (%4)</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="333"/>
+        <location filename="../ConsultationReplayView.qml" line="335"/>
         <source>ECG D II · 25 mm/s · 10 mm/mV</source>
         <translation>ECG lead II · 25 mm/s · 10 mm/mV</translation>
     </message>
     <message>
-        <location filename="../ConsultationReplayView.qml" line="358"/>
+        <location filename="../ConsultationReplayView.qml" line="360"/>
         <source>Pléthysmogramme</source>
         <translation>Plethysmogram</translation>
     </message>
@@ -891,11 +891,6 @@
         <translation>Consultations with a technical incident</translation>
     </message>
     <message>
-        <location filename="../IndicatorsView.qml" line="182"/>
-        <source>%1 sur %2 dossiers</source>
-        <translation>%1 of %2 records</translation>
-    </message>
-    <message>
         <location filename="../IndicatorsView.qml" line="188"/>
         <source>Ordonnances par consultation</source>
         <translation>Prescriptions per consultation</translation>
@@ -937,6 +932,14 @@
         <location filename="../IndicatorsView.qml" line="226"/>
         <source>Consultations par site</source>
         <translation>Consultations per site</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="182"/>
+        <source>%1 sur %n dossier(s)</source>
+        <translation>
+            <numerusform>%1 of %n record</numerusform>
+            <numerusform>%1 of %n records</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../IndicatorsView.qml" line="233"/>
@@ -1621,7 +1624,7 @@
         <translation>No signed report or prescription in this record</translation>
     </message>
     <message>
-        <location filename="../ReplayDocumentsPanel.qml" line="128"/>
+        <location filename="../ReplayDocumentsPanel.qml" line="132"/>
         <source>Durée : %1</source>
         <translation>Duration: %1</translation>
     </message>

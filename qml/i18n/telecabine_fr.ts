@@ -20,6 +20,14 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location filename="../IndicatorsView.qml" line="182"/>
+        <source>%1 sur %n dossier(s)</source>
+        <translation>
+            <numerusform>%1 sur %n dossier</numerusform>
+            <numerusform>%1 sur %n dossiers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../IndicatorsView.qml" line="190"/>
         <source>%n ordonnance(s)</source>
         <translation>
