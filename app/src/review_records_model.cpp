@@ -16,60 +16,35 @@ QVariant text(const std::string& value) {
     return QString::fromStdString(value);
 }
 
-// The roles, from Qt::UserRole + 1, in order: their names (the screens' contract) and values.
+// The roles, from Qt::UserRole + 1, in order: their names (the screens' contract) and values,
+// each the row's field as QML reads it (strings; times in ms and counts as numbers).
+template <auto Field> QVariant textOf(const ReviewRow& row) {
+    return text(row.*Field);
+}
+template <auto Field> QVariant millisecondsOf(const ReviewRow& row) {
+    return QVariant(static_cast<double>(row.*Field));
+}
+template <auto Field> QVariant countOf(const ReviewRow& row) {
+    return QVariant(static_cast<int>(row.*Field));
+}
+
 struct Column {
     const char* name;
     QVariant (*value)(const ReviewRow&);
 };
 const std::array<Column, 12> kColumns{{
-    {"recordId",
-     [](const ReviewRow& r) {
-         return text(r.recordId);
-     }},
-    {"site",
-     [](const ReviewRow& r) {
-         return text(r.site);
-     }},
-    {"doctorRpps",
-     [](const ReviewRow& r) {
-         return text(r.doctorRpps);
-     }},
-    {"startedAt",
-     [](const ReviewRow& r) {
-         return QVariant(static_cast<double>(r.startMs));
-     }},
-    {"waitMs",
-     [](const ReviewRow& r) {
-         return QVariant(static_cast<double>(r.waitMs));
-     }},
-    {"durationMs",
-     [](const ReviewRow& r) {
-         return QVariant(static_cast<double>(r.durationMs));
-     }},
-    {"endReason",
-     [](const ReviewRow& r) {
-         return text(r.endReason);
-     }},
-    {"orientation",
-     [](const ReviewRow& r) {
-         return text(r.orientation);
-     }},
-    {"incidentCount",
-     [](const ReviewRow& r) {
-         return QVariant(static_cast<int>(r.incidentCount));
-     }},
-    {"prescriptionCount",
-     [](const ReviewRow& r) {
-         return QVariant(static_cast<int>(r.prescriptionCount));
-     }},
-    {"ageBand",
-     [](const ReviewRow& r) {
-         return text(r.ageBand);
-     }},
-    {"sex",
-     [](const ReviewRow& r) {
-         return text(r.sex);
-     }},
+    {"recordId", textOf<&ReviewRow::recordId>},
+    {"site", textOf<&ReviewRow::site>},
+    {"doctorRpps", textOf<&ReviewRow::doctorRpps>},
+    {"startedAt", millisecondsOf<&ReviewRow::startMs>},
+    {"waitMs", millisecondsOf<&ReviewRow::waitMs>},
+    {"durationMs", millisecondsOf<&ReviewRow::durationMs>},
+    {"endReason", textOf<&ReviewRow::endReason>},
+    {"orientation", textOf<&ReviewRow::orientation>},
+    {"incidentCount", countOf<&ReviewRow::incidentCount>},
+    {"prescriptionCount", countOf<&ReviewRow::prescriptionCount>},
+    {"ageBand", textOf<&ReviewRow::ageBand>},
+    {"sex", textOf<&ReviewRow::sex>},
 }};
 
 } // namespace

@@ -149,6 +149,23 @@ TEST_CASE("a coordinator pages, opens and reads records through ReviewClient",
     CHECK(older->entries[0].sequence == trail->entries[1].sequence);
     CHECK(older->next == older->entries[0].sequence);
 
+    // Several computations asked at once (a second click, the screen and its export): each
+    // waits its turn at the service and is answered, none refused as busy.
+    {
+        std::vector<std::future<protocol::ArchiveClientResult<std::string>>> asked;
+        for (int i = 0; i < 3; ++i) {
+            asked.push_back(boost::asio::co_spawn(coordinator.io.executor(),
+                                                  coordinator.client.indicators("2026-T4", ""),
+                                                  boost::asio::use_future));
+        }
+        for (auto& answer : asked) {
+            REQUIRE(answer.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+            const auto result = answer.get();
+            INFO(describe(result));
+            CHECK(result.has_value());
+        }
+    }
+
     // A doctor has no indicators.
     Reviewer physician(lab, doctor);
     const auto forbidden = physician.run(physician.client.indicators("2026-T4", ""));
