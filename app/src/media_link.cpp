@@ -312,6 +312,9 @@ void MediaLink::close() {
 
 bool MediaLink::applyIceMessage(const std::string& kind, const nlohmann::json& payload) {
     auto signal = protocol::iceSignalFrom(kind, payload);
+    if (!signal && signal.error().code == protocol::SdpErrc::unsupportedCandidate) {
+        return true; // a browser's TCP or mDNS candidate: skipped, as ICE allows
+    }
     if (!signal) {
         addIncident(tr("Message ICE de la cabine refusé : %1")
                         .arg(QString::fromStdString(signal.error().detail)));

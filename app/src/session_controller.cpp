@@ -36,6 +36,20 @@ std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope) {
     return sdp;
 }
 
+std::optional<protocol::MediaRefusal> refusalOfAnswer(std::string_view sdp) {
+    if (const auto transport = protocol::parseTransport(sdp); !transport) {
+        return protocol::MediaRefusal{protocol::MediaRefusalCode::malformedAnswer,
+                                      transport.error().message()};
+    }
+    if (!media::stethoscopeFormatOf(sdp)) {
+        return protocol::MediaRefusal{
+            protocol::MediaRefusalCode::noStethoscope,
+            "the answer sends no usable stethoscope stream in section \"steth\" (L16 48/16 kHz "
+            "or Opus 48 kHz at 128 kbit/s or more)"};
+    }
+    return std::nullopt;
+}
+
 SessionController::SessionController(QObject* parent)
     : Controller(parent) {
     buildMessageTables();
@@ -68,7 +82,7 @@ SessionController::SessionController(QObject* parent)
             signedReport && !m_report.signedPdfPath().isEmpty()) {
             const std::string base = m_report.signedPdfPath().chopped(4).toStdString();
             m_dossier.setReport(signedReport->reference, {base + ".pdf", base + ".json",
-                                                           base + ".p7s", base + ".fhir.json"});
+                                                          base + ".p7s", base + ".fhir.json"});
         }
     });
     connect(&m_workspace, &SessionWorkspace::refused, this,
@@ -185,7 +199,9 @@ void SessionController::claim(const QString& visitId) {
             m_visit.set(claimed->entry);
             m_patient.set(claimed->patient);
             const auto doctor = prescriberIdentity();
-            m_dossier.begin({m_sessionId, claimed->entry, claimed->patient,
+            m_dossier.begin({m_sessionId,
+                             claimed->entry,
+                             claimed->patient,
                              {doctor.rpps, doctor.familyName, doctor.givenName},
                              QDateTime::currentMSecsSinceEpoch()});
             m_media.setIceServers(claimed->iceServers);
@@ -312,6 +328,17 @@ void SessionController::buildMessageTables() {
                     !accepted.is_boolean() || accepted.get<bool>());
             }
         });
+    m_messages.on(kind::mediaTracks, [this](std::string_view, const nlohmann::json& payload) {
+        // The cabin names its stethoscope track; it must be the section our offer gave it.
+        const auto tracks = protocol::mediaTracksFrom(payload);
+        if (!tracks) {
+            refuseMedia({protocol::MediaRefusalCode::tracksMismatch, tracks.error().detail});
+        } else if (tracks->stethoscope.mid != protocol::kStethoscopeMid) {
+            refuseMedia({protocol::MediaRefusalCode::tracksMismatch,
+                         "the stethoscope must be sent in section \"steth\", not \"" +
+                             tracks->stethoscope.mid + "\""});
+        }
+    });
     m_messages.on(kind::instrumentAck, [this](std::string_view, const nlohmann::json& payload) {
         m_workspace.onAcknowledged(payload);
     });
@@ -338,6 +365,10 @@ void SessionController::handleEvent(const protocol::Envelope& event) {
 void SessionController::onAnswer(const nlohmann::json& body) {
     const auto answer = protocol::fromJson<protocol::SessionDescription>(body);
     if (answer && answer->sessionId == m_sessionId && m_state == SessionState::Joining) {
+        if (const auto refusal = refusalOfAnswer(answer->sdp)) {
+            refuseMedia(*refusal);
+            return;
+        }
         if (const auto mediaError = m_media.answer(answer->sdp); !mediaError.isEmpty()) {
             setError(mediaError);
         }
@@ -400,6 +431,14 @@ void SessionController::onAnswer(const nlohmann::json& body) {
         setState(SessionState::Active);
         updateReportRecord();
     }
+}
+
+void SessionController::refuseMedia(const protocol::MediaRefusal& refusal) {
+    sendSessionMessage(std::string(protocol::kind::mediaRefused), protocol::toJson(refusal));
+    const auto code = QString::fromLatin1(protocol::toString(refusal.code));
+    setError(tr("Média de la cabine refusé (%1) : %2")
+                 .arg(code, QString::fromStdString(refusal.detail)));
+    end(QStringLiteral("technical_failure"), QStringLiteral("media refused: ") + code);
 }
 
 void SessionController::attachVideo(const QString& name) {

@@ -3,8 +3,8 @@
 // reason. An explicit state machine with one teardown path.
 
 #include "camera_controller.hpp"
-#include "dossier_keeper.hpp"
 #include "controller.hpp"
+#include "dossier_keeper.hpp"
 #include "media_link.hpp"
 #include "message_table.hpp"
 #include "patient_identity_view.hpp"
@@ -16,6 +16,7 @@
 #include "session_workspace.hpp"
 #include "states.hpp"
 #include "stethoscope_controller.hpp"
+#include "tc/protocol/media_tracks.hpp"
 #include "tc/protocol/messages.hpp"
 #include "tc/protocol/sdp_transport.hpp"
 #include "video_controller.hpp"
@@ -110,6 +111,9 @@ signals:
 private:
     void buildMessageTables();
     void onAnswer(const nlohmann::json& body);
+    // Tells the cabin why its media is refused (media.refused), then ends the session: a
+    // consultation without the stethoscope the cabin advertised is not one to hold.
+    void refuseMedia(const protocol::MediaRefusal& refusal);
     void setState(SessionState::Value state);
     void sendOffer();
     bool sendSessionMessage(const std::string& kind, nlohmann::json payload);
@@ -148,5 +152,8 @@ private:
 // The doctor's SDP offer (RFC 8866): what the console wants to receive from the cabin, before
 // the media link adds its transport (candidates, ICE credentials, DTLS fingerprint).
 std::string buildConsoleOffer(const media::StethoscopeFormat& stethoscope = {});
+// Why a cabin's SDP answer cannot be used (a transport that cannot be reached or keyed, no
+// stethoscope stream), or nothing.
+std::optional<protocol::MediaRefusal> refusalOfAnswer(std::string_view sdp);
 
 } // namespace tc::app

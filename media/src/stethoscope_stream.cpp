@@ -128,6 +128,10 @@ std::string stethoscopeOfferSection(const StethoscopeFormat& preferred) {
     sdp += "a=extmap:1 " + std::string(kSiteExtensionUri) + "\r\n";
     // And the session time of each packet's first sample, to align it with the ECG.
     sdp += "a=extmap:2 " + std::string(kCaptureTimeExtensionUri) + "\r\n";
+    // 10 ms packets (RFC 4566 a=ptime and a=maxptime): the playout, the recording and the RTX
+    // repair all advance by 10 ms frames, and WebRTC senders (whose Opus default is 20 ms)
+    // follow these attributes.
+    sdp += "a=ptime:10\r\na=maxptime:10\r\n";
     return sdp;
 }
 

@@ -48,7 +48,9 @@ std::string vitalsOfferSection() {
     sdp += "a=rtpmap:" + pt + " " + std::string(kWaveformEncoding) + "/" + clock + "\r\n";
     sdp += "a=rtcp-fb:" + pt + " nack\r\n";
     sdp += "a=rtpmap:" + rtx + " rtx/" + clock + "\r\na=fmtp:" + rtx + " apt=" + pt + "\r\n";
-    sdp += "a=extmap:1 " + std::string(kCaptureTimeExtensionUri) + "\r\n";
+    // The same id as in the stethoscope's section: in one BUNDLE an id names one extension
+    // (RFC 8843 9.2).
+    sdp += "a=extmap:2 " + std::string(kCaptureTimeExtensionUri) + "\r\n";
     return sdp;
 }
 

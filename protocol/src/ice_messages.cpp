@@ -55,6 +55,10 @@ boost::system::result<IceSignal, ParseError> iceSignalFrom(std::string_view kind
         reader.string("candidate", line, 1, 512);
         if (reader.ok()) {
             auto candidate = parseCandidate(line);
+            if (!candidate && candidate.error() == SdpErrc::unsupportedCandidate) {
+                // Well-formed but of a kind we skip: a typed answer the caller may ignore.
+                return ParseError{candidate.error(), {}, reader.pathOf("candidate") + ": " + line};
+            }
             if (!candidate) {
                 reader.fail(Errc::invalidField,
                             reader.pathOf("candidate") + ": " + candidate.error().message());

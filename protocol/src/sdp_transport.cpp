@@ -159,16 +159,26 @@ boost::system::result<Candidate> parseCandidate(std::string_view line) {
     const auto w = words(line.substr(prefix.size()));
     Candidate candidate;
     unsigned short port = 0;
-    if (w.size() < 8 || !isIceChars(w[0]) || w[1] != "1" || (w[2] != "udp" && w[2] != "UDP") ||
-        !toNumber(w[3], candidate.priority) || !toNumber(w[5], port) || port == 0 ||
-        w[6] != "typ") {
+    if (w.size() < 8 || !isIceChars(w[0]) || w[1] != "1" || !toNumber(w[3], candidate.priority) ||
+        !toNumber(w[5], port) || w[6] != "typ") {
+        return make_error_code(SdpErrc::badCandidate);
+    }
+    // Browsers also gather TCP candidates (RFC 6544) and hide host addresses behind mDNS names
+    // (draft-ietf-mmusic-mdns-ice-candidates): well-formed, skipped without complaint; the
+    // peer still reaches us through our candidates and its peer-reflexive ones.
+    const bool udp = w[2] == "udp" || w[2] == "UDP";
+    if (!udp && (w[2] == "tcp" || w[2] == "TCP")) {
+        return make_error_code(SdpErrc::unsupportedCandidate);
+    }
+    if (!udp || port == 0) {
         return make_error_code(SdpErrc::badCandidate);
     }
     candidate.foundation = std::string(w[0]);
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(std::string(w[4]), ec);
     if (ec) {
-        return make_error_code(SdpErrc::badCandidate); // mDNS names come with browser peers
+        const bool mdns = w[4].size() > 6 && w[4].substr(w[4].size() - 6) == ".local";
+        return make_error_code(mdns ? SdpErrc::unsupportedCandidate : SdpErrc::badCandidate);
     }
     if (w[7] == "host") {
         candidate.type = Candidate::Type::host;
@@ -208,33 +218,40 @@ boost::system::result<Candidate> parseCandidate(std::string_view line) {
 
 boost::system::result<std::string> withTransport(std::string_view sdp,
                                                  const TransportDescription& transport) {
+    // Every bundled section repeats the transport's identity (credentials, fingerprint, role,
+    // keys) as JSEP offerers do (RFC 8843 7.1, RFC 8829 5.2.1): an answerer may reject a
+    // section that lacks them (Chromium answers such sections with port 0). The candidates go
+    // in the first section only, the one whose transport BUNDLE keeps.
+    std::string attributes = "a=ice-ufrag:" + transport.ice.ufrag + "\r\n";
+    attributes += "a=ice-pwd:" + transport.ice.password + "\r\n";
+    attributes += "a=ice-options:trickle\r\n";
+    if (transport.fingerprint) {
+        attributes += "a=fingerprint:" + *transport.fingerprint + "\r\n";
+    }
+    if (transport.setup != DtlsSetup::none) {
+        attributes += "a=setup:" + std::string(setupName(transport.setup)) + "\r\n";
+    }
+    for (const auto& c : transport.crypto) {
+        attributes += formatCrypto(c) + "\r\n";
+    }
     std::string out;
-    bool inserted = false;
+    int sections = 0;
     for (const auto line : lines(sdp)) {
         if (line.empty()) {
             continue;
         }
         out.append(line).append("\r\n");
-        if (!inserted && line.substr(0, 2) == "m=") {
-            inserted = true;
-            out += "a=ice-ufrag:" + transport.ice.ufrag + "\r\n";
-            out += "a=ice-pwd:" + transport.ice.password + "\r\n";
-            int foundation = 1;
-            for (const auto& c : transport.candidates) {
-                out += formatCandidate(c, foundation++) + "\r\n";
-            }
-            if (transport.fingerprint) {
-                out += "a=fingerprint:" + *transport.fingerprint + "\r\n";
-            }
-            if (transport.setup != DtlsSetup::none) {
-                out += "a=setup:" + std::string(setupName(transport.setup)) + "\r\n";
-            }
-            for (const auto& c : transport.crypto) {
-                out += formatCrypto(c) + "\r\n";
+        if (line.substr(0, 2) == "m=") {
+            out += attributes;
+            if (++sections == 1) {
+                int foundation = 1;
+                for (const auto& c : transport.candidates) {
+                    out += formatCandidate(c, foundation++) + "\r\n";
+                }
             }
         }
     }
-    if (!inserted) {
+    if (sections == 0) {
         return make_error_code(SdpErrc::noMedia);
     }
     return out;
@@ -242,6 +259,7 @@ boost::system::result<std::string> withTransport(std::string_view sdp,
 
 boost::system::result<TransportDescription> parseTransport(std::string_view sdp) {
     TransportDescription transport;
+    bool trickle = false;
     int section = 0;
     for (const auto line : lines(sdp)) {
         if (line.substr(0, 2) == "m=") {
@@ -251,15 +269,19 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
         if (section > 1) {
             break; // BUNDLE: the first media section carries the transport
         }
+        // Session-level attributes (section 0) apply to every section unless one says
+        // otherwise (RFC 8839 5.4, RFC 8122 5): some answerers write them there.
         if (line.substr(0, 12) == "a=ice-ufrag:") {
             transport.ice.ufrag = std::string(line.substr(12));
         } else if (line.substr(0, 10) == "a=ice-pwd:") {
             transport.ice.password = std::string(line.substr(10));
+        } else if (line.substr(0, 14) == "a=ice-options:") {
+            trickle = trickle || line.find("trickle") != std::string_view::npos;
         } else if (line.substr(0, 12) == "a=candidate:") {
             auto candidate = parseCandidate(line);
             if (candidate) {
                 transport.candidates.push_back(*candidate);
-            } // unknown candidate types are skipped, as ICE requires
+            } // unknown types and mDNS (.local) names are skipped, as ICE requires
         } else if (line.substr(0, 14) == "a=fingerprint:") {
             auto fingerprint = parseFingerprint(line.substr(14));
             if (!fingerprint) {
@@ -289,7 +311,9 @@ boost::system::result<TransportDescription> parseTransport(std::string_view sdp)
     }
     const bool iceOk = transport.ice.ufrag.size() >= 4 && transport.ice.ufrag.size() <= 256 &&
                        transport.ice.password.size() >= 22 && transport.ice.password.size() <= 256;
-    if (!iceOk || transport.candidates.empty() ||
+    // A trickling peer (RFC 8840) may answer before it has gathered anything: its candidates
+    // follow as ice.candidate messages.
+    if (!iceOk || (transport.candidates.empty() && !trickle) ||
         (!transport.fingerprint && transport.crypto.empty())) {
         return make_error_code(SdpErrc::missingAttribute);
     }

@@ -3111,107 +3111,107 @@
         <translation>Invalid media keys.</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="316"/>
+        <location filename="../../app/src/media_link.cpp" line="319"/>
         <source>Message ICE de la cabine refusé : %1</source>
         <translation>The cabin&apos;s ICE message was refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="322"/>
+        <location filename="../../app/src/media_link.cpp" line="325"/>
         <source>La cabine relance la connexion (ICE restart)</source>
         <translation>The cabin restarts the connection (ICE restart)</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="335"/>
+        <location filename="../../app/src/media_link.cpp" line="338"/>
         <source>Chemin média : %1</source>
         <translation>Media path: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="372"/>
+        <location filename="../../app/src/media_link.cpp" line="375"/>
         <source>Reconnexion : le chemin média a changé ou a été perdu</source>
         <translation>Reconnecting: the media path changed or was lost</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="374"/>
+        <location filename="../../app/src/media_link.cpp" line="377"/>
         <source>Média interrompu : plus de trafic authentifié</source>
         <translation>Media interrupted: no more authenticated traffic</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="396"/>
+        <location filename="../../app/src/media_link.cpp" line="399"/>
         <source>Serveur %1 inutilisable : %2</source>
         <translation>Server %1 unusable: %2</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="474"/>
+        <location filename="../../app/src/media_link.cpp" line="477"/>
         <source>perte réseau %1 %</source>
         <translation>network loss %1 %</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="477"/>
+        <location filename="../../app/src/media_link.cpp" line="480"/>
         <source>tout récupéré</source>
         <translation>all recovered</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="480"/>
+        <location filename="../../app/src/media_link.cpp" line="483"/>
         <source>gigue %1 ms</source>
         <translation>jitter %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="482"/>
+        <location filename="../../app/src/media_link.cpp" line="485"/>
         <source>aller-retour %1 ms</source>
         <translation>round trip %1 ms</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="492"/>
+        <location filename="../../app/src/media_link.cpp" line="495"/>
         <source>Média : vérification du chemin réseau…</source>
         <translation>Media: verifying the network path…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="494"/>
+        <location filename="../../app/src/media_link.cpp" line="497"/>
         <source>Média : échange des clés de chiffrement (DTLS)…</source>
         <translation>Media: exchanging encryption keys (DTLS)…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="496"/>
+        <location filename="../../app/src/media_link.cpp" line="499"/>
         <source>Média refusé : %1</source>
         <translation>Media refused: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="498"/>
+        <location filename="../../app/src/media_link.cpp" line="501"/>
         <source>Média interrompu : plus de trafic authentifié depuis 5 s</source>
         <translation>Media interrupted: no authenticated traffic for 5 s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="500"/>
+        <location filename="../../app/src/media_link.cpp" line="503"/>
         <source>Média : reconnexion…</source>
         <translation>Media: reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="504"/>
+        <location filename="../../app/src/media_link.cpp" line="507"/>
         <source>Liaison chiffrée : bonne · %1 paquets/s</source>
         <translation>Encrypted link: good · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="506"/>
+        <location filename="../../app/src/media_link.cpp" line="509"/>
         <source>Liaison chiffrée : moyenne · %1 paquets/s</source>
         <translation>Encrypted link: fair · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="508"/>
+        <location filename="../../app/src/media_link.cpp" line="511"/>
         <source>Liaison chiffrée : mauvaise · %1 paquets/s</source>
         <translation>Encrypted link: poor · %1 packets/s</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="512"/>
+        <location filename="../../app/src/media_link.cpp" line="515"/>
         <source>Liaison chiffrée : connectée</source>
         <translation>Encrypted link: connected</translation>
     </message>
     <message>
-        <location filename="../../app/src/media_link.cpp" line="516"/>
+        <location filename="../../app/src/media_link.cpp" line="519"/>
         <source>Média : non négocié</source>
         <translation>Media: not negotiated</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="478"/>
+        <location filename="../../app/src/media_link.cpp" line="481"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n packet lost</numerusform>
@@ -3699,19 +3699,24 @@
 <context>
     <name>tc::app::SessionController</name>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="411"/>
+        <location filename="../../app/src/session_controller.cpp" line="450"/>
         <source>Vidéo de la cabine impossible à décoder : %1</source>
         <translation>The cabin&apos;s video cannot be decoded: %1</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="179"/>
+        <location filename="../../app/src/session_controller.cpp" line="193"/>
         <source>Réponse du service illisible.</source>
         <translation>Unreadable answer from the service.</translation>
     </message>
     <message>
-        <location filename="../../app/src/session_controller.cpp" line="229"/>
+        <location filename="../../app/src/session_controller.cpp" line="245"/>
         <source>Motif de fin invalide.</source>
         <translation>Invalid end reason.</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/session_controller.cpp" line="439"/>
+        <source>Média de la cabine refusé (%1) : %2</source>
+        <translation>Cabin media refused (%1): %2</translation>
     </message>
 </context>
 <context>

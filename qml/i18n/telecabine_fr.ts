@@ -99,7 +99,7 @@
 <context>
     <name>tc::app::MediaLink</name>
     <message numerus="yes">
-        <location filename="../../app/src/media_link.cpp" line="478"/>
+        <location filename="../../app/src/media_link.cpp" line="481"/>
         <source>%n paquet(s) perdu(s)</source>
         <translation>
             <numerusform>%n paquet perdu</numerusform>

@@ -10,6 +10,7 @@
 
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
+#include <functional>
 
 using namespace tc;
 using namespace tc::test;
@@ -183,4 +184,86 @@ TEST_CASE("fake link: the claim brings the patient's identity; a provisional one
     CHECK_FALSE(view->correctable());
     CHECK_FALSE(view->correct(QStringLiteral("birth_name"), QStringLiteral("DURAND")));
     CHECK(view->trust() == app::IdentityTrust::Qualified);
+}
+
+TEST_CASE("fake link: a browser cabin's unusable media gets a typed refusal and the session ends, "
+          "the console carries on",
+          "[app][fake][browser]") {
+    const std::string transport =
+        "a=ice-ufrag:4Cfm\r\na=ice-pwd:x/NlGCpeSatMZVgn92wVDc0+\r\na=ice-options:trickle\r\n"
+        "a=fingerprint:sha-256 "
+        "E0:BF:47:ED:85:2F:33:41:C0:63:04:7F:C6:00:BE:2B:95:AF:FA:A2:FA:89:03:47:13:72:36:D8:12:"
+        "35:27:93\r\na=setup:active\r\n";
+    const std::string head = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                             "a=group:BUNDLE steth voice\r\n";
+    // A page that sends no stethoscope: its section inactive, the voice alone.
+    const std::string noStethoscope =
+        head + "m=audio 9 UDP/TLS/RTP/SAVPF 102\r\nc=IN IP4 0.0.0.0\r\n" + transport +
+        "a=mid:steth\r\na=inactive\r\na=rtcp-mux\r\na=rtpmap:102 opus/48000/2\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n" +
+        transport + "a=mid:voice\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+    CHECK(app::refusalOfAnswer(noStethoscope)->code == protocol::MediaRefusalCode::noStethoscope);
+    std::string withStethoscope = noStethoscope;
+    withStethoscope.replace(withStethoscope.find("a=inactive"), 10, "a=sendonly");
+    CHECK_FALSE(app::refusalOfAnswer(withStethoscope).has_value());
+
+    struct Case {
+        std::string name;
+        std::function<void(Rig&)> cabin;
+        protocol::MediaRefusalCode code;
+    };
+    const std::vector<Case> cases{
+        {"a malformed answer",
+         [](Rig& rig) {
+             rig.link.push(
+                 type::sessionAnswer,
+                 {{"session_id", "S-1"}, {"sdp_type", "answer"}, {"sdp", "v=0\r\nhello\r\n"}});
+         },
+         protocol::MediaRefusalCode::malformedAnswer},
+        {"no stethoscope track",
+         [&](Rig& rig) {
+             rig.link.push(type::sessionAnswer,
+                           {{"session_id", "S-1"}, {"sdp_type", "answer"}, {"sdp", noStethoscope}});
+         },
+         protocol::MediaRefusalCode::noStethoscope},
+        {"the stethoscope named in the voice's section",
+         [](Rig& rig) {
+             rig.link.push(type::sessionMessage,
+                           {{"session_id", "S-1"},
+                            {"kind", "media.tracks"},
+                            {"payload", {{"stethoscope", {{"mid", "voice"}}}}}});
+         },
+         protocol::MediaRefusalCode::tracksMismatch},
+    };
+    for (const auto& c : cases) {
+        DYNAMIC_SECTION(c.name) {
+            Rig rig;
+            rig.signInWith({entry("V-1", 40, false)});
+            rig.session.claim(QStringLiteral("V-1"));
+            REQUIRE(rig.link.reply(type::visitClaim, protocol::toJson(protocol::ClaimResult{
+                                                         "S-1", entry("V-1", 40, false), {}})));
+            REQUIRE(rig.link.take(type::sessionOffer));
+            c.cabin(rig);
+            const auto refused = rig.link.take(type::sessionMessage);
+            REQUIRE(refused);
+            CHECK(refused->body.at("kind") == "media.refused");
+            const auto refusal = protocol::mediaRefusalFrom(refused->body.at("payload"));
+            REQUIRE(refusal.has_value());
+            CHECK(refusal->code == c.code);
+            CHECK_FALSE(refusal->detail.empty());
+            const auto end = rig.link.take(type::sessionEnd);
+            REQUIRE(end);
+            CHECK(end->body.at("reason") == "technical_failure");
+            CHECK(rig.session.state() == app::SessionState::Ending);
+            CHECK(rig.session.errorString().contains(
+                QString::fromLatin1(protocol::toString(c.code))));
+            // The service confirms; the console is ready for the next patient.
+            rig.link.push(type::sessionEnded, protocol::toJson(protocol::SessionEnded{
+                                                  "S-1", protocol::EndReason::technicalFailure,
+                                                  protocol::Role::doctor, 0}));
+            CHECK(rig.session.state() == app::SessionState::Ended);
+            rig.session.dismiss();
+            CHECK(rig.session.state() == app::SessionState::Idle);
+        }
+    }
 }

@@ -141,6 +141,8 @@ TEST_CASE("Opus in the SDP: the offer lists every format, the answer keeps the c
     CHECK(opusFirst.rfind("m=audio 9 UDP/TLS/RTP/SAVPF 102 103 96 97 98 99\r\n", 0) == 0);
     CHECK(opusFirst.find("a=rtpmap:102 opus/48000/2\r\n") != std::string::npos);
     CHECK(opusFirst.find("maxaveragebitrate=192000;") != std::string::npos);
+    // 10 ms packets asked of every sender, browsers included (their Opus default is 20 ms).
+    CHECK(opusFirst.find("a=ptime:10\r\na=maxptime:10\r\n") != std::string::npos);
 
     const std::string session = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
     const auto format = stethoscopeFormatOf(session + opusFirst);

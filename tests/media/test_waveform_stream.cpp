@@ -4,6 +4,7 @@
 // bit-exact.
 #include "support/transport_pair.hpp"
 #include "tc/media/session_clock.hpp"
+#include "tc/media/stethoscope_stream.hpp"
 #include "tc/media/waveform_stream.hpp"
 #include "tc/protocol/packets.hpp"
 #include "tc/protocol/rtp_session.hpp"
@@ -35,7 +36,9 @@ TEST_CASE("waveforms in the SDP: the offer section and what it negotiates", "[vi
     const auto format = waveformFormatOf(session + section);
     REQUIRE(format);
     CHECK(format->payloadType == 116);
-    CHECK(format->captureExtensionId == 1);
+    // The stethoscope's id for the same extension: one id, one URI in a BUNDLE (RFC 8843 9.2).
+    CHECK(format->captureExtensionId == 2);
+    CHECK(extensionIdOf(stethoscopeOfferSection({}), "steth", kCaptureTimeExtensionUri) == 2);
     const auto streams = rtpStreamsOf(session + section);
     REQUIRE(streams.size() == 1);
     CHECK(streams[0].rtxPayloadType == 117);

@@ -80,13 +80,18 @@ TEST_CASE("ice messages: malformed payloads are refused with the field's path",
           Errc::invalidField); // shorter than 4
     CHECK(refused("ice.candidate", json{{"ufrag", "ab:cd"}, {"candidate", line}},
                   "payload.ufrag") == Errc::invalidField); // not ice-chars
+    // A browser's TCP and mDNS candidates: typed apart, so that the receiver skips them quietly.
     CHECK(
         refused("ice.candidate",
                 json{{"ufrag", "abcd"}, {"candidate", "candidate:1 1 tcp 1 192.0.2.1 9 typ host"}},
-                "payload.candidate") == Errc::invalidField);
+                "payload.candidate") == SdpErrc::unsupportedCandidate);
     CHECK(refused("ice.candidate",
                   json{{"ufrag", "abcd"}, {"candidate", "candidate:1 1 udp 1 x.local 9 typ host"}},
-                  "payload.candidate") == Errc::invalidField);
+                  "payload.candidate") == SdpErrc::unsupportedCandidate);
+    CHECK(
+        refused("ice.candidate",
+                json{{"ufrag", "abcd"}, {"candidate", "candidate:1 1 udp 1 x.example 9 typ host"}},
+                "payload.candidate") == Errc::invalidField);
     CHECK(refused("ice.candidate", json{{"ufrag", "abcd"}, {"candidate", line}, {"mid", "0"}},
                   "payload.mid") == Errc::unknownField);
     CHECK(refused("ice.candidate", json{{"ufrag", "abcd"}, {"candidate", 7}},

@@ -28,6 +28,10 @@ inline constexpr std::string_view documentPrint = "document.print";
 inline constexpr std::string_view iceCandidate = "ice.candidate";
 inline constexpr std::string_view iceEndOfCandidates = "ice.end_of_candidates";
 inline constexpr std::string_view iceRestart = "ice.restart";
+// Which of the cabin's tracks is which (browser cabins: the stethoscope is a second audio
+// track), and the console's typed refusal of a cabin's media (media_tracks.hpp).
+inline constexpr std::string_view mediaTracks = "media.tracks";
+inline constexpr std::string_view mediaRefused = "media.refused";
 
 inline constexpr std::array kVitalsKinds{vitalsMeasureRequest, vitalsMeasureAck, vitalsMeasurement};
 inline constexpr std::array kDocumentKinds{documentOffer, documentChunk, documentStatus,
@@ -37,7 +41,8 @@ inline constexpr std::array kSessionKinds{
     chatText,      stethoscopeSiteRequest, stethoscopeSiteAck, instrumentRequest,
     instrumentAck, vitalsMeasureRequest,   vitalsMeasureAck,   vitalsMeasurement,
     documentOffer, documentChunk,          documentStatus,     documentPrint,
-    iceCandidate,  iceEndOfCandidates,     iceRestart};
+    iceCandidate,  iceEndOfCandidates,     iceRestart,         mediaTracks,
+    mediaRefused};
 
 template <std::size_t N>
 constexpr bool isOneOf(std::string_view kind, const std::array<std::string_view, N>& kinds) {
