@@ -39,10 +39,11 @@ std::vector<std::int16_t> stethoscopeSource(double seconds) {
     constexpr double kF0 = 120;
     constexpr double kF1 = 480;
     constexpr double kAmplitude = 500; // about -36 dBFS
+    constexpr double kHeartGain = 2;   // the synth's heart peaks near -17 dBFS: -11 dBFS here
     for (std::size_t i = 0; i < count; ++i) {
         const double t = static_cast<double>(i) / kRate;
         const double phase = 2 * std::numbers::pi * (kF0 * t + (kF1 - kF0) * t * t / (2 * seconds));
-        const double v = samples[i] + kAmplitude * std::sin(phase);
+        const double v = kHeartGain * samples[i] + kAmplitude * std::sin(phase);
         samples[i] = static_cast<std::int16_t>(std::clamp(std::lround(v), -32768L, 32767L));
     }
     return samples;

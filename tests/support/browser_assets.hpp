@@ -14,9 +14,9 @@ namespace tc::test {
 
 // `seconds` of a patient's heart heard at the mitral focus (the media library's synthetic
 // auscultation, its beats following a physiology with a varying RR interval, so no two beats
-// line up alike) over a low-level rising tone (a chirp, 120 to 480 Hz at about -36 dBFS) that
-// keeps the signal present between beats and makes every instant of the loop distinct.
-// 48 kHz, mono; deterministic.
+// line up alike; peaks near -11 dBFS) over a low-level rising tone (a chirp, 120 to 480 Hz at
+// about -36 dBFS) that keeps the signal present between beats and makes every instant of the
+// loop distinct. 48 kHz, mono; deterministic.
 std::vector<std::int16_t> stethoscopeSource(double seconds = 12.0);
 
 // The samples as a 48 kHz mono 16-bit PCM WAV (unwritable on failure).
