@@ -5,6 +5,7 @@
 
 #include "support/browser_assets.hpp"
 #include "support/chromium_session.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_support.hpp"
 
@@ -13,8 +14,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <netinet/in.h>
+#include <signal.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -277,6 +280,96 @@ TEST_CASE("Chromium missing is a typed failure, not a skip", "[chromium]") {
     CHECK(keyOf(ChromiumSession::launch(options)) == "binary_missing");
     options.binary = "chromium-that-is-not-installed";
     CHECK(keyOf(ChromiumSession::launch(options)) == "binary_missing");
+}
+
+namespace {
+
+std::uint16_t freeTcpPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+bool accepts(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// `openssl s_server -www` with the test service's certificate: an HTTPS server that is not ours.
+struct OpensslServer {
+    pid_t pid = -1;
+    std::uint16_t port = freeTcpPort();
+    OpensslServer(const std::filesystem::path& cert, const std::filesystem::path& key) {
+        std::vector<std::string> args{"openssl", "s_server",           "-quiet", "-www",
+                                      "-accept", std::to_string(port), "-cert",  cert.string(),
+                                      "-key",    key.string()};
+        std::vector<char*> argv;
+        for (auto& arg : args) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        pid = ::fork();
+        if (pid == 0) {
+            ::execvp(argv[0], argv.data());
+            ::_exit(127);
+        }
+    }
+    ~OpensslServer() {
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
+} // namespace
+
+TEST_CASE("Chromium pin: the service key's SPKI opens its HTTPS pages, another key's does not",
+          "[chromium]") {
+    const tc::test::TestPki pki;
+    tc::test::TempDir dir;
+    const auto cert = dir.write("service.pem", pki.service.certificatePem);
+    const auto key = dir.write("service.key", pki.service.privateKeyPem);
+    OpensslServer server(cert, key);
+    REQUIRE(server.pid > 0);
+    REQUIRE(tc::test::pollUntil([&] { return accepts(server.port); }, 10s, 20ms));
+    const auto url = "https://127.0.0.1:" + std::to_string(server.port) + "/";
+
+    {
+        ChromiumOptions pinned;
+        pinned.pinnedSpkiBase64 = tc::test::spkiSha256Base64(pki.service.certificatePem);
+        auto chromium = launchOrFail(pinned);
+        INFO(chromium->diagnostics());
+        REQUIRE(chromium->openPage());
+        REQUIRE(keyOf(chromium->navigate(url)) == "ok");
+        // s_server -www answers with its status page, which names the ciphers.
+        const auto body = chromium->evaluate("document.body.innerText");
+        REQUIRE(body);
+        CHECK(body->get<std::string>().find("Ciphers") != std::string::npos);
+        CHECK(valueOf(chromium->evaluate("location.protocol")) == json("https:"));
+    } // s_server serves one connection at a time: this browser's idle ones go with it.
+
+    // Another key of the same CA: its pin does not cover the service's certificate.
+    ChromiumOptions other;
+    other.pinnedSpkiBase64 = tc::test::spkiSha256Base64(pki.cabin().certificatePem);
+    auto stranger = launchOrFail(other);
+    REQUIRE(stranger->openPage());
+    const auto refused = stranger->navigate(url);
+    CHECK(keyOf(refused) == "navigation_failed");
+    INFO((refused ? "" : refused.error().detail));
+    CHECK((!refused && refused.error().detail.find("ERR_CERT") != std::string::npos));
 }
 
 TEST_CASE("Chromium pin: the SPKI hash is the one openssl computes", "[chromium]") {
