@@ -135,7 +135,7 @@ TEST_CASE("the SDP answer sends the vitals section back, or rejects what it cann
     const auto answer = cabin::answerFor(session + media::vitalsOfferSection());
     CHECK(answer.find("m=application 9 UDP/TLS/RTP/SAVPF 116 117\r\n") != std::string::npos);
     CHECK(answer.find("a=sendonly\r\n") != std::string::npos);
-    CHECK(answer.find("a=extmap:1 urn:telecabine:params:rtp-hdrext:capture-time\r\n") !=
+    CHECK(answer.find("a=extmap:2 urn:telecabine:params:rtp-hdrext:capture-time\r\n") !=
           std::string::npos);
     const auto format = media::waveformFormatOf(answer);
     REQUIRE(format);

@@ -163,7 +163,9 @@ ConsultationLab::ConsultationLab(NetLabOptions options, std::string turnUris) {
          // The consultation's dossier is archived there at the end.
          "--archive-dir", (m_directory / "archive").string(), "--archive-key",
          (m_directory / "archive.key").string(), "--stun", "stun:203.0.113.10:3478", "--turn",
-         turnUris, "--turn-secret-file", (m_directory / "turn-secret").string()},
+         turnUris, "--turn-secret-file", (m_directory / "turn-secret").string(),
+         // Browser cabins' WebSockets (a token instead of a client certificate).
+         "--browser-port", "0"},
         m_directory / "rendezvous.log");
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!std::filesystem::exists(portFile)) {
@@ -179,6 +181,8 @@ ConsultationLab::ConsultationLab(NetLabOptions options, std::string turnUris) {
 ConsultationLab::~ConsultationLab() {
     // The programs, coturn and the lab go before the directory their files are in.
     m_console = Process{};
+    m_browser.reset();
+    m_webCabin = Process{};
     m_cabin = Process{};
     m_service = Process{};
     m_coturn.reset();
@@ -210,6 +214,47 @@ void ConsultationLab::startCabin(const std::filesystem::path& stethoscopeWav) {
                                             (m_directory / "cabin-state").string(),
                                         }),
                              m_directory / "cabin.log");
+}
+
+ChromiumSession& ConsultationLab::startBrowserCabin(const std::filesystem::path& stethoscopeWav,
+                                                    const std::filesystem::path& cameraY4m,
+                                                    const std::string& query) {
+    const auto pki = m_directory / "pki";
+    // The cabin's own kiosk server, on the cabin host's loopback (its namespace's).
+    constexpr int kWebPort = 8080;
+    m_webCabin =
+        m_lab->spawnIn(Place::cabin,
+                       clientArgv(TC_E2E_CABIN, m_port, pki / "cabin.p12",
+                                  {"--passphrase", kPassphrase, "--web", std::to_string(kWebPort)}),
+                       m_directory / "web-cabin.log");
+    ChromiumOptions options;
+    options.fakeAudioWav = stethoscopeWav;
+    options.fakeVideoY4m = cameraY4m;
+    options.pinnedSpkiBase64 = spkiSha256Base64(readText(m_directory / "service.pem"));
+    options.netns = m_lab->nsName(Place::cabin);
+    auto browser = ChromiumSession::launch(options);
+    if (!browser) {
+        throw std::runtime_error("chromium: " + browser.error().message() + "\n" + diagnostics());
+    }
+    m_browser = std::move(*browser);
+    if (auto page = m_browser->openPage(); !page) {
+        throw std::runtime_error("chromium page: " + page.error().message());
+    }
+    // The server may still be starting: a refused connection is tried again.
+    const std::string url = "http://127.0.0.1:" + std::to_string(kWebPort) + "/?" + query;
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    for (;;) {
+        const auto loaded = m_browser->navigate(url);
+        if (loaded) {
+            break;
+        }
+        if (std::chrono::steady_clock::now() > deadline || !m_webCabin.running()) {
+            throw std::runtime_error("the cabin page did not load: " + loaded.error().message() +
+                                     "\n" + diagnostics());
+        }
+        std::this_thread::sleep_for(200ms);
+    }
+    return *m_browser;
 }
 
 void ConsultationLab::startConsole(int auscultationSeconds, int timeoutSeconds) {
@@ -301,8 +346,11 @@ std::string ConsultationLab::endReason() const {
 std::string ConsultationLab::diagnostics() {
     m_keep = true;
     std::string text = "artefacts kept in " + m_directory.string() + "\n";
-    for (const auto* name : {"console", "cabin", "rendezvous"}) {
+    for (const auto* name : {"console", "cabin", "web-cabin", "rendezvous"}) {
         text += std::string("--- ") + name + ".log\n" + tail(log(name), 4000) + "\n";
+    }
+    if (m_browser) {
+        text += "--- chromium\n" + tail(m_browser->diagnostics(), 6000) + "\n";
     }
     if (m_coturn) {
         text += "--- coturn\n" + tail(m_coturn->log(), 2000) + "\n";

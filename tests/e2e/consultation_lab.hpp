@@ -10,6 +10,7 @@
 // TC_E2E_KEEP=1 or a check failed (its path is printed).
 
 #include "net_lab.hpp"
+#include "support/chromium_session.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -46,6 +47,13 @@ public:
 
     // The cabin streams this WAV file as its stethoscope, looped.
     void startCabin(const std::filesystem::path& stethoscopeWav);
+    // A browser cabin instead: `telecabine-cabin --web` behind the cabin's NAT, and Debian's
+    // Chromium there too (headless, its fake microphone and camera fed from these files, the
+    // service's key pinned) on the page it serves, with `query` (e.g. "auto=1"). Throws with the
+    // logs when the page does not load.
+    ChromiumSession& startBrowserCabin(const std::filesystem::path& stethoscopeWav,
+                                       const std::filesystem::path& cameraY4m,
+                                       const std::string& query);
     // The console's autopilot, recording the stethoscope for `auscultationSeconds` once the
     // media flows; it gives up after `timeoutSeconds`.
     void startConsole(int auscultationSeconds, int timeoutSeconds);
@@ -76,6 +84,8 @@ private:
     Process m_service;
     Process m_cabin;
     Process m_console;
+    Process m_webCabin;
+    std::unique_ptr<ChromiumSession> m_browser;
     int m_port = 0;
 };
 
