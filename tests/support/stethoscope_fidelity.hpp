@@ -7,9 +7,11 @@
 // delay <= n < end, and nothing else: the lag is found coarse on decimated envelopes (mean |x|
 // over 1 ms blocks, every block lag of the loop tried), then sample-exact by cross-correlating
 // the waveforms around the best coarse candidates. A receiver's jitter buffer may drop or
-// stretch a few milliseconds (WebRTC's NetEq does), so each 100 ms window then gets its own lag
-// within maxSlipSeconds of that one (band-passed cross-correlation, the previous window's lag
-// kept unless another is clearly better): windowSlip reports them.
+// stretch a few milliseconds (WebRTC's NetEq does; Chromium's fake microphone skips 8 ms each
+// time it loops its file), so each 100 ms window then gets its own lag within maxSlipSeconds of
+// its neighbour's (band-passed cross-correlation, the neighbour's lag kept unless another is
+// clearly better), and where the lag changes, the sample where it does (least squares):
+// windowSlip reports them.
 // The delay (and the end) is where the squared error of "silence before, source after" is
 // least. offset = (lag + delay) mod L: the source sample heard first.
 // (a) SNR in the 20-1000 Hz band over the aligned stretch: both band-passed (FFT, bins outside
@@ -37,7 +39,7 @@ struct FidelityOptions {
     double edgeSeconds = 0.25;       // trimmed from each end of the band-passed stretch
     double maxDelaySeconds = 10.0;   // how late in the recording the source may start
     double trackSeconds = 0.1;       // the lag is followed window by window of this length
-    double maxSlipSeconds = 0.03;    // how far a window's lag may stray from the global one
+    double maxSlipSeconds = 0.03;    // how far a window's lag may stray from its neighbour's
     double minCorrelation = 0.2;     // no_match below this (normalised, at the lag found)
 };
 
