@@ -167,13 +167,18 @@ Fine fineLag(std::span<const float> source, std::span<const float> recording, st
     return best;
 }
 
+struct WindowMatch {
+    std::size_t lag = 0;
+    bool known = false; // one clear peak: the window fixes its lag
+};
+
 // The lag within `radius` of `around` at which recording[p, p + w) best matches the (circular)
-// source: normalised cross-correlation of the window against the source stretch, by FFT. The
-// `preferred` lag (the previous window's) is kept unless another beats it clearly: noise or a
-// half-silent window does not move the track, a dropped or stretched stretch of audio does.
-std::size_t windowLag(std::span<const float> recording, std::size_t p, std::size_t w,
-                      std::span<const float> source, std::size_t around, std::size_t radius,
-                      std::size_t preferred) {
+// source: normalised cross-correlation of the window against the source stretch, by FFT. A
+// window fixes its lag only when its best peak is clear and stands out from every other local
+// peak: a quiet window (noise, or the source's tone alone, whose peaks repeat every period)
+// does not.
+WindowMatch windowLag(std::span<const float> recording, std::size_t p, std::size_t w,
+                      std::span<const float> source, std::size_t around, std::size_t radius) {
     const std::size_t length = source.size();
     const std::size_t stretch = w + 2 * radius;
     const std::size_t n = nextPowerOfTwo(stretch);
@@ -197,28 +202,32 @@ std::size_t windowLag(std::span<const float> recording, std::size_t p, std::size
         a[k] = times(std::conj(a[k]), b[k]);
     }
     fft(a, true); // a[k] = n * sum_i recording[p + i] * stretch[i + k]
-    const auto scoreAt = [&](std::size_t k) {
+    std::vector<double> score(2 * radius + 1, 0.0);
+    for (std::size_t k = 0; k < score.size(); ++k) {
         const double norm = std::sqrt(windowEnergy * (prefix[k + w] - prefix[k]));
-        return norm > 0 ? a[k].real() / static_cast<double>(n) / norm : 0.0;
-    };
+        score[k] = norm > 0 ? a[k].real() / static_cast<double>(n) / norm : 0.0;
+    }
+    double best = -2;
+    double second = -2;
     std::size_t bestK = radius;
-    double bestScore = -2;
-    for (std::size_t k = 0; k <= 2 * radius; ++k) {
-        if (const double score = scoreAt(k); score > bestScore) {
-            bestScore = score;
+    for (std::size_t k = 0; k < score.size(); ++k) {
+        const bool peak = (k == 0 || score[k] >= score[k - 1]) &&
+                          (k + 1 == score.size() || score[k] > score[k + 1]);
+        if (!peak) {
+            continue;
+        }
+        if (score[k] > best) {
+            second = best;
+            best = score[k];
             bestK = k;
+        } else if (score[k] > second) {
+            second = score[k];
         }
     }
-    // A quiet window (heart sounds' pauses under noise) correlates weakly anywhere: it moves
-    // nothing. A clear match elsewhere does.
-    constexpr double kMargin = 0.05;
     constexpr double kClear = 0.5;
-    const std::size_t preferredK = (preferred + length - start + p % length) % length;
-    if (preferredK <= 2 * radius &&
-        (bestScore < kClear || scoreAt(preferredK) + kMargin >= bestScore)) {
-        return preferred;
-    }
-    return (around + length - radius % length + bestK) % length;
+    constexpr double kMargin = 0.05;
+    return {(around + length - radius % length + bestK) % length,
+            best >= kClear && second < best - kMargin};
 }
 
 } // namespace
@@ -302,32 +311,89 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
     if (trackSamples == 0) {
         return failure(FidelityErrc::tooShort, "empty track window");
     }
-    // Followed outward from the middle, where the global lag was found: leading or trailing
-    // silence (or noise alone) is reached last and cannot lead the track astray.
-    const auto track = [&](std::size_t first, std::size_t last) {
-        const std::size_t count = (last - first + trackSamples - 1) / trackSamples;
-        std::vector<std::size_t> lags(count, report.lag);
-        const auto follow = [&](std::size_t i, std::size_t previous) {
-            const std::size_t p = first + i * trackSamples;
-            const auto w = std::min(trackSamples, last - p);
-            // A short remainder is too little to correlate: it keeps the lag beside it.
-            lags[i] = 2 * w >= trackSamples
-                          ? windowLag(bandRecording, p, w, bandSource, report.lag, radius, previous)
-                          : previous;
-        };
-        const std::size_t middle = std::min(
-            count - 1, (from + span / 2 - std::min(from + span / 2, first)) / trackSamples);
-        for (std::size_t i = middle; i < count; ++i) {
-            follow(i, i == middle ? report.lag : lags[i - 1]);
+    // Followed outward from the middle, where the global lag was found, each window searched
+    // around the last lag a window fixed: leading or trailing silence (or noise alone) is
+    // reached last and cannot lead the track astray, and skips that add up (one at each loop of
+    // a file) are followed however far they go.
+    const std::size_t count = (total + trackSamples - 1) / trackSamples;
+    std::vector<WindowMatch> matches(count);
+    const auto follow = [&](std::size_t i, std::size_t around) {
+        const std::size_t p = i * trackSamples;
+        const auto w = std::min(trackSamples, total - p);
+        // A short remainder is too little to correlate: it fixes nothing.
+        matches[i] = 2 * w >= trackSamples
+                         ? windowLag(bandRecording, p, w, bandSource, around, radius)
+                         : WindowMatch{around, false};
+        // A peak moved by a few samples is noise on a short window, not a skip: the lag stays.
+        constexpr std::size_t kJitter = 8;
+        const auto moved = std::min((matches[i].lag + length - around) % length,
+                                    (around + length - matches[i].lag) % length);
+        if (moved <= kJitter) {
+            matches[i].lag = around;
         }
-        for (std::size_t i = middle; i-- > 0;) {
-            follow(i, lags[i + 1]);
-        }
-        return lags;
+        return matches[i].known ? matches[i].lag : around;
     };
-    const auto whole = track(0, total);
+    const std::size_t middle = std::min(count - 1, (from + span / 2) / trackSamples);
+    for (std::size_t i = middle, around = report.lag; i < count; ++i) {
+        around = follow(i, around);
+    }
+    for (std::size_t i = middle, around = matches[middle].known ? matches[middle].lag : report.lag;
+         i-- > 0;) {
+        around = follow(i, around);
+    }
+    // The windows that fixed a lag; the others take their neighbours' (before the first and
+    // after the last: theirs; between two of the same lag: it).
+    std::vector<std::size_t> known;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (matches[i].known) {
+            known.push_back(i);
+        }
+    }
+    if (known.empty()) {
+        matches[middle] = {report.lag, true};
+        known.push_back(middle);
+    }
+    std::vector<std::size_t> track(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto next = std::lower_bound(known.begin(), known.end(), i);
+        track[i] = next == known.end() ? matches[known.back()].lag : matches[*next].lag;
+    }
+    // Each run of windows at one lag, its lag made exact over the whole run (a window next to
+    // a change or in noise may peak a few samples off).
+    for (std::size_t i0 = 0; i0 < count;) {
+        std::size_t i1 = i0 + 1;
+        while (i1 < count && track[i1] == track[i0]) {
+            ++i1;
+        }
+        const std::size_t lag = track[i0];
+        const std::size_t end = std::min(total, i1 * trackSamples);
+        double bestCross = -1;
+        std::size_t exact = lag;
+        for (std::size_t d = 0; d <= 16; ++d) {
+            const std::size_t candidate = (lag + length + d - 8) % length;
+            double cross = 0;
+            for (std::size_t n = i0 * trackSamples; n < end; ++n) {
+                cross += double(recording[n]) * source[(n + candidate) % length];
+            }
+            if (cross > bestCross) {
+                bestCross = cross;
+                exact = candidate;
+            }
+        }
+        for (std::size_t i = i0; i < i1; ++i) {
+            track[i] = exact;
+            if (matches[i].known) {
+                matches[i].lag = exact;
+            }
+        }
+        i0 = i1;
+    }
+    std::vector<std::size_t> lagOf(total);
+    for (std::size_t n = 0; n < total; ++n) {
+        lagOf[n] = track[n / trackSamples];
+    }
     const auto lagAt = [&](std::size_t n) {
-        return whole[n / trackSamples];
+        return lagOf[n];
     };
 
     // The delay and the end: least squared error for "nothing, then g * source, then nothing",
@@ -340,6 +406,34 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
         power += s * s;
     }
     const double g = power > 0 ? cross / power : 0;
+    // Between two windows that fixed different lags, the sample where the lag changes: least
+    // squared error for "the first lag before, the second after", from the start of the one to
+    // the end of the other.
+    for (std::size_t k = 0; k + 1 < known.size(); ++k) {
+        const std::size_t before = matches[known[k]].lag;
+        const std::size_t after = matches[known[k + 1]].lag;
+        if (before == after) {
+            continue;
+        }
+        const std::size_t begin = known[k] * trackSamples;
+        const std::size_t stop = std::min(total, (known[k + 1] + 1) * trackSamples);
+        double sum = 0;
+        double bestSum = 0;
+        std::size_t change = begin;
+        for (std::size_t n = begin; n < stop; ++n) {
+            const double r = recording[n];
+            const double eBefore = r - g * source[(n + before) % length];
+            const double eAfter = r - g * source[(n + after) % length];
+            sum += eBefore * eBefore - eAfter * eAfter;
+            if (sum < bestSum) {
+                bestSum = sum;
+                change = n + 1;
+            }
+        }
+        for (std::size_t n = begin; n < stop; ++n) {
+            lagOf[n] = n < change ? before : after;
+        }
+    }
     const auto saving = [&](std::size_t n) {
         const double r = recording[n];
         const double e = r - g * source[(n + lagAt(n)) % length];
@@ -379,19 +473,14 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
     const std::size_t first = report.delay + edge;
     const std::size_t last = report.end - edge;
     report.alignedSeconds = static_cast<double>(last - first) / rate;
-    const auto lags = track(first, last);
     // The expected signal at each window's lag, raw, then both band-passed alike (for a copy,
     // the two stretches are the same samples and the error is exactly nothing).
-    const auto lagOf = [&](std::size_t n) {
-        return n < first ? lags.front()
-                         : lags[std::min((n - first) / trackSamples, lags.size() - 1)];
-    };
     std::vector<float> recorded(recording.begin() + static_cast<std::ptrdiff_t>(report.delay),
                                 recording.begin() + static_cast<std::ptrdiff_t>(report.end));
     std::vector<float> expected(recorded.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         const std::size_t n = report.delay + i;
-        expected[i] = source[(n + lagOf(n)) % length];
+        expected[i] = source[(n + lagOf[n]) % length];
     }
     const auto bandRecorded =
         bandPass(recorded, options.sampleRate, options.bandLowHz, options.bandHighHz);
@@ -419,8 +508,8 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
             windows.push_back(window);
         }
     }
-    for (const auto lag : lags) {
-        auto slip = static_cast<long>(lag) - static_cast<long>(report.lag);
+    for (std::size_t i = first / trackSamples; i < count && i * trackSamples < last; ++i) {
+        auto slip = static_cast<long>(track[i]) - static_cast<long>(report.lag);
         slip = slip > static_cast<long>(length / 2)    ? slip - static_cast<long>(length)
                : slip < -static_cast<long>(length / 2) ? slip + static_cast<long>(length)
                                                        : slip;

@@ -6,10 +6,15 @@
 // (silence, then the source). Modelled as recording[n] = g * source[(n + lag) mod L] for
 // delay <= n < end, and nothing else: the lag is found coarse on decimated envelopes (mean |x|
 // over 1 ms blocks, every block lag of the loop tried), then sample-exact by cross-correlating
-// the waveforms around the best coarse candidates. A receiver's jitter buffer may drop or
-// stretch a few milliseconds (WebRTC's NetEq does), so each 100 ms window then gets its own lag
-// within maxSlipSeconds of that one (band-passed cross-correlation, the previous window's lag
-// kept unless another is clearly better): windowSlip reports them.
+// the waveforms around the best coarse candidates. A recorder may drop or repeat a few
+// milliseconds (a jitter buffer; Chromium's fake microphone skips 8 ms each time it loops its
+// file), so the lag is then followed in 100 ms windows outward from the middle, each searched
+// within maxSlipSeconds of the last lag a window fixed (band-passed cross-correlation). Only a
+// window with one clear peak fixes a lag: a quiet one, or the source's tone alone (its peaks
+// repeat every period), takes its neighbours'. Each run at one lag is then made exact over the
+// run, and where the lag changes, the sample where it does is found (least squares between the
+// two lags): windowSlip reports the lags. A receiver that time-stretches continuously (WebRTC's
+// NetEq) is beyond this model: its SNR reads low.
 // The delay (and the end) is where the squared error of "silence before, source after" is
 // least. offset = (lag + delay) mod L: the source sample heard first.
 // (a) SNR in the 20-1000 Hz band over the aligned stretch: both band-passed (FFT, bins outside
@@ -37,7 +42,7 @@ struct FidelityOptions {
     double edgeSeconds = 0.25;       // trimmed from each end of the band-passed stretch
     double maxDelaySeconds = 10.0;   // how late in the recording the source may start
     double trackSeconds = 0.1;       // the lag is followed window by window of this length
-    double maxSlipSeconds = 0.03;    // how far a window's lag may stray from the global one
+    double maxSlipSeconds = 0.03;    // how far a window's lag may stray from its neighbour's
     double minCorrelation = 0.2;     // no_match below this (normalised, at the lag found)
 };
 
