@@ -175,6 +175,47 @@ std::string spkiSha256Base64(const std::string& certificatePem) {
                        static_cast<std::size_t>(written));
 }
 
+std::optional<std::vector<std::uint8_t>> decodeBase64(std::string_view text) {
+    if (text.size() % 4 != 0) {
+        return std::nullopt;
+    }
+    std::vector<std::uint8_t> out;
+    out.reserve(text.size() / 4 * 3);
+    const auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '+' ? 62 : c == '/' ? 63 : -1;
+    };
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        const int pad = last ? (text[i + 3] == '=' ? (text[i + 2] == '=' ? 2 : 1) : 0) : 0;
+        std::uint32_t group = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = text[i + static_cast<std::size_t>(k)];
+            const int v = k >= 4 - pad ? 0 : value(c);
+            if (v < 0) {
+                return std::nullopt;
+            }
+            group = (group << 6) | static_cast<std::uint32_t>(v);
+        }
+        out.push_back(static_cast<std::uint8_t>(group >> 16));
+        if (pad < 2) {
+            out.push_back(static_cast<std::uint8_t>(group >> 8));
+        }
+        if (pad < 1) {
+            out.push_back(static_cast<std::uint8_t>(group));
+        }
+    }
+    return out;
+}
+
 BrowserOutcome<std::unique_ptr<ChromiumSession>> ChromiumSession::launch(ChromiumOptions options) {
     const auto chromium = findExecutable(options.binary);
     if (chromium.empty()) {

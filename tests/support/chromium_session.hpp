@@ -18,11 +18,14 @@
 #include "tc/test/errc/chromium_errc.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -47,6 +50,10 @@ struct ChromiumOptions {
 // The base64 SHA-256 of the SubjectPublicKeyInfo of the first certificate in `certificatePem`
 // (Chromium's --ignore-certificate-errors-spki-list format); empty when it cannot be read.
 std::string spkiSha256Base64(const std::string& certificatePem);
+
+// Standard base64 (as the page's btoa writes it) to bytes; nullopt on a character outside the
+// alphabet or a bad length. Pages hand binary results (recorded samples) back this way.
+std::optional<std::vector<std::uint8_t>> decodeBase64(std::string_view text);
 
 // The path of `name` as execvp finds it (itself when it holds a '/'), empty when it is not
 // installed: a test's tool that is missing is a typed failure, not a skip.

@@ -11,6 +11,12 @@ namespace {
 
 using Complex = std::complex<double>;
 
+// Plain products: std::complex's operator* checks for infinities and NaNs through a library
+// call (C99 Annex G), several times slower in the FFT's inner loop.
+Complex times(Complex a, Complex b) {
+    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 errors::Failure failure(FidelityErrc code, std::string detail = {}) {
     return errors::Failure{make_error_code(code), std::move(detail)};
 }
@@ -36,10 +42,10 @@ void fft(std::vector<Complex>& a, bool inverse) {
             Complex w(1);
             for (std::size_t k = 0; k < length / 2; ++k) {
                 const Complex u = a[i + k];
-                const Complex v = a[i + k + length / 2] * w;
+                const Complex v = times(a[i + k + length / 2], w);
                 a[i + k] = u + v;
                 a[i + k + length / 2] = u - v;
-                w *= step;
+                w = times(w, step);
             }
         }
     }
@@ -161,6 +167,69 @@ Fine fineLag(std::span<const float> source, std::span<const float> recording, st
     return best;
 }
 
+struct WindowMatch {
+    std::size_t lag = 0;
+    bool known = false; // one clear peak: the window fixes its lag
+};
+
+// The lag within `radius` of `around` at which recording[p, p + w) best matches the (circular)
+// source: normalised cross-correlation of the window against the source stretch, by FFT. A
+// window fixes its lag only when its best peak is clear and stands out from every other local
+// peak: a quiet window (noise, or the source's tone alone, whose peaks repeat every period)
+// does not.
+WindowMatch windowLag(std::span<const float> recording, std::size_t p, std::size_t w,
+                      std::span<const float> source, std::size_t around, std::size_t radius) {
+    const std::size_t length = source.size();
+    const std::size_t stretch = w + 2 * radius;
+    const std::size_t n = nextPowerOfTwo(stretch);
+    std::vector<Complex> a(n);
+    std::vector<Complex> b(n);
+    double windowEnergy = 0;
+    for (std::size_t i = 0; i < w; ++i) {
+        a[i] = recording[p + i];
+        windowEnergy += double(recording[p + i]) * recording[p + i];
+    }
+    const std::size_t start = (p + around + length - radius % length) % length;
+    std::vector<double> prefix(stretch + 1, 0.0);
+    for (std::size_t j = 0; j < stretch; ++j) {
+        const double s = source[(start + j) % length];
+        b[j] = s;
+        prefix[j + 1] = prefix[j] + s * s;
+    }
+    fft(a, false);
+    fft(b, false);
+    for (std::size_t k = 0; k < n; ++k) {
+        a[k] = times(std::conj(a[k]), b[k]);
+    }
+    fft(a, true); // a[k] = n * sum_i recording[p + i] * stretch[i + k]
+    std::vector<double> score(2 * radius + 1, 0.0);
+    for (std::size_t k = 0; k < score.size(); ++k) {
+        const double norm = std::sqrt(windowEnergy * (prefix[k + w] - prefix[k]));
+        score[k] = norm > 0 ? a[k].real() / static_cast<double>(n) / norm : 0.0;
+    }
+    double best = -2;
+    double second = -2;
+    std::size_t bestK = radius;
+    for (std::size_t k = 0; k < score.size(); ++k) {
+        const bool peak = (k == 0 || score[k] >= score[k - 1]) &&
+                          (k + 1 == score.size() || score[k] > score[k + 1]);
+        if (!peak) {
+            continue;
+        }
+        if (score[k] > best) {
+            second = best;
+            best = score[k];
+            bestK = k;
+        } else if (score[k] > second) {
+            second = score[k];
+        }
+    }
+    constexpr double kClear = 0.5;
+    constexpr double kMargin = 0.05;
+    return {(around + length - radius % length + bestK) % length,
+            best >= kClear && second < best - kMargin};
+}
+
 } // namespace
 
 std::vector<float> bandPass(std::span<const float> samples, int sampleRate, double lowHz,
@@ -191,7 +260,7 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
                                                            std::span<const float> recording,
                                                            const FidelityOptions& options) {
     // The samples as they are (no mean removed): "silence, then the source" holds exactly for
-    // a recording that is a copy, and the band-pass removes any DC before the SNR.
+    // a recording that is a copy; the band-passed copies below carry no DC.
     const double rate = options.sampleRate;
     const auto block = static_cast<std::size_t>(std::max(1.0, std::round(rate / 1000)));
     if (source.size() < 4 * block || recording.size() < 4 * block || energy(source) == 0 ||
@@ -199,13 +268,14 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
         return failure(FidelityErrc::silent);
     }
     const std::size_t length = source.size();
+    const std::size_t total = recording.size();
 
     // The lag: coarse on envelopes, exact on waveforms over up to 4 s in the recording's middle.
-    const auto window = std::min(recording.size(), static_cast<std::size_t>(4 * rate));
-    const std::size_t from = (recording.size() - window) / 2;
+    const auto span = std::min(total, static_cast<std::size_t>(4 * rate));
+    const std::size_t from = (total - span) / 2;
     Fine best;
     for (const auto coarse : coarseLags(source, recording, block, 4)) {
-        const auto fine = fineLag(source, recording, coarse, 2 * block, from, from + window);
+        const auto fine = fineLag(source, recording, coarse, 2 * block, from, from + span);
         if (fine.correlation > best.correlation) {
             best = fine;
         }
@@ -217,26 +287,159 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
     FidelityReport report;
     report.lag = best.lag;
     report.correlation = best.correlation;
-    const auto aligned = [&](std::size_t n) {
-        return source[(n + best.lag) % length];
+
+    // Band-passed copies: the source's is circular (filtered as three loops, the middle kept).
+    const auto bandRecording =
+        bandPass(recording, options.sampleRate, options.bandLowHz, options.bandHighHz);
+    std::vector<float> tiled(3 * length);
+    for (std::size_t i = 0; i < tiled.size(); ++i) {
+        tiled[i] = source[i % length];
+    }
+    const auto bandTiled =
+        bandPass(tiled, options.sampleRate, options.bandLowHz, options.bandHighHz);
+    const std::span<const float> bandSource(bandTiled.data() + length, length);
+
+    // The lag of each window of the recording, near the global one: a receiver's jitter buffer
+    // may stretch or drop a few milliseconds (WebRTC's NetEq does), and what follows is then
+    // compared at its own lag.
+    const auto windowSamples = static_cast<std::size_t>(options.windowSeconds * rate);
+    const auto radius = static_cast<std::size_t>(options.maxSlipSeconds * rate);
+    if (windowSamples == 0) {
+        return failure(FidelityErrc::tooShort, "empty window");
+    }
+    const auto trackSamples = static_cast<std::size_t>(options.trackSeconds * rate);
+    if (trackSamples == 0) {
+        return failure(FidelityErrc::tooShort, "empty track window");
+    }
+    // Followed outward from the middle, where the global lag was found, each window searched
+    // around the last lag a window fixed: leading or trailing silence (or noise alone) is
+    // reached last and cannot lead the track astray, and skips that add up (one at each loop of
+    // a file) are followed however far they go.
+    const std::size_t count = (total + trackSamples - 1) / trackSamples;
+    std::vector<WindowMatch> matches(count);
+    const auto follow = [&](std::size_t i, std::size_t around) {
+        const std::size_t p = i * trackSamples;
+        const auto w = std::min(trackSamples, total - p);
+        // A short remainder is too little to correlate: it fixes nothing.
+        matches[i] = 2 * w >= trackSamples
+                         ? windowLag(bandRecording, p, w, bandSource, around, radius)
+                         : WindowMatch{around, false};
+        // A peak moved by a few samples is noise on a short window, not a skip: the lag stays.
+        constexpr std::size_t kJitter = 8;
+        const auto moved = std::min((matches[i].lag + length - around) % length,
+                                    (around + length - matches[i].lag) % length);
+        if (moved <= kJitter) {
+            matches[i].lag = around;
+        }
+        return matches[i].known ? matches[i].lag : around;
+    };
+    const std::size_t middle = std::min(count - 1, (from + span / 2) / trackSamples);
+    for (std::size_t i = middle, around = report.lag; i < count; ++i) {
+        around = follow(i, around);
+    }
+    for (std::size_t i = middle, around = matches[middle].known ? matches[middle].lag : report.lag;
+         i-- > 0;) {
+        around = follow(i, around);
+    }
+    // The windows that fixed a lag; the others take their neighbours' (before the first and
+    // after the last: theirs; between two of the same lag: it).
+    std::vector<std::size_t> known;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (matches[i].known) {
+            known.push_back(i);
+        }
+    }
+    if (known.empty()) {
+        matches[middle] = {report.lag, true};
+        known.push_back(middle);
+    }
+    std::vector<std::size_t> track(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto next = std::lower_bound(known.begin(), known.end(), i);
+        track[i] = next == known.end() ? matches[known.back()].lag : matches[*next].lag;
+    }
+    // Each run of windows at one lag, its lag made exact over the whole run (a window next to
+    // a change or in noise may peak a few samples off).
+    for (std::size_t i0 = 0; i0 < count;) {
+        std::size_t i1 = i0 + 1;
+        while (i1 < count && track[i1] == track[i0]) {
+            ++i1;
+        }
+        const std::size_t lag = track[i0];
+        const std::size_t end = std::min(total, i1 * trackSamples);
+        double bestCross = -1;
+        std::size_t exact = lag;
+        for (std::size_t d = 0; d <= 16; ++d) {
+            const std::size_t candidate = (lag + length + d - 8) % length;
+            double cross = 0;
+            for (std::size_t n = i0 * trackSamples; n < end; ++n) {
+                cross += double(recording[n]) * source[(n + candidate) % length];
+            }
+            if (cross > bestCross) {
+                bestCross = cross;
+                exact = candidate;
+            }
+        }
+        for (std::size_t i = i0; i < i1; ++i) {
+            track[i] = exact;
+            if (matches[i].known) {
+                matches[i].lag = exact;
+            }
+        }
+        i0 = i1;
+    }
+    std::vector<std::size_t> lagOf(total);
+    for (std::size_t n = 0; n < total; ++n) {
+        lagOf[n] = track[n / trackSamples];
+    }
+    const auto lagAt = [&](std::size_t n) {
+        return lagOf[n];
     };
 
     // The delay and the end: least squared error for "nothing, then g * source, then nothing",
-    // with g fitted over the correlation window.
+    // with g fitted over the correlation span.
     double cross = 0;
     double power = 0;
-    for (std::size_t n = from; n < from + window; ++n) {
-        cross += double(recording[n]) * aligned(n);
-        power += double(aligned(n)) * aligned(n);
+    for (std::size_t n = from; n < from + span; ++n) {
+        const double s = source[(n + lagAt(n)) % length];
+        cross += double(recording[n]) * s;
+        power += s * s;
     }
     const double g = power > 0 ? cross / power : 0;
+    // Between two windows that fixed different lags, the sample where the lag changes: least
+    // squared error for "the first lag before, the second after", from the start of the one to
+    // the end of the other.
+    for (std::size_t k = 0; k + 1 < known.size(); ++k) {
+        const std::size_t before = matches[known[k]].lag;
+        const std::size_t after = matches[known[k + 1]].lag;
+        if (before == after) {
+            continue;
+        }
+        const std::size_t begin = known[k] * trackSamples;
+        const std::size_t stop = std::min(total, (known[k + 1] + 1) * trackSamples);
+        double sum = 0;
+        double bestSum = 0;
+        std::size_t change = begin;
+        for (std::size_t n = begin; n < stop; ++n) {
+            const double r = recording[n];
+            const double eBefore = r - g * source[(n + before) % length];
+            const double eAfter = r - g * source[(n + after) % length];
+            sum += eBefore * eBefore - eAfter * eAfter;
+            if (sum < bestSum) {
+                bestSum = sum;
+                change = n + 1;
+            }
+        }
+        for (std::size_t n = begin; n < stop; ++n) {
+            lagOf[n] = n < change ? before : after;
+        }
+    }
     const auto saving = [&](std::size_t n) {
         const double r = recording[n];
-        const double e = r - g * aligned(n);
+        const double e = r - g * source[(n + lagAt(n)) % length];
         return r * r - e * e; // what calling sample n "nothing" saves over calling it source
     };
-    const auto maxDelay =
-        std::min(recording.size(), static_cast<std::size_t>(options.maxDelaySeconds * rate));
+    const auto maxDelay = std::min(total, static_cast<std::size_t>(options.maxDelaySeconds * rate));
     double sum = 0;
     double bestSum = 0;
     for (std::size_t d = 1; d <= maxDelay; ++d) {
@@ -248,62 +451,84 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
     }
     sum = 0;
     bestSum = 0;
-    report.end = recording.size();
-    for (std::size_t e = recording.size(); e > report.delay + 1; --e) {
+    report.end = total;
+    for (std::size_t e = total; e > report.delay + 1; --e) {
         sum += saving(e - 1);
         if (sum < bestSum) {
             bestSum = sum;
             report.end = e - 1;
         }
     }
+    report.lag = lagAt(report.delay);
     report.offset = (report.lag + report.delay) % length;
 
-    // (a) In-band SNR over the aligned stretch, edges trimmed.
+    // (a) and (b) over the stretch, edges trimmed, window by window at each window's own lag.
+    const auto edge = static_cast<std::size_t>(options.edgeSeconds * rate);
+    if (report.end - report.delay <
+        2 * edge + static_cast<std::size_t>(options.minAlignedSeconds * rate)) {
+        return failure(FidelityErrc::tooShort,
+                       std::to_string(static_cast<double>(report.end - report.delay) / rate) +
+                           " s aligned, edges included");
+    }
+    const std::size_t first = report.delay + edge;
+    const std::size_t last = report.end - edge;
+    report.alignedSeconds = static_cast<double>(last - first) / rate;
+    // The expected signal at each window's lag, raw, then both band-passed alike (for a copy,
+    // the two stretches are the same samples and the error is exactly nothing).
     std::vector<float> recorded(recording.begin() + static_cast<std::ptrdiff_t>(report.delay),
                                 recording.begin() + static_cast<std::ptrdiff_t>(report.end));
     std::vector<float> expected(recorded.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
-        expected[i] = aligned(report.delay + i);
-    }
-    const auto edge = static_cast<std::size_t>(options.edgeSeconds * rate);
-    const auto windowSamples = static_cast<std::size_t>(options.windowSeconds * rate);
-    if (recorded.size() < 2 * edge + static_cast<std::size_t>(options.minAlignedSeconds * rate) ||
-        windowSamples == 0) {
-        return failure(FidelityErrc::tooShort,
-                       std::to_string(static_cast<double>(recorded.size()) / rate) +
-                           " s aligned, edges included");
+        const std::size_t n = report.delay + i;
+        expected[i] = source[(n + lagOf[n]) % length];
     }
     const auto bandRecorded =
         bandPass(recorded, options.sampleRate, options.bandLowHz, options.bandHighHz);
     const auto bandExpected =
         bandPass(expected, options.sampleRate, options.bandLowHz, options.bandHighHz);
-    const std::span<const float> r(bandRecorded.data() + edge, bandRecorded.size() - 2 * edge);
-    const std::span<const float> s(bandExpected.data() + edge, bandExpected.size() - 2 * edge);
-    report.alignedSeconds = static_cast<double>(r.size()) / rate;
+    struct Window {
+        double rs = 0, ss = 0, rr = 0;
+    };
+    std::vector<Window> windows;
     double rs = 0;
     double ss = 0;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-        rs += double(r[i]) * s[i];
-        ss += double(s[i]) * s[i];
+    for (std::size_t p = first; p < last; p += windowSamples) {
+        const auto w = std::min(windowSamples, last - p);
+        Window window;
+        for (std::size_t n = p - report.delay; n < p + w - report.delay; ++n) {
+            const double r = bandRecorded[n];
+            const double s = bandExpected[n];
+            window.rs += r * s;
+            window.ss += s * s;
+            window.rr += r * r;
+        }
+        rs += window.rs;
+        ss += window.ss;
+        if (w == windowSamples) { // steadiness over whole windows only
+            windows.push_back(window);
+        }
+    }
+    for (std::size_t i = first / trackSamples; i < count && i * trackSamples < last; ++i) {
+        auto slip = static_cast<long>(track[i]) - static_cast<long>(report.lag);
+        slip = slip > static_cast<long>(length / 2)    ? slip - static_cast<long>(length)
+               : slip < -static_cast<long>(length / 2) ? slip + static_cast<long>(length)
+                                                       : slip;
+        report.windowSlip.push_back(slip);
     }
     if (ss == 0) {
         return failure(FidelityErrc::silent, "no source in the band");
     }
     report.gain = rs / ss;
     double errorPower = 0;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-        const double e = r[i] - report.gain * s[i];
+    for (std::size_t n = first - report.delay; n < last - report.delay; ++n) {
+        const double e = bandRecorded[n] - report.gain * bandExpected[n];
         errorPower += e * e;
     }
     const double signalPower = report.gain * report.gain * ss;
     report.snrDb = 10 * std::log10(signalPower / std::max(errorPower, signalPower * 1e-30));
-
-    // (b) Gain steadiness: consecutive windows over the stretch.
-    for (std::size_t start = 0; start + windowSamples <= r.size(); start += windowSamples) {
-        const double recordedEnergy = energy(r.subspan(start, windowSamples));
-        const double sourceEnergy = energy(s.subspan(start, windowSamples));
-        if (sourceEnergy > 0 && recordedEnergy > 0) {
-            report.windowGainDb.push_back(10 * std::log10(recordedEnergy / sourceEnergy));
+    for (const auto& window : windows) {
+        if (window.ss > 0 && window.rr > 0) {
+            report.windowGainDb.push_back(10 * std::log10(window.rr / window.ss));
         }
     }
     if (report.windowGainDb.empty()) {
@@ -312,6 +537,9 @@ FidelityOutcome<FidelityReport> measureStethoscopeFidelity(std::span<const float
     const auto [low, high] =
         std::minmax_element(report.windowGainDb.begin(), report.windowGainDb.end());
     report.gainDeviationDb = *high - *low;
+    const auto [fewest, most] =
+        std::minmax_element(report.windowSlip.begin(), report.windowSlip.end());
+    report.maxSlipMs = static_cast<double>(std::max(-*fewest, *most)) * 1000.0 / rate;
     return report;
 }
 

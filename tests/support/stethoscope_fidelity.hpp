@@ -6,12 +6,20 @@
 // (silence, then the source). Modelled as recording[n] = g * source[(n + lag) mod L] for
 // delay <= n < end, and nothing else: the lag is found coarse on decimated envelopes (mean |x|
 // over 1 ms blocks, every block lag of the loop tried), then sample-exact by cross-correlating
-// the waveforms around the best coarse candidates; the delay (and the end) is where the squared
-// error of "silence before, source after" is least. offset = (lag + delay) mod L: the source
-// sample heard first.
+// the waveforms around the best coarse candidates. A recorder may drop or repeat a few
+// milliseconds (a jitter buffer; Chromium's fake microphone skips 8 ms each time it loops its
+// file), so the lag is then followed in 100 ms windows outward from the middle, each searched
+// within maxSlipSeconds of the last lag a window fixed (band-passed cross-correlation). Only a
+// window with one clear peak fixes a lag: a quiet one, or the source's tone alone (its peaks
+// repeat every period), takes its neighbours'. Each run at one lag is then made exact over the
+// run, and where the lag changes, the sample where it does is found (least squares between the
+// two lags): windowSlip reports the lags. A receiver that time-stretches continuously (WebRTC's
+// NetEq) is beyond this model: its SNR reads low.
+// The delay (and the end) is where the squared error of "silence before, source after" is
+// least. offset = (lag + delay) mod L: the source sample heard first.
 // (a) SNR in the 20-1000 Hz band over the aligned stretch: both band-passed (FFT, bins outside
-// the band zeroed), the edges trimmed, the least-squares gain g applied: power of g*source over
-// power of recording - g*source.
+// the band zeroed), the edges trimmed, one least-squares gain g: power of g*source over power
+// of recording - g*source, each window at its own lag.
 // (b) Gain steadiness: 20 log10(rms recording / rms source), band-passed, in consecutive 1 s
 // windows over at least 10 s; the deviation is the largest minus the smallest.
 
@@ -33,6 +41,8 @@ struct FidelityOptions {
     double minAlignedSeconds = 10.0; // too_short below this (after the edges are trimmed)
     double edgeSeconds = 0.25;       // trimmed from each end of the band-passed stretch
     double maxDelaySeconds = 10.0;   // how late in the recording the source may start
+    double trackSeconds = 0.1;       // the lag is followed window by window of this length
+    double maxSlipSeconds = 0.03;    // how far a window's lag may stray from its neighbour's
     double minCorrelation = 0.2;     // no_match below this (normalised, at the lag found)
 };
 
@@ -47,6 +57,10 @@ struct FidelityReport {
     double snrDb = 0;          // in band; capped at 300 dB (identical signals)
     std::vector<double> windowGainDb;
     double gainDeviationDb = 0; // max - min of windowGainDb
+    // Each track window's lag less the lag at the delay, in samples (0 throughout for a
+    // recorder that neither drops nor stretches), and the largest magnitude, in ms.
+    std::vector<long> windowSlip;
+    double maxSlipMs = 0;
 };
 
 template <class T> using FidelityOutcome = errors::Outcome<T, errors::Failure>;

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
+#include <sstream>
 
 using tc::test::FidelityErrc;
 using tc::test::measureStethoscopeFidelity;
@@ -149,6 +150,44 @@ TEST_CASE("Stethoscope fidelity reports a 6 dB gain ramp as unsteady gain", "[fi
     CHECK(report->gainDeviationDb <= 6.5);
     // Rising window after window.
     CHECK(std::is_sorted(report->windowGainDb.begin(), report->windowGainDb.end()));
+}
+
+TEST_CASE("Stethoscope fidelity follows a recorder that drops and repeats audio", "[fidelity]") {
+    const auto source = sourceSignal();
+    const std::size_t length = source.size();
+    // Silence, then the loop from `offset`; 10 ms dropped at 5 s, 5 ms played twice at 9 s, and
+    // 387 samples skipped each time the loop comes round (as Chromium's fake microphone does).
+    const std::size_t delay = 9'999;
+    const std::size_t offset = 123'456;
+    std::vector<float> recording(30 * kRate, 0.0f);
+    std::size_t position = offset;
+    for (std::size_t n = delay; n < recording.size(); ++n) {
+        if (n == 5 * kRate) {
+            position += 480;
+        } else if (n == 9 * kRate) {
+            position -= 240;
+        }
+        if (position % length < (position - 1) % length) {
+            position += 387; // came round
+        }
+        recording[n] = source[position % length];
+        ++position;
+    }
+    const auto report = measureStethoscopeFidelity(source, recording);
+    REQUIRE(report);
+    std::ostringstream slips;
+    for (const auto slip : report->windowSlip) {
+        slips << slip << ' ';
+    }
+    INFO("window slips: " << slips.str());
+    CHECK(report->offset == offset);
+    CHECK(report->delay == delay);
+    // Each change found to the sample: the recording is the source, piece by piece.
+    CHECK(report->snrDb > 100);
+    CHECK(report->gainDeviationDb < 0.01);
+    CHECK(report->windowSlip.front() == 0);
+    CHECK(report->windowSlip.back() == 480 - 240 + 2 * 387);
+    CHECK(report->maxSlipMs == Approx((480 - 240 + 2 * 387) / 48.0));
 }
 
 TEST_CASE("Stethoscope fidelity refuses silence, another sound and a too short recording",
