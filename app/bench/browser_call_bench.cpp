@@ -18,6 +18,7 @@
 // from the cabin's frame stamps (media/include/tc/media/video_frame_code.hpp) after the CPU
 // window, as that reading costs CPU itself.
 #include "benchmarks.hpp"
+#include "browser_doctor.hpp"
 #include "browser_doctor_page.hpp"
 #include "browser_doctor_sdp.hpp"
 #include "machine_description.hpp"
@@ -47,13 +48,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
 constexpr const char* kPassphrase = "telecabine"; // `pki init`'s development passphrase
-// The cabin's SSRCs (app/cabin: cabin_simulator.cpp, cabin_voice.cpp, cabin_cameras.cpp).
-constexpr std::uint32_t kStethoscopeSsrc = 0x57E7A001;
-constexpr std::uint32_t kVoiceSsrc = 0x70C0A001;
-constexpr std::uint32_t kRoomCameraSsrc = 0x7C0A1E01;
 
 std::string readText(const fs::path& path) {
     std::ifstream in(path);
@@ -112,72 +108,6 @@ std::optional<std::string> waitForLine(const fs::path& log, const std::string& p
     } while (Clock::now() < deadline);
     return std::nullopt;
 }
-
-// The doctor's signalling for the page: the real client, its replies and events waited for.
-class DoctorLink {
-public:
-    DoctorLink(protocol::IoThread& io, protocol::ClientConfig config)
-        : m_events(std::make_shared<Events>()) {
-        m_client = protocol::RendezvousClient::create(io.executor(), std::move(config), m_events);
-        m_client->start();
-    }
-    DoctorLink(const DoctorLink&) = delete;
-    DoctorLink& operator=(const DoctorLink&) = delete;
-    ~DoctorLink() { m_client->stop(); }
-
-    protocol::Reply request(std::string_view type, json body) {
-        auto promise = std::make_shared<std::promise<protocol::Reply>>();
-        auto future = promise->get_future();
-        m_client->request(std::string(type), std::move(body), [promise](protocol::Reply reply) {
-            promise->set_value(std::move(reply));
-        });
-        if (future.wait_for(15s) != std::future_status::ready) {
-            throw std::runtime_error("no reply to " + std::string(type));
-        }
-        auto reply = future.get();
-        if (reply.code) {
-            throw std::runtime_error(std::string(type) + " refused: " + reply.code.message() + " " +
-                                     reply.message);
-        }
-        return reply;
-    }
-    bool waitWelcome(std::chrono::milliseconds timeout) {
-        std::unique_lock lock(m_events->mutex);
-        return m_events->cv.wait_for(lock, timeout, [&] { return m_events->welcomed; });
-    }
-    // The next event of any type, or nothing within `timeout`.
-    std::optional<protocol::Envelope> nextEvent(std::chrono::milliseconds timeout) {
-        std::unique_lock lock(m_events->mutex);
-        if (!m_events->cv.wait_for(lock, timeout, [&] { return !m_events->queue.empty(); })) {
-            return std::nullopt;
-        }
-        auto event = std::move(m_events->queue.front());
-        m_events->queue.pop_front();
-        return event;
-    }
-
-private:
-    // Shared with the client, which may still call it while it stops.
-    struct Events final : protocol::ClientListener {
-        std::mutex mutex;
-        std::condition_variable cv;
-        bool welcomed = false;
-        std::deque<protocol::Envelope> queue;
-        void onConnectionState(protocol::ConnectionState, boost::system::error_code) override {}
-        void onWelcome(const protocol::Welcome&, bool) override {
-            std::lock_guard lock(mutex);
-            welcomed = true;
-            cv.notify_all();
-        }
-        void onEvent(const protocol::Envelope& event) override {
-            std::lock_guard lock(mutex);
-            queue.push_back(event);
-            cv.notify_all();
-        }
-    };
-    std::shared_ptr<Events> m_events;
-    std::shared_ptr<protocol::RendezvousClient> m_client;
-};
 
 // The service, the cabin and their files; the programs are killed when this goes.
 struct Call {
@@ -353,108 +283,6 @@ json measureConsole(Call& call, int seconds) {
                          "glass (the cabin's stamp to the window's buffer swap) is measured "
                          "in-process by `telecabine-bench video-latency`"}}}};
 }
-
-json iceServersForPage(const std::vector<protocol::IceServer>& servers) {
-    json out = json::array();
-    for (const auto& server : servers) {
-        out.push_back({{"urls", server.urls},
-                       {"username", server.username},
-                       {"credential", server.credential}});
-    }
-    return out;
-}
-
-std::string iceUfragOf(const std::string& sdp) {
-    std::smatch match;
-    static const std::regex re("a=ice-ufrag:([^\r\n]+)");
-    return std::regex_search(sdp, match, re) ? match[1].str() : std::string();
-}
-
-// Relays what came from the cabin (answer, candidates) to the page and the page's trickled
-// candidates to the cabin, for `duration`.
-class BrowserDoctor {
-public:
-    BrowserDoctor(DoctorLink& link, test::ChromiumSession& chromium, std::string sessionId)
-        : m_link(link)
-        , m_chromium(chromium)
-        , m_session(std::move(sessionId)) {}
-
-    json evaluate(const std::string& expression, std::chrono::milliseconds timeout = 15s) {
-        auto value = m_chromium.evaluate(expression, timeout);
-        if (!value) {
-            throw std::runtime_error(expression.substr(0, 40) + ": " + value.error().message() +
-                                     "\n" + m_chromium.diagnostics());
-        }
-        return *value;
-    }
-
-    void offer(const json& iceServers) {
-        const auto started = evaluate("tcStart(" + iceServers.dump() + ")", 30s);
-        const auto mids = started.at("mids");
-        m_mids = {{mids.at(0).get<std::string>(), "steth"},
-                  {mids.at(1).get<std::string>(), "voice"},
-                  {mids.at(2).get<std::string>(), "video"}};
-        const auto browserOffer = started.at("offer").get<std::string>();
-        m_ufrag = iceUfragOf(browserOffer);
-        const protocol::SessionDescription offer{m_session, protocol::SdpType::offer,
-                                                 offerForCabin(browserOffer, m_mids)};
-        m_link.request(protocol::type::sessionOffer, protocol::toJson(offer));
-    }
-
-    void relay(std::chrono::milliseconds duration) {
-        const auto deadline = Clock::now() + duration;
-        while (Clock::now() < deadline) {
-            if (const auto event = m_link.nextEvent(100ms)) {
-                take(*event);
-            }
-            if (!m_answered) {
-                continue;
-            }
-            for (const auto& line : evaluate("tcCandidates()")) {
-                auto candidate = protocol::parseCandidate(plainCandidate(line.get<std::string>()));
-                if (!candidate) {
-                    continue; // TCP, or a name: our ICE takes UDP addresses
-                }
-                const auto [kind, payload] =
-                    protocol::toSessionMessage(protocol::IceCandidateSignal{m_ufrag, *candidate});
-                m_link.request(protocol::type::sessionMessage,
-                               protocol::toJson(protocol::SessionMessage{
-                                   m_session, std::string(kind), payload}));
-            }
-        }
-    }
-
-    bool answered() const { return m_answered; }
-
-private:
-    void take(const protocol::Envelope& event) {
-        if (event.type == protocol::type::sessionAnswer) {
-            const auto answer = protocol::fromJson<protocol::SessionDescription>(event.body);
-            if (!answer) {
-                throw std::runtime_error("a malformed answer from the cabin");
-            }
-            const auto sdp = answerForBrowser(
-                answer->sdp, m_mids,
-                {{"steth", kStethoscopeSsrc}, {"voice", kVoiceSsrc}, {"video", kRoomCameraSsrc}});
-            evaluate("tcAnswer(" + json(sdp).dump() + ")");
-            m_answered = true;
-        } else if (event.type == protocol::type::sessionMessage &&
-                   event.body.value("kind", "") == protocol::kind::iceCandidate) {
-            const auto& payload = event.body.at("payload");
-            evaluate("tcCandidate(" + json(payload.at("candidate")).dump() + ", " +
-                     json(payload.at("ufrag")).dump() + ")");
-        } else if (event.type == protocol::type::sessionEnded) {
-            throw std::runtime_error("the session ended: " + event.body.dump());
-        }
-    }
-
-    DoctorLink& m_link;
-    test::ChromiumSession& m_chromium;
-    std::string m_session;
-    MidMap m_mids;
-    std::string m_ufrag;
-    bool m_answered = false;
-};
 
 double framesDecodedOf(const json& stats) {
     return stats.contains("video") && stats["video"].is_object()
