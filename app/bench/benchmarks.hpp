@@ -74,8 +74,9 @@ struct ProcessTimes {
     pid_t parent = 0;
     double cpuSeconds = 0;
 };
-inline std::optional<ProcessTimes> processTimes(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+// From a stat file: /proc/<pid>/stat, or a thread's /proc/<pid>/task/<tid>/stat.
+inline std::optional<ProcessTimes> processTimesAt(const std::filesystem::path& statFile) {
+    std::ifstream stat(statFile);
     std::string text((std::istreambuf_iterator<char>(stat)), {});
     const auto close = text.rfind(')'); // the command name may hold spaces and parentheses
     if (close == std::string::npos || close + 2 > text.size()) {
@@ -97,6 +98,10 @@ inline std::optional<ProcessTimes> processTimes(pid_t pid) {
     }
     times.cpuSeconds = (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
     return times;
+}
+
+inline std::optional<ProcessTimes> processTimes(pid_t pid) {
+    return processTimesAt("/proc/" + std::to_string(pid) + "/stat");
 }
 
 // utime + stime of another process, in seconds (0 once it is gone).

@@ -208,6 +208,56 @@ struct DisplayServerMeter {
     }
 };
 
+// Where a doctor's CPU goes: seconds per part (the console's threads by name, Chromium's
+// processes by --type), over a window: take() at its start and its end.
+class CpuBreakdown {
+public:
+    // The threads of `pid` (named by /proc/<pid>/task/<tid>/comm).
+    void takeThreads(pid_t pid, std::map<std::string, double>& into) const {
+        std::error_code ec;
+        for (const auto& task :
+             fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+            auto name = readText(task.path() / "comm");
+            name = name.substr(0, name.find('\n'));
+            if (const auto times = processTimesAt(task.path() / "stat")) {
+                into[name] += times->cpuSeconds;
+            }
+        }
+    }
+    // Processes by their Chromium --type (and --utility-sub-type), "browser" without one. Its
+    // children rewrite their command line as one string, so the flags are searched in the text.
+    void takeProcesses(const std::vector<pid_t>& pids, std::map<std::string, double>& into) const {
+        const auto flag = [](const std::string& text, const std::string& name) {
+            const auto at = text.find(name);
+            return at == std::string::npos
+                       ? std::string()
+                       : text.substr(at + name.size(),
+                                     text.find_first_of(std::string(" \0", 2), at) - at -
+                                         name.size());
+        };
+        for (const auto pid : pids) {
+            const auto text = readText("/proc/" + std::to_string(pid) + "/cmdline");
+            auto type = flag(text, "--type=");
+            const auto sub = flag(text, "--utility-sub-type=");
+            type = type.empty() ? "browser" : sub.empty() ? type : type + " " + sub;
+            into[type] += childCpuSeconds(pid);
+        }
+    }
+    // % of one core per part over `wall` seconds, the parts under 0.5 % left out.
+    static json percentages(const std::map<std::string, double>& before,
+                            const std::map<std::string, double>& after, double wall) {
+        json out = json::object();
+        for (const auto& [name, seconds] : after) {
+            const auto was = before.find(name);
+            const double pct = 100.0 * (seconds - (was == before.end() ? 0.0 : was->second)) / wall;
+            if (pct >= 0.5) {
+                out[name] = pct;
+            }
+        }
+        return out;
+    }
+};
+
 double percentOf(double cpuSeconds, double wallSeconds) {
     return wallSeconds > 0 ? 100.0 * cpuSeconds / wallSeconds : 0;
 }
@@ -250,9 +300,13 @@ json measureConsole(Call& call, int seconds) {
     const auto startedAt = Clock::now();
     std::this_thread::sleep_for(2s); // decoders, jitter buffers and bitrate find their pace
     const DisplayServerMeter xServer;
+    std::map<std::string, double> threadsBefore;
+    std::map<std::string, double> threadsAfter;
+    CpuBreakdown().takeThreads(console.pid(), threadsBefore);
     const double before = processTreeCpuSeconds(console.pid());
     const auto from = Clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    CpuBreakdown().takeThreads(console.pid(), threadsAfter);
     const double cpu = processTreeCpuSeconds(console.pid()) - before;
     const double wall = std::chrono::duration<double>(Clock::now() - from).count();
     const auto ended = waitForLine(
@@ -272,6 +326,7 @@ json measureConsole(Call& call, int seconds) {
             {"window_s", wall},
             {"cpu_pct_one_core", percentOf(cpu, wall)},
             {"x_server_cpu_pct_one_core", xServer.over(wall)},
+            {"cpu_pct_by_thread", CpuBreakdown::percentages(threadsBefore, threadsAfter, wall)},
             {"frames_decoded", frames},
             {"frames_decoded_per_s", static_cast<double>(frames) / auscultated},
             {"frames_counted_over_s", auscultated},
@@ -396,9 +451,13 @@ json measureChromium(Call& call, int seconds, int latencySeconds) {
     doctor.relay(2s); // decoder, jitter buffer and bitrate find their pace
     const auto first = doctor.evaluate("tcStats()");
     const DisplayServerMeter xServer;
+    std::map<std::string, double> partsBefore;
+    std::map<std::string, double> partsAfter;
+    CpuBreakdown().takeProcesses(chromium.pids(), partsBefore);
     const double before = chromium.cpuSeconds();
     const auto from = Clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    CpuBreakdown().takeProcesses(chromium.pids(), partsAfter);
     const double cpu = chromium.cpuSeconds() - before;
     const double wall = std::chrono::duration<double>(Clock::now() - from).count();
     const auto processes = chromium.pids().size();
@@ -435,6 +494,7 @@ json measureChromium(Call& call, int seconds, int latencySeconds) {
             {"window_s", wall},
             {"cpu_pct_one_core", percentOf(cpu, wall)},
             {"x_server_cpu_pct_one_core", xServer.over(wall)},
+            {"cpu_pct_by_process_type", CpuBreakdown::percentages(partsBefore, partsAfter, wall)},
             {"processes", processes},
             {"frames_decoded", frames},
             {"frames_decoded_per_s", static_cast<double>(frames) / wall},
