@@ -4,12 +4,17 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <optional>
+#include <sstream>
 #include <stdlib.h>
 #include <string>
 #include <sys/resource.h>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
 namespace tc::bench {
@@ -63,6 +68,77 @@ inline double processCpuSeconds() {
            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// Of another process, from /proc/<pid>/stat (Linux): its parent and its user + system CPU time
+// in seconds; nothing once it is gone.
+struct ProcessTimes {
+    pid_t parent = 0;
+    double cpuSeconds = 0;
+};
+// From a stat file: /proc/<pid>/stat, or a thread's /proc/<pid>/task/<tid>/stat.
+inline std::optional<ProcessTimes> processTimesAt(const std::filesystem::path& statFile) {
+    std::ifstream stat(statFile);
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    const auto close = text.rfind(')'); // the command name may hold spaces and parentheses
+    if (close == std::string::npos || close + 2 > text.size()) {
+        return std::nullopt;
+    }
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    ProcessTimes times;
+    fields >> state >> times.parent;
+    std::string skip;
+    for (int i = 0; i < 9; ++i) {
+        fields >> skip; // pgrp .. cmajflt
+    }
+    double utime = 0;
+    double stime = 0;
+    fields >> utime >> stime;
+    if (!fields) {
+        return std::nullopt;
+    }
+    times.cpuSeconds = (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return times;
+}
+
+inline std::optional<ProcessTimes> processTimes(pid_t pid) {
+    return processTimesAt("/proc/" + std::to_string(pid) + "/stat");
+}
+
+// utime + stime of another process, in seconds (0 once it is gone).
+inline double childCpuSeconds(pid_t pid) {
+    const auto times = processTimes(pid);
+    return times ? times->cpuSeconds : 0;
+}
+
+// utime + stime summed over `root` and every live process descending from it (children,
+// grandchildren...), in seconds: a program's cost with whatever helpers it started.
+inline double processTreeCpuSeconds(pid_t root) {
+    std::map<pid_t, ProcessTimes> all;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const auto name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") == std::string::npos) {
+            const auto pid = static_cast<pid_t>(std::stol(name));
+            if (const auto times = processTimes(pid)) {
+                all.emplace(pid, *times);
+            }
+        }
+    }
+    double total = 0;
+    for (const auto& [pid, times] : all) {
+        // Up the parent chain to `root` (or to init: not ours).
+        for (pid_t at = pid; at > 1;) {
+            if (at == root) {
+                total += times.cpuSeconds;
+                break;
+            }
+            const auto up = all.find(at);
+            at = up == all.end() ? 0 : up->second.parent;
+        }
+    }
+    return total;
+}
+
 // The coordinators' indicators over a year of seeded consultations (review_bench.cpp).
 int runReview(cli::CommandLine& args);
 
@@ -107,5 +183,10 @@ int runArchive(cli::CommandLine& args);
 // first media packet, per kind of path (host, server-reflexive, relay over UDP, relay over TLS),
 // and an ICE restart from the address change to media again.
 int runConnect(cli::CommandLine& args);
+
+// One simulated cabin's 720p30 call received by two doctors in turn, the real console and a
+// Chromium page (decode and display): the CPU of each summed over its processes, their ratio,
+// frames decoded and glass-to-glass latency where it can be measured (browser_call_bench.cpp).
+int runBrowserCall(cli::CommandLine& args);
 
 } // namespace tc::bench

@@ -29,25 +29,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace net = boost::asio;
 
-// utime + stime of another process, from /proc (Linux).
-double childCpuSeconds(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const auto close = text.rfind(')');
-    if (close == std::string::npos) {
-        return 0;
-    }
-    std::istringstream fields(text.substr(close + 2));
-    std::string skip;
-    for (int i = 0; i < 11; ++i) {
-        fields >> skip; // state .. cmajflt
-    }
-    double utime = 0;
-    double stime = 0;
-    fields >> utime >> stime;
-    return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 struct Frames {
     std::vector<std::vector<std::vector<std::uint8_t>>> packets; // per frame
 };

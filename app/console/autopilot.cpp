@@ -1,7 +1,6 @@
 #include "autopilot.hpp"
 
 #include "archive_uploads.hpp"
-
 #include "connection_controller.hpp"
 #include "prescription_delivery.hpp"
 #include "prescription_editor.hpp"
@@ -180,7 +179,17 @@ void Autopilot::auscultate() {
     }
     std::fprintf(stderr, "autopilot: recording the stethoscope for %d s: %s\n",
                  m_auscultationSeconds, qPrintable(recorder->file()));
-    QTimer::singleShot(m_auscultationSeconds * 1000, this, [this, recorder] {
+    // The room camera's decoded frames at both ends: a benchmark measuring the console over the
+    // auscultation (telecabine-bench browser-call) reads its frame rate from them.
+    const auto roomFrames = [this] {
+        return static_cast<unsigned long long>(
+            m_session->video()->stats(QStringLiteral("room")).framesDecoded);
+    };
+    std::fprintf(stderr, "autopilot: auscultation starts, room camera %llu frames decoded\n",
+                 roomFrames());
+    QTimer::singleShot(m_auscultationSeconds * 1000, this, [this, recorder, roomFrames] {
+        std::fprintf(stderr, "autopilot: auscultation ends, room camera %llu frames decoded\n",
+                     roomFrames());
         // Still recording, or the receive path ended the recording itself (and says why).
         const bool wasRecording = recorder->recording();
         recorder->stop();
@@ -508,15 +517,14 @@ void Autopilot::waitForArchive(const QString& recordId, int triesLeft) {
         return;
     }
     const auto& rows = m_archive->rows();
-    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) {
-        return r.recordId == recordId;
-    });
+    const auto row = std::find_if(rows.begin(), rows.end(),
+                                  [&](const auto& r) { return r.recordId == recordId; });
     const QString state = row != rows.end() ? row->state : QString();
     const bool settled = state == QLatin1String("done") || state == QLatin1String("blocked") ||
                          state == QLatin1String("failed");
     if (!settled && triesLeft > 0) {
-        QTimer::singleShot(100, this,
-                           [this, recordId, triesLeft] { waitForArchive(recordId, triesLeft - 1); });
+        QTimer::singleShot(
+            100, this, [this, recordId, triesLeft] { waitForArchive(recordId, triesLeft - 1); });
         return;
     }
     std::fprintf(stderr, "autopilot: dossier %s: %s %s\n", qPrintable(recordId),
