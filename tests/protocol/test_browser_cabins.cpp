@@ -516,3 +516,28 @@ TEST_CASE("telecabine-rendezvous serve --browser-port: the port reported, a toke
               std::string::npos);
     }
 }
+
+// protocol/README.md section 22 is what a browser cabin's vendor works from: every refusal of the
+// service's, with the status the service answers it with.
+TEST_CASE("README 22 names every browser refusal with its status", "[browser][readme]") {
+    const auto readme =
+        protocol::readFile(std::string(TC_TEST_DATA_DIR) + "/../../protocol/README.md");
+    REQUIRE(readme);
+    const auto begin = readme->find("## 22. Browser cabins");
+    const auto end = readme->find("\n## 23.", begin);
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    const auto section = readme->substr(begin, end - begin);
+    using protocol::BrowserErrc;
+    for (const auto code : {BrowserErrc::tokenMissing, BrowserErrc::tokenMalformed,
+                            BrowserErrc::tokenInvalid, BrowserErrc::tokenExpired,
+                            BrowserErrc::unknownTarget}) {
+        const auto row = "| " + std::to_string(protocol::browserHttpStatus(code)) + " | `" +
+                         std::string(protocol::wireName(code)) + "` |";
+        INFO(row);
+        CHECK(section.find(row) != std::string::npos);
+    }
+    const auto disabled = BrowserErrc::browserCabinsDisabled;
+    CHECK(section.find("`" + std::to_string(protocol::browserHttpStatus(disabled)) + " " +
+                       std::string(protocol::wireName(disabled)) + "`") != std::string::npos);
+}
