@@ -529,9 +529,9 @@ TEST_CASE("README 22 names every browser refusal with its status", "[browser][re
     REQUIRE(end != std::string::npos);
     const auto section = readme->substr(begin, end - begin);
     using protocol::BrowserErrc;
-    for (const auto code : {BrowserErrc::tokenMissing, BrowserErrc::tokenMalformed,
-                            BrowserErrc::tokenInvalid, BrowserErrc::tokenExpired,
-                            BrowserErrc::unknownTarget}) {
+    for (const auto code :
+         {BrowserErrc::tokenMissing, BrowserErrc::tokenMalformed, BrowserErrc::tokenInvalid,
+          BrowserErrc::tokenExpired, BrowserErrc::unknownTarget}) {
         const auto row = "| " + std::to_string(protocol::browserHttpStatus(code)) + " | `" +
                          std::string(protocol::wireName(code)) + "` |";
         INFO(row);
