@@ -327,6 +327,27 @@ TEST_CASE("only a cabin certificate gets a browser token, and only from a browse
         cabin.exchange("POST " + std::string(protocol::kBrowserTokenPath) +
                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
     CHECK(empty.status == 200);
+    // The browser URL is built on the host the cabin dialled, its port dropped.
+    const auto browserPort = std::to_string(lab.service.service().browserPort());
+    const auto post = [&](const std::string& host) {
+        return cabin.exchange("POST " + std::string(protocol::kBrowserTokenPath) +
+                              " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n\r\n");
+    };
+    for (const auto& [host, url] : std::vector<std::pair<std::string, std::string>>{
+             {"127.0.0.1:8443", "wss://127.0.0.1:"},
+             {"rendezvous.example.fr", "wss://rendezvous.example.fr:"},
+             {"[::1]:8443", "wss://[::1]:"}}) {
+        INFO(host);
+        const auto answer = post(host);
+        REQUIRE(answer.status == 200);
+        CHECK(json::parse(answer.body)["browser_url"] == url + browserPort + "/v1/browser");
+    }
+    for (const auto* host : {"bad host", "[::1", "example.fr:port", ":8443"}) {
+        INFO(host);
+        const auto answer = post(host);
+        CHECK(answer.status == 400);
+        CHECK(answer.error() == "malformed_request");
+    }
 
     BrowserLab without(false);
     CHECK(without.service.service().browserPort() == 0);
@@ -381,7 +402,9 @@ TEST_CASE("the browser port refuses every bad token and every other request befo
     const auto answer = plain.plain(getRequest(browserTarget(token)));
     CHECK(answer.status == 404);
     CHECK(answer.error() == "unknown_target");
-    CHECK(lab.service.service().stats().browserRefusals == cases.size() + 1);
+    // Counted once the answer is written: the client may read it first.
+    CHECK(transfer::waitUntil(
+        [&] { return lab.service.service().stats().browserRefusals == cases.size() + 1; }));
 
     // Expired: the service's clock moves past the token's lifetime (300 s).
     Browser admitted(lab.pki, port);
