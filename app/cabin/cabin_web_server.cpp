@@ -214,7 +214,12 @@ private:
         if (request.method() != http::verb::get) {
             log("web: " + std::string(request.method_string()) + " " + std::string(target) +
                 " refused (405)");
-            co_return refusal(http::status::method_not_allowed, WebErrc::methodNotAllowed);
+            auto reply = refusal(http::status::method_not_allowed, WebErrc::methodNotAllowed);
+            if (request.method() == http::verb::head) {
+                reply.body.clear(); // an answer to HEAD has no body
+                reply.close = true;
+            }
+            co_return reply;
         }
         if (target == "/config") {
             co_return co_await config();
