@@ -454,13 +454,44 @@
     await t.sender.setParameters(parameters);
   }
 
+  // The doctor's offer with only Opus (and its RTX) left in the stethoscope section. Chromium
+  // sends with the first format of the offer that it supports, whatever its answer lists (its
+  // sender's parameters show L16 when the offer puts L16 first): the page sends the stethoscope
+  // in Opus fullband, so it applies the offer without the other formats. The answer, and what
+  // the doctor sees, are the same m-lines with Opus only.
+  function stethoscopeOpusOnly(sdp) {
+    const sections = sdp.split(/\r\n(?=m=)/);
+    return sections.map((section) => {
+      if (!/\r\na=mid:steth(\r\n|$)/.test(section)) return section;
+      const lines = section.split('\r\n');
+      const kept = new Set();
+      for (const line of lines) {
+        const opus = line.match(/^a=rtpmap:(\d+) opus\/48000/i);
+        if (opus) kept.add(opus[1]);
+      }
+      if (!kept.size) return section;
+      for (const line of lines) {
+        const rtx = line.match(/^a=fmtp:(\d+) apt=(\d+)$/);
+        if (rtx && kept.has(rtx[2])) kept.add(rtx[1]);
+      }
+      return lines.filter((line) => {
+        const format = line.match(/^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/);
+        return !format || kept.has(format[1]);
+      }).map((line) => {
+        if (!line.startsWith('m=')) return line;
+        const words = line.split(' ');
+        return words.slice(0, 3).concat(words.slice(3).filter((pt) => kept.has(pt))).join(' ');
+      }).join('\r\n');
+    }).join('\r\n');
+  }
+
   async function answerOffer(body) {
     const first = !session.pc;
     if (first) session.pc = createPeerConnection();
     const pc = session.pc;
-    session.remoteOffer = body.sdp;
+    session.remoteOffer = stethoscopeOpusOnly(body.sdp);
     session.remoteUfrag = attributeOf(body.sdp, 'ice-ufrag');
-    await pc.setRemoteDescription({ type: 'offer', sdp: body.sdp });
+    await pc.setRemoteDescription({ type: 'offer', sdp: session.remoteOffer });
     await configureTransceivers();
     await pc.setLocalDescription(await pc.createAnswer());
     session.localUfrag = attributeOf(pc.localDescription.sdp, 'ice-ufrag');
