@@ -28,6 +28,9 @@ inline constexpr std::string_view documentPrint = "document.print";
 inline constexpr std::string_view iceCandidate = "ice.candidate";
 inline constexpr std::string_view iceEndOfCandidates = "ice.end_of_candidates";
 inline constexpr std::string_view iceRestart = "ice.restart";
+// Which of the cabin's tracks is which (a browser cabin's answer cannot say it in its SDP):
+// {"stethoscope": {"mid", "track_id"}, "voice": {"mid"}, "camera": {"mid"}}.
+inline constexpr std::string_view mediaTracks = "media.tracks";
 
 inline constexpr std::array kVitalsKinds{vitalsMeasureRequest, vitalsMeasureAck, vitalsMeasurement};
 inline constexpr std::array kDocumentKinds{documentOffer, documentChunk, documentStatus,
@@ -37,7 +40,7 @@ inline constexpr std::array kSessionKinds{
     chatText,      stethoscopeSiteRequest, stethoscopeSiteAck, instrumentRequest,
     instrumentAck, vitalsMeasureRequest,   vitalsMeasureAck,   vitalsMeasurement,
     documentOffer, documentChunk,          documentStatus,     documentPrint,
-    iceCandidate,  iceEndOfCandidates,     iceRestart};
+    iceCandidate,  iceEndOfCandidates,     iceRestart,         mediaTracks};
 
 template <std::size_t N>
 constexpr bool isOneOf(std::string_view kind, const std::array<std::string_view, N>& kinds) {
