@@ -24,7 +24,8 @@ constexpr const char* kUsage = R"(usage:
   telecabine-rendezvous serve --ca FILE --cert FILE --key FILE [options]
       --bind ADDRESS        listen address (127.0.0.1)
       --port PORT           listen port, 0 for any free port (8443)
-      --port-file FILE      write the bound port there once listening
+      --port-file FILE      write the bound port there once listening (a second line: the
+                            browser port, with --browser-port)
       --event-log FILE      SQLite event log (telecabine-events.sqlite)
       --grace-ms MS         how long a dropped connection keeps its session (60000)
       --heartbeat-ms MS     heartbeat interval announced to clients (10000)
@@ -37,6 +38,11 @@ constexpr const char* kUsage = R"(usage:
                             the secret shared with the TURN server (coturn static-auth-secret),
                             alone in the file; required with --turn
       --turn-lifetime-s S   how long each party's TURN credential is valid, 600-86400 (3600)
+      --browser-port PORT   listen for browser cabins on PORT too (same --bind address, 0 for
+                            any free port): TLS without client certificate, admitted by a
+                            token the main port issues to cabin certificates (off)
+      --browser-token-lifetime-s S
+                            how long a browser cabin token opens connections, 60-3600 (300)
       --archive-dir DIR     serve the consultation archive in DIR (created 0700), on the same
                             port; needs --archive-key
       --archive-key FILE    the archive key (32 bytes, mode 0600), created if missing; back it
@@ -187,10 +193,17 @@ int serve(cli::CommandLine& args) {
     const auto grace = args.number("grace-ms", 60'000);
     const auto heartbeat = args.number("heartbeat-ms", 10'000);
     const auto rate = args.number("rate", 20);
+    const auto browserPort = args.number("browser-port", -1);
+    const auto tokenLifetime = args.number("browser-token-lifetime-s", 300);
     if (!args.errors().empty() || !args.value("ca") || !args.value("cert") || !args.value("key") ||
-        port < 0 || port > 65535 || grace < 0 || heartbeat < 100 || rate < 1) {
+        port < 0 || port > 65535 || grace < 0 || heartbeat < 100 || rate < 1 || browserPort < -1 ||
+        browserPort > 65535 || tokenLifetime < 60 || tokenLifetime > 3600) {
         for (const auto& e : args.errors()) {
             std::cerr << "telecabine-rendezvous: " << e << "\n";
+        }
+        if (browserPort < -1 || browserPort > 65535 || tokenLifetime < 60 || tokenLifetime > 3600) {
+            std::cerr << "telecabine-rendezvous: --browser-port takes 0 to 65535 and "
+                         "--browser-token-lifetime-s 60 to 3600\n";
         }
         std::cerr << kUsage;
         return 2;
@@ -211,6 +224,10 @@ int serve(cli::CommandLine& args) {
     config.maxMessagesPerSecond = static_cast<int>(rate);
     config.messageBurst = static_cast<int>(rate * 3);
     config.log = logLine;
+    if (browserPort >= 0) {
+        config.browser.port = static_cast<std::uint16_t>(browserPort);
+    }
+    config.browser.tokenLifetime = std::chrono::seconds(tokenLifetime);
     if (args.value("turn-secret")) {
         // A command line is visible to every user of the machine (ps, /proc).
         return fail("--turn-secret is refused: put the secret in a file, --turn-secret-file");
@@ -249,6 +266,11 @@ int serve(cli::CommandLine& args) {
     const auto bound = (*service)->port();
     logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) + ", event log " +
             config.eventLogPath);
+    const auto browserBound = (*service)->browserPort();
+    if (config.browser.port) {
+        logLine("browser cabins on " + config.bindAddress + ":" + std::to_string(browserBound) +
+                ", tokens valid " + std::to_string(tokenLifetime) + " s");
+    }
     for (const auto* list : {&config.ice.stun, &config.ice.turn}) {
         for (const auto& uri : *list) {
             logLine("ICE server " + protocol::toString(uri));
@@ -264,7 +286,12 @@ int serve(cli::CommandLine& args) {
     }
     if (const auto portFile = args.value("port-file")) {
         const std::string tmp = *portFile + ".tmp";
-        std::ofstream(tmp) << bound << "\n";
+        std::ofstream out(tmp);
+        out << bound << "\n";
+        if (config.browser.port) {
+            out << browserBound << "\n";
+        }
+        out.close();
         std::filesystem::rename(tmp, *portFile); // atomic: readers never see a partial file
     }
     std::promise<void> stopRequested;

@@ -38,9 +38,11 @@ Refusal refusalOf(const ParseError& error) {
 } // namespace
 
 ArchiveHttp::ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
-                         std::function<void(const std::string&)> log)
+                         std::function<void(const std::string&)> log,
+                         BrowserTokenIssuer browserTokens)
     : m_config(std::move(config))
     , m_hadSession(std::move(hadSession))
+    , m_browserTokens(std::move(browserTokens))
     , m_log(std::move(log))
     , m_pool(std::max<std::size_t>(1, m_config.storeThreads)) {
     if (m_config.store) {
@@ -192,6 +194,9 @@ net::awaitable<bool> ArchiveHttp::handle(HttpTlsStream& stream, beast::flat_buff
 }
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::route(Exchange& exchange) {
+    if (isBrowserTokenTarget(exchange.target)) {
+        co_return co_await browserToken(exchange);
+    }
     if (isReviewTarget(exchange.target)) {
         co_return co_await review(exchange);
     }
@@ -308,6 +313,10 @@ ArchiveHttp::readBody(Exchange& exchange, std::uint64_t limit, typename Body::va
     out = std::move(parser.release().body());
     co_return std::nullopt;
 }
+
+// The browser token route reads its (empty) body too (browser_token_http.cpp).
+template net::awaitable<std::optional<ArchiveHttp::Reply>>
+ArchiveHttp::readBody<http::string_body>(Exchange&, std::uint64_t, std::string&);
 
 net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
     std::string body;

@@ -10,9 +10,12 @@
 //   owner is the certificate's RPPS; a doctor begins an upload only for a session they had
 //   (`SessionCheck`), and sends chunks or commits only for their own uploads;
 // - reads: ArchiveStore::openRecord's rule (mayReadRecord), with the requester read from the
-//   certificate.
+//   certificate;
+// - browser cabin tokens (POST /cabin/v1/browser-token, browser_token_http.cpp): a cabin
+//   certificate only, for itself.
 
 #include "tc/protocol/archive_transfer.hpp"
+#include "tc/protocol/browser_token.hpp"
 #include "tc/protocol/identity.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
 #include "websocket_types.hpp"
@@ -40,8 +43,14 @@ public:
     using SessionCheck =
         std::function<bool(const std::string& doctorRpps, const std::string& sessionId)>;
 
+    // A browser cabin token for the cabin certificate `cabin`, its URL on the host of
+    // `hostHeader` (the request's Host), or the refusal. Null: the service has no browser
+    // listener. Called on the service's executor.
+    using BrowserTokenIssuer = std::function<errors::Outcome<BrowserToken, errors::Failure>(
+        const Identity& cabin, std::string_view hostHeader)>;
+
     ArchiveHttp(ArchiveServiceConfig config, SessionCheck hadSession,
-                std::function<void(const std::string&)> log);
+                std::function<void(const std::string&)> log, BrowserTokenIssuer browserTokens = {});
     ArchiveHttp(const ArchiveHttp&) = delete;
     ArchiveHttp& operator=(const ArchiveHttp&) = delete;
     ~ArchiveHttp(); // waits for the store calls in flight
@@ -82,6 +91,8 @@ private:
     net::awaitable<Reply> reviewScope(const Identity& identity, const Requester& requester);
     net::awaitable<Reply> reviewIndicators(Exchange& exchange, const Requester& requester);
     net::awaitable<Reply> reviewTrail(Exchange& exchange, const Requester& requester);
+    // POST /cabin/v1/browser-token (browser_token_http.cpp).
+    net::awaitable<Reply> browserToken(Exchange& exchange);
     // Reads the request's body (at most `limit` bytes) into `out`; a Reply when it cannot.
     template <class Body>
     net::awaitable<std::optional<Reply>> readBody(Exchange& exchange, std::uint64_t limit,
@@ -99,6 +110,7 @@ private:
     ArchiveTransferLimits m_limits;
     std::uint64_t m_drainLimit = 0; // the most of a refused body read away
     SessionCheck m_hadSession;
+    BrowserTokenIssuer m_browserTokens;
     std::function<void(const std::string&)> m_log;
     boost::asio::thread_pool m_pool;
     std::atomic<std::size_t> m_open{0}; // connections being served

@@ -4,6 +4,7 @@
 
 #include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/archive_transfer.hpp"
+#include "tc/protocol/browser_token.hpp"
 
 #include <vector>
 
@@ -20,7 +21,9 @@ std::vector<std::string_view> segmentsOf(std::string_view path) {
     return segments;
 }
 
-namespace {} // namespace
+bool isBrowserTokenTarget(std::string_view target) noexcept {
+    return target.substr(0, target.find_first_of("?#")) == kBrowserTokenPath;
+}
 
 bool isReviewTarget(std::string_view target) noexcept {
     const auto path = target.substr(0, target.find_first_of("?#"));

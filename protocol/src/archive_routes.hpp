@@ -26,6 +26,9 @@ inline constexpr std::string_view kReviewRoutePrefix = "/review/v1";
 // Whether `target` is under the review routes' prefix (the path, before any query).
 bool isReviewTarget(std::string_view target) noexcept;
 
+// Whether `target`'s path (before any query) is the browser cabin token route's.
+bool isBrowserTokenTarget(std::string_view target) noexcept;
+
 // The '/'-separated segments of a request path, empty ones included ("a//b" has three).
 std::vector<std::string_view> segmentsOf(std::string_view path);
 

@@ -1,6 +1,7 @@
 // The archive transfer's errors, their HTTP statuses, its routes and the Repr-Digest header.
 
 #include "tc/protocol/archive_transfer.hpp"
+#include "tc/protocol/browser_token.hpp"
 #include "tc/protocol/review_index.hpp"
 
 #include <array>
@@ -26,6 +27,9 @@ std::string_view archiveErrorKey(const boost::system::error_code& code) noexcept
     if (code.category() == reviewCategory()) {
         return wireName(static_cast<ReviewErrc>(code.value()));
     }
+    if (code.category() == browserCategory()) {
+        return wireName(static_cast<BrowserErrc>(code.value()));
+    }
     return "unknown";
 }
 
@@ -41,6 +45,9 @@ std::optional<boost::system::error_code> archiveErrorFromKey(std::string_view ke
     }
     if (const auto review = reviewErrcFromWireName(key)) {
         return make_error_code(*review);
+    }
+    if (const auto browser = browserErrcFromWireName(key)) {
+        return make_error_code(*browser);
     }
     return std::nullopt;
 }
@@ -135,6 +142,9 @@ unsigned archiveHttpStatus(const boost::system::error_code& code) noexcept {
         default:
             return 500;
         }
+    }
+    if (code.category() == browserCategory()) {
+        return browserHttpStatus(static_cast<BrowserErrc>(code.value()));
     }
     return 500;
 }

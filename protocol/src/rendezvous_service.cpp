@@ -1,8 +1,8 @@
 #include "tc/protocol/rendezvous_service.hpp"
 
 #include "archive_http.hpp"
-#include "frame_queue.hpp"
-#include "message_kind_tap.hpp"
+#include "browser_listener.hpp"
+#include "service_connection.hpp"
 #include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/envelope.hpp"
 #include "tc/protocol/event_log.hpp"
@@ -31,94 +31,22 @@ namespace {
 
 using namespace detail;
 
-// Beyond this many queued frames a peer is not reading; it is dropped rather than let memory
-// grow without bound.
-constexpr std::size_t kMaxOutboxFrames = 4096;
 // The upgrade request is a few hundred bytes; anything near this is not a WebSocket client.
 constexpr std::uint32_t kMaxUpgradeRequestBytes = 8192;
 // How long stop() waits for the clients' half of the close handshakes before dropping them.
 constexpr std::chrono::seconds kStopTimeout{2};
 
 namespace http = beast::http;
-// The service's stream: the message kind tap sits between TLS and WebSocket so that the
-// service, not Beast, answers invalid UTF-8 (message_kind_tap.hpp).
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using ServiceWsStream = websocket::stream<MessageKindTap<TlsStream>>;
-
-class Service;
-
-class Connection : public std::enable_shared_from_this<Connection> {
-public:
-    // `log` hears how the service's own close handshakes end.
-    Connection(tcp::socket socket, net::ssl::context& tls, ConnectionId id,
-               std::function<void(const std::string&)> log)
-        : m_ws(std::move(socket), tls)
-        , m_id(id)
-        , m_outbox(
-              m_ws, kMaxOutboxFrames, [this] { return std::shared_ptr<void>(shared_from_this()); },
-              [this, log = std::move(log)](boost::system::error_code outcome) {
-                  if (log) {
-                      log("connection " + std::to_string(m_id) +
-                          (outcome ? " dropped, its close handshake failed: " + outcome.message()
-                                   : " closed by the service, answered with code " +
-                                         std::to_string(m_ws.reason().code)));
-                  }
-                  abort();
-              }) {}
-
-    bool closing() const noexcept { return m_outbox.closing(); }
-
-    ConnectionId id() const noexcept { return m_id; }
-    ServiceWsStream& ws() noexcept { return m_ws; }
-    TlsStream& tls() noexcept { return m_ws.next_layer().next_layer(); }
-
-    void enqueue(Frame frame) {
-        if (!m_outbox.push(std::move(frame))) {
-            // The peer does not read what it is sent; drop it rather than buffer forever.
-            abort();
-        }
-    }
-
-    // Sends what is queued, then the close frame, then drops TCP. The close reason is the
-    // error's message unless `text` is given.
-    void close(boost::system::error_code reason, websocket::close_code code,
-               std::string text = {}) {
-        m_outbox.close(code, text.empty() ? reason.message() : std::move(text));
-    }
-
-    // Drops the TCP connection at once (service shutdown, dead peer).
-    void abort() {
-        boost::system::error_code ignored;
-        beast::get_lowest_layer(m_ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(m_ws).close();
-    }
-
-    bool takeToken(int perSecond, int burst) {
-        const auto now = std::chrono::steady_clock::now();
-        const double elapsed = std::chrono::duration<double>(now - m_lastRefill).count();
-        m_lastRefill = now;
-        m_tokens = std::min<double>(burst, m_tokens + elapsed * perSecond);
-        m_tokens -= 1.0; // below zero is debt: a sustained flood goes deeper and deeper
-        return m_tokens >= 0.0;
-    }
-    bool floodBeyondLimit(int burst) const noexcept { return m_tokens < -burst; }
-    void initTokens(int burst) { m_tokens = burst; }
-
-private:
-    ServiceWsStream m_ws;
-    ConnectionId m_id;
-    detail::FrameQueue<ServiceWsStream> m_outbox;
-    double m_tokens = 0;
-    std::chrono::steady_clock::time_point m_lastRefill = std::chrono::steady_clock::now();
-};
 
 class Service final : public RendezvousService, public std::enable_shared_from_this<Service> {
 public:
     Service(net::any_io_executor executor, ServiceConfig config,
-            std::shared_ptr<net::ssl::context> tls, EventLog log)
+            std::shared_ptr<net::ssl::context> tls, EventLog log,
+            std::unique_ptr<BrowserCabins> browser)
         : m_executor(std::move(executor))
         , m_config(std::move(config))
         , m_tls(std::move(tls))
+        , m_browser(std::move(browser))
         , m_log(std::move(log))
         , m_state(StateConfig{m_config.gracePeriod, m_config.heartbeatInterval,
                               static_cast<std::int64_t>(kMaxFrameBytes),
@@ -136,7 +64,14 @@ public:
                   if (log) {
                       log(line);
                   }
-              }) {}
+              },
+              m_browser ? ArchiveHttp::BrowserTokenIssuer(
+                              [this](const Identity& cabin, std::string_view host) {
+                                  auto issued = m_browser->issue(cabin, host, m_browserPort);
+                                  m_browserTokens += issued ? 1 : 0;
+                                  return issued;
+                              })
+                        : ArchiveHttp::BrowserTokenIssuer()) {}
 
     Result<void> listen() {
         boost::system::error_code ec;
@@ -144,22 +79,21 @@ public:
         if (ec) {
             return ec;
         }
-        const tcp::endpoint endpoint(address, m_config.port);
-        m_acceptor.open(endpoint.protocol(), ec);
-        if (!ec) {
-            m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        auto bound = bind(m_acceptor, tcp::endpoint(address, m_config.port));
+        if (!bound) {
+            return bound.error();
         }
-        if (!ec) {
-            m_acceptor.bind(endpoint, ec);
+        m_port = *bound;
+        if (m_browser) {
+            bound = bind(m_browserAcceptor, tcp::endpoint(address, *m_config.browser.port));
+            if (!bound) {
+                return bound.error();
+            }
+            m_browserPort = *bound;
+            net::co_spawn(m_executor, acceptLoop(shared_from_this(), m_browserAcceptor, true),
+                          net::detached);
         }
-        if (!ec) {
-            m_acceptor.listen(net::socket_base::max_listen_connections, ec);
-        }
-        if (ec) {
-            return ec;
-        }
-        m_port = m_acceptor.local_endpoint().port();
-        net::co_spawn(m_executor, acceptLoop(shared_from_this()), net::detached);
+        net::co_spawn(m_executor, acceptLoop(shared_from_this(), m_acceptor, false), net::detached);
         net::co_spawn(m_executor, expiryLoop(shared_from_this()), net::detached);
         if (m_config.archive.store && m_config.archive.mediaRetention.count() > 0) {
             net::co_spawn(m_executor, retentionLoop(shared_from_this()), net::detached);
@@ -168,11 +102,14 @@ public:
     }
 
     std::uint16_t port() const noexcept override { return m_port; }
+    std::uint16_t browserPort() const noexcept override { return m_browserPort; }
 
     ServiceStats stats() const override {
         ServiceStats stats{m_accepted.load(),   m_open.load(),       m_tlsRefusals.load(),
                            m_violations.load(), m_messagesIn.load(), m_messagesOut.load()};
         m_archive.addTo(stats);
+        stats.browserTokensIssued = m_browserTokens.load();
+        stats.browserRefusals = m_browserRefusals.load();
         return stats;
     }
 
@@ -184,6 +121,7 @@ public:
             self->m_stopping = true;
             boost::system::error_code ignored;
             self->m_acceptor.close(ignored);
+            self->m_browserAcceptor.close(ignored);
             self->m_expiryTimer.cancel();
             self->m_retentionTimer.cancel();
             // Connected clients get a close handshake; connections still in their TLS or
@@ -235,9 +173,30 @@ private:
         }
     }
 
-    static net::awaitable<void> acceptLoop(std::shared_ptr<Service> self) {
+    static Result<std::uint16_t> bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+        boost::system::error_code ec;
+        acceptor.open(endpoint.protocol(), ec);
+        if (!ec) {
+            acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        }
+        if (!ec) {
+            acceptor.bind(endpoint, ec);
+        }
+        if (!ec) {
+            acceptor.listen(net::socket_base::max_listen_connections, ec);
+        }
+        if (ec) {
+            return ec;
+        }
+        return acceptor.local_endpoint().port();
+    }
+
+    // The main port's connections (certificates), or the browser listener's (tokens); both
+    // count towards maxConnections.
+    static net::awaitable<void> acceptLoop(std::shared_ptr<Service> self, tcp::acceptor& acceptor,
+                                           bool browser) {
         while (!self->m_stopping) {
-            auto [ec, socket] = co_await self->m_acceptor.async_accept(kNoThrow);
+            auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
             if (ec) {
                 if (self->m_stopping || ec == net::error::operation_aborted) {
                     co_return;
@@ -250,15 +209,19 @@ private:
                 continue;
             }
             ++self->m_accepted;
-            auto connection = std::make_shared<Connection>(
-                std::move(socket), *self->m_tls, self->m_nextConnectionId++,
+            auto connection = std::make_shared<ServiceConnection>(
+                std::move(socket), browser ? self->m_browser->tls() : *self->m_tls,
+                self->m_nextConnectionId++,
                 [weak = std::weak_ptr<Service>(self)](const std::string& line) {
                     if (const auto service = weak.lock()) {
                         service->log(line);
                     }
                 });
             self->m_live.emplace(connection->id(), connection);
-            net::co_spawn(self->m_executor, serve(self, std::move(connection)), net::detached);
+            net::co_spawn(self->m_executor,
+                          browser ? serveBrowser(self, std::move(connection))
+                                  : serve(self, std::move(connection)),
+                          net::detached);
         }
     }
 
@@ -321,7 +284,7 @@ private:
     };
 
     static net::awaitable<void> serve(std::shared_ptr<Service> self,
-                                      std::shared_ptr<Connection> connection) {
+                                      std::shared_ptr<ServiceConnection> connection) {
         const LiveConnection live(*self, connection->id());
         auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_after(self->m_config.handshakeTimeout);
@@ -365,6 +328,44 @@ private:
             connection->abort();
             co_return;
         }
+        co_await join(self, connection, upgrade.get(), identity);
+    }
+
+    // The browser listener (browser_listener.hpp): TLS without a client certificate, then the
+    // upgrade with a valid token only; the party is then the token's cabin.
+    static net::awaitable<void> serveBrowser(std::shared_ptr<Service> self,
+                                             std::shared_ptr<ServiceConnection> connection) {
+        const LiveConnection live(*self, connection->id());
+        const auto name = "browser connection " + std::to_string(connection->id());
+        beast::get_lowest_layer(connection->ws()).expires_after(self->m_config.handshakeTimeout);
+        auto [tlsError] =
+            co_await connection->tls().async_handshake(net::ssl::stream_base::server, kNoThrow);
+        if (tlsError) {
+            ++self->m_browserRefusals;
+            self->log(name + ": TLS failed: " + tlsError.message());
+            co_return;
+        }
+        beast::flat_buffer buffer;
+        BrowserCabins::UpgradeParser upgrade;
+        const auto admitted = co_await self->m_browser->admit(
+            connection->ws().next_layer(), buffer, upgrade, self->m_config.handshakeTimeout);
+        if (!admitted) {
+            ++self->m_browserRefusals;
+            self->log(name + " refused: " + admitted.error().message());
+            connection->abort();
+            co_return;
+        }
+        self->log(name + " admitted as cabin " + admitted->identifier);
+        co_await join(self, connection, upgrade.get(), admitted);
+    }
+
+    // After the upgrade request has been read and judged: the WebSocket accept, then the party
+    // `identity` (refused if invalid) until the connection ends.
+    static net::awaitable<void> join(std::shared_ptr<Service> self,
+                                     std::shared_ptr<ServiceConnection> connection,
+                                     const http::request<http::empty_body>& upgrade,
+                                     const Result<Identity>& identity) {
+        auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_never();
         ws.next_layer().watchFrames();
         websocket::stream_base::timeout timeouts{};
@@ -376,7 +377,7 @@ private:
         // Hard cap well above the protocol limit so that oversize frames still get a typed
         // error before the connection closes.
         ws.read_message_max(4 * kMaxFrameBytes);
-        auto [acceptError] = co_await ws.async_accept(upgrade.get(), kNoThrow);
+        auto [acceptError] = co_await ws.async_accept(upgrade, kNoThrow);
         if (acceptError) {
             co_return;
         }
@@ -412,7 +413,7 @@ private:
     }
 
     static net::awaitable<void> readLoop(std::shared_ptr<Service> self,
-                                         std::shared_ptr<Connection> connection) {
+                                         std::shared_ptr<ServiceConnection> connection) {
         auto& ws = connection->ws();
         beast::flat_buffer buffer;
         while (!self->m_stopping) {
@@ -499,19 +500,22 @@ private:
     net::any_io_executor m_executor;
     ServiceConfig m_config;
     std::shared_ptr<net::ssl::context> m_tls;
+    std::unique_ptr<BrowserCabins> m_browser; // null: no browser listener
     EventLog m_log;
     RendezvousState m_state;
     tcp::acceptor m_acceptor;
+    tcp::acceptor m_browserAcceptor{m_executor};
     net::steady_timer m_expiryTimer;
     net::steady_timer m_stopTimer;
     net::steady_timer m_retentionTimer{m_executor};
     // Every accepted connection, handshaking or not (stop() must end them all).
-    std::unordered_map<ConnectionId, std::weak_ptr<Connection>> m_live;
+    std::unordered_map<ConnectionId, std::weak_ptr<ServiceConnection>> m_live;
     // The connections past their WebSocket upgrade, known to the state.
-    std::unordered_map<ConnectionId, std::shared_ptr<Connection>> m_connections;
+    std::unordered_map<ConnectionId, std::shared_ptr<ServiceConnection>> m_connections;
     detail::ArchiveHttp m_archive;
     ConnectionId m_nextConnectionId = 1;
     std::uint16_t m_port = 0;
+    std::uint16_t m_browserPort = 0;
     bool m_stopping = false;
     std::atomic<std::uint64_t> m_accepted{0};
     std::atomic<std::uint64_t> m_open{0};
@@ -519,6 +523,8 @@ private:
     std::atomic<std::uint64_t> m_violations{0};
     std::atomic<std::uint64_t> m_messagesIn{0};
     std::atomic<std::uint64_t> m_messagesOut{0};
+    std::atomic<std::uint64_t> m_browserTokens{0};
+    std::atomic<std::uint64_t> m_browserRefusals{0};
 };
 
 } // namespace
@@ -551,8 +557,16 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
         config.eventLogPath != ":memory:") {
         config.archive.indicatorsDatabase = config.eventLogPath;
     }
-    auto service =
-        std::make_shared<Service>(std::move(executor), std::move(config), *tls, std::move(*log));
+    std::unique_ptr<BrowserCabins> browser;
+    if (config.browser.port) {
+        auto created = BrowserCabins::create(config.browser, config.tls);
+        if (!created) {
+            return created.error();
+        }
+        browser = std::move(*created);
+    }
+    auto service = std::make_shared<Service>(std::move(executor), std::move(config), *tls,
+                                             std::move(*log), std::move(browser));
     if (auto listening = service->listen(); !listening) {
         return listening.error();
     }

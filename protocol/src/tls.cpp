@@ -83,6 +83,15 @@ Result<std::shared_ptr<ssl::context>> makeServerContext(const TlsConfig& config)
     return context;
 }
 
+Result<std::shared_ptr<ssl::context>> makeBrowserServerContext(const TlsConfig& config) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    if (const auto ec = configure(*context, config)) {
+        return ec;
+    }
+    context->set_verify_mode(ssl::verify_none);
+    return context;
+}
+
 Result<std::shared_ptr<ssl::context>> makeClientContext(const TlsConfig& config,
                                                         const std::string& host) {
     auto context = std::make_shared<ssl::context>(ssl::context::tls_client);

@@ -63,18 +63,24 @@ protocol::Credentials TestPki::forge(const std::string& subject) const {
 }
 
 TestService::TestService(const TestPki& pki, std::chrono::milliseconds grace, std::string eventLog,
-                         std::chrono::milliseconds heartbeat, protocol::IceConfig ice) {
+                         std::chrono::milliseconds heartbeat, protocol::IceConfig ice)
+    : TestService(pki, [&](protocol::ServiceConfig& config) {
+        config.ice = std::move(ice);
+        config.gracePeriod = grace;
+        config.heartbeatInterval = heartbeat;
+        config.eventLogPath = std::move(eventLog);
+    }) {}
+
+TestService::TestService(const TestPki& pki,
+                         const std::function<void(protocol::ServiceConfig&)>& adjust) {
     protocol::ServiceConfig config;
-    config.ice = std::move(ice);
     config.tls = {pki.service, pki.ca.certificatePem()};
-    config.gracePeriod = grace;
-    config.heartbeatInterval = heartbeat;
-    config.eventLogPath = std::move(eventLog);
     config.maxMessagesPerSecond = 20;
     config.messageBurst = 40;
     config.log = [log = m_log](const std::string& line) {
         log->add(line);
     };
+    adjust(config);
     m_service = *protocol::RendezvousService::start(m_io.executor(), config);
 }
 

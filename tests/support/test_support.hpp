@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,9 @@ public:
                          std::string eventLog = ":memory:",
                          std::chrono::milliseconds heartbeat = std::chrono::milliseconds(10'000),
                          protocol::IceConfig ice = {});
+    // The same service, its configuration adjusted by `adjust` before it starts (a browser
+    // listener, a clock).
+    TestService(const TestPki& pki, const std::function<void(protocol::ServiceConfig&)>& adjust);
     ~TestService();
     // Stops the service and waits until its loop has run out of work (close handshakes done).
     // Returns whether it did so within the IoThread's bound.

@@ -134,6 +134,7 @@ public:
 
 private:
     friend class ReviewClient; // the review routes over the same connections (review_client.hpp)
+    friend class BrowserTokenClient; // the browser token route (browser_token_client.hpp)
     explicit ArchiveClient(std::shared_ptr<Impl> impl);
     std::shared_ptr<Impl> m_impl;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The rendezvous service: TLS 1.3 + WebSocket listener in front of RendezvousState, and on the
-// same port the archive's HTTPS routes (a request that is not a WebSocket upgrade).
+// same port the archive's HTTPS routes (a request that is not a WebSocket upgrade); optionally
+// a second listener for browser cabins, which hold a token instead of a client certificate.
 // Runs on the executor it is given (single-threaded io_context: the state needs no locks); the
 // archive's blocking store calls run on threads of their own.
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tc::protocol {
@@ -69,6 +71,18 @@ struct ArchiveServiceConfig {
     std::size_t maxIndicatorRuns = 1;
 };
 
+// Browser cabins (protocol/README.md, "Browser cabins"): a cabin certificate gets a short-lived
+// token on the main port (POST /cabin/v1/browser-token) for its kiosk browser, which opens the
+// browser listener with it and is then that cabin, as if it held the certificate.
+struct BrowserCabinConfig {
+    // The browser listener's port on ServiceConfig::bindAddress: nullopt, no listener (the
+    // token route answers 503 browser_cabins_disabled); 0, any free port (browserPort()).
+    std::optional<std::uint16_t> port;
+    std::chrono::seconds tokenLifetime{300}; // 60 to 3600 (lifetime_out_of_range)
+    // Unix ms now, for issuing and expiring tokens; null: the system clock. Tests move it.
+    std::function<std::int64_t()> clock;
+};
+
 struct ServiceConfig {
     std::string bindAddress = "127.0.0.1";
     std::uint16_t port = 0; // 0: any free port, see RendezvousService::port()
@@ -83,7 +97,8 @@ struct ServiceConfig {
     // STUN and TURN servers handed to both parties of every session (loadIceConfig); empty:
     // none. start() refuses an invalid one with its IceConfigErrc.
     IceConfig ice;
-    ArchiveServiceConfig archive;                // its `audit` also records the retention's purges
+    ArchiveServiceConfig archive; // its `audit` also records the retention's purges
+    BrowserCabinConfig browser;
     std::function<void(const std::string&)> log; // optional diagnostics sink
 };
 
@@ -102,6 +117,10 @@ struct ServiceStats {
     std::uint64_t archiveChunksAlreadyStored = 0;
     std::uint64_t archiveCommits = 0;
     std::uint64_t archiveConnectionsOpen = 0; // being served, store calls in flight included
+    // Browser cabins: tokens issued, and browser connections refused before the upgrade (TLS
+    // failures, requests without a valid token, other targets).
+    std::uint64_t browserTokensIssued = 0;
+    std::uint64_t browserRefusals = 0;
 };
 
 class RendezvousService {
@@ -112,6 +131,8 @@ public:
     virtual ~RendezvousService() = default;
 
     virtual std::uint16_t port() const noexcept = 0;
+    // The browser listener's port; 0 when the service has none.
+    virtual std::uint16_t browserPort() const noexcept = 0;
     // Thread-safe snapshot.
     virtual ServiceStats stats() const = 0;
     // Stops accepting and closes every connection. Thread-safe.

@@ -18,6 +18,10 @@ struct TlsConfig {
 };
 
 Result<std::shared_ptr<boost::asio::ssl::context>> makeServerContext(const TlsConfig& config);
+// The browser listener's (protocol/README.md, "Browser cabins"): TLS 1.3 with the service
+// certificate, and no client certificate asked: a browser cabin authenticates with its token.
+Result<std::shared_ptr<boost::asio::ssl::context>>
+makeBrowserServerContext(const TlsConfig& config);
 Result<std::shared_ptr<boost::asio::ssl::context>> makeClientContext(const TlsConfig& config,
                                                                      const std::string& host);
 
