@@ -289,6 +289,9 @@ struct ConsoleOffer {
 // The page checks in, the doctor claims and offers: the session id and the cabin's answer.
 std::pair<std::string, std::string>
 joinBrowserCabin(Lab& lab, Doctor& doctor, const ConsoleOffer& offer, const std::string& query) {
+    if (std::getenv("TC_BROWSER_LOG") != nullptr) {
+        std::cerr << "--- the console's offer ---\n" << offer.sdp << "\n";
+    }
     REQUIRE(lab.chromium->navigate(lab.pageUrl(query)));
     const auto visit = doctor.nextVisit();
     REQUIRE(visit);

@@ -485,16 +485,40 @@
     }).join('\r\n');
   }
 
+  // The console writes the bundle's transport (ICE credentials, DTLS fingerprint and role) in the
+  // first media section only (protocol/README.md, section 17). Chromium rejects the video
+  // sections of such an offer (port 0 in its answer): each section gets the first one's
+  // transport lines, which BUNDLE says they share anyway.
+  function withBundledTransport(sdp) {
+    const sections = sdp.split(/\r\n(?=m=)/);
+    if (sections.length < 3) return sdp;
+    const shared = sections[1].split('\r\n')
+      .filter((line) => /^a=(ice-ufrag|ice-pwd|ice-options|fingerprint|setup):/.test(line));
+    return sections.map((section, index) => {
+      if (index < 2 || /\r\na=ice-ufrag:/.test(section)) return section;
+      const lines = section.split('\r\n');
+      return [lines[0]].concat(shared, lines.slice(1)).join('\r\n');
+    }).join('\r\n');
+  }
+
   async function answerOffer(body) {
     const first = !session.pc;
     if (first) session.pc = createPeerConnection();
     const pc = session.pc;
-    session.remoteOffer = stethoscopeOpusOnly(body.sdp);
+    session.remoteOffer = withBundledTransport(stethoscopeOpusOnly(body.sdp));
     session.remoteUfrag = attributeOf(body.sdp, 'ice-ufrag');
     await pc.setRemoteDescription({ type: 'offer', sdp: session.remoteOffer });
     await configureTransceivers();
     await pc.setLocalDescription(await pc.createAnswer());
     session.localUfrag = attributeOf(pc.localDescription.sdp, 'ice-ufrag');
+    // The console reads a description's candidates and needs one (sdp_transport.cpp): the answer
+    // goes out once it holds a candidate (host ones come in milliseconds; at most 2 s), the rest
+    // trickle.
+    const deadline = Date.now() + 2000;
+    while (!/\na=candidate:/.test(pc.localDescription.sdp) && pc.iceGatheringState !== 'complete' &&
+           Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await request('session.answer', {
       session_id: session.id, sdp_type: 'answer', sdp: pc.localDescription.sdp,
     });
