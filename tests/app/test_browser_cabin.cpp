@@ -145,7 +145,8 @@ struct Lab {
     bool waitPage(const std::string& expression, std::chrono::milliseconds limit = 20s) {
         return test::pollUntil(
             [&] {
-                const auto value = chromium->evaluate("(async () => Boolean(await (" + expression + ")))()");
+                const auto value =
+                    chromium->evaluate("(async () => Boolean(await (" + expression + ")))()");
                 return value && *value == true;
             },
             limit, 50ms);
