@@ -2,6 +2,8 @@
 #include "../cli/command_line.hpp"
 #include "cabin_printer.hpp"
 #include "cabin_simulator.hpp"
+#include "cabin_web_server.hpp"
+#include "cabin_web_tickets.hpp"
 #include "ipp_printer_process.hpp"
 #include "print_ledger.hpp"
 #include "tc/media/pcm.hpp"
@@ -33,6 +35,13 @@ constexpr const char* kUsage = R"(usage: telecabine-cabin [options]
   --cleaning-delay-ms MS   disinfection time after each session (5000)
   --seed N                 demo script seed (1)
   --once                   do not loop over the script
+browser cabin (see app/cabin/README.md, "The browser cabin"):
+  --web PORT               serve the browser cabin page to this cabin's kiosk browser on
+                           http://127.0.0.1:PORT/ instead of simulating a cabin: the page
+                           checks the script's patients in and sends the browser's camera,
+                           microphone and stethoscope; GET /config hands it a fresh browser
+                           cabin token from the service (0: any free port, logged)
+  --web-bind ADDR          the address it listens on (127.0.0.1)
 stethoscope (its own stream, negotiated with the console):
   --stethoscope-codec C    l16 or opus: sent when the console offers it (default: the
                            console's first choice)
@@ -90,6 +99,59 @@ std::filesystem::path defaultStateDirectory(const std::string& siteCode) {
         return std::filesystem::path(home) / ".local/state/telecabine-cabin" / siteCode;
     }
     return std::filesystem::path("telecabine-cabin-state") / siteCode;
+}
+
+void logLine(const std::string& line);
+
+// --web: the browser cabin's page and its tokens; the simulated cabin does not run.
+int serveWeb(tc::cli::CommandLine& args, tc::protocol::ClientConfig client,
+             const tc::cabin::CabinScript& script) {
+    using namespace tc;
+    const auto port = args.number("web", -1);
+    if (port < 0 || port > 65535) {
+        std::cerr << "telecabine-cabin: --web takes a port, 0 to 65535\n";
+        return 2;
+    }
+    protocol::IoThread io("tc-cabin");
+    protocol::ArchiveClientConfig service;
+    service.host = client.host;
+    service.port = client.port;
+    service.tls = std::move(client.tls);
+    auto tokens = protocol::BrowserTokenClient::create(io.executor(), std::move(service));
+    if (!tokens) {
+        std::cerr << "telecabine-cabin: cannot use the identity for tokens: "
+                  << tokens.error().message() << "\n";
+        return 1;
+    }
+    cabin::CabinWebConfig web;
+    web.bindAddress = args.value("web-bind", "127.0.0.1");
+    web.port = static_cast<std::uint16_t>(port);
+    web.serviceHost = client.host;
+    for (auto checkIn : script.patients) {
+        checkIn.visit.site = script.site;
+        web.patients.push_back(protocol::toJson(checkIn));
+    }
+    web.tickets = cabin::serviceTickets(*tokens);
+    web.log = logLine;
+    auto server = cabin::CabinWebServer::start(io.executor(), std::move(web));
+    if (!server) {
+        std::cerr << "telecabine-cabin: --web: cannot listen on "
+                  << args.value("web-bind", "127.0.0.1") << ":" << port << ": "
+                  << server.error().message() << "\n";
+        return 1;
+    }
+    logLine("web: the browser cabin page on http://" + args.value("web-bind", "127.0.0.1") + ":" +
+            std::to_string((*server)->port()) + "/ (tokens from " + client.host + ":" +
+            std::to_string(client.port) + ")");
+    std::promise<void> stopRequested;
+    boost::asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) { stopRequested.set_value(); });
+    stopRequested.get_future().wait();
+    (*server)->stop();
+    tokens->stop();
+    io.stop();
+    logLine("web: stopped");
+    return 0;
 }
 
 void logLine(const std::string& line) {
@@ -330,6 +392,14 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    protocol::ClientConfig client;
+    client.host = args.value("host", "127.0.0.1");
+    client.port = static_cast<std::uint16_t>(port);
+    client.tls = protocol::TlsConfig{std::move(*credentials), std::move(*ca)};
+    if (args.value("web")) {
+        return serveWeb(args, std::move(client), script);
+    }
+
     // The print ledger is checked now (created if need be, readable, not in use by another
     // cabin), so that a cabin that could print a prescription twice does not start.
     script.stateDirectory = args.value("state-dir")
@@ -340,11 +410,6 @@ int main(int argc, char** argv) {
                   << script.stateDirectory.string() << ": " << ledger.error().message() << "\n";
         return 1;
     }
-
-    protocol::ClientConfig client;
-    client.host = args.value("host", "127.0.0.1");
-    client.port = static_cast<std::uint16_t>(port);
-    client.tls = protocol::TlsConfig{std::move(*credentials), std::move(*ca)};
 
     protocol::IoThread io("tc-cabin");
     auto simulator = cabin::CabinSimulator::create(
