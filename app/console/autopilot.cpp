@@ -115,8 +115,9 @@ void Autopilot::step() {
                 claim();
             }
         });
-    } else if (state == app::SessionState::Idle && m_claimed &&
+    } else if (state == app::SessionState::Idle && m_claimed && !m_ended &&
                !m_session->errorString().isEmpty()) {
+        // (Back to Idle after the end is the dismissal, whatever the session's last error.)
         finish(1, QStringLiteral("claim failed: ") + m_session->errorString());
     } else if (state == app::SessionState::Active && !m_ending) {
         // When media was negotiated, wait until the cabin's test stream flows and is measured.
@@ -159,8 +160,11 @@ void Autopilot::step() {
             return; // the end screen is seen once
         }
         m_ended = true;
-        std::fprintf(stderr, "autopilot: session ended: %s\n",
-                     qPrintable(m_session->summary()->endReasonText()));
+        // With the session's last error, if any (e.g. the cabin's media refused).
+        std::fprintf(stderr, "autopilot: session ended: %s%s%s\n",
+                     qPrintable(m_session->summary()->endReasonText()),
+                     m_session->errorString().isEmpty() ? "" : "; last error: ",
+                     qPrintable(m_session->errorString()));
         if (m_archive != nullptr && m_archive->isOpen()) {
             waitForArchive(m_session->sessionId(), 600); // a minute
             return;

@@ -333,10 +333,13 @@ void SessionController::buildMessageTables() {
         const auto tracks = protocol::mediaTracksFrom(payload);
         if (!tracks) {
             refuseMedia({protocol::MediaRefusalCode::tracksMismatch, tracks.error().detail});
-        } else if (tracks->stethoscope.mid != protocol::kStethoscopeMid) {
+        } else if (!tracks->stethoscope) {
+            refuseMedia({protocol::MediaRefusalCode::noStethoscope,
+                         "the cabin says it sends no stethoscope track"});
+        } else if (tracks->stethoscope->mid != protocol::kStethoscopeMid) {
             refuseMedia({protocol::MediaRefusalCode::tracksMismatch,
                          "the stethoscope must be sent in section \"steth\", not \"" +
-                             tracks->stethoscope.mid + "\""});
+                             tracks->stethoscope->mid + "\""});
         }
     });
     m_messages.on(kind::instrumentAck, [this](std::string_view, const nlohmann::json& payload) {
@@ -434,6 +437,9 @@ void SessionController::onAnswer(const nlohmann::json& body) {
 }
 
 void SessionController::refuseMedia(const protocol::MediaRefusal& refusal) {
+    if (m_state != SessionState::Joining && m_state != SessionState::Active) {
+        return; // refused already (the answer, then its media.tracks), or over
+    }
     sendSessionMessage(std::string(protocol::kind::mediaRefused), protocol::toJson(refusal));
     const auto code = QString::fromLatin1(protocol::toString(refusal.code));
     setError(tr("Média de la cabine refusé (%1) : %2")

@@ -107,14 +107,19 @@ std::string stethoscopeOfferSection(const StethoscopeFormat& preferred) {
         const auto pt = std::to_string(f.format.payloadType);
         const auto rtx = std::to_string(f.rtxPayloadType);
         if (f.format.encoding == AudioEncoding::opus) {
-            // RFC 7587: always opus/48000/2; mono is said in the fmtp. Constant bitrate, no DTX,
-            // no FEC: the stethoscope's profile.
+            // RFC 7587: always opus/48000/2. Constant bitrate, no DTX, no FEC: the stethoscope's
+            // profile. stereo=1 says we can take stereo (we play it as mono): WebRTC's senders
+            // run Opus in its audio mode only then; in its VoIP mode the encoder high-passes
+            // around 60 Hz, where S1, S2 and S3 live.
+            // The doctor's choice when Opus is preferred (a thin link); otherwise Opus is the
+            // fallback of senders without L16 (browsers), whose link carries L16's 768 kbit/s
+            // as well: they get room for a transparent stethoscope.
             const int bitrate = preferred.encoding == AudioEncoding::opus
                                     ? std::max(preferred.opusBitrate, kMinStethoscopeOpusBitrate)
-                                    : kMinStethoscopeOpusBitrate;
+                                    : kFallbackStethoscopeOpusBitrate;
             sdp += "a=rtpmap:" + pt + " opus/48000/2\r\n";
             sdp += "a=fmtp:" + pt + " minptime=10;maxaveragebitrate=" + std::to_string(bitrate) +
-                   ";stereo=0;sprop-stereo=0;cbr=1;usedtx=0;useinbandfec=0\r\n";
+                   ";stereo=1;sprop-stereo=0;cbr=1;usedtx=0;useinbandfec=0\r\n";
         } else {
             sdp += "a=rtpmap:" + pt + " L16/" + std::to_string(f.format.sampleRate) + "/1\r\n";
         }

@@ -44,7 +44,10 @@ std::optional<TrackLabel> readLabel(detail::JsonReader& r, std::string_view key,
 } // namespace
 
 json toJson(const MediaTracks& tracks) {
-    json out{{"stethoscope", labelJson(tracks.stethoscope)}};
+    json out = json::object();
+    if (tracks.stethoscope) {
+        out["stethoscope"] = labelJson(*tracks.stethoscope);
+    }
     if (tracks.voice) {
         out["voice"] = labelJson(*tracks.voice);
     }
@@ -60,9 +63,7 @@ boost::system::result<MediaTracks, ParseError> mediaTracksFrom(const json& paylo
     }
     detail::JsonReader r(payload, "payload");
     MediaTracks tracks;
-    if (auto steth = readLabel(r, "stethoscope", true)) {
-        tracks.stethoscope = std::move(*steth);
-    }
+    tracks.stethoscope = readLabel(r, "stethoscope", false);
     tracks.voice = readLabel(r, "voice", false);
     tracks.camera = readLabel(r, "camera", false);
     if (auto error = r.finish()) {

@@ -14,8 +14,9 @@ TEST_CASE("media.tracks: a browser cabin's labels round trip", "[media_tracks][m
         "voice": {"mid": "voice"}, "camera": {"mid": "video", "track_id": "b7cc"}})");
     const auto tracks = mediaTracksFrom(payload);
     REQUIRE(tracks.has_value());
-    CHECK(tracks->stethoscope.mid == kStethoscopeMid);
-    CHECK(tracks->stethoscope.trackId == "9fda-72");
+    REQUIRE(tracks->stethoscope);
+    CHECK(tracks->stethoscope->mid == kStethoscopeMid);
+    CHECK(tracks->stethoscope->trackId == "9fda-72");
     REQUIRE(tracks->voice);
     CHECK(tracks->voice->trackId.empty());
     REQUIRE(tracks->camera);
@@ -35,7 +36,8 @@ TEST_CASE("media.tracks and media.refused: malformed payloads are refused with t
         REQUIRE_FALSE(parsed.has_value());
         CHECK(parsed.error().detail.find(path) != std::string::npos);
     };
-    refusedTracks(json::object(), "payload.stethoscope");
+    // A cabin that sends no stethoscope says so by leaving it out (the console refuses it).
+    CHECK_FALSE(mediaTracksFrom(json{{"voice", {{"mid", "voice"}}}})->stethoscope.has_value());
     refusedTracks(json{{"stethoscope", "steth"}}, "payload.stethoscope");
     refusedTracks(json{{"stethoscope", {{"mid", ""}}}}, "payload.stethoscope.mid");
     refusedTracks(json{{"stethoscope", {{"mid", std::string(33, 'm')}}}},

@@ -320,7 +320,12 @@
       return;
     }
     inputs.forEach((d, i) => ui.steth.append(new Option(d.label || 'entrée ' + (i + 1), d.deviceId)));
-    const chosen = inputs.find((d) => /steth/i.test(d.label)) || inputs[0];
+    // The stethoscope is its own device: one that says so, else another input than the voice's
+    // (Chromium gives two tracks of one device the same processing, the voice's).
+    const voice = media.voice ? media.voice.getSettings() : {};
+    const others = inputs.filter((d) => d.deviceId !== 'default' && d.deviceId !== voice.deviceId &&
+                                        d.groupId !== voice.groupId);
+    const chosen = inputs.find((d) => /steth/i.test(d.label)) || others[0] || inputs[0];
     if (chosen) ui.steth.value = chosen.deviceId;
     await openStethoscope(chosen ? chosen.deviceId : '');
   }
@@ -448,7 +453,10 @@
     if (!t || !t.sender.track) return;
     const parameters = t.sender.getParameters();
     if (!parameters.encodings || !parameters.encodings.length) return;
-    parameters.encodings[0].maxBitrate = 192000;
+    // As much as the doctor's offer allows (its maxaveragebitrate), never under 128 kbit/s.
+    const offered = /a=mid:steth[\s\S]*?maxaveragebitrate=(\d+)/.exec(
+      (session && session.pc && session.pc.remoteDescription && session.pc.remoteDescription.sdp) || '');
+    parameters.encodings[0].maxBitrate = Math.max(128000, offered ? Number(offered[1]) : 128000);
     parameters.encodings[0].priority = 'high';
     parameters.encodings[0].networkPriority = 'high';
     await t.sender.setParameters(parameters);
@@ -648,6 +656,12 @@
         break;
       case 'chat.text':
         showMessage('Médecin : ' + (payload && payload.text));
+        break;
+      case 'media.refused':
+        // The console could not use our media (protocol/README.md, media.refused): it ends the
+        // session; the reason goes to the screen and the log.
+        log('media refused: ' + (payload && payload.code) + ' (' + (payload && payload.detail) + ')');
+        showMessage('Le poste du médecin refuse le média de la cabine (' + (payload && payload.code) + ').');
         break;
       default:
         log('message not handled: ' + body.kind);

@@ -27,6 +27,8 @@ std::string_view toString(AudioEncoding encoding) noexcept;
 
 // The stethoscope's floor: below this Opus starts to trade away the band heart sounds live in.
 inline constexpr int kMinStethoscopeOpusBitrate = 128000;
+// What the console offers Opus at when it prefers L16 (Opus is then the fallback of browsers).
+inline constexpr int kFallbackStethoscopeOpusBitrate = 256000;
 
 struct OpusSettings {
     int sampleRate = 48000; // 48000 (the stethoscope and the voice), or 8/12/16/24 kHz

@@ -1,7 +1,7 @@
 #pragma once
 // Which of a cabin's media tracks is which, and the console's refusal of a cabin's media
 // (protocol/README.md, "Browser cabins"). Session messages:
-//   media.tracks   cabin -> console  {"stethoscope": {"mid", "track_id"},
+//   media.tracks   cabin -> console  {["stethoscope": {"mid", "track_id"},]
 //                                     "voice": {"mid"[, "track_id"]}, "camera": {...}}
 //   media.refused  console -> cabin  {"code": "malformed_answer" | "no_stethoscope" |
 //                                     "tracks_mismatch", "detail": string}
@@ -30,7 +30,7 @@ struct TrackLabel {
 };
 
 struct MediaTracks {
-    TrackLabel stethoscope;
+    std::optional<TrackLabel> stethoscope; // absent: the cabin sends none (it will be refused)
     std::optional<TrackLabel> voice;
     std::optional<TrackLabel> camera;
 };
