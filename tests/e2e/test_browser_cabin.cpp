@@ -15,6 +15,7 @@
 #include "support/stethoscope_fidelity.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -66,6 +67,20 @@ bool waitForPageState(ChromiumSession& browser, const std::string& state,
     return false;
 }
 
+// A PNG of the page as Chromium renders it (DevTools Page.captureScreenshot).
+void savePage(ChromiumSession& browser, const std::filesystem::path& path) {
+    const auto shot =
+        browser.call("Page.captureScreenshot", {{"format", "png"}}, browser.pageSession());
+    if (!shot || !shot->contains("data")) {
+        return;
+    }
+    if (const auto bytes = decodeBase64(shot->at("data").get<std::string>())) {
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes->data()),
+                   static_cast<std::streamsize>(bytes->size()));
+    }
+}
+
 // The page's getStats summary while the console records; the one with the most of the doctor's
 // frames decoded.
 json watchPage(ConsultationLab& run, ChromiumSession& browser, std::chrono::seconds timeout) {
@@ -74,6 +89,10 @@ json watchPage(ConsultationLab& run, ChromiumSession& browser, std::chrono::seco
     while (std::chrono::steady_clock::now() < deadline &&
            !run.hasLine("console", "autopilot: stethoscope recorded: ")) {
         const auto stats = browser.evaluate("window.telecabine.stats()", 10s);
+        if (stats && stats->is_object() && !std::filesystem::exists(run.directory() / "page.png") &&
+            stats->value("/inboundVideo/video/framesDecoded"_json_pointer, 0) > 60) {
+            savePage(browser, run.directory() / "page.png"); // what the cabin's screen shows
+        }
         if (stats && stats->is_object()) {
             const auto frames = stats->value("/inboundVideo/video/framesDecoded"_json_pointer, 0);
             if (best.is_null() ||
