@@ -7,6 +7,44 @@
 
 namespace tc::media {
 
+void fftInPlace(std::span<std::complex<double>> a, bool inverse) {
+    using Complex = std::complex<double>;
+    const auto times = [](Complex x, Complex y) {
+        return Complex{x.real() * y.real() - x.imag() * y.imag(),
+                       x.real() * y.imag() + x.imag() * y.real()};
+    };
+    const std::size_t n = a.size();
+    if (n < 2 || (n & (n - 1)) != 0) {
+        return;
+    }
+    // Bit reversal, then butterflies.
+    for (std::size_t i = 1, j = 0; i < n; ++i) {
+        std::size_t bit = n >> 1;
+        for (; (j & bit) != 0; bit >>= 1) {
+            j ^= bit;
+        }
+        j ^= bit;
+        if (i < j) {
+            std::swap(a[i], a[j]);
+        }
+    }
+    for (std::size_t length = 2; length <= n; length <<= 1) {
+        const double angle =
+            2 * std::numbers::pi / static_cast<double>(length) * (inverse ? 1 : -1);
+        const Complex step(std::cos(angle), std::sin(angle));
+        for (std::size_t i = 0; i < n; i += length) {
+            Complex w(1);
+            for (std::size_t k = 0; k < length / 2; ++k) {
+                const Complex u = a[i + k];
+                const Complex v = times(a[i + k + length / 2], w);
+                a[i + k] = u + v;
+                a[i + k + length / 2] = u - v;
+                w = times(w, step);
+            }
+        }
+    }
+}
+
 std::vector<float> spectrumDb(std::span<const float> samples, double sampleRate, int bands,
                               double maxHz) {
     const std::size_t n = samples.size();
@@ -22,30 +60,7 @@ std::vector<float> spectrumDb(std::span<const float> samples, double sampleRate,
         windowSum += w;
         x[i] = samples[i] * w;
     }
-    // Iterative radix-2: bit reversal, then butterflies.
-    for (std::size_t i = 1, j = 0; i < n; ++i) {
-        std::size_t bit = n >> 1;
-        for (; (j & bit) != 0; bit >>= 1) {
-            j ^= bit;
-        }
-        j ^= bit;
-        if (i < j) {
-            std::swap(x[i], x[j]);
-        }
-    }
-    for (std::size_t length = 2; length <= n; length <<= 1) {
-        const auto step = std::polar(1.0, -2 * std::numbers::pi / static_cast<double>(length));
-        for (std::size_t start = 0; start < n; start += length) {
-            std::complex<double> w(1.0);
-            for (std::size_t k = 0; k < length / 2; ++k) {
-                const auto even = x[start + k];
-                const auto odd = x[start + k + length / 2] * w;
-                x[start + k] = even + odd;
-                x[start + k + length / 2] = even - odd;
-                w *= step;
-            }
-        }
-    }
+    fftInPlace(x);
     const double binHz = sampleRate / static_cast<double>(n);
     const double bandHz = maxHz / bands;
     for (std::size_t bin = 1; bin < n / 2; ++bin) {

@@ -172,16 +172,20 @@ void checkConsultation(ConsultationLab& run, ChromiumSession& browser, const Bro
               << fidelity->gainDeviationDb << " dB\n";
 }
 
+void runConsultation(const NetLabOptions& options, bool throughRelay) {
+    ConsultationLab run(options);
+    const auto files = prepare(run);
+    auto& browser = run.startBrowserCabin(files.wav, files.y4m, "auto=1");
+    checkConsultation(run, browser, files, throughRelay);
+}
+
 } // namespace
 
 TEST_CASE("browser cabin: Chromium on the doctor's LAN talks to the console host to host",
           "[e2e][browser]") {
     NetLabOptions options;
     options.sameSegment = true;
-    ConsultationLab run(options);
-    const auto files = prepare(run);
-    auto& browser = run.startBrowserCabin(files.wav, files.y4m, "auto=1");
-    checkConsultation(run, browser, files, false);
+    runConsultation(options, false);
 }
 
 TEST_CASE("browser cabin: Chromium behind a symmetric NAT and the doctor behind another go "
@@ -190,10 +194,7 @@ TEST_CASE("browser cabin: Chromium behind a symmetric NAT and the doctor behind 
     NetLabOptions options;
     options.cabinNat = NatMapping::addressAndPortDependent;
     options.doctorNat = NatMapping::addressAndPortDependent;
-    ConsultationLab run(options);
-    const auto files = prepare(run);
-    auto& browser = run.startBrowserCabin(files.wav, files.y4m, "auto=1");
-    checkConsultation(run, browser, files, true);
+    runConsultation(options, true);
 }
 
 TEST_CASE("browser cabin: a page with no stethoscope track gets a typed refusal and the console "

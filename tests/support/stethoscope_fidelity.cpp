@@ -1,5 +1,7 @@
 #include "support/stethoscope_fidelity.hpp"
 
+#include "tc/media/spectrum.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -11,44 +13,17 @@ namespace {
 
 using Complex = std::complex<double>;
 
-// Plain products: std::complex's operator* checks for infinities and NaNs through a library
-// call (C99 Annex G), several times slower in the FFT's inner loop.
-Complex times(Complex a, Complex b) {
-    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
-}
-
 errors::Failure failure(FidelityErrc code, std::string detail = {}) {
     return errors::Failure{make_error_code(code), std::move(detail)};
 }
 
-// In-place iterative radix-2 FFT; `inverse` without the 1/n scaling.
+// A plain product (media::fftInPlace says why).
+Complex times(Complex a, Complex b) {
+    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 void fft(std::vector<Complex>& a, bool inverse) {
-    const std::size_t n = a.size();
-    for (std::size_t i = 1, j = 0; i < n; ++i) {
-        std::size_t bit = n >> 1;
-        for (; (j & bit) != 0; bit >>= 1) {
-            j ^= bit;
-        }
-        j ^= bit;
-        if (i < j) {
-            std::swap(a[i], a[j]);
-        }
-    }
-    for (std::size_t length = 2; length <= n; length <<= 1) {
-        const double angle =
-            2 * std::numbers::pi / static_cast<double>(length) * (inverse ? 1 : -1);
-        const Complex step(std::cos(angle), std::sin(angle));
-        for (std::size_t i = 0; i < n; i += length) {
-            Complex w(1);
-            for (std::size_t k = 0; k < length / 2; ++k) {
-                const Complex u = a[i + k];
-                const Complex v = times(a[i + k + length / 2], w);
-                a[i + k] = u + v;
-                a[i + k + length / 2] = u - v;
-                w = times(w, step);
-            }
-        }
-    }
+    media::fftInPlace(a, inverse);
 }
 
 std::size_t nextPowerOfTwo(std::size_t n) {
