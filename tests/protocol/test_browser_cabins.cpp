@@ -295,6 +295,27 @@ TEST_CASE("a cabin gets a token and its browser is that cabin: welcome, check-in
     const auto claimed = browser.readType(std::string(protocol::type::visitClaimed));
     REQUIRE(claimed);
     CHECK((*claimed)["body"]["visit_id"] == "V-BROWSER-1");
+    // A page that offers (the doctor's part) or answers with something that is not SDP gets a
+    // typed refusal, and its connection stays: it may answer properly next.
+    const auto sessionId = (*claimed)["body"]["session_id"].get<std::string>();
+    browser.send(envelope(std::string(protocol::type::sessionOffer),
+                          {{"session_id", sessionId}, {"sdp_type", "offer"}, {"sdp", "v=0\r\n..."}},
+                          "o-1"));
+    const auto offered = browser.readType("error");
+    REQUIRE(offered);
+    CHECK((*offered)["id"] == "o-1");
+    CHECK((*offered)["body"]["code"] == "forbidden_role");
+    browser.send(envelope(std::string(protocol::type::sessionAnswer),
+                          {{"session_id", sessionId}, {"sdp_type", "answer"}, {"sdp", "<html>"}},
+                          "a-1"));
+    const auto answered = browser.readType("error");
+    REQUIRE(answered);
+    CHECK((*answered)["id"] == "a-1");
+    CHECK((*answered)["body"]["code"] == "invalid_field");
+    browser.send(envelope(std::string(protocol::type::ping), json::object(), "p-1"));
+    const auto alive = browser.readType("result");
+    REQUIRE(alive);
+    CHECK((*alive)["id"] == "p-1");
     CHECK(lab.service.service().stats().browserTokensIssued == 1);
     CHECK(lab.service.service().stats().browserRefusals == 0);
 }
