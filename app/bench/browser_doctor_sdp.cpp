@@ -1,6 +1,7 @@
 // The test harness's SDP rewriting (see browser_doctor_sdp.hpp: not a product path).
 #include "browser_doctor_sdp.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace tc::bench {
@@ -135,7 +136,12 @@ std::string answerForBrowser(std::string_view cabinAnswer, const MidMap& mids,
                 section.push_back("a=ssrc:" + std::to_string(ssrc) + " cname:telecabine-cabin");
             }
         }
-        if (i > 1) {
+        // Where the answer lacks them (answers written before every bundled section carried
+        // its transport): never twice, which Chromium refuses.
+        const bool hasTransport =
+            std::any_of(section.begin(), section.end(),
+                        [](const std::string& line) { return line.rfind("a=ice-ufrag:", 0) == 0; });
+        if (i > 1 && !hasTransport) {
             section.insert(section.end(), transport.begin(), transport.end());
         }
         if (const int vp8 = midOf(section) == "video" ? payloadTypeOf(section, "VP8/") : -1;

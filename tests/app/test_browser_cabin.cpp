@@ -11,6 +11,7 @@
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_support.hpp"
+#include "tc/media/audio_codec.hpp"
 #include "tc/prescriptions/prescription_id.hpp"
 #include "tc/protocol/document_transfer.hpp"
 #include "tc/protocol/ice_messages.hpp"
@@ -470,7 +471,9 @@ TEST_CASE("A browser cabin's media reaches the console's transport: ICE, DTLS-SR
     const auto stats = lab.evaluate("window.telecabine.stats()");
     INFO(stats.dump(2));
     CHECK(stats["codecs"]["steth"]["send"]["clockRate"] == 48000);
+    // The console's Opus fallback bitrate (L16 first in its offer).
     CHECK(stats["codecs"]["steth"]["send"]["sdpFmtpLine"].get<std::string>().find(
-              "maxaveragebitrate=128000") != std::string::npos);
+              "maxaveragebitrate=" + std::to_string(media::kFallbackStethoscopeOpusBitrate)) !=
+          std::string::npos);
     CHECK(stats["pair"]["local"] == "host");
 }

@@ -12,6 +12,18 @@
 #include <QThread>
 
 using namespace tc;
+
+namespace {
+// A cabin's answer with a transport and a stethoscope stream and nothing else: an answer
+// without them is refused (media.refused), and the session would end instead.
+const std::string kStethoscopeOnlyAnswer =
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=cabin\r\nt=0 0\r\na=group:BUNDLE steth\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4Cfm\r\n"
+    "a=ice-pwd:x/NlGCpeSatMZVgn92wVDc0+\r\na=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 E0:BF:47:ED:85:2F:33:41:C0:63:04:7F:C6:00:BE:2B:95:AF:FA:A2:FA:89:03:"
+    "47:13:72:36:D8:12:35:27:93\r\na=setup:active\r\na=mid:steth\r\na=sendonly\r\n"
+    "a=rtcp-mux\r\na=rtpmap:96 L16/48000/1\r\n";
+} // namespace
 using namespace tc::test;
 namespace type = protocol::type;
 
@@ -109,7 +121,7 @@ TEST_CASE("console controllers: live queue, claim, join, end", "[app]") {
     REQUIRE_FALSE(cabin
                       .request(type::sessionAnswer, {{"session_id", sessionId},
                                                      {"sdp_type", "answer"},
-                                                     {"sdp", "v=0\r\ns=cabin\r\n"}})
+                                                     {"sdp", kStethoscopeOnlyAnswer}})
                       .code);
     REQUIRE(QTest::qWaitFor([&] { return console.session.state() == app::SessionState::Active; },
                             5000));

@@ -142,8 +142,11 @@ TEST_CASE("browser-call harness: the cabin's answer goes back with Chromium's mi
     CHECK(has(answer, "a=ssrc:1474797569 cname:telecabine-cabin"));
     CHECK(has(answer, "a=ssrc:1891672065 cname:telecabine-cabin"));
     CHECK(has(answer, "a=ssrc:2081037825 cname:telecabine-cabin"));
-    CHECK(count(answer, "a=ice-ufrag:Cab1\r\n") == 3);
-    CHECK(count(answer, "a=setup:active\r\n") == 3);
+    // Every section carries the transport (the cabin's answer writes it in each already).
+    const auto sections = count(answer, "\r\nm=");
+    CHECK(sections >= 3);
+    CHECK(count(answer, "a=ice-ufrag:Cab1\r\n") == sections);
+    CHECK(count(answer, "a=setup:active\r\n") == sections);
     CHECK(has(answer, "a=fmtp:96 " + std::string(bench::kVideoBitrate)));
 }
 

@@ -55,7 +55,8 @@ TEST_CASE("the SDP answer keeps one stethoscope format: the cabin's preference, 
     const auto opus = media::stethoscopeFormatOf(thin);
     REQUIRE(opus);
     CHECK(opus->encoding == media::AudioEncoding::opus);
-    CHECK(opus->opusBitrate == 128000);
+    // The console offered L16 first: its Opus entry is the fallback, at the higher bitrate.
+    CHECK(opus->opusBitrate == media::kFallbackStethoscopeOpusBitrate);
     const auto streams = protocol::rtpStreamsOf(thin);
     REQUIRE(streams.size() == 2);
     CHECK(streams[0].rtxPayloadType == 103);
