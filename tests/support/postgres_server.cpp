@@ -389,12 +389,12 @@ void PostgresServer::initialise(bool initdb) {
               "local all all trust\nhost all all 0.0.0.0/0 trust\nhost all all ::/0 trust\n",
               false);
 
-    m_portChosen = m_options.port == 0;
+    const bool portChosen = m_options.port == 0;
     for (int attempt = 0;; ++attempt) {
-        m_port = m_portChosen ? freeTcpPort(m_options.listenAddress) : m_options.port;
+        m_port = portChosen ? freeTcpPort(m_options.listenAddress) : m_options.port;
         writeConfig();
         // A chosen port can be taken between its probe and the postmaster's bind.
-        if (launch(m_portChosen && attempt < 4)) {
+        if (launch(portChosen && attempt < 4)) {
             break;
         }
     }

@@ -16,8 +16,8 @@
 // (tc-pg-<pid>-*) are removed then.
 //
 // Failures throw std::runtime_error naming what failed, with the tail of the server's log.
-// Not thread-safe: drive one server from one thread, the thread that started it (the
-// parent-death signal follows the starting thread).
+// One server is driven from one thread, the thread that started it: its parent-death signal
+// follows that thread. Servers may be started from several threads.
 
 #include <chrono>
 #include <cstdint>
@@ -45,8 +45,9 @@ public:
         bool durable = false;
     };
 
-    // initdb, configure, start, create database `telecabine`. Throws when PostgreSQL's server
-    // binaries are missing (Debian package `postgresql`) or any step fails.
+    // A new cluster (a copy of the process's initdb'd one, database `telecabine` included),
+    // configured and started. Throws when PostgreSQL's server binaries are missing (Debian
+    // package `postgresql`) or any step fails.
     static std::unique_ptr<PostgresServer> start(Options options);
     // Stops the server (immediate: no checkpoint) and removes the temporary directory.
     ~PostgresServer();
@@ -107,7 +108,6 @@ private:
     std::filesystem::path m_socketDir;
     std::filesystem::path m_logPath;
     std::uint16_t m_port = 0;
-    bool m_portChosen = false;
     // Uid/gid the server runs as; -1 for this process's own.
     uid_t m_uid = static_cast<uid_t>(-1);
     gid_t m_gid = static_cast<gid_t>(-1);
