@@ -144,6 +144,8 @@ int runReview(cli::CommandLine& args);
 
 // N cabins and M doctors over loopback TLS against a service in a child process.
 int runRendezvous(cli::CommandLine& args);
+// Issue 19: nodes sharing PostgreSQL, 1, 2 and 4 of them, and one on SQLite.
+int runRendezvousCluster(cli::CommandLine& args);
 
 // Our SRTP protect/unprotect against bare libsrtp calls, both suites, 160 and 1200 bytes.
 int runSrtp(cli::CommandLine& args);

@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
                "  rendezvous  [--cabins N (2000)] [--doctors M (200)] [--rate CHECKINS_PER_S "
                "(100)]\n"
                "              [--samples N (500)]\n"
+               "  rendezvous-cluster [--cabins N (20000)] [--doctors M (2000)] [--nodes LIST "
+               "(1,2,4)]\n"
+               "              [--samples N (300)] [--rate CHECKINS_PER_S (50)] [--sqlite yes|no] "
+               "(starts PostgreSQL)\n"
                "  srtp        [--packets N (100000)]\n"
                "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
                "  stetho-latency [--impulses N (50)]\n"
@@ -42,6 +46,9 @@ int main(int argc, char** argv) {
     using Benchmark = int (*)(tc::cli::CommandLine&);
     const std::map<std::string, Benchmark> benchmarks{
         {"rendezvous", tc::bench::runRendezvous},
+#ifdef TC_BENCH_RENDEZVOUS_CLUSTER
+        {"rendezvous-cluster", tc::bench::runRendezvousCluster},
+#endif
 #ifdef TC_BENCH_REVIEW
         {"review", tc::bench::runReview},
 #endif

@@ -23,6 +23,8 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: telecabine-cabin [options]
   --host HOST              rendezvous service host (127.0.0.1)
+  --other-nodes LIST       the service's other nodes (a cluster), comma-separated host:port:
+                           tried in turn when the connection is lost
   --port PORT              rendezvous service port (required)
   --ca FILE                deployment CA certificate, PEM (required)
   --bundle FILE            the cabin's PKCS#12 identity (required)
@@ -395,6 +397,21 @@ int main(int argc, char** argv) {
     protocol::ClientConfig client;
     client.host = args.value("host", "127.0.0.1");
     client.port = static_cast<std::uint16_t>(port);
+    const std::string otherNodes = args.value("other-nodes", "");
+    for (std::string_view rest = otherNodes; !rest.empty();) {
+        const auto comma = rest.find(',');
+        const auto item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (item.empty()) {
+            continue;
+        }
+        const auto node = protocol::parseServiceNode(item, 8443);
+        if (!node) {
+            std::cerr << "telecabine-cabin: --other-nodes: \"" << item << "\" is not host:port\n";
+            return 2;
+        }
+        client.otherNodes.push_back(*node);
+    }
     client.tls = protocol::TlsConfig{std::move(*credentials), std::move(*ca)};
     if (args.value("web")) {
         return serveWeb(args, std::move(client), script);

@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
     const auto bundle = option("bundle", "Your identity (PKCS#12).", "file");
     const auto host = option("host", "Service host.", "host", "127.0.0.1");
     const auto port = option("port", "Service port.", "port", "8443");
+    const auto otherNodes = option("other-nodes",
+                                   "The service's other nodes (a cluster), comma-separated "
+                                   "host:port: tried in turn when the connection is lost.",
+                                   "nodes");
     const auto autopilot =
         option("autopilot", "Sign in ($TELECABINE_PASSPHRASE), take the first patient, examine, "
                             "prescribe (with a card if $TELECABINE_CARD_PIN), end (tests).");
@@ -251,6 +255,19 @@ int main(int argc, char** argv) {
     session.replay()->recoverInterrupted();
     connection.setHost(parser.value(host));
     connection.setPort(parser.value(port).toInt());
+    if (parser.isSet(otherNodes)) {
+        std::vector<tc::protocol::ServiceNode> nodes;
+        for (const auto& text : parser.value(otherNodes).split(u',', Qt::SkipEmptyParts)) {
+            const auto parsed = tc::protocol::parseServiceNode(text.trimmed().toStdString(), 8443);
+            if (!parsed) {
+                std::fprintf(stderr, "telecabine: --other-nodes: \"%s\" is not host:port\n",
+                             qPrintable(text));
+                return 2;
+            }
+            nodes.push_back(*parsed);
+        }
+        connection.setOtherNodes(std::move(nodes));
+    }
     if (parser.isSet(ca)) {
         connection.setCaPath(parser.value(ca));
     }

@@ -26,7 +26,16 @@ constexpr const char* kUsage = R"(usage:
       --port PORT           listen port, 0 for any free port (8443)
       --port-file FILE      write the bound port there once listening (a second line: the
                             browser port, with --browser-port)
-      --event-log FILE      SQLite event log (telecabine-events.sqlite)
+      --database DB         the service's database: an SQLite file
+                            (telecabine-events.sqlite), or a PostgreSQL URL
+                            (postgresql://user@host:port/db): then this process is one node
+                            of a cluster sharing that database (README, "Deploying the service
+                            at scale"); its schema is versioned and migrated at start
+      --event-log FILE      the older name of --database
+      --node-loss-timeout-ms MS
+                            cluster: a node silent this long is declared lost and its
+                            connections end; a node without the database for half of it stops
+                            serving (6000, 2000-60000)
       --grace-ms MS         how long a dropped connection keeps its session (60000)
       --heartbeat-ms MS     heartbeat interval announced to clients (10000)
       --rate N              messages per second per connection (20)
@@ -218,7 +227,14 @@ int serve(cli::CommandLine& args) {
     config.bindAddress = args.value("bind", "127.0.0.1");
     config.port = static_cast<std::uint16_t>(port);
     config.tls = protocol::TlsConfig{protocol::Credentials{*cert, *key, {}}, *ca};
-    config.eventLogPath = args.value("event-log", "telecabine-events.sqlite");
+    config.eventLogPath =
+        args.value("database", args.value("event-log", "telecabine-events.sqlite"));
+    const auto nodeLoss = args.number("node-loss-timeout-ms", 6000);
+    if (nodeLoss < 2000 || nodeLoss > 60000) {
+        return fail("--node-loss-timeout-ms takes 2000 to 60000");
+    }
+    config.nodeLossTimeout = std::chrono::milliseconds(nodeLoss);
+
     config.gracePeriod = std::chrono::milliseconds(grace);
     config.heartbeatInterval = std::chrono::milliseconds(heartbeat);
     config.maxMessagesPerSecond = static_cast<int>(rate);
@@ -264,8 +280,11 @@ int serve(cli::CommandLine& args) {
         return fail("cannot start: " + service.error().message());
     }
     const auto bound = (*service)->port();
-    logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) + ", event log " +
-            config.eventLogPath);
+    // A PostgreSQL URL may carry a password: never in the log.
+    const bool cluster = config.eventLogPath.starts_with("postgresql://") ||
+                         config.eventLogPath.starts_with("postgres://");
+    logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) +
+            (cluster ? ", cluster node on PostgreSQL" : ", event log " + config.eventLogPath));
     const auto browserBound = (*service)->browserPort();
     if (config.browser.port) {
         logLine("browser cabins on " + config.bindAddress + ":" + std::to_string(browserBound) +

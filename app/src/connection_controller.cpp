@@ -117,6 +117,7 @@ void ConnectionController::signIn(const QString& bundlePath, const QString& pass
     protocol::ClientConfig config;
     config.host = host.trimmed().toStdString();
     config.port = static_cast<std::uint16_t>(port);
+    config.otherNodes = m_otherNodes;
     config.tls = {std::move(*credentials), *ca};
     m_archiveConfig = protocol::ArchiveClientConfig{};
     m_archiveConfig->host = config.host;

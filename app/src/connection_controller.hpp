@@ -53,6 +53,8 @@ public:
     void setCaPath(const QString& path);
     void setHost(const QString& host);
     void setPort(int port);
+    // The service's other nodes (a cluster): tried in turn when the connection is lost.
+    void setOtherNodes(std::vector<protocol::ServiceNode> nodes) { m_otherNodes = std::move(nodes); }
 
     Q_INVOKABLE void signIn(const QString& bundlePath, const QString& passphrase,
                             const QString& host, int port);
@@ -88,6 +90,7 @@ private:
     QString m_host = QStringLiteral("127.0.0.1");
     int m_port = 8443;
     std::optional<protocol::ArchiveClientConfig> m_archiveConfig;
+    std::vector<protocol::ServiceNode> m_otherNodes;
     SignedInRole::Value m_role = SignedInRole::Doctor;
     bool m_reviewer = false; // a coordinator signed in (no rendezvous client)
 };

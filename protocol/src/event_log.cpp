@@ -120,6 +120,14 @@ Result<EventLog> EventLog::open(const std::string& path) {
     return EventLog(std::move(impl));
 }
 
+Result<void> EventLog::record(const LoggedEvent& event) {
+    auto appended = append(event);
+    if (!appended) {
+        return appended.error();
+    }
+    return {};
+}
+
 Result<std::int64_t> EventLog::append(const LoggedEvent& event) {
     sqlite3_stmt* s = m_impl->insert.get();
     sqlite3_reset(s);

@@ -171,13 +171,21 @@ private:
     }
 
     static net::awaitable<void> run(std::shared_ptr<Client> self) {
-        auto tls = makeClientContext(self->m_config.tls, self->m_config.host);
-        if (!tls) {
-            self->m_running = false;
-            self->setState(ConnectionState::disconnected, tls.error());
-            co_return;
+        // One TLS context per node: each verifies its own node's name.
+        self->m_nodes.clear();
+        self->m_nodes.push_back({self->m_config.host, self->m_config.port, nullptr});
+        for (const auto& other : self->m_config.otherNodes) {
+            self->m_nodes.push_back({other.host, other.port, nullptr});
         }
-        self->m_tls = *tls;
+        for (auto& node : self->m_nodes) {
+            auto tls = makeClientContext(self->m_config.tls, node.host);
+            if (!tls) {
+                self->m_running = false;
+                self->setState(ConnectionState::disconnected, tls.error());
+                co_return;
+            }
+            node.tls = *tls;
+        }
         bool everConnected = false;
         while (!self->m_stopped) {
             self->setState(everConnected ? ConnectionState::reconnecting
@@ -200,6 +208,10 @@ private:
                 co_return;
             }
             self->setState(ConnectionState::reconnecting, self->m_lastError);
+            // The next attempt goes to the next node: a node that died or lost its database
+            // has its clients resume on another (protocol/README.md, "Service nodes sharing
+            // PostgreSQL").
+            self->m_node = (self->m_node + 1) % self->m_nodes.size();
             self->m_backoffTimer.expires_after(self->nextBackoff());
             co_await self->m_backoffTimer.async_wait(kNoThrow);
         }
@@ -209,16 +221,17 @@ private:
 
     // Connects, greets, resumes if it can, then reads until the connection ends.
     net::awaitable<boost::system::error_code> connectAndServe(bool& everConnected) {
+        const auto node = m_nodes[m_node]; // a copy: the list may not change, but be safe
         tcp::resolver resolver(m_strand);
         auto [resolveError, endpoints] =
-            co_await resolver.async_resolve(m_config.host, std::to_string(m_config.port), kNoThrow);
+            co_await resolver.async_resolve(node.host, std::to_string(node.port), kNoThrow);
         if (resolveError) {
             co_return resolveError;
         }
         if (m_stopped) { // stopped while resolving: there is no link to close yet
             co_return make_error_code(Errc::connectionLost);
         }
-        m_link = std::make_shared<Link>(m_strand, *m_tls, ++m_linkGeneration);
+        m_link = std::make_shared<Link>(m_strand, *node.tls, ++m_linkGeneration);
         auto& ws = m_link->ws;
         beast::get_lowest_layer(ws).expires_after(m_config.connectTimeout);
         auto [connectError, endpoint] =
@@ -227,11 +240,11 @@ private:
             co_return connectError;
         }
         boost::system::error_code parseError;
-        net::ip::make_address(m_config.host, parseError);
+        net::ip::make_address(node.host, parseError);
         if (parseError) { // a host name: send SNI
             // SSL_set_tlsext_host_name() without its C cast.
             SSL_ctrl(ws.next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
-                     TLSEXT_NAMETYPE_host_name, const_cast<char*>(m_config.host.c_str()));
+                     TLSEXT_NAMETYPE_host_name, const_cast<char*>(node.host.c_str()));
         }
         auto [tlsError] =
             co_await ws.next_layer().async_handshake(net::ssl::stream_base::client, kNoThrow);
@@ -249,7 +262,7 @@ private:
         ws.set_option(timeouts);
         ws.read_message_max(16 * kMaxFrameBytes);
         // In TLS 1.3 the service's verdict on our certificate arrives here, as an alert.
-        auto [wsError] = co_await ws.async_handshake(m_config.host, "/v1", kNoThrow);
+        auto [wsError] = co_await ws.async_handshake(node.host, "/v1", kNoThrow);
         if (wsError) {
             co_return classifyTlsError(wsError);
         }
@@ -425,7 +438,13 @@ private:
     net::strand<net::any_io_executor> m_strand;
     ClientConfig m_config;
     std::shared_ptr<ClientListener> m_listener;
-    std::shared_ptr<net::ssl::context> m_tls;
+    struct Node {
+        std::string host;
+        std::uint16_t port = 0;
+        std::shared_ptr<net::ssl::context> tls;
+    };
+    std::vector<Node> m_nodes; // config.host first, then config.otherNodes
+    std::size_t m_node = 0;    // the one connected or tried now
     std::shared_ptr<Link> m_link;
     std::uint64_t m_linkGeneration = 0;
     net::steady_timer m_backoffTimer;
@@ -443,6 +462,55 @@ private:
 };
 
 } // namespace
+
+std::optional<ServiceNode> parseServiceNode(std::string_view text, std::uint16_t defaultPort) {
+    std::string host;
+    std::string_view port;
+    if (text.starts_with('[')) {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) {
+            return std::nullopt;
+        }
+        host = std::string(text.substr(1, close - 1));
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') {
+                return std::nullopt;
+            }
+            port = rest.substr(1);
+        }
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon != std::string_view::npos && text.find(':') != colon) {
+            return std::nullopt; // a bare IPv6 address: write it [addr]:port
+        }
+        host = std::string(text.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port = text.substr(colon + 1);
+        }
+    }
+    if (host.empty()) {
+        return std::nullopt;
+    }
+    std::uint16_t number = defaultPort;
+    if (!port.empty()) {
+        unsigned value = 0;
+        for (const char c : port) {
+            if (c < '0' || c > '9' || value > 65535) {
+                return std::nullopt;
+            }
+            value = value * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (value == 0 || value > 65535) {
+            return std::nullopt;
+        }
+        number = static_cast<std::uint16_t>(value);
+    }
+    if (number == 0) {
+        return std::nullopt;
+    }
+    return ServiceNode{std::move(host), number};
+}
 
 std::shared_ptr<RendezvousClient>
 RendezvousClient::create(net::any_io_executor executor, ClientConfig config,

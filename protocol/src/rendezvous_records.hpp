@@ -17,11 +17,6 @@ inline std::int64_t unixMsNow() {
         .count();
 }
 
-inline std::int64_t msSince(SteadyClock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start)
-        .count();
-}
-
 inline Envelope event(std::string_view type, json body) {
     return Envelope{kProtocolVersion, std::string(type), {}, std::move(body)};
 }

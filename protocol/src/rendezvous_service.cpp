@@ -2,6 +2,10 @@
 
 #include "archive_http.hpp"
 #include "browser_listener.hpp"
+#include "cluster_log.hpp"
+#include "cluster_replica.hpp"
+#include "pg_connection.hpp"
+#include "rendezvous_records.hpp"
 #include "service_connection.hpp"
 #include "tc/protocol/archive_store.hpp"
 #include "tc/protocol/envelope.hpp"
@@ -40,18 +44,15 @@ namespace http = beast::http;
 
 class Service final : public RendezvousService, public std::enable_shared_from_this<Service> {
 public:
+    // `log`: the SQLite event log; nullopt for a node of a cluster (attachCluster).
     Service(net::any_io_executor executor, ServiceConfig config,
-            std::shared_ptr<net::ssl::context> tls, EventLog log,
+            std::shared_ptr<net::ssl::context> tls, std::optional<EventLog> log,
             std::unique_ptr<BrowserCabins> browser)
         : m_executor(std::move(executor))
         , m_config(std::move(config))
         , m_tls(std::move(tls))
         , m_browser(std::move(browser))
         , m_log(std::move(log))
-        , m_state(StateConfig{m_config.gracePeriod, m_config.heartbeatInterval,
-                              static_cast<std::int64_t>(kMaxFrameBytes),
-                              m_config.maxMessagesPerSecond, m_config.ice},
-                  &m_log)
         , m_acceptor(m_executor)
         , m_expiryTimer(m_executor)
         , m_stopTimer(m_executor)
@@ -71,7 +72,59 @@ public:
                                   m_browserTokens += issued ? 1 : 0;
                                   return issued;
                               })
-                        : ArchiveHttp::BrowserTokenIssuer()) {}
+                        : ArchiveHttp::BrowserTokenIssuer()) {
+        const StateConfig state{m_config.gracePeriod, m_config.heartbeatInterval,
+                                static_cast<std::int64_t>(kMaxFrameBytes),
+                                m_config.maxMessagesPerSecond, m_config.ice};
+        if (m_log) {
+            m_localState = std::make_unique<RendezvousState>(state, &*m_log);
+            m_state = m_localState.get();
+        } else {
+            m_replica = std::make_unique<ClusterReplica>(state);
+            m_state = &m_replica->state();
+        }
+    }
+
+    ~Service() override {
+        if (m_cluster) {
+            m_cluster->stop();
+        }
+    }
+
+    // A node of a cluster: joins the shared log (migrating its schema, registering the node).
+    // Its callbacks come from the log's threads and are posted here.
+    Result<void> attachCluster(std::chrono::milliseconds nodeLossTimeout) {
+        // Never a strong reference on the log's threads: the service must not end there.
+        const auto onExecutor = [weak = std::weak_ptr<Service>(shared_from_this()),
+                                 executor = m_executor](auto work) {
+            net::post(executor, [weak, work = std::move(work)]() mutable {
+                if (const auto alive = weak.lock()) {
+                    work(*alive);
+                }
+            });
+        };
+        ClusterLog::Callbacks callbacks{
+            [onExecutor](std::vector<ClusterCommand> commands) {
+                onExecutor([commands = std::move(commands)](Service& self) mutable {
+                    self.applyCommands(commands);
+                });
+            },
+            [onExecutor] { onExecutor([](Service& self) { self.fence(); }); },
+            [onExecutor](std::int64_t node) {
+                onExecutor([node](Service& self) { self.rejoin(node); });
+            }};
+        ClusterLogConfig cluster{m_config.eventLogPath, std::chrono::milliseconds(1000),
+                                 nodeLossTimeout, m_config.log};
+        cluster.heartbeat = std::min(cluster.heartbeat, nodeLossTimeout / 4);
+        auto opened = ClusterLog::open(std::move(cluster), std::move(callbacks));
+        if (!opened) {
+            return opened.error();
+        }
+        m_cluster = std::move(*opened);
+        m_nextConnectionId = firstConnectionOf(m_cluster->node());
+        log("cluster node " + std::to_string(m_cluster->node()) + " joined");
+        return {};
+    }
 
     Result<void> listen() {
         boost::system::error_code ec;
@@ -156,10 +209,11 @@ private:
     // The archive's rule for beginning an upload: the record id is a session this doctor had,
     // in progress (the state) or ended, before a restart included (the durable event log).
     bool doctorHadSession(const std::string& rpps, const std::string& sessionId) {
-        if (const auto doctor = m_state.sessionDoctor(sessionId)) {
+        if (const auto doctor = m_state->sessionDoctor(sessionId)) {
             return *doctor == rpps;
         }
-        const auto logged = m_log.claimingDoctor(sessionId);
+        const auto logged =
+            m_cluster ? m_cluster->claimingDoctor(sessionId) : m_log->claimingDoctor(sessionId);
         if (!logged) {
             log("event log: cannot look up session " + sessionId + ": " + logged.error().message());
             return false;
@@ -208,6 +262,10 @@ private:
                 self->log("connection limit reached; refusing a connection");
                 continue;
             }
+            if (self->m_fenced) {
+                // Without the database this node cannot serve: the client tries another.
+                continue;
+            }
             ++self->m_accepted;
             auto connection = std::make_shared<ServiceConnection>(
                 std::move(socket), browser ? self->m_browser->tls() : *self->m_tls,
@@ -227,15 +285,36 @@ private:
 
     static net::awaitable<void> expiryLoop(std::shared_ptr<Service> self) {
         while (!self->m_stopping) {
-            const auto next = self->m_state.nextExpiry();
-            self->m_expiryTimer.expires_at(
-                next.value_or(std::chrono::steady_clock::time_point::max()));
-            co_await self->m_expiryTimer.async_wait(kNoThrow);
+            const auto next = self->m_state->nextExpiry();
+            if (self->m_cluster) {
+                // The replica's times are the log's (Unix ms); the expiry is logged as a
+                // command when this host's clock reaches it, and applied at the log's time.
+                constexpr std::chrono::milliseconds kAtLeast{200};
+                self->m_expiryTimer.expires_after(
+                    next ? std::max(kAtLeast,
+                                    std::chrono::milliseconds(ClusterReplica::unixMsOf(*next) -
+                                                              unixMsNow()))
+                         : std::chrono::hours(24));
+            } else {
+                self->m_expiryTimer.expires_at(
+                    next.value_or(std::chrono::steady_clock::time_point::max()));
+            }
+            auto [ec] = co_await self->m_expiryTimer.async_wait(kNoThrow);
             if (self->m_stopping) {
                 co_return;
             }
+            if (ec) {
+                continue; // re-armed: the state changed
+            }
+            if (self->m_cluster) {
+                if (next && !self->m_expirySubmitted && !self->m_fenced) {
+                    self->m_expirySubmitted = true;
+                    self->m_cluster->submit("expire", 0, {});
+                }
+                continue;
+            }
             Effects effects;
-            self->m_state.expire(std::chrono::steady_clock::now(), effects);
+            self->m_state->expire(std::chrono::steady_clock::now(), effects);
             self->apply(effects);
         }
     }
@@ -398,18 +477,11 @@ private:
         self->m_connections.emplace(connection->id(), connection);
         ++self->m_open;
         connection->initTokens(self->m_config.messageBurst);
-        {
-            Effects effects;
-            self->m_state.connect(connection->id(), *identity, effects);
-            self->apply(effects);
-        }
+        self->connect(connection->id(), *identity);
         co_await readLoop(self, connection);
         self->m_connections.erase(connection->id());
         --self->m_open;
-        Effects effects;
-        self->m_state.disconnect(connection->id(), effects);
-        self->apply(effects);
-        self->m_expiryTimer.cancel(); // re-arm for the new grace deadline
+        self->disconnect(connection->id());
     }
 
     static net::awaitable<void> readLoop(std::shared_ptr<Service> self,
@@ -475,10 +547,75 @@ private:
                 }
                 continue;
             }
-            Effects effects;
-            self->m_state.handle(connection->id(), *envelope, effects);
-            self->apply(effects);
+            self->handle(connection->id(), *envelope);
         }
+    }
+
+    // The state's three inputs: applied here (one service) or logged for every node (a cluster),
+    // then applied in the log's order by applyCommands.
+    void connect(ConnectionId connection, const Identity& identity) {
+        if (m_cluster) {
+            m_cluster->submit("connect", connection, toJson(identity).dump());
+            return;
+        }
+        Effects effects;
+        m_state->connect(connection, identity, effects);
+        apply(effects);
+    }
+
+    void handle(ConnectionId connection, const Envelope& request) {
+        Effects effects;
+        if (!m_cluster) {
+            m_state->handle(connection, request, effects);
+        } else if (!m_state->answerWithoutChange(connection, request, effects)) {
+            m_cluster->submit("request", connection, serialise(request));
+        }
+        apply(effects);
+    }
+
+    void disconnect(ConnectionId connection) {
+        if (m_cluster) {
+            m_cluster->submit("disconnect", connection, {});
+            return;
+        }
+        Effects effects;
+        m_state->disconnect(connection, effects);
+        apply(effects);
+        m_expiryTimer.cancel(); // re-arm for the new grace deadline
+    }
+
+    void applyCommands(const std::vector<ClusterCommand>& commands) {
+        std::vector<SequencedEvent> events;
+        for (const auto& command : commands) {
+            Effects effects;
+            m_replica->apply(command, effects, events);
+            apply(effects);
+            if (command.kind == "expire" && command.node == m_cluster->node()) {
+                m_expirySubmitted = false;
+            }
+        }
+        m_cluster->writeEvents(std::move(events));
+        m_expiryTimer.cancel(); // re-arm: grace deadlines may have changed
+    }
+
+    // The node may not serve without its database: its clients go to another node (they hold
+    // the list) and resume there; their parties live on in the shared log.
+    void fence() {
+        if (m_fenced) {
+            return;
+        }
+        m_fenced = true;
+        log("fenced: closing " + std::to_string(m_connections.size()) + " connections");
+        for (const auto& [id, connection] : m_connections) {
+            connection->close(make_error_code(Errc::connectionLost),
+                              websocket::close_code::try_again_later, "node without database");
+        }
+    }
+
+    void rejoin(std::int64_t node) {
+        m_fenced = false;
+        m_nextConnectionId = firstConnectionOf(node);
+        log("cluster node " + std::to_string(node) + " serving");
     }
 
     void apply(Effects& effects) {
@@ -501,8 +638,13 @@ private:
     ServiceConfig m_config;
     std::shared_ptr<net::ssl::context> m_tls;
     std::unique_ptr<BrowserCabins> m_browser; // null: no browser listener
-    EventLog m_log;
-    RendezvousState m_state;
+    std::optional<EventLog> m_log; // one service; a cluster's events are in its database
+    std::unique_ptr<RendezvousState> m_localState;
+    std::unique_ptr<ClusterReplica> m_replica;
+    RendezvousState* m_state = nullptr; // one of the two above
+    std::unique_ptr<ClusterLog> m_cluster;
+    bool m_fenced = false;
+    bool m_expirySubmitted = false;
     tcp::acceptor m_acceptor;
     tcp::acceptor m_browserAcceptor{m_executor};
     net::steady_timer m_expiryTimer;
@@ -538,12 +680,18 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
     if (!tls) {
         return tls.error();
     }
-    auto log = EventLog::open(config.eventLogPath);
-    if (!log) {
-        return log.error();
+    const bool cluster = isPostgresUrl(config.eventLogPath);
+    std::optional<EventLog> log;
+    if (!cluster) {
+        auto opened = EventLog::open(config.eventLogPath);
+        if (!opened) {
+            return opened.error();
+        }
+        log = std::move(*opened);
     }
+    const bool sqliteFile = !cluster && config.eventLogPath != ":memory:";
     // The review index lives in the event log's file, so that indicators join both in SQL.
-    if (config.archive.store && !config.archive.reviewIndex && config.eventLogPath != ":memory:") {
+    if (config.archive.store && !config.archive.reviewIndex && sqliteFile) {
         auto index = SqliteReviewIndex::open(config.eventLogPath);
         if (!index) {
             if (config.log) {
@@ -553,8 +701,7 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
         }
         config.archive.reviewIndex = std::move(*index);
     }
-    if (config.archive.reviewIndex && config.archive.indicatorsDatabase.empty() &&
-        config.eventLogPath != ":memory:") {
+    if (config.archive.reviewIndex && config.archive.indicatorsDatabase.empty() && sqliteFile) {
         config.archive.indicatorsDatabase = config.eventLogPath;
     }
     std::unique_ptr<BrowserCabins> browser;
@@ -565,8 +712,14 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
         }
         browser = std::move(*created);
     }
+    const auto nodeLossTimeout = config.nodeLossTimeout;
     auto service = std::make_shared<Service>(std::move(executor), std::move(config), *tls,
-                                             std::move(*log), std::move(browser));
+                                             std::move(log), std::move(browser));
+    if (cluster) {
+        if (auto attached = service->attachCluster(nodeLossTimeout); !attached) {
+            return attached.error();
+        }
+    }
     if (auto listening = service->listen(); !listening) {
         return listening.error();
     }

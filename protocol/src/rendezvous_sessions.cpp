@@ -67,7 +67,7 @@ void RendezvousState::onDescription(Party& party, const Envelope& request, Effec
         session->stage = Stage::offered;
     } else {
         if (session->joinedAt == SteadyTime{}) {
-            session->joinedAt = SteadyClock::now();
+            session->joinedAt = m_env->steadyNow();
             const auto& doctor = *m_parties.at(session->doctor);
             record({.kind = "join",
                     .visitId = session->visitId,
@@ -140,7 +140,7 @@ void RendezvousState::endSession(SessionRecord& session, EndReason reason, Role 
         }
     }
     rememberEnded(session.id, {cabin.identity.identifier, session.visitId,
-                               doctor.identity.identifier, SteadyClock::now()});
+                               doctor.identity.identifier, m_env->steadyNow()});
     m_visits.erase(session.visitId);
     const std::string sessionId = session.id;
     m_sessions.erase(sessionId); // `session` is dangling from here on
@@ -175,7 +175,7 @@ void RendezvousState::onSurveyAnswer(Party& party, const Envelope& request, Effe
     }
     const auto it = m_endedSessions.find(parsed->sessionId);
     if (it == m_endedSessions.end() || it->second.siteCode != party.identity.identifier ||
-        SteadyClock::now() - it->second.endedAt > kSurveyWindow) {
+        m_env->steadyNow() - it->second.endedAt > kSurveyWindow) {
         fail(party, request, Errc::unknownSession,
              "no session of this cabin ended in the last 30 minutes under this id", e);
         return;

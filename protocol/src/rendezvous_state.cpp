@@ -13,9 +13,41 @@ void Effects::send(ConnectionId to, const Envelope& message) {
     sends.push_back({to, std::make_shared<const std::string>(serialise(message))});
 }
 
-RendezvousState::RendezvousState(StateConfig config, EventLog* log)
+namespace {
+
+// The process's own clocks and the OpenSSL CSPRNG.
+class SystemEnvironment final : public StateEnvironment {
+public:
+    std::int64_t unixMs() override { return unixMsNow(); }
+    SteadyClock::time_point steadyNow() override { return SteadyClock::now(); }
+    std::string randomHex(std::size_t bytes) override { return detail::randomHex(bytes); }
+};
+
+} // namespace
+
+StateEnvironment& StateEnvironment::system() {
+    static SystemEnvironment environment; // stateless
+    return environment;
+}
+
+RendezvousState::RendezvousState(StateConfig config, EventRecorder* log, StateEnvironment* environment)
     : m_config(config)
-    , m_log(log) {}
+    , m_log(log)
+    , m_env(environment != nullptr ? environment : &StateEnvironment::system()) {}
+
+std::int64_t RendezvousState::msSince(SteadyTime start) const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_env->steadyNow() - start)
+        .count();
+}
+
+std::vector<ConnectionId> RendezvousState::connections() const {
+    std::vector<ConnectionId> ids;
+    ids.reserve(m_partyByConnection.size());
+    for (const auto& [connection, party] : m_partyByConnection) {
+        ids.push_back(connection);
+    }
+    return ids;
+}
 
 RendezvousState::~RendezvousState() = default;
 
@@ -23,11 +55,11 @@ void RendezvousState::record(LoggedEvent event) {
     if (m_log == nullptr) {
         return;
     }
-    event.atUnixMs = unixMsNow();
+    event.atUnixMs = m_env->unixMs();
     if (event.detailJson.empty()) {
         event.detailJson = "{}";
     }
-    if (!m_log->append(event)) {
+    if (!m_log->record(event)) {
         ++m_logFailures;
     }
 }
@@ -53,7 +85,7 @@ void RendezvousState::connect(ConnectionId connection, const Identity& identity,
     party->id = m_nextPartyId++;
     party->connection = connection;
     party->identity = identity;
-    party->resumeToken = detail::randomHex(24);
+    party->resumeToken = m_env->randomHex(24);
     Welcome welcome{identity,
                     party->resumeToken,
                     m_config.heartbeatInterval.count(),
@@ -73,7 +105,7 @@ void RendezvousState::disconnect(ConnectionId connection, Effects& e) {
     }
     m_partyByConnection.erase(connection);
     party->connection = 0;
-    party->lostAt = SteadyClock::now();
+    party->lostAt = m_env->steadyNow();
     m_subscribers.erase(party->id);
     const bool graceful = m_config.gracePeriod.count() > 0;
     if (graceful) {
@@ -151,6 +183,17 @@ void RendezvousState::dropParty(PartyId id, Effects& e) {
     m_parties.erase(id);
 }
 
+bool RendezvousState::answerWithoutChange(ConnectionId connection, const Envelope& request,
+                                          Effects& e) {
+    Party* party = partyOf(connection);
+    if (party == nullptr || !party->requestSeen || request.type != type::ping) {
+        return false;
+    }
+    // The process's clock, not the environment's: a replica's is the log's last command.
+    reply(*party, request, json{{"server_time_ms", unixMsNow()}}, e);
+    return true;
+}
+
 void RendezvousState::handle(ConnectionId connection, const Envelope& request, Effects& e) {
     Party* party = partyOf(connection);
     if (party == nullptr) {
@@ -202,7 +245,7 @@ void RendezvousState::handle(ConnectionId connection, const Envelope& request, E
 }
 
 void RendezvousState::onPing(Party& party, const Envelope& request, Effects& e) {
-    reply(party, request, json{{"server_time_ms", unixMsNow()}}, e);
+    reply(party, request, json{{"server_time_ms", m_env->unixMs()}}, e);
 }
 
 void RendezvousState::onResume(Party& party, const Envelope& request, Effects& e) {
@@ -362,8 +405,8 @@ void RendezvousState::onCheckIn(Party& party, const Envelope& request, Effects& 
     record_->visit = visit;
     record_->patient = parsed->patient;
     record_->cabin = party.id;
-    record_->checkedInAtMs = unixMsNow();
-    record_->checkedInAt = SteadyClock::now();
+    record_->checkedInAtMs = m_env->unixMs();
+    record_->checkedInAt = m_env->steadyNow();
     auto& stored = *m_visits.emplace(visit.visitId, std::move(record_)).first->second;
     record({.kind = "checkin",
             .visitId = visit.visitId,
@@ -447,10 +490,10 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     }
     Party& cabin = *m_parties.at(visit.cabin);
     auto session = std::make_unique<SessionRecord>();
-    session->id = "S-" + detail::randomHex(12);
+    session->id = "S-" + m_env->randomHex(12);
     // Each side its own TURN credential, named after the session and its role so that the TURN
     // server's log never shows who the doctor or the patient is.
-    const auto now = std::chrono::system_clock::now();
+    const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(m_env->unixMs()));
     auto doctorServers = iceServersFor(m_config.ice, session->id + "-doctor", now);
     auto cabinServers = iceServersFor(m_config.ice, session->id + "-cabin", now);
     if (!doctorServers || !cabinServers) {
@@ -460,7 +503,7 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     session->visitId = visit.visit.visitId;
     session->doctor = party.id;
     session->cabin = cabin.id;
-    session->claimedAt = SteadyClock::now();
+    session->claimedAt = m_env->steadyNow();
     session->waitMs = msSince(visit.checkedInAt);
     visit.sessionId = session->id;
     party.sessions.insert(session->id);

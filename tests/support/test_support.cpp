@@ -113,10 +113,11 @@ bool TestService::Log::wait(const std::string& text, std::chrono::milliseconds l
 }
 
 SyncClient::SyncClient(const TestPki& pki, protocol::Credentials own, std::uint16_t port,
-                       bool reconnect)
+                       bool reconnect, std::vector<protocol::ServiceNode> otherNodes)
     : m_listener(std::make_shared<Listener>()) {
     protocol::ClientConfig config;
     config.port = port;
+    config.otherNodes = std::move(otherNodes);
     config.tls = {std::move(own), pki.ca.certificatePem()};
     config.reconnect = reconnect;
     config.initialBackoff = 50ms;

@@ -79,8 +79,9 @@ private:
 // A real client whose callbacks are collected for the test thread to wait on.
 class SyncClient {
 public:
+    // `otherNodes`: the cluster's other nodes, tried in turn after `port` (ClientConfig).
     SyncClient(const TestPki& pki, protocol::Credentials own, std::uint16_t port,
-               bool reconnect = true);
+               bool reconnect = true, std::vector<protocol::ServiceNode> otherNodes = {});
     ~SyncClient();
     // Stops the client and waits until its loop has run out of work (the close handshake
     // done). Returns whether it did so within the IoThread's bound.

@@ -28,7 +28,15 @@ struct LoggedEvent {
     std::string detailJson;                 // extra structured detail, "{}" when none
 };
 
-class EventLog {
+// Where the rendezvous state records its events: the SQLite EventLog below, or a cluster node's
+// collector that writes them to PostgreSQL off the service's thread (cluster_node.hpp).
+class EventRecorder {
+public:
+    virtual ~EventRecorder() = default;
+    virtual Result<void> record(const LoggedEvent& event) = 0;
+};
+
+class EventLog final : public EventRecorder {
 public:
     // ":memory:" gives a private in-memory log (tests, benchmarks).
     static Result<EventLog> open(const std::string& path);
@@ -38,6 +46,7 @@ public:
     ~EventLog();
 
     Result<std::int64_t> append(const LoggedEvent& event);
+    Result<void> record(const LoggedEvent& event) override;
     Result<std::vector<LoggedEvent>> read(std::int64_t afterSequence = 0,
                                           std::size_t limit = 10000) const;
     // The RPPS of the doctor who claimed `sessionId` (its `claim` row), nullopt if the log has

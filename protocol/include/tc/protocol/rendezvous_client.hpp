@@ -16,16 +16,31 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace tc::protocol {
 
 enum class ConnectionState { disconnected, connecting, connected, reconnecting, stopped };
 std::string_view toString(ConnectionState state) noexcept;
 
+struct ServiceNode {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// "host:port" or "[v6]:port" or "host" (then `defaultPort`); nullopt when unreadable.
+std::optional<ServiceNode> parseServiceNode(std::string_view text, std::uint16_t defaultPort);
+
 struct ClientConfig {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
+    // The other nodes of a cluster (protocol/README.md, "Service nodes sharing PostgreSQL"):
+    // after a failed attempt or a lost connection the client tries the next node of
+    // host:port then these, in turn, and resumes its session there.
+    std::vector<ServiceNode> otherNodes;
     TlsConfig tls;
     std::chrono::milliseconds initialBackoff{250};
     std::chrono::milliseconds maxBackoff{15'000};

@@ -87,7 +87,14 @@ struct ServiceConfig {
     std::string bindAddress = "127.0.0.1";
     std::uint16_t port = 0; // 0: any free port, see RendezvousService::port()
     TlsConfig tls;
+    // The database (--database): an SQLite file (":memory:": none kept), or a PostgreSQL URL
+    // (postgresql://user@host:port/db): then this service is one node of a cluster sharing
+    // that database (protocol/README.md, "Service nodes sharing PostgreSQL"). Every node of a
+    // cluster must run with the same grace period, heartbeat and ICE configuration.
     std::string eventLogPath = ":memory:";
+    // A cluster node whose heartbeat is older than this is declared lost by the others; a node
+    // that cannot reach the database for half of it closes its connections.
+    std::chrono::milliseconds nodeLossTimeout{6'000};
     std::chrono::milliseconds heartbeatInterval{10'000};
     std::chrono::milliseconds gracePeriod{60'000};
     std::chrono::milliseconds handshakeTimeout{10'000};

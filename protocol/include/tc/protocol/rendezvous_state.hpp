@@ -54,12 +54,28 @@ struct StateConfig {
 
 enum class CabinStatus { ready, inSession, cleaning };
 
+// Where the state takes its time and its randomness. By default the process's clocks and the
+// CSPRNG; a node of a cluster applying the shared command log (cluster_node.hpp) gives each
+// command's own time and a generator seeded by that command, so that every node computes the
+// same state, the same identifiers and the same events from the same log.
+class StateEnvironment {
+public:
+    virtual ~StateEnvironment() = default;
+    virtual std::int64_t unixMs() = 0;
+    virtual std::chrono::steady_clock::time_point steadyNow() = 0;
+    virtual std::string randomHex(std::size_t bytes) = 0;
+    // The clocks and the CSPRNG (stateless, shared).
+    static StateEnvironment& system();
+};
+
 class RendezvousState {
 public:
     using SteadyTime = std::chrono::steady_clock::time_point;
 
-    // `log` may be null (no durable log); it must outlive the state.
-    RendezvousState(StateConfig config, EventLog* log);
+    // `log` may be null (no durable log); it and `environment` (null: the system's) must
+    // outlive the state.
+    RendezvousState(StateConfig config, EventRecorder* log,
+                    StateEnvironment* environment = nullptr);
     RendezvousState(const RendezvousState&) = delete;
     RendezvousState& operator=(const RendezvousState&) = delete;
     ~RendezvousState();
@@ -68,6 +84,9 @@ public:
     // The connection is gone; its party keeps its sessions for the grace period.
     void disconnect(ConnectionId connection, Effects& effects);
     void handle(ConnectionId connection, const Envelope& request, Effects& effects);
+    // Answers `request` when that changes nothing (a ping after the connection's first
+    // request), so that a cluster node need not log it; false: it must go through handle().
+    bool answerWithoutChange(ConnectionId connection, const Envelope& request, Effects& effects);
     // Ends what lost parties left behind once their grace period has passed.
     void expire(SteadyTime now, Effects& effects);
     std::optional<SteadyTime> nextExpiry() const;
@@ -79,6 +98,8 @@ public:
     // an unknown or ended one (the event log keeps those: EventLog::claimingDoctor).
     std::optional<std::string> sessionDoctor(const std::string& sessionId) const;
     std::uint64_t eventLogFailures() const noexcept { return m_logFailures; }
+    // The connections of the parties connected now.
+    std::vector<ConnectionId> connections() const;
 
 private:
     using PartyId = std::uint64_t;
@@ -132,9 +153,11 @@ private:
     void notifyPeers(const Party& party, bool connected, Effects& e);
     void dropParty(PartyId id, Effects& e);
     void record(LoggedEvent event);
+    std::int64_t msSince(SteadyTime start) const;
 
     StateConfig m_config;
-    EventLog* m_log;
+    EventRecorder* m_log;
+    StateEnvironment* m_env;
     PartyId m_nextPartyId = 1;
     std::uint64_t m_nextSessionNumber = 1;
     std::uint64_t m_logFailures = 0;

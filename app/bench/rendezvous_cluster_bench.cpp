@@ -1,0 +1,419 @@
+// telecabine-bench rendezvous-cluster: the rendezvous service at national scale (issue 19).
+// 20,000 cabins and 2,000 doctors spread over 1, 2 then 4 nodes sharing one PostgreSQL
+// (started by the benchmark, tests/support/postgres_server.hpp), and one node on SQLite for
+// comparison. Per configuration: the fan-out of a check-in to every doctor (p50, p99), claims
+// per second (two doctors on different nodes race for each patient), RSS per node and per
+// connection. Each node is a process of its own, so that its memory is measured alone.
+
+#include "benchmarks.hpp"
+#include "support/postgres_server.hpp"
+#include "tc/prescriptions/rpps.hpp"
+#include "tc/protocol/io_thread.hpp"
+#include "tc/protocol/pki.hpp"
+#include "tc/protocol/rendezvous_client.hpp"
+#include "tc/protocol/rendezvous_service.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace tc::bench {
+namespace {
+
+using namespace tc::protocol;
+using Clock = std::chrono::steady_clock;
+
+double rssMb(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stod(line.substr(6)) / 1024.0;
+        }
+    }
+    return -1;
+}
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return -1;
+    }
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
+}
+
+template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (!pred()) {
+        if (Clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+void raiseFileLimit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+// When each doctor saw each added visit. Written on the clients' thread.
+struct FanoutRecorder {
+    std::mutex mutex;
+    std::unordered_map<std::string, Clock::time_point> sentAt;
+    std::vector<double> latenciesMs;
+    std::atomic<std::size_t> deliveries{0};
+};
+
+class Listener final : public ClientListener {
+public:
+    Listener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
+        : m_recorder(recorder)
+        , m_welcomed(welcomed) {}
+    void onConnectionState(ConnectionState, boost::system::error_code) override {}
+    void onWelcome(const Welcome&, bool) override { ++*m_welcomed; }
+    void onEvent(const Envelope& event) override {
+        if (m_recorder == nullptr || event.type != type::queueUpdate ||
+            event.body.value("op", std::string()) != "added") {
+            return;
+        }
+        const auto now = Clock::now();
+        const auto id = event.body.value("visit_id", std::string());
+        const std::lock_guard lock(m_recorder->mutex);
+        if (const auto it = m_recorder->sentAt.find(id); it != m_recorder->sentAt.end()) {
+            m_recorder->latenciesMs.push_back(
+                std::chrono::duration<double, std::milli>(now - it->second).count());
+            ++m_recorder->deliveries;
+        }
+    }
+
+private:
+    FanoutRecorder* m_recorder;
+    std::atomic<int>* m_welcomed;
+};
+
+// A node in a process of its own; its port comes back through a pipe.
+struct NodeProcess {
+    pid_t pid = -1;
+    std::uint16_t port = 0;
+};
+
+NodeProcess startNode(const Credentials& service, const std::string& caPem,
+                      const std::string& database) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+        return {};
+    }
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        raiseFileLimit();
+        IoThread io("bench-node");
+        ServiceConfig config;
+        config.tls = TlsConfig{service, caPem};
+        config.eventLogPath = database;
+        config.maxConnections = 100'000;
+        config.maxMessagesPerSecond = 1000;
+        config.messageBurst = 5000;
+        config.heartbeatInterval = std::chrono::milliseconds(30'000);
+        auto started = RendezvousService::start(io.executor(), config);
+        const std::uint16_t port = started ? (*started)->port() : 0;
+        if (write(fds[1], &port, sizeof port) != sizeof port || port == 0) {
+            _exit(1);
+        }
+        pause(); // until the parent's SIGKILL
+        _exit(0);
+    }
+    close(fds[1]);
+    NodeProcess node{pid, 0};
+    if (read(fds[0], &node.port, sizeof node.port) != sizeof node.port) {
+        node.port = 0;
+    }
+    close(fds[0]);
+    return node;
+}
+
+struct Fleet {
+    std::unique_ptr<CertificateAuthority> ca;
+    Credentials service;
+    std::vector<Credentials> cabins;
+    std::vector<Credentials> doctors;
+};
+
+Visit benchVisit(int i) {
+    Visit visit;
+    visit.visitId = "V-CLUSTER-" + std::to_string(i);
+    visit.reason = "Fièvre et toux depuis trois jours";
+    visit.age = 20 + i % 60;
+    visit.sex = i % 2 ? Sex::female : Sex::male;
+    visit.consent = {true, 0, "verbal"};
+    visit.operatorPresence = {true, OperatorRole::nurse};
+    visit.instruments = {Instrument::stethoscope, Instrument::roomCamera};
+    visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i),
+                  "Mo-Su 00:00-24:00"};
+    return visit;
+}
+
+struct RunOptions {
+    int samples = 300;
+    int rate = 50;
+};
+
+// One configuration: `nodeCount` nodes on `database`, the fleet spread over them in turn.
+nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::string& database,
+                                const std::string& label, const RunOptions& options) {
+    std::vector<NodeProcess> nodes;
+    for (int n = 0; n < nodeCount; ++n) {
+        nodes.push_back(startNode(fleet.service, fleet.ca->certificatePem(), database));
+        if (nodes.back().port == 0) {
+            for (const auto& node : nodes) {
+                kill(node.pid, SIGKILL);
+                waitpid(node.pid, nullptr, 0);
+            }
+            return {{"configuration", label}, {"error", "a node did not start"}};
+        }
+    }
+    std::vector<double> rssBefore;
+    for (const auto& node : nodes) {
+        rssBefore.push_back(rssMb(node.pid));
+    }
+    const int cabins = static_cast<int>(fleet.cabins.size());
+    const int doctors = static_cast<int>(fleet.doctors.size());
+    nlohmann::json result;
+    {
+        IoThread io("bench-clients");
+        FanoutRecorder recorder;
+        std::atomic<int> welcomed{0};
+        int nextNode = 0;
+        const auto makeClient = [&](const Credentials& own, FanoutRecorder* rec) {
+            ClientConfig config;
+            config.port = nodes[static_cast<std::size_t>(nextNode++ % nodeCount)].port;
+            config.tls = TlsConfig{own, fleet.ca->certificatePem()};
+            config.requestTimeout = std::chrono::seconds(120);
+            config.connectTimeout = std::chrono::seconds(120);
+            auto client = RendezvousClient::create(io.executor(), config,
+                                                   std::make_shared<Listener>(rec, &welcomed));
+            client->start();
+            return client;
+        };
+        const auto connectStart = Clock::now();
+        std::vector<std::shared_ptr<RendezvousClient>> doctorClients;
+        for (const auto& c : fleet.doctors) {
+            doctorClients.push_back(makeClient(c, &recorder));
+        }
+        std::vector<std::shared_ptr<RendezvousClient>> cabinClients;
+        for (int i = 0; i < cabins; ++i) {
+            cabinClients.push_back(makeClient(fleet.cabins[static_cast<std::size_t>(i)], nullptr));
+            if (i % 200 == 199) { // a fleet coming online, not a SYN flood
+                waitFor([&] { return welcomed.load() >= doctors + i - 100; },
+                        std::chrono::seconds(120));
+            }
+        }
+        const bool allConnected = waitFor([&] { return welcomed.load() == cabins + doctors; },
+                                          std::chrono::seconds(300));
+        const double connectSeconds =
+            std::chrono::duration<double>(Clock::now() - connectStart).count();
+
+        std::atomic<int> ready{0};
+        for (auto& d : doctorClients) {
+            d->request("presence.set", {{"status", "on_shift"}}, [&](Reply r) { ready += !r.code; });
+            d->request("queue.subscribe", nlohmann::json::object(),
+                       [&](Reply r) { ready += !r.code; });
+        }
+        waitFor([&] { return ready.load() == 2 * doctors; }, std::chrono::seconds(120));
+
+        // Fan-out: paced check-ins from cabins on every node, each timed until every doctor,
+        // on every node, has seen it.
+        std::atomic<int> checkedIn{0};
+        const int samples = std::min(options.samples, cabins);
+        const auto interval = std::chrono::microseconds(1'000'000 / options.rate);
+        auto next = Clock::now();
+        for (int i = 0; i < samples; ++i) {
+            const Visit visit = benchVisit(i);
+            std::this_thread::sleep_until(next);
+            next += interval;
+            {
+                const std::lock_guard lock(recorder.mutex);
+                recorder.sentAt[visit.visitId] = Clock::now();
+            }
+            cabinClients[static_cast<std::size_t>(i)]->request(
+                "visit.checkin", toJson(visit), [&](Reply r) { checkedIn += !r.code; });
+        }
+        const std::size_t expected = static_cast<std::size_t>(samples) * doctors;
+        waitFor([&] { return recorder.deliveries.load() >= expected; }, std::chrono::seconds(120));
+
+        std::vector<double> rssAfter;
+        for (const auto& node : nodes) {
+            rssAfter.push_back(rssMb(node.pid));
+        }
+        // Claims: for each patient two doctors (on two nodes when there are two) race.
+        std::atomic<int> won{0};
+        std::atomic<int> answered{0};
+        const auto claimStart = Clock::now();
+        for (int v = 0; v < samples; ++v) {
+            for (int k = 0; k < 2; ++k) {
+                auto& doctor = doctorClients[static_cast<std::size_t>((2 * v + k) % doctors)];
+                doctor->request("visit.claim", {{"visit_id", "V-CLUSTER-" + std::to_string(v)}},
+                                [&](Reply r) {
+                                    won += !r.code;
+                                    ++answered;
+                                });
+            }
+        }
+        waitFor([&] { return answered.load() == 2 * samples; }, std::chrono::seconds(120));
+        const double claimSeconds =
+            std::chrono::duration<double>(Clock::now() - claimStart).count();
+
+        std::vector<double> latencies;
+        {
+            const std::lock_guard lock(recorder.mutex);
+            latencies = recorder.latenciesMs;
+        }
+        double before = 0;
+        double after = 0;
+        nlohmann::json perNode = nlohmann::json::array();
+        for (std::size_t n = 0; n < nodes.size(); ++n) {
+            before += rssBefore[n];
+            after += rssAfter[n];
+            perNode.push_back({{"rss_start_mb", rssBefore[n]}, {"rss_mb", rssAfter[n]}});
+        }
+        const int connections = welcomed.load();
+        result = {
+            {"configuration", label},
+            {"nodes", nodeCount},
+            {"cabins", cabins},
+            {"doctors", doctors},
+            {"connections_held", connections},
+            {"all_connected", allConnected},
+            {"connect_seconds", connectSeconds},
+            {"checkins", samples},
+            {"checkins_accepted", checkedIn.load()},
+            {"fanout_deliveries", latencies.size()},
+            {"fanout_expected", expected},
+            {"fanout_p50_ms", percentile(latencies, 0.50)},
+            {"fanout_p99_ms", percentile(latencies, 0.99)},
+            {"fanout_max_ms", percentile(latencies, 1.0)},
+            {"claims", 2 * samples},
+            {"claims_won", won.load()},
+            {"claims_per_s", claimSeconds > 0 ? answered.load() / claimSeconds : 0},
+            {"rss_per_node", perNode},
+            {"rss_total_mb", after},
+            {"rss_per_connection_kb",
+             connections > 0 ? (after - before) * 1024.0 / connections : -1.0},
+        };
+        for (auto& c : doctorClients) {
+            c->stop();
+        }
+        for (auto& c : cabinClients) {
+            c->stop();
+        }
+        io.stop();
+    }
+    for (const auto& node : nodes) {
+        kill(node.pid, SIGKILL);
+        waitpid(node.pid, nullptr, 0);
+    }
+    return result;
+}
+
+std::vector<int> parseNodeCounts(const std::string& text) {
+    std::vector<int> counts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto item = text.substr(start, comma == std::string::npos ? std::string::npos
+                                                                        : comma - start);
+        const int n = std::atoi(item.c_str());
+        if (n < 1 || n > 16) {
+            return {};
+        }
+        counts.push_back(n);
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return counts;
+}
+
+} // namespace
+
+int runRendezvousCluster(cli::CommandLine& args) {
+    const auto cabins = static_cast<int>(args.number("cabins", 20'000));
+    const auto doctors = static_cast<int>(args.number("doctors", 2'000));
+    RunOptions options;
+    options.samples = static_cast<int>(args.number("samples", 300));
+    options.rate = static_cast<int>(args.number("rate", 50));
+    const auto counts = parseNodeCounts(args.value("nodes", "1,2,4"));
+    const bool sqlite = args.value("sqlite", "yes") != "no";
+    if (!args.errors().empty() || cabins < 1 || doctors < 2 || options.samples < 1 ||
+        options.rate < 1 || counts.empty()) {
+        std::cerr << "telecabine-bench rendezvous-cluster: invalid options\n";
+        return 2;
+    }
+    raiseFileLimit();
+    Fleet fleet;
+    fleet.ca = std::move(*CertificateAuthority::create("bench CA"));
+    CertificateRequest serviceRequest;
+    serviceRequest.identity = {Role::service, "rendezvous", "bench service"};
+    serviceRequest.ipAddresses = {"127.0.0.1"};
+    fleet.service = *fleet.ca->issue(serviceRequest);
+    for (int i = 0; i < cabins; ++i) {
+        CertificateRequest r;
+        r.identity = {Role::cabin, "BENCH-" + std::to_string(i), "Cabine " + std::to_string(i)};
+        fleet.cabins.push_back(*fleet.ca->issue(r));
+    }
+    for (int i = 0; i < doctors; ++i) {
+        CertificateRequest r;
+        r.identity = {Role::doctor, *prescriptions::completeRpps("1010123456"),
+                      "Dr Bench " + std::to_string(i)};
+        fleet.doctors.push_back(*fleet.ca->issue(r));
+    }
+
+    nlohmann::json runs = nlohmann::json::array();
+    const auto scratch = std::filesystem::temp_directory_path() /
+                         ("tc-bench-cluster-" + std::to_string(getpid()));
+    std::filesystem::create_directories(scratch);
+    if (sqlite) {
+        runs.push_back(runConfiguration(fleet, 1, (scratch / "events.sqlite").string(),
+                                        "sqlite-1", options));
+    }
+    for (const int n : counts) {
+        // A fresh database for each: the log of the previous run is not replayed.
+        test::PostgresServer::Options pgOptions;
+        pgOptions.durable = true;
+        pgOptions.maxConnections = 100;
+        const auto pg = test::PostgresServer::start(pgOptions);
+        runs.push_back(
+            runConfiguration(fleet, n, pg->url(), "postgresql-" + std::to_string(n), options));
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+    nlohmann::json out{
+        {"benchmark", "rendezvous-cluster"},
+        {"cabins", cabins},
+        {"doctors", doctors},
+        {"runs", runs},
+        {"note", "each node a process of its own on this machine; rss_per_connection_kb is "
+                 "(every node's RSS after the fleet connected and the check-ins - before) / "
+                 "connections; PostgreSQL durable (fsync on) with its data on tmpfs; the clients "
+                 "run in the benchmark's process and share the machine"}};
+    std::cout << out.dump() << std::endl;
+    return 0;
+}
+
+} // namespace tc::bench

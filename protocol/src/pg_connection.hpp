@@ -1,0 +1,68 @@
+#pragma once
+// One PostgreSQL connection through libpq, blocking: a cluster node uses these on its database
+// threads only (cluster_log.hpp), never on the service's executor.
+
+#include "tc/protocol/errc/cluster_errc.hpp"
+#include "tc/protocol/errors.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace tc::protocol::detail {
+
+class PgResult {
+public:
+    PgResult() = default;
+    explicit PgResult(pg_result* result);
+    int rows() const;
+    bool isNull(int row, int column) const;
+    std::string_view text(int row, int column) const;
+    std::int64_t integer(int row, int column) const; // 0 for NULL or not a number
+
+private:
+    std::shared_ptr<pg_result> m_result;
+};
+
+using PgParams = std::vector<std::optional<std::string>>;
+
+class PgConnection {
+public:
+    // `url`: a libpq connection URI (postgresql://user@host:port/db?...). A few seconds' connect
+    // timeout unless the URI sets one.
+    static Result<PgConnection> open(const std::string& url, std::string& why);
+
+    PgConnection(PgConnection&&) noexcept = default;
+    PgConnection& operator=(PgConnection&&) noexcept = default;
+    ~PgConnection();
+
+    // Runs one statement with text parameters ($1, $2...; nullopt is NULL). Fails with
+    // `unreachable` when the connection is gone, `queryFailed` otherwise; lastError() says why.
+    Result<PgResult> exec(const std::string& sql, const PgParams& params = {});
+    // Several statements without parameters (schema, BEGIN/COMMIT).
+    Result<void> script(const std::string& sql);
+    const std::string& lastError() const noexcept { return m_lastError; }
+    bool healthy() const;
+    int socket() const;
+    // Reads what the server sent and returns the NOTIFY channels received since the last call.
+    Result<std::vector<std::string>> takeNotifications();
+
+private:
+    explicit PgConnection(pg_conn* connection);
+    boost::system::error_code failure();
+
+    std::unique_ptr<pg_conn, void (*)(pg_conn*)> m_connection;
+    std::string m_lastError;
+};
+
+// Whether `database` names a PostgreSQL database (a postgresql:// or postgres:// URI) rather
+// than an SQLite file.
+bool isPostgresUrl(std::string_view database) noexcept;
+
+} // namespace tc::protocol::detail
