@@ -42,6 +42,8 @@ struct ClusterLog::Impl {
     ClusterLogConfig config;
     Callbacks callbacks;
     std::atomic<std::int64_t> node{0};
+    // When the writer last beat (steady clock, ns): the service's watchdog reads it.
+    std::atomic<std::int64_t> lastBeatNs{Clock::now().time_since_epoch().count()};
 
     std::mutex mutex;
     std::condition_variable wake;
@@ -75,7 +77,16 @@ struct ClusterLog::Impl {
 
     std::optional<PgConnection> connect() {
         std::string why;
-        auto connection = PgConnection::open(config.url, why);
+        // A partitioned server must not hold a statement for TCP's retransmission minutes
+        // (tcp_user_timeout), and a transaction this node left open must not hold the log's
+        // lock for the others (idle_in_transaction_session_timeout, on the server's side).
+        const auto bound = std::max<std::int64_t>(500, config.nodeLossTimeout.count() / 4);
+        const std::string url =
+            config.url + (config.url.find('?') == std::string::npos ? "?" : "&") +
+            "tcp_user_timeout=" + std::to_string(bound) +
+            "&options=-c%20idle_in_transaction_session_timeout%3D" + std::to_string(bound) +
+            "%20-c%20statement_timeout%3D" + std::to_string(config.nodeLossTimeout.count());
+        auto connection = PgConnection::open(url, why);
         if (!connection) {
             log("database unreachable: " + why);
             return std::nullopt;
@@ -241,6 +252,10 @@ struct ClusterLog::Impl {
 
     void writerLoop() {
         auto lastBeat = Clock::now();
+        const auto beaten = [&] {
+            lastBeat = Clock::now();
+            lastBeatNs = lastBeat.time_since_epoch().count();
+        };
         auto connectedSince = Clock::now();
         bool fenced = false;
         auto backoff = kReconnectMin;
@@ -264,6 +279,11 @@ struct ClusterLog::Impl {
                 }
                 backoff = kReconnectMin;
                 connectedSince = Clock::now();
+                // The service's watchdog fences on the same clock (sinceLastBeat).
+                if (!fenced && Clock::now() - lastBeat > config.nodeLossTimeout / 2) {
+                    fenced = true;
+                    callbacks.fenced();
+                }
                 if (fenced) {
                     const auto previous = node.load();
                     const auto registered = registerNode(*writer, previous);
@@ -274,7 +294,7 @@ struct ClusterLog::Impl {
                     }
                     node = *registered;
                     fenced = false;
-                    lastBeat = Clock::now();
+                    beaten();
                     log("serving again as node " + std::to_string(*registered));
                     callbacks.rejoined(*registered);
                 }
@@ -296,7 +316,7 @@ struct ClusterLog::Impl {
                     writer.reset(); // registers again on the next turn
                     continue;
                 }
-                lastBeat = Clock::now();
+                beaten();
             } else if (!fenced && Clock::now() - lastBeat > config.nodeLossTimeout / 2) {
                 fenced = true;
                 callbacks.fenced();
@@ -444,6 +464,16 @@ Result<std::unique_ptr<ClusterLog>> ClusterLog::open(ClusterLogConfig config,
 
 std::int64_t ClusterLog::node() const noexcept {
     return m_impl->node.load();
+}
+
+std::chrono::milliseconds ClusterLog::nodeLossTimeout() const noexcept {
+    return m_impl->config.nodeLossTimeout;
+}
+
+std::chrono::steady_clock::duration ClusterLog::sinceLastBeat() const noexcept {
+    return std::chrono::steady_clock::now() -
+           std::chrono::steady_clock::time_point(
+               std::chrono::steady_clock::duration(m_impl->lastBeatNs.load()));
 }
 
 void ClusterLog::submit(std::string kind, std::uint64_t connection, std::string body) {

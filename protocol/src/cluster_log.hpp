@@ -69,6 +69,10 @@ public:
     ClusterLog& operator=(const ClusterLog&) = delete;
 
     std::int64_t node() const noexcept;
+    // How long ago this node last beat: past half the loss timeout it must stop serving, even
+    // while the writer is still blocked in a statement.
+    std::chrono::steady_clock::duration sinceLastBeat() const noexcept;
+    std::chrono::milliseconds nodeLossTimeout() const noexcept;
     // Appends a command (its id, seed and node are filled here). Thread-safe; in order.
     void submit(std::string kind, std::uint64_t connection, std::string body);
     void writeEvents(std::vector<SequencedEvent> events);

@@ -122,6 +122,7 @@ public:
         }
         m_cluster = std::move(*opened);
         m_nextConnectionId = firstConnectionOf(m_cluster->node());
+        net::co_spawn(m_executor, watchdogLoop(shared_from_this()), net::detached);
         log("cluster node " + std::to_string(m_cluster->node()) + " joined");
         return {};
     }
@@ -316,6 +317,20 @@ private:
             Effects effects;
             self->m_state->expire(std::chrono::steady_clock::now(), effects);
             self->apply(effects);
+        }
+    }
+
+    // A cluster node that has not beaten for half the loss timeout stops serving before the
+    // others declare it lost, whatever its database threads are blocked in.
+    static net::awaitable<void> watchdogLoop(std::shared_ptr<Service> self) {
+        const auto half = self->m_cluster->nodeLossTimeout() / 2;
+        net::steady_timer timer(self->m_executor);
+        while (!self->m_stopping) {
+            timer.expires_after(half / 4);
+            co_await timer.async_wait(kNoThrow);
+            if (!self->m_stopping && self->m_cluster->sinceLastBeat() > half) {
+                self->fence();
+            }
         }
     }
 

@@ -35,12 +35,16 @@ inline constexpr auto kGrace = 30'000ms;
 
 class NodeProcess {
 public:
+    // `prefix`: what runs the binary (ip netns exec NAME); `service`: the node's certificate
+    // (default: the test PKI's, for 127.0.0.1).
     NodeProcess(const TestPki& pki, const TempDir& dir, const std::string& name,
                 const std::string& databaseUrl, const std::string& bind = "127.0.0.1",
-                std::vector<std::string> prefix = {}) {
+                std::vector<std::string> prefix = {},
+                std::optional<protocol::Credentials> service = std::nullopt) {
+        const auto& credentials = service ? *service : pki.service;
         const auto ca = dir.write(name + "-ca.pem", pki.ca.certificatePem());
-        const auto cert = dir.write(name + ".pem", pki.service.certificatePem);
-        const auto key = dir.write(name + ".key", pki.service.privateKeyPem);
+        const auto cert = dir.write(name + ".pem", credentials.certificatePem);
+        const auto key = dir.write(name + ".key", credentials.privateKeyPem);
         const auto portFile = dir.path() / (name + ".port");
         auto command = transfer::serveCommand(TC_RENDEZVOUS_BINARY, ca, cert, key);
         command.insert(command.end(),
@@ -74,6 +78,52 @@ public:
 private:
     std::unique_ptr<transfer::ChildProcess> m_process;
     std::uint16_t m_port = 0;
+};
+
+// A network namespace joined to this host by a veth pair: the host is 10.219.<n>.1, the
+// namespace 10.219.<n>.2. Its traffic to one port of the host can be dropped (a partition)
+// with nftables inside it, and let through again. Needs root, iproute2 and nftables.
+class Namespace {
+public:
+    explicit Namespace(int n)
+        : m_name("tcclu" + std::to_string(::getpid() % 100000))
+        , m_prefix("10.219." + std::to_string(n) + ".") {
+        run("ip netns del " + m_name + " 2>/dev/null; true");
+        require("ip netns add " + m_name);
+        require("ip link add vh" + m_name + " type veth peer name vn" + m_name);
+        require("ip link set vn" + m_name + " netns " + m_name);
+        require("ip addr add " + hostAddress() + "/30 dev vh" + m_name);
+        require("ip link set vh" + m_name + " up");
+        require(inside("ip addr add " + address() + "/30 dev vn" + m_name));
+        require(inside("ip link set vn" + m_name + " up"));
+        require(inside("ip link set lo up"));
+    }
+    ~Namespace() { run("ip netns del " + m_name); }
+    Namespace(const Namespace&) = delete;
+    Namespace& operator=(const Namespace&) = delete;
+
+    std::string address() const { return m_prefix + "2"; }
+    std::string hostAddress() const { return m_prefix + "1"; }
+    std::vector<std::string> prefix() const { return {"/usr/sbin/ip", "netns", "exec", m_name}; }
+    void partitionFrom(std::uint16_t hostPort) {
+        require(inside("nft add table inet tcpart"));
+        require(inside("nft 'add chain inet tcpart out { type filter hook output priority 0 ; }'"));
+        require(inside("nft add rule inet tcpart out ip daddr " + hostAddress() + " tcp dport " +
+                       std::to_string(hostPort) + " drop"));
+    }
+    void heal() { require(inside("nft delete table inet tcpart")); }
+
+private:
+    std::string inside(const std::string& command) const {
+        return "ip netns exec " + m_name + " " + command;
+    }
+    static int run(const std::string& command) { return std::system(command.c_str()); }
+    static void require(const std::string& command) {
+        INFO(command);
+        REQUIRE(run(command) == 0);
+    }
+    std::string m_name;
+    std::string m_prefix;
 };
 
 // Every client's view, recorded by the test as it goes, and checked against the shared log.

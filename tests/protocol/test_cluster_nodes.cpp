@@ -241,7 +241,7 @@ TEST_CASE("PostgreSQL restarted, then gone for longer than a node may serve with
         pg->stop();
         std::this_thread::sleep_for(2 * kNodeLossTimeout);
         // Both nodes closed their connections; the clients keep trying the two in turn.
-        CHECK(a.output().find("stops serving") != std::string::npos);
+        CHECK(a.output().find("fenced: closing") != std::string::npos);
         pg->start();
         const auto cabinBack = cabin.waitWelcome(20s);
         const auto doctorBack = doctor.waitWelcome(20s);
@@ -259,6 +259,71 @@ TEST_CASE("PostgreSQL restarted, then gone for longer than a node may serve with
         return pg->psql("SELECT count(*) FROM events WHERE kind = 'end'", &out) == 0 &&
                out == "1\n";
     }));
+    history.check(*pg);
+}
+
+TEST_CASE("a node cut from the database by a network partition stops serving, its clients "
+          "resume on another node, and it serves again once healed",
+          "[cluster][postgres][liveness][netns]") {
+    REQUIRE(::geteuid() == 0); // network namespaces and nftables
+    TestPki pki;
+    TempDir dir;
+    Namespace ns(7);
+    PostgresServer::Options options;
+    options.durable = true;
+    options.listenAddress = "*";
+    const auto pg = PostgresServer::start(options);
+    protocol::CertificateRequest request;
+    request.identity = {protocol::Role::service, "rendezvous", "node in a namespace"};
+    request.ipAddresses = {"127.0.0.1", ns.address()};
+    const auto nsService = pki.ca.issue(request);
+    REQUIRE(nsService);
+    NodeProcess a(pki, dir, "a", pg->url());
+    NodeProcess b(pki, dir, "b", pg->url(ns.hostAddress()), ns.address(), ns.prefix(),
+                  *nsService);
+    History history;
+    const protocol::ServiceNode nodeB{ns.address(), b.port()};
+    INFO("PostgreSQL log: " << pg->logTail());
+
+    SyncClient cabin(pki, pki.cabin(), b.port(), true, {node(a.port())}, ns.address());
+    SyncClient doctor(pki, pki.doctor(), a.port(), true, {nodeB});
+    REQUIRE(cabin.waitWelcome(10s));
+    goOnShift(doctor);
+    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-1"))).code);
+    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-2"))).code);
+    REQUIRE(eventually([&] { return queueView(doctor).size() == 2; }));
+    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-1"}});
+    history.claimAnswered("V-1", "doctor", claim);
+    REQUIRE_FALSE(claim.code);
+    const std::string session = claim.body["session_id"].get<std::string>();
+    REQUIRE(cabin.nextEvent(type::visitClaimed, 10s));
+    relayOfferAndAnswer(doctor, cabin, session);
+
+    ns.partitionFrom(pg->port());
+    // B stops serving within half the loss timeout; the cabin resumes on A.
+    const auto resumed = cabin.waitWelcome(15s);
+    REQUIRE(resumed);
+    CHECK(*resumed);
+    siteRequestReaches(doctor, cabin, session, "mitral");
+    REQUIRE(eventually(
+        [&] {
+            std::string out;
+            return pg->psql("SELECT count(*) FROM nodes WHERE lost", &out) == 0 && out == "1\n";
+        },
+        15s));
+    CHECK(b.output().find("fenced: closing") != std::string::npos);
+
+    ns.heal();
+    REQUIRE(eventually([&] { return b.output().find("serving again as node") != std::string::npos; },
+                       20s));
+    // B caught up with what it missed: a doctor connected to B sees the queue as it is.
+    SyncClient late(pki, pki.doctor(3), b.port(), false, {}, ns.address());
+    goOnShift(late);
+    CHECK(queueView(late).empty()); // the cabin is in session: V-2 withdrawn
+    CHECK(endSession(doctor, cabin, session, history) == "completed");
+    REQUIRE_FALSE(cabin.request(type::cabinReady).code);
+    REQUIRE(eventually([&] { return queueView(late) == std::set<std::string>{"V-2"}; }));
+    CHECK(queueView(doctor) == std::set<std::string>{"V-2"});
     history.check(*pg);
 }
 

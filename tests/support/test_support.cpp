@@ -113,9 +113,11 @@ bool TestService::Log::wait(const std::string& text, std::chrono::milliseconds l
 }
 
 SyncClient::SyncClient(const TestPki& pki, protocol::Credentials own, std::uint16_t port,
-                       bool reconnect, std::vector<protocol::ServiceNode> otherNodes)
+                       bool reconnect, std::vector<protocol::ServiceNode> otherNodes,
+                       std::string host)
     : m_listener(std::make_shared<Listener>()) {
     protocol::ClientConfig config;
+    config.host = std::move(host);
     config.port = port;
     config.otherNodes = std::move(otherNodes);
     config.tls = {std::move(own), pki.ca.certificatePem()};

@@ -79,9 +79,10 @@ private:
 // A real client whose callbacks are collected for the test thread to wait on.
 class SyncClient {
 public:
-    // `otherNodes`: the cluster's other nodes, tried in turn after `port` (ClientConfig).
+    // `otherNodes`: the cluster's other nodes, tried in turn after host:port (ClientConfig).
     SyncClient(const TestPki& pki, protocol::Credentials own, std::uint16_t port,
-               bool reconnect = true, std::vector<protocol::ServiceNode> otherNodes = {});
+               bool reconnect = true, std::vector<protocol::ServiceNode> otherNodes = {},
+               std::string host = "127.0.0.1");
     ~SyncClient();
     // Stops the client and waits until its loop has run out of work (the close handshake
     // done). Returns whether it did so within the IoThread's bound.
