@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
                "              [--samples N (500)]\n"
                "  rendezvous-cluster [--cabins N (20000)] [--doctors M (2000)] [--nodes LIST "
                "(1,2,4)]\n"
-               "              [--samples N (300)] [--rate CHECKINS_PER_S (50)] [--sqlite yes|no] "
+               "              [--samples N (100)] [--rate CHECKINS_PER_S (10)] [--sqlite yes|no] "
                "(starts PostgreSQL)\n"
                "  srtp        [--packets N (100000)]\n"
                "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"

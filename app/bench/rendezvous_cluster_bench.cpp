@@ -163,14 +163,13 @@ Visit benchVisit(int i) {
     visit.consent = {true, 0, "verbal"};
     visit.operatorPresence = {true, OperatorRole::nurse};
     visit.instruments = {Instrument::stethoscope, Instrument::roomCamera};
-    visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i),
-                  "Mo-Su 00:00-24:00"};
+    visit.site = {"BENCH-" + std::to_string(i), "Cabine " + std::to_string(i), "Mo-Su 00:00-24:00"};
     return visit;
 }
 
 struct RunOptions {
-    int samples = 300;
-    int rate = 50;
+    int samples = 100;
+    int rate = 10;
 };
 
 // One configuration: `nodeCount` nodes on `database`, the fleet spread over them in turn.
@@ -223,14 +222,15 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
                         std::chrono::seconds(120));
             }
         }
-        const bool allConnected = waitFor([&] { return welcomed.load() == cabins + doctors; },
-                                          std::chrono::seconds(300));
+        const bool allConnected =
+            waitFor([&] { return welcomed.load() == cabins + doctors; }, std::chrono::seconds(300));
         const double connectSeconds =
             std::chrono::duration<double>(Clock::now() - connectStart).count();
 
         std::atomic<int> ready{0};
         for (auto& d : doctorClients) {
-            d->request("presence.set", {{"status", "on_shift"}}, [&](Reply r) { ready += !r.code; });
+            d->request("presence.set", {{"status", "on_shift"}},
+                       [&](Reply r) { ready += !r.code; });
             d->request("queue.subscribe", nlohmann::json::object(),
                        [&](Reply r) { ready += !r.code; });
         }
@@ -335,8 +335,8 @@ std::vector<int> parseNodeCounts(const std::string& text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         const auto comma = text.find(',', start);
-        const auto item = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                        : comma - start);
+        const auto item =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         const int n = std::atoi(item.c_str());
         if (n < 1 || n > 16) {
             return {};
@@ -356,8 +356,8 @@ int runRendezvousCluster(cli::CommandLine& args) {
     const auto cabins = static_cast<int>(args.number("cabins", 20'000));
     const auto doctors = static_cast<int>(args.number("doctors", 2'000));
     RunOptions options;
-    options.samples = static_cast<int>(args.number("samples", 300));
-    options.rate = static_cast<int>(args.number("rate", 50));
+    options.samples = static_cast<int>(args.number("samples", 100));
+    options.rate = static_cast<int>(args.number("rate", 10));
     const auto counts = parseNodeCounts(args.value("nodes", "1,2,4"));
     const bool sqlite = args.value("sqlite", "yes") != "no";
     if (!args.errors().empty() || cabins < 1 || doctors < 2 || options.samples < 1 ||
@@ -385,12 +385,12 @@ int runRendezvousCluster(cli::CommandLine& args) {
     }
 
     nlohmann::json runs = nlohmann::json::array();
-    const auto scratch = std::filesystem::temp_directory_path() /
-                         ("tc-bench-cluster-" + std::to_string(getpid()));
+    const auto scratch =
+        std::filesystem::temp_directory_path() / ("tc-bench-cluster-" + std::to_string(getpid()));
     std::filesystem::create_directories(scratch);
     if (sqlite) {
-        runs.push_back(runConfiguration(fleet, 1, (scratch / "events.sqlite").string(),
-                                        "sqlite-1", options));
+        runs.push_back(
+            runConfiguration(fleet, 1, (scratch / "events.sqlite").string(), "sqlite-1", options));
     }
     for (const int n : counts) {
         // A fresh database for each: the log of the previous run is not replayed.

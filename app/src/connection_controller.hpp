@@ -54,7 +54,9 @@ public:
     void setHost(const QString& host);
     void setPort(int port);
     // The service's other nodes (a cluster): tried in turn when the connection is lost.
-    void setOtherNodes(std::vector<protocol::ServiceNode> nodes) { m_otherNodes = std::move(nodes); }
+    void setOtherNodes(std::vector<protocol::ServiceNode> nodes) {
+        m_otherNodes = std::move(nodes);
+    }
 
     Q_INVOKABLE void signIn(const QString& bundlePath, const QString& passphrase,
                             const QString& host, int port);

@@ -100,9 +100,8 @@ struct ClusterLog::Impl {
         if (!db.script("BEGIN")) {
             return make_error_code(ClusterErrc::unreachable);
         }
-        auto inserted =
-            db.exec("INSERT INTO nodes (host, pid) VALUES ($1, $2) RETURNING node_id",
-                    {hostName(), std::to_string(getpid())});
+        auto inserted = db.exec("INSERT INTO nodes (host, pid) VALUES ($1, $2) RETURNING node_id",
+                                {hostName(), std::to_string(getpid())});
         if (!inserted || inserted->rows() != 1) {
             static_cast<void>(db.script("ROLLBACK"));
             return make_error_code(ClusterErrc::queryFailed);
@@ -228,26 +227,54 @@ struct ClusterLog::Impl {
         if (!mayJudgeOthers) {
             return true;
         }
-        const auto stale = db.exec(
-            "SELECT node_id FROM nodes WHERE NOT lost AND node_id <> $1 AND "
-            "seen_at < now() - make_interval(secs => $2::double precision / 1000)",
-            {self, std::to_string(config.nodeLossTimeout.count())});
+        const auto stale =
+            db.exec("SELECT node_id FROM nodes WHERE NOT lost AND node_id <> $1 AND "
+                    "seen_at < now() - make_interval(secs => $2::double precision / 1000)",
+                    {self, std::to_string(config.nodeLossTimeout.count())});
         if (!stale) {
             return Result<bool>(boost::system::in_place_error, stale.error());
         }
         for (int row = 0; row < stale->rows(); ++row) {
             if (!db.script("BEGIN")) {
-                return Result<bool>(boost::system::in_place_error, make_error_code(ClusterErrc::unreachable));
+                return Result<bool>(boost::system::in_place_error,
+                                    make_error_code(ClusterErrc::unreachable));
             }
             if (const auto declared = declareLost(db, stale->integer(row, 0)); !declared) {
                 static_cast<void>(db.script("ROLLBACK"));
                 return Result<bool>(boost::system::in_place_error, declared.error());
             }
             if (!db.script("COMMIT")) {
-                return Result<bool>(boost::system::in_place_error, make_error_code(ClusterErrc::unreachable));
+                return Result<bool>(boost::system::in_place_error,
+                                    make_error_code(ClusterErrc::unreachable));
             }
         }
         return true;
+    }
+
+    // A node stopping in order: what its connections' ends logged is written, and the node
+    // declares itself lost, so that the others need not wait for the loss timeout. Bounded
+    // by the connection's statement and TCP timeouts.
+    void leave() {
+        if (!writer || !writer->healthy()) {
+            return;
+        }
+        std::deque<ClusterCommand> rest;
+        {
+            const std::lock_guard lock(mutex);
+            rest.swap(pendingCommands);
+        }
+        while (!rest.empty()) {
+            const auto count = std::min(rest.size(), kMaxBatch);
+            if (!writer->script("BEGIN") || !insertCommands(*writer, rest, count) ||
+                !writer->script("COMMIT")) {
+                return;
+            }
+            rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(count));
+        }
+        if (writer->script("BEGIN") && declareLost(*writer, node.load()) &&
+            writer->script("COMMIT")) {
+            log("node " + std::to_string(node.load()) + " left the cluster");
+        }
     }
 
     void writerLoop() {
@@ -299,6 +326,17 @@ struct ClusterLog::Impl {
                     callbacks.rejoined(*registered);
                 }
             }
+            const auto silent = [&] {
+                return Clock::now() - lastBeat > config.nodeLossTimeout / 2;
+            };
+            if (!fenced && silent()) {
+                // Too long without a beat, wherever the time went (a slow statement, a lock):
+                // the watchdog has fenced or is about to; register again.
+                fenced = true;
+                callbacks.fenced();
+                writer.reset();
+                continue;
+            }
             if (!fenced && Clock::now() - lastBeat >= config.heartbeat) {
                 // Only a node that has itself been connected for a whole loss timeout judges
                 // the others: after the database's own restart, everyone's beat is old.
@@ -316,12 +354,10 @@ struct ClusterLog::Impl {
                     writer.reset(); // registers again on the next turn
                     continue;
                 }
+                if (silent()) {
+                    continue; // the beat came too late: fenced above on the next turn
+                }
                 beaten();
-            } else if (!fenced && Clock::now() - lastBeat > config.nodeLossTimeout / 2) {
-                fenced = true;
-                callbacks.fenced();
-                writer.reset();
-                continue;
             }
             std::deque<ClusterCommand> batch;
             std::vector<SequencedEvent> events;
@@ -331,6 +367,8 @@ struct ClusterLog::Impl {
                     return stopping || !pendingCommands.empty() || !pendingEvents.empty();
                 });
                 if (stopping) {
+                    lock.unlock();
+                    leave();
                     return;
                 }
                 const auto count = std::min(pendingCommands.size(), kMaxBatch);
@@ -387,11 +425,11 @@ struct ClusterLog::Impl {
                 backoff = kReconnectMin;
                 // Whatever was logged while this node was not listening is read now, below.
             }
-            const auto rows = db->exec(
-                "SELECT seq, command_id, node_id, at_ms, seed, kind, connection, body "
-                "FROM commands WHERE seq > $1 ORDER BY seq LIMIT " +
-                    std::to_string(kFetchLimit),
-                {std::to_string(last)});
+            const auto rows =
+                db->exec("SELECT seq, command_id, node_id, at_ms, seed, kind, connection, body "
+                         "FROM commands WHERE seq > $1 ORDER BY seq LIMIT " +
+                             std::to_string(kFetchLimit),
+                         {std::to_string(last)});
             if (!rows) {
                 log("reading the log failed: " + db->lastError());
                 db.reset();
@@ -401,12 +439,12 @@ struct ClusterLog::Impl {
                 std::vector<ClusterCommand> commands;
                 commands.reserve(static_cast<std::size_t>(rows->rows()));
                 for (int r = 0; r < rows->rows(); ++r) {
-                    commands.push_back(ClusterCommand{
-                        rows->integer(r, 0), std::string(rows->text(r, 1)), rows->integer(r, 2),
-                        rows->integer(r, 3), std::string(rows->text(r, 4)),
-                        std::string(rows->text(r, 5)),
-                        static_cast<std::uint64_t>(rows->integer(r, 6)),
-                        std::string(rows->text(r, 7))});
+                    commands.push_back(
+                        ClusterCommand{rows->integer(r, 0), std::string(rows->text(r, 1)),
+                                       rows->integer(r, 2), rows->integer(r, 3),
+                                       std::string(rows->text(r, 4)), std::string(rows->text(r, 5)),
+                                       static_cast<std::uint64_t>(rows->integer(r, 6)),
+                                       std::string(rows->text(r, 7))});
                 }
                 last = commands.back().seq;
                 callbacks.commands(std::move(commands));
@@ -435,8 +473,7 @@ ClusterLog::~ClusterLog() {
     stop();
 }
 
-Result<std::unique_ptr<ClusterLog>> ClusterLog::open(ClusterLogConfig config,
-                                                     Callbacks callbacks) {
+Result<std::unique_ptr<ClusterLog>> ClusterLog::open(ClusterLogConfig config, Callbacks callbacks) {
     auto impl = std::make_unique<Impl>();
     impl->config = std::move(config);
     impl->callbacks = std::move(callbacks);

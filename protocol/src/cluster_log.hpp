@@ -22,12 +22,12 @@
 namespace tc::protocol::detail {
 
 struct ClusterCommand {
-    std::int64_t seq = 0;     // position in the log, from 1
-    std::string id;           // unique: an insert retried after a lost reply is not doubled
-    std::int64_t node = 0;    // the node that wrote it
-    std::int64_t atMs = 0;    // the database's clock at the insert, never decreasing in the log
-    std::string seed;         // hex: the command's randomness (identifiers, tokens)
-    std::string kind;         // see cluster_replica.hpp
+    std::int64_t seq = 0;  // position in the log, from 1
+    std::string id;        // unique: an insert retried after a lost reply is not doubled
+    std::int64_t node = 0; // the node that wrote it
+    std::int64_t atMs = 0; // the database's clock at the insert, never decreasing in the log
+    std::string seed;      // hex: the command's randomness (identifiers, tokens)
+    std::string kind;      // see cluster_replica.hpp
     std::uint64_t connection = 0;
     std::string body;
 };

@@ -56,7 +56,8 @@ void ClusterReplica::apply(const ClusterCommand& command, Effects& effects,
         // Written by a node after it was declared lost (it has closed those connections), or
         // naming another node's connection: neither may change the state.
     } else if (command.kind == "connect") {
-        const auto identity = fromJson<Identity>(nlohmann::json::parse(command.body, nullptr, false));
+        const auto identity =
+            fromJson<Identity>(nlohmann::json::parse(command.body, nullptr, false));
         if (identity) {
             m_state.connect(connection, *identity, effects);
         } else {

@@ -292,9 +292,8 @@ private:
                 // command when this host's clock reaches it, and applied at the log's time.
                 constexpr std::chrono::milliseconds kAtLeast{200};
                 self->m_expiryTimer.expires_after(
-                    next ? std::max(kAtLeast,
-                                    std::chrono::milliseconds(ClusterReplica::unixMsOf(*next) -
-                                                              unixMsNow()))
+                    next ? std::max(kAtLeast, std::chrono::milliseconds(
+                                                  ClusterReplica::unixMsOf(*next) - unixMsNow()))
                          : std::chrono::hours(24));
             } else {
                 self->m_expiryTimer.expires_at(
@@ -653,7 +652,7 @@ private:
     ServiceConfig m_config;
     std::shared_ptr<net::ssl::context> m_tls;
     std::unique_ptr<BrowserCabins> m_browser; // null: no browser listener
-    std::optional<EventLog> m_log; // one service; a cluster's events are in its database
+    std::optional<EventLog> m_log;            // one service; a cluster's events are in its database
     std::unique_ptr<RendezvousState> m_localState;
     std::unique_ptr<ClusterReplica> m_replica;
     RendezvousState* m_state = nullptr; // one of the two above

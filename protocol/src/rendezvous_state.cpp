@@ -30,7 +30,8 @@ StateEnvironment& StateEnvironment::system() {
     return environment;
 }
 
-RendezvousState::RendezvousState(StateConfig config, EventRecorder* log, StateEnvironment* environment)
+RendezvousState::RendezvousState(StateConfig config, EventRecorder* log,
+                                 StateEnvironment* environment)
     : m_config(config)
     , m_log(log)
     , m_env(environment != nullptr ? environment : &StateEnvironment::system()) {}
@@ -493,7 +494,8 @@ void RendezvousState::onClaim(Party& party, const Envelope& request, Effects& e)
     session->id = "S-" + m_env->randomHex(12);
     // Each side its own TURN credential, named after the session and its role so that the TURN
     // server's log never shows who the doctor or the patient is.
-    const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(m_env->unixMs()));
+    const auto now =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(m_env->unixMs()));
     auto doctorServers = iceServersFor(m_config.ice, session->id + "-doctor", now);
     auto cabinServers = iceServersFor(m_config.ice, session->id + "-cabin", now);
     if (!doctorServers || !cabinServers) {

@@ -47,11 +47,10 @@ public:
         const auto key = dir.write(name + ".key", credentials.privateKeyPem);
         const auto portFile = dir.path() / (name + ".port");
         auto command = transfer::serveCommand(TC_RENDEZVOUS_BINARY, ca, cert, key);
-        command.insert(command.end(),
-                       {"--database", databaseUrl, "--port-file", portFile.string(), "--bind",
-                        bind, "--grace-ms", std::to_string(kGrace.count()), "--heartbeat-ms",
-                        "2000", "--node-loss-timeout-ms",
-                        std::to_string(kNodeLossTimeout.count()), "--rate", "200"});
+        command.insert(command.end(), {"--database", databaseUrl, "--port-file", portFile.string(),
+                                       "--bind", bind, "--grace-ms", std::to_string(kGrace.count()),
+                                       "--heartbeat-ms", "2000", "--node-loss-timeout-ms",
+                                       std::to_string(kNodeLossTimeout.count()), "--rate", "200"});
         prefix.insert(prefix.end(), command.begin(), command.end());
         m_process = std::make_unique<transfer::ChildProcess>(prefix);
         const bool listening = eventually(

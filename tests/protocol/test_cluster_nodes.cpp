@@ -279,8 +279,7 @@ TEST_CASE("a node cut from the database by a network partition stops serving, it
     const auto nsService = pki.ca.issue(request);
     REQUIRE(nsService);
     NodeProcess a(pki, dir, "a", pg->url());
-    NodeProcess b(pki, dir, "b", pg->url(ns.hostAddress()), ns.address(), ns.prefix(),
-                  *nsService);
+    NodeProcess b(pki, dir, "b", pg->url(ns.hostAddress()), ns.address(), ns.prefix(), *nsService);
     History history;
     const protocol::ServiceNode nodeB{ns.address(), b.port()};
     INFO("PostgreSQL log: " << pg->logTail());
@@ -314,8 +313,8 @@ TEST_CASE("a node cut from the database by a network partition stops serving, it
     CHECK(b.output().find("fenced: closing") != std::string::npos);
 
     ns.heal();
-    REQUIRE(eventually([&] { return b.output().find("serving again as node") != std::string::npos; },
-                       20s));
+    REQUIRE(eventually(
+        [&] { return b.output().find("serving again as node") != std::string::npos; }, 20s));
     // B caught up with what it missed: a doctor connected to B sees the queue as it is.
     SyncClient late(pki, pki.doctor(3), b.port(), false, {}, ns.address());
     goOnShift(late);

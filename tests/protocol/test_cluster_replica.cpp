@@ -159,7 +159,8 @@ TEST_CASE("a lost node's connections lose their party's link, and its later comm
     const ConnectionId doctor = firstConnectionOf(2);
     log.push_back(builder.connect(1, cabin, identityOf(pki.cabin())));
     log.push_back(builder.connect(2, doctor, identityOf(pki.doctor())));
-    log.push_back(builder.request(2, doctor, protocol::type::presenceSet, {{"status", "on_shift"}}));
+    log.push_back(
+        builder.request(2, doctor, protocol::type::presenceSet, {{"status", "on_shift"}}));
     log.push_back(builder.request(1, cabin, protocol::type::visitCheckIn,
                                   protocol::toJson(adultVisit("V-LOST"))));
     log.push_back(builder.request(2, doctor, protocol::type::visitClaim, {{"visit_id", "V-LOST"}}));
@@ -175,7 +176,7 @@ TEST_CASE("a lost node's connections lose their party's link, and its later comm
     std::vector<SequencedEvent> events;
     applyAll(replica, log, out, events);
     CHECK(replica.isLost(1));
-    CHECK(replica.state().sessionCount() == 1); // kept for the grace period
+    CHECK(replica.state().sessionCount() == 1);      // kept for the grace period
     CHECK(replica.state().waitingVisitCount() == 1); // V-LOST only, claimed
     // The doctor was told the cabin's link is down (peer.status), not that the session ended.
     const auto& toDoctor = out.at(doctor);
