@@ -80,7 +80,7 @@ struct Counter final : protocol::ClientListener {
 
 } // namespace
 
-TEST_CASE("Rendezvous service memory: an idle TLS WebSocket connection costs under 40 KiB of heap",
+TEST_CASE("rendezvous service memory: an idle TLS WebSocket connection costs under 40 KiB of heap",
           "[rendezvous][memory]") {
     test::TestPki pki;
     std::vector<protocol::Credentials> cabins;
