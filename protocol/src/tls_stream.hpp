@@ -209,6 +209,11 @@ private:
                     flush(self);
                     return;
                 }
+                if (want == Want::retry) {
+                    // OpenSSL wants to write with nothing to flush: our BIO never refuses a
+                    // write, so calling again would loop for ever.
+                    ec = net::ssl::error::unexpected_result;
+                }
                 if (!decide(self)) {
                     return;
                 }
