@@ -10,8 +10,10 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -93,8 +95,17 @@ template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
     return true;
 }
 
-// The service runs in its own process so that its memory is measured alone.
-pid_t startServiceProcess(const Credentials& service, const std::string& caPem, int portPipe) {
+// What the service process says of its memory when asked (see serviceMemory).
+struct ServiceMemory {
+    double rssMb = -1;
+    double heapMb = -1; // mallinfo2: bytes in use from malloc (arenas and mmap)
+    bool ok = false;
+};
+
+// The service runs in its own process so that its memory is measured alone. It answers each
+// byte on `commands` with its ServiceMemory on `answers` (after malloc_trim for 't').
+pid_t startServiceProcess(const Credentials& service, const std::string& caPem, int portPipe,
+                          int commands, int answers) {
     const pid_t pid = fork();
     if (pid != 0) {
         return pid;
@@ -109,8 +120,38 @@ pid_t startServiceProcess(const Credentials& service, const std::string& caPem, 
     if (write(portPipe, &port, sizeof port) != sizeof port || port == 0) {
         _exit(1);
     }
-    pause(); // until the parent's SIGTERM
+    char command = 0;
+    while (read(commands, &command, 1) == 1) { // until the parent's SIGTERM
+        if (command == 't') {
+            malloc_trim(0);
+        }
+        const struct mallinfo2 heap = mallinfo2();
+        ServiceMemory memory{rssMb(getpid()),
+                             static_cast<double>(heap.uordblks + heap.hblkhd) / (1024.0 * 1024.0),
+                             true};
+        if (write(answers, &memory, sizeof memory) != sizeof memory) {
+            _exit(1);
+        }
+    }
     _exit(0);
+}
+
+ServiceMemory serviceMemory(int commands, int answers, char command) {
+    ServiceMemory memory;
+    if (write(commands, &command, 1) != 1 ||
+        read(answers, &memory, sizeof memory) != sizeof memory) {
+        return {};
+    }
+    return memory;
+}
+
+// Thousands of sockets on each side: the soft limit on open files goes up to the hard one.
+void raiseOpenFileLimit() {
+    struct rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 } // namespace
@@ -145,17 +186,26 @@ int runRendezvous(cli::CommandLine& args) {
         doctorCredentials.push_back(*ca->issue(r));
     }
 
+    raiseOpenFileLimit();
     int pipeFds[2];
-    if (pipe(pipeFds) != 0) {
+    int commandFds[2];
+    int answerFds[2];
+    if (pipe(pipeFds) != 0 || pipe(commandFds) != 0 || pipe(answerFds) != 0) {
         return 1;
     }
-    const pid_t servicePid =
-        startServiceProcess(*serviceCredentials, ca->certificatePem(), pipeFds[1]);
+    const pid_t servicePid = startServiceProcess(*serviceCredentials, ca->certificatePem(),
+                                                 pipeFds[1], commandFds[0], answerFds[1]);
     std::uint16_t port = 0;
     if (read(pipeFds[0], &port, sizeof port) != sizeof port || port == 0) {
         std::cerr << "telecabine-bench: the service did not start\n";
         return 1;
     }
+
+    const auto memory = [&](char command) {
+        return serviceMemory(commandFds[1], answerFds[0], command);
+    };
+    // The service before any connection: what the connections add is measured from here.
+    const ServiceMemory before = memory('m');
 
     IoThread io("bench-clients");
     FanoutRecorder recorder;
@@ -198,6 +248,9 @@ int runRendezvous(cli::CommandLine& args) {
         c->request("cabin.ready", nlohmann::json::object(), [&](Reply r) { ready += !r.code; });
     }
     waitFor([&] { return ready.load() == 2 * doctors + cabins; }, std::chrono::seconds(60));
+    // Every connection held and idle: cabins ready, doctors on shift and subscribed.
+    const ServiceMemory idle = memory('m');
+    const ServiceMemory idleTrimmed = memory('t');
 
     // Fan-out: paced check-ins, each timed until every doctor has seen it.
     std::atomic<int> checkedIn{0};
@@ -241,8 +294,14 @@ int runRendezvous(cli::CommandLine& args) {
     waitFor([&] { return claimsAnswered.load() == samples; }, std::chrono::seconds(60));
     const double claimSeconds = std::chrono::duration<double>(Clock::now() - claimStart).count();
 
-    const double serviceRss = rssMb(servicePid);
+    const ServiceMemory after = memory('m');
+    const double serviceRss = after.rssMb;
     const double clientRss = rssMb(getpid());
+    const int held = welcomed.load();
+    const auto perConnectionKb = [&](double afterMb, double beforeMb) {
+        return held > 0 && afterMb >= 0 && beforeMb >= 0 ? (afterMb - beforeMb) * 1024.0 / held
+                                                         : -1.0;
+    };
     std::vector<double> latencies;
     {
         std::lock_guard lock(recorder.mutex);
@@ -252,7 +311,7 @@ int runRendezvous(cli::CommandLine& args) {
         {"benchmark", "rendezvous"},
         {"cabins", cabins},
         {"doctors", doctors},
-        {"connections_held", welcomed.load()},
+        {"connections_held", held},
         {"all_connected", allConnected},
         {"connect_seconds", connectSeconds},
         {"checkins", samples},
@@ -268,7 +327,18 @@ int runRendezvous(cli::CommandLine& args) {
         {"claims_per_s", claimSeconds > 0 ? claimsAnswered.load() / claimSeconds : 0},
         {"rss_mb", serviceRss},
         {"client_rss_mb", clientRss},
-        {"note", "rss_mb is the service process alone; the clients run in the bench process"}};
+        {"service_rss_before_mb", before.rssMb},
+        {"service_rss_idle_mb", idle.rssMb},
+        {"service_heap_before_mb", before.heapMb},
+        {"service_heap_idle_mb", idle.heapMb},
+        {"rss_per_connection_kb", perConnectionKb(idle.rssMb, before.rssMb)},
+        {"heap_per_connection_kb", perConnectionKb(idle.heapMb, before.heapMb)},
+        {"rss_per_connection_trimmed_kb", perConnectionKb(idleTrimmed.rssMb, before.rssMb)},
+        {"rss_per_connection_after_load_kb", perConnectionKb(after.rssMb, before.rssMb)},
+        {"note", "service process alone (the clients run in the bench process). Per connection: "
+                 "(service memory with every connection idle - before any) / connections_held; "
+                 "rss from /proc, heap from mallinfo2, trimmed after malloc_trim(0), after_load "
+                 "once the check-ins and claims are done"}};
     std::cout << out.dump() << std::endl;
 
     for (auto& c : doctorClients) {

@@ -18,6 +18,7 @@
 #include "tc/protocol/browser_token.hpp"
 #include "tc/protocol/identity.hpp"
 #include "tc/protocol/rendezvous_service.hpp"
+#include "tls_stream.hpp"
 #include "websocket_types.hpp"
 
 #include <atomic>
@@ -30,7 +31,8 @@
 namespace tc::protocol::detail {
 
 namespace http = beast::http;
-using HttpTlsStream = beast::ssl_stream<beast::tcp_stream>;
+// The service's connection stream (tls_stream.hpp).
+using HttpTlsStream = TlsStream;
 using RequestHeaderParser = http::request_parser<http::empty_body>;
 
 // The most a request header may take (request line and fields).

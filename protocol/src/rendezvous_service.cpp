@@ -39,6 +39,9 @@ using namespace detail;
 constexpr std::uint32_t kMaxUpgradeRequestBytes = 8192;
 // How long stop() waits for the clients' half of the close handshakes before dropping them.
 constexpr std::chrono::seconds kStopTimeout{2};
+// An idle connection keeps at most this much of its read buffer: a large message (an SDP offer,
+// a long queue) does not stay allocated for the life of the connection (issue 19, "Memory").
+constexpr std::size_t kIdleReadBufferBytes = 2048;
 
 namespace http = beast::http;
 
@@ -421,7 +424,10 @@ private:
             connection->abort();
             co_return;
         }
-        co_await join(self, connection, upgrade.get(), identity);
+        // Neither the read buffer nor the request outlives the upgrade: this frame lasts as
+        // long as the connection.
+        requestBuffer.shrink_to_fit();
+        co_await join(self, connection, upgrade.release(), identity);
     }
 
     // The browser listener (browser_listener.hpp): TLS without a client certificate, then the
@@ -449,14 +455,16 @@ private:
             co_return;
         }
         self->log(name + " admitted as cabin " + admitted->identifier);
-        co_await join(self, connection, upgrade.get(), admitted);
+        buffer.shrink_to_fit(); // empty after the upgrade (BrowserCabins::admit)
+        co_await join(self, connection, upgrade.release(), admitted);
     }
 
     // After the upgrade request has been read and judged: the WebSocket accept, then the party
-    // `identity` (refused if invalid) until the connection ends.
+    // `identity` (refused if invalid) until the connection ends. The request is freed once
+    // answered.
     static net::awaitable<void> join(std::shared_ptr<Service> self,
                                      std::shared_ptr<ServiceConnection> connection,
-                                     const http::request<http::empty_body>& upgrade,
+                                     http::request<http::empty_body> upgrade,
                                      const Result<Identity>& identity) {
         auto& ws = connection->ws();
         beast::get_lowest_layer(ws).expires_never();
@@ -471,6 +479,7 @@ private:
         // error before the connection closes.
         ws.read_message_max(4 * kMaxFrameBytes);
         auto [acceptError] = co_await ws.async_accept(upgrade, kNoThrow);
+        upgrade = {};
         if (acceptError) {
             co_return;
         }
@@ -504,6 +513,9 @@ private:
         beast::flat_buffer buffer;
         while (!self->m_stopping) {
             buffer.clear();
+            if (buffer.capacity() > kIdleReadBufferBytes) {
+                buffer.shrink_to_fit();
+            }
             auto [ec, bytes] = co_await ws.async_read(buffer, kNoThrow);
             if (ec) {
                 if (ec == websocket::error::message_too_big) {

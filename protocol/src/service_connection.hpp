@@ -6,6 +6,7 @@
 #include "frame_queue.hpp"
 #include "message_kind_tap.hpp"
 #include "tc/protocol/rendezvous_state.hpp"
+#include "tls_stream.hpp"
 #include "websocket_types.hpp"
 
 #include <algorithm>
@@ -21,8 +22,8 @@ namespace tc::protocol::detail {
 inline constexpr std::size_t kMaxOutboxFrames = 4096;
 
 // The service's stream: the message kind tap sits between TLS and WebSocket so that the
-// service, not Beast, answers invalid UTF-8 (message_kind_tap.hpp).
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// service, not Beast, answers invalid UTF-8 (message_kind_tap.hpp). TLS is TlsStream, which
+// holds no buffer while the connection is idle (tls_stream.hpp).
 using ServiceWsStream = websocket::stream<MessageKindTap<TlsStream>>;
 
 class ServiceConnection : public std::enable_shared_from_this<ServiceConnection> {

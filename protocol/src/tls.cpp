@@ -44,6 +44,14 @@ boost::system::error_code configure(ssl::context& context, const TlsConfig& conf
     return {};
 }
 
+// A server sends no session ticket and keeps no session cache. With SSL_OP_NO_TICKET, TLS 1.3
+// tickets are stateful: each handshake would leave two sessions (the client's certificate
+// included) in a cache of up to 20,480, for resumptions no client of ours attempts.
+void withoutSessions(SSL_CTX* native) {
+    SSL_CTX_set_num_tickets(native, 0);
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+}
+
 // The checks both sides add to OpenSSL's chain verification, at the leaf:
 // - a certificate that is not yet valid is reported as expired, so that the peer gets the TLS
 //   alert certificate_expired ("expired or not currently valid", RFC 8446 section 6.2) instead
@@ -76,6 +84,7 @@ Result<std::shared_ptr<ssl::context>> makeServerContext(const TlsConfig& config)
     if (const auto ec = configure(*context, config)) {
         return ec;
     }
+    withoutSessions(context->native_handle());
     context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     context->set_verify_callback([](bool preverified, ssl::verify_context& verify) {
         return verifyLeaf(preverified, verify.native_handle(), XKU_SSL_CLIENT);
@@ -88,6 +97,7 @@ Result<std::shared_ptr<ssl::context>> makeBrowserServerContext(const TlsConfig& 
     if (const auto ec = configure(*context, config)) {
         return ec;
     }
+    withoutSessions(context->native_handle());
     context->set_verify_mode(ssl::verify_none);
     return context;
 }
