@@ -157,6 +157,56 @@ void convertBilinear(const media::I420View& frame, QImage& image) {
     }
 }
 
+// `frame` `shrink` times smaller as I420 (luma block means, chroma from the blocks' middle), in
+// `store`: the first step when a surface is over twice smaller than the frame.
+media::I420View shrunkI420(const media::I420View& frame, int shrink,
+                           std::vector<std::uint8_t>& store) {
+    const int width = frame.width / shrink;
+    const int height = frame.height / shrink;
+    const int chromaWidth = (width + 1) / 2;
+    const int chromaHeight = (height + 1) / 2;
+    const auto lumaBytes = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const auto chromaBytes =
+        static_cast<std::size_t>(chromaWidth) * static_cast<std::size_t>(chromaHeight);
+    store.resize(lumaBytes + 2 * chromaBytes);
+    media::I420View out{
+        width,
+        height,
+        {store.data(), store.data() + lumaBytes, store.data() + lumaBytes + chromaBytes},
+        {width, chromaWidth, chromaWidth}};
+    std::uint8_t* luma = store.data();
+    const int area = shrink * shrink;
+    std::vector<int> sums(static_cast<std::size_t>(width));
+    for (int y = 0; y < height; ++y) {
+        std::fill(sums.begin(), sums.end(), 0);
+        for (int r = y * shrink; r < (y + 1) * shrink; ++r) {
+            const std::uint8_t* in = row(frame, 0, r);
+            for (int x = 0; x < width; ++x) {
+                for (int k = 0; k < shrink; ++k) {
+                    sums[static_cast<std::size_t>(x)] += in[x * shrink + k];
+                }
+            }
+        }
+        for (int x = 0; x < width; ++x) {
+            luma[static_cast<std::ptrdiff_t>(y) * width + x] =
+                static_cast<std::uint8_t>((sums[static_cast<std::size_t>(x)] + area / 2) / area);
+        }
+    }
+    for (int y = 0; y < chromaHeight; ++y) {
+        const int from = std::min((2 * y + 1) * shrink / 2, frame.chromaHeight() - 1);
+        for (int p = 1; p < 3; ++p) {
+            const std::uint8_t* in = row(frame, p, from);
+            std::uint8_t* to = store.data() + lumaBytes +
+                               static_cast<std::size_t>(p - 1) * chromaBytes +
+                               static_cast<std::size_t>(y) * static_cast<std::size_t>(chromaWidth);
+            for (int x = 0; x < chromaWidth; ++x) {
+                to[x] = in[std::min((2 * x + 1) * shrink / 2, frame.chromaWidth() - 1)];
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 QImage imageFromI420(const media::I420View& frame, int shrink) {
@@ -184,13 +234,14 @@ QImage imageFromI420(const media::I420View& frame, QSize size, QImage reuse) {
         convertFull(frame, image);
         return image;
     }
-    if (const int shrink = shrinkFactor(source, size); shrink >= 2) {
-        QImage image = target(source / shrink, std::move(reuse));
-        convertShrunk(frame, shrink, image);
-        return image;
-    }
     QImage image = target(size, std::move(reuse));
-    convertBilinear(frame, image);
+    if (const int shrink = shrinkFactor(source, size); shrink >= 2) {
+        // Block means first (no aliasing), then bilinear to the exact size.
+        thread_local std::vector<std::uint8_t> store;
+        convertBilinear(shrunkI420(frame, shrink, store), image);
+    } else {
+        convertBilinear(frame, image);
+    }
     return image;
 }
 

@@ -22,10 +22,10 @@ namespace tc::app {
 // BT.709 limited-range I420 → RGB32, full size, or `shrink` times smaller in each dimension
 // (each pixel the mean of shrink×shrink luma samples, chroma from the block's centre).
 QImage imageFromI420(const media::I420View& frame, int shrink = 1);
-// The same, drawn at `size` (the pixels a surface shows it in): bilinear luma when that is
-// under twice smaller than the frame, whole-factor means otherwise (shrinkFactor; the painter
-// scales what remains), the frame's own size when `size` is empty or larger. Writes into
-// `reuse` when it has that size and nobody else holds it.
+// The same, drawn at exactly `size` (the pixels a surface shows it in, so that painting it is a
+// copy): bilinear luma, after whole-factor block means (shrinkFactor) when `size` is twice
+// smaller or more; the frame's own size when `size` is empty or larger. Writes into `reuse`
+// when it has that size and nobody else holds it.
 QImage imageFromI420(const media::I420View& frame, QSize size, QImage reuse);
 // The largest whole shrink factor that keeps `source` at least as large as `display`.
 int shrinkFactor(const QSize& source, const QSize& display);

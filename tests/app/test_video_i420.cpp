@@ -123,8 +123,12 @@ TEST_CASE("video surface: images converted at the size shown, into reused buffer
     REQUIRE(scaled.size() == QSize(900, 506));
     CHECK(scaled.pixel(225, 126) == full.pixel(320, 180));
     CHECK(scaled.pixel(675, 380) == full.pixel(960, 540));
-    // Twice smaller or more: whole-factor means (the painter scales what remains).
-    CHECK(app::imageFromI420(frame.view(), QSize(600, 338), {}).size() == QSize(640, 360));
+    // Twice smaller or more (the console's room camera in a 1280x800 window): block means,
+    // then exactly the size asked.
+    const QImage small = app::imageFromI420(frame.view(), QSize(596, 335), {});
+    REQUIRE(small.size() == QSize(596, 335));
+    CHECK(small.pixel(149, 84) == full.pixel(320, 180));
+    CHECK(small.pixel(447, 251) == full.pixel(960, 540));
     // Larger or unknown: the frame's own size.
     CHECK(app::imageFromI420(frame.view(), QSize(1920, 1080), {}).size() == QSize(1280, 720));
     CHECK(app::imageFromI420(frame.view(), QSize(), {}).size() == QSize(1280, 720));
