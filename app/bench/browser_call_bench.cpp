@@ -263,10 +263,12 @@ double percentOf(double cpuSeconds, double wallSeconds) {
 }
 
 // 1. The console: from its autopilot's auscultation (media flowing), `seconds` of CPU.
-json measureConsole(Call& call, int seconds) {
+// `program`: this build's console, or another build's (--console) to compare two builds under the
+// same load.
+json measureConsole(Call& call, int seconds, const std::string& program) {
     ::setenv("TELECABINE_PASSPHRASE", kPassphrase, 1); // inherited: the autopilot signs in
     const int auscultation = seconds + 4;              // 2 s to settle, the window, 2 s spare
-    auto console = spawn({TC_BENCH_CONSOLE_PROGRAM,
+    auto console = spawn({program,
                           "--autopilot",
                           "--autopilot-timeout",
                           std::to_string(auscultation + 120),
@@ -332,6 +334,7 @@ json measureConsole(Call& call, int seconds) {
             {"frames_counted_over_s", auscultated},
             {"media", media.value_or("")},
             {"processes", "the console's process and its descendants"},
+            {"program", program},
             {"glass_to_glass",
              {{"measured", false},
               {"reason", "the console binary does not expose the frames it shows; its glass to "
@@ -556,7 +559,8 @@ int runBrowserCall(cli::CommandLine& args) {
     try {
         Call call{scratch.path};
         startCall(call);
-        report["console"] = measureConsole(call, *seconds);
+        report["console"] =
+            measureConsole(call, *seconds, args.value("console", TC_BENCH_CONSOLE_PROGRAM));
         report["chromium"] = measureChromium(call, *seconds, *latencySeconds);
         // Each doctor's camera as the cabin showed it, beside that doctor's figures.
         report["console"]["doctor_camera_at_the_cabin"] =

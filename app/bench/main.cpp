@@ -40,7 +40,9 @@ int main(int argc, char** argv) {
                "  (join, video-latency, vitals: [--scene-graph auto|gpu|software (auto)])\n"
                "  browser-call [--seconds N (20)] [--latency-seconds N (5)]  (the console "
                "and\n"
-               "              Chromium as doctors in turn: a display, chromium, gst-launch-1.0)\n";
+               "              Chromium as doctors in turn: a display, chromium, gst-launch-1.0)\n"
+               "              [--console PATH (this build's telecabine)]  (another build's, "
+               "to compare)\n";
         return words.size() == 1 || args.flag("help") ? 0 : 2;
     }
     using Benchmark = int (*)(tc::cli::CommandLine&);

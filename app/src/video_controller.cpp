@@ -44,8 +44,10 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
     receiving.codec = config.codec;
     receiving.payloadType = config.payloadType;
     receiving.jitterLatency = config.jitterLatency;
-    // Streaming thread: read the stamp, convert only if someone looks, and queue one call.
-    receiving.onFrame = [this, name, slot, observer = m_decodeObserver,
+    // Streaming thread: read the stamp, copy or convert only if someone looks (into a buffer
+    // that nobody holds any more), and queue one call.
+    receiving.onFrame = [this, name, slot, observer = m_decodeObserver, planesPool = PlanesPool(),
+                         imagePool = ImagePool(),
                          sequence = std::uint64_t{0}](const media::DecodedFrame& decoded) mutable {
         VideoFrameSlot::Frame frame;
         const auto stamp = media::readFrameCode(decoded.image);
@@ -56,9 +58,14 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
         }
         frame.size = QSize(decoded.image.width, decoded.image.height);
         frame.seq = ++sequence;
-        if (slot->shown()) {
-            frame.image =
-                imageFromI420(decoded.image, shrinkFactor(frame.size, slot->displaySize()));
+        if (slot->wantsPlanes()) {
+            auto planes = planesPool.acquire();
+            planes->assign(decoded.image);
+            frame.planes = std::move(planes);
+        }
+        if (slot->wantsImages()) {
+            frame.image = imageFromI420(decoded.image, slot->displaySize(), imagePool.acquire());
+            imagePool.keep(frame.image);
         }
         if (slot->put(std::move(frame))) {
             postToUi(this, [this, name, slot] { deliver(name, slot); });
@@ -88,7 +95,7 @@ boost::system::error_code VideoController::attach(const QString& name, VideoStre
     view.frozen = false;
     view.meanIntervalMs = 0;
     pruneSurfaces(view);
-    slot->setShown(!view.surfaces.empty());
+    updateWants(view);
     m_order.push_back(name);
     m_watchdog.start();
     chooseMainStream();
@@ -153,9 +160,9 @@ void VideoController::setSurface(const QString& name, VideoSurface* surface) {
     surface->setRenderObserver(m_renderObserver);
     surface->setFrozen(view.frozen);
     if (view.slot) {
-        view.slot->setShown(true);
-        if (auto frame = view.slot->latest(); frame && !frame->image.isNull()) {
-            surface->present(frame->image, frame->counter, frame->captureUs, frame->size);
+        updateWants(view);
+        if (auto frame = view.slot->latest()) {
+            surface->present(*frame);
         }
     }
 }
@@ -168,7 +175,7 @@ void VideoController::releaseSurface(VideoSurface* surface) {
         if (view.surfaces.size() != before) {
             pruneSurfaces(view);
             if (view.slot) {
-                view.slot->setShown(!view.surfaces.empty());
+                updateWants(view);
             }
         }
     }
@@ -190,15 +197,10 @@ void VideoController::deliver(const QString& name, const std::shared_ptr<VideoFr
     }
     View& view = it->second;
     pruneSurfaces(view);
-    slot->setShown(!view.surfaces.empty());
-    if (!frame->image.isNull()) {
-        QSize largest;
-        for (const auto& surface : view.surfaces) {
-            surface->present(frame->image, frame->counter, frame->captureUs, frame->size);
-            largest = largest.expandedTo(surface->displaySize());
-        }
-        slot->setDisplaySize(largest); // the next frames convert at that size
+    for (const auto& surface : view.surfaces) {
+        surface->present(*frame);
     }
+    updateWants(view); // the next frames come in the forms and size the surfaces draw
     const auto now = std::chrono::steady_clock::now();
     if (view.hasVideo) {
         const double interval =
@@ -266,6 +268,22 @@ void VideoController::setRenderObserver(RenderObserver observer) {
             surface->setRenderObserver(m_renderObserver);
         }
     }
+}
+
+void VideoController::updateWants(View& view) {
+    bool planes = false;
+    bool images = false;
+    QSize largest;
+    for (const auto& surface : view.surfaces) {
+        if (surface->wantsPlanes()) {
+            planes = true;
+        } else {
+            images = true;
+            largest = largest.expandedTo(surface->displaySize());
+        }
+    }
+    view.slot->setShown(!view.surfaces.empty(), planes, images);
+    view.slot->setDisplaySize(largest);
 }
 
 void VideoController::pruneSurfaces(View& view) {

@@ -118,6 +118,8 @@ private:
     static std::chrono::milliseconds frozenAfter(const View& view);
     void deliver(const QString& name, const std::shared_ptr<VideoFrameSlot>& slot);
     void pruneSurfaces(View& view);
+    // Tells the stream's slot what its surfaces draw: planes, images (at which size), or none.
+    void updateWants(View& view);
     void chooseMainStream();
 
     // Receivers, shared with the protocol thread: pushPacket holds the lock while it pushes, so

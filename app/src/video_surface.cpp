@@ -1,16 +1,17 @@
 #include "video_surface.hpp"
 
+#include "i420_node.hpp"
 #include "states.hpp"
 #include "stored_value.hpp"
 #include "waveform_strip.hpp"
 
 #include <QMutexLocker>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QSGSimpleTextureNode>
 #include <QSGTexture>
 #include <QtQml/qqml.h>
-#include <algorithm>
-#include <array>
+#include <cmath>
 #include <memory>
 
 namespace tc::app {
@@ -37,97 +38,6 @@ void registerQmlTypes() {
     qmlRegisterType<WaveformStrip>("Telecabine.Media", 1, 0, "WaveformStrip");
     registerStateTypes();
     registerSettingsTypes();
-}
-
-// Fixed point (×256) BT.709, limited range: R = 1.164 (Y-16) + 1.793 (V-128), G = 1.164 (Y-16)
-// - 0.213 (U-128) - 0.533 (V-128), B = 1.164 (Y-16) + 2.112 (U-128). Each chroma sample's terms
-// are computed once for its two pixels of a row; saturation through a table.
-QImage imageFromI420(const media::I420View& frame, int shrink) {
-    shrink = std::max(1, shrink);
-    const int width = frame.width / shrink;
-    const int height = frame.height / shrink;
-    if (width <= 0 || height <= 0 || frame.planes[0] == nullptr) {
-        return {};
-    }
-    QImage image(width, height, QImage::Format_RGB32);
-    static constexpr auto kSaturate = [] {
-        std::array<std::uint8_t, 1024> table{};
-        for (int i = 0; i < 1024; ++i) {
-            table[static_cast<std::size_t>(i)] =
-                static_cast<std::uint8_t>(std::clamp(i - 384, 0, 255));
-        }
-        return table;
-    }();
-    const auto pixel = [](int c, int r, int g, int b) {
-        return 0xff000000u |
-               static_cast<unsigned>(kSaturate[static_cast<std::size_t>(((c + r) >> 8) + 384)])
-                   << 16 |
-               static_cast<unsigned>(kSaturate[static_cast<std::size_t>(((c + g) >> 8) + 384)])
-                   << 8 |
-               kSaturate[static_cast<std::size_t>(((c + b) >> 8) + 384)];
-    };
-    if (shrink == 1) {
-        for (int y = 0; y < height; ++y) {
-            const std::uint8_t* luma =
-                frame.planes[0] + static_cast<std::ptrdiff_t>(y) * frame.strides[0];
-            const std::uint8_t* u =
-                frame.planes[1] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[1];
-            const std::uint8_t* v =
-                frame.planes[2] + static_cast<std::ptrdiff_t>(y / 2) * frame.strides[2];
-            auto* out = reinterpret_cast<QRgb*>(image.scanLine(y));
-            for (int x = 0; x < width; x += 2) {
-                const int d = u[x / 2] - 128;
-                const int e = v[x / 2] - 128;
-                const int r = 459 * e + 128;
-                const int g = -55 * d - 136 * e + 128;
-                const int b = 541 * d + 128;
-                out[x] = pixel(298 * (luma[x] - 16), r, g, b);
-                if (x + 1 < width) {
-                    out[x + 1] = pixel(298 * (luma[x + 1] - 16), r, g, b);
-                }
-            }
-        }
-        return image;
-    }
-    const int area = shrink * shrink;
-    std::vector<int> sums(static_cast<std::size_t>(width));
-    for (int y = 0; y < height; ++y) {
-        std::fill(sums.begin(), sums.end(), 0);
-        for (int row = y * shrink; row < (y + 1) * shrink; ++row) {
-            const std::uint8_t* luma =
-                frame.planes[0] + static_cast<std::ptrdiff_t>(row) * frame.strides[0];
-            for (int x = 0; x < width; ++x) {
-                int sum = 0;
-                for (int k = 0; k < shrink; ++k) {
-                    sum += luma[x * shrink + k];
-                }
-                sums[static_cast<std::size_t>(x)] += sum;
-            }
-        }
-        const int chromaRow = (y * shrink + shrink / 2) / 2;
-        const std::uint8_t* u =
-            frame.planes[1] + static_cast<std::ptrdiff_t>(chromaRow) * frame.strides[1];
-        const std::uint8_t* v =
-            frame.planes[2] + static_cast<std::ptrdiff_t>(chromaRow) * frame.strides[2];
-        auto* out = reinterpret_cast<QRgb*>(image.scanLine(y));
-        for (int x = 0; x < width; ++x) {
-            const int chroma = (x * shrink + shrink / 2) / 2;
-            const int d = u[chroma] - 128;
-            const int e = v[chroma] - 128;
-            const int luma = (sums[static_cast<std::size_t>(x)] + area / 2) / area;
-            out[x] =
-                pixel(298 * (luma - 16), 459 * e + 128, -55 * d - 136 * e + 128, 541 * d + 128);
-        }
-    }
-    return image;
-}
-
-int shrinkFactor(const QSize& source, const QSize& display) {
-    if (source.isEmpty() || display.isEmpty()) {
-        return 1;
-    }
-    return std::max(1,
-                    std::min(source.width() / display.width(), source.height() / display.height()));
 }
 
 QRectF letterbox(const QSizeF& bounds, const QSize& source) {
@@ -163,14 +73,26 @@ std::optional<VideoFrameSlot::Frame> VideoFrameSlot::latest() const {
     return m_latest;
 }
 
-void VideoFrameSlot::setShown(bool shown) {
+void VideoFrameSlot::setShown(bool shown, bool planes, bool images) {
     QMutexLocker lock(&m_mutex);
     m_shown = shown;
+    m_planes = shown && planes;
+    m_images = shown && images;
 }
 
 bool VideoFrameSlot::shown() const {
     QMutexLocker lock(&m_mutex);
     return m_shown;
+}
+
+bool VideoFrameSlot::wantsPlanes() const {
+    QMutexLocker lock(&m_mutex);
+    return m_planes;
+}
+
+bool VideoFrameSlot::wantsImages() const {
+    QMutexLocker lock(&m_mutex);
+    return m_images;
 }
 
 void VideoFrameSlot::setDisplaySize(const QSize& size) {
@@ -196,9 +118,41 @@ void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t ca
         return;
     }
     const bool had = hasVideo();
-    const QSize previous = m_sourceSize;
-    m_sourceSize = sourceSize.isEmpty() ? image.size() : sourceSize;
     m_image = image;
+    m_planes.reset();
+    notePicture(had, counter, captureUs, sourceSize.isEmpty() ? image.size() : sourceSize);
+}
+
+void VideoSurface::present(const VideoFrameSlot::Frame& frame) {
+    const bool planes = frame.planes != nullptr && (frame.image.isNull() || wantsPlanes());
+    if (!planes && frame.image.isNull()) {
+        return;
+    }
+    const bool had = hasVideo();
+    if (planes) {
+        m_planes = frame.planes;
+        m_image = {};
+    } else {
+        m_image = frame.image;
+        m_planes.reset();
+    }
+    notePicture(had, frame.counter, frame.captureUs,
+                frame.size.isEmpty() ? (planes ? frame.planes->size() : frame.image.size())
+                                     : frame.size);
+}
+
+bool VideoSurface::wantsPlanes() const {
+    const int drawn = m_drawsPlanes.load();
+    if (drawn >= 0) {
+        return drawn == 1;
+    }
+    return QSGRendererInterface::isApiRhiBased(QQuickWindow::graphicsApi());
+}
+
+void VideoSurface::notePicture(bool had, qint64 counter, std::uint64_t captureUs,
+                               QSize sourceSize) {
+    const QSize previous = m_sourceSize;
+    m_sourceSize = sourceSize;
     m_imageChanged = true;
     ++m_frameCount;
     m_lastFrameCounter = counter;
@@ -214,10 +168,11 @@ void VideoSurface::present(const QImage& image, qint64 counter, std::uint64_t ca
 }
 
 void VideoSurface::clear() {
-    if (m_image.isNull()) {
+    if (!hasVideo()) {
         return;
     }
     m_image = {};
+    m_planes.reset();
     m_sourceSize = {};
     m_imageChanged = true;
     m_lastFrameCounter = -1;
@@ -229,9 +184,20 @@ void VideoSurface::clear() {
     update();
 }
 
+QRectF VideoSurface::pictureRect() const {
+    const QRectF rect = m_stretch ? QRectF(QPointF(0, 0), size()) : letterbox(size(), m_sourceSize);
+    // Whole device pixels: an image of that very size is then painted by a copy, where a
+    // fractional position or size makes the software renderer resample every pixel.
+    const double ratio = window() != nullptr ? window()->effectiveDevicePixelRatio() : 1.0;
+    const auto snap = [ratio](double v) {
+        return std::round(v * ratio) / ratio;
+    };
+    return {snap(rect.x()), snap(rect.y()), snap(rect.width()), snap(rect.height())};
+}
+
 QSize VideoSurface::displaySize() const {
     const double ratio = window() != nullptr ? window()->effectiveDevicePixelRatio() : 1.0;
-    return ((m_stretch ? size() : letterbox(size(), m_sourceSize).size()) * ratio).toSize();
+    return (pictureRect().size() * ratio).toSize();
 }
 
 void VideoSurface::setStretch(bool stretch) {
@@ -281,33 +247,60 @@ void VideoSurface::setStream(const QString& stream) {
     }
 }
 
-// Render thread, while the UI thread waits: the image is read here, never written.
+// Render thread, while the UI thread waits: the picture is read here, never written.
 QSGNode* VideoSurface::updatePaintNode(QSGNode* oldNode, UpdatePaintNodeData*) {
     m_renderObserverCopy = m_renderObserver;
-    auto* node = static_cast<FrameNode*>(oldNode);
-    if (m_image.isNull() || width() <= 0 || height() <= 0 || window() == nullptr) {
-        delete node;
+    const bool gpu = window() != nullptr && I420Node::supported(*window());
+    if (window() != nullptr) {
+        m_drawsPlanes = gpu ? 1 : 0;
+    }
+    if (!hasVideo() || width() <= 0 || height() <= 0 || window() == nullptr) {
+        delete oldNode;
         return nullptr;
     }
+    const QRectF rect = pictureRect();
+    if (gpu && m_planes) {
+        auto* node = dynamic_cast<I420Node*>(oldNode);
+        if (node == nullptr) {
+            delete oldNode;
+            node = new I420Node;
+            m_imageChanged = true;
+        }
+        if (m_imageChanged) {
+            node->setPlanes(m_planes);
+            uploaded();
+        }
+        node->setRect(rect);
+        return node;
+    }
+    auto* node = dynamic_cast<FrameNode*>(oldNode);
     if (node == nullptr) {
+        delete oldNode;
         node = new FrameNode;
         node->setFiltering(QSGTexture::Linear);
         m_imageChanged = true;
     }
     if (m_imageChanged) {
-        std::unique_ptr<QSGTexture> texture(window()->createTextureFromImage(m_image));
+        // Planes on a scene graph that draws images: a frame sent before the controller knew
+        // (this surface's first render), converted once here.
+        const QImage image = m_image.isNull() ? imageFromI420(m_planes->view()) : m_image;
+        std::unique_ptr<QSGTexture> texture(window()->createTextureFromImage(image));
         if (!texture) {
             delete node;
             return nullptr;
         }
         node->replaceTexture(std::move(texture));
-        m_imageChanged = false;
-        if (m_renderObserverCopy) {
-            m_uploaded = RenderedFrame{m_stream, m_lastFrameCounter, m_captureUs, {}};
-        }
+        uploaded();
     }
-    node->setRect(m_stretch ? QRectF(QPointF(0, 0), size()) : letterbox(size(), m_sourceSize));
+    node->setRect(rect);
     return node;
+}
+
+void VideoSurface::uploaded() {
+    m_imageChanged = false;
+    if (m_renderObserverCopy) {
+        m_uploaded = RenderedFrame{m_stream, m_lastFrameCounter, m_captureUs, {}};
+    }
 }
 
 } // namespace tc::app

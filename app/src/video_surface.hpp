@@ -1,20 +1,28 @@
 #pragma once
-// The console's video on screen, for any scene-graph backend (OpenGL, Vulkan, software; no GL
-// requirement): decoded frames become an RGB image on GStreamer's streaming thread, wait in a
+// The console's video on screen, for any scene-graph backend: decoded frames wait in a
 // thread-safe latest-frame slot (a newer frame replaces one not yet shown), cross into the UI
-// with one queued call per slot (ui_dispatch.hpp), and `updatePaintNode` uploads the image with
-// QQuickWindow::createTextureFromImage into a texture node, letterboxed to keep the aspect
-// ratio. The item never looks for its stream: the VideoController is handed the item from QML
+// with one queued call per slot (ui_dispatch.hpp), and `updatePaintNode` draws the newest one,
+// letterboxed to keep the aspect ratio. What a frame is depends on the scene graph the surface's
+// window draws with:
+//  - RHI (OpenGL, Vulkan...): its three I420 planes, copied once on the streaming thread and
+//    uploaded as single-channel textures that a shader converts (i420_node.hpp);
+//  - software (Qt Quick's 2D renderer, which the console takes over a CPU rasteriser, see
+//    scene_graph.hpp): an RGB image converted on the streaming thread at the very size the
+//    surface shows it, so that painting it is a copy, not a scale.
+// The item never looks for its stream: the VideoController is handed the item from QML
 // (`video.setSurface("room", surface)`) and presents frames to it.
 
+#include "i420_image.hpp"
 #include "tc/media/video_frame.hpp"
 
 #include <QImage>
 #include <QMutex>
 #include <QQuickItem>
 #include <QSize>
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace tc::app {
@@ -22,13 +30,6 @@ namespace tc::app {
 // Registers `import Telecabine.Media` (VideoSurface, WaveformStrip) and `import
 // Telecabine.States` (states.hpp). The console's main calls it once, before loading QML.
 void registerQmlTypes();
-
-// BT.709 limited-range I420 (what the video receiver decodes) → RGB32, full size, or `shrink`
-// times smaller in each dimension (each pixel the mean of shrink×shrink luma samples, chroma
-// from the block's centre): a surface never gets more pixels than it can show.
-QImage imageFromI420(const media::I420View& frame, int shrink = 1);
-// The largest whole shrink factor that keeps `source` at least as large as `display`.
-int shrinkFactor(const QSize& source, const QSize& display);
 
 // Where an image of `source` size goes inside `bounds`, centred, keeping its aspect ratio.
 QRectF letterbox(const QSizeF& bounds, const QSize& source);
@@ -48,7 +49,10 @@ using RenderObserver = std::function<void(const RenderedFrame&)>;
 class VideoFrameSlot {
 public:
     struct Frame {
-        QImage image;                // null when no surface showed the stream (not converted)
+        // What the surfaces draw (VideoSurface::wantsPlanes): the planes for the GPU, an RGB
+        // image for the software scene graph; both null when no surface shows the stream.
+        std::shared_ptr<const I420Planes> planes;
+        QImage image;
         qint64 counter = -1;         // the frame stamp's counter, -1 without one
         std::uint64_t captureUs = 0; // the stamp's capture time, 0 without one
         QSize size;                  // the decoded size
@@ -61,9 +65,13 @@ public:
     std::optional<Frame> take();
     // The newest frame, taken or not (for a surface that joins the stream).
     std::optional<Frame> latest() const;
-    // Whether any surface shows the stream (else frames are not converted to RGB). Any thread.
-    void setShown(bool shown);
+    // Whether any surface shows the stream (else frames are neither copied nor converted), and
+    // in which form: planes for surfaces on the GPU, images for the software scene graph.
+    // Any thread.
+    void setShown(bool shown, bool planes = false, bool images = false);
     bool shown() const;
+    bool wantsPlanes() const;
+    bool wantsImages() const;
     // The largest picture, in device pixels, that a surface draws of the stream (empty: unknown,
     // convert at full size). Any thread.
     void setDisplaySize(const QSize& size);
@@ -74,6 +82,8 @@ private:
     std::optional<Frame> m_latest;
     bool m_pending = false;
     bool m_shown = false;
+    bool m_planes = false;
+    bool m_images = false;
     QSize m_displaySize;
 };
 
@@ -100,7 +110,14 @@ public:
     // `sourceSize` is the stream's decoded size (the image may be smaller, never its aspect).
     void present(const QImage& image, qint64 counter, std::uint64_t captureUs = 0,
                  QSize sourceSize = {});
-    // Where the picture goes, in device pixels (for the controller's shrink factor).
+    // The same with a frame from the slot: its planes when this surface draws on the GPU (and
+    // has them), else its image (converted here from the planes when it has none).
+    void present(const VideoFrameSlot::Frame& frame);
+    // Whether this surface draws planes (its window's scene graph is RHI-based and has R8
+    // textures) rather than RGB images. Known once the window has rendered; until then, what
+    // the graphics API set for new windows says.
+    bool wantsPlanes() const;
+    // Where the picture goes, in device pixels (the size the controller converts images to).
     QSize displaySize() const;
     void setFrozen(bool frozen);
     // UI thread: told of each new frame this item puts on screen (none by default).
@@ -111,7 +128,7 @@ public:
 
     int frameCount() const { return m_frameCount; }
     qint64 lastFrameCounter() const { return m_lastFrameCounter; }
-    bool hasVideo() const { return !m_image.isNull(); }
+    bool hasVideo() const { return !m_image.isNull() || m_planes != nullptr; }
     bool frozen() const { return m_frozen; }
     QSize sourceSize() const { return m_sourceSize; }
     QString stream() const { return m_stream; }
@@ -132,9 +149,16 @@ protected:
 
 private:
     void onFrameSwapped(); // render thread
-    QImage m_image;        // read by updatePaintNode while the UI thread waits (scene-graph sync)
+    void notePicture(bool had, qint64 counter, std::uint64_t captureUs, QSize sourceSize);
+    QRectF pictureRect() const; // where the picture goes in the item, on whole device pixels
+    void uploaded();            // render thread: the new picture is in the node
+    // The picture, one of the two: read by updatePaintNode while the UI thread waits.
+    QImage m_image;
+    std::shared_ptr<const I420Planes> m_planes;
     QSize m_sourceSize;
     bool m_imageChanged = false;
+    // -1 unknown (no render yet), 0 images, 1 planes: written on the render thread.
+    std::atomic<int> m_drawsPlanes{-1};
     int m_frameCount = 0;
     qint64 m_lastFrameCounter = -1;
     std::uint64_t m_captureUs = 0;
