@@ -1,4 +1,5 @@
 #include "benchmarks.hpp"
+#include "rendezvous_bench_support.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/io_thread.hpp"
 #include "tc/protocol/pki.hpp"
@@ -23,77 +24,7 @@ namespace tc::bench {
 namespace {
 
 using namespace tc::protocol;
-using Clock = std::chrono::steady_clock;
-
-double rssMb(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            return std::stod(line.substr(6)) / 1024.0;
-        }
-    }
-    return -1;
-}
-
-// Records when each doctor sees each added visit. Runs on the client io thread.
-struct FanoutRecorder {
-    std::mutex mutex;
-    std::unordered_map<std::string, Clock::time_point> sentAt;
-    std::vector<double> latenciesMs;
-    std::atomic<std::size_t> deliveries{0};
-};
-
-class BenchListener final : public ClientListener {
-public:
-    BenchListener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
-        : m_recorder(recorder)
-        , m_welcomed(welcomed) {}
-    void onConnectionState(ConnectionState, boost::system::error_code) override {}
-    void onWelcome(const Welcome&, bool) override { ++*m_welcomed; }
-    void onEvent(const Envelope& event) override {
-        if (m_recorder == nullptr || event.type != type::queueUpdate) {
-            return;
-        }
-        const auto now = Clock::now();
-        const auto op = event.body.find("op");
-        if (op == event.body.end() || *op != "added") {
-            return;
-        }
-        const auto id = event.body.at("visit_id").get<std::string>();
-        std::lock_guard lock(m_recorder->mutex);
-        const auto it = m_recorder->sentAt.find(id);
-        if (it != m_recorder->sentAt.end()) {
-            m_recorder->latenciesMs.push_back(
-                std::chrono::duration<double, std::milli>(now - it->second).count());
-            ++m_recorder->deliveries;
-        }
-    }
-
-private:
-    FanoutRecorder* m_recorder;
-    std::atomic<int>* m_welcomed;
-};
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return -1;
-    }
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
-template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
-    const auto deadline = Clock::now() + limit;
-    while (!pred()) {
-        if (Clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
+using namespace tc::bench::rendezvous;
 
 // What the service process says of its memory when asked (see serviceMemory).
 struct ServiceMemory {
@@ -143,15 +74,6 @@ ServiceMemory serviceMemory(int commands, int answers, char command) {
         return {};
     }
     return memory;
-}
-
-// Thousands of sockets on each side: the soft limit on open files goes up to the hard one.
-void raiseOpenFileLimit() {
-    struct rlimit limit {};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 // connection. Each node is a process of its own, so that its memory is measured alone.
 
 #include "benchmarks.hpp"
+#include "rendezvous_bench_support.hpp"
 #include "support/postgres_server.hpp"
 #include "tc/prescriptions/rpps.hpp"
 #include "tc/protocol/io_thread.hpp"
@@ -31,80 +32,7 @@ namespace tc::bench {
 namespace {
 
 using namespace tc::protocol;
-using Clock = std::chrono::steady_clock;
-
-double rssMb(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            return std::stod(line.substr(6)) / 1024.0;
-        }
-    }
-    return -1;
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return -1;
-    }
-    std::sort(values.begin(), values.end());
-    return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
-}
-
-template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
-    const auto deadline = Clock::now() + limit;
-    while (!pred()) {
-        if (Clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
-void raiseFileLimit() {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
-// When each doctor saw each added visit. Written on the clients' thread.
-struct FanoutRecorder {
-    std::mutex mutex;
-    std::unordered_map<std::string, Clock::time_point> sentAt;
-    std::vector<double> latenciesMs;
-    std::atomic<std::size_t> deliveries{0};
-};
-
-class Listener final : public ClientListener {
-public:
-    Listener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
-        : m_recorder(recorder)
-        , m_welcomed(welcomed) {}
-    void onConnectionState(ConnectionState, boost::system::error_code) override {}
-    void onWelcome(const Welcome&, bool) override { ++*m_welcomed; }
-    void onEvent(const Envelope& event) override {
-        if (m_recorder == nullptr || event.type != type::queueUpdate ||
-            event.body.value("op", std::string()) != "added") {
-            return;
-        }
-        const auto now = Clock::now();
-        const auto id = event.body.value("visit_id", std::string());
-        const std::lock_guard lock(m_recorder->mutex);
-        if (const auto it = m_recorder->sentAt.find(id); it != m_recorder->sentAt.end()) {
-            m_recorder->latenciesMs.push_back(
-                std::chrono::duration<double, std::milli>(now - it->second).count());
-            ++m_recorder->deliveries;
-        }
-    }
-
-private:
-    FanoutRecorder* m_recorder;
-    std::atomic<int>* m_welcomed;
-};
+using namespace tc::bench::rendezvous;
 
 // A node in a process of its own; its port comes back through a pipe.
 struct NodeProcess {
@@ -121,7 +49,7 @@ NodeProcess startNode(const Credentials& service, const std::string& caPem,
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        raiseFileLimit();
+        raiseOpenFileLimit();
         IoThread io("bench-node");
         ServiceConfig config;
         config.tls = TlsConfig{service, caPem};
@@ -205,7 +133,7 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
             config.requestTimeout = std::chrono::seconds(120);
             config.connectTimeout = std::chrono::seconds(120);
             auto client = RendezvousClient::create(io.executor(), config,
-                                                   std::make_shared<Listener>(rec, &welcomed));
+                                                   std::make_shared<BenchListener>(rec, &welcomed));
             client->start();
             return client;
         };
@@ -365,9 +293,14 @@ int runRendezvousCluster(cli::CommandLine& args) {
         std::cerr << "telecabine-bench rendezvous-cluster: invalid options\n";
         return 2;
     }
-    raiseFileLimit();
+    raiseOpenFileLimit();
     Fleet fleet;
-    fleet.ca = std::move(*CertificateAuthority::create("bench CA"));
+    auto ca = CertificateAuthority::create("bench CA");
+    if (!ca) {
+        std::cerr << "telecabine-bench rendezvous-cluster: " << ca.error().message() << "\n";
+        return 1;
+    }
+    fleet.ca = std::make_unique<CertificateAuthority>(std::move(*ca));
     CertificateRequest serviceRequest;
     serviceRequest.identity = {Role::service, "rendezvous", "bench service"};
     serviceRequest.ipAddresses = {"127.0.0.1"};

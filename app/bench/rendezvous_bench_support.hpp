@@ -1,0 +1,99 @@
+#pragma once
+// What the two rendezvous benchmarks share (rendezvous_bench.cpp: one service;
+// rendezvous_cluster_bench.cpp: nodes sharing PostgreSQL): a process's RSS, the fan-out
+// recorder and the clients' listener that feeds it, percentiles, waiting, the open-file limit.
+
+#include "tc/protocol/rendezvous_client.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace tc::bench::rendezvous {
+
+using Clock = std::chrono::steady_clock;
+
+inline double rssMb(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stod(line.substr(6)) / 1024.0;
+        }
+    }
+    return -1;
+}
+
+// Records when each doctor sees each added visit. Written on the clients' io thread.
+struct FanoutRecorder {
+    std::mutex mutex;
+    std::unordered_map<std::string, Clock::time_point> sentAt;
+    std::vector<double> latenciesMs;
+    std::atomic<std::size_t> deliveries{0};
+};
+
+// Counts welcomes; with a recorder, times every `queue.update` that adds a visit.
+class BenchListener final : public protocol::ClientListener {
+public:
+    BenchListener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
+        : m_recorder(recorder)
+        , m_welcomed(welcomed) {}
+    void onConnectionState(protocol::ConnectionState, boost::system::error_code) override {}
+    void onWelcome(const protocol::Welcome&, bool) override { ++*m_welcomed; }
+    void onEvent(const protocol::Envelope& event) override {
+        if (m_recorder == nullptr || event.type != protocol::type::queueUpdate ||
+            event.body.value("op", std::string()) != "added") {
+            return;
+        }
+        const auto now = Clock::now();
+        const auto id = event.body.value("visit_id", std::string());
+        const std::lock_guard lock(m_recorder->mutex);
+        if (const auto it = m_recorder->sentAt.find(id); it != m_recorder->sentAt.end()) {
+            m_recorder->latenciesMs.push_back(
+                std::chrono::duration<double, std::milli>(now - it->second).count());
+            ++m_recorder->deliveries;
+        }
+    }
+
+private:
+    FanoutRecorder* m_recorder;
+    std::atomic<int>* m_welcomed;
+};
+
+inline double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return -1;
+    }
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
+}
+
+template <class Pred> bool waitFor(Pred pred, std::chrono::seconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (!pred()) {
+        if (Clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+// Thousands of sockets on each side: the soft limit on open files goes up to the hard one.
+inline void raiseOpenFileLimit() {
+    struct rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace tc::bench::rendezvous
