@@ -60,6 +60,10 @@ Result<PgConnection> PgConnection::open(const std::string& url, std::string& why
         }
         return make_error_code(ClusterErrc::unreachable);
     }
+    // The server's notices (an idempotent CREATE ... IF NOT EXISTS) are not errors: libpq
+    // would print them on stderr.
+    PQsetNoticeProcessor(
+        connection.m_connection.get(), [](void*, const char*) {}, nullptr);
     return connection;
 }
 
