@@ -60,6 +60,21 @@ std::string endSession(SyncClient& doctor, SyncClient& cabin, const std::string&
     return ended->body["reason"].get<std::string>();
 }
 
+// The cabin checks `visits` in; once the doctor, on another node, sees them all, it claims the
+// first. Returns the session; the claim goes into `history`.
+std::string checkInAndClaim(SyncClient& cabin, SyncClient& doctor, History& history,
+                            const std::vector<std::string>& visits) {
+    for (const auto& visit : visits) {
+        REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit(visit))).code);
+    }
+    REQUIRE(eventually([&] { return queueView(doctor).size() == visits.size(); }));
+    const auto claim = doctor.request(type::visitClaim, {{"visit_id", visits.front()}});
+    history.claimAnswered(visits.front(), "doctor", claim);
+    REQUIRE_FALSE(claim.code);
+    REQUIRE(cabin.nextEvent(type::visitClaimed, 10s));
+    return claim.body["session_id"].get<std::string>();
+}
+
 } // namespace
 
 TEST_CASE("three nodes on one PostgreSQL: a cabin on A, 20 doctors on A B and C race for its "
@@ -168,14 +183,7 @@ TEST_CASE("kill -9 of the cabin's node in the middle of a session: both ends car
     REQUIRE(cabin.waitWelcome(10s));
     goOnShift(doctor);
     goOnShift(observer);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-1"))).code);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-2"))).code);
-    REQUIRE(eventually([&] { return queueView(doctor).size() == 2; }));
-    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-1"}});
-    history.claimAnswered("V-1", "doctor", claim);
-    REQUIRE_FALSE(claim.code);
-    const std::string session = claim.body["session_id"].get<std::string>();
-    REQUIRE(cabin.nextEvent(type::visitClaimed, 10s));
+    const std::string session = checkInAndClaim(cabin, doctor, history, {"V-1", "V-2"});
     relayOfferAndAnswer(doctor, cabin, session);
 
     a->kill9();
@@ -224,13 +232,7 @@ TEST_CASE("PostgreSQL restarted, then gone for longer than a node may serve with
     SyncClient doctor(pki, pki.doctor(), b.port(), true, {node(a.port())});
     REQUIRE(cabin.waitWelcome(10s));
     goOnShift(doctor);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-1"))).code);
-    REQUIRE(eventually([&] { return queueView(doctor).size() == 1; }));
-    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-1"}});
-    history.claimAnswered("V-1", "doctor", claim);
-    REQUIRE_FALSE(claim.code);
-    const std::string session = claim.body["session_id"].get<std::string>();
-    REQUIRE(cabin.nextEvent(type::visitClaimed, 10s));
+    const std::string session = checkInAndClaim(cabin, doctor, history, {"V-1"});
 
     SECTION("a quick restart: the nodes reconnect and read what they missed") {
         pg->restart();
@@ -288,14 +290,7 @@ TEST_CASE("a node cut from the database by a network partition stops serving, it
     SyncClient doctor(pki, pki.doctor(), a.port(), true, {nodeB});
     REQUIRE(cabin.waitWelcome(10s));
     goOnShift(doctor);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-1"))).code);
-    REQUIRE_FALSE(cabin.request(type::visitCheckIn, protocol::toJson(adultVisit("V-2"))).code);
-    REQUIRE(eventually([&] { return queueView(doctor).size() == 2; }));
-    const auto claim = doctor.request(type::visitClaim, {{"visit_id", "V-1"}});
-    history.claimAnswered("V-1", "doctor", claim);
-    REQUIRE_FALSE(claim.code);
-    const std::string session = claim.body["session_id"].get<std::string>();
-    REQUIRE(cabin.nextEvent(type::visitClaimed, 10s));
+    const std::string session = checkInAndClaim(cabin, doctor, history, {"V-1", "V-2"});
     relayOfferAndAnswer(doctor, cabin, session);
 
     ns.partitionFrom(pg->port());
