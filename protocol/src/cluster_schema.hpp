@@ -7,7 +7,7 @@
 
 namespace tc::protocol::detail {
 
-inline constexpr int kClusterSchemaVersion = 1;
+inline constexpr int kClusterSchemaVersion = 2;
 
 // Brings the schema to kClusterSchemaVersion. `why` says what failed.
 Result<void> migrateClusterSchema(PgConnection& connection, std::string& why);

@@ -161,7 +161,7 @@ TEST_CASE("three nodes on one PostgreSQL: a cabin on A, 20 doctors on A B and C 
     history.check(*pg);
     std::string version;
     REQUIRE(pg->psql("SELECT version FROM schema_version", &version) == 0);
-    CHECK(version == "1\n");
+    CHECK(version == "2\n");
 }
 
 TEST_CASE("kill -9 of the cabin's node in the middle of a session: both ends carry on through "
