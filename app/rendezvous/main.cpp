@@ -112,6 +112,11 @@ std::string archiveProblem(const protocol::ArchiveFailure& failure) {
     return key + ": " + failure.message();
 }
 
+// A PostgreSQL URL rather than an SQLite file: the process is one node of a cluster.
+bool isClusterDatabase(const std::string& database) {
+    return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
 // The archive options: 0 when the archive is open (or not asked for), else the exit status.
 int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
     const auto dir = args.value("archive-dir");
@@ -143,7 +148,16 @@ int openArchive(cli::CommandLine& args, protocol::ServiceConfig& config) {
     limits.maxChunkBytes = static_cast<std::uint32_t>(chunk);
     limits.maxRecordBytes = static_cast<std::uint64_t>(recordMb) * 1024 * 1024;
     limits.ownerQuotaBytes = static_cast<std::uint64_t>(quotaMb) * 1024 * 1024;
-    auto store = protocol::ArchiveStore::open(*dir, *key, limits);
+    // A cluster's nodes share the archive's index in PostgreSQL, and its directory.
+    std::unique_ptr<protocol::ArchiveIndex> index;
+    if (isClusterDatabase(config.eventLogPath)) {
+        auto shared = protocol::openPostgresArchiveIndex(config.eventLogPath);
+        if (!shared) {
+            return fail("the archive's index in PostgreSQL: " + archiveProblem(shared.error()));
+        }
+        index = std::move(*shared);
+    }
+    auto store = protocol::ArchiveStore::open(*dir, *key, limits, std::move(index));
     if (!store) {
         return fail("cannot open the archive " + *dir + ": " + archiveProblem(store.error()));
     }
@@ -281,8 +295,7 @@ int serve(cli::CommandLine& args) {
     }
     const auto bound = (*service)->port();
     // A PostgreSQL URL may carry a password: never in the log.
-    const bool cluster = config.eventLogPath.starts_with("postgresql://") ||
-                         config.eventLogPath.starts_with("postgres://");
+    const bool cluster = isClusterDatabase(config.eventLogPath);
     logLine("listening on " + config.bindAddress + ":" + std::to_string(bound) +
             (cluster ? ", cluster node on PostgreSQL" : ", event log " + config.eventLogPath));
     const auto browserBound = (*service)->browserPort();

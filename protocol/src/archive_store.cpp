@@ -37,11 +37,19 @@ ArchiveFailure chunksMissing(std::uint64_t missing, std::uint64_t total) {
     return failure;
 }
 
-// Removes what a crash left in tmp/: never renamed, so never acknowledged.
-void clearTemp(const std::filesystem::path& tempDir) {
+// Removes what a crash left in tmp/: never renamed, so never acknowledged. A directory shared
+// with other nodes may hold their chunks being written: only files older than any write are
+// taken.
+void clearTemp(const std::filesystem::path& tempDir, bool shared) {
+    constexpr auto kLongerThanAnyWrite = std::chrono::minutes(30);
     std::error_code error;
+    const auto now = std::filesystem::file_time_type::clock::now();
     for (const auto& entry : std::filesystem::directory_iterator(tempDir, error)) {
-        std::filesystem::remove(entry.path(), error);
+        std::error_code timeError;
+        const auto written = entry.last_write_time(timeError);
+        if (!shared || (!timeError && now - written > kLongerThanAnyWrite)) {
+            std::filesystem::remove(entry.path(), error);
+        }
     }
 }
 
@@ -157,12 +165,14 @@ ArchiveResult<ArchiveStore> ArchiveStore::open(const std::filesystem::path& dire
     if (auto made = archive::ensureDirectory(directory); !made) {
         return made.error();
     }
-    // One process at a time: the lock on the directory lasts as long as the store.
+    // One process at a time, or with a shared index (a cluster's nodes) any number of
+    // processes sharing the index and none other: the lock lasts as long as the store.
+    const bool shared = index && index->sharedAcrossProcesses();
     impl->lockFd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (impl->lockFd < 0) {
         return archive::storageFailure("cannot open", directory, errno);
     }
-    if (::flock(impl->lockFd, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(impl->lockFd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK) {
             return archiveFailure(ArchiveErrc::storeInUse, directory.string());
         }
@@ -173,7 +183,7 @@ ArchiveResult<ArchiveStore> ArchiveStore::open(const std::filesystem::path& dire
             return made.error();
         }
     }
-    clearTemp(impl->tempDir);
+    clearTemp(impl->tempDir, shared);
     if (index) {
         impl->index = std::move(index);
     } else {

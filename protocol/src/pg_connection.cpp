@@ -1,5 +1,7 @@
 #include "pg_connection.hpp"
 
+#include "cluster_schema.hpp"
+
 #include <cstdlib>
 #include <libpq-fe.h>
 
@@ -119,6 +121,93 @@ Result<std::vector<std::string>> PgConnection::takeNotifications() {
         PQfreemem(notify);
     }
     return channels;
+}
+
+PgLink::PgLink(std::string url)
+    : m_url(std::move(url)) {}
+
+Result<PgConnection*> PgLink::get(std::string& why) {
+    if (m_connection && !m_connection->healthy()) {
+        m_connection.reset(); // lost: a server restart, a network cut
+    }
+    if (!m_connection) {
+        auto opened = PgConnection::open(m_url, why);
+        if (!opened) {
+            return opened.error();
+        }
+        if (auto migrated = migrateClusterSchema(*opened, why); !migrated) {
+            return migrated.error();
+        }
+        m_connection.emplace(std::move(*opened));
+    }
+    return &*m_connection;
+}
+
+Result<PgResult> PgLink::exec(const std::string& sql, const PgParams& params, std::string& why) {
+    for (int attempt = 0;; ++attempt) {
+        auto connection = get(why);
+        if (!connection) {
+            return connection.error();
+        }
+        auto result = (*connection)->exec(sql, params);
+        if (result || attempt == 1 || (*connection)->healthy()) {
+            if (!result) {
+                why = (*connection)->lastError();
+            }
+            return result;
+        }
+    }
+}
+
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text = "\\x";
+    text.reserve(2 + bytes.size() * 2);
+    for (const auto byte : bytes) {
+        text.push_back(kHex[byte >> 4]);
+        text.push_back(kHex[byte & 0x0f]);
+    }
+    return text;
+}
+
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
+    if (!text.starts_with("\\x") || text.size() % 2 != 0) {
+        return std::nullopt;
+    }
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(text.size() / 2 - 1);
+    for (std::size_t i = 2; i < text.size(); i += 2) {
+        const int high = nibble(text[i]);
+        const int low = nibble(text[i + 1]);
+        if (high < 0 || low < 0) {
+            return std::nullopt;
+        }
+        bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
+    }
+    return bytes;
+}
+
+std::string pgHexList(const std::vector<std::span<const std::uint8_t>>& values) {
+    std::string list;
+    for (const auto& value : values) {
+        if (!list.empty()) {
+            list.push_back(',');
+        }
+        list += pgByteaLiteral(value).substr(2);
+    }
+    return list;
 }
 
 } // namespace tc::protocol::detail

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,65 @@ private:
     std::unique_ptr<pg_conn, void (*)(pg_conn*)> m_connection;
     std::string m_lastError;
 };
+
+// A connection opened on first use and opened again after it was lost: for the shared indexes
+// (archive, review, audit), whose every call is one statement or one transaction and may fail
+// while the server is away, the next call trying again. Not thread-safe: one owner serialises.
+class PgLink {
+public:
+    explicit PgLink(std::string url);
+    // The connection, opened (and the cluster schema migrated) if needed; `why` says why not.
+    Result<PgConnection*> get(std::string& why);
+    // Runs one statement; when the connection turns out to be lost (a server restart), opens
+    // another and runs it once more. For statements that may run twice: reads, upserts,
+    // conditional updates. `why` says what failed.
+    Result<PgResult> exec(const std::string& sql, const PgParams& params, std::string& why);
+    // Runs `body(connection)` between BEGIN and COMMIT, rolling back when it fails. A body's
+    // failure comes back as it is; no connection, or BEGIN or COMMIT failing, as
+    // `fail(why)`.
+    template <class Body, class Fail>
+    auto transaction(Body body, Fail fail) -> decltype(body(std::declval<PgConnection&>()));
+
+private:
+    std::string m_url;
+    std::optional<PgConnection> m_connection;
+};
+
+// bytea in text form: the hex literal a parameter takes ("\x0aff..."), and the parse of what a
+// text-mode result holds (nullopt unless it is that hex form).
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes);
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text);
+// A list of bytea values as one text parameter: hex strings joined by ',' (the SQL side
+// decodes with decode(x, 'hex') over unnest(string_to_array($n, ','))).
+std::string pgHexList(const std::vector<std::span<const std::uint8_t>>& values);
+
+template <class Body, class Fail>
+auto PgLink::transaction(Body body, Fail fail) -> decltype(body(std::declval<PgConnection&>())) {
+    std::string why;
+    auto connection = get(why);
+    if (!connection) {
+        return fail(why);
+    }
+    if (!(*connection)->script("BEGIN")) {
+        // Lost before anything was sent: once more on a new connection.
+        connection = get(why);
+        if (!connection || !(*connection)->script("BEGIN")) {
+            return fail(connection ? (*connection)->lastError() : why);
+        }
+    }
+    auto& c = **connection;
+    auto result = body(c);
+    if (!result) {
+        static_cast<void>(c.script("ROLLBACK"));
+        return result;
+    }
+    if (!c.script("COMMIT")) {
+        auto failure = fail(c.lastError());
+        static_cast<void>(c.script("ROLLBACK"));
+        return failure;
+    }
+    return result;
+}
 
 // Whether `database` names a PostgreSQL database (a postgresql:// or postgres:// URI) rather
 // than an SQLite file.

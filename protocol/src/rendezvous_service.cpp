@@ -727,7 +727,19 @@ Result<std::shared_ptr<RendezvousService>> RendezvousService::start(net::any_io_
         }
         config.archive.reviewIndex = std::move(*index);
     }
-    if (config.archive.reviewIndex && config.archive.indicatorsDatabase.empty() && sqliteFile) {
+    // A cluster's nodes share it, next to the cluster's events, in PostgreSQL.
+    if (config.archive.store && !config.archive.reviewIndex && cluster) {
+        auto index = openPostgresReviewIndex(config.eventLogPath);
+        if (!index) {
+            if (config.log) {
+                config.log("review index: " + index.error().message());
+            }
+            return make_error_code(Errc::storageFailure);
+        }
+        config.archive.reviewIndex = std::move(*index);
+    }
+    if (config.archive.reviewIndex && config.archive.indicatorsDatabase.empty() &&
+        (sqliteFile || cluster)) {
         config.archive.indicatorsDatabase = config.eventLogPath;
     }
     std::unique_ptr<BrowserCabins> browser;

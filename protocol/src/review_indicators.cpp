@@ -3,6 +3,8 @@
 // the union of the values, never averaged from the sites'.
 #include "tc/protocol/review_indicators.hpp"
 
+#include "pg_connection.hpp"
+#include "review_indicators_source.hpp"
 #include "sqlite_handles.hpp"
 #include "tc/prescriptions/consultation_report.hpp"
 #include "tc/protocol/identity.hpp"
@@ -19,7 +21,8 @@ namespace tc::protocol {
 namespace {
 
 using detail::DbPtr;
-using detail::StatementPtr;
+using detail::IndicatorRow;
+using detail::IndicatorSource;
 using nlohmann::json;
 
 constexpr const char* kAllSites = "*";
@@ -67,43 +70,88 @@ bool isPeriodLabel(std::string_view label) {
     return true;
 }
 
-bool execute(sqlite3* db, const std::string& sql, const IndicatorPeriod& period,
-             const std::string& sitesJson) {
-    const auto statement = detail::prepareStatement(db, sql.c_str());
-    if (!statement) {
-        return false;
+class SqliteRow final : public IndicatorRow {
+public:
+    explicit SqliteRow(sqlite3_stmt* s)
+        : m_s(s) {}
+    std::string text(int column) const override { return detail::columnText(m_s, column); }
+    std::optional<std::int64_t> number(int column) const override {
+        if (sqlite3_column_type(m_s, column) == SQLITE_NULL) {
+            return std::nullopt;
+        }
+        return sqlite3_column_int64(m_s, column);
     }
-    sqlite3_bind_int64(statement.get(), 1, period.fromUnixMs);
-    sqlite3_bind_int64(statement.get(), 2, period.toUnixMs);
-    detail::bindText(statement.get(), 3, sitesJson);
-    return sqlite3_step(statement.get()) == SQLITE_DONE;
-}
 
-// Calls `row` for each row of `sql`; false on an SQL error.
-bool each(sqlite3* db, const std::string& sql, const std::function<void(sqlite3_stmt*)>& row) {
-    const auto statement = detail::prepareStatement(db, sql.c_str());
-    if (!statement) {
-        return false;
-    }
-    int step = SQLITE_ROW;
-    while ((step = sqlite3_step(statement.get())) == SQLITE_ROW) {
-        row(statement.get());
-    }
-    return step == SQLITE_DONE;
-}
+private:
+    sqlite3_stmt* m_s;
+};
 
-std::optional<std::int64_t> optionalInt(sqlite3_stmt* s, int column) {
-    if (sqlite3_column_type(s, column) == SQLITE_NULL) {
-        return std::nullopt;
+// The event log's SQLite file, read-only.
+class SqliteSource final : public IndicatorSource {
+public:
+    explicit SqliteSource(sqlite3* db)
+        : m_db(db) {}
+
+    bool prepare(const IndicatorPeriod& period, const std::vector<std::string>& sites) override {
+        const std::string sitesJson = json(sites).dump();
+        bool ready = execute(hasTable("review_records") ? kEndedWithRecords : kEndedWithoutRecords,
+                             period, sitesJson) &&
+                     execute(kCancelled, period, sitesJson);
+        // The percentiles' windows read their values in order from these.
+        for (const char* index :
+             {"CREATE INDEX temp.ended_wait ON ended (site, wait_ms)",
+              "CREATE INDEX temp.ended_duration ON ended (site, duration_ms)",
+              "CREATE INDEX temp.cancelled_wait ON cancelled (site, wait_ms)"}) {
+            ready = ready && sqlite3_exec(m_db, index, nullptr, nullptr, nullptr) == SQLITE_OK;
+        }
+        return ready;
     }
-    return sqlite3_column_int64(s, column);
-}
+
+    bool each(const std::string& sql,
+              const std::function<void(const IndicatorRow&)>& row) override {
+        const auto statement = detail::prepareStatement(m_db, sql.c_str());
+        if (!statement) {
+            return false;
+        }
+        const SqliteRow current(statement.get());
+        int step = SQLITE_ROW;
+        while ((step = sqlite3_step(statement.get())) == SQLITE_ROW) {
+            row(current);
+        }
+        return step == SQLITE_DONE;
+    }
+
+private:
+    bool execute(const std::string& sql, const IndicatorPeriod& period,
+                 const std::string& sitesJson) {
+        const auto statement = detail::prepareStatement(m_db, sql.c_str());
+        if (!statement) {
+            return false;
+        }
+        sqlite3_bind_int64(statement.get(), 1, period.fromUnixMs);
+        sqlite3_bind_int64(statement.get(), 2, period.toUnixMs);
+        detail::bindText(statement.get(), 3, sitesJson);
+        return sqlite3_step(statement.get()) == SQLITE_DONE;
+    }
+
+    bool hasTable(const char* name) {
+        auto s = detail::prepareStatement(
+            m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+        if (!s) {
+            return false;
+        }
+        detail::bindText(s.get(), 1, name);
+        return sqlite3_step(s.get()) == SQLITE_ROW;
+    }
+
+    sqlite3* m_db;
+};
 
 // Nearest-rank p50 and p90 of `column` of a temporary table, per site and for all ("*"): the
 // all-sites figures over the union of the values, never from the sites' figures.
 std::string percentileSql(const char* table, const char* column) {
     const std::string values = std::string(" FROM (SELECT site, ") + column + " AS v FROM " +
-                               table + " WHERE " + column + " IS NOT NULL)";
+                               table + " WHERE " + column + " IS NOT NULL) AS t";
     const std::string pick = "MIN(CASE WHEN rn >= (n * 50 + 99) / 100 THEN v END), "
                              "MIN(CASE WHEN rn >= (n * 90 + 99) / 100 THEN v END)";
     return "WITH s AS (SELECT site, v, ROW_NUMBER() OVER (PARTITION BY site ORDER BY v) AS rn, "
@@ -116,30 +164,23 @@ std::string percentileSql(const char* table, const char* column) {
 
 // `site, key, count` of a temporary table's rows that match `where`, per site. The all-sites
 // counts are their sums.
-std::string countSql(const char* table, const char* key, const char* where = "1") {
+std::string countSql(const char* table, const char* key, const char* where = "true") {
     return std::string("SELECT site, ") + key + " AS k, COUNT(*) FROM " + table + " WHERE " +
            where + " GROUP BY site, k";
 }
 
+// The figures, from the two temporary tables a source prepared: plain SQL both SQLite and
+// PostgreSQL run.
 class Computation {
 public:
-    Computation(sqlite3* db, const IndicatorPeriod& period, const std::vector<std::string>& sites)
-        : m_db(db) {
+    Computation(IndicatorSource& source, const IndicatorPeriod& period,
+                const std::vector<std::string>& sites)
+        : m_source(source) {
         for (const auto& site : sites) {
             m_rows.try_emplace(site).first->second.site = site;
         }
         m_rows[kAllSites].site = kAllSites;
-        const std::string sitesJson = json(sites).dump();
-        m_ready = execute(db, hasTable("review_records") ? kEndedWithRecords : kEndedWithoutRecords,
-                          period, sitesJson) &&
-                  execute(db, kCancelled, period, sitesJson);
-        // The percentiles' windows read their values in order from these.
-        for (const char* index :
-             {"CREATE INDEX temp.ended_wait ON ended (site, wait_ms)",
-              "CREATE INDEX temp.ended_duration ON ended (site, duration_ms)",
-              "CREATE INDEX temp.cancelled_wait ON cancelled (site, wait_ms)"}) {
-            m_ready = m_ready && sqlite3_exec(db, index, nullptr, nullptr, nullptr) == SQLITE_OK;
-        }
+        m_ready = source.prepare(period, sites);
     }
 
     bool run() {
@@ -154,17 +195,17 @@ public:
 
 private:
     // Rows come back for the requested sites and "*" only (the temporary tables' filter).
-    SiteIndicators& row(sqlite3_stmt* s) { return m_rows.at(detail::columnText(s, 0)); }
+    SiteIndicators& row(const IndicatorRow& s) { return m_rows.at(s.text(0)); }
     // A count goes to its site and to all sites.
-    template <class Add> void count(sqlite3_stmt* s, const Add& add) {
+    template <class Add> void count(const IndicatorRow& s, const Add& add) {
         add(row(s));
         add(m_rows.at(kAllSites));
     }
 
     bool endReasons() {
-        return each(m_db, countSql("ended", "reason"), [this](sqlite3_stmt* s) {
-            const auto reason = detail::columnText(s, 1);
-            const auto n = sqlite3_column_int64(s, 2);
+        return m_source.each(countSql("ended", "reason"), [this](const IndicatorRow& s) {
+            const auto reason = s.text(1);
+            const auto n = s.number(2).value_or(0);
             count(s, [&](SiteIndicators& r) {
                 r.endReasons[reason] += n;
                 r.consultations += n;
@@ -173,49 +214,51 @@ private:
     }
 
     bool percentiles(const char* table, const char* column, Percentiles SiteIndicators::*field) {
-        return each(m_db, percentileSql(table, column), [&](sqlite3_stmt* s) {
-            row(s).*field = {optionalInt(s, 1), optionalInt(s, 2)};
+        return m_source.each(percentileSql(table, column), [&](const IndicatorRow& s) {
+            row(s).*field = {s.number(1), s.number(2)};
         });
     }
 
     bool satisfaction() {
         const auto where = "score BETWEEN " + std::to_string(kMinSatisfaction) + " AND " +
                            std::to_string(kMaxSatisfaction);
-        return each(m_db, countSql("ended", "score", where.c_str()), [this](sqlite3_stmt* s) {
-            const auto score = static_cast<std::size_t>(sqlite3_column_int64(s, 1) - 1);
-            const auto n = sqlite3_column_int64(s, 2);
-            count(s, [&](SiteIndicators& r) {
-                r.satisfactionCounts[score] += n;
-                r.satisfactionAnswers += n;
+        return m_source.each(
+            countSql("ended", "score", where.c_str()), [this](const IndicatorRow& s) {
+                const auto score = static_cast<std::size_t>(s.number(1).value_or(1) - 1);
+                const auto n = s.number(2).value_or(0);
+                count(s, [&](SiteIndicators& r) {
+                    r.satisfactionCounts[score] += n;
+                    r.satisfactionAnswers += n;
+                });
             });
-        });
     }
 
     bool records() {
-        return each(m_db,
-                    "SELECT site, COUNT(*), TOTAL(incident_count > 0), TOTAL(prescription_count) "
-                    "FROM ended WHERE indexed GROUP BY site",
-                    [this](sqlite3_stmt* s) {
-                        count(s, [&](SiteIndicators& r) {
-                            r.recordsIndexed += sqlite3_column_int64(s, 1);
-                            r.recordsWithIncidents += sqlite3_column_int64(s, 2);
-                            r.prescriptions += sqlite3_column_int64(s, 3);
-                        });
-                    });
+        return m_source.each(
+            "SELECT site, COUNT(*), SUM(CASE WHEN incident_count > 0 THEN 1 ELSE 0 END), "
+            "COALESCE(SUM(prescription_count), 0) FROM ended WHERE indexed GROUP BY site",
+            [this](const IndicatorRow& s) {
+                count(s, [&](SiteIndicators& r) {
+                    r.recordsIndexed += s.number(1).value_or(0);
+                    r.recordsWithIncidents += s.number(2).value_or(0);
+                    r.prescriptions += s.number(3).value_or(0);
+                });
+            });
     }
 
     bool orientations() {
-        return each(m_db, countSql("ended", "orientation", "indexed"), [this](sqlite3_stmt* s) {
-            const auto orientation = detail::columnText(s, 1);
-            const auto n = sqlite3_column_int64(s, 2);
-            count(s, [&](SiteIndicators& r) { r.orientations[orientation] += n; });
-        });
+        return m_source.each(
+            countSql("ended", "orientation", "indexed"), [this](const IndicatorRow& s) {
+                const auto orientation = s.text(1);
+                const auto n = s.number(2).value_or(0);
+                count(s, [&](SiteIndicators& r) { r.orientations[orientation] += n; });
+            });
     }
 
     bool cancels() {
-        return each(m_db, countSql("cancelled", "reason"), [this](sqlite3_stmt* s) {
-            const auto reason = detail::columnText(s, 1);
-            const auto n = sqlite3_column_int64(s, 2);
+        return m_source.each(countSql("cancelled", "reason"), [this](const IndicatorRow& s) {
+            const auto reason = s.text(1);
+            const auto n = s.number(2).value_or(0);
             count(s, [&](SiteIndicators& r) {
                 r.cancelReasons[reason] += n;
                 r.cancelledBeforeClaim += n;
@@ -223,17 +266,7 @@ private:
         });
     }
 
-    bool hasTable(const char* name) {
-        auto s = detail::prepareStatement(
-            m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-        if (!s) {
-            return false;
-        }
-        detail::bindText(s.get(), 1, name);
-        return sqlite3_step(s.get()) == SQLITE_ROW;
-    }
-
-    sqlite3* m_db;
+    IndicatorSource& m_source;
     bool m_ready = false;
     std::map<std::string, SiteIndicators> m_rows;
 };
@@ -355,17 +388,28 @@ Result<Indicators> computeIndicators(const std::filesystem::path& databaseFile,
             return make_error_code(Errc::invalidField);
         }
     }
-    sqlite3* raw = nullptr;
-    const int opened = sqlite3_open_v2(databaseFile.c_str(), &raw,
-                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    const DbPtr db(raw);
-    if (opened != SQLITE_OK) {
+    // A cluster's events and review index are in PostgreSQL; a single service's in the event
+    // log's SQLite file.
+    std::unique_ptr<IndicatorSource> source;
+    DbPtr db;
+    if (detail::isPostgresUrl(databaseFile.native())) {
+        source = detail::openPostgresIndicatorSource(databaseFile.native());
+    } else {
+        sqlite3* raw = nullptr;
+        const int opened = sqlite3_open_v2(databaseFile.c_str(), &raw,
+                                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+        db.reset(raw);
+        if (opened == SQLITE_OK) {
+            sqlite3_busy_timeout(db.get(), 5000);
+            // Mapped reads: the indexes are read in place, without a read(2) per page.
+            sqlite3_exec(db.get(), "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
+            source = std::make_unique<SqliteSource>(db.get());
+        }
+    }
+    if (!source) {
         return make_error_code(Errc::storageFailure);
     }
-    sqlite3_busy_timeout(db.get(), 5000);
-    // Mapped reads: the indexes are read in place, without a read(2) per page.
-    sqlite3_exec(db.get(), "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
-    Computation computation(db.get(), period, sites);
+    Computation computation(*source, period, sites);
     if (!computation.run()) {
         return make_error_code(Errc::storageFailure);
     }

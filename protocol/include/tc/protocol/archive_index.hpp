@@ -102,6 +102,10 @@ public:
     virtual ArchiveResult<std::uint64_t> ownerBytes(std::string_view ownerRpps,
                                                     std::string_view exceptRecordId) = 0;
 
+    // Whether other processes (nodes of a cluster) use the same index and the same archive
+    // directory at once: the store then shares the directory (archive_store.hpp).
+    virtual bool sharedAcrossProcesses() const noexcept { return false; }
+
     // --- Media retention (ArchiveStore::purgeMedia). An index without them refuses retention
     // (indexFailure); the rest of the archive works without.
 
@@ -126,6 +130,12 @@ public:
     // The object is gone from disk: off the queue.
     virtual ArchiveResult<void> dequeuePurged(std::string_view objectName);
 };
+
+// The index in the cluster's PostgreSQL database (`url`: postgresql://...), shared by every
+// node: tables archive_* (protocol/README.md, "Service nodes sharing PostgreSQL"). Connects and
+// migrates the cluster schema before it returns; a connection lost later is opened again by
+// the next call.
+ArchiveResult<std::unique_ptr<ArchiveIndex>> openPostgresArchiveIndex(const std::string& url);
 
 // The index in an SQLite database (WAL, synchronous=FULL; every multi-row change in one
 // transaction). The file is created with mode 0600.

@@ -250,6 +250,10 @@ class ArchiveStore {
 public:
     // Opens (creating it 0700 if needed) the archive in `directory`, locked against other
     // processes (storeInUse). `index` defaults to SqliteArchiveIndex in directory/index.sqlite.
+    // With an index shared across processes (openPostgresArchiveIndex), the directory is
+    // shared too: the cluster's nodes mount the same one (objects are content-addressed and
+    // written by rename, so two nodes never clash), and only a process with its own index is
+    // kept out.
     // A store created with another key fails with wrongArchiveKey before any record is read.
     static ArchiveResult<ArchiveStore> open(const std::filesystem::path& directory,
                                             const ArchiveKey& key, ArchiveLimits limits = {},

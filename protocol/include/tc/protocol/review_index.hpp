@@ -140,6 +140,11 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// The index in the cluster's PostgreSQL database (`url`: postgresql://...): review_records
+// next to the cluster's events, shared by every node. Connects and migrates the cluster schema
+// before it returns; a connection lost later is opened again by the next call. Thread-safe.
+ReviewResult<std::unique_ptr<ReviewIndex>> openPostgresReviewIndex(const std::string& url);
+
 // Indexes one committed record: its facts from the index's event log, its record.json and
 // signed report read through `store` as the service itself. Idempotent. notIndexable when the
 // log has no ended session for it; unreadableRecord when record.json cannot be parsed.
