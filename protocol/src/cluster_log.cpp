@@ -100,8 +100,26 @@ struct ClusterLog::Impl {
         if (!db.script("BEGIN")) {
             return make_error_code(ClusterErrc::unreachable);
         }
-        auto inserted = db.exec("INSERT INTO nodes (host, pid) VALUES ($1, $2) RETURNING node_id",
-                                {hostName(), std::to_string(getpid())});
+        // Registrations one at a time, so that two nodes started together with different
+        // settings cannot both pass the check.
+        const auto others = db.exec(
+            "SELECT pg_advisory_xact_lock(5117346214), (SELECT string_agg(node_id::text || ' on "
+            "' || host, ', ') FROM nodes WHERE NOT lost AND settings <> $1 AND seen_at > now() - "
+            "$2 * interval '1 millisecond')",
+            {config.settings, std::to_string(config.nodeLossTimeout.count())});
+        if (!others) {
+            static_cast<void>(db.script("ROLLBACK"));
+            return make_error_code(ClusterErrc::queryFailed);
+        }
+        if (!others->isNull(0, 1)) {
+            log("refused: node " + std::string(others->text(0, 1)) +
+                " runs with other settings; this node's: " + config.settings);
+            static_cast<void>(db.script("ROLLBACK"));
+            return make_error_code(ClusterErrc::settingsMismatch);
+        }
+        auto inserted =
+            db.exec("INSERT INTO nodes (host, pid, settings) VALUES ($1, $2, $3) RETURNING node_id",
+                    {hostName(), std::to_string(getpid()), config.settings});
         if (!inserted || inserted->rows() != 1) {
             static_cast<void>(db.script("ROLLBACK"));
             return make_error_code(ClusterErrc::queryFailed);

@@ -47,6 +47,10 @@ struct ClusterLogConfig {
     // parties get their grace period); a node that could not beat for half of it stops serving.
     std::chrono::milliseconds nodeLossTimeout{6000};
     std::function<void(const std::string&)> log;
+    // The settings every replica must share to compute the same state (grace period, rates,
+    // ICE servers...), as a canonical text: a node is refused (settingsMismatch) while a live
+    // node runs with other ones.
+    std::string settings;
 };
 
 class ClusterLog {

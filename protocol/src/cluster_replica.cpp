@@ -26,6 +26,34 @@ std::string ClusterReplica::Environment::randomHex(std::size_t bytes) {
     return out;
 }
 
+std::string replicaSettings(const StateConfig& config, std::chrono::milliseconds nodeLossTimeout) {
+    std::string text = "grace_ms=" + std::to_string(config.gracePeriod.count()) +
+                       " heartbeat_ms=" + std::to_string(config.heartbeatInterval.count()) +
+                       " frame_bytes=" + std::to_string(config.maxFrameBytes) +
+                       " rate=" + std::to_string(config.maxMessagesPerSecond) +
+                       " node_loss_ms=" + std::to_string(nodeLossTimeout.count()) +
+                       " turn_lifetime_s=" + std::to_string(config.ice.credentialLifetime.count());
+    for (const auto* list : {&config.ice.stun, &config.ice.turn}) {
+        for (const auto& uri : *list) {
+            text += " " + toString(uri);
+        }
+    }
+    if (!config.ice.turnSecret.empty()) {
+        // Enough of a digest to tell two secrets apart, never the secret.
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_Digest(config.ice.turnSecret.data(), config.ice.turnSecret.size(), digest, &length,
+                   EVP_sha256(), nullptr);
+        static constexpr char kHex[] = "0123456789abcdef";
+        text += " turn_secret_sha256=";
+        for (unsigned int i = 0; i < 6; ++i) {
+            text.push_back(kHex[digest[i] >> 4]);
+            text.push_back(kHex[digest[i] & 0x0f]);
+        }
+    }
+    return text;
+}
+
 ClusterReplica::ClusterReplica(StateConfig config)
     : m_state(config, &m_collector, &m_environment) {}
 

@@ -26,6 +26,10 @@ constexpr std::int64_t nodeOfConnection(ConnectionId connection) noexcept {
     return static_cast<std::int64_t>(connection >> 32);
 }
 
+// What every replica of a cluster must share to compute the same state from the same log, as a
+// canonical text (the TURN secret as a digest): ClusterLogConfig::settings.
+std::string replicaSettings(const StateConfig& config, std::chrono::milliseconds nodeLossTimeout);
+
 class ClusterReplica {
 public:
     explicit ClusterReplica(StateConfig config);

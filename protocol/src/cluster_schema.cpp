@@ -52,8 +52,11 @@ CREATE INDEX events_site_time ON events (site_code, at_unix_ms);
 CREATE INDEX events_session ON events (session_id, kind);
 )sql",
     // 2: the archive's index, the review index and the audit log, shared by the nodes (the
-    // SQLite files' tables, prefixed; bytes as bytea).
+    // SQLite files' tables, prefixed; bytes as bytea); each node's settings.
     R"sql(
+-- What every replica must agree on (cluster_log.cpp, registerNode): a node whose settings
+-- differ from a live node's is refused.
+ALTER TABLE nodes ADD COLUMN settings TEXT NOT NULL DEFAULT '';
 CREATE TABLE archive_meta (
     name  TEXT PRIMARY KEY,
     value BYTEA NOT NULL

@@ -33,6 +33,11 @@
 namespace tc::protocol {
 namespace {
 
+StateConfig stateConfigOf(const ServiceConfig& config) {
+    return {config.gracePeriod, config.heartbeatInterval, static_cast<std::int64_t>(kMaxFrameBytes),
+            config.maxMessagesPerSecond, config.ice};
+}
+
 using namespace detail;
 
 // The upgrade request is a few hundred bytes; anything near this is not a WebSocket client.
@@ -76,9 +81,7 @@ public:
                                   return issued;
                               })
                         : ArchiveHttp::BrowserTokenIssuer()) {
-        const StateConfig state{m_config.gracePeriod, m_config.heartbeatInterval,
-                                static_cast<std::int64_t>(kMaxFrameBytes),
-                                m_config.maxMessagesPerSecond, m_config.ice};
+        const StateConfig state = stateConfigOf(m_config);
         if (m_log) {
             m_localState = std::make_unique<RendezvousState>(state, &*m_log);
             m_state = m_localState.get();
@@ -119,6 +122,7 @@ public:
         ClusterLogConfig cluster{m_config.eventLogPath, std::chrono::milliseconds(1000),
                                  nodeLossTimeout, m_config.log};
         cluster.heartbeat = std::min(cluster.heartbeat, nodeLossTimeout / 4);
+        cluster.settings = replicaSettings(stateConfigOf(m_config), nodeLossTimeout);
         auto opened = ClusterLog::open(std::move(cluster), std::move(callbacks));
         if (!opened) {
             return opened.error();

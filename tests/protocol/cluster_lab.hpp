@@ -40,7 +40,8 @@ public:
     NodeProcess(const TestPki& pki, const TempDir& dir, const std::string& name,
                 const std::string& databaseUrl, const std::string& bind = "127.0.0.1",
                 std::vector<std::string> prefix = {},
-                std::optional<protocol::Credentials> service = std::nullopt) {
+                std::optional<protocol::Credentials> service = std::nullopt,
+                const std::vector<std::string>& extra = {}) {
         const auto& credentials = service ? *service : pki.service;
         const auto ca = dir.write(name + "-ca.pem", pki.ca.certificatePem());
         const auto cert = dir.write(name + ".pem", credentials.certificatePem);
@@ -51,6 +52,7 @@ public:
                                        "--bind", bind, "--grace-ms", std::to_string(kGrace.count()),
                                        "--heartbeat-ms", "2000", "--node-loss-timeout-ms",
                                        std::to_string(kNodeLossTimeout.count()), "--rate", "200"});
+        command.insert(command.end(), extra.begin(), extra.end()); // the last of an option wins
         prefix.insert(prefix.end(), command.begin(), command.end());
         m_process = std::make_unique<transfer::ChildProcess>(prefix);
         const bool listening = eventually(
@@ -64,6 +66,11 @@ public:
         m_port = static_cast<std::uint16_t>(port);
     }
     std::uint16_t port() const { return m_port; }
+    // SIGTERM: the node stops in order (it declares itself lost); its exit status.
+    int stop() {
+        m_process->kill(SIGTERM);
+        return m_process->wait(20s);
+    }
     void kill9() {
         m_process->kill(SIGKILL);
         CHECK(m_process->wait() == 128 + SIGKILL);

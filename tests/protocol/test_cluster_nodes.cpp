@@ -321,4 +321,37 @@ TEST_CASE("a node cut from the database by a network partition stops serving, it
     history.check(*pg);
 }
 
+TEST_CASE("a node started with other settings than a live node's is refused; once that node "
+          "has stopped it may start",
+          "[cluster][postgres][settings]") {
+    TestPki pki;
+    TempDir dir;
+    const auto pg = PostgresServer::start({});
+    auto a = std::make_unique<NodeProcess>(pki, dir, "a", pg->url());
+    // Another grace period would make the replicas diverge: refused, and said why.
+    const auto ca = dir.write("x-ca.pem", pki.ca.certificatePem());
+    const auto cert = dir.write("x.pem", pki.service.certificatePem);
+    const auto key = dir.write("x.key", pki.service.privateKeyPem);
+    auto command = transfer::serveCommand(TC_RENDEZVOUS_BINARY, ca, cert, key);
+    command.insert(command.end(), {"--database", pg->url(), "--grace-ms", "45000", "--heartbeat-ms",
+                                   "2000", "--node-loss-timeout-ms",
+                                   std::to_string(kNodeLossTimeout.count()), "--rate", "200"});
+    transfer::ChildProcess refused(command);
+    CHECK(refused.wait(20s) == 1);
+    INFO(refused.err());
+    CHECK(refused.err().find("other settings") != std::string::npos);
+    std::string nodes;
+    REQUIRE(pg->psql("SELECT count(*) FROM nodes", &nodes) == 0);
+    CHECK(nodes == "1\n");
+    // The same settings are welcome.
+    NodeProcess b(pki, dir, "b", pg->url());
+    CHECK(b.port() > 0);
+
+    // Every node stopped: a cluster may be started again with new settings.
+    CHECK(a->stop() == 0);
+    CHECK(b.stop() == 0);
+    NodeProcess c(pki, dir, "c", pg->url(), "127.0.0.1", {}, std::nullopt, {"--grace-ms", "45000"});
+    CHECK(c.port() > 0);
+}
+
 } // namespace tc::test
