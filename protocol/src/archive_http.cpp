@@ -349,7 +349,13 @@ net::awaitable<ArchiveHttp::Reply> ArchiveHttp::begin(Exchange& exchange) {
     if (!manifest) {
         co_return Reply::refuse(manifest.error());
     }
-    if (!m_hadSession(owner, route.recordId)) {
+    auto answer = m_hadSession(owner, route.recordId);
+    bool hadSession = answer.known.value_or(false);
+    if (!answer.known && answer.lookup) {
+        const auto looked = co_await offload(std::move(answer.lookup));
+        hadSession = looked && *looked;
+    }
+    if (!hadSession) {
         co_return Reply::refuse(make_error_code(Errc::unknownSession),
                                 "session " + route.recordId + " is not one of this doctor's");
     }

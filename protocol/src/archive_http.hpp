@@ -40,10 +40,16 @@ inline constexpr std::uint32_t kMaxArchiveHeaderBytes = 8192;
 
 class ArchiveHttp {
 public:
-    // Whether the doctor of RPPS `doctorRpps` had the session `sessionId`. Called on the
-    // service's executor.
+    // Whether the doctor of RPPS `doctorRpps` had the session `sessionId`: known at once from
+    // the live state, or to be looked up in the durable log by `lookup`, which may block (a
+    // cluster's PostgreSQL) and runs on the archive's pool, never on the executor.
+    struct SessionAnswer {
+        std::optional<bool> known;
+        std::function<bool()> lookup; // thread-safe; set when `known` is not
+    };
+    // Called on the service's executor.
     using SessionCheck =
-        std::function<bool(const std::string& doctorRpps, const std::string& sessionId)>;
+        std::function<SessionAnswer(const std::string& doctorRpps, const std::string& sessionId)>;
 
     // A browser cabin token for the cabin certificate `cabin`, its URL on the host of
     // `hostHeader` (the request's Host), or the refusal. Null: the service has no browser

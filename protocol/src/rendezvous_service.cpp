@@ -215,18 +215,29 @@ public:
 
 private:
     // The archive's rule for beginning an upload: the record id is a session this doctor had,
-    // in progress (the state) or ended, before a restart included (the durable event log).
-    bool doctorHadSession(const std::string& rpps, const std::string& sessionId) {
+    // in progress (the state) or ended, before a restart included (the durable event log). A
+    // cluster's log is PostgreSQL: looked up on the archive's pool.
+    ArchiveHttp::SessionAnswer doctorHadSession(const std::string& rpps,
+                                                const std::string& sessionId) {
         if (const auto doctor = m_state->sessionDoctor(sessionId)) {
-            return *doctor == rpps;
+            return {*doctor == rpps, {}};
         }
-        const auto logged =
-            m_cluster ? m_cluster->claimingDoctor(sessionId) : m_log->claimingDoctor(sessionId);
-        if (!logged) {
-            log("event log: cannot look up session " + sessionId + ": " + logged.error().message());
-            return false;
+        const auto answer = [rpps, sessionId, log = m_config.log](const auto& logged) {
+            if (!logged) {
+                if (log) {
+                    log("event log: cannot look up session " + sessionId + ": " +
+                        logged.error().message());
+                }
+                return false;
+            }
+            return *logged && **logged == rpps;
+        };
+        if (m_cluster) {
+            return {std::nullopt, [cluster = m_cluster, sessionId, answer] {
+                        return answer(cluster->claimingDoctor(sessionId));
+                    }};
         }
-        return *logged && **logged == rpps;
+        return {answer(m_log->claimingDoctor(sessionId)), {}};
     }
 
     void log(const std::string& line) const {
@@ -671,8 +682,8 @@ private:
     std::optional<EventLog> m_log;            // one service; a cluster's events are in its database
     std::unique_ptr<RendezvousState> m_localState;
     std::unique_ptr<ClusterReplica> m_replica;
-    RendezvousState* m_state = nullptr; // one of the two above
-    std::unique_ptr<ClusterLog> m_cluster;
+    RendezvousState* m_state = nullptr;    // one of the two above
+    std::shared_ptr<ClusterLog> m_cluster; // shared with the archive's lookups
     bool m_fenced = false;
     bool m_expirySubmitted = false;
     tcp::acceptor m_acceptor;
