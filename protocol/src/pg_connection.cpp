@@ -33,6 +33,80 @@ bool isPostgresUrl(std::string_view database) noexcept {
     return database.starts_with("postgresql://") || database.starts_with("postgres://");
 }
 
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string text = "\\x";
+    text.reserve(2 + 2 * bytes.size());
+    for (const auto byte : bytes) {
+        text += kDigits[byte >> 4];
+        text += kDigits[byte & 15];
+    }
+    return text;
+}
+
+namespace {
+
+int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+bool isOctal(char c) {
+    return c >= '0' && c <= '7';
+}
+
+} // namespace
+
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
+    std::vector<std::uint8_t> bytes;
+    if (text.starts_with("\\x")) {
+        text.remove_prefix(2);
+        if (text.size() % 2 != 0) {
+            return std::nullopt;
+        }
+        bytes.reserve(text.size() / 2);
+        for (std::size_t i = 0; i < text.size(); i += 2) {
+            const int high = hexDigit(text[i]);
+            const int low = hexDigit(text[i + 1]);
+            if (high < 0 || low < 0) {
+                return std::nullopt;
+            }
+            bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
+        }
+        return bytes;
+    }
+    // The escape form: two backslashes are one, a backslash and three octal digits a byte, any
+    // other byte itself.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\') {
+            bytes.push_back(static_cast<std::uint8_t>(text[i]));
+        } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+            bytes.push_back('\\');
+            ++i;
+        } else if (i + 3 < text.size() && isOctal(text[i + 1]) && isOctal(text[i + 2]) &&
+                   isOctal(text[i + 3])) {
+            const int value =
+                (text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0');
+            if (value > 255) {
+                return std::nullopt;
+            }
+            bytes.push_back(static_cast<std::uint8_t>(value));
+            i += 3;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return bytes;
+}
+
 PgConnection::PgConnection(pg_conn* connection)
     : m_connection(connection, PQfinish) {}
 

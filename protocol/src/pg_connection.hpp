@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,5 +65,11 @@ private:
 // Whether `database` names a PostgreSQL database (a postgresql:// or postgres:// URI) rather
 // than an SQLite file.
 bool isPostgresUrl(std::string_view database) noexcept;
+
+// bytea through text parameters and results: the hex input form (backslash, x, two digits a byte),
+// and a result's text in either output form (hex, or the older escape form a server may be set
+// to with bytea_output). nullopt when the text is neither.
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes);
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text);
 
 } // namespace tc::protocol::detail
