@@ -333,16 +333,28 @@ AuditResult<std::int64_t> AuditLog::append(const AuditEvent& event) {
     if (impl.closed || impl.readOnly) {
         return auditFailure(AuditErrc::closed, impl.readOnly ? "opened read-only" : "");
     }
-    std::int64_t sequence = 0;
-    auto appended = impl.store->appendNext([&](const audit::Head& head) {
-        AuditEntry entry{head.first + 1, event, head.second, {}};
-        entry.hash = auditEntryHash(entry);
-        sequence = entry.sequence;
-        return entry;
-    });
-    if (!appended) {
-        return appended.error();
+    auto& store = *impl.store;
+    // The head is read inside the write transaction: no other writer can slip in between.
+    if (auto begun = store.beginAppend(); !begun) {
+        return begun.error();
     }
+    const auto rollback = [&](AuditFailure failure) {
+        store.rollbackAppend();
+        return failure;
+    };
+    auto head = store.head();
+    if (!head) {
+        return rollback(head.error());
+    }
+    AuditEntry entry{head->first + 1, event, head->second, {}};
+    entry.hash = auditEntryHash(entry);
+    if (auto inserted = store.insertEntry(entry); !inserted) {
+        return rollback(inserted.error());
+    }
+    if (auto committed = store.commitAppend(); !committed) {
+        return rollback(committed.error());
+    }
+    const auto sequence = entry.sequence;
     // Durable now. A checkpoint that fails does not undo it; the next one covers it.
     auto signedUpTo = impl.store->lastCheckpointSequence();
     if (signedUpTo &&

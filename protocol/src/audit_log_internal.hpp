@@ -67,10 +67,14 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // In one write transaction that excludes every other writer of the log, whatever process or
-    // node: reads the head (0 and zeros when empty) and inserts next(head), durably (committed
-    // and on disk) before it returns.
-    virtual AuditResult<void> appendNext(const std::function<AuditEntry(const Head&)>& next) = 0;
+    // An append is one write transaction that excludes every other writer of the log, whatever
+    // process or node: beginAppend, head, insertEntry, then commitAppend (committed and on disk
+    // when it returns) or rollbackAppend.
+    virtual AuditResult<void> beginAppend() = 0;
+    virtual AuditResult<void> insertEntry(const AuditEntry& entry) = 0;
+    virtual AuditResult<void> commitAppend() = 0;
+    virtual void rollbackAppend() = 0;
+    // The last entry's sequence and hash (0 and zeros when empty).
     virtual AuditResult<Head> head() = 0;
     virtual AuditResult<std::int64_t> lastCheckpointSequence() = 0;
     // A checkpoint already at that sequence (another node's) stays, and it is no error.

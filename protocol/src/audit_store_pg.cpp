@@ -55,7 +55,10 @@ class PgStore final : public Store {
 public:
     static AuditResult<std::unique_ptr<Store>> open(const std::string& url, bool readOnly);
 
-    AuditResult<void> appendNext(const std::function<AuditEntry(const Head&)>& next) override;
+    AuditResult<void> beginAppend() override;
+    AuditResult<void> insertEntry(const AuditEntry& entry) override;
+    AuditResult<void> commitAppend() override;
+    void rollbackAppend() override { endTransaction("ROLLBACK"); }
     AuditResult<Head> head() override {
         return retrying([&] { return readHead(); });
     }
@@ -65,7 +68,7 @@ public:
                                                std::int64_t cursor, std::size_t count) override;
 
     AuditResult<void> beginRead() override;
-    void endRead() override;
+    void endRead() override { static_cast<void>(endTransaction("COMMIT")); }
     AuditResult<void> forEachEntry(const std::function<bool(const RawEntry&)>& visit) override;
     AuditResult<std::vector<ChainLink>> links() override;
     AuditResult<void>
@@ -99,8 +102,8 @@ private:
     }
     // Runs `work` on a live connection; when a connection used before turns out to be lost
     // (PostgreSQL restarted since the last call), once more on a new one. `work` is read-only or
-    // fails before it changed anything; within verify's read nothing is repeated (a new
-    // connection would not have its snapshot).
+    // fails before it changed anything; within a transaction nothing is repeated (a new
+    // connection would not have its lock or its snapshot).
     template <class Work> auto retrying(Work work) -> decltype(work()) {
         for (int attempt = 0;; ++attempt) {
             const bool reused = m_connection && m_connection->healthy();
@@ -108,16 +111,22 @@ private:
                 return connected.error();
             }
             auto result = work();
-            if (result || !reused || attempt > 0 || m_reading || m_connection->healthy()) {
+            if (result || !reused || attempt > 0 || m_inTransaction || m_connection->healthy()) {
                 return result;
             }
         }
     }
     AuditResult<Head> readHead();
+    // `select` (sequence first) WHERE sequence > the last one seen, kWalkPage rows at a time,
+    // each row to `visit` until it returns false.
+    AuditResult<void> walk(std::string_view what, std::string_view select,
+                           const std::function<bool(const PgResult&, int)>& visit);
+    // COMMIT or ROLLBACK of an append's or verify's transaction.
+    AuditResult<void> endTransaction(const char* sql);
 
     std::string m_url;
     std::optional<PgConnection> m_connection;
-    bool m_reading = false;
+    bool m_inTransaction = false;
 };
 
 AuditResult<void> PgStore::connect() {
@@ -188,42 +197,37 @@ AuditResult<Head> PgStore::readHead() {
     return Head{sequence, *hash};
 }
 
-AuditResult<void> PgStore::appendNext(const std::function<AuditEntry(const Head&)>& next) {
-    // Nothing is written before the lock is held: this step alone may be retried.
-    if (auto begun = retrying([&] { return script("begin", kBeginAppend); }); !begun) {
-        return begun.error();
-    }
-    const auto rollback = [&](AuditFailure failure) {
-        static_cast<void>(m_connection->script("ROLLBACK"));
-        return failure;
-    };
-    // A statement of its own after the lock's: under READ COMMITTED its snapshot is taken with
-    // the lock held, and holds the previous writer's commit, whichever node made it.
-    auto current = readHead();
-    if (!current) {
-        return rollback(current.error());
-    }
-    const auto entry = next(*current);
+AuditResult<void> PgStore::beginAppend() {
+    // Nothing is written before the lock is held: this step alone of an append may be retried.
+    // The head is read by a statement of its own after the lock's: under READ COMMITTED its
+    // snapshot is taken with the lock held, and holds the previous writer's commit, whichever
+    // node made it.
+    auto begun = retrying([&] { return script("begin", kBeginAppend); });
+    m_inTransaction = static_cast<bool>(begun);
+    return begun;
+}
+
+AuditResult<void> PgStore::insertEntry(const AuditEntry& entry) {
     const auto& event = entry.event;
-    const std::string_view prev(reinterpret_cast<const char*>(entry.prevHash.data()), 32);
-    const std::string_view hash(reinterpret_cast<const char*>(entry.hash.data()), 32);
-    auto inserted = exec("insert entry",
-                         "INSERT INTO audit_entries (sequence, at_unix_ms, actor_role, actor_id, "
-                         "action, record_id, detail, prev_hash, hash) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                         {std::to_string(entry.sequence), std::to_string(event.atUnixMs),
-                          std::string(toString(event.actorRole)), event.actorId,
-                          std::string(wireName(event.action)), event.recordId, event.detailJson,
-                          byteaParam(prev), byteaParam(hash)});
+    auto inserted =
+        exec("insert entry",
+             "INSERT INTO audit_entries (sequence, at_unix_ms, actor_role, actor_id, "
+             "action, record_id, detail, prev_hash, hash) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             {std::to_string(entry.sequence), std::to_string(event.atUnixMs),
+              std::string(toString(event.actorRole)), event.actorId,
+              std::string(wireName(event.action)), event.recordId, event.detailJson,
+              detail::pgByteaLiteral(entry.prevHash), detail::pgByteaLiteral(entry.hash)});
     if (!inserted) {
-        return rollback(inserted.error());
-    }
-    // Lost here, the commit may or may not have happened: the caller is told it failed (and
-    // refuses the access), the chain stays whole either way.
-    if (auto committed = script("commit", "COMMIT"); !committed) {
-        return rollback(committed.error());
+        return inserted.error();
     }
     return {};
+}
+
+AuditResult<void> PgStore::commitAppend() {
+    // Lost here, the commit may or may not have happened: the caller is told it failed (and
+    // refuses the access); the chain is whole either way.
+    return endTransaction("COMMIT");
 }
 
 AuditResult<std::int64_t> PgStore::lastCheckpointSequence() {
@@ -281,38 +285,43 @@ AuditResult<void> PgStore::beginRead() {
     // One snapshot for the whole of verify, while the nodes go on appending.
     auto begun = retrying(
         [&] { return script("begin", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); });
-    m_reading = static_cast<bool>(begun);
+    m_inTransaction = static_cast<bool>(begun);
     return begun;
 }
 
-void PgStore::endRead() {
-    m_reading = false;
-    if (m_connection && m_connection->healthy()) {
-        static_cast<void>(m_connection->script("COMMIT"));
+AuditResult<void> PgStore::endTransaction(const char* sql) {
+    m_inTransaction = false;
+    if (!m_connection || !m_connection->healthy()) {
+        return failure("connection lost");
     }
+    return script(sql, sql);
 }
 
-AuditResult<void> PgStore::forEachEntry(const std::function<bool(const RawEntry&)>& visit) {
-    const auto sql = selectEntries("FROM audit_entries WHERE sequence > $1 ORDER BY sequence "
-                                   "LIMIT " +
-                                   std::to_string(kWalkPage));
+AuditResult<void> PgStore::walk(std::string_view what, std::string_view select,
+                                const std::function<bool(const PgResult&, int)>& visit) {
+    const auto sql = std::string(select) + " WHERE sequence > $1 ORDER BY sequence LIMIT " +
+                     std::to_string(kWalkPage);
     std::int64_t after = std::numeric_limits<std::int64_t>::min();
     for (;;) {
-        auto rows = retrying([&] { return exec("entries", sql, {std::to_string(after)}); });
+        auto rows = retrying([&] { return exec(what, sql, {std::to_string(after)}); });
         if (!rows) {
             return rows.error();
         }
         for (int row = 0; row < rows->rows(); ++row) {
-            const auto raw = readEntry(*rows, row);
-            if (!visit(raw)) {
+            if (!visit(*rows, row)) {
                 return {};
             }
-            after = raw.entry.sequence;
+            after = rows->integer(row, 0);
         }
         if (rows->rows() < kWalkPage) {
             return {};
         }
     }
+}
+
+AuditResult<void> PgStore::forEachEntry(const std::function<bool(const RawEntry&)>& visit) {
+    return walk("entries", selectEntries("FROM audit_entries"),
+                [&](const PgResult& rows, int row) { return visit(readEntry(rows, row)); });
 }
 
 AuditResult<std::vector<ChainLink>> PgStore::links() {
@@ -332,28 +341,14 @@ AuditResult<std::vector<ChainLink>> PgStore::links() {
 
 AuditResult<void>
 PgStore::forEachCheckpoint(const std::function<bool(const StoredCheckpoint&)>& visit) {
-    const std::string sql = "SELECT sequence, hash, signed_at_unix_ms, signature, certificate "
-                            "FROM audit_checkpoints WHERE sequence > $1 ORDER BY sequence LIMIT " +
-                            std::to_string(kWalkPage);
-    std::int64_t after = std::numeric_limits<std::int64_t>::min();
-    for (;;) {
-        auto rows = retrying([&] { return exec("checkpoints", sql, {std::to_string(after)}); });
-        if (!rows) {
-            return rows.error();
-        }
-        for (int row = 0; row < rows->rows(); ++row) {
-            const StoredCheckpoint checkpoint{rows->integer(row, 0), byteaColumn(*rows, row, 1),
-                                              rows->integer(row, 2), byteaColumn(*rows, row, 3),
-                                              std::string(rows->text(row, 4))};
-            if (!visit(checkpoint)) {
-                return {};
-            }
-            after = checkpoint.sequence;
-        }
-        if (rows->rows() < kWalkPage) {
-            return {};
-        }
-    }
+    return walk("checkpoints",
+                "SELECT sequence, hash, signed_at_unix_ms, signature, certificate "
+                "FROM audit_checkpoints",
+                [&](const PgResult& rows, int row) {
+                    return visit({rows.integer(row, 0), byteaColumn(rows, row, 1),
+                                  rows.integer(row, 2), byteaColumn(rows, row, 3),
+                                  std::string(rows.text(row, 4))});
+                });
 }
 
 AuditResult<std::optional<std::string>> PgStore::entryHash(std::int64_t sequence) {

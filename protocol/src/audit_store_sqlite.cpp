@@ -144,7 +144,10 @@ public:
     static AuditResult<std::unique_ptr<Store>> open(const std::filesystem::path& file,
                                                     bool readOnly);
 
-    AuditResult<void> appendNext(const std::function<AuditEntry(const Head&)>& next) override;
+    AuditResult<void> beginAppend() override;
+    AuditResult<void> insertEntry(const AuditEntry& entry) override;
+    AuditResult<void> commitAppend() override;
+    void rollbackAppend() override { exec("ROLLBACK"); }
     AuditResult<Head> head() override;
     AuditResult<std::int64_t> lastCheckpointSequence() override;
     AuditResult<void> insertCheckpoint(const StoredCheckpoint& checkpoint) override;
@@ -228,38 +231,35 @@ AuditResult<Head> SqliteStore::head() {
     return Head{sequence, *hash};
 }
 
-AuditResult<void> SqliteStore::appendNext(const std::function<AuditEntry(const Head&)>& next) {
-    // The head is read inside the write transaction: another writer cannot slip in between.
+AuditResult<void> SqliteStore::beginAppend() {
     if (!exec("BEGIN IMMEDIATE")) {
         return storageError(m_db.get(), "begin");
     }
-    const auto rollback = [&](AuditFailure failure) {
-        exec("ROLLBACK");
-        return failure;
-    };
-    auto current = head();
-    if (!current) {
-        return rollback(current.error());
+    return {};
+}
+
+AuditResult<void> SqliteStore::insertEntry(const AuditEntry& entry) {
+    const auto& event = entry.event;
+    StatementUse s(m_insert.get());
+    sqlite3_bind_int64(s.get(), 1, entry.sequence);
+    sqlite3_bind_int64(s.get(), 2, event.atUnixMs);
+    bindText(s.get(), 3, toString(event.actorRole));
+    bindText(s.get(), 4, event.actorId);
+    bindText(s.get(), 5, wireName(event.action));
+    bindText(s.get(), 6, event.recordId);
+    bindText(s.get(), 7, event.detailJson);
+    bindBlob(s.get(), 8, entry.prevHash);
+    bindBlob(s.get(), 9, entry.hash);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) {
+        return storageError(m_db.get(), "insert entry");
     }
-    const auto entry = next(*current);
-    {
-        const auto& event = entry.event;
-        StatementUse s(m_insert.get());
-        sqlite3_bind_int64(s.get(), 1, entry.sequence);
-        sqlite3_bind_int64(s.get(), 2, event.atUnixMs);
-        bindText(s.get(), 3, toString(event.actorRole));
-        bindText(s.get(), 4, event.actorId);
-        bindText(s.get(), 5, wireName(event.action));
-        bindText(s.get(), 6, event.recordId);
-        bindText(s.get(), 7, event.detailJson);
-        bindBlob(s.get(), 8, entry.prevHash);
-        bindBlob(s.get(), 9, entry.hash);
-        if (sqlite3_step(s.get()) != SQLITE_DONE) {
-            return rollback(storageError(m_db.get(), "insert entry"));
-        }
-    }
+    return {};
+}
+
+AuditResult<void> SqliteStore::commitAppend() {
+    // WAL with synchronous=FULL: the commit is fsynced.
     if (!exec("COMMIT")) {
-        return rollback(storageError(m_db.get(), "commit"));
+        return storageError(m_db.get(), "commit");
     }
     return {};
 }

@@ -1,5 +1,8 @@
 #include "pg_connection.hpp"
 
+#include "archive_crypto.hpp"
+
+#include <charconv>
 #include <cstdlib>
 #include <libpq-fe.h>
 
@@ -34,52 +37,30 @@ bool isPostgresUrl(std::string_view database) noexcept {
 }
 
 std::string pgByteaLiteral(std::span<const std::uint8_t> bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string text = "\\x";
-    text.reserve(2 + 2 * bytes.size());
-    for (const auto byte : bytes) {
-        text += kDigits[byte >> 4];
-        text += kDigits[byte & 15];
-    }
-    return text;
+    return "\\x" + archive::toHex(bytes);
 }
-
-namespace {
-
-int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-bool isOctal(char c) {
-    return c >= '0' && c <= '7';
-}
-
-} // namespace
 
 std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
     std::vector<std::uint8_t> bytes;
+    // Exactly `digits` digits of `base` at `at`, as one byte.
+    const auto byteAt = [&](std::size_t at, std::size_t digits, int base) -> bool {
+        unsigned value = 256;
+        const auto* first = text.data() + at;
+        const auto [end, error] = std::from_chars(first, first + digits, value, base);
+        if (error != std::errc() || end != first + digits || value > 255) {
+            return false;
+        }
+        bytes.push_back(static_cast<std::uint8_t>(value));
+        return true;
+    };
     if (text.starts_with("\\x")) {
-        text.remove_prefix(2);
         if (text.size() % 2 != 0) {
             return std::nullopt;
         }
-        bytes.reserve(text.size() / 2);
-        for (std::size_t i = 0; i < text.size(); i += 2) {
-            const int high = hexDigit(text[i]);
-            const int low = hexDigit(text[i + 1]);
-            if (high < 0 || low < 0) {
+        for (std::size_t i = 2; i < text.size(); i += 2) {
+            if (!byteAt(i, 2, 16)) {
                 return std::nullopt;
             }
-            bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
         }
         return bytes;
     }
@@ -91,14 +72,7 @@ std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
         } else if (i + 1 < text.size() && text[i + 1] == '\\') {
             bytes.push_back('\\');
             ++i;
-        } else if (i + 3 < text.size() && isOctal(text[i + 1]) && isOctal(text[i + 2]) &&
-                   isOctal(text[i + 3])) {
-            const int value =
-                (text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0');
-            if (value > 255) {
-                return std::nullopt;
-            }
-            bytes.push_back(static_cast<std::uint8_t>(value));
+        } else if (i + 3 < text.size() && byteAt(i + 1, 3, 8)) {
             i += 3;
         } else {
             return std::nullopt;

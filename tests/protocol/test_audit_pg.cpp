@@ -5,6 +5,7 @@
 
 #include "audit_log_internal.hpp"
 #include "audit_test_support.hpp"
+#include "pg_connection.hpp"
 #include "support/postgres_server.hpp"
 
 #include <mutex>
@@ -339,4 +340,37 @@ TEST_CASE("audit verify, export and trail on a postgresql:// URL", "[audit][pg][
     INFO(ran.out);
     CHECK(ran.status == 1);
     CHECK(ran.out.find("NOT INTACT at entry 6: changed") != std::string::npos);
+}
+
+TEST_CASE("bytea text: the hex input form, both output forms, and malformed text", "[pg]") {
+    using protocol::detail::parsePgBytea;
+    using protocol::detail::pgByteaLiteral;
+    const std::vector<std::uint8_t> bytes{0x00, 0x5c, 0x7f, 0x80, 0xff, 'a'};
+    CHECK(pgByteaLiteral(bytes) == "\\x005c7f80ff61");
+    CHECK(parsePgBytea("\\x005c7F80ff61") == bytes);
+    CHECK(parsePgBytea("\\x") == std::vector<std::uint8_t>{});
+    // The escape form: printable bytes as themselves, a backslash doubled, the rest in octal.
+    CHECK(parsePgBytea("\\000\\\\\\177\\200\\377a") == bytes);
+    for (const auto* bad : {"\\x0", "\\x0g", "\\x-1", "\\400", "\\08", "\\1", "a\\"}) {
+        INFO(bad);
+        CHECK_FALSE(parsePgBytea(bad));
+    }
+}
+
+TEST_CASE("bytea through a real PostgreSQL: every byte value there and back", "[pg]") {
+    const auto pg = PostgresServer::start({});
+    std::vector<std::uint8_t> all(256);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        all[i] = static_cast<std::uint8_t>(i);
+    }
+    for (const auto* output : {"hex", "escape"}) {
+        INFO(output);
+        std::string out;
+        REQUIRE(pg->psql(std::string("SET bytea_output = ") + output + "; SELECT '" +
+                             protocol::detail::pgByteaLiteral(all) + "'::bytea",
+                         &out) == 0);
+        REQUIRE(!out.empty());
+        out.pop_back(); // the row's newline
+        CHECK(protocol::detail::parsePgBytea(out) == all);
+    }
 }
