@@ -3,6 +3,8 @@
 // at once, tampering done with SQL as an intruder with write access to the database would, a
 // restart of the server between appends, and the audit commands run as the real binary.
 
+#include "archive_process.hpp"
+#include "archive_test_support.hpp"
 #include "audit_log_internal.hpp"
 #include "audit_test_support.hpp"
 #include "pg_connection.hpp"
@@ -155,7 +157,7 @@ TEST_CASE("Two nodes appending at once make one gapless chain in PostgreSQL that
     CHECK(keyOf(pinned) == "untrusted_signer");
 }
 
-TEST_CASE("Two nodes signing the same head keep one checkpoint, without an error", "[audit][pg]") {
+TEST_CASE("Two nodes signing the same head keep one checkpoint and neither fails", "[audit][pg]") {
     PgAuditFixture fx;
     fx.write(3, 1000); // one checkpoint, at 3 (the close)
     auto store = protocol::audit::openStore(fx.url, false);
@@ -168,7 +170,7 @@ TEST_CASE("Two nodes signing the same head keep one checkpoint, without an error
     CHECK(fx.scalar("SELECT signed_at_unix_ms FROM audit_checkpoints WHERE sequence = 2") == 1);
 }
 
-TEST_CASE("verify names what was changed in PostgreSQL, by sequence and kind", "[audit][pg]") {
+TEST_CASE("verify names what was changed in PostgreSQL by sequence and kind", "[audit][pg]") {
     const auto [what, tampering, code,
                 sequence] = GENERATE(table<const char*, const char*, AuditErrc, std::int64_t>({
         {"the detail changed",
@@ -216,8 +218,8 @@ TEST_CASE("verify names an entry changed in PostgreSQL with its hash recomputed"
     fx.expectProblem(AuditErrc::changed, 5);
 }
 
-TEST_CASE("An append after PostgreSQL restarted succeeds on a new connection; while it is "
-          "down the append fails as a storage failure",
+TEST_CASE("An append after PostgreSQL restarted succeeds on a new connection and while it is "
+          "down fails as a storage failure",
           "[audit][pg]") {
     PgAuditFixture fx;
     auto log = fx.open({.checkpointEvery = 1000});
@@ -298,7 +300,7 @@ TEST_CASE("PostgreSQL audit queries page by record and by actor", "[audit][pg]")
     CHECK(keyOf((*opened)->append(sampleEvent(1))) == "closed");
 }
 
-TEST_CASE("A database without the audit tables is not an audit log, and read-only opening "
+TEST_CASE("A database without the audit tables is not an audit log and read-only opening "
           "creates nothing",
           "[audit][pg]") {
     PgAuditFixture fx;
@@ -316,7 +318,7 @@ TEST_CASE("A database without the audit tables is not an audit log, and read-onl
     CHECK(keyOf(protocol::verifyAuditLog(unreachable, fx.caPem)) == "storage_failure");
 }
 
-TEST_CASE("audit verify, export and trail on a postgresql:// URL", "[audit][pg][cli]") {
+TEST_CASE("audit verify and export and trail on a postgresql:// URL", "[audit][pg][cli]") {
     PgAuditFixture fx;
     fx.write(10, 4);
     const auto caFile = fx.temp.write("ca.pem", fx.caPem);
@@ -342,7 +344,69 @@ TEST_CASE("audit verify, export and trail on a postgresql:// URL", "[audit][pg][
     CHECK(ran.out.find("NOT INTACT at entry 6: changed") != std::string::npos);
 }
 
-TEST_CASE("bytea text: the hex input form, both output forms, and malformed text", "[pg]") {
+TEST_CASE("serve --audit-log postgresql:// chains two nodes' purges in one log and never logs "
+          "the password",
+          "[audit][pg][cli][retention]") {
+    PgAuditFixture fx;
+    const auto caFile = fx.temp.write("ca.pem", fx.caPem);
+    // Trust authentication ignores the password; the nodes must not print it.
+    const std::string password = "s3cret-pw";
+    auto url = fx.url;
+    url.replace(url.find("telecabine@"), 11, "telecabine:" + password + "@");
+    std::vector<std::unique_ptr<transfer::ChildProcess>> nodes;
+    std::vector<std::unique_ptr<archive::ArchiveFixture>> stores;
+    const std::array<const protocol::Credentials*, 2> signers{&fx.pki.service, &fx.node2};
+    for (int n = 0; n < 2; ++n) {
+        // Each node's own archive and certificate, one record committed three days ago.
+        auto store = std::make_unique<archive::ArchiveFixture>();
+        const auto record = "REC-NODE-" + std::to_string(n + 1);
+        const auto files = archive::consultationFiles(record);
+        {
+            auto opened = store->open();
+            archive::upload(
+                opened,
+                archive::manifestFor(record, archive::doctorRpps(n + 1), files, archive::kChunk),
+                files);
+        }
+        sql(store->directory / "index.sqlite",
+            "UPDATE records SET committed_unix_ms = committed_unix_ms - 3 * 86400000");
+        const auto id = std::to_string(n + 1);
+        auto command = transfer::serveCommand(
+            kBinary, caFile, fx.temp.write("node" + id + ".pem", signers[n]->certificatePem),
+            fx.temp.write("node" + id + ".key", signers[n]->privateKeyPem));
+        command.insert(command.end(),
+                       {"--event-log", (fx.temp.path() / ("events" + id + ".sqlite")).string(),
+                        "--archive-dir", store->directory.string(), "--archive-key",
+                        store->keyFile.string(), "--audit-log", url, "--media-retention-days",
+                        "2"});
+        nodes.push_back(std::make_unique<transfer::ChildProcess>(command));
+        stores.push_back(std::move(store));
+    }
+    CHECK(eventually(
+        [&] {
+            std::string out;
+            return fx.pg->psql("SELECT count(*) FROM audit_entries", &out) == 0 && out == "2\n";
+        },
+        20s));
+    for (auto& node : nodes) {
+        node->kill(SIGTERM);
+        CHECK(node->wait() == 0);
+        INFO(node->err());
+        CHECK(node->err().find("audit log on PostgreSQL") != std::string::npos);
+        CHECK(node->err().find(password) == std::string::npos);
+    }
+    // The checkpoints are signed by either node's certificate: the CA vouches for both.
+    auto ran = fx.audit("verify --ca " + quoted(caFile.string()));
+    INFO(ran.out);
+    CHECK(ran.status == 0);
+    CHECK(ran.out.find("intact, 2 entries") != std::string::npos);
+    for (const auto* record : {"REC-NODE-1", "REC-NODE-2"}) {
+        ran = fx.audit("export --record " + std::string(record));
+        CHECK(ran.out.find(std::string("service retention purge ") + record) != std::string::npos);
+    }
+}
+
+TEST_CASE("bytea text: the hex input form and both output forms and malformed text", "[pg]") {
     using protocol::detail::parsePgBytea;
     using protocol::detail::pgByteaLiteral;
     const std::vector<std::uint8_t> bytes{0x00, 0x5c, 0x7f, 0x80, 0xff, 'a'};
