@@ -253,6 +253,24 @@ TEST_CASE("An append after PostgreSQL restarted succeeds on a new connection and
     CHECK(verified->lastCheckpointSequence == 5);
 }
 
+TEST_CASE("Acknowledged appends survive kill -9 of PostgreSQL even on a server whose default "
+          "is synchronous_commit off",
+          "[audit][pg]") {
+    // The fixture's server runs with synchronous_commit off: a commit acknowledged before its
+    // WAL is written. The log's own session setting must make every append durable anyway.
+    PgAuditFixture fx;
+    auto log = fx.open({.checkpointEvery = 1000});
+    appendSample(*log, 40);
+    fx.pg->kill9();
+    fx.pg->start();
+    CHECK(fx.scalar("SELECT count(*) FROM audit_entries") == 40);
+    // And the log goes on, on a new connection, from entry 41.
+    auto appended = log->append(sampleEvent(41));
+    INFO(keyOf(appended));
+    REQUIRE(appended);
+    CHECK(*appended == 41);
+}
+
 TEST_CASE("PostgreSQL audit queries page by record and by actor", "[audit][pg]") {
     PgAuditFixture fx;
     fx.write(25, 1000); // R-1 .. R-5, actors alternate
