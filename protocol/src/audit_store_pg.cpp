@@ -20,6 +20,9 @@ using detail::PgResult;
 constexpr const char* kBeginAppend = "BEGIN ISOLATION LEVEL READ COMMITTED;"
                                      "SELECT pg_advisory_xact_lock(5117346213)";
 
+// The cluster schema's step that made audit_entries and audit_checkpoints.
+constexpr std::int64_t kFirstAuditSchema = 2;
+
 // Rows a read of the whole log (verify) fetches at a time.
 constexpr int kWalkPage = 1000;
 
@@ -171,11 +174,11 @@ AuditResult<std::unique_ptr<Store>> PgStore::open(const std::string& url, bool r
         return store->failure("schema version");
     }
     const auto at = version && version->rows() == 1 ? version->integer(0, 0) : 0;
-    if (at < 2 || at > detail::kClusterSchemaVersion) {
+    if (at < kFirstAuditSchema || at > detail::kClusterSchemaVersion) {
         return auditFailure(AuditErrc::notAnAuditLog,
                             "the database's telecabine schema is at version " + std::to_string(at) +
-                                ": the audit log needs 2 to " +
-                                std::to_string(detail::kClusterSchemaVersion));
+                                ": the audit log needs " + std::to_string(kFirstAuditSchema) +
+                                " to " + std::to_string(detail::kClusterSchemaVersion));
     }
     return std::unique_ptr<Store>(std::move(store));
 }
