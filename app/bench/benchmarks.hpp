@@ -146,6 +146,9 @@ int runReview(cli::CommandLine& args);
 int runRendezvous(cli::CommandLine& args);
 // Issue 19: nodes sharing PostgreSQL, 1, 2 and 4 of them, and one on SQLite.
 int runRendezvousCluster(cli::CommandLine& args);
+// Issue 19: the audit log's durable append in SQLite and in PostgreSQL (1 and 2 nodes), each
+// against the bare library's durable insert.
+int runAuditAppend(cli::CommandLine& args);
 
 // Our SRTP protect/unprotect against bare libsrtp calls, both suites, 160 and 1200 bytes.
 int runSrtp(cli::CommandLine& args);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
                "(1,2,4)]\n"
                "              [--samples N (100)] [--rate CHECKINS_PER_S (10)] [--sqlite yes|no] "
                "(starts PostgreSQL)\n"
+               "  audit-append [--appends N (2000)]  (starts PostgreSQL)\n"
                "  srtp        [--packets N (100000)]\n"
                "  transport-loss [--packets N (3000)] [--deadline-ms N (200)]\n"
                "  stetho-latency [--impulses N (50)]\n"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
         {"rendezvous", tc::bench::runRendezvous},
 #ifdef TC_BENCH_RENDEZVOUS_CLUSTER
         {"rendezvous-cluster", tc::bench::runRendezvousCluster},
+        {"audit-append", tc::bench::runAuditAppend},
 #endif
 #ifdef TC_BENCH_REVIEW
         {"review", tc::bench::runReview},

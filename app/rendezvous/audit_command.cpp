@@ -15,6 +15,12 @@ int usage(const char* usageText, const std::string& problem) {
     return 2;
 }
 
+// How the log is named in the output: a PostgreSQL URL may carry a password.
+std::string named(const std::string& target) {
+    const bool url = target.starts_with("postgresql://") || target.starts_with("postgres://");
+    return url ? "on PostgreSQL" : target;
+}
+
 std::string problemOf(const protocol::AuditFailure& failure) {
     return std::string(protocol::wireName(static_cast<protocol::AuditErrc>(failure.code.value()))) +
            ": " + failure.message();
@@ -34,14 +40,14 @@ int verify(cli::CommandLine& args, const std::string& file, const char* usageTex
     const auto verified = protocol::verifyAuditLog(file, *trust);
     if (!verified) {
         const auto& failure = verified.error();
-        std::cout << "audit log " << file << ": NOT INTACT";
+        std::cout << "audit log " << named(file) << ": NOT INTACT";
         if (failure.sequence > 0) {
             std::cout << " at entry " << failure.sequence;
         }
         std::cout << ": " << problemOf(failure) << "\n";
         return 1;
     }
-    std::cout << "audit log " << file << ": intact, " << verified->entries << " entries, "
+    std::cout << "audit log " << named(file) << ": intact, " << verified->entries << " entries, "
               << verified->checkpoints << " signed checkpoints, the last at entry "
               << verified->lastCheckpointSequence << " (" << verified->entriesAfterLastCheckpoint
               << " entries after it)\n";
@@ -77,7 +83,7 @@ int auditCommand(cli::CommandLine& args, const char* usageText) {
     const auto& words = args.positional();
     const auto file = args.value("audit-log");
     if (words.size() != 2 || !file) {
-        return usage(usageText, "audit takes verify, export or trail, and --audit-log FILE");
+        return usage(usageText, "audit takes verify, export or trail, and --audit-log FILE|URL");
     }
     if (words[1] == "verify") {
         return verify(args, *file, usageText);

@@ -64,16 +64,17 @@ constexpr const char* kUsage = R"(usage:
       --media-retention-days N  purge the media (stethoscope recordings, stills) of records
                                 committed more than N days ago, at start and then hourly; the
                                 rest of the dossier is kept (off)
-      --audit-log FILE      the tamper-evident audit trail of archive accesses (SQLite, 0600),
-                            checkpoints signed with the service's key (--cert, --key)
+      --audit-log FILE|URL  the tamper-evident audit trail of archive accesses (SQLite, 0600),
+                            checkpoints signed with the service's key (--cert, --key); a
+                            postgresql:// URL: one chain for every node of a cluster
       --audit-checkpoint-entries N   sign a checkpoint every N entries (1000)
       --audit-checkpoint-s S         and every S seconds when entries came (300)
-  telecabine-rendezvous audit verify --audit-log FILE (--ca CA.pem | --cert SERVICE.pem)
+  telecabine-rendezvous audit verify --audit-log FILE|URL (--ca CA.pem | --cert SERVICE.pem)
       checks every entry's hash, the chain and every signed checkpoint; exit 0 and a summary
       when intact, 1 and the first bad entry and what is wrong with it otherwise
-  telecabine-rendezvous audit export --audit-log FILE --record ID [--csv]
+  telecabine-rendezvous audit export --audit-log FILE|URL --record ID [--csv]
       who opened, played or purged the record, and when (the patient-rights export)
-  telecabine-rendezvous audit trail --audit-log FILE --actor RPPS [--csv]
+  telecabine-rendezvous audit trail --audit-log FILE|URL --actor RPPS [--csv]
       one actor's own trail
       --cpts-map FILE       which cabin sites each CPTS covers, for the coordinators' review
                             (JSON, protocol/README.md "Review routes"); without it no
@@ -201,13 +202,17 @@ int openAudit(cli::CommandLine& args, protocol::ServiceConfig& config,
     options.checkpointPeriod = std::chrono::seconds(period);
     options.log = logLine;
     auto opened = protocol::AuditLog::open(*file, config.tls.own, std::move(options));
+    // A PostgreSQL URL may carry a password: never in the log.
+    const auto named = file->starts_with("postgresql://") || file->starts_with("postgres://")
+                           ? "on PostgreSQL"
+                           : *file;
     if (!opened) {
-        return fail("audit log " + *file + ": " + opened.error().message());
+        return fail("audit log " + named + ": " + opened.error().message());
     }
     audit = std::move(*opened);
     config.archive.audit = audit->sink();
     config.archive.auditLog = audit; // read back for a requester's own trail
-    logLine("audit log " + *file);
+    logLine("audit log " + named);
     return 0;
 }
 

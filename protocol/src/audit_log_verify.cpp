@@ -51,25 +51,18 @@ struct ChainIndex {
     std::unordered_map<std::string, std::int64_t> byHash; // stored hash -> sequence
     std::map<std::int64_t, std::int64_t> writtenAs;       // sequence -> place in the chain
 
-    static AuditResult<ChainIndex> build(sqlite3* db) {
+    static AuditResult<ChainIndex> build(audit::Store& store) {
         ChainIndex index;
-        auto s = prepareStatement(db, "SELECT sequence, prev_hash, hash FROM entries");
-        if (!s) {
-            return audit::storageError(db, "chain index");
+        auto links = store.links();
+        if (!links) {
+            return links.error();
         }
         std::unordered_map<std::string, std::int64_t> byPrev;
         std::unordered_map<std::int64_t, std::string> hashOf;
-        int stepped = SQLITE_ROW;
-        while ((stepped = sqlite3_step(s.get())) == SQLITE_ROW) {
-            const auto sequence = sqlite3_column_int64(s.get(), 0);
-            const auto prev = columnText(s.get(), 1);
-            const auto hash = columnText(s.get(), 2);
-            index.byHash.emplace(hash, sequence);
-            byPrev.emplace(prev, sequence);
-            hashOf.emplace(sequence, hash);
-        }
-        if (stepped != SQLITE_DONE) {
-            return audit::storageError(db, "chain index");
+        for (auto& link : *links) {
+            index.byHash.emplace(link.hash, link.sequence);
+            byPrev.emplace(std::move(link.prevHash), link.sequence);
+            hashOf.emplace(link.sequence, std::move(link.hash));
         }
         // From the entry whose previous hash is zeros, follow the links; bounded by the count
         // so that a loop built by hand ends.
@@ -89,9 +82,9 @@ struct ChainIndex {
 };
 
 // Entry `raw`, at its sequence, does not hash to its stored hash.
-AuditFailure classifyMismatch(sqlite3* db, const audit::RawEntry& raw) {
+AuditFailure classifyMismatch(audit::Store& store, const audit::RawEntry& raw) {
     const auto s = raw.entry.sequence;
-    auto index = ChainIndex::build(db);
+    auto index = ChainIndex::build(store);
     if (!index) {
         return index.error();
     }
@@ -126,9 +119,9 @@ AuditFailure classifyMismatch(sqlite3* db, const audit::RawEntry& raw) {
 }
 
 // Entry `raw` hashes right but does not link to the entry before it, `previous`.
-AuditFailure classifyBreak(sqlite3* db, const audit::RawEntry& raw, std::int64_t previous) {
+AuditFailure classifyBreak(audit::Store& store, const audit::RawEntry& raw, std::int64_t previous) {
     const auto s = raw.entry.sequence;
-    auto index = ChainIndex::build(db);
+    auto index = ChainIndex::build(store);
     if (!index) {
         return index.error();
     }
@@ -149,8 +142,8 @@ AuditFailure classifyBreak(sqlite3* db, const audit::RawEntry& raw, std::int64_t
 }
 
 // Entry `expected` is not in the log (the next one is `found`, or none: 0).
-AuditFailure classifyGap(sqlite3* db, std::int64_t expected, std::int64_t found) {
-    auto index = ChainIndex::build(db);
+AuditFailure classifyGap(audit::Store& store, std::int64_t expected, std::int64_t found) {
+    auto index = ChainIndex::build(store);
     if (!index) {
         return index.error();
     }
@@ -168,37 +161,39 @@ AuditFailure classifyGap(sqlite3* db, std::int64_t expected, std::int64_t found)
                         expected);
 }
 
-std::optional<AuditFailure> walkEntries(sqlite3* db, AuditVerification& summary) {
-    const std::string sql =
-        std::string("SELECT ") + audit::kEntryColumns + " FROM entries ORDER BY sequence";
-    auto s = prepareStatement(db, sql.c_str());
-    if (!s) {
-        return audit::storageError(db, "entries");
-    }
+std::optional<AuditFailure> walkEntries(audit::Store& store, AuditVerification& summary) {
     std::int64_t previous = 0;
     AuditHash previousHash{};
-    int stepped = SQLITE_ROW;
-    while ((stepped = sqlite3_step(s.get())) == SQLITE_ROW) {
-        const auto raw = audit::readEntry(s.get());
+    std::optional<AuditFailure> problem;
+    // The first problem ends the walk: what `visit` returns.
+    const auto check = [&](const audit::RawEntry& raw) -> std::optional<AuditFailure> {
         const auto sequence = raw.entry.sequence;
         if (sequence != previous + 1) {
-            return classifyGap(db, previous + 1, sequence);
+            return classifyGap(store, previous + 1, sequence);
         }
         if (!raw.hashSizesOk) {
             return auditFailure(AuditErrc::changed, seqText(sequence) + ": a hash is not 32 bytes",
                                 sequence);
         }
         if (audit::hashOf(raw, sequence) != raw.entry.hash) {
-            return classifyMismatch(db, raw);
+            return classifyMismatch(store, raw);
         }
         if (raw.entry.prevHash != previousHash) {
-            return classifyBreak(db, raw, previous);
+            return classifyBreak(store, raw, previous);
         }
         previous = sequence;
         previousHash = raw.entry.hash;
+        return std::nullopt;
+    };
+    auto walked = store.forEachEntry([&](const audit::RawEntry& raw) {
+        problem = check(raw);
+        return !problem;
+    });
+    if (!walked) {
+        return walked.error();
     }
-    if (stepped != SQLITE_DONE) {
-        return audit::storageError(db, "entries");
+    if (problem) {
+        return problem;
     }
     summary.entries = previous;
     summary.head = previousHash;
@@ -246,106 +241,105 @@ std::optional<AuditFailure> checkSigner(const Trust& trust, X509* signer, std::i
     return std::nullopt;
 }
 
-std::optional<AuditFailure> walkCheckpoints(sqlite3* db, const Trust& trust,
-                                            AuditVerification& summary) {
-    std::int64_t lastEntry = 0;
-    {
-        auto last = prepareStatement(db, "SELECT coalesce(max(sequence), 0) FROM entries");
-        if (!last || sqlite3_step(last.get()) != SQLITE_ROW) {
-            return audit::storageError(db, "last entry");
-        }
-        lastEntry = sqlite3_column_int64(last.get(), 0);
+// Checkpoint `c`: its signer, its signature, and the entry it signed, still there and unchanged.
+std::optional<AuditFailure> checkCheckpoint(audit::Store& store, const Trust& trust,
+                                            const audit::StoredCheckpoint& c,
+                                            std::int64_t lastEntry) {
+    const auto sequence = c.sequence;
+    const auto certificate = readCertificatePem(c.certificatePem);
+    const auto checkpoint = "checkpoint at " + seqText(sequence);
+    if (!certificate) {
+        ERR_clear_error();
+        return auditFailure(AuditErrc::untrustedSigner,
+                            checkpoint + ": its certificate does not parse", sequence);
     }
-    auto s = prepareStatement(db, "SELECT sequence, hash, signed_at_unix_ms, signature, "
-                                  "certificate FROM checkpoints ORDER BY sequence");
-    auto entry = prepareStatement(db, "SELECT hash FROM entries WHERE sequence = ?");
-    if (!s || !entry) {
-        return audit::storageError(db, "checkpoints");
+    if (auto problem = checkSigner(trust, certificate.get(), c.signedAtUnixMs, sequence)) {
+        return problem;
     }
-    int stepped = SQLITE_ROW;
-    while ((stepped = sqlite3_step(s.get())) == SQLITE_ROW) {
-        const auto sequence = sqlite3_column_int64(s.get(), 0);
-        const auto hashBytes = columnText(s.get(), 1);
-        const auto signedAt = sqlite3_column_int64(s.get(), 2);
-        const auto signature = columnText(s.get(), 3);
-        const auto certificate = readCertificatePem(columnText(s.get(), 4));
-        const auto checkpoint = "checkpoint at " + seqText(sequence);
-        if (!certificate) {
-            ERR_clear_error();
-            return auditFailure(AuditErrc::untrustedSigner,
-                                checkpoint + ": its certificate does not parse", sequence);
-        }
-        if (auto problem = checkSigner(trust, certificate.get(), signedAt, sequence)) {
-            return problem;
-        }
-        AuditHash hash{};
-        bool verified = hashBytes.size() == hash.size();
-        if (verified) {
-            std::copy(hashBytes.begin(), hashBytes.end(), hash.begin());
-            const auto message = audit::checkpointMessage(sequence, hash, signedAt);
-            MdCtxPtr ctx(EVP_MD_CTX_new());
-            verified = ctx &&
-                       EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr,
-                                            X509_get0_pubkey(certificate.get())) == 1 &&
-                       EVP_DigestVerify(ctx.get(),
-                                        reinterpret_cast<const unsigned char*>(signature.data()),
-                                        signature.size(), message.data(), message.size()) == 1;
-            ERR_clear_error();
-        }
-        if (!verified) {
-            return auditFailure(AuditErrc::badCheckpointSignature,
-                                checkpoint + ": the signature does not verify", sequence);
-        }
-        sqlite3_reset(entry.get());
-        sqlite3_bind_int64(entry.get(), 1, sequence);
-        const int found = sqlite3_step(entry.get());
-        if (found == SQLITE_DONE && sequence > lastEntry) {
-            return auditFailure(AuditErrc::removed,
-                                "the log ends at entry " + std::to_string(lastEntry) + ", the " +
-                                    checkpoint + " signed more: entries " +
-                                    std::to_string(lastEntry + 1) + " to " +
-                                    std::to_string(sequence) + " were removed",
-                                lastEntry + 1);
-        }
-        if (found == SQLITE_DONE) {
-            return auditFailure(AuditErrc::removed,
-                                checkpoint + " signed it, and it is no longer in the log",
-                                sequence);
-        }
-        if (found != SQLITE_ROW) {
-            return audit::storageError(db, "checkpoint entry");
-        }
-        if (columnText(entry.get(), 0) != hashBytes) {
-            return auditFailure(AuditErrc::changed,
-                                seqText(sequence) +
-                                    " no longer has the hash its checkpoint signed: the chain "
-                                    "was rewritten up to it",
-                                sequence);
-        }
-        ++summary.checkpoints;
-        summary.lastCheckpointSequence = sequence;
+    bool verified = false;
+    if (const auto hash = audit::hashFromBytes(c.hash)) {
+        const auto message = audit::checkpointMessage(sequence, *hash, c.signedAtUnixMs);
+        MdCtxPtr ctx(EVP_MD_CTX_new());
+        verified =
+            ctx &&
+            EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr,
+                                 X509_get0_pubkey(certificate.get())) == 1 &&
+            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(c.signature.data()),
+                             c.signature.size(), message.data(), message.size()) == 1;
+        ERR_clear_error();
     }
-    if (stepped != SQLITE_DONE) {
-        return audit::storageError(db, "checkpoints");
+    if (!verified) {
+        return auditFailure(AuditErrc::badCheckpointSignature,
+                            checkpoint + ": the signature does not verify", sequence);
+    }
+    auto stored = store.entryHash(sequence);
+    if (!stored) {
+        return stored.error();
+    }
+    if (!*stored && sequence > lastEntry) {
+        return auditFailure(AuditErrc::removed,
+                            "the log ends at entry " + std::to_string(lastEntry) + ", the " +
+                                checkpoint + " signed more: entries " +
+                                std::to_string(lastEntry + 1) + " to " + std::to_string(sequence) +
+                                " were removed",
+                            lastEntry + 1);
+    }
+    if (!*stored) {
+        return auditFailure(AuditErrc::removed,
+                            checkpoint + " signed it, and it is no longer in the log", sequence);
+    }
+    if (**stored != c.hash) {
+        return auditFailure(AuditErrc::changed,
+                            seqText(sequence) +
+                                " no longer has the hash its checkpoint signed: the chain "
+                                "was rewritten up to it",
+                            sequence);
     }
     return std::nullopt;
 }
 
+std::optional<AuditFailure> walkCheckpoints(audit::Store& store, const Trust& trust,
+                                            AuditVerification& summary) {
+    // The highest sequence, whatever the chain: a checkpoint beyond it signed removed entries.
+    auto head = store.head();
+    if (!head) {
+        return head.error();
+    }
+    const auto lastEntry = head->first;
+    std::optional<AuditFailure> problem;
+    auto walked = store.forEachCheckpoint([&](const audit::StoredCheckpoint& c) {
+        problem = checkCheckpoint(store, trust, c, lastEntry);
+        if (!problem) {
+            ++summary.checkpoints;
+            summary.lastCheckpointSequence = c.sequence;
+        }
+        return !problem;
+    });
+    if (!walked) {
+        return walked.error();
+    }
+    return problem;
+}
+
 } // namespace
 
-AuditResult<AuditVerification> verifyAuditLog(const std::filesystem::path& file,
+AuditResult<AuditVerification> verifyAuditLog(const std::string& target,
                                               const std::string& trustPem) {
     auto trust = loadTrust(trustPem);
     if (!trust) {
         return trust.error();
     }
-    auto db = audit::openDatabase(file, true);
-    if (!db) {
-        return db.error();
+    auto store = audit::openStore(target, true);
+    if (!store) {
+        return store.error();
+    }
+    if (auto reading = (*store)->beginRead(); !reading) {
+        return reading.error();
     }
     AuditVerification summary;
-    const auto entries = walkEntries(db->get(), summary);
-    const auto checkpoints = walkCheckpoints(db->get(), *trust, summary);
+    const auto entries = walkEntries(**store, summary);
+    const auto checkpoints = walkCheckpoints(**store, *trust, summary);
+    (*store)->endRead();
     const auto isStorage = [](const std::optional<AuditFailure>& f) {
         return f && (f->code == make_error_code(AuditErrc::storageFailure) ||
                      f->code == make_error_code(AuditErrc::notAnAuditLog));

@@ -1,7 +1,9 @@
 #include "pg_connection.hpp"
 
+#include "archive_crypto.hpp"
 #include "cluster_schema.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <libpq-fe.h>
 
@@ -33,6 +35,51 @@ std::int64_t PgResult::integer(int row, int column) const {
 
 bool isPostgresUrl(std::string_view database) noexcept {
     return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes) {
+    return "\\x" + archive::toHex(bytes);
+}
+
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
+    std::vector<std::uint8_t> bytes;
+    // Exactly `digits` digits of `base` at `at`, as one byte.
+    const auto byteAt = [&](std::size_t at, std::size_t digits, int base) -> bool {
+        unsigned value = 256;
+        const auto* first = text.data() + at;
+        const auto [end, error] = std::from_chars(first, first + digits, value, base);
+        if (error != std::errc() || end != first + digits || value > 255) {
+            return false;
+        }
+        bytes.push_back(static_cast<std::uint8_t>(value));
+        return true;
+    };
+    if (text.starts_with("\\x")) {
+        if (text.size() % 2 != 0) {
+            return std::nullopt;
+        }
+        for (std::size_t i = 2; i < text.size(); i += 2) {
+            if (!byteAt(i, 2, 16)) {
+                return std::nullopt;
+            }
+        }
+        return bytes;
+    }
+    // The escape form: two backslashes are one, a backslash and three octal digits a byte, any
+    // other byte itself.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\') {
+            bytes.push_back(static_cast<std::uint8_t>(text[i]));
+        } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+            bytes.push_back('\\');
+            ++i;
+        } else if (i + 3 < text.size() && byteAt(i + 1, 3, 8)) {
+            i += 3;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return bytes;
 }
 
 PgConnection::PgConnection(pg_conn* connection)
@@ -159,53 +206,13 @@ Result<PgResult> PgLink::exec(const std::string& sql, const PgParams& params, st
     }
 }
 
-std::string pgByteaLiteral(std::span<const std::uint8_t> bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text = "\\x";
-    text.reserve(2 + bytes.size() * 2);
-    for (const auto byte : bytes) {
-        text.push_back(kHex[byte >> 4]);
-        text.push_back(kHex[byte & 0x0f]);
-    }
-    return text;
-}
-
-std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text) {
-    if (!text.starts_with("\\x") || text.size() % 2 != 0) {
-        return std::nullopt;
-    }
-    const auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
-    std::vector<std::uint8_t> bytes;
-    bytes.reserve(text.size() / 2 - 1);
-    for (std::size_t i = 2; i < text.size(); i += 2) {
-        const int high = nibble(text[i]);
-        const int low = nibble(text[i + 1]);
-        if (high < 0 || low < 0) {
-            return std::nullopt;
-        }
-        bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
-    }
-    return bytes;
-}
-
 std::string pgHexList(const std::vector<std::span<const std::uint8_t>>& values) {
     std::string list;
     for (const auto& value : values) {
         if (!list.empty()) {
             list.push_back(',');
         }
-        list += pgByteaLiteral(value).substr(2);
+        list += archive::toHex(value);
     }
     return list;
 }

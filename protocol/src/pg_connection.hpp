@@ -85,10 +85,6 @@ private:
     std::optional<PgConnection> m_connection;
 };
 
-// bytea in text form: the hex literal a parameter takes ("\x0aff..."), and the parse of what a
-// text-mode result holds (nullopt unless it is that hex form).
-std::string pgByteaLiteral(std::span<const std::uint8_t> bytes);
-std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text);
 // A list of bytea values as one text parameter: hex strings joined by ',' (the SQL side
 // decodes with decode(x, 'hex') over unnest(string_to_array($n, ','))).
 std::string pgHexList(const std::vector<std::span<const std::uint8_t>>& values);
@@ -124,5 +120,11 @@ auto PgLink::transaction(Body body, Fail fail) -> decltype(body(std::declval<PgC
 // Whether `database` names a PostgreSQL database (a postgresql:// or postgres:// URI) rather
 // than an SQLite file.
 bool isPostgresUrl(std::string_view database) noexcept;
+
+// bytea through text parameters and results: the hex input form (backslash, x, two digits a byte),
+// and a result's text in either output form (hex, or the older escape form a server may be set
+// to with bytea_output). nullopt when the text is neither.
+std::string pgByteaLiteral(std::span<const std::uint8_t> bytes);
+std::optional<std::vector<std::uint8_t>> parsePgBytea(std::string_view text);
 
 } // namespace tc::protocol::detail

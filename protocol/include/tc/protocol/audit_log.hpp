@@ -1,7 +1,8 @@
 #pragma once
 // The service's tamper-evident audit trail (protocol/README.md, "Audit log"): every access to
-// the archive (AuditEvent) appended to its own SQLite file, each entry chained to the previous
-// one by SHA-256, and the chain's head signed at intervals with the service's own key. verify
+// the archive (AuditEvent) appended to its own SQLite file, or, for the nodes of a cluster, to
+// one chain in their shared PostgreSQL database; each entry chained to the previous one by
+// SHA-256, and the chain's head signed at intervals with the service's own key. verify
 // walks the chain and the checkpoints and names the first entry that was changed, removed or
 // reordered, or the checkpoint whose signature or signer is wrong.
 //
@@ -77,21 +78,23 @@ struct AuditVerification {
 
 class AuditLog {
 public:
-    // Opens (creating it, mode 0600) the log for appending, signing checkpoints with `signer`
-    // (the service's TLS certificate and key). A thread signs a checkpoint every
+    // Opens the log for appending, signing checkpoints with `signer` (the service's TLS
+    // certificate and key). `target` is an SQLite file (created, mode 0600, when missing) or a
+    // postgresql:// URL (the cluster's schema migrated; the nodes append to one chain, each
+    // signing checkpoints with its own certificate). A thread signs a checkpoint every
     // `checkpointPeriod` when entries came since the last one.
-    static AuditResult<std::unique_ptr<AuditLog>> open(const std::filesystem::path& file,
-                                                       const Credentials& signer,
-                                                       AuditLogOptions options = {});
+    static AuditResult<std::unique_ptr<AuditLog>>
+    open(const std::string& target, const Credentials& signer, AuditLogOptions options = {});
     // Opens an existing log for queries only (the CLI's export and trail); no checkpoints.
-    static AuditResult<std::unique_ptr<AuditLog>> openReadOnly(const std::filesystem::path& file);
+    static AuditResult<std::unique_ptr<AuditLog>> openReadOnly(const std::string& target);
 
     ~AuditLog(); // close()
     AuditLog(const AuditLog&) = delete;
     AuditLog& operator=(const AuditLog&) = delete;
 
-    // Appends one entry, durably (an fsynced SQLite commit) before it returns its sequence.
-    // Thread-safe.
+    // Appends one entry, durably (an fsynced SQLite commit, or a PostgreSQL commit with
+    // synchronous_commit on) before it returns its sequence. Thread-safe. With PostgreSQL, a
+    // connection found lost (the server restarted) is opened again.
     AuditResult<std::int64_t> append(const AuditEvent& event);
     // What the service's configuration takes: append, as an error_code. The log must outlive it.
     AuditSink sink();
@@ -116,18 +119,19 @@ public:
 private:
     struct Impl;
     explicit AuditLog(std::unique_ptr<Impl> impl);
-    static AuditResult<std::unique_ptr<Impl>> openImpl(const std::filesystem::path& file,
-                                                       bool readOnly);
+    static AuditResult<std::unique_ptr<Impl>> openImpl(const std::string& target, bool readOnly);
     std::unique_ptr<Impl> m_impl;
 };
 
-// Verifies the log in `file` read-only: every entry's hash, the chain, and every checkpoint's
-// signature and signer. `trustPem` is the deployment CA (a checkpoint's certificate must chain
-// to it, be valid when it signed, and be a service certificate) or the service's certificate
-// itself (a checkpoint must be signed with exactly it). The first problem, by sequence, is the
-// error: its code says what (changed, removed, reordered, badCheckpointSignature,
-// untrustedSigner, signerNotService), its sequence which entry.
-AuditResult<AuditVerification> verifyAuditLog(const std::filesystem::path& file,
+// Verifies the log in `target` (an SQLite file or a postgresql:// URL) read-only: every entry's
+// hash, the chain, and every checkpoint's signature and signer. `trustPem` is the deployment CA
+// (a checkpoint's certificate must chain to it, be valid when it signed, and be a service
+// certificate) or the service's certificate itself (a checkpoint must be signed with exactly
+// it: a cluster's log, whose nodes each sign with their own certificate, verifies against the
+// CA). The first problem, by sequence, is the error: its code says what (changed, removed,
+// reordered, badCheckpointSignature, untrustedSigner, signerNotService), its sequence which
+// entry.
+AuditResult<AuditVerification> verifyAuditLog(const std::string& target,
                                               const std::string& trustPem);
 
 // The canonical bytes an entry's hash covers, and the hash (exposed for tests and for a second
