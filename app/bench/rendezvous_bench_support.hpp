@@ -43,11 +43,21 @@ struct FanoutRecorder {
 // Counts welcomes; with a recorder, times every `queue.update` that adds a visit.
 class BenchListener final : public protocol::ClientListener {
 public:
-    BenchListener(FanoutRecorder* recorder, std::atomic<int>* welcomed)
+    // `welcomed` counts clients welcomed at least once; `rewelcomed` (optional) the welcomes
+    // after a reconnection.
+    BenchListener(FanoutRecorder* recorder, std::atomic<int>* welcomed,
+                  std::atomic<int>* rewelcomed = nullptr)
         : m_recorder(recorder)
-        , m_welcomed(welcomed) {}
+        , m_welcomed(welcomed)
+        , m_rewelcomed(rewelcomed) {}
     void onConnectionState(protocol::ConnectionState, boost::system::error_code) override {}
-    void onWelcome(const protocol::Welcome&, bool) override { ++*m_welcomed; }
+    void onWelcome(const protocol::Welcome&, bool) override {
+        if (!m_seen.exchange(true)) {
+            ++*m_welcomed;
+        } else if (m_rewelcomed != nullptr) {
+            ++*m_rewelcomed;
+        }
+    }
     void onEvent(const protocol::Envelope& event) override {
         if (m_recorder == nullptr || event.type != protocol::type::queueUpdate ||
             event.body.value("op", std::string()) != "added") {
@@ -66,6 +76,8 @@ public:
 private:
     FanoutRecorder* m_recorder;
     std::atomic<int>* m_welcomed;
+    std::atomic<int>* m_rewelcomed;
+    std::atomic<bool> m_seen{false};
 };
 
 inline double percentile(std::vector<double> values, double p) {

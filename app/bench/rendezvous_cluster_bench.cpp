@@ -17,11 +17,13 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
@@ -34,46 +36,136 @@ namespace {
 using namespace tc::protocol;
 using namespace tc::bench::rendezvous;
 
-// A node in a process of its own; its port comes back through a pipe.
+// A node in a process of its own.
 struct NodeProcess {
     pid_t pid = -1;
     std::uint16_t port = 0;
 };
 
-NodeProcess startNode(const Credentials& service, const std::string& caPem,
-                      const std::string& database) {
-    int fds[2];
-    if (pipe(fds) != 0) {
-        return {};
-    }
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        raiseOpenFileLimit();
-        IoThread io("bench-node");
-        ServiceConfig config;
-        config.tls = TlsConfig{service, caPem};
-        config.eventLogPath = database;
-        config.maxConnections = 100'000;
-        config.maxMessagesPerSecond = 1000;
-        config.messageBurst = 5000;
-        config.heartbeatInterval = std::chrono::milliseconds(30'000);
-        auto started = RendezvousService::start(io.executor(), config);
-        const std::uint16_t port = started ? (*started)->port() : 0;
-        if (write(fds[1], &port, sizeof port) != sizeof port || port == 0) {
-            _exit(1);
+// Starts nodes on request. Forked before the fleet's credentials and clients exist, while the
+// benchmark is one thread: a node forked later would start with the benchmark's gigabytes as
+// its RSS, and a fork of a process with running threads may inherit a lock another thread
+// held. Requests over a pipe: a database (or "stop PID"), one line; answers "PID PORT".
+class NodeLauncher {
+public:
+    NodeLauncher(const Credentials& service, const std::string& caPem) {
+        int requests[2];
+        int answers[2];
+        if (pipe(requests) != 0 || pipe(answers) != 0) {
+            throw std::runtime_error("pipe");
         }
-        pause(); // until the parent's SIGKILL
-        _exit(0);
+        m_pid = fork();
+        if (m_pid == 0) {
+            close(requests[1]);
+            close(answers[0]);
+            serve(requests[0], answers[1], service, caPem);
+            _exit(0);
+        }
+        close(requests[0]);
+        close(answers[1]);
+        m_requests = requests[1];
+        m_answers = answers[0];
     }
-    close(fds[1]);
-    NodeProcess node{pid, 0};
-    if (read(fds[0], &node.port, sizeof node.port) != sizeof node.port) {
-        node.port = 0;
+    ~NodeLauncher() {
+        close(m_requests); // the launcher sees the end and exits
+        close(m_answers);
+        waitpid(m_pid, nullptr, 0);
     }
-    close(fds[0]);
-    return node;
-}
+    NodeLauncher(const NodeLauncher&) = delete;
+    NodeLauncher& operator=(const NodeLauncher&) = delete;
+
+    NodeProcess start(const std::string& database) {
+        const auto answer = ask(database);
+        NodeProcess node;
+        if (std::sscanf(answer.c_str(), "%d %hu", &node.pid, &node.port) != 2) {
+            return {};
+        }
+        return node;
+    }
+    void stop(const NodeProcess& node) { ask("stop " + std::to_string(node.pid)); }
+
+private:
+    std::string ask(const std::string& line) {
+        const std::string request = line + "\n";
+        if (write(m_requests, request.data(), request.size()) !=
+            static_cast<ssize_t>(request.size())) {
+            return {};
+        }
+        return readLine(m_answers);
+    }
+
+    static std::string readLine(int fd) {
+        std::string line;
+        char c = 0;
+        while (read(fd, &c, 1) == 1 && c != '\n') {
+            line.push_back(c);
+        }
+        return line;
+    }
+
+    static void serve(int requests, int answers, const Credentials& service,
+                      const std::string& caPem) {
+        for (;;) {
+            const auto line = readLine(requests);
+            if (line.empty()) {
+                return;
+            }
+            std::string answer;
+            if (line.starts_with("stop ")) {
+                const pid_t pid = std::atoi(line.c_str() + 5);
+                kill(pid, SIGKILL);
+                waitpid(pid, nullptr, 0);
+                answer = "ok\n";
+            } else {
+                const auto node = startNode(service, caPem, line);
+                answer = std::to_string(node.pid) + " " + std::to_string(node.port) + "\n";
+            }
+            if (write(answers, answer.data(), answer.size()) !=
+                static_cast<ssize_t>(answer.size())) {
+                return;
+            }
+        }
+    }
+
+    static NodeProcess startNode(const Credentials& service, const std::string& caPem,
+                                 const std::string& database) {
+        int fds[2];
+        if (pipe(fds) != 0) {
+            return {};
+        }
+        const pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            raiseOpenFileLimit();
+            IoThread io("bench-node");
+            ServiceConfig config;
+            config.tls = TlsConfig{service, caPem};
+            config.eventLogPath = database;
+            config.maxConnections = 100'000;
+            config.maxMessagesPerSecond = 1000;
+            config.messageBurst = 5000;
+            config.heartbeatInterval = std::chrono::milliseconds(30'000);
+            auto started = RendezvousService::start(io.executor(), config);
+            const std::uint16_t port = started ? (*started)->port() : 0;
+            if (write(fds[1], &port, sizeof port) != sizeof port || port == 0) {
+                _exit(1);
+            }
+            pause(); // until the SIGKILL
+            _exit(0);
+        }
+        close(fds[1]);
+        NodeProcess node{pid, 0};
+        if (read(fds[0], &node.port, sizeof node.port) != sizeof node.port) {
+            node.port = 0;
+        }
+        close(fds[0]);
+        return node;
+    }
+
+    pid_t m_pid = -1;
+    int m_requests = -1;
+    int m_answers = -1;
+};
 
 struct Fleet {
     std::unique_ptr<CertificateAuthority> ca;
@@ -101,15 +193,15 @@ struct RunOptions {
 };
 
 // One configuration: `nodeCount` nodes on `database`, the fleet spread over them in turn.
-nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::string& database,
-                                const std::string& label, const RunOptions& options) {
+nlohmann::json runConfiguration(const Fleet& fleet, NodeLauncher& launcher, int nodeCount,
+                                const std::string& database, const std::string& label,
+                                const RunOptions& options) {
     std::vector<NodeProcess> nodes;
     for (int n = 0; n < nodeCount; ++n) {
-        nodes.push_back(startNode(fleet.service, fleet.ca->certificatePem(), database));
+        nodes.push_back(launcher.start(database));
         if (nodes.back().port == 0) {
             for (const auto& node : nodes) {
-                kill(node.pid, SIGKILL);
-                waitpid(node.pid, nullptr, 0);
+                launcher.stop(node);
             }
             return {{"configuration", label}, {"error", "a node did not start"}};
         }
@@ -125,6 +217,7 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
         IoThread io("bench-clients");
         FanoutRecorder recorder;
         std::atomic<int> welcomed{0};
+        std::atomic<int> rewelcomed{0};
         int nextNode = 0;
         const auto makeClient = [&](const Credentials& own, FanoutRecorder* rec) {
             ClientConfig config;
@@ -132,8 +225,9 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
             config.tls = TlsConfig{own, fleet.ca->certificatePem()};
             config.requestTimeout = std::chrono::seconds(120);
             config.connectTimeout = std::chrono::seconds(120);
-            auto client = RendezvousClient::create(io.executor(), config,
-                                                   std::make_shared<BenchListener>(rec, &welcomed));
+            auto client = RendezvousClient::create(
+                io.executor(), config,
+                std::make_shared<BenchListener>(rec, &welcomed, &rewelcomed));
             client->start();
             return client;
         };
@@ -225,7 +319,8 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
             {"nodes", nodeCount},
             {"cabins", cabins},
             {"doctors", doctors},
-            {"connections_held", connections},
+            {"clients_welcomed", connections},
+            {"reconnections", rewelcomed.load()},
             {"all_connected", allConnected},
             {"connect_seconds", connectSeconds},
             {"checkins", samples},
@@ -252,8 +347,7 @@ nlohmann::json runConfiguration(const Fleet& fleet, int nodeCount, const std::st
         io.stop();
     }
     for (const auto& node : nodes) {
-        kill(node.pid, SIGKILL);
-        waitpid(node.pid, nullptr, 0);
+        launcher.stop(node);
     }
     return result;
 }
@@ -305,6 +399,7 @@ int runRendezvousCluster(cli::CommandLine& args) {
     serviceRequest.identity = {Role::service, "rendezvous", "bench service"};
     serviceRequest.ipAddresses = {"127.0.0.1"};
     fleet.service = *fleet.ca->issue(serviceRequest);
+    NodeLauncher launcher(fleet.service, fleet.ca->certificatePem());
     for (int i = 0; i < cabins; ++i) {
         CertificateRequest r;
         r.identity = {Role::cabin, "BENCH-" + std::to_string(i), "Cabine " + std::to_string(i)};
@@ -322,8 +417,8 @@ int runRendezvousCluster(cli::CommandLine& args) {
         std::filesystem::temp_directory_path() / ("tc-bench-cluster-" + std::to_string(getpid()));
     std::filesystem::create_directories(scratch);
     if (sqlite) {
-        runs.push_back(
-            runConfiguration(fleet, 1, (scratch / "events.sqlite").string(), "sqlite-1", options));
+        runs.push_back(runConfiguration(fleet, launcher, 1, (scratch / "events.sqlite").string(),
+                                        "sqlite-1", options));
     }
     for (const int n : counts) {
         // A fresh database for each: the log of the previous run is not replayed.
@@ -331,8 +426,8 @@ int runRendezvousCluster(cli::CommandLine& args) {
         pgOptions.durable = true;
         pgOptions.maxConnections = 100;
         const auto pg = test::PostgresServer::start(pgOptions);
-        runs.push_back(
-            runConfiguration(fleet, n, pg->url(), "postgresql-" + std::to_string(n), options));
+        runs.push_back(runConfiguration(fleet, launcher, n, pg->url(),
+                                        "postgresql-" + std::to_string(n), options));
     }
     std::error_code ignored;
     std::filesystem::remove_all(scratch, ignored);
