@@ -180,21 +180,6 @@ public:
         return rows;
     }
 
-    ReviewResult<std::vector<std::string>>
-    missing(const std::vector<std::string>& recordIds) override {
-        std::vector<std::string> absent;
-        for (const auto& id : recordIds) {
-            auto found = row(id);
-            if (!found) {
-                return found.error();
-            }
-            if (!*found) {
-                absent.push_back(id);
-            }
-        }
-        return absent;
-    }
-
     ReviewResult<std::optional<SessionFacts>> sessionFacts(std::string_view sessionId) override {
         const std::string id(sessionId);
         // The session's first claim, join and end, and the visit's last check-in before the

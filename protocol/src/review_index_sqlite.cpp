@@ -244,21 +244,6 @@ ReviewResult<std::vector<ReviewRow>> SqliteReviewIndex::page(const ReviewQuery& 
     return rows;
 }
 
-ReviewResult<std::vector<std::string>>
-SqliteReviewIndex::missing(const std::vector<std::string>& recordIds) {
-    std::vector<std::string> absent;
-    for (const auto& id : recordIds) {
-        auto found = row(id);
-        if (!found) {
-            return found.error();
-        }
-        if (!*found) {
-            absent.push_back(id);
-        }
-    }
-    return absent;
-}
-
 ReviewResult<std::optional<SessionFacts>>
 SqliteReviewIndex::sessionFacts(std::string_view sessionId) {
     const std::lock_guard lock(m_impl->mutex);

@@ -62,6 +62,21 @@ std::string ageBandOf(std::chrono::year_month_day birth, std::chrono::year_month
     return std::to_string(decade) + "-" + std::to_string(decade + 9);
 }
 
+ReviewResult<std::vector<std::string>>
+ReviewIndex::missing(const std::vector<std::string>& recordIds) {
+    std::vector<std::string> absent;
+    for (const auto& id : recordIds) {
+        auto found = row(id);
+        if (!found) {
+            return found.error();
+        }
+        if (!*found) {
+            absent.push_back(id);
+        }
+    }
+    return absent;
+}
+
 ReviewResult<ReviewRow> indexRecord(const ArchiveStore& store, ReviewIndex& index,
                                     std::string_view recordId) {
     auto facts = index.sessionFacts(recordId);

@@ -110,9 +110,9 @@ public:
     virtual ReviewResult<void> put(const ReviewRow& row) = 0;
     virtual ReviewResult<std::optional<ReviewRow>> row(std::string_view recordId) = 0;
     virtual ReviewResult<std::vector<ReviewRow>> page(const ReviewQuery& query) = 0;
-    // Which of `recordIds` have no row (the catch-up at start).
+    // Which of `recordIds` have no row (the catch-up at start); by default one row() each.
     virtual ReviewResult<std::vector<std::string>>
-    missing(const std::vector<std::string>& recordIds) = 0;
+    missing(const std::vector<std::string>& recordIds);
     // The session's facts, from the event log in the same database.
     virtual ReviewResult<std::optional<SessionFacts>> sessionFacts(std::string_view sessionId) = 0;
 };
@@ -130,8 +130,6 @@ public:
     ReviewResult<void> put(const ReviewRow& row) override;
     ReviewResult<std::optional<ReviewRow>> row(std::string_view recordId) override;
     ReviewResult<std::vector<ReviewRow>> page(const ReviewQuery& query) override;
-    ReviewResult<std::vector<std::string>>
-    missing(const std::vector<std::string>& recordIds) override;
     ReviewResult<std::optional<SessionFacts>> sessionFacts(std::string_view sessionId) override;
 
 private:
