@@ -145,6 +145,10 @@ private:
             config.maxMessagesPerSecond = 1000;
             config.messageBurst = 5000;
             config.heartbeatInterval = std::chrono::milliseconds(30'000);
+            // What the node says (fenced, lost, rejoined) goes to stderr, the JSON to stdout.
+            config.log = [](const std::string& line) {
+                std::cerr << "node " << getpid() << ": " << line << "\n";
+            };
             auto started = RendezvousService::start(io.executor(), config);
             const std::uint16_t port = started ? (*started)->port() : 0;
             if (write(fds[1], &port, sizeof port) != sizeof port || port == 0) {
